@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { registerConfigCommands } from './commands/config-check.js';
+import { registerLeadCommands } from './commands/leads.js';
+import { registerPipelineCommands } from './commands/pipeline-run.js';
+import { registerRunCommands } from './commands/runs.js';
+import { registerStartCommand } from './commands/start.js';
+
+/** The command table; each command calls a pipeline use case or a store query. */
+export const buildProgram = (): Command => {
+  const program = new Command('caio')
+    .description('CAIO Alpha Swarm: discover, enrich, score and draft outreach; nothing leaves without approval')
+    .version('0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  registerStartCommand(program);
+  registerPipelineCommands(program);
+  registerLeadCommands(program);
+  registerRunCommands(program);
+  registerConfigCommands(program);
+  return program;
+};

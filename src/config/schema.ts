@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import { DEFAULT_ICP_SETTINGS } from '../domain/scoring/settings.js';
+import { DEFAULT_SENDER_SETTINGS } from '../domain/drafting/settings.js';
+import { TIERS } from '../domain/tier.js';
+
+/**
+ * The config file (`caio.config.json`). Every key is optional: the defaults give the embedded,
+ * sandbox, shadow-send set-up. Unknown keys are errors, so a typo never silently keeps a default.
+ */
+const keywordList = z.array(z.string().trim().min(1)).max(500);
+const domainList = z.array(z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a bare domain like example.com'));
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const points = z.number().int().min(0).max(100);
+
+const IcpSchema = z
+  .strictObject({
+    tiers: z.strictObject({ tier1: points, tier2: points, tier3: points }).prefault(DEFAULT_ICP_SETTINGS.tiers),
+    needsReview: z.strictObject({ min: points, max: points }).prefault(DEFAULT_ICP_SETTINGS.needsReview),
+    titleKeywords: z
+      .strictObject({ cLevel: keywordList, vp: keywordList, director: keywordList, manager: keywordList })
+      .prefault(DEFAULT_ICP_SETTINGS.titleKeywords),
+    industryKeywords: z
+      .strictObject({ tier1: keywordList, tier2: keywordList, tier3: keywordList })
+      .prefault(DEFAULT_ICP_SETTINGS.industryKeywords),
+    techKeywords: z
+      .strictObject({ crm: keywordList, salesTech: keywordList, marketingTech: keywordList })
+      .prefault(DEFAULT_ICP_SETTINGS.techKeywords),
+  })
+  .superRefine((icp, ctx) => {
+    const { tier1, tier2, tier3 } = icp.tiers;
+    if (!(tier1 > tier2 && tier2 > tier3)) {
+      ctx.addIssue({ code: 'custom', path: ['tiers'], message: `thresholds must descend: tier1 > tier2 > tier3 (got ${tier1}, ${tier2}, ${tier3})` });
+    }
+    if (icp.needsReview.min > icp.needsReview.max) {
+      ctx.addIssue({ code: 'custom', path: ['needsReview'], message: 'min must not exceed max' });
+    }
+  });
+
+const ExclusionsSchema = z.strictObject({
+  competitorDomains: domainList.default(DEFAULT_ICP_SETTINGS.exclusions.competitorDomains),
+  competitorCompanyNames: keywordList.default(DEFAULT_ICP_SETTINGS.exclusions.competitorCompanyNames),
+  excludedDomains: domainList.default(DEFAULT_ICP_SETTINGS.exclusions.excludedDomains),
+  excludedEmails: z.array(z.string().trim().toLowerCase().email('must be an email address')).default(DEFAULT_ICP_SETTINGS.exclusions.excludedEmails),
+});
+
+const SenderSchema = z.strictObject({
+  name: z.string().trim().min(1).default(DEFAULT_SENDER_SETTINGS.name),
+  title: z.string().trim().min(1).default(DEFAULT_SENDER_SETTINGS.title),
+  company: z.string().trim().min(1).default(DEFAULT_SENDER_SETTINGS.company),
+  brandDomain: z.string().trim().min(1).default(DEFAULT_SENDER_SETTINGS.brandDomain),
+  calendarLink: z.url().default(DEFAULT_SENDER_SETTINGS.calendarLink),
+  ctaLabel: z.string().trim().min(1).default(DEFAULT_SENDER_SETTINGS.ctaLabel),
+  physicalAddress: z.string().trim().min(10, 'a physical postal address is required by CAN-SPAM').default(DEFAULT_SENDER_SETTINGS.physicalAddress),
+  unsubscribeUrl: z.url().default(DEFAULT_SENDER_SETTINGS.unsubscribeUrl),
+  disclaimer: z.string().trim().min(1).default(DEFAULT_SENDER_SETTINGS.disclaimer),
+});
+
+const SendingAccountSchema = z.strictObject({
+  email: z.string().trim().toLowerCase().email('must be an email address'),
+  channel: z.enum(['instantly', 'ghl']).default('instantly'),
+  dailyLimit: z.number().int().min(0).max(500).default(25),
+});
+
+const LimitsSchema = z.strictObject({
+  emailDailyLimit: z.number().int().min(0).max(10_000).default(25),
+  emailHourlyLimit: z.number().int().min(0).max(10_000).default(15),
+  emailMonthlyLimit: z.number().int().min(0).max(1_000_000).default(2500),
+  perDomainHourlyLimit: z.number().int().min(0).max(1000).default(3),
+  minDelaySeconds: z.number().int().min(0).max(3600).default(45),
+  maxLeadsPerDomainPerBatch: z.number().int().min(1).max(1000).default(3),
+  linkedinWarmupStart: isoDate.nullable().default(null),
+  linkedinWarmupDailyLimit: z.number().int().min(0).max(100).default(5),
+  linkedinFullDailyLimit: z.number().int().min(0).max(100).default(20),
+  linkedinWarmupWeeks: z.number().int().min(0).max(52).default(4),
+  revivalDailyLimit: z.number().int().min(0).max(1000).default(5),
+});
+
+const RampSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  mode: z.enum(['clean_days', 'calendar']).default('clean_days'),
+  emailDailyLimitOverride: z.number().int().min(0).max(10_000).default(5),
+  tierFilter: z.enum(TIERS).nullable().default('tier_1'),
+  startDate: isoDate.nullable().default(null),
+  rampDays: z.number().int().min(0).max(365).default(3),
+  cleanDaysRequired: z.number().int().min(0).max(365).default(3),
+  cleanDaysLookbackDays: z.number().int().min(1).max(365).default(45),
+});
+
+const CadenceStepSchema = z.strictObject({
+  step: z.number().int().min(1),
+  day: z.number().int().min(0).max(365),
+  channel: z.enum(['email', 'linkedin']),
+  action: z.string().trim().min(1),
+  condition: z.string().trim().min(1).optional(),
+});
+
+/** The original's 21-day cadence (spec/operator.md). */
+const DEFAULT_CADENCE_STEPS: z.input<typeof CadenceStepSchema>[] = [
+  { step: 1, day: 1, channel: 'email', action: 'intro' },
+  { step: 2, day: 2, channel: 'linkedin', action: 'connect' },
+  { step: 3, day: 5, channel: 'email', action: 'value_followup', condition: 'not_replied' },
+  { step: 4, day: 7, channel: 'linkedin', action: 'message', condition: 'linkedin_connected' },
+  { step: 5, day: 10, channel: 'email', action: 'social_proof', condition: 'not_replied' },
+  { step: 6, day: 14, channel: 'linkedin', action: 'message', condition: 'linkedin_connected' },
+  { step: 7, day: 17, channel: 'email', action: 'breakup', condition: 'not_replied' },
+  { step: 8, day: 21, channel: 'email', action: 'close', condition: 'not_replied' },
+];
+
+const CadenceSchema = z.strictObject({
+  steps: z.array(CadenceStepSchema).min(1).default(DEFAULT_CADENCE_STEPS as z.output<typeof CadenceStepSchema>[]),
+  exitOn: z.array(z.string()).default(['replied', 'meeting_booked', 'bounced', 'unsubscribed', 'linkedin_replied', 'rejected']),
+  pauseOn: z.array(z.string()).default(['engaged_not_replied']),
+});
+
+const channel = z.enum(['instantly', 'heyreach', 'ghl']);
+const TierRoutingSchema = z.strictObject({
+  tier_1: z.array(channel).default(['instantly', 'heyreach']),
+  tier_2: z.array(channel).default(['instantly', 'heyreach']),
+  tier_3: z.array(channel).default(['instantly']),
+  tier_4: z.array(channel).default([]),
+});
+
+const DiscoverySchema = z.strictObject({
+  /** Titles sent to Apollo People Search (spec/pipeline.md, stage 1). */
+  titles: z.array(z.string().trim().min(1)).min(1).default([
+    'VP of Sales', 'Head of Sales', 'CRO', 'Chief Revenue Officer', 'VP of Business Development',
+    'Sales Director', 'Head of RevOps', 'VP Marketing', 'CMO', 'Head of Growth',
+  ]),
+  seniorities: z.array(z.enum(['owner', 'founder', 'c_suite', 'partner', 'vp', 'head', 'director', 'manager', 'senior', 'entry', 'intern'])).default(['vp', 'c_suite', 'director']),
+  organizationDomains: domainList.default([]),
+});
+
+export const FileConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    providers: z.enum(['sandbox', 'live']).default('sandbox'),
+    send: z.enum(['shadow', 'live']).default('shadow'),
+    sandbox: z
+      .strictObject({
+        seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+        peopleCount: z.number().int().min(1).max(100_000).default(500),
+      })
+      .prefault({}),
+    pipeline: z
+      .strictObject({
+        defaultLimit: z.number().int().min(1).max(10_000).default(25),
+        /** Stop after the first failed stage (the original did this only in production). @defaultValue false */
+        stopOnStageFailure: z.boolean().default(false),
+        enrichConcurrency: z.number().int().min(1).max(32).default(4),
+      })
+      .prefault({}),
+    apollo: z
+      .strictObject({
+        baseUrl: z.url().default('https://api.apollo.io/api/v1'),
+        timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+      })
+      .prefault({}),
+    discovery: DiscoverySchema.prefault({}),
+    icp: IcpSchema.prefault({}),
+    exclusions: ExclusionsSchema.prefault({}),
+    sender: SenderSchema.prefault({}),
+    sendingAccounts: z.array(SendingAccountSchema).default([]),
+    limits: LimitsSchema.prefault({}),
+    ramp: RampSchema.prefault({}),
+    cadence: CadenceSchema.prefault({}),
+    tierRouting: TierRoutingSchema.prefault({}),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  });
+
+export type FileConfig = z.output<typeof FileConfigSchema>;
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off', ''].includes(v), 'must be true/false (1/0, yes/no, on/off)')
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const secret = z.string().trim().min(1).optional();
+
+/** Environment variables the app reads. Nothing outside src/config reads process.env. */
+export const EnvSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REDIS_URL: z.string().trim().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  EMERGENCY_STOP: bool.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  APOLLO_API_KEY: secret,
+  BETTERCONTACT_API_KEY: secret,
+  CLAY_API_KEY: secret,
+  INSTANTLY_API_KEY: secret,
+  HEYREACH_API_KEY: secret,
+  GHL_API_KEY: secret,
+  GHL_LOCATION_ID: z.string().trim().min(1).optional(),
+  SLACK_WEBHOOK_URL: secret,
+});
+
+export type Env = z.output<typeof EnvSchema>;
+
+/** Names of env values that are secrets: never printed, only reported as set / not set. */
+export const SECRET_ENV_KEYS = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'APOLLO_API_KEY',
+  'BETTERCONTACT_API_KEY',
+  'CLAY_API_KEY',
+  'INSTANTLY_API_KEY',
+  'HEYREACH_API_KEY',
+  'GHL_API_KEY',
+  'SLACK_WEBHOOK_URL',
+] as const satisfies readonly (keyof Env)[];

@@ -1,0 +1,92 @@
+/**
+ * The composition root: the ONE place that wires config, store, providers, clock and logger.
+ * Commands ask for what they need; everything opened here is closed by `close()`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Config } from './config/load.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { createLogAlerts } from './providers/log-alerts.js';
+import { openDatabase, createStores, type Database } from './store/index.js';
+import type { AlertPort, LeadEnricher, LeadSource, PipelineStores } from './pipeline/ports.js';
+import type { PipelineDeps } from './pipeline/context.js';
+import { AppError } from './lib/app-error.js';
+
+export type AppDeps = {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  database: Database;
+  stores: PipelineStores;
+  alerts: AlertPort;
+  close: () => Promise<void>;
+};
+
+export const openApp = async (config: Config, overrides: { log?: Logger; clock?: Clock } = {}): Promise<AppDeps> => {
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const database = await openDatabase(config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url } : { kind: 'embedded', dir: config.store.dir });
+  return {
+    config,
+    log,
+    clock: overrides.clock ?? systemClock,
+    database,
+    stores: createStores(database.db),
+    alerts: createLogAlerts(log),
+    close: () => database.close(),
+  };
+};
+
+export const LEAD_SOURCES = ['apollo'] as const;
+
+export type ProviderSet = { source: LeadSource; enricher: LeadEnricher; close: () => Promise<void>; description: string };
+
+/**
+ * `providers: sandbox` starts the loopback Apollo sandbox in this process and points the REAL
+ * client at it with a throwaway key; `live` points the same client at the real API.
+ */
+export const openProviders = async (app: AppDeps, options: { source: string; seed: number | null }): Promise<ProviderSet> => {
+  if (!(LEAD_SOURCES as readonly string[]).includes(options.source)) {
+    throw new AppError('INVALID_INPUT', `unknown lead source "${options.source}" (available: ${LEAD_SOURCES.join(', ')})`);
+  }
+  const { config } = app;
+  const { createApolloClient } = await import('./providers/apollo/client.js');
+  const { createApolloLeadSource } = await import('./providers/apollo/lead-source.js');
+  const { createApolloEnricher } = await import('./providers/apollo/enricher.js');
+  if (config.providers === 'live') {
+    const client = createApolloClient({ baseUrl: config.apollo.baseUrl, apiKey: config.env.APOLLO_API_KEY!, timeoutMs: config.apollo.timeoutMs });
+    return {
+      source: createApolloLeadSource({ client, discovery: config.discovery }),
+      enricher: createApolloEnricher({ client }),
+      close: async () => {},
+      description: `Apollo (live, ${config.apollo.baseUrl})`,
+    };
+  }
+  const { startApolloSandbox } = await import('./providers/sandbox/apollo/index.js');
+  const apiKey = `sandbox-${randomBytes(8).toString('hex')}`;
+  const seed = options.seed ?? config.sandbox.seed;
+  const sandbox = await startApolloSandbox({ seed, count: config.sandbox.peopleCount, apiKey, credits: Number.POSITIVE_INFINITY, rateLimitPerMinute: 100_000 });
+  const client = createApolloClient({ baseUrl: sandbox.url, apiKey, timeoutMs: config.apollo.timeoutMs });
+  return {
+    source: createApolloLeadSource({ client, discovery: config.discovery }),
+    enricher: createApolloEnricher({ client }),
+    close: () => sandbox.close(),
+    description: `Apollo sandbox on ${sandbox.url} (seed ${seed})`,
+  };
+};
+
+export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet): PipelineDeps => ({
+  stores: app.stores,
+  source: providers.source,
+  enricher: providers.enricher,
+  alerts: app.alerts,
+  clock: app.clock,
+  log: app.log,
+  settings: {
+    mode: app.config.providers,
+    icp: { ...app.config.icp, exclusions: app.config.exclusions },
+    sender: app.config.sender,
+    tierRouting: app.config.tierRouting,
+    stopOnStageFailure: app.config.pipeline.stopOnStageFailure,
+    enrichConcurrency: app.config.pipeline.enrichConcurrency,
+  },
+});

@@ -1,0 +1,71 @@
+import type { LeadProfile } from '../domain/lead.js';
+import type { LeadScore } from '../domain/scoring/types.js';
+import type { IcpSettings } from '../domain/scoring/settings.js';
+import type { CraftedDraft, SenderSettings } from '../domain/drafting/index.js';
+import type { Tier } from '../domain/tier.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { AlertPort, LeadEnricher, LeadSource, PipelineStores, StageError, StageName, StageResult } from './ports.js';
+
+export type SendChannel = 'instantly' | 'heyreach' | 'ghl';
+
+export type PipelineSettings = {
+  mode: 'sandbox' | 'live';
+  icp: IcpSettings;
+  sender: SenderSettings;
+  tierRouting: Record<Tier, readonly SendChannel[]>;
+  stopOnStageFailure: boolean;
+  enrichConcurrency: number;
+  /** The longest Retry-After the enrich stage waits out before giving up on a lead. @defaultValue 5 */
+  maxRetryAfterSeconds?: number;
+};
+
+export type PipelineDeps = {
+  stores: PipelineStores;
+  source: LeadSource;
+  enricher: LeadEnricher;
+  alerts: AlertPort;
+  clock: Clock;
+  log: Logger;
+  settings: PipelineSettings;
+  /** For tests: a fixed run id; defaults to `run_YYYYMMDD_HHMMSS_<6 hex>` from the clock. */
+  newRunId?: () => string;
+  /** For tests: skip real waits. @defaultValue setTimeout */
+  sleep?: (ms: number) => Promise<void>;
+};
+
+export type PipelineEvents = {
+  onStageStart?: (name: StageName, inputCount: number) => void;
+  onStageProgress?: (name: StageName, done: number, total: number) => void;
+  onStageEnd?: (result: StageResult) => void;
+};
+
+/** A lead as it moves through one run. */
+export type WorkingLead = {
+  id: string;
+  source: string;
+  sourceId: string;
+  profile: LeadProfile;
+  score?: LeadScore;
+  draft?: CraftedDraft;
+  draftId?: string;
+};
+
+export type RunContext = { runId: string; deps: PipelineDeps; events: PipelineEvents };
+
+/** What a stage hands back: its output for the next stage and the facts for its StageResult. */
+export type StageOutcome<T> = {
+  output: T;
+  passed: boolean;
+  errors: StageError[];
+  metrics: Record<string, unknown>;
+};
+
+/** Error messages in reports carry codes and lead ids, never provider bodies or secrets. */
+export const describeError = (error: unknown): { message: string; code?: string } => {
+  const e = error as { code?: unknown; message?: unknown };
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  return typeof e?.code === 'string' ? { message, code: e.code } : { message };
+};
+
+export const MAX_STAGE_ERRORS = 50;

@@ -1,0 +1,27 @@
+import type { RunContext, StageOutcome, WorkingLead } from './context.js';
+
+/** Stage 1: ask the lead source for up to `limit` people and remember them. */
+export const discoverLeads = async (ctx: RunContext, limit: number): Promise<StageOutcome<WorkingLead[]>> => {
+  const { stores, source } = ctx.deps;
+  const found = await source.discover({ limit });
+  const stored = await stores.leads.upsertDiscovered(ctx.runId, found.leads);
+  const seen = new Set<string>();
+  const output: WorkingLead[] = [];
+  let inOutreach = 0;
+  stored.forEach((row, i) => {
+    const discovered = found.leads[i]!;
+    if (row.inOutreach) {
+      inOutreach++;
+      return;
+    }
+    if (seen.has(row.id)) return;
+    seen.add(row.id);
+    output.push({ id: row.id, source: discovered.source, sourceId: discovered.sourceId, profile: discovered.profile });
+  });
+  return {
+    output,
+    passed: output.length > 0,
+    errors: found.errors.length === 0 && output.length === 0 ? [{ message: `source ${source.name} returned no leads` }] : found.errors,
+    metrics: { source: source.name, found: found.leads.length, alreadyInOutreach: inOutreach, ...found.metrics },
+  };
+};

@@ -1,0 +1,81 @@
+import { isAppError } from '../lib/app-error.js';
+import { describeError, MAX_STAGE_ERRORS, type RunContext, type StageOutcome, type WorkingLead } from './context.js';
+import type { EnrichmentResult, StageError } from './ports.js';
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Stage 2: enrich each lead once through the enricher. A lead that cannot be enriched continues
+ * unenriched and is counted; out of credits stops further calls for the run (each later lead is
+ * recorded as skipped), as the provider would only refuse again.
+ */
+export const enrichLeads = async (ctx: RunContext, leads: WorkingLead[]): Promise<StageOutcome<WorkingLead[]>> => {
+  const { stores, enricher, alerts, settings } = ctx.deps;
+  const sleep = ctx.deps.sleep ?? defaultSleep;
+  const maxWait = (settings.maxRetryAfterSeconds ?? 5) * 1000;
+  const errors: StageError[] = [];
+  const counts = { enriched: 0, miss: 0, failed: 0, skipped: 0, duplicates: 0 };
+  let outOfCredits = false;
+  let done = 0;
+  const byId = new Map<string, WorkingLead>();
+
+  const callEnricher = async (lead: WorkingLead): Promise<EnrichmentResult> => {
+    try {
+      return await enricher.enrich(lead);
+    } catch (error) {
+      const wait = isAppError(error) && error.code === 'PROVIDER_RATE_LIMITED' ? Number(error.details.retryAfterSeconds ?? 1) * 1000 : -1;
+      if (wait < 0 || wait > maxWait) throw error;
+      await sleep(wait);
+      return enricher.enrich(lead);
+    }
+  };
+
+  const enrichOne = async (lead: WorkingLead) => {
+    let applied;
+    if (outOfCredits) {
+      counts.skipped++;
+      applied = await stores.leads.applyEnrichment(lead.id, ctx.runId, enricher.provider, { outcome: 'skipped', error: 'provider out of credits' });
+    } else {
+      try {
+        const result = await callEnricher(lead);
+        if (result.outcome === 'matched') counts.enriched++;
+        else counts.miss++;
+        applied = await stores.leads.applyEnrichment(lead.id, ctx.runId, enricher.provider, result);
+      } catch (error) {
+        const described = describeError(error);
+        counts.failed++;
+        if (errors.length < MAX_STAGE_ERRORS) errors.push({ ...described, leadRef: lead.id });
+        if (isAppError(error) && error.code === 'OUT_OF_CREDITS' && !outOfCredits) {
+          outOfCredits = true;
+          await alerts.send({
+            severity: 'critical',
+            title: `${enricher.provider} is out of credits`,
+            body: 'Enrichment stopped for the rest of this run; the remaining leads continue unenriched.',
+            metadata: { runId: ctx.runId, provider: enricher.provider },
+          });
+        }
+        applied = await stores.leads.applyEnrichment(lead.id, ctx.runId, enricher.provider, { outcome: 'error', error: described.message });
+      }
+    }
+    if (applied.duplicateOf) counts.duplicates++;
+    const existing = byId.get(applied.leadId);
+    byId.set(applied.leadId, { ...(existing ?? lead), id: applied.leadId, profile: applied.profile });
+    ctx.events.onStageProgress?.('enrich', ++done, leads.length);
+  };
+
+  // A small pool keeps the provider's rate limit and the order of writes predictable.
+  const queue = [...leads];
+  const workers = Array.from({ length: Math.min(settings.enrichConcurrency, queue.length) }, async () => {
+    for (let lead = queue.shift(); lead; lead = queue.shift()) await enrichOne(lead);
+  });
+  await Promise.all(workers);
+
+  const order = new Map(leads.map((l, i) => [l.id, i]));
+  const output = [...byId.values()].sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9));
+  return {
+    output,
+    passed: counts.enriched > 0,
+    errors: counts.enriched === 0 && errors.length === 0 ? [{ message: 'no lead could be enriched' }] : errors,
+    metrics: { provider: enricher.provider, ...counts, unenriched: counts.miss + counts.failed + counts.skipped },
+  };
+};

@@ -1,0 +1,179 @@
+/**
+ * The ports the pipeline's use cases need. Providers and the store implement them; tests use
+ * the real implementations against loopback sandboxes or in-memory fakes.
+ */
+import type { LeadProfile } from '../domain/lead.js';
+import type { LeadScore } from '../domain/scoring/types.js';
+import type { CraftedDraft } from '../domain/drafting/index.js';
+import type { Tier } from '../domain/tier.js';
+
+export const STAGE_NAMES = ['discover', 'enrich', 'score', 'craft', 'queue', 'send'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+export type StageStatus = 'pass' | 'fail' | 'skip';
+
+/** An error a person reads in the run report; `leadRef` is a lead id or a source id, never an email. */
+export type StageError = { message: string; code?: string; leadRef?: string };
+
+export type StageResult = {
+  name: StageName;
+  status: StageStatus;
+  inputCount: number;
+  outputCount: number;
+  durationMs: number;
+  errors: StageError[];
+  metrics: Record<string, unknown>;
+};
+
+export type RunStatus = 'running' | 'passed' | 'failed';
+
+export type RunRecord = {
+  runId: string;
+  mode: 'sandbox' | 'live';
+  source: string;
+  requestedLimit: number;
+  seed: number | null;
+  status: RunStatus;
+  startedAt: Date;
+  completedAt: Date | null;
+  totalErrors: number;
+  stages: StageResult[];
+  summary: RunSummary;
+};
+
+export type RunSummary = { leads?: number; drafts?: number; disqualified?: number; skipped?: number; passed?: number; total?: number };
+
+// ---- discovery and enrichment -------------------------------------------------------------
+
+export type DiscoveredLead = { source: string; sourceId: string; profile: LeadProfile; raw: unknown };
+
+export type DiscoveryResult = { leads: DiscoveredLead[]; errors: StageError[]; metrics: Record<string, unknown> };
+
+export interface LeadSource {
+  readonly name: string;
+  discover(options: { limit: number }): Promise<DiscoveryResult>;
+}
+
+export type EnrichmentResult =
+  | { outcome: 'matched'; profile: LeadProfile; raw: unknown; fields: string[] }
+  | { outcome: 'miss' };
+
+export interface LeadEnricher {
+  readonly provider: string;
+  /** Throws AppError for outages, bad responses, auth and credit problems. */
+  enrich(lead: { sourceId: string; source: string; profile: LeadProfile }): Promise<EnrichmentResult>;
+}
+
+// ---- alerts -------------------------------------------------------------------------------
+
+export type Alert = { severity: 'info' | 'warning' | 'critical'; title: string; body: string; metadata: Record<string, unknown> };
+
+export interface AlertPort {
+  send(alert: Alert): Promise<void>;
+}
+
+// ---- store --------------------------------------------------------------------------------
+
+export type LeadStatus =
+  | 'discovered'
+  | 'enriched'
+  | 'unenriched'
+  | 'scored'
+  | 'disqualified'
+  | 'skipped'
+  | 'pending_review'
+  | 'duplicate';
+
+/** Statuses the pipeline may overwrite on a later run; any other status means the lead is in outreach. */
+export const PIPELINE_STATUSES: readonly string[] = ['discovered', 'enriched', 'unenriched', 'scored', 'disqualified', 'skipped', 'pending_review', 'duplicate'];
+
+export type StoredLead = {
+  id: string;
+  email: string | null;
+  source: string;
+  sourceId: string;
+  status: string;
+  tier: Tier | null;
+  points: number | null;
+  disqualificationReason: string | null;
+  skipReason: string | null;
+  duplicateOf: string | null;
+  profile: LeadProfile;
+  firstRunId: string;
+  lastRunId: string;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export type StoredScore = LeadScore & { id: string; runId: string; createdAt: Date };
+
+export type StoredDraft = Omit<CraftedDraft, 'hooks'> & {
+  id: string;
+  leadId: string;
+  runId: string;
+  status: string;
+  version: number;
+  hooks: CraftedDraft['hooks'];
+  createdAt: Date;
+};
+
+export type ShadowSend = { id: string; runId: string; draftId: string; leadId: string; channel: string; recipient: string; subject: string | null; createdAt: Date };
+
+export type EnrichmentRecord = { provider: string; outcome: string; fields: string[]; error: string | null; runId: string; createdAt: Date };
+
+export type AuditEntry = { at: Date; actor: string; action: string; entityType: string; entityId: string | null; runId: string | null; details: Record<string, unknown> };
+
+export type LeadDetail = {
+  lead: StoredLead;
+  enrichments: EnrichmentRecord[];
+  score: StoredScore | null;
+  drafts: StoredDraft[];
+  shadowSends: ShadowSend[];
+  audit: AuditEntry[];
+};
+
+export type LeadFilter = { tier?: Tier | undefined; status?: string | undefined; runId?: string | undefined; limit?: number | undefined };
+
+export type UpsertedLead = { id: string; inOutreach: boolean; status: string };
+
+export interface RunStore {
+  start(run: Omit<RunRecord, 'status' | 'completedAt' | 'totalErrors' | 'stages' | 'summary'>): Promise<void>;
+  recordStage(runId: string, position: number, stage: StageResult): Promise<void>;
+  finish(runId: string, outcome: { status: RunStatus; completedAt: Date; totalErrors: number; summary: RunSummary }): Promise<void>;
+  get(runId: string): Promise<RunRecord | null>;
+  list(limit: number): Promise<RunRecord[]>;
+}
+
+export interface LeadStore {
+  upsertDiscovered(runId: string, leads: DiscoveredLead[]): Promise<UpsertedLead[]>;
+  /**
+   * Store an enrichment and the enriched profile. When the enriched email already belongs to another
+   * lead, this lead becomes its duplicate and the id of the lead to continue with is returned.
+   */
+  applyEnrichment(leadId: string, runId: string, provider: string, result: EnrichmentResult | { outcome: 'error'; error: string } | { outcome: 'skipped'; error: string }): Promise<{ leadId: string; duplicateOf: string | null; profile: LeadProfile }>;
+  recordScore(leadId: string, runId: string, score: LeadScore): Promise<void>;
+  markSkipped(leadId: string, reason: string): Promise<void>;
+  markQueued(leadId: string): Promise<void>;
+  list(filter: LeadFilter): Promise<StoredLead[]>;
+  profile(leadId: string): Promise<StoredLead | null>;
+}
+
+export interface LeadDetailQuery {
+  /** Everything we hold about one lead, found by its (normalised) email. */
+  detailByEmail(email: string): Promise<LeadDetail | null>;
+}
+
+export interface DraftStore {
+  /** Insert a pending_review draft, unless an identical one (same fingerprint) is already pending. */
+  queueForReview(leadId: string, runId: string, draft: CraftedDraft): Promise<{ draftId: string; queued: boolean }>;
+  pendingForRun(runId: string): Promise<StoredDraft[]>;
+}
+
+export interface ShadowSendStore {
+  record(entry: { runId: string; draftId: string; leadId: string; channel: string; recipient: string; subject: string | null; payload: Record<string, unknown> }): Promise<boolean>;
+}
+
+export interface AuditStore {
+  append(entry: AuditEntry): Promise<void>;
+}
+
+export type PipelineStores = { runs: RunStore; leads: LeadStore; leadDetail: LeadDetailQuery; drafts: DraftStore; shadowSends: ShadowSendStore; audit: AuditStore };

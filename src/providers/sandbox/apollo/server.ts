@@ -1,0 +1,194 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateSyntheticPeople, type SyntheticPerson } from './synthetic-people.js';
+import { toMatchRecord, toOrganizationRecord, toSearchRecord } from './records.js';
+
+/** Failure injection: each switch applies to the next `count` requests (of `path`, when given). */
+export type FailureInjection = {
+  latencyMs?: number;
+  status429?: { count: number; retryAfterSeconds: number };
+  status5xx?: { count: number; status?: number };
+  /** Never answer these requests (the client's timeout must fire). */
+  timeout?: { count: number };
+  /** 200 with a body that is not JSON, or JSON of the wrong shape. */
+  malformed?: { count: number; kind?: 'not_json' | 'wrong_shape' };
+  /** Limit the switches above to one endpoint path, e.g. `/api/v1/people/match`. */
+  path?: string;
+};
+
+export type ApolloSandboxOptions = {
+  seed?: number;
+  count?: number;
+  apiKey?: string;
+  /** false: the key is not a master key, so People Search answers 403 API_INACCESSIBLE. */
+  masterKey?: boolean;
+  credits?: number;
+  rateLimitPerMinute?: number;
+  failures?: FailureInjection;
+  port?: number;
+};
+
+export type ApolloSandbox = {
+  url: string;
+  close: () => Promise<void>;
+  stats: { searchCalls: number; matchCalls: number; creditsUsed: number };
+  setFailures: (failures: FailureInjection) => void;
+  people: readonly SyntheticPerson[];
+};
+
+const PREFIX = '/api/v1';
+
+const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers });
+  res.end(text);
+};
+
+const readBody = (req: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => (data += chunk));
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
+
+/** Query parameters with Apollo's `[]` array notation, merged under the JSON body (the body wins). */
+const paramsOf = (url: URL, body: string): Record<string, unknown> | null => {
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of url.searchParams) {
+    if (key.endsWith('[]')) ((params[key.slice(0, -2)] ??= []) as string[]).push(value);
+    else params[key] = value;
+  }
+  if (!body.trim()) return params;
+  try {
+    const json = JSON.parse(body) as unknown;
+    if (!json || typeof json !== 'object' || Array.isArray(json)) return null;
+    return { ...params, ...(json as Record<string, unknown>) };
+  } catch {
+    return null;
+  }
+};
+
+const intParam = (value: unknown, fallback: number) => {
+  const n = typeof value === 'number' ? value : Number.parseInt(String(value ?? ''), 10);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+};
+
+/**
+ * A loopback Apollo that follows contracts/apollo.md: x-api-key auth, the master-key rule, the
+ * anonymised search shape, match by id/email/LinkedIn with credits, rate-limit headers and 429s.
+ * Search filters are accepted and validated but do not narrow the results: every search pages
+ * through the same deterministic people, so a seed fully decides what a run discovers.
+ */
+export const startApolloSandbox = async (options: ApolloSandboxOptions = {}): Promise<ApolloSandbox> => {
+  const { seed = 1, count = 200, apiKey = 'sandbox-apollo-key', masterKey = true, rateLimitPerMinute = 50, port = 0 } = options;
+  let credits = options.credits ?? Number.POSITIVE_INFINITY;
+  let failures: FailureInjection = { ...(options.failures ?? {}) };
+  const people = generateSyntheticPeople({ seed, count });
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const stats = { searchCalls: 0, matchCalls: 0, creditsUsed: 0 };
+  let window = { start: Date.now(), used: 0 };
+
+  const rateHeaders = () => ({
+    'x-rate-limit-minute': String(rateLimitPerMinute),
+    'x-minute-usage': String(window.used),
+    'x-minute-requests-left': String(Math.max(0, rateLimitPerMinute - window.used)),
+  });
+
+  const takeFailure = (path: string): 'timeout' | '429' | '5xx' | 'malformed' | null => {
+    if (failures.path && failures.path !== path) return null;
+    for (const [key, kind] of [['timeout', 'timeout'], ['status429', '429'], ['status5xx', '5xx'], ['malformed', 'malformed']] as const) {
+      const f = failures[key];
+      if (f && f.count > 0) {
+        f.count--;
+        return kind;
+      }
+    }
+    return null;
+  };
+
+  const findPerson = (params: Record<string, unknown>): SyntheticPerson | undefined => {
+    if (typeof params.id === 'string') return byId.get(params.id);
+    if (typeof params.email === 'string') return people.find((p) => (p.email ?? p.verifiedEmail)?.toLowerCase() === (params.email as string).toLowerCase());
+    if (typeof params.linkedin_url === 'string') return people.find((p) => p.linkedinUrl === params.linkedin_url);
+    return undefined;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const body = await readBody(req);
+    const key = req.headers['x-api-key'];
+    if (key !== apiKey) return send(res, 401, 'Invalid API key. Please check your API key and try again.');
+    if (failures.latencyMs) await new Promise((r) => setTimeout(r, failures.latencyMs));
+
+    if (Date.now() - window.start >= 60_000) window = { start: Date.now(), used: 0 };
+    window.used++;
+    if (window.used > rateLimitPerMinute) {
+      const retryAfter = Math.max(1, Math.ceil((window.start + 60_000 - Date.now()) / 1000));
+      return send(res, 429, { message: `The maximum number of api calls allowed for ${url.pathname.slice(1)} is ${rateLimitPerMinute} times per minute.` }, { ...rateHeaders(), 'retry-after': String(retryAfter) });
+    }
+    const failure = takeFailure(url.pathname);
+    if (failure === 'timeout') return; // never answered; closed when the sandbox closes
+    if (failure === '429') return send(res, 429, { message: 'rate limit (injected)' }, { ...rateHeaders(), 'retry-after': String(failures.status429?.retryAfterSeconds ?? 1) });
+    if (failure === '5xx') return send(res, failures.status5xx?.status ?? 503, { error: 'Service Unavailable (injected)' });
+    if (failure === 'malformed') return failures.malformed?.kind === 'wrong_shape' ? send(res, 200, { people: 'not-a-list', person: 42 }) : send(res, 200, '{"people": [', { 'content-type': 'application/json' });
+
+    const params = paramsOf(url, body);
+    if (!params) return send(res, 422, { error: 'Invalid parameters' });
+
+    if (req.method === 'POST' && url.pathname === `${PREFIX}/mixed_people/api_search`) {
+      stats.searchCalls++;
+      if (!masterKey) return send(res, 403, { error: 'api/v1/mixed_people/api_search is not accessible with this api_key', error_code: 'API_INACCESSIBLE' }, rateHeaders());
+      for (const list of ['person_titles', 'person_seniorities', 'q_organization_domains_list']) {
+        const v = params[list];
+        if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) return send(res, 422, { error: 'Invalid parameters' });
+      }
+      const perPage = Math.min(intParam(params.per_page, 10), 100);
+      const page = intParam(params.page, 1);
+      const slice = people.slice((page - 1) * perPage, page * perPage);
+      return send(res, 200, { total_entries: people.length, people: slice.map(toSearchRecord) }, rateHeaders());
+    }
+
+    if (req.method === 'POST' && url.pathname === `${PREFIX}/people/match`) {
+      stats.matchCalls++;
+      if (params.reveal_phone_number === true && !params.webhook_url) {
+        return send(res, 400, { error: 'Please add a valid webhook_url parameter when using reveal_phone_number' }, rateHeaders());
+      }
+      if (credits <= 0) return send(res, 402, { error: 'You have insufficient credits to complete this request.' }, rateHeaders());
+      const person = findPerson(params);
+      if (!person) return send(res, 200, { person: null }, rateHeaders());
+      credits--;
+      stats.creditsUsed++;
+      return send(res, 200, { person: toMatchRecord(person) }, rateHeaders());
+    }
+
+    if (req.method === 'GET' && url.pathname === `${PREFIX}/organizations/enrich`) {
+      const domain = String(params.domain ?? '').toLowerCase();
+      if (!domain) return send(res, 422, { error: 'Invalid parameters' });
+      const owner = people.find((p) => p.organization.domain === domain);
+      return send(res, 200, owner ? { organization: toOrganizationRecord(owner) } : {}, rateHeaders());
+    }
+
+    return send(res, 404, { error: 'Not found' });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => send(res, 500, { error: 'sandbox error' }));
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${actual}${PREFIX}`,
+    stats,
+    people,
+    setFailures: (f) => {
+      failures = { ...f };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};

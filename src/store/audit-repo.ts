@@ -1,0 +1,28 @@
+import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { auditLog } from './schema.js';
+import type { AuditEntry, AuditStore } from '../pipeline/ports.js';
+
+type AuditRow = typeof auditLog.$inferSelect;
+
+export const toAuditEntry = (row: AuditRow): AuditEntry => ({
+  at: row.at,
+  actor: row.actor,
+  action: row.action,
+  entityType: row.entityType,
+  entityId: row.entityId,
+  runId: row.runId,
+  details: row.details as Record<string, unknown>,
+});
+
+export const createAuditStore = (db: Db): AuditStore & { forEntities: (refs: { type: string; ids: string[] }[]) => Promise<AuditEntry[]> } => ({
+  append: async (entry) => {
+    await db.insert(auditLog).values(entry);
+  },
+  forEntities: async (refs) => {
+    const clauses = refs.filter((r) => r.ids.length > 0).map((r) => and(eq(auditLog.entityType, r.type), inArray(auditLog.entityId, r.ids)));
+    if (clauses.length === 0) return [];
+    const rows = await db.select().from(auditLog).where(or(...clauses)).orderBy(asc(auditLog.id));
+    return rows.map(toAuditEntry);
+  },
+});

@@ -1,0 +1,206 @@
+import { and, asc, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { companies, enrichments, leads, scores } from './schema.js';
+import { mergeProfiles, normalizeEmail, type Company, type LeadProfile } from '../domain/lead.js';
+import type { LeadStore, StoredLead, UpsertedLead, LeadFilter } from '../pipeline/ports.js';
+import { PIPELINE_STATUSES } from '../pipeline/ports.js';
+import type { Tier } from '../domain/tier.js';
+
+type LeadRow = typeof leads.$inferSelect;
+
+export const toStoredLead = (row: LeadRow): StoredLead => ({
+  id: row.id,
+  email: row.email,
+  source: row.source,
+  sourceId: row.sourceId,
+  status: row.status,
+  tier: row.tier as Tier | null,
+  points: row.points,
+  disqualificationReason: row.disqualificationReason,
+  skipReason: row.skipReason,
+  duplicateOf: row.duplicateOf,
+  profile: row.profile as LeadProfile,
+  firstRunId: row.firstRunId,
+  lastRunId: row.lastRunId,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+});
+
+const isUniqueViolation = (error: unknown): boolean => {
+  const e = error as { code?: string; cause?: { code?: string } };
+  return e?.code === '23505' || e?.cause?.code === '23505';
+};
+
+const columnsFor = (profile: LeadProfile) => ({
+  email: profile.email,
+  linkedinUrl: profile.linkedinUrl,
+  firstName: profile.firstName,
+  lastName: profile.lastName,
+  title: profile.title,
+  companyName: profile.company.name,
+});
+
+const upsertCompany = async (db: Db, company: Company): Promise<string | null> => {
+  if (!company.domain) return null;
+  const values = { domain: company.domain, name: company.name, industry: company.industry, employeeCount: company.employeeCount, data: company };
+  const [row] = await db
+    .insert(companies)
+    .values(values)
+    .onConflictDoUpdate({
+      target: companies.domain,
+      set: {
+        name: sql`coalesce(excluded.name, ${companies.name})`,
+        industry: sql`coalesce(excluded.industry, ${companies.industry})`,
+        employeeCount: sql`coalesce(excluded.employee_count, ${companies.employeeCount})`,
+        data: values.data,
+        updatedAt: new Date(),
+      },
+    })
+    .returning({ id: companies.id });
+  return row?.id ?? null;
+};
+
+const withRaw = (raw: unknown, key: string, value: unknown) => sql`coalesce(${raw}, '{}'::jsonb) || ${JSON.stringify({ [key]: value })}::jsonb`;
+
+export const createLeadStore = (db: Db): LeadStore => {
+  const byId = async (id: string) => (await db.select().from(leads).where(eq(leads.id, id)).limit(1))[0];
+  const byEmail = async (email: string) => (await db.select().from(leads).where(eq(leads.email, email)).limit(1))[0];
+
+  const upsertOne = async (runId: string, d: { source: string; sourceId: string; profile: LeadProfile; raw: unknown }): Promise<UpsertedLead> => {
+    let existing = (await db.select().from(leads).where(and(eq(leads.source, d.source), eq(leads.sourceId, d.sourceId))).limit(1))[0];
+    if (!existing && d.profile.email) existing = await byEmail(d.profile.email);
+    if (existing) {
+      const inOutreach = !PIPELINE_STATUSES.includes(existing.status);
+      if (inOutreach) return { id: existing.id, inOutreach, status: existing.status };
+      const profile = mergeProfiles(existing.profile as LeadProfile, d.profile);
+      await db
+        .update(leads)
+        .set({ ...columnsFor(profile), profile, raw: withRaw(leads.raw, d.source, d.raw), status: 'discovered', skipReason: null, lastRunId: runId, updatedAt: new Date() })
+        .where(eq(leads.id, existing.id));
+      return { id: existing.id, inOutreach, status: 'discovered' };
+    }
+    const companyId = await upsertCompany(db, d.profile.company);
+    const [row] = await db
+      .insert(leads)
+      .values({ ...columnsFor(d.profile), companyId, source: d.source, sourceId: d.sourceId, profile: d.profile, raw: { [d.source]: d.raw }, status: 'discovered', firstRunId: runId, lastRunId: runId })
+      .returning({ id: leads.id });
+    return { id: row!.id, inOutreach: false, status: 'discovered' };
+  };
+
+  /** The enriched email belongs to another lead: fold this one into it. */
+  const foldIntoExisting = async (leadId: string, runId: string, other: LeadRow, profile: LeadProfile, provider: string, raw: unknown) => {
+    await db.update(leads).set({ status: 'duplicate', duplicateOf: other.id, raw: withRaw(leads.raw, provider, raw), lastRunId: runId, updatedAt: new Date() }).where(eq(leads.id, leadId));
+    const merged = mergeProfiles(other.profile as LeadProfile, profile);
+    if (PIPELINE_STATUSES.includes(other.status)) {
+      await db.update(leads).set({ ...columnsFor(merged), email: other.email, profile: merged, status: 'enriched', lastRunId: runId, updatedAt: new Date() }).where(eq(leads.id, other.id));
+    }
+    return { leadId: other.id, duplicateOf: other.id, profile: merged };
+  };
+
+  return {
+    upsertDiscovered: async (runId, discovered) => {
+      const out: UpsertedLead[] = [];
+      for (const d of discovered) {
+        try {
+          out.push(await upsertOne(runId, d));
+        } catch (error) {
+          // Two records of one person in the same batch (same email): the second joins the first.
+          if (!isUniqueViolation(error)) throw error;
+          out.push(await upsertOne(runId, d));
+        }
+      }
+      return out;
+    },
+
+    applyEnrichment: async (leadId, runId, provider, result) => {
+      const current = await byId(leadId);
+      if (!current) throw new Error(`lead ${leadId} not found`);
+      const base = current.profile as LeadProfile;
+      await db.insert(enrichments).values({
+        leadId,
+        runId,
+        provider,
+        outcome: result.outcome,
+        fields: result.outcome === 'matched' ? result.fields : [],
+        raw: result.outcome === 'matched' ? (result.raw as object) : null,
+        error: 'error' in result ? result.error : null,
+      });
+      if (result.outcome !== 'matched') {
+        await db.update(leads).set({ status: 'unenriched', lastRunId: runId, updatedAt: new Date() }).where(eq(leads.id, leadId));
+        return { leadId, duplicateOf: null, profile: base };
+      }
+      const profile = mergeProfiles(base, result.profile);
+      const email = normalizeEmail(profile.email);
+      const other = email ? await db.select().from(leads).where(and(eq(leads.email, email), ne(leads.id, leadId))).limit(1) : [];
+      if (other[0]) return foldIntoExisting(leadId, runId, other[0], profile, provider, result.raw);
+      try {
+        const companyId = await upsertCompany(db, profile.company);
+        await db
+          .update(leads)
+          .set({ ...columnsFor(profile), email, companyId: companyId ?? current.companyId, profile, raw: withRaw(leads.raw, provider, result.raw), status: 'enriched', lastRunId: runId, updatedAt: new Date() })
+          .where(eq(leads.id, leadId));
+        return { leadId, duplicateOf: null, profile };
+      } catch (error) {
+        if (!isUniqueViolation(error) || !email) throw error;
+        const winner = await byEmail(email);
+        if (!winner) throw error;
+        return foldIntoExisting(leadId, runId, winner, profile, provider, result.raw);
+      }
+    },
+
+    recordScore: async (leadId, runId, score) => {
+      await db.insert(scores).values({
+        leadId,
+        runId,
+        points: score.points,
+        rawPoints: score.rawPoints,
+        multiplier: String(score.multiplier),
+        tier: score.tier,
+        needsReview: score.needsReview,
+        breakdown: { components: score.components, titleBucket: score.titleBucket, industryBucket: score.industryBucket },
+        reasons: score.reasons,
+        warnings: score.warnings,
+        disqualification: score.disqualification,
+        recommendedCampaign: score.recommendedCampaign,
+        segmentTags: score.segmentTags,
+      });
+      await db
+        .update(leads)
+        .set({
+          status: score.disqualification ? 'disqualified' : 'scored',
+          tier: score.tier,
+          points: score.points,
+          disqualificationReason: score.disqualification?.reason ?? null,
+          updatedAt: new Date(),
+        })
+        .where(eq(leads.id, leadId));
+    },
+
+    markSkipped: async (leadId, reason) => {
+      await db.update(leads).set({ status: 'skipped', skipReason: reason, updatedAt: new Date() }).where(eq(leads.id, leadId));
+    },
+
+    markQueued: async (leadId) => {
+      await db.update(leads).set({ status: 'pending_review', skipReason: null, updatedAt: new Date() }).where(eq(leads.id, leadId));
+    },
+
+    list: async (filter: LeadFilter) => {
+      const where: SQL[] = [];
+      if (filter.tier) where.push(eq(leads.tier, filter.tier));
+      if (filter.status) where.push(eq(leads.status, filter.status));
+      if (filter.runId) where.push(eq(leads.lastRunId, filter.runId));
+      const rows = await db
+        .select()
+        .from(leads)
+        .where(where.length ? and(...where) : undefined)
+        .orderBy(sql`${leads.points} desc nulls last`, asc(leads.email), desc(leads.createdAt))
+        .limit(filter.limit ?? 1000);
+      return rows.map(toStoredLead);
+    },
+
+    profile: async (leadId) => {
+      const row = await byId(leadId);
+      return row ? toStoredLead(row) : null;
+    },
+  };
+};

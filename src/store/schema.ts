@@ -1,0 +1,189 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * One schema for PGlite (Postgres 18) and Debian's PostgreSQL 15: keep to SQL both accept
+ * (gen_random_uuid(), no uuidv7()). Only this file and the repositories know column names.
+ */
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export const runs = pgTable('runs', {
+  id: text('id').primaryKey(),
+  mode: text('mode').notNull(),
+  source: text('source').notNull(),
+  requestedLimit: integer('requested_limit').notNull(),
+  seed: integer('seed'),
+  status: text('status').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+  completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+  totalErrors: integer('total_errors').notNull().default(0),
+  summary: jsonb('summary').notNull().default(sql`'{}'::jsonb`),
+});
+
+export const stageResults = pgTable(
+  'stage_results',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: text('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    stage: text('stage').notNull(),
+    status: text('status').notNull(),
+    inputCount: integer('input_count').notNull(),
+    outputCount: integer('output_count').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    errors: jsonb('errors').notNull().default(sql`'[]'::jsonb`),
+    metrics: jsonb('metrics').notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [uniqueIndex('stage_results_run_stage_uq').on(t.runId, t.stage)],
+);
+
+export const companies = pgTable(
+  'companies',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** Normalised domain; the identity when known. */
+    domain: text('domain'),
+    name: text('name'),
+    industry: text('industry'),
+    employeeCount: integer('employee_count'),
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('companies_domain_uq').on(t.domain)],
+);
+
+export const leads = pgTable(
+  'leads',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** Normalised email: the identity of a person once known. */
+    email: text('email'),
+    source: text('source').notNull(),
+    /** The provider's id for the record that found this lead (e.g. an Apollo person id). */
+    sourceId: text('source_id').notNull(),
+    linkedinUrl: text('linkedin_url'),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    title: text('title'),
+    companyId: uuid('company_id').references(() => companies.id),
+    companyName: text('company_name'),
+    /** The domain view of the lead (LeadProfile) as last built from its sources. */
+    profile: jsonb('profile').notNull(),
+    /** The provider records as received, kept for audit and re-processing. */
+    raw: jsonb('raw').notNull().default(sql`'{}'::jsonb`),
+    status: text('status').notNull(),
+    tier: text('tier'),
+    points: integer('points'),
+    disqualificationReason: text('disqualification_reason'),
+    /** Why the pipeline stopped with this lead (e.g. a draft could not be made). */
+    skipReason: text('skip_reason'),
+    duplicateOf: uuid('duplicate_of'),
+    firstRunId: text('first_run_id').notNull(),
+    lastRunId: text('last_run_id').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('leads_email_uq').on(t.email),
+    uniqueIndex('leads_source_uq').on(t.source, t.sourceId),
+    index('leads_status_idx').on(t.status),
+    index('leads_tier_idx').on(t.tier),
+  ],
+);
+
+export const enrichments = pgTable(
+  'enrichments',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    runId: text('run_id').notNull(),
+    provider: text('provider').notNull(),
+    /** matched | miss | error | skipped */
+    outcome: text('outcome').notNull(),
+    fields: jsonb('fields').notNull().default(sql`'[]'::jsonb`),
+    raw: jsonb('raw'),
+    error: text('error'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('enrichments_lead_idx').on(t.leadId)],
+);
+
+export const scores = pgTable(
+  'scores',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    runId: text('run_id').notNull(),
+    points: integer('points').notNull(),
+    rawPoints: integer('raw_points').notNull(),
+    multiplier: text('multiplier').notNull(),
+    tier: text('tier').notNull(),
+    needsReview: boolean('needs_review').notNull(),
+    breakdown: jsonb('breakdown').notNull(),
+    reasons: jsonb('reasons').notNull(),
+    warnings: jsonb('warnings').notNull().default(sql`'[]'::jsonb`),
+    disqualification: jsonb('disqualification'),
+    recommendedCampaign: text('recommended_campaign').notNull(),
+    segmentTags: jsonb('segment_tags').notNull().default(sql`'[]'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [index('scores_lead_idx').on(t.leadId)],
+);
+
+export const drafts = pgTable(
+  'drafts',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    runId: text('run_id').notNull(),
+    angleId: text('angle_id').notNull(),
+    angleReason: text('angle_reason').notNull(),
+    subjectA: text('subject_a').notNull(),
+    subjectB: text('subject_b').notNull(),
+    body: text('body').notNull(),
+    followUps: jsonb('follow_ups').notNull().default(sql`'[]'::jsonb`),
+    hooks: jsonb('hooks').notNull().default(sql`'[]'::jsonb`),
+    grounding: jsonb('grounding').notNull().default(sql`'[]'::jsonb`),
+    fingerprint: text('fingerprint').notNull(),
+    /** pending_review | superseded (later: approved, rejected, sent …) */
+    status: text('status').notNull(),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('drafts_lead_idx').on(t.leadId), index('drafts_status_idx').on(t.status)],
+);
+
+/** What the send stage would have sent in shadow mode; nothing here ever reached a provider. */
+export const shadowSends = pgTable(
+  'shadow_sends',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    runId: text('run_id').notNull(),
+    draftId: uuid('draft_id').notNull().references(() => drafts.id, { onDelete: 'cascade' }),
+    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    recipient: text('recipient').notNull(),
+    subject: text('subject'),
+    payload: jsonb('payload').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('shadow_sends_draft_channel_uq').on(t.draftId, t.channel)],
+);
+
+/** Append-only: a trigger (see the migrations) refuses UPDATE and DELETE. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id'),
+    runId: text('run_id'),
+    details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [index('audit_entity_idx').on(t.entityType, t.entityId)],
+);
