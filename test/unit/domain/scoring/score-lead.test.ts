@@ -5,12 +5,13 @@ import { scoreLead } from '../../../../src/domain/scoring/score-lead.js';
 import { DEFAULT_ICP_SETTINGS as ICP } from '../../../../src/domain/scoring/settings.js';
 import { normalizeCompanyName } from '../../../../src/domain/scoring/disqualification.js';
 
-const lead = (o: { title?: string | null; employees?: number | null; industry?: string | null; tech?: string[]; email?: string | null; domain?: string | null; company?: string | null } & Partial<LeadProfile> = {}): LeadProfile => {
-  const { title = null, employees = null, industry = null, tech = [], email = null, domain = null, company = 'Acme', ...rest } = o;
+type LeadShortcut = { title?: string | null; employees?: number | null; industry?: string | null; tech?: string[]; email?: string | null; domain?: string | null; companyName?: string | null };
+const lead = (o: LeadShortcut & Omit<Partial<LeadProfile>, keyof LeadShortcut | 'company'> = {}): LeadProfile => {
+  const { title = null, employees = null, industry = null, tech = [], email = null, domain = null, companyName = 'Acme', ...rest } = o;
   return emptyLead({
     title,
     email,
-    company: { name: company, domain, industry, employeeCount: employees, annualRevenue: null, technologies: tech, fundingStage: null, linkedinUrl: null },
+    company: { name: companyName, domain, industry, employeeCount: employees, annualRevenue: null, technologies: tech, fundingStage: null, linkedinUrl: null },
     ...rest,
   });
 };
@@ -181,7 +182,7 @@ describe('disqualification', () => {
     ['dani@chiefaiofficer.com', null, 'Chief AI Officer', 'excluded_domain'],
     ['dani@B2B.ChiefAIOfficer.com', null, 'Chief AI Officer', 'excluded_domain'],
   ])('%s (%s, %s) is %s', (email, domain, company, code) => {
-    const s = scoreLead(lead({ email: email.toLowerCase(), domain, company }), ICP);
+    const s = scoreLead(lead({ email: email.toLowerCase(), domain, companyName: company }), ICP);
     expect(s.disqualification?.code).toBe(code);
     expect(s.reasons[0]).toBe(`DISQUALIFIED: ${s.disqualification!.reason}`);
     if (code === 'competitor') expect(s.disqualification!.reason).toContain('competitor');
@@ -191,7 +192,7 @@ describe('disqualification', () => {
     const settings = { ...ICP, exclusions: { ...ICP.exclusions, excludedEmails: ['vip@customer.example.com'] } };
     expect(scoreLead(lead({ email: 'vip@customer.example.com' }), settings).disqualification?.code).toBe('excluded_email');
     expect(scoreLead(lead({ email: 'other@customer.example.com' }), settings).disqualification).toBeNull();
-    expect(scoreLead(lead({ company: 'Community Outreach Partners' }), ICP).disqualification).toBeNull();
+    expect(scoreLead(lead({ companyName: 'Community Outreach Partners' }), ICP).disqualification).toBeNull();
     expect(scoreLead(lead({ email: 'a@notgong.io' }), ICP).disqualification).toBeNull();
   });
 
@@ -219,7 +220,7 @@ describe('campaign recommendation', () => {
     [{ sourceType: 'group_member' }, 'community_outreach'],
     [{}, 'nurture_sequence'],
   ])('%o → %s', (overrides, campaign) => {
-    expect(scoreLead(lead(overrides as Partial<LeadProfile>), ICP).recommendedCampaign).toBe(campaign);
+    expect(scoreLead(lead(overrides as Omit<Partial<LeadProfile>, 'title' | 'email' | 'company'>), ICP).recommendedCampaign).toBe(campaign);
   });
 });
 
