@@ -107,7 +107,7 @@ export const runPipeline = async (deps: PipelineDeps, options: RunOptions, event
     passed,
     total: results.length,
     totalErrors,
-    leads: runLeads.filter((l) => l.status !== 'duplicate').map((l) => ({ id: l.id, email: l.email, tier: l.tier, points: l.points, status: l.status })),
+    leads: runLeads.map((l) => ({ id: l.id, email: l.email, tier: l.tier, points: l.points, status: l.status })),
     drafts: queued.map((l) => ({ draftId: l.draftId!, leadId: l.id, email: leadById.get(l.id)?.email ?? l.profile.email, tier: l.score!.tier, points: l.score!.points, angleId: l.draft!.angleId, subjectA: l.draft!.subjectA })),
   };
   const summary = { leads: report.leads.length, drafts: report.drafts.length, passed, total: results.length };

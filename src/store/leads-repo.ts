@@ -187,7 +187,8 @@ export const createLeadStore = (db: Db): LeadStore => {
     list: async (filter: LeadFilter) => {
       const where: SQL[] = [];
       if (filter.tier) where.push(eq(leads.tier, filter.tier));
-      if (filter.status) where.push(eq(leads.status, filter.status));
+      // A duplicate is folded into its lead; it is listed only when asked for by status.
+      where.push(filter.status ? eq(leads.status, filter.status) : ne(leads.status, 'duplicate'));
       if (filter.runId) where.push(eq(leads.lastRunId, filter.runId));
       const rows = await db
         .select()

@@ -113,3 +113,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { EMERGENCY_STOP: 'off' }, cwd: dir }).emergencyStop).toBe(false);
   });
 });
+
+describe('docs/config.example.json', () => {
+  it('is exactly the defaults, and loads as a config file', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { FileConfigSchema } = await import('../../../src/config/schema.js');
+    const file = new URL('../../../docs/config.example.json', import.meta.url);
+    const example = JSON.parse(readFileSync(file, 'utf8'));
+    expect(example).toEqual(JSON.parse(JSON.stringify(FileConfigSchema.parse({}))));
+    expect(loadConfig({ env: {}, cwd: tempDir(), configPath: file.pathname }).icp.tiers.tier1).toBe(80);
+  });
+});
