@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/lib/app-error.js';
 import { createApolloClient } from '../../../src/providers/apollo/client.js';
 import { ApolloMatchResponseSchema, ApolloSearchResponseSchema } from '../../../src/providers/apollo/schemas.js';
+import { contractFixture } from '../../support/contracts.js';
 import { MESSY_CASES, startApolloSandbox, type ApolloSandbox, type ApolloSandboxOptions } from '../../../src/providers/sandbox/apollo/index.js';
 
 const KEY = 'test-apollo-key-0123456789';
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../../shared/contracts/fixtures/apollo/${name}`, import.meta.url), 'utf8')) as { response: { body: unknown } };
+const fixture = (name: string) => contractFixture('apollo', name);
 
 describe('Apollo client against the loopback sandbox', () => {
   let sandbox: ApolloSandbox | undefined;

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matchedPersonToLead, searchResultToLead } from '../../../src/providers/apollo/map-person.js';
 import { ApolloPersonSchema, ApolloSearchResponseSchema } from '../../../src/providers/apollo/schemas.js';
+import { contractFixture } from '../../support/contracts.js';
 import { generateSyntheticPeople, MESSY_CASES, toMatchRecord } from '../../../src/providers/sandbox/apollo/index.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../../shared/contracts/fixtures/apollo/${name}`, import.meta.url), 'utf8')) as { response: { body: { person: unknown } } };
+const fixture = (name: string) => contractFixture('apollo', name) as { response: { body: { person: unknown } } };
 const people = generateSyntheticPeople({ seed: 3, count: 25 });
 const mapped = (c: string) => matchedPersonToLead(ApolloPersonSchema.parse(toMatchRecord(people[MESSY_CASES.find((m) => m.case === c)!.index]!)));
 
@@ -19,7 +19,7 @@ describe('Apollo person → lead profile', () => {
   });
 
   it('keeps only what search reveals', () => {
-    const [person] = ApolloSearchResponseSchema.parse(JSON.parse(readFileSync(new URL('../../../../shared/contracts/fixtures/apollo/people-search.json', import.meta.url), 'utf8')).response.body).people;
+    const [person] = ApolloSearchResponseSchema.parse(contractFixture('apollo', 'people-search.json').response.body).people;
     const lead = searchResultToLead(person!);
     expect(lead).toMatchObject({ email: null, firstName: 'Maya', lastName: null, title: 'VP of Sales', company: { name: 'Northwind Agency' } });
     expect(lead.provenance).toEqual({ firstName: 'apollo_search', title: 'apollo_search', 'company.name': 'apollo_search' });
