@@ -44,37 +44,45 @@ export type ProviderSet = { source: LeadSource; enricher: LeadEnricher; close: (
  * `providers: sandbox` starts the loopback Apollo sandbox in this process and points the REAL
  * client at it with a throwaway key; `live` points the same client at the real API.
  */
-export const openProviders = async (app: AppDeps, options: { source: string; seed: number | null }): Promise<ProviderSet> => {
-  if (!(LEAD_SOURCES as readonly string[]).includes(options.source)) {
-    throw new AppError('INVALID_INPUT', `unknown lead source "${options.source}" (available: ${LEAD_SOURCES.join(', ')})`);
+export type ProviderOptions = { source: string; seed: number | null; inputFile?: string | undefined; onInputProgress?: (rows: number) => void };
+
+/**
+ * `providers: sandbox` starts the loopback Apollo sandbox in this process and points the REAL
+ * client at it with a throwaway key; `live` points the same client at the real API. `--input FILE`
+ * replaces Apollo discovery with the file; enrichment still goes through Apollo People Match.
+ */
+export const openProviders = async (app: AppDeps, options: ProviderOptions): Promise<ProviderSet> => {
+  if (!options.inputFile && !(LEAD_SOURCES as readonly string[]).includes(options.source)) {
+    throw new AppError('INVALID_INPUT', `unknown lead source "${options.source}" (available: ${LEAD_SOURCES.join(', ')}, or --input FILE)`);
   }
   const { config } = app;
   const { createApolloClient } = await import('./providers/apollo/client.js');
   const { createApolloLeadSource } = await import('./providers/apollo/lead-source.js');
   const { createApolloEnricher } = await import('./providers/apollo/enricher.js');
+  let client;
+  let close = async () => {};
+  let description: string;
   if (config.providers === 'live') {
-    const client = createApolloClient({ baseUrl: config.apollo.baseUrl, apiKey: config.env.APOLLO_API_KEY!, timeoutMs: config.apollo.timeoutMs });
-    return {
-      source: createApolloLeadSource({ client, discovery: config.discovery }),
-      enricher: createApolloEnricher({ client }),
-      close: async () => {},
-      description: `Apollo (live, ${config.apollo.baseUrl})`,
-    };
+    client = createApolloClient({ baseUrl: config.apollo.baseUrl, apiKey: config.env.APOLLO_API_KEY!, timeoutMs: config.apollo.timeoutMs });
+    description = `Apollo (live, ${config.apollo.baseUrl})`;
+  } else {
+    const { startApolloSandbox } = await import('./providers/sandbox/apollo/index.js');
+    const apiKey = `sandbox-${randomBytes(8).toString('hex')}`;
+    const seed = options.seed ?? config.sandbox.seed;
+    const sandbox = await startApolloSandbox({ seed, count: config.sandbox.peopleCount, apiKey, credits: Number.POSITIVE_INFINITY, rateLimitPerMinute: 100_000 });
+    client = createApolloClient({ baseUrl: sandbox.url, apiKey, timeoutMs: config.apollo.timeoutMs });
+    close = () => sandbox.close();
+    description = `Apollo sandbox on ${sandbox.url} (seed ${seed})`;
   }
-  const { startApolloSandbox } = await import('./providers/sandbox/apollo/index.js');
-  const apiKey = `sandbox-${randomBytes(8).toString('hex')}`;
-  const seed = options.seed ?? config.sandbox.seed;
-  const sandbox = await startApolloSandbox({ seed, count: config.sandbox.peopleCount, apiKey, credits: Number.POSITIVE_INFINITY, rateLimitPerMinute: 100_000 });
-  const client = createApolloClient({ baseUrl: sandbox.url, apiKey, timeoutMs: config.apollo.timeoutMs });
-  return {
-    source: createApolloLeadSource({ client, discovery: config.discovery }),
-    enricher: createApolloEnricher({ client }),
-    close: () => sandbox.close(),
-    description: `Apollo sandbox on ${sandbox.url} (seed ${seed})`,
-  };
+  if (options.inputFile) {
+    const { createFileLeadSource } = await import('./providers/files/file-lead-source.js');
+    const source = createFileLeadSource({ file: options.inputFile, isSuppressed: () => app.stores.suppressions.matcher(), ...(options.onInputProgress ? { onProgress: options.onInputProgress } : {}) });
+    return { source, enricher: createApolloEnricher({ client }), close, description: `${options.inputFile} for discovery, ${description} for enrichment` };
+  }
+  return { source: createApolloLeadSource({ client, discovery: config.discovery }), enricher: createApolloEnricher({ client }), close, description };
 };
 
-export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet): PipelineDeps => ({
+export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet, options: { enrich: boolean } = { enrich: true }): PipelineDeps => ({
   stores: app.stores,
   source: providers.source,
   enricher: providers.enricher,
@@ -88,5 +96,6 @@ export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet): PipelineD
     tierRouting: app.config.tierRouting,
     stopOnStageFailure: app.config.pipeline.stopOnStageFailure,
     enrichConcurrency: app.config.pipeline.enrichConcurrency,
+    enrich: options.enrich,
   },
 });

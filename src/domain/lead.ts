@@ -201,3 +201,13 @@ export const mergeProfiles = (base: LeadProfile, next: LeadProfile): LeadProfile
     provenance,
   };
 };
+
+/** The keys a person is known by (normalised email, `linkedin:<profile>`), for suppression checks. */
+export const leadIdentities = (profile: Pick<LeadProfile, 'email' | 'linkedinUrl'>): string[] => {
+  const ids: string[] = [];
+  const email = normalizeEmail(profile.email);
+  if (email) ids.push(email);
+  const linkedin = normalizeLinkedinUrl(profile.linkedinUrl);
+  if (linkedin) ids.push(`linkedin:${linkedin}`);
+  return ids;
+};

@@ -16,6 +16,8 @@ export type PipelineSettings = {
   tierRouting: Record<Tier, readonly SendChannel[]>;
   stopOnStageFailure: boolean;
   enrichConcurrency: number;
+  /** false: stage 2 is skipped and leads go on with what their source gave. @defaultValue true */
+  enrich?: boolean;
   /** The longest Retry-After the enrich stage waits out before giving up on a lead. @defaultValue 5 */
   maxRetryAfterSeconds?: number;
 };
@@ -56,6 +58,8 @@ export type RunContext = { runId: string; deps: PipelineDeps; events: PipelineEv
 /** What a stage hands back: its output for the next stage and the facts for its StageResult. */
 export type StageOutcome<T> = {
   output: T;
+  /** Overrides the stage's input count (discovery from a file counts its rows, not the limit). */
+  inputCount?: number;
   passed: boolean;
   errors: StageError[];
   metrics: Record<string, unknown>;

@@ -1,9 +1,15 @@
+import { leadIdentities } from '../domain/lead.js';
 import type { RunContext, StageOutcome, WorkingLead } from './context.js';
 
 /** Stage 1: ask the lead source for up to `limit` people and remember them. */
 export const discoverLeads = async (ctx: RunContext, limit: number): Promise<StageOutcome<WorkingLead[]>> => {
   const { stores, source } = ctx.deps;
   const found = await source.discover({ limit });
+  // People who asked to be forgotten are never stored again, whatever the source.
+  const isSuppressed = await stores.suppressions.matcher();
+  const allowed = found.leads.filter((d) => !leadIdentities(d.profile).some(isSuppressed));
+  const suppressed = found.leads.length - allowed.length;
+  found.leads = allowed;
   const stored = await stores.leads.upsertDiscovered(ctx.runId, found.leads);
   const seen = new Set<string>();
   const output: WorkingLead[] = [];
@@ -20,8 +26,9 @@ export const discoverLeads = async (ctx: RunContext, limit: number): Promise<Sta
   });
   return {
     output,
+    ...(found.considered !== undefined ? { inputCount: found.considered } : {}),
     passed: output.length > 0,
     errors: found.errors.length === 0 && output.length === 0 ? [{ message: `source ${source.name} returned no leads` }] : found.errors,
-    metrics: { source: source.name, found: found.leads.length, alreadyInOutreach: inOutreach, ...found.metrics },
+    metrics: { source: source.name, found: found.leads.length + suppressed, suppressed, alreadyInOutreach: inOutreach, ...found.metrics },
   };
 };

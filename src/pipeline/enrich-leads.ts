@@ -1,3 +1,4 @@
+import { leadIdentities } from '../domain/lead.js';
 import { isAppError } from '../lib/app-error.js';
 import { describeError, MAX_STAGE_ERRORS, type RunContext, type StageOutcome, type WorkingLead } from './context.js';
 import type { EnrichmentResult, StageError } from './ports.js';
@@ -14,10 +15,13 @@ export const enrichLeads = async (ctx: RunContext, leads: WorkingLead[]): Promis
   const sleep = ctx.deps.sleep ?? defaultSleep;
   const maxWait = (settings.maxRetryAfterSeconds ?? 5) * 1000;
   const errors: StageError[] = [];
-  const counts = { enriched: 0, miss: 0, failed: 0, skipped: 0, duplicates: 0 };
+  const counts = { enriched: 0, miss: 0, failed: 0, skipped: 0, duplicates: 0, suppressed: 0 };
   let outOfCredits = false;
   let done = 0;
   const byId = new Map<string, WorkingLead>();
+
+  const suppressedMatcher = await stores.suppressions.matcher();
+  const isSuppressed = async (profile: WorkingLead['profile']) => leadIdentities(profile).some(suppressedMatcher);
 
   const callEnricher = async (lead: WorkingLead): Promise<EnrichmentResult> => {
     try {
@@ -38,6 +42,13 @@ export const enrichLeads = async (ctx: RunContext, leads: WorkingLead[]): Promis
     } else {
       try {
         const result = await callEnricher(lead);
+        if (result.outcome === 'matched' && (await isSuppressed(result.profile))) {
+          // Revealed as someone who asked to be forgotten: drop what the search stored, keep nothing.
+          counts.suppressed++;
+          await stores.leads.discard(lead.id);
+          ctx.events.onStageProgress?.('enrich', ++done, leads.length);
+          return;
+        }
         if (result.outcome === 'matched') counts.enriched++;
         else counts.miss++;
         applied = await stores.leads.applyEnrichment(lead.id, ctx.runId, enricher.provider, result);
@@ -74,8 +85,9 @@ export const enrichLeads = async (ctx: RunContext, leads: WorkingLead[]): Promis
   const output = [...byId.values()].sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9));
   return {
     output,
-    passed: counts.enriched > 0,
-    errors: counts.enriched === 0 && errors.length === 0 ? [{ message: 'no lead could be enriched' }] : errors,
+    // Misses are answers, not failures: the stage fails only when nothing was enriched because calls failed.
+    passed: counts.enriched > 0 || counts.failed + counts.skipped === 0,
+    errors,
     metrics: { provider: enricher.provider, ...counts, unenriched: counts.miss + counts.failed + counts.skipped },
   };
 };

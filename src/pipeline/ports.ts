@@ -46,7 +46,8 @@ export type RunSummary = { leads?: number; drafts?: number; disqualified?: numbe
 
 export type DiscoveredLead = { source: string; sourceId: string; profile: LeadProfile; raw: unknown };
 
-export type DiscoveryResult = { leads: DiscoveredLead[]; errors: StageError[]; metrics: Record<string, unknown> };
+/** `considered`: how many records the source looked at (rows of a file); defaults to the limit. */
+export type DiscoveryResult = { leads: DiscoveredLead[]; errors: StageError[]; metrics: Record<string, unknown>; considered?: number };
 
 export interface LeadSource {
   readonly name: string;
@@ -153,6 +154,8 @@ export interface LeadStore {
   recordScore(leadId: string, runId: string, score: LeadScore): Promise<void>;
   markSkipped(leadId: string, reason: string): Promise<void>;
   markQueued(leadId: string): Promise<void>;
+  /** Remove a lead found in this run that turned out to be suppressed; it never held more than provider data. */
+  discard(leadId: string): Promise<void>;
   list(filter: LeadFilter): Promise<StoredLead[]>;
   profile(leadId: string): Promise<StoredLead | null>;
 }
@@ -172,8 +175,15 @@ export interface ShadowSendStore {
   record(entry: { runId: string; draftId: string; leadId: string; channel: string; recipient: string; subject: string | null; payload: Record<string, unknown> }): Promise<boolean>;
 }
 
+export interface SuppressionStore {
+  isSuppressed(identity: string): Promise<boolean>;
+  add(identity: string, reason: string): Promise<void>;
+  /** A synchronous check over a snapshot of the list, for bulk imports. */
+  matcher(): Promise<(identity: string) => boolean>;
+}
+
 export interface AuditStore {
   append(entry: AuditEntry): Promise<void>;
 }
 
-export type PipelineStores = { runs: RunStore; leads: LeadStore; leadDetail: LeadDetailQuery; drafts: DraftStore; shadowSends: ShadowSendStore; audit: AuditStore };
+export type PipelineStores = { runs: RunStore; leads: LeadStore; leadDetail: LeadDetailQuery; drafts: DraftStore; shadowSends: ShadowSendStore; audit: AuditStore; suppressions: SuppressionStore };

@@ -62,12 +62,15 @@ export const runPipeline = async (deps: PipelineDeps, options: RunOptions, event
     events.onStageStart?.(name, input);
     const began = performance.now();
     let result: StageResult;
-    if (halted || (name !== 'discover' && current.length === 0)) {
+    if (name === 'enrich' && deps.settings.enrich === false && !halted && current.length > 0) {
+      // Enrichment turned off: the leads go on as their source gave them.
+      result = { name, status: 'skip', inputCount: current.length, outputCount: current.length, durationMs: 0, errors: [], metrics: { reason: 'enrichment turned off' } };
+    } else if (halted || (name !== 'discover' && current.length === 0)) {
       result = { name, status: 'skip', inputCount: name === 'discover' ? 0 : current.length, outputCount: 0, durationMs: 0, errors: [], metrics: { reason: halted ? 'an earlier stage failed' : 'nothing to do' } };
     } else {
       try {
         const outcome = await STAGES[name](ctx, current, options);
-        result = { name, status: outcome.passed ? 'pass' : 'fail', inputCount: input, outputCount: outcome.output.length, durationMs: performance.now() - began, errors: outcome.errors, metrics: outcome.metrics };
+        result = { name, status: outcome.passed ? 'pass' : 'fail', inputCount: outcome.inputCount ?? input, outputCount: outcome.output.length, durationMs: performance.now() - began, errors: outcome.errors, metrics: outcome.metrics };
         // Unenriched leads go on to scoring; every other stage hands on only what it produced.
         current = outcome.output;
         if (name === 'queue') queued = outcome.output;

@@ -5,6 +5,7 @@ import { createAuditStore } from './audit-repo.js';
 import { createDraftStore, createShadowSendStore } from './drafts-repo.js';
 import { createLeadStore, toStoredLead } from './leads-repo.js';
 import { createRunStore } from './runs-repo.js';
+import { createSuppressionStore } from './suppressions-repo.js';
 import { normalizeEmail } from '../domain/lead.js';
 import type { LeadDetailQuery, PipelineStores, StoredScore } from '../pipeline/ports.js';
 import type { LeadScore } from '../domain/scoring/types.js';
@@ -64,5 +65,5 @@ export const createStores = (db: Db): PipelineStores => {
     },
   };
 
-  return { runs: createRunStore(db), leads: createLeadStore(db), leadDetail, drafts: draftStore, shadowSends, audit };
+  return { runs: createRunStore(db), leads: createLeadStore(db), leadDetail, drafts: draftStore, shadowSends, audit, suppressions: createSuppressionStore(db) };
 };

@@ -180,6 +180,10 @@ export const createLeadStore = (db: Db): LeadStore => {
       await db.update(leads).set({ status: 'skipped', skipReason: reason, updatedAt: new Date() }).where(eq(leads.id, leadId));
     },
 
+    discard: async (leadId) => {
+      await db.delete(leads).where(eq(leads.id, leadId));
+    },
+
     markQueued: async (leadId) => {
       await db.update(leads).set({ status: 'pending_review', skipReason: null, updatedAt: new Date() }).where(eq(leads.id, leadId));
     },

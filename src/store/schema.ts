@@ -187,3 +187,13 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_entity_idx').on(t.entityType, t.entityId)],
 );
+
+/**
+ * People who must never be contacted or imported again, kept only as a one-way hash of their
+ * identity (normalised email, or `linkedin:<url>`), so a privacy deletion leaves no address behind.
+ */
+export const suppressions = pgTable('suppressions', {
+  hash: text('hash').primaryKey(),
+  reason: text('reason').notNull(),
+  createdAt: createdAt(),
+});

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { AppError } from '../../lib/app-error.js';
 import { openProviders, pipelineDepsFor } from '../../deps.js';
 import { runPipeline, type RunReport } from '../../pipeline/run-pipeline.js';
 import { configFrom, parsePositiveInt, parseSeed, withCommonOptions, type CommonOptions } from '../options.js';
@@ -6,25 +8,51 @@ import { renderRunReport } from '../render/run-report.js';
 import { createStageProgress } from '../render/stage-progress.js';
 import { printJson, withApp } from './with-app.js';
 
-export type PipelineRunOptions = CommonOptions & { source: string; limit?: number; seed?: number; json?: boolean };
+export type PipelineRunOptions = CommonOptions & { source: string; limit?: number; seed?: number; json?: boolean; input?: string; enrich?: boolean };
+
+type InputSummary = { rows: number; accepted: number; duplicates: number; rejected: { line: number; field: string; message: string }[]; duplicateRows: { line: number; of: number }[] };
+
+/** "No limit" for a file, kept within the run record's integer column. */
+const WHOLE_FILE = 2_147_483_647;
+
+const inputOf = (report: RunReport): InputSummary | null => (report.stages[0]?.metrics.input as InputSummary | undefined) ?? null;
+
+const renderInput = (input: InputSummary): string => {
+  const lines = [`input: ${input.rows} rows, ${input.accepted} accepted, ${input.duplicates} duplicates, ${input.rejected.length} rejected`];
+  for (const r of input.rejected.slice(0, 20)) lines.push(`  line ${r.line}: ${r.field}: ${r.message}`);
+  if (input.rejected.length > 20) lines.push(`  … ${input.rejected.length - 20} more (--json lists them all)`);
+  for (const d of input.duplicateRows.slice(0, 10)) lines.push(`  line ${d.line}: duplicate of line ${d.of}`);
+  return lines.join('\n');
+};
 
 export const runPipelineCommand = async (options: PipelineRunOptions): Promise<RunReport> => {
   const config = configFrom(options);
+  if (options.input && !existsSync(options.input)) throw new AppError('INVALID_INPUT', `input file not found: ${options.input}`);
   return withApp(config, async (app) => {
-    const providers = await openProviders(app, { source: options.source, seed: options.seed ?? null });
+    const tty = Boolean(process.stdout.isTTY) && !options.json;
+    const onInputProgress = tty ? (rows: number) => process.stderr.write(`\rreading ${options.input}: ${rows} rows`) : undefined;
+    const providers = await openProviders(app, { source: options.source, seed: options.seed ?? null, inputFile: options.input, onInputProgress });
     try {
-      const limit = options.limit ?? config.pipeline.defaultLimit;
-      const deps = pipelineDepsFor(app, providers);
-      const run = { limit, source: options.source, seed: config.providers === 'sandbox' ? (options.seed ?? config.sandbox.seed) : null };
+      // A file is read whole unless --limit says otherwise; Apollo discovery uses the configured default.
+      const limit = options.limit ?? (options.input ? WHOLE_FILE : config.pipeline.defaultLimit);
+      const deps = pipelineDepsFor(app, providers, { enrich: options.enrich !== false });
+      const source = options.input ? providers.source.name : options.source;
+      const run = { limit, source, seed: config.providers === 'sandbox' ? (options.seed ?? config.sandbox.seed) : null };
       if (options.json) {
         const report = await runPipeline(deps, run);
-        printJson({ runId: report.runId, mode: report.mode, status: report.status, stages: report.stages.map(({ metrics: _m, ...s }) => s), passed: report.passed, total: report.total, totalErrors: report.totalErrors, leads: report.leads, drafts: report.drafts });
+        const input = inputOf(report);
+        printJson({
+          runId: report.runId, mode: report.mode, status: report.status, stages: report.stages.map(({ metrics: _m, ...s }) => s), passed: report.passed, total: report.total, totalErrors: report.totalErrors,
+          ...(options.input ? { input: input ? { rows: input.rows, accepted: input.accepted, duplicates: input.duplicates, rejected: input.rejected, duplicateRows: input.duplicateRows } : null } : {}),
+          leads: report.leads, drafts: report.drafts,
+        });
         return report;
       }
       process.stdout.write(`CAIO pipeline: ${providers.description}, limit ${limit}, store ${app.database.kind}\n`);
       const progress = createStageProgress({ tty: Boolean(process.stdout.isTTY) });
       const report = await progress.run(() => runPipeline(deps, run, progress.events));
-      process.stdout.write(`${renderRunReport(report)}\n`);
+      const input = inputOf(report);
+      process.stdout.write(`${input ? `${renderInput(input)}\n` : ''}${renderRunReport(report)}\n`);
       return report;
     } finally {
       await providers.close();
@@ -39,7 +67,9 @@ export const registerPipelineCommands = (program: Command): void => {
       .command('run')
       .description('discover → enrich → score → craft → queue for approval → send (shadow); nothing is sent')
       .option('--source <name>', 'lead source', 'apollo')
-      .option('--limit <n>', 'how many leads to discover (default: pipeline.defaultLimit, 25)', parsePositiveInt('limit', 10_000))
+      .option('--input <file>', 'leads from a CSV or JSON file instead of discovery (stages 2-6 run as usual)')
+      .option('--no-enrich', 'skip stage 2: leads go on with what their source gave')
+      .option('--limit <n>', 'how many leads to discover (default: pipeline.defaultLimit, 25; with --input, the whole file)', parsePositiveInt('limit', 1_000_000))
       .option('--seed <s>', 'sandbox seed: a different seed gives different synthetic people', parseSeed)
       .option('--json', 'print one JSON object instead of the table'),
   ).action(async (options: PipelineRunOptions) => {

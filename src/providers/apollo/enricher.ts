@@ -5,8 +5,20 @@ import { matchedPersonToLead } from './map-person.js';
 /** Stage 2 on Apollo: People Match by the search id (1 credit when a record comes back). */
 export const createApolloEnricher = ({ client }: { client: ApolloClient }): LeadEnricher => ({
   provider: 'apollo_match',
-  enrich: async ({ sourceId, profile }): Promise<EnrichmentResult> => {
-    const person = await client.matchPerson({ id: sourceId });
+  enrich: async ({ source, sourceId, profile }): Promise<EnrichmentResult> => {
+    // A search result is matched by its Apollo id; an imported lead by what the file gave.
+    const params =
+      source === 'apollo_search'
+        ? { id: sourceId }
+        : {
+            ...(profile.email ? { email: profile.email } : {}),
+            ...(profile.linkedinUrl ? { linkedin_url: profile.linkedinUrl } : {}),
+            ...(profile.firstName ? { first_name: profile.firstName } : {}),
+            ...(profile.lastName ? { last_name: profile.lastName } : {}),
+            ...(profile.company.name ? { organization_name: profile.company.name } : {}),
+            ...(profile.company.domain ? { domain: profile.company.domain } : {}),
+          };
+    const person = await client.matchPerson(params);
     if (!person) return { outcome: 'miss' };
     const enriched = matchedPersonToLead(person, profile);
     const fields = Object.entries(enriched.provenance).filter(([, provider]) => provider === 'apollo_match').map(([field]) => field);
