@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerConfigCommands } from './commands/config-check.js';
 import { registerLeadCommands } from './commands/leads.js';
 import { registerPipelineCommands } from './commands/pipeline-run.js';
+import { registerPrivacyCommands } from './commands/privacy.js';
 import { registerRunCommands } from './commands/runs.js';
 import { registerStartCommand } from './commands/start.js';
 
@@ -16,6 +17,7 @@ export const buildProgram = (): Command => {
   registerPipelineCommands(program);
   registerLeadCommands(program);
   registerRunCommands(program);
+  registerPrivacyCommands(program);
   registerConfigCommands(program);
   return program;
 };

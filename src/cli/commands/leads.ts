@@ -4,6 +4,7 @@ import type { Tier } from '../../domain/tier.js';
 import { configFrom, parsePositiveInt, parseTier, withCommonOptions, type CommonOptions } from '../options.js';
 import { renderLeadDetail } from '../render/lead-detail.js';
 import { renderTable } from '../render/table.js';
+import { registerLeadExportCommand } from './leads-export.js';
 import { printJson, withApp } from './with-app.js';
 
 type ListOptions = CommonOptions & { tier?: Tier; status?: string; limit?: number; json?: boolean };
@@ -39,6 +40,8 @@ export const registerLeadCommands = (program: Command): void => {
       );
     });
   });
+
+  registerLeadExportCommand(leads);
 
   withCommonOptions(leads.command('show <email>').description('one lead: score, tier, every reason, drafts and their grounding').option('--json', 'print JSON')).action(
     async (email: string, options: ShowOptions) => {

@@ -48,7 +48,7 @@ export const runPipelineCommand = async (options: PipelineRunOptions): Promise<R
         });
         return report;
       }
-      process.stdout.write(`CAIO pipeline: ${providers.description}, limit ${limit}, store ${app.database.kind}\n`);
+      process.stdout.write(`CAIO pipeline: ${providers.description}, ${limit === WHOLE_FILE ? 'whole file' : `limit ${limit}`}, store ${app.database.kind}\n`);
       const progress = createStageProgress({ tty: Boolean(process.stdout.isTTY) });
       const report = await progress.run(() => runPipeline(deps, run, progress.events));
       const input = inputOf(report);

@@ -56,7 +56,8 @@ export const mapLeadRow = (cells: readonly string[], plan: ColumnPlan, line: num
   const values: Partial<Record<ImportField, string>> = {};
   const custom: Record<string, string> = {};
   cells.forEach((raw, i) => {
-    const value = raw.trim();
+    // Undo the apostrophe our export puts before cells a spreadsheet would run as formulas.
+    const value = raw.trim().replace(/^'(?=[=+\-@])/, '');
     const field = plan.fields[i];
     if (field) {
       if (value !== '') values[field] = value;

@@ -120,18 +120,19 @@ const readCsv = async (file: string, head: Buffer, options: ReadLeadFileOptions)
     delimiter: sniffDelimiter(head),
     relax_column_count: true,
     skip_empty_lines: true,
-    skip_records_with_error: true,
+    // A stray quote inside a field is kept as a character; csv-parse cannot resume reliably after
+    // a broken row, so any parse error fails the whole file (nothing is imported) with its line.
+    relax_quotes: true,
     max_record_size: options.maxRecordBytes ?? 1024 * 1024,
     info: true,
   });
   let plan: ColumnPlan | null = null;
-  parser.on('skip', (error: Error & { lines?: number }) => {
-    collector.reject({ line: error.lines ?? 0, field: '(row)', message: `not a readable CSV row: ${error.message.split(':')[0]}` });
-  });
+  const maxBytes = options.maxRecordBytes ?? 1024 * 1024;
   const source = createReadStream(file).pipe(utf8Guard());
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     const newlines = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
     const line = info.lines - newlines;
     if (!plan) {
@@ -142,6 +143,14 @@ const readCsv = async (file: string, head: Buffer, options: ReadLeadFileOptions)
       continue;
     }
     collector.row(record, plan, line);
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const e = error as Error & { code?: string; lines?: number };
+    const where = e.lines ? `line ${e.lines}` : 'the file';
+    if (e.code === 'CSV_MAX_RECORD_SIZE') throw new AppError('INVALID_INPUT', `${path.basename(file)}: ${where} is longer than ${maxBytes} bytes; is it really a CSV file? Nothing was imported`);
+    if (e.code?.startsWith('CSV_')) throw new AppError('INVALID_INPUT', `${path.basename(file)}: ${where} cannot be read as CSV (${e.code}); nothing was imported`);
+    throw error;
   }
   if (!plan) throw new AppError('INVALID_INPUT', `the input file is empty: ${file}`);
   const result = collector.result(file, 'csv');

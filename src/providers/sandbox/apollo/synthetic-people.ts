@@ -139,7 +139,7 @@ const applyMessyCase = (p: SyntheticPerson, c: MessyCase, previous: SyntheticPer
     case 'competitor_subdomain': return at('emea.zoominfo.com');
     case 'excluded_domain': return at('chiefaiofficer.com', 'Chief AI Officer');
     case 'excluded_subdomain': return at('b2b.chiefaiofficer.com', 'Chief AI Officer');
-    case 'duplicate_first': return { ...p, firstName: 'Jane', lastName: 'Doe', email: `Jane.Doe@${p.organization.domain}`, title: 'VP of Sales' };
+    case 'duplicate_first': return { ...p, firstName: 'Jane', lastName: 'Doe', email: `Jane.Doe@${p.organization.domain}`, title: 'VP of Sales', linkedinUrl: `https://www.linkedin.com/in/example-jane-doe-${p.id.slice(-4)}` };
     case 'duplicate_second_case': {
       const first = previous!;
       return { ...first, id: p.id, email: first.email!.toLowerCase() };

@@ -1,0 +1,62 @@
+import { writeFileSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import type { Tier } from '../../domain/tier.js';
+import { createExportQuery, type ExportRow } from '../../store/export-repo.js';
+import { configFrom, parseTier, withCommonOptions, type CommonOptions } from '../options.js';
+import { withApp } from './with-app.js';
+
+/** A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection). */
+export const escapeCell = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
+const COLUMNS: [string, (r: ExportRow) => string | number | null][] = [
+  ['email', (r) => r.email],
+  ['first name', (r) => r.firstName],
+  ['last name', (r) => r.lastName],
+  ['title', (r) => r.title],
+  ['company', (r) => r.company],
+  ['website', (r) => r.domain],
+  ['industry', (r) => r.industry],
+  ['employees', (r) => r.employees],
+  ['linkedin', (r) => r.linkedinUrl],
+  ['tier', (r) => r.tier],
+  ['points', (r) => r.points],
+  ['status', (r) => r.status],
+  ['needs review', (r) => (r.needsReview === null ? null : r.needsReview ? 'yes' : 'no')],
+  ['reasons', (r) => r.reasons.join(' | ')],
+  ['disqualification', (r) => r.disqualificationReason],
+  ['skip reason', (r) => r.skipReason],
+  ['last activity', (r) => r.lastActivity.toISOString()],
+];
+
+export const toCsv = (rows: ExportRow[]): string =>
+  stringify([COLUMNS.map(([h]) => h), ...rows.map((r) => COLUMNS.map(([, get]) => escapeCell(String(get(r) ?? ''))))], { bom: true, record_delimiter: 'windows' });
+
+const parseFormat = (value: string): 'csv' | 'json' => {
+  if (value !== 'csv' && value !== 'json') throw new InvalidArgumentError('format must be csv or json.');
+  return value;
+};
+
+export const registerLeadExportCommand = (leads: Command): void => {
+  withCommonOptions(
+    leads
+      .command('export')
+      .description('leads with score, tier, reasons, status and last activity, as CSV (spreadsheet-safe) or JSON')
+      .option('--format <format>', 'csv or json', parseFormat, 'csv')
+      .option('--tier <tier>', 'only this tier', parseTier)
+      .option('--status <status>', 'only this status')
+      .option('--out <file>', 'write to this file instead of stdout'),
+  ).action(async (options: CommonOptions & { format: 'csv' | 'json'; tier?: Tier; status?: string; out?: string }) => {
+    await withApp(configFrom(options), async (app) => {
+      const rows = await createExportQuery(app.database.db).rows({ tier: options.tier, status: options.status });
+      const text = options.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows);
+      if (options.out) {
+        writeFileSync(options.out, text);
+        process.stderr.write(`wrote ${rows.length} leads to ${options.out}\n`);
+      } else {
+        process.stdout.write(text);
+      }
+    });
+  });
+};
