@@ -1,0 +1,53 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, tempWorkdir } from '../support/cli.js';
+
+const EMAIL = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/i;
+const PHONE = /\+?\d[\d\s().-]{8,}\d/;
+
+describe('caio CLI: input files, export, privacy, and what the logs reveal', () => {
+  const work = tempWorkdir();
+  afterAll(() => work.cleanup());
+
+  it('logs no email address or phone number during a full sandbox run, even at trace level', async () => {
+    const result = await runCli(['pipeline', 'run', '--limit', '25'], { cwd: work.dir, env: { LOG_LEVEL: 'trace' } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(EMAIL);
+    expect(result.stderr.replace(/run_\d{8}_\d{6}_[0-9a-f]{6}|"time":\d+|\d{4}-\d\d-\d\dT[\d:.]+Z/g, '')).not.toMatch(PHONE);
+  }, 120_000);
+
+  it('imports a file, adds the input report to --json, and refuses rows it cannot use', async () => {
+    writeFileSync(path.join(work.dir, 'list.csv'), 'email;first name;company;title\nann@acme.example.com;Ann;Acme;CEO\nbroken;Bob;B;CEO\nANN@acme.example.com;Ann;Acme;CEO\n');
+    const result = await runCli(['pipeline', 'run', '--input', 'list.csv', '--json'], { cwd: work.dir });
+    const run = JSON.parse(result.stdout);
+    expect(run.input).toEqual({ rows: 3, accepted: 1, duplicates: 1, rejected: [{ line: 3, field: 'email', message: 'not a valid email address' }], duplicateRows: [{ line: 4, of: 2 }] });
+    expect(run.stages[0]).toMatchObject({ name: 'discover', inputCount: 3, outputCount: 1 });
+    const missing = await runCli(['pipeline', 'run', '--input', 'nope.csv'], { cwd: work.dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('input file not found');
+  }, 120_000);
+
+  it('exports a spreadsheet-safe CSV', async () => {
+    const result = await runCli(['leads', 'export', '--out', 'leads.csv'], { cwd: work.dir });
+    expect(result.code).toBe(0);
+    const csv = readFileSync(path.join(work.dir, 'leads.csv'), 'utf8');
+    expect(csv.split('\r\n')[0]).toContain('email,first name,last name');
+    for (const line of csv.split('\r\n').slice(1)) for (const cell of line.split(',')) expect(cell).not.toMatch(/^"?[=+\-@]/);
+    const bad = await runCli(['leads', 'export', '--format', 'xml'], { cwd: work.dir });
+    expect(bad.code).toBe(2);
+  }, 60_000);
+
+  it('forgets a person on request and refuses to import them again', async () => {
+    const exported = await runCli(['privacy', 'export', 'ann@acme.example.com'], { cwd: work.dir });
+    expect(JSON.parse(exported.stdout).leads).toHaveLength(1);
+    const noBy = await runCli(['privacy', 'delete', 'ann@acme.example.com'], { cwd: work.dir });
+    expect(noBy.code).toBe(2);
+    const deleted = await runCli(['privacy', 'delete', 'ann@acme.example.com', '--by', 'Rev Ops'], { cwd: work.dir });
+    expect(deleted.stdout).toContain('erased 1 lead record');
+    const shown = await runCli(['leads', 'show', 'ann@acme.example.com'], { cwd: work.dir });
+    expect(shown.code).toBe(3);
+    const again = await runCli(['pipeline', 'run', '--input', 'list.csv', '--json'], { cwd: work.dir });
+    expect(JSON.parse(again.stdout).input.rejected).toEqual(expect.arrayContaining([expect.objectContaining({ line: 2, message: expect.stringContaining('suppressed') })]));
+  }, 120_000);
+});
