@@ -152,8 +152,10 @@ export interface LeadStore {
    */
   applyEnrichment(leadId: string, runId: string, provider: string, result: EnrichmentResult | { outcome: 'error'; error: string } | { outcome: 'skipped'; error: string }): Promise<{ leadId: string; duplicateOf: string | null; profile: LeadProfile }>;
   recordScore(leadId: string, runId: string, score: LeadScore): Promise<void>;
+  /** The same for many leads in a few statements. */
+  recordScores(runId: string, items: { leadId: string; score: LeadScore }[]): Promise<void>;
   markSkipped(leadId: string, reason: string): Promise<void>;
-  markQueued(leadId: string): Promise<void>;
+  markQueued(leadIds: string | string[]): Promise<void>;
   /** Remove a lead found in this run that turned out to be suppressed; it never held more than provider data. */
   discard(leadId: string): Promise<void>;
   list(filter: LeadFilter): Promise<StoredLead[]>;
@@ -168,11 +170,17 @@ export interface LeadDetailQuery {
 export interface DraftStore {
   /** Insert a pending_review draft, unless an identical one (same fingerprint) is already pending. */
   queueForReview(leadId: string, runId: string, draft: CraftedDraft): Promise<{ draftId: string; queued: boolean }>;
+  /** The same for many leads (one draft each) in a few statements; results in input order. */
+  queueManyForReview(runId: string, items: { leadId: string; draft: CraftedDraft }[]): Promise<{ draftId: string; queued: boolean }[]>;
   pendingForRun(runId: string): Promise<StoredDraft[]>;
 }
 
+export type ShadowSendEntry = { runId: string; draftId: string; leadId: string; channel: string; recipient: string; subject: string | null; payload: Record<string, unknown> };
+
 export interface ShadowSendStore {
-  record(entry: { runId: string; draftId: string; leadId: string; channel: string; recipient: string; subject: string | null; payload: Record<string, unknown> }): Promise<boolean>;
+  record(entry: ShadowSendEntry): Promise<boolean>;
+  /** Returns how many were new (an entry already recorded for its draft and channel is left alone). */
+  recordMany(entries: ShadowSendEntry[]): Promise<number>;
 }
 
 export interface SuppressionStore {
@@ -183,7 +191,7 @@ export interface SuppressionStore {
 }
 
 export interface AuditStore {
-  append(entry: AuditEntry): Promise<void>;
+  append(entry: AuditEntry | AuditEntry[]): Promise<void>;
 }
 
 export type PipelineStores = { runs: RunStore; leads: LeadStore; leadDetail: LeadDetailQuery; drafts: DraftStore; shadowSends: ShadowSendStore; audit: AuditStore; suppressions: SuppressionStore };

@@ -1,5 +1,5 @@
 import type { RunContext, SendChannel, StageOutcome, WorkingLead } from './context.js';
-import type { StageError } from './ports.js';
+import type { ShadowSendEntry, StageError } from './ports.js';
 
 /**
  * Stage 6, shadow only: record what each queued draft would send on approval, per channel of its
@@ -11,8 +11,7 @@ export const recordShadowSends = async (ctx: RunContext, leads: WorkingLead[]): 
   const byChannel: Record<string, number> = {};
   const notRoutable: Record<string, number> = {};
   const errors: StageError[] = [];
-  let alreadyRecorded = 0;
-  let done = 0;
+  const entries: ShadowSendEntry[] = [];
   for (const lead of leads) {
     const tier = lead.score!.tier;
     const channels = settings.tierRouting[tier];
@@ -23,15 +22,17 @@ export const recordShadowSends = async (ctx: RunContext, leads: WorkingLead[]): 
         notRoutable[channel] = (notRoutable[channel] ?? 0) + 1;
         continue;
       }
-      const recorded = await stores.shadowSends.record({ runId: ctx.runId, draftId: lead.draftId!, leadId: lead.id, channel, ...plan });
-      if (recorded) byChannel[channel] = (byChannel[channel] ?? 0) + 1;
-      else alreadyRecorded++;
+      entries.push({ runId: ctx.runId, draftId: lead.draftId!, leadId: lead.id, channel, ...plan });
+      byChannel[channel] = (byChannel[channel] ?? 0) + 1;
       planned++;
     }
     if (planned > 0) output.push(lead);
     else if (channels.length > 0) errors.push({ message: `no channel of ${tier} (${channels.join(', ')}) can reach this lead`, leadRef: lead.id });
-    ctx.events.onStageProgress?.('send', ++done, leads.length);
   }
+  // A draft already recorded by an earlier run (unchanged, still pending) is not recorded twice.
+  const recorded = await stores.shadowSends.recordMany(entries);
+  const alreadyRecorded = entries.length - recorded;
+  ctx.events.onStageProgress?.('send', leads.length, leads.length);
   if (output.length > 0) {
     await stores.audit.append({
       at: ctx.deps.clock.now(), actor: 'OPERATOR', action: 'send.shadow_recorded', entityType: 'run', entityId: ctx.runId, runId: ctx.runId,

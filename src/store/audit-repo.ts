@@ -17,7 +17,8 @@ export const toAuditEntry = (row: AuditRow): AuditEntry => ({
 
 export const createAuditStore = (db: Db): AuditStore & { forEntities: (refs: { type: string; ids: string[] }[]) => Promise<AuditEntry[]> } => ({
   append: async (entry) => {
-    await db.insert(auditLog).values(entry);
+    const entries = Array.isArray(entry) ? entry : [entry];
+    for (let i = 0; i < entries.length; i += 1000) await db.insert(auditLog).values(entries.slice(i, i + 1000));
   },
   forEntities: async (refs) => {
     const clauses = refs.filter((r) => r.ids.length > 0).map((r) => and(eq(auditLog.entityType, r.type), inArray(auditLog.entityId, r.ids)));

@@ -1,7 +1,8 @@
-import { and, desc, eq, max } from 'drizzle-orm';
+import { and, desc, eq, inArray, max } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { drafts, shadowSends } from './schema.js';
 import type { DraftStore, ShadowSend, ShadowSendStore, StoredDraft } from '../pipeline/ports.js';
+import type { CraftedDraft } from '../domain/drafting/index.js';
 import type { AngleId } from '../domain/drafting/index.js';
 
 type DraftRow = typeof drafts.$inferSelect;
@@ -35,19 +36,25 @@ export const toShadowSend = (row: typeof shadowSends.$inferSelect): ShadowSend =
   createdAt: row.createdAt,
 });
 
-export const createDraftStore = (db: Db): DraftStore & { forLead: (leadId: string) => Promise<StoredDraft[]> } => ({
-  queueForReview: async (leadId, runId, draft) => {
-    const pending = await db.select().from(drafts).where(and(eq(drafts.leadId, leadId), eq(drafts.status, 'pending_review')));
-    const same = pending.find((d) => d.fingerprint === draft.fingerprint);
-    if (same) return { draftId: same.id, queued: false };
-    // A changed draft replaces the one waiting for review, so a reviewer never sees two for one lead.
-    if (pending.length > 0) {
-      await db.update(drafts).set({ status: 'superseded', updatedAt: new Date() }).where(and(eq(drafts.leadId, leadId), eq(drafts.status, 'pending_review')));
-    }
-    const [latest] = await db.select({ v: max(drafts.version) }).from(drafts).where(eq(drafts.leadId, leadId));
-    const [row] = await db
-      .insert(drafts)
-      .values({
+const CHUNK = 500;
+
+const queueChunk = async (db: Db, runId: string, items: { leadId: string; draft: CraftedDraft }[]) => {
+  const leadIds = items.map((i) => i.leadId);
+  const pending = await db.select({ id: drafts.id, leadId: drafts.leadId, fingerprint: drafts.fingerprint }).from(drafts).where(and(inArray(drafts.leadId, leadIds), eq(drafts.status, 'pending_review')));
+  const results: ({ draftId: string; queued: boolean } | null)[] = items.map((item) => {
+    const same = pending.find((p) => p.leadId === item.leadId && p.fingerprint === item.draft.fingerprint);
+    return same ? { draftId: same.id, queued: false } : null;
+  });
+  const fresh = items.filter((_, i) => results[i] === null);
+  if (fresh.length === 0) return results as { draftId: string; queued: boolean }[];
+  const freshLeadIds = fresh.map((f) => f.leadId);
+  // A changed draft replaces the one waiting for review, so a reviewer never sees two for one lead.
+  await db.update(drafts).set({ status: 'superseded', updatedAt: new Date() }).where(and(inArray(drafts.leadId, freshLeadIds), eq(drafts.status, 'pending_review')));
+  const versions = new Map((await db.select({ leadId: drafts.leadId, v: max(drafts.version) }).from(drafts).where(inArray(drafts.leadId, freshLeadIds)).groupBy(drafts.leadId)).map((r) => [r.leadId, r.v ?? 0]));
+  const inserted = await db
+    .insert(drafts)
+    .values(
+      fresh.map(({ leadId, draft }) => ({
         leadId,
         runId,
         angleId: draft.angleId,
@@ -60,25 +67,45 @@ export const createDraftStore = (db: Db): DraftStore & { forLead: (leadId: strin
         grounding: draft.grounding,
         fingerprint: draft.fingerprint,
         status: 'pending_review',
-        version: (latest?.v ?? 0) + 1,
-      })
-      .returning({ id: drafts.id });
-    return { draftId: row!.id, queued: true };
-  },
-  pendingForRun: async (runId) => {
-    const rows = await db.select().from(drafts).where(and(eq(drafts.runId, runId), eq(drafts.status, 'pending_review')));
-    return rows.map(toStoredDraft);
-  },
-  forLead: async (leadId) => {
-    const rows = await db.select().from(drafts).where(eq(drafts.leadId, leadId)).orderBy(desc(drafts.version));
-    return rows.map(toStoredDraft);
-  },
-});
+        version: (versions.get(leadId) ?? 0) + 1,
+      })),
+    )
+    .returning({ id: drafts.id, leadId: drafts.leadId });
+  const idByLead = new Map(inserted.map((r) => [r.leadId, r.id]));
+  return results.map((r, i) => r ?? { draftId: idByLead.get(items[i]!.leadId)!, queued: true });
+};
+
+export const createDraftStore = (db: Db): DraftStore & { forLead: (leadId: string) => Promise<StoredDraft[]> } => {
+  const queueManyForReview: DraftStore['queueManyForReview'] = async (runId, items) => {
+    const out: { draftId: string; queued: boolean }[] = [];
+    for (let i = 0; i < items.length; i += CHUNK) out.push(...(await queueChunk(db, runId, items.slice(i, i + CHUNK))));
+    return out;
+  };
+  return {
+    queueManyForReview,
+    queueForReview: async (leadId, runId, draft) => (await queueManyForReview(runId, [{ leadId, draft }]))[0]!,
+    pendingForRun: async (runId) => {
+      const rows = await db.select().from(drafts).where(and(eq(drafts.runId, runId), eq(drafts.status, 'pending_review')));
+      return rows.map(toStoredDraft);
+    },
+    forLead: async (leadId) => {
+      const rows = await db.select().from(drafts).where(eq(drafts.leadId, leadId)).orderBy(desc(drafts.version));
+      return rows.map(toStoredDraft);
+    },
+  };
+};
 
 export const createShadowSendStore = (db: Db): ShadowSendStore & { forLead: (leadId: string) => Promise<ShadowSend[]> } => ({
   record: async (entry) => {
     const rows = await db.insert(shadowSends).values(entry).onConflictDoNothing().returning({ id: shadowSends.id });
     return rows.length > 0;
+  },
+  recordMany: async (entries) => {
+    let added = 0;
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      added += (await db.insert(shadowSends).values(entries.slice(i, i + CHUNK)).onConflictDoNothing().returning({ id: shadowSends.id })).length;
+    }
+    return added;
   },
   forLead: async (leadId) => {
     const rows = await db.select().from(shadowSends).where(eq(shadowSends.leadId, leadId)).orderBy(desc(shadowSends.createdAt));

@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { companies, enrichments, leads, scores } from './schema.js';
 import { mergeProfiles, normalizeEmail, type Company, type LeadProfile } from '../domain/lead.js';
-import type { LeadStore, StoredLead, UpsertedLead, LeadFilter } from '../pipeline/ports.js';
+import type { DiscoveredLead, LeadStore, StoredLead, UpsertedLead, LeadFilter } from '../pipeline/ports.js';
+import type { LeadScore } from '../domain/scoring/types.js';
 import { PIPELINE_STATUSES } from '../pipeline/ports.js';
 import type { Tier } from '../domain/tier.js';
 
@@ -60,6 +61,29 @@ const upsertCompany = async (db: Db, company: Company): Promise<string | null> =
   return row?.id ?? null;
 };
 
+/** One INSERT … ON CONFLICT for the distinct domains of a batch; returns domain → company id. */
+const upsertCompanies = async (db: Db, list: Company[]): Promise<Map<string, string>> => {
+  const byDomain = new Map(list.filter((c) => c.domain).map((c) => [c.domain!, c]));
+  if (byDomain.size === 0) return new Map();
+  const rows = await db
+    .insert(companies)
+    .values([...byDomain.values()].map((c) => ({ domain: c.domain, name: c.name, industry: c.industry, employeeCount: c.employeeCount, data: c })))
+    .onConflictDoUpdate({
+      target: companies.domain,
+      set: {
+        name: sql`coalesce(excluded.name, ${companies.name})`,
+        industry: sql`coalesce(excluded.industry, ${companies.industry})`,
+        employeeCount: sql`coalesce(excluded.employee_count, ${companies.employeeCount})`,
+        data: sql`excluded.data`,
+        updatedAt: new Date(),
+      },
+    })
+    .returning({ id: companies.id, domain: companies.domain });
+  return new Map(rows.map((r) => [r.domain!, r.id]));
+};
+
+const CHUNK = 500;
+
 const withRaw = (raw: unknown, key: string, value: unknown) => sql`coalesce(${raw}, '{}'::jsonb) || ${JSON.stringify({ [key]: value })}::jsonb`;
 
 export const createLeadStore = (db: Db): LeadStore => {
@@ -97,18 +121,79 @@ export const createLeadStore = (db: Db): LeadStore => {
     return { leadId: other.id, duplicateOf: other.id, profile: merged };
   };
 
+  const recordScores = async (runId: string, items: { leadId: string; score: LeadScore }[]) => {
+    for (let i = 0; i < items.length; i += CHUNK) {
+      const chunk = items.slice(i, i + CHUNK);
+      await db.insert(scores).values(
+        chunk.map(({ leadId, score }) => ({
+          leadId,
+          runId,
+          points: score.points,
+          rawPoints: score.rawPoints,
+          multiplier: String(score.multiplier),
+          tier: score.tier,
+          needsReview: score.needsReview,
+          breakdown: { components: score.components, titleBucket: score.titleBucket, industryBucket: score.industryBucket },
+          reasons: score.reasons,
+          warnings: score.warnings,
+          disqualification: score.disqualification,
+          recommendedCampaign: score.recommendedCampaign,
+          segmentTags: score.segmentTags,
+        })),
+      );
+      // One UPDATE for the chunk; the values travel as one JSON parameter (both drivers accept it).
+      const values = JSON.stringify(chunk.map(({ leadId, score }) => ({ id: leadId, status: score.disqualification ? 'disqualified' : 'scored', tier: score.tier, points: score.points, reason: score.disqualification?.reason ?? null })));
+      await db.execute(sql`
+        update leads as l set status = v.status, tier = v.tier, points = v.points, disqualification_reason = v.reason, updated_at = now()
+        from jsonb_to_recordset(${values}::jsonb) as v(id uuid, status text, tier text, points int, reason text)
+        where l.id = v.id`);
+    }
+  };
+
+  /** New leads of a chunk in one INSERT; known ones (same source record or email) take the row-by-row path. */
+  const upsertChunk = async (runId: string, chunk: DiscoveredLead[]): Promise<UpsertedLead[]> => {
+    const bySource = new Map<string, LeadRow>();
+    const sources = [...new Set(chunk.map((d) => d.source))];
+    const keyOf = (source: string, sourceId: string) => `${source}\u0000${sourceId}`;
+    const existing = await db
+      .select()
+      .from(leads)
+      .where(or(...sources.map((src) => and(eq(leads.source, src), inArray(leads.sourceId, chunk.filter((d) => d.source === src).map((d) => d.sourceId))))));
+    for (const row of existing) bySource.set(keyOf(row.source, row.sourceId), row);
+    const emails = chunk.map((d) => d.profile.email).filter((e): e is string => Boolean(e));
+    const byEmail = new Map((emails.length ? await db.select().from(leads).where(inArray(leads.email, emails)) : []).map((r) => [r.email!, r]));
+
+    const results: (UpsertedLead | null)[] = chunk.map(() => null);
+    const fresh: { index: number; d: DiscoveredLead }[] = [];
+    const claimed = new Map<string, number>();
+    for (const [index, d] of chunk.entries()) {
+      const known = bySource.has(keyOf(d.source, d.sourceId)) || (d.profile.email && byEmail.has(d.profile.email));
+      const key = d.profile.email ?? keyOf(d.source, d.sourceId);
+      if (known || claimed.has(key) || claimed.has(keyOf(d.source, d.sourceId))) continue;
+      claimed.set(key, index);
+      claimed.set(keyOf(d.source, d.sourceId), index);
+      fresh.push({ index, d });
+    }
+    if (fresh.length) {
+      const companyIds = await upsertCompanies(db, fresh.map(({ d }) => d.profile.company));
+      const inserted = await db
+        .insert(leads)
+        .values(fresh.map(({ d }) => ({ ...columnsFor(d.profile), companyId: d.profile.company.domain ? (companyIds.get(d.profile.company.domain) ?? null) : null, source: d.source, sourceId: d.sourceId, profile: d.profile, raw: { [d.source]: d.raw }, status: 'discovered', firstRunId: runId, lastRunId: runId })))
+        .returning({ id: leads.id, source: leads.source, sourceId: leads.sourceId });
+      const idByKey = new Map(inserted.map((r) => [keyOf(r.source, r.sourceId), r.id]));
+      for (const { index, d } of fresh) results[index] = { id: idByKey.get(keyOf(d.source, d.sourceId))!, inOutreach: false, status: 'discovered' };
+    }
+    // Known leads, and repeats within the chunk, now find their row.
+    for (const [index, d] of chunk.entries()) {
+      if (!results[index]) results[index] = await upsertOne(runId, d);
+    }
+    return results as UpsertedLead[];
+  };
+
   return {
     upsertDiscovered: async (runId, discovered) => {
       const out: UpsertedLead[] = [];
-      for (const d of discovered) {
-        try {
-          out.push(await upsertOne(runId, d));
-        } catch (error) {
-          // Two records of one person in the same batch (same email): the second joins the first.
-          if (!isUniqueViolation(error)) throw error;
-          out.push(await upsertOne(runId, d));
-        }
-      }
+      for (let i = 0; i < discovered.length; i += CHUNK) out.push(...(await upsertChunk(runId, discovered.slice(i, i + CHUNK))));
       return out;
     },
 
@@ -148,33 +233,8 @@ export const createLeadStore = (db: Db): LeadStore => {
       }
     },
 
-    recordScore: async (leadId, runId, score) => {
-      await db.insert(scores).values({
-        leadId,
-        runId,
-        points: score.points,
-        rawPoints: score.rawPoints,
-        multiplier: String(score.multiplier),
-        tier: score.tier,
-        needsReview: score.needsReview,
-        breakdown: { components: score.components, titleBucket: score.titleBucket, industryBucket: score.industryBucket },
-        reasons: score.reasons,
-        warnings: score.warnings,
-        disqualification: score.disqualification,
-        recommendedCampaign: score.recommendedCampaign,
-        segmentTags: score.segmentTags,
-      });
-      await db
-        .update(leads)
-        .set({
-          status: score.disqualification ? 'disqualified' : 'scored',
-          tier: score.tier,
-          points: score.points,
-          disqualificationReason: score.disqualification?.reason ?? null,
-          updatedAt: new Date(),
-        })
-        .where(eq(leads.id, leadId));
-    },
+    recordScore: async (leadId, runId, score) => recordScores(runId, [{ leadId, score }]),
+    recordScores: (runId, items) => recordScores(runId, items),
 
     markSkipped: async (leadId, reason) => {
       await db.update(leads).set({ status: 'skipped', skipReason: reason, updatedAt: new Date() }).where(eq(leads.id, leadId));
@@ -184,8 +244,11 @@ export const createLeadStore = (db: Db): LeadStore => {
       await db.delete(leads).where(eq(leads.id, leadId));
     },
 
-    markQueued: async (leadId) => {
-      await db.update(leads).set({ status: 'pending_review', skipReason: null, updatedAt: new Date() }).where(eq(leads.id, leadId));
+    markQueued: async (leadIds) => {
+      const ids = Array.isArray(leadIds) ? leadIds : [leadIds];
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        await db.update(leads).set({ status: 'pending_review', skipReason: null, updatedAt: new Date() }).where(inArray(leads.id, ids.slice(i, i + CHUNK)));
+      }
     },
 
     list: async (filter: LeadFilter) => {
