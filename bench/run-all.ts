@@ -1,8 +1,15 @@
+import { benchImportFile } from './import-file.js';
 import { benchPipelineWallTime } from './pipeline-wall-time.js';
 import { benchScoreAndCraft } from './score-and-craft.js';
 
 /** `npm run bench`: each benchmark prints its figures with a baseline measured in the same run. */
-const results = [benchScoreAndCraft(), await benchPipelineWallTime()];
-for (const result of results) {
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+const only = process.argv[2];
+const benches: Record<string, () => unknown> = {
+  'score-and-craft': benchScoreAndCraft,
+  pipeline: benchPipelineWallTime,
+  import: benchImportFile,
+};
+for (const [name, bench] of Object.entries(benches)) {
+  if (only && only !== name) continue;
+  process.stdout.write(`${JSON.stringify(await bench(), null, 2)}\n`);
 }
