@@ -41,25 +41,8 @@ const columnsFor = (profile: LeadProfile) => ({
   companyName: profile.company.name,
 });
 
-const upsertCompany = async (db: Db, company: Company): Promise<string | null> => {
-  if (!company.domain) return null;
-  const values = { domain: company.domain, name: company.name, industry: company.industry, employeeCount: company.employeeCount, data: company };
-  const [row] = await db
-    .insert(companies)
-    .values(values)
-    .onConflictDoUpdate({
-      target: companies.domain,
-      set: {
-        name: sql`coalesce(excluded.name, ${companies.name})`,
-        industry: sql`coalesce(excluded.industry, ${companies.industry})`,
-        employeeCount: sql`coalesce(excluded.employee_count, ${companies.employeeCount})`,
-        data: values.data,
-        updatedAt: new Date(),
-      },
-    })
-    .returning({ id: companies.id });
-  return row?.id ?? null;
-};
+const upsertCompany = async (db: Db, company: Company): Promise<string | null> =>
+  company.domain ? ((await upsertCompanies(db, [company])).get(company.domain) ?? null) : null;
 
 /** One INSERT … ON CONFLICT for the distinct domains of a batch; returns domain → company id. */
 const upsertCompanies = async (db: Db, list: Company[]): Promise<Map<string, string>> => {
