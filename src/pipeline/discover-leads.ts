@@ -1,10 +1,10 @@
 import { leadIdentities } from '../domain/lead.js';
 import type { RunContext, StageOutcome, WorkingLead } from './context.js';
+import type { DiscoveryResult } from './ports.js';
 
-/** Stage 1: ask the lead source for up to `limit` people and remember them. */
-export const discoverLeads = async (ctx: RunContext, limit: number): Promise<StageOutcome<WorkingLead[]>> => {
+/** Stage 1: remember the people the lead source found (up to the run's limit). */
+export const discoverLeads = async (ctx: RunContext, found: DiscoveryResult): Promise<StageOutcome<WorkingLead[]>> => {
   const { stores, source } = ctx.deps;
-  const found = await source.discover({ limit });
   // People who asked to be forgotten are never stored again, whatever the source.
   const isSuppressed = await stores.suppressions.matcher();
   const allowed = found.leads.filter((d) => !leadIdentities(d.profile).some(isSuppressed));

@@ -52,6 +52,12 @@ export type DiscoveryResult = { leads: DiscoveredLead[]; errors: StageError[]; m
 export interface LeadSource {
   readonly name: string;
   discover(options: { limit: number }): Promise<DiscoveryResult>;
+  /**
+   * Large sources (files) hand leads over in batches; the pipeline runs every stage on a batch
+   * before asking for the next, so memory stays bounded. Resolves with the source's totals
+   * (errors, metrics, how many records it considered) once every batch was handled.
+   */
+  discoverBatches?(options: { limit: number }, onBatch: (leads: DiscoveredLead[]) => Promise<void>): Promise<Omit<DiscoveryResult, 'leads'>>;
 }
 
 export type EnrichmentResult =
@@ -159,6 +165,8 @@ export interface LeadStore {
   /** Remove a lead found in this run that turned out to be suppressed; it never held more than provider data. */
   discard(leadId: string): Promise<void>;
   list(filter: LeadFilter): Promise<StoredLead[]>;
+  /** The leads a run touched, without their profiles (duplicates folded away). */
+  summaries(runId: string): Promise<{ id: string; email: string | null; tier: Tier | null; points: number | null; status: string }[]>;
   profile(leadId: string): Promise<StoredLead | null>;
 }
 

@@ -6,7 +6,7 @@ import { enrichLeads } from './enrich-leads.js';
 import { queueDrafts } from './queue-drafts.js';
 import { recordShadowSends } from './record-shadow-sends.js';
 import { scoreLeads } from './score-leads.js';
-import { STAGE_NAMES, type StageName, type StageResult } from './ports.js';
+import { STAGE_NAMES, type DiscoveryResult, type StageName, type StageResult } from './ports.js';
 
 export type RunOptions = { limit: number; source: string; seed: number | null };
 
@@ -27,10 +27,9 @@ export type RunReport = {
   drafts: DraftSummary[];
 };
 
-type StageFn = (ctx: RunContext, input: WorkingLead[], options: RunOptions) => Promise<StageOutcome<WorkingLead[]>>;
+type StageFn = (ctx: RunContext, input: WorkingLead[]) => Promise<StageOutcome<WorkingLead[]>>;
 
-const STAGES: Record<StageName, StageFn> = {
-  discover: (ctx, _input, options) => discoverLeads(ctx, options.limit),
+const STAGES: Record<Exclude<StageName, 'discover'>, StageFn> = {
   enrich: enrichLeads,
   score: scoreLeads,
   craft: craftDrafts,
@@ -40,10 +39,119 @@ const STAGES: Record<StageName, StageFn> = {
 
 const TITLES: Record<StageName, string> = { discover: 'Discover', enrich: 'Enrich', score: 'Score', craft: 'Craft', queue: 'Queue for approval', send: 'Send (shadow)' };
 
+/** What one pass of the six stages over one batch of leads adds to the run. */
+type RunState = {
+  halted: boolean;
+  merged: (StageResult | undefined)[];
+  threw: Set<StageName>;
+  drafts: DraftSummary[];
+};
+
+const MAX_REPORTED_ERRORS = 200;
+
+const mergeMetrics = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const prev = out[key];
+    if (typeof value === 'number' && typeof prev === 'number') out[key] = prev + value;
+    else if (value && prev && typeof value === 'object' && typeof prev === 'object' && !Array.isArray(value) && !Array.isArray(prev)) out[key] = mergeMetrics(prev as Record<string, unknown>, value as Record<string, unknown>);
+    else out[key] = value;
+  }
+  return out;
+};
+
+/** A stage over several batches: counts, time and metrics add up; it passed if any batch passed. */
+const mergeStage = (a: StageResult | undefined, b: StageResult): StageResult =>
+  !a
+    ? b
+    : {
+        name: b.name,
+        status: a.status === 'pass' || b.status === 'pass' ? 'pass' : a.status === 'fail' || b.status === 'fail' ? 'fail' : 'skip',
+        inputCount: a.inputCount + b.inputCount,
+        outputCount: a.outputCount + b.outputCount,
+        durationMs: a.durationMs + b.durationMs,
+        errors: [...a.errors, ...b.errors].slice(0, MAX_REPORTED_ERRORS),
+        metrics: mergeMetrics(a.metrics, b.metrics),
+      };
+
+/** The six stages, in order, over one batch. `live`: report each stage's start and end as it happens. */
+const runBatch = async (ctx: RunContext, discover: () => Promise<DiscoveryResult>, state: RunState, live: boolean, limit: number): Promise<void> => {
+  const { deps, events } = ctx;
+  let current: WorkingLead[] = [];
+  for (const [position, name] of STAGE_NAMES.entries()) {
+    const input = name === 'discover' ? limit : current.length;
+    if (live || !state.merged[position]) events.onStageStart?.(name, input);
+    const began = performance.now();
+    let result: StageResult;
+    if (name === 'enrich' && deps.settings.enrich === false && !state.halted && current.length > 0) {
+      // Enrichment turned off: the leads go on as their source gave them.
+      result = { name, status: 'skip', inputCount: current.length, outputCount: current.length, durationMs: 0, errors: [], metrics: { reason: 'enrichment turned off' } };
+    } else if (state.halted || (name !== 'discover' && current.length === 0)) {
+      result = { name, status: 'skip', inputCount: name === 'discover' ? 0 : current.length, outputCount: 0, durationMs: 0, errors: [], metrics: { reason: state.halted ? 'an earlier stage failed' : 'nothing to do' } };
+    } else {
+      try {
+        const outcome = name === 'discover' ? await discoverLeads(ctx, await discover()) : await STAGES[name](ctx, current);
+        result = { name, status: outcome.passed ? 'pass' : 'fail', inputCount: outcome.inputCount ?? input, outputCount: outcome.output.length, durationMs: performance.now() - began, errors: outcome.errors, metrics: outcome.metrics };
+        // Unenriched leads go on to scoring; every other stage hands on only what it produced.
+        current = outcome.output;
+        if (name === 'queue') state.drafts.push(...current.map(toDraftSummary));
+      } catch (error) {
+        const described = describeError(error);
+        deps.log.error({ runId: ctx.runId, stage: name, code: described.code }, 'pipeline stage exception');
+        result = { name, status: 'fail', inputCount: input, outputCount: 0, durationMs: performance.now() - began, errors: [described], metrics: {} };
+        state.threw.add(name);
+        if (name !== 'enrich') current = [];
+      }
+      if (result.status === 'fail' && deps.settings.stopOnStageFailure) state.halted = true;
+    }
+    state.merged[position] = mergeStage(state.merged[position], result);
+    if (live) events.onStageEnd?.(state.merged[position]!);
+  }
+};
+
+const toDraftSummary = (l: WorkingLead): DraftSummary => ({ draftId: l.draftId!, leadId: l.id, email: l.profile.email, tier: l.score!.tier, points: l.score!.points, angleId: l.draft!.angleId, subjectA: l.draft!.subjectA });
+
+/** A batched source: every batch through all stages, then the source's totals on the discover stage. */
+const runBatches = async (ctx: RunContext, state: RunState, limit: number) => {
+  const source = ctx.deps.source;
+  const events = ctx.events;
+  const offsets: Partial<Record<StageName, number>> = {};
+  const batchCtx: RunContext = {
+    ...ctx,
+    events: { ...events, onStageProgress: (name, done, total) => events.onStageProgress?.(name, (offsets[name] ?? 0) + done, (offsets[name] ?? 0) + total) },
+  };
+  let batches = 0;
+  const began = performance.now();
+  try {
+    const totals = await source.discoverBatches!({ limit }, async (leads) => {
+      batches++;
+      await runBatch(batchCtx, async () => ({ leads, errors: [], metrics: {} }), state, false, limit);
+      state.merged.forEach((stage, i) => (offsets[STAGE_NAMES[i]!] = stage?.inputCount ?? 0));
+    });
+    if (batches === 0) {
+      await runBatch(batchCtx, async () => ({ leads: [], ...totals }), state, false, limit);
+      return;
+    }
+    const discover = state.merged[0]!;
+    state.merged[0] = { ...discover, inputCount: totals.considered ?? discover.inputCount, errors: [...totals.errors, ...discover.errors].slice(0, MAX_REPORTED_ERRORS), metrics: { ...discover.metrics, ...totals.metrics } };
+  } catch (error) {
+    if (batches === 0) {
+      await runBatch(batchCtx, () => Promise.reject(error), state, false, limit);
+      return;
+    }
+    // The source broke after some batches were handled: they stay, and the run says so.
+    const described = describeError(error);
+    state.threw.add('discover');
+    state.merged[0] = mergeStage(state.merged[0], { name: 'discover', status: 'fail', inputCount: 0, outputCount: 0, durationMs: performance.now() - began, errors: [{ ...described, message: `${described.message} (after ${batches} batches had been processed)` }], metrics: {} });
+  }
+};
+
 /**
  * The six stages, strictly in order. A failed stage is reported and alerted; the run goes on with
  * what that stage produced (or, for enrichment, with its input: unenriched leads still count),
  * unless `stopOnStageFailure` is set. A stage with nothing to work on is skipped, not failed.
+ * A source that hands leads over in batches (a file) runs every stage per batch, so memory stays
+ * bounded; the stage results then add up over the batches.
  */
 export const runPipeline = async (deps: PipelineDeps, options: RunOptions, events: PipelineEvents = {}): Promise<RunReport> => {
   const startedAt = deps.clock.now();
@@ -53,53 +161,34 @@ export const runPipeline = async (deps: PipelineDeps, options: RunOptions, event
   await deps.stores.runs.start({ runId, mode, source: options.source, requestedLimit: options.limit, seed: options.seed, startedAt });
   await deps.stores.audit.append({ at: startedAt, actor: 'system', action: 'run.started', entityType: 'run', entityId: runId, runId, details: { ...options, mode } });
 
-  const results: StageResult[] = [];
-  let current: WorkingLead[] = [];
-  let queued: WorkingLead[] = [];
-  let halted = false;
-  for (const [position, name] of STAGE_NAMES.entries()) {
-    const input = name === 'discover' ? options.limit : current.length;
-    events.onStageStart?.(name, input);
-    const began = performance.now();
-    let result: StageResult;
-    if (name === 'enrich' && deps.settings.enrich === false && !halted && current.length > 0) {
-      // Enrichment turned off: the leads go on as their source gave them.
-      result = { name, status: 'skip', inputCount: current.length, outputCount: current.length, durationMs: 0, errors: [], metrics: { reason: 'enrichment turned off' } };
-    } else if (halted || (name !== 'discover' && current.length === 0)) {
-      result = { name, status: 'skip', inputCount: name === 'discover' ? 0 : current.length, outputCount: 0, durationMs: 0, errors: [], metrics: { reason: halted ? 'an earlier stage failed' : 'nothing to do' } };
-    } else {
-      try {
-        const outcome = await STAGES[name](ctx, current, options);
-        result = { name, status: outcome.passed ? 'pass' : 'fail', inputCount: outcome.inputCount ?? input, outputCount: outcome.output.length, durationMs: performance.now() - began, errors: outcome.errors, metrics: outcome.metrics };
-        // Unenriched leads go on to scoring; every other stage hands on only what it produced.
-        current = outcome.output;
-        if (name === 'queue') queued = outcome.output;
-        if (!outcome.passed) await alertStageFailed(ctx, name, result);
-      } catch (error) {
-        const described = describeError(error);
-        deps.log.error({ runId, stage: name, code: described.code }, 'pipeline stage exception');
-        result = { name, status: 'fail', inputCount: input, outputCount: 0, durationMs: performance.now() - began, errors: [described], metrics: {} };
-        if (name !== 'enrich') current = [];
-        await deps.alerts.send({
-          severity: 'critical',
-          title: `Pipeline stage exception: ${TITLES[name]}`,
-          body: `Run ${runId} (${mode}): ${described.message}`,
-          metadata: { runId, stage: name, mode, code: described.code ?? null },
-        });
-      }
-      if (result.status === 'fail' && deps.settings.stopOnStageFailure) halted = true;
-    }
-    results.push(result);
+  const state: RunState = { halted: false, merged: [], threw: new Set(), drafts: [] };
+  const batched = Boolean(deps.source.discoverBatches);
+  if (batched) await runBatches(ctx, state, options.limit);
+  else await runBatch(ctx, () => deps.source.discover({ limit: options.limit }), state, true, options.limit);
+
+  const results = state.merged as StageResult[];
+  for (const [position, result] of results.entries()) {
     await deps.stores.runs.recordStage(runId, position, result);
-    events.onStageEnd?.(result);
+    if (batched) events.onStageEnd?.(result);
+    if (result.status !== 'fail') continue;
+    if (state.threw.has(result.name)) {
+      await deps.alerts.send({
+        severity: 'critical',
+        title: `Pipeline stage exception: ${TITLES[result.name]}`,
+        body: `Run ${runId} (${mode}): ${result.errors[0]?.message ?? 'unknown error'}`,
+        metadata: { runId, stage: result.name, mode, code: result.errors[0]?.code ?? null },
+      });
+    } else {
+      await alertStageFailed(ctx, result.name, result);
+    }
   }
 
   const completedAt = deps.clock.now();
   const totalErrors = results.reduce((sum, s) => sum + s.errors.length, 0);
   const passed = results.filter((s) => s.status === 'pass').length;
   const status = results.some((s) => s.status === 'fail') ? 'failed' : 'passed';
-  const runLeads = await deps.stores.leads.list({ runId, limit: 100_000 });
-  const leadById = new Map(runLeads.map((l) => [l.id, l]));
+  const runLeads = await deps.stores.leads.summaries(runId);
+  const emailById = new Map(runLeads.map((l) => [l.id, l.email]));
   const report: RunReport = {
     runId,
     mode,
@@ -110,8 +199,8 @@ export const runPipeline = async (deps: PipelineDeps, options: RunOptions, event
     passed,
     total: results.length,
     totalErrors,
-    leads: runLeads.map((l) => ({ id: l.id, email: l.email, tier: l.tier, points: l.points, status: l.status })),
-    drafts: queued.map((l) => ({ draftId: l.draftId!, leadId: l.id, email: leadById.get(l.id)?.email ?? l.profile.email, tier: l.score!.tier, points: l.score!.points, angleId: l.draft!.angleId, subjectA: l.draft!.subjectA })),
+    leads: runLeads,
+    drafts: state.drafts.map((d) => ({ ...d, email: emailById.get(d.leadId) ?? d.email })),
   };
   const summary = { leads: report.leads.length, drafts: report.drafts.length, passed, total: results.length };
   await deps.stores.runs.finish(runId, { status, completedAt, totalErrors, summary });

@@ -249,6 +249,15 @@ export const createLeadStore = (db: Db): LeadStore => {
       return rows.map(toStoredLead);
     },
 
+    summaries: async (runId) => {
+      const rows = await db
+        .select({ id: leads.id, email: leads.email, tier: leads.tier, points: leads.points, status: leads.status })
+        .from(leads)
+        .where(and(eq(leads.lastRunId, runId), ne(leads.status, 'duplicate')))
+        .orderBy(sql`${leads.points} desc nulls last`, asc(leads.email));
+      return rows.map((r) => ({ ...r, tier: r.tier as Tier | null }));
+    },
+
     profile: async (leadId) => {
       const row = await byId(leadId);
       return row ? toStoredLead(row) : null;

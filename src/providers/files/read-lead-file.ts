@@ -23,6 +23,15 @@ export type ReadLeadFileOptions = {
   onProgress?: (rows: number) => void;
   /** Longest CSV record accepted, in bytes. @defaultValue 1 MiB */
   maxRecordBytes?: number;
+  /**
+   * Hand accepted leads over in batches instead of keeping them: memory stays bounded by one batch
+   * (plus the identities seen, for duplicate detection). The returned `leads` is then empty.
+   */
+  onBatch?: (leads: LeadFile['leads']) => Promise<void>;
+  /** @defaultValue 1000 */
+  batchSize?: number;
+  /** Check the whole file and count, keep no lead. */
+  validateOnly?: boolean;
 };
 
 export type LeadFile = { leads: (ImportedLead & { line: number })[]; report: InputReport };
@@ -85,7 +94,9 @@ const sniffDelimiter = (head: Buffer): ',' | ';' => {
 
 /** Collects accepted rows, duplicates (by identity) and rejections; one instance per file. */
 const createCollector = (options: ReadLeadFileOptions) => {
-  const leads: LeadFile['leads'] = [];
+  let leads: LeadFile['leads'] = [];
+  let accepted = 0;
+  const batchSize = options.batchSize ?? 1000;
   const rejected: RowRejection[] = [];
   const duplicateRows: InputReport['duplicateRows'] = [];
   const firstLine = new Map<string, number>();
@@ -100,7 +111,15 @@ const createCollector = (options: ReadLeadFileOptions) => {
       if (seen !== undefined) return void duplicateRows.push({ line, of: seen });
       if (options.isSuppressed?.(mapped.value.identity)) return void rejected.push({ line, field: 'email', message: 'suppressed: this person asked not to be contacted' });
       firstLine.set(mapped.value.identity, line);
-      leads.push({ ...mapped.value, line });
+      accepted++;
+      if (!options.validateOnly) leads.push({ ...mapped.value, line });
+    },
+    /** Hand a full batch (or, at the end, the rest) to onBatch. */
+    flush: async (force: boolean) => {
+      if (!options.onBatch || leads.length === 0 || (!force && leads.length < batchSize)) return;
+      const batch = leads;
+      leads = [];
+      await options.onBatch(batch);
     },
     reject: (rejection: RowRejection) => {
       rows++;
@@ -108,7 +127,7 @@ const createCollector = (options: ReadLeadFileOptions) => {
     },
     result: (file: string, format: 'csv' | 'json'): LeadFile => ({
       leads,
-      report: { file, format, rows, accepted: leads.length, duplicates: duplicateRows.length, rejected, duplicateRows },
+      report: { file, format, rows, accepted, duplicates: duplicateRows.length, rejected, duplicateRows },
     }),
   };
 };
@@ -143,7 +162,9 @@ const readCsv = async (file: string, head: Buffer, options: ReadLeadFileOptions)
       continue;
     }
     collector.row(record, plan, line);
+    await collector.flush(false);
     }
+    await collector.flush(true);
   } catch (error) {
     if (error instanceof AppError) throw error;
     const e = error as Error & { code?: string; lines?: number };
@@ -171,11 +192,16 @@ const readJson = async (file: string, options: ReadLeadFileOptions): Promise<Lea
   if (data.length === 0) throw new AppError('INVALID_INPUT', `${path.basename(file)} holds no leads`);
   const collector = createCollector(options);
   // JSON has no lines: "line" is the item's position in the array, from 1.
-  data.forEach((item, i) => {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) return collector.reject({ line: i + 1, field: '(row)', message: 'not a lead object' });
+  for (const [i, item] of data.entries()) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) {
+      collector.reject({ line: i + 1, field: '(row)', message: 'not a lead object' });
+      continue;
+    }
     const entries = Object.entries(item as Record<string, unknown>).filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
     collector.row(entries.map(([, v]) => (v === null ? '' : String(v))), planColumns(entries.map(([k]) => k)), i + 1);
-  });
+    await collector.flush(false);
+  }
+  await collector.flush(true);
   return collector.result(file, 'json');
 };
 

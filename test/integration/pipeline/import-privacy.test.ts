@@ -68,6 +68,26 @@ describe.each(STORE_KINDS)('import, export and privacy on %s', (kind) => {
     expect((await stores.leadDetail.detailByEmail('maya.rivera@northwind.example.com'))?.drafts[0]?.status).toBe('pending_review');
   });
 
+  it('runs a file in batches: every stage adds up, duplicates are found across batches, the limit holds', async () => {
+    const rows = ['email,first name,company,title,industry,employees'];
+    for (let i = 0; i < 25; i++) rows.push(`p${i}@co${i}.example.com,P${i},Co ${i},CEO,marketing,120`);
+    rows.push('P3@co3.example.com,Again,Co 3,CEO,marketing,120', 'broken,X,Y,CEO,,');
+    const file = csvFile(`batches-${kind}.csv`, `${rows.join('\n')}\n`);
+    const source = createFileLeadSource({ file, isSuppressed: () => stores.suppressions.matcher(), batchSize: 10 });
+    const { deps } = pipelineDeps(stores, { source, enricher: fakeEnricher({}) });
+    const report = await runPipeline(deps, { limit: 1_000_000, source: source.name, seed: null });
+    expect(report.stages.map((s) => [s.name, s.status, s.inputCount, s.outputCount])).toEqual([
+      ['discover', 'pass', 27, 25], ['enrich', 'pass', 25, 25], ['score', 'pass', 25, 25], ['craft', 'pass', 25, 25], ['queue', 'pass', 25, 25], ['send', 'pass', 25, 25],
+    ]);
+    expect(report.stages[0]!.metrics.input).toMatchObject({ rows: 27, accepted: 25, duplicates: 1, duplicateRows: [{ line: 27, of: 5 }], rejected: [{ line: 28 }] });
+    expect(report.drafts).toHaveLength(25);
+    expect(report.stages[2]!.metrics).toMatchObject({ scored: 25 });
+
+    const limited = createFileLeadSource({ file, isSuppressed: () => stores.suppressions.matcher(), batchSize: 10 });
+    const capped = await runPipeline(pipelineDeps(stores, { source: limited, enricher: fakeEnricher({}) }).deps, { limit: 12, source: limited.name, seed: null });
+    expect(capped.stages[0]!.outputCount).toBe(12);
+  });
+
   it('exports leads that import back as the same leads', async () => {
     await importFile(csvFile(`list-rt-${kind}.csv`, LIST));
     const exported = await createExportQuery(database.db).rows({});
