@@ -97,5 +97,6 @@ export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet, options: {
     stopOnStageFailure: app.config.pipeline.stopOnStageFailure,
     enrichConcurrency: app.config.pipeline.enrichConcurrency,
     enrich: options.enrich,
+    review: app.config.review,
   },
 });

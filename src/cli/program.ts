@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerConfigCommands } from './commands/config-check.js';
+import { registerReviewCommands } from './commands/review.js';
 import { registerLeadCommands } from './commands/leads.js';
 import { registerPipelineCommands } from './commands/pipeline-run.js';
 import { registerPrivacyCommands } from './commands/privacy.js';
@@ -17,6 +19,8 @@ export const buildProgram = (): Command => {
   registerPipelineCommands(program);
   registerLeadCommands(program);
   registerRunCommands(program);
+  registerReviewCommands(program);
+  registerAuditCommand(program);
   registerPrivacyCommands(program);
   registerConfigCommands(program);
   return program;

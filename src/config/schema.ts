@@ -164,6 +164,14 @@ export const FileConfigSchema = z
     ramp: RampSchema.prefault({}),
     cadence: CadenceSchema.prefault({}),
     tierRouting: TierRoutingSchema.prefault({}),
+    review: z
+      .strictObject({
+        /** How long a rejection counts for rotation and blocking. @defaultValue 30 */
+        rejectionTtlDays: z.number().int().min(1).max(365).default(30),
+        /** Rejections within the TTL after which a lead gets no new draft. @defaultValue 2 */
+        maxRejections: z.number().int().min(1).max(20).default(2),
+      })
+      .prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
 

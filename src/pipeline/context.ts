@@ -16,6 +16,8 @@ export type PipelineSettings = {
   tierRouting: Record<Tier, readonly SendChannel[]>;
   stopOnStageFailure: boolean;
   enrichConcurrency: number;
+  /** Rejection memory: how long a rejection counts, and how many block a lead from new drafts. */
+  review: { rejectionTtlDays: number; maxRejections: number };
   /** false: stage 2 is skipped and leads go on with what their source gave. @defaultValue true */
   enrich?: boolean;
   /** The longest Retry-After the enrich stage waits out before giving up on a lead. @defaultValue 5 */

@@ -8,9 +8,21 @@ export const craftDrafts = async (ctx: RunContext, leads: WorkingLead[]): Promis
   const skipped: Record<string, number> = {};
   const angles: Record<string, number> = {};
   let done = 0;
+  const since = new Date(ctx.deps.clock.now().getTime() - settings.review.rejectionTtlDays * 86_400_000);
+  const memory = await stores.rejections.memoryFor(leads.map((l) => l.id), since);
   for (const lead of leads) {
     const score = lead.score!;
-    const result = craftDraft({ lead: lead.profile, tier: score.tier, recommendedCampaign: score.recommendedCampaign, rejectedAngleIds: [] }, settings.sender);
+    const rejected = memory.get(lead.id);
+    const blocked = rejected && rejected.count >= settings.review.maxRejections
+      ? `rejected ${rejected.count} times in the last ${settings.review.rejectionTtlDays} days (${[...new Set(rejected.tags)].slice(-3).join(', ')}): no new draft until a person decides otherwise`
+      : null;
+    // Rotation: angles reviewers rejected for this lead are not chosen again while the memory lasts.
+    const crafted = blocked ? null : craftDraft({ lead: lead.profile, tier: score.tier, recommendedCampaign: score.recommendedCampaign, rejectedAngleIds: rejected?.angleIds ?? [] }, settings.sender);
+    const result = blocked
+      ? ({ ok: false, error: { code: 'rejection_memory', reason: blocked } } as const)
+      : crafted!.ok && rejected?.fingerprints.includes(crafted!.value.fingerprint)
+        ? ({ ok: false, error: { code: 'repeat_of_rejected', reason: 'the new draft is identical to one a reviewer rejected' } } as const)
+        : crafted!;
     if (result.ok) {
       angles[result.value.angleId] = (angles[result.value.angleId] ?? 0) + 1;
       output.push({ ...lead, draft: result.value });

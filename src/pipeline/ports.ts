@@ -91,7 +91,7 @@ export type LeadStatus =
   | 'duplicate';
 
 /** Statuses the pipeline may overwrite on a later run; any other status means the lead is in outreach. */
-export const PIPELINE_STATUSES: readonly string[] = ['discovered', 'enriched', 'unenriched', 'scored', 'disqualified', 'skipped', 'pending_review', 'duplicate'];
+export const PIPELINE_STATUSES: readonly string[] = ['discovered', 'enriched', 'unenriched', 'scored', 'disqualified', 'skipped', 'pending_review', 'review_rejected', 'duplicate'];
 
 export type StoredLead = {
   id: string;
@@ -198,8 +198,15 @@ export interface SuppressionStore {
   matcher(): Promise<(identity: string) => boolean>;
 }
 
+/** What reviewers rejected for a lead within the memory's TTL. */
+export type RejectionMemory = { count: number; angleIds: string[]; fingerprints: string[]; tags: string[]; reasons: string[]; subjects: string[] };
+
+export interface RejectionMemoryStore {
+  memoryFor(leadIds: string[], since: Date): Promise<Map<string, RejectionMemory>>;
+}
+
 export interface AuditStore {
   append(entry: AuditEntry | AuditEntry[]): Promise<void>;
 }
 
-export type PipelineStores = { runs: RunStore; leads: LeadStore; leadDetail: LeadDetailQuery; drafts: DraftStore; shadowSends: ShadowSendStore; audit: AuditStore; suppressions: SuppressionStore };
+export type PipelineStores = { runs: RunStore; leads: LeadStore; leadDetail: LeadDetailQuery; drafts: DraftStore; shadowSends: ShadowSendStore; audit: AuditStore; suppressions: SuppressionStore; rejections: RejectionMemoryStore };

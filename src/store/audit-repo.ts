@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, or } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { auditLog } from './schema.js';
 import type { AuditEntry, AuditStore } from '../pipeline/ports.js';
@@ -15,10 +15,14 @@ export const toAuditEntry = (row: AuditRow): AuditEntry => ({
   details: row.details as Record<string, unknown>,
 });
 
-export const createAuditStore = (db: Db): AuditStore & { forEntities: (refs: { type: string; ids: string[] }[]) => Promise<AuditEntry[]> } => ({
+export const createAuditStore = (db: Db): AuditStore & { forEntities: (refs: { type: string; ids: string[] }[]) => Promise<AuditEntry[]>; list: (q: { since?: Date | undefined; limit: number }) => Promise<AuditEntry[]> } => ({
   append: async (entry) => {
     const entries = Array.isArray(entry) ? entry : [entry];
     for (let i = 0; i < entries.length; i += 1000) await db.insert(auditLog).values(entries.slice(i, i + 1000));
+  },
+  list: async ({ since, limit }) => {
+    const query = db.select().from(auditLog);
+    return (await (since ? query.where(gte(auditLog.at, since)) : query).orderBy(asc(auditLog.id)).limit(limit)).map(toAuditEntry);
   },
   forEntities: async (refs) => {
     const clauses = refs.filter((r) => r.ids.length > 0).map((r) => and(eq(auditLog.entityType, r.type), inArray(auditLog.entityId, r.ids)));

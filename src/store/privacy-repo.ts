@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { leadIdentities, normalizeEmail, normalizeLinkedinUrl } from '../domain/lead.js';
 import { suppressionHash } from '../lib/hash.js';
 import type { Db } from './database.js';
-import { auditLog, drafts, enrichments, leads, scores, shadowSends, suppressions } from './schema.js';
+import { auditLog, drafts, enrichments, leads, rejections, scores, shadowSends, suppressions } from './schema.js';
 
 export type PersonExport = {
   subject: string;
@@ -13,6 +13,7 @@ export type PersonExport = {
   scores: Record<string, unknown>[];
   drafts: Record<string, unknown>[];
   shadowSends: Record<string, unknown>[];
+  rejections: Record<string, unknown>[];
   audit: Record<string, unknown>[];
 };
 
@@ -44,14 +45,15 @@ export const createPrivacyStore = (db: Db) => ({
     const rows = await rowsOfPerson(db, email);
     const ids = rows.map((r) => r.id);
     const none = sql`false`;
-    const [enrichmentRows, scoreRows, draftRows, sendRows] = ids.length
+    const [enrichmentRows, scoreRows, draftRows, sendRows, rejectionRows] = ids.length
       ? await Promise.all([
           db.select().from(enrichments).where(inArray(enrichments.leadId, ids)).orderBy(asc(enrichments.createdAt)),
           db.select().from(scores).where(inArray(scores.leadId, ids)).orderBy(asc(scores.createdAt)),
           db.select().from(drafts).where(inArray(drafts.leadId, ids)).orderBy(desc(drafts.version)),
           db.select().from(shadowSends).where(inArray(shadowSends.leadId, ids)),
+          db.select().from(rejections).where(inArray(rejections.leadId, ids)),
         ])
-      : [[], [], [], []];
+      : [[], [], [], [], []];
     const draftIds = draftRows.map((d) => d.id);
     const audit = ids.length
       ? await db
@@ -61,7 +63,7 @@ export const createPrivacyStore = (db: Db) => ({
           .orderBy(asc(auditLog.id))
       : [];
     const [suppressed] = await db.select().from(suppressions).where(eq(suppressions.hash, suppressionHash(email))).limit(1);
-    return { subject: email, generatedAt: now.toISOString(), suppressed: Boolean(suppressed), leads: rows, enrichments: enrichmentRows, scores: scoreRows, drafts: draftRows, shadowSends: sendRows, audit };
+    return { subject: email, generatedAt: now.toISOString(), suppressed: Boolean(suppressed), leads: rows, enrichments: enrichmentRows, scores: scoreRows, drafts: draftRows, shadowSends: sendRows, rejections: rejectionRows, audit };
   },
 
   /**

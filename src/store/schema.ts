@@ -149,6 +149,12 @@ export const drafts = pgTable(
     /** pending_review | superseded (later: approved, rejected, sent …) */
     status: text('status').notNull(),
     version: integer('version').notNull().default(1),
+    /** Who approved or rejected this draft, and when (null while pending). */
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+    /** A reviewer's edit on approval; subject_a and body keep the original. */
+    editedSubject: text('edited_subject'),
+    editedBody: text('edited_body'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
@@ -197,3 +203,21 @@ export const suppressions = pgTable('suppressions', {
   reason: text('reason').notNull(),
   createdAt: createdAt(),
 });
+
+/** Rejection memory: every rejection of a lead's draft, read within a TTL by crafting and review. */
+export const rejections = pgTable(
+  'rejections',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    draftId: uuid('draft_id').notNull().references(() => drafts.id, { onDelete: 'cascade' }),
+    tag: text('tag').notNull(),
+    reason: text('reason').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    angleId: text('angle_id').notNull(),
+    subject: text('subject').notNull(),
+    rejectedBy: text('rejected_by').notNull(),
+    rejectedAt: timestamp('rejected_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('rejections_lead_idx').on(t.leadId, t.rejectedAt)],
+);

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { DEFAULT_ICP_SETTINGS } from '../../src/domain/scoring/settings.js';
 import { DEFAULT_SENDER_SETTINGS } from '../../src/domain/drafting/settings.js';
-import { fixedClock } from '../../src/lib/clock.js';
+import { fixedClock, type Clock } from '../../src/lib/clock.js';
 import { createLogAlerts } from '../../src/providers/log-alerts.js';
 import type { PipelineDeps, PipelineSettings } from '../../src/pipeline/context.js';
 import type { DiscoveredLead, EnrichmentResult, LeadEnricher, LeadSource, PipelineStores } from '../../src/pipeline/ports.js';
@@ -41,19 +41,20 @@ export const testSettings = (overrides: Partial<PipelineSettings> = {}): Pipelin
   tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly', 'heyreach'], tier_3: ['instantly'], tier_4: [] },
   stopOnStageFailure: false,
   enrichConcurrency: 2,
+  review: { rejectionTtlDays: 30, maxRejections: 2 },
   ...overrides,
 });
 
 let runCounter = 0;
 
-export const pipelineDeps = (stores: PipelineStores, parts: { source: LeadSource; enricher: LeadEnricher; settings?: Partial<PipelineSettings> }) => {
+export const pipelineDeps = (stores: PipelineStores, parts: { source: LeadSource; enricher: LeadEnricher; settings?: Partial<PipelineSettings>; clock?: Clock }) => {
   const alerts = createLogAlerts(silentLog);
   const deps: PipelineDeps = {
     stores,
     source: parts.source,
     enricher: parts.enricher,
     alerts,
-    clock: fixedClock('2026-11-24T09:00:00Z'),
+    clock: parts.clock ?? fixedClock('2026-11-24T09:00:00Z'),
     log: silentLog,
     settings: testSettings(parts.settings),
     newRunId: () => `run_20261124_090000_${(++runCounter).toString(16).padStart(6, '0')}`,

@@ -1,0 +1,94 @@
+import { checkEdit } from '../domain/approval/check-edit.js';
+import { reviewTransition, statusesAllowing, type DraftStatus, type ReviewEvent } from '../domain/approval/draft-status.js';
+import { isRejectionTag, REJECTION_TAGS } from '../domain/approval/rejection-tags.js';
+import type { SenderSettings } from '../domain/drafting/settings.js';
+import { AppError } from '../lib/app-error.js';
+import type { Clock } from '../lib/clock.js';
+import type { ReviewDraft, ReviewStore } from '../store/review-repo.js';
+import type { AuditStore } from './ports.js';
+
+export type ReviewDeps = { review: ReviewStore; audit: AuditStore; clock: Clock; sender: SenderSettings };
+
+export type ApproveInput = {
+  draftId: string;
+  by: string;
+  /** The status the reviewer saw; a draft that changed since is refused as stale. @defaultValue pending_review */
+  expectedStatus?: DraftStatus;
+  edit?: { subject?: string | undefined; body?: string | undefined } | undefined;
+};
+export type RejectInput = { draftId: string; by: string; reason: string; tag: string; expectedStatus?: DraftStatus };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Review decisions, shared by the CLI and (later) the dashboard. Approving does not send: it makes
+ * the draft eligible for dispatch through an approved batch. Every decision and every refusal is audited.
+ */
+export const createReviewService = (deps: ReviewDeps) => {
+  const find = async (draftId: string): Promise<ReviewDraft> => {
+    const draft = UUID.test(draftId.trim()) ? await deps.review.get(draftId.trim()) : null;
+    if (!draft) throw new AppError('NOT_FOUND', `no draft ${draftId.trim()} (see: caio review list)`);
+    return draft;
+  };
+
+  const refuse = async (draft: ReviewDraft, event: ReviewEvent, by: string, code: AppError['code'], message: string, details: Record<string, unknown> = {}): Promise<never> => {
+    await deps.audit.append({ at: deps.clock.now(), actor: by, action: `review.${event}_refused`, entityType: 'draft', entityId: draft.id, runId: null, details: { reason: message, status: draft.status, ...details } });
+    throw new AppError(code, message);
+  };
+
+  const decide = async (draft: ReviewDraft, event: ReviewEvent, by: string, expected: DraftStatus, extra: { edit?: { subject: string; body: string }; rejection?: { tag: string; reason: string } }) => {
+    const move = reviewTransition(draft.status as DraftStatus, event);
+    if (!move.ok) await refuse(draft, event, by, 'CONFLICT', move.error.message);
+    if (draft.status !== expected) {
+      await refuse(draft, event, by, 'CONFLICT', `the draft changed since it was shown: it is now ${draft.status}, not ${expected}`);
+    }
+    const to = move.ok ? move.value : draft.status;
+    const at = deps.clock.now();
+    const won = await deps.review.decide({ draftId: draft.id, from: statusesAllowing(event).filter((s) => s === expected), to: to as DraftStatus, event, by, at, ...extra });
+    if (!won) {
+      const now = await find(draft.id);
+      await refuse(now, event, by, 'CONFLICT', `another decision came first: the draft is now ${now.status}${now.decidedBy ? ` (by ${now.decidedBy})` : ''}`);
+    }
+    await deps.audit.append({
+      at, actor: by, action: event === 'approve' ? 'review.approved' : 'review.rejected', entityType: 'draft', entityId: draft.id, runId: null,
+      details: { leadId: draft.lead.id, angleId: draft.angleId, version: draft.version, ...(extra.edit ? { edited: true } : {}), ...(extra.rejection ?? {}) },
+    });
+    return find(draft.id);
+  };
+
+  return {
+    tags: () => REJECTION_TAGS,
+    list: (filter: { tier?: string; angleId?: string; limit?: number } = {}) => deps.review.queue({ tier: filter.tier, angleId: filter.angleId, limit: filter.limit ?? 500 }),
+    show: async (draftId: string) => {
+      const draft = await find(draftId);
+      return { draft, rejections: await deps.review.rejectionsOf(draft.lead.id) };
+    },
+
+    approve: async (input: ApproveInput) => {
+      const draft = await find(input.draftId);
+      const by = requireName(input.by);
+      let edit: { subject: string; body: string } | undefined;
+      if (input.edit && (input.edit.subject !== undefined || input.edit.body !== undefined)) {
+        edit = { subject: input.edit.subject ?? draft.subjectA, body: input.edit.body ?? draft.body };
+        const problems = checkEdit(edit, deps.sender);
+        if (problems.length) await refuse(draft, 'approve', by, 'INVALID_INPUT', `the edit is refused: ${problems.map((p) => `${p.rule} ${p.message}`).join('; ')}`, { rules: problems.map((p) => p.rule) });
+      }
+      return decide(draft, 'approve', by, input.expectedStatus ?? 'pending_review', edit ? { edit } : {});
+    },
+
+    reject: async (input: RejectInput) => {
+      const draft = await find(input.draftId);
+      const by = requireName(input.by);
+      if (!input.reason?.trim()) throw new AppError('INVALID_INPUT', 'a rejection needs a reason (--reason)');
+      if (!isRejectionTag(input.tag)) throw new AppError('INVALID_INPUT', `unknown tag "${input.tag}"; use one of: ${REJECTION_TAGS.map((t) => t.id).join(', ')}`);
+      return decide(draft, 'reject', by, input.expectedStatus ?? (draft.status === 'approved' ? 'approved' : 'pending_review'), { rejection: { tag: input.tag, reason: input.reason.trim() } });
+    },
+  };
+};
+
+const requireName = (by: string): string => {
+  if (!by?.trim()) throw new AppError('INVALID_INPUT', 'say who decides (--by NAME)');
+  return by.trim();
+};
+
+export type ReviewService = ReturnType<typeof createReviewService>;

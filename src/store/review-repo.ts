@@ -1,0 +1,107 @@
+import { and, asc, desc, eq, gte, inArray } from 'drizzle-orm';
+import type { DraftStatus, ReviewEvent } from '../domain/approval/draft-status.js';
+import type { Db } from './database.js';
+import { drafts, leads, rejections } from './schema.js';
+import { toStoredDraft } from './drafts-repo.js';
+import type { RejectionMemory, StoredDraft } from '../pipeline/ports.js';
+
+export type ReviewDraft = StoredDraft & {
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  editedSubject: string | null;
+  editedBody: string | null;
+  lead: { id: string; email: string | null; name: string | null; title: string | null; company: string | null; tier: string | null; points: number | null };
+};
+
+export type RejectionRecord = { draftId: string; tag: string; reason: string; fingerprint: string; angleId: string; subject: string; rejectedBy: string; rejectedAt: Date };
+
+
+export type Decision = {
+  draftId: string;
+  from: readonly DraftStatus[];
+  to: DraftStatus;
+  event: ReviewEvent;
+  by: string;
+  at: Date;
+  edit?: { subject: string; body: string };
+  rejection?: { tag: string; reason: string };
+};
+
+const leadStatusAfter: Partial<Record<ReviewEvent, string>> = { approve: 'approved', reject: 'review_rejected' };
+
+export const createReviewStore = (db: Db) => {
+  const load = async (where: ReturnType<typeof eq>, limit?: number): Promise<ReviewDraft[]> => {
+    const base = db
+      .select({ draft: drafts, lead: { id: leads.id, email: leads.email, first: leads.firstName, last: leads.lastName, title: leads.title, company: leads.companyName, tier: leads.tier, points: leads.points } })
+      .from(drafts)
+      .innerJoin(leads, eq(drafts.leadId, leads.id))
+      .where(where)
+      .orderBy(desc(leads.points), asc(drafts.createdAt));
+    const rows = limit ? await base.limit(limit) : await base;
+    return rows.map(({ draft, lead }) => ({
+      ...toStoredDraft(draft),
+      decidedBy: draft.decidedBy,
+      decidedAt: draft.decidedAt,
+      editedSubject: draft.editedSubject,
+      editedBody: draft.editedBody,
+      lead: { id: lead.id, email: lead.email, name: [lead.first, lead.last].filter(Boolean).join(' ') || null, title: lead.title, company: lead.company, tier: lead.tier, points: lead.points },
+    }));
+  };
+
+  return {
+    queue: (filter: { tier?: string | undefined; angleId?: string | undefined; limit: number }) => {
+      const conditions = [eq(drafts.status, 'pending_review')];
+      if (filter.tier) conditions.push(eq(leads.tier, filter.tier));
+      if (filter.angleId) conditions.push(eq(drafts.angleId, filter.angleId));
+      return load(and(...conditions) as ReturnType<typeof eq>, filter.limit);
+    },
+
+    get: async (draftId: string): Promise<ReviewDraft | null> => (await load(eq(drafts.id, draftId)))[0] ?? null,
+
+    /**
+     * Apply a decision only if the draft is still in one of `from`: one guarded UPDATE, so of two
+     * reviewers deciding at once exactly one wins. Returns false when the draft was not in `from`.
+     */
+    decide: async (d: Decision): Promise<boolean> =>
+      db.transaction(async (tx) => {
+        const updated = await tx
+          .update(drafts)
+          .set({ status: d.to, decidedBy: d.by, decidedAt: d.at, updatedAt: d.at, ...(d.edit ? { editedSubject: d.edit.subject, editedBody: d.edit.body } : {}) })
+          .where(and(eq(drafts.id, d.draftId), inArray(drafts.status, [...d.from])))
+          .returning({ leadId: drafts.leadId, fingerprint: drafts.fingerprint, angleId: drafts.angleId, subjectA: drafts.subjectA });
+        const row = updated[0];
+        if (!row) return false;
+        const leadStatus = leadStatusAfter[d.event];
+        if (leadStatus) await tx.update(leads).set({ status: leadStatus, updatedAt: d.at }).where(eq(leads.id, row.leadId));
+        if (d.rejection) {
+          await tx.insert(rejections).values({ leadId: row.leadId, draftId: d.draftId, tag: d.rejection.tag, reason: d.rejection.reason, fingerprint: row.fingerprint, angleId: row.angleId, subject: row.subjectA, rejectedBy: d.by, rejectedAt: d.at });
+        }
+        return true;
+      }),
+
+    /** Rejections of these leads since `since` (the memory's TTL), per lead. */
+    memoryFor: async (leadIds: string[], since: Date): Promise<Map<string, RejectionMemory>> => {
+      const memory = new Map<string, RejectionMemory>();
+      if (leadIds.length === 0) return memory;
+      const rows = await db.select().from(rejections).where(and(inArray(rejections.leadId, leadIds), gte(rejections.rejectedAt, since))).orderBy(asc(rejections.rejectedAt));
+      for (const r of rows) {
+        const m = memory.get(r.leadId) ?? { count: 0, angleIds: [], fingerprints: [], tags: [], reasons: [], subjects: [] };
+        m.count++;
+        if (!m.angleIds.includes(r.angleId)) m.angleIds.push(r.angleId);
+        m.fingerprints.push(r.fingerprint);
+        m.tags.push(r.tag);
+        m.reasons.push(r.reason);
+        m.subjects.push(r.subject);
+        memory.set(r.leadId, m);
+      }
+      return memory;
+    },
+
+    rejectionsOf: async (leadId: string): Promise<RejectionRecord[]> =>
+      (await db.select().from(rejections).where(eq(rejections.leadId, leadId)).orderBy(asc(rejections.rejectedAt))).map((r) => ({
+        draftId: r.draftId, tag: r.tag, reason: r.reason, fingerprint: r.fingerprint, angleId: r.angleId, subject: r.subject, rejectedBy: r.rejectedBy, rejectedAt: r.rejectedAt,
+      })),
+  };
+};
+
+export type ReviewStore = ReturnType<typeof createReviewStore>;
