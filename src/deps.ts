@@ -98,5 +98,6 @@ export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet, options: {
     enrichConcurrency: app.config.pipeline.enrichConcurrency,
     enrich: options.enrich,
     review: app.config.review,
+    quality: app.config.quality,
   },
 });

@@ -164,6 +164,16 @@ export const FileConfigSchema = z
     ramp: RampSchema.prefault({}),
     cadence: CadenceSchema.prefault({}),
     tierRouting: TierRoutingSchema.prefault({}),
+    quality: z
+      .strictObject({
+        /** @defaultValue true */
+        enabled: z.boolean().default(true),
+        /** hard: a failing draft is not queued; soft: it is queued with its failures recorded. @defaultValue hard */
+        mode: z.enum(['soft', 'hard']).default('hard'),
+        /** GUARD-005: distinct generic phrases per sentence above which a draft fails. @defaultValue 0.4 */
+        genericPhraseDensity: z.number().min(0).max(10).default(0.4),
+      })
+      .prefault({}),
     review: z
       .strictObject({
         /** How long a rejection counts for rotation and blocking. @defaultValue 30 */

@@ -3,6 +3,7 @@ import type { LeadScore } from '../domain/scoring/types.js';
 import type { IcpSettings } from '../domain/scoring/settings.js';
 import type { CraftedDraft, SenderSettings } from '../domain/drafting/index.js';
 import type { Tier } from '../domain/tier.js';
+import type { QualityVerdict } from '../domain/quality/quality-guard.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { AlertPort, LeadEnricher, LeadSource, PipelineStores, StageError, StageName, StageResult } from './ports.js';
@@ -18,6 +19,7 @@ export type PipelineSettings = {
   enrichConcurrency: number;
   /** Rejection memory: how long a rejection counts, and how many block a lead from new drafts. */
   review: { rejectionTtlDays: number; maxRejections: number };
+  quality: { enabled: boolean; mode: 'soft' | 'hard'; genericPhraseDensity: number };
   /** false: stage 2 is skipped and leads go on with what their source gave. @defaultValue true */
   enrich?: boolean;
   /** The longest Retry-After the enrich stage waits out before giving up on a lead. @defaultValue 5 */
@@ -52,6 +54,7 @@ export type WorkingLead = {
   profile: LeadProfile;
   score?: LeadScore;
   draft?: CraftedDraft;
+  quality?: QualityVerdict;
   draftId?: string;
 };
 

@@ -6,6 +6,7 @@ import type { LeadProfile } from '../domain/lead.js';
 import type { LeadScore } from '../domain/scoring/types.js';
 import type { CraftedDraft } from '../domain/drafting/index.js';
 import type { Tier } from '../domain/tier.js';
+import type { QualityVerdict } from '../domain/quality/quality-guard.js';
 
 export const STAGE_NAMES = ['discover', 'enrich', 'score', 'craft', 'queue', 'send'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
@@ -120,6 +121,7 @@ export type StoredDraft = Omit<CraftedDraft, 'hooks'> & {
   status: string;
   version: number;
   hooks: CraftedDraft['hooks'];
+  quality: QualityVerdict | null;
   createdAt: Date;
 };
 
@@ -179,7 +181,7 @@ export interface DraftStore {
   /** Insert a pending_review draft, unless an identical one (same fingerprint) is already pending. */
   queueForReview(leadId: string, runId: string, draft: CraftedDraft): Promise<{ draftId: string; queued: boolean }>;
   /** The same for many leads (one draft each) in a few statements; results in input order. */
-  queueManyForReview(runId: string, items: { leadId: string; draft: CraftedDraft }[]): Promise<{ draftId: string; queued: boolean }[]>;
+  queueManyForReview(runId: string, items: { leadId: string; draft: CraftedDraft; quality?: QualityVerdict | undefined }[]): Promise<{ draftId: string; queued: boolean }[]>;
   pendingForRun(runId: string): Promise<StoredDraft[]>;
 }
 

@@ -13,7 +13,7 @@ export const queueDrafts = async (ctx: RunContext, leads: WorkingLead[]): Promis
   let alreadyPending = 0;
   for (let i = 0; i < leads.length; i += BATCH) {
     const batch = leads.slice(i, i + BATCH);
-    const results = await stores.drafts.queueManyForReview(ctx.runId, batch.map((lead) => ({ leadId: lead.id, draft: lead.draft! })));
+    const results = await stores.drafts.queueManyForReview(ctx.runId, batch.map((lead) => ({ leadId: lead.id, draft: lead.draft!, quality: lead.quality })));
     await stores.leads.markQueued(batch.map((lead) => lead.id));
     const audit: AuditEntry[] = [];
     results.forEach(({ draftId, queued }, j) => {

@@ -1,4 +1,6 @@
 import { checkEdit } from '../domain/approval/check-edit.js';
+import { draftFingerprint } from '../domain/drafting/craft-draft.js';
+import { checkDraftQuality, type QualitySettings } from '../domain/quality/quality-guard.js';
 import { reviewTransition, statusesAllowing, type DraftStatus, type ReviewEvent } from '../domain/approval/draft-status.js';
 import { isRejectionTag, REJECTION_TAGS } from '../domain/approval/rejection-tags.js';
 import type { SenderSettings } from '../domain/drafting/settings.js';
@@ -7,7 +9,7 @@ import type { Clock } from '../lib/clock.js';
 import type { ReviewDraft, ReviewStore } from '../store/review-repo.js';
 import type { AuditStore } from './ports.js';
 
-export type ReviewDeps = { review: ReviewStore; audit: AuditStore; clock: Clock; sender: SenderSettings };
+export type ReviewDeps = { review: ReviewStore; audit: AuditStore; clock: Clock; sender: SenderSettings; quality: QualitySettings };
 
 export type ApproveInput = {
   draftId: string;
@@ -58,7 +60,7 @@ export const createReviewService = (deps: ReviewDeps) => {
 
   return {
     tags: () => REJECTION_TAGS,
-    list: (filter: { tier?: string; angleId?: string; limit?: number } = {}) => deps.review.queue({ tier: filter.tier, angleId: filter.angleId, limit: filter.limit ?? 500 }),
+    list: (filter: { tier?: string; angleId?: string; verdict?: 'passed' | 'failed'; limit?: number } = {}) => deps.review.queue({ tier: filter.tier, angleId: filter.angleId, verdict: filter.verdict, limit: filter.limit ?? 500 }),
     show: async (draftId: string) => {
       const draft = await find(draftId);
       return { draft, rejections: await deps.review.rejectionsOf(draft.lead.id) };
@@ -70,7 +72,9 @@ export const createReviewService = (deps: ReviewDeps) => {
       let edit: { subject: string; body: string } | undefined;
       if (input.edit && (input.edit.subject !== undefined || input.edit.body !== undefined)) {
         edit = { subject: input.edit.subject ?? draft.subjectA, body: input.edit.body ?? draft.body };
-        const problems = checkEdit(edit, deps.sender);
+        // The edit passes the same checks as a drafted text: footer and placeholders, then the guard's rules.
+        const verdict = checkDraftQuality({ lead: draft.lead.profile, subject: edit.subject, body: edit.body, fingerprint: draftFingerprint(edit.subject, edit.body), memory: undefined }, deps.quality);
+        const problems = [...checkEdit(edit, deps.sender), ...(verdict.passed ? [] : verdict.ruleFailures.map((f) => ({ rule: f.ruleId, message: f.message })))];
         if (problems.length) await refuse(draft, 'approve', by, 'INVALID_INPUT', `the edit is refused: ${problems.map((p) => `${p.rule} ${p.message}`).join('; ')}`, { rules: problems.map((p) => p.rule) });
       }
       return decide(draft, 'approve', by, input.expectedStatus ?? 'pending_review', edit ? { edit } : {});

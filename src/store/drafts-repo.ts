@@ -3,6 +3,7 @@ import type { Db } from './database.js';
 import { drafts, shadowSends } from './schema.js';
 import type { DraftStore, ShadowSend, ShadowSendStore, StoredDraft } from '../pipeline/ports.js';
 import type { CraftedDraft } from '../domain/drafting/index.js';
+import type { QualityVerdict } from '../domain/quality/quality-guard.js';
 import type { AngleId } from '../domain/drafting/index.js';
 
 type DraftRow = typeof drafts.$inferSelect;
@@ -22,6 +23,7 @@ export const toStoredDraft = (row: DraftRow): StoredDraft => ({
   fingerprint: row.fingerprint,
   status: row.status,
   version: row.version,
+  quality: (row.quality as QualityVerdict | null) ?? null,
   createdAt: row.createdAt,
 });
 
@@ -38,7 +40,7 @@ export const toShadowSend = (row: typeof shadowSends.$inferSelect): ShadowSend =
 
 const CHUNK = 500;
 
-const queueChunk = async (db: Db, runId: string, items: { leadId: string; draft: CraftedDraft }[]) => {
+const queueChunk = async (db: Db, runId: string, items: { leadId: string; draft: CraftedDraft; quality?: QualityVerdict | undefined }[]) => {
   const leadIds = items.map((i) => i.leadId);
   const pending = await db.select({ id: drafts.id, leadId: drafts.leadId, fingerprint: drafts.fingerprint }).from(drafts).where(and(inArray(drafts.leadId, leadIds), eq(drafts.status, 'pending_review')));
   const results: ({ draftId: string; queued: boolean } | null)[] = items.map((item) => {
@@ -54,7 +56,7 @@ const queueChunk = async (db: Db, runId: string, items: { leadId: string; draft:
   const inserted = await db
     .insert(drafts)
     .values(
-      fresh.map(({ leadId, draft }) => ({
+      fresh.map(({ leadId, draft, quality }) => ({
         leadId,
         runId,
         angleId: draft.angleId,
@@ -67,6 +69,7 @@ const queueChunk = async (db: Db, runId: string, items: { leadId: string; draft:
         grounding: draft.grounding,
         fingerprint: draft.fingerprint,
         status: 'pending_review',
+        quality: quality ?? null,
         version: (versions.get(leadId) ?? 0) + 1,
       })),
     )

@@ -1,16 +1,17 @@
-import { and, asc, desc, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { DraftStatus, ReviewEvent } from '../domain/approval/draft-status.js';
 import type { Db } from './database.js';
 import { drafts, leads, rejections } from './schema.js';
 import { toStoredDraft } from './drafts-repo.js';
 import type { RejectionMemory, StoredDraft } from '../pipeline/ports.js';
+import type { LeadProfile } from '../domain/lead.js';
 
 export type ReviewDraft = StoredDraft & {
   decidedBy: string | null;
   decidedAt: Date | null;
   editedSubject: string | null;
   editedBody: string | null;
-  lead: { id: string; email: string | null; name: string | null; title: string | null; company: string | null; tier: string | null; points: number | null };
+  lead: { id: string; email: string | null; name: string | null; title: string | null; company: string | null; tier: string | null; points: number | null; profile: LeadProfile };
 };
 
 export type RejectionRecord = { draftId: string; tag: string; reason: string; fingerprint: string; angleId: string; subject: string; rejectedBy: string; rejectedAt: Date };
@@ -32,7 +33,7 @@ const leadStatusAfter: Partial<Record<ReviewEvent, string>> = { approve: 'approv
 export const createReviewStore = (db: Db) => {
   const load = async (where: ReturnType<typeof eq>, limit?: number): Promise<ReviewDraft[]> => {
     const base = db
-      .select({ draft: drafts, lead: { id: leads.id, email: leads.email, first: leads.firstName, last: leads.lastName, title: leads.title, company: leads.companyName, tier: leads.tier, points: leads.points } })
+      .select({ draft: drafts, lead: { id: leads.id, email: leads.email, first: leads.firstName, last: leads.lastName, title: leads.title, company: leads.companyName, tier: leads.tier, points: leads.points, profile: leads.profile } })
       .from(drafts)
       .innerJoin(leads, eq(drafts.leadId, leads.id))
       .where(where)
@@ -44,13 +45,16 @@ export const createReviewStore = (db: Db) => {
       decidedAt: draft.decidedAt,
       editedSubject: draft.editedSubject,
       editedBody: draft.editedBody,
-      lead: { id: lead.id, email: lead.email, name: [lead.first, lead.last].filter(Boolean).join(' ') || null, title: lead.title, company: lead.company, tier: lead.tier, points: lead.points },
+      lead: { id: lead.id, email: lead.email, name: [lead.first, lead.last].filter(Boolean).join(' ') || null, title: lead.title, company: lead.company, tier: lead.tier, points: lead.points, profile: lead.profile as LeadProfile },
     }));
   };
 
   return {
-    queue: (filter: { tier?: string | undefined; angleId?: string | undefined; limit: number }) => {
+    queue: (filter: { tier?: string | undefined; angleId?: string | undefined; verdict?: 'passed' | 'failed' | undefined; limit: number }) => {
       const conditions = [eq(drafts.status, 'pending_review')];
+      // 'failed': the guard recorded rule failures (soft mode let the draft through).
+      if (filter.verdict === 'failed') conditions.push(sql`jsonb_array_length(coalesce(${drafts.quality}->'ruleFailures', '[]'::jsonb)) > 0` as unknown as ReturnType<typeof eq>);
+      if (filter.verdict === 'passed') conditions.push(sql`jsonb_array_length(coalesce(${drafts.quality}->'ruleFailures', '[]'::jsonb)) = 0` as unknown as ReturnType<typeof eq>);
       if (filter.tier) conditions.push(eq(leads.tier, filter.tier));
       if (filter.angleId) conditions.push(eq(drafts.angleId, filter.angleId));
       return load(and(...conditions) as ReturnType<typeof eq>, filter.limit);

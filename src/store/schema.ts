@@ -155,6 +155,8 @@ export const drafts = pgTable(
     /** A reviewer's edit on approval; subject_a and body keep the original. */
     editedSubject: text('edited_subject'),
     editedBody: text('edited_body'),
+    /** The quality guard's verdict when the draft was made (spec/quality.md). */
+    quality: jsonb('quality'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },

@@ -42,6 +42,7 @@ export const testSettings = (overrides: Partial<PipelineSettings> = {}): Pipelin
   stopOnStageFailure: false,
   enrichConcurrency: 2,
   review: { rejectionTtlDays: 30, maxRejections: 2 },
+  quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4 },
   ...overrides,
 });
 

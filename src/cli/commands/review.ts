@@ -8,7 +8,8 @@ import { configFrom, parsePositiveInt, parseTier, withCommonOptions, type Common
 import { renderTable } from '../render/table.js';
 import { printJson, withApp } from './with-app.js';
 
-const serviceFor = (app: AppDeps) => createReviewService({ review: createReviewStore(app.database.db), audit: app.stores.audit, clock: app.clock, sender: app.config.sender });
+const serviceFor = (app: AppDeps) =>
+  createReviewService({ review: createReviewStore(app.database.db), audit: app.stores.audit, clock: app.clock, sender: app.config.sender, quality: { ...app.config.quality, maxRejections: app.config.review.maxRejections } });
 
 const parseTag = (value: string): string => {
   if (!isRejectionTag(value)) throw new InvalidArgumentError(`unknown tag; use one of: ${REJECTION_TAGS.map((t) => t.id).join(', ')}`);
@@ -31,11 +32,15 @@ export const registerReviewCommands = (program: Command): void => {
       .description('drafts waiting for review, best leads first')
       .option('--tier <tier>', 'only this tier', parseTier)
       .option('--angle <angle>', 'only this angle (campaign)')
+      .option('--verdict <verdict>', 'passed or failed (failed: the quality guard recorded rule failures in soft mode)', (v: string) => {
+        if (v !== 'passed' && v !== 'failed') throw new InvalidArgumentError('verdict must be passed or failed.');
+        return v;
+      })
       .option('--limit <n>', 'at most this many', parsePositiveInt('limit', 100_000), 100)
       .option('--json', 'print JSON'),
-  ).action(async (options: CommonOptions & { tier?: Tier; angle?: string; limit: number; json?: boolean }) => {
+  ).action(async (options: CommonOptions & { tier?: Tier; angle?: string; verdict?: 'passed' | 'failed'; limit: number; json?: boolean }) => {
     await withApp(configFrom(options), async (app) => {
-      const queue = await serviceFor(app).list({ ...(options.tier ? { tier: options.tier } : {}), ...(options.angle ? { angleId: options.angle } : {}), limit: options.limit });
+      const queue = await serviceFor(app).list({ ...(options.tier ? { tier: options.tier } : {}), ...(options.angle ? { angleId: options.angle } : {}), ...(options.verdict ? { verdict: options.verdict } : {}), limit: options.limit });
       if (options.json) return printJson(queue);
       if (queue.length === 0) return void process.stdout.write('the review queue is empty\n');
       process.stdout.write(`${renderTable(['draft', 'lead', 'tier', 'points', 'angle', 'subject A'], queue.map((d) => [d.id, d.lead.email ?? '', d.lead.tier ?? '', d.lead.points ?? '', d.angleId, d.subjectA]))}\n${queue.length} drafts waiting\n`);
@@ -58,7 +63,9 @@ export const registerReviewCommands = (program: Command): void => {
         ...draft.grounding.map((g) => `  ${g.claim}: ${g.value} (${g.field}, ${g.provider})`),
         ...(rejections.length ? ['', 'Earlier rejections of this lead:', ...rejections.map((r) => `  ${r.rejectedAt.toISOString()} ${r.tag} by ${r.rejectedBy} (${r.angleId}): ${r.reason}`)] : []),
         '',
-        'Quality guard: not run yet (its five rules are not built; see the review issue).',
+        draft.quality
+          ? `Quality guard (${draft.quality.mode}): ${draft.quality.ruleFailures.length === 0 ? 'passed' : draft.quality.ruleFailures.map((f) => `${f.ruleId} ${f.message}`).join('; ')}; evidence: ${draft.quality.evidence.map((e) => `${e.type} "${e.value}"`).join(', ') || 'none'}`
+          : 'Quality guard: no verdict recorded',
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });

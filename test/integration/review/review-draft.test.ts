@@ -26,7 +26,7 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
   beforeEach(async () => {
     database = await openTestDatabase(kind);
     stores = createStores(database.db);
-    review = createReviewService({ review: createReviewStore(database.db), audit: stores.audit, clock, sender: SENDER });
+    review = createReviewService({ review: createReviewStore(database.db), audit: stores.audit, clock, sender: SENDER, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4, maxRejections: 2 } });
   });
   afterEach(async () => {
     await database.close();
@@ -75,6 +75,8 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
     const noFooter = await refusal(review.approve({ draftId, by: 'Dani', edit: { body: 'Hi Maya,\n\nShort note.\n\nBest,\nDani' } }));
     expect(noFooter?.message).toMatch(/FOOTER-ADDRESS.*FOOTER-UNSUBSCRIBE/);
     expect((await refusal(review.approve({ draftId, by: 'Dani', edit: { subject: 'Hi {{first_name}}' } })))?.message).toContain('PERS-001');
+    const bannedOpener = original.body.replace(/^(Hi [^\n]*\n\n)[^\n]*/, '$1I hope this email finds you well.');
+    expect((await refusal(review.approve({ draftId, by: 'Dani', edit: { body: bannedOpener } })))?.message).toContain('GUARD-004');
     const edited = original.body.replace('Hi ', 'Hello ');
     const decided = await review.approve({ draftId, by: 'Dani', edit: { subject: 'A better subject', body: edited } });
     expect(decided).toMatchObject({ status: 'approved', editedSubject: 'A better subject', editedBody: edited, subjectA: original.subjectA, body: original.body });
@@ -111,7 +113,7 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
     expect(third.draftId).toBe(second.draftId);
     const lead = (await stores.leadDetail.detailByEmail('repeat@northwind.example.com'))!.lead;
     expect(lead.status).toBe('skipped');
-    expect(lead.skipReason).toMatch(/rejected 2 times in the last 30 days/);
+    expect(lead.skipReason).toMatch(/GUARD-001 rejected 2 times \(max 2\)/);
 
     clock.advance(31 * 86_400_000);
     const fourth = await draftFor('repeat@northwind.example.com');
