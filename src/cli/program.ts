@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerBatchCommands } from './commands/batch.js';
 import { registerConfigCommands } from './commands/config-check.js';
 import { registerReviewCommands } from './commands/review.js';
 import { registerLeadCommands } from './commands/leads.js';
@@ -20,6 +21,7 @@ export const buildProgram = (): Command => {
   registerLeadCommands(program);
   registerRunCommands(program);
   registerReviewCommands(program);
+  registerBatchCommands(program);
   registerAuditCommand(program);
   registerPrivacyCommands(program);
   registerConfigCommands(program);

@@ -164,6 +164,12 @@ export const FileConfigSchema = z
     ramp: RampSchema.prefault({}),
     cadence: CadenceSchema.prefault({}),
     tierRouting: TierRoutingSchema.prefault({}),
+    gatekeeper: z
+      .strictObject({
+        /** Hours after which an unapproved or unexecuted batch can no longer be approved or executed. @defaultValue 24 */
+        batchExpiryHours: z.number().min(0.1).max(24 * 30).default(24),
+      })
+      .prefault({}),
     quality: z
       .strictObject({
         /** @defaultValue true */

@@ -223,3 +223,25 @@ export const rejections = pgTable(
   },
   (t) => [index('rejections_lead_idx').on(t.leadId, t.rejectedAt)],
 );
+
+/** Gatekeeper batches: the frozen scope a person approved; live dispatch executes exactly this, once. */
+export const batches = pgTable(
+  'batches',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    motion: text('motion').notNull(),
+    /** pending_approval | approved | rejected | executed (expiry is computed from expires_at) */
+    status: text('status').notNull(),
+    scope: jsonb('scope').notNull(),
+    previewHash: text('preview_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+    decisionReason: text('decision_reason'),
+    executedAt: timestamp('executed_at', { withTimezone: true, mode: 'date' }),
+    executionReport: jsonb('execution_report'),
+  },
+  (t) => [index('batches_status_idx').on(t.status)],
+);

@@ -1,0 +1,116 @@
+import { batchTransition, canonicalScope, type BatchEvent, type BatchMotion, type ScopeItem } from '../domain/approval/batch.js';
+import type { Tier } from '../domain/tier.js';
+import { AppError } from '../lib/app-error.js';
+import type { Clock } from '../lib/clock.js';
+import { sha256Hex } from '../lib/hash.js';
+import type { Batch, BatchStore } from '../store/batches-repo.js';
+import type { AlertPort, AuditStore } from './ports.js';
+import type { SendChannel } from './context.js';
+
+export type GatekeeperDeps = {
+  batches: BatchStore;
+  audit: AuditStore;
+  alerts: AlertPort;
+  clock: Clock;
+  settings: { batchExpiryHours: number; tierRouting: Record<Tier, readonly SendChannel[]> };
+};
+
+const ACTION: Record<SendChannel, string> = { instantly: 'send_email', ghl: 'send_email', heyreach: 'linkedin_connect' };
+const DONE: Record<BatchEvent, string> = { approve: 'approved', reject: 'rejected', execute: 'executed' };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const previewHash = (motion: BatchMotion, scope: readonly ScopeItem[]) => sha256Hex(canonicalScope(motion, scope));
+
+/**
+ * Gatekeeper batches: `create` freezes the exact scope of approved drafts, `approve`/`reject` record
+ * who and why, and `execute` (for the dispatcher) accepts only an approved, unexpired batch whose
+ * scope still hashes the same, exactly once. Every decision and every refusal is audited.
+ */
+export const createGatekeeper = (deps: GatekeeperDeps) => {
+  const find = async (id: string): Promise<Batch> => {
+    const batch = UUID.test(id.trim()) ? await deps.batches.get(id.trim()) : null;
+    if (!batch) throw new AppError('NOT_FOUND', `no batch ${id.trim()} (see: caio batch list)`);
+    return batch;
+  };
+
+  const refuse = async (batch: Batch, event: BatchEvent, by: string, message: string, code: AppError['code'] = 'CONFLICT'): Promise<never> => {
+    await deps.audit.append({ at: deps.clock.now(), actor: by, action: `batch.${event}_refused`, entityType: 'batch', entityId: batch.id, runId: null, details: { reason: message, status: batch.status } });
+    throw new AppError(code, message);
+  };
+
+  const move = async (id: string, event: BatchEvent, by: string, extra: { reason?: string; report?: Record<string, unknown> } = {}) => {
+    const batch = await find(id);
+    const now = deps.clock.now();
+    const next = batchTransition(batch, event, now);
+    if (!next.ok) return refuse(batch, event, by, next.error.message);
+    if (event === 'execute' && previewHash(batch.motion, batch.scope) !== batch.previewHash) {
+      return refuse(batch, event, by, 'cannot execute this batch: its scope no longer matches the preview that was approved');
+    }
+    const set = event === 'execute' ? { status: next.value, executedAt: now, executionReport: extra.report ?? {} } : { status: next.value, decidedBy: by, decidedAt: now, decisionReason: extra.reason ?? null };
+    if (!(await deps.batches.transition(batch.id, batch.status, set))) {
+      const current = await find(batch.id);
+      return refuse(current, event, by, `another decision came first: the batch is now ${current.status}`);
+    }
+    await deps.audit.append({ at: now, actor: by, action: `batch.${DONE[event]}`, entityType: 'batch', entityId: batch.id, runId: null, details: { motion: batch.motion, items: batch.scope.length, previewHash: batch.previewHash, ...(extra.reason ? { reason: extra.reason } : {}) } });
+    return find(batch.id);
+  };
+
+  return {
+    /** Freeze every approved draft not already in an open batch, on each channel of its tier's routing. */
+    create: async (motion: BatchMotion, by: string): Promise<Batch> => {
+      if (!by.trim()) throw new AppError('INVALID_INPUT', 'say who creates the batch (--by NAME)');
+      if (motion === 'revival' || motion === 'cadence') {
+        throw new AppError('INVALID_INPUT', `the ${motion} motion is not available yet: it needs the CRM and cadence of later issues; use --motion outbound`);
+      }
+      const now = deps.clock.now();
+      const taken = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => i.draftId)));
+      const scope: ScopeItem[] = [];
+      for (const d of await deps.batches.approvedDrafts()) {
+        if (taken.has(d.draftId)) continue;
+        for (const channel of deps.settings.tierRouting[(d.tier ?? 'tier_4') as Tier]) {
+          const recipient = channel === 'heyreach' ? d.linkedinUrl : d.email;
+          if (recipient) scope.push({ draftId: d.draftId, leadId: d.leadId, recipient, channel, action: ACTION[channel] });
+        }
+      }
+      if (scope.length === 0) throw new AppError('CONFLICT', 'nothing to put in a batch: no approved draft is waiting outside an open batch (approve drafts with caio review approve)');
+      const batch = await deps.batches.insert({
+        motion: motion === 'all' ? 'all' : 'outbound',
+        status: 'pending_approval',
+        scope,
+        previewHash: previewHash(motion, scope),
+        createdBy: by.trim(),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + deps.settings.batchExpiryHours * 3_600_000),
+      });
+      await deps.audit.append({ at: now, actor: by.trim(), action: 'batch.created', entityType: 'batch', entityId: batch.id, runId: null, details: { motion, items: scope.length, previewHash: batch.previewHash, expiresAt: batch.expiresAt.toISOString() } });
+      await deps.alerts.send({ severity: 'info', title: 'Gatekeeper batch waiting for approval', body: `Batch ${batch.id}: ${scope.length} actions (${motion}), expires ${batch.expiresAt.toISOString()}.`, metadata: { batchId: batch.id, items: scope.length } });
+      return batch;
+    },
+    list: (limit = 50) => deps.batches.list(limit),
+    show: find,
+    approve: (id: string, by: string) => move(id, 'approve', requireName(by)),
+    reject: async (id: string, by: string, reason: string) => {
+      if (!reason?.trim()) throw new AppError('INVALID_INPUT', 'a batch rejection needs a reason (--reason)');
+      return move(id, 'reject', requireName(by), { reason: reason.trim() });
+    },
+    /**
+     * For the dispatcher: marks the batch executed (once) and returns the frozen items whose drafts
+     * are still approved; an item whose draft was rejected since is left out and reported.
+     */
+    execute: async (id: string, by: string) => {
+      const batch = await find(id);
+      const statuses = await deps.batches.draftStatuses([...new Set(batch.scope.map((i) => i.draftId))]);
+      const items = batch.scope.filter((i) => statuses.get(i.draftId) === 'approved');
+      const dropped = batch.scope.filter((i) => statuses.get(i.draftId) !== 'approved').map((i) => ({ draftId: i.draftId, channel: i.channel, status: statuses.get(i.draftId) ?? 'missing' }));
+      const executed = await move(id, 'execute', requireName(by), { report: { items: items.length, dropped } });
+      return { batch: executed, items, dropped };
+    },
+  };
+};
+
+const requireName = (by: string): string => {
+  if (!by?.trim()) throw new AppError('INVALID_INPUT', 'say who decides (--by NAME)');
+  return by.trim();
+};
+
+export type Gatekeeper = ReturnType<typeof createGatekeeper>;

@@ -1,0 +1,57 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { BatchMotion, BatchStatus, ScopeItem } from '../domain/approval/batch.js';
+import type { LeadProfile } from '../domain/lead.js';
+import type { Db } from './database.js';
+import { batches, drafts, leads } from './schema.js';
+
+export type Batch = {
+  id: string;
+  motion: BatchMotion;
+  status: BatchStatus;
+  scope: ScopeItem[];
+  previewHash: string;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionReason: string | null;
+  executedAt: Date | null;
+  executionReport: Record<string, unknown> | null;
+};
+
+const toBatch = (row: typeof batches.$inferSelect): Batch => ({ ...row, motion: row.motion as BatchMotion, status: row.status as BatchStatus, scope: row.scope as ScopeItem[], executionReport: row.executionReport as Record<string, unknown> | null });
+
+export type ApprovedDraft = { draftId: string; leadId: string; tier: string | null; email: string | null; linkedinUrl: string | null };
+
+export const createBatchStore = (db: Db) => ({
+  insert: async (b: Omit<Batch, 'id' | 'decidedBy' | 'decidedAt' | 'decisionReason' | 'executedAt' | 'executionReport'>): Promise<Batch> => {
+    const [row] = await db.insert(batches).values(b).returning();
+    return toBatch(row!);
+  },
+  get: async (id: string): Promise<Batch | null> => {
+    const [row] = await db.select().from(batches).where(eq(batches.id, id)).limit(1);
+    return row ? toBatch(row) : null;
+  },
+  list: async (limit: number): Promise<Batch[]> => (await db.select().from(batches).orderBy(desc(batches.createdAt)).limit(limit)).map(toBatch),
+  open: async (): Promise<Batch[]> => (await db.select().from(batches).where(inArray(batches.status, ['pending_approval', 'approved']))).map(toBatch),
+
+  /** Move the batch only if it is still `from`: of two concurrent decisions exactly one wins. */
+  transition: async (id: string, from: BatchStatus, set: Partial<Pick<Batch, 'status' | 'decidedBy' | 'decidedAt' | 'decisionReason' | 'executedAt' | 'executionReport'>>): Promise<boolean> =>
+    (await db.update(batches).set(set).where(and(eq(batches.id, id), eq(batches.status, from))).returning({ id: batches.id })).length > 0,
+
+  approvedDrafts: async (): Promise<ApprovedDraft[]> =>
+    (
+      await db
+        .select({ draftId: drafts.id, leadId: drafts.leadId, tier: leads.tier, email: leads.email, profile: leads.profile })
+        .from(drafts)
+        .innerJoin(leads, eq(drafts.leadId, leads.id))
+        .where(eq(drafts.status, 'approved'))
+        .orderBy(desc(leads.points))
+    ).map((r) => ({ draftId: r.draftId, leadId: r.leadId, tier: r.tier, email: r.email, linkedinUrl: (r.profile as LeadProfile).linkedinUrl })),
+
+  draftStatuses: async (ids: string[]): Promise<Map<string, string>> =>
+    new Map(ids.length ? (await db.select({ id: drafts.id, status: drafts.status }).from(drafts).where(inArray(drafts.id, ids))).map((r) => [r.id, r.status]) : []),
+});
+
+export type BatchStore = ReturnType<typeof createBatchStore>;
