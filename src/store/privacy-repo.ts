@@ -2,7 +2,9 @@ import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { leadIdentities, normalizeEmail, normalizeLinkedinUrl } from '../domain/lead.js';
 import { suppressionHash } from '../lib/hash.js';
 import type { Db } from './database.js';
-import { auditLog, drafts, enrichments, leads, rejections, scores, shadowSends, suppressions } from './schema.js';
+import { auditLog, batches, drafts, enrichments, leads, rejections, scores, shadowSends, suppressions } from './schema.js';
+import { canonicalScope, type BatchMotion, type ScopeItem } from '../domain/approval/batch.js';
+import { sha256Hex } from '../lib/hash.js';
 
 export type PersonExport = {
   subject: string;
@@ -17,7 +19,7 @@ export type PersonExport = {
   audit: Record<string, unknown>[];
 };
 
-export type ErasureResult = { leadsErased: number; identitiesSuppressed: number; foundAnything: boolean };
+export type ErasureResult = { leadsErased: number; identitiesSuppressed: number; foundAnything: boolean; batchesChanged: number };
 
 /** Every lead row that holds this person: by email, as a folded duplicate, or inside a raw record. */
 const rowsOfPerson = async (db: Db, email: string) => {
@@ -75,6 +77,27 @@ export const createPrivacyStore = (db: Db) => ({
     return db.transaction(async (tx) => {
       const rows = await rowsOfPerson(tx as unknown as Db, email);
       const identities = new Set([email, ...rows.flatMap((r) => leadIdentities({ email: r.email, linkedinUrl: r.linkedinUrl }))]);
+      const leadIds = new Set(rows.map((r) => r.id));
+      // Take the person out of every batch: a pending one is re-hashed and must be approved as it is
+      // now; an approved one is withdrawn (its approved scope no longer exists); history keeps no address.
+      let batchesChanged = 0;
+      if (leadIds.size) {
+        for (const batch of await tx.select().from(batches)) {
+          const scope = batch.scope as ScopeItem[];
+          const kept = scope.filter((i) => !leadIds.has(i.leadId));
+          if (kept.length === scope.length) continue;
+          batchesChanged++;
+          const withdrawn = batch.status === 'approved';
+          await tx
+            .update(batches)
+            .set({
+              scope: kept,
+              previewHash: sha256Hex(canonicalScope(batch.motion as BatchMotion, kept)),
+              ...(withdrawn ? { status: 'rejected', decidedBy: by, decidedAt: now, decisionReason: 'withdrawn: a privacy request erased a recipient; create a new batch' } : {}),
+            })
+            .where(eq(batches.id, batch.id));
+        }
+      }
       if (rows.length) await tx.delete(leads).where(inArray(leads.id, rows.map((r) => r.id)));
       for (const identity of identities) await tx.insert(suppressions).values({ hash: suppressionHash(identity), reason: 'privacy_request' }).onConflictDoNothing();
       await tx.insert(auditLog).values({
@@ -83,9 +106,9 @@ export const createPrivacyStore = (db: Db) => ({
         action: 'privacy.erased',
         entityType: 'privacy_request',
         entityId: suppressionHash(email).slice(0, 16),
-        details: { leadsErased: rows.length, identitiesSuppressed: identities.size, leadIds: rows.map((r) => r.id) },
+        details: { leadsErased: rows.length, identitiesSuppressed: identities.size, batchesChanged, leadIds: rows.map((r) => r.id) },
       });
-      return { leadsErased: rows.length, identitiesSuppressed: identities.size, foundAnything: rows.length > 0 };
+      return { leadsErased: rows.length, identitiesSuppressed: identities.size, foundAnything: rows.length > 0, batchesChanged };
     });
   },
 });

@@ -41,3 +41,22 @@ describe('caio review and audit', () => {
     expect((await runCli(['audit', '--since', 'yesterday-ish'], { cwd: work.dir })).code).toBe(2);
   }, 60_000);
 });
+
+describe('caio batch', () => {
+  const work = tempWorkdir();
+  afterAll(() => work.cleanup());
+
+  it('creates a batch from approved drafts, shows its scope, approves it once, and refuses a second approval', async () => {
+    expect((await runCli(['pipeline', 'run', '--limit', '10'], { cwd: work.dir })).code).toBe(0);
+    expect((await runCli(['batch', 'create', '--motion', 'outbound', '--by', 'Dani'], { cwd: work.dir })).code).toBe(4);
+    const queue = JSON.parse((await runCli(['review', 'list', '--json'], { cwd: work.dir })).stdout) as { id: string }[];
+    await runCli(['review', 'approve', queue[0]!.id, '--by', 'Dani'], { cwd: work.dir });
+    const created = JSON.parse((await runCli(['batch', 'create', '--motion', 'outbound', '--by', 'Dani', '--json'], { cwd: work.dir })).stdout);
+    expect(created).toMatchObject({ status: 'pending_approval', scope: expect.arrayContaining([expect.objectContaining({ draftId: queue[0]!.id })]) });
+    expect((await runCli(['batch', 'show', created.id], { cwd: work.dir })).stdout).toContain(queue[0]!.id);
+    expect((await runCli(['batch', 'approve', created.id, '--by', 'Sam'], { cwd: work.dir })).stdout).toContain('approved by Sam');
+    expect((await runCli(['batch', 'approve', created.id, '--by', 'Sam'], { cwd: work.dir })).code).toBe(4);
+    expect((await runCli(['batch', 'create', '--motion', 'revival', '--by', 'Dani'], { cwd: work.dir })).code).toBe(2);
+    expect((await runCli(['batch', 'create', '--motion', 'everything', '--by', 'Dani'], { cwd: work.dir })).code).toBe(2);
+  }, 120_000);
+});

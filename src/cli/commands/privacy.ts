@@ -42,7 +42,7 @@ export const registerPrivacyCommands = (program: Command): void => {
       const result = await createPrivacyStore(app.database.db).erasePerson(email, options.by.trim(), app.clock.now());
       process.stdout.write(
         result.foundAnything
-          ? `erased ${result.leadsErased} lead record(s) with their enrichments, scores, drafts and shadow sends; ${result.identitiesSuppressed} identity hash(es) added to the suppression list\n`
+          ? `erased ${result.leadsErased} lead record(s) with their enrichments, scores, drafts and shadow sends${result.batchesChanged ? `, removed them from ${result.batchesChanged} batch(es)` : ''}; ${result.identitiesSuppressed} identity hash(es) added to the suppression list\n`
           : `nothing else was found for that address; its hash was added to the suppression list so it is never imported or contacted\n`,
       );
     });

@@ -12,7 +12,14 @@ import { createPrivacyStore } from '../../../src/store/privacy-repo.js';
 import { createStores } from '../../../src/store/index.js';
 import type { Database } from '../../../src/store/database.js';
 import type { PipelineStores } from '../../../src/pipeline/ports.js';
-import { fakeEnricher, pipelineDeps } from '../../support/pipeline.js';
+import { fakeEnricher, pipelineDeps, silentLog } from '../../support/pipeline.js';
+import { createReviewService } from '../../../src/pipeline/review-draft.js';
+import { createGatekeeper } from '../../../src/pipeline/gatekeeper.js';
+import { createReviewStore } from '../../../src/store/review-repo.js';
+import { createBatchStore } from '../../../src/store/batches-repo.js';
+import { createLogAlerts } from '../../../src/providers/log-alerts.js';
+import { DEFAULT_SENDER_SETTINGS } from '../../../src/domain/drafting/index.js';
+import { fixedClock } from '../../../src/lib/clock.js';
 import { openTestDatabase, STORE_KINDS } from '../../support/store.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'caio-import-'));
@@ -110,9 +117,21 @@ describe.each(STORE_KINDS)('import, export and privacy on %s', (kind) => {
     expect(document.audit.length).toBeGreaterThan(0);
     expect(document.enrichments).toHaveLength(1);
 
+    // Approved and put in an approved batch with another lead: the batch is withdrawn, the other lead stays.
+    const review = createReviewService({ review: createReviewStore(database.db), audit: stores.audit, clock: fixedClock('2026-11-24T10:00:00Z'), sender: DEFAULT_SENDER_SETTINGS, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4, maxRejections: 2 } });
+    for (const d of document.drafts as { id: string }[]) await review.approve({ draftId: d.id, by: 'Dani' });
+    const theo = (await stores.leadDetail.detailByEmail('theo@bluefern.example.com'))!.drafts[0]!.id;
+    await review.approve({ draftId: theo, by: 'Dani' });
+    const gate = createGatekeeper({ batches: createBatchStore(database.db), audit: stores.audit, alerts: createLogAlerts(silentLog), clock: fixedClock('2026-11-24T10:01:00Z'), settings: { batchExpiryHours: 24, tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly'], tier_3: ['instantly'], tier_4: ['instantly'] } } });
+    const batch = await gate.create('outbound', 'Dani');
+    await gate.approve(batch.id, 'Sam');
+
     expect(await everything()).toContain(email);
     const result = await privacy.erasePerson(email, 'Rev Ops', new Date('2026-11-24T10:05:00Z'));
-    expect(result).toMatchObject({ leadsErased: 1, foundAnything: true });
+    expect(result).toMatchObject({ leadsErased: 1, foundAnything: true, batchesChanged: 1 });
+    const withdrawn = await gate.show(batch.id);
+    expect(withdrawn.status).toBe('rejected');
+    expect(withdrawn.scope.map((i) => i.draftId)).toEqual([theo]);
     const after = await everything();
     expect(after).not.toContain(email);
     expect(after).not.toContain('linkedin.com/in/example-maya-rivera');
@@ -127,7 +146,7 @@ describe.each(STORE_KINDS)('import, export and privacy on %s', (kind) => {
   it('records the suppression hash for an address it does not know, and says nothing else was found', async () => {
     const privacy = createPrivacyStore(database.db);
     const result = await privacy.erasePerson('stranger@nowhere.example.com', 'Rev Ops', new Date());
-    expect(result).toEqual({ leadsErased: 0, identitiesSuppressed: 1, foundAnything: false });
+    expect(result).toEqual({ leadsErased: 0, identitiesSuppressed: 1, foundAnything: false, batchesChanged: 0 });
     expect(await stores.suppressions.isSuppressed('stranger@nowhere.example.com')).toBe(true);
     expect(await everything()).not.toContain('stranger@nowhere.example.com');
   });
