@@ -6,10 +6,13 @@ import { scoreLead } from '../src/domain/scoring/score-lead.js';
 import { DEFAULT_ICP_SETTINGS } from '../src/domain/scoring/settings.js';
 import { craftDraft, DEFAULT_SENDER_SETTINGS } from '../src/domain/drafting/index.js';
 import { normalizeEmail, type LeadProfile } from '../src/domain/lead.js';
+import { checkDraftQuality, type QualitySettings } from '../src/domain/quality/quality-guard.js';
 import { opsPerSecond, ratio } from './measure.js';
 
+const GUARD: QualitySettings = { enabled: true, mode: 'hard', maxRejections: 2, genericPhraseDensity: 0.4 };
+
 /**
- * Scoring + crafting throughput on 10,000 synthetic leads (the sandbox's people, mapped exactly as
+ * Scoring + crafting (with the quality guard) throughput on 10,000 synthetic leads (the sandbox's people, mapped exactly as
  * the pipeline maps Apollo matches). Baseline, measured in the same run: one structuredClone of
  * each lead, i.e. the cost of merely touching every field once.
  */
@@ -27,7 +30,9 @@ export const benchScoreAndCraft = (count = 10_000) => {
     for (const lead of leads) {
       const score = scoreLead(lead, DEFAULT_ICP_SETTINGS);
       if (score.disqualification) continue;
-      if (craftDraft({ lead, tier: score.tier, recommendedCampaign: score.recommendedCampaign }, DEFAULT_SENDER_SETTINGS).ok) drafted++;
+      const crafted = craftDraft({ lead, tier: score.tier, recommendedCampaign: score.recommendedCampaign }, DEFAULT_SENDER_SETTINGS);
+      // The craft stage also runs the quality guard on every draft.
+      if (crafted.ok && checkDraftQuality({ lead, subject: crafted.value.subjectA, body: crafted.value.body, fingerprint: crafted.value.fingerprint, memory: undefined }, GUARD).passed) drafted++;
     }
     return leads.length;
   });

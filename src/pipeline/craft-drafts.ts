@@ -16,7 +16,7 @@ export const craftDrafts = async (ctx: RunContext, leads: WorkingLead[]): Promis
     const score = lead.score!;
     const rejected = memory.get(lead.id);
     // Rotation: angles reviewers rejected for this lead are not chosen again while the memory lasts.
-    const crafted = craftDraft({ lead: lead.profile, tier: score.tier, recommendedCampaign: score.recommendedCampaign, rejectedAngleIds: rejected?.angleIds ?? [] }, settings.sender);
+    const crafted = craftDraft({ lead: lead.profile, tier: score.tier, recommendedCampaign: score.recommendedCampaign, rejectedAngleIds: rejected?.angleIds ?? [], rejectedSubjects: rejected?.subjects ?? [] }, settings.sender);
     const quality = crafted.ok
       ? checkDraftQuality({ lead: lead.profile, subject: crafted.value.subjectA, body: crafted.value.body, fingerprint: crafted.value.fingerprint, memory: rejected }, { ...settings.quality, maxRejections: settings.review.maxRejections })
       : null;

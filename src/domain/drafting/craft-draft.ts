@@ -29,7 +29,8 @@ export type CraftedDraft = {
 
 export type CraftSkip = { code: 'missing_email' | 'missing_first_name' | 'missing_company' | 'unfilled_variable'; reason: string };
 
-export type CraftInput = { lead: LeadProfile; tier: Tier; recommendedCampaign?: string | null; rejectedAngleIds?: readonly string[] };
+/** `rejectedSubjects`: subjects reviewers rejected for this lead; a draft never leads with one again. */
+export type CraftInput = { lead: LeadProfile; tier: Tier; recommendedCampaign?: string | null; rejectedAngleIds?: readonly string[]; rejectedSubjects?: readonly string[] };
 
 /** The same text always gives the same fingerprint: case and spacing do not count. */
 export const draftFingerprint = (subject: string, body: string): string => fingerprint(`${subject.trim().toLowerCase()}\n${body.replace(/\s+/g, ' ').trim().toLowerCase()}`);
@@ -85,15 +86,19 @@ export const craftDraft = (input: CraftInput, sender: SenderSettings): Result<Cr
   }
 
   const finalBody = enforceSignature(body.value, sender);
+  // Rejection context: a subject a reviewer already rejected for this lead moves to the B slot.
+  const rejectedSubjects = new Set((input.rejectedSubjects ?? []).map((x) => x.trim().toLowerCase()));
+  const swap = rejectedSubjects.has(subjectA.value.trim().toLowerCase()) && !rejectedSubjects.has(subjectB.value.trim().toLowerCase());
+  const [first, second] = swap ? [subjectB.value, subjectA.value] : [subjectA.value, subjectB.value];
   return ok({
     angleId: angle.id,
-    angleReason: choice.reason,
-    subjectA: subjectA.value,
-    subjectB: subjectB.value,
+    angleReason: swap ? `${choice.reason}; subject A was rejected before, B leads` : choice.reason,
+    subjectA: first,
+    subjectB: second,
     body: finalBody,
     followUps,
     hooks,
     grounding,
-    fingerprint: draftFingerprint(subjectA.value, finalBody),
+    fingerprint: draftFingerprint(first, finalBody),
   });
 };

@@ -107,6 +107,15 @@ describe('craftDraft', () => {
   });
 });
 
+describe('rejection context', () => {
+  it('never leads with a subject a reviewer rejected for this lead', () => {
+    const first = draft(aLead({ title: 'CEO' }));
+    const r = craftDraft({ lead: aLead({ title: 'CEO' }), tier: 'tier_1', rejectedSubjects: [first.subjectA.toUpperCase()] }, SENDER);
+    expect(r.ok && [r.value.subjectA, r.value.subjectB]).toEqual([first.subjectB, first.subjectA]);
+    expect(r.ok && r.value.angleReason).toContain('subject A was rejected before');
+  });
+});
+
 describe('angle selection', () => {
   it('chooses by signals before the stable pick', () => {
     expect(selectAngle({ lead: aLead({ sourceType: 'website_visitor' }), tier: 'tier_2' }).angleId).toBe('t1_value_first');
