@@ -1,6 +1,7 @@
 import type { LeadProfile } from '../lead.js';
 import type { Grounding } from './grounding.js';
 import { isRoleHook, type Hook } from './personalization-hooks.js';
+import { extractAllSignals } from '../quality/sub-agents.js';
 
 export type Opening = { sentence: string; grounding: Grounding[] };
 
@@ -51,6 +52,9 @@ export const personalizationOpening = (lead: LeadProfile, company: string, hooks
     if (hook.text.startsWith('Attended ')) return said(`Seeing ${company} at ${hook.text.slice(9)} made me want to reach out.`, { ...fact, value: hook.text.slice(9) });
     if (hook.text.startsWith('Team scale signal:')) return said(`With ${value} at ${company}, the hard part of AI is usually the operating cadence, not the tools.`, fact);
   }
+  // The enrichment sub-agents' best opener signal that the hooks did not already cover.
+  const signal = extractAllSignals(lead).signals.filter((x) => x.usableInOpener && x.type !== 'company_intel').sort((a, b) => b.confidence - a.confidence)[0];
+  if (signal?.type === 'hiring') return said(`I saw ${company} is hiring, which usually means the way work gets done is about to change.`, { claim: 'hiring', field: signal.source, value: signal.value, provider: src(signal.source) });
   const firstFact = hooks.find((h) => !isRoleHook(h));
   if (firstFact) {
     return said(`One thing that stood out about ${company}: ${words(firstFact.text, 12).toLowerCase()}.`, { claim: 'signal', field: firstFact.field, value: firstFact.text, provider: firstFact.provider });

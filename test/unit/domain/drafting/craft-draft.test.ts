@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emptyLead, type LeadProfile } from '../../../../src/domain/lead.js';
-import { ANGLES, ANGLE_IDS, craftCadenceFollowup, craftDraft, DEFAULT_SENDER_SETTINGS as SENDER, enforceSignature, selectAngle, TIER_ANGLES } from '../../../../src/domain/drafting/index.js';
+import { ANGLES, ANGLE_IDS, personalizationOpening, craftCadenceFollowup, craftDraft, DEFAULT_SENDER_SETTINGS as SENDER, enforceSignature, selectAngle, TIER_ANGLES } from '../../../../src/domain/drafting/index.js';
 import { renderTemplate } from '../../../../src/domain/drafting/render-template.js';
 import { normalizeTitle } from '../../../../src/domain/drafting/title.js';
 import type { Tier } from '../../../../src/domain/tier.js';
@@ -104,6 +104,16 @@ describe('craftDraft', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('sub-agent signals in the opening', () => {
+  it('opens with the hiring signal when no source or hook rule applies', () => {
+    const lead = aLead({ title: 'CEO', hiringSignal: true, tech: [], employees: 40, provenance: { ...aLead().provenance, hiringSignal: 'apollo_match' } });
+    const opening = personalizationOpening(lead, 'Northwind Agency', []);
+    expect(opening.sentence).toBe('I saw Northwind Agency is hiring, which usually means the way work gets done is about to change.');
+    expect(opening.grounding).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'hiringSignal', provider: 'apollo_match' })]));
+    expect(personalizationOpening({ ...lead, hiringSignal: false }, 'Northwind Agency', []).sentence).not.toContain('hiring');
   });
 });
 
