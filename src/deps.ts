@@ -59,18 +59,31 @@ export const openProviders = async (app: AppDeps, options: ProviderOptions): Pro
   const { createApolloClient } = await import('./providers/apollo/client.js');
   const { createApolloLeadSource } = await import('./providers/apollo/lead-source.js');
   const { createApolloEnricher } = await import('./providers/apollo/enricher.js');
+  const { createHttpPolicy } = await import('./providers/http/policy.js');
+  const policyFor = (apiKey: string, rateLimitPerMinute: number | undefined) =>
+    createHttpPolicy({
+      provider: 'apollo',
+      timeoutMs: config.apollo.timeoutMs,
+      retries: config.apollo.retries,
+      ...(rateLimitPerMinute ? { rateLimitPerMinute } : {}),
+      secrets: [apiKey],
+      onBreakerTransition: ({ provider, from, to }) =>
+        void app.alerts.send({ severity: to === 'open' ? 'critical' : 'info', title: `${provider} circuit ${to}`, body: `The ${provider} circuit breaker went from ${from} to ${to}.`, metadata: { provider, from, to } }),
+    });
   let client;
   let close = async () => {};
   let description: string;
   if (config.providers === 'live') {
-    client = createApolloClient({ baseUrl: config.apollo.baseUrl, apiKey: config.env.APOLLO_API_KEY!, timeoutMs: config.apollo.timeoutMs });
+    const apiKey = config.env.APOLLO_API_KEY!;
+    client = createApolloClient({ baseUrl: config.apollo.baseUrl, apiKey, policy: policyFor(apiKey, config.apollo.rateLimitPerMinute) });
     description = `Apollo (live, ${config.apollo.baseUrl})`;
   } else {
     const { startApolloSandbox } = await import('./providers/sandbox/apollo/index.js');
     const apiKey = `sandbox-${randomBytes(8).toString('hex')}`;
     const seed = options.seed ?? config.sandbox.seed;
     const sandbox = await startApolloSandbox({ seed, count: config.sandbox.peopleCount, apiKey, credits: Number.POSITIVE_INFINITY, rateLimitPerMinute: 100_000 });
-    client = createApolloClient({ baseUrl: sandbox.url, apiKey, timeoutMs: config.apollo.timeoutMs });
+    // The sandbox answers at once; its own limit is lifted, so no client-side rate limit is needed.
+    client = createApolloClient({ baseUrl: sandbox.url, apiKey, policy: policyFor(apiKey, undefined) });
     close = () => sandbox.close();
     description = `Apollo sandbox on ${sandbox.url} (seed ${seed})`;
   }

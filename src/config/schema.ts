@@ -153,6 +153,10 @@ export const FileConfigSchema = z
       .strictObject({
         baseUrl: z.url().default('https://api.apollo.io/api/v1'),
         timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+        /** Retries on 429/5xx/timeouts, with backoff and Retry-After. @defaultValue 3 */
+        retries: z.number().int().min(0).max(10).default(3),
+        /** Calls per minute (Apollo's free plan: 50; paid plans allow more). @defaultValue 50 */
+        rateLimitPerMinute: z.number().int().min(1).max(100_000).default(50),
       })
       .prefault({}),
     discovery: DiscoverySchema.prefault({}),

@@ -22,8 +22,6 @@ export type PipelineSettings = {
   quality: { enabled: boolean; mode: 'soft' | 'hard'; genericPhraseDensity: number };
   /** false: stage 2 is skipped and leads go on with what their source gave. @defaultValue true */
   enrich?: boolean;
-  /** The longest Retry-After the enrich stage waits out before giving up on a lead. @defaultValue 5 */
-  maxRetryAfterSeconds?: number;
 };
 
 export type PipelineDeps = {
@@ -36,8 +34,6 @@ export type PipelineDeps = {
   settings: PipelineSettings;
   /** For tests: a fixed run id; defaults to `run_YYYYMMDD_HHMMSS_<6 hex>` from the clock. */
   newRunId?: () => string;
-  /** For tests: skip real waits. @defaultValue setTimeout */
-  sleep?: (ms: number) => Promise<void>;
 };
 
 export type PipelineEvents = {

@@ -3,8 +3,6 @@ import { isAppError } from '../lib/app-error.js';
 import { describeError, MAX_STAGE_ERRORS, type RunContext, type StageOutcome, type WorkingLead } from './context.js';
 import type { EnrichmentResult, StageError } from './ports.js';
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Stage 2: enrich each lead once through the enricher. A lead that cannot be enriched continues
  * unenriched and is counted; out of credits stops further calls for the run (each later lead is
@@ -12,8 +10,6 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  */
 export const enrichLeads = async (ctx: RunContext, leads: WorkingLead[]): Promise<StageOutcome<WorkingLead[]>> => {
   const { stores, enricher, alerts, settings } = ctx.deps;
-  const sleep = ctx.deps.sleep ?? defaultSleep;
-  const maxWait = (settings.maxRetryAfterSeconds ?? 5) * 1000;
   const errors: StageError[] = [];
   const counts = { enriched: 0, miss: 0, failed: 0, skipped: 0, duplicates: 0, suppressed: 0 };
   let outOfCredits = false;
@@ -23,16 +19,8 @@ export const enrichLeads = async (ctx: RunContext, leads: WorkingLead[]): Promis
   const suppressedMatcher = await stores.suppressions.matcher();
   const isSuppressed = async (profile: WorkingLead['profile']) => leadIdentities(profile).some(suppressedMatcher);
 
-  const callEnricher = async (lead: WorkingLead): Promise<EnrichmentResult> => {
-    try {
-      return await enricher.enrich(lead);
-    } catch (error) {
-      const wait = isAppError(error) && error.code === 'PROVIDER_RATE_LIMITED' ? Number(error.details.retryAfterSeconds ?? 1) * 1000 : -1;
-      if (wait < 0 || wait > maxWait) throw error;
-      await sleep(wait);
-      return enricher.enrich(lead);
-    }
-  };
+  // Retries, Retry-After and the circuit breaker live in the provider's HTTP policy.
+  const callEnricher = (lead: WorkingLead): Promise<EnrichmentResult> => enricher.enrich(lead);
 
   const enrichOne = async (lead: WorkingLead) => {
     let applied;

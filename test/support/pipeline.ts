@@ -59,7 +59,6 @@ export const pipelineDeps = (stores: PipelineStores, parts: { source: LeadSource
     log: silentLog,
     settings: testSettings(parts.settings),
     newRunId: () => `run_20261124_090000_${(++runCounter).toString(16).padStart(6, '0')}`,
-    sleep: async () => {},
   };
   return { deps, alerts };
 };

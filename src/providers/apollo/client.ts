@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../../lib/app-error.js';
+import { createHttpPolicy, type HttpPolicy } from '../http/policy.js';
 import {
   ApolloMatchResponseSchema,
   ApolloOrganizationResponseSchema,
@@ -18,6 +19,8 @@ export type ApolloClientDeps = {
   /** @defaultValue 15000 */
   timeoutMs?: number;
   fetch?: typeof globalThis.fetch;
+  /** The shared HTTP policy (retries, rate limit, breaker); without one, a single call with a timeout. */
+  policy?: HttpPolicy;
 };
 
 export type ApolloClient = {
@@ -63,25 +66,16 @@ const errorFor = (endpoint: string, res: Response, json: unknown, text: string):
 };
 
 /** The Apollo REST client: one clean call per method; retries and breakers belong to the shared HTTP policy. */
-export const createApolloClient = ({ baseUrl, apiKey, timeoutMs = 15_000, fetch = globalThis.fetch }: ApolloClientDeps): ApolloClient => {
+export const createApolloClient = ({ baseUrl, apiKey, timeoutMs = 15_000, fetch = globalThis.fetch, policy }: ApolloClientDeps): ApolloClient => {
   const base = baseUrl.replace(/\/+$/, '');
+  const http = policy ?? createHttpPolicy({ provider: 'apollo', timeoutMs, retries: 0, secrets: [apiKey], fetch });
 
   const call = async <S extends z.ZodType>(endpoint: string, init: { method: 'GET' | 'POST'; query?: string; body?: unknown }, schema: S, missIs404 = false): Promise<z.output<S> | null> => {
-    let res: Response;
-    try {
-      res = await fetch(`${base}/${endpoint}${init.query ? `?${init.query}` : ''}`, {
-        method: init.method,
-        headers: { 'x-api-key': apiKey, accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
-        body: init.body ? JSON.stringify(init.body) : null,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      const timedOut = (error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError';
-      throw new AppError('PROVIDER_UNAVAILABLE', `apollo ${endpoint}: ${timedOut ? `no answer within ${timeoutMs} ms` : 'network error'}`, {
-        retryable: true,
-        details: { provider: 'apollo', endpoint, reason: timedOut ? 'timeout' : 'network' },
-      });
-    }
+    const res = await http.fetch(endpoint, `${base}/${endpoint}${init.query ? `?${init.query}` : ''}`, {
+      method: init.method,
+      headers: { 'x-api-key': apiKey, accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+      body: init.body ? JSON.stringify(init.body) : null,
+    });
     const { text, json } = await readBody(res);
     if (missIs404 && res.status === 404) return null;
     if (!res.ok) throw errorFor(endpoint, res, json, text);

@@ -130,21 +130,4 @@ describe('runPipeline', () => {
     expect(report.stages.map((s) => s.status)).toEqual(['pass', 'fail', 'skip', 'skip', 'skip', 'skip']);
   });
 
-  it('waits out a short Retry-After once and then enriches', async () => {
-    let first = true;
-    const enricher = fakeEnricher({
-      ...matches,
-      good: () => {
-        if (first) {
-          first = false;
-          throw new AppError('PROVIDER_RATE_LIMITED', 'rate limited', { retryable: true, details: { retryAfterSeconds: 2 } });
-        }
-        return { outcome: 'miss' };
-      },
-    });
-    const { deps } = pipelineDeps(stores, { source: fakeSource(discovered()), enricher });
-    const report = await runPipeline(deps, { limit: 10, source: 'fake', seed: null });
-    expect(enricher.calls.filter((c) => c === 'good')).toHaveLength(2);
-    expect(report.stages[1]?.errors).toEqual([]);
-  });
 });

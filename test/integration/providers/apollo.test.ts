@@ -168,3 +168,19 @@ describe('Apollo client against the loopback sandbox', () => {
     expect(ApolloMatchResponseSchema.parse(fixture('people-match.miss.json').response.body).person).toBeNull();
   });
 });
+
+describe('Apollo client through the shared HTTP policy', () => {
+  it('rides out a burst of 5xx and a short 429 from the sandbox', async () => {
+    const { createHttpPolicy } = await import('../../../src/providers/http/policy.js');
+    const sandbox = await startApolloSandbox({ apiKey: KEY, count: 10, failures: { status5xx: { count: 2, status: 503 }, status429: { count: 1, retryAfterSeconds: 0 } } });
+    try {
+      const policy = createHttpPolicy({ provider: 'apollo', retries: 4, backoffMs: 5, secrets: [KEY] });
+      const client = createApolloClient({ baseUrl: sandbox.url, apiKey: KEY, policy });
+      const page = await client.searchPeople({ per_page: 5 });
+      expect(page.people).toHaveLength(5);
+      expect(sandbox.stats.searchCalls).toBe(1);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
