@@ -87,12 +87,50 @@ export const openProviders = async (app: AppDeps, options: ProviderOptions): Pro
     close = () => sandbox.close();
     description = `Apollo sandbox on ${sandbox.url} (seed ${seed})`;
   }
+  const enricher = await buildWaterfall(app, createApolloEnricher({ client }), (c) => {
+    const previous = close;
+    close = async () => {
+      await c();
+      await previous();
+    };
+  });
   if (options.inputFile) {
     const { createFileLeadSource } = await import('./providers/files/file-lead-source.js');
     const source = createFileLeadSource({ file: options.inputFile, isSuppressed: () => app.stores.suppressions.matcher(), ...(options.onInputProgress ? { onProgress: options.onInputProgress } : {}) });
-    return { source, enricher: createApolloEnricher({ client }), close, description: `${options.inputFile} for discovery, ${description} for enrichment` };
+    return { source, enricher, close: () => close(), description: `${options.inputFile} for discovery, ${description} for enrichment` };
   }
-  return { source: createApolloLeadSource({ client, discovery: config.discovery }), enricher: createApolloEnricher({ client }), close, description };
+  return { source: createApolloLeadSource({ client, discovery: config.discovery }), enricher, close: () => close(), description };
+};
+
+/** Apollo, then BetterContact for leads still without an email (when enabled and, live, configured). */
+const buildWaterfall = async (app: AppDeps, apollo: LeadEnricher, onClose: (close: () => Promise<void>) => void): Promise<LeadEnricher> => {
+  const { config } = app;
+  const bc = config.betterContact;
+  if (!bc.enabled || (config.providers === 'live' && !config.env.BETTERCONTACT_API_KEY)) return apollo;
+  const { createBetterContactClient } = await import('./providers/bettercontact/client.js');
+  const { createBetterContactEnricher } = await import('./providers/bettercontact/enricher.js');
+  const { createEnrichmentWaterfall } = await import('./pipeline/enrichment-waterfall.js');
+  const { createHttpPolicy } = await import('./providers/http/policy.js');
+  let baseUrl = bc.baseUrl;
+  let apiKey = config.env.BETTERCONTACT_API_KEY ?? '';
+  let pollIntervalMs = bc.pollIntervalMs;
+  if (config.providers === 'sandbox') {
+    const { startBetterContactSandbox } = await import('./providers/sandbox/bettercontact/server.js');
+    const sandbox = await startBetterContactSandbox({ apiKey: `sandbox-${randomBytes(8).toString('hex')}` });
+    onClose(sandbox.close);
+    baseUrl = sandbox.url;
+    apiKey = sandbox.apiKey;
+    pollIntervalMs = Math.min(pollIntervalMs, 20);
+  }
+  const policy = createHttpPolicy({
+    provider: 'bettercontact',
+    secrets: [apiKey],
+    ...(config.providers === 'live' ? { rateLimitPerMinute: bc.rateLimitPerMinute } : {}),
+    onBreakerTransition: ({ provider, from, to }) =>
+      void app.alerts.send({ severity: to === 'open' ? 'critical' : 'info', title: `${provider} circuit ${to}`, body: `The ${provider} circuit breaker went from ${from} to ${to}.`, metadata: { provider, from, to } }),
+  });
+  const client = createBetterContactClient({ baseUrl, apiKey, policy });
+  return createEnrichmentWaterfall([apollo, createBetterContactEnricher({ client, pollIntervalMs, maxPolls: bc.maxPolls })]);
 };
 
 export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet, options: { enrich: boolean } = { enrich: true }): PipelineDeps => ({

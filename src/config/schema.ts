@@ -160,6 +160,17 @@ export const FileConfigSchema = z
       })
       .prefault({}),
     discovery: DiscoverySchema.prefault({}),
+    betterContact: z
+      .strictObject({
+        /** The waterfall's second step, for leads Apollo left without an email. @defaultValue true */
+        enabled: z.boolean().default(true),
+        baseUrl: z.url().default('https://app.bettercontact.rocks/api/v2'),
+        /** Poll interval and bound (the original: 8 polls 15 s apart). @defaultValue 15000 / 8 */
+        pollIntervalMs: z.number().int().min(10).max(300_000).default(15_000),
+        maxPolls: z.number().int().min(1).max(100).default(8),
+        rateLimitPerMinute: z.number().int().min(1).max(10_000).default(60),
+      })
+      .prefault({}),
     icp: IcpSchema.prefault({}),
     exclusions: ExclusionsSchema.prefault({}),
     sender: SenderSchema.prefault({}),
