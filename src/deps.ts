@@ -25,13 +25,15 @@ export type AppDeps = {
 export const openApp = async (config: Config, overrides: { log?: Logger; clock?: Clock } = {}): Promise<AppDeps> => {
   const log = overrides.log ?? createLogger(config.logLevel);
   const database = await openDatabase(config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url } : { kind: 'embedded', dir: config.store.dir });
+  // Slack when a webhook is configured, else the log; both carry run ids and codes, never secrets.
+  const alerts = config.env.SLACK_WEBHOOK_URL ? (await import('./providers/slack/slack-alerts.js')).createSlackAlerts({ webhookUrl: config.env.SLACK_WEBHOOK_URL, log }) : createLogAlerts(log);
   return {
     config,
     log,
     clock: overrides.clock ?? systemClock,
     database,
     stores: createStores(database.db),
-    alerts: createLogAlerts(log),
+    alerts,
     close: () => database.close(),
   };
 };

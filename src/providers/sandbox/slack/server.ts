@@ -1,0 +1,52 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const readBody = (req: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => (data += c));
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
+
+/** A loopback Slack incoming webhook (contracts/slack.md): `ok`, 400 invalid_payload/no_text, 404 no_service when revoked. */
+export const startSlackSandbox = async () => {
+  const messages: { text?: string; blocks?: unknown[] }[] = [];
+  let revoked = false;
+  const secretPath = '/services/T000SANDBOX/B000SANDBOX/sandboxsecret';
+  const server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      const reply = (status: number, text: string) => {
+        res.writeHead(status, { 'content-type': 'text/plain' });
+        res.end(text);
+      };
+      if (req.method !== 'POST' || req.url !== secretPath || revoked) return reply(404, 'no_service');
+      let json: { text?: string; blocks?: unknown[] };
+      try {
+        json = JSON.parse(body);
+      } catch {
+        return reply(400, 'invalid_payload');
+      }
+      if (!json.text && !json.blocks) return reply(400, 'no_text');
+      if (Array.isArray(json.blocks) && json.blocks.length > 50) return reply(400, 'invalid_payload');
+      messages.push(json);
+      reply(200, 'ok');
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${secretPath}`,
+    messages,
+    revoke: () => {
+      revoked = true;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};
