@@ -6,6 +6,7 @@ import { registerReviewCommands } from './commands/review.js';
 import { registerLeadCommands } from './commands/leads.js';
 import { registerPipelineCommands } from './commands/pipeline-run.js';
 import { registerPrivacyCommands } from './commands/privacy.js';
+import { registerProvidersCheckCommand } from './commands/providers-check.js';
 import { registerRunCommands } from './commands/runs.js';
 import { registerStartCommand } from './commands/start.js';
 
@@ -24,6 +25,7 @@ export const buildProgram = (): Command => {
   registerBatchCommands(program);
   registerAuditCommand(program);
   registerPrivacyCommands(program);
+  registerProvidersCheckCommand(program);
   registerConfigCommands(program);
   return program;
 };

@@ -51,3 +51,24 @@ describe('caio CLI: input files, export, privacy, and what the logs reveal', () 
     expect(JSON.parse(again.stdout).input.rejected).toEqual(expect.arrayContaining([expect.objectContaining({ line: 2, message: expect.stringContaining('suppressed') })]));
   }, 120_000);
 });
+
+describe('caio doctor', () => {
+  const work = tempWorkdir();
+  afterAll(() => work.cleanup());
+
+  it('checks the store and every provider against the sandboxes', async () => {
+    const result = await runCli(['doctor', '--json'], { cwd: work.dir });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((c: { name: string }) => c.name)).toEqual(['store', 'apollo', 'bettercontact', 'slack']);
+  }, 60_000);
+
+  it('exits non-zero when an enabled live provider cannot be reached, without printing its key', async () => {
+    writeFileSync(path.join(work.dir, 'live.json'), JSON.stringify({ providers: 'live', apollo: { baseUrl: 'http://127.0.0.1:1/api/v1', timeoutMs: 2000 } }));
+    const result = await runCli(['providers', 'check', '--config', 'live.json'], { cwd: work.dir, env: { APOLLO_API_KEY: 'live-key-should-not-print' } });
+    expect(result.code).toBe(7);
+    expect(result.stdout).toMatch(/apollo\s+yes\s+yes\s+NO/);
+    expect(result.stdout + result.stderr).not.toContain('live-key-should-not-print');
+  }, 60_000);
+});
