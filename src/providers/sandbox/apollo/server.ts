@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, readBody } from '../loopback.js';
 import { generateSyntheticPeople, type SyntheticPerson } from './synthetic-people.js';
 import { toMatchRecord, toOrganizationRecord, toSearchRecord } from './records.js';
 
@@ -44,14 +44,6 @@ const send = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 };
 
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => (data += chunk));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 
 /** Query parameters with Apollo's `[]` array notation, merged under the JSON body (the body wins). */
 const paramsOf = (url: URL, body: string): Record<string, unknown> | null => {
@@ -176,19 +168,14 @@ export const startApolloSandbox = async (options: ApolloSandboxOptions = {}): Pr
   const server = createServer((req, res) => {
     handle(req, res).catch(() => send(res, 500, { error: 'sandbox error' }));
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const { port: actual } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server, port);
   return {
-    url: `http://127.0.0.1:${actual}${PREFIX}`,
+    url: `http://127.0.0.1:${loopback.port}${PREFIX}`,
     stats,
     people,
     setFailures: (f) => {
       failures = { ...f };
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: loopback.close,
   };
 };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type ServerResponse } from 'node:http';
+import { listenOnLoopback, readBody } from '../loopback.js';
 import { fnv1a32 } from '../../../domain/stable-hash.js';
 
 export type BetterContactSandboxOptions = {
@@ -18,14 +18,6 @@ const send = (res: ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (c) => (data += c));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 
 const slug = (s: string) => s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '');
 
@@ -100,16 +92,11 @@ export const startBetterContactSandbox = async (options: BetterContactSandboxOpt
       return send(res, 404, { success: false, message: 'Not found' });
     })().catch(() => send(res, 500, { success: false }));
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server, options.port);
   return {
-    url: `http://127.0.0.1:${port}/api/v2`,
+    url: `http://127.0.0.1:${loopback.port}/api/v2`,
     apiKey,
     stats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: loopback.close,
   };
 };

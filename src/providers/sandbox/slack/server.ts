@@ -1,14 +1,6 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { listenOnLoopback, readBody } from '../loopback.js';
 
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (c) => (data += c));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 
 /** A loopback Slack incoming webhook (contracts/slack.md): `ok`, 400 invalid_payload/no_text, 404 no_service when revoked. */
 export const startSlackSandbox = async () => {
@@ -35,18 +27,13 @@ export const startSlackSandbox = async () => {
       reply(200, 'ok');
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}${secretPath}`,
+    url: `http://127.0.0.1:${loopback.port}${secretPath}`,
     messages,
     revoke: () => {
       revoked = true;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: loopback.close,
   };
 };
