@@ -3,7 +3,7 @@ import type { Tier } from '../domain/tier.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import { sha256Hex } from '../lib/hash.js';
-import type { Batch, BatchStore } from '../store/batches-repo.js';
+import type { Batch, BatchStore } from './review-ports.js';
 import type { AlertPort, AuditStore } from './ports.js';
 import type { SendChannel } from './context.js';
 

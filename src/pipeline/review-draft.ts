@@ -6,7 +6,7 @@ import { isRejectionTag, REJECTION_TAGS } from '../domain/approval/rejection-tag
 import type { SenderSettings } from '../domain/drafting/settings.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
-import type { ReviewDraft, ReviewStore } from '../store/review-repo.js';
+import type { ReviewDraft, ReviewStore } from './review-ports.js';
 import type { AuditStore } from './ports.js';
 
 export type ReviewDeps = { review: ReviewStore; audit: AuditStore; clock: Clock; sender: SenderSettings; quality: QualitySettings };

@@ -1,30 +1,13 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { BatchMotion, BatchStatus, ScopeItem } from '../domain/approval/batch.js';
+import type { ApprovedDraft, Batch, BatchStore } from '../pipeline/review-ports.js';
 import type { LeadProfile } from '../domain/lead.js';
 import type { Db } from './database.js';
 import { batches, drafts, leads } from './schema.js';
 
-export type Batch = {
-  id: string;
-  motion: BatchMotion;
-  status: BatchStatus;
-  scope: ScopeItem[];
-  previewHash: string;
-  createdBy: string;
-  createdAt: Date;
-  expiresAt: Date;
-  decidedBy: string | null;
-  decidedAt: Date | null;
-  decisionReason: string | null;
-  executedAt: Date | null;
-  executionReport: Record<string, unknown> | null;
-};
-
 const toBatch = (row: typeof batches.$inferSelect): Batch => ({ ...row, motion: row.motion as BatchMotion, status: row.status as BatchStatus, scope: row.scope as ScopeItem[], executionReport: row.executionReport as Record<string, unknown> | null });
 
-export type ApprovedDraft = { draftId: string; leadId: string; tier: string | null; email: string | null; linkedinUrl: string | null };
-
-export const createBatchStore = (db: Db) => ({
+export const createBatchStore = (db: Db): BatchStore => ({
   insert: async (b: Omit<Batch, 'id' | 'decidedBy' | 'decidedAt' | 'decisionReason' | 'executedAt' | 'executionReport'>): Promise<Batch> => {
     const [row] = await db.insert(batches).values(b).returning();
     return toBatch(row!);
@@ -54,4 +37,4 @@ export const createBatchStore = (db: Db) => ({
     new Map(ids.length ? (await db.select({ id: drafts.id, status: drafts.status }).from(drafts).where(inArray(drafts.id, ids))).map((r) => [r.id, r.status]) : []),
 });
 
-export type BatchStore = ReturnType<typeof createBatchStore>;
+export type { Batch, BatchStore } from '../pipeline/review-ports.js';

@@ -1,36 +1,14 @@
 import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
-import type { DraftStatus, ReviewEvent } from '../domain/approval/draft-status.js';
 import type { Db } from './database.js';
 import { drafts, leads, rejections } from './schema.js';
 import { toStoredDraft } from './drafts-repo.js';
-import type { RejectionMemory, StoredDraft } from '../pipeline/ports.js';
+import type { RejectionMemory } from '../pipeline/ports.js';
+import type { Decision, RejectionRecord, ReviewDraft, ReviewStore } from '../pipeline/review-ports.js';
 import type { LeadProfile } from '../domain/lead.js';
 
-export type ReviewDraft = StoredDraft & {
-  decidedBy: string | null;
-  decidedAt: Date | null;
-  editedSubject: string | null;
-  editedBody: string | null;
-  lead: { id: string; email: string | null; name: string | null; title: string | null; company: string | null; tier: string | null; points: number | null; profile: LeadProfile };
-};
+const leadStatusAfter: Partial<Record<Decision['event'], string>> = { approve: 'approved', reject: 'review_rejected' };
 
-export type RejectionRecord = { draftId: string; tag: string; reason: string; fingerprint: string; angleId: string; subject: string; rejectedBy: string; rejectedAt: Date };
-
-
-export type Decision = {
-  draftId: string;
-  from: readonly DraftStatus[];
-  to: DraftStatus;
-  event: ReviewEvent;
-  by: string;
-  at: Date;
-  edit?: { subject: string; body: string };
-  rejection?: { tag: string; reason: string };
-};
-
-const leadStatusAfter: Partial<Record<ReviewEvent, string>> = { approve: 'approved', reject: 'review_rejected' };
-
-export const createReviewStore = (db: Db) => {
+export const createReviewStore = (db: Db): ReviewStore => {
   const load = async (where: ReturnType<typeof eq>, limit?: number): Promise<ReviewDraft[]> => {
     const base = db
       .select({ draft: drafts, lead: { id: leads.id, email: leads.email, first: leads.firstName, last: leads.lastName, title: leads.title, company: leads.companyName, tier: leads.tier, points: leads.points, profile: leads.profile } })
@@ -108,4 +86,4 @@ export const createReviewStore = (db: Db) => {
   };
 };
 
-export type ReviewStore = ReturnType<typeof createReviewStore>;
+export type { ReviewDraft, ReviewStore } from '../pipeline/review-ports.js';

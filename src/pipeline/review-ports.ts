@@ -1,0 +1,67 @@
+/**
+ * The ports of the review and Gatekeeper use cases; store/review-repo.ts and store/batches-repo.ts
+ * implement them.
+ */
+import type { BatchMotion, BatchStatus, ScopeItem } from '../domain/approval/batch.js';
+import type { DraftStatus, ReviewEvent } from '../domain/approval/draft-status.js';
+import type { LeadProfile } from '../domain/lead.js';
+import type { RejectionMemory, StoredDraft } from './ports.js';
+
+export type ReviewDraft = StoredDraft & {
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  editedSubject: string | null;
+  editedBody: string | null;
+  lead: { id: string; email: string | null; name: string | null; title: string | null; company: string | null; tier: string | null; points: number | null; profile: LeadProfile };
+};
+
+export type RejectionRecord = { draftId: string; tag: string; reason: string; fingerprint: string; angleId: string; subject: string; rejectedBy: string; rejectedAt: Date };
+
+export type Decision = {
+  draftId: string;
+  from: readonly DraftStatus[];
+  to: DraftStatus;
+  event: ReviewEvent;
+  by: string;
+  at: Date;
+  edit?: { subject: string; body: string };
+  rejection?: { tag: string; reason: string };
+};
+
+export interface ReviewStore {
+  queue(filter: { tier?: string | undefined; angleId?: string | undefined; verdict?: 'passed' | 'failed' | undefined; limit: number }): Promise<ReviewDraft[]>;
+  get(draftId: string): Promise<ReviewDraft | null>;
+  /** Apply a decision only if the draft is still in one of `from`; false when it was not. */
+  decide(d: Decision): Promise<boolean>;
+  memoryFor(leadIds: string[], since: Date): Promise<Map<string, RejectionMemory>>;
+  rejectionsOf(leadId: string): Promise<RejectionRecord[]>;
+}
+
+export type Batch = {
+  id: string;
+  motion: BatchMotion;
+  status: BatchStatus;
+  scope: ScopeItem[];
+  previewHash: string;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionReason: string | null;
+  executedAt: Date | null;
+  executionReport: Record<string, unknown> | null;
+};
+
+export type ApprovedDraft = { draftId: string; leadId: string; tier: string | null; email: string | null; linkedinUrl: string | null };
+
+export interface BatchStore {
+  insert(b: Omit<Batch, 'id' | 'decidedBy' | 'decidedAt' | 'decisionReason' | 'executedAt' | 'executionReport'>): Promise<Batch>;
+  get(id: string): Promise<Batch | null>;
+  list(limit: number): Promise<Batch[]>;
+  open(): Promise<Batch[]>;
+  /** Move the batch only if it is still `from`. */
+  transition(id: string, from: BatchStatus, set: Partial<Pick<Batch, 'status' | 'decidedBy' | 'decidedAt' | 'decisionReason' | 'executedAt' | 'executionReport'>>): Promise<boolean>;
+  approvedDrafts(): Promise<ApprovedDraft[]>;
+  draftStatuses(ids: string[]): Promise<Map<string, string>>;
+}
