@@ -114,6 +114,15 @@ describe('enrichment waterfall', () => {
     expect(r2).toEqual({ outcome: 'miss' });
   });
 
+  it('skips a provider that ran out of credits for the rest of the run', async () => {
+    const calls: string[] = [];
+    const broke = new AppError('OUT_OF_CREDITS', 'apollo: out of credits');
+    const waterfall = createEnrichmentWaterfall([step('apollo', broke, calls), step('bc', withEmail('b@x.example.com', 'bc'), calls)]);
+    await waterfall.enrich(lead('A', 'B'));
+    await waterfall.enrich(lead('C', 'D'));
+    expect(calls).toEqual(['apollo', 'bc', 'bc']);
+  });
+
   it('reports the failure when every provider failed', async () => {
     await expect(createEnrichmentWaterfall([step('apollo', down, []), step('bc', down, [])]).enrich(lead('A', 'B'))).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
   });
