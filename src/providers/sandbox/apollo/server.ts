@@ -1,20 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody } from '../loopback.js';
+import { createFailureSwitch, type FailureInjection } from '../failure-injection.js';
+
+export type { FailureInjection } from '../failure-injection.js';
 import { generateSyntheticPeople, type SyntheticPerson } from './synthetic-people.js';
 import { toMatchRecord, toOrganizationRecord, toSearchRecord } from './records.js';
-
-/** Failure injection: each switch applies to the next `count` requests (of `path`, when given). */
-export type FailureInjection = {
-  latencyMs?: number;
-  status429?: { count: number; retryAfterSeconds: number };
-  status5xx?: { count: number; status?: number };
-  /** Never answer these requests (the client's timeout must fire). */
-  timeout?: { count: number };
-  /** 200 with a body that is not JSON, or JSON of the wrong shape. */
-  malformed?: { count: number; kind?: 'not_json' | 'wrong_shape' };
-  /** Limit the switches above to one endpoint path, e.g. `/api/v1/people/match`. */
-  path?: string;
-};
 
 export type ApolloSandboxOptions = {
   seed?: number;
@@ -76,7 +66,7 @@ const intParam = (value: unknown, fallback: number) => {
 export const startApolloSandbox = async (options: ApolloSandboxOptions = {}): Promise<ApolloSandbox> => {
   const { seed = 1, count = 200, apiKey = 'sandbox-apollo-key', masterKey = true, rateLimitPerMinute = 50, port = 0 } = options;
   let credits = options.credits ?? Number.POSITIVE_INFINITY;
-  let failures: FailureInjection = { ...(options.failures ?? {}) };
+  const failures = createFailureSwitch(options.failures);
   const people = generateSyntheticPeople({ seed, count });
   const byId = new Map(people.map((p) => [p.id, p]));
   const stats = { searchCalls: 0, matchCalls: 0, creditsUsed: 0 };
@@ -87,18 +77,6 @@ export const startApolloSandbox = async (options: ApolloSandboxOptions = {}): Pr
     'x-minute-usage': String(window.used),
     'x-minute-requests-left': String(Math.max(0, rateLimitPerMinute - window.used)),
   });
-
-  const takeFailure = (path: string): 'timeout' | '429' | '5xx' | 'malformed' | null => {
-    if (failures.path && failures.path !== path) return null;
-    for (const [key, kind] of [['timeout', 'timeout'], ['status429', '429'], ['status5xx', '5xx'], ['malformed', 'malformed']] as const) {
-      const f = failures[key];
-      if (f && f.count > 0) {
-        f.count--;
-        return kind;
-      }
-    }
-    return null;
-  };
 
   const findPerson = (params: Record<string, unknown>): SyntheticPerson | undefined => {
     if (typeof params.id === 'string') return byId.get(params.id);
@@ -112,7 +90,6 @@ export const startApolloSandbox = async (options: ApolloSandboxOptions = {}): Pr
     const body = await readBody(req);
     const key = req.headers['x-api-key'];
     if (key !== apiKey) return send(res, 401, 'Invalid API key. Please check your API key and try again.');
-    if (failures.latencyMs) await new Promise((r) => setTimeout(r, failures.latencyMs));
 
     if (Date.now() - window.start >= 60_000) window = { start: Date.now(), used: 0 };
     window.used++;
@@ -120,11 +97,7 @@ export const startApolloSandbox = async (options: ApolloSandboxOptions = {}): Pr
       const retryAfter = Math.max(1, Math.ceil((window.start + 60_000 - Date.now()) / 1000));
       return send(res, 429, { message: `The maximum number of api calls allowed for ${url.pathname.slice(1)} is ${rateLimitPerMinute} times per minute.` }, { ...rateHeaders(), 'retry-after': String(retryAfter) });
     }
-    const failure = takeFailure(url.pathname);
-    if (failure === 'timeout') return; // never answered; closed when the sandbox closes
-    if (failure === '429') return send(res, 429, { message: 'rate limit (injected)' }, { ...rateHeaders(), 'retry-after': String(failures.status429?.retryAfterSeconds ?? 1) });
-    if (failure === '5xx') return send(res, failures.status5xx?.status ?? 503, { error: 'Service Unavailable (injected)' });
-    if (failure === 'malformed') return failures.malformed?.kind === 'wrong_shape' ? send(res, 200, { people: 'not-a-list', person: 42 }) : send(res, 200, '{"people": [', { 'content-type': 'application/json' });
+    if (await failures.intercept(url.pathname, res)) return;
 
     const params = paramsOf(url, body);
     if (!params) return send(res, 422, { error: 'Invalid parameters' });
@@ -173,9 +146,7 @@ export const startApolloSandbox = async (options: ApolloSandboxOptions = {}): Pr
     url: `http://127.0.0.1:${loopback.port}${PREFIX}`,
     stats,
     people,
-    setFailures: (f) => {
-      failures = { ...f };
-    },
+    setFailures: failures.set,
     close: loopback.close,
   };
 };
