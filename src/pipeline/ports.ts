@@ -61,14 +61,51 @@ export interface LeadSource {
   discoverBatches?(options: { limit: number }, onBatch: (leads: DiscoveredLead[]) => Promise<void>): Promise<Omit<DiscoveryResult, 'leads'>>;
 }
 
+/** Credits spent, by provider (a miss can cost credits too: Clay charges per step). */
+export type CreditsSpent = Record<string, number>;
+
 export type EnrichmentResult =
-  | { outcome: 'matched'; profile: LeadProfile; raw: unknown; fields: string[] }
-  | { outcome: 'miss' };
+  | { outcome: 'matched'; profile: LeadProfile; raw: unknown; fields: string[]; credits?: CreditsSpent }
+  | { outcome: 'miss'; credits?: CreditsSpent; reason?: string };
+
+export type EnrichmentInput = { sourceId: string; source: string; profile: LeadProfile; /** Our lead id, when the lead is already stored. */ leadId?: string; runId?: string };
 
 export interface LeadEnricher {
   readonly provider: string;
   /** Throws AppError for outages, bad responses, auth and credit problems. */
-  enrich(lead: { sourceId: string; source: string; profile: LeadProfile }): Promise<EnrichmentResult>;
+  enrich(lead: EnrichmentInput): Promise<EnrichmentResult>;
+}
+
+/** What a Clay callback told us, read through the field map (providers/clay/callback.ts). */
+export type ClayResult = {
+  requestId: string | null;
+  leadId: string | null;
+  linkedinUrl: string | null;
+  email: string | null;
+  emailVerified: boolean;
+  firstName: string | null;
+  lastName: string | null;
+  title: string | null;
+  companyName: string | null;
+  companyDomain: string | null;
+  industry: string | null;
+  employeeCount: number | null;
+  revenue: string | null;
+};
+
+/**
+ * Clay correlation lives in the database: a callback can arrive minutes later, after a restart or
+ * in another process (the original kept it in Redis for 10 minutes and lost late answers).
+ */
+export interface ClayCorrelationStore {
+  registerRequest(request: { requestId: string; leadId: string | null; linkedinHash: string; runId: string | null; webhookRef: string; submittedAt: Date }): Promise<void>;
+  /** Store a callback and find its request: by request id, then lead id, then LinkedIn hash. */
+  recordCallback(result: ClayResult, linkedinHash: string | null, receivedAt: Date): Promise<{ correlated: boolean; requestId: string | null; leadId: string | null }>;
+  /** The callback answering this request, if it has arrived. */
+  resultFor(requestId: string): Promise<ClayResult | null>;
+  /** The newest callback for this person (a late answer to an earlier run), to reuse instead of paying again. */
+  latestForLinkedin(linkedinHash: string, since: Date): Promise<ClayResult | null>;
+  submissionsTo(webhookRef: string): Promise<number>;
 }
 
 // ---- alerts -------------------------------------------------------------------------------
@@ -211,4 +248,4 @@ export interface AuditStore {
   append(entry: AuditEntry | AuditEntry[]): Promise<void>;
 }
 
-export type PipelineStores = { runs: RunStore; leads: LeadStore; leadDetail: LeadDetailQuery; drafts: DraftStore; shadowSends: ShadowSendStore; audit: AuditStore; suppressions: SuppressionStore; rejections: RejectionMemoryStore };
+export type PipelineStores = { runs: RunStore; leads: LeadStore; leadDetail: LeadDetailQuery; drafts: DraftStore; shadowSends: ShadowSendStore; audit: AuditStore; suppressions: SuppressionStore; rejections: RejectionMemoryStore; clay: ClayCorrelationStore };

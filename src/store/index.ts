@@ -7,6 +7,7 @@ import { createLeadStore, toStoredLead } from './leads-repo.js';
 import { createRunStore } from './runs-repo.js';
 import { createSuppressionStore } from './suppressions-repo.js';
 import { createReviewStore } from './review-repo.js';
+import { createClayStore } from './clay-repo.js';
 import { normalizeEmail } from '../domain/lead.js';
 import type { LeadDetailQuery, PipelineStores, StoredScore } from '../pipeline/ports.js';
 import type { LeadScore } from '../domain/scoring/types.js';
@@ -66,5 +67,5 @@ export const createStores = (db: Db): PipelineStores => {
     },
   };
 
-  return { runs: createRunStore(db), leads: createLeadStore(db), leadDetail, drafts: draftStore, shadowSends, audit, suppressions: createSuppressionStore(db), rejections: createReviewStore(db) };
+  return { runs: createRunStore(db), leads: createLeadStore(db), leadDetail, drafts: draftStore, shadowSends, audit, suppressions: createSuppressionStore(db), rejections: createReviewStore(db), clay: createClayStore(db) };
 };

@@ -104,6 +104,10 @@ export const enrichments = pgTable(
     fields: jsonb('fields').notNull().default(sql`'[]'::jsonb`),
     raw: jsonb('raw'),
     error: text('error'),
+    /** Enrichment quality 0-100 of the profile after this step (docs/enrichment.md); null when nothing matched. */
+    quality: integer('quality'),
+    /** Credits this step spent, by provider (Clay charges even when it finds nothing). */
+    credits: jsonb('credits').notNull().default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [index('enrichments_lead_idx').on(t.leadId)],
@@ -244,4 +248,37 @@ export const batches = pgTable(
     executionReport: jsonb('execution_report'),
   },
   (t) => [index('batches_status_idx').on(t.status)],
+);
+
+/**
+ * Clay rows we sent, kept in the database (not in memory) so a callback that arrives minutes later,
+ * in another process or after a restart, still finds its lead. `linkedin_hash` is the SHA-256 of
+ * the normalised LinkedIn URL: Clay templates often do not pass our ids through.
+ */
+export const clayRequests = pgTable(
+  'clay_requests',
+  {
+    requestId: text('request_id').primaryKey(),
+    leadId: uuid('lead_id').references(() => leads.id, { onDelete: 'cascade' }),
+    linkedinHash: text('linkedin_hash').notNull(),
+    runId: text('run_id'),
+    /** A hash of the table webhook URL: Clay caps submissions per webhook (about 50,000). */
+    webhookRef: text('webhook_ref').notNull(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('clay_requests_linkedin_idx').on(t.linkedinHash), index('clay_requests_webhook_idx').on(t.webhookRef)],
+);
+
+/** Every authenticated Clay callback, correlated or not (an uncorrelated one is reconciled later by its LinkedIn hash). */
+export const clayCallbacks = pgTable(
+  'clay_callbacks',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    requestId: text('request_id'),
+    linkedinHash: text('linkedin_hash'),
+    /** The callback as read through the field map (ClayResult), not the raw body. */
+    result: jsonb('result').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('clay_callbacks_request_idx').on(t.requestId), index('clay_callbacks_linkedin_idx').on(t.linkedinHash)],
 );

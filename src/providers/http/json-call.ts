@@ -28,8 +28,8 @@ export type JsonCallerOptions = {
 };
 
 const messageOf = (json: unknown, text: string): string => {
-  const j = json as { error?: unknown; message?: unknown; msg?: unknown } | undefined;
-  const m = typeof j?.message === 'string' ? j.message : typeof j?.error === 'string' ? j.error : typeof j?.msg === 'string' ? j.msg : text;
+  const j = json as { error?: unknown; message?: unknown; msg?: unknown; errorMessage?: unknown } | undefined;
+  const m = typeof j?.message === 'string' ? j.message : typeof j?.errorMessage === 'string' ? j.errorMessage : typeof j?.error === 'string' ? j.error : typeof j?.msg === 'string' ? j.msg : text;
   return m.replace(/\s+/g, ' ').slice(0, 200);
 };
 
