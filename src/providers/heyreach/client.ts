@@ -1,0 +1,142 @@
+import { AppError } from '../../lib/app-error.js';
+import { createHttpPolicy, type HttpPolicy } from '../http/policy.js';
+import { createJsonCaller } from '../http/json-call.js';
+import {
+  AddLeadsCountsSchema,
+  AnyBodySchema,
+  CampaignPageSchema,
+  CreatedListSchema,
+  LEAD_FIELDS,
+  ListLeadPageSchema,
+  WebhookSchema,
+  type HeyReachCampaign,
+  type HeyReachLead,
+  type HeyReachList,
+  type HeyReachListLead,
+  type HeyReachWebhook,
+  type WebhookEventType,
+} from './schemas.js';
+
+/**
+ * What an add-leads call really did. HeyReach answers 200 with `0/0/0` for leads it silently
+ * ignores (contracts/heyreach.md quirk 2), so `dropped` is what the counts do not account for and
+ * `complete` is false whenever a lead was neither added nor updated; only a read-back
+ * (getLeadsFromList) proves which leads are there.
+ */
+export type AddLeadsResult = { sent: number; added: number; updated: number; failed: number; dropped: number; complete: boolean };
+
+export type HeyReachClient = {
+  /** true for a valid key, false when HeyReach refuses it (401/403). */
+  checkApiKey(): Promise<boolean>;
+  /** Every campaign, all pages. */
+  listCampaigns(filter?: { keyword?: string; statuses?: string[] }): Promise<HeyReachCampaign[]>;
+  createList(name: string): Promise<HeyReachList>;
+  addLeadsToList(listId: number, leads: HeyReachLead[]): Promise<AddLeadsResult>;
+  /** Every lead of the list, all pages: the read-back that proves an add. */
+  getLeadsFromList(listId: number): Promise<HeyReachListLead[]>;
+  /** Attach leads to a campaign without ever reactivating it (both resume flags false, quirk 1). */
+  addLeadsToCampaign(campaignId: number, leads: HeyReachLead[], options?: { linkedInAccountId?: number }): Promise<AddLeadsResult>;
+  /** Only paused, finished or failed campaigns; a DRAFT one is refused (use startCampaign). */
+  resumeCampaign(campaignId: number): Promise<void>;
+  pauseCampaign(campaignId: number): Promise<void>;
+  /** The undocumented DRAFT → IN_PROGRESS call (contracts/heyreach.md quirk 5). */
+  startCampaign(campaignId: number): Promise<void>;
+  createWebhook(webhook: { name: string; url: string; eventType: WebhookEventType; campaignIds?: number[] }): Promise<HeyReachWebhook>;
+};
+
+const PROVIDER = 'heyreach';
+/** Offset pages and add-leads batches are capped at 100 (contracts/heyreach.md). */
+const PAGE_SIZE = 100;
+const LEADS_PER_CALL = 100;
+/** 300 requests a minute, all endpoints together (contracts/heyreach.md "Rate limit"). */
+export const HEYREACH_RATE_LIMIT_PER_MINUTE = 300;
+
+/** Only the documented lead fields are sent: an unknown key makes HeyReach drop the lead silently. */
+const toWireLead = (lead: HeyReachLead): Record<string, unknown> =>
+  Object.fromEntries(LEAD_FIELDS.filter((f) => lead[f] !== undefined).map((f) => [f, lead[f]]));
+
+const chunks = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+export const createHeyReachClient = ({ baseUrl, apiKey, policy }: { baseUrl: string; apiKey: string; policy?: HttpPolicy }): HeyReachClient => {
+  const http = createJsonCaller({
+    provider: PROVIDER,
+    baseUrl,
+    policy: policy ?? createHttpPolicy({ provider: PROVIDER, retries: 0, rateLimitPerMinute: HEYREACH_RATE_LIMIT_PER_MINUTE, secrets: [apiKey] }),
+    headers: () => ({ 'X-API-KEY': apiKey }),
+    secrets: [apiKey],
+  });
+
+  /** Walks `{ offset, limit }` pages until `totalCount` is reached (or a page comes back empty). */
+  const allPages = async <T>(fetchPage: (offset: number) => Promise<{ totalCount: number; items: T[] }>): Promise<T[]> => {
+    const all: T[] = [];
+    for (;;) {
+      const page = await fetchPage(all.length);
+      all.push(...page.items);
+      if (page.items.length === 0 || all.length >= page.totalCount) return all;
+    }
+  };
+
+  const addLeads = async (endpoint: string, sent: number, bodies: unknown[]): Promise<AddLeadsResult> => {
+    const total = { added: 0, updated: 0, failed: 0 };
+    for (const body of bodies) {
+      const counts = await http.required(endpoint, { method: 'POST', path: endpoint, body }, AddLeadsCountsSchema);
+      total.added += counts.addedLeadsCount;
+      total.updated += counts.updatedLeadsCount;
+      total.failed += counts.failedLeadsCount;
+    }
+    const dropped = Math.max(0, sent - total.added - total.updated - total.failed);
+    return { sent, ...total, dropped, complete: total.added + total.updated >= sent };
+  };
+
+  /** Pause/Resume/Start answer 400 with an `errorMessage` when the status does not allow it: say which rule. */
+  const campaignAction = async (action: 'Resume' | 'Pause' | 'StartCampaign', campaignId: number, refusal: string) => {
+    const endpoint = `campaign/${action}`;
+    try {
+      await http.call(endpoint, { method: 'POST', path: endpoint, query: { campaignId } }, AnyBodySchema);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'PROVIDER_BAD_REQUEST') {
+        throw new AppError('PROVIDER_BAD_REQUEST', `${PROVIDER} ${endpoint}: campaign ${campaignId} ${refusal}`, {
+          cause: error,
+          details: { ...error.details, campaignId, reason: 'campaign_status_refused' },
+        });
+      }
+      throw error;
+    }
+  };
+
+  return {
+    checkApiKey: async () => (await http.call('auth/CheckApiKey', { method: 'GET', path: 'auth/CheckApiKey' }, AnyBodySchema, { nullOn: [401, 403] })) !== null,
+
+    listCampaigns: (filter = {}) =>
+      allPages((offset) => http.required('campaign/GetAll', { method: 'POST', path: 'campaign/GetAll', body: { offset, limit: PAGE_SIZE, ...filter } }, CampaignPageSchema)),
+
+    createList: (name) => http.required('list/CreateEmptyList', { method: 'POST', path: 'list/CreateEmptyList', body: { name, type: 'USER_LIST' } }, CreatedListSchema),
+
+    addLeadsToList: (listId, leads) =>
+      addLeads('list/AddLeadsToListV2', leads.length, chunks(leads, LEADS_PER_CALL).map((batch) => ({ listId, leads: batch.map(toWireLead) }))),
+
+    getLeadsFromList: (listId) =>
+      allPages((offset) => http.required('list/GetLeadsFromList', { method: 'POST', path: 'list/GetLeadsFromList', body: { listId, offset, limit: PAGE_SIZE } }, ListLeadPageSchema)),
+
+    addLeadsToCampaign: (campaignId, leads, options = {}) =>
+      addLeads(
+        'campaign/AddLeadsToCampaignV2',
+        leads.length,
+        chunks(leads, LEADS_PER_CALL).map((batch) => ({
+          campaignId,
+          // Adding to a paused or finished campaign reactivates it unless both flags are false (quirk 1).
+          resumePausedCampaign: false,
+          resumeFinishedCampaign: false,
+          accountLeadPairs: batch.map((lead) => ({ ...(options.linkedInAccountId !== undefined ? { linkedInAccountId: options.linkedInAccountId } : {}), lead: toWireLead(lead) })),
+        })),
+      ),
+
+    resumeCampaign: (campaignId) =>
+      campaignAction('Resume', campaignId, 'cannot be resumed: HeyReach resumes only paused, finished or failed campaigns (a DRAFT campaign must be started with startCampaign)'),
+    pauseCampaign: (campaignId) => campaignAction('Pause', campaignId, 'cannot be paused: it is not running (a DRAFT campaign has nothing to pause)'),
+    startCampaign: (campaignId) => campaignAction('StartCampaign', campaignId, 'cannot be started: only a DRAFT campaign can be started (resume a paused one)'),
+
+    createWebhook: ({ name, url, eventType, campaignIds }) =>
+      http.required('webhooks/CreateWebhook', { method: 'POST', path: 'webhooks/CreateWebhook', body: { webhookName: name, webhookUrl: url, eventType, ...(campaignIds ? { campaignIds } : {}) } }, WebhookSchema),
+  };
+};
