@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/**
+ * GoHighLevel / LeadConnector v2 response shapes (contracts/ghl.md). Loose objects: unknown fields
+ * pass through, but what we read is checked, so an unexpected shape is an error and never a silent
+ * undefined.
+ */
+const text = z.string().nullable().optional();
+
+export const GhlContactSchema = z.looseObject({
+  id: z.string().min(1),
+  locationId: text,
+  email: text,
+  firstName: text,
+  lastName: text,
+  companyName: text,
+  phone: text,
+  tags: z
+    .array(z.string())
+    .nullable()
+    .optional()
+    .transform((tags) => tags ?? []),
+  dnd: z.boolean().nullable().optional(),
+  dndSettings: z.looseObject({ Email: z.looseObject({ status: text }).nullable().optional() }).nullable().optional(),
+  source: text,
+  dateAdded: text,
+  dateUpdated: text,
+  lastActivity: text,
+  customFields: z.array(z.looseObject({ id: z.string(), value: z.unknown() })).nullable().optional(),
+});
+export type GhlContact = z.infer<typeof GhlContactSchema>;
+
+/** `{contact}` or `{contact: null}` is our reading of the duplicate lookup (contracts/ghl.md "Find by e-mail", [inferred]). */
+export const DuplicateLookupResponseSchema = z.looseObject({ contact: GhlContactSchema.nullable().optional(), matchingField: text });
+
+export const ContactSearchResponseSchema = z.looseObject({
+  contacts: z.array(GhlContactSchema),
+  total: z.number().int().nonnegative().optional(),
+  searchAfter: z.array(z.unknown()).nullable().optional(),
+});
+export type GhlContactSearchPage = z.infer<typeof ContactSearchResponseSchema>;
+
+/** Create (201) and read (200) both answer `{contact}`. */
+export const ContactResponseSchema = z.looseObject({ contact: GhlContactSchema });
+
+export const UpsertContactResponseSchema = z.looseObject({ new: z.boolean().optional(), contact: GhlContactSchema, traceId: text });
+
+/** PUT answers `{succeded, contact}` (sic, contracts/ghl.md quirk 6); the correct spelling is tolerated too. */
+export const UpdateContactResponseSchema = z.looseObject({ succeded: z.boolean().optional(), succeeded: z.boolean().optional(), contact: GhlContactSchema });
+
+/** Tags add (201) and remove (200) both answer the contact's tags after the change. */
+export const TagsResponseSchema = z.looseObject({ tags: z.array(z.string()) });
+
+export const SendMessageResponseSchema = z.looseObject({
+  conversationId: z.string().min(1),
+  messageId: z.string().min(1),
+  emailMessageId: text,
+  messageIds: z.array(z.string()).optional(),
+  msg: text,
+});
+export type GhlSentMessage = z.infer<typeof SendMessageResponseSchema>;
+
+const DATE_KEY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Free slots are keyed by date (`"YYYY-MM-DD": {slots: [...]}`) beside non-date keys such as
+ * `traceId` (contracts/ghl.md "Free slots"): only date keys are read, in date order.
+ */
+export const FreeSlotsResponseSchema = z
+  .preprocess(
+    (body) => (body && typeof body === 'object' && !Array.isArray(body) ? Object.fromEntries(Object.entries(body).filter(([key]) => DATE_KEY.test(key))) : body),
+    z.record(z.string(), z.looseObject({ slots: z.array(z.string()) })),
+  )
+  .transform((days) =>
+    Object.entries(days)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([date, day]) => ({ date, slots: day.slots })),
+  );
+export type GhlFreeSlotDay = z.infer<typeof FreeSlotsResponseSchema>[number];
+
+export const AppointmentSchema = z.looseObject({
+  id: z.string().min(1),
+  calendarId: text,
+  locationId: text,
+  contactId: text,
+  startTime: text,
+  endTime: text,
+  title: text,
+  appointmentStatus: text,
+  assignedUserId: text,
+});
+export type GhlAppointment = z.infer<typeof AppointmentSchema>;
