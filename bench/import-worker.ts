@@ -36,7 +36,7 @@ if (mode === 'parse') {
       alerts: createLogAlerts(log),
       clock: systemClock,
       log,
-      settings: { mode: 'sandbox', icp: DEFAULT_ICP_SETTINGS, sender: DEFAULT_SENDER_SETTINGS, tierRouting: { tier_1: ['instantly'], tier_2: ['instantly'], tier_3: ['instantly'], tier_4: [] }, stopOnStageFailure: false, enrichConcurrency: 4, review: { rejectionTtlDays: 30, maxRejections: 2 }, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4 }, enrich: false },
+      settings: { mode: 'sandbox', icp: DEFAULT_ICP_SETTINGS, sender: DEFAULT_SENDER_SETTINGS, tierRouting: { tier_1: ['instantly'], tier_2: ['instantly'], tier_3: ['instantly'], tier_4: [] }, stopOnStageFailure: false, enrichConcurrency: 4, enrichTimeoutMs: 180_000, review: { rejectionTtlDays: 30, maxRejections: 2 }, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4 }, enrich: false },
     },
     { limit: 2_147_483_647, source: source.name, seed: null },
   );

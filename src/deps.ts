@@ -69,8 +69,7 @@ export const openProviders = async (app: AppDeps, options: ProviderOptions): Pro
       retries: config.apollo.retries,
       ...(rateLimitPerMinute ? { rateLimitPerMinute } : {}),
       secrets: [apiKey],
-      onBreakerTransition: ({ provider, from, to }) =>
-        void app.alerts.send({ severity: to === 'open' ? 'critical' : 'info', title: `${provider} circuit ${to}`, body: `The ${provider} circuit breaker went from ${from} to ${to}.`, metadata: { provider, from, to } }),
+      onBreakerTransition: breakerAlerts(app),
     });
   let client;
   let close = async () => {};
@@ -104,14 +103,30 @@ export const openProviders = async (app: AppDeps, options: ProviderOptions): Pro
   return { source: createApolloLeadSource({ client, discovery: config.discovery }), enricher, close: () => close(), description };
 };
 
-/** Apollo, then BetterContact for leads still without an email (when enabled and, live, configured). */
+const breakerAlerts = (app: AppDeps) => ({ provider, from, to }: { provider: string; from: string; to: string }) =>
+  void app.alerts.send({ severity: to === 'open' ? 'critical' : 'info', title: `${provider} circuit ${to}`, body: `The ${provider} circuit breaker went from ${from} to ${to}.`, metadata: { provider, from, to } });
+
+/**
+ * Apollo, then BetterContact, then Clay, for leads still without an email; each step only when
+ * enabled and (live) configured. Sandbox mode starts each provider's loopback server.
+ */
 const buildWaterfall = async (app: AppDeps, apollo: LeadEnricher, onClose: (close: () => Promise<void>) => void): Promise<LeadEnricher> => {
+  const steps: LeadEnricher[] = [apollo];
+  const betterContact = await buildBetterContactStep(app, onClose);
+  if (betterContact) steps.push(betterContact);
+  const clay = await buildClayStep(app, onClose);
+  if (clay) steps.push(clay);
+  if (steps.length === 1) return apollo;
+  const { createEnrichmentWaterfall } = await import('./pipeline/enrichment-waterfall.js');
+  return createEnrichmentWaterfall(steps);
+};
+
+const buildBetterContactStep = async (app: AppDeps, onClose: (close: () => Promise<void>) => void): Promise<LeadEnricher | null> => {
   const { config } = app;
   const bc = config.betterContact;
-  if (!bc.enabled || (config.providers === 'live' && !config.env.BETTERCONTACT_API_KEY)) return apollo;
+  if (!bc.enabled || (config.providers === 'live' && !config.env.BETTERCONTACT_API_KEY)) return null;
   const { createBetterContactClient } = await import('./providers/bettercontact/client.js');
   const { createBetterContactEnricher } = await import('./providers/bettercontact/enricher.js');
-  const { createEnrichmentWaterfall } = await import('./pipeline/enrichment-waterfall.js');
   const { createHttpPolicy } = await import('./providers/http/policy.js');
   let baseUrl = bc.baseUrl;
   let apiKey = config.env.BETTERCONTACT_API_KEY ?? '';
@@ -128,11 +143,62 @@ const buildWaterfall = async (app: AppDeps, apollo: LeadEnricher, onClose: (clos
     provider: 'bettercontact',
     secrets: [apiKey],
     ...(config.providers === 'live' ? { rateLimitPerMinute: bc.rateLimitPerMinute } : {}),
-    onBreakerTransition: ({ provider, from, to }) =>
-      void app.alerts.send({ severity: to === 'open' ? 'critical' : 'info', title: `${provider} circuit ${to}`, body: `The ${provider} circuit breaker went from ${from} to ${to}.`, metadata: { provider, from, to } }),
+    onBreakerTransition: breakerAlerts(app),
   });
   const client = createBetterContactClient({ baseUrl, apiKey, policy });
-  return createEnrichmentWaterfall([apollo, createBetterContactEnricher({ client, pollIntervalMs, maxPolls: bc.maxPolls })]);
+  return createBetterContactEnricher({ client, pollIntervalMs, maxPolls: bc.maxPolls });
+};
+
+/**
+ * Clay needs our callback receiver listening for the length of the run: the HTTP API column posts
+ * the enriched row there, and the receiver stores it for the waiting enricher (and later runs).
+ */
+const buildClayStep = async (app: AppDeps, onClose: (close: () => Promise<void>) => void): Promise<LeadEnricher | null> => {
+  const { config } = app;
+  const clay = config.clay;
+  if (!clay.enabled) return null;
+  const { createClayClient } = await import('./providers/clay/client.js');
+  const { createClayEnricher } = await import('./providers/clay/enricher.js');
+  const { webhookRef } = await import('./providers/clay/correlation.js');
+  const { createClayCallbackHandler } = await import('./webhooks/clay-callback.js');
+  const { startWebhookReceiver } = await import('./webhooks/receiver.js');
+  const { createHttpPolicy } = await import('./providers/http/policy.js');
+  const sandboxMode = config.providers === 'sandbox';
+  const callbackToken = sandboxMode ? `sandbox-${randomBytes(12).toString('hex')}` : config.env.CLAY_CALLBACK_TOKEN!;
+  const receiver = await startWebhookReceiver({
+    host: clay.callbackHost,
+    port: clay.callbackPort,
+    routes: { [clay.callbackPath]: createClayCallbackHandler({ token: callbackToken, store: app.stores.clay }) },
+    onError: (error, path) => app.log.error({ err: error instanceof Error ? error.message : String(error), path }, 'webhook handler failed'),
+  });
+  onClose(receiver.close);
+  let webhookUrl = config.env.CLAY_WEBHOOK_URL ?? '';
+  let authToken = config.env.CLAY_API_KEY ?? null;
+  let waitMs = clay.waitMs;
+  let pollIntervalMs = clay.pollIntervalMs;
+  if (sandboxMode) {
+    const { startClaySandbox } = await import('./providers/sandbox/clay/server.js');
+    authToken = `sandbox-${randomBytes(8).toString('hex')}`;
+    const sandbox = await startClaySandbox({ callbackUrl: `${receiver.url}${clay.callbackPath}`, callbackToken, webhookAuthToken: authToken, callbackDelayMs: 30 });
+    onClose(sandbox.close);
+    webhookUrl = sandbox.webhookUrl;
+    // The sandbox answers in milliseconds; a row it never answers should not hold a run for minutes.
+    waitMs = Math.min(waitMs, 1_500);
+    pollIntervalMs = Math.min(pollIntervalMs, 20);
+  }
+  const secrets = [webhookUrl, callbackToken, ...(authToken ? [authToken] : [])];
+  const policy = createHttpPolicy({ provider: 'clay', secrets, ...(sandboxMode ? {} : { rateLimitPerMinute: clay.rateLimitPerMinute }), onBreakerTransition: breakerAlerts(app) });
+  return createClayEnricher({
+    client: createClayClient({ webhookUrl, authToken, policy }),
+    store: app.stores.clay,
+    webhookRef: webhookRef(webhookUrl),
+    submissionCap: clay.submissionCap,
+    waitMs,
+    pollIntervalMs,
+    creditsPerRow: clay.creditsPerRow,
+    reuseWithinMs: clay.reuseWithinHours * 3_600_000,
+    alerts: app.alerts,
+  });
 };
 
 export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet, options: { enrich: boolean } = { enrich: true }): PipelineDeps => ({
@@ -149,6 +215,7 @@ export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet, options: {
     tierRouting: app.config.tierRouting,
     stopOnStageFailure: app.config.pipeline.stopOnStageFailure,
     enrichConcurrency: app.config.pipeline.enrichConcurrency,
+    enrichTimeoutMs: app.config.pipeline.enrichTimeoutMs,
     enrich: options.enrich,
     review: app.config.review,
     quality: app.config.quality,

@@ -88,6 +88,11 @@ export const loadConfig = (sources: ConfigSources): Config => {
   if (file.success && env.success && file.data.providers === 'live' && !env.data.APOLLO_API_KEY) {
     problems.push({ key: 'env.APOLLO_API_KEY', message: 'required when providers is "live" (Apollo is the discovery and enrichment provider)' });
   }
+  if (file.success && env.success && file.data.providers === 'live' && file.data.clay.enabled) {
+    for (const key of ['CLAY_WEBHOOK_URL', 'CLAY_CALLBACK_TOKEN'] as const) {
+      if (!env.data[key]) problems.push({ key: `env.${key}`, message: 'required when providers is "live" and clay.enabled is true' });
+    }
+  }
   if (problems.length > 0 || !file.success || !env.success) throw new ConfigError(problems, configPath ?? 'defaults and environment');
 
   const dataDir = path.resolve(sources.cwd, sources.dataDir ?? sources.env.CAIO_DATA_DIR ?? '.caio');

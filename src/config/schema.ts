@@ -147,6 +147,8 @@ export const FileConfigSchema = z
         /** Stop after the first failed stage (the original did this only in production). @defaultValue false */
         stopOnStageFailure: z.boolean().default(false),
         enrichConcurrency: z.number().int().min(1).max(32).default(4),
+        /** The whole waterfall for one lead, all providers and waits together (spec/enrichment.md: 180 s). @defaultValue 180000 */
+        enrichTimeoutMs: z.number().int().min(1000).max(3_600_000).default(180_000),
       })
       .prefault({}),
     apollo: z
@@ -168,6 +170,27 @@ export const FileConfigSchema = z
         /** Poll interval and bound (the original: 8 polls 15 s apart). @defaultValue 15000 / 8 */
         pollIntervalMs: z.number().int().min(10).max(300_000).default(15_000),
         maxPolls: z.number().int().min(1).max(100).default(8),
+        rateLimitPerMinute: z.number().int().min(1).max(10_000).default(60),
+      })
+      .prefault({}),
+    clay: z
+      .strictObject({
+        /** The waterfall's third step (off by default, as in the original). Live runs need CLAY_WEBHOOK_URL and CLAY_CALLBACK_TOKEN. @defaultValue false */
+        enabled: z.boolean().default(false),
+        /** Where our receiver listens for Clay's HTTP API column during a run. @defaultValue 127.0.0.1 */
+        callbackHost: z.string().trim().min(1).default('127.0.0.1'),
+        /** 0: any free port (sandbox); live runs set the port your public proxy forwards to. @defaultValue 0 */
+        callbackPort: z.number().int().min(0).max(65_535).default(0),
+        callbackPath: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path such as /webhooks/clay/callback').default('/webhooks/clay/callback'),
+        /** How long one lead waits for its callback; a later answer is kept for the next run. @defaultValue 150000 */
+        waitMs: z.number().int().min(100).max(3_600_000).default(150_000),
+        pollIntervalMs: z.number().int().min(10).max(60_000).default(2_000),
+        /** Rows one table webhook accepts before Clay refuses more. @defaultValue 50000 */
+        submissionCap: z.number().int().min(1).max(1_000_000).default(50_000),
+        /** Credits one row costs (Clay charges even when it finds nothing; the seed plan: 2-5). @defaultValue 3 */
+        creditsPerRow: z.number().min(0).max(100).default(3),
+        /** A callback for the same person this recent is reused instead of paying again. @defaultValue 72 */
+        reuseWithinHours: z.number().min(0).max(24 * 365).default(72),
         rateLimitPerMinute: z.number().int().min(1).max(10_000).default(60),
       })
       .prefault({}),
@@ -229,7 +252,12 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   APOLLO_API_KEY: secret,
   BETTERCONTACT_API_KEY: secret,
+  /** The Clay table webhook's `x-clay-webhook-auth` token, when the table has one. */
   CLAY_API_KEY: secret,
+  /** The Clay table webhook URL (a credential: anyone holding it can add rows). */
+  CLAY_WEBHOOK_URL: z.url().optional(),
+  /** The token Clay's HTTP API column sends in X-Caio-Webhook-Token. */
+  CLAY_CALLBACK_TOKEN: secret,
   INSTANTLY_API_KEY: secret,
   HEYREACH_API_KEY: secret,
   GHL_API_KEY: secret,
@@ -246,6 +274,8 @@ export const SECRET_ENV_KEYS = [
   'APOLLO_API_KEY',
   'BETTERCONTACT_API_KEY',
   'CLAY_API_KEY',
+  'CLAY_WEBHOOK_URL',
+  'CLAY_CALLBACK_TOKEN',
   'INSTANTLY_API_KEY',
   'HEYREACH_API_KEY',
   'GHL_API_KEY',

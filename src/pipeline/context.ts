@@ -17,6 +17,8 @@ export type PipelineSettings = {
   tierRouting: Record<Tier, readonly SendChannel[]>;
   stopOnStageFailure: boolean;
   enrichConcurrency: number;
+  /** The cap on one lead's whole waterfall. */
+  enrichTimeoutMs: number;
   /** Rejection memory: how long a rejection counts, and how many block a lead from new drafts. */
   review: { rejectionTtlDays: number; maxRejections: number };
   quality: { enabled: boolean; mode: 'soft' | 'hard'; genericPhraseDensity: number };

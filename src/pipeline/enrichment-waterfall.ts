@@ -1,7 +1,12 @@
 import { describeError } from './context.js';
-import type { EnrichmentResult, LeadEnricher } from './ports.js';
+import type { CreditsSpent, EnrichmentResult, LeadEnricher } from './ports.js';
 
-type Attempt = { provider: string; outcome: string; error?: string; code?: string };
+type Attempt = { provider: string; outcome: string; error?: string; code?: string; reason?: string };
+
+export const addCredits = (into: CreditsSpent, more: CreditsSpent | undefined): CreditsSpent => {
+  for (const [provider, n] of Object.entries(more ?? {})) if (n) into[provider] = (into[provider] ?? 0) + n;
+  return into;
+};
 
 /**
  * Stage 2's waterfall: each provider in order until one gives an email; a provider that fails
@@ -18,6 +23,7 @@ export const createEnrichmentWaterfall = (steps: LeadEnricher[]): LeadEnricher =
       const attempts: Attempt[] = [];
       const raw: Record<string, unknown> = {};
       const fields = new Set<string>();
+      const credits: CreditsSpent = {};
       let lastError: unknown = null;
       for (const [i, step] of steps.entries()) {
         // The first provider always runs (firmographics); the later ones only look for a missing email.
@@ -28,7 +34,8 @@ export const createEnrichmentWaterfall = (steps: LeadEnricher[]): LeadEnricher =
         }
         try {
           const result: EnrichmentResult = await step.enrich({ ...lead, profile });
-          attempts.push({ provider: step.provider, outcome: result.outcome });
+          attempts.push({ provider: step.provider, outcome: result.outcome, ...(result.outcome === 'miss' && result.reason ? { reason: result.reason } : {}) });
+          addCredits(credits, result.credits);
           if (result.outcome === 'matched') {
             profile = result.profile;
             raw[step.provider] = result.raw;
@@ -41,10 +48,10 @@ export const createEnrichmentWaterfall = (steps: LeadEnricher[]): LeadEnricher =
           if (d.code === 'OUT_OF_CREDITS') exhausted.add(step.provider);
         }
       }
-      if (fields.size > 0) return { outcome: 'matched', profile, raw: { ...raw, attempts }, fields: [...fields] };
+      if (fields.size > 0) return { outcome: 'matched', profile, raw: { ...raw, attempts }, fields: [...fields], credits };
       // Every provider failed: report the failure (the stage counts it); some answered with a miss: a miss.
       if (lastError && attempts.every((a) => a.outcome === 'error' || a.outcome === 'skipped')) throw lastError;
-      return { outcome: 'miss' };
+      return { outcome: 'miss', credits, reason: attempts.map((a) => `${a.provider}:${a.reason ?? a.code ?? a.outcome}`).join(' > ') };
     },
   };
 };

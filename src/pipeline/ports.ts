@@ -195,7 +195,13 @@ export interface LeadStore {
    * Store an enrichment and the enriched profile. When the enriched email already belongs to another
    * lead, this lead becomes its duplicate and the id of the lead to continue with is returned.
    */
-  applyEnrichment(leadId: string, runId: string, provider: string, result: EnrichmentResult | { outcome: 'error'; error: string } | { outcome: 'skipped'; error: string }): Promise<{ leadId: string; duplicateOf: string | null; profile: LeadProfile }>;
+  applyEnrichment(
+    leadId: string,
+    runId: string,
+    provider: string,
+    result: EnrichmentResult | { outcome: 'error'; error: string } | { outcome: 'skipped'; error: string },
+    measured?: { quality: number | null; credits: CreditsSpent },
+  ): Promise<{ leadId: string; duplicateOf: string | null; profile: LeadProfile }>;
   recordScore(leadId: string, runId: string, score: LeadScore): Promise<void>;
   /** The same for many leads in a few statements. */
   recordScores(runId: string, items: { leadId: string; score: LeadScore }[]): Promise<void>;

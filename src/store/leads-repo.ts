@@ -180,7 +180,7 @@ export const createLeadStore = (db: Db): LeadStore => {
       return out;
     },
 
-    applyEnrichment: async (leadId, runId, provider, result) => {
+    applyEnrichment: async (leadId, runId, provider, result, measured) => {
       const current = await byId(leadId);
       if (!current) throw new Error(`lead ${leadId} not found`);
       const base = current.profile as LeadProfile;
@@ -192,6 +192,8 @@ export const createLeadStore = (db: Db): LeadStore => {
         fields: result.outcome === 'matched' ? result.fields : [],
         raw: result.outcome === 'matched' ? (result.raw as object) : null,
         error: 'error' in result ? result.error : null,
+        quality: measured?.quality ?? null,
+        credits: measured?.credits ?? {},
       });
       if (result.outcome !== 'matched') {
         await db.update(leads).set({ status: 'unenriched', lastRunId: runId, updatedAt: new Date() }).where(eq(leads.id, leadId));

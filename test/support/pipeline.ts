@@ -41,6 +41,7 @@ export const testSettings = (overrides: Partial<PipelineSettings> = {}): Pipelin
   tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly', 'heyreach'], tier_3: ['instantly'], tier_4: [] },
   stopOnStageFailure: false,
   enrichConcurrency: 2,
+  enrichTimeoutMs: 30_000,
   review: { rejectionTtlDays: 30, maxRejections: 2 },
   quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4 },
   ...overrides,

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../lib/app-error.js';
 import { openProviders, pipelineDepsFor } from '../../deps.js';
 import { runPipeline, type RunReport } from '../../pipeline/run-pipeline.js';
+import { averageQuality } from '../../pipeline/enrich-leads.js';
 import { configFrom, parsePositiveInt, parseSeed, withCommonOptions, type CommonOptions } from '../options.js';
 import { renderRunReport } from '../render/run-report.js';
 import { createStageProgress } from '../render/stage-progress.js';
@@ -14,6 +15,12 @@ type InputSummary = { rows: number; accepted: number; duplicates: number; reject
 
 /** "No limit" for a file, kept within the run record's integer column. */
 const WHOLE_FILE = 2_147_483_647;
+
+/** Credits spent by provider and the mean quality of the enriched leads (issue 3: credits per run). */
+const enrichmentSummary = (stages: RunReport['stages']) => {
+  const enrich = stages.find((s) => s.name === 'enrich');
+  return { credits: (enrich?.metrics.credits as Record<string, number> | undefined) ?? {}, averageQuality: enrich ? averageQuality(enrich.metrics) : null };
+};
 
 const inputOf = (report: RunReport): InputSummary | null => (report.stages[0]?.metrics.input as InputSummary | undefined) ?? null;
 
@@ -43,6 +50,7 @@ export const runPipelineCommand = async (options: PipelineRunOptions): Promise<R
         const input = inputOf(report);
         printJson({
           runId: report.runId, mode: report.mode, status: report.status, stages: report.stages.map(({ metrics: _m, ...s }) => s), passed: report.passed, total: report.total, totalErrors: report.totalErrors,
+          enrichment: enrichmentSummary(report.stages),
           ...(options.input ? { input: input ? { rows: input.rows, accepted: input.accepted, duplicates: input.duplicates, rejected: input.rejected, duplicateRows: input.duplicateRows } : null } : {}),
           leads: report.leads, drafts: report.drafts,
         });

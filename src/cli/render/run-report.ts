@@ -1,3 +1,4 @@
+import { averageQuality } from '../../pipeline/enrich-leads.js';
 import type { RunReport } from '../../pipeline/run-pipeline.js';
 import type { RunRecord } from '../../pipeline/ports.js';
 import { renderTable } from './table.js';
@@ -25,6 +26,12 @@ export const renderRunReport = (report: RunReport): string => {
     `run ${report.runId} (${report.mode} providers, shadow send: nothing was sent)`,
     `${report.leads.length} leads, ${report.drafts.length} drafts waiting for review`,
   ];
+  const enrich = report.stages.find((s) => s.name === 'enrich');
+  const credits = Object.entries((enrich?.metrics.credits as Record<string, number> | undefined) ?? {});
+  const quality = enrich ? averageQuality(enrich.metrics) : null;
+  if (credits.length || quality !== null) {
+    lines.push(`enrichment: ${credits.length ? `credits ${credits.map(([p, n]) => `${p} ${n}`).join(', ')}` : 'no credits spent'}${quality !== null ? `; mean quality ${quality}/100` : ''}`);
+  }
   const errors = renderStageErrors(report.stages);
   if (errors.length) lines.push('', 'errors:', ...errors);
   return lines.join('\n');

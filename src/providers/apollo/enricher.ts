@@ -22,6 +22,7 @@ export const createApolloEnricher = ({ client }: { client: ApolloClient }): Lead
     if (!person) return { outcome: 'miss' };
     const enriched = matchedPersonToLead(person, profile);
     const fields = Object.entries(enriched.provenance).filter(([, provider]) => provider === 'apollo_match').map(([field]) => field);
-    return { outcome: 'matched', profile: enriched, raw: person, fields };
+    // People Match spends one credit per record returned (contracts/apollo.md).
+    return { outcome: 'matched', profile: enriched, raw: person, fields, credits: { apollo: 1 } };
   },
 });

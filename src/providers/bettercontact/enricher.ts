@@ -33,15 +33,16 @@ export const createBetterContactEnricher = (deps: { client: BetterContactClient;
         if (result.status !== 'terminated') continue;
         const contact = result.data?.find((d) => d.custom_fields?.lead_id === sourceId) ?? result.data?.[0];
         const raw = contact?.contact_email_address ?? null;
+        const credits = { bettercontact: result.credits_consumed ?? 0 };
         const email = contact?.enriched && raw && !raw.includes('*') && USABLE.has(contact.contact_email_address_status ?? '') ? normalizeEmail(raw) : null;
-        if (!email) return { outcome: 'miss' };
+        if (!email) return { outcome: 'miss', credits, reason: 'bettercontact_no_match' };
         const found = emptyLead({ email, title: contact!.contact_job_title ?? null, provenance: { email: 'bettercontact' } });
         found.company.domain = normalizeDomain(contact!.company_domain);
         if (found.title) found.provenance.title = 'bettercontact';
         if (found.company.domain) found.provenance['company.domain'] = 'bettercontact';
-        return { outcome: 'matched', profile: mergeProfiles(profile, found), raw: { requestId, contact, credits: result.credits_consumed ?? null, emailStatus: contact!.contact_email_address_status }, fields: Object.keys(found.provenance) };
+        return { outcome: 'matched', profile: mergeProfiles(profile, found), raw: { requestId, contact, credits: result.credits_consumed ?? null, emailStatus: contact!.contact_email_address_status }, fields: Object.keys(found.provenance), credits };
       }
-      return { outcome: 'miss' };
+      return { outcome: 'miss', reason: 'bettercontact_timeout' };
     },
   };
 };

@@ -70,7 +70,7 @@ describe('BetterContact client and enricher against the sandbox', () => {
   it('ends a job that never finishes at its poll bound, as a miss', async () => {
     const { client, sandbox } = await start({ pollsUntilDone: Number.POSITIVE_INFINITY });
     const enricher = createBetterContactEnricher({ client, pollIntervalMs: 1, maxPolls: 4 });
-    expect(await enricher.enrich(lead('Theo', 'Kaplan'))).toEqual({ outcome: 'miss' });
+    expect(await enricher.enrich(lead('Theo', 'Kaplan'))).toEqual({ outcome: 'miss', reason: 'bettercontact_timeout' });
     expect(sandbox.stats.polls).toBe(4);
   });
 
@@ -111,7 +111,7 @@ describe('enrichment waterfall', () => {
     const r1 = await createEnrichmentWaterfall([step('apollo', down, calls), step('bc', withEmail('b@x.example.com', 'bc'), calls)]).enrich(lead('A', 'B'));
     expect(r1.outcome).toBe('matched');
     const r2 = await createEnrichmentWaterfall([step('apollo', down, []), step('bc', { outcome: 'miss' }, [])]).enrich(lead('A', 'B'));
-    expect(r2).toEqual({ outcome: 'miss' });
+    expect(r2).toEqual({ outcome: 'miss', credits: {}, reason: 'apollo:PROVIDER_UNAVAILABLE > bc:miss' });
   });
 
   it('skips a provider that ran out of credits for the rest of the run', async () => {

@@ -87,7 +87,8 @@ export const startBetterContactSandbox = async (options: BetterContactSandboxOpt
         job.polls++;
         if (job.polls <= pollsUntilDone) return send(res, 202, { id: match[1], status: 'in progress' });
         const data = job.contacts.map(result);
-        return send(res, 200, { id: match[1], status: 'terminated', credits_consumed: data.filter((d) => d.enriched).length, credits_left: credits, data });
+        // Charged only for an address it stands behind (found and not undeliverable).
+        return send(res, 200, { id: match[1], status: 'terminated', credits_consumed: data.filter((d) => d.enriched && d.contact_email_address_status !== 'undeliverable').length, credits_left: credits, data });
       }
       return send(res, 404, { success: false, message: 'Not found' });
     })().catch(() => send(res, 500, { success: false }));
