@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerBatchCommands } from './commands/batch.js';
 import { registerConfigCommands } from './commands/config-check.js';
+import { registerAgentsCommand } from './commands/agents.js';
 import { registerReviewCommands } from './commands/review.js';
 import { registerLeadCommands } from './commands/leads.js';
 import { registerPipelineCommands } from './commands/pipeline-run.js';
@@ -27,5 +28,6 @@ export const buildProgram = (): Command => {
   registerPrivacyCommands(program);
   registerProvidersCheckCommand(program);
   registerConfigCommands(program);
+  registerAgentsCommand(program);
   return program;
 };
