@@ -78,6 +78,24 @@ describe('BetterContact client and enricher against the sandbox', () => {
     expect(PollResponseSchema.parse(contractFixture('bettercontact', 'poll.terminated.hit.json').response.body).data?.[0]?.contact_email_address_status).toBe('deliverable');
     expect(PollResponseSchema.parse(contractFixture('bettercontact', 'poll.in-progress.json').response.body).status).toBe('in progress');
   });
+
+  it('injected failures: 429 with Retry-After is retried and honoured, 5xx and timeouts are PROVIDER_UNAVAILABLE, a malformed body is PROVIDER_BAD_RESPONSE', async () => {
+    const { createHttpPolicy } = await import('../../../src/providers/http/policy.js');
+    const { sandbox } = await start();
+    const waits: number[] = [];
+    const retrying = createBetterContactClient({ baseUrl: sandbox.url, apiKey: KEY, policy: createHttpPolicy({ provider: 'bettercontact', retries: 2, secrets: [KEY], sleep: async (ms) => void waits.push(ms) }) });
+    sandbox.setFailures({ status429: { count: 1, retryAfterSeconds: 2 } });
+    expect(await retrying.submit([{ first_name: 'A', last_name: 'B', custom_fields: { lead_id: 'x' } }])).toMatch(/^bc/);
+    expect(waits).toEqual([2000]);
+    const once = createBetterContactClient({ baseUrl: sandbox.url, apiKey: KEY, policy: createHttpPolicy({ provider: 'bettercontact', retries: 0, timeoutMs: 200, secrets: [KEY] }) });
+    const codeOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => (e as AppError).code);
+    sandbox.setFailures({ status5xx: { count: 1 } });
+    expect(await codeOf(once.poll('x'))).toBe('PROVIDER_UNAVAILABLE');
+    sandbox.setFailures({ timeout: { count: 1 } });
+    expect(await codeOf(once.poll('x'))).toBe('PROVIDER_UNAVAILABLE');
+    sandbox.setFailures({ malformed: { count: 1 } });
+    expect(await codeOf(once.poll('x'))).toBe('PROVIDER_BAD_RESPONSE');
+  });
 });
 
 describe('enrichment waterfall', () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody } from '../loopback.js';
+import { createFailureSwitch, type FailureInjection } from '../failure-injection.js';
 import { fnv1a32 } from '../../../domain/stable-hash.js';
 
 export type BetterContactSandboxOptions = {
@@ -8,6 +9,7 @@ export type BetterContactSandboxOptions = {
   /** Polls a job stays "in progress" before it terminates; Infinity: it never finishes. @defaultValue 1 */
   pollsUntilDone?: number;
   credits?: number;
+  failures?: FailureInjection;
   port?: number;
 };
 
@@ -34,6 +36,7 @@ export const startBetterContactSandbox = async (options: BetterContactSandboxOpt
   const pollsUntilDone = options.pollsUntilDone ?? 1;
   let credits = options.credits ?? Number.POSITIVE_INFINITY;
   const jobs = new Map<string, Job>();
+  const failures = createFailureSwitch(options.failures);
   const stats = { submits: 0, polls: 0, creditsUsed: 0 };
 
   const result = (contact: Record<string, unknown>) => {
@@ -65,6 +68,7 @@ export const startBetterContactSandbox = async (options: BetterContactSandboxOpt
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const body = await readBody(req);
       if (req.headers['x-api-key'] !== apiKey) return send(res, 401, { success: false, message: 'Not authorized' });
+      if (await failures.intercept(url.pathname, res)) return;
       if (req.method === 'POST' && url.pathname === '/api/v2/async') {
         stats.submits++;
         if (credits <= 0) return send(res, 402, { success: false, message: 'Not enough credits' });
@@ -98,6 +102,7 @@ export const startBetterContactSandbox = async (options: BetterContactSandboxOpt
     url: `http://127.0.0.1:${loopback.port}/api/v2`,
     apiKey,
     stats,
+    setFailures: failures.set,
     close: loopback.close,
   };
 };

@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 import { listenOnLoopback, readBody } from '../loopback.js';
-
+import { createFailureSwitch, type FailureInjection } from '../failure-injection.js';
 
 /** A loopback Slack incoming webhook (contracts/slack.md): `ok`, 400 invalid_payload/no_text, 404 no_service when revoked. */
-export const startSlackSandbox = async () => {
+export const startSlackSandbox = async (options: { failures?: FailureInjection } = {}) => {
+  const failures = createFailureSwitch(options.failures);
   const messages: { text?: string; blocks?: unknown[] }[] = [];
   let revoked = false;
   const secretPath = '/services/T000SANDBOX/B000SANDBOX/sandboxsecret';
@@ -15,6 +16,7 @@ export const startSlackSandbox = async () => {
         res.end(text);
       };
       if (req.method !== 'POST' || req.url !== secretPath || revoked) return reply(404, 'no_service');
+      if (await failures.intercept(secretPath, res)) return;
       let json: { text?: string; blocks?: unknown[] };
       try {
         json = JSON.parse(body);
@@ -34,6 +36,7 @@ export const startSlackSandbox = async () => {
     revoke: () => {
       revoked = true;
     },
+    setFailures: failures.set,
     close: loopback.close,
   };
 };
