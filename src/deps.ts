@@ -103,8 +103,11 @@ export const openProviders = async (app: AppDeps, options: ProviderOptions): Pro
   return { source: createApolloLeadSource({ client, discovery: config.discovery }), enricher, close: () => close(), description };
 };
 
-const breakerAlerts = (app: AppDeps) => ({ provider, from, to }: { provider: string; from: string; to: string }) =>
+/** A breaker transition is alerted and recorded for `caio doctor`; neither may break the call that caused it. */
+export const breakerAlerts = (app: AppDeps) => ({ provider, from, to }: { provider: string; from: string; to: string }) => {
   void app.alerts.send({ severity: to === 'open' ? 'critical' : 'info', title: `${provider} circuit ${to}`, body: `The ${provider} circuit breaker went from ${from} to ${to}.`, metadata: { provider, from, to } });
+  void app.stores.providerHealth.recordBreaker(provider, from, to, app.clock.now()).catch((error: unknown) => app.log.warn({ provider, err: error instanceof Error ? error.message : String(error) }, 'could not record a breaker transition'));
+};
 
 /**
  * Apollo, then BetterContact, then Clay, for leads still without an email; each step only when

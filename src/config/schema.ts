@@ -130,6 +130,18 @@ const DiscoverySchema = z.strictObject({
   organizationDomains: domainList.default([]),
 });
 
+/** Where a send-side provider lives and how fast we may call it (each contract's documented limit). */
+const providerEndpoint = (baseUrl: string, rateLimitPerMinute: number) =>
+  z
+    .strictObject({
+      baseUrl: z.url().default(baseUrl),
+      timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+      /** Retries on 429/5xx/timeouts, with backoff and Retry-After. */
+      retries: z.number().int().min(0).max(10).default(3),
+      rateLimitPerMinute: z.number().int().min(1).max(100_000).default(rateLimitPerMinute),
+    })
+    .prefault({});
+
 export const FileConfigSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -194,6 +206,10 @@ export const FileConfigSchema = z
         rateLimitPerMinute: z.number().int().min(1).max(10_000).default(60),
       })
       .prefault({}),
+    instantly: providerEndpoint('https://api.instantly.ai/api/v2', 6_000),
+    heyreach: providerEndpoint('https://api.heyreach.io/api/public', 300),
+    ghl: providerEndpoint('https://services.leadconnectorhq.com', 600),
+    twilio: providerEndpoint('https://api.twilio.com', 60),
     icp: IcpSchema.prefault({}),
     exclusions: ExclusionsSchema.prefault({}),
     sender: SenderSchema.prefault({}),
@@ -262,6 +278,10 @@ export const EnvSchema = z.object({
   HEYREACH_API_KEY: secret,
   GHL_API_KEY: secret,
   GHL_LOCATION_ID: z.string().trim().min(1).optional(),
+  TWILIO_ACCOUNT_SID: z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex characters').optional(),
+  TWILIO_AUTH_TOKEN: secret,
+  /** The sending number (E.164) or a Messaging Service SID (MG...). */
+  TWILIO_FROM: z.string().trim().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be an E.164 number or a Messaging Service SID').optional(),
   SLACK_WEBHOOK_URL: secret,
 });
 
@@ -279,5 +299,6 @@ export const SECRET_ENV_KEYS = [
   'INSTANTLY_API_KEY',
   'HEYREACH_API_KEY',
   'GHL_API_KEY',
+  'TWILIO_AUTH_TOKEN',
   'SLACK_WEBHOOK_URL',
 ] as const satisfies readonly (keyof Env)[];

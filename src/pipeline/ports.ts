@@ -254,4 +254,10 @@ export interface AuditStore {
   append(entry: AuditEntry | AuditEntry[]): Promise<void>;
 }
 
-export type PipelineStores = { runs: RunStore; leads: LeadStore; leadDetail: LeadDetailQuery; drafts: DraftStore; shadowSends: ShadowSendStore; audit: AuditStore; suppressions: SuppressionStore; rejections: RejectionMemoryStore; clay: ClayCorrelationStore };
+/** The last breaker transition per provider, shared across processes. */
+export interface ProviderHealthStore {
+  recordBreaker(provider: string, from: string, to: string, at: Date): Promise<void>;
+  breakers(): Promise<{ provider: string; state: string; changedAt: Date }[]>;
+}
+
+export type PipelineStores = { runs: RunStore; leads: LeadStore; leadDetail: LeadDetailQuery; drafts: DraftStore; shadowSends: ShadowSendStore; audit: AuditStore; suppressions: SuppressionStore; rejections: RejectionMemoryStore; clay: ClayCorrelationStore; providerHealth: ProviderHealthStore };

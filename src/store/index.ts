@@ -8,6 +8,7 @@ import { createRunStore } from './runs-repo.js';
 import { createSuppressionStore } from './suppressions-repo.js';
 import { createReviewStore } from './review-repo.js';
 import { createClayStore } from './clay-repo.js';
+import { createProviderHealthStore } from './provider-health-repo.js';
 import { normalizeEmail } from '../domain/lead.js';
 import type { LeadDetailQuery, PipelineStores, StoredScore } from '../pipeline/ports.js';
 import type { LeadScore } from '../domain/scoring/types.js';
@@ -67,5 +68,5 @@ export const createStores = (db: Db): PipelineStores => {
     },
   };
 
-  return { runs: createRunStore(db), leads: createLeadStore(db), leadDetail, drafts: draftStore, shadowSends, audit, suppressions: createSuppressionStore(db), rejections: createReviewStore(db), clay: createClayStore(db) };
+  return { runs: createRunStore(db), leads: createLeadStore(db), leadDetail, drafts: draftStore, shadowSends, audit, suppressions: createSuppressionStore(db), rejections: createReviewStore(db), clay: createClayStore(db), providerHealth: createProviderHealthStore(db) };
 };

@@ -282,3 +282,14 @@ export const clayCallbacks = pgTable(
   },
   (t) => [index('clay_callbacks_request_idx').on(t.requestId), index('clay_callbacks_linkedin_idx').on(t.linkedinHash)],
 );
+
+/**
+ * The last circuit-breaker transition of each provider, written as it happens, so `caio doctor`
+ * (another process) can say what the last run or worker saw.
+ */
+export const providerBreakers = pgTable('provider_breakers', {
+  provider: text('provider').primaryKey(),
+  state: text('state').notNull(),
+  previousState: text('previous_state').notNull(),
+  changedAt: timestamp('changed_at', { withTimezone: true, mode: 'date' }).notNull(),
+});

@@ -61,7 +61,20 @@ describe('caio doctor', () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c: { name: string }) => c.name)).toEqual(['store', 'apollo', 'bettercontact', 'slack']);
+    expect(report.checks.map((c: { name: string }) => c.name)).toEqual(['store', 'apollo', 'bettercontact', 'clay', 'instantly', 'heyreach', 'ghl', 'twilio', 'slack']);
+    const reachable = report.checks.filter((c: { reachable: boolean | null }) => c.reachable === true).map((c: { name: string }) => c.name);
+    expect(reachable).toEqual(['store', 'apollo', 'bettercontact', 'instantly', 'heyreach', 'ghl']);
+  }, 60_000);
+
+  it('shows the last breaker transition a run recorded', async () => {
+    const { openDatabase } = await import('../../src/store/database.js');
+    const { createProviderHealthStore } = await import('../../src/store/provider-health-repo.js');
+    const db = await openDatabase({ kind: 'embedded', dir: path.join(work.dir, '.caio', 'data') });
+    await createProviderHealthStore(db.db).recordBreaker('bettercontact', 'closed', 'open', new Date('2026-11-30T10:00:00Z'));
+    await db.close();
+    const result = await runCli(['doctor'], { cwd: work.dir });
+    expect(result.stdout).toMatch(/bettercontact .* open since 2026-11-30T10:00:00.000Z/);
+    expect(result.stdout).toMatch(/apollo .* closed/);
   }, 60_000);
 
   it('exits non-zero when an enabled live provider cannot be reached, without printing its key', async () => {
@@ -70,5 +83,21 @@ describe('caio doctor', () => {
     expect(result.code).toBe(7);
     expect(result.stdout).toMatch(/apollo\s+yes\s+yes\s+NO/);
     expect(result.stdout + result.stderr).not.toContain('live-key-should-not-print');
+  }, 60_000);
+
+  it('checks Instantly with a read-only call in live mode and reports a refused key without printing it', async () => {
+    const { startInstantlySandbox } = await import('../../src/providers/sandbox/instantly/server.js');
+    const instantly = await startInstantlySandbox({ apiKey: 'the-right-instantly-key' });
+    try {
+      writeFileSync(path.join(work.dir, 'live2.json'), JSON.stringify({ providers: 'live', apollo: { baseUrl: 'http://127.0.0.1:1/api/v1', timeoutMs: 1000 }, betterContact: { enabled: false }, instantly: { baseUrl: instantly.url } }));
+      const result = await runCli(['doctor', '--json', '--config', 'live2.json'], { cwd: work.dir, env: { APOLLO_API_KEY: 'k-apollo-123', INSTANTLY_API_KEY: 'wrong-instantly-key-999' } });
+      expect(result.code).toBe(7);
+      const check = JSON.parse(result.stdout).checks.find((c: { name: string }) => c.name === 'instantly');
+      expect(check).toMatchObject({ enabled: true, configured: true, reachable: false });
+      expect(check.detail).toMatch(/PROVIDER_AUTH/);
+      expect(result.stdout + result.stderr).not.toContain('wrong-instantly-key-999');
+    } finally {
+      await instantly.close();
+    }
   }, 60_000);
 });

@@ -5,6 +5,8 @@ import { renderTable } from '../render/table.js';
 import { printJson } from './with-app.js';
 import type { Config } from '../../config/load.js';
 import { openDatabase } from '../../store/database.js';
+import { AppError } from '../../lib/app-error.js';
+import { createProviderHealthStore } from '../../store/provider-health-repo.js';
 
 type Check = { name: string; enabled: boolean; configured: boolean; reachable: boolean | null; detail: string };
 
@@ -13,73 +15,180 @@ const describe = (error: unknown) => {
   return `${e.code ?? 'ERROR'}: ${e.message ?? String(error)}`;
 };
 
-/** One harmless authenticated call per provider (free endpoints only); sandbox mode checks the loopback fakes. */
-const checkProviders = async (config: Config): Promise<Check[]> => {
-  const checks: Check[] = [];
-  const sandbox = config.providers === 'sandbox';
-  const { createApolloClient } = await import('../../providers/apollo/client.js');
-  {
-    const key = sandbox ? `sandbox-${randomBytes(6).toString('hex')}` : config.env.APOLLO_API_KEY;
-    const fake = sandbox ? await (await import('../../providers/sandbox/apollo/index.js')).startApolloSandbox({ apiKey: key!, count: 5 }) : null;
-    try {
-      if (!key) checks.push({ name: 'apollo', enabled: true, configured: false, reachable: null, detail: 'APOLLO_API_KEY is not set' });
-      else {
-        const client = createApolloClient({ baseUrl: fake?.url ?? config.apollo.baseUrl, apiKey: key, timeoutMs: config.apollo.timeoutMs });
-        await client.searchPeople({ per_page: 1 });
-        checks.push({ name: 'apollo', enabled: true, configured: true, reachable: true, detail: sandbox ? 'sandbox: People Search answered' : 'People Search answered (free call)' });
-      }
-    } catch (error) {
-      checks.push({ name: 'apollo', enabled: true, configured: true, reachable: false, detail: describe(error) });
-    } finally {
-      await fake?.close();
-    }
+type Probe = {
+  name: string;
+  enabled: boolean;
+  /** Why it cannot be checked, when a credential is missing. */
+  missing: string | null;
+  /** Live: one harmless authenticated call; sandbox: the same call against the loopback fake. */
+  call: (sandbox: boolean) => Promise<string>;
+  /** Providers with no harmless call (it would send a message or add a row) are only reported as configured. */
+  notContacted?: string;
+};
+
+const withSandbox = async <S extends { close: () => Promise<void> }>(start: () => Promise<S>, use: (sandbox: S) => Promise<void>) => {
+  const sandbox = await start();
+  try {
+    await use(sandbox);
+  } finally {
+    await sandbox.close();
   }
-  {
-    const bc = config.betterContact;
-    const key = sandbox ? 'sandbox-check-key' : config.env.BETTERCONTACT_API_KEY;
-    if (!bc.enabled) checks.push({ name: 'bettercontact', enabled: false, configured: Boolean(key), reachable: null, detail: 'disabled in config' });
-    else if (!key) checks.push({ name: 'bettercontact', enabled: true, configured: false, reachable: null, detail: 'BETTERCONTACT_API_KEY is not set: the waterfall skips it' });
-    else {
-      const fake = sandbox ? await (await import('../../providers/sandbox/bettercontact/server.js')).startBetterContactSandbox({ apiKey: key }) : null;
-      try {
+};
+
+/** The probes, one per provider; each starts its loopback fake in sandbox mode. */
+const probesFor = (config: Config): Probe[] => {
+  const env = config.env;
+  const live = config.providers === 'live';
+  const sandboxKey = () => `sandbox-${randomBytes(6).toString('hex')}`;
+  return [
+    {
+      name: 'apollo',
+      enabled: true,
+      missing: live && !env.APOLLO_API_KEY ? 'APOLLO_API_KEY is not set' : null,
+      call: async (sandbox) => {
+        const { createApolloClient } = await import('../../providers/apollo/client.js');
+        const probe = (baseUrl: string, apiKey: string) => createApolloClient({ baseUrl, apiKey, timeoutMs: config.apollo.timeoutMs }).searchPeople({ per_page: 1 });
+        if (!sandbox) return probe(config.apollo.baseUrl, env.APOLLO_API_KEY!).then(() => 'People Search answered (free call)');
+        const key = sandboxKey();
+        await withSandbox(async () => (await import('../../providers/sandbox/apollo/index.js')).startApolloSandbox({ apiKey: key, count: 5 }), (fake) => probe(fake.url, key).then(() => undefined));
+        return 'sandbox: People Search answered';
+      },
+    },
+    {
+      name: 'bettercontact',
+      enabled: config.betterContact.enabled,
+      missing: live && !env.BETTERCONTACT_API_KEY ? 'BETTERCONTACT_API_KEY is not set: the waterfall skips it' : null,
+      call: async (sandbox) => {
         const { createBetterContactClient } = await import('../../providers/bettercontact/client.js');
         // Polling an unknown id is free: 406 proves the key works.
-        await createBetterContactClient({ baseUrl: fake?.url ?? bc.baseUrl, apiKey: key }).poll('caio-connectivity-check');
-        checks.push({ name: 'bettercontact', enabled: true, configured: true, reachable: true, detail: sandbox ? 'sandbox: answered' : 'answered (free call)' });
+        const probe = (baseUrl: string, apiKey: string) => createBetterContactClient({ baseUrl, apiKey }).poll('caio-connectivity-check');
+        if (!sandbox) return probe(config.betterContact.baseUrl, env.BETTERCONTACT_API_KEY!).then(() => 'answered (free call)');
+        await withSandbox(async () => (await import('../../providers/sandbox/bettercontact/server.js')).startBetterContactSandbox({ apiKey: 'sandbox-check-key' }), (fake) => probe(fake.url, 'sandbox-check-key').then(() => undefined));
+        return 'sandbox: answered';
+      },
+    },
+    {
+      name: 'clay',
+      enabled: config.clay.enabled,
+      missing: live && (!env.CLAY_WEBHOOK_URL || !env.CLAY_CALLBACK_TOKEN) ? 'CLAY_WEBHOOK_URL and CLAY_CALLBACK_TOKEN are both needed' : null,
+      notContacted: 'table webhook set; not contacted (a check would add a row that costs credits)',
+      call: async () => 'not contacted',
+    },
+    {
+      name: 'instantly',
+      enabled: true,
+      missing: live && !env.INSTANTLY_API_KEY ? 'INSTANTLY_API_KEY is not set: email cannot be sent' : null,
+      call: async (sandbox) => {
+        const { createInstantlyClient } = await import('../../providers/instantly/client.js');
+        const probe = (baseUrl: string, apiKey: string) => createInstantlyClient({ baseUrl, apiKey }).listCampaigns({ limit: 1 });
+        if (!sandbox) return probe(config.instantly.baseUrl, env.INSTANTLY_API_KEY!).then(() => 'campaigns listed (read-only)');
+        const key = sandboxKey();
+        await withSandbox(async () => (await import('../../providers/sandbox/instantly/server.js')).startInstantlySandbox({ apiKey: key }), (fake) => probe(fake.url, key).then(() => undefined));
+        return 'sandbox: campaigns listed';
+      },
+    },
+    {
+      name: 'heyreach',
+      enabled: true,
+      missing: live && !env.HEYREACH_API_KEY ? 'HEYREACH_API_KEY is not set: LinkedIn touches cannot be sent' : null,
+      call: async (sandbox) => {
+        const { createHeyReachClient } = await import('../../providers/heyreach/client.js');
+        const probe = async (baseUrl: string, apiKey: string) => {
+          if (!(await createHeyReachClient({ baseUrl, apiKey }).checkApiKey())) throw new AppError('PROVIDER_AUTH', 'heyreach: the API key was refused');
+        };
+        if (!sandbox) return probe(config.heyreach.baseUrl, env.HEYREACH_API_KEY!).then(() => 'API key accepted (CheckApiKey)');
+        const key = sandboxKey();
+        await withSandbox(async () => (await import('../../providers/sandbox/heyreach/server.js')).startHeyReachSandbox({ apiKey: key }), (fake) => probe(fake.url, key));
+        return 'sandbox: API key accepted';
+      },
+    },
+    {
+      name: 'ghl',
+      enabled: true,
+      missing: live && (!env.GHL_API_KEY || !env.GHL_LOCATION_ID) ? 'GHL_API_KEY and GHL_LOCATION_ID are both needed for the CRM' : null,
+      call: async (sandbox) => {
+        const { createGhlClient } = await import('../../providers/ghl/client.js');
+        // A duplicate lookup of an address that cannot exist: read-only.
+        const probe = (baseUrl: string, apiKey: string, locationId: string) => createGhlClient({ baseUrl, apiKey, locationId }).findContactByEmail('connectivity-check@caio.invalid');
+        if (!sandbox) return probe(config.ghl.baseUrl, env.GHL_API_KEY!, env.GHL_LOCATION_ID!).then(() => 'contact lookup answered (read-only)');
+        await withSandbox(async () => (await import('../../providers/sandbox/ghl/server.js')).startGhlSandbox(), (fake) => probe(fake.url, fake.apiKey, fake.locationId).then(() => undefined));
+        return 'sandbox: contact lookup answered';
+      },
+    },
+    {
+      name: 'twilio',
+      enabled: Boolean(env.TWILIO_ACCOUNT_SID || env.TWILIO_AUTH_TOKEN || env.TWILIO_FROM),
+      missing: !env.TWILIO_ACCOUNT_SID || !env.TWILIO_AUTH_TOKEN || !env.TWILIO_FROM ? 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM are all needed for SMS escalation' : null,
+      notContacted: 'credentials set; not contacted (a check would send an SMS)',
+      call: async () => 'not contacted',
+    },
+    {
+      name: 'slack',
+      enabled: Boolean(env.SLACK_WEBHOOK_URL),
+      missing: env.SLACK_WEBHOOK_URL ? null : 'SLACK_WEBHOOK_URL not set: alerts go to the log',
+      notContacted: 'webhook set; not contacted (a check would post a message)',
+      call: async () => 'not contacted',
+    },
+  ];
+};
+
+const checkProviders = async (config: Config): Promise<Check[]> => {
+  const checks: Check[] = [];
+  for (const probe of probesFor(config)) {
+    if (!probe.enabled) {
+      checks.push({ name: probe.name, enabled: false, configured: probe.missing === null, reachable: null, detail: probe.missing ?? 'disabled in config' });
+    } else if (probe.missing) {
+      checks.push({ name: probe.name, enabled: true, configured: false, reachable: null, detail: probe.missing });
+    } else if (probe.notContacted) {
+      checks.push({ name: probe.name, enabled: true, configured: true, reachable: null, detail: probe.notContacted });
+    } else {
+      try {
+        checks.push({ name: probe.name, enabled: true, configured: true, reachable: true, detail: await probe.call(config.providers === 'sandbox') });
       } catch (error) {
-        checks.push({ name: 'bettercontact', enabled: true, configured: true, reachable: false, detail: describe(error) });
-      } finally {
-        await fake?.close();
+        checks.push({ name: probe.name, enabled: true, configured: true, reachable: false, detail: describe(error) });
       }
     }
   }
-  checks.push(
-    config.env.SLACK_WEBHOOK_URL
-      ? { name: 'slack', enabled: true, configured: true, reachable: null, detail: 'webhook set; not contacted (a check would post a message)' }
-      : { name: 'slack', enabled: false, configured: false, reachable: null, detail: 'SLACK_WEBHOOK_URL not set: alerts go to the log' },
-  );
   return checks;
 };
 
-const checkStore = async (config: Config): Promise<Check> => {
+type Breaker = { state: string; changedAt: string };
+
+/** Opens (and migrates) the store, and reads the last breaker transition of each provider from it. */
+const checkStore = async (config: Config): Promise<{ check: Check; breakers: Map<string, Breaker> }> => {
   try {
     const db = await openDatabase(config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url } : { kind: 'embedded', dir: config.store.dir });
-    await db.close();
-    return { name: 'store', enabled: true, configured: true, reachable: true, detail: config.store.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL) migrated' : `embedded PGlite in ${config.store.dir}` };
+    try {
+      const breakers = new Map((await createProviderHealthStore(db.db).breakers()).map((b) => [b.provider, { state: b.state, changedAt: b.changedAt.toISOString() }]));
+      return { check: { name: 'store', enabled: true, configured: true, reachable: true, detail: config.store.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL) migrated' : `embedded PGlite in ${config.store.dir}` }, breakers };
+    } finally {
+      await db.close();
+    }
   } catch (error) {
-    return { name: 'store', enabled: true, configured: true, reachable: false, detail: describe(error) };
+    return { check: { name: 'store', enabled: true, configured: true, reachable: false, detail: describe(error) }, breakers: new Map() };
   }
+};
+
+/** Provider names as breakers record them (`apollo`, `bettercontact`, ...): the same as the checks. */
+const breakerOf = (breakers: Map<string, Breaker>, name: string): string => {
+  const b = breakers.get(name);
+  return b ? `${b.state} since ${b.changedAt}` : name === 'store' ? '-' : 'closed';
 };
 
 export const registerProvidersCheckCommand = (program: Command): void => {
   const action = async (options: CommonOptions & { json?: boolean }) => {
     const config = configFrom(options);
-    const checks = [await checkStore(config), ...(await checkProviders(config))];
-    const unusable = checks.filter((c) => c.enabled && c.reachable === false);
+    const store = await checkStore(config);
+    const checks = [store.check, ...(await checkProviders(config))].map((c) => ({ ...c, breaker: breakerOf(store.breakers, c.name) }));
+    // Unusable: enabled and failing its check, or Apollo (discovery needs it) without a key.
+    const unusable = checks.filter((c) => (c.enabled && c.reachable === false) || (c.name === 'apollo' && !c.configured));
     if (options.json) printJson({ providers: config.providers, ok: unusable.length === 0, checks });
-    else process.stdout.write(`${renderTable(['check', 'enabled', 'configured', 'reachable', 'detail'], checks.map((c) => [c.name, c.enabled ? 'yes' : 'no', c.configured ? 'yes' : 'no', c.reachable === null ? '-' : c.reachable ? 'yes' : 'NO', c.detail]))}\n`);
+    else {
+      const rows = checks.map((c) => [c.name, c.enabled ? 'yes' : 'no', c.configured ? 'yes' : 'no', c.reachable === null ? '-' : c.reachable ? 'yes' : 'NO', c.breaker, c.detail]);
+      process.stdout.write(`${renderTable(['check', 'enabled', 'configured', 'reachable', 'breaker (last seen)', 'detail'], rows)}\n`);
+    }
     if (unusable.length) process.exitCode = 7;
   };
-  withCommonOptions(program.command('providers').description('providers').command('check').description('is each provider configured and reachable, and the store usable').option('--json', 'print JSON')).action(action);
+  withCommonOptions(program.command('providers').description('providers').command('check').description('is each provider configured and reachable, its last breaker state, and the store usable').option('--json', 'print JSON')).action(action);
   withCommonOptions(program.command('doctor').description('same as caio providers check').option('--json', 'print JSON')).action(action);
 };
