@@ -1,4 +1,5 @@
 import { benchImportFile } from './import-file.js';
+import { benchEnrichRateLimit } from './enrich-rate-limit.js';
 import { benchPipelineWallTime } from './pipeline-wall-time.js';
 import { benchScoreAndCraft } from './score-and-craft.js';
 
@@ -8,6 +9,7 @@ const benches: Record<string, () => unknown> = {
   'score-and-craft': benchScoreAndCraft,
   pipeline: benchPipelineWallTime,
   import: benchImportFile,
+  'enrich-rate-limit': benchEnrichRateLimit,
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;

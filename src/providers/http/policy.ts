@@ -1,6 +1,6 @@
 import { AppError } from '../../lib/app-error.js';
 import { createCircuitBreaker, type BreakerState } from './circuit-breaker.js';
-import { createRateLimiter } from './rate-limiter.js';
+import { createRateLimiter, type RateWindow } from './rate-limiter.js';
 
 export type HttpPolicyOptions = {
   provider: string;
@@ -12,7 +12,10 @@ export type HttpPolicyOptions = {
   backoffMs?: number;
   /** The longest single wait (backoff or Retry-After) before giving up instead. @defaultValue 10000 */
   maxWaitMs?: number;
+  /** The provider's documented per-minute limit (shorthand for one 60 s window). */
   rateLimitPerMinute?: number;
+  /** Further documented windows, e.g. Instantly's 100 per second. */
+  rateWindows?: readonly RateWindow[];
   breaker?: { failureThreshold?: number; resetAfterMs?: number };
   /** Values that must never appear in an error or log line (keys, tokens). */
   secrets?: readonly string[];
@@ -53,7 +56,8 @@ export const createHttpPolicy = (options: HttpPolicyOptions) => {
   const maxWait = options.maxWaitMs ?? 10_000;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const secrets = options.secrets ?? [];
-  const limiter = options.rateLimitPerMinute ? createRateLimiter({ perMinute: options.rateLimitPerMinute, now, sleep }) : null;
+  const windows = [...(options.rateLimitPerMinute ? [{ limit: options.rateLimitPerMinute, intervalMs: 60_000 }] : []), ...(options.rateWindows ?? [])];
+  const limiter = windows.length ? createRateLimiter({ windows, now, sleep }) : null;
   const breaker = createCircuitBreaker({ ...options.breaker, now, onTransition: (from, to) => options.onBreakerTransition?.({ provider: options.provider, from, to }) });
 
   const unavailable = (endpoint: string, reason: string, extra: Record<string, unknown> = {}) =>

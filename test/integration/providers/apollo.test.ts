@@ -183,4 +183,38 @@ describe('Apollo client through the shared HTTP policy', () => {
       await sandbox.close();
     }
   });
+
+  it('keeps concurrent calls within the sandbox-enforced window: no 429, never more than the limit in any window', async () => {
+    const { createHttpPolicy } = await import('../../../src/providers/http/policy.js');
+    const window = { limit: 5, intervalMs: 400 };
+    const sandbox = await startApolloSandbox({ apiKey: KEY, count: 30, rateLimitPerMinute: 10_000, rateWindow: window, failures: { latencyMs: 50 } });
+    try {
+      const policy = createHttpPolicy({ provider: 'apollo', retries: 0, rateWindows: [window], secrets: [KEY] });
+      const client = createApolloClient({ baseUrl: sandbox.url, apiKey: KEY, policy });
+      const started = Date.now();
+      const matched = await Promise.all(sandbox.people.slice(0, 20).map((p) => client.matchPerson({ id: p.id })));
+      expect(matched.every((m) => m !== null)).toBe(true);
+      expect(sandbox.stats).toMatchObject({ matchCalls: 20, rateLimited: 0 });
+      expect(sandbox.stats.maxInWindow).toBeLessThanOrEqual(window.limit);
+      // 20 calls at 5 per 400 ms cannot finish before the fourth window opens.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(3 * window.intervalMs);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('a 429 storm: every retry waits the Retry-After the sandbox gave, then the call succeeds', async () => {
+    const { createHttpPolicy } = await import('../../../src/providers/http/policy.js');
+    const sandbox = await startApolloSandbox({ apiKey: KEY, count: 5, failures: { status429: { count: 3, retryAfterSeconds: 1 } } });
+    try {
+      const waits: number[] = [];
+      const policy = createHttpPolicy({ provider: 'apollo', retries: 3, secrets: [KEY], sleep: async (ms) => void waits.push(ms) });
+      const client = createApolloClient({ baseUrl: sandbox.url, apiKey: KEY, policy });
+      expect(await client.matchPerson({ id: sandbox.people[0]!.id })).not.toBeNull();
+      expect(waits).toEqual([1000, 1000, 1000]);
+      expect(policy.breakerState()).toBe('closed');
+    } finally {
+      await sandbox.close();
+    }
+  });
 });
