@@ -293,3 +293,77 @@ export const providerBreakers = pgTable('provider_breakers', {
   previousState: text('previous_state').notNull(),
   changedAt: timestamp('changed_at', { withTimezone: true, mode: 'date' }).notNull(),
 });
+
+/**
+ * The outbox: every outbound action, once. `dedup_key` (channel, lead, step) is unique, so an
+ * action can be queued only once whatever batches or processes try. Status moves
+ * queued -> sending (the claim, committed before any provider call) -> sent | failed | uncertain;
+ * queued -> rejected (a guard said never) or cancelled. `not_before` defers an item (quota, hours).
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    dedupKey: text('dedup_key').notNull(),
+    batchId: uuid('batch_id'),
+    draftId: uuid('draft_id'),
+    leadId: uuid('lead_id').references(() => leads.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    step: text('step').notNull(),
+    recipient: text('recipient').notNull(),
+    recipientDomain: text('recipient_domain'),
+    tier: text('tier'),
+    subject: text('subject'),
+    body: text('body'),
+    /** What the channel needs besides the recipient (names, company), frozen at enqueue. */
+    payload: jsonb('payload').notNull().default(sql`'{}'::jsonb`),
+    /** The sending account assigned (round-robin), for per-sender quotas. */
+    sender: text('sender'),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    notBefore: timestamp('not_before', { withTimezone: true, mode: 'date' }).notNull(),
+    claimToken: text('claim_token'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date' }),
+    providerRef: text('provider_ref'),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('outbox_dedup_uq').on(t.dedupKey), index('outbox_status_idx').on(t.status, t.notBefore), index('outbox_sent_idx').on(t.channel, t.sentAt)],
+);
+
+/** Operator switches kept in the database, so every process sees them at once (the emergency stop). */
+export const controlFlags = pgTable('control_flags', {
+  name: text('name').primaryKey(),
+  active: boolean('active').notNull(),
+  reason: text('reason'),
+  setBy: text('set_by').notNull(),
+  setAt: timestamp('set_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/** Leases: one live run per motion across processes; an expired lease may be taken over. */
+export const leases = pgTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/** Campaigns and lists we created at a provider: created as drafts, activated only by a person. */
+export const providerCampaigns = pgTable(
+  'provider_campaigns',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    provider: text('provider').notNull(),
+    externalId: text('external_id').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(),
+    status: text('status').notNull(),
+    tier: text('tier'),
+    day: text('day').notNull(),
+    createdAt: createdAt(),
+    activatedBy: text('activated_by'),
+    activatedAt: timestamp('activated_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('provider_campaigns_ext_uq').on(t.provider, t.externalId), index('provider_campaigns_day_idx').on(t.provider, t.kind, t.tier, t.day)],
+);

@@ -1,0 +1,115 @@
+/**
+ * What the send gateway and the OPERATOR need from the outside: the outbox, the control flags
+ * (emergency stop, leases) and one outbound channel per provider. The store and the providers
+ * implement them; tests use the real ones against PGlite/PostgreSQL and the loopback sandboxes.
+ */
+import type { SendChannel } from '../pipeline/context.js';
+
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'rejected' | 'cancelled';
+
+/** Channel-specific facts frozen at enqueue (HeyReach needs first and last name; GHL the names too). */
+export type OutboxPayload = { firstName?: string | null; lastName?: string | null; companyName?: string | null; title?: string | null; email?: string | null };
+
+export type OutboxItem = {
+  id: string;
+  dedupKey: string;
+  batchId: string | null;
+  draftId: string | null;
+  leadId: string | null;
+  channel: SendChannel;
+  step: string;
+  recipient: string;
+  recipientDomain: string | null;
+  tier: string | null;
+  subject: string | null;
+  body: string | null;
+  payload: OutboxPayload;
+  sender: string | null;
+  status: OutboxStatus;
+  reason: string | null;
+  notBefore: Date;
+  claimToken: string | null;
+  claimedAt: Date | null;
+  providerRef: string | null;
+  sentAt: Date | null;
+  attempts: number;
+  createdAt: Date;
+};
+
+export type NewOutboxItem = Pick<OutboxItem, 'dedupKey' | 'batchId' | 'draftId' | 'leadId' | 'channel' | 'step' | 'recipient' | 'recipientDomain' | 'tier' | 'subject' | 'body' | 'payload' | 'sender' | 'notBefore'> & {
+  status: 'queued' | 'rejected';
+  reason: string | null;
+};
+
+/** One sent (or being sent) action, for quotas: when, on which channel, from which sender, to which domain. */
+export type SendRecord = { at: Date; channel: 'email' | 'linkedin'; sender: string | null; recipientDomain: string | null };
+
+export interface OutboxStore {
+  /** Insert in one transaction; an item whose dedup key exists already is not inserted (returned as a duplicate). */
+  enqueue(items: NewOutboxItem[]): Promise<{ inserted: OutboxItem[]; duplicates: string[] }>;
+  /** Queued items due at `now`, oldest first. */
+  due(now: Date, limit: number): Promise<OutboxItem[]>;
+  /** queued -> sending, only if still queued: the dedup claim, committed before the provider call. */
+  claim(id: string, token: string, now: Date): Promise<boolean>;
+  markSent(id: string, token: string, providerRef: string, now: Date): Promise<void>;
+  /** The provider refused for good (bad request, auth): failed, never retried automatically. */
+  markFailed(id: string, token: string, reason: string, now: Date): Promise<void>;
+  /** The provider may or may not have it (timeout, 5xx after sending): reconciled before anything else. */
+  markUncertain(id: string, token: string, reason: string, now: Date): Promise<void>;
+  /** Back to queued, not before `notBefore` (quota, outside hours, the provider was down before sending). */
+  defer(id: string, notBefore: Date, reason: string, token?: string): Promise<void>;
+  reject(id: string, reason: string): Promise<void>;
+  /** Items a crash or an outage left in `sending` or `uncertain` since before `claimedBefore`. */
+  unresolved(claimedBefore: Date): Promise<OutboxItem[]>;
+  /** Set the outcome of a reconciliation. */
+  resolve(id: string, outcome: { status: 'sent'; providerRef: string; at: Date } | { status: 'queued'; reason: string } | { status: 'uncertain'; reason: string }): Promise<void>;
+  /** Sends since `since` (status sent or sending), for quotas. */
+  sentSince(since: Date): Promise<SendRecord[]>;
+  /** The lead's sends on any channel since `since`, for the cross-channel cap. */
+  leadSendsSince(leadId: string, since: Date): Promise<{ channel: string; at: Date }[]>;
+  statusCounts(): Promise<Record<string, number>>;
+  /** Per UTC day: sent, failed and uncertain counts (the ramp's clean-day input). */
+  dailyTotals(sinceDay: string): Promise<{ date: string; sent: number; errors: number }[]>;
+  list(filter: { status?: OutboxStatus; batchId?: string; limit: number }): Promise<OutboxItem[]>;
+  /** Cancel everything still queued for a lead (erasure, suppression). */
+  cancelForLead(leadId: string, reason: string): Promise<number>;
+}
+
+export type EmergencyStop = { active: boolean; reason: string | null; setBy: string; setAt: Date };
+
+export interface ControlStore {
+  emergencyStop(): Promise<EmergencyStop | null>;
+  setEmergencyStop(stop: EmergencyStop): Promise<void>;
+  /** Take the lease if free or expired; true when this holder now has it. */
+  acquireLease(name: string, holder: string, until: Date, now: Date): Promise<boolean>;
+  /** Extend a lease this holder still has; false when it was lost. */
+  renewLease(name: string, holder: string, until: Date): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+}
+
+export type ProviderCampaign = { id: string; provider: string; externalId: string; name: string; kind: 'campaign' | 'list'; status: 'draft' | 'active' | 'paused'; tier: string | null; day: string; createdAt: Date; activatedBy: string | null; activatedAt: Date | null };
+
+export interface CampaignStore {
+  /** The newest campaign or list of this kind for this tier and day. */
+  latest(provider: string, kind: ProviderCampaign['kind'], tier: string | null, day: string): Promise<ProviderCampaign | null>;
+  countFor(provider: string, kind: ProviderCampaign['kind'], tier: string | null, day: string): Promise<number>;
+  insert(c: Omit<ProviderCampaign, 'id' | 'createdAt' | 'activatedBy' | 'activatedAt'>): Promise<ProviderCampaign>;
+  byExternalId(provider: string, externalId: string): Promise<ProviderCampaign | null>;
+  setStatus(id: string, status: ProviderCampaign['status'], by?: { name: string; at: Date }): Promise<void>;
+  list(provider?: string): Promise<ProviderCampaign[]>;
+}
+
+export type LookupResult = { found: true; providerRef: string } | { found: false } | { found: 'unknown' };
+
+/** One provider as an outbound channel: deliver one item, and say afterwards whether it has it. */
+export interface OutboundChannel {
+  readonly name: SendChannel;
+  /** Throws AppError: PROVIDER_UNAVAILABLE / PROVIDER_RATE_LIMITED (retryable), anything else is final. */
+  deliver(item: OutboxItem, now: Date): Promise<{ providerRef: string }>;
+  /** Does the provider have this item? `unknown` when the provider cannot tell (GHL email). */
+  lookup(item: OutboxItem): Promise<LookupResult>;
+  /** Pause everything live at the provider (emergency stop); returns how many were paused. */
+  pauseAll?(): Promise<number>;
+  /** Activate a campaign we created as a draft (only by an explicit person's command). */
+  activate?(externalId: string): Promise<void>;
+}

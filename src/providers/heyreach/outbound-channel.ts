@@ -1,0 +1,54 @@
+import { normalizeLinkedinUrl } from '../../domain/lead.js';
+import { AppError } from '../../lib/app-error.js';
+import type { CampaignStore, OutboundChannel } from '../../dispatch/ports.js';
+import type { HeyReachClient } from './client.js';
+
+const dayOf = (now: Date) => now.toISOString().slice(0, 10);
+
+/**
+ * HeyReach as an outbound channel: leads go into a lead LIST (one per day), never straight into a
+ * campaign, because adding leads to a paused campaign reactivates it (contracts/heyreach.md); a
+ * person attaches the list to a campaign in HeyReach. A lead HeyReach drops in silence is a
+ * refusal, not a success.
+ */
+export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns: CampaignStore }): OutboundChannel => {
+  const { client, campaigns } = deps;
+
+  const listFor = async (now: Date) => {
+    const day = dayOf(now);
+    const existing = await campaigns.latest('heyreach', 'list', null, day);
+    if (existing) return existing;
+    const name = `caio_linkedin_${day.replaceAll('-', '')}`;
+    const list = await client.createList(name);
+    return campaigns.insert({ provider: 'heyreach', externalId: String(list.id), name, kind: 'list', status: 'draft', tier: null, day });
+  };
+
+  return {
+    name: 'heyreach',
+    deliver: async (item, now) => {
+      const firstName = item.payload.firstName?.trim();
+      const lastName = item.payload.lastName?.trim();
+      if (!firstName || !lastName) throw new AppError('PROVIDER_BAD_REQUEST', 'heyreach needs a first and a last name; this lead has not both', { details: { provider: 'heyreach', reason: 'missing_name' } });
+      const list = await listFor(now);
+      const result = await client.addLeadsToList(Number(list.externalId), [
+        {
+          profileUrl: item.recipient,
+          firstName,
+          lastName,
+          ...(item.payload.companyName ? { companyName: item.payload.companyName } : {}),
+          ...(item.payload.title ? { position: item.payload.title } : {}),
+          ...(item.payload.email ? { emailAddress: item.payload.email } : {}),
+        },
+      ]);
+      if (!result.complete) throw new AppError('PROVIDER_BAD_REQUEST', 'heyreach accepted the call but did not add the lead (silent drop)', { details: { provider: 'heyreach', reason: 'silent_drop' } });
+      return { providerRef: `heyreach:list:${list.externalId}` };
+    },
+    lookup: async (item) => {
+      const list = item.claimedAt ? await campaigns.latest('heyreach', 'list', null, dayOf(item.claimedAt)) : null;
+      if (!list) return { found: false };
+      const wanted = normalizeLinkedinUrl(item.recipient);
+      const leads = await client.getLeadsFromList(Number(list.externalId));
+      return leads.some((l) => normalizeLinkedinUrl(l.profileUrl) === wanted) ? { found: true, providerRef: `heyreach:list:${list.externalId}` } : { found: false };
+    },
+  };
+};

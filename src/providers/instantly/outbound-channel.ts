@@ -1,0 +1,95 @@
+import { AppError } from '../../lib/app-error.js';
+import type { CampaignStore, OutboundChannel, OutboxItem } from '../../dispatch/ports.js';
+import type { InstantlyClient } from './client.js';
+import type { InstantlyTimezone } from './schemas.js';
+
+export type InstantlyChannelSettings = {
+  /** Sending accounts (their addresses) put in each campaign's email_list; Instantly rotates them. */
+  senders: readonly string[];
+  /** Instantly's closed timezone enum has no America/New_York: Detroit is the same clock (contract quirk). */
+  timezone: InstantlyTimezone;
+  days: readonly number[];
+  fromHour: number;
+  toHour: number;
+  campaignDailyLimit: number;
+  /** Minutes between e-mails of one campaign. */
+  emailGapMinutes: number;
+};
+
+const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+const dayOf = (now: Date) => now.toISOString().slice(0, 10);
+
+/**
+ * Instantly as an outbound channel. Each tier gets one campaign a day, created as a DRAFT (status 0)
+ * and activated only by a person (`caio campaigns activate`); a campaign already activated is never
+ * extended, the next lead opens `_v<k+1>`. Every lead carries its own subject and body as custom
+ * variables and the one-step sequence is `{{subject}}` / `{{body}}`, so no lead gets another's copy
+ * (the original reused the first lead's copy for a whole tier).
+ */
+export const createInstantlyChannel = (deps: { client: InstantlyClient; campaigns: CampaignStore; settings: InstantlyChannelSettings }): OutboundChannel => {
+  const { client, campaigns, settings } = deps;
+
+  const draftCampaignFor = async (tier: string, now: Date) => {
+    const day = dayOf(now);
+    const latest = await campaigns.latest('instantly', 'campaign', tier, day);
+    if (latest && latest.status === 'draft') return latest;
+    const version = (await campaigns.countFor('instantly', 'campaign', tier, day)) + 1;
+    const name = `${tier.replace('tier_', 't')}_pipeline_${day.replaceAll('-', '')}_v${version}`;
+    const created = await client.createCampaign({
+      name,
+      campaign_schedule: { schedules: [{ name: 'Business hours', timing: { from: hh(settings.fromHour), to: hh(settings.toHour) }, days: Object.fromEntries(settings.days.map((d) => [String(d), true])), timezone: settings.timezone }] },
+      sequences: [{ steps: [{ type: 'email', delay: 0, variants: [{ subject: '{{subject}}', body: '{{body}}' }] }] }],
+      ...(settings.senders.length ? { email_list: [...settings.senders] } : {}),
+      daily_limit: settings.campaignDailyLimit,
+      email_gap: settings.emailGapMinutes,
+      stop_on_reply: true,
+      insert_unsubscribe_header: true,
+    });
+    return campaigns.insert({ provider: 'instantly', externalId: created.id, name, kind: 'campaign', status: 'draft', tier, day });
+  };
+
+  return {
+    name: 'instantly',
+    deliver: async (item: OutboxItem, now: Date) => {
+      const campaign = await draftCampaignFor(item.tier ?? 'tier_3', now);
+      const result = await client.addLeads(
+        campaign.externalId,
+        [
+          {
+            email: item.recipient,
+            ...(item.payload.firstName ? { first_name: item.payload.firstName } : {}),
+            ...(item.payload.lastName ? { last_name: item.payload.lastName } : {}),
+            ...(item.payload.companyName ? { company_name: item.payload.companyName } : {}),
+            custom_variables: { subject: item.subject ?? '', body: item.body ?? '', caio_outbox_id: item.id },
+          },
+        ],
+        // A person already in another campaign is refused loudly below, not skipped in silence.
+        { skipIfInWorkspace: true, skipIfInCampaign: true },
+      );
+      if (result.uploaded < 1) {
+        const why = result.inBlocklist ? 'on the Instantly block list' : result.invalidEmailCount ? 'an invalid address for Instantly' : result.duplicatedLeads || result.skippedCount ? 'already in an Instantly campaign' : 'not uploaded';
+        throw new AppError('PROVIDER_BAD_REQUEST', `instantly refused the lead: ${why}`, { details: { provider: 'instantly', reason: why } });
+      }
+      return { providerRef: `instantly:campaign:${campaign.externalId}` };
+    },
+    lookup: async (item) => {
+      const page = await client.listLeads({ search: item.recipient, limit: 10 });
+      const lead = page.items.find((l) => l.email?.toLowerCase() === item.recipient.toLowerCase());
+      if (!lead) return { found: false };
+      return { found: true, providerRef: `instantly:campaign:${(lead as { campaign?: string | null }).campaign ?? 'unknown'}` };
+    },
+    pauseAll: async () => {
+      let paused = 0;
+      for (const c of await campaigns.list('instantly')) {
+        if (c.kind !== 'campaign' || c.status !== 'active') continue;
+        await client.pauseCampaign(c.externalId);
+        await campaigns.setStatus(c.id, 'paused');
+        paused++;
+      }
+      return paused;
+    },
+    activate: async (externalId) => {
+      await client.activateCampaign(externalId);
+    },
+  };
+};

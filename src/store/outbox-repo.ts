@@ -1,0 +1,70 @@
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { outbox } from './schema.js';
+import type { NewOutboxItem, OutboxItem, OutboxStore } from '../dispatch/ports.js';
+
+const toItem = (r: typeof outbox.$inferSelect): OutboxItem => ({ ...r, channel: r.channel as OutboxItem['channel'], status: r.status as OutboxItem['status'], payload: (r.payload ?? {}) as OutboxItem['payload'] });
+
+const EMAIL_CHANNELS = ['instantly', 'ghl'];
+
+/** Every state change is a compare-and-set on status (and the claim token), so two processes never both act. */
+export const createOutboxStore = (db: Db): OutboxStore => ({
+  enqueue: async (items: NewOutboxItem[]) => {
+    if (items.length === 0) return { inserted: [], duplicates: [] };
+    const rows = await db.transaction(async (tx) => tx.insert(outbox).values(items).onConflictDoNothing({ target: outbox.dedupKey }).returning());
+    const inserted = new Set(rows.map((r) => r.dedupKey));
+    return { inserted: rows.map(toItem), duplicates: items.map((i) => i.dedupKey).filter((k) => !inserted.has(k)) };
+  },
+  due: async (now, limit) => (await db.select().from(outbox).where(and(eq(outbox.status, 'queued'), lte(outbox.notBefore, now))).orderBy(asc(outbox.createdAt), asc(outbox.id)).limit(limit)).map(toItem),
+  claim: async (id, token, now) =>
+    (await db.update(outbox).set({ status: 'sending', claimToken: token, claimedAt: now, attempts: sql`${outbox.attempts} + 1`, updatedAt: now }).where(and(eq(outbox.id, id), eq(outbox.status, 'queued'))).returning({ id: outbox.id })).length === 1,
+  markSent: async (id, token, providerRef, now) => {
+    await db.update(outbox).set({ status: 'sent', providerRef, sentAt: now, reason: null, updatedAt: now }).where(and(eq(outbox.id, id), eq(outbox.claimToken, token)));
+  },
+  markFailed: async (id, token, reason, now) => {
+    await db.update(outbox).set({ status: 'failed', reason, updatedAt: now }).where(and(eq(outbox.id, id), eq(outbox.claimToken, token)));
+  },
+  markUncertain: async (id, token, reason, now) => {
+    await db.update(outbox).set({ status: 'uncertain', reason, updatedAt: now }).where(and(eq(outbox.id, id), eq(outbox.claimToken, token)));
+  },
+  defer: async (id, notBefore, reason, token) => {
+    const match = token ? and(eq(outbox.id, id), eq(outbox.claimToken, token)) : and(eq(outbox.id, id), eq(outbox.status, 'queued'));
+    await db.update(outbox).set({ status: 'queued', notBefore, reason, updatedAt: new Date() }).where(match);
+  },
+  reject: async (id, reason) => {
+    await db.update(outbox).set({ status: 'rejected', reason, updatedAt: new Date() }).where(and(eq(outbox.id, id), eq(outbox.status, 'queued')));
+  },
+  unresolved: async (claimedBefore) =>
+    (await db.select().from(outbox).where(or(and(eq(outbox.status, 'sending'), lt(outbox.claimedAt, claimedBefore)), eq(outbox.status, 'uncertain'))).orderBy(asc(outbox.claimedAt))).map(toItem),
+  resolve: async (id, outcome) => {
+    const from = inArray(outbox.status, ['sending', 'uncertain']);
+    if (outcome.status === 'sent') await db.update(outbox).set({ status: 'sent', providerRef: outcome.providerRef, sentAt: outcome.at, reason: 'reconciled: the provider has it', updatedAt: outcome.at }).where(and(eq(outbox.id, id), from));
+    else await db.update(outbox).set({ status: outcome.status, reason: outcome.reason, claimToken: null, updatedAt: new Date() }).where(and(eq(outbox.id, id), from));
+  },
+  sentSince: async (since) =>
+    (
+      await db
+        .select({ at: sql<Date>`coalesce(${outbox.sentAt}, ${outbox.claimedAt})`, channel: outbox.channel, sender: outbox.sender, recipientDomain: outbox.recipientDomain })
+        .from(outbox)
+        .where(and(inArray(outbox.status, ['sent', 'sending', 'uncertain']), gte(sql`coalesce(${outbox.sentAt}, ${outbox.claimedAt})`, since)))
+    ).map((r) => ({ at: new Date(r.at), channel: EMAIL_CHANNELS.includes(r.channel) ? ('email' as const) : ('linkedin' as const), sender: r.sender, recipientDomain: r.recipientDomain })),
+  leadSendsSince: async (leadId, since) =>
+    (await db.select({ channel: outbox.channel, at: sql<Date>`coalesce(${outbox.sentAt}, ${outbox.claimedAt})` }).from(outbox).where(and(eq(outbox.leadId, leadId), inArray(outbox.status, ['sent', 'sending', 'uncertain']), gte(sql`coalesce(${outbox.sentAt}, ${outbox.claimedAt})`, since)))).map((r) => ({
+      channel: r.channel,
+      at: new Date(r.at),
+    })),
+  statusCounts: async () => Object.fromEntries((await db.select({ status: outbox.status, n: sql<number>`count(*)::int` }).from(outbox).groupBy(outbox.status)).map((r) => [r.status, Number(r.n)])),
+  dailyTotals: async (sinceDay) => {
+    const day = sql<string>`to_char(coalesce(${outbox.sentAt}, ${outbox.claimedAt}) at time zone 'UTC', 'YYYY-MM-DD')`;
+    const rows = await db
+      .select({ date: day, sent: sql<number>`count(*) filter (where ${outbox.status} = 'sent')::int`, errors: sql<number>`count(*) filter (where ${outbox.status} in ('failed', 'uncertain'))::int` })
+      .from(outbox)
+      .where(and(inArray(outbox.status, ['sent', 'failed', 'uncertain']), gte(day, sinceDay)))
+      .groupBy(day)
+      .orderBy(day);
+    return rows.map((r) => ({ date: r.date, sent: Number(r.sent), errors: Number(r.errors) }));
+  },
+  list: async ({ status, batchId, limit }) =>
+    (await db.select().from(outbox).where(and(status ? eq(outbox.status, status) : undefined, batchId ? eq(outbox.batchId, batchId) : undefined)).orderBy(desc(outbox.updatedAt)).limit(limit)).map(toItem),
+  cancelForLead: async (leadId, reason) => (await db.update(outbox).set({ status: 'cancelled', reason, updatedAt: new Date() }).where(and(eq(outbox.leadId, leadId), eq(outbox.status, 'queued'))).returning({ id: outbox.id })).length,
+});
