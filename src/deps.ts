@@ -224,3 +224,144 @@ export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet, options: {
     quality: app.config.quality,
   },
 });
+
+export type DispatchSet = { operator: import('./dispatch/operator.js').Operator; channels: Partial<Record<import('./pipeline/context.js').SendChannel, import('./dispatch/ports.js').OutboundChannel>>; description: string; close: () => Promise<void> };
+
+/**
+ * The OPERATOR and the send gateway, with one outbound channel per configured provider. In
+ * sandbox mode the Instantly, HeyReach and GoHighLevel loopback servers are started here (their
+ * state lives as long as this process); live, a channel exists only when its keys are set.
+ */
+export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
+  const { config } = app;
+  const sandboxMode = config.providers === 'sandbox';
+  const { createHttpPolicy } = await import('./providers/http/policy.js');
+  const { createCampaignStore, createControlStore } = await import('./store/control-repo.js');
+  const { createOutboxStore } = await import('./store/outbox-repo.js');
+  const { createLeadStateQuery } = await import('./store/dispatch-query-repo.js');
+  const { createBatchStore } = await import('./store/batches-repo.js');
+  const { createGatekeeper } = await import('./pipeline/gatekeeper.js');
+  const { createSendGateway } = await import('./dispatch/send-gateway.js');
+  const { createOperator } = await import('./dispatch/operator.js');
+  const { toInstantlyTimezone } = await import('./providers/instantly/schemas.js');
+  const db = app.database.db;
+  const campaigns = createCampaignStore(db);
+  const control = createControlStore(db);
+  const outbox = createOutboxStore(db);
+  const closers: (() => Promise<void>)[] = [];
+  const channels: DispatchSet['channels'] = {};
+  const described: string[] = [];
+  const policyFor = (provider: string, secret: string, endpoint: { timeoutMs: number; retries: number; rateLimitPerMinute: number }) =>
+    createHttpPolicy({ provider, timeoutMs: endpoint.timeoutMs, retries: endpoint.retries, secrets: [secret], ...(sandboxMode ? {} : { rateLimitPerMinute: endpoint.rateLimitPerMinute }), onBreakerTransition: breakerAlerts(app) });
+
+  let instantlyTimeZone;
+  try {
+    instantlyTimeZone = toInstantlyTimezone(config.dispatch.instantlyTimeZone);
+  } catch {
+    throw new AppError('CONFIG_INVALID', `dispatch.instantlyTimeZone: "${config.dispatch.instantlyTimeZone}" is not in Instantly's time zone list (America/Detroit is New York's clock)`);
+  }
+  const senders = config.sendingAccounts.filter((a) => a.channel === 'instantly').map((a) => a.email);
+
+  const instantlyKey = sandboxMode ? `sandbox-${randomBytes(8).toString('hex')}` : config.env.INSTANTLY_API_KEY;
+  if (instantlyKey) {
+    let baseUrl = config.instantly.baseUrl;
+    if (sandboxMode) {
+      const { startInstantlySandbox } = await import('./providers/sandbox/instantly/server.js');
+      const sandbox = await startInstantlySandbox({ apiKey: instantlyKey });
+      closers.push(sandbox.close);
+      baseUrl = sandbox.url;
+    }
+    const { createInstantlyClient } = await import('./providers/instantly/client.js');
+    const { createInstantlyChannel } = await import('./providers/instantly/outbound-channel.js');
+    const client = createInstantlyClient({ baseUrl, apiKey: instantlyKey, policy: policyFor('instantly', instantlyKey, config.instantly) });
+    channels.instantly = createInstantlyChannel({
+      client,
+      campaigns,
+      settings: { senders, timezone: instantlyTimeZone, days: [1, 2, 3, 4, 5], fromHour: config.dispatch.businessHours.startHour, toHour: config.dispatch.businessHours.endHour, campaignDailyLimit: config.dispatch.instantlyCampaignDailyLimit, emailGapMinutes: config.dispatch.instantlyEmailGapMinutes },
+    });
+    described.push(sandboxMode ? `Instantly sandbox ${baseUrl}` : 'Instantly');
+  }
+  const heyreachKey = sandboxMode ? `sandbox-${randomBytes(8).toString('hex')}` : config.env.HEYREACH_API_KEY;
+  if (heyreachKey) {
+    let baseUrl = config.heyreach.baseUrl;
+    if (sandboxMode) {
+      const { startHeyReachSandbox } = await import('./providers/sandbox/heyreach/server.js');
+      const sandbox = await startHeyReachSandbox({ apiKey: heyreachKey });
+      closers.push(sandbox.close);
+      baseUrl = sandbox.url;
+    }
+    const { createHeyReachClient } = await import('./providers/heyreach/client.js');
+    const { createHeyReachChannel } = await import('./providers/heyreach/outbound-channel.js');
+    channels.heyreach = createHeyReachChannel({ client: createHeyReachClient({ baseUrl, apiKey: heyreachKey, policy: policyFor('heyreach', heyreachKey, config.heyreach) }), campaigns });
+    described.push(sandboxMode ? `HeyReach sandbox ${baseUrl}` : 'HeyReach');
+  }
+  const ghl = sandboxMode ? { key: `pit-sandbox-${randomBytes(8).toString('hex')}`, location: 'sandbox-location' } : config.env.GHL_API_KEY && config.env.GHL_LOCATION_ID ? { key: config.env.GHL_API_KEY, location: config.env.GHL_LOCATION_ID } : null;
+  if (ghl) {
+    let baseUrl = config.ghl.baseUrl;
+    if (sandboxMode) {
+      const { startGhlSandbox } = await import('./providers/sandbox/ghl/server.js');
+      const sandbox = await startGhlSandbox({ apiKey: ghl.key, locationId: ghl.location });
+      closers.push(sandbox.close);
+      baseUrl = sandbox.url;
+    }
+    const { createGhlClient } = await import('./providers/ghl/client.js');
+    const { createGhlChannel } = await import('./providers/ghl/outbound-channel.js');
+    channels.ghl = createGhlChannel({ client: createGhlClient({ baseUrl, apiKey: ghl.key, locationId: ghl.location, policy: policyFor('ghl', ghl.key, config.ghl) }) });
+    described.push(sandboxMode ? `GoHighLevel sandbox ${baseUrl}` : 'GoHighLevel');
+  }
+
+  const batches = createBatchStore(db);
+  const gatekeeper = createGatekeeper({ batches, audit: app.stores.audit, alerts: app.alerts, clock: app.clock, settings: { batchExpiryHours: config.gatekeeper.batchExpiryHours, tierRouting: config.tierRouting } });
+  const leads = createLeadStateQuery(db);
+  const { limits } = config;
+  const gateway = createSendGateway({
+    outbox,
+    control,
+    leads,
+    isSuppressed: () => app.stores.suppressions.matcher(),
+    channels,
+    audit: app.stores.audit,
+    alerts: app.alerts,
+    clock: app.clock,
+    envEmergencyStop: config.env.EMERGENCY_STOP === true,
+    settings: {
+      limits: { emailDailyLimit: limits.emailDailyLimit, emailHourlyLimit: limits.emailHourlyLimit, emailMonthlyLimit: limits.emailMonthlyLimit, perDomainHourlyLimit: limits.perDomainHourlyLimit, minDelaySeconds: limits.minDelaySeconds },
+      linkedinWarmup: { warmupStart: limits.linkedinWarmupStart, warmupWeeks: limits.linkedinWarmupWeeks, warmupDailyLimit: limits.linkedinWarmupDailyLimit, fullDailyLimit: limits.linkedinFullDailyLimit },
+      emailDailyLimit: limits.emailDailyLimit,
+      senders: config.sendingAccounts.map((a) => ({ email: a.email, dailyLimit: a.dailyLimit })),
+      recipients: { excludedDomains: [...config.exclusions.excludedDomains, ...config.exclusions.competitorDomains], excludedEmails: config.exclusions.excludedEmails },
+      businessHours: { ...config.dispatch.businessHours, defaultTimeZone: config.dispatch.timeZone },
+      jitterSeconds: config.dispatch.jitterSeconds,
+      claimLeaseMs: config.dispatch.claimLeaseSeconds * 1000,
+    },
+  });
+  const operator = createOperator({
+    gatekeeper,
+    batches,
+    outbox,
+    control,
+    leads,
+    gateway,
+    channels,
+    audit: app.stores.audit,
+    alerts: app.alerts,
+    clock: app.clock,
+    settings: {
+      send: config.send,
+      gatekeeperRequired: config.dispatch.gatekeeperRequired,
+      maxLeadsPerDomainPerBatch: limits.maxLeadsPerDomainPerBatch,
+      ramp: config.ramp,
+      leaseMs: config.dispatch.leaseSeconds * 1000,
+      drainLimit: config.dispatch.drainLimit,
+      emailDailyLimit: limits.emailDailyLimit,
+    },
+  });
+  return {
+    operator,
+    channels,
+    description: described.join(', ') || 'no outbound channel configured',
+    close: async () => {
+      for (const c of closers.reverse()) await c();
+    },
+  };
+};

@@ -130,6 +130,15 @@ const DiscoverySchema = z.strictObject({
   organizationDomains: domainList.default([]),
 });
 
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** Where a send-side provider lives and how fast we may call it (each contract's documented limit). */
 const providerEndpoint = (baseUrl: string, rateLimitPerMinute: number) =>
   z
@@ -218,6 +227,30 @@ export const FileConfigSchema = z
     ramp: RampSchema.prefault({}),
     cadence: CadenceSchema.prefault({}),
     tierRouting: TierRoutingSchema.prefault({}),
+    dispatch: z
+      .strictObject({
+        /** A live dispatch needs a batch a person approved (spec/operator.md: gatekeeper_required). @defaultValue true */
+        gatekeeperRequired: z.boolean().default(true),
+        /** How long a live run holds its motion's lease before another process may take over. @defaultValue 300 */
+        leaseSeconds: z.number().int().min(10).max(3600).default(300),
+        /** Items one dispatch looks at. @defaultValue 500 */
+        drainLimit: z.number().int().min(1).max(100_000).default(500),
+        /** A claim with no outcome after this long is a crash: reconciled with the provider. @defaultValue 120 */
+        claimLeaseSeconds: z.number().int().min(5).max(86_400).default(120),
+        /** Business hours for channels that send at once (GHL), in this time zone when the lead's is unknown. */
+        timeZone: z.string().trim().min(1).refine(isTimeZone, 'must be an IANA time zone such as America/New_York').default('America/New_York'),
+        businessHours: z
+          .strictObject({ startHour: z.number().int().min(0).max(23).default(8), endHour: z.number().int().min(1).max(24).default(18), weekdays: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]) })
+          .refine((h) => h.endHour > h.startHour, 'endHour must be after startHour')
+          .prefault({}),
+        /** Random extra seconds on top of limits.minDelaySeconds between two sends of one inbox. @defaultValue 60 */
+        jitterSeconds: z.number().int().min(0).max(3600).default(60),
+        /** Instantly campaigns we create: schedule zone (Instantly's enum has no America/New_York), daily limit, gap in minutes. */
+        instantlyTimeZone: z.string().trim().default('America/Detroit'),
+        instantlyCampaignDailyLimit: z.number().int().min(1).max(10_000).default(50),
+        instantlyEmailGapMinutes: z.number().int().min(0).max(1440).default(10),
+      })
+      .prefault({}),
     gatekeeper: z
       .strictObject({
         /** Hours after which an unapproved or unexecuted batch can no longer be approved or executed. @defaultValue 24 */

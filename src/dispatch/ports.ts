@@ -113,3 +113,24 @@ export interface OutboundChannel {
   /** Activate a campaign we created as a draft (only by an explicit person's command). */
   activate?(externalId: string): Promise<void>;
 }
+
+/** What the gateway must know about a lead at the moment of sending. */
+export type LeadSendState = { leadId: string; status: string; disqualificationReason: string | null; email: string | null; linkedinUrl: string | null };
+
+/** A draft ready to go out: the copy to use (the reviewer's edit wins) and what channels need about the lead. */
+export type DispatchDetail = {
+  draftId: string;
+  leadId: string;
+  tier: string | null;
+  subjectA: string;
+  subjectB: string;
+  body: string;
+  editedSubject: string | null;
+  editedBody: string | null;
+  payload: OutboxPayload;
+};
+
+export interface LeadStateQuery {
+  leadState(leadId: string): Promise<LeadSendState | null>;
+  dispatchDetails(draftIds: string[]): Promise<Map<string, DispatchDetail>>;
+}

@@ -152,7 +152,7 @@ export const nextBusinessStart = (now: Date, timeZone: string | null | undefined
     const day = new Date(Date.UTC(local.year, local.month - 1, local.day + offsetDays));
     let candidate = instantOfLocal(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), hours.startHour, zone);
     // If the opening hour falls in a DST gap the wall clock skips it; the first real instant after is wanted.
-    for (let step = 0; step < 3 && candidate > now.getTime() && !isInsideWindow(localPartsOf(new Date(candidate), zone), hours); step += 1) {
+    for (let step = 0; step < 3 && !isInsideWindow(localPartsOf(new Date(candidate), zone), hours); step += 1) {
       candidate += MS_PER_HOUR;
     }
     if (candidate > now.getTime() && isInsideWindow(localPartsOf(new Date(candidate), zone), hours)) return new Date(candidate);

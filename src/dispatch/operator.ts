@@ -1,0 +1,231 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { BatchMotion, ScopeItem } from '../domain/approval/batch.js';
+import { applyDomainConcentration, effectiveEmailDailyLimit, emailDomainOf, rampStatus, type RampSettings, type RampStatus } from '../domain/sending/index.js';
+import { fnv1a32 } from '../domain/stable-hash.js';
+import { AppError } from '../lib/app-error.js';
+import type { Clock } from '../lib/clock.js';
+import type { Gatekeeper } from '../pipeline/gatekeeper.js';
+import type { SendChannel } from '../pipeline/context.js';
+import type { AlertPort, AuditStore } from '../pipeline/ports.js';
+import type { Batch, BatchStore } from '../pipeline/review-ports.js';
+import type { ControlStore, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
+import type { DrainReport, SendGateway } from './send-gateway.js';
+
+export type OperatorSettings = {
+  send: 'shadow' | 'live';
+  gatekeeperRequired: boolean;
+  maxLeadsPerDomainPerBatch: number;
+  ramp: RampSettings;
+  /** How long a live run may hold its motion's lease before another process may take over. */
+  leaseMs: number;
+  drainLimit: number;
+  /** The configured email daily limit, before the ramp's override. */
+  emailDailyLimit: number;
+};
+
+export type OperatorDeps = {
+  gatekeeper: Gatekeeper;
+  batches: BatchStore;
+  outbox: OutboxStore;
+  control: ControlStore;
+  leads: LeadStateQuery;
+  gateway: SendGateway;
+  channels: Partial<Record<SendChannel, OutboundChannel>>;
+  audit: AuditStore;
+  alerts: AlertPort;
+  clock: Clock;
+  settings: OperatorSettings;
+  holder?: string;
+};
+
+export type DispatchRequest = { motion: BatchMotion; live: boolean; batchId?: string | undefined; by: string };
+
+export type DispatchReport = {
+  motion: BatchMotion;
+  mode: 'dry_run' | 'live';
+  ramp: RampStatus;
+  /** A pending batch this run created (live, Gatekeeper required, no batch given). */
+  pendingBatch: { id: string; items: number; expiresAt: string } | null;
+  /** What executing the batch queued (or, in a dry run, would queue). */
+  queued: { batchId: string; items: number; duplicates: number; rejected: { leadId: string; channel: string; reason: string }[] } | null;
+  /** Approved drafts not yet in any batch (what a new batch would hold). */
+  waitingForBatch: number;
+  drain: DrainReport;
+};
+
+const dayKey = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * The OPERATOR's outbound motion. A live run takes the motion's lease (one live run per motion
+ * across processes), refuses while the emergency stop is set or the send mode is shadow, then:
+ * with `--batch`, executes that approved batch once (its frozen scope goes into the outbox, where
+ * the dedup key makes a second queueing impossible); without, creates a pending batch when the
+ * Gatekeeper is required; and finally drains the outbox through the send gateway. A dry run takes
+ * no lease and writes nothing: it judges the queue and the batch with the same guards.
+ */
+export const createOperator = (deps: OperatorDeps) => {
+  const holder = deps.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
+  const ramp = async (now: Date): Promise<RampStatus> => {
+    const since = new Date(now.getTime() - (deps.settings.ramp.cleanDaysLookbackDays + 1) * 86_400_000);
+    const days = (await deps.outbox.dailyTotals(dayKey(since))).map((d) => ({ date: d.date, live: true, sent: d.sent, bounces: 0, complaints: 0, errors: d.errors }));
+    return rampStatus(deps.settings.ramp, days, now);
+  };
+
+  /** The batch's frozen items as outbox rows: the copy of each draft, the ramp's tier filter, domain concentration. */
+  const toOutboxItems = async (batch: Batch, items: ScopeItem[], rampNow: RampStatus, now: Date): Promise<{ rows: NewOutboxItem[]; rejected: { leadId: string; channel: string; reason: string }[] }> => {
+    const details = await deps.leads.dispatchDetails([...new Set(items.map((i) => i.draftId))]);
+    const rejected: { leadId: string; channel: string; reason: string }[] = [];
+    const candidates: NewOutboxItem[] = [];
+    for (const item of items) {
+      const d = details.get(item.draftId);
+      if (!d) {
+        rejected.push({ leadId: item.leadId, channel: item.channel, reason: 'draft_missing' });
+        continue;
+      }
+      // A/B subject by a stable hash of the lead: the same lead always gets the same variant.
+      const subject = d.editedSubject ?? (fnv1a32(d.leadId) % 2 === 0 ? d.subjectA : d.subjectB);
+      const channel = item.channel as SendChannel;
+      const base: NewOutboxItem = {
+        dedupKey: `${channel}:${item.leadId}:initial`,
+        batchId: batch.id,
+        draftId: item.draftId,
+        leadId: item.leadId,
+        channel,
+        step: 'initial',
+        recipient: item.recipient,
+        recipientDomain: channel === 'heyreach' ? (d.payload.email ? emailDomainOf(d.payload.email) : null) : emailDomainOf(item.recipient),
+        tier: d.tier,
+        subject,
+        body: d.editedBody ?? d.body,
+        payload: d.payload,
+        sender: null,
+        notBefore: now,
+        status: 'queued',
+        reason: null,
+      };
+      if (rampNow.active && rampNow.tierFilter && d.tier !== rampNow.tierFilter) candidates.push({ ...base, status: 'rejected', reason: `ramp_tier_filter:${rampNow.tierFilter}` });
+      else candidates.push(base);
+    }
+    // Guard 3: at most N addresses per domain in one batch (email channels; LinkedIn has no domain to burn).
+    const email = candidates.filter((c) => c.status === 'queued' && c.channel !== 'heyreach');
+    const outcome = applyDomainConcentration(email.map((c) => ({ key: c.dedupKey, email: c.recipient })), deps.settings.maxLeadsPerDomainPerBatch);
+    const capped = new Set(outcome.rejected.map((r) => r.key));
+    const rows = candidates.map((c) => (capped.has(c.dedupKey) ? { ...c, status: 'rejected' as const, reason: 'domain_concentration_cap' } : c));
+    rows.filter((r) => r.status === 'rejected').forEach((r) => rejected.push({ leadId: r.leadId ?? '', channel: r.channel, reason: r.reason ?? 'rejected' }));
+    return { rows, rejected };
+  };
+
+  const asPlanned = (rows: NewOutboxItem[], now: Date): OutboxItem[] =>
+    rows.filter((r) => r.status === 'queued').map((r, i) => ({ ...r, id: `planned-${i + 1}`, status: 'queued', claimToken: null, claimedAt: null, providerRef: null, sentAt: null, attempts: 0, createdAt: now }));
+
+  const refuse = async (request: DispatchRequest, code: AppError['code'], message: string): Promise<never> => {
+    await deps.audit.append({ at: deps.clock.now(), actor: request.by, action: 'dispatch.refused', entityType: 'dispatch', entityId: request.batchId ?? null, runId: null, details: { motion: request.motion, reason: message } });
+    throw new AppError(code, message);
+  };
+
+  const waiting = async (now: Date) => {
+    const taken = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => i.draftId)));
+    return (await deps.batches.approvedDrafts()).filter((d) => !taken.has(d.draftId)).length;
+  };
+
+  return {
+    holder,
+    ramp: () => ramp(deps.clock.now()),
+
+    dispatch: async (request: DispatchRequest): Promise<DispatchReport> => {
+      if (request.motion === 'cadence' || request.motion === 'revival') {
+        throw new AppError('INVALID_INPUT', `the ${request.motion} motion is not available yet: it needs the signal loop and the CRM revival scan; use --motion outbound`);
+      }
+      const now = deps.clock.now();
+      const rampNow = await ramp(now);
+
+      if (!request.live) {
+        // Dry run: no lease, no writes. Judge the queue, plus what the batch would add.
+        let queued: DispatchReport['queued'] = null;
+        let planned: OutboxItem[] = [];
+        if (request.batchId) {
+          const batch = await deps.gatekeeper.show(request.batchId);
+          const statuses = await deps.batches.draftStatuses([...new Set(batch.scope.map((i) => i.draftId))]);
+          const { rows, rejected } = await toOutboxItems(batch, batch.scope.filter((i) => statuses.get(i.draftId) === 'approved'), rampNow, now);
+          planned = asPlanned(rows, now);
+          queued = { batchId: batch.id, items: planned.length, duplicates: 0, rejected };
+        }
+        const drain = await deps.gateway.drain({ dryRun: true, limit: deps.settings.drainLimit, planned, emailDailyLimit: effectiveEmailDailyLimit(deps.settings.emailDailyLimit, rampNow) });
+        return { motion: request.motion, mode: 'dry_run', ramp: rampNow, pendingBatch: null, queued, waitingForBatch: await waiting(now), drain };
+      }
+
+      if (deps.settings.send !== 'live') return refuse(request, 'CONFLICT', 'send mode is shadow: a live dispatch would send nothing. Set "send": "live" in the config to send for real');
+      const stop = await deps.gateway.stopReason();
+      if (stop) return refuse(request, 'EMERGENCY_STOP', `refused: ${stop} (caio resume clears the database flag)`);
+      const lease = `dispatch:${request.motion === 'all' ? 'outbound' : request.motion}`;
+      if (!(await deps.control.acquireLease(lease, holder, new Date(now.getTime() + deps.settings.leaseMs), now))) {
+        return refuse(request, 'CONFLICT', `another live ${request.motion} dispatch is already running; try again when it has finished`);
+      }
+      try {
+        let pendingBatch: DispatchReport['pendingBatch'] = null;
+        let queued: DispatchReport['queued'] = null;
+        if (request.batchId) {
+          const executed = await deps.gatekeeper.execute(request.batchId, request.by);
+          const { rows, rejected } = await toOutboxItems(executed.batch, executed.items, rampNow, now);
+          const result = await deps.outbox.enqueue(rows);
+          queued = { batchId: executed.batch.id, items: result.inserted.filter((r) => r.status === 'queued').length, duplicates: result.duplicates.length, rejected };
+          await deps.audit.append({ at: now, actor: request.by, action: 'dispatch.batch_queued', entityType: 'batch', entityId: executed.batch.id, runId: null, details: { queued: queued.items, duplicates: queued.duplicates, rejected: rejected.length } });
+        } else if (deps.settings.gatekeeperRequired) {
+          if ((await waiting(now)) > 0) {
+            const batch = await deps.gatekeeper.create(request.motion, request.by);
+            pendingBatch = { id: batch.id, items: batch.scope.length, expiresAt: batch.expiresAt.toISOString() };
+          }
+        } else {
+          // Gatekeeper not required (config): the batch is still recorded and audited, approved by the operator.
+          if ((await waiting(now)) > 0) {
+            const batch = await deps.gatekeeper.create(request.motion, request.by);
+            await deps.gatekeeper.approve(batch.id, `${request.by} (gatekeeper not required)`);
+            const executed = await deps.gatekeeper.execute(batch.id, request.by);
+            const { rows, rejected } = await toOutboxItems(executed.batch, executed.items, rampNow, now);
+            const result = await deps.outbox.enqueue(rows);
+            queued = { batchId: batch.id, items: result.inserted.filter((r) => r.status === 'queued').length, duplicates: result.duplicates.length, rejected };
+          }
+        }
+        const drain = await deps.gateway.drain({ dryRun: false, limit: deps.settings.drainLimit, emailDailyLimit: effectiveEmailDailyLimit(deps.settings.emailDailyLimit, rampNow) });
+        if (!(await deps.control.renewLease(lease, holder, new Date(deps.clock.now().getTime() + 1000)))) {
+          await deps.alerts.send({ severity: 'warning', title: 'dispatch lease lost', body: `The ${lease} lease expired during a live run; another process may have taken over. Nothing was sent twice (the outbox claim prevents it).`, metadata: { lease } });
+        }
+        return { motion: request.motion, mode: 'live', ramp: rampNow, pendingBatch, queued, waitingForBatch: await waiting(deps.clock.now()), drain };
+      } finally {
+        await deps.control.releaseLease(lease, holder);
+      }
+    },
+
+    /** The emergency stop: persisted first (every process checks it per item), then live campaigns paused. */
+    stop: async (by: string, reason: string) => {
+      if (!by.trim()) throw new AppError('INVALID_INPUT', 'say who stops (--by NAME)');
+      if (!reason.trim()) throw new AppError('INVALID_INPUT', 'an emergency stop needs a reason (--reason)');
+      const at = deps.clock.now();
+      await deps.control.setEmergencyStop({ active: true, reason: reason.trim(), setBy: by.trim(), setAt: at });
+      await deps.audit.append({ at, actor: by.trim(), action: 'emergency_stop.set', entityType: 'control', entityId: 'emergency_stop', runId: null, details: { reason: reason.trim() } });
+      const paused: Record<string, number | string> = {};
+      for (const [name, channel] of Object.entries(deps.channels)) {
+        if (!channel?.pauseAll) continue;
+        try {
+          paused[name] = await channel.pauseAll();
+        } catch (error) {
+          paused[name] = `failed: ${error instanceof Error ? error.message : String(error)}`;
+        }
+      }
+      await deps.alerts.send({ severity: 'critical', title: 'EMERGENCY STOP', body: `Set by ${by.trim()}: ${reason.trim()}. Nothing will be sent until caio resume.`, metadata: { paused } });
+      return { at, paused };
+    },
+
+    resume: async (by: string) => {
+      if (!by.trim()) throw new AppError('INVALID_INPUT', 'say who resumes (--by NAME)');
+      const at = deps.clock.now();
+      await deps.control.setEmergencyStop({ active: false, reason: null, setBy: by.trim(), setAt: at });
+      await deps.audit.append({ at, actor: by.trim(), action: 'emergency_stop.cleared', entityType: 'control', entityId: 'emergency_stop', runId: null, details: {} });
+      return { at };
+    },
+  };
+};
+
+export type Operator = ReturnType<typeof createOperator>;
