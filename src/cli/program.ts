@@ -3,6 +3,7 @@ import { registerAuditCommand } from './commands/audit.js';
 import { registerBatchCommands } from './commands/batch.js';
 import { registerConfigCommands } from './commands/config-check.js';
 import { registerAgentsCommand } from './commands/agents.js';
+import { registerDispatchCommands } from './commands/dispatch.js';
 import { registerReviewCommands } from './commands/review.js';
 import { registerLeadCommands } from './commands/leads.js';
 import { registerPipelineCommands } from './commands/pipeline-run.js';
@@ -29,5 +30,6 @@ export const buildProgram = (): Command => {
   registerProvidersCheckCommand(program);
   registerConfigCommands(program);
   registerAgentsCommand(program);
+  registerDispatchCommands(program);
   return program;
 };

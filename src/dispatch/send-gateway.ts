@@ -102,7 +102,7 @@ export const createSendGateway = (deps: GatewayDeps) => {
     return { sender: pick.email, dailyLimit: pick.dailyLimit };
   };
 
-  const evaluate = async (item: OutboxItem, history: SendRecord[], matcher: (identity: string) => boolean, now: Date, emailDailyLimit: number): Promise<Verdict> => {
+  const evaluate = async (item: OutboxItem, history: SendRecord[], matcher: (identity: string) => boolean, now: Date, emailDailyLimit: number, planned: Map<string, { channel: string; at: Date }[]>): Promise<Verdict> => {
     const state = item.leadId ? await deps.leads.leadState(item.leadId) : null;
     if (!state) return { kind: 'reject', reason: 'lead_missing' };
     const identities = leadIdentities({ email: state.email, linkedinUrl: state.linkedinUrl });
@@ -118,9 +118,12 @@ export const createSendGateway = (deps: GatewayDeps) => {
       if (state.email && !checkRecipient(state.email, null, settings.recipients).ok) return { kind: 'reject', reason: 'excluded_recipient_domain' };
     }
     const { sender, dailyLimit } = senderFor(item, history, now);
+    // Instantly paces the actual e-mails itself (campaign email_gap and schedule): the minimum delay
+    // between two sends of one inbox applies to channels that send at once (GHL).
+    const minDelaySeconds = item.channel === 'ghl' ? settings.limits.minDelaySeconds : 0;
     const quota = checkSendQuota(
       { channel: CHANNEL_KIND[item.channel], sender, recipientDomain: item.recipientDomain },
-      { ...settings.limits, emailDailyLimit, senderDailyLimit: dailyLimit, linkedinDailyLimit: linkedinDailyLimit(settings.linkedinWarmup, now).limit },
+      { ...settings.limits, minDelaySeconds, emailDailyLimit, senderDailyLimit: dailyLimit, linkedinDailyLimit: linkedinDailyLimit(settings.linkedinWarmup, now).limit },
       history,
       now,
     );
@@ -134,7 +137,8 @@ export const createSendGateway = (deps: GatewayDeps) => {
       }
     }
     if (item.leadId) {
-      const touches = await deps.outbox.leadSendsSince(item.leadId, new Date(now.getTime() - DAY_MS));
+      // Touches already made, plus (dry run) the ones this run would make.
+      const touches = [...(await deps.outbox.leadSendsSince(item.leadId, new Date(now.getTime() - DAY_MS))), ...(planned.get(item.leadId) ?? [])];
       if (crossChannelCapHit(touches.map((t) => ({ at: t.at, channel: CHANNEL_KIND[t.channel as SendChannel] ?? 'email' })), CHANNEL_KIND[item.channel], now)) {
         return { kind: 'defer', until: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)), reason: 'cross_channel_cap' };
       }
@@ -205,6 +209,7 @@ export const createSendGateway = (deps: GatewayDeps) => {
       const monthStart = new Date(Date.UTC(now0.getUTCFullYear(), now0.getUTCMonth(), 1));
       const history = await deps.outbox.sentSince(new Date(Math.min(monthStart.getTime(), now0.getTime() - DAY_MS)));
       const matcher = await deps.isSuppressed();
+      const plannedTouches = new Map<string, { channel: string; at: Date }[]>();
       for (const item of due) {
         const halt = await stopReason();
         if (halt) {
@@ -215,7 +220,7 @@ export const createSendGateway = (deps: GatewayDeps) => {
           break;
         }
         const now = deps.clock.now();
-        const verdict = await evaluate(item, history, matcher, now, emailDailyLimit);
+        const verdict = await evaluate(item, history, matcher, now, emailDailyLimit, plannedTouches);
         if (verdict.kind === 'reject') {
           if (!dryRun) {
             await deps.outbox.reject(item.id, verdict.reason);
@@ -232,6 +237,7 @@ export const createSendGateway = (deps: GatewayDeps) => {
         const record: SendRecord = { at: now, channel: CHANNEL_KIND[item.channel], sender: verdict.sender, recipientDomain: item.recipientDomain };
         if (dryRun) {
           history.push(record);
+          if (item.leadId) plannedTouches.set(item.leadId, [...(plannedTouches.get(item.leadId) ?? []), { channel: item.channel, at: now }]);
           push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'would_send', reason: null });
           continue;
         }

@@ -1,9 +1,9 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { BatchMotion, BatchStatus, ScopeItem } from '../domain/approval/batch.js';
 import type { ApprovedDraft, Batch, BatchStore } from '../pipeline/review-ports.js';
 import type { LeadProfile } from '../domain/lead.js';
 import type { Db } from './database.js';
-import { batches, drafts, leads } from './schema.js';
+import { batches, drafts, leads, outbox } from './schema.js';
 
 const toBatch = (row: typeof batches.$inferSelect): Batch => ({ ...row, motion: row.motion as BatchMotion, status: row.status as BatchStatus, scope: row.scope as ScopeItem[], executionReport: row.executionReport as Record<string, unknown> | null });
 
@@ -29,7 +29,8 @@ export const createBatchStore = (db: Db): BatchStore => ({
         .select({ draftId: drafts.id, leadId: drafts.leadId, tier: leads.tier, email: leads.email, profile: leads.profile })
         .from(drafts)
         .innerJoin(leads, eq(drafts.leadId, leads.id))
-        .where(eq(drafts.status, 'approved'))
+        // A draft already in the outbox was dispatched by an executed batch: never batch it again.
+        .where(and(eq(drafts.status, 'approved'), sql`not exists (select 1 from ${outbox} where ${outbox.draftId} = ${drafts.id})`))
         .orderBy(desc(leads.points))
     ).map((r) => ({ draftId: r.draftId, leadId: r.leadId, tier: r.tier, email: r.email, linkedinUrl: (r.profile as LeadProfile).linkedinUrl })),
 

@@ -15,7 +15,16 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
     const inserted = new Set(rows.map((r) => r.dedupKey));
     return { inserted: rows.map(toItem), duplicates: items.map((i) => i.dedupKey).filter((k) => !inserted.has(k)) };
   },
-  due: async (now, limit) => (await db.select().from(outbox).where(and(eq(outbox.status, 'queued'), lte(outbox.notBefore, now))).orderBy(asc(outbox.createdAt), asc(outbox.id)).limit(limit)).map(toItem),
+  // Oldest first; within one batch e-mail before LinkedIn (the original ran Instantly first), then by recipient.
+  due: async (now, limit) =>
+    (
+      await db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.status, 'queued'), lte(outbox.notBefore, now)))
+        .orderBy(asc(outbox.createdAt), sql`case ${outbox.channel} when 'instantly' then 0 when 'ghl' then 1 else 2 end`, asc(outbox.recipient), asc(outbox.id))
+        .limit(limit)
+    ).map(toItem),
   claim: async (id, token, now) =>
     (await db.update(outbox).set({ status: 'sending', claimToken: token, claimedAt: now, attempts: sql`${outbox.attempts} + 1`, updatedAt: now }).where(and(eq(outbox.id, id), eq(outbox.status, 'queued'))).returning({ id: outbox.id })).length === 1,
   markSent: async (id, token, providerRef, now) => {

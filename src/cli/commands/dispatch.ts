@@ -1,0 +1,164 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { BatchMotion } from '../../domain/approval/batch.js';
+import { effectiveEmailDailyLimit, linkedinDailyLimit, quotaUsage } from '../../domain/sending/index.js';
+import { openDispatch, type AppDeps } from '../../deps.js';
+import type { DispatchReport } from '../../dispatch/operator.js';
+import { AppError } from '../../lib/app-error.js';
+import { createCampaignStore, createControlStore } from '../../store/control-repo.js';
+import { createOutboxStore } from '../../store/outbox-repo.js';
+import { createBatchStore } from '../../store/batches-repo.js';
+import { configFrom, withCommonOptions, type CommonOptions } from '../options.js';
+import { renderTable } from '../render/table.js';
+import { printJson, withApp } from './with-app.js';
+
+const parseMotion = (value: string): BatchMotion => {
+  if (!['outbound', 'revival', 'cadence', 'all'].includes(value)) throw new InvalidArgumentError('motion must be outbound, revival, cadence or all.');
+  return value as BatchMotion;
+};
+
+/** Open the operator with its channels for one command and always close both. */
+const withOperator = async <T>(options: CommonOptions, work: (app: AppDeps, dispatch: Awaited<ReturnType<typeof openDispatch>>) => Promise<T>) =>
+  withApp(configFrom(options), async (app) => {
+    const dispatch = await openDispatch(app);
+    try {
+      return await work(app, dispatch);
+    } finally {
+      await dispatch.close();
+    }
+  });
+
+const renderDispatch = (r: DispatchReport): string => {
+  const lines = [`${r.mode === 'dry_run' ? 'DRY RUN (nothing written, nothing sent)' : 'LIVE'}: motion ${r.motion}; ramp ${r.ramp.active ? `active (day ${r.ramp.day}, ${r.ramp.cleanDays}/${r.ramp.required} clean days, ${r.ramp.tierFilter ?? 'all tiers'}, ${r.ramp.emailLimitOverride} emails/day)` : 'off'}`];
+  if (r.pendingBatch) lines.push(`created batch ${r.pendingBatch.id} with ${r.pendingBatch.items} actions: waiting for approval (caio batch show ${r.pendingBatch.id}; caio batch approve ${r.pendingBatch.id} --by NAME; then caio dispatch --motion ${r.motion} --live --batch ${r.pendingBatch.id} --by NAME)`);
+  if (r.queued) lines.push(`batch ${r.queued.batchId}: ${r.queued.items} actions ${r.mode === 'dry_run' ? 'would be' : ''} queued, ${r.queued.duplicates} already queued before, ${r.queued.rejected.length} refused${r.queued.rejected.length ? ` (${[...new Set(r.queued.rejected.map((x) => x.reason))].join(', ')})` : ''}`);
+  if (r.waitingForBatch) lines.push(`${r.waitingForBatch} approved drafts are not in a batch yet`);
+  if (r.drain.reconciled.length) lines.push(`reconciled ${r.drain.reconciled.length} interrupted sends: ${r.drain.reconciled.map((x) => `${x.outboxId} ${x.outcome}`).join(', ')}`);
+  if (r.drain.stopped) lines.push(`STOPPED: ${r.drain.stopReason}`);
+  if (r.drain.items.length) {
+    lines.push(renderTable(['outbox item', 'lead', 'channel', 'outcome', 'reason'], r.drain.items.map((i) => [i.outboxId, i.leadId ?? '-', i.channel, i.outcome, i.reason ?? (i.providerRef ? `-> ${i.providerRef}` : '')])));
+  } else lines.push('nothing due in the outbox');
+  const c = r.drain.counts;
+  lines.push(`${r.mode === 'dry_run' ? `would send ${c.would_send}` : `sent ${c.sent}`}, deferred ${c.deferred}, rejected ${c.rejected}, failed ${c.failed}, uncertain ${c.uncertain}${c.stopped ? `, held by the stop ${c.stopped}` : ''}`);
+  return `${lines.join('\n')}\n`;
+};
+
+export const registerDispatchCommands = (program: Command): void => {
+  withCommonOptions(
+    program
+      .command('dispatch')
+      .description('the OPERATOR: dry run (default) shows exactly what would happen; --live executes an approved batch once and sends what is due through the gateway')
+      .requiredOption('--motion <motion>', 'outbound or all (cadence and revival come later)', parseMotion)
+      .option('--dry-run', 'show what would happen and write nothing (the default)')
+      .option('--live', 'send for real (needs "send": "live" in the config)')
+      .option('--batch <id>', 'the approved batch to execute')
+      .option('--by <name>', 'who runs it (required with --live)')
+      .option('--json', 'print JSON'),
+  ).action(async (options: CommonOptions & { motion: BatchMotion; dryRun?: boolean; live?: boolean; batch?: string; by?: string; json?: boolean }) => {
+    if (options.live && options.dryRun) throw new AppError('INVALID_INPUT', 'choose --dry-run or --live, not both');
+    if (options.live && !options.by?.trim()) throw new AppError('INVALID_INPUT', 'a live dispatch needs --by NAME');
+    await withOperator(options, async (_app, dispatch) => {
+      const report = await dispatch.operator.dispatch({ motion: options.motion, live: Boolean(options.live), batchId: options.batch, by: options.by?.trim() || 'operator (dry run)' });
+      if (options.json) return printJson(report);
+      process.stdout.write(renderDispatch(report));
+    });
+  });
+
+  withCommonOptions(program.command('stop').description('EMERGENCY STOP: nothing is sent by any process until caio resume; live Instantly campaigns are paused').requiredOption('--reason <text>', 'why').requiredOption('--by <name>', 'who').option('--json', 'print JSON')).action(
+    async (options: CommonOptions & { reason: string; by: string; json?: boolean }) => {
+      await withOperator(options, async (_app, dispatch) => {
+        const result = await dispatch.operator.stop(options.by, options.reason);
+        if (options.json) return printJson(result);
+        process.stdout.write(`EMERGENCY STOP set at ${result.at.toISOString()}; paused: ${JSON.stringify(result.paused)}\n`);
+      });
+    },
+  );
+
+  withCommonOptions(program.command('resume').description('clear the emergency stop (EMERGENCY_STOP in the environment still blocks)').requiredOption('--by <name>', 'who').option('--json', 'print JSON')).action(async (options: CommonOptions & { by: string; json?: boolean }) => {
+    await withOperator(options, async (app, dispatch) => {
+      const result = await dispatch.operator.resume(options.by);
+      if (options.json) return printJson({ ...result, envEmergencyStop: app.config.env.EMERGENCY_STOP === true });
+      process.stdout.write(`emergency stop cleared at ${result.at.toISOString()}${app.config.env.EMERGENCY_STOP ? ' (EMERGENCY_STOP is still set in the environment: sending stays blocked)' : ''}\n`);
+    });
+  });
+
+  const operator = program.command('operator').description('the OPERATOR');
+  withCommonOptions(operator.command('status').description('limits used and left today, warm-up week, ramp, emergency stop, pending batches, the outbox').option('--json', 'print JSON')).action(async (options: CommonOptions & { json?: boolean }) => {
+    await withApp(configFrom(options), async (app) => {
+      const db = app.database.db;
+      const now = app.clock.now();
+      const outbox = createOutboxStore(db);
+      const stop = await createControlStore(db).emergencyStop();
+      const history = await outbox.sentSince(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 86_400_000));
+      const { limits } = app.config;
+      const warmup = linkedinDailyLimit({ warmupStart: limits.linkedinWarmupStart, warmupWeeks: limits.linkedinWarmupWeeks, warmupDailyLimit: limits.linkedinWarmupDailyLimit, fullDailyLimit: limits.linkedinFullDailyLimit }, now);
+      const dispatch = await openDispatchLite(app);
+      const ramp = await dispatch.ramp();
+      const usage = quotaUsage({ emailDailyLimit: effectiveEmailDailyLimit(limits.emailDailyLimit, ramp), emailHourlyLimit: limits.emailHourlyLimit, emailMonthlyLimit: limits.emailMonthlyLimit, linkedinDailyLimit: warmup.limit }, history, now);
+      const pending = (await createBatchStore(db).open()).filter((b) => b.expiresAt > now).map((b) => ({ id: b.id, status: b.status, items: b.scope.length, expiresAt: b.expiresAt.toISOString() }));
+      const status = {
+        sendMode: app.config.send,
+        emergencyStop: { active: Boolean(stop?.active) || app.config.env.EMERGENCY_STOP === true, database: stop, environment: app.config.env.EMERGENCY_STOP === true },
+        usage,
+        linkedinWarmup: warmup,
+        ramp,
+        batches: pending,
+        outbox: await outbox.statusCounts(),
+        campaigns: (await createCampaignStore(db).list()).slice(0, 20),
+      };
+      if (options.json) return printJson(status);
+      const out = [
+        `send mode: ${status.sendMode}${status.emergencyStop.active ? `; EMERGENCY STOP ACTIVE${stop?.active ? ` (set by ${stop.setBy} at ${stop.setAt.toISOString()}: ${stop.reason ?? ''})` : ''}${status.emergencyStop.environment ? ' (EMERGENCY_STOP in the environment)' : ''}` : '; no emergency stop'}`,
+        `limits today (UTC): ${JSON.stringify(usage)}`,
+        `LinkedIn warm-up: week ${warmup.week}, ${warmup.inWarmup ? 'in warm-up' : 'full'}: ${warmup.limit}/day`,
+        `ramp: ${ramp.active ? `active, day ${ramp.day}, ${ramp.cleanDays}/${ramp.required} clean days (${ramp.reason})` : `off (${ramp.reason})`}`,
+        `open batches: ${pending.length ? pending.map((b) => `${b.id} ${b.status} ${b.items} actions`).join('; ') : 'none'}`,
+        `outbox: ${JSON.stringify(status.outbox)}`,
+        `campaigns: ${status.campaigns.length ? status.campaigns.map((c) => `${c.provider} ${c.kind} ${c.name} [${c.status}] ${c.externalId}`).join('; ') : 'none'}`,
+      ];
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
+  });
+
+  const campaigns = program.command('campaigns').description('campaigns and lists we created at the providers (always as drafts)');
+  withCommonOptions(campaigns.command('list').description('newest first').option('--json', 'print JSON')).action(async (options: CommonOptions & { json?: boolean }) => {
+    await withApp(configFrom(options), async (app) => {
+      const list = await createCampaignStore(app.database.db).list();
+      if (options.json) return printJson(list);
+      process.stdout.write(list.length ? `${renderTable(['provider', 'kind', 'name', 'status', 'external id', 'activated by'], list.map((c) => [c.provider, c.kind, c.name, c.status, c.externalId, c.activatedBy ?? '-']))}\n` : 'no campaigns yet\n');
+    });
+  });
+  withCommonOptions(campaigns.command('activate <externalId>').description('start sending a draft Instantly campaign: only a person does this').requiredOption('--by <name>', 'who').option('--json', 'print JSON')).action(
+    async (externalId: string, options: CommonOptions & { by: string; json?: boolean }) => {
+      if (!options.by.trim()) throw new AppError('INVALID_INPUT', 'say who activates (--by NAME)');
+      await withOperator(options, async (app, dispatch) => {
+        const store = createCampaignStore(app.database.db);
+        const campaign = await store.byExternalId('instantly', externalId.trim());
+        if (!campaign) throw new AppError('NOT_FOUND', `no Instantly campaign ${externalId.trim()} created by us (see: caio campaigns list)`);
+        if (campaign.status === 'active') throw new AppError('CONFLICT', `campaign ${campaign.name} is already active`);
+        const stop = await createControlStore(app.database.db).emergencyStop();
+        if (stop?.active || app.config.env.EMERGENCY_STOP) throw new AppError('EMERGENCY_STOP', 'refused: the emergency stop is set');
+        if (!dispatch.channels.instantly?.activate) throw new AppError('CONFLICT', 'Instantly is not configured (INSTANTLY_API_KEY)');
+        await dispatch.channels.instantly.activate(campaign.externalId);
+        const at = app.clock.now();
+        await store.setStatus(campaign.id, 'active', { name: options.by.trim(), at });
+        await app.stores.audit.append({ at, actor: options.by.trim(), action: 'campaign.activated', entityType: 'campaign', entityId: campaign.id, runId: null, details: { provider: 'instantly', externalId: campaign.externalId, name: campaign.name } });
+        if (options.json) return printJson({ ...campaign, status: 'active', activatedBy: options.by.trim(), activatedAt: at });
+        process.stdout.write(`campaign ${campaign.name} (${campaign.externalId}) activated by ${options.by.trim()}\n`);
+      });
+    },
+  );
+};
+
+/** The operator's ramp reading without starting any provider (status only reads the store). */
+const openDispatchLite = async (app: AppDeps) => {
+  const { rampStatus } = await import('../../domain/sending/index.js');
+  const outbox = createOutboxStore(app.database.db);
+  return {
+    ramp: async () => {
+      const now = app.clock.now();
+      const since = new Date(now.getTime() - (app.config.ramp.cleanDaysLookbackDays + 1) * 86_400_000).toISOString().slice(0, 10);
+      const days = (await outbox.dailyTotals(since)).map((d) => ({ date: d.date, live: true, sent: d.sent, bounces: 0, complaints: 0, errors: d.errors }));
+      return rampStatus(app.config.ramp, days, now);
+    },
+  };
+};
