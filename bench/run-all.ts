@@ -1,5 +1,6 @@
 import { benchImportFile } from './import-file.js';
 import { benchEnrichRateLimit } from './enrich-rate-limit.js';
+import { benchDispatch } from './dispatch.js';
 import { benchPipelineWallTime } from './pipeline-wall-time.js';
 import { benchScoreAndCraft } from './score-and-craft.js';
 
@@ -10,6 +11,7 @@ const benches: Record<string, () => unknown> = {
   pipeline: benchPipelineWallTime,
   import: benchImportFile,
   'enrich-rate-limit': benchEnrichRateLimit,
+  dispatch: benchDispatch,
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -42,7 +42,7 @@ export type NewOutboxItem = Pick<OutboxItem, 'dedupKey' | 'batchId' | 'draftId' 
 };
 
 /** One sent (or being sent) action, for quotas: when, on which channel, from which sender, to which domain. */
-export type SendRecord = { at: Date; channel: 'email' | 'linkedin'; sender: string | null; recipientDomain: string | null };
+export type SendRecord = { at: Date; channel: 'email' | 'linkedin'; sender: string | null; recipientDomain: string | null; provider: SendChannel };
 
 export interface OutboxStore {
   /** Insert in one transaction; an item whose dedup key exists already is not inserted (returned as a duplicate). */

@@ -14,14 +14,13 @@ import {
   type LinkedinWarmup,
   type QuotaLimits,
   type RecipientPolicy,
-  type SendRecord,
   type SuppressionReason,
 } from '../domain/sending/index.js';
 import { isAppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { AlertPort, AuditStore } from '../pipeline/ports.js';
 import type { SendChannel } from '../pipeline/context.js';
-import type { ControlStore, LeadStateQuery, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
+import type { ControlStore, LeadStateQuery, OutboundChannel, OutboxItem, OutboxStore, SendRecord } from './ports.js';
 
 export type GatewaySettings = {
   limits: Omit<QuotaLimits, 'senderDailyLimit' | 'linkedinDailyLimit'>;
@@ -143,10 +142,15 @@ export const createSendGateway = (deps: GatewayDeps) => {
         return { kind: 'defer', until: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)), reason: 'cross_channel_cap' };
       }
     }
-    const day = history.filter((h) => h.at.getTime() > now.getTime() - DAY_MS).length;
-    const hour = history.filter((h) => h.at.getTime() > now.getTime() - 3_600_000).length;
-    const minute = history.filter((h) => h.at.getTime() > now.getTime() - 60_000).length;
-    const permission = authorize({ role: 'OPERATOR', action: ACTION[item.channel], approved: true, grounding: { source: 'internal', verifiedAt: now }, now, recentActionCount: { role: { lastMinute: minute, lastHour: hour, lastDay: day } } });
+    const ghlSends = history.filter((h) => h.provider === 'ghl');
+    const day = ghlSends.filter((h) => h.at.getTime() > now.getTime() - DAY_MS).length;
+    const hour = ghlSends.filter((h) => h.at.getTime() > now.getTime() - 3_600_000).length;
+    const minute = ghlSends.filter((h) => h.at.getTime() > now.getTime() - 60_000).length;
+    // The agent's action-rate limits count actions that reach a person at once (a GHL e-mail). Adding a
+    // lead to an Instantly campaign or a HeyReach list queues it at the provider, which paces the real
+    // sends itself (campaign daily limit, e-mail gap); the daily quotas above still count those.
+    const immediate = item.channel === 'ghl';
+    const permission = authorize({ role: 'OPERATOR', action: ACTION[item.channel], approved: true, grounding: { source: 'internal', verifiedAt: now }, now, ...(immediate ? { recentActionCount: { role: { lastMinute: minute, lastHour: hour, lastDay: day }, action: { lastMinute: minute, lastHour: hour, lastDay: day } } } : {}) });
     if (!permission.allowed) {
       return permission.code === 'AGENT_RATE_LIMITED' ? { kind: 'defer', until: new Date(now.getTime() + 60_000), reason: permission.code } : { kind: 'reject', reason: permission.code };
     }
@@ -234,7 +238,7 @@ export const createSendGateway = (deps: GatewayDeps) => {
           push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'deferred', reason: verdict.reason, notBefore: verdict.until.toISOString() });
           continue;
         }
-        const record: SendRecord = { at: now, channel: CHANNEL_KIND[item.channel], sender: verdict.sender, recipientDomain: item.recipientDomain };
+        const record: SendRecord = { at: now, channel: CHANNEL_KIND[item.channel], sender: verdict.sender, recipientDomain: item.recipientDomain, provider: item.channel };
         if (dryRun) {
           history.push(record);
           if (item.leadId) plannedTouches.set(item.leadId, [...(plannedTouches.get(item.leadId) ?? []), { channel: item.channel, at: now }]);

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { outbox } from './schema.js';
-import type { NewOutboxItem, OutboxItem, OutboxStore } from '../dispatch/ports.js';
+import type { NewOutboxItem, OutboxItem, OutboxStore, SendRecord } from '../dispatch/ports.js';
 
 const toItem = (r: typeof outbox.$inferSelect): OutboxItem => ({ ...r, channel: r.channel as OutboxItem['channel'], status: r.status as OutboxItem['status'], payload: (r.payload ?? {}) as OutboxItem['payload'] });
 
@@ -56,7 +56,7 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
         .select({ at: sql<Date>`coalesce(${outbox.sentAt}, ${outbox.claimedAt})`, channel: outbox.channel, sender: outbox.sender, recipientDomain: outbox.recipientDomain })
         .from(outbox)
         .where(and(inArray(outbox.status, ['sent', 'sending', 'uncertain']), gte(sql`coalesce(${outbox.sentAt}, ${outbox.claimedAt})`, since)))
-    ).map((r) => ({ at: new Date(r.at), channel: EMAIL_CHANNELS.includes(r.channel) ? ('email' as const) : ('linkedin' as const), sender: r.sender, recipientDomain: r.recipientDomain })),
+    ).map((r) => ({ at: new Date(r.at), channel: EMAIL_CHANNELS.includes(r.channel) ? ('email' as const) : ('linkedin' as const), sender: r.sender, recipientDomain: r.recipientDomain, provider: r.channel as SendRecord['provider'] })),
   leadSendsSince: async (leadId, since) =>
     (await db.select({ channel: outbox.channel, at: sql<Date>`coalesce(${outbox.sentAt}, ${outbox.claimedAt})` }).from(outbox).where(and(eq(outbox.leadId, leadId), inArray(outbox.status, ['sent', 'sending', 'uncertain']), gte(sql`coalesce(${outbox.sentAt}, ${outbox.claimedAt})`, since)))).map((r) => ({
       channel: r.channel,

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApolloSandbox } from '../../src/providers/sandbox/apollo/index.js';
+import { startInstantlySandbox } from '../../src/providers/sandbox/instantly/server.js';
+import { runCli, tempWorkdir } from '../support/cli.js';
+
+const DATABASE_URL = process.env.DATABASE_URL;
+
+/**
+ * Two `caio dispatch --live --batch ID` processes started at the same instant, on one PostgreSQL,
+ * against one Instantly (a loopback sandbox this test owns, so it counts every call of both).
+ * PGlite cannot be shared by two processes, so this runs only where DATABASE_URL is set (CI).
+ */
+describe.skipIf(!DATABASE_URL)('two processes dispatching one batch (PostgreSQL)', () => {
+  const work = tempWorkdir();
+  const dbName = `caio_e2e_${randomBytes(4).toString('hex')}`;
+  let url = '';
+  let closeSandboxes: () => Promise<void> = async () => {};
+  let instantly: Awaited<ReturnType<typeof startInstantlySandbox>>;
+  let env: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const u = new URL(DATABASE_URL!);
+    u.pathname = `/${dbName}`;
+    url = u.toString();
+    const apollo = await startApolloSandbox({ apiKey: 'apollo-e2e-key', count: 60, rateLimitPerMinute: 100_000 });
+    instantly = await startInstantlySandbox({ apiKey: 'instantly-e2e-key' });
+    closeSandboxes = async () => {
+      await apollo.close();
+      await instantly.close();
+    };
+    writeFileSync(
+      path.join(work.dir, 'caio.json'),
+      JSON.stringify({
+        providers: 'live',
+        send: 'live',
+        apollo: { baseUrl: apollo.url },
+        betterContact: { enabled: false },
+        instantly: { baseUrl: instantly.url },
+        ramp: { enabled: false },
+        tierRouting: { tier_1: ['instantly'], tier_2: ['instantly'], tier_3: ['instantly'], tier_4: [] },
+        limits: { maxLeadsPerDomainPerBatch: 1000, emailDailyLimit: 1000, emailHourlyLimit: 1000, perDomainHourlyLimit: 1000 },
+      }),
+    );
+    env = { DATABASE_URL: url, APOLLO_API_KEY: 'apollo-e2e-key', INSTANTLY_API_KEY: 'instantly-e2e-key', CAIO_CONFIG: 'caio.json' };
+  }, 60_000);
+
+  afterAll(async () => {
+    await closeSandboxes();
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+    work.cleanup();
+  });
+
+  it('each lead reaches Instantly exactly once; the second process is refused or finds nothing to do', async () => {
+    const run = await runCli(['pipeline', 'run', '--limit', '20', '--json'], { cwd: work.dir, env });
+    expect(run.code, run.stderr).toBe(0);
+    const drafts = JSON.parse((await runCli(['review', 'list', '--json'], { cwd: work.dir, env })).stdout) as { id?: string; draftId?: string }[] | { drafts: { id: string }[] };
+    const ids = (Array.isArray(drafts) ? drafts : drafts.drafts).map((d) => (d as { id?: string; draftId?: string }).id ?? (d as { draftId: string }).draftId);
+    expect(ids.length).toBeGreaterThan(3);
+    for (const id of ids) expect((await runCli(['review', 'approve', id, '--by', 'Dani'], { cwd: work.dir, env })).code).toBe(0);
+    const batch = JSON.parse((await runCli(['batch', 'create', '--motion', 'outbound', '--by', 'Dani', '--json'], { cwd: work.dir, env })).stdout) as { id: string; scope: unknown[] };
+    expect((await runCli(['batch', 'approve', batch.id, '--by', 'Sam'], { cwd: work.dir, env })).code).toBe(0);
+
+    const both = await Promise.all([0, 1].map((i) => runCli(['dispatch', '--motion', 'outbound', '--live', '--batch', batch.id, '--by', `proc-${i}`, '--json'], { cwd: work.dir, env })));
+    const ok = both.filter((r) => r.code === 0);
+    expect(ok).toHaveLength(1);
+    expect(both.find((r) => r.code !== 0)?.stderr).toMatch(/already running|already executed|another decision came first/);
+    const leads = instantly.campaigns().flatMap((c) => instantly.leadsOf(c.id)).map((l) => String(l.email));
+    expect(leads.length).toBe(batch.scope.length);
+    expect(new Set(leads).size).toBe(leads.length);
+    expect(instantly.stats.bulkAddCalls).toBe(batch.scope.length);
+  }, 120_000);
+});
