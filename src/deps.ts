@@ -340,6 +340,7 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
     batches,
     outbox,
     control,
+    campaigns,
     leads,
     gateway,
     channels,
@@ -353,6 +354,7 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
       ramp: config.ramp,
       leaseMs: config.dispatch.leaseSeconds * 1000,
       drainLimit: config.dispatch.drainLimit,
+      autoPause: config.dispatch.autoPause,
       emailDailyLimit: limits.emailDailyLimit,
     },
   });

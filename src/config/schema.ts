@@ -245,6 +245,10 @@ export const FileConfigSchema = z
           .prefault({}),
         /** Random extra seconds on top of limits.minDelaySeconds between two sends of one inbox. @defaultValue 60 */
         jitterSeconds: z.number().int().min(0).max(3600).default(60),
+        /** A live campaign is paused when its bounce or complaint rate passes these, once it has sent minSample e-mails. */
+        autoPause: z
+          .strictObject({ maxBounceRate: z.number().min(0).max(1).default(0.02), maxComplaintRate: z.number().min(0).max(1).default(0.001), minSample: z.number().int().min(1).max(100_000).default(50) })
+          .prefault({}),
         /** Instantly campaigns we create: schedule zone (Instantly's enum has no America/New_York), daily limit, gap in minutes. */
         instantlyTimeZone: z.string().trim().default('America/Detroit'),
         instantlyCampaignDailyLimit: z.number().int().min(1).max(10_000).default(50),

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { BatchMotion, ScopeItem } from '../domain/approval/batch.js';
-import { applyDomainConcentration, effectiveEmailDailyLimit, emailDomainOf, rampStatus, type RampSettings, type RampStatus } from '../domain/sending/index.js';
+import { applyDomainConcentration, effectiveEmailDailyLimit, emailDomainOf, rampStatus, shouldAutoPause, type HealthThresholds, type RampSettings, type RampStatus } from '../domain/sending/index.js';
 import { fnv1a32 } from '../domain/stable-hash.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
@@ -9,7 +9,7 @@ import type { Gatekeeper } from '../pipeline/gatekeeper.js';
 import type { SendChannel } from '../pipeline/context.js';
 import type { AlertPort, AuditStore } from '../pipeline/ports.js';
 import type { Batch, BatchStore } from '../pipeline/review-ports.js';
-import type { ControlStore, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
+import type { CampaignStore, ControlStore, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
 import type { DrainReport, SendGateway } from './send-gateway.js';
 
 export type OperatorSettings = {
@@ -20,6 +20,8 @@ export type OperatorSettings = {
   /** How long a live run may hold its motion's lease before another process may take over. */
   leaseMs: number;
   drainLimit: number;
+  /** Auto-pause thresholds for live campaigns (bounce rate 2 %, complaint rate 0.1 %). */
+  autoPause: HealthThresholds;
   /** The configured email daily limit, before the ramp's override. */
   emailDailyLimit: number;
 };
@@ -29,6 +31,7 @@ export type OperatorDeps = {
   batches: BatchStore;
   outbox: OutboxStore;
   control: ControlStore;
+  campaigns: CampaignStore;
   leads: LeadStateQuery;
   gateway: SendGateway;
   channels: Partial<Record<SendChannel, OutboundChannel>>;
@@ -130,9 +133,33 @@ export const createOperator = (deps: OperatorDeps) => {
     return (await deps.batches.approvedDrafts()).filter((d) => !taken.has(d.draftId)).length;
   };
 
+  /**
+   * Live campaigns whose bounce or complaint rate passed the threshold are paused at the provider,
+   * marked paused here, alerted and audited; only a person resumes them (caio campaigns activate).
+   */
+  const checkHealth = async () => {
+    const results: { campaign: string; provider: string; sent: number; bounces: number; complaints: number; paused: boolean; reason: string }[] = [];
+    for (const campaign of await deps.campaigns.list()) {
+      const channel = deps.channels[campaign.provider as SendChannel];
+      if (campaign.status !== 'active' || !channel?.health || !channel.pause) continue;
+      const health = await channel.health(campaign.externalId);
+      const decision = shouldAutoPause(health, deps.settings.autoPause);
+      if (decision.pause) {
+        await channel.pause(campaign.externalId);
+        await deps.campaigns.setStatus(campaign.id, 'paused');
+        const at = deps.clock.now();
+        await deps.audit.append({ at, actor: 'OPERATOR', action: 'campaign.auto_paused', entityType: 'campaign', entityId: campaign.id, runId: null, details: { ...health, reason: decision.reason, detail: decision.detail } });
+        await deps.alerts.send({ severity: 'critical', title: `${campaign.provider} campaign ${campaign.name} paused`, body: `${decision.detail}. Resume it only on purpose: caio campaigns activate ${campaign.externalId} --by NAME.`, metadata: { campaign: campaign.externalId, ...health } });
+      }
+      results.push({ campaign: campaign.name, provider: campaign.provider, ...health, paused: decision.pause, reason: decision.reason });
+    }
+    return results;
+  };
+
   return {
     holder,
     ramp: () => ramp(deps.clock.now()),
+    checkHealth,
 
     dispatch: async (request: DispatchRequest): Promise<DispatchReport> => {
       if (request.motion === 'cadence' || request.motion === 'revival') {
@@ -164,6 +191,7 @@ export const createOperator = (deps: OperatorDeps) => {
         return refuse(request, 'CONFLICT', `another live ${request.motion} dispatch is already running; try again when it has finished`);
       }
       try {
+        await checkHealth();
         let pendingBatch: DispatchReport['pendingBatch'] = null;
         let queued: DispatchReport['queued'] = null;
         if (request.batchId) {

@@ -112,6 +112,10 @@ export interface OutboundChannel {
   pauseAll?(): Promise<number>;
   /** Activate a campaign we created as a draft (only by an explicit person's command). */
   activate?(externalId: string): Promise<void>;
+  /** Pause one campaign (auto-pause on bad health). */
+  pause?(externalId: string): Promise<void>;
+  /** Sends, bounces and complaints of one campaign so far, as the provider reports them. */
+  health?(externalId: string): Promise<{ sent: number; bounces: number; complaints: number }>;
 }
 
 /** What the gateway must know about a lead at the moment of sending. */

@@ -48,6 +48,7 @@ export const BASE_OPERATOR: OperatorSettings = {
   ramp: { enabled: false, mode: 'clean_days', emailDailyLimitOverride: 5, tierFilter: 'tier_1', startDate: null, rampDays: 3, cleanDaysRequired: 3, cleanDaysLookbackDays: 45 },
   leaseMs: 60_000,
   drainLimit: 500,
+  autoPause: { maxBounceRate: 0.02, maxComplaintRate: 0.001, minSample: 50 },
   emailDailyLimit: 25,
 };
 
@@ -81,7 +82,7 @@ export const dispatchHarness = async (database: Database, options: { gateway?: P
   const gatekeeper = createGatekeeper({ batches, audit: stores.audit, alerts, clock, settings: { batchExpiryHours: 24, tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly', 'heyreach'], tier_3: ['instantly'], tier_4: ['instantly'] } } });
   const makeOperator = (holder: string, overrides: Partial<OperatorSettings> = {}) => {
     const gateway = createSendGateway({ outbox, control, leads, isSuppressed: () => stores.suppressions.matcher(), channels, audit: stores.audit, alerts, clock, envEmergencyStop: options.envStop ?? false, settings: gatewaySettings, random: () => 0 });
-    return { gateway, operator: createOperator({ gatekeeper, batches, outbox, control, leads, gateway, channels, audit: stores.audit, alerts, clock, settings: { ...BASE_OPERATOR, ...options.operator, ...overrides }, holder }) };
+    return { gateway, operator: createOperator({ gatekeeper, batches, outbox, control, campaigns, leads, gateway, channels, audit: stores.audit, alerts, clock, settings: { ...BASE_OPERATOR, ...options.operator, ...overrides }, holder }) };
   };
   const { gateway, operator } = makeOperator(options.holder ?? 'test-1');
   const review = createReviewService({ review: createReviewStore(db), audit: stores.audit, clock, sender: SENDER, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4, maxRejections: 2 } });

@@ -119,6 +119,14 @@ export const registerDispatchCommands = (program: Command): void => {
     });
   });
 
+  withCommonOptions(operator.command('health').description('check live campaigns: pause any whose bounce or complaint rate passed the threshold (alerted; only a person resumes)').option('--json', 'print JSON')).action(async (options: CommonOptions & { json?: boolean }) => {
+    await withOperator(options, async (_app, dispatch) => {
+      const results = await dispatch.operator.checkHealth();
+      if (options.json) return printJson(results);
+      process.stdout.write(results.length ? `${renderTable(['provider', 'campaign', 'sent', 'bounces', 'complaints', 'paused now', 'reason'], results.map((r) => [r.provider, r.campaign, r.sent, r.bounces, r.complaints, r.paused ? 'YES' : 'no', r.reason]))}\n` : 'no live campaign to check\n');
+    });
+  });
+
   const campaigns = program.command('campaigns').description('campaigns and lists we created at the providers (always as drafts)');
   withCommonOptions(campaigns.command('list').description('newest first').option('--json', 'print JSON')).action(async (options: CommonOptions & { json?: boolean }) => {
     await withApp(configFrom(options), async (app) => {

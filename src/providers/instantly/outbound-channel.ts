@@ -91,5 +91,13 @@ export const createInstantlyChannel = (deps: { client: InstantlyClient; campaign
     activate: async (externalId) => {
       await client.activateCampaign(externalId);
     },
+    pause: async (externalId) => {
+      await client.pauseCampaign(externalId);
+    },
+    // Instantly's analytics count bounces but not spam complaints; those come from webhooks (signal loop).
+    health: async (externalId) => {
+      const [a] = await client.campaignAnalytics([externalId]);
+      return { sent: a?.emails_sent_count ?? 0, bounces: a?.bounced_count ?? 0, complaints: 0 };
+    },
   };
 };

@@ -249,4 +249,24 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     const refused = ((await h.db.execute(sql`select count(*)::int as n from audit_log where action in ('dispatch.refused', 'batch.execute_refused')`)) as unknown as { rows: { n: number }[] }).rows[0]!.n;
     expect(refused).toBeGreaterThanOrEqual(4);
   });
+
+  it('auto-pauses a live campaign whose bounce rate passes 2 %, with an alert; only a person resumes it', async () => {
+    await harness();
+    const people = [await h.approvedLead({ linkedin: false }), await h.approvedLead({ linkedin: false }), await h.approvedLead({ linkedin: false })];
+    const batch = await h.approvedBatch();
+    await h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'A' });
+    const [campaign] = h.sandboxes.instantly.campaigns();
+    const ours = (await h.db.execute(sql`select id from provider_campaigns where external_id = ${campaign!.id}`)) as unknown as { rows: { id: string }[] };
+    await h.real.instantly.activate!(campaign!.id);
+    await h.db.execute(sql`update provider_campaigns set status = 'active' where id = ${ours.rows[0]!.id}::uuid`);
+    for (const p of people) for (let i = 0; i < 20; i++) await h.sandboxes.instantly.recordEvent(campaign!.id, p.email, 'sent');
+    await h.sandboxes.instantly.recordEvent(campaign!.id, people[0]!.email, 'bounced');
+    expect((await h.operator.checkHealth())[0]).toMatchObject({ sent: 60, bounces: 1, paused: false });
+    await h.sandboxes.instantly.recordEvent(campaign!.id, people[1]!.email, 'bounced');
+    expect((await h.operator.checkHealth())[0]).toMatchObject({ bounces: 2, paused: true, reason: 'bounce_rate' });
+    expect(h.sandboxes.instantly.campaigns()[0]!.status).toBe(2);
+    expect(h.alerts.sent.some((x) => x.severity === 'critical' && x.title.includes('paused'))).toBe(true);
+    // Paused stays paused: the next health check does not touch it, and nothing resumes it by itself.
+    expect(await h.operator.checkHealth()).toEqual([]);
+  });
 });
