@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { leadIdentities, normalizeEmail, normalizeLinkedinUrl } from '../domain/lead.js';
 import { suppressionHash } from '../lib/hash.js';
 import type { Db } from './database.js';
-import { auditLog, batches, drafts, enrichments, leads, rejections, scores, shadowSends, suppressions } from './schema.js';
+import { auditLog, batches, clayCallbacks, clayRequests, drafts, enrichments, leads, rejections, scores, shadowSends, suppressions } from './schema.js';
 import { canonicalScope, type BatchMotion, type ScopeItem } from '../domain/approval/batch.js';
 import { sha256Hex } from '../lib/hash.js';
 
@@ -99,6 +99,10 @@ export const createPrivacyStore = (db: Db) => ({
         }
       }
       if (rows.length) await tx.delete(leads).where(inArray(leads.id, rows.map((r) => r.id)));
+      // Clay answers are keyed by LinkedIn hash and may have arrived uncorrelated: erase them too.
+      const clayKeys = rows.map((r) => normalizeLinkedinUrl(r.linkedinUrl)).filter((l): l is string => Boolean(l)).map((l) => sha256Hex(l));
+      await tx.delete(clayCallbacks).where(or(clayKeys.length ? inArray(clayCallbacks.linkedinHash, clayKeys) : sql`false`, sql`lower(${clayCallbacks.result}::text) like ${`%${email.replace(/[%_\\]/g, '\\$&')}%`}`));
+      if (clayKeys.length) await tx.delete(clayRequests).where(inArray(clayRequests.linkedinHash, clayKeys));
       for (const identity of identities) await tx.insert(suppressions).values({ hash: suppressionHash(identity), reason: 'privacy_request' }).onConflictDoNothing();
       await tx.insert(auditLog).values({
         at: now,

@@ -126,6 +126,10 @@ describe.each(STORE_KINDS)('Clay round trip through the webhook receiver (%s)', 
     expect(await count()).toBe(0);
     expect(await post(receiver.url, good)).toEqual({ status: 200, body: { status: 'received', correlated: false } });
     expect(await count()).toBe(1);
+    // A privacy request erases Clay's answer about the person too.
+    const { createPrivacyStore } = await import('../../../src/store/privacy-repo.js');
+    await createPrivacyStore(database.db).erasePerson('priya.natarajan@lumen-logistics.example.com', 'dpo', new Date());
+    expect(await count()).toBe(0);
   });
 
   it('stops at the webhook submission cap with OUT_OF_CREDITS and warns once near it', async () => {
