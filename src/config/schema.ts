@@ -101,7 +101,7 @@ const DEFAULT_CADENCE_STEPS: z.input<typeof CadenceStepSchema>[] = [
   { step: 3, day: 5, channel: 'email', action: 'value_followup', condition: 'not_replied' },
   { step: 4, day: 7, channel: 'linkedin', action: 'message', condition: 'linkedin_connected' },
   { step: 5, day: 10, channel: 'email', action: 'social_proof', condition: 'not_replied' },
-  { step: 6, day: 14, channel: 'linkedin', action: 'message', condition: 'linkedin_connected' },
+  { step: 6, day: 14, channel: 'linkedin', action: 'followup_message', condition: 'linkedin_connected' },
   { step: 7, day: 17, channel: 'email', action: 'breakup', condition: 'not_replied' },
   { step: 8, day: 21, channel: 'email', action: 'close', condition: 'not_replied' },
 ];
@@ -227,6 +227,15 @@ export const FileConfigSchema = z
     ramp: RampSchema.prefault({}),
     cadence: CadenceSchema.prefault({}),
     tierRouting: TierRoutingSchema.prefault({}),
+    server: z
+      .strictObject({
+        /** `caio serve` listens here; put a TLS proxy in front for the providers. @defaultValue 127.0.0.1:8080 */
+        host: z.string().trim().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(8080),
+        /** Larger webhook bodies are refused with 413. @defaultValue 1048576 */
+        maxBodyBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+      })
+      .prefault({}),
     dispatch: z
       .strictObject({
         /** A live dispatch needs a batch a person approved (spec/operator.md: gatekeeper_required). @defaultValue true */
@@ -320,6 +329,13 @@ export const EnvSchema = z.object({
   /** The sending number (E.164) or a Messaging Service SID (MG...). */
   TWILIO_FROM: z.string().trim().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be an E.164 number or a Messaging Service SID').optional(),
   SLACK_WEBHOOK_URL: secret,
+  /** Shared secrets of the inbound webhooks (HMAC key, or the token the sender presents). */
+  INSTANTLY_WEBHOOK_SECRET: secret,
+  HEYREACH_WEBHOOK_SECRET: secret,
+  RB2B_WEBHOOK_SECRET: secret,
+  CLAY_WEBHOOK_SECRET: secret,
+  /** Refuse unsigned webhooks (401) and providers with no secret (503). Default: on in live mode, off in sandbox mode. */
+  WEBHOOK_SIGNATURE_REQUIRED: bool.optional(),
 });
 
 export type Env = z.output<typeof EnvSchema>;
@@ -338,4 +354,8 @@ export const SECRET_ENV_KEYS = [
   'GHL_API_KEY',
   'TWILIO_AUTH_TOKEN',
   'SLACK_WEBHOOK_URL',
+  'INSTANTLY_WEBHOOK_SECRET',
+  'HEYREACH_WEBHOOK_SECRET',
+  'RB2B_WEBHOOK_SECRET',
+  'CLAY_WEBHOOK_SECRET',
 ] as const satisfies readonly (keyof Env)[];

@@ -367,3 +367,44 @@ export const providerCampaigns = pgTable(
   },
   (t) => [uniqueIndex('provider_campaigns_ext_uq').on(t.provider, t.externalId), index('provider_campaigns_day_idx').on(t.provider, t.kind, t.tier, t.day)],
 );
+
+/**
+ * Every verified webhook delivery, stored before it is acknowledged and processed afterwards by a
+ * job. `(provider, idempotency_key)` is unique: a retried delivery is acknowledged, not processed twice.
+ */
+export const webhookInbox = pgTable(
+  'webhook_inbox',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    provider: text('provider').notNull(),
+    eventType: text('event_type').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    payload: jsonb('payload').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** pending | processed | unknown_lead | failed */
+    status: text('status').notNull(),
+    leadId: uuid('lead_id'),
+    error: text('error'),
+    processedAt: timestamp('processed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('webhook_inbox_idem_uq').on(t.provider, t.idempotencyKey), index('webhook_inbox_status_idx').on(t.status)],
+);
+
+/** A lead's activity across pipeline, e-mail, LinkedIn and CRM: every status change with its source. */
+export const leadEvents = pgTable(
+  'lead_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** email | linkedin | website | crm | pipeline | operator */
+    channel: text('channel').notNull(),
+    type: text('type').notNull(),
+    source: text('source').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    inboxId: uuid('inbox_id'),
+    details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [index('lead_events_lead_idx').on(t.leadId, t.at)],
+);

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WebhookHandler } from './types.js';
+import type { WebhookHandler, WebhookResponse } from './types.js';
 
 export type WebhookReceiverOptions = {
   routes: Record<string, WebhookHandler>;
+  /** GET routes (health checks): answer without a body to read. */
+  getRoutes?: Record<string, () => Promise<WebhookResponse>>;
   /** @defaultValue 127.0.0.1 */
   host?: string;
   /** 0: any free port. */
@@ -45,10 +47,22 @@ export const startWebhookReceiver = async (options: WebhookReceiverOptions): Pro
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    const path = new URL(req.url ?? '/', 'http://receiver').pathname;
+    const url = new URL(req.url ?? '/', 'http://receiver');
+    const path = url.pathname;
+    const get = options.getRoutes?.[path];
+    if (get && req.method === 'GET') {
+      void get().then((r) => answer(r.status, r.body), () => answer(500, { error: 'internal error' }));
+      return;
+    }
     const handler = options.routes[path];
     if (!handler) return answer(404, { error: 'not found' });
     if (req.method !== 'POST') return answer(405, { error: 'POST only' });
+    const type = req.headers['content-type'];
+    // JSON, or nothing said (some senders omit it); anything else is refused before it is read.
+    if (type && !/^application\/(.+\+)?json\b/i.test(type)) {
+      req.resume();
+      return answer(415, { error: 'content type must be application/json', code: 'UNSUPPORTED_MEDIA_TYPE' });
+    }
     void (async () => {
       let body: string;
       try {
@@ -58,7 +72,7 @@ export const startWebhookReceiver = async (options: WebhookReceiverOptions): Pro
       }
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
       try {
-        const result = await handler({ path, headers, body });
+        const result = await handler({ path, headers, body, query: url.searchParams });
         answer(result.status, result.body);
       } catch (error) {
         options.onError?.(error, path);

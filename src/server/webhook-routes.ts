@@ -1,0 +1,38 @@
+import type { Config } from '../config/load.js';
+import type { ClayCorrelationStore } from '../pipeline/ports.js';
+import { createClayCallbackHandler } from '../webhooks/clay-callback.js';
+import { createInboxHandler, type InboxWriter } from '../webhooks/inbox-handler.js';
+import { heyreachSpec, INSTANTLY_PATHS, instantlySpec } from '../webhooks/provider-specs.js';
+import type { WebhookHandler, WebhookResponse } from '../webhooks/types.js';
+
+export type WebhookRoutes = { post: Record<string, WebhookHandler>; get: Record<string, () => Promise<WebhookResponse>> };
+
+/** Strict unless the environment says otherwise: on in live mode, off in sandbox mode. */
+export const signatureRequired = (config: Config): boolean => config.env.WEBHOOK_SIGNATURE_REQUIRED ?? config.providers === 'live';
+
+/**
+ * The inbound routes of `caio serve`, on the original's paths. Each provider has a GET health route
+ * that says whether a secret is configured (never the secret) and whether verification is strict.
+ */
+export const webhookRoutes = (deps: { config: Config; inbox: InboxWriter; clay: ClayCorrelationStore; onStored: (id: string) => void; now?: () => Date }): WebhookRoutes => {
+  const { config } = deps;
+  const env = config.env;
+  const required = signatureRequired(config);
+  const common = { inbox: deps.inbox, required, onStored: deps.onStored, ...(deps.now ? { now: deps.now } : {}) };
+  const post: Record<string, WebhookHandler> = {};
+  for (const path of Object.keys(INSTANTLY_PATHS)) post[path] = createInboxHandler({ spec: instantlySpec(path, env.INSTANTLY_WEBHOOK_SECRET), ...common });
+  post['/webhooks/heyreach'] = createInboxHandler({ spec: heyreachSpec(env.HEYREACH_WEBHOOK_SECRET), ...common });
+  const clayToken = env.CLAY_CALLBACK_TOKEN;
+  if (clayToken) post[config.clay.callbackPath] = createClayCallbackHandler({ token: clayToken, store: deps.clay });
+  const health = (provider: string, secret: string | undefined) => async (): Promise<WebhookResponse> => ({
+    status: 200,
+    body: { status: 'ok', provider, secretConfigured: Boolean(secret), signatureRequired: required, accepting: Boolean(secret) || !required },
+  });
+  const get: Record<string, () => Promise<WebhookResponse>> = {
+    '/health': async () => ({ status: 200, body: { status: 'ok', mode: config.providers } }),
+    '/webhooks/instantly/health': health('instantly', env.INSTANTLY_WEBHOOK_SECRET),
+    '/webhooks/heyreach/health': health('heyreach', env.HEYREACH_WEBHOOK_SECRET),
+    '/webhooks/clay/health': health('clay', clayToken),
+  };
+  return { post, get };
+};

@@ -1,0 +1,35 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { leadEvents, webhookInbox } from './schema.js';
+
+export type InboxItem = { id: string; provider: string; eventType: string; idempotencyKey: string; payload: unknown; receivedAt: Date; status: string; leadId: string | null; error: string | null; processedAt: Date | null };
+export type LeadEvent = { id: number; leadId: string; at: Date; channel: string; type: string; source: string; fromStatus: string | null; toStatus: string | null; inboxId: string | null; details: Record<string, unknown> };
+
+export const createInboxStore = (db: Db) => ({
+  /** Insert unless this delivery was seen before; null for a duplicate. */
+  insert: async (item: { provider: string; eventType: string; idempotencyKey: string; payload: unknown; receivedAt: Date }): Promise<string | null> => {
+    const [row] = await db.insert(webhookInbox).values({ ...item, status: 'pending' }).onConflictDoNothing({ target: [webhookInbox.provider, webhookInbox.idempotencyKey] }).returning({ id: webhookInbox.id });
+    return row?.id ?? null;
+  },
+  get: async (id: string): Promise<InboxItem | null> => {
+    const [row] = await db.select().from(webhookInbox).where(eq(webhookInbox.id, id)).limit(1);
+    return row ?? null;
+  },
+  pending: async (limit: number): Promise<InboxItem[]> => db.select().from(webhookInbox).where(eq(webhookInbox.status, 'pending')).orderBy(asc(webhookInbox.receivedAt)).limit(limit),
+  list: async (limit: number, status?: string): Promise<InboxItem[]> => db.select().from(webhookInbox).where(status ? eq(webhookInbox.status, status) : undefined).orderBy(desc(webhookInbox.receivedAt)).limit(limit),
+  /** Record the outcome, only if still in the state the processor read (no double processing). */
+  finish: async (id: string, from: string, outcome: { status: 'processed' | 'unknown_lead' | 'failed'; leadId: string | null; error: string | null; at: Date }): Promise<boolean> =>
+    (await db.update(webhookInbox).set({ status: outcome.status, leadId: outcome.leadId, error: outcome.error, processedAt: outcome.at }).where(and(eq(webhookInbox.id, id), eq(webhookInbox.status, from))).returning({ id: webhookInbox.id })).length === 1,
+});
+
+export type InboxStore = ReturnType<typeof createInboxStore>;
+
+export const createLeadEventStore = (db: Db) => ({
+  append: async (event: Omit<LeadEvent, 'id'>): Promise<void> => {
+    await db.insert(leadEvents).values(event);
+  },
+  /** Newest first. */
+  timeline: async (leadId: string, limit = 200): Promise<LeadEvent[]> => (await db.select().from(leadEvents).where(eq(leadEvents.leadId, leadId)).orderBy(desc(leadEvents.at), desc(leadEvents.id)).limit(limit)).map((r) => ({ ...r, details: r.details as Record<string, unknown> })),
+});
+
+export type LeadEventStore = ReturnType<typeof createLeadEventStore>;
