@@ -4,6 +4,7 @@ import { registerBatchCommands } from './commands/batch.js';
 import { registerConfigCommands } from './commands/config-check.js';
 import { registerAgentsCommand } from './commands/agents.js';
 import { registerDispatchCommands } from './commands/dispatch.js';
+import { registerServeCommands } from './commands/serve.js';
 import { registerReviewCommands } from './commands/review.js';
 import { registerLeadCommands } from './commands/leads.js';
 import { registerPipelineCommands } from './commands/pipeline-run.js';
@@ -31,5 +32,6 @@ export const buildProgram = (): Command => {
   registerConfigCommands(program);
   registerAgentsCommand(program);
   registerDispatchCommands(program);
+  registerServeCommands(program);
   return program;
 };

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { leadEvents, webhookInbox } from './schema.js';
 
@@ -15,6 +15,8 @@ export const createInboxStore = (db: Db) => ({
     const [row] = await db.select().from(webhookInbox).where(eq(webhookInbox.id, id)).limit(1);
     return row ?? null;
   },
+  /** Back to pending, for a deliberate replay. */
+  reset: async (id: string): Promise<boolean> => (await db.update(webhookInbox).set({ status: 'pending', error: null, processedAt: null }).where(eq(webhookInbox.id, id)).returning({ id: webhookInbox.id })).length === 1,
   pending: async (limit: number): Promise<InboxItem[]> => db.select().from(webhookInbox).where(eq(webhookInbox.status, 'pending')).orderBy(asc(webhookInbox.receivedAt)).limit(limit),
   list: async (limit: number, status?: string): Promise<InboxItem[]> => db.select().from(webhookInbox).where(status ? eq(webhookInbox.status, status) : undefined).orderBy(desc(webhookInbox.receivedAt)).limit(limit),
   /** Record the outcome, only if still in the state the processor read (no double processing). */
@@ -27,6 +29,14 @@ export type InboxStore = ReturnType<typeof createInboxStore>;
 export const createLeadEventStore = (db: Db) => ({
   append: async (event: Omit<LeadEvent, 'id'>): Promise<void> => {
     await db.insert(leadEvents).values(event);
+  },
+  /** What the status machine needs besides the status: the latest event's time and the opens so far. */
+  stateOf: async (leadId: string): Promise<{ lastEventAt: Date | null; opens: number }> => {
+    const [row] = await db
+      .select({ last: sql<string | null>`max(${leadEvents.at})`, opens: sql<number>`count(*) filter (where ${leadEvents.type} = 'email_opened')::int` })
+      .from(leadEvents)
+      .where(eq(leadEvents.leadId, leadId));
+    return { lastEventAt: row?.last ? new Date(row.last) : null, opens: Number(row?.opens ?? 0) };
   },
   /** Newest first. */
   timeline: async (leadId: string, limit = 200): Promise<LeadEvent[]> => (await db.select().from(leadEvents).where(eq(leadEvents.leadId, leadId)).orderBy(desc(leadEvents.at), desc(leadEvents.id)).limit(limit)).map((r) => ({ ...r, details: r.details as Record<string, unknown> })),

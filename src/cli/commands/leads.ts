@@ -6,6 +6,7 @@ import { renderLeadDetail } from '../render/lead-detail.js';
 import { renderTable } from '../render/table.js';
 import { registerLeadExportCommand } from './leads-export.js';
 import { printJson, withApp } from './with-app.js';
+import { createTimelineQuery } from '../../store/timeline-repo.js';
 
 type ListOptions = CommonOptions & { tier?: Tier; status?: string; limit?: number; json?: boolean };
 type ShowOptions = CommonOptions & { json?: boolean };
@@ -50,6 +51,18 @@ export const registerLeadCommands = (program: Command): void => {
         if (!detail) throw new AppError('NOT_FOUND', `no lead with email ${email.trim().toLowerCase()}`);
         if (options.json) printJson(detail);
         else process.stdout.write(`${renderLeadDetail(detail)}\n`);
+      });
+    },
+  );
+
+  withCommonOptions(leads.command('timeline <email>').description('one lead\'s activity across pipeline, e-mail, LinkedIn and outbound, newest first').option('--limit <n>', 'how many', parsePositiveInt('limit', 10_000), 100).option('--json', 'print JSON')).action(
+    async (email: string, options: ShowOptions & { limit: number }) => {
+      await withApp(configFrom(options), async (app) => {
+        const detail = await app.stores.leadDetail.detailByEmail(email);
+        if (!detail) throw new AppError('NOT_FOUND', `no lead with email ${email.trim().toLowerCase()}`);
+        const entries = await createTimelineQuery(app.database.db).forLead(detail.lead.id, options.limit);
+        if (options.json) return printJson({ leadId: detail.lead.id, status: detail.lead.status, timeline: entries });
+        process.stdout.write(`${detail.lead.email} [${detail.lead.status}]\n${renderTable(['when', 'channel', 'event', 'detail'], entries.map((e) => [e.at.toISOString(), e.channel, e.type, e.detail]))}\n`);
       });
     },
   );

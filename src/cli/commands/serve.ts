@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { openApp } from '../../deps.js';
+import { createInboxProcessor } from '../../signals/process-inbox.js';
+import { webhookRoutes, signatureRequired } from '../../server/webhook-routes.js';
+import { createClayStore } from '../../store/clay-repo.js';
+import { createInboxStore, createLeadEventStore } from '../../store/inbox-repo.js';
+import { createOutboxStore } from '../../store/outbox-repo.js';
+import { createSignalLeadStore } from '../../store/signals-repo.js';
+import { startWebhookReceiver } from '../../webhooks/receiver.js';
+import { configFrom, parsePositiveInt, withCommonOptions, type CommonOptions } from '../options.js';
+import { renderTable } from '../render/table.js';
+import { printJson, withApp } from './with-app.js';
+import { AppError } from '../../lib/app-error.js';
+import type { AppDeps } from '../../deps.js';
+
+export const processorFor = (app: AppDeps) => {
+  const db = app.database.db;
+  const outbox = createOutboxStore(db);
+  return createInboxProcessor({ inbox: createInboxStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), suppressions: app.stores.suppressions, cancelOutbound: (leadId, reason) => outbox.cancelForLead(leadId, reason), clock: app.clock, log: app.log });
+};
+
+export const registerServeCommands = (program: Command): void => {
+  withCommonOptions(program.command('serve').description('the HTTP server: provider webhooks (verified, stored, then processed) and health routes').option('--port <n>', 'port (default: server.port, 8080)', (v) => Number.parseInt(v, 10)).option('--host <host>', 'address to listen on (default: server.host)')).action(
+    async (options: CommonOptions & { port?: number; host?: string }) => {
+      const config = configFrom(options);
+      const app = await openApp(config);
+      const processor = processorFor(app);
+      // Inline job runner: each stored delivery is processed right after it was acknowledged, one at a time.
+      let chain: Promise<unknown> = Promise.resolve();
+      const enqueue = (id: string) => {
+        chain = chain.then(() => processor.process(id)).catch(() => undefined);
+      };
+      const recovered = await processor.processPending();
+      const routes = webhookRoutes({ config, inbox: createInboxStore(app.database.db), clay: createClayStore(app.database.db), onStored: enqueue });
+      const receiver = await startWebhookReceiver({
+        routes: routes.post,
+        getRoutes: routes.get,
+        host: options.host ?? config.server.host,
+        port: options.port ?? config.server.port,
+        maxBodyBytes: config.server.maxBodyBytes,
+        onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'webhook handler failed'),
+      });
+      process.stdout.write(`caio serve listening on ${receiver.url} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered} pending deliveries processed at start\nroutes: ${[...Object.keys(routes.post).map((p) => `POST ${p}`), ...Object.keys(routes.get).map((p) => `GET ${p}`)].join(', ')}\n`);
+      const stop = async () => {
+        await receiver.close();
+        await chain;
+        await app.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    },
+  );
+
+  const webhooks = program.command('webhooks').description('stored webhook deliveries');
+  withCommonOptions(webhooks.command('list').description('newest first').option('--status <s>', 'pending, processed, unknown_lead or failed').option('--limit <n>', 'how many', parsePositiveInt('limit', 1000), 50).option('--json', 'print JSON')).action(
+    async (options: CommonOptions & { status?: string; limit: number; json?: boolean }) => {
+      await withApp(configFrom(options), async (app) => {
+        const items = (await createInboxStore(app.database.db).list(options.limit, options.status)).map(({ payload: _p, ...i }) => i);
+        if (options.json) return printJson(items);
+        process.stdout.write(items.length ? `${renderTable(['id', 'provider', 'event', 'status', 'received', 'lead'], items.map((i) => [i.id, i.provider, i.eventType, i.status, i.receivedAt.toISOString(), i.leadId ?? '-']))}\n` : 'no deliveries yet\n');
+      });
+    },
+  );
+  withCommonOptions(webhooks.command('replay <inboxId>').description('process a stored delivery again (e.g. an unknown_lead one after the lead was imported)').option('--json', 'print JSON')).action(async (id: string, options: CommonOptions & { json?: boolean }) => {
+    await withApp(configFrom(options), async (app) => {
+      const outcome = await processorFor(app).replay(id.trim());
+      if (!outcome) throw new AppError('NOT_FOUND', `no stored delivery ${id.trim()} (see: caio webhooks list)`);
+      if (options.json) return printJson({ id: id.trim(), outcome });
+      process.stdout.write(`delivery ${id.trim()}: ${outcome}\n`);
+    });
+  });
+};

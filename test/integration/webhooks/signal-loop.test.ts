@@ -1,0 +1,102 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load.js';
+import { webhookRoutes } from '../../../src/server/webhook-routes.js';
+import { createInboxProcessor, type InboxProcessor } from '../../../src/signals/process-inbox.js';
+import { createClayStore } from '../../../src/store/clay-repo.js';
+import type { Database } from '../../../src/store/database.js';
+import { createInboxStore, createLeadEventStore } from '../../../src/store/inbox-repo.js';
+import { createSignalLeadStore } from '../../../src/store/signals-repo.js';
+import { createTimelineQuery } from '../../../src/store/timeline-repo.js';
+import { startWebhookReceiver } from '../../../src/webhooks/receiver.js';
+import { contractFixture } from '../../support/contracts.js';
+import { dispatchHarness, type Harness } from '../../support/dispatch.js';
+import { silentLog } from '../../support/pipeline.js';
+import { openTestDatabase, STORE_KINDS } from '../../support/store.js';
+
+const SECRET = 'inst-secret-0123456789';
+const HR_SECRET = 'hr-secret-0123456789';
+
+describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and show on the timeline (%s)', (kind) => {
+  let database: Database;
+  let h: Harness;
+  let processor: InboxProcessor;
+  let url = '';
+  let closeReceiver = async () => {};
+  let processing: Promise<unknown>[] = [];
+
+  beforeEach(async () => {
+    database = await openTestDatabase(kind);
+    h = await dispatchHarness(database);
+    const db = database.db;
+    processor = createInboxProcessor({ inbox: createInboxStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), suppressions: h.stores.suppressions, cancelOutbound: (leadId, reason) => h.outbox.cancelForLead(leadId, reason), clock: h.clock, log: silentLog });
+    const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: { INSTANTLY_WEBHOOK_SECRET: SECRET, HEYREACH_WEBHOOK_SECRET: HR_SECRET, WEBHOOK_SIGNATURE_REQUIRED: 'true' } });
+    const routes = webhookRoutes({ config, inbox: createInboxStore(db), clay: createClayStore(db), onStored: (id) => processing.push(processor.process(id)), now: () => h.clock.now() });
+    const receiver = await startWebhookReceiver({ routes: routes.post, getRoutes: routes.get });
+    url = receiver.url;
+    closeReceiver = receiver.close;
+  });
+  afterEach(async () => {
+    await Promise.all(processing);
+    processing = [];
+    await closeReceiver();
+    await h.close();
+    await database.close();
+  });
+
+  const instantly = async (name: string, overrides: Record<string, unknown>) => {
+    const body = JSON.stringify({ ...(contractFixture('instantly', name).request.body as object), ...overrides });
+    const res = await fetch(`${url}/webhooks/instantly`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-caio-webhook-token': SECRET }, body });
+    await Promise.all(processing);
+    return res.status;
+  };
+  const statusOf = async (leadId: string) => ((await database.db.execute(sql`select status from leads where id = ${leadId}::uuid`)) as unknown as { rows: { status: string }[] }).rows[0]!.status;
+
+  it('an unsubscribe webhook suppresses the lead: what was queued is cancelled and the gateway refuses to send', async () => {
+    const a = await h.approvedLead({ linkedin: false });
+    const b = await h.approvedLead({ linkedin: false });
+    const batch = await h.approvedBatch();
+    const queueOnly = h.makeOperator('queue-only', { drainLimit: 0 }).operator;
+    await queueOnly.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'A' });
+    expect(await instantly('webhook.lead_unsubscribed.json', { lead_email: a.email, email_id: 'e-unsub-1' })).toBe(202);
+    expect(await statusOf(a.leadId)).toBe('unsubscribed');
+    expect(await h.stores.suppressions.isSuppressed(a.email)).toBe(true);
+    const run = await h.gateway.drain({ dryRun: false, limit: 10 });
+    expect(run.items.map((i) => [i.leadId, i.outcome])).toEqual([[b.leadId, 'sent']]);
+    const sentTo = h.sandboxes.instantly.campaigns().flatMap((c) => h.sandboxes.instantly.leadsOf(c.id)).map((l) => String(l.email));
+    expect(sentTo).toEqual([b.email]);
+  });
+
+  it('out-of-order and duplicate events never move a lead backwards; the timeline shows them newest first', async () => {
+    const a = await h.approvedLead({ linkedin: false });
+    expect(await instantly('webhook.reply_received.json', { lead_email: a.email, email_id: 'r1', timestamp: '2026-11-23T12:00:00.000Z', reply_text: 'Yes, I am interested, let us talk next week.' })).toBe(202);
+    expect(await statusOf(a.leadId)).toBe('replied');
+    // An open that happened before the reply arrives late: the lead stays replied.
+    expect(await instantly('webhook.email_opened.json', { lead_email: a.email, email_id: 'o1', timestamp: '2026-11-23T11:00:00.000Z' })).toBe(202);
+    expect(await statusOf(a.leadId)).toBe('replied');
+    // The same reply delivered again: acknowledged, not processed twice.
+    expect(await instantly('webhook.reply_received.json', { lead_email: a.email, email_id: 'r1', timestamp: '2026-11-23T12:00:00.000Z', reply_text: 'Yes, I am interested, let us talk next week.' })).toBe(200);
+    const timeline = await createTimelineQuery(database.db).forLead(a.leadId);
+    const signals = timeline.filter((e) => e.channel === 'email');
+    expect(signals.map((e) => e.type)).toEqual(['email_replied', 'email_opened']);
+    expect(signals[0]!.detail).toContain('reply: positive');
+    expect(timeline.some((e) => e.type === 'drafted')).toBe(true);
+  });
+
+  it('a HeyReach reply is matched by LinkedIn URL; an event for an unknown lead is kept and flagged, and can be replayed later', async () => {
+    const a = await h.approvedLead();
+    const linkedin = `https://www.linkedin.com/in/example-lead-1`;
+    const body = contractFixture('heyreach', 'webhook.message_reply_received.json').request.body as { lead: Record<string, unknown> };
+    const post = (lead: Record<string, unknown>, id: string) =>
+      fetch(`${url}/webhooks/heyreach?secret=${HR_SECRET}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, correlation_id: id, lead: { ...body.lead, ...lead } }) }).then(async (r) => {
+        await Promise.all(processing);
+        return r.status;
+      });
+    expect(await post({ profile_url: linkedin, email_address: null }, 'c1')).toBe(202);
+    expect(await statusOf(a.leadId)).toBe('linkedin_replied');
+    expect(await post({ profile_url: 'https://www.linkedin.com/in/example-stranger', email_address: null }, 'c2')).toBe(202);
+    const flagged = (await createInboxStore(database.db).list(10, 'unknown_lead'));
+    expect(flagged).toHaveLength(1);
+    expect(await processor.replay(flagged[0]!.id)).toBe('unknown_lead');
+  });
+});
