@@ -227,6 +227,17 @@ export const FileConfigSchema = z
     ramp: RampSchema.prefault({}),
     cadence: CadenceSchema.prefault({}),
     tierRouting: TierRoutingSchema.prefault({}),
+    decay: z
+      .strictObject({
+        /** Hours after our last touch with no engagement: ghosted (spec: 72). */
+        ghostedAfterHours: z.number().min(1).max(24 * 365).default(72),
+        /** Days after the last engagement of an opened lead: stalled (spec: 7). */
+        stalledAfterDays: z.number().min(1).max(365).default(7),
+        /** Opens (or clicks) that make an opened lead engaged-not-replied. */
+        engagedOpens: z.number().int().min(1).max(100).default(2),
+        engagedClicks: z.number().int().min(1).max(100).default(1),
+      })
+      .prefault({}),
     server: z
       .strictObject({
         /** `caio serve` listens here; put a TLS proxy in front for the providers. @defaultValue 127.0.0.1:8080 */

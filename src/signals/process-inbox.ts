@@ -56,7 +56,8 @@ export const readSignal = (item: InboxItem): ReadSignal | null => {
     return {
       email: e.lead_email ?? null,
       linkedinUrl: null,
-      type: INSTANTLY_SIGNAL[e.event_type] ?? null,
+      // A reply asking to be taken off the list is an unsubscribe (only that category suppresses).
+      type: classification?.category === 'unsubscribe_request' ? 'unsubscribed' : (INSTANTLY_SIGNAL[e.event_type] ?? null),
       channel: 'email',
       at: dateOr(e.timestamp, item.receivedAt),
       details: { event: e.event_type, campaignId: e.campaign_id ?? null, step: e.step ?? null, ...(classification ? { replyCategory: classification.category } : {}), ...(e.bounce_type ? { bounceType: e.bounce_type } : {}) },
@@ -70,7 +71,7 @@ export const readSignal = (item: InboxItem): ReadSignal | null => {
     return {
       email: e.email,
       linkedinUrl: e.linkedinUrl,
-      type: HEYREACH_SIGNAL[e.eventType] ?? null,
+      type: classification?.category === 'unsubscribe_request' ? 'unsubscribed' : (HEYREACH_SIGNAL[e.eventType] ?? null),
       channel: 'linkedin',
       at: dateOr(e.timestamp, item.receivedAt),
       details: { event: e.eventType, campaignId: e.campaignId, ...(classification ? { replyCategory: classification.category } : {}) },

@@ -43,3 +43,20 @@ export const createLeadEventStore = (db: Db) => ({
 });
 
 export type LeadEventStore = ReturnType<typeof createLeadEventStore>;
+
+/** Per lead, what decay detection needs, from the timeline: last touch, last engagement, opens, clicks, replied. */
+export const createDecayQuery = (db: Db) => ({
+  candidates: async (statuses: readonly string[]) => {
+    const rows = (await db.execute(sql`
+      select l.id, l.status,
+        max(e.at) filter (where e.type in ('email_sent', 'linkedin_connection_sent')) as last_touch,
+        max(e.at) filter (where e.type in ('email_opened', 'email_clicked', 'email_replied', 'linkedin_replied', 'linkedin_connection_accepted')) as last_engagement,
+        count(*) filter (where e.type = 'email_opened')::int as opens,
+        count(*) filter (where e.type = 'email_clicked')::int as clicks,
+        bool_or(e.type in ('email_replied', 'linkedin_replied')) as replied
+      from leads l join lead_events e on e.lead_id = l.id
+      where l.status in (${sql.join(statuses.map((s) => sql`${s}`), sql`, `)})
+      group by l.id, l.status`)) as unknown as { rows: { id: string; status: string; last_touch: string | null; last_engagement: string | null; opens: number; clicks: number; replied: boolean | null }[] };
+    return rows.rows.map((r) => ({ leadId: r.id, status: r.status, lastTouchAt: r.last_touch ? new Date(r.last_touch) : null, lastEngagementAt: r.last_engagement ? new Date(r.last_engagement) : null, opens: Number(r.opens), clicks: Number(r.clicks), replied: Boolean(r.replied) }));
+  },
+});

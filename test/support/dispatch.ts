@@ -25,6 +25,9 @@ import { createLeadStateQuery } from '../../src/store/dispatch-query-repo.js';
 import { createStores } from '../../src/store/index.js';
 import { createOutboxStore } from '../../src/store/outbox-repo.js';
 import { createReviewStore } from '../../src/store/review-repo.js';
+import { createTouchRecorder } from '../../src/signals/record-touch.js';
+import { createLeadEventStore } from '../../src/store/inbox-repo.js';
+import { createSignalLeadStore } from '../../src/store/signals-repo.js';
 import { aDiscoveredLead, aProfile } from './builders.js';
 import { fakeEnricher, fakeSource, pipelineDeps, silentLog } from './pipeline.js';
 
@@ -81,7 +84,7 @@ export const dispatchHarness = async (database: Database, options: { gateway?: P
   const gatewaySettings = { ...BASE_GATEWAY, ...options.gateway };
   const gatekeeper = createGatekeeper({ batches, audit: stores.audit, alerts, clock, settings: { batchExpiryHours: 24, tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly', 'heyreach'], tier_3: ['instantly'], tier_4: ['instantly'] } } });
   const makeOperator = (holder: string, overrides: Partial<OperatorSettings> = {}) => {
-    const gateway = createSendGateway({ outbox, control, leads, isSuppressed: () => stores.suppressions.matcher(), channels, audit: stores.audit, alerts, clock, envEmergencyStop: options.envStop ?? false, settings: gatewaySettings, random: () => 0 });
+    const gateway = createSendGateway({ outbox, control, leads, isSuppressed: () => stores.suppressions.matcher(), channels, audit: stores.audit, alerts, clock, envEmergencyStop: options.envStop ?? false, settings: gatewaySettings, random: () => 0, onSent: createTouchRecorder({ events: createLeadEventStore(db), leads: createSignalLeadStore(db) }) });
     return { gateway, operator: createOperator({ gatekeeper, batches, outbox, control, campaigns, leads, gateway, channels, audit: stores.audit, alerts, clock, settings: { ...BASE_OPERATOR, ...options.operator, ...overrides }, holder }) };
   };
   const { gateway, operator } = makeOperator(options.holder ?? 'test-1');

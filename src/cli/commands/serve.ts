@@ -3,7 +3,8 @@ import { openApp } from '../../deps.js';
 import { createInboxProcessor } from '../../signals/process-inbox.js';
 import { webhookRoutes, signatureRequired } from '../../server/webhook-routes.js';
 import { createClayStore } from '../../store/clay-repo.js';
-import { createInboxStore, createLeadEventStore } from '../../store/inbox-repo.js';
+import { createDecayQuery, createInboxStore, createLeadEventStore } from '../../store/inbox-repo.js';
+import { runDecay } from '../../signals/run-decay.js';
 import { createOutboxStore } from '../../store/outbox-repo.js';
 import { createSignalLeadStore } from '../../store/signals-repo.js';
 import { startWebhookReceiver } from '../../webhooks/receiver.js';
@@ -70,4 +71,18 @@ export const registerServeCommands = (program: Command): void => {
       process.stdout.write(`delivery ${id.trim()}: ${outcome}\n`);
     });
   });
+
+  const decay = program.command('decay').description('decay detection: ghosted, stalled, engaged-not-replied');
+  withCommonOptions(decay.command('run').description('judge every eligible lead now (the scheduler runs this daily at 10:00 UTC)').option('--dry-run', 'report the findings, change nothing').option('--at <iso>', 'judge as of this instant instead of now').option('--json', 'print JSON')).action(
+    async (options: CommonOptions & { dryRun?: boolean; at?: string; json?: boolean }) => {
+      const at = options.at ? new Date(options.at) : null;
+      if (at && Number.isNaN(at.getTime())) throw new AppError('INVALID_INPUT', `--at must be an ISO date-time, got "${options.at}"`);
+      await withApp(configFrom(options), async (app) => {
+        const db = app.database.db;
+        const findings = await runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay }, at ?? app.clock.now(), Boolean(options.dryRun));
+        if (options.json) return printJson({ dryRun: Boolean(options.dryRun), findings });
+        process.stdout.write(findings.length ? `${renderTable(['lead', 'was', 'decay', 'since', 'applied', 'why'], findings.map((f) => [f.leadId, f.from, f.kind, f.since, f.applied ? 'yes' : 'no (dry run)', f.detail]))}\n` : 'no lead has decayed\n');
+      });
+    },
+  );
 };

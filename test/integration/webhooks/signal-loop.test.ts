@@ -5,7 +5,8 @@ import { webhookRoutes } from '../../../src/server/webhook-routes.js';
 import { createInboxProcessor, type InboxProcessor } from '../../../src/signals/process-inbox.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';
-import { createInboxStore, createLeadEventStore } from '../../../src/store/inbox-repo.js';
+import { createDecayQuery, createInboxStore, createLeadEventStore } from '../../../src/store/inbox-repo.js';
+import { runDecay } from '../../../src/signals/run-decay.js';
 import { createSignalLeadStore } from '../../../src/store/signals-repo.js';
 import { createTimelineQuery } from '../../../src/store/timeline-repo.js';
 import { startWebhookReceiver } from '../../../src/webhooks/receiver.js';
@@ -98,5 +99,25 @@ describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and 
     const flagged = (await createInboxStore(database.db).list(10, 'unknown_lead'));
     expect(flagged).toHaveLength(1);
     expect(await processor.replay(flagged[0]!.id)).toBe('unknown_lead');
+  });
+
+  it('a sent lead with no engagement for more than 72 h is ghosted by the daily decay run; a dry run changes nothing; an engaged lead is not', async () => {
+    const quiet = await h.approvedLead({ linkedin: false });
+    const engaged = await h.approvedLead({ linkedin: false });
+    await h.operator.dispatch({ motion: 'outbound', live: true, batchId: (await h.approvedBatch()).id, by: 'A' });
+    expect(await statusOf(quiet.leadId)).toBe('sent');
+    h.clock.advance(24 * 3600_000);
+    expect(await instantly('webhook.email_opened.json', { lead_email: engaged.email, email_id: 'open-1', timestamp: h.clock.now().toISOString() })).toBe(202);
+    const db = database.db;
+    const deps = { query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: { ghostedAfterHours: 72, stalledAfterDays: 7, engagedOpens: 2, engagedClicks: 1 } };
+    expect(await runDecay(deps, new Date(h.clock.now().getTime() + 40 * 3600_000), false)).toEqual([]);
+    const later = new Date(h.clock.now().getTime() + 49 * 3600_000);
+    const dry = await runDecay(deps, later, true);
+    expect(dry.map((f) => [f.leadId, f.kind, f.applied])).toEqual([[quiet.leadId, 'ghosted', false]]);
+    expect(await statusOf(quiet.leadId)).toBe('sent');
+    await runDecay(deps, later, false);
+    expect(await statusOf(quiet.leadId)).toBe('ghosted');
+    expect(await statusOf(engaged.leadId)).toBe('opened');
+    expect(await runDecay(deps, later, false)).toEqual([]);
   });
 });
