@@ -247,6 +247,7 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
   const { createTouchRecorder } = await import('./signals/record-touch.js');
   const { createLeadEventStore } = await import('./store/inbox-repo.js');
   const { createSignalLeadStore } = await import('./store/signals-repo.js');
+  const { cadenceSyncFor } = await import('./signals/compose.js');
   const db = app.database.db;
   const campaigns = createCampaignStore(db);
   const control = createControlStore(db);
@@ -327,7 +328,7 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
     alerts: app.alerts,
     clock: app.clock,
     envEmergencyStop: config.env.EMERGENCY_STOP === true,
-    onSent: createTouchRecorder({ events: createLeadEventStore(db), leads: createSignalLeadStore(db) }),
+    onSent: createTouchRecorder({ events: createLeadEventStore(db), leads: createSignalLeadStore(db), cadence: cadenceSyncFor(app) }),
     settings: {
       limits: { emailDailyLimit: limits.emailDailyLimit, emailHourlyLimit: limits.emailHourlyLimit, emailMonthlyLimit: limits.emailMonthlyLimit, perDomainHourlyLimit: limits.perDomainHourlyLimit, minDelaySeconds: limits.minDelaySeconds },
       linkedinWarmup: { warmupStart: limits.linkedinWarmupStart, warmupWeeks: limits.linkedinWarmupWeeks, warmupDailyLimit: limits.linkedinWarmupDailyLimit, fullDailyLimit: limits.linkedinFullDailyLimit },

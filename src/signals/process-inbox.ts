@@ -7,6 +7,7 @@ import { WebhookEventSchema as InstantlyEventSchema } from '../providers/instant
 import type { SuppressionStore } from '../pipeline/ports.js';
 import type { InboxItem, InboxStore, LeadEventStore } from '../store/inbox-repo.js';
 import type { SignalLead, SignalLeadStore } from '../store/signals-repo.js';
+import type { CadenceSync } from './cadence-sync.js';
 
 /** One inbox delivery read as a signal: which lead (by e-mail or LinkedIn URL), what happened, when. */
 export type ReadSignal = { email: string | null; linkedinUrl: string | null; type: SignalType | null; channel: 'email' | 'linkedin'; at: Date; details: Record<string, unknown> };
@@ -89,6 +90,8 @@ export type InboxProcessorDeps = {
   cancelOutbound: (leadId: string, reason: string) => Promise<number>;
   clock: Clock;
   log: Logger;
+  /** Exits and pauses the lead's cadence on replies, bounces, unsubscribes, meetings. */
+  cadence?: CadenceSync;
 };
 
 /**
@@ -144,6 +147,7 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
       const cancelled = await deps.cancelOutbound(lead.id, outcome.status);
       deps.log.info({ leadId: lead.id, status: outcome.status, cancelled }, 'lead suppressed by a webhook');
     }
+    if (signal.type) await deps.cadence?.onSignal(lead.id, signal.type, signal.at);
     await deps.inbox.finish(item.id, 'pending', { status: 'processed', leadId: lead.id, error: null, at: now });
     return 'processed';
   };

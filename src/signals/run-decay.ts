@@ -1,6 +1,7 @@
 import { applySignal, DECAY_SIGNAL, detectDecay, isLeadStatus, type DecayThresholds } from '../domain/signals/index.js';
 import type { createDecayQuery, LeadEventStore } from '../store/inbox-repo.js';
 import type { SignalLeadStore } from '../store/signals-repo.js';
+import type { CadenceSync } from './cadence-sync.js';
 
 /** Statuses decay can apply to (ghosted from a touch; stalled and engaged-not-replied from opened). */
 const ELIGIBLE = ['dispatched', 'sent', 'linkedin_sent', 'revival_sent', 'opened'];
@@ -13,7 +14,7 @@ export type DecayFinding = { leadId: string; from: string; kind: string; since: 
  * the timeline. `dryRun` reports the findings and writes nothing. Leads already decayed are not
  * eligible, so running twice changes nothing.
  */
-export const runDecay = async (deps: { query: ReturnType<typeof createDecayQuery>; events: LeadEventStore; leads: SignalLeadStore; thresholds: DecayThresholds }, now: Date, dryRun: boolean): Promise<DecayFinding[]> => {
+export const runDecay = async (deps: { query: ReturnType<typeof createDecayQuery>; events: LeadEventStore; leads: SignalLeadStore; thresholds: DecayThresholds; cadence?: CadenceSync }, now: Date, dryRun: boolean): Promise<DecayFinding[]> => {
   const findings: DecayFinding[] = [];
   for (const c of await deps.query.candidates(ELIGIBLE)) {
     if (!isLeadStatus(c.status)) continue;
@@ -26,6 +27,7 @@ export const runDecay = async (deps: { query: ReturnType<typeof createDecayQuery
       if (outcome.changed && (await deps.leads.setStatus(c.leadId, c.status, outcome.status, now))) {
         applied = true;
         await deps.events.append({ leadId: c.leadId, at: decay.since, channel: 'pipeline', type: DECAY_SIGNAL[decay.kind], source: 'decay', fromStatus: c.status, toStatus: outcome.status, inboxId: null, details: { detail: decay.detail } });
+        await deps.cadence?.onSignal(c.leadId, DECAY_SIGNAL[decay.kind], now);
       }
     }
     findings.push({ leadId: c.leadId, from: c.status, kind: decay.kind, since: decay.since.toISOString(), detail: decay.detail, applied });

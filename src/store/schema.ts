@@ -408,3 +408,22 @@ export const leadEvents = pgTable(
   },
   (t) => [index('lead_events_lead_idx').on(t.leadId, t.at)],
 );
+
+/** One lead's place in the cadence (src/domain/cadence/): enrolled on the first touch from any channel. */
+export const cadenceEnrollments = pgTable(
+  'cadence_enrollments',
+  {
+    leadId: uuid('lead_id').primaryKey().references(() => leads.id, { onDelete: 'cascade' }),
+    cadenceId: text('cadence_id').notNull(),
+    enrolledAt: timestamp('enrolled_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** active | paused | exited | completed */
+    status: text('status').notNull(),
+    completedSteps: jsonb('completed_steps').notNull().default(sql`'[]'::jsonb`),
+    exitReason: text('exit_reason'),
+    lastStepAt: timestamp('last_step_at', { withTimezone: true, mode: 'date' }),
+    statusChangedAt: timestamp('status_changed_at', { withTimezone: true, mode: 'date' }),
+    /** The earliest moment a not-yet-completed step is due: the indexed column the due query reads. */
+    nextDueAt: timestamp('next_due_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('cadence_due_idx').on(t.status, t.nextDueAt)],
+);

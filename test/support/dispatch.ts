@@ -26,6 +26,12 @@ import { createStores } from '../../src/store/index.js';
 import { createOutboxStore } from '../../src/store/outbox-repo.js';
 import { createReviewStore } from '../../src/store/review-repo.js';
 import { createTouchRecorder } from '../../src/signals/record-touch.js';
+import { createCadenceSync } from '../../src/signals/cadence-sync.js';
+import { createCadenceStore } from '../../src/store/cadence-repo.js';
+import { FileConfigSchema } from '../../src/config/schema.js';
+
+/** The configured default cadence (the 8-step, 21-day sequence). */
+export const CADENCE = FileConfigSchema.parse({}).cadence;
 import { createLeadEventStore } from '../../src/store/inbox-repo.js';
 import { createSignalLeadStore } from '../../src/store/signals-repo.js';
 import { aDiscoveredLead, aProfile } from './builders.js';
@@ -83,8 +89,9 @@ export const dispatchHarness = async (database: Database, options: { gateway?: P
   const leads = createLeadStateQuery(db);
   const gatewaySettings = { ...BASE_GATEWAY, ...options.gateway };
   const gatekeeper = createGatekeeper({ batches, audit: stores.audit, alerts, clock, settings: { batchExpiryHours: 24, tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly', 'heyreach'], tier_3: ['instantly'], tier_4: ['instantly'] } } });
+  const cadence = createCadenceSync({ store: createCadenceStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), settings: CADENCE });
   const makeOperator = (holder: string, overrides: Partial<OperatorSettings> = {}) => {
-    const gateway = createSendGateway({ outbox, control, leads, isSuppressed: () => stores.suppressions.matcher(), channels, audit: stores.audit, alerts, clock, envEmergencyStop: options.envStop ?? false, settings: gatewaySettings, random: () => 0, onSent: createTouchRecorder({ events: createLeadEventStore(db), leads: createSignalLeadStore(db) }) });
+    const gateway = createSendGateway({ outbox, control, leads, isSuppressed: () => stores.suppressions.matcher(), channels, audit: stores.audit, alerts, clock, envEmergencyStop: options.envStop ?? false, settings: gatewaySettings, random: () => 0, onSent: createTouchRecorder({ events: createLeadEventStore(db), leads: createSignalLeadStore(db), cadence }) });
     return { gateway, operator: createOperator({ gatekeeper, batches, outbox, control, campaigns, leads, gateway, channels, audit: stores.audit, alerts, clock, settings: { ...BASE_OPERATOR, ...options.operator, ...overrides }, holder }) };
   };
   const { gateway, operator } = makeOperator(options.holder ?? 'test-1');
@@ -114,6 +121,7 @@ export const dispatchHarness = async (database: Database, options: { gateway?: P
 
   return {
     db,
+    cadence,
     stores,
     clock,
     alerts,

@@ -1,24 +1,17 @@
 import type { Command } from 'commander';
 import { openApp } from '../../deps.js';
-import { createInboxProcessor } from '../../signals/process-inbox.js';
+import { cadenceSyncFor, processorFor } from '../../signals/compose.js';
 import { webhookRoutes, signatureRequired } from '../../server/webhook-routes.js';
 import { createClayStore } from '../../store/clay-repo.js';
 import { createDecayQuery, createInboxStore, createLeadEventStore } from '../../store/inbox-repo.js';
 import { runDecay } from '../../signals/run-decay.js';
-import { createOutboxStore } from '../../store/outbox-repo.js';
 import { createSignalLeadStore } from '../../store/signals-repo.js';
 import { startWebhookReceiver } from '../../webhooks/receiver.js';
+import { createCadenceStore } from '../../store/cadence-repo.js';
 import { configFrom, parsePositiveInt, withCommonOptions, type CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
 import { printJson, withApp } from './with-app.js';
 import { AppError } from '../../lib/app-error.js';
-import type { AppDeps } from '../../deps.js';
-
-export const processorFor = (app: AppDeps) => {
-  const db = app.database.db;
-  const outbox = createOutboxStore(db);
-  return createInboxProcessor({ inbox: createInboxStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), suppressions: app.stores.suppressions, cancelOutbound: (leadId, reason) => outbox.cancelForLead(leadId, reason), clock: app.clock, log: app.log });
-};
 
 export const registerServeCommands = (program: Command): void => {
   withCommonOptions(program.command('serve').description('the HTTP server: provider webhooks (verified, stored, then processed) and health routes').option('--port <n>', 'port (default: server.port, 8080)', (v) => Number.parseInt(v, 10)).option('--host <host>', 'address to listen on (default: server.host)')).action(
@@ -79,9 +72,40 @@ export const registerServeCommands = (program: Command): void => {
       if (at && Number.isNaN(at.getTime())) throw new AppError('INVALID_INPUT', `--at must be an ISO date-time, got "${options.at}"`);
       await withApp(configFrom(options), async (app) => {
         const db = app.database.db;
-        const findings = await runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay }, at ?? app.clock.now(), Boolean(options.dryRun));
+        const findings = await runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence: cadenceSyncFor(app) }, at ?? app.clock.now(), Boolean(options.dryRun));
         if (options.json) return printJson({ dryRun: Boolean(options.dryRun), findings });
         process.stdout.write(findings.length ? `${renderTable(['lead', 'was', 'decay', 'since', 'applied', 'why'], findings.map((f) => [f.leadId, f.from, f.kind, f.since, f.applied ? 'yes' : 'no (dry run)', f.detail]))}\n` : 'no lead has decayed\n');
+      });
+    },
+  );
+
+  const cadence = program.command('cadence').description('the 21-day e-mail + LinkedIn cadence');
+  withCommonOptions(cadence.command('status').description('enrolments by status, or one lead\'s place in the cadence').option('--lead <email>', 'one lead').option('--json', 'print JSON')).action(
+    async (options: CommonOptions & { lead?: string; json?: boolean }) => {
+      await withApp(configFrom(options), async (app) => {
+        if (options.lead) {
+          const detail = await app.stores.leadDetail.detailByEmail(options.lead);
+          if (!detail) throw new AppError('NOT_FOUND', `no lead with email ${options.lead.trim().toLowerCase()}`);
+          const status = await cadenceSyncFor(app).status(detail.lead.id, app.clock.now());
+          if (options.json) return printJson(status);
+          process.stdout.write(status ? `${detail.lead.email}: ${status.status}, ${status.completed}/${status.total} steps done, next ${status.nextStep ? `step ${status.nextStep.step} (${status.nextStep.channel} ${status.nextStep.action}) due ${status.nextDueAt?.toISOString() ?? '-'}` : 'none'}${status.exitReason ? `, exited: ${status.exitReason}` : ''}\n` : `${detail.lead.email} is not enrolled (the first touch enrols)\n`);
+          return;
+        }
+        const counts = await createCadenceStore(app.database.db).counts();
+        if (options.json) return printJson(counts);
+        process.stdout.write(`enrolments: ${Object.keys(counts).length ? JSON.stringify(counts) : 'none'}\n`);
+      });
+    },
+  );
+  withCommonOptions(cadence.command('due').description('steps due now (or at --at), with the ones a condition skips and why; changes nothing').option('--at <iso>', 'as of this instant').option('--json', 'print JSON')).action(
+    async (options: CommonOptions & { at?: string; json?: boolean }) => {
+      const at = options.at ? new Date(options.at) : null;
+      if (at && Number.isNaN(at.getTime())) throw new AppError('INVALID_INPUT', `--at must be an ISO date-time, got "${options.at}"`);
+      await withApp(configFrom(options), async (app) => {
+        const due = await cadenceSyncFor(app).due(at ?? app.clock.now());
+        if (options.json) return printJson(due);
+        const rows = due.flatMap((d) => [...d.due.map((s) => [d.leadId, s.step, s.channel, s.action, s.dueAt.toISOString(), 'due']), ...d.skipped.map((s) => [d.leadId, s.step, s.channel, s.action, s.dueAt.toISOString(), `skipped: ${s.reason}`])]);
+        process.stdout.write(rows.length ? `${renderTable(['lead', 'step', 'channel', 'action', 'due at', 'state'], rows)}\n` : 'nothing is due\n');
       });
     },
   );

@@ -30,7 +30,7 @@ describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and 
     database = await openTestDatabase(kind);
     h = await dispatchHarness(database);
     const db = database.db;
-    processor = createInboxProcessor({ inbox: createInboxStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), suppressions: h.stores.suppressions, cancelOutbound: (leadId, reason) => h.outbox.cancelForLead(leadId, reason), clock: h.clock, log: silentLog });
+    processor = createInboxProcessor({ inbox: createInboxStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), suppressions: h.stores.suppressions, cancelOutbound: (leadId, reason) => h.outbox.cancelForLead(leadId, reason), clock: h.clock, log: silentLog, cadence: h.cadence });
     const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: { INSTANTLY_WEBHOOK_SECRET: SECRET, HEYREACH_WEBHOOK_SECRET: HR_SECRET, WEBHOOK_SIGNATURE_REQUIRED: 'true' } });
     const routes = webhookRoutes({ config, inbox: createInboxStore(db), clay: createClayStore(db), onStored: (id) => processing.push(processor.process(id)), now: () => h.clock.now() });
     const receiver = await startWebhookReceiver({ routes: routes.post, getRoutes: routes.get });
@@ -119,5 +119,24 @@ describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and 
     expect(await statusOf(quiet.leadId)).toBe('ghosted');
     expect(await statusOf(engaged.leadId)).toBe('opened');
     expect(await runDecay(deps, later, false)).toEqual([]);
+  });
+
+  it('the first send enrols the lead in the cadence (the e-mail is the intro); steps come due by day; a reply exits', async () => {
+    const a = await h.approvedLead();
+    await h.operator.dispatch({ motion: 'outbound', live: true, batchId: (await h.approvedBatch()).id, by: 'A' });
+    const status = await h.cadence.status(a.leadId, h.clock.now());
+    expect(status).toMatchObject({ status: 'active', completed: 1, total: 8 });
+    expect(status?.nextStep?.step).toBe(2);
+    // Day 2: the LinkedIn invitation (held back on day 1 by the cross-channel cap) goes out and completes step 2.
+    h.clock.advance(24 * 3600_000);
+    await h.operator.dispatch({ motion: 'outbound', live: true, by: 'A' });
+    expect((await h.cadence.status(a.leadId, h.clock.now()))?.completed).toBe(2);
+    // Day 5: the value follow-up is due; step 4 (LinkedIn message) waits for a connection.
+    const day5 = new Date(Date.UTC(2026, 10, 27, 9));
+    const due = await h.cadence.due(day5);
+    expect(due.flatMap((d) => d.due.map((s) => s.step))).toEqual([3]);
+    expect(await instantly('webhook.reply_received.json', { lead_email: a.email, email_id: 'r-c', timestamp: h.clock.now().toISOString(), reply_text: 'Not now, maybe next quarter.' })).toBe(202);
+    expect(await h.cadence.status(a.leadId, day5)).toMatchObject({ status: 'exited', exitReason: 'replied' });
+    expect(await h.cadence.due(day5)).toEqual([]);
   });
 });

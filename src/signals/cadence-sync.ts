@@ -1,0 +1,86 @@
+import { applyEvent, cadenceStatus, completeStep, dueSteps, enrollOnTouch, stepDueAt, type CadenceEventType, type CadenceStep, type DueStep, type Enrollment, type SkippedStep } from '../domain/cadence/index.js';
+import type { SignalType } from '../domain/signals/index.js';
+import type { CadenceStore } from '../store/cadence-repo.js';
+import type { LeadEventStore } from '../store/inbox-repo.js';
+import type { SignalLeadStore } from '../store/signals-repo.js';
+
+export const CADENCE_ID = 'default_21day';
+
+/** Which signals the cadence hears, and as what (the engine decides exit, pause or nothing). */
+const CADENCE_EVENT: Partial<Record<SignalType, CadenceEventType>> = {
+  email_replied: 'replied',
+  linkedin_replied: 'linkedin_replied',
+  meeting_booked: 'meeting_booked',
+  email_bounced: 'bounced',
+  unsubscribed: 'unsubscribed',
+  do_not_contact: 'manual_exit',
+  linkedin_connection_accepted: 'connection_accepted',
+  email_opened: 'opened',
+  decay_engaged_not_replied: 'engaged_not_replied',
+};
+
+export type CadenceSettings = { steps: readonly CadenceStep[]; exitOn: readonly string[]; pauseOn: readonly string[] };
+
+/**
+ * The cadence's bookkeeping, kept in step with the signal loop: the first touch on any channel
+ * enrols a lead; exit and pause events (config `cadence.exitOn` / `pauseOn`) move the enrolment;
+ * `next_due_at` is stored so the due query is one indexed range scan.
+ */
+export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEventStore; leads: SignalLeadStore; settings: CadenceSettings }) => {
+  const save = (e: Enrollment, now: Date) => deps.store.save(e, cadenceStatus(e, deps.settings.steps, now).nextDueAt);
+
+  const factsOf = async (leadId: string) => {
+    const lead = await deps.leads.byId(leadId);
+    const types = new Set((await deps.events.timeline(leadId, 500)).map((e) => e.type));
+    return {
+      hasLinkedinUrl: Boolean(lead?.linkedinUrl),
+      replied: types.has('email_replied'),
+      connected: types.has('linkedin_connection_accepted'),
+      bounced: lead?.status === 'bounced',
+      unsubscribed: lead?.status === 'unsubscribed',
+      meetingBooked: types.has('meeting_booked'),
+      linkedinReplied: types.has('linkedin_replied'),
+      rejected: lead?.status === 'rejected',
+    };
+  };
+
+  return {
+    /**
+     * A touch on any channel: enrol the lead if it is not enrolled (an exited lead is never
+     * re-enrolled), and count the touch as the first open step of its channel that is due (the
+     * outbound e-mail is the intro, the LinkedIn invitation the connect step).
+     */
+    onTouch: async (leadId: string, at: Date, channel: 'email' | 'linkedin') => {
+      const enrolled = enrollOnTouch(await deps.store.get(leadId), leadId, CADENCE_ID, at);
+      const step = deps.settings.steps
+        .filter((s) => s.channel === channel && !enrolled.completedSteps.includes(s.step) && stepDueAt(enrolled.enrolledAt, s.day).getTime() <= at.getTime())
+        .sort((a, b) => a.step - b.step)[0];
+      const next = step ? completeStep(enrolled, step.step, at, deps.settings.steps) : enrolled;
+      await save(next, at);
+      return next;
+    },
+    /** A signal about the lead: exits and pauses as configured; other signals change nothing. */
+    onSignal: async (leadId: string, signal: SignalType, at: Date) => {
+      const event = CADENCE_EVENT[signal];
+      const existing = await deps.store.get(leadId);
+      if (!event || !existing) return existing;
+      const listed = deps.settings.exitOn.includes(event) || deps.settings.pauseOn.includes(event) || event === 'manual_exit' || event === 'connection_accepted' || event === 'opened';
+      if (!listed) return existing;
+      const next = applyEvent(existing, { type: event, at, ...(event === 'manual_exit' ? { reason: signal } : {}) });
+      if (next !== existing) await save(next, at);
+      return next;
+    },
+    /** Due steps of every active enrolment, with the ones skipped by a condition and why (changes nothing). */
+    due: async (now: Date, limit = 1000): Promise<{ leadId: string; due: DueStep[]; skipped: SkippedStep[] }[]> => {
+      const out = [];
+      for (const e of await deps.store.due(now, limit)) out.push({ leadId: e.leadId, ...dueSteps(e, deps.settings.steps, await factsOf(e.leadId), now) });
+      return out;
+    },
+    status: async (leadId: string, now: Date) => {
+      const e = await deps.store.get(leadId);
+      return e ? { enrollment: e, ...cadenceStatus(e, deps.settings.steps, now) } : null;
+    },
+  };
+};
+
+export type CadenceSync = ReturnType<typeof createCadenceSync>;

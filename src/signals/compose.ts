@@ -1,0 +1,28 @@
+import type { AppDeps } from '../deps.js';
+import { createCadenceStore } from '../store/cadence-repo.js';
+import { createInboxStore, createLeadEventStore } from '../store/inbox-repo.js';
+import { createOutboxStore } from '../store/outbox-repo.js';
+import { createSignalLeadStore } from '../store/signals-repo.js';
+import { createCadenceSync } from './cadence-sync.js';
+import { createInboxProcessor } from './process-inbox.js';
+
+/** The signal loop's jobs wired to one app (store, clock, log, config): one place for CLI and server. */
+export const cadenceSyncFor = (app: AppDeps) => {
+  const db = app.database.db;
+  return createCadenceSync({ store: createCadenceStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), settings: app.config.cadence });
+};
+
+export const processorFor = (app: AppDeps) => {
+  const db = app.database.db;
+  const outbox = createOutboxStore(db);
+  return createInboxProcessor({
+    inbox: createInboxStore(db),
+    events: createLeadEventStore(db),
+    leads: createSignalLeadStore(db),
+    suppressions: app.stores.suppressions,
+    cancelOutbound: (leadId, reason) => outbox.cancelForLead(leadId, reason),
+    clock: app.clock,
+    log: app.log,
+    cadence: cadenceSyncFor(app),
+  });
+};

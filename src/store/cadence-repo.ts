@@ -1,0 +1,36 @@
+import { and, asc, eq, lte } from 'drizzle-orm';
+import type { Enrollment } from '../domain/cadence/index.js';
+import type { Db } from './database.js';
+import { cadenceEnrollments } from './schema.js';
+
+const toEnrollment = (r: typeof cadenceEnrollments.$inferSelect): Enrollment => ({
+  leadId: r.leadId,
+  cadenceId: r.cadenceId,
+  enrolledAt: r.enrolledAt,
+  status: r.status as Enrollment['status'],
+  completedSteps: r.completedSteps as number[],
+  exitReason: r.exitReason,
+  lastStepAt: r.lastStepAt,
+  statusChangedAt: r.statusChangedAt,
+});
+
+export const createCadenceStore = (db: Db) => ({
+  get: async (leadId: string): Promise<Enrollment | null> => {
+    const [row] = await db.select().from(cadenceEnrollments).where(eq(cadenceEnrollments.leadId, leadId)).limit(1);
+    return row ? toEnrollment(row) : null;
+  },
+  /** Insert or replace one enrolment; `nextDueAt` is what the engine says is next (null when nothing is). */
+  save: async (e: Enrollment, nextDueAt: Date | null): Promise<void> => {
+    const values = { leadId: e.leadId, cadenceId: e.cadenceId, enrolledAt: e.enrolledAt, status: e.status, completedSteps: e.completedSteps, exitReason: e.exitReason, lastStepAt: e.lastStepAt ?? null, statusChangedAt: e.statusChangedAt ?? null, nextDueAt };
+    await db.insert(cadenceEnrollments).values(values).onConflictDoUpdate({ target: cadenceEnrollments.leadId, set: values });
+  },
+  /** Active enrolments with a step due by `now`, earliest first (an index on status and next_due_at). */
+  due: async (now: Date, limit: number): Promise<Enrollment[]> =>
+    (await db.select().from(cadenceEnrollments).where(and(eq(cadenceEnrollments.status, 'active'), lte(cadenceEnrollments.nextDueAt, now))).orderBy(asc(cadenceEnrollments.nextDueAt)).limit(limit)).map(toEnrollment),
+  counts: async (): Promise<Record<string, number>> => {
+    const rows = await db.select({ status: cadenceEnrollments.status }).from(cadenceEnrollments);
+    return rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+  },
+});
+
+export type CadenceStore = ReturnType<typeof createCadenceStore>;
