@@ -1,6 +1,7 @@
 import { benchImportFile } from './import-file.js';
 import { benchEnrichRateLimit } from './enrich-rate-limit.js';
 import { benchDispatch } from './dispatch.js';
+import { benchCadenceDue } from './cadence-due.js';
 import { benchPipelineWallTime } from './pipeline-wall-time.js';
 import { benchScoreAndCraft } from './score-and-craft.js';
 
@@ -12,6 +13,7 @@ const benches: Record<string, () => unknown> = {
   import: benchImportFile,
   'enrich-rate-limit': benchEnrichRateLimit,
   dispatch: benchDispatch,
+  'cadence-due': benchCadenceDue,
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;
