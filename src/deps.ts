@@ -341,6 +341,7 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
     },
   });
   const operator = createOperator({
+    cadence: cadenceSyncFor(app),
     gatekeeper,
     batches,
     outbox,
@@ -360,6 +361,7 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
       leaseMs: config.dispatch.leaseSeconds * 1000,
       drainLimit: config.dispatch.drainLimit,
       autoPause: config.dispatch.autoPause,
+      cadenceSteps: config.cadence.steps,
       emailDailyLimit: limits.emailDailyLimit,
     },
   });

@@ -9,7 +9,8 @@ import type { Gatekeeper } from '../pipeline/gatekeeper.js';
 import type { SendChannel } from '../pipeline/context.js';
 import type { AlertPort, AuditStore } from '../pipeline/ports.js';
 import type { Batch, BatchStore } from '../pipeline/review-ports.js';
-import type { CampaignStore, ControlStore, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
+import type { DueStep, CadenceStep } from '../domain/cadence/index.js';
+import type { CampaignStore, ControlStore, DispatchDetail, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
 import type { DrainReport, SendGateway } from './send-gateway.js';
 
 export type OperatorSettings = {
@@ -22,6 +23,8 @@ export type OperatorSettings = {
   drainLimit: number;
   /** Auto-pause thresholds for live campaigns (bounce rate 2 %, complaint rate 0.1 %). */
   autoPause: HealthThresholds;
+  /** The cadence's steps: which e-mail step uses which crafted follow-up. */
+  cadenceSteps: readonly CadenceStep[];
   /** The configured email daily limit, before the ramp's override. */
   emailDailyLimit: number;
 };
@@ -39,6 +42,8 @@ export type OperatorDeps = {
   alerts: AlertPort;
   clock: Clock;
   settings: OperatorSettings;
+  /** The cadence's due steps (src/signals/cadence-sync.ts); without it the cadence motion has nothing to do. */
+  cadence?: { due(now: Date): Promise<{ leadId: string; due: DueStep[] }[]> };
   holder?: string;
 };
 
@@ -59,6 +64,9 @@ export type DispatchReport = {
 
 const dayKey = (d: Date) => d.toISOString().slice(0, 10);
 
+/** Stands in for a batch not yet created, when a dry run judges what one would hold. */
+const PLANNED_BATCH = { id: null } as unknown as Batch;
+
 /**
  * The OPERATOR's outbound motion. A live run takes the motion's lease (one live run per motion
  * across processes), refuses while the emergency stop is set or the send mode is shadow, then:
@@ -76,6 +84,49 @@ export const createOperator = (deps: OperatorDeps) => {
     return rampStatus(deps.settings.ramp, days, now);
   };
 
+  // A/B subject by a stable hash of the lead: the same lead always gets the same variant.
+  const variant = (leadId: string) => fnv1a32(leadId) % 2 === 0;
+  const initialCopy = (d: DispatchDetail) => ({ subject: d.editedSubject ?? (variant(d.leadId) ? d.subjectA : d.subjectB), body: d.editedBody ?? d.body });
+  /**
+   * A cadence step's copy: the intro is the approved draft; each later e-mail step takes the next
+   * crafted follow-up in order; LinkedIn steps carry none (the HeyReach campaign holds the message).
+   * A step with no crafted copy left is refused, never sent empty.
+   */
+  const cadenceCopy = (d: DispatchDetail, step: number, action: string, channel: SendChannel): { subject: string | null; body: string | null } | null => {
+    if (channel === 'heyreach') return { subject: null, body: null };
+    if (action === 'intro') return initialCopy(d);
+    const emailSteps = deps.settings.cadenceSteps.filter((s) => s.channel === 'email' && s.action !== 'intro').map((s) => s.step).sort((a, b) => a - b);
+    const followUp = d.followUps[emailSteps.indexOf(step)];
+    return followUp ? { subject: variant(d.leadId) ? followUp.subjectA : followUp.subjectB, body: followUp.body } : null;
+  };
+
+  /** The cadence's due steps as scope items, leaving out what is queued already or in an open batch. */
+  const cadenceScope = async (now: Date): Promise<ScopeItem[]> => {
+    if (!deps.cadence) return [];
+    const inBatches = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => `${i.channel}:${i.leadId}:${i.action}`)));
+    const items: ScopeItem[] = [];
+    for (const { leadId, due } of await deps.cadence.due(now)) {
+      const state = await deps.leads.leadState(leadId);
+      const draftId = await deps.leads.dispatchedDraftOf(leadId);
+      if (!state || !draftId) continue;
+      for (const step of due) {
+        const channel: SendChannel = step.channel === 'email' ? 'instantly' : 'heyreach';
+        const recipient = channel === 'heyreach' ? state.linkedinUrl : state.email;
+        const action = `cadence:s${step.step}:${step.action}`;
+        if (!recipient || inBatches.has(`${channel}:${leadId}:${action}`)) continue;
+        items.push({ draftId, leadId, recipient, channel, action });
+      }
+    }
+    const queued = await deps.leads.existingKeys(items.map((i) => `${i.channel}:${i.leadId}:s${/^cadence:s(\d+)/.exec(i.action)![1]}`));
+    return items.filter((i) => !queued.has(`${i.channel}:${i.leadId}:s${/^cadence:s(\d+)/.exec(i.action)![1]}`));
+  };
+
+  /** What a new batch of this motion would hold now. */
+  const scopeFor = async (motion: BatchMotion, now: Date): Promise<ScopeItem[]> => [
+    ...(motion === 'outbound' || motion === 'all' ? await deps.gatekeeper.outboundScope() : []),
+    ...(motion === 'cadence' || motion === 'all' ? await cadenceScope(now) : []),
+  ];
+
   /** The batch's frozen items as outbox rows: the copy of each draft, the ramp's tier filter, domain concentration. */
   const toOutboxItems = async (batch: Batch, items: ScopeItem[], rampNow: RampStatus, now: Date): Promise<{ rows: NewOutboxItem[]; rejected: { leadId: string; channel: string; reason: string }[] }> => {
     const details = await deps.leads.dispatchDetails([...new Set(items.map((i) => i.draftId))]);
@@ -87,21 +138,26 @@ export const createOperator = (deps: OperatorDeps) => {
         rejected.push({ leadId: item.leadId, channel: item.channel, reason: 'draft_missing' });
         continue;
       }
-      // A/B subject by a stable hash of the lead: the same lead always gets the same variant.
-      const subject = d.editedSubject ?? (fnv1a32(d.leadId) % 2 === 0 ? d.subjectA : d.subjectB);
       const channel = item.channel as SendChannel;
+      const cadenceStep = /^cadence:s(\d+):(.+)$/.exec(item.action);
+      const copy = cadenceStep ? cadenceCopy(d, Number(cadenceStep[1]), cadenceStep[2]!, channel) : initialCopy(d);
+      if (!copy) {
+        rejected.push({ leadId: item.leadId, channel, reason: 'no_follow_up_copy' });
+        continue;
+      }
+      const step = cadenceStep ? `s${cadenceStep[1]}` : 'initial';
       const base: NewOutboxItem = {
-        dedupKey: `${channel}:${item.leadId}:initial`,
+        dedupKey: `${channel}:${item.leadId}:${step}`,
         batchId: batch.id,
         draftId: item.draftId,
         leadId: item.leadId,
         channel,
-        step: 'initial',
+        step,
         recipient: item.recipient,
         recipientDomain: channel === 'heyreach' ? (d.payload.email ? emailDomainOf(d.payload.email) : null) : emailDomainOf(item.recipient),
         tier: d.tier,
-        subject,
-        body: d.editedBody ?? d.body,
+        subject: copy.subject,
+        body: copy.body,
         payload: d.payload,
         sender: null,
         notBefore: now,
@@ -128,10 +184,7 @@ export const createOperator = (deps: OperatorDeps) => {
     throw new AppError(code, message);
   };
 
-  const waiting = async (now: Date) => {
-    const taken = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => i.draftId)));
-    return (await deps.batches.approvedDrafts()).filter((d) => !taken.has(d.draftId)).length;
-  };
+  const waiting = async (motion: BatchMotion, now: Date) => (await scopeFor(motion, now)).length;
 
   /**
    * Live campaigns whose bounce or complaint rate passed the threshold are paused at the provider,
@@ -162,8 +215,8 @@ export const createOperator = (deps: OperatorDeps) => {
     checkHealth,
 
     dispatch: async (request: DispatchRequest): Promise<DispatchReport> => {
-      if (request.motion === 'cadence' || request.motion === 'revival') {
-        throw new AppError('INVALID_INPUT', `the ${request.motion} motion is not available yet: it needs the signal loop and the CRM revival scan; use --motion outbound`);
+      if (request.motion === 'revival') {
+        throw new AppError('INVALID_INPUT', 'the revival motion is not available yet: it needs the CRM revival scan; use --motion outbound, cadence or all');
       }
       const now = deps.clock.now();
       const rampNow = await ramp(now);
@@ -178,9 +231,15 @@ export const createOperator = (deps: OperatorDeps) => {
           const { rows, rejected } = await toOutboxItems(batch, batch.scope.filter((i) => statuses.get(i.draftId) === 'approved'), rampNow, now);
           planned = asPlanned(rows, now);
           queued = { batchId: batch.id, items: planned.length, duplicates: 0, rejected };
+        } else if (!deps.settings.gatekeeperRequired || request.motion === 'cadence') {
+          // What a batch of this motion would hold now, judged as if it were queued.
+          const scope = await scopeFor(request.motion, now);
+          const { rows, rejected } = await toOutboxItems(PLANNED_BATCH, scope, rampNow, now);
+          planned = asPlanned(rows, now);
+          if (scope.length) queued = { batchId: 'not created (dry run)', items: planned.length, duplicates: 0, rejected };
         }
         const drain = await deps.gateway.drain({ dryRun: true, limit: deps.settings.drainLimit, planned, emailDailyLimit: effectiveEmailDailyLimit(deps.settings.emailDailyLimit, rampNow) });
-        return { motion: request.motion, mode: 'dry_run', ramp: rampNow, pendingBatch: null, queued, waitingForBatch: await waiting(now), drain };
+        return { motion: request.motion, mode: 'dry_run', ramp: rampNow, pendingBatch: null, queued, waitingForBatch: await waiting(request.motion, now), drain };
       }
 
       if (deps.settings.send !== 'live') return refuse(request, 'CONFLICT', 'send mode is shadow: a live dispatch would send nothing. Set "send": "live" in the config to send for real');
@@ -201,14 +260,16 @@ export const createOperator = (deps: OperatorDeps) => {
           queued = { batchId: executed.batch.id, items: result.inserted.filter((r) => r.status === 'queued').length, duplicates: result.duplicates.length, rejected };
           await deps.audit.append({ at: now, actor: request.by, action: 'dispatch.batch_queued', entityType: 'batch', entityId: executed.batch.id, runId: null, details: { queued: queued.items, duplicates: queued.duplicates, rejected: rejected.length } });
         } else if (deps.settings.gatekeeperRequired) {
-          if ((await waiting(now)) > 0) {
-            const batch = await deps.gatekeeper.create(request.motion, request.by);
+          const scope = await scopeFor(request.motion, now);
+          if (scope.length > 0) {
+            const batch = await deps.gatekeeper.freeze(request.motion, scope, request.by);
             pendingBatch = { id: batch.id, items: batch.scope.length, expiresAt: batch.expiresAt.toISOString() };
           }
         } else {
           // Gatekeeper not required (config): the batch is still recorded and audited, approved by the operator.
-          if ((await waiting(now)) > 0) {
-            const batch = await deps.gatekeeper.create(request.motion, request.by);
+          const scope = await scopeFor(request.motion, now);
+          if (scope.length > 0) {
+            const batch = await deps.gatekeeper.freeze(request.motion, scope, request.by);
             await deps.gatekeeper.approve(batch.id, `${request.by} (gatekeeper not required)`);
             const executed = await deps.gatekeeper.execute(batch.id, request.by);
             const { rows, rejected } = await toOutboxItems(executed.batch, executed.items, rampNow, now);
@@ -220,7 +281,7 @@ export const createOperator = (deps: OperatorDeps) => {
         if (!(await deps.control.renewLease(lease, holder, new Date(deps.clock.now().getTime() + 1000)))) {
           await deps.alerts.send({ severity: 'warning', title: 'dispatch lease lost', body: `The ${lease} lease expired during a live run; another process may have taken over. Nothing was sent twice (the outbox claim prevents it).`, metadata: { lease } });
         }
-        return { motion: request.motion, mode: 'live', ramp: rampNow, pendingBatch, queued, waitingForBatch: await waiting(deps.clock.now()), drain };
+        return { motion: request.motion, mode: 'live', ramp: rampNow, pendingBatch, queued, waitingForBatch: await waiting(request.motion, deps.clock.now()), drain };
       } finally {
         await deps.control.releaseLease(lease, holder);
       }

@@ -131,10 +131,16 @@ export type DispatchDetail = {
   body: string;
   editedSubject: string | null;
   editedBody: string | null;
+  /** The crafted e-mail follow-ups, in order (the cadence's later e-mail steps use them). */
+  followUps: { subjectA: string; subjectB: string; body: string }[];
   payload: OutboxPayload;
 };
 
 export interface LeadStateQuery {
   leadState(leadId: string): Promise<LeadSendState | null>;
   dispatchDetails(draftIds: string[]): Promise<Map<string, DispatchDetail>>;
+  /** The draft a lead's outreach went out with (its latest approved one), for the cadence's copy. */
+  dispatchedDraftOf(leadId: string): Promise<string | null>;
+  /** Dedup keys already in the outbox, of these. */
+  existingKeys(keys: string[]): Promise<Set<string>>;
 }

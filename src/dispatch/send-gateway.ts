@@ -51,7 +51,7 @@ export type GatewayDeps = {
   random?: () => number;
   newToken?: () => string;
   /** Told after each send the provider accepted (the signal loop records the touch); never fails a send. */
-  onSent?: (item: { id: string; leadId: string | null; channel: SendChannel; providerRef: string }, at: Date) => Promise<void>;
+  onSent?: (item: { id: string; leadId: string | null; channel: SendChannel; step: string; providerRef: string }, at: Date) => Promise<void>;
 };
 
 export type ItemOutcome = 'sent' | 'would_send' | 'deferred' | 'rejected' | 'failed' | 'uncertain' | 'skipped' | 'stopped';
@@ -262,7 +262,7 @@ export const createSendGateway = (deps: GatewayDeps) => {
           const { providerRef } = await channel.deliver({ ...item, sender: verdict.sender, claimedAt: now }, now);
           await deps.outbox.markSent(item.id, token, providerRef, deps.clock.now());
           await audit('outbox.sent', item, { providerRef, sender: verdict.sender });
-          await deps.onSent?.({ id: item.id, leadId: item.leadId, channel: item.channel, providerRef }, deps.clock.now()).catch(() => undefined);
+          await deps.onSent?.({ id: item.id, leadId: item.leadId, channel: item.channel, step: item.step, providerRef }, deps.clock.now()).catch(() => undefined);
           push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'sent', reason: null, providerRef });
         } catch (error) {
           const code = isAppError(error) ? error.code : 'INTERNAL';

@@ -55,36 +55,44 @@ export const createGatekeeper = (deps: GatekeeperDeps) => {
     return find(batch.id);
   };
 
+  /** Every approved draft not already in an open batch (nor dispatched), on each channel of its tier's routing. */
+  const outboundScope = async (): Promise<ScopeItem[]> => {
+    const now = deps.clock.now();
+    const taken = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => i.draftId)));
+    const scope: ScopeItem[] = [];
+    for (const d of await deps.batches.approvedDrafts()) {
+      if (taken.has(d.draftId)) continue;
+      for (const channel of deps.settings.tierRouting[(d.tier ?? 'tier_4') as Tier]) {
+        const recipient = channel === 'heyreach' ? d.linkedinUrl : d.email;
+        if (recipient) scope.push({ draftId: d.draftId, leadId: d.leadId, recipient, channel, action: ACTION[channel] });
+      }
+    }
+    return scope;
+  };
+
+  /** Freeze a scope someone else built (the cadence's due steps), with the same hash, expiry, audit and alert. */
+  const freeze = async (motion: BatchMotion, scope: ScopeItem[], by: string): Promise<Batch> => {
+    if (!by.trim()) throw new AppError('INVALID_INPUT', 'say who creates the batch (--by NAME)');
+    if (scope.length === 0) throw new AppError('CONFLICT', `nothing to put in a ${motion} batch`);
+    const now = deps.clock.now();
+    const batch = await deps.batches.insert({ motion, status: 'pending_approval', scope, previewHash: previewHash(motion, scope), createdBy: by.trim(), createdAt: now, expiresAt: new Date(now.getTime() + deps.settings.batchExpiryHours * 3_600_000) });
+    await deps.audit.append({ at: now, actor: by.trim(), action: 'batch.created', entityType: 'batch', entityId: batch.id, runId: null, details: { motion, items: scope.length, previewHash: batch.previewHash, expiresAt: batch.expiresAt.toISOString() } });
+    await deps.alerts.send({ severity: 'info', title: 'Gatekeeper batch waiting for approval', body: `Batch ${batch.id}: ${scope.length} actions (${motion}), expires ${batch.expiresAt.toISOString()}.`, metadata: { batchId: batch.id, items: scope.length } });
+    return batch;
+  };
+
   return {
+    freeze,
     /** Freeze every approved draft not already in an open batch, on each channel of its tier's routing. */
+    outboundScope,
     create: async (motion: BatchMotion, by: string): Promise<Batch> => {
       if (!by.trim()) throw new AppError('INVALID_INPUT', 'say who creates the batch (--by NAME)');
       if (motion === 'revival' || motion === 'cadence') {
-        throw new AppError('INVALID_INPUT', `the ${motion} motion is not available yet: it needs the CRM and cadence of later issues; use --motion outbound`);
+        throw new AppError('INVALID_INPUT', `a ${motion} batch is built from its own scope by the OPERATOR (caio dispatch --motion ${motion} --live); revival is not available yet`);
       }
-      const now = deps.clock.now();
-      const taken = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => i.draftId)));
-      const scope: ScopeItem[] = [];
-      for (const d of await deps.batches.approvedDrafts()) {
-        if (taken.has(d.draftId)) continue;
-        for (const channel of deps.settings.tierRouting[(d.tier ?? 'tier_4') as Tier]) {
-          const recipient = channel === 'heyreach' ? d.linkedinUrl : d.email;
-          if (recipient) scope.push({ draftId: d.draftId, leadId: d.leadId, recipient, channel, action: ACTION[channel] });
-        }
-      }
+      const scope = await outboundScope();
       if (scope.length === 0) throw new AppError('CONFLICT', 'nothing to put in a batch: no approved draft is waiting outside an open batch (approve drafts with caio review approve)');
-      const batch = await deps.batches.insert({
-        motion: motion === 'all' ? 'all' : 'outbound',
-        status: 'pending_approval',
-        scope,
-        previewHash: previewHash(motion, scope),
-        createdBy: by.trim(),
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + deps.settings.batchExpiryHours * 3_600_000),
-      });
-      await deps.audit.append({ at: now, actor: by.trim(), action: 'batch.created', entityType: 'batch', entityId: batch.id, runId: null, details: { motion, items: scope.length, previewHash: batch.previewHash, expiresAt: batch.expiresAt.toISOString() } });
-      await deps.alerts.send({ severity: 'info', title: 'Gatekeeper batch waiting for approval', body: `Batch ${batch.id}: ${scope.length} actions (${motion}), expires ${batch.expiresAt.toISOString()}.`, metadata: { batchId: batch.id, items: scope.length } });
-      return batch;
+      return freeze(motion === 'all' ? 'all' : 'outbound', scope, by);
     },
     list: (limit = 50) => deps.batches.list(limit),
     show: find,

@@ -59,6 +59,14 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
       await save(next, at);
       return next;
     },
+    /** A cadence step was sent: resolved (idempotent; a completed cadence becomes `completed`). */
+    completeStep: async (leadId: string, step: number, at: Date) => {
+      const existing = await deps.store.get(leadId);
+      if (!existing) return null;
+      const next = completeStep(existing, step, at, deps.settings.steps);
+      if (next !== existing) await save(next, at);
+      return next;
+    },
     /** A signal about the lead: exits and pauses as configured; other signals change nothing. */
     onSignal: async (leadId: string, signal: SignalType, at: Date) => {
       const event = CADENCE_EVENT[signal];

@@ -58,6 +58,7 @@ export const BASE_OPERATOR: OperatorSettings = {
   leaseMs: 60_000,
   drainLimit: 500,
   autoPause: { maxBounceRate: 0.02, maxComplaintRate: 0.001, minSample: 50 },
+  cadenceSteps: FileConfigSchema.parse({}).cadence.steps,
   emailDailyLimit: 25,
 };
 
@@ -92,7 +93,7 @@ export const dispatchHarness = async (database: Database, options: { gateway?: P
   const cadence = createCadenceSync({ store: createCadenceStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), settings: CADENCE });
   const makeOperator = (holder: string, overrides: Partial<OperatorSettings> = {}) => {
     const gateway = createSendGateway({ outbox, control, leads, isSuppressed: () => stores.suppressions.matcher(), channels, audit: stores.audit, alerts, clock, envEmergencyStop: options.envStop ?? false, settings: gatewaySettings, random: () => 0, onSent: createTouchRecorder({ events: createLeadEventStore(db), leads: createSignalLeadStore(db), cadence }) });
-    return { gateway, operator: createOperator({ gatekeeper, batches, outbox, control, campaigns, leads, gateway, channels, audit: stores.audit, alerts, clock, settings: { ...BASE_OPERATOR, ...options.operator, ...overrides }, holder }) };
+    return { gateway, operator: createOperator({ cadence, gatekeeper, batches, outbox, control, campaigns, leads, gateway, channels, audit: stores.audit, alerts, clock, settings: { ...BASE_OPERATOR, ...options.operator, ...overrides }, holder }) };
   };
   const { gateway, operator } = makeOperator(options.holder ?? 'test-1');
   const review = createReviewService({ review: createReviewStore(db), audit: stores.audit, clock, sender: SENDER, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4, maxRejections: 2 } });

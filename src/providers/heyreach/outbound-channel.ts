@@ -14,13 +14,15 @@ const dayOf = (now: Date) => now.toISOString().slice(0, 10);
 export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns: CampaignStore }): OutboundChannel => {
   const { client, campaigns } = deps;
 
-  const listFor = async (now: Date) => {
+  /** One list a day for first touches, and one per cadence step a day (a person attaches each to its campaign). */
+  const listFor = async (step: string, now: Date) => {
     const day = dayOf(now);
-    const existing = await campaigns.latest('heyreach', 'list', null, day);
+    const key = step === 'initial' ? null : step;
+    const existing = await campaigns.latest('heyreach', 'list', key, day);
     if (existing) return existing;
-    const name = `caio_linkedin_${day.replaceAll('-', '')}`;
+    const name = `caio_linkedin_${step === 'initial' ? '' : `${step}_`}${day.replaceAll('-', '')}`;
     const list = await client.createList(name);
-    return campaigns.insert({ provider: 'heyreach', externalId: String(list.id), name, kind: 'list', status: 'draft', tier: null, day });
+    return campaigns.insert({ provider: 'heyreach', externalId: String(list.id), name, kind: 'list', status: 'draft', tier: key, day });
   };
 
   return {
@@ -29,7 +31,7 @@ export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns:
       const firstName = item.payload.firstName?.trim();
       const lastName = item.payload.lastName?.trim();
       if (!firstName || !lastName) throw new AppError('PROVIDER_BAD_REQUEST', 'heyreach needs a first and a last name; this lead has not both', { details: { provider: 'heyreach', reason: 'missing_name' } });
-      const list = await listFor(now);
+      const list = await listFor(item.step, now);
       const result = await client.addLeadsToList(Number(list.externalId), [
         {
           profileUrl: item.recipient,
@@ -44,7 +46,7 @@ export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns:
       return { providerRef: `heyreach:list:${list.externalId}` };
     },
     lookup: async (item) => {
-      const list = item.claimedAt ? await campaigns.latest('heyreach', 'list', null, dayOf(item.claimedAt)) : null;
+      const list = item.claimedAt ? await campaigns.latest('heyreach', 'list', item.step === 'initial' ? null : item.step, dayOf(item.claimedAt)) : null;
       if (!list) return { found: false };
       const wanted = normalizeLinkedinUrl(item.recipient);
       const leads = await client.getLeadsFromList(Number(list.externalId));

@@ -29,12 +29,15 @@ const dayOf = (now: Date) => now.toISOString().slice(0, 10);
 export const createInstantlyChannel = (deps: { client: InstantlyClient; campaigns: CampaignStore; settings: InstantlyChannelSettings }): OutboundChannel => {
   const { client, campaigns, settings } = deps;
 
-  const draftCampaignFor = async (tier: string, now: Date) => {
+  /** One draft campaign per tier, step and day: `t1_pipeline_...` for the first e-mail, `t1_followup_s3_...` for cadence steps. */
+  const draftCampaignFor = async (tier: string, step: string, now: Date) => {
     const day = dayOf(now);
-    const latest = await campaigns.latest('instantly', 'campaign', tier, day);
+    const key = step === 'initial' ? tier : `${tier}:${step}`;
+    const latest = await campaigns.latest('instantly', 'campaign', key, day);
     if (latest && latest.status === 'draft') return latest;
-    const version = (await campaigns.countFor('instantly', 'campaign', tier, day)) + 1;
-    const name = `${tier.replace('tier_', 't')}_pipeline_${day.replaceAll('-', '')}_v${version}`;
+    const version = (await campaigns.countFor('instantly', 'campaign', key, day)) + 1;
+    const kind = step === 'initial' ? 'pipeline' : `followup_${step}`;
+    const name = `${tier.replace('tier_', 't')}_${kind}_${day.replaceAll('-', '')}_v${version}`;
     const created = await client.createCampaign({
       name,
       campaign_schedule: { schedules: [{ name: 'Business hours', timing: { from: hh(settings.fromHour), to: hh(settings.toHour) }, days: Object.fromEntries(settings.days.map((d) => [String(d), true])), timezone: settings.timezone }] },
@@ -45,13 +48,14 @@ export const createInstantlyChannel = (deps: { client: InstantlyClient; campaign
       stop_on_reply: true,
       insert_unsubscribe_header: true,
     });
-    return campaigns.insert({ provider: 'instantly', externalId: created.id, name, kind: 'campaign', status: 'draft', tier, day });
+    return campaigns.insert({ provider: 'instantly', externalId: created.id, name, kind: 'campaign', status: 'draft', tier: key, day });
   };
 
   return {
     name: 'instantly',
     deliver: async (item: OutboxItem, now: Date) => {
-      const campaign = await draftCampaignFor(item.tier ?? 'tier_3', now);
+      const campaign = await draftCampaignFor(item.tier ?? 'tier_3', item.step, now);
+      const followUp = item.step !== 'initial';
       const result = await client.addLeads(
         campaign.externalId,
         [
@@ -63,8 +67,9 @@ export const createInstantlyChannel = (deps: { client: InstantlyClient; campaign
             custom_variables: { subject: item.subject ?? '', body: item.body ?? '', caio_outbox_id: item.id },
           },
         ],
-        // A person already in another campaign is refused loudly below, not skipped in silence.
-        { skipIfInWorkspace: true, skipIfInCampaign: true },
+        // First e-mail: a person already in another campaign is refused loudly below, not skipped in
+        // silence. A cadence follow-up goes to someone who is in our first campaign by design.
+        { skipIfInWorkspace: !followUp, skipIfInCampaign: true },
       );
       if (result.uploaded < 1) {
         const why = result.inBlocklist ? 'on the Instantly block list' : result.invalidEmailCount ? 'an invalid address for Instantly' : result.duplicatedLeads || result.skippedCount ? 'already in an Instantly campaign' : 'not uploaded';

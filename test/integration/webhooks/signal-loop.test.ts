@@ -139,4 +139,35 @@ describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and 
     expect(await h.cadence.status(a.leadId, day5)).toMatchObject({ status: 'exited', exitReason: 'replied' });
     expect(await h.cadence.due(day5)).toEqual([]);
   });
+
+  it('the cadence motion: due steps become a pending batch; once approved, the follow-up goes out with its own copy, once, and the step is done', async () => {
+    const a = await h.approvedLead();
+    await h.operator.dispatch({ motion: 'outbound', live: true, batchId: (await h.approvedBatch()).id, by: 'A' });
+    h.clock.advance(24 * 3600_000);
+    await h.operator.dispatch({ motion: 'outbound', live: true, by: 'A' });
+    // Day 5 (2026-11-27): step 3, the value follow-up, is due.
+    h.clock.advance(3 * 24 * 3600_000);
+    const dry = await h.operator.dispatch({ motion: 'cadence', live: false, by: 'A' });
+    expect(dry.queued?.items).toBe(1);
+    expect(dry.drain.counts.would_send).toBe(1);
+    const first = await h.operator.dispatch({ motion: 'cadence', live: true, by: 'A' });
+    expect(first.pendingBatch?.items).toBe(1);
+    const batch = await h.gatekeeper.show(first.pendingBatch!.id);
+    expect(batch.scope[0]).toMatchObject({ leadId: a.leadId, channel: 'instantly', action: 'cadence:s3:value_followup' });
+    // Nothing is offered twice while the batch is open.
+    expect((await h.operator.dispatch({ motion: 'cadence', live: true, by: 'A' })).pendingBatch).toBeNull();
+    await h.gatekeeper.approve(batch.id, 'Sam');
+    const run = await h.operator.dispatch({ motion: 'cadence', live: true, batchId: batch.id, by: 'A' });
+    expect(run.drain.counts.sent).toBe(1);
+    const followUp = h.sandboxes.instantly.campaigns().find((c) => String(c.name).includes('followup_s3'));
+    expect(followUp?.status).toBe(0);
+    const [lead] = h.sandboxes.instantly.leadsOf(followUp!.id);
+    const initial = h.sandboxes.instantly.campaigns().find((c) => String(c.name).includes('pipeline'));
+    const [first1] = h.sandboxes.instantly.leadsOf(initial!.id);
+    expect(lead!.email).toBe(a.email);
+    expect((lead!.payload as { subject: string }).subject).not.toBe((first1!.payload as { subject: string }).subject);
+    expect((await h.cadence.status(a.leadId, h.clock.now()))?.completed).toBe(3);
+    expect(await h.cadence.due(h.clock.now())).toEqual([]);
+    expect((await h.operator.dispatch({ motion: 'cadence', live: true, by: 'A' })).pendingBatch).toBeNull();
+  });
 });
