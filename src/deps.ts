@@ -225,7 +225,7 @@ export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet, options: {
   },
 });
 
-export type DispatchSet = { operator: import('./dispatch/operator.js').Operator; channels: Partial<Record<import('./pipeline/context.js').SendChannel, import('./dispatch/ports.js').OutboundChannel>>; description: string; close: () => Promise<void> };
+export type DispatchSet = { revival?: import('./signals/revival.js').Revival | undefined; operator: import('./dispatch/operator.js').Operator; channels: Partial<Record<import('./pipeline/context.js').SendChannel, import('./dispatch/ports.js').OutboundChannel>>; description: string; close: () => Promise<void> };
 
 /**
  * The OPERATOR and the send gateway, with one outbound channel per configured provider. In
@@ -300,17 +300,21 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
     described.push(sandboxMode ? `HeyReach sandbox ${baseUrl}` : 'HeyReach');
   }
   const ghl = sandboxMode ? { key: `pit-sandbox-${randomBytes(8).toString('hex')}`, location: 'sandbox-location' } : config.env.GHL_API_KEY && config.env.GHL_LOCATION_ID ? { key: config.env.GHL_API_KEY, location: config.env.GHL_LOCATION_ID } : null;
+  let ghlClient: import('./providers/ghl/client.js').GhlClient | null = null;
   if (ghl) {
     let baseUrl = config.ghl.baseUrl;
     if (sandboxMode) {
       const { startGhlSandbox } = await import('./providers/sandbox/ghl/server.js');
-      const sandbox = await startGhlSandbox({ apiKey: ghl.key, locationId: ghl.location });
+      const { staleCrmContacts } = await import('./providers/sandbox/ghl/stale-contacts.js');
+      // A CRM with some stale contacts, so the revival motion has something to show in sandbox mode.
+      const sandbox = await startGhlSandbox({ apiKey: ghl.key, locationId: ghl.location, seedContacts: staleCrmContacts(app.clock.now(), config.sandbox.seed) });
       closers.push(sandbox.close);
       baseUrl = sandbox.url;
     }
     const { createGhlClient } = await import('./providers/ghl/client.js');
     const { createGhlChannel } = await import('./providers/ghl/outbound-channel.js');
-    channels.ghl = createGhlChannel({ client: createGhlClient({ baseUrl, apiKey: ghl.key, locationId: ghl.location, policy: policyFor('ghl', ghl.key, config.ghl) }) });
+    ghlClient = createGhlClient({ baseUrl, apiKey: ghl.key, locationId: ghl.location, policy: policyFor('ghl', ghl.key, config.ghl) });
+    channels.ghl = createGhlChannel({ client: ghlClient });
     described.push(sandboxMode ? `GoHighLevel sandbox ${baseUrl}` : 'GoHighLevel');
   }
 
@@ -340,7 +344,20 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
       claimLeaseMs: config.dispatch.claimLeaseSeconds * 1000,
     },
   });
+  const { createRevival } = await import('./signals/revival.js');
+  const { revivalQueuedSince } = await import('./store/inbox-repo.js');
+  const revival = ghlClient
+    ? createRevival({
+        ghl: ghlClient,
+        leads: createSignalLeadStore(db),
+        events: createLeadEventStore(db),
+        settings: config.revival,
+        dailyLimit: limits.revivalDailyLimit,
+        queuedToday: (now) => revivalQueuedSince(db, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))),
+      })
+    : undefined;
   const operator = createOperator({
+    ...(revival ? { revival } : {}),
     cadence: cadenceSyncFor(app),
     gatekeeper,
     batches,
@@ -366,6 +383,7 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
     },
   });
   return {
+    revival,
     operator,
     channels,
     description: described.join(', ') || 'no outbound channel configured',

@@ -227,6 +227,15 @@ export const FileConfigSchema = z
     ramp: RampSchema.prefault({}),
     cadence: CadenceSchema.prefault({}),
     tierRouting: TierRoutingSchema.prefault({}),
+    revival: z
+      .strictObject({
+        /** Stale CRM contacts: inactive at least / at most this many days (limits.revivalDailyLimit caps a day). */
+        minInactiveDays: z.number().int().min(1).max(3650).default(30),
+        maxInactiveDays: z.number().int().min(1).max(3650).default(120),
+        excludeTags: z.array(z.string().trim().min(1)).default(['do-not-contact', 'competitor', 'unsubscribed']),
+      })
+      .refine((r) => r.maxInactiveDays >= r.minInactiveDays, 'maxInactiveDays must be at least minInactiveDays')
+      .prefault({}),
     decay: z
       .strictObject({
         /** Hours after our last touch with no engagement: ghosted (spec: 72). */

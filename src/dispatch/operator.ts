@@ -10,6 +10,7 @@ import type { SendChannel } from '../pipeline/context.js';
 import type { AlertPort, AuditStore } from '../pipeline/ports.js';
 import type { Batch, BatchStore } from '../pipeline/review-ports.js';
 import type { DueStep, CadenceStep } from '../domain/cadence/index.js';
+import type { Revival } from '../signals/revival.js';
 import type { CampaignStore, ControlStore, DispatchDetail, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
 import type { DrainReport, SendGateway } from './send-gateway.js';
 
@@ -44,6 +45,8 @@ export type OperatorDeps = {
   settings: OperatorSettings;
   /** The cadence's due steps (src/signals/cadence-sync.ts); without it the cadence motion has nothing to do. */
   cadence?: { due(now: Date): Promise<{ leadId: string; due: DueStep[] }[]> };
+  /** Stale CRM contacts to revive (src/signals/revival.ts); without it the revival motion has nothing to do. */
+  revival?: Pick<Revival, 'candidates' | 'ensureLead' | 'markQueued'>;
   holder?: string;
 };
 
@@ -56,7 +59,7 @@ export type DispatchReport = {
   /** A pending batch this run created (live, Gatekeeper required, no batch given). */
   pendingBatch: { id: string; items: number; expiresAt: string } | null;
   /** What executing the batch queued (or, in a dry run, would queue). */
-  queued: { batchId: string; items: number; duplicates: number; rejected: { leadId: string; channel: string; reason: string }[] } | null;
+  queued: { batchId: string; items: number; duplicates: number; rejected: { leadId: string; channel: string; reason: string }[]; revivals?: number } | null;
   /** Approved drafts not yet in any batch (what a new batch would hold). */
   waitingForBatch: number;
   drain: DrainReport;
@@ -121,18 +124,49 @@ export const createOperator = (deps: OperatorDeps) => {
     return items.filter((i) => !queued.has(`${i.channel}:${i.leadId}:s${/^cadence:s(\d+)/.exec(i.action)![1]}`));
   };
 
+  /**
+   * Today's revival candidates as scope items (no draft: approving one queues the lead for a revival
+   * draft, it sends nothing). `persist`: a live batch records a CRM contact we have no lead for.
+   */
+  const revivalScope = async (now: Date, persist: boolean): Promise<ScopeItem[]> => {
+    if (!deps.revival) return [];
+    const inBatches = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.filter((i) => i.action.startsWith('revival:')).map((i) => i.recipient)));
+    const items: ScopeItem[] = [];
+    for (const c of await deps.revival.candidates(now)) {
+      if (inBatches.has(c.email)) continue;
+      const leadId = persist ? await deps.revival.ensureLead(c) : (c.leadId ?? `crm:${c.contactId}`);
+      items.push({ draftId: '', leadId, recipient: c.email, channel: 'ghl', action: `revival:${c.score}:${c.reason}:${c.daysInactive}d` });
+    }
+    return items;
+  };
+
   /** What a new batch of this motion would hold now. */
-  const scopeFor = async (motion: BatchMotion, now: Date): Promise<ScopeItem[]> => [
+  const scopeFor = async (motion: BatchMotion, now: Date, persist = false): Promise<ScopeItem[]> => [
     ...(motion === 'outbound' || motion === 'all' ? await deps.gatekeeper.outboundScope() : []),
     ...(motion === 'cadence' || motion === 'all' ? await cadenceScope(now) : []),
+    ...(motion === 'revival' || motion === 'all' ? await revivalScope(now, persist) : []),
   ];
+
+  const isRevival = (i: ScopeItem) => i.action.startsWith('revival:');
+
+  /** Approved revival items: each lead is queued for a revival draft (status and timeline), nothing is sent. */
+  const queueRevivals = async (items: ScopeItem[], by: string, now: Date) => {
+    let queued = 0;
+    for (const item of items) {
+      const [, score, reason, days] = item.action.split(':');
+      if (await deps.revival?.markQueued(item.leadId, now, { score: Number(score), reason, daysInactive: days, approvedBatchItem: true })) queued++;
+    }
+    if (items.length) await deps.audit.append({ at: now, actor: by, action: 'revival.queued', entityType: 'dispatch', entityId: null, runId: null, details: { candidates: items.length, queued } });
+    return queued;
+  };
 
   /** The batch's frozen items as outbox rows: the copy of each draft, the ramp's tier filter, domain concentration. */
   const toOutboxItems = async (batch: Batch, items: ScopeItem[], rampNow: RampStatus, now: Date): Promise<{ rows: NewOutboxItem[]; rejected: { leadId: string; channel: string; reason: string }[] }> => {
-    const details = await deps.leads.dispatchDetails([...new Set(items.map((i) => i.draftId))]);
+    const details = await deps.leads.dispatchDetails([...new Set(items.filter((i) => !isRevival(i)).map((i) => i.draftId))]);
     const rejected: { leadId: string; channel: string; reason: string }[] = [];
     const candidates: NewOutboxItem[] = [];
     for (const item of items) {
+      if (isRevival(item)) continue;
       const d = details.get(item.draftId);
       if (!d) {
         rejected.push({ leadId: item.leadId, channel: item.channel, reason: 'draft_missing' });
@@ -215,9 +249,6 @@ export const createOperator = (deps: OperatorDeps) => {
     checkHealth,
 
     dispatch: async (request: DispatchRequest): Promise<DispatchReport> => {
-      if (request.motion === 'revival') {
-        throw new AppError('INVALID_INPUT', 'the revival motion is not available yet: it needs the CRM revival scan; use --motion outbound, cadence or all');
-      }
       const now = deps.clock.now();
       const rampNow = await ramp(now);
 
@@ -231,12 +262,12 @@ export const createOperator = (deps: OperatorDeps) => {
           const { rows, rejected } = await toOutboxItems(batch, batch.scope.filter((i) => statuses.get(i.draftId) === 'approved'), rampNow, now);
           planned = asPlanned(rows, now);
           queued = { batchId: batch.id, items: planned.length, duplicates: 0, rejected };
-        } else if (!deps.settings.gatekeeperRequired || request.motion === 'cadence') {
+        } else if (!deps.settings.gatekeeperRequired || request.motion !== 'outbound') {
           // What a batch of this motion would hold now, judged as if it were queued.
           const scope = await scopeFor(request.motion, now);
           const { rows, rejected } = await toOutboxItems(PLANNED_BATCH, scope, rampNow, now);
           planned = asPlanned(rows, now);
-          if (scope.length) queued = { batchId: 'not created (dry run)', items: planned.length, duplicates: 0, rejected };
+          if (scope.length) queued = { batchId: 'not created (dry run)', items: planned.length, duplicates: 0, rejected, revivals: scope.filter(isRevival).length };
         }
         const drain = await deps.gateway.drain({ dryRun: true, limit: deps.settings.drainLimit, planned, emailDailyLimit: effectiveEmailDailyLimit(deps.settings.emailDailyLimit, rampNow) });
         return { motion: request.motion, mode: 'dry_run', ramp: rampNow, pendingBatch: null, queued, waitingForBatch: await waiting(request.motion, now), drain };
@@ -257,24 +288,26 @@ export const createOperator = (deps: OperatorDeps) => {
           const executed = await deps.gatekeeper.execute(request.batchId, request.by);
           const { rows, rejected } = await toOutboxItems(executed.batch, executed.items, rampNow, now);
           const result = await deps.outbox.enqueue(rows);
-          queued = { batchId: executed.batch.id, items: result.inserted.filter((r) => r.status === 'queued').length, duplicates: result.duplicates.length, rejected };
+          const revivals = await queueRevivals(executed.items.filter(isRevival), request.by, now);
+          queued = { batchId: executed.batch.id, items: result.inserted.filter((r) => r.status === 'queued').length, duplicates: result.duplicates.length, rejected, revivals };
           await deps.audit.append({ at: now, actor: request.by, action: 'dispatch.batch_queued', entityType: 'batch', entityId: executed.batch.id, runId: null, details: { queued: queued.items, duplicates: queued.duplicates, rejected: rejected.length } });
         } else if (deps.settings.gatekeeperRequired) {
-          const scope = await scopeFor(request.motion, now);
+          const scope = await scopeFor(request.motion, now, true);
           if (scope.length > 0) {
             const batch = await deps.gatekeeper.freeze(request.motion, scope, request.by);
             pendingBatch = { id: batch.id, items: batch.scope.length, expiresAt: batch.expiresAt.toISOString() };
           }
         } else {
           // Gatekeeper not required (config): the batch is still recorded and audited, approved by the operator.
-          const scope = await scopeFor(request.motion, now);
+          const scope = await scopeFor(request.motion, now, true);
           if (scope.length > 0) {
             const batch = await deps.gatekeeper.freeze(request.motion, scope, request.by);
             await deps.gatekeeper.approve(batch.id, `${request.by} (gatekeeper not required)`);
             const executed = await deps.gatekeeper.execute(batch.id, request.by);
             const { rows, rejected } = await toOutboxItems(executed.batch, executed.items, rampNow, now);
             const result = await deps.outbox.enqueue(rows);
-            queued = { batchId: batch.id, items: result.inserted.filter((r) => r.status === 'queued').length, duplicates: result.duplicates.length, rejected };
+            const revivals = await queueRevivals(executed.items.filter(isRevival), request.by, now);
+            queued = { batchId: batch.id, items: result.inserted.filter((r) => r.status === 'queued').length, duplicates: result.duplicates.length, rejected, revivals };
           }
         }
         const drain = await deps.gateway.drain({ dryRun: false, limit: deps.settings.drainLimit, emailDailyLimit: effectiveEmailDailyLimit(deps.settings.emailDailyLimit, rampNow) });

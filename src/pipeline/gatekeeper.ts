@@ -107,9 +107,11 @@ export const createGatekeeper = (deps: GatekeeperDeps) => {
      */
     execute: async (id: string, by: string) => {
       const batch = await find(id);
-      const statuses = await deps.batches.draftStatuses([...new Set(batch.scope.map((i) => i.draftId))]);
-      const items = batch.scope.filter((i) => statuses.get(i.draftId) === 'approved');
-      const dropped = batch.scope.filter((i) => statuses.get(i.draftId) !== 'approved').map((i) => ({ draftId: i.draftId, channel: i.channel, status: statuses.get(i.draftId) ?? 'missing' }));
+      // Revival items carry no draft: approving them queues the lead for one.
+      const needsDraft = (i: ScopeItem) => !i.action.startsWith('revival:');
+      const statuses = await deps.batches.draftStatuses([...new Set(batch.scope.filter(needsDraft).map((i) => i.draftId))]);
+      const items = batch.scope.filter((i) => !needsDraft(i) || statuses.get(i.draftId) === 'approved');
+      const dropped = batch.scope.filter((i) => needsDraft(i) && statuses.get(i.draftId) !== 'approved').map((i) => ({ draftId: i.draftId, channel: i.channel, status: statuses.get(i.draftId) ?? 'missing' }));
       const executed = await move(id, 'execute', requireName(by), { report: { items: items.length, dropped } });
       return { batch: executed, items, dropped };
     },

@@ -60,3 +60,7 @@ export const createDecayQuery = (db: Db) => ({
     return rows.rows.map((r) => ({ leadId: r.id, status: r.status, lastTouchAt: r.last_touch ? new Date(r.last_touch) : null, lastEngagementAt: r.last_engagement ? new Date(r.last_engagement) : null, opens: Number(r.opens), clicks: Number(r.clicks), replied: Boolean(r.replied) }));
   },
 });
+
+/** Leads the revival motion queued since the start of this UTC day (the daily limit counts them). */
+export const revivalQueuedSince = async (db: Db, since: Date): Promise<number> =>
+  Number(((await db.execute(sql`select count(distinct lead_id)::int as n from lead_events where type = 'revival_queued' and at >= ${since}`)) as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);

@@ -1,11 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
-import { normalizeEmail, normalizeLinkedinUrl, type LeadProfile } from '../domain/lead.js';
+import { emptyLead, normalizeEmail, normalizeLinkedinUrl, type LeadProfile } from '../domain/lead.js';
 import type { Db } from './database.js';
 import { leads } from './schema.js';
 
-export type SignalLead = { id: string; status: string; email: string | null; linkedinUrl: string | null; disqualificationReason: string | null };
+export type SignalLead = { id: string; status: string; email: string | null; linkedinUrl: string | null; disqualificationReason: string | null; tier: string | null };
 
-const toSignalLead = (r: typeof leads.$inferSelect): SignalLead => ({ id: r.id, status: r.status, email: r.email, linkedinUrl: (r.profile as LeadProfile).linkedinUrl ?? r.linkedinUrl, disqualificationReason: r.disqualificationReason });
+const toSignalLead = (r: typeof leads.$inferSelect): SignalLead => ({ id: r.id, status: r.status, email: r.email, linkedinUrl: (r.profile as LeadProfile).linkedinUrl ?? r.linkedinUrl, disqualificationReason: r.disqualificationReason, tier: r.tier });
 
 /** What the signal loop reads and writes on leads: find them by e-mail or LinkedIn URL, move their status. */
 export const createSignalLeadStore = (db: Db) => ({
@@ -28,6 +28,22 @@ export const createSignalLeadStore = (db: Db) => ({
   byId: async (id: string): Promise<SignalLead | null> => {
     const [row] = await db.select().from(leads).where(eq(leads.id, id)).limit(1);
     return row ? toSignalLead(row) : null;
+  },
+  /**
+   * A CRM contact we have no lead for (the revival scan found them): recorded as a lead from GHL with
+   * status `revival_candidate`, or the existing lead with that e-mail. Returns the lead id.
+   */
+  fromCrmContact: async (contact: { email: string; contactId: string; firstName: string | null; lastName: string | null; company: string | null }, runId: string): Promise<string> => {
+    const email = normalizeEmail(contact.email);
+    if (!email) throw new Error('a CRM contact needs an e-mail');
+    const profile = emptyLead({ email, firstName: contact.firstName, lastName: contact.lastName, fullName: [contact.firstName, contact.lastName].filter(Boolean).join(' ') || null, sourceType: 'crm_contact', provenance: { email: 'ghl' } });
+    profile.company.name = contact.company;
+    await db
+      .insert(leads)
+      .values({ email, source: 'ghl', sourceId: contact.contactId, firstName: contact.firstName, lastName: contact.lastName, companyName: contact.company, profile, status: 'revival_candidate', firstRunId: runId, lastRunId: runId })
+      .onConflictDoNothing();
+    const [row] = await db.select({ id: leads.id }).from(leads).where(eq(leads.email, email)).limit(1);
+    return row!.id;
   },
   /** Move the status only if it is still `from` (a concurrent event re-reads and re-decides). */
   setStatus: async (id: string, from: string, to: string, at: Date): Promise<boolean> =>

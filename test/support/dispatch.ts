@@ -16,6 +16,9 @@ import { createInstantlyClient } from '../../src/providers/instantly/client.js';
 import { createInstantlyChannel } from '../../src/providers/instantly/outbound-channel.js';
 import { createLogAlerts } from '../../src/providers/log-alerts.js';
 import { startGhlSandbox } from '../../src/providers/sandbox/ghl/server.js';
+import { staleCrmContacts } from '../../src/providers/sandbox/ghl/stale-contacts.js';
+import { createRevival } from '../../src/signals/revival.js';
+import { revivalQueuedSince } from '../../src/store/inbox-repo.js';
 import { startHeyReachSandbox } from '../../src/providers/sandbox/heyreach/server.js';
 import { startInstantlySandbox } from '../../src/providers/sandbox/instantly/server.js';
 import { createBatchStore } from '../../src/store/batches-repo.js';
@@ -76,7 +79,7 @@ export const dispatchHarness = async (database: Database, options: { gateway?: P
   const alerts = createLogAlerts(silentLog);
   const instantly = await startInstantlySandbox({ apiKey: 'inst-key-123456' });
   const heyreach = await startHeyReachSandbox({ apiKey: 'hr-key-123456' });
-  const ghl = await startGhlSandbox();
+  const ghl = await startGhlSandbox({ seedContacts: staleCrmContacts(clock.now(), 1) });
   const campaigns = createCampaignStore(db);
   const real: Record<SendChannel, OutboundChannel> = {
     instantly: createInstantlyChannel({ client: createInstantlyClient({ baseUrl: instantly.url, apiKey: 'inst-key-123456' }), campaigns, settings: { senders: [], timezone: 'America/Detroit', days: [1, 2, 3, 4, 5], fromHour: 8, toHour: 18, campaignDailyLimit: 50, emailGapMinutes: 10 } }),
@@ -90,10 +93,12 @@ export const dispatchHarness = async (database: Database, options: { gateway?: P
   const leads = createLeadStateQuery(db);
   const gatewaySettings = { ...BASE_GATEWAY, ...options.gateway };
   const gatekeeper = createGatekeeper({ batches, audit: stores.audit, alerts, clock, settings: { batchExpiryHours: 24, tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly', 'heyreach'], tier_3: ['instantly'], tier_4: ['instantly'] } } });
+  const ghlClient = createGhlClient({ baseUrl: ghl.url, apiKey: ghl.apiKey, locationId: ghl.locationId });
+  const revival = createRevival({ ghl: ghlClient, leads: createSignalLeadStore(db), events: createLeadEventStore(db), settings: { minInactiveDays: 30, maxInactiveDays: 120, excludeTags: ['do-not-contact', 'competitor', 'unsubscribed'] }, dailyLimit: 5, queuedToday: (now) => revivalQueuedSince(db, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))) });
   const cadence = createCadenceSync({ store: createCadenceStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), settings: CADENCE });
   const makeOperator = (holder: string, overrides: Partial<OperatorSettings> = {}) => {
     const gateway = createSendGateway({ outbox, control, leads, isSuppressed: () => stores.suppressions.matcher(), channels, audit: stores.audit, alerts, clock, envEmergencyStop: options.envStop ?? false, settings: gatewaySettings, random: () => 0, onSent: createTouchRecorder({ events: createLeadEventStore(db), leads: createSignalLeadStore(db), cadence }) });
-    return { gateway, operator: createOperator({ cadence, gatekeeper, batches, outbox, control, campaigns, leads, gateway, channels, audit: stores.audit, alerts, clock, settings: { ...BASE_OPERATOR, ...options.operator, ...overrides }, holder }) };
+    return { gateway, operator: createOperator({ cadence, revival, gatekeeper, batches, outbox, control, campaigns, leads, gateway, channels, audit: stores.audit, alerts, clock, settings: { ...BASE_OPERATOR, ...options.operator, ...overrides }, holder }) };
   };
   const { gateway, operator } = makeOperator(options.holder ?? 'test-1');
   const review = createReviewService({ review: createReviewStore(db), audit: stores.audit, clock, sender: SENDER, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4, maxRejections: 2 } });
@@ -123,6 +128,7 @@ export const dispatchHarness = async (database: Database, options: { gateway?: P
   return {
     db,
     cadence,
+    revival,
     stores,
     clock,
     alerts,

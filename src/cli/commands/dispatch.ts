@@ -7,7 +7,7 @@ import { AppError } from '../../lib/app-error.js';
 import { createCampaignStore, createControlStore } from '../../store/control-repo.js';
 import { createOutboxStore } from '../../store/outbox-repo.js';
 import { createBatchStore } from '../../store/batches-repo.js';
-import { configFrom, withCommonOptions, type CommonOptions } from '../options.js';
+import { configFrom, parsePositiveInt, withCommonOptions, type CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
 import { printJson, withApp } from './with-app.js';
 
@@ -126,6 +126,18 @@ export const registerDispatchCommands = (program: Command): void => {
       process.stdout.write(results.length ? `${renderTable(['provider', 'campaign', 'sent', 'bounces', 'complaints', 'paused now', 'reason'], results.map((r) => [r.provider, r.campaign, r.sent, r.bounces, r.complaints, r.paused ? 'YES' : 'no', r.reason]))}\n` : 'no live campaign to check\n');
     });
   });
+
+  const revival = program.command('revival').description('stale CRM contacts worth reviving');
+  withCommonOptions(revival.command('scan').description('GoHighLevel contacts 30-120 days inactive, not excluded by tag or status, scored best first (read-only)').option('--limit <n>', 'how many', parsePositiveInt('limit', 1000), 20).option('--json', 'print JSON')).action(
+    async (options: CommonOptions & { limit: number; json?: boolean }) => {
+      await withOperator(options, async (app, dispatch) => {
+        if (!dispatch.revival) throw new AppError('CONFLICT', 'GoHighLevel is not configured (GHL_API_KEY and GHL_LOCATION_ID)');
+        const candidates = await dispatch.revival.scan(app.clock.now(), options.limit);
+        if (options.json) return printJson(candidates);
+        process.stdout.write(candidates.length ? `${renderTable(['score', 'reason', 'days', 'email', 'company', 'our status'], candidates.map((c) => [c.score, c.reason, c.daysInactive, c.email, c.company ?? '-', c.status ?? 'no record']))}\n` : 'no contact to revive\n');
+      });
+    },
+  );
 
   const campaigns = program.command('campaigns').description('campaigns and lists we created at the providers (always as drafts)');
   withCommonOptions(campaigns.command('list').description('newest first').option('--json', 'print JSON')).action(async (options: CommonOptions & { json?: boolean }) => {

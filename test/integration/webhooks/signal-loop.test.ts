@@ -51,6 +51,7 @@ describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and 
     await Promise.all(processing);
     return res.status;
   };
+  const statusCount = async (status: string) => Number(((await database.db.execute(sql`select count(*)::int as n from leads where status = ${status}`)) as unknown as { rows: { n: number }[] }).rows[0]!.n);
   const statusOf = async (leadId: string) => ((await database.db.execute(sql`select status from leads where id = ${leadId}::uuid`)) as unknown as { rows: { status: string }[] }).rows[0]!.status;
 
   it('an unsubscribe webhook suppresses the lead: what was queued is cancelled and the gateway refuses to send', async () => {
@@ -169,5 +170,29 @@ describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and 
     expect((await h.cadence.status(a.leadId, h.clock.now()))?.completed).toBe(3);
     expect(await h.cadence.due(h.clock.now())).toEqual([]);
     expect((await h.operator.dispatch({ motion: 'cadence', live: true, by: 'A' })).pendingBatch).toBeNull();
+  });
+
+  it('the revival motion: stale CRM contacts are scanned and scored; an approved batch queues them (status and timeline), within the daily limit, sending nothing', async () => {
+    const scan = await h.revival.scan(h.clock.now(), 50);
+    expect(scan.length).toBeGreaterThan(0);
+    for (const c of scan) {
+      expect(c.daysInactive).toBeGreaterThanOrEqual(30);
+      expect(c.daysInactive).toBeLessThanOrEqual(120);
+      expect(c.tags.map((t) => t.toLowerCase())).not.toContain('do-not-contact');
+      expect(c.tags.map((t) => t.toLowerCase())).not.toContain('competitor');
+    }
+    expect([...scan].sort((a, b) => b.score - a.score)).toEqual(scan);
+    const dry = await h.operator.dispatch({ motion: 'revival', live: false, by: 'A' });
+    expect(dry.queued?.revivals).toBe(Math.min(5, scan.length));
+    expect(await statusCount('revival_queued')).toBe(0);
+    const first = await h.operator.dispatch({ motion: 'revival', live: true, by: 'A' });
+    expect(first.pendingBatch?.items).toBe(Math.min(5, scan.length));
+    await h.gatekeeper.approve(first.pendingBatch!.id, 'Sam');
+    const run = await h.operator.dispatch({ motion: 'revival', live: true, batchId: first.pendingBatch!.id, by: 'A' });
+    expect(run.queued?.revivals).toBe(Math.min(5, scan.length));
+    expect(await statusCount('revival_queued')).toBe(Math.min(5, scan.length));
+    expect(h.sandboxes.ghl.stats.emailsSent).toBe(0);
+    // The day's allowance is used: nothing more today.
+    expect((await h.operator.dispatch({ motion: 'revival', live: true, by: 'A' })).pendingBatch).toBeNull();
   });
 });
