@@ -243,7 +243,6 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     expect((await refusal(h.operator.dispatch({ motion: 'outbound', live: true, batchId: pending.id, by: 'A' })))?.message).toContain('rejected');
     h.clock.advance(25 * 3600_000);
     expect((await refusal(h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'A' })))?.message).toContain('expired');
-    expect((await refusal(h.operator.dispatch({ motion: 'revival', live: true, by: 'A' })))?.code).toBe('INVALID_INPUT');
     expect(h.sandboxes.instantly.stats.requests + h.sandboxes.heyreach.stats.requests).toBe(0);
     expect(await h.outbox.statusCounts()).toEqual({});
     const refused = ((await h.db.execute(sql`select count(*)::int as n from audit_log where action in ('dispatch.refused', 'batch.execute_refused')`)) as unknown as { rows: { n: number }[] }).rows[0]!.n;
