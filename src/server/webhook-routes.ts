@@ -4,6 +4,8 @@ import { createClayCallbackHandler } from '../webhooks/clay-callback.js';
 import { createInboxHandler, type InboxWriter } from '../webhooks/inbox-handler.js';
 import { heyreachSpec, INSTANTLY_PATHS, instantlySpec } from '../webhooks/provider-specs.js';
 import type { WebhookHandler, WebhookResponse } from '../webhooks/types.js';
+import { createRb2bVisitorHandler, rb2bWebhookPath, RB2B_WEBHOOK_BASE_PATH } from '../webhooks/rb2b-visitor.js';
+import { sha256Hex } from '../lib/hash.js';
 
 export type WebhookRoutes = { post: Record<string, WebhookHandler>; get: Record<string, () => Promise<WebhookResponse>> };
 
@@ -22,6 +24,21 @@ export const webhookRoutes = (deps: { config: Config; inbox: InboxWriter; clay: 
   const post: Record<string, WebhookHandler> = {};
   for (const path of Object.keys(INSTANTLY_PATHS)) post[path] = createInboxHandler({ spec: instantlySpec(path, env.INSTANTLY_WEBHOOK_SECRET), ...common });
   post['/webhooks/heyreach'] = createInboxHandler({ spec: heyreachSpec(env.HEYREACH_WEBHOOK_SECRET), ...common });
+  // RB2B signs nothing and sends no custom header: the secret rides in the URL (/webhooks/rb2b/<secret> or ?token=).
+  const rb2bSecret = env.RB2B_WEBHOOK_SECRET;
+  if (rb2bSecret) {
+    const rb2b = createRb2bVisitorHandler({
+      secret: rb2bSecret,
+      intake: async ({ visit, lead, receivedAt }) => {
+        const id = await deps.inbox.insert({ provider: 'rb2b', eventType: 'visit', idempotencyKey: sha256Hex(`rb2b|${visit.eventKey}`), payload: lead.raw, receivedAt });
+        if (id) deps.onStored(id);
+        return { accepted: true, duplicate: id === null };
+      },
+      ...(deps.now ? { now: deps.now } : {}),
+    });
+    post[RB2B_WEBHOOK_BASE_PATH] = rb2b;
+    post[rb2bWebhookPath(rb2bSecret)] = rb2b;
+  }
   const clayToken = env.CLAY_CALLBACK_TOKEN;
   if (clayToken) post[config.clay.callbackPath] = createClayCallbackHandler({ token: clayToken, store: deps.clay });
   const health = (provider: string, secret: string | undefined) => async (): Promise<WebhookResponse> => ({
@@ -33,6 +50,7 @@ export const webhookRoutes = (deps: { config: Config; inbox: InboxWriter; clay: 
     '/webhooks/instantly/health': health('instantly', env.INSTANTLY_WEBHOOK_SECRET),
     '/webhooks/heyreach/health': health('heyreach', env.HEYREACH_WEBHOOK_SECRET),
     '/webhooks/clay/health': health('clay', clayToken),
+    '/webhooks/rb2b/health': health('rb2b', rb2bSecret),
   };
   return { post, get };
 };

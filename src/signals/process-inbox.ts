@@ -4,13 +4,14 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { WebhookEventSchema as HeyReachEventSchema } from '../providers/heyreach/schemas.js';
 import { WebhookEventSchema as InstantlyEventSchema } from '../providers/instantly/schemas.js';
-import type { SuppressionStore } from '../pipeline/ports.js';
+import type { DiscoveredLead, SuppressionStore } from '../pipeline/ports.js';
+import { visitorToLead } from '../providers/rb2b/map-visitor.js';
 import type { InboxItem, InboxStore, LeadEventStore } from '../store/inbox-repo.js';
 import type { SignalLead, SignalLeadStore } from '../store/signals-repo.js';
 import type { CadenceSync } from './cadence-sync.js';
 
 /** One inbox delivery read as a signal: which lead (by e-mail or LinkedIn URL), what happened, when. */
-export type ReadSignal = { email: string | null; linkedinUrl: string | null; type: SignalType | null; channel: 'email' | 'linkedin'; at: Date; details: Record<string, unknown> };
+export type ReadSignal = { email: string | null; linkedinUrl: string | null; type: SignalType | null; channel: 'email' | 'linkedin' | 'website'; at: Date; details: Record<string, unknown>; /** A visitor is a lead in their own right: recorded when we do not know them yet. */ newLead?: DiscoveredLead };
 
 const INSTANTLY_SIGNAL: Record<string, SignalType | null> = {
   email_sent: 'email_sent',
@@ -78,6 +79,19 @@ export const readSignal = (item: InboxItem): ReadSignal | null => {
       details: { event: e.eventType, campaignId: e.campaignId, ...(classification ? { replyCategory: classification.category } : {}) },
     };
   }
+  if (item.provider === 'rb2b') {
+    const mapped = visitorToLead(item.payload);
+    if ('error' in mapped) return null;
+    return {
+      email: mapped.lead.profile.email,
+      linkedinUrl: mapped.lead.profile.linkedinUrl,
+      type: 'website_visit',
+      channel: 'website',
+      at: mapped.visit.seenAt ?? item.receivedAt,
+      details: { event: 'visit', page: mapped.visit.pageUrl, pricingPage: mapped.visit.isPricingPage, repeat: mapped.visit.isRepeatVisit },
+      newLead: mapped.lead,
+    };
+  }
   return null;
 };
 
@@ -113,7 +127,8 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
       await deps.inbox.finish(item.id, 'pending', { status: 'failed', leadId: null, error: 'unreadable payload', at: now });
       return 'failed';
     }
-    const lead = await findLead(signal);
+    let lead = await findLead(signal);
+    if (!lead && signal.newLead) lead = await deps.leads.byId(await deps.leads.fromDiscovered(signal.newLead, 'rb2b'));
     if (!lead) {
       await deps.inbox.finish(item.id, 'pending', { status: 'unknown_lead', leadId: null, error: null, at: now });
       return 'unknown_lead';

@@ -45,6 +45,18 @@ export const createSignalLeadStore = (db: Db) => ({
     const [row] = await db.select({ id: leads.id }).from(leads).where(eq(leads.email, email)).limit(1);
     return row!.id;
   },
+  /** A lead first seen through a signal (an RB2B visitor): recorded as discovered, or the existing lead with that e-mail/source id. */
+  fromDiscovered: async (d: { source: string; sourceId: string; profile: LeadProfile }, runId: string): Promise<string> => {
+    const email = normalizeEmail(d.profile.email);
+    const [inserted] = await db
+      .insert(leads)
+      .values({ email, source: d.source, sourceId: d.sourceId, linkedinUrl: d.profile.linkedinUrl, firstName: d.profile.firstName, lastName: d.profile.lastName, title: d.profile.title, companyName: d.profile.company.name, profile: d.profile, status: 'discovered', firstRunId: runId, lastRunId: runId })
+      .onConflictDoNothing()
+      .returning({ id: leads.id });
+    if (inserted) return inserted.id;
+    const [row] = await db.select({ id: leads.id }).from(leads).where(email ? eq(leads.email, email) : sql`${leads.source} = ${d.source} and ${leads.sourceId} = ${d.sourceId}`).limit(1);
+    return row!.id;
+  },
   /** Move the status only if it is still `from` (a concurrent event re-reads and re-decides). */
   setStatus: async (id: string, from: string, to: string, at: Date): Promise<boolean> =>
     (await db.update(leads).set({ status: to, updatedAt: at }).where(sql`${leads.id} = ${id} and ${leads.status} = ${from}`).returning({ id: leads.id })).length === 1,

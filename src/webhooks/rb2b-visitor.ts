@@ -37,7 +37,7 @@ const offeredTokens = (request: WebhookRequest): string[] => {
       // a malformed escape offers no token
     }
   }
-  const fromQuery = new URLSearchParams(query).get('token');
+  const fromQuery = new URLSearchParams(query).get('token') ?? request.query?.get('token') ?? null;
   if (fromQuery) tokens.push(fromQuery);
   return tokens;
 };

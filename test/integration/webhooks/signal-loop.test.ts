@@ -17,6 +17,7 @@ import { openTestDatabase, STORE_KINDS } from '../../support/store.js';
 
 const SECRET = 'inst-secret-0123456789';
 const HR_SECRET = 'hr-secret-0123456789';
+const RB2B_SECRET = 'rb2b-secret-0123456789';
 
 describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and show on the timeline (%s)', (kind) => {
   let database: Database;
@@ -31,7 +32,7 @@ describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and 
     h = await dispatchHarness(database);
     const db = database.db;
     processor = createInboxProcessor({ inbox: createInboxStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), suppressions: h.stores.suppressions, cancelOutbound: (leadId, reason) => h.outbox.cancelForLead(leadId, reason), clock: h.clock, log: silentLog, cadence: h.cadence });
-    const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: { INSTANTLY_WEBHOOK_SECRET: SECRET, HEYREACH_WEBHOOK_SECRET: HR_SECRET, WEBHOOK_SIGNATURE_REQUIRED: 'true' } });
+    const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: { INSTANTLY_WEBHOOK_SECRET: SECRET, HEYREACH_WEBHOOK_SECRET: HR_SECRET, RB2B_WEBHOOK_SECRET: RB2B_SECRET, WEBHOOK_SIGNATURE_REQUIRED: 'true' } });
     const routes = webhookRoutes({ config, inbox: createInboxStore(db), clay: createClayStore(db), onStored: (id) => processing.push(processor.process(id)), now: () => h.clock.now() });
     const receiver = await startWebhookReceiver({ routes: routes.post, getRoutes: routes.get });
     url = receiver.url;
@@ -194,5 +195,23 @@ describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and 
     expect(h.sandboxes.ghl.stats.emailsSent).toBe(0);
     // The day's allowance is used: nothing more today.
     expect((await h.operator.dispatch({ motion: 'revival', live: true, by: 'A' })).pendingBatch).toBeNull();
+  });
+
+  it('an RB2B visitor (secret in the URL) becomes a discovered lead with the visit on its timeline; a repeat visit adds to it; a replay is stored once', async () => {
+    const post = async (name: string, path = `/webhooks/rb2b/${RB2B_SECRET}`) => {
+      const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(contractFixture('rb2b', name).request.body) });
+      await Promise.all(processing);
+      return res.status;
+    };
+    expect(await post('visitor.json', '/webhooks/rb2b/wrong-secret')).toBe(404);
+    expect(await post('visitor.json', '/webhooks/rb2b?token=wrong')).toBe(401);
+    expect(await post('visitor.json')).toBe(200);
+    expect(await post('visitor.json')).toBe(200);
+    expect(await post('visitor.repeat-visit.json', `/webhooks/rb2b?token=${RB2B_SECRET}`)).toBe(200);
+    const detail = await h.stores.leadDetail.detailByEmail('maya.rivera@northwind-agency.example.com');
+    expect(detail?.lead).toMatchObject({ source: 'rb2b', status: 'discovered' });
+    const visits = (await createTimelineQuery(database.db).forLead(detail!.lead.id)).filter((e) => e.type === 'website_visit');
+    expect(visits).toHaveLength(2);
+    expect(await createInboxStore(database.db).list(10)).toHaveLength(2);
   });
 });
