@@ -236,6 +236,20 @@ export const FileConfigSchema = z
       })
       .refine((r) => r.maxInactiveDays >= r.minInactiveDays, 'maxInactiveDays must be at least minInactiveDays')
       .prefault({}),
+    jobs: z
+      .strictObject({
+        /** Run the scheduled jobs inside `caio serve`. @defaultValue true */
+        enabled: z.boolean().default(true),
+        /** Daily decay detection, UTC. @defaultValue 10:00 */
+        decayAtUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (UTC)').default('10:00'),
+        /** The OPERATOR tick (motion all: pending batches for new approvals, due cadence steps and revivals; sends what is due). Only when send is live. */
+        dispatchEveryMinutes: z.number().int().min(1).max(1440).default(15),
+        /** The review-queue watcher: below the low-water mark, one pipeline run tops it up to the target. */
+        queueWatchEveryMinutes: z.number().int().min(1).max(1440).default(30),
+        reviewQueueLowWater: z.number().int().min(0).max(10_000).default(10),
+        reviewQueueTarget: z.number().int().min(1).max(10_000).default(25),
+      })
+      .prefault({}),
     decay: z
       .strictObject({
         /** Hours after our last touch with no engagement: ghosted (spec: 72). */

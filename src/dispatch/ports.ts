@@ -85,6 +85,8 @@ export interface ControlStore {
   /** Extend a lease this holder still has; false when it was lost. */
   renewLease(name: string, holder: string, until: Date): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
+  /** Forget expired leases whose name starts with `prefix` (job slots). */
+  pruneLeases(prefix: string, now: Date): Promise<void>;
 }
 
 export type ProviderCampaign = { id: string; provider: string; externalId: string; name: string; kind: 'campaign' | 'list'; status: 'draft' | 'active' | 'paused'; tier: string | null; day: string; createdAt: Date; activatedBy: string | null; activatedAt: Date | null };

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, like, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { controlFlags, leases, providerCampaigns } from './schema.js';
 import type { CampaignStore, ControlStore, ProviderCampaign } from '../dispatch/ports.js';
@@ -28,6 +28,9 @@ export const createControlStore = (db: Db): ControlStore => ({
   renewLease: async (name, holder, until) => (await db.update(leases).set({ expiresAt: until }).where(and(eq(leases.name, name), eq(leases.holder, holder))).returning({ name: leases.name })).length === 1,
   releaseLease: async (name, holder) => {
     await db.delete(leases).where(and(eq(leases.name, name), eq(leases.holder, holder)));
+  },
+  pruneLeases: async (prefix, now) => {
+    await db.delete(leases).where(and(like(leases.name, `${prefix.replace(/[%_\\]/g, '\\$&')}%`), lt(leases.expiresAt, now)));
   },
 });
 

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
-import { openApp } from '../../deps.js';
+import { openApp, openDispatch, openProviders, pipelineDepsFor } from '../../deps.js';
+import { runPipeline } from '../../pipeline/run-pipeline.js';
+import { startScheduler } from '../../jobs/scheduler.js';
+import { standardJobs } from '../../jobs/standard-jobs.js';
+import { createControlStore } from '../../store/control-repo.js';
 import { cadenceSyncFor, processorFor } from '../../signals/compose.js';
 import { webhookRoutes, signatureRequired } from '../../server/webhook-routes.js';
 import { createClayStore } from '../../store/clay-repo.js';
@@ -34,9 +38,24 @@ export const registerServeCommands = (program: Command): void => {
         maxBodyBytes: config.server.maxBodyBytes,
         onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'webhook handler failed'),
       });
+      // Scheduled jobs: the OPERATOR (with its provider channels) and the review-queue top-up.
+      const dispatch = config.jobs.enabled ? await openDispatch(app) : null;
+      const topUp = async (limit: number) => {
+        const providers = await openProviders(app, { source: 'apollo', seed: null });
+        try {
+          const report = await runPipeline(pipelineDepsFor(app, providers), { limit, source: 'apollo', seed: null });
+          return { runId: report.runId, drafts: report.drafts.length };
+        } finally {
+          await providers.close();
+        }
+      };
+      const scheduler = dispatch ? startScheduler({ jobs: standardJobs(app, { operator: dispatch.operator, topUp }), control: createControlStore(app.database.db), clock: app.clock, log: app.log, holder: dispatch.operator.holder }) : null;
       process.stdout.write(`caio serve listening on ${receiver.url} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered} pending deliveries processed at start\nroutes: ${[...Object.keys(routes.post).map((p) => `POST ${p}`), ...Object.keys(routes.get).map((p) => `GET ${p}`)].join(', ')}\n`);
+      process.stdout.write(scheduler ? `jobs: ${scheduler.schedule().map((j) => `${j.name} (${j.schedule}, next ${j.nextRunAt})`).join('; ')}\n` : 'jobs: off (jobs.enabled is false)\n');
       const stop = async () => {
         await receiver.close();
+        await scheduler?.stop();
+        await dispatch?.close();
         await chain;
         await app.close();
         process.exit(0);
