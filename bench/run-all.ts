@@ -2,6 +2,7 @@ import { benchImportFile } from './import-file.js';
 import { benchEnrichRateLimit } from './enrich-rate-limit.js';
 import { benchDispatch } from './dispatch.js';
 import { benchCadenceDue } from './cadence-due.js';
+import { benchWebhookIngest } from './webhook-ingest.js';
 import { benchPipelineWallTime } from './pipeline-wall-time.js';
 import { benchScoreAndCraft } from './score-and-craft.js';
 
@@ -14,6 +15,7 @@ const benches: Record<string, () => unknown> = {
   'enrich-rate-limit': benchEnrichRateLimit,
   dispatch: benchDispatch,
   'cadence-due': benchCadenceDue,
+  'webhook-ingest': benchWebhookIngest,
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -16,7 +16,7 @@ describe('caio serve', () => {
       child.stdout.on('data', (d) => {
         out += d;
         const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
-        if (m) {
+        if (m && /\njobs: /.test(out)) {
           clearTimeout(timer);
           resolve(m[1]!);
         }

@@ -10,7 +10,7 @@ import { createClayStore } from '../../store/clay-repo.js';
 import { createDecayQuery, createInboxStore, createLeadEventStore } from '../../store/inbox-repo.js';
 import { runDecay } from '../../signals/run-decay.js';
 import { createSignalLeadStore } from '../../store/signals-repo.js';
-import { startWebhookReceiver } from '../../webhooks/receiver.js';
+import { buildApp } from '../../server/app.js';
 import { createCadenceStore } from '../../store/cadence-repo.js';
 import { configFrom, parsePositiveInt, withCommonOptions, type CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
@@ -30,14 +30,9 @@ export const registerServeCommands = (program: Command): void => {
       };
       const recovered = await processor.processPending();
       const routes = webhookRoutes({ config, inbox: createInboxStore(app.database.db), clay: createClayStore(app.database.db), onStored: enqueue });
-      const receiver = await startWebhookReceiver({
-        routes: routes.post,
-        getRoutes: routes.get,
-        host: options.host ?? config.server.host,
-        port: options.port ?? config.server.port,
-        maxBodyBytes: config.server.maxBodyBytes,
-        onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'webhook handler failed'),
-      });
+      const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
+      const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
+      const receiver = { url: address, close: () => server.close() };
       // Scheduled jobs: the OPERATOR (with its provider channels) and the review-queue top-up.
       const dispatch = config.jobs.enabled ? await openDispatch(app) : null;
       const topUp = async (limit: number) => {

@@ -6,7 +6,7 @@ import { webhookRoutes } from '../../../src/server/webhook-routes.js';
 import type { Database } from '../../../src/store/database.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import { createInboxStore } from '../../../src/store/inbox-repo.js';
-import { startWebhookReceiver } from '../../../src/webhooks/receiver.js';
+import { buildApp } from '../../../src/server/app.js';
 import { signBody } from '../../../src/webhooks/verify.js';
 import { contractFixture } from '../../support/contracts.js';
 import { openTestDatabase, STORE_KINDS } from '../../support/store.js';
@@ -23,9 +23,9 @@ describe.each(STORE_KINDS)('webhook ingestion: verify, validate, inbox (%s)', (k
   const serve = async (env: Record<string, string>) => {
     const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env });
     const routes = webhookRoutes({ config, inbox: createInboxStore(database.db), clay: createClayStore(database.db), onStored: (id) => stored.push(id) });
-    const receiver = await startWebhookReceiver({ routes: routes.post, getRoutes: routes.get, maxBodyBytes: 64 * 1024 });
-    url = receiver.url;
-    close = receiver.close;
+    const app = buildApp({ routes, maxBodyBytes: 64 * 1024 });
+    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    close = () => app.close();
   };
   const post = async (path: string, body: string, headers: Record<string, string> = {}) => {
     const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });

@@ -9,7 +9,7 @@ import { createDecayQuery, createInboxStore, createLeadEventStore } from '../../
 import { runDecay } from '../../../src/signals/run-decay.js';
 import { createSignalLeadStore } from '../../../src/store/signals-repo.js';
 import { createTimelineQuery } from '../../../src/store/timeline-repo.js';
-import { startWebhookReceiver } from '../../../src/webhooks/receiver.js';
+import { buildApp } from '../../../src/server/app.js';
 import { contractFixture } from '../../support/contracts.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { silentLog } from '../../support/pipeline.js';
@@ -34,9 +34,9 @@ describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and 
     processor = createInboxProcessor({ inbox: createInboxStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), suppressions: h.stores.suppressions, cancelOutbound: (leadId, reason) => h.outbox.cancelForLead(leadId, reason), clock: h.clock, log: silentLog, cadence: h.cadence });
     const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: { INSTANTLY_WEBHOOK_SECRET: SECRET, HEYREACH_WEBHOOK_SECRET: HR_SECRET, RB2B_WEBHOOK_SECRET: RB2B_SECRET, WEBHOOK_SIGNATURE_REQUIRED: 'true' } });
     const routes = webhookRoutes({ config, inbox: createInboxStore(db), clay: createClayStore(db), onStored: (id) => processing.push(processor.process(id)), now: () => h.clock.now() });
-    const receiver = await startWebhookReceiver({ routes: routes.post, getRoutes: routes.get });
-    url = receiver.url;
-    closeReceiver = receiver.close;
+    const app = buildApp({ routes, maxBodyBytes: 1024 * 1024 });
+    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    closeReceiver = () => app.close();
   });
   afterEach(async () => {
     await Promise.all(processing);

@@ -1,0 +1,50 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { WebhookRoutes } from './webhook-routes.js';
+
+export type AppOptions = { routes: WebhookRoutes; maxBodyBytes: number; onError?: (error: unknown, path: string) => void };
+
+const JSON_TYPE = /^application\/(.+\+)?json\b/i;
+
+/**
+ * The HTTP app of `caio serve` (fastify; `listen()` is the caller's, tests use `inject()`). The
+ * webhook handlers are framework-free (`WebhookRequest -> WebhookResponse`): this file only adapts
+ * them, keeping the raw body as text because verification is over the exact bytes the sender signed.
+ */
+export const buildApp = (options: AppOptions): FastifyInstance => {
+  const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false });
+  // Every body arrives as text; the handler verifies it before parsing. A body sent with a
+  // non-JSON type is refused at the door (415), before it is read.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+    const type = req.headers['content-type'];
+    if (type && !JSON_TYPE.test(type)) {
+      done(Object.assign(new Error('content type must be application/json'), { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }), undefined);
+      return;
+    }
+    done(null, body);
+  });
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) options.onError?.(error, request.url);
+    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status >= 500 ? 'INTERNAL' : (error.code ?? 'BAD_REQUEST');
+    void reply.code(status).send({ error: status >= 500 ? 'internal error' : status === 413 ? 'body too large' : error.message, code });
+  });
+  app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ error: 'not found', code: 'NOT_FOUND' }));
+
+  for (const [path, handler] of Object.entries(options.routes.post)) {
+    app.post(path, async (request, reply) => {
+      const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
+      const query = new URLSearchParams(request.raw.url?.split('?')[1] ?? '');
+      const result = await handler({ path, headers, body: typeof request.body === 'string' ? request.body : '', query });
+      return reply.code(result.status).send(result.body);
+    });
+    app.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url: path, handler: async (_request, reply) => reply.code(405).send({ error: 'POST only', code: 'METHOD_NOT_ALLOWED' }) });
+  }
+  for (const [path, handler] of Object.entries(options.routes.get)) {
+    app.get(path, async (_request, reply) => {
+      const result = await handler();
+      return reply.code(result.status).send(result.body);
+    });
+  }
+  return app;
+};
