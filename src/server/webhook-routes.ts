@@ -40,7 +40,12 @@ export const webhookRoutes = (deps: { config: Config; inbox: InboxWriter; clay: 
     post[rb2bWebhookPath(rb2bSecret)] = rb2b;
   }
   const clayToken = env.CLAY_CALLBACK_TOKEN;
-  if (clayToken) post[config.clay.callbackPath] = createClayCallbackHandler({ token: clayToken, store: deps.clay });
+  if (clayToken) {
+    const clay = createClayCallbackHandler({ token: clayToken, store: deps.clay, ...(env.CLAY_WEBHOOK_SECRET ? { hmacSecret: env.CLAY_WEBHOOK_SECRET } : {}) });
+    post[config.clay.callbackPath] = clay;
+    // The original's path for Clay's HTTP API column (visitor enrichment arrives the same way).
+    post['/webhooks/clay'] = clay;
+  }
   const health = (provider: string, secret: string | undefined) => async (): Promise<WebhookResponse> => ({
     status: 200,
     body: { status: 'ok', provider, secretConfigured: Boolean(secret), signatureRequired: required, accepting: Boolean(secret) || !required },

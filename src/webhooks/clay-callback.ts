@@ -1,4 +1,5 @@
 import { safeEqual } from '../lib/hash.js';
+import { verifyWebhook } from './verify.js';
 import type { ClayCorrelationStore } from '../pipeline/ports.js';
 import { readClayCallback } from '../providers/clay/callback.js';
 import { linkedinHash } from '../providers/clay/correlation.js';
@@ -13,11 +14,12 @@ export const CLAY_TOKEN_HEADER = 'x-caio-webhook-token';
  * stores nothing. Any other authenticated callback is stored and answered 200, correlated or not
  * (Clay's retry behaviour is unknown; an uncorrelated answer is reconciled later by LinkedIn hash).
  */
-export const createClayCallbackHandler = (deps: { token: string; store: ClayCorrelationStore; now?: () => Date }): WebhookHandler => {
+export const createClayCallbackHandler = (deps: { token: string; store: ClayCorrelationStore; now?: () => Date; /** CLAY_WEBHOOK_SECRET: also accept the original's X-Clay-Signature HMAC of the body. */ hmacSecret?: string }): WebhookHandler => {
   const now = deps.now ?? (() => new Date());
   return async ({ headers, body }) => {
     const given = headers[CLAY_TOKEN_HEADER];
-    if (!given || !safeEqual(given, deps.token)) return { status: 401, body: { error: 'unauthorized' } };
+    const signed = deps.hmacSecret ? verifyWebhook({ headers, rawBody: body }, deps.hmacSecret, { signatureHeaders: ['x-clay-signature'], secretParams: [] }, true).ok : false;
+    if (!signed && (!given || !safeEqual(given, deps.token))) return { status: 401, body: { error: 'unauthorized' } };
     let json: unknown;
     try {
       json = JSON.parse(body);

@@ -120,4 +120,15 @@ describe.each(STORE_KINDS)('webhook ingestion: verify, validate, inbox (%s)', (k
     );
     expect(await rows()).toBe(0);
   });
+
+  it("Clay's callback on the original path: the token header or the original's X-Clay-Signature HMAC", async () => {
+    await serve({ CLAY_CALLBACK_TOKEN: 'clay-token-123456', CLAY_WEBHOOK_SECRET: 'clay-hmac-secret-123456', WEBHOOK_SIGNATURE_REQUIRED: 'true' });
+    const body = JSON.stringify(contractFixture('clay', 'callback.json').request.body);
+    expect((await post('/webhooks/clay', body)).status).toBe(401);
+    expect((await post('/webhooks/clay', body, { 'x-clay-signature': signBody('wrong-secret-000000', body) })).status).toBe(401);
+    expect(await post('/webhooks/clay', body, { 'x-clay-signature': signBody('clay-hmac-secret-123456', body) })).toEqual({ status: 200, body: { status: 'received', correlated: false } });
+    expect((await post('/webhooks/clay/callback', body, { 'x-caio-webhook-token': 'clay-token-123456' })).status).toBe(200);
+    const n = Number(((await database.db.execute(sql`select count(*)::int as n from clay_callbacks`)) as unknown as { rows: { n: number }[] }).rows[0]!.n);
+    expect(n).toBe(2);
+  });
 });
