@@ -1,4 +1,4 @@
-import { applyEvent, cadenceStatus, completeStep, dueSteps, enrollOnTouch, stepDueAt, type CadenceEventType, type CadenceStep, type DueStep, type Enrollment, type SkippedStep } from '../domain/cadence/index.js';
+import { applyEvent, cadenceStatus, completeStep, dueSteps, enrollOnTouch, exitSignalOf, stepDueAt, type CadenceEventType, type CadenceStep, type DueStep, type Enrollment, type SkippedStep } from '../domain/cadence/index.js';
 import type { SignalType } from '../domain/signals/index.js';
 import type { CadenceStore } from '../store/cadence-repo.js';
 import type { LeadEventStore } from '../store/inbox-repo.js';
@@ -83,6 +83,23 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
       const out = [];
       for (const e of await deps.store.due(now, limit)) out.push({ leadId: e.leadId, ...dueSteps(e, deps.settings.steps, await factsOf(e.leadId), now) });
       return out;
+    },
+    /**
+     * Re-derive every open enrolment from the lead's record (the original's `sync_signals`): an exit
+     * the live hooks missed (a reply stored while the enrolment was being written, a status set by
+     * hand) is applied now. Returns what changed.
+     */
+    sync: async (now: Date) => {
+      const changed: { leadId: string; from: string; to: string; reason: string | null }[] = [];
+      for (const e of await deps.store.open()) {
+        const exit = exitSignalOf(await factsOf(e.leadId));
+        if (!exit) continue;
+        const next = applyEvent(e, { type: exit, at: now });
+        if (next === e) continue;
+        await save(next, now);
+        changed.push({ leadId: e.leadId, from: e.status, to: next.status, reason: next.exitReason });
+      }
+      return changed;
     },
     status: async (leadId: string, now: Date) => {
       const e = await deps.store.get(leadId);

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Enrollment } from '../domain/cadence/index.js';
 import type { Db } from './database.js';
 import { cadenceEnrollments } from './schema.js';
@@ -27,6 +27,8 @@ export const createCadenceStore = (db: Db) => ({
   /** Active enrolments with a step due by `now`, earliest first (an index on status and next_due_at). */
   due: async (now: Date, limit: number): Promise<Enrollment[]> =>
     (await db.select().from(cadenceEnrollments).where(and(eq(cadenceEnrollments.status, 'active'), lte(cadenceEnrollments.nextDueAt, now))).orderBy(asc(cadenceEnrollments.nextDueAt)).limit(limit)).map(toEnrollment),
+  /** Active and paused enrolments (the ones a sync may still move). */
+  open: async (): Promise<Enrollment[]> => (await db.select().from(cadenceEnrollments).where(inArray(cadenceEnrollments.status, ['active', 'paused']))).map(toEnrollment),
   counts: async (): Promise<Record<string, number>> => {
     const rows = await db.select({ status: cadenceEnrollments.status }).from(cadenceEnrollments);
     return rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});

@@ -111,6 +111,15 @@ export const registerServeCommands = (program: Command): void => {
       });
     },
   );
+  withCommonOptions(cadence.command('sync').description('apply exits the live hooks missed (a reply, bounce, unsubscribe, meeting or rejection on record) to open enrolments').option('--json', 'print JSON')).action(
+    async (options: CommonOptions & { json?: boolean }) => {
+      await withApp(configFrom(options), async (app) => {
+        const changed = await cadenceSyncFor(app).sync(app.clock.now());
+        if (options.json) return printJson(changed);
+        process.stdout.write(changed.length ? `${renderTable(['lead', 'was', 'now', 'why'], changed.map((c) => [c.leadId, c.from, c.to, c.reason ?? '-']))}\n` : 'every enrolment is in step\n');
+      });
+    },
+  );
   withCommonOptions(cadence.command('due').description('steps due now (or at --at), with the ones a condition skips and why; changes nothing').option('--at <iso>', 'as of this instant').option('--json', 'print JSON')).action(
     async (options: CommonOptions & { at?: string; json?: boolean }) => {
       const at = options.at ? new Date(options.at) : null;

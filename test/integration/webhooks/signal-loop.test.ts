@@ -214,4 +214,13 @@ describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and 
     expect(visits).toHaveLength(2);
     expect(await createInboxStore(database.db).list(10)).toHaveLength(2);
   });
+
+  it('cadence sync applies an exit the live hooks missed (a status set by hand)', async () => {
+    const a = await h.approvedLead({ linkedin: false });
+    await h.operator.dispatch({ motion: 'outbound', live: true, batchId: (await h.approvedBatch()).id, by: 'A' });
+    expect((await h.cadence.status(a.leadId, h.clock.now()))?.status).toBe('active');
+    await database.db.execute(sql`update leads set status = 'unsubscribed' where id = ${a.leadId}::uuid`);
+    expect(await h.cadence.sync(h.clock.now())).toEqual([{ leadId: a.leadId, from: 'active', to: 'exited', reason: 'unsubscribed' }]);
+    expect(await h.cadence.sync(h.clock.now())).toEqual([]);
+  });
 });
