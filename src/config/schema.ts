@@ -363,6 +363,8 @@ export const EnvSchema = z.object({
   /** The sending number (E.164) or a Messaging Service SID (MG...). */
   TWILIO_FROM: z.string().trim().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be an E.164 number or a Messaging Service SID').optional(),
   SLACK_WEBHOOK_URL: secret,
+  /** The dashboard API token (X-Dashboard-Token or Bearer); without it `caio serve` generates one into <data-dir>/dashboard-token. */
+  DASHBOARD_AUTH_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   /** Shared secrets of the inbound webhooks (HMAC key, or the token the sender presents). */
   INSTANTLY_WEBHOOK_SECRET: secret,
   HEYREACH_WEBHOOK_SECRET: secret,
@@ -388,6 +390,7 @@ export const SECRET_ENV_KEYS = [
   'GHL_API_KEY',
   'TWILIO_AUTH_TOKEN',
   'SLACK_WEBHOOK_URL',
+  'DASHBOARD_AUTH_TOKEN',
   'INSTANTLY_WEBHOOK_SECRET',
   'HEYREACH_WEBHOOK_SECRET',
   'RB2B_WEBHOOK_SECRET',

@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { WebhookRoutes } from './webhook-routes.js';
+import { requireDashboardToken } from './api/auth.js';
+import { registerApiRoutes, type ApiDeps } from './api/routes.js';
 
-export type AppOptions = { routes: WebhookRoutes; maxBodyBytes: number; onError?: (error: unknown, path: string) => void };
+export type AppOptions = { routes: WebhookRoutes; maxBodyBytes: number; onError?: (error: unknown, path: string) => void; /** The dashboard API, behind its token. */ api?: { token: string; deps: ApiDeps } };
 
 const JSON_TYPE = /^application\/(.+\+)?json\b/i;
 
@@ -21,6 +23,15 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
       done(Object.assign(new Error('content type must be application/json'), { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }), undefined);
       return;
     }
+    // The API reads JSON; webhooks get the raw text (verified before it is parsed).
+    if (req.url.startsWith('/api/')) {
+      try {
+        done(null, (body as string).trim() ? JSON.parse(body as string) : {});
+      } catch {
+        done(Object.assign(new Error('the body is not JSON'), { statusCode: 400, code: 'INVALID_JSON' }), undefined);
+      }
+      return;
+    }
     done(null, body);
   });
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -29,6 +40,10 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status >= 500 ? 'INTERNAL' : (error.code ?? 'BAD_REQUEST');
     void reply.code(status).send({ error: status >= 500 ? 'internal error' : status === 413 ? 'body too large' : error.message, code });
   });
+  if (options.api) {
+    requireDashboardToken(app, options.api.token);
+    registerApiRoutes(app, options.api.deps);
+  }
   app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ error: 'not found', code: 'NOT_FOUND' }));
 
   for (const [path, handler] of Object.entries(options.routes.post)) {

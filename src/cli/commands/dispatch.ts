@@ -1,12 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { BatchMotion } from '../../domain/approval/batch.js';
-import { effectiveEmailDailyLimit, linkedinDailyLimit, quotaUsage } from '../../domain/sending/index.js';
+import { operatorStatus, operatorStatusSettings } from '../../dispatch/operator-status-settings.js';
 import { openDispatch, type AppDeps } from '../../deps.js';
 import type { DispatchReport } from '../../dispatch/operator.js';
 import { AppError } from '../../lib/app-error.js';
 import { createCampaignStore, createControlStore } from '../../store/control-repo.js';
-import { createOutboxStore } from '../../store/outbox-repo.js';
-import { createBatchStore } from '../../store/batches-repo.js';
 import { configFrom, parsePositiveInt, withCommonOptions, type CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
 import { printJson, withApp } from './with-app.js';
@@ -84,27 +82,9 @@ export const registerDispatchCommands = (program: Command): void => {
   const operator = program.command('operator').description('the OPERATOR');
   withCommonOptions(operator.command('status').description('limits used and left today, warm-up week, ramp, emergency stop, pending batches, the outbox').option('--json', 'print JSON')).action(async (options: CommonOptions & { json?: boolean }) => {
     await withApp(configFrom(options), async (app) => {
-      const db = app.database.db;
-      const now = app.clock.now();
-      const outbox = createOutboxStore(db);
-      const stop = await createControlStore(db).emergencyStop();
-      const history = await outbox.sentSince(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 86_400_000));
-      const { limits } = app.config;
-      const warmup = linkedinDailyLimit({ warmupStart: limits.linkedinWarmupStart, warmupWeeks: limits.linkedinWarmupWeeks, warmupDailyLimit: limits.linkedinWarmupDailyLimit, fullDailyLimit: limits.linkedinFullDailyLimit }, now);
-      const dispatch = await openDispatchLite(app);
-      const ramp = await dispatch.ramp();
-      const usage = quotaUsage({ emailDailyLimit: effectiveEmailDailyLimit(limits.emailDailyLimit, ramp), emailHourlyLimit: limits.emailHourlyLimit, emailMonthlyLimit: limits.emailMonthlyLimit, linkedinDailyLimit: warmup.limit }, history, now);
-      const pending = (await createBatchStore(db).open()).filter((b) => b.expiresAt > now).map((b) => ({ id: b.id, status: b.status, items: b.scope.length, expiresAt: b.expiresAt.toISOString() }));
-      const status = {
-        sendMode: app.config.send,
-        emergencyStop: { active: Boolean(stop?.active) || app.config.env.EMERGENCY_STOP === true, database: stop, environment: app.config.env.EMERGENCY_STOP === true },
-        usage,
-        linkedinWarmup: warmup,
-        ramp,
-        batches: pending,
-        outbox: await outbox.statusCounts(),
-        campaigns: (await createCampaignStore(db).list()).slice(0, 20),
-      };
+      const status = await operatorStatus(app.database.db, operatorStatusSettings(app.config), app.clock.now());
+      const stop = status.emergencyStop.database;
+      const { usage, linkedinWarmup: warmup, ramp, batches: pending } = status;
       if (options.json) return printJson(status);
       const out = [
         `send mode: ${status.sendMode}${status.emergencyStop.active ? `; EMERGENCY STOP ACTIVE${stop?.active ? ` (set by ${stop.setBy} at ${stop.setAt.toISOString()}: ${stop.reason ?? ''})` : ''}${status.emergencyStop.environment ? ' (EMERGENCY_STOP in the environment)' : ''}` : '; no emergency stop'}`,
@@ -167,18 +147,4 @@ export const registerDispatchCommands = (program: Command): void => {
       });
     },
   );
-};
-
-/** The operator's ramp reading without starting any provider (status only reads the store). */
-const openDispatchLite = async (app: AppDeps) => {
-  const { rampStatus } = await import('../../domain/sending/index.js');
-  const outbox = createOutboxStore(app.database.db);
-  return {
-    ramp: async () => {
-      const now = app.clock.now();
-      const since = new Date(now.getTime() - (app.config.ramp.cleanDaysLookbackDays + 1) * 86_400_000).toISOString().slice(0, 10);
-      const days = (await outbox.dailyTotals(since)).map((d) => ({ date: d.date, live: true, sent: d.sent, bounces: 0, complaints: 0, errors: d.errors }));
-      return rampStatus(app.config.ramp, days, now);
-    },
-  };
 };

@@ -11,6 +11,8 @@ import { createDecayQuery, createInboxStore, createLeadEventStore } from '../../
 import { runDecay } from '../../signals/run-decay.js';
 import { createSignalLeadStore } from '../../store/signals-repo.js';
 import { buildApp } from '../../server/app.js';
+import { apiDepsFor } from '../../server/api/compose.js';
+import { resolveDashboardToken } from '../../server/dashboard-token.js';
 import { createCadenceStore } from '../../store/cadence-repo.js';
 import { configFrom, parsePositiveInt, withCommonOptions, type CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
@@ -30,11 +32,13 @@ export const registerServeCommands = (program: Command): void => {
       };
       const recovered = await processor.processPending();
       const routes = webhookRoutes({ config, inbox: createInboxStore(app.database.db), clay: createClayStore(app.database.db), onStored: enqueue });
-      const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
+      // The OPERATOR with its provider channels: for the API and the scheduled jobs.
+      const dispatch = await openDispatch(app);
+      const dashboard = resolveDashboardToken(config.env.DASHBOARD_AUTH_TOKEN, config.dataDir);
+      const apiDeps = apiDepsFor(app, dispatch)!;
+      const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, api: { token: dashboard.token, deps: apiDeps }, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
       const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
       const receiver = { url: address, close: () => server.close() };
-      // Scheduled jobs: the OPERATOR (with its provider channels) and the review-queue top-up.
-      const dispatch = config.jobs.enabled ? await openDispatch(app) : null;
       const topUp = async (limit: number) => {
         const providers = await openProviders(app, { source: 'apollo', seed: null });
         try {
@@ -44,13 +48,14 @@ export const registerServeCommands = (program: Command): void => {
           await providers.close();
         }
       };
-      const scheduler = dispatch ? startScheduler({ jobs: standardJobs(app, { operator: dispatch.operator, topUp }), control: createControlStore(app.database.db), clock: app.clock, log: app.log, holder: dispatch.operator.holder }) : null;
+      const scheduler = config.jobs.enabled ? startScheduler({ jobs: standardJobs(app, { operator: dispatch.operator, topUp }), control: createControlStore(app.database.db), clock: app.clock, log: app.log, holder: dispatch.operator.holder }) : null;
       process.stdout.write(`caio serve listening on ${receiver.url} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered} pending deliveries processed at start\nroutes: ${[...Object.keys(routes.post).map((p) => `POST ${p}`), ...Object.keys(routes.get).map((p) => `GET ${p}`)].join(', ')}\n`);
+      process.stdout.write(`API: ${receiver.url}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);
       process.stdout.write(scheduler ? `jobs: ${scheduler.schedule().map((j) => `${j.name} (${j.schedule}, next ${j.nextRunAt})`).join('; ')}\n` : 'jobs: off (jobs.enabled is false)\n');
       const stop = async () => {
         await receiver.close();
         await scheduler?.stop();
-        await dispatch?.close();
+        await dispatch.close();
         await chain;
         await app.close();
         process.exit(0);
