@@ -6,6 +6,7 @@ import { heyreachSpec, INSTANTLY_PATHS, instantlySpec } from '../webhooks/provid
 import type { WebhookHandler, WebhookResponse } from '../webhooks/types.js';
 import { createRb2bVisitorHandler, rb2bWebhookPath, RB2B_WEBHOOK_BASE_PATH } from '../webhooks/rb2b-visitor.js';
 import { sha256Hex } from '../lib/hash.js';
+import { readiness } from './readiness.js';
 
 export type WebhookRoutes = { post: Record<string, WebhookHandler>; get: Record<string, () => Promise<WebhookResponse>> };
 
@@ -16,7 +17,7 @@ export const signatureRequired = (config: Config): boolean => config.env.WEBHOOK
  * The inbound routes of `caio serve`, on the original's paths. Each provider has a GET health route
  * that says whether a secret is configured (never the secret) and whether verification is strict.
  */
-export const webhookRoutes = (deps: { config: Config; inbox: InboxWriter; clay: ClayCorrelationStore; onStored: (id: string) => void; now?: () => Date }): WebhookRoutes => {
+export const webhookRoutes = (deps: { config: Config; inbox: InboxWriter; clay: ClayCorrelationStore; onStored: (id: string) => void; now?: () => Date; pingDatabase?: () => Promise<void> }): WebhookRoutes => {
   const { config } = deps;
   const env = config.env;
   const required = signatureRequired(config);
@@ -50,8 +51,22 @@ export const webhookRoutes = (deps: { config: Config; inbox: InboxWriter; clay: 
     status: 200,
     body: { status: 'ok', provider, secretConfigured: Boolean(secret), signatureRequired: required, accepting: Boolean(secret) || !required },
   });
+  const liveness = async (): Promise<WebhookResponse> => ({ status: 200, body: { status: 'ok', mode: config.providers } });
+  const ready = async (): Promise<WebhookResponse> => {
+    const result = await readiness({
+      pingDatabase: deps.pingDatabase ?? (async () => undefined),
+      redisUrl: env.REDIS_URL,
+      strictWebhooks: required,
+      secrets: { instantly: Boolean(env.INSTANTLY_WEBHOOK_SECRET), heyreach: Boolean(env.HEYREACH_WEBHOOK_SECRET), rb2b: Boolean(env.RB2B_WEBHOOK_SECRET), clay: Boolean(env.CLAY_CALLBACK_TOKEN) },
+    });
+    return { status: result.status === 'ready' ? 200 : 503, body: result };
+  };
   const get: Record<string, () => Promise<WebhookResponse>> = {
-    '/health': async () => ({ status: 200, body: { status: 'ok', mode: config.providers } }),
+    '/health': liveness,
+    '/api/health': liveness,
+    '/api/health/live': liveness,
+    '/ready': ready,
+    '/api/health/ready': ready,
     '/webhooks/instantly/health': health('instantly', env.INSTANTLY_WEBHOOK_SECRET),
     '/webhooks/heyreach/health': health('heyreach', env.HEYREACH_WEBHOOK_SECRET),
     '/webhooks/clay/health': health('clay', clayToken),

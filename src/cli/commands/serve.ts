@@ -11,6 +11,7 @@ import { createDecayQuery, createInboxStore, createLeadEventStore } from '../../
 import { runDecay } from '../../signals/run-decay.js';
 import { createSignalLeadStore } from '../../store/signals-repo.js';
 import { buildApp } from '../../server/app.js';
+import { createDashboardQueries } from '../../store/dashboard-repo.js';
 import { apiDepsFor } from '../../server/api/compose.js';
 import { resolveDashboardToken } from '../../server/dashboard-token.js';
 import { createCadenceStore } from '../../store/cadence-repo.js';
@@ -31,14 +32,10 @@ export const registerServeCommands = (program: Command): void => {
         chain = chain.then(() => processor.process(id)).catch(() => undefined);
       };
       const recovered = await processor.processPending();
-      const routes = webhookRoutes({ config, inbox: createInboxStore(app.database.db), clay: createClayStore(app.database.db), onStored: enqueue });
+      const routes = webhookRoutes({ config, inbox: createInboxStore(app.database.db), clay: createClayStore(app.database.db), onStored: enqueue, pingDatabase: () => createDashboardQueries(app.database.db).ping() });
       // The OPERATOR with its provider channels: for the API and the scheduled jobs.
       const dispatch = await openDispatch(app);
       const dashboard = resolveDashboardToken(config.env.DASHBOARD_AUTH_TOKEN, config.dataDir);
-      const apiDeps = apiDepsFor(app, dispatch)!;
-      const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, api: { token: dashboard.token, deps: apiDeps }, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
-      const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
-      const receiver = { url: address, close: () => server.close() };
       const topUp = async (limit: number) => {
         const providers = await openProviders(app, { source: 'apollo', seed: null });
         try {
@@ -48,6 +45,10 @@ export const registerServeCommands = (program: Command): void => {
           await providers.close();
         }
       };
+      const apiDeps = apiDepsFor(app, dispatch, topUp);
+      const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, api: { token: dashboard.token, deps: apiDeps }, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
+      const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
+      const receiver = { url: address, close: () => server.close() };
       const scheduler = config.jobs.enabled ? startScheduler({ jobs: standardJobs(app, { operator: dispatch.operator, topUp }), control: createControlStore(app.database.db), clock: app.clock, log: app.log, holder: dispatch.operator.holder }) : null;
       process.stdout.write(`caio serve listening on ${receiver.url} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered} pending deliveries processed at start\nroutes: ${[...Object.keys(routes.post).map((p) => `POST ${p}`), ...Object.keys(routes.get).map((p) => `GET ${p}`)].join(', ')}\n`);
       process.stdout.write(`API: ${receiver.url}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);

@@ -7,7 +7,8 @@ import { safeEqual } from '../../lib/hash.js';
  */
 export const requireDashboardToken = (app: FastifyInstance, token: string): void => {
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/') || request.method === 'OPTIONS') return;
+    // Liveness and readiness are open (they reveal no secret); a CORS preflight passes.
+    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/health') || request.method === 'OPTIONS') return;
     const header = request.headers['x-dashboard-token'];
     const auth = request.headers.authorization;
     const given = typeof header === 'string' ? header : auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : null;

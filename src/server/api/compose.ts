@@ -1,15 +1,23 @@
+import { sql } from 'drizzle-orm';
 import type { AppDeps, DispatchSet } from '../../deps.js';
 import { operatorStatus, operatorStatusSettings } from '../../dispatch/operator-status-settings.js';
+import { createGatekeeper } from '../../pipeline/gatekeeper.js';
 import { createReviewService } from '../../pipeline/review-draft.js';
+import { cadenceSyncFor } from '../../signals/compose.js';
+import { runDecay } from '../../signals/run-decay.js';
+import { createBatchStore } from '../../store/batches-repo.js';
+import { createCadenceStore } from '../../store/cadence-repo.js';
+import { createDashboardQueries } from '../../store/dashboard-repo.js';
+import { createDecayQuery, createLeadEventStore } from '../../store/inbox-repo.js';
 import { createReviewStore } from '../../store/review-repo.js';
+import { createSignalLeadStore } from '../../store/signals-repo.js';
 import { createTimelineQuery } from '../../store/timeline-repo.js';
-import { sql } from 'drizzle-orm';
 import type { ApiDeps } from './routes.js';
 
-/** The API's use cases for one app: the same services the CLI builds. Null without the operator. */
-export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet | null): ApiDeps | null => {
-  if (!dispatch) return null;
+/** The API's use cases for one app: the same services the CLI builds. */
+export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (limit: number) => Promise<Record<string, unknown>>): ApiDeps => {
   const db = app.database.db;
+  const cadence = cadenceSyncFor(app);
   return {
     review: createReviewService({ review: createReviewStore(db), audit: app.stores.audit, clock: app.clock, sender: app.config.sender, quality: { ...app.config.quality, maxRejections: app.config.review.maxRejections } }),
     runs: app.stores.runs,
@@ -19,5 +27,11 @@ export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet | null): ApiDeps 
       Object.fromEntries(((await db.execute(sql`select status, count(*)::int as n from leads where duplicate_of is null group by status`)) as unknown as { rows: { status: string; n: number }[] }).rows.map((r) => [r.status, Number(r.n)])),
     operatorStatus: () => operatorStatus(db, operatorStatusSettings(app.config), app.clock.now()),
     operator: dispatch.operator,
+    dashboard: createDashboardQueries(db),
+    gatekeeper: createGatekeeper({ batches: createBatchStore(db), audit: app.stores.audit, alerts: app.alerts, clock: app.clock, settings: { batchExpiryHours: app.config.gatekeeper.batchExpiryHours, tierRouting: app.config.tierRouting } }),
+    detectDecay: (dryRun) => runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence }, app.clock.now(), dryRun),
+    cadence: { counts: () => createCadenceStore(db).counts(), due: () => cadence.due(app.clock.now()), sync: () => cadence.sync(app.clock.now()) },
+    runPipeline,
+    now: () => app.clock.now(),
   };
 };

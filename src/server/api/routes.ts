@@ -7,6 +7,8 @@ import type { Operator } from '../../dispatch/operator.js';
 import type { ReviewService } from '../../pipeline/review-draft.js';
 import type { LeadDetailQuery, RunStore } from '../../pipeline/ports.js';
 import type { TimelineEntry } from '../../store/timeline-repo.js';
+import type { DashboardQueries } from '../../store/dashboard-repo.js';
+import type { Gatekeeper } from '../../pipeline/gatekeeper.js';
 
 export type ApiDeps = {
   review: ReviewService;
@@ -15,8 +17,17 @@ export type ApiDeps = {
   timeline: (leadId: string, limit: number) => Promise<TimelineEntry[]>;
   statusCounts: () => Promise<Record<string, number>>;
   operatorStatus: () => Promise<Record<string, unknown>>;
-  operator: Pick<Operator, 'stop' | 'resume'>;
+  operator: Pick<Operator, 'stop' | 'resume' | 'dispatch'>;
+  dashboard: DashboardQueries;
+  gatekeeper: Pick<Gatekeeper, 'list' | 'show' | 'approve' | 'reject'>;
+  detectDecay: (dryRun: boolean) => Promise<unknown[]>;
+  cadence: { counts: () => Promise<Record<string, number>>; due: () => Promise<unknown[]>; sync: () => Promise<unknown[]> };
+  runPipeline: (limit: number) => Promise<Record<string, unknown>>;
+  now: () => Date;
 };
+
+/** Targets the KPI page compares against (the original's: spec/dashboard.md). */
+export const KPI_TARGETS = { open: 0.5, reply: 0.08, bounce: 0.02, linkedinAccept: 0.3 } as const;
 
 const HTTP_STATUS: Partial<Record<AppError['code'], number>> = { INVALID_INPUT: 400, CONFIG_INVALID: 400, NOT_FOUND: 404, CONFLICT: 409, EMERGENCY_STOP: 423, STORE_LOCKED: 503 };
 
@@ -35,6 +46,31 @@ const Limit = z.object({ limit: z.coerce.number().int().min(1).max(500).default(
 const Decision = z.object({ by: z.string().trim().min(1), expectedStatus: z.string().optional() });
 const Approve = Decision.extend({ subject: z.string().optional(), body: z.string().optional() });
 const Reject = Decision.extend({ reason: z.string().trim().min(1), tag: z.string().trim().min(1) });
+const History = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+const LeadPage = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  status: z.string().trim().min(1).max(40).optional(),
+  tier: z.enum(['tier_1', 'tier_2', 'tier_3', 'tier_4']).optional(),
+  cursor: z
+    .string()
+    .optional()
+    .transform((c, ctx) => {
+      if (c === undefined) return undefined;
+      try {
+        const [createdAt, id] = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as [string, string];
+        if (Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('shape');
+        return { createdAt, id };
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not a cursor this API gave out' });
+        return z.NEVER;
+      }
+    }),
+});
+const Trigger = z.object({ dry_run: z.boolean().default(true), motion: z.enum(['outbound', 'cadence', 'revival', 'all']).default('all'), by: z.string().trim().min(1).default('dashboard'), batchId: z.string().uuid().optional() });
+const BatchDecision = z.object({ by: z.string().trim().min(1) });
+const BatchReject = BatchDecision.extend({ reason: z.string().trim().min(1) });
+const Days = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
+const RunRequest = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(25) });
 const Stop = z.object({ by: z.string().trim().min(1), reason: z.string().trim().min(1) });
 const Resume = z.object({ by: z.string().trim().min(1) });
 
@@ -80,6 +116,35 @@ export const registerApiRoutes = (app: FastifyInstance, deps: ApiDeps): void => 
     }),
   );
   app.post('/api/resume', async (req, reply) => answer(reply, async () => deps.operator.resume(Resume.parse(req.body ?? {}).by)));
+  app.get('/api/emails/history', async (req, reply) => answer(reply, async () => deps.dashboard.reviewHistory(History.parse(req.query).limit)));
+  app.get('/api/leads', async (req, reply) => answer(reply, async () => deps.dashboard.leadsPage(LeadPage.parse(req.query))));
+  app.post('/api/leads/detect-decay', async (req, reply) => answer(reply, async () => ({ findings: await deps.detectDecay(z.object({ dry_run: z.boolean().default(false) }).parse(req.body ?? {}).dry_run) })));
+  app.get('/api/kpis', async (req, reply) =>
+    answer(reply, async () => ({ ...(await deps.dashboard.kpis(new Date(deps.now().getTime() - Days.parse(req.query).days * 86_400_000))), targets: KPI_TARGETS })),
+  );
+  app.post('/api/operator/trigger', async (req, reply) =>
+    answer(reply, async () => {
+      const body = Trigger.parse(req.body ?? {});
+      return deps.operator.dispatch({ motion: body.motion, live: !body.dry_run, by: body.by, ...(body.batchId ? { batchId: body.batchId } : {}) });
+    }),
+  );
+  app.get('/api/operator/pending-batch', async (_req, reply) =>
+    answer(reply, async () => (await deps.gatekeeper.list(50)).find((b) => b.status === 'pending_approval' && b.expiresAt > deps.now()) ?? { status: 'no_pending_batch' }),
+  );
+  app.get('/api/operator/history', async (req, reply) =>
+    answer(reply, async () => (await deps.gatekeeper.list(z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).parse(req.query).limit)).filter((b) => b.status === 'executed' || b.status === 'rejected')),
+  );
+  app.post('/api/operator/approve-batch/:id', async (req, reply) => answer(reply, async () => deps.gatekeeper.approve((req.params as { id: string }).id, BatchDecision.parse(req.body ?? {}).by)));
+  app.post('/api/operator/reject-batch/:id', async (req, reply) =>
+    answer(reply, async () => {
+      const body = BatchReject.parse(req.body ?? {});
+      return deps.gatekeeper.reject((req.params as { id: string }).id, body.by, body.reason);
+    }),
+  );
+  app.get('/api/cadence/summary', async (_req, reply) => answer(reply, () => deps.cadence.counts()));
+  app.get('/api/cadence/due', async (_req, reply) => answer(reply, () => deps.cadence.due()));
+  app.post('/api/cadence/sync', async (_req, reply) => answer(reply, async () => ({ changed: await deps.cadence.sync() })));
+  app.post('/api/runs', async (req, reply) => answer(reply, async () => deps.runPipeline(RunRequest.parse(req.body ?? {}).limit)));
   app.get('/api/runs', async (req, reply) => answer(reply, async () => deps.runs.list(Limit.parse(req.query).limit)));
   app.get('/api/runs/:id', async (req, reply) =>
     answer(reply, async () => {

@@ -7,6 +7,11 @@ import type { ApiDeps } from '../../../src/server/api/routes.js';
 import type { Database } from '../../../src/store/database.js';
 import { createReviewStore } from '../../../src/store/review-repo.js';
 import { createTimelineQuery } from '../../../src/store/timeline-repo.js';
+import { createDashboardQueries } from '../../../src/store/dashboard-repo.js';
+import { runDecay } from '../../../src/signals/run-decay.js';
+import { createDecayQuery, createLeadEventStore } from '../../../src/store/inbox-repo.js';
+import { createSignalLeadStore } from '../../../src/store/signals-repo.js';
+import { createCadenceStore } from '../../../src/store/cadence-repo.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase, STORE_KINDS } from '../../support/store.js';
 
@@ -29,6 +34,12 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
       statusCounts: async () => Object.fromEntries(((await db.execute(sql`select status, count(*)::int as n from leads group by status`)) as unknown as { rows: { status: string; n: number }[] }).rows.map((r) => [r.status, Number(r.n)])),
       operatorStatus: async () => ({ ok: true }),
       operator: h.operator,
+      dashboard: createDashboardQueries(db),
+      gatekeeper: h.gatekeeper,
+      detectDecay: (dryRun) => runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: { ghostedAfterHours: 72, stalledAfterDays: 7, engagedOpens: 2, engagedClicks: 1 }, cadence: h.cadence }, h.clock.now(), dryRun),
+      cadence: { counts: () => createCadenceStore(db).counts(), due: () => h.cadence.due(h.clock.now()), sync: () => h.cadence.sync(h.clock.now()) },
+      runPipeline: async (limit) => ({ limit }),
+      now: () => h.clock.now(),
     };
     app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 64 * 1024, api: { token: TOKEN, deps } });
   });
@@ -89,5 +100,48 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     await expect(h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'A' })).rejects.toMatchObject({ code: 'EMERGENCY_STOP' });
     expect((await app.inject({ method: 'POST', url: '/api/resume', headers: auth, payload: { by: 'Maya' } })).statusCode).toBe(200);
     expect((await h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'A' })).drain.counts.sent).toBeGreaterThan(0);
+  });
+
+  it('leads with filters and a cursor; a bad cursor or limit is 400 naming the parameter', async () => {
+    for (let i = 0; i < 5; i++) {
+      await h.approvedLead();
+      h.clock.advance(1000);
+    }
+    const first = (await app.inject({ method: 'GET', url: '/api/leads?limit=2', headers: auth })).json() as { leads: { id: string }[]; nextCursor: string | null };
+    expect(first.leads).toHaveLength(2);
+    const second = (await app.inject({ method: 'GET', url: `/api/leads?limit=2&cursor=${first.nextCursor}`, headers: auth })).json() as { leads: { id: string }[]; nextCursor: string | null };
+    const third = (await app.inject({ method: 'GET', url: `/api/leads?limit=2&cursor=${second.nextCursor}`, headers: auth })).json() as { leads: { id: string }[]; nextCursor: string | null };
+    const ids = [...first.leads, ...second.leads, ...third.leads].map((l) => l.id);
+    expect(new Set(ids).size).toBe(5);
+    expect(third.nextCursor).toBeNull();
+    const bad = await app.inject({ method: 'GET', url: '/api/leads?cursor=garbage', headers: auth });
+    expect([bad.statusCode, (bad.json() as { error: string }).error]).toEqual([400, 'cursor: not a cursor this API gave out']);
+    expect(((await app.inject({ method: 'GET', url: '/api/leads?limit=1000', headers: auth })).json() as { error: string }).error).toContain('limit');
+    expect(((await app.inject({ method: 'GET', url: '/api/leads?tier=tier_9', headers: auth })).json() as { error: string }).error).toContain('tier');
+  });
+
+  it('operator: trigger (dry run by default), the pending batch, approve and reject it, history; cadence and KPI routes answer', async () => {
+    await h.approvedLead();
+    const dry = (await app.inject({ method: 'POST', url: '/api/operator/trigger', headers: auth, payload: { motion: 'outbound' } })).json() as { mode: string };
+    expect(dry.mode).toBe('dry_run');
+    expect((await app.inject({ method: 'GET', url: '/api/operator/pending-batch', headers: auth })).json()).toEqual({ status: 'no_pending_batch' });
+    const live = (await app.inject({ method: 'POST', url: '/api/operator/trigger', headers: auth, payload: { motion: 'outbound', dry_run: false, by: 'Maya' } })).json() as { pendingBatch: { id: string } };
+    const pending = (await app.inject({ method: 'GET', url: '/api/operator/pending-batch', headers: auth })).json() as { id: string; status: string };
+    expect(pending).toMatchObject({ id: live.pendingBatch.id, status: 'pending_approval' });
+    expect((await app.inject({ method: 'POST', url: `/api/operator/reject-batch/${pending.id}`, headers: auth, payload: { by: 'Sam' } })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'POST', url: `/api/operator/approve-batch/${pending.id}`, headers: auth, payload: { by: 'Sam' } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: `/api/operator/approve-batch/${pending.id}`, headers: auth, payload: { by: 'Sam' } })).statusCode).toBe(409);
+    const run = (await app.inject({ method: 'POST', url: '/api/operator/trigger', headers: auth, payload: { motion: 'outbound', dry_run: false, by: 'Maya', batchId: pending.id } })).json() as { mode: string };
+    expect(run.mode).toBe('live');
+    expect((await app.inject({ method: 'GET', url: '/api/emails/history?limit=101', headers: auth })).statusCode).toBe(400);
+    expect(((await app.inject({ method: 'GET', url: '/api/emails/history', headers: auth })).json() as unknown[]).length).toBeGreaterThan(0);
+    const kpis = (await app.inject({ method: 'GET', url: '/api/kpis?days=7', headers: auth })).json() as { counts: Record<string, number>; targets: Record<string, number> };
+    expect(kpis.targets).toMatchObject({ bounce: 0.02 });
+    expect(typeof kpis.counts.emailSent).toBe('number');
+    expect((await app.inject({ method: 'GET', url: '/api/cadence/summary', headers: auth })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/cadence/due', headers: auth })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/api/cadence/sync', headers: auth })).json()).toEqual({ changed: [] });
+    expect((await app.inject({ method: 'POST', url: '/api/leads/detect-decay', headers: auth, payload: { dry_run: true } })).json()).toEqual({ findings: [] });
+    expect((await app.inject({ method: 'GET', url: '/api/operator/history', headers: auth })).statusCode).toBe(200);
   });
 });

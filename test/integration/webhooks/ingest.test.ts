@@ -22,7 +22,7 @@ describe.each(STORE_KINDS)('webhook ingestion: verify, validate, inbox (%s)', (k
 
   const serve = async (env: Record<string, string>) => {
     const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env });
-    const routes = webhookRoutes({ config, inbox: createInboxStore(database.db), clay: createClayStore(database.db), onStored: (id) => stored.push(id) });
+    const routes = webhookRoutes({ config, inbox: createInboxStore(database.db), clay: createClayStore(database.db), onStored: (id) => stored.push(id), pingDatabase: async () => void (await database.db.execute(sql`select 1`)) });
     const app = buildApp({ routes, maxBodyBytes: 64 * 1024 });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
     close = () => app.close();
@@ -130,5 +130,22 @@ describe.each(STORE_KINDS)('webhook ingestion: verify, validate, inbox (%s)', (k
     expect((await post('/webhooks/clay/callback', body, { 'x-caio-webhook-token': 'clay-token-123456' })).status).toBe(200);
     const n = Number(((await database.db.execute(sql`select count(*)::int as n from clay_callbacks`)) as unknown as { rows: { n: number }[] }).rows[0]!.n);
     expect(n).toBe(2);
+  });
+
+  it('liveness is open; readiness checks the database, Redis when configured and, in strict mode, every webhook secret', async () => {
+    const redis: Record<string, string> = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {};
+    await serve({ ...SECRETS, ...redis, RB2B_WEBHOOK_SECRET: 'rb2b-secret-0123456789', CLAY_CALLBACK_TOKEN: 'clay-token-0123456789', WEBHOOK_SIGNATURE_REQUIRED: 'true' });
+    expect((await fetch(`${url}/api/health`)).status).toBe(200);
+    const ready = await fetch(`${url}/ready`);
+    const body = (await ready.json()) as { status: string; checks: { name: string; ok: boolean }[] };
+    expect([ready.status, body.status]).toEqual([200, 'ready']);
+    expect(body.checks.find((c) => c.name === 'redis')?.ok).toBe(true);
+    await close();
+    await serve({ WEBHOOK_SIGNATURE_REQUIRED: 'true', REDIS_URL: 'redis://127.0.0.1:1' });
+    const notReady = await fetch(`${url}/api/health/ready`);
+    const text = await notReady.text();
+    expect(notReady.status).toBe(503);
+    expect(text).toContain('webhook secret instantly');
+    expect(text).toContain('did not answer PING');
   });
 });
