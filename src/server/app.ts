@@ -1,9 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { WebhookRoutes } from './webhook-routes.js';
-import { requireDashboardToken } from './api/auth.js';
+import { requireDashboardAccess } from './api/auth.js';
+import { registerPages } from './pages/routes.js';
+import { createSessions, type Sessions } from './pages/sessions.js';
 import { registerApiRoutes, type ApiDeps } from './api/routes.js';
 
-export type AppOptions = { routes: WebhookRoutes; maxBodyBytes: number; onError?: (error: unknown, path: string) => void; /** The dashboard API, behind its token. */ api?: { token: string; deps: ApiDeps } };
+export type AppOptions = { routes: WebhookRoutes; maxBodyBytes: number; onError?: (error: unknown, path: string) => void; /** The dashboard API, behind its token. */ api?: { token: string; deps: ApiDeps; sessions?: Sessions; secureCookies?: boolean } };
 
 const JSON_TYPE = /^application\/(.+\+)?json\b/i;
 
@@ -19,6 +21,11 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
     const type = req.headers['content-type'];
+    // The login and logout forms post urlencoded fields.
+    if ((req.url === '/login' || req.url === '/logout') && type?.startsWith('application/x-www-form-urlencoded')) {
+      done(null, body);
+      return;
+    }
     if (type && !JSON_TYPE.test(type)) {
       done(Object.assign(new Error('content type must be application/json'), { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }), undefined);
       return;
@@ -41,8 +48,10 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     void reply.code(status).send({ error: status >= 500 ? 'internal error' : status === 413 ? 'body too large' : error.message, code });
   });
   if (options.api) {
-    requireDashboardToken(app, options.api.token);
+    const sessions = options.api.sessions ?? createSessions();
+    requireDashboardAccess(app, options.api.token, sessions);
     registerApiRoutes(app, options.api.deps);
+    registerPages(app, { api: options.api.deps, token: options.api.token, sessions, secureCookies: options.api.secureCookies ?? false });
   }
   app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ error: 'not found', code: 'NOT_FOUND' }));
 

@@ -1,17 +1,28 @@
 import type { FastifyInstance } from 'fastify';
 import { safeEqual } from '../../lib/hash.js';
+import { cookieOf, SESSION_COOKIE, type Sessions } from '../pages/sessions.js';
 
 /**
  * Every `/api/*` route needs the dashboard token, in `X-Dashboard-Token` or `Authorization: Bearer`,
- * compared in constant time; a CORS preflight (OPTIONS) passes. A refusal is 401 with no data.
+ * compared in constant time, or a page session (its httpOnly cookie) whose CSRF token a
+ * state-changing request echoes in `X-CSRF-Token`. A preflight (OPTIONS) and the health routes pass.
+ * A refusal is 401 (403 for a missing CSRF token) with no data.
  */
-export const requireDashboardToken = (app: FastifyInstance, token: string): void => {
+export const requireDashboardAccess = (app: FastifyInstance, token: string, sessions: Sessions): void => {
   app.addHook('onRequest', async (request, reply) => {
-    // Liveness and readiness are open (they reveal no secret); a CORS preflight passes.
     if (!request.url.startsWith('/api/') || request.url.startsWith('/api/health') || request.method === 'OPTIONS') return;
     const header = request.headers['x-dashboard-token'];
     const auth = request.headers.authorization;
     const given = typeof header === 'string' ? header : auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : null;
-    if (!given || !safeEqual(given, token)) return reply.code(401).send({ error: 'unauthorized', code: 'UNAUTHORIZED' });
+    if (given) {
+      if (safeEqual(given, token)) return;
+      return reply.code(401).send({ error: 'unauthorized', code: 'UNAUTHORIZED' });
+    }
+    const session = sessions.get(cookieOf(request.headers.cookie, SESSION_COOKIE));
+    if (!session) return reply.code(401).send({ error: 'unauthorized', code: 'UNAUTHORIZED' });
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const csrf = request.headers['x-csrf-token'];
+      if (typeof csrf !== 'string' || !safeEqual(csrf, session.csrf)) return reply.code(403).send({ error: 'missing or wrong CSRF token', code: 'CSRF' });
+    }
   });
 };

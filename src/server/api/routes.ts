@@ -5,6 +5,7 @@ import { LEAD_STATUS_GROUPS } from '../../domain/signals/index.js';
 import { AppError, isAppError } from '../../lib/app-error.js';
 import type { Operator } from '../../dispatch/operator.js';
 import type { ReviewService } from '../../pipeline/review-draft.js';
+import type { DraftStatus } from '../../domain/approval/draft-status.js';
 import type { LeadDetailQuery, RunStore } from '../../pipeline/ports.js';
 import type { TimelineEntry } from '../../store/timeline-repo.js';
 import type { DashboardQueries } from '../../store/dashboard-repo.js';
@@ -83,13 +84,14 @@ export const registerApiRoutes = (app: FastifyInstance, deps: ApiDeps): void => 
   app.post('/api/emails/:id/approve', async (req, reply) =>
     answer(reply, async () => {
       const body = Approve.parse(req.body ?? {});
-      return deps.review.approve({ draftId: (req.params as { id: string }).id, by: body.by, ...(body.subject !== undefined ? { subject: body.subject } : {}), ...(body.body !== undefined ? { body: body.body } : {}), ...(body.expectedStatus ? { expectedStatus: body.expectedStatus } : {}) } as Parameters<ReviewService['approve']>[0]);
+      const edit = body.subject !== undefined || body.body !== undefined ? { subject: body.subject, body: body.body } : undefined;
+      return deps.review.approve({ draftId: (req.params as { id: string }).id, by: body.by, ...(edit ? { edit } : {}), ...(body.expectedStatus ? { expectedStatus: body.expectedStatus as DraftStatus } : {}) });
     }),
   );
   app.post('/api/emails/:id/reject', async (req, reply) =>
     answer(reply, async () => {
       const body = Reject.parse(req.body ?? {});
-      return deps.review.reject({ draftId: (req.params as { id: string }).id, by: body.by, reason: body.reason, tag: body.tag, ...(body.expectedStatus ? { expectedStatus: body.expectedStatus } : {}) } as Parameters<ReviewService['reject']>[0]);
+      return deps.review.reject({ draftId: (req.params as { id: string }).id, by: body.by, reason: body.reason, tag: body.tag, ...(body.expectedStatus ? { expectedStatus: body.expectedStatus as DraftStatus } : {}) });
     }),
   );
   app.get('/api/leads/funnel', async (_req, reply) =>

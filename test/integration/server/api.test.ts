@@ -70,8 +70,10 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     const queue = (await app.inject({ method: 'GET', url: '/api/pending-emails?limit=10', headers: auth })).json() as { draftId?: string; id?: string }[];
     expect(queue.map((d) => d.draftId ?? d.id).sort()).toEqual([a.draftId, b.draftId].sort());
     expect((await app.inject({ method: 'GET', url: '/api/pending-emails?limit=0', headers: auth })).json()).toMatchObject({ code: 'INVALID_INPUT' });
-    const approved = await app.inject({ method: 'POST', url: `/api/emails/${a.draftId}/approve`, headers: auth, payload: { by: 'Dani' } });
+    const approved = await app.inject({ method: 'POST', url: `/api/emails/${a.draftId}/approve`, headers: auth, payload: { by: 'Dani', subject: 'Edited by a person' } });
     expect(approved.statusCode).toBe(200);
+    const editedRows = ((await h.db.execute(sql`select edited_subject from drafts where id = ${a.draftId}::uuid`)) as unknown as { rows: { edited_subject: string }[] }).rows;
+    expect(editedRows[0]?.edited_subject).toBe('Edited by a person');
     expect((await app.inject({ method: 'POST', url: `/api/emails/${a.draftId}/approve`, headers: auth, payload: { by: 'Dani' } })).statusCode).toBe(409);
     expect((await app.inject({ method: 'POST', url: `/api/emails/${b.draftId}/reject`, headers: auth, payload: { by: 'Dani', reason: 'too generic' } })).statusCode).toBe(400);
     expect((await app.inject({ method: 'POST', url: `/api/emails/${b.draftId}/reject`, headers: auth, payload: { by: 'Dani', reason: 'too generic', tag: 'not-a-tag' } })).statusCode).toBe(400);

@@ -1,0 +1,71 @@
+/** The dashboard's one stylesheet and one script, served from here (no CDN, works offline). */
+export const APP_CSS = `
+body{font-family:system-ui,sans-serif;margin:0;color:#1b1f23;background:#f6f8fa}
+header nav{display:flex;gap:1rem;align-items:center;padding:.6rem 1rem;background:#24292f}
+header a{color:#fff;text-decoration:none;padding:.2rem .4rem}header a[aria-current=page]{border-bottom:2px solid #fff}
+header a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #0969da;outline-offset:2px}
+.logout{margin-left:auto}
+main{padding:1rem 1.5rem;max-width:1100px}
+.card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:1rem;margin:.8rem 0}
+.card.selected{border-color:#0969da;box-shadow:0 0 0 2px #0969da33}
+.meta{color:#57606a;font-size:.9rem}
+pre.body{white-space:pre-wrap;font-family:inherit;background:#f6f8fa;padding:.6rem}
+button{cursor:pointer;padding:.35rem .8rem;margin-right:.4rem}
+button.danger{background:#cf222e;color:#fff;border:0}
+table{border-collapse:collapse;background:#fff}td,th{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left}
+.chart .bar{fill:#0969da}.chart .target{stroke:#cf222e;stroke-width:2}.chart text{font-size:12px}
+.empty{color:#57606a;font-style:italic}
+label{display:block;margin:.4rem 0 .1rem}
+`;
+
+export const APP_JS = `
+(function () {
+  var csrf = document.querySelector('meta[name=csrf-token]');
+  var status = document.getElementById('status');
+  function say(text) { if (status) status.textContent = text; }
+  async function call(method, url, body) {
+    var res = await fetch(url, { method: method, headers: { 'content-type': 'application/json', 'x-csrf-token': csrf ? csrf.content : '' }, body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin' });
+    var data = await res.json().catch(function () { return {}; });
+    if (!res.ok) throw new Error(data.error || ('request failed: ' + res.status));
+    return data;
+  }
+  document.addEventListener('submit', async function (event) {
+    var form = event.target;
+    if (!form.dataset || !form.dataset.api) return;
+    event.preventDefault();
+    var body = {};
+    new FormData(form).forEach(function (v, k) { if (v !== '') body[k] = v; });
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+    try {
+      await call(form.dataset.method || 'POST', form.dataset.api, body);
+      say(form.dataset.done || 'Done.');
+      if (form.dataset.reload !== 'no') setTimeout(function () { location.reload(); }, 300);
+    } catch (error) { say(error.message); }
+  });
+  // Review queue shortcuts: j / k move, a approves the selected draft, r focuses its rejection reason.
+  var cards = Array.prototype.slice.call(document.querySelectorAll('.card[data-draft]'));
+  var at = 0;
+  function select(i) { if (!cards.length) return; at = Math.max(0, Math.min(cards.length - 1, i)); cards.forEach(function (c, n) { c.classList.toggle('selected', n === at); }); cards[at].scrollIntoView({ block: 'nearest' }); }
+  if (cards.length) select(0);
+  document.addEventListener('keydown', function (e) {
+    if (!cards.length || /INPUT|TEXTAREA|SELECT/.test(document.activeElement && document.activeElement.tagName)) return;
+    if (e.key === 'j') select(at + 1);
+    if (e.key === 'k') select(at - 1);
+    if (e.key === 'a') { var f = cards[at].querySelector('form.approve'); if (f) f.requestSubmit(); }
+    if (e.key === 'r') { var r = cards[at].querySelector('form.reject input[name=reason]'); if (r) { e.preventDefault(); r.focus(); } }
+  });
+  document.querySelectorAll('tr[data-timeline]').forEach(function (row) {
+    row.addEventListener('click', async function () {
+      var target = document.getElementById('timeline');
+      try {
+        var data = await call('GET', '/api/leads/' + encodeURIComponent(row.dataset.timeline) + '/timeline');
+        target.innerHTML = '';
+        var h = document.createElement('h2'); h.textContent = 'Timeline: ' + row.dataset.timeline + ' [' + data.status + ']'; target.appendChild(h);
+        var ul = document.createElement('ul');
+        data.timeline.forEach(function (e) { var li = document.createElement('li'); li.textContent = e.at + ' ' + e.channel + ' ' + e.type + ' ' + e.detail; ul.appendChild(li); });
+        target.appendChild(ul);
+      } catch (error) { say(error.message); }
+    });
+  });
+})();
+`;

@@ -1,0 +1,146 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { REJECTION_TAGS } from '../../domain/approval/rejection-tags.js';
+import { safeEqual } from '../../lib/hash.js';
+import { FUNNEL_STAGES, KPI_TARGETS, type ApiDeps } from '../api/routes.js';
+import { APP_CSS, APP_JS } from './assets.js';
+import { barChart, emptyState, esc, layout } from './render.js';
+import { cookieOf, SESSION_COOKIE, type Session, type Sessions } from './sessions.js';
+
+const html = (reply: FastifyReply, body: string, status = 200) => reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+
+const loginPage = (message: string | null) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Log in - CAIO Alpha Swarm</title><link rel="stylesheet" href="/assets/app.css"></head>
+<body><main id="main"><h1>CAIO Alpha Swarm</h1>
+${message ? `<p role="alert">${esc(message)}</p>` : ''}
+<form method="post" action="/login" class="card">
+<label for="token">Dashboard token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+<p class="meta">The token is in DASHBOARD_AUTH_TOKEN, or in the file <code>caio serve</code> names when it starts.</p>
+<button type="submit">Log in</button>
+</form></main></body></html>`;
+
+const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)} %`);
+
+/**
+ * The pages of the dashboard, server-rendered from the same use cases as the API. Each needs a
+ * session (the login form checks the dashboard token, rate limited); actions post to the API with the
+ * session's CSRF token.
+ */
+export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token: string; sessions: Sessions; secureCookies: boolean }) => {
+  const { api, sessions } = deps;
+  app.get('/assets/app.css', async (_req, reply) => reply.header('content-type', 'text/css; charset=utf-8').send(APP_CSS));
+  app.get('/assets/app.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(APP_JS));
+  app.get('/login', async (req, reply) => (sessions.get(cookieOf(req.headers.cookie, SESSION_COOKIE)) ? reply.redirect('/sales') : html(reply, loginPage(null))));
+  app.post('/login', async (req, reply) => {
+    const address = req.ip;
+    if (sessions.limited(address)) return html(reply, loginPage('Too many failed logins from this address: wait five minutes.'), 429);
+    const given = new URLSearchParams(typeof req.body === 'string' ? req.body : '').get('token') ?? '';
+    if (!given || !safeEqual(given, deps.token)) {
+      sessions.failed(address);
+      return html(reply, loginPage('That token is not right.'), 401);
+    }
+    const session = sessions.create();
+    return reply.header('set-cookie', `${SESSION_COOKIE}=${session.id}; HttpOnly; SameSite=Strict; Path=/${deps.secureCookies ? '; Secure' : ''}`).redirect('/sales', 303);
+  });
+  app.post('/logout', async (req, reply) => {
+    const session = sessions.get(cookieOf(req.headers.cookie, SESSION_COOKIE));
+    const csrf = new URLSearchParams(typeof req.body === 'string' ? req.body : '').get('csrf') ?? '';
+    if (session && safeEqual(csrf, session.csrf)) sessions.end(session.id);
+    return reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`).redirect('/login', 303);
+  });
+
+  const page = (path: string, title: string, render: (session: Session, req: FastifyRequest) => Promise<string>) =>
+    app.get(path, async (req, reply) => {
+      const session = sessions.get(cookieOf(req.headers.cookie, SESSION_COOKIE));
+      if (!session) return reply.redirect('/login');
+      return html(reply, layout(title, path, session.csrf, await render(session, req)));
+    });
+
+  app.get('/', async (_req, reply) => reply.redirect('/sales'));
+
+  page('/sales', 'Review queue', async () => {
+    const drafts = await api.review.list({ limit: 50 });
+    if (drafts.length === 0) return emptyState('No draft is waiting for review.', 'Run the pipeline (caio pipeline run, or POST /api/runs) to craft new ones.');
+    const tagOptions = REJECTION_TAGS.map((t) => `<option value="${esc(t.id)}">${esc(t.label)}</option>`).join('');
+    const cards = await Promise.all(
+      drafts.map(async (d) => {
+        const detail = d.lead.email ? await api.leadDetail.detailByEmail(d.lead.email) : null;
+        const history = (await api.review.show(d.id)).rejections;
+        const reasons = detail?.score?.reasons ?? [];
+        const quality = d.quality as { passed?: boolean; failures?: { rule: string }[] } | null;
+        const id = esc(d.id);
+        return `<article class="card" data-draft="${id}" aria-labelledby="s-${id}">
+<h2 id="s-${id}">${esc(d.editedSubject ?? d.subjectA)}</h2>
+<p class="meta">${esc(d.lead.name ?? '')} - ${esc(d.lead.title ?? '')} at ${esc(d.lead.company ?? '')} - ${esc(d.lead.email ?? '')} - ${esc(d.lead.tier ?? '')}, ${esc(d.lead.points ?? '')} points - angle ${esc(d.angleId)}</p>
+<details><summary>Why this score</summary><ul>${reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></details>
+<p class="meta">Quality guard: ${quality ? (quality.passed === false ? `failed (${esc((quality.failures ?? []).map((f) => f.rule).join(', '))})` : 'passed') : 'not checked'}${history.length ? ` - rejected before: ${esc(history.map((h) => `${h.tag} (${h.reason})`).join('; '))}` : ''}</p>
+<pre class="body">${esc(d.editedBody ?? d.body)}</pre>
+<form class="approve" data-api="/api/emails/${id}/approve" data-done="Approved."><input type="hidden" name="by" value="dashboard"><button type="submit">Approve (a)</button></form>
+<details><summary>Edit and approve</summary><form class="edit" data-api="/api/emails/${id}/approve" data-done="Edited and approved.">
+<input type="hidden" name="by" value="dashboard">
+<label for="subject-${id}">Subject</label><input id="subject-${id}" name="subject" value="${esc(d.editedSubject ?? d.subjectA)}" size="70">
+<label for="body-${id}">Body</label><textarea id="body-${id}" name="body" rows="10" cols="80">${esc(d.editedBody ?? d.body)}</textarea>
+<button type="submit">Save and approve</button></form></details>
+<form class="reject" data-api="/api/emails/${id}/reject" data-done="Rejected.">
+<input type="hidden" name="by" value="dashboard">
+<label for="reason-${id}">Rejection reason (r)</label><input id="reason-${id}" name="reason" required size="50">
+<label for="tag-${id}">Tag</label><select id="tag-${id}" name="tag" required>${tagOptions}</select>
+<button type="submit">Reject</button></form>
+</article>`;
+      }),
+    );
+    return `<p class="meta">Keys: j / k next and previous draft, a approve, r reject.</p>${cards.join('')}`;
+  });
+
+  page('/leads', 'Leads', async () => {
+    const counts = await api.statusCounts();
+    const stages = Object.entries(FUNNEL_STAGES).map(([stage, statuses]) => ({ name: stage, value: (statuses as readonly string[]).reduce((n, s) => n + (counts[s] ?? 0), 0) }));
+    const page = await api.dashboard.leadsPage({ limit: 50 });
+    const rows = page.leads.map((l) => `<tr data-timeline="${esc(l.email ?? '')}" tabindex="0"><td>${esc(l.email ?? '-')}</td><td>${esc(l.status)}</td><td>${esc(l.tier ?? '-')}</td><td>${esc(l.points ?? '-')}</td><td>${esc(l.company ?? '-')}</td></tr>`).join('');
+    return `<section aria-labelledby="funnel"><h2 id="funnel">Funnel</h2>${barChart('Leads per funnel stage', stages)}</section>
+<section><h2>Newest leads</h2>${page.leads.length ? `<table><thead><tr><th>E-mail</th><th>Status</th><th>Tier</th><th>Points</th><th>Company</th></tr></thead><tbody>${rows}</tbody></table><p class="meta">Click a lead for its timeline.</p>` : emptyState('No lead yet.', 'Run the pipeline to discover some.')}</section>
+<section id="timeline" aria-live="polite"></section>`;
+  });
+
+  page('/operator', 'Operator', async () => {
+    const status = (await api.operatorStatus()) as { sendMode?: string; emergencyStop?: { active: boolean }; usage?: Record<string, { used: number; limit: number; remaining: number }>; linkedinWarmup?: { week: number; limit: number; inWarmup: boolean }; ramp?: { active: boolean; day: number; cleanDays: number; required: number } };
+    const pending = (await api.gatekeeper.list(50)).find((b) => b.status === 'pending_approval' && b.expiresAt > api.now());
+    const stopped = Boolean(status.emergencyStop?.active);
+    return `<section class="card"><h2>Today</h2>
+<p>Send mode: <strong>${esc(status.sendMode)}</strong>. ${stopped ? '<strong>EMERGENCY STOP ACTIVE</strong>' : 'No emergency stop.'}</p>
+<ul>${Object.entries(status.usage ?? {}).map(([k, u]) => `<li>${esc(k)}: ${esc(u.used)} of ${esc(u.limit)} (${esc(u.remaining)} left)</li>`).join('')}</ul>
+<p>LinkedIn warm-up: week ${esc(status.linkedinWarmup?.week)}, ${esc(status.linkedinWarmup?.limit)} a day. Ramp: ${status.ramp?.active ? `active, day ${esc(status.ramp.day)}, ${esc(status.ramp.cleanDays)}/${esc(status.ramp.required)} clean days` : 'off'}.</p>
+${stopped
+  ? `<form data-api="/api/resume" data-done="Resumed."><input type="hidden" name="by" value="dashboard"><button type="submit">Resume sending</button></form>`
+  : `<form data-api="/api/emergency-stop" data-confirm="Stop all sending now?" data-done="Emergency stop set."><input type="hidden" name="by" value="dashboard"><label for="stop-reason">Reason</label><input id="stop-reason" name="reason" required size="40"><button type="submit" class="danger">Emergency stop</button></form>`}
+</section>
+<section class="card"><h2>Pending batch</h2>${pending
+  ? `<p>Batch ${esc(pending.id)} (${esc(pending.motion)}), ${pending.scope.length} actions, expires ${esc(pending.expiresAt.toISOString())}.</p>
+<table><thead><tr><th>Channel</th><th>Action</th><th>Recipient</th></tr></thead><tbody>${pending.scope.map((i) => `<tr><td>${esc(i.channel)}</td><td>${esc(i.action)}</td><td>${esc(i.recipient)}</td></tr>`).join('')}</tbody></table>
+<form data-api="/api/operator/approve-batch/${esc(pending.id)}" data-done="Batch approved."><input type="hidden" name="by" value="dashboard"><button type="submit">Approve batch</button></form>
+<form data-api="/api/operator/reject-batch/${esc(pending.id)}" data-done="Batch rejected."><input type="hidden" name="by" value="dashboard"><label for="batch-reason">Reason</label><input id="batch-reason" name="reason" required><button type="submit">Reject batch</button></form>`
+  : emptyState('No batch is waiting.', 'A live dispatch (caio dispatch --live, or the OPERATOR tick) creates one from approved drafts.')}</section>`;
+  });
+
+  page('/kpis', 'KPIs (last 30 days)', async () => {
+    const k = await api.dashboard.kpis(new Date(api.now().getTime() - 30 * 86_400_000));
+    const bars = [
+      { name: 'Open rate', value: k.rates.open ?? 0, target: KPI_TARGETS.open },
+      { name: 'Reply rate', value: k.rates.reply ?? 0, target: KPI_TARGETS.reply },
+      { name: 'Bounce rate', value: k.rates.bounce ?? 0, target: KPI_TARGETS.bounce },
+      { name: 'LinkedIn accept', value: k.rates.linkedinAccept ?? 0, target: KPI_TARGETS.linkedinAccept },
+    ];
+    return k.counts.emailSent + k.counts.linkedinSent === 0
+      ? emptyState('Nothing was sent in the last 30 days.', 'Rates appear once the OPERATOR has sent and webhooks have come back.')
+      : `${barChart('Rates against targets (red line)', bars, (v) => pct(v))}<p class="meta">Sent ${esc(k.counts.emailSent)} e-mails and ${esc(k.counts.linkedinSent)} LinkedIn invitations; bounce target is a ceiling.</p>`;
+  });
+
+  page('/runs', 'Pipeline runs', async () => {
+    const runs = await api.runs.list(20);
+    if (runs.length === 0) return emptyState('No pipeline run yet.', 'Run caio pipeline run or POST /api/runs.');
+    return runs
+      .map((r) => `<section class="card"><h2>${esc(r.runId)} - ${esc(r.status)}</h2><p class="meta">${esc(r.mode)}, ${esc(r.source)}, started ${esc(r.startedAt.toISOString())}</p>
+<table><thead><tr><th>Stage</th><th>Status</th><th>In</th><th>Out</th><th>ms</th><th>Errors</th></tr></thead><tbody>${r.stages.map((s) => `<tr><td>${esc(s.name)}</td><td>${esc(s.status)}</td><td>${esc(s.inputCount)}</td><td>${esc(s.outputCount)}</td><td>${esc(Math.round(s.durationMs))}</td><td>${esc(s.errors.length)}</td></tr>`).join('')}</tbody></table></section>`)
+      .join('');
+  });
+};
