@@ -20,50 +20,53 @@ import { renderTable } from '../render/table.js';
 import { printJson, withApp } from './with-app.js';
 import { AppError } from '../../lib/app-error.js';
 
+/** `caio serve` (and the second half of `caio start`): the app, the webhooks, the API, the pages and the jobs, until SIGINT/SIGTERM. */
+export const serveCommand = async (options: CommonOptions & { port?: number; host?: string }): Promise<void> => {
+  const config = configFrom(options);
+  const app = await openApp(config);
+  const processor = processorFor(app);
+  // Inline job runner: each stored delivery is processed right after it was acknowledged, one at a time.
+  let chain: Promise<unknown> = Promise.resolve();
+  const enqueue = (id: string) => {
+    chain = chain.then(() => processor.process(id)).catch(() => undefined);
+  };
+  const recovered = await processor.processPending();
+  const routes = webhookRoutes({ config, inbox: createInboxStore(app.database.db), clay: createClayStore(app.database.db), onStored: enqueue, pingDatabase: () => createDashboardQueries(app.database.db).ping() });
+  // The OPERATOR with its provider channels: for the API and the scheduled jobs.
+  const dispatch = await openDispatch(app);
+  const dashboard = resolveDashboardToken(config.env.DASHBOARD_AUTH_TOKEN, config.dataDir);
+  const topUp = async (limit: number) => {
+    const providers = await openProviders(app, { source: 'apollo', seed: null });
+    try {
+      const report = await runPipeline(pipelineDepsFor(app, providers), { limit, source: 'apollo', seed: null });
+      return { runId: report.runId, drafts: report.drafts.length };
+    } finally {
+      await providers.close();
+    }
+  };
+  const apiDeps = apiDepsFor(app, dispatch, topUp);
+  const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, api: { token: dashboard.token, deps: apiDeps }, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
+  const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
+  const receiver = { url: address, close: () => server.close() };
+  const scheduler = config.jobs.enabled ? startScheduler({ jobs: standardJobs(app, { operator: dispatch.operator, topUp }), control: createControlStore(app.database.db), clock: app.clock, log: app.log, holder: dispatch.operator.holder }) : null;
+  process.stdout.write(`caio serve listening on ${receiver.url} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered} pending deliveries processed at start\nroutes: ${[...Object.keys(routes.post).map((p) => `POST ${p}`), ...Object.keys(routes.get).map((p) => `GET ${p}`)].join(', ')}\n`);
+  process.stdout.write(`API: ${receiver.url}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);
+  process.stdout.write(scheduler ? `jobs: ${scheduler.schedule().map((j) => `${j.name} (${j.schedule}, next ${j.nextRunAt})`).join('; ')}\n` : 'jobs: off (jobs.enabled is false)\n');
+  const stop = async () => {
+    await receiver.close();
+    await scheduler?.stop();
+    await dispatch.close();
+    await chain;
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+};
+
 export const registerServeCommands = (program: Command): void => {
   withCommonOptions(program.command('serve').description('the HTTP server: provider webhooks (verified, stored, then processed) and health routes').option('--port <n>', 'port (default: server.port, 8080)', (v) => Number.parseInt(v, 10)).option('--host <host>', 'address to listen on (default: server.host)')).action(
-    async (options: CommonOptions & { port?: number; host?: string }) => {
-      const config = configFrom(options);
-      const app = await openApp(config);
-      const processor = processorFor(app);
-      // Inline job runner: each stored delivery is processed right after it was acknowledged, one at a time.
-      let chain: Promise<unknown> = Promise.resolve();
-      const enqueue = (id: string) => {
-        chain = chain.then(() => processor.process(id)).catch(() => undefined);
-      };
-      const recovered = await processor.processPending();
-      const routes = webhookRoutes({ config, inbox: createInboxStore(app.database.db), clay: createClayStore(app.database.db), onStored: enqueue, pingDatabase: () => createDashboardQueries(app.database.db).ping() });
-      // The OPERATOR with its provider channels: for the API and the scheduled jobs.
-      const dispatch = await openDispatch(app);
-      const dashboard = resolveDashboardToken(config.env.DASHBOARD_AUTH_TOKEN, config.dataDir);
-      const topUp = async (limit: number) => {
-        const providers = await openProviders(app, { source: 'apollo', seed: null });
-        try {
-          const report = await runPipeline(pipelineDepsFor(app, providers), { limit, source: 'apollo', seed: null });
-          return { runId: report.runId, drafts: report.drafts.length };
-        } finally {
-          await providers.close();
-        }
-      };
-      const apiDeps = apiDepsFor(app, dispatch, topUp);
-      const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, api: { token: dashboard.token, deps: apiDeps }, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
-      const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
-      const receiver = { url: address, close: () => server.close() };
-      const scheduler = config.jobs.enabled ? startScheduler({ jobs: standardJobs(app, { operator: dispatch.operator, topUp }), control: createControlStore(app.database.db), clock: app.clock, log: app.log, holder: dispatch.operator.holder }) : null;
-      process.stdout.write(`caio serve listening on ${receiver.url} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered} pending deliveries processed at start\nroutes: ${[...Object.keys(routes.post).map((p) => `POST ${p}`), ...Object.keys(routes.get).map((p) => `GET ${p}`)].join(', ')}\n`);
-      process.stdout.write(`API: ${receiver.url}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);
-      process.stdout.write(scheduler ? `jobs: ${scheduler.schedule().map((j) => `${j.name} (${j.schedule}, next ${j.nextRunAt})`).join('; ')}\n` : 'jobs: off (jobs.enabled is false)\n');
-      const stop = async () => {
-        await receiver.close();
-        await scheduler?.stop();
-        await dispatch.close();
-        await chain;
-        await app.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
-    },
+    (options: CommonOptions & { port?: number; host?: string }) => serveCommand(options),
   );
 
   const webhooks = program.command('webhooks').description('stored webhook deliveries');
