@@ -268,6 +268,8 @@ export const FileConfigSchema = z
         port: z.number().int().min(0).max(65_535).default(8080),
         /** Larger webhook bodies are refused with 413. @defaultValue 1048576 */
         maxBodyBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+        /** Browser origins allowed to call the API from another site (exact origins; no wildcard). @defaultValue none */
+        corsOrigins: z.array(z.url().refine((o) => !o.includes('*'), 'must be an exact origin, no wildcard')).default([]),
       })
       .prefault({}),
     dispatch: z

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { WebhookRoutes } from './webhook-routes.js';
 import { requireDashboardAccess } from './api/auth.js';
@@ -5,7 +6,10 @@ import { registerPages } from './pages/routes.js';
 import { createSessions, type Sessions } from './pages/sessions.js';
 import { registerApiRoutes, type ApiDeps } from './api/routes.js';
 
-export type AppOptions = { routes: WebhookRoutes; maxBodyBytes: number; onError?: (error: unknown, path: string) => void; /** The dashboard API, behind its token. */ api?: { token: string; deps: ApiDeps; sessions?: Sessions; secureCookies?: boolean } };
+export type RequestLog = { id: string; method: string; route: string | null; status: number; ms: number };
+
+export type AppOptions = {
+  onRequestDone?: (entry: RequestLog) => void; routes: WebhookRoutes; maxBodyBytes: number; corsOrigins?: readonly string[]; metrics?: () => Promise<string>; onError?: (error: unknown, path: string) => void; /** The dashboard API, behind its token. */ api?: { token: string; deps: ApiDeps; sessions?: Sessions; secureCookies?: boolean } };
 
 const JSON_TYPE = /^application\/(.+\+)?json\b/i;
 
@@ -15,7 +19,22 @@ const JSON_TYPE = /^application\/(.+\+)?json\b/i;
  * them, keeping the raw body as text because verification is over the exact bytes the sender signed.
  */
 export const buildApp = (options: AppOptions): FastifyInstance => {
-  const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false });
+  // Every request gets a correlation id (the caller's X-Request-Id when it sent a sane one), returned in the answer.
+  const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false, genReqId: (req) => { const given = req.headers['x-request-id']; return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID(); } });
+  const requests = new Map<string, number>();
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    const origin = request.headers.origin;
+    if (origin && options.corsOrigins?.includes(origin)) {
+      void reply.header('access-control-allow-origin', origin).header('vary', 'Origin').header('access-control-allow-headers', 'content-type, x-dashboard-token, authorization, x-csrf-token').header('access-control-allow-methods', 'GET, POST, OPTIONS');
+      if (request.method === 'OPTIONS') return reply.code(204).send();
+    }
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const key = `${request.method} ${request.routeOptions.url ?? 'unmatched'} ${reply.statusCode}`;
+    requests.set(key, (requests.get(key) ?? 0) + 1);
+    options.onRequestDone?.({ id: request.id, method: request.method, route: request.routeOptions.url ?? null, status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+  });
   // Every body arrives as text; the handler verifies it before parsing. A body sent with a
   // non-JSON type is refused at the door (415), before it is read.
   app.removeAllContentTypeParsers();
@@ -53,6 +72,14 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     registerApiRoutes(app, options.api.deps);
     registerPages(app, { api: options.api.deps, token: options.api.token, sessions, secureCookies: options.api.secureCookies ?? false });
   }
+  // Prometheus text: the caller's gauges plus the request counts by route and status. Behind the dashboard token (it is under /api/).
+  if (options.api) app.get('/api/metrics', async (_request, reply) => {
+    const lines = [...requests.entries()].map(([key, n]) => {
+      const [method, route, status] = key.split(' ');
+      return `caio_http_requests_total{method="${method}",route="${route}",status="${status}"} ${n}`;
+    });
+    return reply.header('content-type', 'text/plain; version=0.0.4').send(`${options.metrics ? await options.metrics() : ''}# TYPE caio_http_requests_total counter\n${lines.join('\n')}\n`);
+  });
   app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ error: 'not found', code: 'NOT_FOUND' }));
 
   for (const [path, handler] of Object.entries(options.routes.post)) {

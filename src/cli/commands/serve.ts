@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { sql } from 'drizzle-orm';
 import { openApp, openDispatch, openProviders, pipelineDepsFor } from '../../deps.js';
 import { runPipeline } from '../../pipeline/run-pipeline.js';
 import { startScheduler } from '../../jobs/scheduler.js';
@@ -45,7 +46,18 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
     }
   };
   const apiDeps = apiDepsFor(app, dispatch, topUp);
-  const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, api: { token: dashboard.token, deps: apiDeps }, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
+  const gauges = async () => {
+    const db = app.database.db;
+    const rows = async (query: ReturnType<typeof sql>) => ((await db.execute(query)) as unknown as { rows: { k: string; n: number }[] }).rows;
+    const gauge = (name: string, label: string, data: { k: string; n: number }[]) => `# TYPE ${name} gauge\n${data.map((r) => `${name}{${label}="${r.k}"} ${Number(r.n)}`).join('\n')}\n`;
+    return [
+      gauge('caio_leads', 'status', await rows(sql`select status as k, count(*)::int as n from leads group by status`)),
+      gauge('caio_outbox_items', 'status', await rows(sql`select status as k, count(*)::int as n from outbox group by status`)),
+      gauge('caio_webhook_deliveries', 'status', await rows(sql`select status as k, count(*)::int as n from webhook_inbox group by status`)),
+      gauge('caio_drafts', 'status', await rows(sql`select status as k, count(*)::int as n from drafts group by status`)),
+    ].join('');
+  };
+  const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, corsOrigins: config.server.corsOrigins, metrics: gauges, onRequestDone: (entry) => app.log.info(entry, 'request'), api: { token: dashboard.token, deps: apiDeps }, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
   const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   const receiver = { url: address, close: () => server.close() };
   const scheduler = config.jobs.enabled ? startScheduler({ jobs: standardJobs(app, { operator: dispatch.operator, topUp }), control: createControlStore(app.database.db), clock: app.clock, log: app.log, holder: dispatch.operator.holder }) : null;

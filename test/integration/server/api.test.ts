@@ -41,7 +41,7 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
       runPipeline: async (limit) => ({ limit }),
       now: () => h.clock.now(),
     };
-    app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 64 * 1024, api: { token: TOKEN, deps } });
+    app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 64 * 1024, api: { token: TOKEN, deps }, corsOrigins: ['https://dash.example.com'], metrics: async () => '# TYPE caio_leads gauge\ncaio_leads{status="x"} 1\n' });
   });
   afterEach(async () => {
     await app.close();
@@ -145,5 +145,18 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     expect((await app.inject({ method: 'POST', url: '/api/cadence/sync', headers: auth })).json()).toEqual({ changed: [] });
     expect((await app.inject({ method: 'POST', url: '/api/leads/detect-decay', headers: auth, payload: { dry_run: true } })).json()).toEqual({ findings: [] });
     expect((await app.inject({ method: 'GET', url: '/api/operator/history', headers: auth })).statusCode).toBe(200);
+  });
+
+  it('CORS only for listed origins, a correlation id on every answer, and metrics behind the token', async () => {
+    const preflight = await app.inject({ method: 'OPTIONS', url: '/api/leads', headers: { origin: 'https://dash.example.com', 'access-control-request-method': 'GET' } });
+    expect([preflight.statusCode, preflight.headers['access-control-allow-origin']]).toEqual([204, 'https://dash.example.com']);
+    const other = await app.inject({ method: 'GET', url: '/api/leads', headers: { ...auth, origin: 'https://evil.example.com' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    expect(other.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await app.inject({ method: 'GET', url: '/api/runs', headers: { ...auth, 'x-request-id': 'trace-123' } })).headers['x-request-id']).toBe('trace-123');
+    expect((await app.inject({ method: 'GET', url: '/api/metrics' })).statusCode).toBe(401);
+    const metrics = await app.inject({ method: 'GET', url: '/api/metrics', headers: auth });
+    expect(metrics.body).toContain('caio_leads{status="x"} 1');
+    expect(metrics.body).toMatch(/caio_http_requests_total\{method="GET",route="\/api\/runs",status="200"\} 1/);
   });
 });
