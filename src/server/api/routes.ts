@@ -78,7 +78,60 @@ const Resume = z.object({ by: z.string().trim().min(1) });
 /** The funnel the dashboard draws: every lead status falls in one stage. */
 export const FUNNEL_STAGES = { Pipeline: LEAD_STATUS_GROUPS.pipeline, Outreach: [...LEAD_STATUS_GROUPS.linkedin, 'revival_candidate', 'revival_queued', 'revival_sent'], Engaged: LEAD_STATUS_GROUPS.engagement, 'At risk': LEAD_STATUS_GROUPS.decay, Terminal: LEAD_STATUS_GROUPS.terminal } as const;
 
+/** The API described from the same zod schemas the routes parse with (OpenAPI 3.1 at /api/docs). */
+const DOCS: { method: 'get' | 'post'; path: string; summary: string; query?: z.ZodType; body?: z.ZodType }[] = [
+  { method: 'get', path: '/api/pending-emails', summary: 'Drafts waiting for review, best leads first', query: Limit },
+  { method: 'post', path: '/api/emails/{id}/approve', summary: 'Approve a draft, optionally with an edited subject or body', body: Approve },
+  { method: 'post', path: '/api/emails/{id}/reject', summary: 'Reject a draft with a reason and one of the rejection tags', body: Reject },
+  { method: 'get', path: '/api/rejection-tags', summary: 'The rejection tags' },
+  { method: 'get', path: '/api/emails/history', summary: 'Reviewed drafts, newest decision first', query: History },
+  { method: 'get', path: '/api/leads', summary: 'A page of leads (filters, cursor pagination)', query: LeadPage },
+  { method: 'get', path: '/api/leads/funnel', summary: 'Leads per funnel stage and per status' },
+  { method: 'get', path: '/api/leads/status-summary', summary: 'Leads per status' },
+  { method: 'get', path: '/api/leads/{email}/timeline', summary: 'One lead\'s activity, newest first', query: Limit },
+  { method: 'post', path: '/api/leads/detect-decay', summary: 'Run decay detection (dry_run reports only)', body: z.object({ dry_run: z.boolean().default(false) }) },
+  { method: 'get', path: '/api/kpis', summary: 'Engagement rates against targets over a window', query: Days },
+  { method: 'get', path: '/api/operator/status', summary: 'Limits, warm-up, ramp, emergency stop, batches, outbox' },
+  { method: 'post', path: '/api/operator/trigger', summary: 'Run the OPERATOR (a dry run unless dry_run is false)', body: Trigger },
+  { method: 'get', path: '/api/operator/pending-batch', summary: 'The batch waiting for approval' },
+  { method: 'post', path: '/api/operator/approve-batch/{id}', summary: 'Approve a batch', body: BatchDecision },
+  { method: 'post', path: '/api/operator/reject-batch/{id}', summary: 'Reject a batch', body: BatchReject },
+  { method: 'get', path: '/api/operator/history', summary: 'Executed and rejected batches' },
+  { method: 'get', path: '/api/cadence/summary', summary: 'Cadence enrolments by status' },
+  { method: 'get', path: '/api/cadence/due', summary: 'Cadence steps due now' },
+  { method: 'post', path: '/api/cadence/sync', summary: 'Apply exits the live hooks missed' },
+  { method: 'post', path: '/api/emergency-stop', summary: 'Stop all sending', body: Stop },
+  { method: 'post', path: '/api/resume', summary: 'Clear the emergency stop', body: Resume },
+  { method: 'get', path: '/api/runs', summary: 'Pipeline runs, newest first', query: Limit },
+  { method: 'post', path: '/api/runs', summary: 'Run the pipeline', body: RunRequest },
+  { method: 'get', path: '/api/runs/{id}', summary: 'One pipeline run' },
+];
+
+const jsonSchema = (schema: z.ZodType) => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+export const openApiDocument = () => ({
+  openapi: '3.1.0',
+  info: { title: 'CAIO Alpha Swarm API', version: '1' },
+  components: { securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'X-Dashboard-Token' } } },
+  security: [{ token: [] }],
+  paths: DOCS.reduce<Record<string, Record<string, unknown>>>((paths, d) => {
+    const query = d.query ? (jsonSchema(d.query) as { properties?: Record<string, unknown> }).properties ?? {} : {};
+    const params = [...(d.path.match(/\{(\w+)\}/g) ?? []).map((p) => ({ name: p.slice(1, -1), in: 'path', required: true, schema: { type: 'string' } })), ...Object.entries(query).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))];
+    (paths[d.path] ??= {})[d.method] = {
+      summary: d.summary,
+      ...(params.length ? { parameters: params } : {}),
+      ...(d.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(d.body) } } } } : {}),
+      responses: { '200': { description: 'OK' }, '400': { description: 'a bad parameter or body, named' }, '401': { description: 'no or wrong token' } },
+    };
+    return paths;
+  }, {}),
+});
+
 export const registerApiRoutes = (app: FastifyInstance, deps: ApiDeps): void => {
+  app.get('/api/docs', async (_req, reply) => reply.send(openApiDocument()));
   app.get('/api/pending-emails', async (req, reply) => answer(reply, async () => deps.review.list({ limit: Limit.parse(req.query).limit })));
   app.get('/api/rejection-tags', async (_req, reply) => answer(reply, async () => REJECTION_TAGS));
   app.post('/api/emails/:id/approve', async (req, reply) =>

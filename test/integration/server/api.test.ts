@@ -159,4 +159,11 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     expect(metrics.body).toContain('caio_leads{status="x"} 1');
     expect(metrics.body).toMatch(/caio_http_requests_total\{method="GET",route="\/api\/runs",status="200"\} 1/);
   });
+
+  it('OpenAPI at /api/docs, built from the schemas the routes parse with', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/docs', headers: auth })).json() as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { required?: string[] } }> }; parameters?: { name: string }[] }>> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.paths['/api/emails/{id}/reject']?.post?.requestBody?.content['application/json']?.schema.required).toEqual(expect.arrayContaining(['by', 'reason', 'tag']));
+    expect(doc.paths['/api/leads']?.get?.parameters?.map((p) => p.name)).toEqual(['limit', 'status', 'tier', 'cursor']);
+  });
 });
