@@ -88,6 +88,9 @@ export const leads = pgTable(
     uniqueIndex('leads_email_uq').on(t.email),
     uniqueIndex('leads_source_uq').on(t.source, t.sourceId),
     index('leads_status_idx').on(t.status),
+    // The dashboard's newest-first pages, filtered by status or not.
+    index('leads_created_idx').on(t.createdAt, t.id),
+    index('leads_status_created_idx').on(t.status, t.createdAt, t.id),
     index('leads_tier_idx').on(t.tier),
   ],
 );
@@ -406,7 +409,8 @@ export const leadEvents = pgTable(
     inboxId: uuid('inbox_id'),
     details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
   },
-  (t) => [index('lead_events_lead_idx').on(t.leadId, t.at)],
+  // (at, type, lead_id): the KPI window counts are an index-only range scan.
+  (t) => [index('lead_events_lead_idx').on(t.leadId, t.at), index('lead_events_at_type_idx').on(t.at, t.type, t.leadId)],
 );
 
 /** One lead's place in the cadence (src/domain/cadence/): enrolled on the first touch from any channel. */

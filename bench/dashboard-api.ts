@@ -1,0 +1,71 @@
+import { sql } from 'drizzle-orm';
+import { loadConfig } from '../src/config/load.js';
+import { buildApp } from '../src/server/app.js';
+import type { ApiDeps } from '../src/server/api/routes.js';
+import { createDashboardQueries } from '../src/store/dashboard-repo.js';
+import { openDatabase } from '../src/store/index.js';
+
+const LEADS = Number(process.env.BENCH_API_LEADS ?? 100_000);
+const EVENTS = Number(process.env.BENCH_API_EVENTS ?? 1_000_000);
+const RUNS = 60;
+const TOKEN = 'bench-dashboard-token-0123456789';
+
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+
+/**
+ * The dashboard's heaviest reads with LEADS leads and EVENTS timeline events in PostgreSQL (PGlite
+ * without DATABASE_URL, said in the output): p95 over RUNS requests of a filtered leads page, the
+ * funnel and the KPIs through the whole HTTP stack (fastify inject: auth, parsing, JSON), each
+ * against its own SQL run directly in the same run (the baseline).
+ */
+export const benchDashboardApi = async () => {
+  const url = process.env.DATABASE_URL;
+  const schema = `bench_api_${Date.now().toString(36)}`;
+  const database = await openDatabase(url ? { kind: 'postgres', url, schema } : { kind: 'memory' });
+  const db = database.db;
+  try {
+    const statuses = ['discovered', 'scored', 'pending_review', 'approved', 'sent', 'opened', 'replied', 'ghosted', 'bounced', 'unsubscribed'];
+    await db.execute(sql`insert into leads (email, source, source_id, profile, status, tier, points, first_run_id, last_run_id, created_at)
+      select 'p' || g || '@c' || (g % 5000) || '.example.com', 'bench', 'b' || g, '{}'::jsonb, (${sql.raw(`array['${statuses.join("','")}']`)})[1 + g % 10], 'tier_' || (1 + g % 4), g % 100, 'bench', 'bench', now() - (g || ' minutes')::interval
+      from generate_series(1, ${LEADS}) g`);
+    const types = ['email_sent', 'email_opened', 'email_replied', 'email_bounced', 'linkedin_connection_sent', 'linkedin_connection_accepted'];
+    await db.execute(sql`insert into lead_events (lead_id, at, channel, type, source)
+      select l.id, now() - ((g % 90) || ' days')::interval - ((g % 1440) || ' minutes')::interval, 'email', (${sql.raw(`array['${types.join("','")}']`)})[1 + g % 6], 'bench'
+      from generate_series(1, ${EVENTS}) g join (select id, row_number() over (order by id) as rn from leads) l on l.rn = 1 + g % ${LEADS}`);
+    await db.execute(sql`analyze`);
+    const queries = createDashboardQueries(db);
+    const config = loadConfig({ cwd: '/nonexistent-caio-bench', env: {} });
+    const statusCounts = async () => Object.fromEntries(((await db.execute(sql`select status, count(*)::int as n from leads where duplicate_of is null group by status`)) as unknown as { rows: { status: string; n: number }[] }).rows.map((r) => [r.status, Number(r.n)]));
+    const unused = async () => {
+      throw new Error('not part of this benchmark');
+    };
+    const deps = { dashboard: queries, statusCounts, now: () => new Date(), review: {}, runs: {}, leadDetail: {}, timeline: unused, operatorStatus: unused, operator: {}, gatekeeper: {}, detectDecay: unused, cadence: {}, runPipeline: unused } as unknown as ApiDeps;
+    void config;
+    const app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 1024 * 1024, api: { token: TOKEN, deps } });
+    const time = async (fn: () => Promise<unknown>) => {
+      await fn();
+      const xs: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const t = performance.now();
+        await fn();
+        xs.push(performance.now() - t);
+      }
+      return +p95(xs).toFixed(1);
+    };
+    const http = (path: string) => () => app.inject({ method: 'GET', url: path, headers: { 'x-dashboard-token': TOKEN } }).then((r) => {
+      if (r.statusCode !== 200) throw new Error(`${path}: ${r.statusCode} ${r.body.slice(0, 200)}`);
+    });
+    const since = new Date(Date.now() - 30 * 86_400_000);
+    const result = {
+      name: `dashboard API p95 over ${RUNS} requests, ${LEADS.toLocaleString('en')} leads and ${EVENTS.toLocaleString('en')} events (${url ? 'PostgreSQL' : 'PGlite: set DATABASE_URL for PostgreSQL'})`,
+      leadsPage: { apiP95Ms: await time(http('/api/leads?status=opened&tier=tier_2&limit=50')), baselineSqlP95Ms: await time(() => queries.leadsPage({ status: 'opened', tier: 'tier_2', limit: 50 })) },
+      funnel: { apiP95Ms: await time(http('/api/leads/funnel')), baselineSqlP95Ms: await time(statusCounts) },
+      kpis: { apiP95Ms: await time(http('/api/kpis?days=30')), baselineSqlP95Ms: await time(() => queries.kpis(since)) },
+    };
+    await app.close();
+    return result;
+  } finally {
+    if (url) await db.execute(sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+    await database.close();
+  }
+};
