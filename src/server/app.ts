@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { safeEqual } from '../lib/hash.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { WebhookRoutes } from './webhook-routes.js';
 import { requireDashboardAccess } from './api/auth.js';
@@ -73,13 +74,25 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     registerPages(app, { api: options.api.deps, token: options.api.token, sessions, secureCookies: options.api.secureCookies ?? false });
   }
   // Prometheus text: the caller's gauges plus the request counts by route and status. Behind the dashboard token (it is under /api/).
-  if (options.api) app.get('/api/metrics', async (_request, reply) => {
-    const lines = [...requests.entries()].map(([key, n]) => {
-      const [method, route, status] = key.split(' ');
-      return `caio_http_requests_total{method="${method}",route="${route}",status="${status}"} ${n}`;
+  // Prometheus text: the caller's gauges plus the request counts by route and status, behind the
+  // dashboard token (/api/metrics through the API hook; /metrics, for scrapers, checks it itself).
+  if (options.api) {
+    const token = options.api.token;
+    const metricsText = async () => {
+      const lines = [...requests.entries()].map(([key, n]) => {
+        const [method, route, status] = key.split(' ');
+        return `caio_http_requests_total{method="${method}",route="${route}",status="${status}"} ${n}`;
+      });
+      return `${options.metrics ? await options.metrics() : ''}# TYPE caio_http_requests_total counter\n${lines.join('\n')}\n`;
+    };
+    app.get('/api/metrics', async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4').send(await metricsText()));
+    app.get('/metrics', async (request, reply) => {
+      const auth = request.headers.authorization;
+      const given = request.headers['x-dashboard-token'] ?? (auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined);
+      if (typeof given !== 'string' || !safeEqual(given, token)) return reply.code(401).send({ error: 'unauthorized', code: 'UNAUTHORIZED' });
+      return reply.header('content-type', 'text/plain; version=0.0.4').send(await metricsText());
     });
-    return reply.header('content-type', 'text/plain; version=0.0.4').send(`${options.metrics ? await options.metrics() : ''}# TYPE caio_http_requests_total counter\n${lines.join('\n')}\n`);
-  });
+  }
   app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ error: 'not found', code: 'NOT_FOUND' }));
 
   for (const [path, handler] of Object.entries(options.routes.post)) {

@@ -155,6 +155,8 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     expect(other.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect((await app.inject({ method: 'GET', url: '/api/runs', headers: { ...auth, 'x-request-id': 'trace-123' } })).headers['x-request-id']).toBe('trace-123');
     expect((await app.inject({ method: 'GET', url: '/api/metrics' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).body).toContain('caio_http_requests_total');
     const metrics = await app.inject({ method: 'GET', url: '/api/metrics', headers: auth });
     expect(metrics.body).toContain('caio_leads{status="x"} 1');
     expect(metrics.body).toMatch(/caio_http_requests_total\{method="GET",route="\/api\/runs",status="200"\} 1/);
@@ -165,5 +167,21 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.paths['/api/emails/{id}/reject']?.post?.requestBody?.content['application/json']?.schema.required).toEqual(expect.arrayContaining(['by', 'reason', 'tag']));
     expect(doc.paths['/api/leads']?.get?.parameters?.map((p) => p.name)).toEqual(['limit', 'status', 'tier', 'cursor']);
+  });
+
+  it('login: a wrong token is refused, the sixth failure within five minutes is 429 even with the right token; a session reads the API and needs the CSRF token to act', async () => {
+    const login = (token: string) => app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${encodeURIComponent(token)}` });
+    const ok = await login(TOKEN);
+    expect(ok.statusCode).toBe(303);
+    const cookie = String(ok.headers['set-cookie']).split(';')[0]!;
+    expect(String(ok.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+    expect((await app.inject({ method: 'GET', url: '/api/runs', headers: { cookie } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/api/resume', headers: { cookie }, payload: { by: 'x' } })).statusCode).toBe(403);
+    const page = (await app.inject({ method: 'GET', url: '/operator', headers: { cookie } })).body;
+    const csrf = /name="csrf-token" content="([^"]+)"/.exec(page)![1]!;
+    expect((await app.inject({ method: 'POST', url: '/api/resume', headers: { cookie, 'x-csrf-token': csrf }, payload: { by: 'x' } })).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await login('wrong-token-000')).statusCode).toBe(401);
+    expect((await login(TOKEN)).statusCode).toBe(429);
+    expect((await app.inject({ method: 'GET', url: '/sales' })).statusCode).toBe(302);
   });
 });
