@@ -103,10 +103,14 @@ const EMAIL_FROM = /^(?:[^<>]*<\s*)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+(?:\s*>)?$/;
 const MAX_SLOT_RANGE_MS = 31 * 24 * 60 * 60 * 1000;
 
 /** GHL-specific readings of a 400 (contracts/ghl.md "Errors and retry"); the rest falls to the shared mapping. */
-const classifyGhl = (status: number, message: string, endpoint: string): AppError | undefined => {
+const classifyGhl = (status: number, message: string, endpoint: string, body: unknown): AppError | undefined => {
   const details = { provider: 'ghl', endpoint, status };
   if (status !== 400) return undefined;
-  if (DUPLICATE.test(message)) return new AppError('CONFLICT', `ghl ${endpoint}: the contact already exists and the location does not allow duplicates`, { details: { ...details, reason: 'duplicate_contact' } });
+  if (DUPLICATE.test(message)) {
+    // The 400 names the existing contact in `meta.contactId` (contracts/ghl.md "Create").
+    const existing = (body as { meta?: { contactId?: unknown } } | undefined)?.meta?.contactId;
+    return new AppError('CONFLICT', `ghl ${endpoint}: the contact already exists and the location does not allow duplicates`, { details: { ...details, reason: 'duplicate_contact', ...(typeof existing === 'string' ? { existingContactId: existing } : {}) } });
+  }
   // GHL answers 400 "Contact with id … not found" for an unknown id (contracts/ghl.md "Find by e-mail").
   if (CONTACT_NOT_FOUND.test(message)) return new AppError('NOT_FOUND', `ghl ${endpoint}: contact not found`, { details });
   if (DND.test(message)) return new AppError('PROVIDER_BAD_REQUEST', `ghl ${endpoint}: the contact has do-not-disturb on for e-mail`, { details: { ...details, reason: 'dnd' } });
@@ -131,6 +135,15 @@ export const createGhlClient = ({ baseUrl, apiKey, locationId, policy }: { baseU
     return found?.contact ?? null;
   };
 
+  const getContact = async (id: string) => {
+    try {
+      return (await contacts.call('contacts/:id', { method: 'GET', path: contactPath(id) }, ContactResponseSchema, { nullOn: [404] }))?.contact ?? null;
+    } catch (error) {
+      if (isAppError(error) && error.code === 'NOT_FOUND') return null;
+      throw error;
+    }
+  };
+
   return {
     findContactByEmail,
     searchContacts: (search) => contacts.required('contacts/search', { method: 'POST', path: 'contacts/search', body: { ...search, locationId } }, ContactSearchResponseSchema),
@@ -139,10 +152,10 @@ export const createGhlClient = ({ baseUrl, apiKey, locationId, policy }: { baseU
         const { contact } = await contacts.required('contacts', { method: 'POST', path: 'contacts/', body: { ...input, locationId } }, ContactResponseSchema);
         return { created: true, contactId: contact.id, contact };
       } catch (error) {
-        // The 400 names the existing id in `meta.contactId`, but json-call hands `classify` only the
-        // message; the duplicate lookup answers the same contact (contracts/ghl.md "Create").
-        if (!isAppError(error) || error.details.reason !== 'duplicate_contact' || !input.email) throw error;
-        const existing = await findContactByEmail(input.email);
+        // The existing contact by the id the 400 named; without one, by the duplicate lookup.
+        if (!isAppError(error) || error.details.reason !== 'duplicate_contact') throw error;
+        const id = error.details.existingContactId;
+        const existing = typeof id === 'string' ? await getContact(id) : input.email ? await findContactByEmail(input.email) : null;
         if (!existing) throw error;
         return { created: false, contactId: existing.id, contact: existing };
       }
@@ -151,14 +164,7 @@ export const createGhlClient = ({ baseUrl, apiKey, locationId, policy }: { baseU
       const answer = await contacts.required('contacts/upsert', { method: 'POST', path: 'contacts/upsert', body: { ...input, locationId } }, UpsertContactResponseSchema);
       return { created: answer.new === true, contactId: answer.contact.id, contact: answer.contact };
     },
-    getContact: async (id) => {
-      try {
-        return (await contacts.call('contacts/:id', { method: 'GET', path: contactPath(id) }, ContactResponseSchema, { nullOn: [404] }))?.contact ?? null;
-      } catch (error) {
-        if (isAppError(error) && error.code === 'NOT_FOUND') return null;
-        throw error;
-      }
-    },
+    getContact,
     updateContact: async (id, patch) => {
       // PUT must not carry locationId (contracts/ghl.md "Read / update"), even if a caller passes one.
       const { locationId: _ignored, tags: _tags, ...body } = patch as GhlContactPatch & { locationId?: unknown; tags?: unknown };

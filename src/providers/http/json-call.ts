@@ -21,10 +21,10 @@ export type JsonCallerOptions = {
   headers: () => Record<string, string>;
   secrets: readonly string[];
   /**
-   * Provider-specific reading of an error answer (e.g. Apollo's 403 "credits"); return undefined
-   * to fall back to the shared mapping.
+   * Provider-specific reading of an error answer (e.g. Twilio's error code in the body); `body` is the
+   * parsed JSON, undefined when there was none. Return undefined to fall back to the shared mapping.
    */
-  classify?: (status: number, message: string, endpoint: string) => AppError | undefined;
+  classify?: (status: number, message: string, endpoint: string, body: unknown) => AppError | undefined;
 };
 
 const messageOf = (json: unknown, text: string): string => {
@@ -78,7 +78,7 @@ export const createJsonCaller = (options: JsonCallerOptions) => {
     if (opts.nullOn?.includes(res.status)) return null;
     if (!res.ok) {
       const message = clean(messageOf(json, isJson ? '' : text));
-      throw options.classify?.(res.status, message, endpoint) ?? errorForStatus(options.provider, endpoint, res.status, message, res.headers.get('retry-after'));
+      throw options.classify?.(res.status, message, endpoint, isJson ? json : undefined) ?? errorForStatus(options.provider, endpoint, res.status, message, res.headers.get('retry-after'));
     }
     const details = { provider: options.provider, endpoint, status: res.status };
     if (!isJson) throw new AppError('PROVIDER_BAD_RESPONSE', `${options.provider} ${endpoint}: the answer is not JSON`, { details });

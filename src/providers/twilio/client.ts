@@ -23,13 +23,9 @@ const MAX_BODY = 1600;
 const ENDPOINT = 'Messages';
 
 /** The Twilio error code of an error answer, read from a clone so json-call still reads the body. */
-const twilioCodeOf = async (res: Response): Promise<number | null> => {
-  try {
-    const parsed = TwilioErrorSchema.safeParse(JSON.parse(await res.clone().text()));
-    return parsed.success ? parsed.data.code : null;
-  } catch {
-    return null;
-  }
+const twilioCodeOf = (body: unknown): number | null => {
+  const parsed = TwilioErrorSchema.safeParse(body);
+  return parsed.success ? parsed.data.code : null;
 };
 
 /**
@@ -48,7 +44,14 @@ export const createTwilioClient = ({ baseUrl, accountSid, authToken, from, polic
   // HTTP Basic AccountSid:AuthToken (contracts/twilio.md "Request"); the encoded form is a secret too.
   const basic = Buffer.from(`${accountSid}:${authToken}`).toString('base64');
   const secrets = [authToken, basic];
-  const shared = policy ?? createHttpPolicy({ provider: 'twilio', retries: 0, secrets });
+  const http = createJsonCaller({
+    provider: 'twilio',
+    baseUrl,
+    policy: policy ?? createHttpPolicy({ provider: 'twilio', retries: 0, secrets }),
+    headers: () => ({ Authorization: `Basic ${basic}` }),
+    secrets,
+    classify: (status, message, endpoint, body) => classifyTwilio(status, message, endpoint, twilioCodeOf(body)),
+  });
   // A Messaging Service sid (MG…) goes in MessagingServiceSid instead of From.
   const sender: Record<string, string> = from.startsWith('MG') ? { MessagingServiceSid: from } : { From: from };
 
@@ -57,25 +60,6 @@ export const createTwilioClient = ({ baseUrl, accountSid, authToken, from, polic
       if (!body.trim()) throw new AppError('INVALID_INPUT', 'twilio sendSms: the message body is empty');
       // Twilio refuses more than 1,600 characters; an escalation still goes out, cut (as the original did).
       const form: Record<string, string> = { To: to, ...sender, Body: body.slice(0, MAX_BODY), ...(statusCallback ? { StatusCallback: statusCallback } : {}) };
-      // json-call hands `classify` only the message, so this call's policy view reads the Twilio
-      // code off the error answer first; one view per call keeps concurrent sends apart.
-      let twilioCode: number | null = null;
-      const peeking: HttpPolicy = {
-        ...shared,
-        fetch: async (endpoint, url, init) => {
-          const res = await shared.fetch(endpoint, url, init);
-          if (!res.ok) twilioCode = await twilioCodeOf(res);
-          return res;
-        },
-      };
-      const http = createJsonCaller({
-        provider: 'twilio',
-        baseUrl,
-        policy: peeking,
-        headers: () => ({ Authorization: `Basic ${basic}` }),
-        secrets,
-        classify: (status, message, endpoint) => classifyTwilio(status, message, endpoint, twilioCode),
-      });
       const message = await http.required(ENDPOINT, { method: 'POST', path: `2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`, form }, MessageResponseSchema);
       return { sid: message.sid, status: message.status };
     },
