@@ -56,6 +56,10 @@ export const createDashboardQueries = (db: Db) => ({
     };
   },
 
+  /** Leads per status (folded duplicates left out): the funnel's input. */
+  statusCounts: async (): Promise<Record<string, number>> =>
+    Object.fromEntries(rowsOf<{ status: string; n: number }>(await db.execute(sql`select status, count(*)::int as n from leads where duplicate_of is null group by status`)).map((r) => [r.status, Number(r.n)])),
+
   ping: async () => {
     await db.execute(sql`select 1`);
   },

@@ -3,19 +3,10 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SENDER_SETTINGS as SENDER } from '../../src/domain/drafting/index.js';
-import { createReviewService } from '../../src/pipeline/review-draft.js';
 import { buildApp } from '../../src/server/app.js';
-import type { ApiDeps } from '../../src/server/api/routes.js';
-import { runDecay } from '../../src/signals/run-decay.js';
-import { createCadenceStore } from '../../src/store/cadence-repo.js';
-import { createDashboardQueries } from '../../src/store/dashboard-repo.js';
 import type { Database } from '../../src/store/database.js';
-import { createDecayQuery, createLeadEventStore } from '../../src/store/inbox-repo.js';
-import { createReviewStore } from '../../src/store/review-repo.js';
-import { createSignalLeadStore } from '../../src/store/signals-repo.js';
-import { createTimelineQuery } from '../../src/store/timeline-repo.js';
 import { dispatchHarness, type Harness } from '../support/dispatch.js';
+import { apiDepsOf } from '../support/api.js';
 import { openTestDatabase } from '../support/store.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -44,21 +35,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in a real browser (chromiu
       const lead = await h.approvedLead({ linkedin: false });
       await db.execute(sql`update drafts set status = 'pending_review', decided_by = null, decided_at = null where id = ${lead.draftId}::uuid`);
     }
-    const deps: ApiDeps = {
-      review: createReviewService({ review: createReviewStore(db), audit: h.stores.audit, clock: h.clock, sender: SENDER, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4, maxRejections: 2 } }),
-      runs: h.stores.runs,
-      leadDetail: h.stores.leadDetail,
-      timeline: (leadId, limit) => createTimelineQuery(db).forLead(leadId, limit),
-      statusCounts: async () => Object.fromEntries(((await db.execute(sql`select status, count(*)::int as n from leads group by status`)) as unknown as { rows: { status: string; n: number }[] }).rows.map((r) => [r.status, Number(r.n)])),
-      operatorStatus: async () => ({ sendMode: 'live', emergencyStop: { active: Boolean((await h.control.emergencyStop())?.active) }, usage: {}, linkedinWarmup: { week: 0, limit: 5, inWarmup: true }, ramp: { active: false, day: 0, cleanDays: 0, required: 3 } }),
-      operator: h.operator,
-      dashboard: createDashboardQueries(db),
-      gatekeeper: h.gatekeeper,
-      detectDecay: (dryRun) => runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: { ghostedAfterHours: 72, stalledAfterDays: 7, engagedOpens: 2, engagedClicks: 1 }, cadence: h.cadence }, h.clock.now(), dryRun),
-      cadence: { counts: () => createCadenceStore(db).counts(), due: () => h.cadence.due(h.clock.now()), sync: () => h.cadence.sync(h.clock.now()) },
-      runPipeline: async (limit) => ({ limit }),
-      now: () => h.clock.now(),
-    };
+    const deps = apiDepsOf(h, { operatorStatus: async () => ({ sendMode: 'live', emergencyStop: { active: Boolean((await h.control.emergencyStop())?.active) }, usage: {}, linkedinWarmup: { week: 0, limit: 5, inWarmup: true }, ramp: { active: false, day: 0, cleanDays: 0, required: 3 } }) });
     app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 1024 * 1024, api: { token: TOKEN, deps } });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
     browser = await chromium.launch({

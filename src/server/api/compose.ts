@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { AppDeps, DispatchSet } from '../../deps.js';
 import { operatorStatus, operatorStatusSettings } from '../../dispatch/operator-status-settings.js';
 import { createGatekeeper } from '../../pipeline/gatekeeper.js';
@@ -18,16 +17,16 @@ import type { ApiDeps } from './routes.js';
 export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (limit: number) => Promise<Record<string, unknown>>): ApiDeps => {
   const db = app.database.db;
   const cadence = cadenceSyncFor(app);
+  const dashboard = createDashboardQueries(db);
   return {
     review: createReviewService({ review: createReviewStore(db), audit: app.stores.audit, clock: app.clock, sender: app.config.sender, quality: { ...app.config.quality, maxRejections: app.config.review.maxRejections } }),
     runs: app.stores.runs,
     leadDetail: app.stores.leadDetail,
     timeline: (leadId, limit) => createTimelineQuery(db).forLead(leadId, limit),
-    statusCounts: async () =>
-      Object.fromEntries(((await db.execute(sql`select status, count(*)::int as n from leads where duplicate_of is null group by status`)) as unknown as { rows: { status: string; n: number }[] }).rows.map((r) => [r.status, Number(r.n)])),
+    statusCounts: () => dashboard.statusCounts(),
     operatorStatus: () => operatorStatus(db, operatorStatusSettings(app.config), app.clock.now()),
     operator: dispatch.operator,
-    dashboard: createDashboardQueries(db),
+    dashboard,
     gatekeeper: createGatekeeper({ batches: createBatchStore(db), audit: app.stores.audit, alerts: app.alerts, clock: app.clock, settings: { batchExpiryHours: app.config.gatekeeper.batchExpiryHours, tierRouting: app.config.tierRouting } }),
     detectDecay: (dryRun) => runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence }, app.clock.now(), dryRun),
     cadence: { counts: () => createCadenceStore(db).counts(), due: () => cadence.due(app.clock.now()), sync: () => cadence.sync(app.clock.now()) },

@@ -1,18 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SENDER_SETTINGS as SENDER } from '../../../src/domain/drafting/index.js';
-import { createReviewService } from '../../../src/pipeline/review-draft.js';
 import { buildApp } from '../../../src/server/app.js';
-import type { ApiDeps } from '../../../src/server/api/routes.js';
 import type { Database } from '../../../src/store/database.js';
-import { createReviewStore } from '../../../src/store/review-repo.js';
-import { createTimelineQuery } from '../../../src/store/timeline-repo.js';
-import { createDashboardQueries } from '../../../src/store/dashboard-repo.js';
-import { runDecay } from '../../../src/signals/run-decay.js';
-import { createDecayQuery, createLeadEventStore } from '../../../src/store/inbox-repo.js';
-import { createSignalLeadStore } from '../../../src/store/signals-repo.js';
-import { createCadenceStore } from '../../../src/store/cadence-repo.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
+import { apiDepsOf } from '../../support/api.js';
 import { openTestDatabase, STORE_KINDS } from '../../support/store.js';
 
 const TOKEN = 'dashboard-token-0123456789';
@@ -25,22 +16,7 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
   beforeEach(async () => {
     database = await openTestDatabase(kind);
     h = await dispatchHarness(database);
-    const db = database.db;
-    const deps: ApiDeps = {
-      review: createReviewService({ review: createReviewStore(db), audit: h.stores.audit, clock: h.clock, sender: SENDER, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4, maxRejections: 2 } }),
-      runs: h.stores.runs,
-      leadDetail: h.stores.leadDetail,
-      timeline: (leadId, limit) => createTimelineQuery(db).forLead(leadId, limit),
-      statusCounts: async () => Object.fromEntries(((await db.execute(sql`select status, count(*)::int as n from leads group by status`)) as unknown as { rows: { status: string; n: number }[] }).rows.map((r) => [r.status, Number(r.n)])),
-      operatorStatus: async () => ({ ok: true }),
-      operator: h.operator,
-      dashboard: createDashboardQueries(db),
-      gatekeeper: h.gatekeeper,
-      detectDecay: (dryRun) => runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: { ghostedAfterHours: 72, stalledAfterDays: 7, engagedOpens: 2, engagedClicks: 1 }, cadence: h.cadence }, h.clock.now(), dryRun),
-      cadence: { counts: () => createCadenceStore(db).counts(), due: () => h.cadence.due(h.clock.now()), sync: () => h.cadence.sync(h.clock.now()) },
-      runPipeline: async (limit) => ({ limit }),
-      now: () => h.clock.now(),
-    };
+    const deps = apiDepsOf(h);
     app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 64 * 1024, api: { token: TOKEN, deps }, corsOrigins: ['https://dash.example.com'], metrics: async () => '# TYPE caio_leads gauge\ncaio_leads{status="x"} 1\n' });
   });
   afterEach(async () => {

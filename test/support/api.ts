@@ -1,0 +1,33 @@
+import { DEFAULT_SENDER_SETTINGS as SENDER } from '../../src/domain/drafting/index.js';
+import { createReviewService } from '../../src/pipeline/review-draft.js';
+import type { ApiDeps } from '../../src/server/api/routes.js';
+import { runDecay } from '../../src/signals/run-decay.js';
+import { createCadenceStore } from '../../src/store/cadence-repo.js';
+import { createDashboardQueries } from '../../src/store/dashboard-repo.js';
+import { createDecayQuery, createLeadEventStore } from '../../src/store/inbox-repo.js';
+import { createReviewStore } from '../../src/store/review-repo.js';
+import { createSignalLeadStore } from '../../src/store/signals-repo.js';
+import { createTimelineQuery } from '../../src/store/timeline-repo.js';
+import type { Harness } from './dispatch.js';
+
+/** The API's use cases over a dispatch harness: the real services on the test database, its fake clock. */
+export const apiDepsOf = (h: Harness, overrides: Partial<ApiDeps> = {}): ApiDeps => {
+  const db = h.db;
+  const dashboard = createDashboardQueries(db);
+  return {
+    review: createReviewService({ review: createReviewStore(db), audit: h.stores.audit, clock: h.clock, sender: SENDER, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4, maxRejections: 2 } }),
+    runs: h.stores.runs,
+    leadDetail: h.stores.leadDetail,
+    timeline: (leadId, limit) => createTimelineQuery(db).forLead(leadId, limit),
+    statusCounts: () => dashboard.statusCounts(),
+    operatorStatus: async () => ({ ok: true }),
+    operator: h.operator,
+    dashboard,
+    gatekeeper: h.gatekeeper,
+    detectDecay: (dryRun) => runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: { ghostedAfterHours: 72, stalledAfterDays: 7, engagedOpens: 2, engagedClicks: 1 }, cadence: h.cadence }, h.clock.now(), dryRun),
+    cadence: { counts: () => createCadenceStore(db).counts(), due: () => h.cadence.due(h.clock.now()), sync: () => h.cadence.sync(h.clock.now()) },
+    runPipeline: async (limit) => ({ limit }),
+    now: () => h.clock.now(),
+    ...overrides,
+  };
+};
