@@ -261,6 +261,21 @@ export const FileConfigSchema = z
         engagedClicks: z.number().int().min(1).max(100).default(1),
       })
       .prefault({}),
+    kpis: z
+      .strictObject({
+        /** What the KPI page compares with (spec/dashboard.md's targets); bounce is a ceiling. */
+        targets: z
+          .strictObject({
+            open: z.number().min(0).max(1).default(0.5),
+            reply: z.number().min(0).max(1).default(0.08),
+            bounce: z.number().min(0).max(1).default(0.02),
+            linkedinAccept: z.number().min(0).max(1).default(0.3),
+          })
+          .prefault({}),
+        /** Rates over time are taken over this many trailing days. @defaultValue 7 */
+        trailingDays: z.number().int().min(1).max(30).default(7),
+      })
+      .prefault({}),
     server: z
       .strictObject({
         /** `caio serve` listens here; put a TLS proxy in front for the providers. @defaultValue 127.0.0.1:8080 */

@@ -1,5 +1,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
+import { isKpiEvent } from '../domain/kpis/kpi-events.js';
+import { recordKpiMilestone } from './kpi-repo.js';
 import { leadEvents, webhookInbox } from './schema.js';
 
 export type InboxItem = { id: string; provider: string; eventType: string; idempotencyKey: string; payload: unknown; receivedAt: Date; status: string; leadId: string | null; error: string | null; processedAt: Date | null };
@@ -27,8 +29,16 @@ export const createInboxStore = (db: Db) => ({
 export type InboxStore = ReturnType<typeof createInboxStore>;
 
 export const createLeadEventStore = (db: Db) => ({
+  /** The event, and in the same transaction its KPI milestone when it is the lead's first of its type. */
   append: async (event: Omit<LeadEvent, 'id'>): Promise<void> => {
-    await db.insert(leadEvents).values(event);
+    if (!isKpiEvent(event.type)) {
+      await db.insert(leadEvents).values(event);
+      return;
+    }
+    await db.transaction(async (tx) => {
+      await tx.insert(leadEvents).values(event);
+      await recordKpiMilestone(tx, event);
+    });
   },
   /** What the status machine needs besides the status: the latest event's time and the opens so far. */
   stateOf: async (leadId: string): Promise<{ lastEventAt: Date | null; opens: number }> => {

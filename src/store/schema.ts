@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * One schema for PGlite (Postgres 18) and Debian's PostgreSQL 15: keep to SQL both accept
@@ -430,4 +430,58 @@ export const cadenceEnrollments = pgTable(
     nextDueAt: timestamp('next_due_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [index('cadence_due_idx').on(t.status, t.nextDueAt)],
+);
+
+/**
+ * The first time each lead reached a KPI event (sent, opened, replied, bounced, …), with the
+ * campaign and angle it was reached under. Written in the same statement as the event (one row per
+ * lead and type, so a second open changes nothing); it feeds the daily rollup below.
+ */
+export const leadMilestones = pgTable(
+  'lead_milestones',
+  {
+    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    campaign: text('campaign').notNull(),
+    angle: text('angle').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.leadId, t.type] })],
+);
+
+/**
+ * KPI rollup: leads whose first event of a type fell on a UTC day, per campaign and angle. The KPI
+ * page sums a few hundred of these rows instead of counting a million events (docs/dashboard.md).
+ * It holds counts only, so a privacy erasure leaves nothing personal here.
+ */
+export const kpiDaily = pgTable(
+  'kpi_daily',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    campaign: text('campaign').notNull(),
+    angle: text('angle').notNull(),
+    type: text('type').notNull(),
+    leads: integer('leads').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.campaign, t.angle, t.type] })],
+);
+
+/**
+ * Escalation incidents, one row per incident key (e.g. provider:apollo:down): the level reached and
+ * when people were last told, so one incident pages once per level across every process, and its
+ * recovery is announced once.
+ */
+export const incidents = pgTable(
+  'incidents',
+  {
+    key: text('key').primaryKey(),
+    level: integer('level').notNull(),
+    notifiedLevel: integer('notified_level').notNull().default(0),
+    openedAt: timestamp('opened_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastNotifiedAt: timestamp('last_notified_at', { withTimezone: true, mode: 'date' }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
+    details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [index('incidents_open_idx').on(t.resolvedAt)],
 );

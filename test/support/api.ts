@@ -1,4 +1,5 @@
 import { DEFAULT_SENDER_SETTINGS as SENDER } from '../../src/domain/drafting/index.js';
+import { FileConfigSchema } from '../../src/config/schema.js';
 import { createReviewService } from '../../src/pipeline/review-draft.js';
 import type { ApiDeps } from '../../src/server/api/routes.js';
 import { runDecay } from '../../src/signals/run-decay.js';
@@ -27,6 +28,7 @@ export const apiDepsOf = (h: Harness, overrides: Partial<ApiDeps> = {}): ApiDeps
     detectDecay: (dryRun) => runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: { ghostedAfterHours: 72, stalledAfterDays: 7, engagedOpens: 2, engagedClicks: 1 }, cadence: h.cadence }, h.clock.now(), dryRun),
     cadence: { counts: () => createCadenceStore(db).counts(), due: () => h.cadence.due(h.clock.now()), sync: () => h.cadence.sync(h.clock.now()) },
     runPipeline: async (limit) => ({ limit }),
+    kpis: FileConfigSchema.parse({}).kpis,
     now: () => h.clock.now(),
     ...overrides,
   };

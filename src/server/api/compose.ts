@@ -31,6 +31,7 @@ export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (li
     detectDecay: (dryRun) => runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence }, app.clock.now(), dryRun),
     cadence: { counts: () => createCadenceStore(db).counts(), due: () => cadence.due(app.clock.now()), sync: () => cadence.sync(app.clock.now()) },
     runPipeline,
+    kpis: app.config.kpis,
     now: () => app.clock.now(),
   };
 };

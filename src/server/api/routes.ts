@@ -10,6 +10,7 @@ import type { LeadDetailQuery, RunStore } from '../../pipeline/ports.js';
 import type { TimelineEntry } from '../../store/timeline-repo.js';
 import type { DashboardQueries } from '../../store/dashboard-repo.js';
 import type { Gatekeeper } from '../../pipeline/gatekeeper.js';
+import type { KpiTargets } from '../../domain/kpis/kpi-events.js';
 
 export type ApiDeps = {
   review: ReviewService;
@@ -24,11 +25,11 @@ export type ApiDeps = {
   detectDecay: (dryRun: boolean) => Promise<unknown[]>;
   cadence: { counts: () => Promise<Record<string, number>>; due: () => Promise<unknown[]>; sync: () => Promise<unknown[]> };
   runPipeline: (limit: number) => Promise<Record<string, unknown>>;
+  /** Targets (config `kpis.targets`) and the trailing window of the rates over time. */
+  kpis: { targets: KpiTargets; trailingDays: number };
   now: () => Date;
 };
 
-/** Targets the KPI page compares against (the original's: spec/dashboard.md). */
-export const KPI_TARGETS = { open: 0.5, reply: 0.08, bounce: 0.02, linkedinAccept: 0.3 } as const;
 
 const HTTP_STATUS: Partial<Record<AppError['code'], number>> = { INVALID_INPUT: 400, CONFIG_INVALID: 400, NOT_FOUND: 404, CONFLICT: 409, EMERGENCY_STOP: 423, STORE_LOCKED: 503 };
 
@@ -90,7 +91,7 @@ const DOCS: { method: 'get' | 'post'; path: string; summary: string; query?: z.Z
   { method: 'get', path: '/api/leads/status-summary', summary: 'Leads per status' },
   { method: 'get', path: '/api/leads/{email}/timeline', summary: 'One lead\'s activity, newest first', query: Limit },
   { method: 'post', path: '/api/leads/detect-decay', summary: 'Run decay detection (dry_run reports only)', body: z.object({ dry_run: z.boolean().default(false) }) },
-  { method: 'get', path: '/api/kpis', summary: 'Engagement rates against targets over a window', query: Days },
+  { method: 'get', path: '/api/kpis', summary: 'Engagement rates against targets over the last `days` UTC days (today included): totals, per day (trailing rates), per campaign, per angle', query: Days },
   { method: 'get', path: '/api/operator/status', summary: 'Limits, warm-up, ramp, emergency stop, batches, outbox' },
   { method: 'post', path: '/api/operator/trigger', summary: 'Run the OPERATOR (a dry run unless dry_run is false)', body: Trigger },
   { method: 'get', path: '/api/operator/pending-batch', summary: 'The batch waiting for approval' },
@@ -175,7 +176,10 @@ export const registerApiRoutes = (app: FastifyInstance, deps: ApiDeps): void => 
   app.get('/api/leads', async (req, reply) => answer(reply, async () => deps.dashboard.leadsPage(LeadPage.parse(req.query))));
   app.post('/api/leads/detect-decay', async (req, reply) => answer(reply, async () => ({ findings: await deps.detectDecay(z.object({ dry_run: z.boolean().default(false) }).parse(req.body ?? {}).dry_run) })));
   app.get('/api/kpis', async (req, reply) =>
-    answer(reply, async () => ({ ...(await deps.dashboard.kpis(new Date(deps.now().getTime() - Days.parse(req.query).days * 86_400_000))), targets: KPI_TARGETS })),
+    answer(reply, async () => {
+      const now = deps.now();
+      return { ...(await deps.dashboard.kpis(new Date(now.getTime() - (Days.parse(req.query).days - 1) * 86_400_000), now, deps.kpis.trailingDays)), targets: deps.kpis.targets };
+    }),
   );
   app.post('/api/operator/trigger', async (req, reply) =>
     answer(reply, async () => {

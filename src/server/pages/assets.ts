@@ -13,7 +13,8 @@ pre.body{white-space:pre-wrap;font-family:inherit;background:#f6f8fa;padding:.6r
 button{cursor:pointer;padding:.35rem .8rem;margin-right:.4rem}
 button.danger{background:#cf222e;color:#fff;border:0}
 table{border-collapse:collapse;background:#fff}td,th{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left}
-.chart .bar{fill:#0969da}.chart .target{stroke:#cf222e;stroke-width:2}.chart text{font-size:12px}
+.chart .bar{fill:#0969da}.chart .series{fill:none;stroke:#0969da;stroke-width:2}.chart .dot{fill:#0969da}.chart .target-line{stroke:#cf222e;stroke-dasharray:4 3}
+.line-chart{display:inline-block;margin:.4rem 1rem .4rem 0}.line-chart figcaption{font-size:.9rem}.miss{color:#cf222e;font-weight:600}.chart .target{stroke:#cf222e;stroke-width:2}.chart text{font-size:12px}
 .empty{color:#57606a;font-style:italic}
 label{display:block;margin:.4rem 0 .1rem}
 `;

@@ -51,3 +51,32 @@ export const barChart = (label: string, bars: { name: string; value: number; tar
 };
 
 export const emptyState = (what: string, next: string) => `<p class="empty">${esc(what)} ${esc(next)}</p>`;
+
+/**
+ * A line chart of one rate over days as inline SVG, with its target as a dashed line; missing points
+ * (nothing sent in the window) break the line.
+ */
+export const lineChart = (label: string, points: { day: string; value: number | null }[], target: number, format: (v: number) => string): string => {
+  const w = 480;
+  const h = 120;
+  const left = 44;
+  const max = Math.max(target * 1.25, ...points.map((p) => p.value ?? 0), 0.0001);
+  const x = (i: number) => left + (points.length > 1 ? (i / (points.length - 1)) * (w - left - 8) : 0);
+  const y = (v: number) => 8 + (1 - v / max) * (h - 30);
+  const segments: string[] = [];
+  let run: string[] = [];
+  points.forEach((p, i) => {
+    if (p.value === null) {
+      if (run.length) segments.push(run.join(' '));
+      run = [];
+    } else run.push(`${x(i).toFixed(1)},${y(p.value).toFixed(1)}`);
+  });
+  if (run.length) segments.push(run.join(' '));
+  const last = [...points].reverse().find((p) => p.value !== null);
+  return `<figure class="line-chart"><svg role="img" aria-label="${esc(`${label}: latest ${last ? format(last.value!) : 'n/a'}, target ${format(target)}`)}" width="${w}" height="${h}" class="chart">
+<line x1="${left}" x2="${w - 8}" y1="${y(target).toFixed(1)}" y2="${y(target).toFixed(1)}" class="target-line"></line>
+<text x="0" y="${(y(target) + 4).toFixed(1)}">${esc(format(target))}</text>
+${segments.map((s) => (s.includes(' ') ? `<polyline points="${s}" class="series"></polyline>` : `<circle cx="${s.split(',')[0]}" cy="${s.split(',')[1]}" r="2.5" class="dot"></circle>`)).join('')}
+<text x="${left}" y="${h - 4}">${esc(points[0]?.day ?? '')}</text><text x="${w - 8}" y="${h - 4}" text-anchor="end">${esc(points.at(-1)?.day ?? '')}</text>
+</svg><figcaption>${esc(label)}</figcaption></figure>`;
+};

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { REJECTION_TAGS } from '../../domain/approval/rejection-tags.js';
 import { safeEqual } from '../../lib/hash.js';
-import { FUNNEL_STAGES, KPI_TARGETS, type ApiDeps } from '../api/routes.js';
+import type { KpiCounts, KpiRates, KpiTargets } from '../../domain/kpis/kpi-events.js';
+import { FUNNEL_STAGES, type ApiDeps } from '../api/routes.js';
 import { APP_CSS, APP_JS } from './assets.js';
-import { barChart, emptyState, esc, layout } from './render.js';
+import { barChart, emptyState, esc, layout, lineChart } from './render.js';
 import { cookieOf, SESSION_COOKIE, type Session, type Sessions } from './sessions.js';
 
 const html = (reply: FastifyReply, body: string, status = 200) => reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
@@ -20,6 +21,24 @@ ${message ? `<p role="alert">${esc(message)}</p>` : ''}
 </form></main></body></html>`;
 
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)} %`);
+
+const RATE_NAMES = [
+  ['open', 'Open rate'],
+  ['reply', 'Reply rate'],
+  ['bounce', 'Bounce rate'],
+  ['linkedinAccept', 'LinkedIn accept rate'],
+] as const satisfies readonly (readonly [keyof KpiTargets, string])[];
+
+/** A rate cell, marked (in words too, not only colour) when it misses its target; bounce misses above it. */
+const rateCell = (key: keyof KpiTargets, value: number | null, targets: KpiTargets) => {
+  const miss = value !== null && (key === 'bounce' ? value > targets[key] : value < targets[key]);
+  return `<td${miss ? ' class="miss"' : ''}>${esc(pct(value))}${miss ? ' (misses target)' : ''}</td>`;
+};
+
+const rateTable = (what: string, rows: { name: string; counts: KpiCounts; rates: KpiRates }[], targets: KpiTargets) =>
+  `<table><thead><tr><th>${esc(what)}</th><th>E-mailed</th><th>Open</th><th>Reply</th><th>Bounce</th><th>LinkedIn invited</th><th>Accept</th></tr></thead><tbody>${rows
+    .map((r) => `<tr><td>${esc(r.name === 'none' ? '(none)' : r.name)}</td><td>${esc(r.counts.emailSent)}</td>${rateCell('open', r.rates.open, targets)}${rateCell('reply', r.rates.reply, targets)}${rateCell('bounce', r.rates.bounce, targets)}<td>${esc(r.counts.linkedinSent)}</td>${rateCell('linkedinAccept', r.rates.linkedinAccept, targets)}</tr>`)
+    .join('')}</tbody></table>`;
 
 /**
  * The pages of the dashboard, server-rendered from the same use cases as the API. Each needs a
@@ -123,16 +142,17 @@ ${stopped
   });
 
   page('/kpis', 'KPIs (last 30 days)', async () => {
-    const k = await api.dashboard.kpis(new Date(api.now().getTime() - 30 * 86_400_000));
-    const bars = [
-      { name: 'Open rate', value: k.rates.open ?? 0, target: KPI_TARGETS.open },
-      { name: 'Reply rate', value: k.rates.reply ?? 0, target: KPI_TARGETS.reply },
-      { name: 'Bounce rate', value: k.rates.bounce ?? 0, target: KPI_TARGETS.bounce },
-      { name: 'LinkedIn accept', value: k.rates.linkedinAccept ?? 0, target: KPI_TARGETS.linkedinAccept },
-    ];
-    return k.counts.emailSent + k.counts.linkedinSent === 0
-      ? emptyState('Nothing was sent in the last 30 days.', 'Rates appear once the OPERATOR has sent and webhooks have come back.')
-      : `${barChart('Rates against targets (red line)', bars, (v) => pct(v))}<p class="meta">Sent ${esc(k.counts.emailSent)} e-mails and ${esc(k.counts.linkedinSent)} LinkedIn invitations; bounce target is a ceiling.</p>`;
+    const now = api.now();
+    const k = await api.dashboard.kpis(new Date(now.getTime() - 29 * 86_400_000), now, api.kpis.trailingDays);
+    const targets = api.kpis.targets;
+    if (k.counts.emailSent + k.counts.linkedinSent === 0) return emptyState('Nothing was sent in the last 30 days.', 'Rates appear once the OPERATOR has sent and webhooks have come back.');
+    const bars = RATE_NAMES.map(([key, name]) => ({ name, value: k.rates[key] ?? 0, target: targets[key] }));
+    const trends = RATE_NAMES.map(([key, name]) => lineChart(`${name}, trailing ${k.trailingDays} days`, k.perDay.map((d) => ({ day: d.day, value: d.rates[key] })), targets[key], pct)).join('');
+    return `<section aria-labelledby="k-now"><h2 id="k-now">Rates against targets</h2>${barChart('Rates against targets (red line)', bars, (v) => pct(v))}
+<p class="meta">${esc(k.counts.emailSent)} leads e-mailed and ${esc(k.counts.linkedinSent)} invited on LinkedIn since ${esc(k.since)}. Each lead counts once per event, on the day it first happened. Bounce target is a ceiling.</p></section>
+<section aria-labelledby="k-time"><h2 id="k-time">Over time</h2>${trends}</section>
+<section aria-labelledby="k-campaign"><h2 id="k-campaign">Per campaign</h2>${rateTable('Campaign', k.perCampaign.map((c) => ({ name: c.campaign, counts: c.counts, rates: c.rates })), targets)}</section>
+<section aria-labelledby="k-angle"><h2 id="k-angle">Per angle</h2>${rateTable('Angle', k.perAngle.map((a) => ({ name: a.angle, counts: a.counts, rates: a.rates })), targets)}</section>`;
   });
 
   page('/runs', 'Pipeline runs', async () => {

@@ -113,9 +113,15 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     expect(run.mode).toBe('live');
     expect((await app.inject({ method: 'GET', url: '/api/emails/history?limit=101', headers: auth })).statusCode).toBe(400);
     expect(((await app.inject({ method: 'GET', url: '/api/emails/history', headers: auth })).json() as unknown[]).length).toBeGreaterThan(0);
-    const kpis = (await app.inject({ method: 'GET', url: '/api/kpis?days=7', headers: auth })).json() as { counts: Record<string, number>; targets: Record<string, number> };
+    // The live run just sent: the KPIs see it at once, per day, per campaign and per angle.
+    const kpis = (await app.inject({ method: 'GET', url: '/api/kpis?days=7', headers: auth })).json() as { counts: Record<string, number>; targets: Record<string, number>; perDay: { day: string; counts: Record<string, number> }[]; perCampaign: { counts: Record<string, number> }[]; perAngle: { counts: Record<string, number> }[] };
     expect(kpis.targets).toMatchObject({ bounce: 0.02 });
-    expect(typeof kpis.counts.emailSent).toBe('number');
+    expect(kpis.counts.emailSent).toBeGreaterThan(0);
+    expect(kpis.perDay).toHaveLength(7);
+    expect(kpis.perDay.at(-1)!.counts.emailSent).toBe(kpis.counts.emailSent);
+    expect(kpis.perCampaign.reduce((n, c) => n + c.counts.emailSent!, 0)).toBe(kpis.counts.emailSent);
+    expect(kpis.perAngle.reduce((n, c) => n + c.counts.emailSent!, 0)).toBe(kpis.counts.emailSent);
+    expect((await app.inject({ method: 'GET', url: '/api/kpis?days=0', headers: auth })).json()).toMatchObject({ code: 'INVALID_INPUT', error: expect.stringContaining('days') });
     expect((await app.inject({ method: 'GET', url: '/api/cadence/summary', headers: auth })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/api/cadence/due', headers: auth })).statusCode).toBe(200);
     expect((await app.inject({ method: 'POST', url: '/api/cadence/sync', headers: auth })).json()).toEqual({ changed: [] });

@@ -1,0 +1,56 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { KPI_EVENT_TYPES, isKpiEvent } from '../domain/kpis/kpi-events.js';
+import type { Db } from './database.js';
+
+type Executor = Pick<Db, 'execute'>;
+const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
+
+/** The campaign a lead is worked under (its latest score's recommendation) and the angle of its approved or sent draft. */
+const campaignOf = (leadId: SQL | string) => sql`coalesce((select recommended_campaign from scores where lead_id = ${leadId} order by created_at desc limit 1), 'none')`;
+const angleOf = (leadId: SQL | string) => sql`coalesce((select angle_id from drafts where lead_id = ${leadId} and status in ('approved', 'sent') order by created_at desc limit 1), 'none')`;
+
+/**
+ * The KPI rollup's one writer, run in the event's transaction: the lead's first event of a KPI
+ * type becomes a milestone and adds one to that day's counter; later events of the type add nothing.
+ */
+export const recordKpiMilestone = async (db: Executor, event: { leadId: string; type: string; at: Date }): Promise<void> => {
+  if (!isKpiEvent(event.type)) return;
+  await db.execute(sql`with m as (
+      insert into lead_milestones (lead_id, type, at, campaign, angle)
+      values (${event.leadId}, ${event.type}, ${event.at}, ${campaignOf(event.leadId)}, ${angleOf(event.leadId)})
+      on conflict (lead_id, type) do nothing
+      returning type, at, campaign, angle)
+    insert into kpi_daily (day, campaign, angle, type, leads)
+    select (at at time zone 'UTC')::date, campaign, angle, type, 1 from m
+    on conflict (day, campaign, angle, type) do update set leads = kpi_daily.leads + 1`);
+};
+
+export type KpiRow = { day: string; campaign: string; angle: string; type: string; leads: number };
+
+export const createKpiStore = (db: Db) => ({
+  /** Rollup rows from a UTC day on (a few per day, campaign, angle and type). */
+  since: async (sinceDay: string): Promise<KpiRow[]> =>
+    rowsOf<{ day: string; campaign: string; angle: string; type: string; leads: number }>(
+      await db.execute(sql`select to_char(day, 'YYYY-MM-DD') as day, campaign, angle, type, leads from kpi_daily where day >= ${sinceDay}::date order by day, campaign, angle, type`),
+    ).map((r) => ({ ...r, leads: Number(r.leads) })),
+
+  /**
+   * Rebuild milestones and rollup from the whole timeline, in one transaction (bulk loads that
+   * bypass the event store, and a check that the rollup agrees with the events).
+   */
+  rebuild: async (): Promise<{ milestones: number }> =>
+    db.transaction(async (tx) => {
+      await tx.execute(sql`delete from kpi_daily`);
+      await tx.execute(sql`delete from lead_milestones`);
+      const types = sql.join(KPI_EVENT_TYPES.map((t) => sql`${t}`), sql`, `);
+      await tx.execute(sql`insert into lead_milestones (lead_id, type, at, campaign, angle)
+        select f.lead_id, f.type, f.at, ${campaignOf(sql`f.lead_id`)}, ${angleOf(sql`f.lead_id`)}
+        from (select lead_id, type, min(at) as at from lead_events where type in (${types}) group by lead_id, type) f`);
+      await tx.execute(sql`insert into kpi_daily (day, campaign, angle, type, leads)
+        select (at at time zone 'UTC')::date, campaign, angle, type, count(*)::int from lead_milestones group by 1, 2, 3, 4`);
+      const [row] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from lead_milestones`));
+      return { milestones: Number(row?.n ?? 0) };
+    }),
+});
+
+export type KpiStore = ReturnType<typeof createKpiStore>;
