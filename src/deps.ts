@@ -244,10 +244,9 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
   const { createSendGateway } = await import('./dispatch/send-gateway.js');
   const { createOperator } = await import('./dispatch/operator.js');
   const { toInstantlyTimezone } = await import('./providers/instantly/schemas.js');
-  const { createTouchRecorder } = await import('./signals/record-touch.js');
+  const { cadenceSyncFor, touchRecorderFor } = await import('./signals/compose.js');
   const { createLeadEventStore } = await import('./store/inbox-repo.js');
   const { createSignalLeadStore } = await import('./store/signals-repo.js');
-  const { cadenceSyncFor } = await import('./signals/compose.js');
   const db = app.database.db;
   const campaigns = createCampaignStore(db);
   const control = createControlStore(db);
@@ -332,7 +331,7 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
     alerts: app.alerts,
     clock: app.clock,
     envEmergencyStop: config.env.EMERGENCY_STOP === true,
-    onSent: createTouchRecorder({ events: createLeadEventStore(db), leads: createSignalLeadStore(db), cadence: cadenceSyncFor(app) }),
+    onSent: touchRecorderFor(app),
     settings: {
       limits: { emailDailyLimit: limits.emailDailyLimit, emailHourlyLimit: limits.emailHourlyLimit, emailMonthlyLimit: limits.emailMonthlyLimit, perDomainHourlyLimit: limits.perDomainHourlyLimit, minDelaySeconds: limits.minDelaySeconds },
       linkedinWarmup: { warmupStart: limits.linkedinWarmupStart, warmupWeeks: limits.linkedinWarmupWeeks, warmupDailyLimit: limits.linkedinWarmupDailyLimit, fullDailyLimit: limits.linkedinFullDailyLimit },

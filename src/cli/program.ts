@@ -12,6 +12,7 @@ import { registerPrivacyCommands } from './commands/privacy.js';
 import { registerProvidersCheckCommand } from './commands/providers-check.js';
 import { registerRunCommands } from './commands/runs.js';
 import { registerStartCommand } from './commands/start.js';
+import { registerKpiCommands } from './commands/kpis.js';
 
 /** The command table; each command calls a pipeline use case or a store query. */
 export const buildProgram = (): Command => {
@@ -33,5 +34,6 @@ export const buildProgram = (): Command => {
   registerAgentsCommand(program);
   registerDispatchCommands(program);
   registerServeCommands(program);
+  registerKpiCommands(program);
   return program;
 };

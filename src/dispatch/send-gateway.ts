@@ -177,6 +177,8 @@ export const createSendGateway = (deps: GatewayDeps) => {
       if (result.found === true) {
         await deps.outbox.resolve(item.id, { status: 'sent', providerRef: result.providerRef, at: now });
         await audit('outbox.reconciled_sent', item, { providerRef: result.providerRef });
+        // The lead's side of it too (status, timeline, cadence), as for any send; `caio leads bootstrap` repairs a miss.
+        await deps.onSent?.({ id: item.id, leadId: item.leadId, channel: item.channel, step: item.step, providerRef: result.providerRef }, now).catch(() => undefined);
         reports.push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'sent', reason: 'reconciled: the provider has it', providerRef: result.providerRef });
       } else if (result.found === false) {
         await deps.outbox.resolve(item.id, { status: 'queued', reason: 'reconciled: the provider does not have it' });

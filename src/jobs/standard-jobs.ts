@@ -1,22 +1,24 @@
-import { sql } from 'drizzle-orm';
 import type { AppDeps } from '../deps.js';
 import type { Operator } from '../dispatch/operator.js';
 import { cadenceSyncFor } from '../signals/compose.js';
 import { runDecay } from '../signals/run-decay.js';
 import { createDecayQuery, createLeadEventStore } from '../store/inbox-repo.js';
 import { createSignalLeadStore } from '../store/signals-repo.js';
+import { createControlStore } from '../store/control-repo.js';
+import { createDashboardQueries } from '../store/dashboard-repo.js';
+import { createReviewQueueWatcher, type ReviewQueueWatcher } from './review-queue-watcher.js';
 import type { Job } from './scheduler.js';
 
-/** Drafts waiting for a person, real ones only (the review queue is never topped up with anything else). */
-const pendingReview = async (app: AppDeps): Promise<number> =>
-  Number(((await app.database.db.execute(sql`select count(*)::int as n from drafts where status = 'pending_review'`)) as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
+/** The review-queue watcher of one app; `topUp` runs the pipeline for that many leads. */
+export const queueWatcherFor = (app: AppDeps, topUp: (limit: number) => Promise<Record<string, unknown>>, holder: string) =>
+  createReviewQueueWatcher({ pending: () => createDashboardQueries(app.database.db).pendingReviewCount(), topUp, control: createControlStore(app.database.db), clock: app.clock, holder, settings: { lowWater: app.config.jobs.reviewQueueLowWater, target: app.config.jobs.reviewQueueTarget, everyMinutes: app.config.jobs.queueWatchEveryMinutes } });
 
 /**
  * The scheduled work of the signal loop: daily decay detection, the OPERATOR tick (only when the
  * send mode is live: it freezes new work into pending batches for a person and sends what approved
  * batches queued), and the review-queue watcher (one pipeline run when the queue is low).
  */
-export const standardJobs = (app: AppDeps, deps: { operator: Operator | null; topUp: (limit: number) => Promise<Record<string, unknown>> }): Job[] => {
+export const standardJobs = (app: AppDeps, deps: { operator: Operator | null; watcher: ReviewQueueWatcher }): Job[] => {
   const { jobs } = app.config;
   const db = app.database.db;
   return [
@@ -40,11 +42,7 @@ export const standardJobs = (app: AppDeps, deps: { operator: Operator | null; to
     {
       name: 'review-queue',
       schedule: { kind: 'every', minutes: jobs.queueWatchEveryMinutes },
-      run: async () => {
-        const waiting = await pendingReview(app);
-        if (waiting >= jobs.reviewQueueLowWater) return { waiting, toppedUp: 0 };
-        return { waiting, ...(await deps.topUp(Math.max(1, jobs.reviewQueueTarget - waiting))) };
-      },
+      run: () => deps.watcher.run({ force: false, by: 'scheduler' }),
     },
   ];
 };

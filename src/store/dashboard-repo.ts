@@ -51,6 +51,9 @@ export const createDashboardQueries = (db: Db) => {
     statusCounts: async (): Promise<Record<string, number>> =>
       Object.fromEntries(rowsOf<{ status: string; n: number }>(await db.execute(sql`select status, count(*)::int as n from leads where duplicate_of is null group by status`)).map((r) => [r.status, Number(r.n)])),
 
+    /** Drafts waiting for a person: what the review-queue watcher compares with its low-water mark. */
+    pendingReviewCount: async (): Promise<number> => Number(rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from drafts where status = 'pending_review'`))[0]?.n ?? 0),
+
     ping: async () => {
       await db.execute(sql`select 1`);
     },

@@ -74,3 +74,18 @@ export const createDecayQuery = (db: Db) => ({
 /** Leads the revival motion queued since the start of this UTC day (the daily limit counts them). */
 export const revivalQueuedSince = async (db: Db, since: Date): Promise<number> =>
   Number(((await db.execute(sql`select count(distinct lead_id)::int as n from lead_events where type = 'revival_queued' and at >= ${since}`)) as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
+
+/**
+ * Sends the provider accepted that never reached the lead's timeline (the touch recorder failed
+ * after the send, or an older version sent without one): the input of `caio leads bootstrap`.
+ */
+export const createTimelineGapQuery = (db: Db) => ({
+  sentWithoutTouch: async (limit: number) => {
+    const rows = (await db.execute(sql`
+      select o.id, o.lead_id, o.channel, o.step, o.provider_ref, o.sent_at from outbox o
+      where o.status = 'sent' and o.lead_id is not null and o.sent_at is not null
+        and not exists (select 1 from lead_events e where e.lead_id = o.lead_id and e.details->>'outboxId' = o.id::text)
+      order by o.sent_at limit ${limit}`)) as unknown as { rows: { id: string; lead_id: string; channel: string; step: string; provider_ref: string | null; sent_at: string }[] };
+    return rows.rows.map((r) => ({ id: r.id, leadId: r.lead_id, channel: r.channel, step: r.step, providerRef: r.provider_ref ?? '', sentAt: new Date(r.sent_at) }));
+  },
+});

@@ -7,6 +7,7 @@ import { renderTable } from '../render/table.js';
 import { registerLeadExportCommand } from './leads-export.js';
 import { printJson, withApp } from './with-app.js';
 import { createTimelineQuery } from '../../store/timeline-repo.js';
+import { bootstrapFor } from '../../signals/compose.js';
 
 type ListOptions = CommonOptions & { tier?: Tier; status?: string; limit?: number; json?: boolean };
 type ShowOptions = CommonOptions & { json?: boolean };
@@ -66,4 +67,20 @@ export const registerLeadCommands = (program: Command): void => {
       });
     },
   );
+
+  withCommonOptions(
+    leads
+      .command('bootstrap')
+      .description('record on each lead\'s timeline every accepted send that is missing from it (status, cadence and KPIs follow); safe to repeat')
+      .option('--dry-run', 'list the missing sends, record nothing')
+      .option('--limit <n>', 'at most this many sends', parsePositiveInt('limit', 100_000), 10_000)
+      .option('--json', 'print JSON'),
+  ).action(async (options: CommonOptions & { dryRun?: boolean; limit: number; json?: boolean }) => {
+    await withApp(configFrom(options), async (app) => {
+      const report = await bootstrapFor(app)({ dryRun: options.dryRun === true, limit: options.limit });
+      if (options.json) return printJson(report);
+      process.stdout.write(`${report.missing} accepted send(s) missing from lead timelines; ${report.dryRun ? 'dry run: nothing recorded' : `${report.recorded} recorded`}.\n`);
+      if (report.items.length) process.stdout.write(`${renderTable(['sent at', 'channel', 'step', 'outbox id'], report.items.map((i) => [i.sentAt, i.channel, i.step, i.outboxId]))}\n`);
+    });
+  });
 };

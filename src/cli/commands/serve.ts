@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { openApp, openDispatch, openProviders, pipelineDepsFor } from '../../deps.js';
 import { runPipeline } from '../../pipeline/run-pipeline.js';
 import { startScheduler } from '../../jobs/scheduler.js';
-import { standardJobs } from '../../jobs/standard-jobs.js';
+import { queueWatcherFor, standardJobs } from '../../jobs/standard-jobs.js';
 import { createControlStore } from '../../store/control-repo.js';
 import { cadenceSyncFor, processorFor } from '../../signals/compose.js';
 import { webhookRoutes, signatureRequired } from '../../server/webhook-routes.js';
@@ -45,7 +45,8 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
       await providers.close();
     }
   };
-  const apiDeps = apiDepsFor(app, dispatch, topUp);
+  const watcher = queueWatcherFor(app, topUp, dispatch.operator.holder);
+  const apiDeps = apiDepsFor(app, dispatch, topUp, watcher);
   const gauges = async () => {
     const db = app.database.db;
     const rows = async (query: ReturnType<typeof sql>) => ((await db.execute(query)) as unknown as { rows: { k: string; n: number }[] }).rows;
@@ -60,7 +61,7 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
   const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, corsOrigins: config.server.corsOrigins, metrics: gauges, onRequestDone: (entry) => app.log.info(entry, 'request'), api: { token: dashboard.token, deps: apiDeps }, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
   const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   const receiver = { url: address, close: () => server.close() };
-  const scheduler = config.jobs.enabled ? startScheduler({ jobs: standardJobs(app, { operator: dispatch.operator, topUp }), control: createControlStore(app.database.db), clock: app.clock, log: app.log, holder: dispatch.operator.holder }) : null;
+  const scheduler = config.jobs.enabled ? startScheduler({ jobs: standardJobs(app, { operator: dispatch.operator, watcher }), control: createControlStore(app.database.db), clock: app.clock, log: app.log, holder: dispatch.operator.holder }) : null;
   process.stdout.write(`caio serve listening on ${receiver.url} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered} pending deliveries processed at start\nroutes: ${[...Object.keys(routes.post).map((p) => `POST ${p}`), ...Object.keys(routes.get).map((p) => `GET ${p}`)].join(', ')}\n`);
   process.stdout.write(`API: ${receiver.url}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);
   process.stdout.write(scheduler ? `jobs: ${scheduler.schedule().map((j) => `${j.name} (${j.schedule}, next ${j.nextRunAt})`).join('; ')}\n` : 'jobs: off (jobs.enabled is false)\n');

@@ -2,7 +2,8 @@ import type { AppDeps, DispatchSet } from '../../deps.js';
 import { operatorStatus, operatorStatusSettings } from '../../dispatch/operator-status-settings.js';
 import { createGatekeeper } from '../../pipeline/gatekeeper.js';
 import { createReviewService } from '../../pipeline/review-draft.js';
-import { cadenceSyncFor } from '../../signals/compose.js';
+import type { ReviewQueueWatcher } from '../../jobs/review-queue-watcher.js';
+import { bootstrapFor, cadenceSyncFor } from '../../signals/compose.js';
 import { runDecay } from '../../signals/run-decay.js';
 import { createBatchStore } from '../../store/batches-repo.js';
 import { createCadenceStore } from '../../store/cadence-repo.js';
@@ -14,7 +15,7 @@ import { createTimelineQuery } from '../../store/timeline-repo.js';
 import type { ApiDeps } from './routes.js';
 
 /** The API's use cases for one app: the same services the CLI builds. */
-export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (limit: number) => Promise<Record<string, unknown>>): ApiDeps => {
+export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (limit: number) => Promise<Record<string, unknown>>, queueWatcher: ReviewQueueWatcher): ApiDeps => {
   const db = app.database.db;
   const cadence = cadenceSyncFor(app);
   const dashboard = createDashboardQueries(db);
@@ -31,6 +32,8 @@ export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (li
     detectDecay: (dryRun) => runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence }, app.clock.now(), dryRun),
     cadence: { counts: () => createCadenceStore(db).counts(), due: () => cadence.due(app.clock.now()), sync: () => cadence.sync(app.clock.now()) },
     runPipeline,
+    queueWatcher,
+    bootstrapLeads: bootstrapFor(app),
     kpis: app.config.kpis,
     now: () => app.clock.now(),
   };

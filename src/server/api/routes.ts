@@ -10,6 +10,8 @@ import type { LeadDetailQuery, RunStore } from '../../pipeline/ports.js';
 import type { TimelineEntry } from '../../store/timeline-repo.js';
 import type { DashboardQueries } from '../../store/dashboard-repo.js';
 import type { Gatekeeper } from '../../pipeline/gatekeeper.js';
+import type { ReviewQueueWatcher } from '../../jobs/review-queue-watcher.js';
+import type { BootstrapReport } from '../../signals/bootstrap-timeline.js';
 import type { KpiTargets } from '../../domain/kpis/kpi-events.js';
 
 export type ApiDeps = {
@@ -25,6 +27,8 @@ export type ApiDeps = {
   detectDecay: (dryRun: boolean) => Promise<unknown[]>;
   cadence: { counts: () => Promise<Record<string, number>>; due: () => Promise<unknown[]>; sync: () => Promise<unknown[]> };
   runPipeline: (limit: number) => Promise<Record<string, unknown>>;
+  queueWatcher: Pick<ReviewQueueWatcher, 'status' | 'run'>;
+  bootstrapLeads: (options: { dryRun: boolean; limit: number }) => Promise<BootstrapReport>;
   /** Targets (config `kpis.targets`) and the trailing window of the rates over time. */
   kpis: { targets: KpiTargets; trailingDays: number };
   now: () => Date;
@@ -75,6 +79,8 @@ const Days = z.object({ days: z.coerce.number().int().min(1).max(365).default(30
 const RunRequest = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(25) });
 const Stop = z.object({ by: z.string().trim().min(1), reason: z.string().trim().min(1) });
 const Resume = z.object({ by: z.string().trim().min(1) });
+const Bootstrap = z.object({ dry_run: z.boolean().default(false), limit: z.number().int().min(1).max(100_000).default(10_000) });
+const WatcherTrigger = z.object({ force: z.boolean().default(true), by: z.string().trim().min(1).default('dashboard') });
 
 /** The funnel the dashboard draws: every lead status falls in one stage. */
 export const FUNNEL_STAGES = { Pipeline: LEAD_STATUS_GROUPS.pipeline, Outreach: [...LEAD_STATUS_GROUPS.linkedin, 'revival_candidate', 'revival_queued', 'revival_sent'], Engaged: LEAD_STATUS_GROUPS.engagement, 'At risk': LEAD_STATUS_GROUPS.decay, Terminal: LEAD_STATUS_GROUPS.terminal } as const;
@@ -91,6 +97,9 @@ const DOCS: { method: 'get' | 'post'; path: string; summary: string; query?: z.Z
   { method: 'get', path: '/api/leads/status-summary', summary: 'Leads per status' },
   { method: 'get', path: '/api/leads/{email}/timeline', summary: 'One lead\'s activity, newest first', query: Limit },
   { method: 'post', path: '/api/leads/detect-decay', summary: 'Run decay detection (dry_run reports only)', body: z.object({ dry_run: z.boolean().default(false) }) },
+  { method: 'post', path: '/api/leads/bootstrap', summary: 'Record on lead timelines every accepted send missing from them (status, cadence, KPIs follow); safe to repeat', body: Bootstrap },
+  { method: 'get', path: '/api/queue-watcher/status', summary: 'Drafts waiting for review against the low-water mark and target' },
+  { method: 'post', path: '/api/queue-watcher/trigger', summary: 'Top the review queue up now with a pipeline run (force: whatever the count)', body: WatcherTrigger },
   { method: 'get', path: '/api/kpis', summary: 'Engagement rates against targets over the last `days` UTC days (today included): totals, per day (trailing rates), per campaign, per angle', query: Days },
   { method: 'get', path: '/api/operator/status', summary: 'Limits, warm-up, ramp, emergency stop, batches, outbox' },
   { method: 'post', path: '/api/operator/trigger', summary: 'Run the OPERATOR (a dry run unless dry_run is false)', body: Trigger },
@@ -175,6 +184,14 @@ export const registerApiRoutes = (app: FastifyInstance, deps: ApiDeps): void => 
   app.get('/api/emails/history', async (req, reply) => answer(reply, async () => deps.dashboard.reviewHistory(History.parse(req.query).limit)));
   app.get('/api/leads', async (req, reply) => answer(reply, async () => deps.dashboard.leadsPage(LeadPage.parse(req.query))));
   app.post('/api/leads/detect-decay', async (req, reply) => answer(reply, async () => ({ findings: await deps.detectDecay(z.object({ dry_run: z.boolean().default(false) }).parse(req.body ?? {}).dry_run) })));
+  app.post('/api/leads/bootstrap', async (req, reply) =>
+    answer(reply, async () => {
+      const body = Bootstrap.parse(req.body ?? {});
+      return deps.bootstrapLeads({ dryRun: body.dry_run, limit: body.limit });
+    }),
+  );
+  app.get('/api/queue-watcher/status', async (_req, reply) => answer(reply, () => deps.queueWatcher.status()));
+  app.post('/api/queue-watcher/trigger', async (req, reply) => answer(reply, async () => deps.queueWatcher.run(WatcherTrigger.parse(req.body ?? {}))));
   app.get('/api/kpis', async (req, reply) =>
     answer(reply, async () => {
       const now = deps.now();

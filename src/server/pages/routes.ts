@@ -79,7 +79,10 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
 
   page('/sales', 'Review queue', async () => {
     const drafts = await api.review.list({ limit: 50 });
-    if (drafts.length === 0) return emptyState('No draft is waiting for review.', 'Run the pipeline (caio pipeline run, or POST /api/runs) to craft new ones.');
+    const watcher = await api.queueWatcher.status();
+    const topUp = `<form data-api="/api/queue-watcher/trigger" data-done="Pipeline run done: the queue is topped up."><button type="submit">Top up the queue now</button></form>
+<p class="meta">${esc(watcher.pending)} drafts wait; below ${esc(watcher.lowWater)} the watcher runs the pipeline every ${esc(watcher.everyMinutes)} min to bring it to ${esc(watcher.target)}.</p>`;
+    if (drafts.length === 0) return `${emptyState('No draft is waiting for review.', 'Top the queue up (a pipeline run), or run caio pipeline run.')}${topUp}`;
     const tagOptions = REJECTION_TAGS.map((t) => `<option value="${esc(t.id)}">${esc(t.label)}</option>`).join('');
     const cards = await Promise.all(
       drafts.map(async (d) => {
@@ -117,6 +120,10 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
     const page = await api.dashboard.leadsPage({ limit: 50 });
     const rows = page.leads.map((l) => `<tr data-timeline="${esc(l.email ?? '')}" tabindex="0"><td>${esc(l.email ?? '-')}</td><td>${esc(l.status)}</td><td>${esc(l.tier ?? '-')}</td><td>${esc(l.points ?? '-')}</td><td>${esc(l.company ?? '-')}</td></tr>`).join('');
     return `<section aria-labelledby="funnel"><h2 id="funnel">Funnel</h2>${barChart('Leads per funnel stage', stages)}</section>
+<section class="card" aria-labelledby="lead-actions"><h2 id="lead-actions">Actions</h2>
+<form data-api="/api/leads/detect-decay" data-done="Decay scan done."><button type="submit">Run decay scan</button></form>
+<form data-api="/api/leads/bootstrap" data-done="Timelines brought up to date with what was sent."><button type="submit">Bootstrap leads</button></form>
+<p class="meta">Bootstrap records on each lead's timeline any accepted send missing from it; running it again records nothing new.</p></section>
 <section><h2>Newest leads</h2>${page.leads.length ? `<table><thead><tr><th>E-mail</th><th>Status</th><th>Tier</th><th>Points</th><th>Company</th></tr></thead><tbody>${rows}</tbody></table><p class="meta">Click a lead for its timeline.</p>` : emptyState('No lead yet.', 'Run the pipeline to discover some.')}</section>
 <section id="timeline" aria-live="polite"></section>`;
   });

@@ -129,6 +129,43 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     expect((await app.inject({ method: 'GET', url: '/api/operator/history', headers: auth })).statusCode).toBe(200);
   });
 
+  it('bootstrap records each accepted send missing from a timeline once; the queue watcher tops up below its low-water mark, once at a time', async () => {
+    await h.approvedLead();
+    await h.approvedLead();
+    const live = (await app.inject({ method: 'POST', url: '/api/operator/trigger', headers: auth, payload: { motion: 'outbound', dry_run: false, by: 'Maya' } })).json() as { pendingBatch: { id: string } };
+    await app.inject({ method: 'POST', url: `/api/operator/approve-batch/${live.pendingBatch.id}`, headers: auth, payload: { by: 'Sam' } });
+    await app.inject({ method: 'POST', url: '/api/operator/trigger', headers: auth, payload: { motion: 'outbound', dry_run: false, by: 'Maya', batchId: live.pendingBatch.id } });
+    const sent = (await h.db.execute(sql`select id, lead_id from outbox where status = 'sent'`)) as unknown as { rows: { id: string; lead_id: string }[] };
+    expect(sent.rows.length).toBeGreaterThan(0);
+    expect(((await app.inject({ method: 'POST', url: '/api/leads/bootstrap', headers: auth, payload: { dry_run: true } })).json() as { missing: number }).missing).toBe(0);
+
+    // The touch recorder failed after one send: its event (and the KPI count) is missing.
+    const gap = sent.rows[0]!;
+    await h.db.execute(sql`delete from lead_events where details->>'outboxId' = ${gap.id}`);
+    await h.db.execute(sql`delete from lead_milestones where lead_id = ${gap.lead_id}::uuid`);
+    const dry = (await app.inject({ method: 'POST', url: '/api/leads/bootstrap', headers: auth, payload: { dry_run: true } })).json() as { missing: number; recorded: number; items: { outboxId: string }[] };
+    expect([dry.missing, dry.recorded, dry.items.map((i) => i.outboxId)]).toEqual([1, 0, [gap.id]]);
+    expect((await app.inject({ method: 'POST', url: '/api/leads/bootstrap', headers: auth, payload: {} })).json()).toMatchObject({ missing: 1, recorded: 1 });
+    expect((await app.inject({ method: 'POST', url: '/api/leads/bootstrap', headers: auth, payload: {} })).json()).toMatchObject({ missing: 0, recorded: 0 });
+    const events = (await h.db.execute(sql`select count(*)::int as n from lead_events where details->>'outboxId' = ${gap.id}`)) as unknown as { rows: { n: number }[] };
+    expect(Number(events.rows[0]!.n)).toBe(1);
+    expect((await app.inject({ method: 'POST', url: '/api/leads/bootstrap', headers: auth, payload: { limit: 0 } })).json()).toMatchObject({ code: 'INVALID_INPUT', error: expect.stringContaining('limit') });
+
+    // Nothing waits for review (both drafts were sent): below the low-water mark of 3, a top-up to 5.
+    expect((await app.inject({ method: 'GET', url: '/api/queue-watcher/status', headers: auth })).json()).toEqual({ pending: 0, lowWater: 3, target: 5, everyMinutes: 30, needsTopUp: true });
+    expect((await app.inject({ method: 'POST', url: '/api/queue-watcher/trigger', headers: auth, payload: { force: false } })).json()).toMatchObject({ toppedUp: true, requested: 5, ran: 'pipeline', limit: 5 });
+    // Another process holds the top-up: this trigger does nothing.
+    await h.control.acquireLease('queue-watcher', 'other-server', new Date(h.clock.now().getTime() + 60_000), h.clock.now());
+    expect((await app.inject({ method: 'POST', url: '/api/queue-watcher/trigger', headers: auth, payload: {} })).json()).toMatchObject({ toppedUp: false, reason: 'a top-up is already running' });
+    await h.control.releaseLease('queue-watcher', 'other-server');
+    for (let i = 0; i < 3; i++) {
+      const lead = await h.approvedLead();
+      await h.db.execute(sql`update drafts set status = 'pending_review', decided_by = null, decided_at = null where id = ${lead.draftId}::uuid`);
+    }
+    expect((await app.inject({ method: 'POST', url: '/api/queue-watcher/trigger', headers: auth, payload: { force: false } })).json()).toMatchObject({ pending: 3, toppedUp: false });
+    expect((await app.inject({ method: 'POST', url: '/api/queue-watcher/trigger', headers: auth, payload: { force: true } })).json()).toMatchObject({ pending: 3, toppedUp: true, requested: 2 });
+  });
+
   it('CORS only for listed origins, a correlation id on every answer, and metrics behind the token', async () => {
     const preflight = await app.inject({ method: 'OPTIONS', url: '/api/leads', headers: { origin: 'https://dash.example.com', 'access-control-request-method': 'GET' } });
     expect([preflight.statusCode, preflight.headers['access-control-allow-origin']]).toEqual([204, 'https://dash.example.com']);
