@@ -11,6 +11,7 @@ import { openDatabase, createStores, type Database } from './store/index.js';
 import type { AlertPort, LeadEnricher, LeadSource, PipelineStores } from './pipeline/ports.js';
 import type { PipelineDeps } from './pipeline/context.js';
 import { AppError } from './lib/app-error.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 
 export type AppDeps = {
   config: Config;
@@ -19,6 +20,7 @@ export type AppDeps = {
   database: Database;
   stores: PipelineStores;
   alerts: AlertPort;
+  metrics: Metrics;
   close: () => Promise<void>;
 };
 
@@ -34,6 +36,7 @@ export const openApp = async (config: Config, overrides: { log?: Logger; clock?:
     database,
     stores: createStores(database.db),
     alerts,
+    metrics: createMetrics(),
     close: () => database.close(),
   };
 };
@@ -105,6 +108,7 @@ export const openProviders = async (app: AppDeps, options: ProviderOptions): Pro
 
 /** A breaker transition is alerted and recorded for `caio doctor`; neither may break the call that caused it. */
 export const breakerAlerts = (app: AppDeps) => ({ provider, from, to }: { provider: string; from: string; to: string }) => {
+  app.metrics.breaker(provider, to);
   void app.alerts.send({ severity: to === 'open' ? 'critical' : 'info', title: `${provider} circuit ${to}`, body: `The ${provider} circuit breaker went from ${from} to ${to}.`, metadata: { provider, from, to } });
   void app.stores.providerHealth.recordBreaker(provider, from, to, app.clock.now()).catch((error: unknown) => app.log.warn({ provider, err: error instanceof Error ? error.message : String(error) }, 'could not record a breaker transition'));
 };
@@ -332,6 +336,7 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
     clock: app.clock,
     envEmergencyStop: config.env.EMERGENCY_STOP === true,
     onSent: touchRecorderFor(app),
+    onItem: (r) => app.metrics.sendItem(r.channel, r.outcome, r.reason),
     settings: {
       limits: { emailDailyLimit: limits.emailDailyLimit, emailHourlyLimit: limits.emailHourlyLimit, emailMonthlyLimit: limits.emailMonthlyLimit, perDomainHourlyLimit: limits.perDomainHourlyLimit, minDelaySeconds: limits.minDelaySeconds },
       linkedinWarmup: { warmupStart: limits.linkedinWarmupStart, warmupWeeks: limits.linkedinWarmupWeeks, warmupDailyLimit: limits.linkedinWarmupDailyLimit, fullDailyLimit: limits.linkedinFullDailyLimit },

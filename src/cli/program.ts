@@ -13,6 +13,7 @@ import { registerProvidersCheckCommand } from './commands/providers-check.js';
 import { registerRunCommands } from './commands/runs.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerKpiCommands } from './commands/kpis.js';
+import { registerJobCommands } from './commands/jobs.js';
 
 /** The command table; each command calls a pipeline use case or a store query. */
 export const buildProgram = (): Command => {
@@ -35,5 +36,6 @@ export const buildProgram = (): Command => {
   registerDispatchCommands(program);
   registerServeCommands(program);
   registerKpiCommands(program);
+  registerJobCommands(program);
   return program;
 };

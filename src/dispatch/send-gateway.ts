@@ -51,6 +51,8 @@ export type GatewayDeps = {
   random?: () => number;
   newToken?: () => string;
   /** Told after each send the provider accepted (the signal loop records the touch); never fails a send. */
+  /** Every item's outcome in a live drain (metrics: sends by channel, refusals by guard). */
+  onItem?: (report: ItemReport) => void;
   onSent?: (item: { id: string; leadId: string | null; channel: SendChannel; step: string; providerRef: string }, at: Date) => Promise<void>;
 };
 
@@ -209,6 +211,7 @@ export const createSendGateway = (deps: GatewayDeps) => {
       const push = (r: ItemReport) => {
         report.items.push(r);
         counts[r.outcome]++;
+        if (!dryRun) deps.onItem?.(r);
       };
       if (!dryRun) report.reconciled = await reconcile();
       const now0 = deps.clock.now();

@@ -73,7 +73,6 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     registerApiRoutes(app, options.api.deps);
     registerPages(app, { api: options.api.deps, token: options.api.token, sessions, secureCookies: options.api.secureCookies ?? false });
   }
-  // Prometheus text: the caller's gauges plus the request counts by route and status. Behind the dashboard token (it is under /api/).
   // Prometheus text: the caller's gauges plus the request counts by route and status, behind the
   // dashboard token (/api/metrics through the API hook; /metrics, for scrapers, checks it itself).
   if (options.api) {

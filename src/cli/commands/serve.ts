@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { sql } from 'drizzle-orm';
 import { openApp, openDispatch, openProviders, pipelineDepsFor } from '../../deps.js';
 import { runPipeline } from '../../pipeline/run-pipeline.js';
-import { startScheduler } from '../../jobs/scheduler.js';
-import { queueWatcherFor, standardJobs } from '../../jobs/standard-jobs.js';
-import { createControlStore } from '../../store/control-repo.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { JOB_QUEUES, jobCatalogue, queueWatcherFor } from '../../jobs/catalogue.js';
+import { openJobs, type JobRunner } from '../../jobs/open-jobs.js';
 import { cadenceSyncFor, processorFor } from '../../signals/compose.js';
 import { webhookRoutes, signatureRequired } from '../../server/webhook-routes.js';
 import { createClayStore } from '../../store/clay-repo.js';
@@ -21,60 +22,113 @@ import { renderTable } from '../render/table.js';
 import { printJson, withApp } from './with-app.js';
 import { AppError } from '../../lib/app-error.js';
 
-/** `caio serve` (and the second half of `caio start`): the app, the webhooks, the API, the pages and the jobs, until SIGINT/SIGTERM. */
-export const serveCommand = async (options: CommonOptions & { port?: number; host?: string }): Promise<void> => {
+/** The pipeline run the review-queue watcher, POST /api/runs and the pipeline-run job ask for. */
+const pipelineRunner = (app: Awaited<ReturnType<typeof openApp>>) => async (limit: number) => {
+  const providers = await openProviders(app, { source: 'apollo', seed: null });
+  try {
+    const report = await runPipeline(pipelineDepsFor(app, providers), { limit, source: 'apollo', seed: null });
+    for (const stage of report.stages) app.metrics.stage(stage.name, stage.status, stage.durationMs);
+    return { runId: report.runId, status: report.status, drafts: report.drafts.length };
+  } finally {
+    await providers.close();
+  }
+};
+
+/** What a server or a worker runs jobs with: the catalogue over this process's app and OPERATOR. */
+const openJobSet = async (app: Awaited<ReturnType<typeof openApp>>, role: { work: boolean; queues?: string[] | undefined; concurrency?: number | undefined }) => {
+  const processor = processorFor(app);
+  const dispatch = await openDispatch(app);
+  const runPipelineNow = pipelineRunner(app);
+  const watcher = queueWatcherFor(app, runPipelineNow, dispatch.operator.holder);
+  const definitions = jobCatalogue(app, { operator: dispatch.operator, watcher, processor, runPipeline: runPipelineNow });
+  const jobs = await openJobs(app, definitions, { ...role, holder: dispatch.operator.holder, onJobDone: (e) => app.metrics.jobDone(e) });
+  return { processor, dispatch, watcher, runPipelineNow, jobs };
+};
+
+/**
+ * `caio serve` (stateless HTTP: with REDIS_URL it enqueues and `caio worker`s run the jobs) and
+ * `caio start` (`runsJobs`: the server and a worker in one process, the embedded default). Without
+ * REDIS_URL both run the jobs inline. Runs until SIGINT/SIGTERM, then lets running jobs finish.
+ */
+export const serveCommand = async (options: CommonOptions & { port?: number; host?: string }, mode: 'serve' | 'start' = 'serve'): Promise<void> => {
   const config = configFrom(options);
   const app = await openApp(config);
-  const processor = processorFor(app);
-  // Inline job runner: each stored delivery is processed right after it was acknowledged, one at a time.
-  let chain: Promise<unknown> = Promise.resolve();
+  const distributed = Boolean(config.env.REDIS_URL);
+  const { dispatch, watcher, runPipelineNow, jobs } = await openJobSet(app, { work: !distributed || mode === 'start' });
+  const inbox = createInboxStore(app.database.db);
   const enqueue = (id: string) => {
-    chain = chain.then(() => processor.process(id)).catch(() => undefined);
+    app.metrics.webhookStored();
+    // The delivery is stored: if enqueueing fails it stays pending and is enqueued again at the next start.
+    jobs.enqueue('webhook-inbox', { inboxId: id }, { jobId: id }).catch((error: unknown) => app.log.error({ inboxId: id, err: error instanceof Error ? error.message : String(error) }, 'could not enqueue a webhook delivery'));
   };
-  const recovered = await processor.processPending();
-  const routes = webhookRoutes({ config, inbox: createInboxStore(app.database.db), clay: createClayStore(app.database.db), onStored: enqueue, pingDatabase: () => createDashboardQueries(app.database.db).ping() });
-  // The OPERATOR with its provider channels: for the API and the scheduled jobs.
-  const dispatch = await openDispatch(app);
+  // Deliveries stored but not processed (a crash after the 2xx): enqueued again (the job id dedupes).
+  const recovered = await inbox.pending(10_000);
+  for (const item of recovered) enqueue(item.id);
+  const routes = webhookRoutes({ config, inbox, clay: createClayStore(app.database.db), onStored: enqueue, pingDatabase: () => createDashboardQueries(app.database.db).ping() });
   const dashboard = resolveDashboardToken(config.env.DASHBOARD_AUTH_TOKEN, config.dataDir);
-  const topUp = async (limit: number) => {
-    const providers = await openProviders(app, { source: 'apollo', seed: null });
-    try {
-      const report = await runPipeline(pipelineDepsFor(app, providers), { limit, source: 'apollo', seed: null });
-      return { runId: report.runId, drafts: report.drafts.length };
-    } finally {
-      await providers.close();
-    }
-  };
-  const watcher = queueWatcherFor(app, topUp, dispatch.operator.holder);
-  const apiDeps = apiDepsFor(app, dispatch, topUp, watcher);
-  const gauges = async () => {
-    const db = app.database.db;
-    const rows = async (query: ReturnType<typeof sql>) => ((await db.execute(query)) as unknown as { rows: { k: string; n: number }[] }).rows;
-    const gauge = (name: string, label: string, data: { k: string; n: number }[]) => `# TYPE ${name} gauge\n${data.map((r) => `${name}{${label}="${r.k}"} ${Number(r.n)}`).join('\n')}\n`;
-    return [
-      gauge('caio_leads', 'status', await rows(sql`select status as k, count(*)::int as n from leads group by status`)),
-      gauge('caio_outbox_items', 'status', await rows(sql`select status as k, count(*)::int as n from outbox group by status`)),
-      gauge('caio_webhook_deliveries', 'status', await rows(sql`select status as k, count(*)::int as n from webhook_inbox group by status`)),
-      gauge('caio_drafts', 'status', await rows(sql`select status as k, count(*)::int as n from drafts group by status`)),
-    ].join('');
-  };
-  const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, corsOrigins: config.server.corsOrigins, metrics: gauges, onRequestDone: (entry) => app.log.info(entry, 'request'), api: { token: dashboard.token, deps: apiDeps }, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
+  // POST /api/runs: with workers elsewhere, a job for them; otherwise the run, answered when done.
+  const runPipelineFromApi = distributed && mode === 'serve' ? async (limit: number) => ({ queued: await jobs.enqueue('pipeline-run', { limit }) }) : runPipelineNow;
+  const apiDeps = apiDepsFor(app, dispatch, runPipelineFromApi, watcher);
+  const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, corsOrigins: config.server.corsOrigins, metrics: () => app.metrics.text(app.database.db, jobs), onRequestDone: (entry) => app.log.info(entry, 'request'), api: { token: dashboard.token, deps: apiDeps }, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
   const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
-  const receiver = { url: address, close: () => server.close() };
-  const scheduler = config.jobs.enabled ? startScheduler({ jobs: standardJobs(app, { operator: dispatch.operator, watcher }), control: createControlStore(app.database.db), clock: app.clock, log: app.log, holder: dispatch.operator.holder }) : null;
-  process.stdout.write(`caio serve listening on ${receiver.url} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered} pending deliveries processed at start\nroutes: ${[...Object.keys(routes.post).map((p) => `POST ${p}`), ...Object.keys(routes.get).map((p) => `GET ${p}`)].join(', ')}\n`);
-  process.stdout.write(`API: ${receiver.url}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);
-  process.stdout.write(scheduler ? `jobs: ${scheduler.schedule().map((j) => `${j.name} (${j.schedule}, next ${j.nextRunAt})`).join('; ')}\n` : 'jobs: off (jobs.enabled is false)\n');
+  process.stdout.write(`caio ${mode} listening on ${address} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered.length} pending deliveries enqueued at start\nroutes: ${[...Object.keys(routes.post).map((p) => `POST ${p}`), ...Object.keys(routes.get).map((p) => `GET ${p}`)].join(', ')}\n`);
+  process.stdout.write(`API: ${address}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);
+  process.stdout.write(`${await describeJobs(jobs, distributed && mode === 'serve', config.jobs.enabled)}\n`);
   const stop = async () => {
-    await receiver.close();
-    await scheduler?.stop();
+    await server.close();
+    await jobs.close();
     await dispatch.close();
-    await chain;
     await app.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+};
+
+const describeJobs = async (jobs: JobRunner, enqueueOnly: boolean, enabled: boolean): Promise<string> => {
+  if (jobs.backend === 'bullmq') return enqueueOnly ? 'jobs: BullMQ on REDIS_URL; this server only enqueues: run `caio worker` to process them' : `jobs: BullMQ on REDIS_URL, worker in this process${enabled ? '' : ' (schedules off: jobs.enabled is false)'}`;
+  const status = (await jobs.status()) as { schedule: { name: string; schedule: string; nextRunAt: string }[] };
+  return enabled ? `jobs: inline: ${status.schedule.map((j) => `${j.name} (${j.schedule}, next ${j.nextRunAt})`).join('; ')}` : 'jobs: inline, schedules off (jobs.enabled is false)';
+};
+
+/**
+ * `caio worker`: runs the jobs of the given queues (all by default) from Redis until SIGTERM, when
+ * it stops taking jobs and lets the running ones finish. Needs REDIS_URL and PostgreSQL (the
+ * embedded database belongs to one process).
+ */
+export const workerCommand = async (options: CommonOptions & { queues?: string[]; concurrency: number; metricsPort?: number }): Promise<void> => {
+  const config = configFrom(options);
+  if (!config.env.REDIS_URL) throw new AppError('CONFIG_INVALID', 'REDIS_URL: caio worker takes its jobs from Redis; set REDIS_URL (without it, caio start runs the jobs inline)');
+  if (config.store.kind !== 'postgres') throw new AppError('CONFIG_INVALID', 'DATABASE_URL: caio worker shares the database with the server; set DATABASE_URL to a PostgreSQL (the embedded database belongs to one process)');
+  const unknown = (options.queues ?? []).filter((q) => !(JOB_QUEUES as readonly string[]).includes(q));
+  if (unknown.length) throw new AppError('INVALID_INPUT', `--queues: unknown queue ${unknown.join(', ')} (known: ${JOB_QUEUES.join(', ')})`);
+  const app = await openApp(config);
+  const { dispatch, jobs } = await openJobSet(app, { work: true, queues: options.queues, concurrency: options.concurrency });
+  const metricsServer = options.metricsPort !== undefined ? await serveWorkerMetrics(options.metricsPort, config.server.host, () => app.metrics.text(app.database.db, jobs)) : null;
+  process.stdout.write(`caio worker: queues ${(options.queues ?? JOB_QUEUES).join(', ')}, concurrency ${options.concurrency}${metricsServer ? `, metrics on ${metricsServer.url}/metrics` : ''}\n`);
+  const stop = async () => {
+    await jobs.close();
+    await metricsServer?.close();
+    await dispatch.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+};
+
+/** A worker's own /metrics (each process counts its own work; Prometheus sums them). */
+const serveWorkerMetrics = async (port: number, host: string, text: () => Promise<string>) => {
+  const server = createServer((req, res) => {
+    if (req.url !== '/metrics') return void res.writeHead(404).end();
+    text().then(
+      (body) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return { url: `http://${host}:${bound}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 };
 
 export const registerServeCommands = (program: Command): void => {

@@ -27,6 +27,6 @@ export const registerStartCommand = (program: Command): void => {
     } else process.stdout.write(`${waiting} drafts are waiting for review: no new pipeline run.\n`);
     if (options.once) return;
     process.stdout.write('\nOpen the dashboard at the URL below and log in with the dashboard token (see the API line for where it is).\n');
-    await serveCommand(options);
+    await serveCommand(options, 'start');
   });
 };

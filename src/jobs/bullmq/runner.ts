@@ -73,6 +73,10 @@ const validateDefinitions = (definitions: readonly AnyJobDefinition[]): void => 
 
 /** Our schedule in BullMQ's terms. Daily times are UTC whatever the server's zone. */
 export const repeatOptionsFor = (schedule: Schedule, minuteMs = 60_000): Omit<RepeatOptions, 'key'> => {
+  // On the clock, as the inline scheduler does (every 15 min = :00, :15, :30, :45 UTC), when the
+  // interval divides an hour: BullMQ's `every` would count from whenever the first worker started.
+  if (schedule.kind === 'every' && minuteMs === 60_000 && Number.isInteger(schedule.minutes) && 60 % schedule.minutes === 0) return { pattern: `*/${schedule.minutes} * * * *`, tz: 'UTC' };
+  if (schedule.kind === 'every' && minuteMs === 60_000 && schedule.minutes % 60 === 0 && 24 % (schedule.minutes / 60) === 0) return { pattern: `0 */${schedule.minutes / 60} * * *`, tz: 'UTC' };
   if (schedule.kind === 'every') return { every: Math.round(schedule.minutes * minuteMs) };
   const [, hours, minutes] = DAILY_AT.exec(schedule.atUtc) ?? [];
   return { pattern: `${Number(minutes)} ${Number(hours)} * * *`, tz: 'UTC' };

@@ -50,7 +50,9 @@ describe('isUnrecoverable', () => {
 
   it('turns schedules into BullMQ repeat options: daily as a UTC cron pattern, every as milliseconds', () => {
     expect(repeatOptionsFor({ kind: 'daily', atUtc: '07:05' })).toEqual({ pattern: '5 7 * * *', tz: 'UTC' });
-    expect(repeatOptionsFor({ kind: 'every', minutes: 15 })).toEqual({ every: 900_000 });
+    expect(repeatOptionsFor({ kind: 'every', minutes: 15 })).toEqual({ pattern: '*/15 * * * *', tz: 'UTC' });
+    expect(repeatOptionsFor({ kind: 'every', minutes: 120 })).toEqual({ pattern: '0 */2 * * *', tz: 'UTC' });
+    expect(repeatOptionsFor({ kind: 'every', minutes: 45 })).toEqual({ every: 2_700_000 });
     expect(repeatOptionsFor({ kind: 'every', minutes: 2 }, 1000)).toEqual({ every: 2000 });
   });
 });

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import type { AppDeps } from '../deps.js';
+import type { Operator } from '../dispatch/operator.js';
+import { AppError } from '../lib/app-error.js';
+import { cadenceSyncFor } from '../signals/compose.js';
+import type { InboxProcessor } from '../signals/process-inbox.js';
+import { runDecay } from '../signals/run-decay.js';
+import { createControlStore } from '../store/control-repo.js';
+import { createDashboardQueries } from '../store/dashboard-repo.js';
+import { createDecayQuery, createLeadEventStore } from '../store/inbox-repo.js';
+import { createSignalLeadStore } from '../store/signals-repo.js';
+import type { AnyJobDefinition, JobDefinition } from './definitions.js';
+import { createReviewQueueWatcher, type ReviewQueueWatcher } from './review-queue-watcher.js';
+import type { Job } from './scheduler.js';
+
+/** The queues: a worker can be started for some of them only (`caio worker --queues`). */
+export const JOB_QUEUES = ['signals', 'dispatch', 'pipeline', 'schedule'] as const;
+
+/** The review-queue watcher of one app; `topUp` runs the pipeline for that many leads. */
+export const queueWatcherFor = (app: AppDeps, topUp: (limit: number) => Promise<Record<string, unknown>>, holder: string) =>
+  createReviewQueueWatcher({ pending: () => createDashboardQueries(app.database.db).pendingReviewCount(), topUp, control: createControlStore(app.database.db), clock: app.clock, holder, settings: { lowWater: app.config.jobs.reviewQueueLowWater, target: app.config.jobs.reviewQueueTarget, everyMinutes: app.config.jobs.queueWatchEveryMinutes } });
+
+/** Job data comes back from Redis as JSON: each on-demand job checks it (a bad payload is not retried). */
+const parse = <T>(schema: z.ZodType<T>, data: unknown, job: string): T => {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new AppError('INVALID_INPUT', `job ${job}: ${result.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ')}`);
+  return result.data;
+};
+
+const InboxJob = z.object({ inboxId: z.string().uuid() });
+const DispatchJob = z.object({ motion: z.enum(['outbound', 'cadence', 'revival', 'all']), live: z.boolean(), by: z.string().min(1), batchId: z.string().uuid().optional() });
+const PipelineJob = z.object({ limit: z.number().int().min(1).max(100_000) });
+
+/**
+ * Every job, once, for both backends (inline and BullMQ). Each handler is safe to run again: the
+ * inbox finishes a delivery only from `pending`, the outbox's unique key and claim make a send
+ * happen once, decay and cadence moves are guarded by the status they read, and the watcher and
+ * dispatch motions hold leases.
+ */
+export const jobCatalogue = (app: AppDeps, deps: { operator: Operator | null; watcher: ReviewQueueWatcher; processor: InboxProcessor; runPipeline: (limit: number) => Promise<Record<string, unknown>> }): AnyJobDefinition[] => {
+  const { jobs } = app.config;
+  const db = app.database.db;
+  const webhookInbox: JobDefinition<unknown> = {
+    name: 'webhook-inbox',
+    queue: 'signals',
+    run: async (data) => {
+      const { inboxId } = parse(InboxJob, data, 'webhook-inbox');
+      return { inboxId, outcome: await deps.processor.process(inboxId) };
+    },
+  };
+  const dispatch: JobDefinition<unknown> = {
+    name: 'dispatch',
+    queue: 'dispatch',
+    // A dispatch that failed half-way is resumed by the next tick; retrying at once would only race it.
+    attempts: 2,
+    run: async (data) => {
+      if (!deps.operator) throw new AppError('CONFIG_INVALID', 'no outbound channel is configured');
+      const report = await deps.operator.dispatch(parse(DispatchJob, data, 'dispatch'));
+      return { motion: report.motion, mode: report.mode, pendingBatch: report.pendingBatch?.id ?? null, ...report.drain.counts };
+    },
+  };
+  const pipelineRun: JobDefinition<unknown> = {
+    name: 'pipeline-run',
+    queue: 'pipeline',
+    // A pipeline run is not repeated on failure: its leads are saved as it goes and the next run picks up.
+    attempts: 1,
+    run: async (data) => deps.runPipeline(parse(PipelineJob, data, 'pipeline-run').limit),
+  };
+  const decay: JobDefinition<unknown> = {
+    name: 'decay',
+    queue: 'schedule',
+    schedule: { kind: 'daily', atUtc: jobs.decayAtUtc },
+    run: async (_data, ctx) => {
+      const findings = await runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence: cadenceSyncFor(app) }, ctx.now, false);
+      return { decayed: findings.filter((f) => f.applied).length };
+    },
+  };
+  const cadenceSync: JobDefinition<unknown> = {
+    name: 'cadence-sync',
+    queue: 'schedule',
+    schedule: { kind: 'every', minutes: 60 },
+    run: async (_data, ctx) => ({ changed: (await cadenceSyncFor(app).sync(ctx.now)).length }),
+  };
+  // The OPERATOR tick (motion all: outbound, due cadence steps, revivals), only when sending is live:
+  // it freezes new work into pending batches for a person and sends what approved batches queued.
+  const operatorTick: JobDefinition<unknown> = {
+    name: 'operator-tick',
+    queue: 'dispatch',
+    schedule: { kind: 'every', minutes: jobs.dispatchEveryMinutes },
+    attempts: 1,
+    run: async () => {
+      if (app.config.send !== 'live' || !deps.operator) return { skipped: 'send mode is shadow' };
+      const report = await deps.operator.dispatch({ motion: 'all', live: true, by: 'scheduler' });
+      return { pendingBatch: report.pendingBatch?.id ?? null, sent: report.drain.counts.sent, deferred: report.drain.counts.deferred };
+    },
+  };
+  const reviewQueue: JobDefinition<unknown> = {
+    name: 'review-queue',
+    queue: 'schedule',
+    schedule: { kind: 'every', minutes: jobs.queueWatchEveryMinutes },
+    attempts: 1,
+    run: () => deps.watcher.run({ force: false, by: 'scheduler' }),
+  };
+  return [webhookInbox, dispatch, pipelineRun, decay, cadenceSync, operatorTick, reviewQueue] as AnyJobDefinition[];
+};
+
+/** The scheduled definitions as the inline scheduler's jobs (a database lease per slot picks one server). */
+export const scheduledJobs = (definitions: readonly AnyJobDefinition[]): Job[] =>
+  definitions.filter((d) => d.schedule).map((d) => ({ name: d.name, schedule: d.schedule!, run: (now: Date) => (d as JobDefinition<unknown>).run({}, { jobId: `inline-${d.name}-${now.getTime()}`, attempt: 1, now }) }));
