@@ -12,6 +12,10 @@ import type { AlertPort, LeadEnricher, LeadSource, PipelineStores } from './pipe
 import type { PipelineDeps } from './pipeline/context.js';
 import { AppError } from './lib/app-error.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { escalatorFor } from './escalation/compose.js';
+import type { Escalator } from './escalation/escalator.js';
+import type { Redis } from 'ioredis';
+import { sharedLimiterFactory } from './providers/http/shared-limits.js';
 
 export type AppDeps = {
   config: Config;
@@ -21,6 +25,10 @@ export type AppDeps = {
   stores: PipelineStores;
   alerts: AlertPort;
   metrics: Metrics;
+  /** Incidents paged by level (Slack, then SMS, then e-mail), once per level across processes. */
+  escalation: Escalator;
+  /** With REDIS_URL: the connection the shared provider rate limits use (the job queue has its own). */
+  redis: Redis | null;
   close: () => Promise<void>;
 };
 
@@ -29,15 +37,24 @@ export const openApp = async (config: Config, overrides: { log?: Logger; clock?:
   const database = await openDatabase(config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url } : { kind: 'embedded', dir: config.store.dir });
   // Slack when a webhook is configured, else the log; both carry run ids and codes, never secrets.
   const alerts = config.env.SLACK_WEBHOOK_URL ? (await import('./providers/slack/slack-alerts.js')).createSlackAlerts({ webhookUrl: config.env.SLACK_WEBHOOK_URL, log }) : createLogAlerts(log);
+  const clock = overrides.clock ?? systemClock;
+  // A rate-limit check must not wait out a Redis outage: one try, then the in-process fallback.
+  const redis = config.env.REDIS_URL ? new (await import('ioredis')).Redis(config.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectionName: 'caio-rate-limits' }) : null;
+  redis?.on('error', (error: Error) => log.debug({ err: error.message }, 'redis (rate limits) connection error'));
   return {
     config,
     log,
-    clock: overrides.clock ?? systemClock,
+    clock,
     database,
     stores: createStores(database.db),
     alerts,
     metrics: createMetrics(),
-    close: () => database.close(),
+    escalation: await escalatorFor({ config, db: database.db, alerts, clock, log }),
+    redis,
+    close: async () => {
+      redis?.disconnect();
+      await database.close();
+    },
   };
 };
 
@@ -72,7 +89,7 @@ export const openProviders = async (app: AppDeps, options: ProviderOptions): Pro
       retries: config.apollo.retries,
       ...(rateLimitPerMinute ? { rateLimitPerMinute } : {}),
       secrets: [apiKey],
-      onBreakerTransition: breakerAlerts(app),
+      ...policyHooks(app, 'apollo'),
     });
   let client;
   let close = async () => {};
@@ -107,8 +124,25 @@ export const openProviders = async (app: AppDeps, options: ProviderOptions): Pro
 };
 
 /** A breaker transition is alerted and recorded for `caio doctor`; neither may break the call that caused it. */
+/**
+ * What every provider's HTTP policy reports to and shares: breaker transitions (alerts, escalation,
+ * metrics), each attempt (metrics) and, with REDIS_URL, a rate limit held in Redis so that the
+ * documented limit holds in total however many workers call the provider.
+ */
+export const policyHooks = (app: AppDeps, provider: string) => ({
+  onBreakerTransition: breakerAlerts(app),
+  onCall: (e: { provider: string; outcome: string; durationMs: number }) => app.metrics.providerCall(e.provider, e.outcome, e.durationMs),
+  ...(app.redis ? { limiterFactory: sharedLimiterFactory(app.redis, provider, `${app.config.jobs.queuePrefix}:rate`, { onFallback: ({ reason }) => app.log.warn({ provider, reason }, 'Redis unavailable: this process holds the rate limit on its own meanwhile') }) } : {}),
+});
+
+const SENDING_PROVIDERS = new Set(['instantly', 'heyreach', 'ghl']);
+
 export const breakerAlerts = (app: AppDeps) => ({ provider, from, to }: { provider: string; from: string; to: string }) => {
   app.metrics.breaker(provider, to);
+  // An open breaker is an incident (escalated by how long it stays open); closing it resolves it.
+  const key = `provider:${provider}:unavailable`;
+  const escalate = to === 'open' ? app.escalation.report({ key, kind: 'breaker_open', title: `${provider} is failing: its circuit breaker opened`, detail: `Calls to ${provider} are refused until it answers again (${from} -> ${to}).`, since: app.clock.now(), leadsAffected: 0, sendingAffected: SENDING_PROVIDERS.has(provider) }) : to === 'closed' ? app.escalation.resolve(key) : Promise.resolve();
+  void escalate.catch((error: unknown) => app.log.warn({ provider, err: error instanceof Error ? error.message : String(error) }, 'could not escalate a breaker transition'));
   void app.alerts.send({ severity: to === 'open' ? 'critical' : 'info', title: `${provider} circuit ${to}`, body: `The ${provider} circuit breaker went from ${from} to ${to}.`, metadata: { provider, from, to } });
   void app.stores.providerHealth.recordBreaker(provider, from, to, app.clock.now()).catch((error: unknown) => app.log.warn({ provider, err: error instanceof Error ? error.message : String(error) }, 'could not record a breaker transition'));
 };
@@ -150,7 +184,7 @@ const buildBetterContactStep = async (app: AppDeps, onClose: (close: () => Promi
     provider: 'bettercontact',
     secrets: [apiKey],
     ...(config.providers === 'live' ? { rateLimitPerMinute: bc.rateLimitPerMinute } : {}),
-    onBreakerTransition: breakerAlerts(app),
+    ...policyHooks(app, 'bettercontact'),
   });
   const client = createBetterContactClient({ baseUrl, apiKey, policy });
   return createBetterContactEnricher({ client, pollIntervalMs, maxPolls: bc.maxPolls });
@@ -194,7 +228,7 @@ const buildClayStep = async (app: AppDeps, onClose: (close: () => Promise<void>)
     pollIntervalMs = Math.min(pollIntervalMs, 20);
   }
   const secrets = [webhookUrl, callbackToken, ...(authToken ? [authToken] : [])];
-  const policy = createHttpPolicy({ provider: 'clay', secrets, ...(sandboxMode ? {} : { rateLimitPerMinute: clay.rateLimitPerMinute }), onBreakerTransition: breakerAlerts(app) });
+  const policy = createHttpPolicy({ provider: 'clay', secrets, ...(sandboxMode ? {} : { rateLimitPerMinute: clay.rateLimitPerMinute }), ...policyHooks(app, 'clay') });
   return createClayEnricher({
     client: createClayClient({ webhookUrl, authToken, policy }),
     store: app.stores.clay,
@@ -259,7 +293,7 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
   const channels: DispatchSet['channels'] = {};
   const described: string[] = [];
   const policyFor = (provider: string, secret: string, endpoint: { timeoutMs: number; retries: number; rateLimitPerMinute: number }) =>
-    createHttpPolicy({ provider, timeoutMs: endpoint.timeoutMs, retries: endpoint.retries, secrets: [secret], ...(sandboxMode ? {} : { rateLimitPerMinute: endpoint.rateLimitPerMinute }), onBreakerTransition: breakerAlerts(app) });
+    createHttpPolicy({ provider, timeoutMs: endpoint.timeoutMs, retries: endpoint.retries, secrets: [secret], ...(sandboxMode ? {} : { rateLimitPerMinute: endpoint.rateLimitPerMinute }), ...policyHooks(app, provider) });
 
   let instantlyTimeZone;
   try {
@@ -386,9 +420,24 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
       emailDailyLimit: limits.emailDailyLimit,
     },
   });
+  // The emergency stop is an incident of its own (level 3: sending is off); resuming resolves it.
+  const escalateStop = (work: Promise<unknown>) => void work.catch((error: unknown) => app.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not escalate the emergency stop'));
+  const stoppable = {
+    ...operator,
+    stop: async (by: string, reason: string) => {
+      const result = await operator.stop(by, reason);
+      escalateStop(app.escalation.report({ key: 'emergency-stop', kind: 'emergency_stop', title: 'Emergency stop: all sending is off', detail: `Set by ${by}: ${reason}`, since: app.clock.now(), leadsAffected: 0, sendingAffected: true }));
+      return result;
+    },
+    resume: async (by: string) => {
+      const result = await operator.resume(by);
+      escalateStop(app.escalation.resolve('emergency-stop'));
+      return result;
+    },
+  };
   return {
     revival,
-    operator,
+    operator: stoppable,
     channels,
     description: described.join(', ') || 'no outbound channel configured',
     close: async () => {

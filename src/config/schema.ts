@@ -278,6 +278,14 @@ export const FileConfigSchema = z
         trailingDays: z.number().int().min(1).max(30).default(7),
       })
       .prefault({}),
+    escalation: z
+      .strictObject({
+        /** Who is paged at level 2 and 3 by SMS (E.164, e.g. +15551234567); needs the TWILIO_* variables. @defaultValue none */
+        smsTo: z.array(z.string().trim().regex(/^\+\d{10,15}$/, 'must be an E.164 number such as +15551234567')).default([]),
+        /** Who is e-mailed at level 3 (and when nothing else reached anyone); needs SMTP_HOST and ALERT_EMAIL_FROM. @defaultValue none */
+        emailTo: z.array(z.email()).default([]),
+      })
+      .prefault({}),
     server: z
       .strictObject({
         /** `caio serve` listens here; put a TLS proxy in front for the providers. @defaultValue 127.0.0.1:8080 */
@@ -382,6 +390,13 @@ export const EnvSchema = z.object({
   /** The sending number (E.164) or a Messaging Service SID (MG...). */
   TWILIO_FROM: z.string().trim().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be an E.164 number or a Messaging Service SID').optional(),
   SLACK_WEBHOOK_URL: secret,
+  /** Escalation e-mail (level 3, and the fallback when nothing else reached anyone): an SMTP relay. */
+  SMTP_HOST: z.string().trim().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  SMTP_USER: z.string().trim().min(1).optional(),
+  SMTP_PASSWORD: secret,
+  /** The From address of escalation e-mails. */
+  ALERT_EMAIL_FROM: z.email().optional(),
   /** The dashboard API token (X-Dashboard-Token or Bearer); without it `caio serve` generates one into <data-dir>/dashboard-token. */
   DASHBOARD_AUTH_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   /** Shared secrets of the inbound webhooks (HMAC key, or the token the sender presents). */
@@ -409,6 +424,7 @@ export const SECRET_ENV_KEYS = [
   'GHL_API_KEY',
   'TWILIO_AUTH_TOKEN',
   'SLACK_WEBHOOK_URL',
+  'SMTP_PASSWORD',
   'DASHBOARD_AUTH_TOKEN',
   'INSTANTLY_WEBHOOK_SECRET',
   'HEYREACH_WEBHOOK_SECRET',

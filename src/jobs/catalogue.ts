@@ -48,6 +48,15 @@ export const jobCatalogue = (app: AppDeps, deps: { operator: Operator | null; wa
       return { inboxId, outcome: await deps.processor.process(inboxId) };
     },
   };
+  // Deliveries stored while the queue could not take their job (Redis down, a crash between the
+  // insert and the enqueue) wait as `pending`: once they are two minutes old, this processes them.
+  const inboxSweep: JobDefinition<unknown> = {
+    name: 'inbox-sweep',
+    queue: 'signals',
+    schedule: { kind: 'every', minutes: 1 },
+    attempts: 1,
+    run: async (_data, ctx) => ({ processed: await deps.processor.processPending(1000, new Date(ctx.now.getTime() - 120_000)) }),
+  };
   const dispatch: JobDefinition<unknown> = {
     name: 'dispatch',
     queue: 'dispatch',
@@ -62,8 +71,10 @@ export const jobCatalogue = (app: AppDeps, deps: { operator: Operator | null; wa
   const pipelineRun: JobDefinition<unknown> = {
     name: 'pipeline-run',
     queue: 'pipeline',
-    // A pipeline run is not repeated on failure: its leads are saved as it goes and the next run picks up.
-    attempts: 1,
+    // `runPipeline` refuses (CONFLICT, retryable) while another process's run holds the pipeline
+    // lease: the job waits with backoff (5, 10, 20, 40, 80 s) and runs after it.
+    attempts: 6,
+    backoffMs: 5000,
     run: async (data) => deps.runPipeline(parse(PipelineJob, data, 'pipeline-run').limit),
   };
   const decay: JobDefinition<unknown> = {
@@ -101,7 +112,7 @@ export const jobCatalogue = (app: AppDeps, deps: { operator: Operator | null; wa
     attempts: 1,
     run: () => deps.watcher.run({ force: false, by: 'scheduler' }),
   };
-  return [webhookInbox, dispatch, pipelineRun, decay, cadenceSync, operatorTick, reviewQueue] as AnyJobDefinition[];
+  return [webhookInbox, inboxSweep, dispatch, pipelineRun, decay, cadenceSync, operatorTick, reviewQueue] as AnyJobDefinition[];
 };
 
 /** The scheduled definitions as the inline scheduler's jobs (a database lease per slot picks one server). */

@@ -10,7 +10,7 @@ export type InlineFailedJob = { id: string; queue: string; name: string; attempt
  * the BullMQ backend and the same unrecoverable errors. A job id already waiting is not added
  * twice. Failed jobs are kept (in memory: the only process that could retry them is this one).
  */
-export const createInlineRunner = (options: { definitions: readonly AnyJobDefinition[]; log: Logger; now?: () => Date; sleep?: (ms: number) => Promise<void> }) => {
+export const createInlineRunner = (options: { definitions: readonly AnyJobDefinition[]; log: Logger; now?: () => Date; sleep?: (ms: number) => Promise<void>; onJobDone?: (event: { queue: string; name: string; outcome: 'completed' | 'failed' | 'retrying'; durationMs: number }) => void }) => {
   const byName = new Map(options.definitions.map((d) => [d.name, d]));
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
@@ -23,12 +23,17 @@ export const createInlineRunner = (options: { definitions: readonly AnyJobDefini
   const runWithRetries = async (definition: AnyJobDefinition, id: string, data: unknown): Promise<void> => {
     const attempts = definition.attempts ?? DEFAULT_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      const done = (outcome: 'completed' | 'failed' | 'retrying') => options.onJobDone?.({ queue: definition.queue, name: definition.name, outcome, durationMs: Math.round(performance.now() - started) });
       try {
         await definition.run(data as never, { jobId: id, attempt, now: now() });
+        done('completed');
         return;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        if (isUnrecoverable(error) || attempt >= attempts || closed) {
+        const final = isUnrecoverable(error) || attempt >= attempts || closed;
+        done(final ? 'failed' : 'retrying');
+        if (final) {
           options.log.error({ job: definition.name, jobId: id, attempt, err: message }, 'job failed for good');
           failedJobs.set(id, { id, queue: definition.queue, name: definition.name, attemptsMade: attempt, failedReason: message, finishedOn: now().toISOString(), data });
           return;

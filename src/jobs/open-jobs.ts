@@ -24,7 +24,7 @@ export type JobRunner = {
 export const openJobs = async (app: AppDeps, definitions: readonly AnyJobDefinition[], role: { work: boolean; holder: string; queues?: string[] | undefined; concurrency?: number | undefined; onJobDone?: (event: JobDoneEvent) => void }): Promise<JobRunner> => {
   const { config } = app;
   if (!config.env.REDIS_URL) {
-    const runner = createInlineRunner({ definitions, log: app.log });
+    const runner = createInlineRunner({ definitions, log: app.log, ...(role.onJobDone ? { onJobDone: role.onJobDone } : {}) });
     const scheduler = role.work && config.jobs.enabled ? startScheduler({ jobs: scheduledJobs(definitions), control: createControlStore(app.database.db), clock: app.clock, log: app.log, holder: role.holder }) : null;
     return {
       backend: 'inline',

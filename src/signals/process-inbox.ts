@@ -122,15 +122,16 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
   const processItem = async (item: InboxItem): Promise<'processed' | 'unknown_lead' | 'failed' | 'skipped'> => {
     if (item.status !== 'pending') return 'skipped';
     const now = deps.clock.now();
+    if (!(await deps.inbox.claim(item.id, now))) return 'skipped';
     const signal = readSignal(item);
     if (!signal) {
-      await deps.inbox.finish(item.id, 'pending', { status: 'failed', leadId: null, error: 'unreadable payload', at: now });
+      await deps.inbox.finish(item.id, 'processing', { status: 'failed', leadId: null, error: 'unreadable payload', at: now });
       return 'failed';
     }
     let lead = await findLead(signal);
     if (!lead && signal.newLead) lead = await deps.leads.byId(await deps.leads.fromDiscovered(signal.newLead, 'rb2b'));
     if (!lead) {
-      await deps.inbox.finish(item.id, 'pending', { status: 'unknown_lead', leadId: null, error: null, at: now });
+      await deps.inbox.finish(item.id, 'processing', { status: 'unknown_lead', leadId: null, error: null, at: now });
       return 'unknown_lead';
     }
     let current = lead;
@@ -163,7 +164,7 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
       deps.log.info({ leadId: lead.id, status: outcome.status, cancelled }, 'lead suppressed by a webhook');
     }
     if (signal.type) await deps.cadence?.onSignal(lead.id, signal.type, signal.at);
-    await deps.inbox.finish(item.id, 'pending', { status: 'processed', leadId: lead.id, error: null, at: now });
+    await deps.inbox.finish(item.id, 'processing', { status: 'processed', leadId: lead.id, error: null, at: now });
     return 'processed';
   };
 
@@ -176,14 +177,16 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
         return await processItem(item);
       } catch (error) {
         deps.log.error({ inboxId: id, err: error instanceof Error ? error.message : String(error) }, 'webhook processing failed');
-        await deps.inbox.finish(id, 'pending', { status: 'failed', leadId: null, error: error instanceof Error ? error.message : String(error), at: deps.clock.now() });
+        await deps.inbox.finish(id, 'processing', { status: 'failed', leadId: null, error: error instanceof Error ? error.message : String(error), at: deps.clock.now() });
         return 'failed' as const;
       }
     },
-    /** Deliveries stored but not processed (a crash after the 2xx): processed at start-up. */
-    processPending: async (limit = 1000) => {
+    /** Deliveries stored but not processed (a crash after the 2xx, a queue that was down): the sweep job. */
+    processPending: async (limit = 1000, receivedBefore?: Date) => {
+      // A claim ten minutes old is a worker that died mid-delivery: that delivery is processed again.
+      await deps.inbox.releaseStale(new Date(deps.clock.now().getTime() - 600_000));
       let n = 0;
-      for (const item of await deps.inbox.pending(limit)) if ((await processItem(item)) === 'processed') n++;
+      for (const item of await deps.inbox.pending(limit, receivedBefore)) if ((await processItem(item)) === 'processed') n++;
       return n;
     },
     /** `caio webhooks replay`: process a stored delivery again from scratch (an operator's decision). */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { isKpiEvent } from '../domain/kpis/kpi-events.js';
 import { recordKpiMilestone } from './kpi-repo.js';
@@ -19,8 +19,19 @@ export const createInboxStore = (db: Db) => ({
   },
   /** Back to pending, for a deliberate replay. */
   reset: async (id: string): Promise<boolean> => (await db.update(webhookInbox).set({ status: 'pending', error: null, processedAt: null }).where(eq(webhookInbox.id, id)).returning({ id: webhookInbox.id })).length === 1,
-  pending: async (limit: number): Promise<InboxItem[]> => db.select().from(webhookInbox).where(eq(webhookInbox.status, 'pending')).orderBy(asc(webhookInbox.receivedAt)).limit(limit),
+  /** Oldest first; `receivedBefore`: only deliveries that have waited since before then. */
+  pending: async (limit: number, receivedBefore?: Date): Promise<InboxItem[]> =>
+    db.select().from(webhookInbox).where(receivedBefore ? and(eq(webhookInbox.status, 'pending'), lt(webhookInbox.receivedAt, receivedBefore)) : eq(webhookInbox.status, 'pending')).orderBy(asc(webhookInbox.receivedAt)).limit(limit),
   list: async (limit: number, status?: string): Promise<InboxItem[]> => db.select().from(webhookInbox).where(status ? eq(webhookInbox.status, status) : undefined).orderBy(desc(webhookInbox.receivedAt)).limit(limit),
+  /**
+   * Take a pending delivery for processing (compare-and-set): of two workers handed the same
+   * delivery, one processes it. The claim time goes in processed_at until the outcome replaces it.
+   */
+  claim: async (id: string, at: Date): Promise<boolean> =>
+    (await db.update(webhookInbox).set({ status: 'processing', processedAt: at }).where(and(eq(webhookInbox.id, id), eq(webhookInbox.status, 'pending'))).returning({ id: webhookInbox.id })).length === 1,
+  /** Claims older than `claimedBefore` belong to a worker that died: back to pending, to be processed again. */
+  releaseStale: async (claimedBefore: Date): Promise<number> =>
+    (await db.update(webhookInbox).set({ status: 'pending', processedAt: null }).where(and(eq(webhookInbox.status, 'processing'), lt(webhookInbox.processedAt, claimedBefore))).returning({ id: webhookInbox.id })).length,
   /** Record the outcome, only if still in the state the processor read (no double processing). */
   finish: async (id: string, from: string, outcome: { status: 'processed' | 'unknown_lead' | 'failed'; leadId: string | null; error: string | null; at: Date }): Promise<boolean> =>
     (await db.update(webhookInbox).set({ status: outcome.status, leadId: outcome.leadId, error: outcome.error, processedAt: outcome.at }).where(and(eq(webhookInbox.id, id), eq(webhookInbox.status, from))).returning({ id: webhookInbox.id })).length === 1,

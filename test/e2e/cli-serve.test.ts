@@ -23,7 +23,7 @@ describe('caio serve', () => {
       });
       child.on('exit', () => reject(new Error(`serve exited: ${out}`)));
     });
-    expect(out).toMatch(/jobs: inline: decay \(daily at 10:00 UTC/);
+    expect(out).toMatch(/jobs: inline: .*decay \(daily at 10:00 UTC/);
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok', mode: 'sandbox' });
     const health = await (await fetch(`${url}/webhooks/instantly/health`)).text();
     expect(health).not.toContain('serve-secret-12345');

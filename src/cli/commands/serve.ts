@@ -2,10 +2,13 @@ import type { Command } from 'commander';
 import { sql } from 'drizzle-orm';
 import { openApp, openDispatch, openProviders, pipelineDepsFor } from '../../deps.js';
 import { runPipeline } from '../../pipeline/run-pipeline.js';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createControlStore } from '../../store/control-repo.js';
 import type { AddressInfo } from 'node:net';
 import { JOB_QUEUES, jobCatalogue, queueWatcherFor } from '../../jobs/catalogue.js';
 import { openJobs, type JobRunner } from '../../jobs/open-jobs.js';
+import type { JobDoneEvent } from '../../jobs/bullmq/runner.js';
 import { cadenceSyncFor, processorFor } from '../../signals/compose.js';
 import { webhookRoutes, signatureRequired } from '../../server/webhook-routes.js';
 import { createClayStore } from '../../store/clay-repo.js';
@@ -22,16 +25,48 @@ import { renderTable } from '../render/table.js';
 import { printJson, withApp } from './with-app.js';
 import { AppError } from '../../lib/app-error.js';
 
-/** The pipeline run the review-queue watcher, POST /api/runs and the pipeline-run job ask for. */
+/**
+ * The pipeline run the review-queue watcher, POST /api/runs and the pipeline-run job ask for. One
+ * at a time across every process (a lease): two runs at once would discover the same people and
+ * enrich them twice, paying twice. A crashed holder's lease lapses after two hours.
+ */
 const pipelineRunner = (app: Awaited<ReturnType<typeof openApp>>) => async (limit: number) => {
-  const providers = await openProviders(app, { source: 'apollo', seed: null });
+  const control = createControlStore(app.database.db);
+  const holder = `pipeline-${randomUUID()}`;
+  const now = app.clock.now();
+  if (!(await control.acquireLease('pipeline-run', holder, new Date(now.getTime() + 2 * 3_600_000), now))) throw new AppError('CONFLICT', 'another pipeline run is in progress; try again when it is done', { retryable: true });
+  const providers = await openProviders(app, { source: 'apollo', seed: null }).catch(async (error: unknown) => {
+    await control.releaseLease('pipeline-run', holder);
+    throw error;
+  });
   try {
     const report = await runPipeline(pipelineDepsFor(app, providers), { limit, source: 'apollo', seed: null });
     for (const stage of report.stages) app.metrics.stage(stage.name, stage.status, stage.durationMs);
     return { runId: report.runId, status: report.status, drafts: report.drafts.length };
   } finally {
     await providers.close();
+    await control.releaseLease('pipeline-run', holder);
   }
+};
+
+/**
+ * Each job attempt feeds the metrics; a job that failed for good is an incident (escalated by how
+ * long its failures last), resolved by the next success of that job, looked at once a minute at most.
+ */
+const jobOutcomes = (app: Awaited<ReturnType<typeof openApp>>) => {
+  const lastResolve = new Map<string, number>();
+  return (event: JobDoneEvent) => {
+    app.metrics.jobDone(event);
+    const key = `jobs:${event.name}:failing`;
+    const warn = (error: unknown) => app.log.warn({ job: event.name, err: error instanceof Error ? error.message : String(error) }, 'could not escalate a job outcome');
+    if (event.outcome === 'failed') {
+      lastResolve.delete(key);
+      void app.escalation.report({ key, kind: 'jobs_failing', title: `Job ${event.name} is failing`, detail: `A ${event.name} job on queue ${event.queue} failed after its retries: see caio jobs failed.`, since: app.clock.now(), leadsAffected: 0, sendingAffected: event.queue === 'dispatch' }).catch(warn);
+    } else if (event.outcome === 'completed' && Date.now() - (lastResolve.get(key) ?? 0) > 60_000) {
+      lastResolve.set(key, Date.now());
+      void app.escalation.resolve(key).catch(warn);
+    }
+  };
 };
 
 /** What a server or a worker runs jobs with: the catalogue over this process's app and OPERATOR. */
@@ -41,7 +76,7 @@ const openJobSet = async (app: Awaited<ReturnType<typeof openApp>>, role: { work
   const runPipelineNow = pipelineRunner(app);
   const watcher = queueWatcherFor(app, runPipelineNow, dispatch.operator.holder);
   const definitions = jobCatalogue(app, { operator: dispatch.operator, watcher, processor, runPipeline: runPipelineNow });
-  const jobs = await openJobs(app, definitions, { ...role, holder: dispatch.operator.holder, onJobDone: (e) => app.metrics.jobDone(e) });
+  const jobs = await openJobs(app, definitions, { ...role, holder: dispatch.operator.holder, onJobDone: jobOutcomes(app) });
   return { processor, dispatch, watcher, runPipelineNow, jobs };
 };
 
@@ -56,10 +91,24 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
   const distributed = Boolean(config.env.REDIS_URL);
   const { dispatch, watcher, runPipelineNow, jobs } = await openJobSet(app, { work: !distributed || mode === 'start' });
   const inbox = createInboxStore(app.database.db);
+  // The delivery is stored before the 2xx: if its job cannot be enqueued (Redis restarting), it is
+  // retried every 2 s from here, and the inbox-sweep job (or the next start) covers a crash meanwhile.
+  const unqueued = new Set<string>();
+  const enqueueOne = (id: string) =>
+    jobs.enqueue('webhook-inbox', { inboxId: id }, { jobId: id }).then(
+      () => void unqueued.delete(id),
+      (error: unknown) => {
+        if (unqueued.size < 10_000) unqueued.add(id);
+        app.log.warn({ inboxId: id, err: error instanceof Error ? error.message : String(error) }, 'could not enqueue a webhook delivery; it stays pending and is retried');
+      },
+    );
+  const requeue = setInterval(() => {
+    for (const id of [...unqueued].slice(0, 500)) void enqueueOne(id);
+  }, 2000);
+  requeue.unref();
   const enqueue = (id: string) => {
     app.metrics.webhookStored();
-    // The delivery is stored: if enqueueing fails it stays pending and is enqueued again at the next start.
-    jobs.enqueue('webhook-inbox', { inboxId: id }, { jobId: id }).catch((error: unknown) => app.log.error({ inboxId: id, err: error instanceof Error ? error.message : String(error) }, 'could not enqueue a webhook delivery'));
+    void enqueueOne(id);
   };
   // Deliveries stored but not processed (a crash after the 2xx): enqueued again (the job id dedupes).
   const recovered = await inbox.pending(10_000);
@@ -69,12 +118,18 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
   // POST /api/runs: with workers elsewhere, a job for them; otherwise the run, answered when done.
   const runPipelineFromApi = distributed && mode === 'serve' ? async (limit: number) => ({ queued: await jobs.enqueue('pipeline-run', { limit }) }) : runPipelineNow;
   const apiDeps = apiDepsFor(app, dispatch, runPipelineFromApi, watcher);
+  if (distributed && mode === 'serve') {
+    // A live OPERATOR run is a worker's job (dry runs read only and answer here).
+    const operator = apiDeps.operator;
+    apiDeps.operator = { ...operator, dispatch: async (request) => (request.live ? ({ queued: await jobs.enqueue('dispatch', request) } as never) : operator.dispatch(request)) };
+  }
   const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, corsOrigins: config.server.corsOrigins, metrics: () => app.metrics.text(app.database.db, jobs), onRequestDone: (entry) => app.log.info(entry, 'request'), api: { token: dashboard.token, deps: apiDeps }, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
   const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   process.stdout.write(`caio ${mode} listening on ${address} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered.length} pending deliveries enqueued at start\nroutes: ${[...Object.keys(routes.post).map((p) => `POST ${p}`), ...Object.keys(routes.get).map((p) => `GET ${p}`)].join(', ')}\n`);
   process.stdout.write(`API: ${address}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);
   process.stdout.write(`${await describeJobs(jobs, distributed && mode === 'serve', config.jobs.enabled)}\n`);
   const stop = async () => {
+    clearInterval(requeue);
     await server.close();
     await jobs.close();
     await dispatch.close();

@@ -16,10 +16,17 @@ export type HttpPolicyOptions = {
   rateLimitPerMinute?: number;
   /** Further documented windows, e.g. Instantly's 100 per second. */
   rateWindows?: readonly RateWindow[];
+  /**
+   * Builds the limiter for the windows above instead of the in-process one, e.g. a Redis limiter
+   * shared by every worker (see shared-limits.ts). Not called when there are no windows.
+   */
+  limiterFactory?: (windows: RateWindow[]) => { acquire(): Promise<void> };
   breaker?: { failureThreshold?: number; resetAfterMs?: number };
   /** Values that must never appear in an error or log line (keys, tokens). */
   secrets?: readonly string[];
   onBreakerTransition?: (event: { provider: string; from: BreakerState; to: BreakerState }) => void;
+  /** Every attempt (retries included), for metrics. */
+  onCall?: (event: { provider: string; outcome: string; durationMs: number }) => void;
   fetch?: typeof globalThis.fetch;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -27,6 +34,10 @@ export type HttpPolicyOptions = {
 };
 
 const RETRYABLE_STATUS = (status: number) => status === 429 || status >= 500;
+
+/** One attempt's outcome for metrics: ok, http_4xx, rate_limited, http_5xx, timeout or network. */
+const outcomeOf = (response: Response | null, failure: string | null): string =>
+  response ? (response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'http_5xx' : response.status >= 400 ? 'http_4xx' : 'ok') : failure?.startsWith('no answer') ? 'timeout' : 'network';
 
 /** Retry-After in seconds or as an HTTP date → milliseconds from now; null when absent or unreadable. */
 export const retryAfterMs = (header: string | null, now: number): number | null => {
@@ -57,7 +68,7 @@ export const createHttpPolicy = (options: HttpPolicyOptions) => {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const secrets = options.secrets ?? [];
   const windows = [...(options.rateLimitPerMinute ? [{ limit: options.rateLimitPerMinute, intervalMs: 60_000 }] : []), ...(options.rateWindows ?? [])];
-  const limiter = windows.length ? createRateLimiter({ windows, now, sleep }) : null;
+  const limiter = windows.length ? (options.limiterFactory ? options.limiterFactory(windows) : createRateLimiter({ windows, now, sleep })) : null;
   const breaker = createCircuitBreaker({ ...options.breaker, now, onTransition: (from, to) => options.onBreakerTransition?.({ provider: options.provider, from, to }) });
 
   const unavailable = (endpoint: string, reason: string, extra: Record<string, unknown> = {}) =>
@@ -71,12 +82,14 @@ export const createHttpPolicy = (options: HttpPolicyOptions) => {
         if (limiter) await limiter.acquire();
         let response: Response | null = null;
         let failure: string | null = null;
+        const started = performance.now();
         try {
           response = await doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
         } catch (error) {
           const name = (error as Error)?.name;
           failure = name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${timeoutMs} ms` : 'network error';
         }
+        options.onCall?.({ provider: options.provider, outcome: outcomeOf(response, failure), durationMs: performance.now() - started });
         if (response && !RETRYABLE_STATUS(response.status)) {
           breaker.success();
           return response;
