@@ -7,6 +7,7 @@ import type { Config } from '../../config/load.js';
 import { openDatabase } from '../../store/database.js';
 import { AppError } from '../../lib/app-error.js';
 import { createProviderHealthStore } from '../../store/provider-health-repo.js';
+import { JOB_QUEUES } from '../../jobs/catalogue.js';
 
 type Check = { name: string; enabled: boolean; configured: boolean; reachable: boolean | null; detail: string };
 
@@ -169,17 +170,55 @@ const checkStore = async (config: Config): Promise<{ check: Check; breakers: Map
   }
 };
 
+/**
+ * Redis and the job queues, when REDIS_URL is set: a PING with its latency, then per queue the
+ * waiting, active and failed jobs and the age of the oldest waiting one (more than 5 minutes old
+ * means no worker is taking jobs: reported as a failure).
+ */
+const checkQueues = async (config: Config): Promise<Check[]> => {
+  if (!config.env.REDIS_URL) return [{ name: 'redis', enabled: false, configured: false, reachable: null, detail: 'REDIS_URL is not set: jobs run inline in caio start / caio serve' }];
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(config.env.REDIS_URL, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: () => null, lazyConnect: true });
+  redis.on('error', () => undefined);
+  try {
+    const started = performance.now();
+    await redis.connect();
+    await redis.ping();
+    const ping = { name: 'redis', enabled: true, configured: true, reachable: true, detail: `PING answered in ${Math.round(performance.now() - started)} ms` };
+    const { Queue } = await import('bullmq');
+    const checks: Check[] = [ping];
+    for (const name of JOB_QUEUES) {
+      const queue = new Queue(name, { connection: redis, prefix: config.jobs.queuePrefix });
+      try {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+        const [oldest] = await queue.getJobs(['waiting'], 0, 0, true);
+        const ageSeconds = oldest ? Math.round((Date.now() - oldest.timestamp) / 1000) : 0;
+        const stuck = ageSeconds > 300;
+        checks.push({ name: `queue ${name}`, enabled: true, configured: true, reachable: !stuck, detail: `${counts.waiting ?? 0} waiting (oldest ${ageSeconds} s${stuck ? ': is a caio worker running for this queue?' : ''}), ${counts.active ?? 0} active, ${counts.delayed ?? 0} delayed, ${counts.failed ?? 0} failed${counts.failed ? ' (caio jobs failed)' : ''}` });
+      } finally {
+        await queue.close();
+      }
+    }
+    return checks;
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    return [{ name: 'redis', enabled: true, configured: true, reachable: false, detail: `no answer from REDIS_URL (${e.code ?? e.message ?? 'unknown error'}): workers cannot take jobs and the servers cannot enqueue` }];
+  } finally {
+    redis.disconnect();
+  }
+};
+
 /** Provider names as breakers record them (`apollo`, `bettercontact`, ...): the same as the checks. */
 const breakerOf = (breakers: Map<string, Breaker>, name: string): string => {
   const b = breakers.get(name);
-  return b ? `${b.state} since ${b.changedAt}` : name === 'store' ? '-' : 'closed';
+  return b ? `${b.state} since ${b.changedAt}` : name === 'store' || name === 'redis' || name.startsWith('queue ') ? '-' : 'closed';
 };
 
 export const registerProvidersCheckCommand = (program: Command): void => {
   const action = async (options: CommonOptions & { json?: boolean }) => {
     const config = configFrom(options);
     const store = await checkStore(config);
-    const checks = [store.check, ...(await checkProviders(config))].map((c) => ({ ...c, breaker: breakerOf(store.breakers, c.name) }));
+    const checks = [store.check, ...(await checkQueues(config)), ...(await checkProviders(config))].map((c) => ({ ...c, breaker: breakerOf(store.breakers, c.name) }));
     // Unusable: enabled and failing its check, or Apollo (discovery needs it) without a key.
     const unusable = checks.filter((c) => (c.enabled && c.reachable === false) || (c.name === 'apollo' && !c.configured));
     if (options.json) printJson({ providers: config.providers, ok: unusable.length === 0, checks });
@@ -189,6 +228,6 @@ export const registerProvidersCheckCommand = (program: Command): void => {
     }
     if (unusable.length) process.exitCode = 7;
   };
-  withCommonOptions(program.command('providers').description('providers').command('check').description('is each provider configured and reachable, its last breaker state, and the store usable').option('--json', 'print JSON')).action(action);
+  withCommonOptions(program.command('providers').description('providers').command('check').description('is each provider configured and reachable, its last breaker state, the store usable, and (with REDIS_URL) Redis and the job queues healthy').option('--json', 'print JSON')).action(action);
   withCommonOptions(program.command('doctor').description('same as caio providers check').option('--json', 'print JSON')).action(action);
 };
