@@ -6,6 +6,7 @@ import { benchWebhookIngest } from './webhook-ingest.js';
 import { benchDashboardApi } from './dashboard-api.js';
 import { benchPipelineWallTime } from './pipeline-wall-time.js';
 import { benchScoreAndCraft } from './score-and-craft.js';
+import { benchWorkers } from './workers.js';
 
 /** `npm run bench`: each benchmark prints its figures with a baseline measured in the same run. */
 const only = process.argv[2];
@@ -18,6 +19,7 @@ const benches: Record<string, () => unknown> = {
   'cadence-due': benchCadenceDue,
   'webhook-ingest': benchWebhookIngest,
   'dashboard-api': benchDashboardApi,
+  workers: benchWorkers,
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;
