@@ -14,6 +14,7 @@ import { registerRunCommands } from './commands/runs.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerKpiCommands } from './commands/kpis.js';
 import { registerJobCommands } from './commands/jobs.js';
+import { registerDbCommands } from './commands/db.js';
 
 /** The command table; each command calls a pipeline use case or a store query. */
 export const buildProgram = (): Command => {
@@ -37,5 +38,6 @@ export const buildProgram = (): Command => {
   registerServeCommands(program);
   registerKpiCommands(program);
   registerJobCommands(program);
+  registerDbCommands(program);
   return program;
 };
