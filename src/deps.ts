@@ -395,6 +395,8 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
       })
     : undefined;
   const operator = createOperator({
+    // A campaign paused for its bounce rate is a level-3 incident until a person activates it again.
+    onCampaignPaused: (e) => app.escalation.report({ key: `campaign:${e.provider}:${e.externalId}:paused`, kind: 'campaign_paused', title: `${e.provider} campaign ${e.name} paused`, detail: `${e.detail}. Resume it only on purpose: caio campaigns activate ${e.externalId} --by NAME.`, since: app.clock.now(), leadsAffected: e.sent, sendingAffected: true }).then(() => undefined),
     ...(revival ? { revival } : {}),
     cadence: cadenceSyncFor(app),
     gatekeeper,

@@ -48,6 +48,8 @@ export type OperatorDeps = {
   /** Stale CRM contacts to revive (src/signals/revival.ts); without it the revival motion has nothing to do. */
   revival?: Pick<Revival, 'candidates' | 'ensureLead' | 'markQueued'>;
   holder?: string;
+  /** A campaign was paused for its bounce or complaint rate (escalation: sending to it stopped). */
+  onCampaignPaused?: (event: { provider: string; externalId: string; name: string; sent: number; detail: string }) => Promise<void>;
 };
 
 export type DispatchRequest = { motion: BatchMotion; live: boolean; batchId?: string | undefined; by: string };
@@ -237,6 +239,7 @@ export const createOperator = (deps: OperatorDeps) => {
         const at = deps.clock.now();
         await deps.audit.append({ at, actor: 'OPERATOR', action: 'campaign.auto_paused', entityType: 'campaign', entityId: campaign.id, runId: null, details: { ...health, reason: decision.reason, detail: decision.detail } });
         await deps.alerts.send({ severity: 'critical', title: `${campaign.provider} campaign ${campaign.name} paused`, body: `${decision.detail}. Resume it only on purpose: caio campaigns activate ${campaign.externalId} --by NAME.`, metadata: { campaign: campaign.externalId, ...health } });
+        await deps.onCampaignPaused?.({ provider: campaign.provider, externalId: campaign.externalId, name: campaign.name, sent: health.sent, detail: decision.detail }).catch(() => undefined);
       }
       results.push({ campaign: campaign.name, provider: campaign.provider, ...health, paused: decision.pause, reason: decision.reason });
     }

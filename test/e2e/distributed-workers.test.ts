@@ -212,5 +212,9 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
     // One timeline event per delivery, none twice.
     expect(await count(`select count(*)::int as n from lead_events where inbox_id is not null`)).toBe(150);
     expect(await count(`select count(distinct inbox_id)::int as n from lead_events where inbox_id is not null`)).toBe(150);
+    // The server counted what it ingested; the queue gauges come from Redis.
+    const metrics = await (await fetch(`${api}/metrics`, { headers: { 'x-dashboard-token': TOKEN } })).text();
+    expect(metrics).toContain('caio_webhook_deliveries_ingested_total 150');
+    expect(metrics).toContain('caio_queue_jobs{queue="signals",state="waiting"} 0');
   }, 180_000);
 });

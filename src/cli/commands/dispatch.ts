@@ -141,6 +141,7 @@ export const registerDispatchCommands = (program: Command): void => {
         await dispatch.channels.instantly.activate(campaign.externalId);
         const at = app.clock.now();
         await store.setStatus(campaign.id, 'active', { name: options.by.trim(), at });
+        await app.escalation.resolve(`campaign:instantly:${campaign.externalId}:paused`);
         await app.stores.audit.append({ at, actor: options.by.trim(), action: 'campaign.activated', entityType: 'campaign', entityId: campaign.id, runId: null, details: { provider: 'instantly', externalId: campaign.externalId, name: campaign.name } });
         if (options.json) return printJson({ ...campaign, status: 'active', activatedBy: options.by.trim(), activatedAt: at });
         process.stdout.write(`campaign ${campaign.name} (${campaign.externalId}) activated by ${options.by.trim()}\n`);
