@@ -248,6 +248,8 @@ export const FileConfigSchema = z
         queueWatchEveryMinutes: z.number().int().min(1).max(1440).default(30),
         reviewQueueLowWater: z.number().int().min(0).max(10_000).default(10),
         reviewQueueTarget: z.number().int().min(1).max(10_000).default(25),
+        /** With REDIS_URL: a pipeline run is split into jobs of this many leads, run by any worker. @defaultValue 25 */
+        pipelineChunkSize: z.number().int().min(1).max(1000).default(25),
         /** With REDIS_URL: the prefix of every BullMQ key (two deployments can share one Redis). @defaultValue caio */
         queuePrefix: z.string().trim().regex(/^[a-z0-9_-]{1,40}$/i, 'letters, digits, - and _ only (at most 40)').default('caio'),
       })

@@ -4,6 +4,7 @@ import type { Operator } from '../dispatch/operator.js';
 import { AppError } from '../lib/app-error.js';
 import { cadenceSyncFor } from '../signals/compose.js';
 import type { InboxProcessor } from '../signals/process-inbox.js';
+import type { ChunkJob } from '../pipeline/chunked-run.js';
 import { runDecay } from '../signals/run-decay.js';
 import { createControlStore } from '../store/control-repo.js';
 import { createDashboardQueries } from '../store/dashboard-repo.js';
@@ -30,6 +31,7 @@ const parse = <T>(schema: z.ZodType<T>, data: unknown, job: string): T => {
 const InboxJob = z.object({ inboxId: z.string().uuid() });
 const DispatchJob = z.object({ motion: z.enum(['outbound', 'cadence', 'revival', 'all']), live: z.boolean(), by: z.string().min(1), batchId: z.string().uuid().optional() });
 const PipelineJob = z.object({ limit: z.number().int().min(1).max(100_000) });
+const ChunkJobData = z.object({ runId: z.string().regex(/^run_[0-9_a-f]+$/), chunk: z.number().int().min(1), leads: z.array(z.looseObject({ id: z.string().uuid(), source: z.string(), sourceId: z.string(), profile: z.looseObject({}) })).min(1) });
 
 /**
  * Every job, once, for both backends (inline and BullMQ). Each handler is safe to run again: the
@@ -37,7 +39,7 @@ const PipelineJob = z.object({ limit: z.number().int().min(1).max(100_000) });
  * happen once, decay and cadence moves are guarded by the status they read, and the watcher and
  * dispatch motions hold leases.
  */
-export const jobCatalogue = (app: AppDeps, deps: { operator: Operator | null; watcher: ReviewQueueWatcher; processor: InboxProcessor; runPipeline: (limit: number) => Promise<Record<string, unknown>> }): AnyJobDefinition[] => {
+export const jobCatalogue = (app: AppDeps, deps: { operator: Operator | null; watcher: ReviewQueueWatcher; processor: InboxProcessor; runPipeline: (limit: number) => Promise<Record<string, unknown>>; pipelineChunk?: (job: ChunkJob) => Promise<Record<string, unknown>> }): AnyJobDefinition[] => {
   const { jobs } = app.config;
   const db = app.database.db;
   const webhookInbox: JobDefinition<unknown> = {
@@ -77,6 +79,19 @@ export const jobCatalogue = (app: AppDeps, deps: { operator: Operator | null; wa
     backoffMs: 5000,
     run: async (data) => deps.runPipeline(parse(PipelineJob, data, 'pipeline-run').limit),
   };
+  // A slice of a distributed run: enrichment to the shadow send for its leads (chunked-run.ts). A
+  // retried chunk that had finished does nothing; the outbox and the draft fingerprints keep a
+  // chunk re-run after a crash from queueing anything twice.
+  const pipelineChunk: JobDefinition<unknown> = {
+    name: 'pipeline-chunk',
+    queue: 'pipeline',
+    attempts: 3,
+    backoffMs: 5000,
+    run: async (data) => {
+      if (!deps.pipelineChunk) throw new AppError('CONFIG_INVALID', 'pipeline chunks run on the BullMQ backend only');
+      return deps.pipelineChunk(parse(ChunkJobData, data, 'pipeline-chunk') as unknown as ChunkJob);
+    },
+  };
   const decay: JobDefinition<unknown> = {
     name: 'decay',
     queue: 'schedule',
@@ -112,7 +127,7 @@ export const jobCatalogue = (app: AppDeps, deps: { operator: Operator | null; wa
     attempts: 1,
     run: () => deps.watcher.run({ force: false, by: 'scheduler' }),
   };
-  return [webhookInbox, inboxSweep, dispatch, pipelineRun, decay, cadenceSync, operatorTick, reviewQueue] as AnyJobDefinition[];
+  return [webhookInbox, inboxSweep, dispatch, pipelineRun, pipelineChunk, decay, cadenceSync, operatorTick, reviewQueue] as AnyJobDefinition[];
 };
 
 /** The scheduled definitions as the inline scheduler's jobs (a database lease per slot picks one server). */

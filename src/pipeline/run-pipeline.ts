@@ -40,7 +40,7 @@ const STAGES: Record<Exclude<StageName, 'discover'>, StageFn> = {
 const TITLES: Record<StageName, string> = { discover: 'Discover', enrich: 'Enrich', score: 'Score', craft: 'Craft', queue: 'Queue for approval', send: 'Send (shadow)' };
 
 /** What one pass of the six stages over one batch of leads adds to the run. */
-type RunState = {
+export type RunState = {
   halted: boolean;
   merged: (StageResult | undefined)[];
   threw: Set<StageName>;
@@ -61,7 +61,7 @@ const mergeMetrics = (a: Record<string, unknown>, b: Record<string, unknown>): R
 };
 
 /** A stage over several batches: counts, time and metrics add up; it passed if any batch passed. */
-const mergeStage = (a: StageResult | undefined, b: StageResult): StageResult =>
+export const mergeStage = (a: StageResult | undefined, b: StageResult): StageResult =>
   !a
     ? b
     : {
@@ -74,11 +74,18 @@ const mergeStage = (a: StageResult | undefined, b: StageResult): StageResult =>
         metrics: mergeMetrics(a.metrics, b.metrics),
       };
 
-/** The six stages, in order, over one batch. `live`: report each stage's start and end as it happens. */
-const runBatch = async (ctx: RunContext, discover: () => Promise<DiscoveryResult>, state: RunState, live: boolean, limit: number): Promise<void> => {
+/**
+ * The six stages, in order, over one batch. `live`: report each stage's start and end as it happens.
+ * `discovered`: leads an earlier job discovered (a chunk of a distributed run): discovery is skipped.
+ */
+export const runBatch = async (ctx: RunContext, discover: () => Promise<DiscoveryResult>, state: RunState, live: boolean, limit: number, discovered?: WorkingLead[]): Promise<void> => {
   const { deps, events } = ctx;
   let current: WorkingLead[] = [];
   for (const [position, name] of STAGE_NAMES.entries()) {
+    if (discovered && name === 'discover') {
+      current = discovered;
+      continue;
+    }
     const input = name === 'discover' ? limit : current.length;
     if (live || !state.merged[position]) events.onStageStart?.(name, input);
     const began = performance.now();
@@ -109,7 +116,7 @@ const runBatch = async (ctx: RunContext, discover: () => Promise<DiscoveryResult
   }
 };
 
-const toDraftSummary = (l: WorkingLead): DraftSummary => ({ draftId: l.draftId!, leadId: l.id, email: l.profile.email, tier: l.score!.tier, points: l.score!.points, angleId: l.draft!.angleId, subjectA: l.draft!.subjectA });
+export const toDraftSummary = (l: WorkingLead): DraftSummary => ({ draftId: l.draftId!, leadId: l.id, email: l.profile.email, tier: l.score!.tier, points: l.score!.points, angleId: l.draft!.angleId, subjectA: l.draft!.subjectA });
 
 /** A batched source: every batch through all stages, then the source's totals on the discover stage. */
 const runBatches = async (ctx: RunContext, state: RunState, limit: number) => {
@@ -166,7 +173,19 @@ export const runPipeline = async (deps: PipelineDeps, options: RunOptions, event
   if (batched) await runBatches(ctx, state, options.limit);
   else await runBatch(ctx, () => deps.source.discover({ limit: options.limit }), state, true, options.limit);
 
-  const results = state.merged as StageResult[];
+  return finishRun(ctx, { startedAt, results: state.merged as StageResult[], threw: state.threw, drafts: state.drafts, announce: batched });
+};
+
+/**
+ * The end of a run, however its stages ran (in one process, in batches, or as chunks on workers):
+ * stage results stored and alerted, the summary and status written, the report returned.
+ */
+export const finishRun = async (ctx: RunContext, run: { startedAt: Date; results: StageResult[]; threw: Set<StageName>; drafts: DraftSummary[]; announce: boolean }): Promise<RunReport> => {
+  const { deps, events, runId } = ctx;
+  const mode = deps.settings.mode;
+  const { startedAt, results, drafts } = run;
+  const state = { threw: run.threw };
+  const batched = run.announce;
   for (const [position, result] of results.entries()) {
     await deps.stores.runs.recordStage(runId, position, result);
     if (batched) events.onStageEnd?.(result);
@@ -200,7 +219,7 @@ export const runPipeline = async (deps: PipelineDeps, options: RunOptions, event
     total: results.length,
     totalErrors,
     leads: runLeads,
-    drafts: state.drafts.map((d) => ({ ...d, email: emailById.get(d.leadId) ?? d.email })),
+    drafts: drafts.map((d) => ({ ...d, email: emailById.get(d.leadId) ?? d.email })),
   };
   const summary = { leads: report.leads.length, drafts: report.drafts.length, passed, total: results.length };
   await deps.stores.runs.finish(runId, { status, completedAt, totalErrors, summary });

@@ -485,3 +485,21 @@ export const incidents = pgTable(
   },
   (t) => [index('incidents_open_idx').on(t.resolvedAt)],
 );
+
+/**
+ * A pipeline run split into jobs (the BullMQ backend): chunk 0 holds the discovery stage's result,
+ * chunks 1..n a slice of the discovered leads each, filled in by the worker that processed it. The
+ * run is finished by whichever worker completes the last chunk.
+ */
+export const runChunks = pgTable(
+  'run_chunks',
+  {
+    runId: text('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+    chunk: integer('chunk').notNull(),
+    leadCount: integer('lead_count').notNull(),
+    /** The chunk's stage results (chunk 0: discovery), its drafts and the stages that threw. */
+    result: jsonb('result'),
+    doneAt: timestamp('done_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.chunk] })],
+);

@@ -134,7 +134,7 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
     work.cleanup();
   });
 
-  it(`runs a ${LEADS}-lead pipeline on a worker: each lead enriched once, Apollo's rate limit never passed`, async () => {
+  it(`runs a ${LEADS}-lead pipeline as chunk jobs on the workers: each lead enriched once, Apollo's rate limit never passed`, async () => {
     const queued = await call('POST', '/api/runs', { limit: LEADS });
     expect(queued.status, JSON.stringify(queued.body)).toBe(200);
     expect(queued.body).toMatchObject({ queued: { queue: 'pipeline' } });
@@ -148,6 +148,8 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
     expect(await count(`select count(*)::int as n from (select lead_id from enrichments where provider = 'apollo_match' group by lead_id having count(*) > 1) d`)).toBe(0);
     expect(apollo.stats.matchCalls).toBe(enriched);
     expect(apollo.stats.rateLimited).toBe(0);
+    // The run was split into chunks of 25 leads that both workers took.
+    expect(await count(`select count(*)::int as n from run_chunks where chunk > 0 and done_at is not null`)).toBe(Math.ceil(enriched / 25));
   }, 300_000);
 
   it('sends a batch of every approved draft exactly once although the worker sending it is killed mid-batch', async () => {

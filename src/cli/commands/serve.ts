@@ -1,12 +1,9 @@
-import type { Command } from 'commander';
-import { sql } from 'drizzle-orm';
-import { openApp, openDispatch, openProviders, pipelineDepsFor } from '../../deps.js';
-import { runPipeline } from '../../pipeline/run-pipeline.js';
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { createControlStore } from '../../store/control-repo.js';
 import type { AddressInfo } from 'node:net';
+import type { Command } from 'commander';
+import { openApp, openDispatch } from '../../deps.js';
 import { JOB_QUEUES, jobCatalogue, queueWatcherFor } from '../../jobs/catalogue.js';
+import { pipelineJobs } from '../../jobs/pipeline-jobs.js';
 import { openJobs, type JobRunner } from '../../jobs/open-jobs.js';
 import type { JobDoneEvent } from '../../jobs/bullmq/runner.js';
 import { cadenceSyncFor, processorFor } from '../../signals/compose.js';
@@ -24,30 +21,6 @@ import { configFrom, parsePositiveInt, withCommonOptions, type CommonOptions } f
 import { renderTable } from '../render/table.js';
 import { printJson, withApp } from './with-app.js';
 import { AppError } from '../../lib/app-error.js';
-
-/**
- * The pipeline run the review-queue watcher, POST /api/runs and the pipeline-run job ask for. One
- * at a time across every process (a lease): two runs at once would discover the same people and
- * enrich them twice, paying twice. A crashed holder's lease lapses after two hours.
- */
-const pipelineRunner = (app: Awaited<ReturnType<typeof openApp>>) => async (limit: number) => {
-  const control = createControlStore(app.database.db);
-  const holder = `pipeline-${randomUUID()}`;
-  const now = app.clock.now();
-  if (!(await control.acquireLease('pipeline-run', holder, new Date(now.getTime() + 2 * 3_600_000), now))) throw new AppError('CONFLICT', 'another pipeline run is in progress; try again when it is done', { retryable: true });
-  const providers = await openProviders(app, { source: 'apollo', seed: null }).catch(async (error: unknown) => {
-    await control.releaseLease('pipeline-run', holder);
-    throw error;
-  });
-  try {
-    const report = await runPipeline(pipelineDepsFor(app, providers), { limit, source: 'apollo', seed: null });
-    for (const stage of report.stages) app.metrics.stage(stage.name, stage.status, stage.durationMs);
-    return { runId: report.runId, status: report.status, drafts: report.drafts.length };
-  } finally {
-    await providers.close();
-    await control.releaseLease('pipeline-run', holder);
-  }
-};
 
 /**
  * Each job attempt feeds the metrics; a job that failed for good is an incident (escalated by how
@@ -73,10 +46,17 @@ const jobOutcomes = (app: Awaited<ReturnType<typeof openApp>>) => {
 const openJobSet = async (app: Awaited<ReturnType<typeof openApp>>, role: { work: boolean; queues?: string[] | undefined; concurrency?: number | undefined }) => {
   const processor = processorFor(app);
   const dispatch = await openDispatch(app);
-  const runPipelineNow = pipelineRunner(app);
+  // With Redis a run is split into chunk jobs that any worker takes; inline it runs here, whole.
+  const late: { jobs: JobRunner | null } = { jobs: null };
+  const pipeline = pipelineJobs(app, async (job) => {
+    await late.jobs!.enqueue('pipeline-chunk', job, { jobId: `${job.runId}-c${job.chunk}` });
+  });
+  const distributed = Boolean(app.config.env.REDIS_URL);
+  const runPipelineNow = distributed ? pipeline.start : pipeline.runNow;
   const watcher = queueWatcherFor(app, runPipelineNow, dispatch.operator.holder);
-  const definitions = jobCatalogue(app, { operator: dispatch.operator, watcher, processor, runPipeline: runPipelineNow });
+  const definitions = jobCatalogue(app, { operator: dispatch.operator, watcher, processor, runPipeline: runPipelineNow, ...(distributed ? { pipelineChunk: pipeline.chunk } : {}) });
   const jobs = await openJobs(app, definitions, { ...role, holder: dispatch.operator.holder, onJobDone: jobOutcomes(app) });
+  late.jobs = jobs;
   return { processor, dispatch, watcher, runPipelineNow, jobs };
 };
 

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { openProviders, pipelineDepsFor, type AppDeps } from '../deps.js';
+import { AppError } from '../lib/app-error.js';
+import { newRunId } from '../lib/ids.js';
+import { runChunk, startChunkedRun, type ChunkJob } from '../pipeline/chunked-run.js';
+import { runPipeline, type RunReport } from '../pipeline/run-pipeline.js';
+import { createControlStore } from '../store/control-repo.js';
+import { createRunChunkStore } from '../store/run-chunks-repo.js';
+
+const LEASE = 'pipeline-run';
+/** A crashed holder's lease lapses after this long. */
+const LEASE_MS = 2 * 3_600_000;
+
+/**
+ * Pipeline runs for the server and the workers. One run at a time across every process (a lease):
+ * two runs at once would discover the same people and pay to enrich them twice. `runNow` runs the
+ * whole pipeline in this process (inline backend, `caio start`); `start` and `chunk` split a run
+ * into jobs (BullMQ backend): the lease is held by the run, from its discovery until the worker
+ * that completes its last chunk finishes it.
+ */
+export const pipelineJobs = (app: AppDeps, enqueueChunk: (job: ChunkJob) => Promise<void>) => {
+  const control = createControlStore(app.database.db);
+  const chunks = createRunChunkStore(app.database.db);
+  const record = (report: RunReport) => {
+    for (const stage of report.stages) app.metrics.stage(stage.name, stage.status, stage.durationMs);
+  };
+  const acquire = async (holder: string) => {
+    const now = app.clock.now();
+    if (!(await control.acquireLease(LEASE, holder, new Date(now.getTime() + LEASE_MS), now))) throw new AppError('CONFLICT', 'another pipeline run is in progress; try again when it is done', { retryable: true });
+  };
+  /** The providers for one piece of work (sandbox mode starts its loopback servers), always closed. */
+  const withProviders = async <T>(work: (deps: ReturnType<typeof pipelineDepsFor>) => Promise<T>): Promise<T> => {
+    const providers = await openProviders(app, { source: 'apollo', seed: null });
+    try {
+      return await work(pipelineDepsFor(app, providers));
+    } finally {
+      await providers.close();
+    }
+  };
+
+  return {
+    runNow: async (limit: number): Promise<Record<string, unknown>> => {
+      const holder = `pipeline-${randomUUID()}`;
+      await acquire(holder);
+      try {
+        const report = await withProviders((deps) => runPipeline(deps, { limit, source: 'apollo', seed: null }));
+        record(report);
+        return { runId: report.runId, status: report.status, drafts: report.drafts.length };
+      } finally {
+        await control.releaseLease(LEASE, holder);
+      }
+    },
+    start: async (limit: number): Promise<Record<string, unknown>> => {
+      const runId = newRunId(app.clock.now());
+      const holder = `pipeline-${runId}`;
+      await acquire(holder);
+      try {
+        const started = await withProviders((deps) => startChunkedRun({ ...deps, newRunId: () => runId }, chunks, { limit, source: 'apollo', seed: null, chunkSize: app.config.jobs.pipelineChunkSize }, enqueueChunk));
+        if (started.report) {
+          record(started.report);
+          await control.releaseLease(LEASE, holder);
+        }
+        return { runId, chunks: started.chunks, leads: started.leads, ...(started.report ? { status: started.report.status } : {}) };
+      } catch (error) {
+        await control.releaseLease(LEASE, holder);
+        throw error;
+      }
+    },
+    chunk: async (job: ChunkJob): Promise<Record<string, unknown>> => {
+      const outcome = await withProviders((deps) => runChunk(deps, chunks, job));
+      if (outcome.report) {
+        record(outcome.report);
+        await control.releaseLease(LEASE, `pipeline-${job.runId}`);
+      }
+      return { runId: job.runId, chunk: job.chunk, leads: job.leads.length, alreadyDone: outcome.done, ...(outcome.report ? { runFinished: outcome.report.status } : {}) };
+    },
+  };
+};
+
+export type PipelineJobs = ReturnType<typeof pipelineJobs>;
