@@ -6,7 +6,7 @@ import { describeSchedule, nextRunAt, type Schedule } from './schedule.js';
 export type Job = { name: string; schedule: Schedule; run: (now: Date) => Promise<Record<string, unknown>> };
 
 /**
- * The inline job runner of `caio serve` (the distributed issue replaces it with BullMQ workers):
+ * The inline backend's scheduler (no REDIS_URL; with it, BullMQ job schedulers do this, jobs/bullmq/):
  * each job runs at its next scheduled instant, one job at a time; a lease in the database makes
  * sure that of several servers only one runs a given job's slot. A failing job is logged and runs
  * again at its next slot; it never stops the server.

@@ -5,8 +5,8 @@ export type RateWindow = { limit: number; intervalMs: number };
  * A sliding-window limiter over one or more windows (Instantly documents 100/s and 6,000/min;
  * GoHighLevel 100 per 10 s): a call starts only when, in every window, fewer than `limit` calls
  * started in the last `intervalMs`. Unlike a token bucket it can never exceed a documented limit
- * in any window, bursts included. Callers are served in order. In-process only; the shared limit
- * across workers comes with the Redis/BullMQ issue.
+ * in any window, bursts included. Callers are served in order. In-process; with REDIS_URL the
+ * same windows are held in Redis for every process (redis-rate-limiter.ts), with this as fallback.
  */
 export const createRateLimiter = (options: { windows: readonly RateWindow[]; now: () => number; sleep: (ms: number) => Promise<void>; marginMs?: number }) => {
   const windows = options.windows.filter((w) => w.limit >= 1 && w.intervalMs > 0);
