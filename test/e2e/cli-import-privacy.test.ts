@@ -61,7 +61,7 @@ describe('caio doctor', () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c: { name: string }) => c.name)).toEqual(['store', 'apollo', 'bettercontact', 'clay', 'instantly', 'heyreach', 'ghl', 'twilio', 'slack']);
+    expect(report.checks.map((c: { name: string }) => c.name)).toEqual(['store', 'redis', 'apollo', 'bettercontact', 'clay', 'instantly', 'heyreach', 'ghl', 'twilio', 'slack']);
     const reachable = report.checks.filter((c: { reachable: boolean | null }) => c.reachable === true).map((c: { name: string }) => c.name);
     expect(reachable).toEqual(['store', 'apollo', 'bettercontact', 'instantly', 'heyreach', 'ghl']);
   }, 60_000);
