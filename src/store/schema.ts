@@ -503,3 +503,29 @@ export const runChunks = pgTable(
   },
   (t) => [primaryKey({ columns: [t.runId, t.chunk] })],
 );
+
+/**
+ * Dashboard page sessions, shared by every server behind a load balancer. The cookie carries the
+ * session id; only its SHA-256 is stored, so reading this table does not give anyone a session.
+ */
+export const dashboardSessions = pgTable(
+  'dashboard_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    csrf: text('csrf').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('dashboard_sessions_expiry_idx').on(t.expiresAt)],
+);
+
+/** Failed dashboard logins per address: 5 in 5 minutes locks that address out on every server. */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    address: text('address').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('login_failures_address_idx').on(t.address, t.at)],
+);

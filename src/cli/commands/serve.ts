@@ -16,6 +16,7 @@ import { buildApp } from '../../server/app.js';
 import { createDashboardQueries } from '../../store/dashboard-repo.js';
 import { apiDepsFor } from '../../server/api/compose.js';
 import { resolveDashboardToken } from '../../server/dashboard-token.js';
+import { createSessionStore } from '../../store/session-repo.js';
 import { createCadenceStore } from '../../store/cadence-repo.js';
 import { configFrom, parsePositiveInt, withCommonOptions, type CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
@@ -103,7 +104,7 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
     const operator = apiDeps.operator;
     apiDeps.operator = { ...operator, dispatch: async (request) => (request.live ? ({ queued: await jobs.enqueue('dispatch', request) } as never) : operator.dispatch(request)) };
   }
-  const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, corsOrigins: config.server.corsOrigins, metrics: () => app.metrics.text(app.database.db, jobs), onRequestDone: (entry) => app.log.info(entry, 'request'), api: { token: dashboard.token, deps: apiDeps }, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
+  const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, corsOrigins: config.server.corsOrigins, metrics: () => app.metrics.text(app.database.db, jobs), onRequestDone: (entry) => app.log.info(entry, 'request'), api: { token: dashboard.token, deps: apiDeps, sessions: createSessionStore(app.database.db) }, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
   const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   process.stdout.write(`caio ${mode} listening on ${address} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered.length} pending deliveries enqueued at start\nroutes: ${[...Object.keys(routes.post).map((p) => `POST ${p}`), ...Object.keys(routes.get).map((p) => `GET ${p}`)].join(', ')}\n`);
   process.stdout.write(`API: ${address}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);

@@ -18,7 +18,7 @@ export const requireDashboardAccess = (app: FastifyInstance, token: string, sess
       if (safeEqual(given, token)) return;
       return reply.code(401).send({ error: 'unauthorized', code: 'UNAUTHORIZED' });
     }
-    const session = sessions.get(cookieOf(request.headers.cookie, SESSION_COOKIE));
+    const session = await sessions.get(cookieOf(request.headers.cookie, SESSION_COOKIE));
     if (!session) return reply.code(401).send({ error: 'unauthorized', code: 'UNAUTHORIZED' });
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       const csrf = request.headers['x-csrf-token'];

@@ -49,28 +49,28 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
   const { api, sessions } = deps;
   app.get('/assets/app.css', async (_req, reply) => reply.header('content-type', 'text/css; charset=utf-8').send(APP_CSS));
   app.get('/assets/app.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(APP_JS));
-  app.get('/login', async (req, reply) => (sessions.get(cookieOf(req.headers.cookie, SESSION_COOKIE)) ? reply.redirect('/sales') : html(reply, loginPage(null))));
+  app.get('/login', async (req, reply) => ((await sessions.get(cookieOf(req.headers.cookie, SESSION_COOKIE))) ? reply.redirect('/sales') : html(reply, loginPage(null))));
   app.post('/login', async (req, reply) => {
     const address = req.ip;
-    if (sessions.limited(address)) return html(reply, loginPage('Too many failed logins from this address: wait five minutes.'), 429);
+    if (await sessions.limited(address)) return html(reply, loginPage('Too many failed logins from this address: wait five minutes.'), 429);
     const given = new URLSearchParams(typeof req.body === 'string' ? req.body : '').get('token') ?? '';
     if (!given || !safeEqual(given, deps.token)) {
-      sessions.failed(address);
+      await sessions.failed(address);
       return html(reply, loginPage('That token is not right.'), 401);
     }
-    const session = sessions.create();
+    const session = await sessions.create();
     return reply.header('set-cookie', `${SESSION_COOKIE}=${session.id}; HttpOnly; SameSite=Strict; Path=/${deps.secureCookies ? '; Secure' : ''}`).redirect('/sales', 303);
   });
   app.post('/logout', async (req, reply) => {
-    const session = sessions.get(cookieOf(req.headers.cookie, SESSION_COOKIE));
+    const session = await sessions.get(cookieOf(req.headers.cookie, SESSION_COOKIE));
     const csrf = new URLSearchParams(typeof req.body === 'string' ? req.body : '').get('csrf') ?? '';
-    if (session && safeEqual(csrf, session.csrf)) sessions.end(session.id);
+    if (session && safeEqual(csrf, session.csrf)) await sessions.end(session.id);
     return reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`).redirect('/login', 303);
   });
 
   const page = (path: string, title: string, render: (session: Session, req: FastifyRequest) => Promise<string>) =>
     app.get(path, async (req, reply) => {
-      const session = sessions.get(cookieOf(req.headers.cookie, SESSION_COOKIE));
+      const session = await sessions.get(cookieOf(req.headers.cookie, SESSION_COOKIE));
       if (!session) return reply.redirect('/login');
       return html(reply, layout(title, path, session.csrf, await render(session, req)));
     });

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/server/app.js';
+import { createSessionStore } from '../../../src/store/session-repo.js';
 import type { Database } from '../../../src/store/database.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { apiDepsOf } from '../../support/api.js';
@@ -17,7 +18,7 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     database = await openTestDatabase(kind);
     h = await dispatchHarness(database);
     const deps = apiDepsOf(h);
-    app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 64 * 1024, api: { token: TOKEN, deps }, corsOrigins: ['https://dash.example.com'], metrics: async () => '# TYPE caio_leads gauge\ncaio_leads{status="x"} 1\n' });
+    app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 64 * 1024, api: { token: TOKEN, deps, sessions: createSessionStore(database.db) }, corsOrigins: ['https://dash.example.com'], metrics: async () => '# TYPE caio_leads gauge\ncaio_leads{status="x"} 1\n' });
   });
   afterEach(async () => {
     await app.close();
@@ -199,8 +200,21 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     const page = (await app.inject({ method: 'GET', url: '/operator', headers: { cookie } })).body;
     const csrf = /name="csrf-token" content="([^"]+)"/.exec(page)![1]!;
     expect((await app.inject({ method: 'POST', url: '/api/resume', headers: { cookie, 'x-csrf-token': csrf }, payload: { by: 'x' } })).statusCode).toBe(200);
-    for (let i = 0; i < 5; i++) expect((await login('wrong-token-000')).statusCode).toBe(401);
-    expect((await login(TOKEN)).statusCode).toBe(429);
+    // Another server on the same database knows the session (no sticky sessions needed) and the failed logins.
+    const other = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 64 * 1024, api: { token: TOKEN, deps: apiDepsOf(h), sessions: createSessionStore(database.db) } });
+    try {
+      expect((await other.inject({ method: 'GET', url: '/api/runs', headers: { cookie } })).statusCode).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await login('wrong-token-000')).statusCode).toBe(401);
+      expect((await login(TOKEN)).statusCode).toBe(429);
+      expect((await other.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${TOKEN}` })).statusCode).toBe(429);
+      // Logging out on one server ends the session on all.
+      expect((await other.inject({ method: 'POST', url: '/logout', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `csrf=${encodeURIComponent(csrf)}` })).statusCode).toBe(303);
+      expect((await app.inject({ method: 'GET', url: '/api/runs', headers: { cookie } })).statusCode).toBe(401);
+      const stored = (await database.db.execute(sql`select id_hash from dashboard_sessions`)) as unknown as { rows: { id_hash: string }[] };
+      expect(stored.rows.every((r) => !cookie.includes(r.id_hash))).toBe(true);
+    } finally {
+      await other.close();
+    }
     expect((await app.inject({ method: 'GET', url: '/sales' })).statusCode).toBe(302);
   });
 });
