@@ -85,7 +85,7 @@ export const createOperator = (deps: OperatorDeps) => {
 
   const ramp = async (now: Date): Promise<RampStatus> => {
     const since = new Date(now.getTime() - (deps.settings.ramp.cleanDaysLookbackDays + 1) * 86_400_000);
-    const days = (await deps.outbox.dailyTotals(dayKey(since))).map((d) => ({ date: d.date, live: true, sent: d.sent, bounces: 0, complaints: 0, errors: d.errors }));
+    const days = (await deps.outbox.dailyTotals(dayKey(since))).map((d) => ({ date: d.date, live: true, sent: d.sent, bounces: d.bounces, complaints: 0, errors: d.errors }));
     return rampStatus(deps.settings.ramp, days, now);
   };
 

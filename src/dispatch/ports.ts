@@ -69,7 +69,8 @@ export interface OutboxStore {
   leadSendsSince(leadId: string, since: Date): Promise<{ channel: string; at: Date }[]>;
   statusCounts(): Promise<Record<string, number>>;
   /** Per UTC day: sent, failed and uncertain counts (the ramp's clean-day input). */
-  dailyTotals(sinceDay: string): Promise<{ date: string; sent: number; errors: number }[]>;
+  /** Complaints are not counted: no provider we use reports them (Instantly's webhooks have no complaint event). */
+  dailyTotals(sinceDay: string): Promise<{ date: string; sent: number; errors: number; bounces: number }[]>;
   list(filter: { status?: OutboxStatus; batchId?: string; limit: number }): Promise<OutboxItem[]>;
   /** Cancel everything still queued for a lead (erasure, suppression). */
   cancelForLead(leadId: string, reason: string): Promise<number>;

@@ -63,15 +63,21 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
       at: new Date(r.at),
     })),
   statusCounts: async () => Object.fromEntries((await db.select({ status: outbox.status, n: sql<number>`count(*)::int` }).from(outbox).groupBy(outbox.status)).map((r) => [r.status, Number(r.n)])),
+  /**
+   * Per UTC day: items sent and failed, and e-mail sends whose lead bounced afterwards (a bounce
+   * counts against the day the mail went out, which is the day the ramp judges).
+   */
   dailyTotals: async (sinceDay) => {
-    const day = sql<string>`to_char(coalesce(${outbox.sentAt}, ${outbox.claimedAt}) at time zone 'UTC', 'YYYY-MM-DD')`;
-    const rows = await db
-      .select({ date: day, sent: sql<number>`count(*) filter (where ${outbox.status} = 'sent')::int`, errors: sql<number>`count(*) filter (where ${outbox.status} in ('failed', 'uncertain'))::int` })
-      .from(outbox)
-      .where(and(inArray(outbox.status, ['sent', 'failed', 'uncertain']), gte(day, sinceDay)))
-      .groupBy(day)
-      .orderBy(day);
-    return rows.map((r) => ({ date: r.date, sent: Number(r.sent), errors: Number(r.errors) }));
+    const rows = (await db.execute(sql`
+      select to_char(coalesce(o.sent_at, o.claimed_at) at time zone 'UTC', 'YYYY-MM-DD') as date,
+        count(*) filter (where o.status = 'sent')::int as sent,
+        count(*) filter (where o.status in ('failed', 'uncertain'))::int as errors,
+        count(*) filter (where o.status = 'sent' and o.channel in ('instantly', 'ghl') and exists (
+          select 1 from lead_events e where e.lead_id = o.lead_id and e.type = 'email_bounced' and e.at >= o.sent_at))::int as bounces
+      from outbox o
+      where o.status in ('sent', 'failed', 'uncertain') and coalesce(o.sent_at, o.claimed_at) >= ${sinceDay}::date
+      group by 1 order by 1`)) as unknown as { rows: { date: string; sent: number; errors: number; bounces: number }[] };
+    return rows.rows.map((r) => ({ date: r.date, sent: Number(r.sent), errors: Number(r.errors), bounces: Number(r.bounces) }));
   },
   list: async ({ status, batchId, limit }) =>
     (await db.select().from(outbox).where(and(status ? eq(outbox.status, status) : undefined, batchId ? eq(outbox.batchId, batchId) : undefined)).orderBy(desc(outbox.updatedAt)).limit(limit)).map(toItem),
