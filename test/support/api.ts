@@ -5,6 +5,7 @@ import type { ApiDeps } from '../../src/server/api/routes.js';
 import { runDecay } from '../../src/signals/run-decay.js';
 import { createCadenceStore } from '../../src/store/cadence-repo.js';
 import { createDashboardQueries } from '../../src/store/dashboard-repo.js';
+import { createIncidentStore } from '../../src/store/incident-repo.js';
 import { createDecayQuery, createLeadEventStore, createTimelineGapQuery } from '../../src/store/inbox-repo.js';
 import { createReviewQueueWatcher } from '../../src/jobs/review-queue-watcher.js';
 import { bootstrapTimeline } from '../../src/signals/bootstrap-timeline.js';
@@ -35,6 +36,7 @@ export const apiDepsOf = (h: Harness, overrides: Partial<ApiDeps> = {}): ApiDeps
     queueWatcher: createReviewQueueWatcher({ pending: () => dashboard.pendingReviewCount(), topUp: async (limit) => ({ ran: 'pipeline', limit }), control: h.control, clock: h.clock, holder: 'api-test', settings: { lowWater: 3, target: 5, everyMinutes: 30 } }),
     bootstrapLeads: (options) => bootstrapTimeline({ missing: (limit) => createTimelineGapQuery(db).sentWithoutTouch(limit), record: createTouchRecorder({ events: createLeadEventStore(db), leads: createSignalLeadStore(db), cadence: h.cadence }) }, options),
     kpis: FileConfigSchema.parse({}).kpis,
+    incidents: () => createIncidentStore(db).open(),
     now: () => h.clock.now(),
     ...overrides,
   };

@@ -5,6 +5,7 @@ import { openDispatch, type AppDeps } from '../../deps.js';
 import type { DispatchReport } from '../../dispatch/operator.js';
 import { AppError } from '../../lib/app-error.js';
 import { createCampaignStore, createControlStore } from '../../store/control-repo.js';
+import { createIncidentStore } from '../../store/incident-repo.js';
 import { configFrom, parsePositiveInt, withCommonOptions, type CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
 import { printJson, withApp } from './with-app.js';
@@ -104,6 +105,14 @@ export const registerDispatchCommands = (program: Command): void => {
       const results = await dispatch.operator.checkHealth();
       if (options.json) return printJson(results);
       process.stdout.write(results.length ? `${renderTable(['provider', 'campaign', 'sent', 'bounces', 'complaints', 'paused now', 'reason'], results.map((r) => [r.provider, r.campaign, r.sent, r.bounces, r.complaints, r.paused ? 'YES' : 'no', r.reason]))}\n` : 'no live campaign to check\n');
+    });
+  });
+
+  withCommonOptions(operator.command('incidents').description('open incidents: what failed, since when, the level reached and the level people were paged at').option('--json', 'print JSON')).action(async (options: CommonOptions & { json?: boolean }) => {
+    await withApp(configFrom(options), async (app) => {
+      const open = await createIncidentStore(app.database.db).open();
+      if (options.json) return printJson(open);
+      process.stdout.write(open.length ? `${renderTable(['incident', 'since', 'level', 'paged at', 'last seen', 'what'], open.map((i) => [i.key, i.openedAt.toISOString(), String(i.level), i.notifiedLevel ? String(i.notifiedLevel) : '-', i.lastSeenAt.toISOString(), String(i.details.title ?? '')]))}\n` : 'no open incident\n');
     });
   });
 

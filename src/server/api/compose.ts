@@ -8,6 +8,7 @@ import { runDecay } from '../../signals/run-decay.js';
 import { createBatchStore } from '../../store/batches-repo.js';
 import { createCadenceStore } from '../../store/cadence-repo.js';
 import { createDashboardQueries } from '../../store/dashboard-repo.js';
+import { createIncidentStore } from '../../store/incident-repo.js';
 import { createDecayQuery, createLeadEventStore } from '../../store/inbox-repo.js';
 import { createReviewStore } from '../../store/review-repo.js';
 import { createSignalLeadStore } from '../../store/signals-repo.js';
@@ -35,6 +36,7 @@ export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (li
     queueWatcher,
     bootstrapLeads: bootstrapFor(app),
     kpis: app.config.kpis,
+    incidents: () => createIncidentStore(db).open(),
     now: () => app.clock.now(),
   };
 };

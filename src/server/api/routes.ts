@@ -31,6 +31,8 @@ export type ApiDeps = {
   bootstrapLeads: (options: { dryRun: boolean; limit: number }) => Promise<BootstrapReport>;
   /** Targets (config `kpis.targets`) and the trailing window of the rates over time. */
   kpis: { targets: KpiTargets; trailingDays: number };
+  /** Open escalation incidents. */
+  incidents: () => Promise<unknown[]>;
   now: () => Date;
 };
 
@@ -106,6 +108,7 @@ const DOCS: { method: 'get' | 'post'; path: string; summary: string; query?: z.Z
   { method: 'get', path: '/api/operator/pending-batch', summary: 'The batch waiting for approval' },
   { method: 'post', path: '/api/operator/approve-batch/{id}', summary: 'Approve a batch', body: BatchDecision },
   { method: 'post', path: '/api/operator/reject-batch/{id}', summary: 'Reject a batch', body: BatchReject },
+  { method: 'get', path: '/api/incidents', summary: 'Open incidents: what failed, since when, the level reached and paged' },
   { method: 'get', path: '/api/operator/history', summary: 'Executed and rejected batches' },
   { method: 'get', path: '/api/cadence/summary', summary: 'Cadence enrolments by status' },
   { method: 'get', path: '/api/cadence/due', summary: 'Cadence steps due now' },
@@ -217,6 +220,7 @@ export const registerApiRoutes = (app: FastifyInstance, deps: ApiDeps): void => 
       return deps.gatekeeper.reject((req.params as { id: string }).id, body.by, body.reason);
     }),
   );
+  app.get('/api/incidents', async (_req, reply) => answer(reply, () => deps.incidents()));
   app.get('/api/cadence/summary', async (_req, reply) => answer(reply, () => deps.cadence.counts()));
   app.get('/api/cadence/due', async (_req, reply) => answer(reply, () => deps.cadence.due()));
   app.post('/api/cadence/sync', async (_req, reply) => answer(reply, async () => ({ changed: await deps.cadence.sync() })));

@@ -132,6 +132,7 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
     const status = (await api.operatorStatus()) as { sendMode?: string; emergencyStop?: { active: boolean }; usage?: Record<string, { used: number; limit: number; remaining: number }>; linkedinWarmup?: { week: number; limit: number; inWarmup: boolean }; ramp?: { active: boolean; day: number; cleanDays: number; required: number } };
     const pending = (await api.gatekeeper.list(50)).find((b) => b.status === 'pending_approval' && b.expiresAt > api.now());
     const stopped = Boolean(status.emergencyStop?.active);
+    const incidents = (await api.incidents()) as { key: string; level: number; notifiedLevel: number; openedAt: Date; details: { title?: string } }[];
     return `<section class="card"><h2>Today</h2>
 <p>Send mode: <strong>${esc(status.sendMode)}</strong>. ${stopped ? '<strong>EMERGENCY STOP ACTIVE</strong>' : 'No emergency stop.'}</p>
 <ul>${Object.entries(status.usage ?? {}).map(([k, u]) => `<li>${esc(k)}: ${esc(u.used)} of ${esc(u.limit)} (${esc(u.remaining)} left)</li>`).join('')}</ul>
@@ -140,6 +141,7 @@ ${stopped
   ? `<form data-api="/api/resume" data-done="Resumed."><input type="hidden" name="by" value="dashboard"><button type="submit">Resume sending</button></form>`
   : `<form data-api="/api/emergency-stop" data-confirm="Stop all sending now?" data-done="Emergency stop set."><input type="hidden" name="by" value="dashboard"><label for="stop-reason">Reason</label><input id="stop-reason" name="reason" required size="40"><button type="submit" class="danger">Emergency stop</button></form>`}
 </section>
+${incidents.length ? `<section class="card" aria-labelledby="incidents"><h2 id="incidents">Open incidents</h2><ul>${incidents.map((i) => `<li><strong>${esc(i.details.title ?? i.key)}</strong> since ${esc(i.openedAt.toISOString())}: level ${esc(i.level)}${i.notifiedLevel ? `, paged at level ${esc(i.notifiedLevel)}` : ', nobody paged yet'}</li>`).join('')}</ul></section>` : ''}
 <section class="card"><h2>Pending batch</h2>${pending
   ? `<p>Batch ${esc(pending.id)} (${esc(pending.motion)}), ${pending.scope.length} actions, expires ${esc(pending.expiresAt.toISOString())}.</p>
 <table><thead><tr><th>Channel</th><th>Action</th><th>Recipient</th></tr></thead><tbody>${pending.scope.map((i) => `<tr><td>${esc(i.channel)}</td><td>${esc(i.action)}</td><td>${esc(i.recipient)}</td></tr>`).join('')}</tbody></table>

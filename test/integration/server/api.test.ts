@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/server/app.js';
 import { createSessionStore } from '../../../src/store/session-repo.js';
+import { createIncidentStore } from '../../../src/store/incident-repo.js';
 import type { Database } from '../../../src/store/database.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { apiDepsOf } from '../../support/api.js';
@@ -165,6 +166,13 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     }
     expect((await app.inject({ method: 'POST', url: '/api/queue-watcher/trigger', headers: auth, payload: { force: false } })).json()).toMatchObject({ pending: 3, toppedUp: false });
     expect((await app.inject({ method: 'POST', url: '/api/queue-watcher/trigger', headers: auth, payload: { force: true } })).json()).toMatchObject({ pending: 3, toppedUp: true, requested: 2 });
+  });
+
+  it('lists open incidents, and shows them on the operator page', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/incidents', headers: auth })).json()).toEqual([]);
+    await createIncidentStore(h.db).observe({ key: 'provider:apollo:unavailable', kind: 'breaker_open', title: 'apollo is failing', detail: 'breaker open', since: h.clock.now(), leadsAffected: 0, sendingAffected: false }, 1, h.clock.now());
+    expect((await app.inject({ method: 'GET', url: '/api/incidents', headers: auth })).json()).toMatchObject([{ key: 'provider:apollo:unavailable', level: 1, notifiedLevel: 0 }]);
+    expect((await app.inject({ method: 'GET', url: '/api/incidents' })).statusCode).toBe(401);
   });
 
   it('CORS only for listed origins, a correlation id on every answer, and metrics behind the token', async () => {
