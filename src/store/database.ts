@@ -89,7 +89,11 @@ const openPostgres = async (url: string, schemaName?: string): Promise<Database>
     await migrator.end();
   }
 
-  const pool = new pg.Pool({ connectionString: url, options, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, options, max: 10, connectionTimeoutMillis: 10_000 });
+  // An idle connection dropped by a PostgreSQL restart or a network cut emits 'error' on the pool;
+  // unheard, it would crash the process. The pool replaces the connection; queries meanwhile fail
+  // (jobs retry, /ready reports the database) and succeed again once PostgreSQL is back.
+  pool.on('error', () => undefined);
   const db = drizzle(pool, { schema });
   return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
 };
