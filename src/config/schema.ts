@@ -233,6 +233,8 @@ export const FileConfigSchema = z
         minInactiveDays: z.number().int().min(1).max(3650).default(30),
         maxInactiveDays: z.number().int().min(1).max(3650).default(120),
         excludeTags: z.array(z.string().trim().min(1)).default(['do-not-contact', 'competitor', 'unsubscribed']),
+        /** Only contacts in these CRM pipeline stages (e.g. Cold, Lost, Nurture); empty: all, as the original. @defaultValue none */
+        pipelineStages: z.array(z.string().trim().min(1)).default([]),
       })
       .refine((r) => r.maxInactiveDays >= r.minInactiveDays, 'maxInactiveDays must be at least minInactiveDays')
       .prefault({}),

@@ -1,4 +1,4 @@
-import { revivalVerdict, type RevivalReason, type RevivalSettings } from '../domain/revival/index.js';
+import { pipelineStageOf, revivalVerdict, type RevivalReason, type RevivalSettings } from '../domain/revival/index.js';
 import type { GhlClient } from '../providers/ghl/client.js';
 import type { GhlContact } from '../providers/ghl/schemas.js';
 import type { LeadEventStore } from '../store/inbox-repo.js';
@@ -11,6 +11,8 @@ export type RevivalCandidate = {
   lastName: string | null;
   company: string | null;
   tags: string[];
+  /** The CRM stage (a stage field, else a stage-like tag such as cold, lost, nurture). */
+  pipelineStage: string | null;
   leadId: string | null;
   status: string | null;
   lastActivity: string | null;
@@ -48,8 +50,10 @@ export const scanRevival = async (deps: { ghl: GhlClient; leads: SignalLeadStore
       const events = lead ? await deps.events.timeline(lead.id, 500) : [];
       const types = events.map((e) => e.type);
       const visits = events.filter((e) => e.type === 'website_visit').map((e) => e.at.getTime());
+      const pipelineStage = pipelineStageOf((contact as { pipelineStage?: string | null }).pipelineStage, contact.tags);
       const verdict = revivalVerdict(
         {
+          pipelineStage,
           email: contact.email ?? null,
           tags: contact.tags,
           lastActivity: lastActivityOf(contact),
@@ -71,6 +75,7 @@ export const scanRevival = async (deps: { ghl: GhlClient; leads: SignalLeadStore
         lastName: contact.lastName ?? null,
         company: contact.companyName ?? null,
         tags: contact.tags,
+        pipelineStage,
         leadId: lead?.id ?? null,
         status: lead?.status ?? null,
         lastActivity: lastActivityOf(contact)?.toISOString() ?? null,

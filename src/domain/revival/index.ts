@@ -1,1 +1,1 @@
-export { daysInactive, isRevivable, revivalVerdict, type RevivalInput, type RevivalReason, type RevivalSettings, type RevivalVerdict } from './score.js';
+export { daysInactive, isRevivable, pipelineStageOf, revivalVerdict, type RevivalInput, type RevivalReason, type RevivalSettings, type RevivalVerdict } from './score.js';

@@ -8,7 +8,19 @@ export type RevivalSettings = {
   maxInactiveDays: number;
   /** Compared case-insensitively. */
   excludeTags: readonly string[];
+  /**
+   * Only contacts in these CRM pipeline stages (case-insensitive); empty: every stage, as the
+   * original did (it declared Cold, Lost, Nurture but never applied them).
+   */
+  pipelineStages?: readonly string[];
 };
+
+/** Tags the CRM uses as a stage when no stage field is set (spec: cold, lost, nurture, warm, hot, new). */
+const STAGE_TAGS = ['cold', 'lost', 'nurture', 'warm', 'hot', 'new'];
+
+/** A contact's pipeline stage: its stage field, else the first stage-like tag, else null. */
+export const pipelineStageOf = (field: string | null | undefined, tags: readonly string[]): string | null =>
+  field?.trim() || tags.map((t) => t.trim()).find((t) => STAGE_TAGS.includes(t.toLowerCase())) || null;
 
 export type RevivalInput = {
   email: string | null;
@@ -23,13 +35,15 @@ export type RevivalInput = {
   linkedinConnected: boolean;
   /** The latest website visit we know of (RB2B), if any. */
   lastWebsiteVisitAt: Date | null;
+  /** The CRM pipeline stage (pipelineStageOf); null when unknown. */
+  pipelineStage?: string | null;
 };
 
 export type RevivalReason = 'never_engaged' | 'previously_replied' | 'opened_only' | 'ghosted' | 'website_revisit';
 
 export type RevivalVerdict =
   | { eligible: true; score: number; reason: RevivalReason; daysInactive: number }
-  | { eligible: false; why: 'no_email' | 'too_recent' | 'too_old' | 'excluded_tag' | 'not_revivable' | 'no_score'; daysInactive: number };
+  | { eligible: false; why: 'no_email' | 'too_recent' | 'too_old' | 'excluded_tag' | 'stage_not_scanned' | 'not_revivable' | 'no_score'; daysInactive: number };
 
 const TERMINAL = new Set(['bounced', 'unsubscribed', 'rejected', 'disqualified', 'do_not_contact']);
 /** In outreach now: reviving would double up. */
@@ -56,6 +70,8 @@ export const revivalVerdict = (input: RevivalInput, settings: RevivalSettings, n
   if (days < settings.minInactiveDays) return { eligible: false, why: 'too_recent', daysInactive: days };
   const excluded = new Set(settings.excludeTags.map((t) => t.trim().toLowerCase()));
   if (input.tags.some((t) => excluded.has(t.trim().toLowerCase()))) return { eligible: false, why: 'excluded_tag', daysInactive: days };
+  const stages = (settings.pipelineStages ?? []).map((t) => t.trim().toLowerCase());
+  if (stages.length > 0 && !stages.includes((input.pipelineStage ?? '').trim().toLowerCase())) return { eligible: false, why: 'stage_not_scanned', daysInactive: days };
   if (!isRevivable(input.status)) return { eligible: false, why: 'not_revivable', daysInactive: days };
   if (input.status === null) return { eligible: true, score: 0.3, reason: 'never_engaged', daysInactive: days };
   let score: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysInactive, revivalVerdict, type RevivalInput } from '../../../src/domain/revival/index.js';
+import { daysInactive, pipelineStageOf, revivalVerdict, type RevivalInput } from '../../../src/domain/revival/index.js';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
@@ -24,6 +24,17 @@ describe('revival scoring (spec/operator.md)', () => {
     expect(revivalVerdict(contact({ status: 'replied', lastActivity: daysAgo(91) }), SETTINGS, NOW)).toMatchObject({ score: 0.64 });
     expect(revivalVerdict(contact({ lastWebsiteVisitAt: daysAgo(3) }), SETTINGS, NOW)).toMatchObject({ score: 0.92, reason: 'website_revisit' });
     expect(revivalVerdict(contact({ lastWebsiteVisitAt: daysAgo(31) }), SETTINGS, NOW)).toMatchObject({ reason: 'ghosted' });
+  });
+
+  it('applies the pipeline-stage filter only when stages are configured (the original never applied it)', () => {
+    expect(revivalVerdict(contact({ pipelineStage: 'Warm' }), SETTINGS, NOW)).toMatchObject({ eligible: true });
+    const cold = { ...SETTINGS, pipelineStages: ['Cold', 'Lost', 'Nurture'] };
+    expect(revivalVerdict(contact({ pipelineStage: 'lost' }), cold, NOW)).toMatchObject({ eligible: true });
+    expect(revivalVerdict(contact({ pipelineStage: 'Warm' }), cold, NOW)).toMatchObject({ eligible: false, why: 'stage_not_scanned' });
+    expect(revivalVerdict(contact({ pipelineStage: null }), cold, NOW)).toMatchObject({ eligible: false, why: 'stage_not_scanned' });
+    expect(pipelineStageOf('Nurture', ['hot'])).toBe('Nurture');
+    expect(pipelineStageOf(null, ['vip', 'Cold'])).toBe('Cold');
+    expect(pipelineStageOf('  ', ['vip'])).toBeNull();
   });
 
   it('counts whole days', () => {
