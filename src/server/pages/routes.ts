@@ -111,7 +111,7 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
 </article>`;
       }),
     );
-    return `<p class="meta">Keys: j / k next and previous draft, a approve, r reject.</p>${cards.join('')}`;
+    return `<p class="meta">Keys: j / k next and previous draft, a approve, r reject.</p>${cards.join('')}<section class="card" aria-label="Review queue watcher">${topUp}</section>`;
   });
 
   page('/leads', 'Leads', async () => {
