@@ -17,6 +17,11 @@ export interface RunChunkStore {
   remaining(runId: string): Promise<number>;
   results(runId: string): Promise<{ chunk: number; result: ChunkResult | null }[]>;
   claimFinish(runId: string): Promise<boolean>;
+  /**
+   * Where these leads stand now (a chunk retried after a crash): their stored profile, whether they
+   * were folded into a duplicate, and whether this run already enriched them. A discarded lead is absent.
+   */
+  leadStates(runId: string, leadIds: string[]): Promise<{ id: string; profile: WorkingLead['profile']; duplicate: boolean; enriched: boolean }[]>;
   startedAt(runId: string): Promise<Date | null>;
 }
 
@@ -65,7 +70,16 @@ export const runChunk = async (deps: PipelineDeps, chunks: RunChunkStore, job: C
   if (done !== false) return { done: true };
   const state: RunState = { halted: false, merged: [], threw: new Set(), drafts: [] };
   const ctx: RunContext = { runId: job.runId, deps, events: {} };
-  await runBatch(ctx, () => Promise.reject(new Error('a chunk does not discover')), state, false, job.leads.length, job.leads);
+  const noDiscovery = () => Promise.reject(new Error('a chunk does not discover'));
+  // A chunk run again after a crash must not pay twice: leads this run already enriched go on with
+  // their stored profile and skip enrichment; a lead folded into a duplicate or discarded meanwhile drops out.
+  const now = new Map((await chunks.leadStates(job.runId, job.leads.map((l) => l.id))).map((l) => [l.id, l]));
+  // Folded into a duplicate or discarded (suppressed) by this run's enrichment: already handled.
+  const live = job.leads.filter((l) => now.has(l.id) && !(now.get(l.id)!.duplicate && now.get(l.id)!.enriched));
+  const fresh = live.filter((l) => !now.get(l.id)!.enriched);
+  const resumed = live.filter((l) => now.get(l.id)!.enriched).map((l) => ({ ...l, profile: now.get(l.id)!.profile }));
+  if (fresh.length > 0) await runBatch(ctx, noDiscovery, state, false, fresh.length, fresh);
+  if (resumed.length > 0) await runBatch({ ...ctx, deps: { ...deps, settings: { ...deps.settings, enrich: false } } }, noDiscovery, state, false, resumed.length, resumed);
   const result: ChunkResult = { stages: state.merged.filter((s): s is StageResult => Boolean(s)), drafts: state.drafts, threw: [...state.threw] };
   if (!(await chunks.complete(job.runId, job.chunk, result, deps.clock.now()))) return { done: true };
   if ((await chunks.remaining(job.runId)) > 0) return { done: false };

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { ChunkResult, RunChunkStore } from '../pipeline/chunked-run.js';
+import type { WorkingLead } from '../pipeline/context.js';
 import type { Db } from './database.js';
 import { runChunks, runs } from './schema.js';
 
@@ -17,5 +18,12 @@ export const createRunChunkStore = (db: Db): RunChunkStore => ({
   results: async (runId) => (await db.select().from(runChunks).where(eq(runChunks.runId, runId)).orderBy(asc(runChunks.chunk))).map((r) => ({ chunk: r.chunk, result: r.result as ChunkResult | null })),
   /** One worker finishes the run: the one that moves it from running to finishing. */
   claimFinish: async (runId) => (await db.update(runs).set({ status: 'finishing' }).where(and(eq(runs.id, runId), eq(runs.status, 'running'))).returning({ id: runs.id })).length === 1,
+  leadStates: async (runId, leadIds) => {
+    if (leadIds.length === 0) return [];
+    const rows = (await db.execute(sql`select l.id, l.profile, l.duplicate_of is not null as duplicate,
+        exists (select 1 from enrichments e where e.lead_id = l.id and e.run_id = ${runId}) as enriched
+      from leads l where l.id in (${sql.join(leadIds.map((id) => sql`${id}::uuid`), sql`, `)})`)) as unknown as { rows: { id: string; profile: unknown; duplicate: boolean; enriched: boolean }[] };
+    return rows.rows.map((r) => ({ id: r.id, profile: r.profile as WorkingLead['profile'], duplicate: Boolean(r.duplicate), enriched: Boolean(r.enriched) }));
+  },
   startedAt: async (runId) => (await db.select({ startedAt: runs.startedAt }).from(runs).where(eq(runs.id, runId)).limit(1))[0]?.startedAt ?? null,
 });

@@ -54,6 +54,23 @@ describe.each(STORE_KINDS)('a pipeline run split into chunk jobs (%s)', (kind) =
     expect(run.stages.find((s) => s.name === 'queue')!.outputCount).toBe(last.report!.drafts.length);
   });
 
+  it('a chunk re-run after a crash does not enrich again what this run already enriched', async () => {
+    const enricher = fakeEnricher({});
+    const { deps } = pipelineDeps(stores, { source: fakeSource(leads(10)), enricher });
+    const chunks = createRunChunkStore(database.db);
+    const jobs: ChunkJob[] = [];
+    await startChunkedRun(deps, chunks, { limit: 10, source: 'fake', seed: null, chunkSize: 10 }, async (job) => void jobs.push(structuredClone(job)));
+    // The worker died after enriching the first four and before recording the chunk.
+    const runId = jobs[0]!.runId;
+    for (const lead of jobs[0]!.leads.slice(0, 4)) await stores.leads.applyEnrichment(lead.id, runId, enricher.provider, await enricher.enrich({ ...lead, leadId: lead.id, runId }));
+    expect(enricher.calls.length).toBe(4);
+    const outcome = await runChunk(deps, chunks, jobs[0]!);
+    expect(outcome.report?.status).toBe('passed');
+    expect(enricher.calls.length).toBe(10);
+    expect(new Set(enricher.calls).size).toBe(10);
+    expect(outcome.report!.stages.find((s) => s.name === 'score')!.inputCount).toBe(10);
+  });
+
   it('finishes the run once when the last two chunks end together', async () => {
     const { deps } = pipelineDeps(stores, { source: fakeSource(leads(20)), enricher: fakeEnricher({}) });
     const chunks = createRunChunkStore(database.db);
