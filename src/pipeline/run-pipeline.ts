@@ -116,7 +116,7 @@ export const runBatch = async (ctx: RunContext, discover: () => Promise<Discover
   }
 };
 
-export const toDraftSummary = (l: WorkingLead): DraftSummary => ({ draftId: l.draftId!, leadId: l.id, email: l.profile.email, tier: l.score!.tier, points: l.score!.points, angleId: l.draft!.angleId, subjectA: l.draft!.subjectA });
+const toDraftSummary = (l: WorkingLead): DraftSummary => ({ draftId: l.draftId!, leadId: l.id, email: l.profile.email, tier: l.score!.tier, points: l.score!.points, angleId: l.draft!.angleId, subjectA: l.draft!.subjectA });
 
 /** A batched source: every batch through all stages, then the source's totals on the discover stage. */
 const runBatches = async (ctx: RunContext, state: RunState, limit: number) => {

@@ -1,5 +1,7 @@
+import type { SignalType } from '../signals/lead-status.js';
+
 /**
- * The timeline event types the KPIs count. A lead counts once per type: the first time it reached
+ * The timeline event types the KPIs count (a subset of the signal loop's types, checked by the compiler). A lead counts once per type: the first time it reached
  * it (a second open is engagement, not a new opened lead), dated that day, under the campaign and
  * angle it was reached with.
  */
@@ -13,7 +15,7 @@ export const KPI_EVENT_TYPES = [
   'linkedin_connection_sent',
   'linkedin_connection_accepted',
   'linkedin_replied',
-] as const;
+] as const satisfies readonly SignalType[];
 
 export type KpiEventType = (typeof KPI_EVENT_TYPES)[number];
 

@@ -1,8 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppError } from '../../../src/lib/app-error.js';
-import type { OutboundChannel } from '../../../src/dispatch/ports.js';
-import type { SendChannel } from '../../../src/pipeline/context.js';
 import type { Database } from '../../../src/store/database.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase, STORE_KINDS } from '../../support/store.js';
