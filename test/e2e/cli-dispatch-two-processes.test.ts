@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApolloSandbox } from '../../src/providers/sandbox/apollo/index.js';
 import { startInstantlySandbox } from '../../src/providers/sandbox/instantly/server.js';
 import { runCli, tempWorkdir } from '../support/cli.js';
+import { freshPostgresDatabase } from '../support/postgres.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 
@@ -16,20 +15,15 @@ const DATABASE_URL = process.env.DATABASE_URL;
  */
 describe.skipIf(!DATABASE_URL)('two processes dispatching one batch (PostgreSQL)', () => {
   const work = tempWorkdir();
-  const dbName = `caio_e2e_${randomBytes(4).toString('hex')}`;
+  let database: Awaited<ReturnType<typeof freshPostgresDatabase>> | null = null;
   let url = '';
   let closeSandboxes: () => Promise<void> = async () => {};
   let instantly: Awaited<ReturnType<typeof startInstantlySandbox>>;
   let env: Record<string, string> = {};
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    const u = new URL(DATABASE_URL!);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
+    database = await freshPostgresDatabase(DATABASE_URL!, 'caio_e2e');
+    url = database.url;
     const apollo = await startApolloSandbox({ apiKey: 'apollo-e2e-key', count: 60, rateLimitPerMinute: 100_000 });
     instantly = await startInstantlySandbox({ apiKey: 'instantly-e2e-key' });
     closeSandboxes = async () => {
@@ -54,10 +48,7 @@ describe.skipIf(!DATABASE_URL)('two processes dispatching one batch (PostgreSQL)
 
   afterAll(async () => {
     await closeSandboxes();
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
     work.cleanup();
   });
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApolloSandbox, type ApolloSandbox } from '../../src/providers/sandbox/apollo/index.js';
 import { startInstantlySandbox } from '../../src/providers/sandbox/instantly/server.js';
 import { CLI, tempWorkdir } from '../support/cli.js';
+import { freshPostgresDatabase } from '../support/postgres.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const REDIS_SERVER = spawnSync('redis-server', ['--version']).status === 0;
@@ -43,7 +44,7 @@ const waitFor = async <T>(what: string, probe: () => Promise<T | null | undefine
  */
 describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', () => {
   const work = tempWorkdir();
-  const dbName = `caio_dist_${randomBytes(4).toString('hex')}`;
+  let database: Awaited<ReturnType<typeof freshPostgresDatabase>> | null = null;
   const children: ChildProcess[] = [];
   let redis: ChildProcess | null = null;
   let redisPort = 0;
@@ -85,12 +86,7 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
   const count = async (query: string, params: unknown[] = []) => Number((await db.query(query, params)).rows[0].n);
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    const u = new URL(DATABASE_URL!);
-    u.pathname = `/${dbName}`;
+    database = await freshPostgresDatabase(DATABASE_URL!, 'caio_dist');
     redisPort = await freePort();
     await startRedis();
     apollo = await startApolloSandbox({ apiKey: 'apollo-dist-key', count: LEADS, rateLimitPerMinute: 900 });
@@ -112,8 +108,8 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
         jobs: { enabled: false, queuePrefix: `t${randomBytes(4).toString('hex')}` },
       }),
     );
-    env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATABASE_URL: u.toString(), REDIS_URL: `redis://127.0.0.1:${redisPort}`, APOLLO_API_KEY: 'apollo-dist-key', INSTANTLY_API_KEY: 'instantly-dist-key', INSTANTLY_WEBHOOK_SECRET: WEBHOOK_SECRET, DASHBOARD_AUTH_TOKEN: TOKEN, CAIO_CONFIG: 'caio.json' };
-    db = new pg.Client({ connectionString: u.toString() });
+    env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATABASE_URL: database.url, REDIS_URL: `redis://127.0.0.1:${redisPort}`, APOLLO_API_KEY: 'apollo-dist-key', INSTANTLY_API_KEY: 'instantly-dist-key', INSTANTLY_WEBHOOK_SECRET: WEBHOOK_SECRET, DASHBOARD_AUTH_TOKEN: TOKEN, CAIO_CONFIG: 'caio.json' };
+    db = new pg.Client({ connectionString: database.url });
     const server = start(['serve', '--port', '0']);
     api = await waitFor('the server to listen', async () => /listening on (http:\/\/[^\s]+)/.exec(output.filter((l) => l.includes(`${server.pid}]`)).join(''))?.[1], 60_000, 200, () => output.join('').slice(-3000));
     await db.connect();
@@ -127,10 +123,7 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
     await apollo?.close();
     await instantly?.close();
     await db?.end().catch(() => undefined);
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
     work.cleanup();
   });
 

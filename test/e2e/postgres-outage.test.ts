@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, tempWorkdir } from '../support/cli.js';
+import { freshPostgresDatabase } from '../support/postgres.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const REDIS_URL = process.env.REDIS_URL;
@@ -55,23 +55,20 @@ const startProxy = async (target: { host: string; port: number }) => {
  */
 describe.skipIf(!DATABASE_URL || !REDIS_URL)('PostgreSQL briefly unavailable', () => {
   const work = tempWorkdir();
-  const dbName = `caio_outage_${randomBytes(4).toString('hex')}`;
+  let database: Awaited<ReturnType<typeof freshPostgresDatabase>> | null = null;
   const children: ChildProcess[] = [];
   let proxy: Awaited<ReturnType<typeof startProxy>>;
   let api = '';
   const output: string[] = [];
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
+    database = await freshPostgresDatabase(DATABASE_URL!, 'caio_outage');
     const direct = new URL(DATABASE_URL!);
     proxy = await startProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
     const viaProxy = new URL(DATABASE_URL!);
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
-    viaProxy.pathname = `/${dbName}`;
+    viaProxy.pathname = `/${database.name}`;
     writeFileSync(path.join(work.dir, 'caio.json'), JSON.stringify({ jobs: { enabled: false, queuePrefix: `o${randomBytes(4).toString('hex')}` } }));
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATABASE_URL: viaProxy.toString(), REDIS_URL: REDIS_URL!, DASHBOARD_AUTH_TOKEN: TOKEN, CAIO_CONFIG: 'caio.json' };
     const start = (args: string[]) => {
@@ -93,10 +90,7 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('PostgreSQL briefly unavailable', (
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await proxy?.cut();
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
     work.cleanup();
   });
 
