@@ -27,8 +27,11 @@ export type AppDeps = {
   metrics: Metrics;
   /** Incidents paged by level (Slack, then SMS, then e-mail), once per level across processes. */
   escalation: Escalator;
-  /** With REDIS_URL: the connection the shared provider rate limits use (the job queue has its own). */
-  redis: Redis | null;
+  /**
+   * With REDIS_URL: the connection the shared provider rate limits use (the job queue has its own),
+   * opened by the first provider policy that needs it, so commands that call no provider open none.
+   */
+  rateLimitRedis: () => Redis | null;
   close: () => Promise<void>;
 };
 
@@ -38,9 +41,18 @@ export const openApp = async (config: Config, overrides: { log?: Logger; clock?:
   // Slack when a webhook is configured, else the log; both carry run ids and codes, never secrets.
   const alerts = config.env.SLACK_WEBHOOK_URL ? (await import('./providers/slack/slack-alerts.js')).createSlackAlerts({ webhookUrl: config.env.SLACK_WEBHOOK_URL, log }) : createLogAlerts(log);
   const clock = overrides.clock ?? systemClock;
-  // A rate-limit check must not wait out a Redis outage: one try, then the in-process fallback.
-  const redis = config.env.REDIS_URL ? new (await import('ioredis')).Redis(config.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectionName: 'caio-rate-limits' }) : null;
-  redis?.on('error', (error: Error) => log.debug({ err: error.message }, 'redis (rate limits) connection error'));
+  // Loaded only when configured; connected only when first used.
+  const ioredis = config.env.REDIS_URL ? await import('ioredis') : null;
+  let redis: Redis | null = null;
+  const rateLimitRedis = () => {
+    if (!ioredis || !config.env.REDIS_URL) return null;
+    if (!redis) {
+      // A rate-limit check must not wait out a Redis outage: one try, then the in-process fallback.
+      redis = new ioredis.Redis(config.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectionName: 'caio-rate-limits' });
+      redis.on('error', (error: Error) => log.debug({ err: error.message }, 'redis (rate limits) connection error'));
+    }
+    return redis;
+  };
   return {
     config,
     log,
@@ -50,7 +62,7 @@ export const openApp = async (config: Config, overrides: { log?: Logger; clock?:
     alerts,
     metrics: createMetrics(),
     escalation: await escalatorFor({ config, db: database.db, alerts, clock, log }),
-    redis,
+    rateLimitRedis,
     close: async () => {
       redis?.disconnect();
       await database.close();
@@ -132,7 +144,7 @@ export const openProviders = async (app: AppDeps, options: ProviderOptions): Pro
 export const policyHooks = (app: AppDeps, provider: string) => ({
   onBreakerTransition: breakerAlerts(app),
   onCall: (e: { provider: string; outcome: string; durationMs: number }) => app.metrics.providerCall(e.provider, e.outcome, e.durationMs),
-  ...(app.redis ? { limiterFactory: sharedLimiterFactory(app.redis, provider, `${app.config.jobs.queuePrefix}:rate`, { onFallback: ({ reason }) => app.log.warn({ provider, reason }, 'Redis unavailable: this process holds the rate limit on its own meanwhile') }) } : {}),
+  ...(app.rateLimitRedis() ? { limiterFactory: sharedLimiterFactory(app.rateLimitRedis()!, provider, `${app.config.jobs.queuePrefix}:rate`, { onFallback: ({ reason }) => app.log.warn({ provider, reason }, 'Redis unavailable: this process holds the rate limit on its own meanwhile') }) } : {}),
 });
 
 const SENDING_PROVIDERS = new Set(['instantly', 'heyreach', 'ghl']);

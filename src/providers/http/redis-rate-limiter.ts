@@ -120,9 +120,16 @@ export const createRedisRateLimiter = (options: RedisRateLimiterOptions): RateLi
   if (typeof redis[COMMAND] !== 'function') redis.defineCommand(COMMAND, { lua: TAKE_SCRIPT });
   const take = (member: string) => (redis as unknown as WithTake)[COMMAND](keys.length, ...keys, member, expireMs, ...windowArgs);
 
+  // A connection still being opened (the app opens it on first use) is worth waiting for, up to the
+  // same timeout; one that is down or reconnecting is not, and the call falls back at once.
+  const firstConnect = (): Promise<unknown> | null =>
+    'status' in redis && (redis.status === 'wait' || redis.status === 'connecting' || redis.status === 'connect') ? new Promise((resolve) => redis.once('ready', resolve)) : null;
+
   const acquireOne = async (): Promise<void> => {
     const member = `${processId}:${++seq}`;
     try {
+      const connecting = firstConnect();
+      if (connecting) await withTimeout(connecting, timeoutMs);
       for (let wait = Number(await withTimeout(take(member), timeoutMs)); wait > 0; wait = Number(await withTimeout(take(member), timeoutMs))) await sleep(wait);
     } catch (error) {
       try {

@@ -125,6 +125,17 @@ describeRedis('the Redis rate limiter (real Redis)', () => {
     expect(ttl).toBeLessThanOrEqual(1_050);
   });
 
+  it('waits for a connection that is still opening (no offline queue) instead of falling back', async () => {
+    const key = `${newPrefix()}:opening`;
+    const client = new Redis(REDIS_URL!, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    clients.push(client);
+    const fallbacks: string[] = [];
+    const limiter = createRedisRateLimiter({ redis: client, key, windows: [TEN_PER_SECOND], onFallback: (e) => fallbacks.push(e.reason) });
+    await limiter.acquire();
+    expect(fallbacks).toEqual([]);
+    expect(await admin.zcard(`{${key}}:1000`)).toBe(1);
+  });
+
   it('shares the limit across 3 worker processes: merged, no second holds more than 10 starts', async () => {
     const runtime = childRuntime();
     if (!runtime) {
