@@ -407,8 +407,7 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
       })
     : undefined;
   const operator = createOperator({
-    // A campaign paused for its bounce rate is a level-3 incident until a person activates it again.
-    onCampaignPaused: (e) => app.escalation.report({ key: `campaign:${e.provider}:${e.externalId}:paused`, kind: 'campaign_paused', title: `${e.provider} campaign ${e.name} paused`, detail: `${e.detail}. Resume it only on purpose: caio campaigns activate ${e.externalId} --by NAME.`, since: app.clock.now(), leadsAffected: e.sent, sendingAffected: true }).then(() => undefined),
+    escalation: app.escalation,
     ...(revival ? { revival } : {}),
     cadence: cadenceSyncFor(app),
     gatekeeper,
@@ -434,24 +433,9 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
       emailDailyLimit: limits.emailDailyLimit,
     },
   });
-  // The emergency stop is an incident of its own (level 3: sending is off); resuming resolves it.
-  const escalateStop = (work: Promise<unknown>) => void work.catch((error: unknown) => app.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not escalate the emergency stop'));
-  const stoppable = {
-    ...operator,
-    stop: async (by: string, reason: string) => {
-      const result = await operator.stop(by, reason);
-      escalateStop(app.escalation.report({ key: 'emergency-stop', kind: 'emergency_stop', title: 'Emergency stop: all sending is off', detail: `Set by ${by}: ${reason}`, since: app.clock.now(), leadsAffected: 0, sendingAffected: true }));
-      return result;
-    },
-    resume: async (by: string) => {
-      const result = await operator.resume(by);
-      escalateStop(app.escalation.resolve('emergency-stop'));
-      return result;
-    },
-  };
   return {
     revival,
-    operator: stoppable,
+    operator,
     channels,
     description: described.join(', ') || 'no outbound channel configured',
     close: async () => {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { BatchMotion, ScopeItem } from '../domain/approval/batch.js';
 import { applyDomainConcentration, effectiveEmailDailyLimit, emailDomainOf, rampStatus, shouldAutoPause, type HealthThresholds, type RampSettings, type RampStatus } from '../domain/sending/index.js';
 import { fnv1a32 } from '../domain/stable-hash.js';
+import type { Incident } from '../domain/escalation/rubric.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { Gatekeeper } from '../pipeline/gatekeeper.js';
@@ -48,9 +49,16 @@ export type OperatorDeps = {
   /** Stale CRM contacts to revive (src/signals/revival.ts); without it the revival motion has nothing to do. */
   revival?: Pick<Revival, 'candidates' | 'ensureLead' | 'markQueued'>;
   holder?: string;
-  /** A campaign was paused for its bounce or complaint rate (escalation: sending to it stopped). */
-  onCampaignPaused?: (event: { provider: string; externalId: string; name: string; sent: number; detail: string }) => Promise<void>;
+  /**
+   * Escalation (src/escalation/): an emergency stop and a campaign paused for its bounce rate are
+   * incidents until a person resumes; without it they are only alerted.
+   */
+  escalation?: { report(incident: Incident): Promise<unknown>; resolve(key: string): Promise<unknown> };
 };
+
+/** Incident keys the OPERATOR reports; `caio resume` and `caio campaigns activate` resolve them. */
+export const EMERGENCY_STOP_INCIDENT = 'emergency-stop';
+export const campaignPausedIncident = (provider: string, externalId: string) => `campaign:${provider}:${externalId}:paused`;
 
 export type DispatchRequest = { motion: BatchMotion; live: boolean; batchId?: string | undefined; by: string };
 
@@ -81,6 +89,14 @@ const PLANNED_BATCH = { id: null } as unknown as Batch;
  * no lease and writes nothing: it judges the queue and the batch with the same guards.
  */
 export const createOperator = (deps: OperatorDeps) => {
+  // Paging is best effort: a failing escalation never undoes or blocks the stop or the pause.
+  const escalate = async (work: () => Promise<unknown> | undefined) => {
+    try {
+      await work();
+    } catch {
+      // logged by the escalator itself
+    }
+  };
   const holder = deps.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
   const ramp = async (now: Date): Promise<RampStatus> => {
@@ -239,7 +255,7 @@ export const createOperator = (deps: OperatorDeps) => {
         const at = deps.clock.now();
         await deps.audit.append({ at, actor: 'OPERATOR', action: 'campaign.auto_paused', entityType: 'campaign', entityId: campaign.id, runId: null, details: { ...health, reason: decision.reason, detail: decision.detail } });
         await deps.alerts.send({ severity: 'critical', title: `${campaign.provider} campaign ${campaign.name} paused`, body: `${decision.detail}. Resume it only on purpose: caio campaigns activate ${campaign.externalId} --by NAME.`, metadata: { campaign: campaign.externalId, ...health } });
-        await deps.onCampaignPaused?.({ provider: campaign.provider, externalId: campaign.externalId, name: campaign.name, sent: health.sent, detail: decision.detail }).catch(() => undefined);
+        await escalate(() => deps.escalation?.report({ key: campaignPausedIncident(campaign.provider, campaign.externalId), kind: 'campaign_paused', title: `${campaign.provider} campaign ${campaign.name} paused`, detail: `${decision.detail}. Resume it only on purpose: caio campaigns activate ${campaign.externalId} --by NAME.`, since: at, leadsAffected: health.sent, sendingAffected: true }));
       }
       results.push({ campaign: campaign.name, provider: campaign.provider, ...health, paused: decision.pause, reason: decision.reason });
     }
@@ -340,6 +356,7 @@ export const createOperator = (deps: OperatorDeps) => {
         }
       }
       await deps.alerts.send({ severity: 'critical', title: 'EMERGENCY STOP', body: `Set by ${by.trim()}: ${reason.trim()}. Nothing will be sent until caio resume.`, metadata: { paused } });
+      await escalate(() => deps.escalation?.report({ key: EMERGENCY_STOP_INCIDENT, kind: 'emergency_stop', title: 'Emergency stop: all sending is off', detail: `Set by ${by.trim()}: ${reason.trim()}`, since: at, leadsAffected: 0, sendingAffected: true }));
       return { at, paused };
     },
 
@@ -348,6 +365,7 @@ export const createOperator = (deps: OperatorDeps) => {
       const at = deps.clock.now();
       await deps.control.setEmergencyStop({ active: false, reason: null, setBy: by.trim(), setAt: at });
       await deps.audit.append({ at, actor: by.trim(), action: 'emergency_stop.cleared', entityType: 'control', entityId: 'emergency_stop', runId: null, details: {} });
+      await escalate(() => deps.escalation?.resolve(EMERGENCY_STOP_INCIDENT));
       return { at };
     },
   };

@@ -1,6 +1,6 @@
 import { DEFAULT_SENDER_SETTINGS as SENDER } from '../../src/domain/drafting/index.js';
 import { fixedClock } from '../../src/lib/clock.js';
-import { createOperator, type OperatorSettings } from '../../src/dispatch/operator.js';
+import { createOperator, type OperatorDeps, type OperatorSettings } from '../../src/dispatch/operator.js';
 import type { OutboundChannel } from '../../src/dispatch/ports.js';
 import { createSendGateway, type GatewaySettings } from '../../src/dispatch/send-gateway.js';
 import { createGatekeeper } from '../../src/pipeline/gatekeeper.js';
@@ -72,7 +72,7 @@ export type Harness = Awaited<ReturnType<typeof dispatchHarness>>;
  * clients against their loopback sandboxes (which count every call), the gateway and the operator.
  * Monday 2026-11-23 10:00 UTC, inside business hours.
  */
-export const dispatchHarness = async (database: Database, options: { gateway?: Partial<GatewaySettings>; operator?: Partial<OperatorSettings>; wrap?: (channels: Record<SendChannel, OutboundChannel>) => Partial<Record<SendChannel, OutboundChannel>>; holder?: string; envStop?: boolean } = {}) => {
+export const dispatchHarness = async (database: Database, options: { gateway?: Partial<GatewaySettings>; operator?: Partial<OperatorSettings>; wrap?: (channels: Record<SendChannel, OutboundChannel>) => Partial<Record<SendChannel, OutboundChannel>>; holder?: string; envStop?: boolean; escalation?: OperatorDeps['escalation'] } = {}) => {
   const db = database.db;
   const stores: PipelineStores = createStores(db);
   const clock = fixedClock('2026-11-23T10:00:00Z');
@@ -98,7 +98,7 @@ export const dispatchHarness = async (database: Database, options: { gateway?: P
   const cadence = createCadenceSync({ store: createCadenceStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), settings: CADENCE });
   const makeOperator = (holder: string, overrides: Partial<OperatorSettings> = {}) => {
     const gateway = createSendGateway({ outbox, control, leads, isSuppressed: () => stores.suppressions.matcher(), channels, audit: stores.audit, alerts, clock, envEmergencyStop: options.envStop ?? false, settings: gatewaySettings, random: () => 0, onSent: createTouchRecorder({ events: createLeadEventStore(db), leads: createSignalLeadStore(db), cadence }) });
-    return { gateway, operator: createOperator({ cadence, revival, gatekeeper, batches, outbox, control, campaigns, leads, gateway, channels, audit: stores.audit, alerts, clock, settings: { ...BASE_OPERATOR, ...options.operator, ...overrides }, holder }) };
+    return { gateway, operator: createOperator({ ...(options.escalation ? { escalation: options.escalation } : {}), cadence, revival, gatekeeper, batches, outbox, control, campaigns, leads, gateway, channels, audit: stores.audit, alerts, clock, settings: { ...BASE_OPERATOR, ...options.operator, ...overrides }, holder }) };
   };
   const { gateway, operator } = makeOperator(options.holder ?? 'test-1');
   const review = createReviewService({ review: createReviewStore(db), audit: stores.audit, clock, sender: SENDER, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4, maxRejections: 2 } });

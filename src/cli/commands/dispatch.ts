@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { BatchMotion } from '../../domain/approval/batch.js';
 import { operatorStatus, operatorStatusSettings } from '../../dispatch/operator-status-settings.js';
 import { openDispatch, type AppDeps } from '../../deps.js';
-import type { DispatchReport } from '../../dispatch/operator.js';
+import { campaignPausedIncident, type DispatchReport } from '../../dispatch/operator.js';
 import { AppError } from '../../lib/app-error.js';
 import { createCampaignStore, createControlStore } from '../../store/control-repo.js';
 import { createIncidentStore } from '../../store/incident-repo.js';
@@ -150,7 +150,7 @@ export const registerDispatchCommands = (program: Command): void => {
         await dispatch.channels.instantly.activate(campaign.externalId);
         const at = app.clock.now();
         await store.setStatus(campaign.id, 'active', { name: options.by.trim(), at });
-        await app.escalation.resolve(`campaign:instantly:${campaign.externalId}:paused`);
+        await app.escalation.resolve(campaignPausedIncident('instantly', campaign.externalId));
         await app.stores.audit.append({ at, actor: options.by.trim(), action: 'campaign.activated', entityType: 'campaign', entityId: campaign.id, runId: null, details: { provider: 'instantly', externalId: campaign.externalId, name: campaign.name } });
         if (options.json) return printJson({ ...campaign, status: 'active', activatedBy: options.by.trim(), activatedAt: at });
         process.stdout.write(`campaign ${campaign.name} (${campaign.externalId}) activated by ${options.by.trim()}\n`);

@@ -138,6 +138,20 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     expect(h.alerts.sent.some((x) => x.title.includes('needs a person'))).toBe(true);
   });
 
+  it('the emergency stop is escalated and resuming resolves it; a failing escalation never blocks the stop', async () => {
+    const calls: string[] = [];
+    await harness({ escalation: { report: async (i) => void calls.push(`report ${i.key} ${i.kind} ${i.sendingAffected}`), resolve: async (key) => void calls.push(`resolve ${key}`) } });
+    await h.operator.stop('Maya', 'complaint came in');
+    await h.operator.resume('Maya');
+    expect(calls).toEqual(['report emergency-stop emergency_stop true', 'resolve emergency-stop']);
+    await h.close();
+    await harness({ holder: 'test-2', escalation: { report: async () => Promise.reject(new Error('pager down')), resolve: async () => Promise.reject(new Error('pager down')) } });
+    await h.operator.stop('Maya', 'complaint came in');
+    expect((await h.control.emergencyStop())?.active).toBe(true);
+    await h.operator.resume('Maya');
+    expect((await h.control.emergencyStop())?.active).toBe(false);
+  });
+
   it('an emergency stop set mid-batch: no provider call after the flag', async () => {
     let delivered = 0;
     await harness({
@@ -247,8 +261,9 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     expect(refused).toBeGreaterThanOrEqual(4);
   });
 
-  it('auto-pauses a live campaign whose bounce rate passes 2 %, with an alert; only a person resumes it', async () => {
-    await harness();
+  it('auto-pauses a live campaign whose bounce rate passes 2 %, with an alert and an incident; only a person resumes it', async () => {
+    const incidents: { key: string; kind: string; leadsAffected: number }[] = [];
+    await harness({ escalation: { report: async (i) => void incidents.push(i), resolve: async () => undefined } });
     const people = [await h.approvedLead({ linkedin: false }), await h.approvedLead({ linkedin: false }), await h.approvedLead({ linkedin: false })];
     const batch = await h.approvedBatch();
     await h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'A' });
@@ -263,6 +278,7 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     expect((await h.operator.checkHealth())[0]).toMatchObject({ bounces: 2, paused: true, reason: 'bounce_rate' });
     expect(h.sandboxes.instantly.campaigns()[0]!.status).toBe(2);
     expect(h.alerts.sent.some((x) => x.severity === 'critical' && x.title.includes('paused'))).toBe(true);
+    expect(incidents).toMatchObject([{ key: `campaign:instantly:${campaign!.id}:paused`, kind: 'campaign_paused', leadsAffected: 60 }]);
     // Paused stays paused: the next health check does not touch it, and nothing resumes it by itself.
     expect(await h.operator.checkHealth()).toEqual([]);
   });
