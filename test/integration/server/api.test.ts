@@ -155,6 +155,8 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
 
     // Nothing waits for review (both drafts were sent): below the low-water mark of 3, a top-up to 5.
     expect((await app.inject({ method: 'GET', url: '/api/queue-watcher/status', headers: auth })).json()).toEqual({ pending: 0, lowWater: 3, target: 5, everyMinutes: 30, needsTopUp: true });
+    const bad = await app.inject({ method: 'POST', url: '/api/queue-watcher/trigger', headers: auth, payload: { force: 'yes' } });
+    expect([bad.statusCode, bad.json()]).toEqual([400, { code: 'INVALID_INPUT', error: expect.stringContaining('force') }]);
     expect((await app.inject({ method: 'POST', url: '/api/queue-watcher/trigger', headers: auth, payload: { force: false } })).json()).toMatchObject({ toppedUp: true, requested: 5, ran: 'pipeline', limit: 5 });
     // Another process holds the top-up: this trigger does nothing.
     await h.control.acquireLease('queue-watcher', 'other-server', new Date(h.clock.now().getTime() + 60_000), h.clock.now());
