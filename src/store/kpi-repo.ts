@@ -17,7 +17,9 @@ export const recordKpiMilestone = async (db: Executor, event: { leadId: string; 
   if (!isKpiEvent(event.type)) return;
   await db.execute(sql`with m as (
       insert into lead_milestones (lead_id, type, at, campaign, angle)
-      values (${event.leadId}, ${event.type}, ${event.at}, ${campaignOf(event.leadId)}, ${angleOf(event.leadId)})
+      select ${event.leadId}::uuid, ${event.type}, ${event.at}::timestamptz, ${campaignOf(event.leadId)}, ${angleOf(event.leadId)}
+      -- A repeat event (the second open) stops here, before the campaign and angle lookups.
+      where not exists (select 1 from lead_milestones where lead_id = ${event.leadId}::uuid and type = ${event.type})
       on conflict (lead_id, type) do nothing
       returning type, at, campaign, angle)
     insert into kpi_daily (day, campaign, angle, type, leads)
