@@ -42,7 +42,9 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
   app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
     const type = req.headers['content-type'];
     // The login and logout forms post urlencoded fields.
-    if ((req.url === '/login' || req.url === '/logout') && type?.startsWith('application/x-www-form-urlencoded')) {
+    // The matched route's pattern, not the raw URL (which may be percent-encoded).
+    const route = req.routeOptions.url ?? '';
+    if ((route === '/login' || route === '/logout') && type?.startsWith('application/x-www-form-urlencoded')) {
       done(null, body);
       return;
     }
@@ -51,7 +53,7 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
       return;
     }
     // The API reads JSON; webhooks get the raw text (verified before it is parsed).
-    if (req.url.startsWith('/api/')) {
+    if (route.startsWith('/api/')) {
       try {
         done(null, (body as string).trim() ? JSON.parse(body as string) : {});
       } catch {

@@ -8,9 +8,15 @@ import { cookieOf, SESSION_COOKIE, type Sessions } from '../pages/sessions.js';
  * state-changing request echoes in `X-CSRF-Token`. A preflight (OPTIONS) and the health routes pass.
  * A refusal is 401 (403 for a missing CSRF token) with no data.
  */
+/** Every matched `/api/*` route pattern but the health routes; unmatched requests reach the 404 handler, which shows nothing. */
+export const needsDashboardAccess = (routePattern: string | undefined): boolean =>
+  routePattern !== undefined && routePattern.startsWith('/api/') && routePattern !== '/api/health' && !routePattern.startsWith('/api/health/');
+
 export const requireDashboardAccess = (app: FastifyInstance, token: string, sessions: Sessions): void => {
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/health') || request.method === 'OPTIONS') return;
+    // Decided on the route Fastify matched (its pattern), never on the raw URL: `/%61pi/leads` is
+    // routed to `/api/leads`, so a prefix check on the raw URL would let it through unauthenticated.
+    if (!needsDashboardAccess(request.routeOptions.url) || request.method === 'OPTIONS') return;
     const header = request.headers['x-dashboard-token'];
     const auth = request.headers.authorization;
     const given = typeof header === 'string' ? header : auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : null;
