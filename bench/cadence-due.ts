@@ -1,5 +1,5 @@
+import { openBenchDatabase } from './bench-store.js';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from '../src/store/index.js';
 import { createCadenceStore } from '../src/store/cadence-repo.js';
 
 const ENROLLED = Number(process.env.BENCH_CADENCE_LEADS ?? 100_000);
@@ -7,12 +7,12 @@ const ENROLLED = Number(process.env.BENCH_CADENCE_LEADS ?? 100_000);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
- * The due-cadence query over ENROLLED active enrolments (PGlite in memory, as `npm start` runs):
+ * The due-cadence query over ENROLLED active enrolments (the embedded PostgreSQL, as `npm start` runs, or DATABASE_URL):
  * the indexed `(status, next_due_at)` range scan that returns the 1,000 earliest due, against a
  * baseline that reads the same table without the index (a count over every row).
  */
 export const benchCadenceDue = async () => {
-  const database = await openDatabase({ kind: 'memory' });
+  const database = await openBenchDatabase();
   try {
     const db = database.db;
     // Leads first (enrolments reference them); spread enrolment days over 60 days, 1 % due now.
@@ -35,7 +35,7 @@ export const benchCadenceDue = async () => {
       scan.push(performance.now() - t);
     }
     return {
-      name: `due-cadence query over ${ENROLLED.toLocaleString('en')} enrolments (in-memory PGlite)`,
+      name: `due-cadence query over ${ENROLLED.toLocaleString('en')} enrolments (the embedded PostgreSQL, or DATABASE_URL)`,
       dueQueryMedianMs: +median(due).toFixed(2),
       dueRowsReturned: found,
       baselineFullScanMedianMs: +median(scan).toFixed(2),

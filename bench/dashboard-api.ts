@@ -1,10 +1,10 @@
+import { openBenchDatabase } from './bench-store.js';
 import { sql } from 'drizzle-orm';
 import { FileConfigSchema } from '../src/config/schema.js';
 import { buildApp } from '../src/server/app.js';
 import type { ApiDeps } from '../src/server/api/routes.js';
 import { createDashboardQueries } from '../src/store/dashboard-repo.js';
 import { createKpiStore } from '../src/store/kpi-repo.js';
-import { openDatabase } from '../src/store/index.js';
 
 const LEADS = Number(process.env.BENCH_API_LEADS ?? 100_000);
 const EVENTS = Number(process.env.BENCH_API_EVENTS ?? 1_000_000);
@@ -14,15 +14,14 @@ const TOKEN = 'bench-dashboard-token-0123456789';
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
 
 /**
- * The dashboard's heaviest reads with LEADS leads and EVENTS timeline events in PostgreSQL (PGlite
+ * The dashboard's heaviest reads with LEADS leads and EVENTS timeline events in PostgreSQL (the embedded
  * without DATABASE_URL, said in the output): p95 over RUNS requests of a filtered leads page, the
  * funnel and the KPIs through the whole HTTP stack (fastify inject: auth, parsing, JSON), each
  * against its own SQL run directly in the same run (the baseline).
  */
 export const benchDashboardApi = async () => {
   const url = process.env.DATABASE_URL;
-  const schema = `bench_api_${Date.now().toString(36)}`;
-  const database = await openDatabase(url ? { kind: 'postgres', url, schema } : { kind: 'memory' });
+  const database = await openBenchDatabase();
   const db = database.db;
   try {
     const statuses = ['discovered', 'scored', 'pending_review', 'approved', 'sent', 'opened', 'replied', 'ghosted', 'bounced', 'unsubscribed'];
@@ -64,7 +63,7 @@ export const benchDashboardApi = async () => {
     });
     const since = new Date(Date.now() - 30 * 86_400_000);
     const result = {
-      name: `dashboard API p95 over ${RUNS} requests, ${LEADS.toLocaleString('en')} leads and ${EVENTS.toLocaleString('en')} events (${url ? 'PostgreSQL' : 'PGlite: set DATABASE_URL for PostgreSQL'})`,
+      name: `dashboard API p95 over ${RUNS} requests, ${LEADS.toLocaleString('en')} leads and ${EVENTS.toLocaleString('en')} events (${database.label})`,
       leadsPage: { apiP95Ms: await time(http('/api/leads?status=opened&tier=tier_2&limit=50')), baselineSqlP95Ms: await time(() => queries.leadsPage({ status: 'opened', tier: 'tier_2', limit: 50 })) },
       funnel: { apiP95Ms: await time(http('/api/leads/funnel')), baselineSqlP95Ms: await time(statusCounts) },
       kpis: {
@@ -78,7 +77,6 @@ export const benchDashboardApi = async () => {
     await app.close();
     return result;
   } finally {
-    if (url) await db.execute(sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
     await database.close();
   }
 };

@@ -1,3 +1,4 @@
+import { openBenchDatabase } from './bench-store.js';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { emptyLead } from '../src/domain/lead.js';
@@ -15,15 +16,15 @@ import { startInstantlySandbox } from '../src/providers/sandbox/instantly/server
 import { createBatchStore } from '../src/store/batches-repo.js';
 import { createCampaignStore, createControlStore } from '../src/store/control-repo.js';
 import { createLeadStateQuery } from '../src/store/dispatch-query-repo.js';
-import { openDatabase, createStores } from '../src/store/index.js';
+import { createStores } from '../src/store/index.js';
 import { createOutboxStore } from '../src/store/outbox-repo.js';
 
 const ITEMS = Number(process.env.BENCH_DISPATCH_ITEMS ?? 1000);
 const NO_LIMIT = 1_000_000;
 
-/** ITEMS leads, each with an approved draft, on a fresh in-memory PGlite. */
+/** ITEMS leads, each with an approved draft, on a fresh the embedded PostgreSQL, or DATABASE_URL. */
 const seed = async () => {
-  const database = await openDatabase({ kind: 'memory' });
+  const database = await openBenchDatabase();
   const stores = createStores(database.db);
   const log = pino({ level: 'silent' });
   const leads = Array.from({ length: ITEMS }, (_, i) => {
@@ -96,7 +97,7 @@ export const benchDispatch = async () => {
   const baseline = await timeBaseline();
   const dispatch = await timeDispatch();
   return {
-    name: `dispatch of a ${ITEMS}-item approved batch (Instantly sandbox, no latency, in-memory PGlite)`,
+    name: `dispatch of a ${ITEMS}-item approved batch (Instantly sandbox, no latency, the embedded PostgreSQL, or DATABASE_URL)`,
     dispatchMs: Math.round(dispatch.ms),
     itemsSent: dispatch.sent,
     itemsDeferred: dispatch.deferred,

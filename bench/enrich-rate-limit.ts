@@ -1,3 +1,4 @@
+import { openBenchDatabase } from './bench-store.js';
 import { pino } from 'pino';
 import { enrichLeads } from '../src/pipeline/enrich-leads.js';
 import type { RunContext, WorkingLead } from '../src/pipeline/context.js';
@@ -6,7 +7,7 @@ import { createApolloEnricher } from '../src/providers/apollo/enricher.js';
 import { createHttpPolicy } from '../src/providers/http/policy.js';
 import { createLogAlerts } from '../src/providers/log-alerts.js';
 import { startApolloSandbox } from '../src/providers/sandbox/apollo/index.js';
-import { openDatabase, createStores } from '../src/store/index.js';
+import { createStores } from '../src/store/index.js';
 import { DEFAULT_ICP_SETTINGS } from '../src/domain/scoring/settings.js';
 import { DEFAULT_SENDER_SETTINGS } from '../src/domain/drafting/index.js';
 import { systemClock } from '../src/lib/clock.js';
@@ -24,7 +25,7 @@ const SEQUENTIAL_SAMPLE = 10;
  * window and counts what it saw; the client's HTTP policy holds the same limit.
  */
 const timeEnrich = async (count: number, concurrency: number) => {
-  const database = await openDatabase({ kind: 'memory' });
+  const database = await openBenchDatabase();
   const sandbox = await startApolloSandbox({ seed: 7, count: Math.max(200, count), apiKey: 'bench-key', rateLimitPerMinute: 100_000, rateWindow: WINDOW, failures: { latencyMs: LATENCY_MS } });
   try {
     const stores = createStores(database.db);

@@ -22,7 +22,7 @@ const measure = (mode: 'parse' | 'pipeline', file: string) =>
 
 /**
  * A 100,000-row CSV through the pipeline with enrichment off (stage 1 import, 3 score, 4 craft,
- * then 5 queue and 6 shadow send) on an in-memory PGlite, each measurement in its own process.
+ * then 5 queue and 6 shadow send) on the embedded PostgreSQL (or DATABASE_URL), each measurement in its own process.
  * Baseline in the same run: only parsing and validating the file.
  */
 export const benchImportFile = (rows = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000)) => {

@@ -22,9 +22,10 @@ let stages: Record<string, number> = {};
 if (mode === 'parse') {
   rows = (await readLeadFile(file!)).report.rows;
 } else {
-  // On disk, as `npm start` runs it (an in-memory PGlite would count the whole database as RSS).
+  // The embedded PostgreSQL, as `npm start` runs it: the server is its own process, so this
+  // process's peak RSS is the import's own (PGlite counted its WebAssembly heap here).
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'caio-bench-db-'));
-  const database = await openDatabase({ kind: 'embedded', dir: path.join(dataDir, 'data') });
+  const database = await openDatabase({ kind: 'embedded', dir: path.join(dataDir, 'pg') });
   const stores = createStores(database.db);
   const log = pino({ level: 'silent' });
   const source = createFileLeadSource({ file: file!, isSuppressed: () => stores.suppressions.matcher() });

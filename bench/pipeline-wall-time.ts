@@ -1,6 +1,7 @@
+import { openBenchDatabase } from './bench-store.js';
 import { pino } from 'pino';
 import { runPipeline } from '../src/pipeline/run-pipeline.js';
-import { openDatabase, createStores } from '../src/store/index.js';
+import { createStores } from '../src/store/index.js';
 import { createApolloClient } from '../src/providers/apollo/client.js';
 import { createApolloLeadSource } from '../src/providers/apollo/lead-source.js';
 import { createApolloEnricher } from '../src/providers/apollo/enricher.js';
@@ -12,9 +13,9 @@ import { createLogAlerts } from '../src/providers/log-alerts.js';
 
 const DISCOVERY = { titles: ['VP of Sales'], seniorities: ['vp'], organizationDomains: [] };
 
-/** One full sandbox run of `limit` leads on a fresh in-memory PGlite; returns its wall time. */
+/** One full sandbox run of `limit` leads on a fresh the embedded PostgreSQL, or DATABASE_URL; returns its wall time. */
 const timeRun = async (limit: number): Promise<{ ms: number; passed: number; drafts: number }> => {
-  const database = await openDatabase({ kind: 'memory' });
+  const database = await openBenchDatabase();
   const sandbox = await startApolloSandbox({ seed: 1, count: Math.max(500, limit), apiKey: 'bench-key', rateLimitPerMinute: 1_000_000 });
   try {
     const client = createApolloClient({ baseUrl: sandbox.url, apiKey: 'bench-key' });
@@ -40,7 +41,7 @@ const timeRun = async (limit: number): Promise<{ ms: number; passed: number; dra
 };
 
 /**
- * Wall time of a 100-lead sandbox pipeline (HTTP to the loopback sandbox, PGlite writes), with a
+ * Wall time of a 100-lead sandbox pipeline (HTTP to the loopback sandbox, PostgreSQL writes), with a
  * 10-lead run in the same process as the baseline: the ratio shows how the run scales per lead.
  */
 export const benchPipelineWallTime = async () => {
@@ -48,7 +49,7 @@ export const benchPipelineWallTime = async () => {
   const small = await timeRun(10);
   const large = await timeRun(100);
   return {
-    name: 'pipeline wall time (sandbox, in-memory PGlite)',
+    name: 'pipeline wall time (sandbox, the embedded PostgreSQL, or DATABASE_URL)',
     leads100Ms: Math.round(large.ms),
     leads10Ms: Math.round(small.ms),
     perLead100Ms: +(large.ms / 100).toFixed(1),

@@ -1,3 +1,4 @@
+import { openBenchDatabase } from './bench-store.js';
 import { createHmac } from 'node:crypto';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
@@ -5,7 +6,6 @@ import Fastify from 'fastify';
 import { loadConfig } from '../src/config/load.js';
 import { buildApp } from '../src/server/app.js';
 import { webhookRoutes } from '../src/server/webhook-routes.js';
-import { openDatabase } from '../src/store/index.js';
 import { createClayStore } from '../src/store/clay-repo.js';
 import { createInboxStore } from '../src/store/inbox-repo.js';
 import { signBody } from '../src/webhooks/verify.js';
@@ -39,7 +39,7 @@ const hammer = async (url: string) => {
 
 /**
  * Webhook ingestion on loopback: `caio serve`'s app (verify, parse, validate, inbox insert with the
- * idempotency key) on PostgreSQL when DATABASE_URL is set (else PGlite, said in the output), against
+ * idempotency key) on PostgreSQL when DATABASE_URL is set (else the embedded PostgreSQL, said in the output), against
  * a bare Fastify route doing only the HMAC check, measured in the same run.
  */
 export const benchWebhookIngest = async () => {
@@ -56,17 +56,15 @@ export const benchWebhookIngest = async () => {
   await bare.close();
 
   const postgres = process.env.DATABASE_URL;
-  const schema = `bench_${Date.now().toString(36)}`;
-  const database = await openDatabase(postgres ? { kind: 'postgres', url: postgres, schema } : { kind: 'memory' });
+  const database = await openBenchDatabase();
   const config = loadConfig({ cwd: '/nonexistent-caio-bench', env: { INSTANTLY_WEBHOOK_SECRET: SECRET, WEBHOOK_SIGNATURE_REQUIRED: 'true' } });
   const app = buildApp({ routes: webhookRoutes({ config, inbox: createInboxStore(database.db), clay: createClayStore(database.db), onStored: () => undefined }), maxBodyBytes: 1024 * 1024 });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const serve = await hammer(`${url}/webhooks/instantly/open`);
   await app.close();
-  if (postgres) await database.db.execute(sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
   await database.close();
   return {
-    name: `webhook ingestion, ${CONNECTIONS} connections for ${SECONDS} s, signed Instantly events (${postgres ? 'PostgreSQL' : 'PGlite: set DATABASE_URL for PostgreSQL'})`,
+    name: `webhook ingestion, ${CONNECTIONS} connections for ${SECONDS} s, signed Instantly events (${database.label})`,
     serve,
     bareFastifyHmacOnly: baseline,
     throughputRatio: `${(serve.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}x`,

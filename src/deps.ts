@@ -7,7 +7,8 @@ import type { Config } from './config/load.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createLogAlerts } from './providers/log-alerts.js';
-import { openDatabase, createStores, type Database } from './store/index.js';
+import { openDatabase, createStores, type Database, type StoreLocation } from './store/index.js';
+import type { EmbeddedRole } from './store/embedded-postgres.js';
 import type { AlertPort, LeadEnricher, LeadSource, PipelineStores } from './pipeline/ports.js';
 import type { PipelineDeps } from './pipeline/context.js';
 import { AppError } from './lib/app-error.js';
@@ -35,9 +36,13 @@ export type AppDeps = {
   close: () => Promise<void>;
 };
 
-export const openApp = async (config: Config, overrides: { log?: Logger; clock?: Clock } = {}): Promise<AppDeps> => {
+/** Where the store is: DATABASE_URL, or the embedded server (`server`: caio start/serve, one at a time). */
+export const storeLocationOf = (config: Config, role: EmbeddedRole = 'command'): StoreLocation =>
+  config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url } : { kind: 'embedded', dir: config.store.dir, port: config.store.port, role };
+
+export const openApp = async (config: Config, overrides: { log?: Logger; clock?: Clock; role?: EmbeddedRole } = {}): Promise<AppDeps> => {
   const log = overrides.log ?? createLogger(config.logLevel);
-  const database = await openDatabase(config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url } : { kind: 'embedded', dir: config.store.dir });
+  const database = await openDatabase(storeLocationOf(config, overrides.role));
   // Slack when a webhook is configured, else the log; both carry run ids and codes, never secrets.
   const alerts = config.env.SLACK_WEBHOOK_URL ? (await import('./providers/slack/slack-alerts.js')).createSlackAlerts({ webhookUrl: config.env.SLACK_WEBHOOK_URL, log }) : createLogAlerts(log);
   const clock = overrides.clock ?? systemClock;

@@ -12,7 +12,7 @@ export type Config = Readonly<
     /** Folder for the embedded database and its lock file. */
     dataDir: string;
     emergencyStop: boolean;
-    store: { kind: 'postgres'; url: string } | { kind: 'embedded'; dir: string };
+    store: { kind: 'postgres'; url: string } | { kind: 'embedded'; dir: string; port: number | undefined };
   }
 >;
 
@@ -96,7 +96,7 @@ export const loadConfig = (sources: ConfigSources): Config => {
   if (problems.length > 0 || !file.success || !env.success) throw new ConfigError(problems, configPath ?? 'defaults and environment');
 
   const dataDir = path.resolve(sources.cwd, sources.dataDir ?? sources.env.CAIO_DATA_DIR ?? '.caio');
-  const store = env.data.DATABASE_URL ? ({ kind: 'postgres', url: env.data.DATABASE_URL } as const) : ({ kind: 'embedded', dir: path.join(dataDir, 'data') } as const);
+  const store = env.data.DATABASE_URL ? ({ kind: 'postgres', url: env.data.DATABASE_URL } as const) : ({ kind: 'embedded', dir: path.join(dataDir, 'pg'), port: env.data.CAIO_PG_PORT } as const);
   const config: Config = {
     ...file.data,
     logLevel: env.data.LOG_LEVEL ?? file.data.logLevel,
@@ -121,7 +121,7 @@ const deepFreeze = <T>(value: T): T => {
 export const describeConfig = (config: Config): Record<string, unknown> => ({
   configPath: config.configPath ?? '(none: defaults)',
   dataDir: config.dataDir,
-  store: config.store.kind === 'postgres' ? 'postgres (DATABASE_URL)' : `embedded (${config.store.dir})`,
+  store: config.store.kind === 'postgres' ? 'postgres (DATABASE_URL)' : `embedded PostgreSQL (${config.store.dir})`,
   providers: config.providers,
   send: config.send,
   emergencyStop: config.emergencyStop,

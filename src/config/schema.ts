@@ -374,6 +374,8 @@ export const EnvSchema = z.object({
     .trim()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** A fixed port for the embedded PostgreSQL (127.0.0.1 only); by default the last one used, or any free one. */
+  CAIO_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
   REDIS_URL: z.string().trim().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   EMERGENCY_STOP: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),

@@ -1,7 +1,7 @@
 /**
  * What the send gateway and the OPERATOR need from the outside: the outbox, the control flags
  * (emergency stop, leases) and one outbound channel per provider. The store and the providers
- * implement them; tests use the real ones against PGlite/PostgreSQL and the loopback sandboxes.
+ * implement them; tests use the real ones against PostgreSQL and the loopback sandboxes.
  */
 import type { SendChannel } from '../pipeline/context.js';
 

@@ -5,6 +5,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'STORE_LOCKED'
+  /** The database cannot be reached or started (its folder, its port, its server gone). */
+  | 'STORE_UNAVAILABLE'
   | 'EMERGENCY_STOP'
   | 'PROVIDER_UNAVAILABLE'
   | 'PROVIDER_RATE_LIMITED'
@@ -45,6 +47,7 @@ export const EXIT_CODE: Record<ErrorCode, number> = {
   NOT_FOUND: 3,
   CONFLICT: 4,
   STORE_LOCKED: 5,
+  STORE_UNAVAILABLE: 8,
   EMERGENCY_STOP: 6,
   PROVIDER_UNAVAILABLE: 7,
   PROVIDER_RATE_LIMITED: 7,

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
-import { acquireEmbeddedLock } from './embedded-lock.js';
+import type { EmbeddedRole } from './embedded-postgres.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction handle has the same query surface; repositories accept either. */
@@ -11,14 +11,14 @@ export type DbOrTx = Db;
 
 export type Database = {
   db: Db;
-  kind: 'embedded' | 'postgres' | 'memory';
+  /** `embedded`: the PostgreSQL server in `<data-dir>/pg` (see embedded-postgres.ts); `postgres`: DATABASE_URL. */
+  kind: 'embedded' | 'postgres';
   close: () => Promise<void>;
 };
 
 export type StoreLocation =
-  | { kind: 'embedded'; dir: string }
-  | { kind: 'postgres'; url: string; /** isolate in this schema (tests) @defaultValue public */ schema?: string }
-  | { kind: 'memory'; /** a `dumpDataDir()` of a migrated PGlite, to skip initdb and migrations */ template?: Blob | File };
+  | { kind: 'embedded'; dir: string; /** `server` for caio start/serve (one at a time) @defaultValue command */ role?: EmbeddedRole; /** CAIO_PG_PORT */ port?: number | undefined }
+  | { kind: 'postgres'; url: string; /** isolate in this schema (tests) @defaultValue public */ schema?: string };
 
 const MIGRATION_LOCK_KEY = 7_413_009_201;
 
@@ -34,48 +34,36 @@ export const migrationsFolder = (): string => {
 /** Heavy drivers are imported lazily so `caio --help` and `caio config check` stay fast. */
 export const openDatabase = async (location: StoreLocation): Promise<Database> => {
   if (location.kind === 'postgres') return openPostgres(location.url, location.schema);
-  if (location.kind === 'memory') return openPglite(undefined, location.template);
-  const lock = acquireEmbeddedLock(location.dir);
+  const { openEmbeddedServer } = await import('./embedded-postgres.js');
+  const role = location.role ?? 'command';
+  const server = await openEmbeddedServer({ dir: location.dir, role, port: location.port });
   try {
-    mkdirSync(location.dir, { recursive: true });
-    const database = await openPglite(location.dir);
+    const database = await openPostgres(server.url, undefined, `caio:${process.pid}:${role}`);
     return {
-      ...database,
+      db: database.db,
+      kind: 'embedded',
       close: async () => {
         try {
           await database.close();
         } finally {
-          lock.release();
+          await server.release();
         }
       },
     };
   } catch (error) {
-    lock.release();
+    await server.release();
     throw error;
   }
 };
 
-const openPglite = async (dir: string | undefined, template?: Blob | File): Promise<Database> => {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
-  const client = template ? new PGlite({ loadDataDir: template }) : dir ? new PGlite(dir) : new PGlite();
-  await client.waitReady;
-  const db = drizzle(client, { schema });
-  if (!template) {
-    const { migrate } = await import('drizzle-orm/pglite/migrator');
-    await migrate(db, { migrationsFolder: migrationsFolder() });
-  }
-  return { db: db as unknown as Db, kind: dir ? 'embedded' : 'memory', close: () => client.close() };
-};
-
-const openPostgres = async (url: string, schemaName?: string): Promise<Database> => {
+const openPostgres = async (url: string, schemaName?: string, applicationName = `caio:${process.pid}`): Promise<Database> => {
   const { default: pg } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const options = schemaName ? `-c search_path=${schemaName}` : undefined;
 
   // Migrate on one connection under an advisory lock, so concurrent starts do not race.
-  const migrator = new pg.Client({ connectionString: url, options });
+  const migrator = new pg.Client({ connectionString: url, options, application_name: applicationName });
   await migrator.connect();
   try {
     if (schemaName) await migrator.query(`CREATE SCHEMA IF NOT EXISTS "${schemaName}"`);
@@ -89,7 +77,7 @@ const openPostgres = async (url: string, schemaName?: string): Promise<Database>
     await migrator.end();
   }
 
-  const pool = new pg.Pool({ connectionString: url, options, max: 10, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString: url, options, max: 10, connectionTimeoutMillis: 10_000, application_name: applicationName });
   // An idle connection dropped by a PostgreSQL restart or a network cut emits 'error' on the pool;
   // unheard, it would crash the process. The pool replaces the connection; queries meanwhile fail
   // (jobs retry, /ready reports the database) and succeed again once PostgreSQL is back.

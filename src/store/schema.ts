@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
- * One schema for PGlite (Postgres 18) and Debian's PostgreSQL 15: keep to SQL both accept
+ * One schema for the embedded PostgreSQL 18 and Debian's PostgreSQL 15: keep to SQL both accept
  * (gen_random_uuid(), no uuidv7()). Only this file and the repositories know column names.
  */
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();

@@ -28,7 +28,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in a real browser (chromiu
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
-    database = await openTestDatabase('pglite');
+    database = await openTestDatabase();
     h = await dispatchHarness(database);
     const db = database.db;
     for (let i = 0; i < 3; i++) {

@@ -11,7 +11,7 @@ const DATABASE_URL = process.env.DATABASE_URL;
 /**
  * Two `caio dispatch --live --batch ID` processes started at the same instant, on one PostgreSQL,
  * against one Instantly (a loopback sandbox this test owns, so it counts every call of both).
- * PGlite cannot be shared by two processes, so this runs only where DATABASE_URL is set (CI).
+ * DATABASE_URL is the run's PostgreSQL (the embedded one the global setup starts, or CI's).
  */
 describe.skipIf(!DATABASE_URL)('two processes dispatching one batch (PostgreSQL)', () => {
   const work = tempWorkdir();

@@ -69,7 +69,7 @@ describe('caio doctor', () => {
   it('shows the last breaker transition a run recorded', async () => {
     const { openDatabase } = await import('../../src/store/database.js');
     const { createProviderHealthStore } = await import('../../src/store/provider-health-repo.js');
-    const db = await openDatabase({ kind: 'embedded', dir: path.join(work.dir, '.caio', 'data') });
+    const db = await openDatabase({ kind: 'embedded', dir: path.join(work.dir, '.caio', 'pg') });
     await createProviderHealthStore(db.db).recordBreaker('bettercontact', 'closed', 'open', new Date('2026-11-30T10:00:00Z'));
     await db.close();
     const result = await runCli(['doctor'], { cwd: work.dir });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,5 +25,7 @@ export const runCli = (args: string[], options: { cwd: string; env?: Record<stri
 
 export const tempWorkdir = () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'caio-cli-'));
+  // The embedded PostgreSQL in <dir>/.caio/pg runs as the user postgres when the tests run as root.
+  chmodSync(dir, 0o755);
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 };

@@ -37,7 +37,7 @@ export type ApiDeps = {
 };
 
 
-const HTTP_STATUS: Partial<Record<AppError['code'], number>> = { INVALID_INPUT: 400, CONFIG_INVALID: 400, NOT_FOUND: 404, CONFLICT: 409, EMERGENCY_STOP: 423, STORE_LOCKED: 503 };
+const HTTP_STATUS: Partial<Record<AppError['code'], number>> = { INVALID_INPUT: 400, CONFIG_INVALID: 400, NOT_FOUND: 404, CONFLICT: 409, EMERGENCY_STOP: 423, STORE_LOCKED: 503, STORE_UNAVAILABLE: 503 };
 
 /** The same use cases as the CLI; AppError codes become HTTP statuses, zod problems a 400 naming the parameter. */
 const answer = async (reply: FastifyReply, work: () => Promise<unknown>) => {

@@ -14,7 +14,7 @@ import { startTwilioSandbox, type TwilioSandbox } from '../../../src/providers/s
 import { createTwilioClient } from '../../../src/providers/twilio/client.js';
 import { openDatabase, type Database } from '../../../src/store/database.js';
 import { createIncidentStore } from '../../../src/store/incident-repo.js';
-import { openTestDatabase, STORE_KINDS, type StoreKind } from '../../support/store.js';
+import { openTestDatabase, STORE_KINDS, testDatabaseUrl, type StoreKind } from '../../support/store.js';
 
 const MIN = 60_000;
 const TWILIO_SID = 'AC00000000000000000000000000000000';
@@ -138,11 +138,10 @@ describe.each(STORE_KINDS)('escalation on %s', (kind: StoreKind) => {
     return { escalate, slack, logs };
   };
 
-  /** A second "process": its own connection pool on the same database (PGlite has one owner, so it is shared). */
+  /** A second "process": its own connection pool on the same database and schema. */
   const sameDatabaseElsewhere = async (): Promise<Database> => {
-    if (kind === 'pglite') return database;
     const result = (await database.db.execute(sql`select current_schema() as schema`)) as unknown as { rows: { schema: string }[] };
-    extra = await openDatabase({ kind: 'postgres', url: process.env.DATABASE_URL!, schema: result.rows[0]!.schema });
+    extra = await openDatabase({ kind: 'postgres', url: testDatabaseUrl(), schema: result.rows[0]!.schema });
     return extra;
   };
 

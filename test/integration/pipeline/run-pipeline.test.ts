@@ -28,7 +28,7 @@ describe('runPipeline', () => {
   let database: Database;
   let stores: PipelineStores;
   beforeEach(async () => {
-    database = await openTestDatabase('pglite');
+    database = await openTestDatabase();
     stores = createStores(database.db);
   });
   afterEach(async () => {

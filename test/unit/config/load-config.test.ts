@@ -35,7 +35,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ env: {}, cwd: dir });
     expect(config.providers).toBe('sandbox');
     expect(config.send).toBe('shadow');
-    expect(config.store).toEqual({ kind: 'embedded', dir: path.join(dir, '.caio', 'data') });
+    expect(config.store).toEqual({ kind: 'embedded', dir: path.join(dir, '.caio', 'pg'), port: undefined });
     expect(config.icp.tiers).toEqual({ tier1: 80, tier2: 60, tier3: 40 });
     expect(config.exclusions.competitorDomains).toContain('gong.io');
     expect(config.limits.emailDailyLimit).toBe(25);
