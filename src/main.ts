@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './cli/program.js';
 import { ConfigError } from './config/load.js';
 import { EXIT_CODE, isAppError } from './lib/app-error.js';
+import { storeUnavailableOf } from './store/connection-errors.js';
 
 /** Usage errors exit 2, like invalid config; everything the user must fix says what and where. */
 const USAGE_EXIT = 2;
@@ -19,9 +20,10 @@ const main = async (argv: string[]): Promise<number> => {
       process.stderr.write(`error: invalid configuration${error.problems.length > 1 ? ` (${error.problems.length} problems)` : ''}:\n${error.problems.map((p) => `  ${p.key}: ${p.message}`).join('\n')}\n`);
       return EXIT_CODE.CONFIG_INVALID;
     }
-    if (isAppError(error)) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return EXIT_CODE[error.code];
+    const known = isAppError(error) ? error : storeUnavailableOf(error);
+    if (known) {
+      process.stderr.write(`error: ${known.message}\n`);
+      return EXIT_CODE[known.code];
     }
     process.stderr.write(`error: ${(error as Error)?.stack ?? String(error)}\n`);
     return 1;

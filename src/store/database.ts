@@ -85,3 +85,4 @@ const openPostgres = async (url: string, schemaName?: string, applicationName = 
   const db = drizzle(pool, { schema });
   return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
 };
+
