@@ -70,12 +70,18 @@ export const createApolloClient = ({ baseUrl, apiKey, timeoutMs = 15_000, fetch 
   const base = baseUrl.replace(/\/+$/, '');
   const http = policy ?? createHttpPolicy({ provider: 'apollo', timeoutMs, retries: 0, secrets: [apiKey], fetch });
 
-  const call = async <S extends z.ZodType>(endpoint: string, init: { method: 'GET' | 'POST'; query?: string; body?: unknown }, schema: S, missIs404 = false): Promise<z.output<S> | null> => {
-    const res = await http.fetch(endpoint, `${base}/${endpoint}${init.query ? `?${init.query}` : ''}`, {
-      method: init.method,
-      headers: { 'x-api-key': apiKey, accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
-      body: init.body ? JSON.stringify(init.body) : null,
-    });
+  /** `idempotent`: may the call be sent again after it may have reached Apollo (default: by method, so a POST may not). */
+  const call = async <S extends z.ZodType>(endpoint: string, init: { method: 'GET' | 'POST'; query?: string; body?: unknown; idempotent?: boolean }, schema: S, missIs404 = false): Promise<z.output<S> | null> => {
+    const res = await http.fetch(
+      endpoint,
+      `${base}/${endpoint}${init.query ? `?${init.query}` : ''}`,
+      {
+        method: init.method,
+        headers: { 'x-api-key': apiKey, accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+        body: init.body ? JSON.stringify(init.body) : null,
+      },
+      init.idempotent === undefined ? {} : { idempotent: init.idempotent },
+    );
     const { text, json } = await readBody(res);
     if (missIs404 && res.status === 404) return null;
     if (!res.ok) throw errorFor(endpoint, res, json, text);
@@ -89,13 +95,16 @@ export const createApolloClient = ({ baseUrl, apiKey, timeoutMs = 15_000, fetch 
   };
 
   return {
-    searchPeople: async (params) => (await call('mixed_people/api_search', { method: 'POST', body: params }, ApolloSearchResponseSchema))!,
+    // Repeatable: People API Search is a free read despite the POST (contracts/apollo.md §1: 0 credits, returns no e-mails).
+    searchPeople: async (params) => (await call('mixed_people/api_search', { method: 'POST', body: params, idempotent: true }, ApolloSearchResponseSchema))!,
     matchPerson: async (params) => {
       // Never ask for phone numbers: Apollo requires a webhook for them and answers 400 without one.
-      const result = await call('people/match', { method: 'POST', body: { ...params, reveal_personal_emails: false } }, ApolloMatchResponseSchema, true);
+      // NOT repeatable: each match that returns a person spends credits (contracts/apollo.md §2 "Credits").
+      const result = await call('people/match', { method: 'POST', body: { ...params, reveal_personal_emails: false }, idempotent: false }, ApolloMatchResponseSchema, true);
       return result?.person ?? null;
     },
     enrichOrganization: async (domain) => {
+      // Repeatable (a GET read); it spends credits only when a record comes back, i.e. on an answer we then have.
       const result = await call('organizations/enrich', { method: 'GET', query: new URLSearchParams({ domain }).toString() }, ApolloOrganizationResponseSchema, true);
       return result?.organization ?? null;
     },

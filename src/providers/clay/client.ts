@@ -30,11 +30,18 @@ export const createClayClient = ({ webhookUrl, authToken, policy }: { webhookUrl
   const http = policy ?? createHttpPolicy({ provider: 'clay', retries: 0, secrets });
   return {
     sendRow: async (row) => {
-      const res = await http.fetch('table-webhook', webhookUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...(authToken ? { 'x-clay-webhook-auth': authToken } : {}) },
-        body: JSON.stringify(row),
-      });
+      // NOT repeatable: every POST adds a row, which spends Clay credits and counts towards the webhook's
+      // 50,000-submission cap (contracts/clay.md §1, "Cost and timing").
+      const res = await http.fetch(
+        'table-webhook',
+        webhookUrl,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json', ...(authToken ? { 'x-clay-webhook-auth': authToken } : {}) },
+          body: JSON.stringify(row),
+        },
+        { idempotent: false },
+      );
       // The acknowledgement says nothing about the data and may not be JSON: only the status counts.
       await res.text().catch(() => '');
       if (res.status === 200 || res.status === 201 || res.status === 202) return;

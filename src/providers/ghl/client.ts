@@ -129,6 +129,7 @@ export const createGhlClient = ({ baseUrl, apiKey, locationId, policy }: { baseU
   const calendars = callerFor(GHL_API_VERSION.calendars);
   const contactPath = (id: string) => `contacts/${encodeURIComponent(id)}`;
 
+  // Repeatable or not, per endpoint (contracts/ghl.md): GETs, the PUT and the DELETE by method; each POST says why.
   const findContactByEmail = async (email: string) => {
     // URLSearchParams encodes `+` as %2B, as the contract requires.
     const found = await contacts.call('contacts/search/duplicate', { method: 'GET', path: 'contacts/search/duplicate', query: { locationId, email } }, DuplicateLookupResponseSchema, { nullOn: [404] });
@@ -146,10 +147,12 @@ export const createGhlClient = ({ baseUrl, apiKey, locationId, policy }: { baseU
 
   return {
     findContactByEmail,
-    searchContacts: (search) => contacts.required('contacts/search', { method: 'POST', path: 'contacts/search', body: { ...search, locationId } }, ContactSearchResponseSchema),
+    // Repeatable: a search is a read despite the POST (contracts/ghl.md "Search").
+    searchContacts: (search) => contacts.required('contacts/search', { method: 'POST', path: 'contacts/search', body: { ...search, locationId }, idempotent: true }, ContactSearchResponseSchema),
     createContact: async (input) => {
       try {
-        const { contact } = await contacts.required('contacts', { method: 'POST', path: 'contacts/', body: { ...input, locationId } }, ContactResponseSchema);
+        // NOT repeatable: a location that allows duplicates gets a second contact (contracts/ghl.md "Create").
+        const { contact } = await contacts.required('contacts', { method: 'POST', path: 'contacts/', body: { ...input, locationId }, idempotent: false }, ContactResponseSchema);
         return { created: true, contactId: contact.id, contact };
       } catch (error) {
         // The existing contact by the id the 400 named; without one, by the duplicate lookup.
@@ -161,7 +164,8 @@ export const createGhlClient = ({ baseUrl, apiKey, locationId, policy }: { baseU
       }
     },
     upsertContact: async (input) => {
-      const answer = await contacts.required('contacts/upsert', { method: 'POST', path: 'contacts/upsert', body: { ...input, locationId } }, UpsertContactResponseSchema);
+      // Repeatable: an upsert is keyed by e-mail/phone under the location's duplicate rule (contracts/ghl.md "Upsert").
+      const answer = await contacts.required('contacts/upsert', { method: 'POST', path: 'contacts/upsert', body: { ...input, locationId }, idempotent: true }, UpsertContactResponseSchema);
       return { created: answer.new === true, contactId: answer.contact.id, contact: answer.contact };
     },
     getContact,
@@ -170,14 +174,16 @@ export const createGhlClient = ({ baseUrl, apiKey, locationId, policy }: { baseU
       const { locationId: _ignored, tags: _tags, ...body } = patch as GhlContactPatch & { locationId?: unknown; tags?: unknown };
       return (await contacts.required('contacts/:id', { method: 'PUT', path: contactPath(id), body }, UpdateContactResponseSchema)).contact;
     },
-    addTags: async (id, tags) => (await contacts.required('contacts/:id/tags', { method: 'POST', path: `${contactPath(id)}/tags`, body: { tags } }, TagsResponseSchema)).tags,
+    // Repeatable: tags are a set and the answer is the contact's tags after the change; adding a present tag changes nothing.
+    addTags: async (id, tags) => (await contacts.required('contacts/:id/tags', { method: 'POST', path: `${contactPath(id)}/tags`, body: { tags }, idempotent: true }, TagsResponseSchema)).tags,
     // DELETE carries a JSON body (contracts/ghl.md quirk 5); json-call sends a body for any method.
     removeTags: async (id, tags) => (await contacts.required('contacts/:id/tags', { method: 'DELETE', path: `${contactPath(id)}/tags`, body: { tags } }, TagsResponseSchema)).tags,
     sendEmail: async ({ contactId, subject, html, emailFrom }) => {
       // The original passed the location id here (contracts/ghl.md quirk 3): refuse it before GHL does.
       if (emailFrom !== undefined && !EMAIL_FROM.test(emailFrom.trim())) throw invalid('sendEmail: emailFrom must be an e-mail address on the nurture domain');
       const body = { type: 'Email', contactId, subject, html, ...(emailFrom !== undefined ? { emailFrom } : {}) };
-      return conversations.required('conversations/messages', { method: 'POST', path: 'conversations/messages', body }, SendMessageResponseSchema);
+      // NOT repeatable: every POST sends another e-mail and GHL has no idempotency key; an uncertain send goes to the outbox.
+      return conversations.required('conversations/messages', { method: 'POST', path: 'conversations/messages', body, idempotent: false }, SendMessageResponseSchema);
     },
     freeSlots: async (calendarId, { startDate, endDate, timezone, userId }) => {
       // Epoch MILLISECONDS and at most 31 days (contracts/ghl.md quirk 4).
@@ -187,6 +193,7 @@ export const createGhlClient = ({ baseUrl, apiKey, locationId, policy }: { baseU
       const query = { startDate: start, endDate: end, timezone, userId };
       return calendars.required('calendars/:id/free-slots', { method: 'GET', path: `calendars/${encodeURIComponent(calendarId)}/free-slots`, query }, FreeSlotsResponseSchema);
     },
-    bookAppointment: (input) => calendars.required('calendars/events/appointments', { method: 'POST', path: 'calendars/events/appointments', body: { ...input, locationId } }, AppointmentSchema),
+    // NOT repeatable: a second POST books a second appointment (contracts/ghl.md "List": look for the booking first).
+    bookAppointment: (input) => calendars.required('calendars/events/appointments', { method: 'POST', path: 'calendars/events/appointments', body: { ...input, locationId }, idempotent: false }, AppointmentSchema),
   };
 };

@@ -76,10 +76,10 @@ export const createHeyReachClient = ({ baseUrl, apiKey, policy }: { baseUrl: str
     }
   };
 
-  const addLeads = async (endpoint: string, sent: number, bodies: unknown[]): Promise<AddLeadsResult> => {
+  const addLeads = async (endpoint: string, sent: number, bodies: unknown[], idempotent: boolean): Promise<AddLeadsResult> => {
     const total = { added: 0, updated: 0, failed: 0 };
     for (const body of bodies) {
-      const counts = await http.required(endpoint, { method: 'POST', path: endpoint, body }, AddLeadsCountsSchema);
+      const counts = await http.required(endpoint, { method: 'POST', path: endpoint, body, idempotent }, AddLeadsCountsSchema);
       total.added += counts.addedLeadsCount;
       total.updated += counts.updatedLeadsCount;
       total.failed += counts.failedLeadsCount;
@@ -92,7 +92,9 @@ export const createHeyReachClient = ({ baseUrl, apiKey, policy }: { baseUrl: str
   const campaignAction = async (action: 'Resume' | 'Pause' | 'StartCampaign', campaignId: number, refusal: string) => {
     const endpoint = `campaign/${action}`;
     try {
-      await http.call(endpoint, { method: 'POST', path: endpoint, query: { campaignId } }, AnyBodySchema);
+      // Pause is repeatable: it only stops sending. Resume and StartCampaign are NOT: they start sending,
+      // and a repeat of one that went through is refused (400) and would be reported as a refusal.
+      await http.call(endpoint, { method: 'POST', path: endpoint, query: { campaignId }, idempotent: action === 'Pause' }, AnyBodySchema);
     } catch (error) {
       if (error instanceof AppError && error.code === 'PROVIDER_BAD_REQUEST') {
         throw new AppError('PROVIDER_BAD_REQUEST', `${PROVIDER} ${endpoint}: campaign ${campaignId} ${refusal}`, {
@@ -107,17 +109,24 @@ export const createHeyReachClient = ({ baseUrl, apiKey, policy }: { baseUrl: str
   return {
     checkApiKey: async () => (await http.call('auth/CheckApiKey', { method: 'GET', path: 'auth/CheckApiKey' }, AnyBodySchema, { nullOn: [401, 403] })) !== null,
 
+    // Repeatable: a read despite the POST (contracts/heyreach.md "Pagination": list endpoints are POSTs).
     listCampaigns: (filter = {}) =>
-      allPages((offset) => http.required('campaign/GetAll', { method: 'POST', path: 'campaign/GetAll', body: { offset, limit: PAGE_SIZE, ...filter } }, CampaignPageSchema)),
+      allPages((offset) => http.required('campaign/GetAll', { method: 'POST', path: 'campaign/GetAll', body: { offset, limit: PAGE_SIZE, ...filter }, idempotent: true }, CampaignPageSchema)),
 
-    createList: (name) => http.required('list/CreateEmptyList', { method: 'POST', path: 'list/CreateEmptyList', body: { name, type: 'USER_LIST' } }, CreatedListSchema),
+    // NOT repeatable: every POST creates another empty list.
+    createList: (name) => http.required('list/CreateEmptyList', { method: 'POST', path: 'list/CreateEmptyList', body: { name, type: 'USER_LIST' }, idempotent: false }, CreatedListSchema),
 
+    // Repeatable: keyed by profileUrl, "re-posting the same profileUrl updates the lead" (contracts/heyreach.md
+    // `Lead`): a repeat counts it as updated, not added twice. A list sends nothing by itself.
     addLeadsToList: (listId, leads) =>
-      addLeads('list/AddLeadsToListV2', leads.length, chunks(leads, LEADS_PER_CALL).map((batch) => ({ listId, leads: batch.map(toWireLead) }))),
+      addLeads('list/AddLeadsToListV2', leads.length, chunks(leads, LEADS_PER_CALL).map((batch) => ({ listId, leads: batch.map(toWireLead) })), true),
 
+    // Repeatable: a read (the add's read-back).
     getLeadsFromList: (listId) =>
-      allPages((offset) => http.required('list/GetLeadsFromList', { method: 'POST', path: 'list/GetLeadsFromList', body: { listId, offset, limit: PAGE_SIZE } }, ListLeadPageSchema)),
+      allPages((offset) => http.required('list/GetLeadsFromList', { method: 'POST', path: 'list/GetLeadsFromList', body: { listId, offset, limit: PAGE_SIZE }, idempotent: true }, ListLeadPageSchema)),
 
+    // NOT repeatable: a running campaign starts on the lead at once; the contract documents the
+    // profileUrl key for lists only, so a repeat here is not known to be harmless.
     addLeadsToCampaign: (campaignId, leads, options = {}) =>
       addLeads(
         'campaign/AddLeadsToCampaignV2',
@@ -129,6 +138,7 @@ export const createHeyReachClient = ({ baseUrl, apiKey, policy }: { baseUrl: str
           resumeFinishedCampaign: false,
           accountLeadPairs: batch.map((lead) => ({ ...(options.linkedInAccountId !== undefined ? { linkedInAccountId: options.linkedInAccountId } : {}), lead: toWireLead(lead) })),
         })),
+        false,
       ),
 
     resumeCampaign: (campaignId) =>
@@ -136,7 +146,8 @@ export const createHeyReachClient = ({ baseUrl, apiKey, policy }: { baseUrl: str
     pauseCampaign: (campaignId) => campaignAction('Pause', campaignId, 'cannot be paused: it is not running (a DRAFT campaign has nothing to pause)'),
     startCampaign: (campaignId) => campaignAction('StartCampaign', campaignId, 'cannot be started: only a DRAFT campaign can be started (resume a paused one)'),
 
+    // NOT repeatable: a second webhook fans every event out twice (contracts/heyreach.md "Webhooks").
     createWebhook: ({ name, url, eventType, campaignIds }) =>
-      http.required('webhooks/CreateWebhook', { method: 'POST', path: 'webhooks/CreateWebhook', body: { webhookName: name, webhookUrl: url, eventType, ...(campaignIds ? { campaignIds } : {}) } }, WebhookSchema),
+      http.required('webhooks/CreateWebhook', { method: 'POST', path: 'webhooks/CreateWebhook', body: { webhookName: name, webhookUrl: url, eventType, ...(campaignIds ? { campaignIds } : {}) }, idempotent: false }, WebhookSchema),
   };
 };

@@ -11,6 +11,12 @@ export type JsonRequest = {
   body?: unknown;
   /** Sent as application/x-www-form-urlencoded instead (Twilio). */
   form?: Record<string, string>;
+  /**
+   * Whether the call may be sent again after it may have reached the provider (see the policy's
+   * RequestSafety). Defaults by method: GET, PUT and DELETE yes; POST and PATCH no. Set it on a POST
+   * only where the contract makes it a read, an upsert or keyed, and say why at the call site.
+   */
+  idempotent?: boolean;
 };
 
 export type JsonCallerOptions = {
@@ -62,11 +68,16 @@ export const createJsonCaller = (options: JsonCallerOptions) => {
     const url = `${base}/${request.path}${query.length ? `?${new URLSearchParams(query.map(([k, v]): [string, string] => [k, String(v)])).toString()}` : ''}`;
     const body = request.form ? new URLSearchParams(request.form).toString() : request.body !== undefined ? JSON.stringify(request.body) : null;
     const contentType = request.form ? 'application/x-www-form-urlencoded' : body !== null ? 'application/json' : null;
-    const res = await options.policy.fetch(endpoint, url, {
-      method: request.method,
-      headers: { accept: 'application/json', ...(contentType ? { 'content-type': contentType } : {}), ...options.headers() },
-      body,
-    });
+    const res = await options.policy.fetch(
+      endpoint,
+      url,
+      {
+        method: request.method,
+        headers: { accept: 'application/json', ...(contentType ? { 'content-type': contentType } : {}), ...options.headers() },
+        body,
+      },
+      request.idempotent === undefined ? {} : { idempotent: request.idempotent },
+    );
     const text = await res.text().catch(() => '');
     let json: unknown;
     let isJson = true;

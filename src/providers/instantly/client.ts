@@ -147,7 +147,10 @@ export const createInstantlyClient = ({ baseUrl, apiKey, policy }: { baseUrl: st
    * [inferred]; when it is not, the campaign is read back.
    */
   const campaignAction = async (campaignId: string, action: 'activate' | 'pause') => {
-    const answer = await http.required(`campaigns/:id/${action}`, { method: 'POST', path: `campaigns/${id(campaignId)}/${action}` }, z.unknown());
+    // Pause is repeatable: it only stops sending, and a second pause leaves the campaign paused (it is
+    // also the brake auto-pause pulls, which must not give up on one 502). Activate is NOT: it starts
+    // sending, a human decision; an uncertain activation is re-read and re-run by that person.
+    const answer = await http.required(`campaigns/:id/${action}`, { method: 'POST', path: `campaigns/${id(campaignId)}/${action}`, idempotent: action === 'pause' }, z.unknown());
     const campaign = CampaignSchema.safeParse(answer);
     if (campaign.success) return campaign.data;
     const reread = await getCampaign(campaignId);
@@ -159,7 +162,8 @@ export const createInstantlyClient = ({ baseUrl, apiKey, policy }: { baseUrl: st
     createCampaign: async (input) => {
       const body = CreateCampaignInputSchema.safeParse(input);
       if (!body.success) throw invalid('createCampaign', body.error);
-      return http.required('campaigns', { method: 'POST', path: 'campaigns', body: body.data }, CampaignSchema);
+      // NOT repeatable: every POST creates another campaign (an orphan draft when the first answer was lost).
+      return http.required('campaigns', { method: 'POST', path: 'campaigns', body: body.data, idempotent: false }, CampaignSchema);
     },
     getCampaign,
     listCampaigns: async ({ limit, startingAfter, search } = {}) =>
@@ -180,6 +184,10 @@ export const createInstantlyClient = ({ baseUrl, apiKey, policy }: { baseUrl: st
             method: 'POST',
             path: 'leads/add',
             body: { campaign_id: campaignId, leads: batch, skip_if_in_workspace: options.skipIfInWorkspace ?? true, skip_if_in_campaign: options.skipIfInCampaign ?? true, verify_leads_on_import: options.verifyLeadsOnImport ?? false },
+            // NOT repeatable: this is the send. skip_if_in_campaign keeps a repeat from mailing twice, but
+            // the repeat's answer ("skipped") would report a lead that went in as refused; the outbox
+            // reconciles an uncertain add with leads/list instead (outbound-channel.ts `lookup`).
+            idempotent: false,
           },
           BulkAddResponseSchema,
         );
@@ -206,15 +214,18 @@ export const createInstantlyClient = ({ baseUrl, apiKey, policy }: { baseUrl: st
       page(
         await http.required(
           'leads/list',
-          // A POST with the filter and cursor in the body; the campaign key is `campaign` here.
-          { method: 'POST', path: 'leads/list', body: { campaign: filter.campaign, list_id: filter.listId, search: filter.search, contacts: filter.contacts, ids: filter.ids, limit: filter.limit ?? PAGE_LIMIT, starting_after: filter.startingAfter } },
+          // A POST with the filter and cursor in the body; the campaign key is `campaign` here. Repeatable: a read.
+          { method: 'POST', path: 'leads/list', body: { campaign: filter.campaign, list_id: filter.listId, search: filter.search, contacts: filter.contacts, ids: filter.ids, limit: filter.limit ?? PAGE_LIMIT, starting_after: filter.startingAfter }, idempotent: true },
           LeadPageSchema,
         ),
       ),
     deleteLead: async (leadId) => {
+      // Repeatable (DELETE); a repeat after a lost answer may find the lead gone (404 → NOT_FOUND).
       await http.required('leads/:id', { method: 'DELETE', path: `leads/${id(leadId)}` }, DeletedSchema);
     },
-    addToBlockList: (value) => http.required('block-lists-entries', { method: 'POST', path: 'block-lists-entries', body: { bl_value: value } }, BlockListEntrySchema),
+    // Repeatable on purpose: it only blocks sending (our suppression list's second line of defence); the
+    // worst a repeat does is a second entry for the same value, and giving up on one 502 leaves an address open.
+    addToBlockList: (value) => http.required('block-lists-entries', { method: 'POST', path: 'block-lists-entries', body: { bl_value: value }, idempotent: true }, BlockListEntrySchema),
     listAccounts: ({ status } = {}) =>
       collect(async (startingAfter) => page(await http.required('accounts', { method: 'GET', path: 'accounts', query: { limit: PAGE_LIMIT, starting_after: startingAfter, status } }, AccountPageSchema))),
 
@@ -229,7 +240,8 @@ export const createInstantlyClient = ({ baseUrl, apiKey, policy }: { baseUrl: st
       const parsed = CreateWebhookInputSchema.safeParse(input);
       if (!parsed.success) throw invalid('createWebhook', parsed.error);
       const { targetUrl, eventType, campaignId, name, headers } = parsed.data;
-      return http.required('webhooks', { method: 'POST', path: 'webhooks', body: { target_hook_url: targetUrl, event_type: eventType, campaign: campaignId ?? null, name, headers } }, WebhookSchema);
+      // NOT repeatable: a second POST registers a second webhook, and every event is then delivered twice.
+      return http.required('webhooks', { method: 'POST', path: 'webhooks', body: { target_hook_url: targetUrl, event_type: eventType, campaign: campaignId ?? null, name, headers }, idempotent: false }, WebhookSchema);
     },
     listWebhooks: () =>
       collect(async (startingAfter) => page(await http.required('webhooks', { method: 'GET', path: 'webhooks', query: { limit: PAGE_LIMIT, starting_after: startingAfter } }, WebhookPageSchema))),

@@ -44,7 +44,9 @@ export const createSlackAlerts = (deps: { webhookUrl: string; log: Logger; now?:
       if (previous !== undefined && now() - previous < dedupeMs) return void deps.log.info({ ...line, deduplicated: true }, 'alert already sent recently');
       lastSent.set(key, now());
       try {
-        const res = await http.fetch('webhook', deps.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(slackMessage(alert)) });
+        // Repeatable on purpose: an alert to our own channel posted twice is a nuisance, a lost CRITICAL alert is not
+        // (contracts/slack.md "Response": 5xx → retry with backoff). It never reaches a prospect.
+        const res = await http.fetch('webhook', deps.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(slackMessage(alert)) }, { idempotent: true });
         const text = await res.text();
         if (res.ok && text.trim() === 'ok') {
           state.sent++;

@@ -60,7 +60,8 @@ export const createTwilioClient = ({ baseUrl, accountSid, authToken, from, polic
       if (!body.trim()) throw new AppError('INVALID_INPUT', 'twilio sendSms: the message body is empty');
       // Twilio refuses more than 1,600 characters; an escalation still goes out, cut (as the original did).
       const form: Record<string, string> = { To: to, ...sender, Body: body.slice(0, MAX_BODY), ...(statusCallback ? { StatusCallback: statusCallback } : {}) };
-      const message = await http.required(ENDPOINT, { method: 'POST', path: `2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`, form }, MessageResponseSchema);
+      // NOT repeatable: every create queues (and bills) another SMS; contracts/twilio.md documents no idempotency key.
+      const message = await http.required(ENDPOINT, { method: 'POST', path: `2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`, form, idempotent: false }, MessageResponseSchema);
       return { sid: message.sid, status: message.status };
     },
   };
