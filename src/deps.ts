@@ -7,34 +7,20 @@ import type { Config } from './config/load.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createLogAlerts } from './providers/log-alerts.js';
-import { openDatabase, createStores, type Database, type StoreLocation } from './store/index.js';
+import { openDatabase, createStores, type StoreLocation } from './store/index.js';
 import type { EmbeddedRole } from './store/embedded-postgres.js';
-import type { AlertPort, LeadEnricher, LeadSource, PipelineStores } from './pipeline/ports.js';
+import type { LeadEnricher, LeadSource } from './pipeline/ports.js';
 import type { PipelineDeps } from './pipeline/context.js';
 import { AppError } from './lib/app-error.js';
-import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createMetrics } from './observability/metrics.js';
 import { escalatorFor } from './escalation/compose.js';
-import type { Escalator } from './escalation/escalator.js';
+import type { AppDeps, DispatchSet } from './app-deps.js';
 import type { Redis } from 'ioredis';
 import { sharedLimiterFactory } from './providers/http/shared-limits.js';
 
-export type AppDeps = {
-  config: Config;
-  log: Logger;
-  clock: Clock;
-  database: Database;
-  stores: PipelineStores;
-  alerts: AlertPort;
-  metrics: Metrics;
-  /** Incidents paged by level (Slack, then SMS, then e-mail), once per level across processes. */
-  escalation: Escalator;
-  /**
-   * With REDIS_URL: the connection the shared provider rate limits use (the job queue has its own),
-   * opened by the first provider policy that needs it, so commands that call no provider open none.
-   */
-  rateLimitRedis: () => Redis | null;
-  close: () => Promise<void>;
-};
+// The opened app's type lives in app-deps.ts (types only), so that the use cases' wiring can name it
+// without importing this module.
+export type { AppDeps, DispatchSet } from './app-deps.js';
 
 /** Where the store is: DATABASE_URL, or the embedded server (`server`: caio start/serve, one at a time). */
 export const storeLocationOf = (config: Config, role: EmbeddedRole = 'command'): StoreLocation =>
@@ -279,8 +265,6 @@ export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet, options: {
     quality: app.config.quality,
   },
 });
-
-export type DispatchSet = { revival?: import('./signals/revival.js').Revival | undefined; operator: import('./dispatch/operator.js').Operator; channels: Partial<Record<import('./pipeline/context.js').SendChannel, import('./dispatch/ports.js').OutboundChannel>>; description: string; close: () => Promise<void> };
 
 /**
  * The OPERATOR and the send gateway, with one outbound channel per configured provider. In

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli/program.js';
-import { ConfigError } from './config/load.js';
+import { ConfigError } from './config/config-error.js';
 import { EXIT_CODE, isAppError } from './lib/app-error.js';
 import { storeUnavailableOf } from './store/connection-errors.js';
 

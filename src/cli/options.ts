@@ -1,6 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig, type Config } from '../config/load.js';
+import type { ConfigSources } from '../config/load.js';
 import { TIERS, type Tier } from '../domain/tier.js';
+
+/*
+ * What the command table needs to declare options: commander and small parsers only. Loading the
+ * configuration (zod, the schema) is config-from.ts, imported by the commands when they run.
+ */
 
 export type CommonOptions = { config?: string; dataDir?: string };
 
@@ -10,8 +15,8 @@ export const withCommonOptions = (command: Command): Command =>
     .option('--config <file>', 'config file (env CAIO_CONFIG; default ./caio.config.json when present)')
     .option('--data-dir <dir>', 'folder of the embedded database (env CAIO_DATA_DIR; default ./.caio)');
 
-export const configFrom = (options: CommonOptions): Config =>
-  loadConfig({ env: process.env, cwd: process.cwd(), configPath: options.config, dataDir: options.dataDir });
+/** Where a command's configuration comes from: the environment, the working folder, --config and --data-dir. */
+export const configSourcesOf = (options: CommonOptions): ConfigSources => ({ env: process.env, cwd: process.cwd(), configPath: options.config, dataDir: options.dataDir });
 
 export const parsePositiveInt = (label: string, max: number) => (value: string): number => {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${label} must be a whole number from 1 to ${max}.`);

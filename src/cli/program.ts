@@ -1,22 +1,27 @@
 import { Command } from 'commander';
-import { registerAuditCommand } from './commands/audit.js';
-import { registerBatchCommands } from './commands/batch.js';
-import { registerConfigCommands } from './commands/config-check.js';
-import { registerAgentsCommand } from './commands/agents.js';
-import { registerDispatchCommands } from './commands/dispatch.js';
-import { registerServeCommands } from './commands/serve.js';
-import { registerReviewCommands } from './commands/review.js';
-import { registerLeadCommands } from './commands/leads.js';
-import { registerPipelineCommands } from './commands/pipeline-run.js';
-import { registerPrivacyCommands } from './commands/privacy.js';
-import { registerProvidersCheckCommand } from './commands/providers-check.js';
-import { registerRunCommands } from './commands/runs.js';
-import { registerStartCommand } from './commands/start.js';
-import { registerKpiCommands } from './commands/kpis.js';
-import { registerJobCommands } from './commands/jobs.js';
-import { registerDbCommands } from './commands/db.js';
+import { registerAuditCommand } from './command-table/audit.js';
+import { registerBatchCommands } from './command-table/batch.js';
+import { registerConfigCommands } from './command-table/config-check.js';
+import { registerAgentsCommand } from './command-table/agents.js';
+import { registerDispatchCommands } from './command-table/dispatch.js';
+import { registerServeCommands } from './command-table/serve.js';
+import { registerReviewCommands } from './command-table/review.js';
+import { registerLeadCommands } from './command-table/leads.js';
+import { registerPipelineCommands } from './command-table/pipeline-run.js';
+import { registerPrivacyCommands } from './command-table/privacy.js';
+import { registerProvidersCheckCommand } from './command-table/providers-check.js';
+import { registerRunCommands } from './command-table/runs.js';
+import { registerStartCommand } from './command-table/start.js';
+import { registerKpiCommands } from './command-table/kpis.js';
+import { registerJobCommands } from './command-table/jobs.js';
+import { registerDbCommands } from './command-table/db.js';
 
-/** The command table; each command calls a pipeline use case or a store query. */
+/**
+ * The command table; each command calls a pipeline use case or a store query. Every command and
+ * option is declared here up front (help, usage errors), but a command's implementation in
+ * ./commands/ is imported only when that command runs, so `caio --help` loads commander and this
+ * table, not the store, the server or the providers (test/unit/cli/lazy-imports.test.ts).
+ */
 export const buildProgram = (): Command => {
   const program = new Command('caio')
     .description('CAIO Alpha Swarm: discover, enrich, score and draft outreach; nothing leaves without approval')

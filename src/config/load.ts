@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { AppError } from '../lib/app-error.js';
 import { EnvSchema, FileConfigSchema, SECRET_ENV_KEYS, type Env, type FileConfig } from './schema.js';
 
 export type Config = Readonly<
@@ -16,15 +15,8 @@ export type Config = Readonly<
   }
 >;
 
-export type ConfigProblem = { key: string; message: string };
-
-export class ConfigError extends AppError {
-  readonly problems: ConfigProblem[];
-  constructor(problems: ConfigProblem[], source: string) {
-    super('CONFIG_INVALID', `invalid configuration (${source}):\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join('\n')}`);
-    this.problems = problems;
-  }
-}
+export { ConfigError, type ConfigProblem } from './config-error.js';
+import { ConfigError, type ConfigProblem } from './config-error.js';
 
 export type ConfigSources = {
   env: Record<string, string | undefined>;

@@ -12,8 +12,8 @@ import type { AlertPort, AuditStore } from '../pipeline/ports.js';
 import type { Batch, BatchStore } from '../pipeline/review-ports.js';
 import type { DueStep, CadenceStep } from '../domain/cadence/index.js';
 import type { Revival } from '../signals/revival.js';
-import type { CampaignStore, ControlStore, DispatchDetail, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
-import type { DrainReport, SendGateway } from './send-gateway.js';
+import type { CampaignStore, ControlStore, DispatchDetail, DispatchReport, DispatchRequest, DrainReport, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
+import type { SendGateway } from './send-gateway.js';
 
 export type OperatorSettings = {
   send: 'shadow' | 'live';
@@ -60,20 +60,8 @@ export type OperatorDeps = {
 export const EMERGENCY_STOP_INCIDENT = 'emergency-stop';
 export const campaignPausedIncident = (provider: string, externalId: string) => `campaign:${provider}:${externalId}:paused`;
 
-export type DispatchRequest = { motion: BatchMotion; live: boolean; batchId?: string | undefined; by: string };
-
-export type DispatchReport = {
-  motion: BatchMotion;
-  mode: 'dry_run' | 'live';
-  ramp: RampStatus;
-  /** A pending batch this run created (live, Gatekeeper required, no batch given). */
-  pendingBatch: { id: string; items: number; expiresAt: string } | null;
-  /** What executing the batch queued (or, in a dry run, would queue). */
-  queued: { batchId: string; items: number; duplicates: number; rejected: { leadId: string; channel: string; reason: string }[]; revivals?: number } | null;
-  /** Approved drafts not yet in any batch (what a new batch would hold). */
-  waitingForBatch: number;
-  drain: DrainReport;
-};
+// Declared with the ports (the dashboard API drives the OPERATOR too).
+export type { DispatchReport, DispatchRequest } from './ports.js';
 
 const dayKey = (d: Date) => d.toISOString().slice(0, 10);
 

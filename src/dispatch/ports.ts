@@ -3,7 +3,9 @@
  * (emergency stop, leases) and one outbound channel per provider. The store and the providers
  * implement them; tests use the real ones against PostgreSQL and the loopback sandboxes.
  */
-import type { SendChannel } from '../pipeline/context.js';
+import type { BatchMotion } from '../domain/approval/batch.js';
+import type { RampStatus } from '../domain/sending/index.js';
+import type { SendChannel } from '../pipeline/ports.js';
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'rejected' | 'cancelled';
 
@@ -147,3 +149,33 @@ export interface LeadStateQuery {
   /** Dedup keys already in the outbox, of these. */
   existingKeys(keys: string[]): Promise<Set<string>>;
 }
+
+// ---- reports, and what people drive (the CLI, the dashboard and its API) -----------------------
+
+export type ItemOutcome = 'sent' | 'would_send' | 'deferred' | 'rejected' | 'failed' | 'uncertain' | 'skipped' | 'stopped';
+export type ItemReport = { outboxId: string; leadId: string | null; channel: SendChannel; outcome: ItemOutcome; reason: string | null; providerRef?: string; notBefore?: string };
+/** What one drain of the outbox through the send gateway did (or, dry, would do). */
+export type DrainReport = { dryRun: boolean; stopped: boolean; stopReason: string | null; reconciled: ItemReport[]; items: ItemReport[]; counts: Record<ItemOutcome, number> };
+
+export type DispatchRequest = { motion: BatchMotion; live: boolean; batchId?: string | undefined; by: string };
+
+export type DispatchReport = {
+  motion: BatchMotion;
+  mode: 'dry_run' | 'live';
+  ramp: RampStatus;
+  /** A pending batch this run created (live, Gatekeeper required, no batch given). */
+  pendingBatch: { id: string; items: number; expiresAt: string } | null;
+  /** What executing the batch queued (or, in a dry run, would queue). */
+  queued: { batchId: string; items: number; duplicates: number; rejected: { leadId: string; channel: string; reason: string }[]; revivals?: number } | null;
+  /** Approved drafts not yet in any batch (what a new batch would hold). */
+  waitingForBatch: number;
+  drain: DrainReport;
+};
+
+/** The OPERATOR (dispatch/operator.ts) as a person drives it: a dispatch, the emergency stop, a resume. */
+export type OperatorControls = {
+  dispatch(request: DispatchRequest): Promise<DispatchReport>;
+  /** The emergency stop: persisted first (every process checks it per item), then live campaigns paused. */
+  stop(by: string, reason: string): Promise<{ at: Date; paused: Record<string, string | number> }>;
+  resume(by: string): Promise<{ at: Date }>;
+};

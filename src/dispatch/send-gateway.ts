@@ -19,8 +19,8 @@ import {
 import { isAppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { AlertPort, AuditStore } from '../pipeline/ports.js';
-import type { SendChannel } from '../pipeline/context.js';
-import type { ControlStore, LeadStateQuery, OutboundChannel, OutboxItem, OutboxStore, SendRecord } from './ports.js';
+import type { SendChannel } from '../pipeline/ports.js';
+import type { ControlStore, DrainReport, ItemOutcome, ItemReport, LeadStateQuery, OutboundChannel, OutboxItem, OutboxStore, SendRecord } from './ports.js';
 
 export type GatewaySettings = {
   limits: Omit<QuotaLimits, 'senderDailyLimit' | 'linkedinDailyLimit'>;
@@ -56,9 +56,8 @@ export type GatewayDeps = {
   onSent?: (item: { id: string; leadId: string | null; channel: SendChannel; step: string; providerRef: string }, at: Date) => Promise<void>;
 };
 
-export type ItemOutcome = 'sent' | 'would_send' | 'deferred' | 'rejected' | 'failed' | 'uncertain' | 'skipped' | 'stopped';
-export type ItemReport = { outboxId: string; leadId: string | null; channel: SendChannel; outcome: ItemOutcome; reason: string | null; providerRef?: string; notBefore?: string };
-export type DrainReport = { dryRun: boolean; stopped: boolean; stopReason: string | null; reconciled: ItemReport[]; items: ItemReport[]; counts: Record<ItemOutcome, number> };
+// The reports are declared with the ports (the OPERATOR's report, which the API serves, holds one).
+export type { DrainReport, ItemOutcome, ItemReport } from './ports.js';
 
 const ACTION: Record<SendChannel, AgentAction> = { instantly: 'instantly_add_leads', heyreach: 'heyreach_add_leads_to_list', ghl: 'send_email' } as Record<SendChannel, AgentAction>;
 const CHANNEL_KIND: Record<SendChannel, 'email' | 'linkedin'> = { instantly: 'email', ghl: 'email', heyreach: 'linkedin' };
@@ -272,8 +271,12 @@ export const createSendGateway = (deps: GatewayDeps) => {
         } catch (error) {
           const code = isAppError(error) ? error.code : 'INTERNAL';
           const message = error instanceof Error ? error.message : String(error);
-          // No answer, or a 5xx: the provider may have it. Rate limited: it surely has not.
-          if (code === 'PROVIDER_RATE_LIMITED') {
+          // No answer, or a 5xx: the provider may have it. Rate limited, or a connection that
+          // never opened (the HTTP layer says `uncertain: false`): it surely has not, so the item
+          // waits and goes again. The send is the last call of every channel's deliver, so nothing
+          // of this item reached the provider.
+          const notSent = code === 'PROVIDER_UNAVAILABLE' && isAppError(error) && error.details.uncertain === false;
+          if (code === 'PROVIDER_RATE_LIMITED' || notSent) {
             history.pop();
             await deps.outbox.defer(item.id, new Date(now.getTime() + 60_000), code, token);
             push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'deferred', reason: code });

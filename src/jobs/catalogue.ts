@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app-deps.js';
 import type { Operator } from '../dispatch/operator.js';
 import { AppError } from '../lib/app-error.js';
 import { cadenceSyncFor } from '../signals/compose.js';

@@ -67,6 +67,8 @@ const UNRECOVERABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
  * stays free of the bullmq import and the inline backend does not pay for loading it.
  */
 export const isUnrecoverable = (error: unknown): boolean => {
-  if (isAppError(error)) return !error.retryable && UNRECOVERABLE_CODES.has(error.code);
+  // An uncertain provider call (it may have reached the provider) is never repeated by a retry:
+  // the outbox or a person reconciles it.
+  if (isAppError(error)) return !error.retryable && (UNRECOVERABLE_CODES.has(error.code) || error.details.uncertain === true);
   return error instanceof Error && error.name === 'UnrecoverableError';
 };

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app-deps.js';
 import { createControlStore } from '../store/control-repo.js';
 import type { JobDoneEvent } from './bullmq/runner.js';
 import { scheduledJobs } from './catalogue.js';

@@ -1,5 +1,6 @@
 import type { ControlStore } from '../dispatch/ports.js';
 import type { Clock } from '../lib/clock.js';
+import type { QueueWatcherStatus } from './ports.js';
 
 export type QueueWatcherSettings = { lowWater: number; target: number; everyMinutes: number };
 
@@ -13,7 +14,7 @@ export const createReviewQueueWatcher = (deps: { pending: () => Promise<number>;
   const { lowWater, target, everyMinutes } = deps.settings;
   const LEASE = 'queue-watcher';
   return {
-    status: async () => {
+    status: async (): Promise<QueueWatcherStatus> => {
       const pending = await deps.pending();
       return { pending, lowWater, target, everyMinutes, needsTopUp: pending < lowWater };
     },

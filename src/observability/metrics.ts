@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Db } from '../store/database.js';
+import type { Db } from '../store/index.js';
 
 const BREAKER_VALUE: Record<string, number> = { closed: 0, half_open: 1, 'half-open': 1, open: 2 };
 

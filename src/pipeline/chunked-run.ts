@@ -1,29 +1,11 @@
 import { newRunId } from '../lib/ids.js';
 import { describeError, type PipelineDeps, type RunContext, type WorkingLead } from './context.js';
 import { discoverLeads } from './discover-leads.js';
-import { STAGE_NAMES, type StageName, type StageResult } from './ports.js';
+import { STAGE_NAMES, type ChunkResult, type RunChunkStore, type StageName, type StageResult } from './ports.js';
 import { finishRun, mergeStage, runBatch, type DraftSummary, type RunOptions, type RunReport, type RunState } from './run-pipeline.js';
 
-/** What one chunk (or, for chunk 0, the discovery) left for the run's report. */
-export type ChunkResult = { stages: StageResult[]; drafts: DraftSummary[]; threw: StageName[] };
-
-export interface RunChunkStore {
-  /** Chunk 0 (the discovery's result, done) and one open chunk per slice of leads. */
-  plan(runId: string, discover: ChunkResult, chunkSizes: number[], at: Date): Promise<void>;
-  /** Record a chunk's result once: false when it was already done (a retried job). */
-  complete(runId: string, chunk: number, result: ChunkResult, at: Date): Promise<boolean>;
-  /** null when the run has no such chunk. */
-  isDone(runId: string, chunk: number): Promise<boolean | null>;
-  remaining(runId: string): Promise<number>;
-  results(runId: string): Promise<{ chunk: number; result: ChunkResult | null }[]>;
-  claimFinish(runId: string): Promise<boolean>;
-  /**
-   * Where these leads stand now (a chunk retried after a crash): their stored profile, whether they
-   * were folded into a duplicate, and whether this run already enriched them. A discarded lead is absent.
-   */
-  leadStates(runId: string, leadIds: string[]): Promise<{ id: string; profile: WorkingLead['profile']; duplicate: boolean; enriched: boolean }[]>;
-  startedAt(runId: string): Promise<Date | null>;
-}
+// Declared with the ports (the store implements the chunk store); re-exported for the use cases.
+export type { ChunkResult, RunChunkStore } from './ports.js';
 
 export type ChunkJob = { runId: string; chunk: number; leads: WorkingLead[] };
 

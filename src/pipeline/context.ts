@@ -1,14 +1,12 @@
-import type { LeadProfile } from '../domain/lead.js';
-import type { LeadScore } from '../domain/scoring/types.js';
 import type { IcpSettings } from '../domain/scoring/settings.js';
-import type { CraftedDraft, SenderSettings } from '../domain/drafting/index.js';
+import type { SenderSettings } from '../domain/drafting/index.js';
 import type { Tier } from '../domain/tier.js';
-import type { QualityVerdict } from '../domain/quality/quality-guard.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import type { AlertPort, LeadEnricher, LeadSource, PipelineStores, StageError, StageName, StageResult } from './ports.js';
+import type { AlertPort, LeadEnricher, LeadSource, PipelineStores, SendChannel, StageError, StageName, StageResult } from './ports.js';
 
-export type SendChannel = 'instantly' | 'heyreach' | 'ghl';
+// Declared with the ports (the store and the dispatch ports use them too); re-exported for the use cases.
+export type { SendChannel, WorkingLead } from './ports.js';
 
 export type PipelineSettings = {
   mode: 'sandbox' | 'live';
@@ -42,18 +40,6 @@ export type PipelineEvents = {
   onStageStart?: (name: StageName, inputCount: number) => void;
   onStageProgress?: (name: StageName, done: number, total: number) => void;
   onStageEnd?: (result: StageResult) => void;
-};
-
-/** A lead as it moves through one run. */
-export type WorkingLead = {
-  id: string;
-  source: string;
-  sourceId: string;
-  profile: LeadProfile;
-  score?: LeadScore;
-  draft?: CraftedDraft;
-  quality?: QualityVerdict;
-  draftId?: string;
 };
 
 export type RunContext = { runId: string; deps: PipelineDeps; events: PipelineEvents };

@@ -261,3 +261,43 @@ export interface ProviderHealthStore {
 }
 
 export type PipelineStores = { runs: RunStore; leads: LeadStore; leadDetail: LeadDetailQuery; drafts: DraftStore; shadowSends: ShadowSendStore; audit: AuditStore; suppressions: SuppressionStore; rejections: RejectionMemoryStore; clay: ClayCorrelationStore; providerHealth: ProviderHealthStore };
+
+/** The outbound providers a draft can be sent through (tier routing, the send gateway's channels). */
+export type SendChannel = 'instantly' | 'heyreach' | 'ghl';
+
+/** A lead as it moves through one run. */
+export type WorkingLead = {
+  id: string;
+  source: string;
+  sourceId: string;
+  profile: LeadProfile;
+  score?: LeadScore;
+  draft?: CraftedDraft;
+  quality?: QualityVerdict;
+  draftId?: string;
+};
+
+/** A draft a run queued for review, as its report lists it. */
+export type DraftSummary = { draftId: string; leadId: string; email: string | null; tier: string; points: number; angleId: string; subjectA: string };
+
+/** What one chunk (or, for chunk 0, the discovery) left for the run's report. */
+export type ChunkResult = { stages: StageResult[]; drafts: DraftSummary[]; threw: StageName[] };
+
+/** The chunks of a distributed run (pipeline/chunked-run.ts), kept by the store. */
+export interface RunChunkStore {
+  /** Chunk 0 (the discovery's result, done) and one open chunk per slice of leads. */
+  plan(runId: string, discover: ChunkResult, chunkSizes: number[], at: Date): Promise<void>;
+  /** Record a chunk's result once: false when it was already done (a retried job). */
+  complete(runId: string, chunk: number, result: ChunkResult, at: Date): Promise<boolean>;
+  /** null when the run has no such chunk. */
+  isDone(runId: string, chunk: number): Promise<boolean | null>;
+  remaining(runId: string): Promise<number>;
+  results(runId: string): Promise<{ chunk: number; result: ChunkResult | null }[]>;
+  claimFinish(runId: string): Promise<boolean>;
+  /**
+   * Where these leads stand now (a chunk retried after a crash): their stored profile, whether they
+   * were folded into a duplicate, and whether this run already enriched them. A discarded lead is absent.
+   */
+  leadStates(runId: string, leadIds: string[]): Promise<{ id: string; profile: WorkingLead['profile']; duplicate: boolean; enriched: boolean }[]>;
+  startedAt(runId: string): Promise<Date | null>;
+}

@@ -6,19 +6,13 @@ import { isRejectionTag, REJECTION_TAGS } from '../domain/approval/rejection-tag
 import type { SenderSettings } from '../domain/drafting/settings.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
-import type { ReviewDraft, ReviewStore } from './review-ports.js';
+import type { ApproveInput, RejectInput, ReviewDraft, ReviewStore } from './review-ports.js';
 import type { AuditStore } from './ports.js';
 
 export type ReviewDeps = { review: ReviewStore; audit: AuditStore; clock: Clock; sender: SenderSettings; quality: QualitySettings };
 
-export type ApproveInput = {
-  draftId: string;
-  by: string;
-  /** The status the reviewer saw; a draft that changed since is refused as stale. @defaultValue pending_review */
-  expectedStatus?: DraftStatus;
-  edit?: { subject?: string | undefined; body?: string | undefined } | undefined;
-};
-export type RejectInput = { draftId: string; by: string; reason: string; tag: string; expectedStatus?: DraftStatus };
+// The inputs are declared with the ports (the dashboard API drives these decisions too).
+export type { ApproveInput, RejectInput } from './review-ports.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -65,3 +65,30 @@ export interface BatchStore {
   approvedDrafts(): Promise<ApprovedDraft[]>;
   draftStatuses(ids: string[]): Promise<Map<string, string>>;
 }
+
+// ---- what people drive (the CLI, the dashboard and its API) ---------------------------------
+
+export type ApproveInput = {
+  draftId: string;
+  by: string;
+  /** The status the reviewer saw; a draft that changed since is refused as stale. @defaultValue pending_review */
+  expectedStatus?: DraftStatus;
+  edit?: { subject?: string | undefined; body?: string | undefined } | undefined;
+};
+export type RejectInput = { draftId: string; by: string; reason: string; tag: string; expectedStatus?: DraftStatus };
+
+/** The review decisions (pipeline/review-draft.ts) as the dashboard and its API use them. */
+export type ReviewDecisions = {
+  list(filter?: { tier?: string; angleId?: string; verdict?: 'passed' | 'failed'; limit?: number }): Promise<ReviewDraft[]>;
+  show(draftId: string): Promise<{ draft: ReviewDraft; rejections: RejectionRecord[] }>;
+  approve(input: ApproveInput): Promise<ReviewDraft>;
+  reject(input: RejectInput): Promise<ReviewDraft>;
+};
+
+/** The Gatekeeper's batch decisions (pipeline/gatekeeper.ts) as the dashboard and its API use them. */
+export type BatchDecisions = {
+  list(limit?: number): Promise<Batch[]>;
+  show(id: string): Promise<Batch>;
+  approve(id: string, by: string): Promise<Batch>;
+  reject(id: string, by: string, reason: string): Promise<Batch>;
+};

@@ -6,11 +6,11 @@ import { enrichLeads } from './enrich-leads.js';
 import { queueDrafts } from './queue-drafts.js';
 import { recordShadowSends } from './record-shadow-sends.js';
 import { scoreLeads } from './score-leads.js';
-import { STAGE_NAMES, type DiscoveryResult, type StageName, type StageResult } from './ports.js';
+import { STAGE_NAMES, type DiscoveryResult, type DraftSummary, type StageName, type StageResult } from './ports.js';
 
 export type RunOptions = { limit: number; source: string; seed: number | null };
 
-export type DraftSummary = { draftId: string; leadId: string; email: string | null; tier: string; points: number; angleId: string; subjectA: string };
+export type { DraftSummary } from './ports.js';
 export type LeadSummary = { id: string; email: string | null; tier: string | null; points: number | null; status: string };
 
 export type RunReport = {

@@ -1,10 +1,18 @@
 import type { Config } from '../config/load.js';
 import type { ClayCorrelationStore } from '../pipeline/ports.js';
-import { createClayCallbackHandler } from '../webhooks/clay-callback.js';
-import { createInboxHandler, type InboxWriter } from '../webhooks/inbox-handler.js';
-import { heyreachSpec, INSTANTLY_PATHS, instantlySpec } from '../webhooks/provider-specs.js';
-import type { WebhookHandler, WebhookResponse } from '../webhooks/types.js';
-import { createRb2bVisitorHandler, rb2bWebhookPath, RB2B_WEBHOOK_BASE_PATH } from '../webhooks/rb2b-visitor.js';
+import {
+  createClayCallbackHandler,
+  createInboxHandler,
+  createRb2bVisitorHandler,
+  heyreachSpec,
+  INSTANTLY_PATHS,
+  instantlySpec,
+  rb2bWebhookPath,
+  RB2B_WEBHOOK_BASE_PATH,
+  type InboxWriter,
+  type WebhookHandler,
+  type WebhookResponse,
+} from '../webhooks/index.js';
 import { sha256Hex } from '../lib/hash.js';
 import { readiness } from './readiness.js';
 

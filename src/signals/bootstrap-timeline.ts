@@ -1,4 +1,7 @@
 import type { SendChannel } from '../pipeline/context.js';
+import type { BootstrapReport } from './ports.js';
+
+export type { BootstrapReport } from './ports.js';
 
 export type SentWithoutTouch = { id: string; leadId: string; channel: string; step: string; providerRef: string; sentAt: Date };
 type RecordTouch = (item: { id: string; leadId: string; channel: SendChannel; step: string; providerRef: string }, at: Date) => Promise<void>;
@@ -11,7 +14,7 @@ const isSendChannel = (c: string): c is SendChannel => c === 'instantly' || c ==
  * recorded now, dated when it was sent, through the same recorder the gateway uses (status,
  * timeline, cadence, KPIs). Running it twice records nothing the second time. A dry run lists only.
  */
-export const bootstrapTimeline = async (deps: { missing: (limit: number) => Promise<SentWithoutTouch[]>; record: RecordTouch }, options: { dryRun: boolean; limit: number }) => {
+export const bootstrapTimeline = async (deps: { missing: (limit: number) => Promise<SentWithoutTouch[]>; record: RecordTouch }, options: { dryRun: boolean; limit: number }): Promise<BootstrapReport> => {
   const gaps = await deps.missing(options.limit);
   let recorded = 0;
   if (!options.dryRun) {
@@ -24,4 +27,3 @@ export const bootstrapTimeline = async (deps: { missing: (limit: number) => Prom
   return { dryRun: options.dryRun, missing: gaps.length, recorded, items: gaps.map((g) => ({ outboxId: g.id, leadId: g.leadId, channel: g.channel, step: g.step, sentAt: g.sentAt.toISOString() })) };
 };
 
-export type BootstrapReport = Awaited<ReturnType<typeof bootstrapTimeline>>;

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app-deps.js';
 import { createCadenceStore } from '../store/cadence-repo.js';
 import { createInboxStore, createLeadEventStore, createTimelineGapQuery } from '../store/inbox-repo.js';
 import { createOutboxStore } from '../store/outbox-repo.js';

@@ -72,11 +72,18 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-/** On Linux, a live PID may have been reused by another program after a crash: check its name. */
+/**
+ * On Linux, a live PID may have been reused by another program after a crash (check its name), or
+ * be a dead server nobody has reaped yet (a zombie: the server is not our child, and some
+ * containers' init reaps late).
+ */
 const isPostgres = (pid: number): boolean => {
   if (!isAlive(pid)) return false;
   try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim().startsWith('postgres');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return name.startsWith('postgres') && state !== 'Z' && state !== 'X';
   } catch {
     return process.platform !== 'linux';
   }
@@ -166,7 +173,7 @@ const serverUser = async (): Promise<{ uid: number; gid: number } | null> => {
 
 const run = (file: string, args: string[], user: { uid: number; gid: number } | null): Promise<{ code: number; output: string }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(file, args, { ...(user ?? {}), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
+    const child = spawn(file, args, { ...(user ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

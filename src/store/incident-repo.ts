@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { incidents } from './schema.js';
-import type { IncidentRecord, IncidentStore } from '../escalation/escalator.js';
+import type { IncidentRecord, IncidentStore } from '../escalation/ports.js';
 
 type Row = typeof incidents.$inferSelect;
 

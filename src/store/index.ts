@@ -14,6 +14,9 @@ import type { LeadDetailQuery, PipelineStores, StoredScore } from '../pipeline/p
 import type { LeadScore } from '../domain/scoring/types.js';
 
 export { openDatabase, type Database, type Db, type StoreLocation } from './database.js';
+// The read models the dashboard API serves (server/api/routes.ts), through this entry.
+export type { DashboardQueries } from './dashboard-repo.js';
+export type { TimelineEntry } from './timeline-repo.js';
 
 const toStoredScore = (row: typeof scores.$inferSelect): StoredScore => {
   const breakdown = row.breakdown as Pick<LeadScore, 'components' | 'titleBucket' | 'industryBucket'>;

@@ -1,6 +1,5 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type { ChunkResult, RunChunkStore } from '../pipeline/chunked-run.js';
-import type { WorkingLead } from '../pipeline/context.js';
+import type { ChunkResult, RunChunkStore, WorkingLead } from '../pipeline/ports.js';
 import type { Db } from './database.js';
 import { runChunks, runs } from './schema.js';
 

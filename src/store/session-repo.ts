@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
-import { LOGIN_LIMIT, newSession, SESSION_TTL_MS, type Sessions } from '../server/pages/sessions.js';
+import { LOGIN_LIMIT, newSession, SESSION_TTL_MS, type Sessions } from '../lib/session.js';
 import type { Db } from './database.js';
 import { dashboardSessions, loginFailures } from './schema.js';
 

@@ -1,4 +1,3 @@
-import { InvalidArgumentError, type Command } from 'commander';
 import type { BatchMotion } from '../../domain/approval/batch.js';
 import { operatorStatus, operatorStatusSettings } from '../../dispatch/operator-status-settings.js';
 import { openDispatch, type AppDeps } from '../../deps.js';
@@ -6,14 +5,11 @@ import { campaignPausedIncident, type DispatchReport } from '../../dispatch/oper
 import { AppError } from '../../lib/app-error.js';
 import { createCampaignStore, createControlStore } from '../../store/control-repo.js';
 import { createIncidentStore } from '../../store/incident-repo.js';
-import { configFrom, parsePositiveInt, withCommonOptions, type CommonOptions } from '../options.js';
+import { configFrom } from '../config-from.js';
+import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
-import { printJson, withApp } from './with-app.js';
-
-const parseMotion = (value: string): BatchMotion => {
-  if (!['outbound', 'revival', 'cadence', 'all'].includes(value)) throw new InvalidArgumentError('motion must be outbound, revival, cadence or all.');
-  return value as BatchMotion;
-};
+import { printJson } from '../render/json.js';
+import { withApp } from './with-app.js';
 
 /** Open the operator with its channels for one command and always close both. */
 const withOperator = async <T>(options: CommonOptions, work: (app: AppDeps, dispatch: Awaited<ReturnType<typeof openDispatch>>) => Promise<T>) =>
@@ -41,120 +37,100 @@ const renderDispatch = (r: DispatchReport): string => {
   return `${lines.join('\n')}\n`;
 };
 
-export const registerDispatchCommands = (program: Command): void => {
-  withCommonOptions(
-    program
-      .command('dispatch')
-      .description('the OPERATOR: dry run (default) shows exactly what would happen; --live executes an approved batch once and sends what is due through the gateway')
-      .requiredOption('--motion <motion>', 'outbound or all (cadence and revival come later)', parseMotion)
-      .option('--dry-run', 'show what would happen and write nothing (the default)')
-      .option('--live', 'send for real (needs "send": "live" in the config)')
-      .option('--batch <id>', 'the approved batch to execute')
-      .option('--by <name>', 'who runs it (required with --live)')
-      .option('--json', 'print JSON'),
-  ).action(async (options: CommonOptions & { motion: BatchMotion; dryRun?: boolean; live?: boolean; batch?: string; by?: string; json?: boolean }) => {
-    if (options.live && options.dryRun) throw new AppError('INVALID_INPUT', 'choose --dry-run or --live, not both');
-    if (options.live && !options.by?.trim()) throw new AppError('INVALID_INPUT', 'a live dispatch needs --by NAME');
-    await withOperator(options, async (_app, dispatch) => {
-      const report = await dispatch.operator.dispatch({ motion: options.motion, live: Boolean(options.live), batchId: options.batch, by: options.by?.trim() || 'operator (dry run)' });
-      if (options.json) return printJson(report);
-      process.stdout.write(renderDispatch(report));
-    });
+export const dispatchCommand = async (options: CommonOptions & { motion: BatchMotion; dryRun?: boolean; live?: boolean; batch?: string; by?: string; json?: boolean }): Promise<void> => {
+  if (options.live && options.dryRun) throw new AppError('INVALID_INPUT', 'choose --dry-run or --live, not both');
+  if (options.live && !options.by?.trim()) throw new AppError('INVALID_INPUT', 'a live dispatch needs --by NAME');
+  await withOperator(options, async (_app, dispatch) => {
+    const report = await dispatch.operator.dispatch({ motion: options.motion, live: Boolean(options.live), batchId: options.batch, by: options.by?.trim() || 'operator (dry run)' });
+    if (options.json) return printJson(report);
+    process.stdout.write(renderDispatch(report));
   });
+};
 
-  withCommonOptions(program.command('stop').description('EMERGENCY STOP: nothing is sent by any process until caio resume; live Instantly campaigns are paused').requiredOption('--reason <text>', 'why').requiredOption('--by <name>', 'who').option('--json', 'print JSON')).action(
-    async (options: CommonOptions & { reason: string; by: string; json?: boolean }) => {
-      await withOperator(options, async (_app, dispatch) => {
-        const result = await dispatch.operator.stop(options.by, options.reason);
-        if (options.json) return printJson(result);
-        process.stdout.write(`EMERGENCY STOP set at ${result.at.toISOString()}; paused: ${JSON.stringify(result.paused)}\n`);
-      });
-    },
-  );
-
-  withCommonOptions(program.command('resume').description('clear the emergency stop (EMERGENCY_STOP in the environment still blocks)').requiredOption('--by <name>', 'who').option('--json', 'print JSON')).action(async (options: CommonOptions & { by: string; json?: boolean }) => {
-    await withOperator(options, async (app, dispatch) => {
-      const result = await dispatch.operator.resume(options.by);
-      if (options.json) return printJson({ ...result, envEmergencyStop: app.config.env.EMERGENCY_STOP === true });
-      process.stdout.write(`emergency stop cleared at ${result.at.toISOString()}${app.config.env.EMERGENCY_STOP ? ' (EMERGENCY_STOP is still set in the environment: sending stays blocked)' : ''}\n`);
-    });
+export const stopCommand = async (options: CommonOptions & { reason: string; by: string; json?: boolean }): Promise<void> => {
+  await withOperator(options, async (_app, dispatch) => {
+    const result = await dispatch.operator.stop(options.by, options.reason);
+    if (options.json) return printJson(result);
+    process.stdout.write(`EMERGENCY STOP set at ${result.at.toISOString()}; paused: ${JSON.stringify(result.paused)}\n`);
   });
+};
 
-  const operator = program.command('operator').description('the OPERATOR');
-  withCommonOptions(operator.command('status').description('limits used and left today, warm-up week, ramp, emergency stop, pending batches, the outbox').option('--json', 'print JSON')).action(async (options: CommonOptions & { json?: boolean }) => {
-    await withApp(configFrom(options), async (app) => {
-      const status = await operatorStatus(app.database.db, operatorStatusSettings(app.config), app.clock.now());
-      const stop = status.emergencyStop.database;
-      const { usage, linkedinWarmup: warmup, ramp, batches: pending } = status;
-      if (options.json) return printJson(status);
-      const out = [
-        `send mode: ${status.sendMode}${status.emergencyStop.active ? `; EMERGENCY STOP ACTIVE${stop?.active ? ` (set by ${stop.setBy} at ${stop.setAt.toISOString()}: ${stop.reason ?? ''})` : ''}${status.emergencyStop.environment ? ' (EMERGENCY_STOP in the environment)' : ''}` : '; no emergency stop'}`,
-        `limits today (UTC): ${JSON.stringify(usage)}`,
-        `LinkedIn warm-up: week ${warmup.week}, ${warmup.inWarmup ? 'in warm-up' : 'full'}: ${warmup.limit}/day`,
-        `ramp: ${ramp.active ? `active, day ${ramp.day}, ${ramp.cleanDays}/${ramp.required} clean days (${ramp.reason})` : `off (${ramp.reason})`}`,
-        `open batches: ${pending.length ? pending.map((b) => `${b.id} ${b.status} ${b.items} actions`).join('; ') : 'none'}`,
-        `outbox: ${JSON.stringify(status.outbox)}`,
-        `campaigns: ${status.campaigns.length ? status.campaigns.map((c) => `${c.provider} ${c.kind} ${c.name} [${c.status}] ${c.externalId}`).join('; ') : 'none'}`,
-      ];
-      process.stdout.write(`${out.join('\n')}\n`);
-    });
+export const resumeCommand = async (options: CommonOptions & { by: string; json?: boolean }): Promise<void> => {
+  await withOperator(options, async (app, dispatch) => {
+    const result = await dispatch.operator.resume(options.by);
+    if (options.json) return printJson({ ...result, envEmergencyStop: app.config.env.EMERGENCY_STOP === true });
+    process.stdout.write(`emergency stop cleared at ${result.at.toISOString()}${app.config.env.EMERGENCY_STOP ? ' (EMERGENCY_STOP is still set in the environment: sending stays blocked)' : ''}\n`);
   });
+};
 
-  withCommonOptions(operator.command('health').description('check live campaigns: pause any whose bounce or complaint rate passed the threshold (alerted; only a person resumes)').option('--json', 'print JSON')).action(async (options: CommonOptions & { json?: boolean }) => {
-    await withOperator(options, async (_app, dispatch) => {
-      const results = await dispatch.operator.checkHealth();
-      if (options.json) return printJson(results);
-      process.stdout.write(results.length ? `${renderTable(['provider', 'campaign', 'sent', 'bounces', 'complaints', 'paused now', 'reason'], results.map((r) => [r.provider, r.campaign, r.sent, r.bounces, r.complaints, r.paused ? 'YES' : 'no', r.reason]))}\n` : 'no live campaign to check\n');
-    });
+export const operatorStatusCommand = async (options: CommonOptions & { json?: boolean }): Promise<void> => {
+  await withApp(configFrom(options), async (app) => {
+    const status = await operatorStatus(app.database.db, operatorStatusSettings(app.config), app.clock.now());
+    const stop = status.emergencyStop.database;
+    const { usage, linkedinWarmup: warmup, ramp, batches: pending } = status;
+    if (options.json) return printJson(status);
+    const out = [
+      `send mode: ${status.sendMode}${status.emergencyStop.active ? `; EMERGENCY STOP ACTIVE${stop?.active ? ` (set by ${stop.setBy} at ${stop.setAt.toISOString()}: ${stop.reason ?? ''})` : ''}${status.emergencyStop.environment ? ' (EMERGENCY_STOP in the environment)' : ''}` : '; no emergency stop'}`,
+      `limits today (UTC): ${JSON.stringify(usage)}`,
+      `LinkedIn warm-up: week ${warmup.week}, ${warmup.inWarmup ? 'in warm-up' : 'full'}: ${warmup.limit}/day`,
+      `ramp: ${ramp.active ? `active, day ${ramp.day}, ${ramp.cleanDays}/${ramp.required} clean days (${ramp.reason})` : `off (${ramp.reason})`}`,
+      `open batches: ${pending.length ? pending.map((b) => `${b.id} ${b.status} ${b.items} actions`).join('; ') : 'none'}`,
+      `outbox: ${JSON.stringify(status.outbox)}`,
+      `campaigns: ${status.campaigns.length ? status.campaigns.map((c) => `${c.provider} ${c.kind} ${c.name} [${c.status}] ${c.externalId}`).join('; ') : 'none'}`,
+    ];
+    process.stdout.write(`${out.join('\n')}\n`);
   });
+};
 
-  withCommonOptions(operator.command('incidents').description('open incidents: what failed, since when, the level reached and the level people were paged at').option('--json', 'print JSON')).action(async (options: CommonOptions & { json?: boolean }) => {
-    await withApp(configFrom(options), async (app) => {
-      const open = await createIncidentStore(app.database.db).open();
-      if (options.json) return printJson(open);
-      process.stdout.write(open.length ? `${renderTable(['incident', 'since', 'level', 'paged at', 'last seen', 'what'], open.map((i) => [i.key, i.openedAt.toISOString(), String(i.level), i.notifiedLevel ? String(i.notifiedLevel) : '-', i.lastSeenAt.toISOString(), String(i.details.title ?? '')]))}\n` : 'no open incident\n');
-    });
+export const operatorHealthCommand = async (options: CommonOptions & { json?: boolean }): Promise<void> => {
+  await withOperator(options, async (_app, dispatch) => {
+    const results = await dispatch.operator.checkHealth();
+    if (options.json) return printJson(results);
+    process.stdout.write(results.length ? `${renderTable(['provider', 'campaign', 'sent', 'bounces', 'complaints', 'paused now', 'reason'], results.map((r) => [r.provider, r.campaign, r.sent, r.bounces, r.complaints, r.paused ? 'YES' : 'no', r.reason]))}\n` : 'no live campaign to check\n');
   });
+};
 
-  const revival = program.command('revival').description('stale CRM contacts worth reviving');
-  withCommonOptions(revival.command('scan').description('GoHighLevel contacts 30-120 days inactive, not excluded by tag or status, scored best first (read-only)').option('--limit <n>', 'how many', parsePositiveInt('limit', 1000), 20).option('--json', 'print JSON')).action(
-    async (options: CommonOptions & { limit: number; json?: boolean }) => {
-      await withOperator(options, async (app, dispatch) => {
-        if (!dispatch.revival) throw new AppError('CONFLICT', 'GoHighLevel is not configured (GHL_API_KEY and GHL_LOCATION_ID)');
-        const candidates = await dispatch.revival.scan(app.clock.now(), options.limit);
-        if (options.json) return printJson(candidates);
-        process.stdout.write(candidates.length ? `${renderTable(['score', 'reason', 'days', 'email', 'company', 'our status'], candidates.map((c) => [c.score, c.reason, c.daysInactive, c.email, c.company ?? '-', c.status ?? 'no record']))}\n` : 'no contact to revive\n');
-      });
-    },
-  );
-
-  const campaigns = program.command('campaigns').description('campaigns and lists we created at the providers (always as drafts)');
-  withCommonOptions(campaigns.command('list').description('newest first').option('--json', 'print JSON')).action(async (options: CommonOptions & { json?: boolean }) => {
-    await withApp(configFrom(options), async (app) => {
-      const list = await createCampaignStore(app.database.db).list();
-      if (options.json) return printJson(list);
-      process.stdout.write(list.length ? `${renderTable(['provider', 'kind', 'name', 'status', 'external id', 'activated by'], list.map((c) => [c.provider, c.kind, c.name, c.status, c.externalId, c.activatedBy ?? '-']))}\n` : 'no campaigns yet\n');
-    });
+export const operatorIncidentsCommand = async (options: CommonOptions & { json?: boolean }): Promise<void> => {
+  await withApp(configFrom(options), async (app) => {
+    const open = await createIncidentStore(app.database.db).open();
+    if (options.json) return printJson(open);
+    process.stdout.write(open.length ? `${renderTable(['incident', 'since', 'level', 'paged at', 'last seen', 'what'], open.map((i) => [i.key, i.openedAt.toISOString(), String(i.level), i.notifiedLevel ? String(i.notifiedLevel) : '-', i.lastSeenAt.toISOString(), String(i.details.title ?? '')]))}\n` : 'no open incident\n');
   });
-  withCommonOptions(campaigns.command('activate <externalId>').description('start sending a draft Instantly campaign: only a person does this').requiredOption('--by <name>', 'who').option('--json', 'print JSON')).action(
-    async (externalId: string, options: CommonOptions & { by: string; json?: boolean }) => {
-      if (!options.by.trim()) throw new AppError('INVALID_INPUT', 'say who activates (--by NAME)');
-      await withOperator(options, async (app, dispatch) => {
-        const store = createCampaignStore(app.database.db);
-        const campaign = await store.byExternalId('instantly', externalId.trim());
-        if (!campaign) throw new AppError('NOT_FOUND', `no Instantly campaign ${externalId.trim()} created by us (see: caio campaigns list)`);
-        if (campaign.status === 'active') throw new AppError('CONFLICT', `campaign ${campaign.name} is already active`);
-        const stop = await createControlStore(app.database.db).emergencyStop();
-        if (stop?.active || app.config.env.EMERGENCY_STOP) throw new AppError('EMERGENCY_STOP', 'refused: the emergency stop is set');
-        if (!dispatch.channels.instantly?.activate) throw new AppError('CONFLICT', 'Instantly is not configured (INSTANTLY_API_KEY)');
-        await dispatch.channels.instantly.activate(campaign.externalId);
-        const at = app.clock.now();
-        await store.setStatus(campaign.id, 'active', { name: options.by.trim(), at });
-        await app.escalation.resolve(campaignPausedIncident('instantly', campaign.externalId));
-        await app.stores.audit.append({ at, actor: options.by.trim(), action: 'campaign.activated', entityType: 'campaign', entityId: campaign.id, runId: null, details: { provider: 'instantly', externalId: campaign.externalId, name: campaign.name } });
-        if (options.json) return printJson({ ...campaign, status: 'active', activatedBy: options.by.trim(), activatedAt: at });
-        process.stdout.write(`campaign ${campaign.name} (${campaign.externalId}) activated by ${options.by.trim()}\n`);
-      });
-    },
-  );
+};
+
+export const revivalScanCommand = async (options: CommonOptions & { limit: number; json?: boolean }): Promise<void> => {
+  await withOperator(options, async (app, dispatch) => {
+    if (!dispatch.revival) throw new AppError('CONFLICT', 'GoHighLevel is not configured (GHL_API_KEY and GHL_LOCATION_ID)');
+    const candidates = await dispatch.revival.scan(app.clock.now(), options.limit);
+    if (options.json) return printJson(candidates);
+    process.stdout.write(candidates.length ? `${renderTable(['score', 'reason', 'days', 'email', 'company', 'our status'], candidates.map((c) => [c.score, c.reason, c.daysInactive, c.email, c.company ?? '-', c.status ?? 'no record']))}\n` : 'no contact to revive\n');
+  });
+};
+
+export const campaignsListCommand = async (options: CommonOptions & { json?: boolean }): Promise<void> => {
+  await withApp(configFrom(options), async (app) => {
+    const list = await createCampaignStore(app.database.db).list();
+    if (options.json) return printJson(list);
+    process.stdout.write(list.length ? `${renderTable(['provider', 'kind', 'name', 'status', 'external id', 'activated by'], list.map((c) => [c.provider, c.kind, c.name, c.status, c.externalId, c.activatedBy ?? '-']))}\n` : 'no campaigns yet\n');
+  });
+};
+
+export const campaignsActivateCommand = async (externalId: string, options: CommonOptions & { by: string; json?: boolean }): Promise<void> => {
+  if (!options.by.trim()) throw new AppError('INVALID_INPUT', 'say who activates (--by NAME)');
+  await withOperator(options, async (app, dispatch) => {
+    const store = createCampaignStore(app.database.db);
+    const campaign = await store.byExternalId('instantly', externalId.trim());
+    if (!campaign) throw new AppError('NOT_FOUND', `no Instantly campaign ${externalId.trim()} created by us (see: caio campaigns list)`);
+    if (campaign.status === 'active') throw new AppError('CONFLICT', `campaign ${campaign.name} is already active`);
+    const stop = await createControlStore(app.database.db).emergencyStop();
+    if (stop?.active || app.config.env.EMERGENCY_STOP) throw new AppError('EMERGENCY_STOP', 'refused: the emergency stop is set');
+    if (!dispatch.channels.instantly?.activate) throw new AppError('CONFLICT', 'Instantly is not configured (INSTANTLY_API_KEY)');
+    await dispatch.channels.instantly.activate(campaign.externalId);
+    const at = app.clock.now();
+    await store.setStatus(campaign.id, 'active', { name: options.by.trim(), at });
+    await app.escalation.resolve(campaignPausedIncident('instantly', campaign.externalId));
+    await app.stores.audit.append({ at, actor: options.by.trim(), action: 'campaign.activated', entityType: 'campaign', entityId: campaign.id, runId: null, details: { provider: 'instantly', externalId: campaign.externalId, name: campaign.name } });
+    if (options.json) return printJson({ ...campaign, status: 'active', activatedBy: options.by.trim(), activatedAt: at });
+    process.stdout.write(`campaign ${campaign.name} (${campaign.externalId}) activated by ${options.by.trim()}\n`);
+  });
 };

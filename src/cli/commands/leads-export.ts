@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import type { Tier } from '../../domain/tier.js';
 import { createExportQuery, type ExportRow } from '../../store/export-repo.js';
-import { configFrom, parseTier, withCommonOptions, type CommonOptions } from '../options.js';
+import { configFrom } from '../config-from.js';
+import type { CommonOptions } from '../options.js';
 import { withApp } from './with-app.js';
 
 /** A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection). */
@@ -33,30 +32,16 @@ const COLUMNS: [string, (r: ExportRow) => string | number | null][] = [
 export const toCsv = (rows: ExportRow[]): string =>
   stringify([COLUMNS.map(([h]) => h), ...rows.map((r) => COLUMNS.map(([, get]) => escapeCell(String(get(r) ?? ''))))], { bom: true, record_delimiter: 'windows' });
 
-const parseFormat = (value: string): 'csv' | 'json' => {
-  if (value !== 'csv' && value !== 'json') throw new InvalidArgumentError('format must be csv or json.');
-  return value;
-};
-
-export const registerLeadExportCommand = (leads: Command): void => {
-  withCommonOptions(
-    leads
-      .command('export')
-      .description('leads with score, tier, reasons, status and last activity, as CSV (spreadsheet-safe) or JSON')
-      .option('--format <format>', 'csv or json', parseFormat, 'csv')
-      .option('--tier <tier>', 'only this tier', parseTier)
-      .option('--status <status>', 'only this status')
-      .option('--out <file>', 'write to this file instead of stdout'),
-  ).action(async (options: CommonOptions & { format: 'csv' | 'json'; tier?: Tier; status?: string; out?: string }) => {
-    await withApp(configFrom(options), async (app) => {
-      const rows = await createExportQuery(app.database.db).rows({ tier: options.tier, status: options.status });
-      const text = options.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows);
-      if (options.out) {
-        writeFileSync(options.out, text);
-        process.stderr.write(`wrote ${rows.length} leads to ${options.out}\n`);
-      } else {
-        process.stdout.write(text);
-      }
-    });
+/** `caio leads export`: CSV (spreadsheet-safe) or JSON, to stdout or --out. */
+export const leadsExportCommand = async (options: CommonOptions & { format: 'csv' | 'json'; tier?: Tier; status?: string; out?: string }): Promise<void> => {
+  await withApp(configFrom(options), async (app) => {
+    const rows = await createExportQuery(app.database.db).rows({ tier: options.tier, status: options.status });
+    const text = options.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows);
+    if (options.out) {
+      writeFileSync(options.out, text);
+      process.stderr.write(`wrote ${rows.length} leads to ${options.out}\n`);
+    } else {
+      process.stdout.write(text);
+    }
   });
 };

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
 import { AppError } from '../../lib/app-error.js';
 import { openProviders, pipelineDepsFor } from '../../deps.js';
 import { runPipeline, type RunReport } from '../../pipeline/run-pipeline.js';
 import { averageQuality } from '../../pipeline/enrich-leads.js';
-import { configFrom, parsePositiveInt, parseSeed, withCommonOptions, type CommonOptions } from '../options.js';
+import { configFrom } from '../config-from.js';
+import type { CommonOptions } from '../options.js';
 import { renderRunReport } from '../render/run-report.js';
 import { createStageProgress } from '../render/stage-progress.js';
-import { printJson, withApp } from './with-app.js';
+import { printJson } from '../render/json.js';
+import { withApp } from './with-app.js';
 
 export type PipelineRunOptions = CommonOptions & { source: string; limit?: number; seed?: number; json?: boolean; input?: string; enrich?: boolean };
 
@@ -65,23 +66,5 @@ export const runPipelineCommand = async (options: PipelineRunOptions): Promise<R
     } finally {
       await providers.close();
     }
-  });
-};
-
-export const registerPipelineCommands = (program: Command): void => {
-  const pipeline = program.command('pipeline').description('the six-stage pipeline');
-  withCommonOptions(
-    pipeline
-      .command('run')
-      .description('discover → enrich → score → craft → queue for approval → send (shadow); nothing is sent')
-      .option('--source <name>', 'lead source', 'apollo')
-      .option('--input <file>', 'leads from a CSV or JSON file instead of discovery (stages 2-6 run as usual)')
-      .option('--no-enrich', 'skip stage 2: leads go on with what their source gave')
-      .option('--limit <n>', 'how many leads to discover (default: pipeline.defaultLimit, 25; with --input, the whole file)', parsePositiveInt('limit', 1_000_000))
-      .option('--seed <s>', 'sandbox seed: a different seed gives different synthetic people', parseSeed)
-      .option('--json', 'print one JSON object instead of the table'),
-  ).action(async (options: PipelineRunOptions) => {
-    const report = await runPipelineCommand(options);
-    if (report.status !== 'passed') process.exitCode = 1;
   });
 };

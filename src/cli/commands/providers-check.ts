@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Command } from 'commander';
-import { configFrom, withCommonOptions, type CommonOptions } from '../options.js';
+import { configFrom } from '../config-from.js';
+import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
-import { printJson } from './with-app.js';
+import { printJson } from '../render/json.js';
 import type { Config } from '../../config/load.js';
 import { openDatabase } from '../../store/database.js';
+import { storeLocationOf } from '../../deps.js';
 import { AppError } from '../../lib/app-error.js';
 import { createProviderHealthStore } from '../../store/provider-health-repo.js';
 import { JOB_QUEUES } from '../../jobs/catalogue.js';
@@ -158,10 +159,10 @@ type Breaker = { state: string; changedAt: string };
 /** Opens (and migrates) the store, and reads the last breaker transition of each provider from it. */
 const checkStore = async (config: Config): Promise<{ check: Check; breakers: Map<string, Breaker> }> => {
   try {
-    const db = await openDatabase(config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url } : { kind: 'embedded', dir: config.store.dir });
+    const db = await openDatabase(storeLocationOf(config));
     try {
       const breakers = new Map((await createProviderHealthStore(db.db).breakers()).map((b) => [b.provider, { state: b.state, changedAt: b.changedAt.toISOString() }]));
-      return { check: { name: 'store', enabled: true, configured: true, reachable: true, detail: config.store.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL) migrated' : `embedded PGlite in ${config.store.dir}` }, breakers };
+      return { check: { name: 'store', enabled: true, configured: true, reachable: true, detail: config.store.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL) migrated' : `embedded PostgreSQL in ${config.store.dir}` }, breakers };
     } finally {
       await db.close();
     }
@@ -214,20 +215,17 @@ const breakerOf = (breakers: Map<string, Breaker>, name: string): string => {
   return b ? `${b.state} since ${b.changedAt}` : name === 'store' || name === 'redis' || name.startsWith('queue ') ? '-' : 'closed';
 };
 
-export const registerProvidersCheckCommand = (program: Command): void => {
-  const action = async (options: CommonOptions & { json?: boolean }) => {
-    const config = configFrom(options);
-    const store = await checkStore(config);
-    const checks = [store.check, ...(await checkQueues(config)), ...(await checkProviders(config))].map((c) => ({ ...c, breaker: breakerOf(store.breakers, c.name) }));
-    // Unusable: enabled and failing its check, or Apollo (discovery needs it) without a key.
-    const unusable = checks.filter((c) => (c.enabled && c.reachable === false) || (c.name === 'apollo' && !c.configured));
-    if (options.json) printJson({ providers: config.providers, ok: unusable.length === 0, checks });
-    else {
-      const rows = checks.map((c) => [c.name, c.enabled ? 'yes' : 'no', c.configured ? 'yes' : 'no', c.reachable === null ? '-' : c.reachable ? 'yes' : 'NO', c.breaker, c.detail]);
-      process.stdout.write(`${renderTable(['check', 'enabled', 'configured', 'reachable', 'breaker (last seen)', 'detail'], rows)}\n`);
-    }
-    if (unusable.length) process.exitCode = 7;
-  };
-  withCommonOptions(program.command('providers').description('providers').command('check').description('is each provider configured and reachable, its last breaker state, the store usable, and (with REDIS_URL) Redis and the job queues healthy').option('--json', 'print JSON')).action(action);
-  withCommonOptions(program.command('doctor').description('same as caio providers check').option('--json', 'print JSON')).action(action);
+/** `caio providers check` and `caio doctor`: exit 7 when a check an enabled part depends on fails. */
+export const providersCheckCommand = async (options: CommonOptions & { json?: boolean }): Promise<void> => {
+  const config = configFrom(options);
+  const store = await checkStore(config);
+  const checks = [store.check, ...(await checkQueues(config)), ...(await checkProviders(config))].map((c) => ({ ...c, breaker: breakerOf(store.breakers, c.name) }));
+  // Unusable: enabled and failing its check, or Apollo (discovery needs it) without a key.
+  const unusable = checks.filter((c) => (c.enabled && c.reachable === false) || (c.name === 'apollo' && !c.configured));
+  if (options.json) printJson({ providers: config.providers, ok: unusable.length === 0, checks });
+  else {
+    const rows = checks.map((c) => [c.name, c.enabled ? 'yes' : 'no', c.configured ? 'yes' : 'no', c.reachable === null ? '-' : c.reachable ? 'yes' : 'NO', c.breaker, c.detail]);
+    process.stdout.write(`${renderTable(['check', 'enabled', 'configured', 'reachable', 'breaker (last seen)', 'detail'], rows)}\n`);
+  }
+  if (unusable.length) process.exitCode = 7;
 };

@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Command } from 'commander';
 import { openApp, openDispatch } from '../../deps.js';
 import { JOB_QUEUES, jobCatalogue, queueWatcherFor } from '../../jobs/catalogue.js';
 import { pipelineJobs } from '../../jobs/pipeline-jobs.js';
@@ -18,9 +17,11 @@ import { apiDepsFor } from '../../server/api/compose.js';
 import { resolveDashboardToken } from '../../server/dashboard-token.js';
 import { createSessionStore } from '../../store/session-repo.js';
 import { createCadenceStore } from '../../store/cadence-repo.js';
-import { configFrom, parsePositiveInt, withCommonOptions, type CommonOptions } from '../options.js';
+import { configFrom } from '../config-from.js';
+import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
-import { printJson, withApp } from './with-app.js';
+import { printJson } from '../render/json.js';
+import { withApp } from './with-app.js';
 import { AppError } from '../../lib/app-error.js';
 
 /**
@@ -68,7 +69,8 @@ const openJobSet = async (app: Awaited<ReturnType<typeof openApp>>, role: { work
  */
 export const serveCommand = async (options: CommonOptions & { port?: number; host?: string }, mode: 'serve' | 'start' = 'serve'): Promise<void> => {
   const config = configFrom(options);
-  const app = await openApp(config);
+  // The server role: on the embedded default a second `caio start`/`serve` is refused (exit 5).
+  const app = await openApp(config, { role: 'server' });
   const distributed = Boolean(config.env.REDIS_URL);
   const { dispatch, watcher, runPipelineNow, jobs } = await openJobSet(app, { work: !distributed || mode === 'start' });
   const inbox = createInboxStore(app.database.db);
@@ -129,13 +131,12 @@ const describeJobs = async (jobs: JobRunner, enqueueOnly: boolean, enabled: bool
 
 /**
  * `caio worker`: runs the jobs of the given queues (all by default) from Redis until SIGTERM, when
- * it stops taking jobs and lets the running ones finish. Needs REDIS_URL and PostgreSQL (the
- * embedded database belongs to one process).
+ * it stops taking jobs and lets the running ones finish. Needs REDIS_URL; the database is
+ * DATABASE_URL or the embedded server of this data folder (shared with `caio start` beside it).
  */
 export const workerCommand = async (options: CommonOptions & { queues?: string[]; concurrency: number; metricsPort?: number }): Promise<void> => {
   const config = configFrom(options);
   if (!config.env.REDIS_URL) throw new AppError('CONFIG_INVALID', 'REDIS_URL: caio worker takes its jobs from Redis; set REDIS_URL (without it, caio start runs the jobs inline)');
-  if (config.store.kind !== 'postgres') throw new AppError('CONFIG_INVALID', 'DATABASE_URL: caio worker shares the database with the server; set DATABASE_URL to a PostgreSQL (the embedded database belongs to one process)');
   const unknown = (options.queues ?? []).filter((q) => !(JOB_QUEUES as readonly string[]).includes(q));
   if (unknown.length) throw new AppError('INVALID_INPUT', `--queues: unknown queue ${unknown.join(', ')} (known: ${JOB_QUEUES.join(', ')})`);
   const app = await openApp(config);
@@ -167,81 +168,65 @@ const serveWorkerMetrics = async (port: number, host: string, text: () => Promis
   return { url: `http://${host}:${bound}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 };
 
-export const registerServeCommands = (program: Command): void => {
-  withCommonOptions(program.command('serve').description('the HTTP server: provider webhooks (verified, stored, then processed) and health routes').option('--port <n>', 'port (default: server.port, 8080)', (v) => Number.parseInt(v, 10)).option('--host <host>', 'address to listen on (default: server.host)')).action(
-    (options: CommonOptions & { port?: number; host?: string }) => serveCommand(options),
-  );
-
-  const webhooks = program.command('webhooks').description('stored webhook deliveries');
-  withCommonOptions(webhooks.command('list').description('newest first').option('--status <s>', 'pending, processed, unknown_lead or failed').option('--limit <n>', 'how many', parsePositiveInt('limit', 1000), 50).option('--json', 'print JSON')).action(
-    async (options: CommonOptions & { status?: string; limit: number; json?: boolean }) => {
-      await withApp(configFrom(options), async (app) => {
-        const items = (await createInboxStore(app.database.db).list(options.limit, options.status)).map(({ payload: _p, ...i }) => i);
-        if (options.json) return printJson(items);
-        process.stdout.write(items.length ? `${renderTable(['id', 'provider', 'event', 'status', 'received', 'lead'], items.map((i) => [i.id, i.provider, i.eventType, i.status, i.receivedAt.toISOString(), i.leadId ?? '-']))}\n` : 'no deliveries yet\n');
-      });
-    },
-  );
-  withCommonOptions(webhooks.command('replay <inboxId>').description('process a stored delivery again (e.g. an unknown_lead one after the lead was imported)').option('--json', 'print JSON')).action(async (id: string, options: CommonOptions & { json?: boolean }) => {
-    await withApp(configFrom(options), async (app) => {
-      const outcome = await processorFor(app).replay(id.trim());
-      if (!outcome) throw new AppError('NOT_FOUND', `no stored delivery ${id.trim()} (see: caio webhooks list)`);
-      if (options.json) return printJson({ id: id.trim(), outcome });
-      process.stdout.write(`delivery ${id.trim()}: ${outcome}\n`);
-    });
+export const webhooksListCommand = async (options: CommonOptions & { status?: string; limit: number; json?: boolean }): Promise<void> => {
+  await withApp(configFrom(options), async (app) => {
+    const items = (await createInboxStore(app.database.db).list(options.limit, options.status)).map(({ payload: _p, ...i }) => i);
+    if (options.json) return printJson(items);
+    process.stdout.write(items.length ? `${renderTable(['id', 'provider', 'event', 'status', 'received', 'lead'], items.map((i) => [i.id, i.provider, i.eventType, i.status, i.receivedAt.toISOString(), i.leadId ?? '-']))}\n` : 'no deliveries yet\n');
   });
+};
 
-  const decay = program.command('decay').description('decay detection: ghosted, stalled, engaged-not-replied');
-  withCommonOptions(decay.command('run').description('judge every eligible lead now (the scheduler runs this daily at 10:00 UTC)').option('--dry-run', 'report the findings, change nothing').option('--at <iso>', 'judge as of this instant instead of now').option('--json', 'print JSON')).action(
-    async (options: CommonOptions & { dryRun?: boolean; at?: string; json?: boolean }) => {
-      const at = options.at ? new Date(options.at) : null;
-      if (at && Number.isNaN(at.getTime())) throw new AppError('INVALID_INPUT', `--at must be an ISO date-time, got "${options.at}"`);
-      await withApp(configFrom(options), async (app) => {
-        const db = app.database.db;
-        const findings = await runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence: cadenceSyncFor(app) }, at ?? app.clock.now(), Boolean(options.dryRun));
-        if (options.json) return printJson({ dryRun: Boolean(options.dryRun), findings });
-        process.stdout.write(findings.length ? `${renderTable(['lead', 'was', 'decay', 'since', 'applied', 'why'], findings.map((f) => [f.leadId, f.from, f.kind, f.since, f.applied ? 'yes' : 'no (dry run)', f.detail]))}\n` : 'no lead has decayed\n');
-      });
-    },
-  );
+export const webhooksReplayCommand = async (id: string, options: CommonOptions & { json?: boolean }): Promise<void> => {
+  await withApp(configFrom(options), async (app) => {
+    const outcome = await processorFor(app).replay(id.trim());
+    if (!outcome) throw new AppError('NOT_FOUND', `no stored delivery ${id.trim()} (see: caio webhooks list)`);
+    if (options.json) return printJson({ id: id.trim(), outcome });
+    process.stdout.write(`delivery ${id.trim()}: ${outcome}\n`);
+  });
+};
 
-  const cadence = program.command('cadence').description('the 21-day e-mail + LinkedIn cadence');
-  withCommonOptions(cadence.command('status').description('enrolments by status, or one lead\'s place in the cadence').option('--lead <email>', 'one lead').option('--json', 'print JSON')).action(
-    async (options: CommonOptions & { lead?: string; json?: boolean }) => {
-      await withApp(configFrom(options), async (app) => {
-        if (options.lead) {
-          const detail = await app.stores.leadDetail.detailByEmail(options.lead);
-          if (!detail) throw new AppError('NOT_FOUND', `no lead with email ${options.lead.trim().toLowerCase()}`);
-          const status = await cadenceSyncFor(app).status(detail.lead.id, app.clock.now());
-          if (options.json) return printJson(status);
-          process.stdout.write(status ? `${detail.lead.email}: ${status.status}, ${status.completed}/${status.total} steps done, next ${status.nextStep ? `step ${status.nextStep.step} (${status.nextStep.channel} ${status.nextStep.action}) due ${status.nextDueAt?.toISOString() ?? '-'}` : 'none'}${status.exitReason ? `, exited: ${status.exitReason}` : ''}\n` : `${detail.lead.email} is not enrolled (the first touch enrols)\n`);
-          return;
-        }
-        const counts = await createCadenceStore(app.database.db).counts();
-        if (options.json) return printJson(counts);
-        process.stdout.write(`enrolments: ${Object.keys(counts).length ? JSON.stringify(counts) : 'none'}\n`);
-      });
-    },
-  );
-  withCommonOptions(cadence.command('sync').description('apply exits the live hooks missed (a reply, bounce, unsubscribe, meeting or rejection on record) to open enrolments').option('--json', 'print JSON')).action(
-    async (options: CommonOptions & { json?: boolean }) => {
-      await withApp(configFrom(options), async (app) => {
-        const changed = await cadenceSyncFor(app).sync(app.clock.now());
-        if (options.json) return printJson(changed);
-        process.stdout.write(changed.length ? `${renderTable(['lead', 'was', 'now', 'why'], changed.map((c) => [c.leadId, c.from, c.to, c.reason ?? '-']))}\n` : 'every enrolment is in step\n');
-      });
-    },
-  );
-  withCommonOptions(cadence.command('due').description('steps due now (or at --at), with the ones a condition skips and why; changes nothing').option('--at <iso>', 'as of this instant').option('--json', 'print JSON')).action(
-    async (options: CommonOptions & { at?: string; json?: boolean }) => {
-      const at = options.at ? new Date(options.at) : null;
-      if (at && Number.isNaN(at.getTime())) throw new AppError('INVALID_INPUT', `--at must be an ISO date-time, got "${options.at}"`);
-      await withApp(configFrom(options), async (app) => {
-        const due = await cadenceSyncFor(app).due(at ?? app.clock.now());
-        if (options.json) return printJson(due);
-        const rows = due.flatMap((d) => [...d.due.map((s) => [d.leadId, s.step, s.channel, s.action, s.dueAt.toISOString(), 'due']), ...d.skipped.map((s) => [d.leadId, s.step, s.channel, s.action, s.dueAt.toISOString(), `skipped: ${s.reason}`])]);
-        process.stdout.write(rows.length ? `${renderTable(['lead', 'step', 'channel', 'action', 'due at', 'state'], rows)}\n` : 'nothing is due\n');
-      });
-    },
-  );
+export const decayRunCommand = async (options: CommonOptions & { dryRun?: boolean; at?: string; json?: boolean }): Promise<void> => {
+  const at = options.at ? new Date(options.at) : null;
+  if (at && Number.isNaN(at.getTime())) throw new AppError('INVALID_INPUT', `--at must be an ISO date-time, got "${options.at}"`);
+  await withApp(configFrom(options), async (app) => {
+    const db = app.database.db;
+    const findings = await runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence: cadenceSyncFor(app) }, at ?? app.clock.now(), Boolean(options.dryRun));
+    if (options.json) return printJson({ dryRun: Boolean(options.dryRun), findings });
+    process.stdout.write(findings.length ? `${renderTable(['lead', 'was', 'decay', 'since', 'applied', 'why'], findings.map((f) => [f.leadId, f.from, f.kind, f.since, f.applied ? 'yes' : 'no (dry run)', f.detail]))}\n` : 'no lead has decayed\n');
+  });
+};
+
+export const cadenceStatusCommand = async (options: CommonOptions & { lead?: string; json?: boolean }): Promise<void> => {
+  await withApp(configFrom(options), async (app) => {
+    if (options.lead) {
+      const detail = await app.stores.leadDetail.detailByEmail(options.lead);
+      if (!detail) throw new AppError('NOT_FOUND', `no lead with email ${options.lead.trim().toLowerCase()}`);
+      const status = await cadenceSyncFor(app).status(detail.lead.id, app.clock.now());
+      if (options.json) return printJson(status);
+      process.stdout.write(status ? `${detail.lead.email}: ${status.status}, ${status.completed}/${status.total} steps done, next ${status.nextStep ? `step ${status.nextStep.step} (${status.nextStep.channel} ${status.nextStep.action}) due ${status.nextDueAt?.toISOString() ?? '-'}` : 'none'}${status.exitReason ? `, exited: ${status.exitReason}` : ''}\n` : `${detail.lead.email} is not enrolled (the first touch enrols)\n`);
+      return;
+    }
+    const counts = await createCadenceStore(app.database.db).counts();
+    if (options.json) return printJson(counts);
+    process.stdout.write(`enrolments: ${Object.keys(counts).length ? JSON.stringify(counts) : 'none'}\n`);
+  });
+};
+
+export const cadenceSyncCommand = async (options: CommonOptions & { json?: boolean }): Promise<void> => {
+  await withApp(configFrom(options), async (app) => {
+    const changed = await cadenceSyncFor(app).sync(app.clock.now());
+    if (options.json) return printJson(changed);
+    process.stdout.write(changed.length ? `${renderTable(['lead', 'was', 'now', 'why'], changed.map((c) => [c.leadId, c.from, c.to, c.reason ?? '-']))}\n` : 'every enrolment is in step\n');
+  });
+};
+
+export const cadenceDueCommand = async (options: CommonOptions & { at?: string; json?: boolean }): Promise<void> => {
+  const at = options.at ? new Date(options.at) : null;
+  if (at && Number.isNaN(at.getTime())) throw new AppError('INVALID_INPUT', `--at must be an ISO date-time, got "${options.at}"`);
+  await withApp(configFrom(options), async (app) => {
+    const due = await cadenceSyncFor(app).due(at ?? app.clock.now());
+    if (options.json) return printJson(due);
+    const rows = due.flatMap((d) => [...d.due.map((s) => [d.leadId, s.step, s.channel, s.action, s.dueAt.toISOString(), 'due']), ...d.skipped.map((s) => [d.leadId, s.step, s.channel, s.action, s.dueAt.toISOString(), `skipped: ${s.reason}`])]);
+    process.stdout.write(rows.length ? `${renderTable(['lead', 'step', 'channel', 'action', 'due at', 'state'], rows)}\n` : 'nothing is due\n');
+  });
 };

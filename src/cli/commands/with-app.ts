@@ -10,7 +10,3 @@ export const withApp = async <T>(config: Config, work: (app: AppDeps) => Promise
     await app.close();
   }
 };
-
-export const printJson = (value: unknown): void => {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-};

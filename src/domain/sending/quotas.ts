@@ -16,8 +16,9 @@ import {
   startOfUtcMonth,
   utcDaysBetween,
 } from './timing.js';
+import type { SendChannel } from './channel.js';
 
-export type SendChannel = 'email' | 'linkedin';
+export type { SendChannel } from './channel.js';
 
 /** One past send, as plain data. The caller passes the recent window (at least the current UTC month). */
 export type SendRecord = { at: Date; channel: SendChannel; sender: string | null; recipientDomain: string | null };

@@ -4,7 +4,7 @@
  *
  * Every function takes the current instant as an argument; nothing here reads the clock.
  */
-import type { SendChannel } from './quotas.js';
+import type { SendChannel } from './channel.js';
 
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;

@@ -1,4 +1,4 @@
-import type { AppDeps, DispatchSet } from '../../deps.js';
+import type { AppDeps, DispatchSet } from '../../app-deps.js';
 import { operatorStatus, operatorStatusSettings } from '../../dispatch/operator-status-settings.js';
 import { createGatekeeper } from '../../pipeline/gatekeeper.js';
 import { createReviewService } from '../../pipeline/review-draft.js';

@@ -3,31 +3,30 @@ import { z } from 'zod';
 import { REJECTION_TAGS } from '../../domain/approval/rejection-tags.js';
 import { LEAD_STATUS_GROUPS } from '../../domain/signals/index.js';
 import { AppError, isAppError } from '../../lib/app-error.js';
-import type { Operator } from '../../dispatch/operator.js';
-import type { ReviewService } from '../../pipeline/review-draft.js';
 import type { DraftStatus } from '../../domain/approval/draft-status.js';
-import type { LeadDetailQuery, RunStore } from '../../pipeline/ports.js';
-import type { TimelineEntry } from '../../store/timeline-repo.js';
-import type { DashboardQueries } from '../../store/dashboard-repo.js';
-import type { Gatekeeper } from '../../pipeline/gatekeeper.js';
-import type { ReviewQueueWatcher } from '../../jobs/review-queue-watcher.js';
-import type { BootstrapReport } from '../../signals/bootstrap-timeline.js';
 import type { KpiTargets } from '../../domain/kpis/kpi-events.js';
+import type { OperatorControls } from '../../dispatch/ports.js';
+import type { ReviewQueueControls } from '../../jobs/ports.js';
+import type { LeadDetailQuery, RunStore } from '../../pipeline/ports.js';
+import type { BatchDecisions, ReviewDecisions } from '../../pipeline/review-ports.js';
+import type { BootstrapReport } from '../../signals/ports.js';
+import type { DashboardQueries, TimelineEntry } from '../../store/index.js';
 
+/** What the API and the pages drive: the use cases through their ports, the store's read models. */
 export type ApiDeps = {
-  review: ReviewService;
+  review: ReviewDecisions;
   runs: RunStore;
   leadDetail: LeadDetailQuery;
   timeline: (leadId: string, limit: number) => Promise<TimelineEntry[]>;
   statusCounts: () => Promise<Record<string, number>>;
   operatorStatus: () => Promise<Record<string, unknown>>;
-  operator: Pick<Operator, 'stop' | 'resume' | 'dispatch'>;
+  operator: OperatorControls;
   dashboard: DashboardQueries;
-  gatekeeper: Pick<Gatekeeper, 'list' | 'show' | 'approve' | 'reject'>;
+  gatekeeper: BatchDecisions;
   detectDecay: (dryRun: boolean) => Promise<unknown[]>;
   cadence: { counts: () => Promise<Record<string, number>>; due: () => Promise<unknown[]>; sync: () => Promise<unknown[]> };
   runPipeline: (limit: number) => Promise<Record<string, unknown>>;
-  queueWatcher: Pick<ReviewQueueWatcher, 'status' | 'run'>;
+  queueWatcher: ReviewQueueControls;
   bootstrapLeads: (options: { dryRun: boolean; limit: number }) => Promise<BootstrapReport>;
   /** Targets (config `kpis.targets`) and the trailing window of the rates over time. */
   kpis: { targets: KpiTargets; trailingDays: number };

@@ -1,28 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { LOGIN_LIMIT, newSession, SESSION_TTL_MS, type Session, type Sessions } from '../../lib/session.js';
 
-export type Session = { id: string; csrf: string; createdAt: number };
+// The session contract lives in lib/ (the store keeps sessions too); re-exported for the server's modules.
+export { LOGIN_LIMIT, newSession, SESSION_TTL_MS, type Session, type Sessions } from '../../lib/session.js';
 
-export const SESSION_TTL_MS = 12 * 3_600_000;
-const FAILURE_WINDOW_MS = 300_000;
-const MAX_FAILURES = 5;
+const FAILURE_WINDOW_MS = LOGIN_LIMIT.windowMs;
+const MAX_FAILURES = LOGIN_LIMIT.max;
 
 /**
- * Page sessions: an httpOnly, SameSite=Strict cookie naming a session, with a CSRF token that every
- * state-changing request from a page must echo. Failed logins are limited per address (5 in 5
- * minutes). `caio serve` keeps both in PostgreSQL (store/session-repo.ts), so any server behind a
- * load balancer knows every session; this in-memory one serves tests and single-process tools.
+ * Page sessions in memory (lib/session.ts says what a session is): this one serves tests and
+ * single-process tools; `caio serve` keeps them in PostgreSQL (store/session-repo.ts).
  */
-export type Sessions = {
-  create(): Promise<Session>;
-  get(id: string | undefined): Promise<Session | null>;
-  end(id: string | undefined): Promise<void>;
-  /** True when this address must wait before trying again. */
-  limited(address: string): Promise<boolean>;
-  failed(address: string): Promise<void>;
-};
-
-export const newSession = (now: number): Session => ({ id: randomBytes(24).toString('base64url'), csrf: randomBytes(24).toString('base64url'), createdAt: now });
-
 export const createSessions = (options: { ttlMs?: number; now?: () => number } = {}): Sessions => {
   const ttl = options.ttlMs ?? SESSION_TTL_MS;
   const now = options.now ?? Date.now;
@@ -59,5 +46,3 @@ export const cookieOf = (header: string | undefined, name: string): string | und
     ?.split(';')
     .map((p) => p.trim().split('='))
     .find(([k]) => k === name)?.[1];
-
-export const LOGIN_LIMIT = { windowMs: FAILURE_WINDOW_MS, max: MAX_FAILURES } as const;

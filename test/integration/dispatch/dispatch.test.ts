@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { AppError } from '../../../src/lib/app-error.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppError } from '../../../src/lib/app-error.js';
 import type { Database } from '../../../src/store/database.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase, STORE_KINDS } from '../../support/store.js';
@@ -150,6 +150,42 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     expect((await h.control.emergencyStop())?.active).toBe(true);
     await h.operator.resume('Maya');
     expect((await h.control.emergencyStop())?.active).toBe(false);
+  });
+
+  it('a send that certainly never left (connection refused) waits and goes later; one that may have reached the provider is never resent', async () => {
+    const failures: AppError[] = [
+      new AppError('PROVIDER_UNAVAILABLE', 'instantly leads/add: connection refused', { retryable: true, details: { uncertain: false } }),
+      new AppError('PROVIDER_UNAVAILABLE', 'instantly leads/add: server error 502; the call may have reached instantly', { details: { uncertain: true } }),
+    ];
+    await harness({
+      wrap: (real) => ({
+        ...real,
+        instantly: {
+          ...real.instantly,
+          deliver: async (item, now) => {
+            const failure = failures.shift();
+            if (failure) throw failure;
+            return real.instantly.deliver(item, now);
+          },
+        },
+      }),
+    });
+    await h.approvedLead({ linkedin: false });
+    await h.approvedLead({ linkedin: false });
+    const batch = await h.approvedBatch();
+    const run = await h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'A' });
+    expect(run.drain.counts).toMatchObject({ deferred: 1, uncertain: 1 });
+    const deferred = run.drain.items.find((i) => i.outcome === 'deferred')!;
+    const uncertain = run.drain.items.find((i) => i.outcome === 'uncertain')!;
+    expect(deferred.reason).toBe('PROVIDER_UNAVAILABLE');
+    // A minute later the deferred item goes as it is; the uncertain one is only resent once
+    // Instantly has said it does not have the lead (the reconciliation), never blindly.
+    h.clock.advance(2 * 60_000);
+    const later = await h.gateway.drain({ dryRun: false, limit: 10 });
+    expect(later.items.find((i) => i.outboxId === deferred.outboxId)?.outcome).toBe('sent');
+    expect(later.reconciled.map((r) => r.outboxId)).toEqual([uncertain.outboxId]);
+    expect(later.counts.sent).toBe(2);
+    expect(h.sandboxes.instantly.stats.bulkAddCalls).toBe(2); // one per lead: nothing went twice
   });
 
   it('an emergency stop set mid-batch: no provider call after the flag', async () => {

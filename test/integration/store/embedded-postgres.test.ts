@@ -60,14 +60,16 @@ const postmaster = (dir: string) => {
   const file = path.join(dir, 'postmaster.pid');
   return existsSync(file) ? Number.parseInt(readFileSync(file, 'utf8').split('\n')[0]!, 10) : null;
 };
+/** Running: a zombie (dead, not yet reaped by whoever adopted it) does not count. */
 const alive = (pid: number | null) => {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+  return !/\) [ZX] /.test(stat);
 };
 const selectOne = async (url: string) => {
   const client = new pg.Client({ connectionString: url });

@@ -1,0 +1,154 @@
+/**
+ * The layering of src/, checked by test/unit/architecture/layering.test.ts (part of `npm test`) and
+ * by `npx depcruise src --config .dependency-cruiser.cjs`.
+ *
+ * Layers, top to bottom:
+ *   composition root  src/deps.ts, src/main.ts, src/cli/**   (entry points: may import anything)
+ *   use cases         src/pipeline, src/signals, src/dispatch, src/jobs, src/escalation, and
+ *                     src/app-deps.ts (the type of the opened app, types only)
+ *   adapters          src/store, src/providers, src/server, src/webhooks, src/observability, src/config
+ *   domain            src/domain   (pure: imports only domain/ and lib/, no node:*, no I/O package)
+ *   lib               src/lib      (imports only lib/ among our modules)
+ *
+ * Ports: the use cases' port files (types, and a few constant lists, that adapters implement or
+ * call) may be imported by adapters; a port imports only domain/, lib/ and other ports, so that
+ * importing one never pulls in an implementation.
+ *
+ * Type-only imports count like any other (the swc parser below sees `import type` too, and so
+ * would tsc with tsPreCompilationDeps): a type is still a compile-time coupling, a cycle made of
+ * type imports is still a cycle, and a type an adapter needs from a use case belongs in a port
+ * file (or in domain/). Which cross-layer imports are fine is said by path (the port files), not
+ * by the kind of import.
+ *
+ * Parser: TypeScript 7 (the native compiler this repo builds with) has no JavaScript API that
+ * dependency-cruiser 17 can load, so TypeScript sources are parsed with @swc/core (a dev
+ * dependency; its native binary ships in a registry package).
+ */
+
+const ROOT = '^src/(deps\\.ts$|main\\.ts$|cli/)';
+const USE_CASES = '^src/(pipeline|signals|dispatch|jobs|escalation)/|^src/app-deps\\.ts$';
+const ADAPTERS = '^src/(store|providers|server|webhooks|observability|config)/';
+const PORTS = '^src/(pipeline|signals|dispatch|jobs|escalation)/(ports|review-ports)\\.ts$';
+/** What one adapter may use of another: its public entry, never its internals. */
+const ADAPTER_ENTRIES = ['^src/store/index\\.ts$', '^src/config/load\\.ts$', '^src/webhooks/index\\.ts$'];
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No import cycles anywhere (type-only imports included).',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment:
+        'domain/ imports only domain/ and lib/: no node:* module, no store, provider, config, server or use case. ' +
+        'Of npm packages only pure ones (zod); today the domain imports none.',
+      from: { path: '^src/domain/' },
+      to: { pathNot: ['^src/(domain|lib)/', '^node_modules/zod/'] },
+    },
+    {
+      name: 'lib-is-the-bottom',
+      severity: 'error',
+      comment: 'lib/ imports only lib/ among our modules (npm packages and node:* are fine).',
+      from: { path: '^src/lib/' },
+      to: { path: '^src/', pathNot: '^src/lib/' },
+    },
+    {
+      name: 'nothing-imports-the-root',
+      severity: 'error',
+      comment:
+        'Only the composition root (deps.ts, main.ts, cli/) imports the composition root. What a lower module needs ' +
+        'from it is a type (src/app-deps.ts) or a parameter.',
+      from: {
+        pathNot: [
+          ROOT,
+          // EXCEPTION (bounded by the next rule to src/deps.ts): jobs/pipeline-jobs.ts opens the
+          // providers for each run with openProviders/pipelineDepsFor from src/deps.ts. Passing them
+          // in as parameters (or moving pipeline-jobs.ts next to deps.ts) changes its one caller,
+          // src/cli/commands/serve.ts, owned by another change.
+          '^src/jobs/pipeline-jobs\\.ts$',
+        ],
+      },
+      to: { path: ROOT },
+    },
+    {
+      name: 'nothing-imports-the-root-exception-bounded',
+      severity: 'error',
+      comment: 'jobs/pipeline-jobs.ts may import src/deps.ts (see nothing-imports-the-root), nothing else of the root.',
+      from: { path: '^src/jobs/pipeline-jobs\\.ts$' },
+      to: { path: ROOT, pathNot: '^src/deps\\.ts$' },
+    },
+    {
+      name: 'adapters-use-ports-not-use-cases',
+      severity: 'error',
+      comment:
+        'An adapter (store, providers, server, webhooks, observability, config) never imports a use case ' +
+        '(pipeline, signals, dispatch, jobs, escalation), only its port files.',
+      from: {
+        path: ADAPTERS,
+        pathNot: [
+          // EXCEPTION: server/api/compose.ts is composition code (it wires stores into the API's use
+          // cases for one app) that lives in server/ because src/cli/commands/serve.ts imports it from
+          // there; it moves next to src/deps.ts once serve.ts can be edited.
+          '^src/server/api/compose\\.ts$',
+        ],
+      },
+      to: { path: USE_CASES, pathNot: PORTS },
+    },
+    {
+      name: 'adapters-do-not-import-each-others-internals',
+      severity: 'error',
+      comment:
+        'An adapter may use another adapter only through its entry module (store/index.ts, config/load.ts, ' +
+        'webhooks/index.ts); the store never imports the server.',
+      from: {
+        path: ADAPTERS,
+        pathNot: [
+          // EXCEPTION: composition code, see adapters-use-ports-not-use-cases.
+          '^src/server/api/compose\\.ts$',
+        ],
+      },
+      to: {
+        path: ADAPTERS,
+        pathNot: [
+          '^src/$1/',
+          ...ADAPTER_ENTRIES,
+          // EXCEPTION: webhooks/ parses each provider's inbound payload with that provider's own wire
+          // format modules. Moving them into webhooks/ (or giving each provider an entry module) is an
+          // edit under src/providers/**, owned by another change.
+          '^src/providers/(heyreach|instantly)/schemas\\.ts$',
+          '^src/providers/clay/(callback|correlation)\\.ts$',
+          '^src/providers/rb2b/map-visitor\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'ports-import-only-ports-domain-and-lib',
+      severity: 'error',
+      comment: 'A port file imports only other ports, domain/ and lib/, so importing a port never pulls in an implementation.',
+      from: { path: PORTS },
+      to: { path: '^src/', pathNot: [PORTS, '^src/(domain|lib)/'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'Every import resolves (an unresolved one could hide any of the above).',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    // swc parses TypeScript here (see the top); tsPreCompilationDeps says the same for tsc, were a
+    // TypeScript with a JavaScript API installed: type-only imports count.
+    parser: 'swc',
+    tsPreCompilationDeps: true,
+    // Resolve a package's "exports" map as Node does (csv-stringify/sync, for one).
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};

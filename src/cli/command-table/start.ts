@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import { withCommonOptions } from '../options.js';
+
+export const registerStartCommand = (program: Command): void => {
+  withCommonOptions(
+    program
+      .command('start')
+      .description('fill the review queue if it is empty, then serve the dashboard, webhooks and jobs')
+      .option('--port <n>', 'port (default: server.port, 8080)', (v) => Number.parseInt(v, 10))
+      .option('--once', 'run the pipeline once and exit, without serving'),
+  ).action(async (options) => (await import('../commands/start.js')).startCommand(options));
+};
