@@ -7,7 +7,7 @@ import { benchDashboardApi } from './dashboard-api.js';
 import { benchPipelineWallTime } from './pipeline-wall-time.js';
 import { benchScoreAndCraft } from './score-and-craft.js';
 import { benchWorkers } from './workers.js';
-import { benchCliStartup } from './cli-startup.js';
+import { benchCliBesideServer, benchCliStartup } from './cli-startup.js';
 
 /** `npm run bench`: each benchmark prints its figures with a baseline measured in the same run. */
 const only = process.argv[2];
@@ -22,6 +22,7 @@ const benches: Record<string, () => unknown> = {
   'dashboard-api': benchDashboardApi,
   workers: benchWorkers,
   'cli-startup': benchCliStartup,
+  'cli-beside-server': () => benchCliBesideServer(),
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;

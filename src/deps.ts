@@ -7,7 +7,10 @@ import type { Config } from './config/load.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createLogAlerts } from './providers/log-alerts.js';
-import { openDatabase, createStores, type StoreLocation } from './store/index.js';
+import { openDatabase, createStores } from './store/index.js';
+import { storeLocationOf } from './store/database.js';
+
+export { storeLocationOf };
 import type { EmbeddedRole } from './store/embedded-postgres.js';
 import type { LeadEnricher, LeadSource } from './pipeline/ports.js';
 import type { PipelineDeps } from './pipeline/context.js';
@@ -21,10 +24,6 @@ import { sharedLimiterFactory } from './providers/http/shared-limits.js';
 // The opened app's type lives in app-deps.ts (types only), so that the use cases' wiring can name it
 // without importing this module.
 export type { AppDeps, DispatchSet } from './app-deps.js';
-
-/** Where the store is: DATABASE_URL, or the embedded server (`server`: caio start/serve, one at a time). */
-export const storeLocationOf = (config: Config, role: EmbeddedRole = 'command'): StoreLocation =>
-  config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url } : { kind: 'embedded', dir: config.store.dir, port: config.store.port, role };
 
 export const openApp = async (config: Config, overrides: { log?: Logger; clock?: Clock; role?: EmbeddedRole } = {}): Promise<AppDeps> => {
   const log = overrides.log ?? createLogger(config.logLevel);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
 import type { EmbeddedRole } from './embedded-postgres.js';
+import type { Config } from '../config/load.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction handle has the same query surface; repositories accept either. */
@@ -30,6 +31,10 @@ export const migrationsFolder = (): string => {
   if (!found) throw new Error(`database migrations not found (looked in ${candidates.join(', ')})`);
   return found;
 };
+
+/** Where the store is: DATABASE_URL, or the embedded server (`server`: caio start/serve, one at a time). */
+export const storeLocationOf = (config: Pick<Config, 'store'>, role: EmbeddedRole = 'command'): StoreLocation =>
+  config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url } : { kind: 'embedded', dir: config.store.dir, port: config.store.port, role };
 
 /** Heavy drivers are imported lazily so `caio --help` and `caio config check` stay fast. */
 export const openDatabase = async (location: StoreLocation): Promise<Database> => {

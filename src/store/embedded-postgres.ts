@@ -57,6 +57,7 @@ const sidecar = (dir: string) => ({
   lock: `${dir}.lock`,
   users: `${dir}.users`,
   log: `${dir}.log`,
+  databaseMade: `${dir}.database-made`,
   pid: path.join(dir, 'postmaster.pid'),
 });
 
@@ -154,10 +155,21 @@ const binaries = async (): Promise<Binaries> => {
   return found;
 };
 
+/** The user `postgres` from /etc/passwd: two `id` processes cost more than the rest of a command's start. */
+const fromPasswd = (): { uid: number; gid: number } | null => {
+  try {
+    const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+    const [, , uid, gid] = line?.split(':') ?? [];
+    return uid && gid ? { uid: Number(uid), gid: Number(gid) } : null;
+  } catch {
+    return null;
+  }
+};
+
 /** PostgreSQL refuses to run as root: as root, the server runs as the system user `postgres`. */
 const serverUser = async (): Promise<{ uid: number; gid: number } | null> => {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return null;
-  const ids = async () => ({ uid: Number((await execFileAsync('id', ['-u', 'postgres'])).stdout.trim()), gid: Number((await execFileAsync('id', ['-g', 'postgres'])).stdout.trim()) });
+  const ids = async () => fromPasswd() ?? { uid: Number((await execFileAsync('id', ['-u', 'postgres'])).stdout.trim()), gid: Number((await execFileAsync('id', ['-g', 'postgres'])).stdout.trim()) };
   try {
     return await ids();
   } catch {
@@ -338,9 +350,12 @@ const pickPort = async (wanted: number | undefined, last: number | null): Promis
   return anyFreePort();
 };
 
-const createDatabaseOnce = async (url: string) => {
+const urlOf = (credentials: Credentials, port: number, database: string) => `postgresql://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
+
+/** The `caio` database, made on the `postgres` maintenance database the cluster starts with. */
+const createDatabaseOnce = async (adminUrl: string) => {
   const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: url.replace(/\/caio$/, '/postgres') });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     const exists = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
@@ -404,10 +419,12 @@ export const openEmbeddedServer = async (options: EmbeddedOptions): Promise<Embe
   const user = await serverUser();
   const port = await withLock(files.lock, async () => {
     let credentials = readJson<Credentials>(files.credentials);
+    let fresh = false;
     if (!existsSync(path.join(dir, 'PG_VERSION'))) {
       credentials = { user: USER, password: randomBytes(24).toString('hex'), port: null };
       await initialise(dir, bins, user, credentials.password, options.settings ?? {});
       writeSecret(files.credentials, credentials);
+      fresh = true;
     }
     if (!credentials) throw unavailable(`${files.credentials} is missing or unreadable: the password of the embedded PostgreSQL in ${dir} is lost (restore the file, or move ${dir} away to start afresh)`);
     let port = await runningPort(files.pid);
@@ -425,11 +442,15 @@ export const openEmbeddedServer = async (options: EmbeddedOptions): Promise<Embe
       writeSecret(files.owner, { pid: process.pid, role: options.role });
       if (credentials.port !== port) writeSecret(files.credentials, { ...credentials, port });
     }
+    // The `caio` database is made once, after the first start (a crash in between: the next open makes it).
+    if (fresh || !existsSync(files.databaseMade)) {
+      await createDatabaseOnce(urlOf(credentials, port, 'postgres'));
+      writeFileSync(files.databaseMade, '');
+    }
     writeFileSync(path.join(files.users, String(process.pid)), options.role);
     return port;
   });
-  const credentials = readJson<Credentials>(files.credentials)!;
-  const url = `postgresql://${credentials.user}:${credentials.password}@127.0.0.1:${port}/${DATABASE}`;
+  const url = urlOf(readJson<Credentials>(files.credentials)!, port, DATABASE);
   if (opened.size === 0) process.on('exit', onExit);
   const server: EmbeddedServer = {
     url,
@@ -446,11 +467,5 @@ export const openEmbeddedServer = async (options: EmbeddedOptions): Promise<Embe
     },
   };
   opened.set(dir, { count: 1, server, role: options.role });
-  try {
-    await createDatabaseOnce(url);
-  } catch (error) {
-    await server.release();
-    throw unavailable(`cannot connect to the embedded PostgreSQL on port ${port}: ${(error as Error).message}`, error);
-  }
   return server;
 };

@@ -5,15 +5,14 @@ import type { CommonOptions } from '../options.js';
 import { renderLeadDetail } from '../render/lead-detail.js';
 import { renderTable } from '../render/table.js';
 import { printJson } from '../render/json.js';
-import { withApp } from './with-app.js';
+import { withApp, withStore } from './with-app.js';
 import { createTimelineQuery } from '../../store/timeline-repo.js';
-import { bootstrapFor } from '../../signals/compose.js';
 
 type ListOptions = CommonOptions & { tier?: Tier; status?: string; limit?: number; json?: boolean };
 type ShowOptions = CommonOptions & { json?: boolean };
 
 export const leadsListCommand = async (options: ListOptions): Promise<void> => {
-  await withApp(configFrom(options), async (app) => {
+  await withStore(configFrom(options), async (app) => {
     const rows = await app.stores.leads.list({ tier: options.tier, status: options.status, limit: options.limit });
     if (options.json) {
       printJson(rows.map((l) => ({ id: l.id, email: l.email, name: [l.profile.firstName, l.profile.lastName].filter(Boolean).join(' ') || l.profile.fullName, title: l.profile.title, company: l.profile.company.name, tier: l.tier, points: l.points, status: l.status, disqualificationReason: l.disqualificationReason, skipReason: l.skipReason, lastRunId: l.lastRunId })));
@@ -33,7 +32,7 @@ export const leadsListCommand = async (options: ListOptions): Promise<void> => {
 };
 
 export const leadsShowCommand = async (email: string, options: ShowOptions): Promise<void> => {
-  await withApp(configFrom(options), async (app) => {
+  await withStore(configFrom(options), async (app) => {
     const detail = await app.stores.leadDetail.detailByEmail(email);
     if (!detail) throw new AppError('NOT_FOUND', `no lead with email ${email.trim().toLowerCase()}`);
     if (options.json) printJson(detail);
@@ -42,7 +41,7 @@ export const leadsShowCommand = async (email: string, options: ShowOptions): Pro
 };
 
 export const leadsTimelineCommand = async (email: string, options: ShowOptions & { limit: number }): Promise<void> => {
-  await withApp(configFrom(options), async (app) => {
+  await withStore(configFrom(options), async (app) => {
     const detail = await app.stores.leadDetail.detailByEmail(email);
     if (!detail) throw new AppError('NOT_FOUND', `no lead with email ${email.trim().toLowerCase()}`);
     const entries = await createTimelineQuery(app.database.db).forLead(detail.lead.id, options.limit);
@@ -53,6 +52,7 @@ export const leadsTimelineCommand = async (email: string, options: ShowOptions &
 
 export const leadsBootstrapCommand = async (options: CommonOptions & { dryRun?: boolean; limit: number; json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
+    const { bootstrapFor } = await import('../../signals/compose.js');
     const report = await bootstrapFor(app)({ dryRun: options.dryRun === true, limit: options.limit });
     if (options.json) return printJson(report);
     process.stdout.write(`${report.missing} accepted send(s) missing from lead timelines; ${report.dryRun ? 'dry run: nothing recorded' : `${report.recorded} recorded`}.\n`);
