@@ -270,7 +270,9 @@ export const createSendGateway = (deps: GatewayDeps) => {
           push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'sent', reason: null, providerRef });
         } catch (error) {
           const code = isAppError(error) ? error.code : 'INTERNAL';
-          const message = error instanceof Error ? error.message : String(error);
+          // A provider may echo the recipient in its error: the outbox and the append-only audit
+          // log keep the message without it (an erasure cannot reach the audit log afterwards).
+          const message = withoutRecipient(error instanceof Error ? error.message : String(error), item.recipient);
           // No answer, or a 5xx: the provider may have it. Rate limited, or a connection that
           // never opened (the HTTP layer says `uncertain: false`): it surely has not, so the item
           // waits and goes again. The send is the last call of every channel's deliver, so nothing
@@ -298,3 +300,9 @@ export const createSendGateway = (deps: GatewayDeps) => {
 };
 
 export type SendGateway = ReturnType<typeof createSendGateway>;
+
+const withoutRecipient = (message: string, recipient: string | null): string => {
+  if (!recipient) return message;
+  const escaped = recipient.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return message.replace(new RegExp(`${escaped}|${escaped.replace(/@/g, '%40')}`, 'gi'), '[recipient]');
+};

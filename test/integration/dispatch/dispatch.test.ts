@@ -188,6 +188,31 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     expect(h.sandboxes.instantly.stats.bulkAddCalls).toBe(2); // one per lead: nothing went twice
   });
 
+  it('a provider error that echoes the recipient reaches neither the outbox nor the append-only audit log with the address', async () => {
+    await harness({
+      wrap: (real) => ({
+        ...real,
+        instantly: {
+          ...real.instantly,
+          deliver: async (item) => {
+            throw new AppError('PROVIDER_BAD_REQUEST', `instantly leads/add: 400 lead ${item.recipient.toUpperCase()} (${encodeURIComponent(item.recipient)}) is invalid`);
+          },
+        },
+      }),
+    });
+    const a = await h.approvedLead({ linkedin: false });
+    const batch = await h.approvedBatch();
+    const run = await h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'A' });
+    expect(run.drain.counts.failed).toBe(1);
+    const audit = JSON.stringify(((await h.db.execute(sql`select details from audit_log where action like 'outbox.%'`)) as unknown as { rows: unknown[] }).rows);
+    const outbox = JSON.stringify(((await h.db.execute(sql`select reason from outbox`)) as unknown as { rows: unknown[] }).rows);
+    for (const text of [audit, outbox]) {
+      expect(text).toContain('[recipient]');
+      expect(text.toLowerCase()).not.toContain(a.email.toLowerCase());
+      expect(text.toLowerCase()).not.toContain(encodeURIComponent(a.email).toLowerCase());
+    }
+  });
+
   it('an emergency stop set mid-batch: no provider call after the flag', async () => {
     let delivered = 0;
     await harness({

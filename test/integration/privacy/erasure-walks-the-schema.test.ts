@@ -246,7 +246,8 @@ const DANA_NEEDLES = [DANA.email, DANA.emailAsTyped, 'linkedin.com/in/example-da
 
   // The audit log is append-only (a trigger refuses UPDATE and DELETE), so erasure cannot rewrite it; it
   // holds ids, not addresses, except where a writer copies a provider's error text into `details`.
-  it.todo('keeps addresses out of the audit log where the send gateway copies a provider error message (outbox.failed / outbox.uncertain details.message)');
+  // The send gateway's own share (a provider error echoing the recipient never reaches the
+  // append-only audit log) is tested in test/integration/dispatch/dispatch.test.ts.
 
   it('exports her webhook deliveries, outbound actions and timeline with the rest, and nothing of anyone else', async () => {
     const seeded = await seed();
