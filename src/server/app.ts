@@ -36,10 +36,12 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     requests.set(key, (requests.get(key) ?? 0) + 1);
     options.onRequestDone?.({ id: request.id, method: request.method, route: request.routeOptions.url ?? null, status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
   });
-  // Every body arrives as text; the handler verifies it before parsing. A body sent with a
+  // Every body is read as bytes and handed on as text; the handler verifies it before parsing. A body sent with a
   // non-JSON type is refused at the door (415), before it is read.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, bytes, done) => {
+    // Read as bytes: a webhook's signature covers the exact bytes, which UTF-8 text cannot always hold.
+    const body = (bytes as Buffer).toString('utf8');
     const type = req.headers['content-type'];
     // The login and logout forms post urlencoded fields.
     // The matched route's pattern, not the raw URL (which may be percent-encoded).
@@ -55,13 +57,14 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     // The API reads JSON; webhooks get the raw text (verified before it is parsed).
     if (route.startsWith('/api/')) {
       try {
-        done(null, (body as string).trim() ? JSON.parse(body as string) : {});
+        done(null, body.trim() ? JSON.parse(body) : {});
       } catch {
         done(Object.assign(new Error('the body is not JSON'), { statusCode: 400, code: 'INVALID_JSON' }), undefined);
       }
       return;
     }
-    done(null, body);
+    // Webhooks get the bytes: their signature covers the exact bytes, which text cannot always hold.
+    done(null, bytes);
   });
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode ?? 500;
@@ -100,7 +103,8 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     app.post(path, async (request, reply) => {
       const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
       const query = new URLSearchParams(request.raw.url?.split('?')[1] ?? '');
-      const result = await handler({ path, headers, body: typeof request.body === 'string' ? request.body : '', query });
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const result = await handler({ path, headers, body: raw.toString('utf8'), rawBody: raw, query });
       return reply.code(result.status).send(result.body);
     });
     app.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url: path, handler: async (_request, reply) => reply.code(405).send({ error: 'POST only', code: 'METHOD_NOT_ALLOWED' }) });

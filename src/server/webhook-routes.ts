@@ -4,6 +4,7 @@ import {
   createClayCallbackHandler,
   createInboxHandler,
   createRb2bVisitorHandler,
+  HEYREACH_EVENTS,
   heyreachSpec,
   INSTANTLY_PATHS,
   instantlySpec,
@@ -21,32 +22,88 @@ export type WebhookRoutes = { post: Record<string, WebhookHandler>; get: Record<
 /** Strict unless the environment says otherwise: on in live mode, off in sandbox mode. */
 export const signatureRequired = (config: Config): boolean => config.env.WEBHOOK_SIGNATURE_REQUIRED ?? config.providers === 'live';
 
+/** RB2B disconnects the integration without a 200 within 15 s (contracts/rb2b.md): ours comes well before. */
+export const RB2B_ANSWER_WITHIN_MS = 10_000;
+
+/** A path for a log line: the secret some paths carry (`/webhooks/rb2b/<secret>`) left out. */
+const redactPath = (path: string): string => path.replace(/^(\/webhooks\/[a-z0-9]+)\/.*$/, '$1/...');
+
+/**
+ * RB2B's answer is always 200 once the secret is right: after `ms`, or if storing fails, it is
+ * given anyway (RB2B documents no retry, so a 5xx would lose the visit AND disconnect every later
+ * one) and the failure goes to `onError`.
+ */
+const answerRb2bWithin = (handler: WebhookHandler, ms: number, onError: (error: unknown, path: string) => void): WebhookHandler => async (request) => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<WebhookResponse>((resolve) => {
+    timer = setTimeout(() => {
+      onError(new Error(`the RB2B visit was not stored within ${ms} ms; answered 200 (it may still be stored)`), redactPath(request.path));
+      resolve({ status: 200, body: { status: 'received', stored: 'pending' } });
+    }, ms);
+    timer.unref();
+  });
+  const handled = handler(request).catch((error: unknown): WebhookResponse => {
+    onError(error, redactPath(request.path));
+    return { status: 200, body: { status: 'received', stored: false } };
+  });
+  try {
+    return await Promise.race([handled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 /**
  * The inbound routes of `caio serve`, on the original's paths. Each provider has a GET health route
  * that says whether a secret is configured (never the secret) and whether verification is strict.
+ * Every authenticated delivery within the size limit is answered 2xx (providers switch off webhooks
+ * that fail); what cannot be used is kept in the inbox as `ignored`, with the reason.
  */
-export const webhookRoutes = (deps: { config: Config; inbox: InboxWriter; clay: ClayCorrelationStore; onStored: (id: string) => void; now?: () => Date; pingDatabase?: () => Promise<void> }): WebhookRoutes => {
+export const webhookRoutes = (deps: {
+  config: Config;
+  inbox: InboxWriter;
+  clay: ClayCorrelationStore;
+  onStored: (id: string) => void;
+  now?: () => Date;
+  pingDatabase?: () => Promise<void>;
+  /** A delivery answered 2xx that could not be stored (RB2B only: the others answer 5xx and are retried). @defaultValue a line on stderr */
+  onError?: (error: unknown, path: string) => void;
+  /** @defaultValue RB2B_ANSWER_WITHIN_MS */
+  rb2bAnswerWithinMs?: number;
+}): WebhookRoutes => {
   const { config } = deps;
   const env = config.env;
   const required = signatureRequired(config);
-  const common = { inbox: deps.inbox, required, onStored: deps.onStored, ...(deps.now ? { now: deps.now } : {}) };
+  const now = deps.now ?? (() => new Date());
+  const onError = deps.onError ?? ((error: unknown, path: string) => void process.stderr.write(`webhook ${path}: ${error instanceof Error ? error.message : String(error)}\n`));
+  const common = { inbox: deps.inbox, required, onStored: deps.onStored, now };
   const post: Record<string, WebhookHandler> = {};
-  for (const path of Object.keys(INSTANTLY_PATHS)) post[path] = createInboxHandler({ spec: instantlySpec(path, env.INSTANTLY_WEBHOOK_SECRET), ...common });
-  post['/webhooks/heyreach'] = createInboxHandler({ spec: heyreachSpec(env.HEYREACH_WEBHOOK_SECRET), ...common });
+  for (const path of Object.keys(INSTANTLY_PATHS)) post[path] = createInboxHandler({ spec: instantlySpec(env.INSTANTLY_WEBHOOK_SECRET), ...common });
+  // HeyReach cannot set headers: the secret rides in the URL (?secret=), and one URL per event
+  // (`/webhooks/heyreach/<EVENT>`) names the event for shapes that carry none (contracts/heyreach.md).
+  // Not as a path segment: `caio serve` prints its routes at start, and the secret would be in them.
+  const hrSecret = env.HEYREACH_WEBHOOK_SECRET;
+  post['/webhooks/heyreach'] = createInboxHandler({ spec: heyreachSpec(hrSecret), ...common });
+  for (const event of HEYREACH_EVENTS) post[`/webhooks/heyreach/${event}`] = createInboxHandler({ spec: heyreachSpec(hrSecret, event), ...common });
   // RB2B signs nothing and sends no custom header: the secret rides in the URL (/webhooks/rb2b/<secret> or ?token=).
   const rb2bSecret = env.RB2B_WEBHOOK_SECRET;
   if (rb2bSecret) {
     const rb2b = createRb2bVisitorHandler({
       secret: rb2bSecret,
-      intake: async ({ visit, lead, receivedAt }) => {
-        const id = await deps.inbox.insert({ provider: 'rb2b', eventType: 'visit', idempotencyKey: sha256Hex(`rb2b|${visit.eventKey}`), payload: lead.raw, receivedAt });
+      intake: async ({ visit, lead, receivedAt, raw }) => {
+        const id = await deps.inbox.insert({ provider: 'rb2b', eventType: 'visit', idempotencyKey: sha256Hex(`rb2b|${visit.eventKey}`), payload: lead.raw, receivedAt, raw: raw ?? null });
         if (id) deps.onStored(id);
         return { accepted: true, duplicate: id === null };
       },
-      ...(deps.now ? { now: deps.now } : {}),
+      // RB2B disconnects on any answer but 200: an unusable visit is kept as ignored, with the reason.
+      quarantine: async ({ reason, receivedAt, raw, json }) => {
+        await deps.inbox.insert({ provider: 'rb2b', eventType: 'visit', idempotencyKey: sha256Hex(`rb2b|ignored|${raw.base64 ?? raw.text}`), payload: json, receivedAt, status: 'ignored', reason, raw });
+      },
+      now,
     });
-    post[RB2B_WEBHOOK_BASE_PATH] = rb2b;
-    post[rb2bWebhookPath(rb2bSecret)] = rb2b;
+    const answered = answerRb2bWithin(rb2b, deps.rb2bAnswerWithinMs ?? RB2B_ANSWER_WITHIN_MS, onError);
+    post[RB2B_WEBHOOK_BASE_PATH] = answered;
+    post[rb2bWebhookPath(rb2bSecret)] = answered;
   }
   const clayToken = env.CLAY_CALLBACK_TOKEN;
   if (clayToken) {

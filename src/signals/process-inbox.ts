@@ -2,8 +2,8 @@ import { applySignal, classifyReply, isLeadStatus, suppresses, type SignalType }
 import { leadIdentities } from '../domain/lead.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { WebhookEventSchema as HeyReachEventSchema } from '../providers/heyreach/schemas.js';
-import { WebhookEventSchema as InstantlyEventSchema } from '../providers/instantly/schemas.js';
+import { readHeyReachDelivery } from '../providers/heyreach/schemas.js';
+import { readInstantlyDelivery } from '../providers/instantly/schemas.js';
 import type { DiscoveredLead, SuppressionStore } from '../pipeline/ports.js';
 import { visitorToLead } from '../providers/rb2b/map-visitor.js';
 import type { InboxItem, InboxStore, LeadEventStore } from '../store/inbox-repo.js';
@@ -11,7 +11,20 @@ import type { SignalLead, SignalLeadStore } from '../store/signals-repo.js';
 import type { CadenceSync } from './cadence-sync.js';
 
 /** One inbox delivery read as a signal: which lead (by e-mail or LinkedIn URL), what happened, when. */
-export type ReadSignal = { email: string | null; linkedinUrl: string | null; type: SignalType | null; channel: 'email' | 'linkedin' | 'website'; at: Date; details: Record<string, unknown>; /** A visitor is a lead in their own right: recorded when we do not know them yet. */ newLead?: DiscoveredLead };
+export type ReadSignal = {
+  email: string | null;
+  linkedinUrl: string | null;
+  type: SignalType | null;
+  channel: 'email' | 'linkedin' | 'website';
+  at: Date;
+  details: Record<string, unknown>;
+  /** A visitor is a lead in their own right: recorded when we do not know them yet. */ newLead?: DiscoveredLead;
+  /** What was worked around (an event time out of range, replaced by the receive time). */
+  flags: string[];
+};
+
+/** A stored delivery that will not be acted on, and why (an unknown event, no lead named...). */
+export type IgnoredDelivery = { ignored: string };
 
 const INSTANTLY_SIGNAL: Record<string, SignalType | null> = {
   email_sent: 'email_sent',
@@ -30,6 +43,7 @@ const INSTANTLY_SIGNAL: Record<string, SignalType | null> = {
   lead_neutral: null,
   lead_meeting_completed: null,
   lead_closed: null,
+  lead_no_show: null,
   campaign_completed: null,
   account_error: null,
 };
@@ -42,57 +56,82 @@ const HEYREACH_SIGNAL: Record<string, SignalType | null> = {
   INMAIL_REPLY_RECEIVED: 'linkedin_replied',
 };
 
-const dateOr = (value: string | null | undefined, fallback: Date): Date => {
-  const d = value ? new Date(value) : null;
-  return d && !Number.isNaN(d.getTime()) ? d : fallback;
+const DAY_MS = 24 * 3600_000;
+const EARLIEST = Date.UTC(2000, 0, 1);
+
+/**
+ * When the event happened: the provider's time, unless it is unreadable, more than a day after we
+ * received it, or before 2000 (a clock or a parser gone wrong). Then the receive time, with a flag
+ * saying so: a time in 2099 would otherwise make every later event look late and never move the
+ * lead again. No time given at all is the receive time, unflagged.
+ */
+export const eventTime = (given: string | Date | null | undefined, receivedAt: Date): { at: Date; flag: string | null } => {
+  if (given === null || given === undefined || given === '') return { at: receivedAt, flag: null };
+  const at = given instanceof Date ? given : new Date(given);
+  const shown = (typeof given === 'string' ? given : given.toISOString()).slice(0, 40);
+  if (Number.isNaN(at.getTime())) return { at: receivedAt, flag: `event time "${shown}" is unreadable: the receive time is used` };
+  if (at.getTime() > receivedAt.getTime() + DAY_MS) return { at: receivedAt, flag: `event time ${shown} is more than a day ahead of its receipt: the receive time is used` };
+  if (at.getTime() < EARLIEST) return { at: receivedAt, flag: `event time ${shown} is before 2000: the receive time is used` };
+  return { at, flag: null };
 };
 
-/** Read a stored delivery (already verified and validated at the door) into a signal. */
-export const readSignal = (item: InboxItem): ReadSignal | null => {
+/**
+ * Read a stored delivery into a signal, or say why it is not one (the same reading as at the door,
+ * so a replayed `ignored` delivery is ignored again unless the code now knows better).
+ */
+export const readSignal = (item: InboxItem): ReadSignal | IgnoredDelivery => {
   if (item.provider === 'instantly') {
-    const parsed = InstantlyEventSchema.safeParse(item.payload);
-    if (!parsed.success) return null;
-    const e = parsed.data;
+    const read = readInstantlyDelivery(item.payload);
+    if (!read.ok) return { ignored: read.reason };
+    const e = read.event;
     const replyText = e.reply_text ?? e.reply_text_snippet ?? null;
     const classification = e.event_type === 'reply_received' && replyText ? classifyReply(replyText) : null;
+    const time = eventTime(e.timestamp, item.receivedAt);
     return {
       email: e.lead_email ?? null,
       linkedinUrl: null,
       // A reply asking to be taken off the list is an unsubscribe (only that category suppresses).
       type: classification?.category === 'unsubscribe_request' ? 'unsubscribed' : (INSTANTLY_SIGNAL[e.event_type] ?? null),
       channel: 'email',
-      at: dateOr(e.timestamp, item.receivedAt),
-      details: { event: e.event_type, campaignId: e.campaign_id ?? null, step: e.step ?? null, ...(classification ? { replyCategory: classification.category } : {}), ...(e.bounce_type ? { bounceType: e.bounce_type } : {}) },
+      at: time.at,
+      details: { event: e.event_type, campaignId: e.campaign_id ?? null, step: e.step ?? null, ...(classification ? { replyCategory: classification.category } : {}), ...(e.bounce_type ? { bounceType: e.bounce_type } : {}), ...(time.flag ? { timeFlag: time.flag } : {}) },
+      flags: time.flag ? [time.flag] : [],
     };
   }
   if (item.provider === 'heyreach') {
-    const parsed = HeyReachEventSchema.safeParse(item.payload);
-    if (!parsed.success) return null;
-    const e = parsed.data;
-    const classification = HEYREACH_SIGNAL[e.eventType] === 'linkedin_replied' && e.messageText ? classifyReply(e.messageText) : null;
+    // The stored event type came from the body, the per-event URL or a snapshot's shape.
+    const read = readHeyReachDelivery(item.payload, item.eventType);
+    if (!read.ok) return { ignored: read.reason };
+    const e = read.event;
+    const classification = HEYREACH_SIGNAL[read.eventType] === 'linkedin_replied' && e.messageText ? classifyReply(e.messageText) : null;
+    const time = eventTime(e.timestamp, item.receivedAt);
     return {
       email: e.email,
       linkedinUrl: e.linkedinUrl,
-      type: classification?.category === 'unsubscribe_request' ? 'unsubscribed' : (HEYREACH_SIGNAL[e.eventType] ?? null),
+      type: classification?.category === 'unsubscribe_request' ? 'unsubscribed' : (HEYREACH_SIGNAL[read.eventType] ?? null),
       channel: 'linkedin',
-      at: dateOr(e.timestamp, item.receivedAt),
-      details: { event: e.eventType, campaignId: e.campaignId, ...(classification ? { replyCategory: classification.category } : {}) },
+      at: time.at,
+      details: { event: read.eventType, campaignId: e.campaignId, ...(classification ? { replyCategory: classification.category } : {}), ...(time.flag ? { timeFlag: time.flag } : {}) },
+      flags: time.flag ? [time.flag] : [],
     };
   }
   if (item.provider === 'rb2b') {
     const mapped = visitorToLead(item.payload);
-    if ('error' in mapped) return null;
+    if ('error' in mapped) return { ignored: mapped.error };
+    // `Seen At` is parsed leniently (null when unreadable: the receive time, as the contract says).
+    const time = eventTime(mapped.visit.seenAt, item.receivedAt);
     return {
       email: mapped.lead.profile.email,
       linkedinUrl: mapped.lead.profile.linkedinUrl,
       type: 'website_visit',
       channel: 'website',
-      at: mapped.visit.seenAt ?? item.receivedAt,
-      details: { event: 'visit', page: mapped.visit.pageUrl, pricingPage: mapped.visit.isPricingPage, repeat: mapped.visit.isRepeatVisit },
+      at: time.at,
+      details: { event: 'visit', page: mapped.visit.pageUrl, pricingPage: mapped.visit.isPricingPage, repeat: mapped.visit.isRepeatVisit, ...(time.flag ? { timeFlag: time.flag } : {}) },
       newLead: mapped.lead,
+      flags: time.flag ? [time.flag] : [],
     };
   }
-  return null;
+  return { ignored: `no reader for provider "${item.provider.slice(0, 40)}"` };
 };
 
 export type InboxProcessorDeps = {
@@ -113,25 +152,27 @@ export type InboxProcessorDeps = {
  * its status through the transition table (a late or duplicate event never moves it back), append
  * the event to its timeline, and for unsubscribes and bounces add the person to the suppression
  * list (the send gateway reads it) and cancel what is still queued for them. A delivery for a lead
- * we do not know is kept and flagged `unknown_lead`, not lost.
+ * we do not know is kept and flagged `unknown_lead`, not lost; one that names no lead or an event we
+ * do not act on is `ignored`, with the reason. An event time out of range is replaced by the
+ * receive time and flagged (on the delivery and in the event's details).
  */
 export const createInboxProcessor = (deps: InboxProcessorDeps) => {
   const findLead = async (signal: ReadSignal): Promise<SignalLead | null> =>
     (signal.email ? await deps.leads.byEmail(signal.email) : null) ?? (signal.linkedinUrl ? await deps.leads.byLinkedin(signal.linkedinUrl) : null);
 
-  const processItem = async (item: InboxItem): Promise<'processed' | 'unknown_lead' | 'failed' | 'skipped'> => {
+  const processItem = async (item: InboxItem): Promise<'processed' | 'unknown_lead' | 'ignored' | 'failed' | 'skipped'> => {
     if (item.status !== 'pending') return 'skipped';
     const now = deps.clock.now();
     if (!(await deps.inbox.claim(item.id, now))) return 'skipped';
     const signal = readSignal(item);
-    if (!signal) {
-      await deps.inbox.finish(item.id, 'processing', { status: 'failed', leadId: null, error: 'unreadable payload', at: now });
-      return 'failed';
+    if ('ignored' in signal) {
+      await deps.inbox.finish(item.id, 'processing', { status: 'ignored', leadId: null, error: signal.ignored, at: now });
+      return 'ignored';
     }
     let lead = await findLead(signal);
     if (!lead && signal.newLead) lead = await deps.leads.byId(await deps.leads.fromDiscovered(signal.newLead, 'rb2b'));
     if (!lead) {
-      await deps.inbox.finish(item.id, 'processing', { status: 'unknown_lead', leadId: null, error: null, at: now });
+      await deps.inbox.finish(item.id, 'processing', { status: 'unknown_lead', leadId: null, error: null, at: now, flags: signal.flags });
       return 'unknown_lead';
     }
     let current = lead;
@@ -164,7 +205,7 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
       deps.log.info({ leadId: lead.id, status: outcome.status, cancelled }, 'lead suppressed by a webhook');
     }
     if (signal.type) await deps.cadence?.onSignal(lead.id, signal.type, signal.at);
-    await deps.inbox.finish(item.id, 'processing', { status: 'processed', leadId: lead.id, error: null, at: now });
+    await deps.inbox.finish(item.id, 'processing', { status: 'processed', leadId: lead.id, error: null, at: now, flags: signal.flags });
     return 'processed';
   };
 

@@ -4,25 +4,66 @@ import { isKpiEvent } from '../domain/kpis/kpi-events.js';
 import { recordKpiMilestone } from './kpi-repo.js';
 import { leadEvents, webhookInbox } from './schema.js';
 
-export type InboxItem = { id: string; provider: string; eventType: string; idempotencyKey: string; payload: unknown; receivedAt: Date; status: string; leadId: string | null; error: string | null; processedAt: Date | null };
+/**
+ * A stored delivery as the processor and `caio webhooks list` read it (the raw body is not in it:
+ * `raw(id)` reads that). `error` is the failure, or for an `ignored` delivery the reason it was
+ * kept without being acted on; `flags` what processing worked around (e.g. an event time in 2099).
+ */
+export type InboxItem = { id: string; provider: string; eventType: string; idempotencyKey: string; payload: unknown; receivedAt: Date; status: string; leadId: string | null; error: string | null; processedAt: Date | null; flags: string[] | null };
 export type LeadEvent = { id: number; leadId: string; at: Date; channel: string; type: string; source: string; fromStatus: string | null; toStatus: string | null; inboxId: string | null; details: Record<string, unknown> };
 
+/** The body as received: storable text, and the exact bytes (base64) when the text is not them. */
+export type InboxRawBody = { text: string; base64: string | null };
+
+const item = {
+  id: webhookInbox.id,
+  provider: webhookInbox.provider,
+  eventType: webhookInbox.eventType,
+  idempotencyKey: webhookInbox.idempotencyKey,
+  payload: webhookInbox.payload,
+  receivedAt: webhookInbox.receivedAt,
+  status: webhookInbox.status,
+  leadId: webhookInbox.leadId,
+  error: webhookInbox.error,
+  processedAt: webhookInbox.processedAt,
+  flags: webhookInbox.flags,
+};
+
 export const createInboxStore = (db: Db) => ({
-  /** Insert unless this delivery was seen before; null for a duplicate. */
-  insert: async (item: { provider: string; eventType: string; idempotencyKey: string; payload: unknown; receivedAt: Date }): Promise<string | null> => {
-    const [row] = await db.insert(webhookInbox).values({ ...item, status: 'pending' }).onConflictDoNothing({ target: [webhookInbox.provider, webhookInbox.idempotencyKey] }).returning({ id: webhookInbox.id });
+  /**
+   * Insert unless this delivery was seen before; null for a duplicate. `status: 'ignored'` keeps a
+   * delivery that will not be processed, with its `reason`; `payload` undefined or null is stored
+   * as JSON null (a body that was not JSON); `raw` keeps the body as received.
+   */
+  insert: async (input: { provider: string; eventType: string; idempotencyKey: string; payload: unknown; receivedAt: Date; status?: 'pending' | 'ignored'; reason?: string | null; raw?: InboxRawBody | null }): Promise<string | null> => {
+    const { status, reason, raw, payload, ...rest } = input;
+    const values = {
+      ...rest,
+      payload: payload === null || payload === undefined ? sql`'null'::jsonb` : payload,
+      status: status ?? 'pending',
+      error: reason ?? null,
+      rawBody: raw?.text ?? null,
+      rawBase64: raw?.base64 ?? null,
+      ...(status === 'ignored' ? { processedAt: input.receivedAt } : {}),
+    };
+    const [row] = await db.insert(webhookInbox).values(values).onConflictDoNothing({ target: [webhookInbox.provider, webhookInbox.idempotencyKey] }).returning({ id: webhookInbox.id });
     return row?.id ?? null;
   },
   get: async (id: string): Promise<InboxItem | null> => {
-    const [row] = await db.select().from(webhookInbox).where(eq(webhookInbox.id, id)).limit(1);
+    const [row] = await db.select(item).from(webhookInbox).where(eq(webhookInbox.id, id)).limit(1);
     return row ?? null;
   },
+  /** The body as received, when it was kept (ignored deliveries, and those whose payload had to be made storable). */
+  raw: async (id: string): Promise<InboxRawBody | null> => {
+    const [row] = await db.select({ text: webhookInbox.rawBody, base64: webhookInbox.rawBase64 }).from(webhookInbox).where(eq(webhookInbox.id, id)).limit(1);
+    return row?.text === null || row?.text === undefined ? null : { text: row.text, base64: row.base64 };
+  },
   /** Back to pending, for a deliberate replay. */
-  reset: async (id: string): Promise<boolean> => (await db.update(webhookInbox).set({ status: 'pending', error: null, processedAt: null }).where(eq(webhookInbox.id, id)).returning({ id: webhookInbox.id })).length === 1,
+  reset: async (id: string): Promise<boolean> => (await db.update(webhookInbox).set({ status: 'pending', error: null, processedAt: null, flags: null }).where(eq(webhookInbox.id, id)).returning({ id: webhookInbox.id })).length === 1,
   /** Oldest first; `receivedBefore`: only deliveries that have waited since before then. */
   pending: async (limit: number, receivedBefore?: Date): Promise<InboxItem[]> =>
-    db.select().from(webhookInbox).where(receivedBefore ? and(eq(webhookInbox.status, 'pending'), lt(webhookInbox.receivedAt, receivedBefore)) : eq(webhookInbox.status, 'pending')).orderBy(asc(webhookInbox.receivedAt)).limit(limit),
-  list: async (limit: number, status?: string): Promise<InboxItem[]> => db.select().from(webhookInbox).where(status ? eq(webhookInbox.status, status) : undefined).orderBy(desc(webhookInbox.receivedAt)).limit(limit),
+    db.select(item).from(webhookInbox).where(receivedBefore ? and(eq(webhookInbox.status, 'pending'), lt(webhookInbox.receivedAt, receivedBefore)) : eq(webhookInbox.status, 'pending')).orderBy(asc(webhookInbox.receivedAt)).limit(limit),
+  list: async (limit: number, status?: string): Promise<InboxItem[]> => db.select(item).from(webhookInbox).where(status ? eq(webhookInbox.status, status) : undefined).orderBy(desc(webhookInbox.receivedAt)).limit(limit),
   /**
    * Take a pending delivery for processing (compare-and-set): of two workers handed the same
    * delivery, one processes it. The claim time goes in processed_at until the outcome replaces it.
@@ -32,9 +73,15 @@ export const createInboxStore = (db: Db) => ({
   /** Claims older than `claimedBefore` belong to a worker that died: back to pending, to be processed again. */
   releaseStale: async (claimedBefore: Date): Promise<number> =>
     (await db.update(webhookInbox).set({ status: 'pending', processedAt: null }).where(and(eq(webhookInbox.status, 'processing'), lt(webhookInbox.processedAt, claimedBefore))).returning({ id: webhookInbox.id })).length,
-  /** Record the outcome, only if still in the state the processor read (no double processing). */
-  finish: async (id: string, from: string, outcome: { status: 'processed' | 'unknown_lead' | 'failed'; leadId: string | null; error: string | null; at: Date }): Promise<boolean> =>
-    (await db.update(webhookInbox).set({ status: outcome.status, leadId: outcome.leadId, error: outcome.error, processedAt: outcome.at }).where(and(eq(webhookInbox.id, id), eq(webhookInbox.status, from))).returning({ id: webhookInbox.id })).length === 1,
+  /** Record the outcome, only if still in the state the processor read (no double processing). `error` is the reason for `ignored`. */
+  finish: async (id: string, from: string, outcome: { status: 'processed' | 'unknown_lead' | 'ignored' | 'failed'; leadId: string | null; error: string | null; at: Date; flags?: readonly string[] }): Promise<boolean> =>
+    (
+      await db
+        .update(webhookInbox)
+        .set({ status: outcome.status, leadId: outcome.leadId, error: outcome.error, processedAt: outcome.at, flags: outcome.flags?.length ? [...outcome.flags] : null })
+        .where(and(eq(webhookInbox.id, id), eq(webhookInbox.status, from)))
+        .returning({ id: webhookInbox.id })
+    ).length === 1,
 });
 
 export type InboxStore = ReturnType<typeof createInboxStore>;

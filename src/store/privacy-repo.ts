@@ -137,7 +137,7 @@ const findPerson = async (db: Db, email: string): Promise<Footprint> => {
 
   // Their phones, from their own records only (a phone is never a reason to take another lead).
   const strongOnly = personMatcher({ emails: [...emails], linkedins: [...linkedins], phones: [], names: [], ids: [] });
-  const inboxWhere = (m: PersonMatcher) => or(leadIds.length ? inArray(webhookInbox.leadId, leadIds) : none, matches(sql`concat_ws(' ', ${webhookInbox.payload}::text, ${webhookInbox.error})`, m.sqlPattern()));
+  const inboxWhere = (m: PersonMatcher) => or(leadIds.length ? inArray(webhookInbox.leadId, leadIds) : none, matches(sql`concat_ws(' ', ${webhookInbox.payload}::text, ${webhookInbox.error}, ${webhookInbox.rawBody})`, m.sqlPattern()));
   // A delivery or outbound action linked to another lead stays that lead's (it is scrubbed below,
   // not deleted); one linked to no lead that names them is theirs.
   const isTheirDelivery = (m: PersonMatcher) => (i: InboxRow) => (i.leadId !== null ? found.has(i.leadId) : m.mentionsValue(i.payload) || (i.error !== null && m.mentions(i.error)));
@@ -299,7 +299,7 @@ export const createPrivacyStore = (db: Db) => ({
       if (inboxIds.length) {
         await tx
           .update(webhookInbox)
-          .set({ payload: { erased: 'privacy request' }, error: null, leadId: null, status: 'erased', processedAt: sql`coalesce(${webhookInbox.processedAt}, ${now})` })
+          .set({ payload: { erased: 'privacy request' }, error: null, leadId: null, status: 'erased', rawBody: null, rawBase64: null, flags: null, processedAt: sql`coalesce(${webhookInbox.processedAt}, ${now})` })
           .where(inArray(webhookInbox.id, inboxIds));
       }
       const sentIds = person.outbox.filter((o) => o.status === 'sent').map((o) => o.id);

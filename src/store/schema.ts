@@ -384,11 +384,18 @@ export const webhookInbox = pgTable(
     idempotencyKey: text('idempotency_key').notNull(),
     payload: jsonb('payload').notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
-    /** pending | processed | unknown_lead | failed */
+    /** pending | processing | processed | unknown_lead | ignored | failed */
     status: text('status').notNull(),
     leadId: uuid('lead_id'),
+    /** Why a delivery failed, or (status `ignored`) why it was kept without being acted on. */
     error: text('error'),
     processedAt: timestamp('processed_at', { withTimezone: true, mode: 'date' }),
+    /** The body as received, made storable (NUL removed): kept when ignored, or when `payload` differs from it. */
+    rawBody: text('raw_body'),
+    /** The exact bytes (base64) when `raw_body` is not them (not UTF-8, or a NUL byte). */
+    rawBase64: text('raw_base64'),
+    /** What processing noticed and worked around, e.g. an event time a year ahead (the receive time was used). */
+    flags: text('flags').array(),
   },
   (t) => [uniqueIndex('webhook_inbox_idem_uq').on(t.provider, t.idempotencyKey), index('webhook_inbox_status_idx').on(t.status)],
 );

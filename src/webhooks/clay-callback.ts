@@ -1,4 +1,5 @@
 import { safeEqual } from '../lib/hash.js';
+import { rawBytesOf } from './raw-body.js';
 import { verifyWebhook } from './verify.js';
 import type { ClayCorrelationStore } from '../pipeline/ports.js';
 import { readClayCallback } from '../providers/clay/callback.js';
@@ -16,9 +17,10 @@ export const CLAY_TOKEN_HEADER = 'x-caio-webhook-token';
  */
 export const createClayCallbackHandler = (deps: { token: string; store: ClayCorrelationStore; now?: () => Date; /** CLAY_WEBHOOK_SECRET: also accept the original's X-Clay-Signature HMAC of the body. */ hmacSecret?: string }): WebhookHandler => {
   const now = deps.now ?? (() => new Date());
-  return async ({ headers, body }) => {
+  return async (request) => {
+    const { headers, body } = request;
     const given = headers[CLAY_TOKEN_HEADER];
-    const signed = deps.hmacSecret ? verifyWebhook({ headers, rawBody: body }, deps.hmacSecret, { signatureHeaders: ['x-clay-signature'], secretParams: [] }, true).ok : false;
+    const signed = deps.hmacSecret ? verifyWebhook({ headers, rawBody: rawBytesOf(request) }, deps.hmacSecret, { signatureHeaders: ['x-clay-signature'], secretParams: [] }, true).ok : false;
     if (!signed && (!given || !safeEqual(given, deps.token))) return { status: 401, body: { error: 'unauthorized' } };
     let json: unknown;
     try {

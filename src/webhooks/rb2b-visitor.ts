@@ -1,6 +1,7 @@
 import { safeEqual } from '../lib/hash.js';
 import type { DiscoveredLead } from '../pipeline/ports.js';
 import { visitorToLead, type VisitorVisit } from '../providers/rb2b/map-visitor.js';
+import { rawBytesOf, readBody, type RawBody } from './raw-body.js';
 import type { WebhookHandler, WebhookRequest } from './types.js';
 
 /** For senders that can set a header (tests, a relay). RB2B itself sends no custom headers [docs]. */
@@ -13,11 +14,16 @@ export const RB2B_WEBHOOK_BASE_PATH = '/webhooks/rb2b';
  */
 export const rb2bWebhookPath = (secret: string): string => `${RB2B_WEBHOOK_BASE_PATH}/${encodeURIComponent(secret)}`;
 
-export type VisitorIntakeItem = { lead: DiscoveredLead; visit: VisitorVisit; receivedAt: Date };
+/** `raw`: the body as received, when the stored payload (`lead.raw`, made storable) differs from it. */
+export type VisitorIntakeItem = { lead: DiscoveredLead; visit: VisitorVisit; receivedAt: Date; raw?: RawBody | null };
 /** Stores one sighting; `duplicate` when this event (by `visit.eventKey`) was already stored. */
 export type VisitorIntake = (item: VisitorIntakeItem) => Promise<{ accepted: boolean; duplicate: boolean }>;
-/** Keeps an authenticated but unusable event for a person to look at (contracts/rb2b.md, Delivery). */
-export type VisitorQuarantine = (item: { body: string; reason: string; receivedAt: Date }) => Promise<void>;
+/**
+ * Keeps an authenticated but unusable event for a person to look at (contracts/rb2b.md, Delivery):
+ * the text, the raw body (storable text, and the bytes when they differ) and, when it was JSON,
+ * the parsed value made storable.
+ */
+export type VisitorQuarantine = (item: { body: string; reason: string; receivedAt: Date; raw: RawBody; json: unknown }) => Promise<void>;
 
 /**
  * The secrets a request offers: the `X-Caio-Webhook-Token` header, the last segment of
@@ -44,8 +50,9 @@ const offeredTokens = (request: WebhookRequest): string[] => {
 
 /**
  * RB2B posts one identified visitor per page view and signs nothing, so a shared secret in the URL
- * (or the header) authenticates. Wrong or missing secret: 401. A body that is not a JSON object:
- * 400; one naming no person (no LinkedIn URL, no business e-mail): 422. No 4xx calls the intake.
+ * (or the header) authenticates. Wrong or missing secret: 401. A body that is not a JSON object
+ * (or nested too deep): 400; one naming no person (no LinkedIn URL, no business e-mail): 422. No
+ * 4xx calls the intake.
  *
  * RB2B disconnects the integration on ANY non-200 (contracts/rb2b.md, Delivery). Give `quarantine`
  * to follow the contract instead: unusable authenticated events are then kept there and answered
@@ -57,21 +64,17 @@ export const createRb2bVisitorHandler = (deps: { secret: string; intake: Visitor
   return async (request) => {
     if (!offeredTokens(request).some((token) => safeEqual(token, deps.secret))) return { status: 401, body: { error: 'unauthorized' } };
     const receivedAt = now();
+    // Text PostgreSQL cannot store (NUL, lone surrogates) is made storable before it is mapped.
+    const read = readBody(rawBytesOf(request), request.body);
     const unusable = async (status: number, reason: string) => {
       if (!deps.quarantine) return { status, body: { error: reason } };
-      await deps.quarantine({ body: request.body, reason, receivedAt });
+      await deps.quarantine({ body: request.body, reason, receivedAt, raw: read.raw, json: read.json });
       return { status: 200, body: { status: 'quarantined' } };
     };
-    let json: unknown;
-    try {
-      json = JSON.parse(request.body);
-    } catch {
-      return unusable(400, 'the body is not JSON');
-    }
-    if (!json || typeof json !== 'object' || Array.isArray(json)) return unusable(400, 'the body must be a JSON object');
-    const mapped = visitorToLead(json);
+    if (!read.ok) return unusable(400, read.reason);
+    const mapped = visitorToLead(read.json);
     if ('error' in mapped) return unusable(422, mapped.error);
-    const outcome = await deps.intake({ ...mapped, receivedAt });
+    const outcome = await deps.intake({ ...mapped, receivedAt, raw: read.keepRaw ? read.raw : null });
     return { status: 200, body: { status: 'received', accepted: outcome.accepted, duplicate: outcome.duplicate } };
   };
 };

@@ -17,7 +17,7 @@ export type WebhookReceiverOptions = {
 
 class BodyTooLarge extends Error {}
 
-const readLimited = (req: IncomingMessage, max: number): Promise<string> =>
+const readLimited = (req: IncomingMessage, max: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -30,7 +30,7 @@ const readLimited = (req: IncomingMessage, max: number): Promise<string> =>
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 
@@ -64,15 +64,16 @@ export const startWebhookReceiver = async (options: WebhookReceiverOptions): Pro
       return answer(415, { error: 'content type must be application/json', code: 'UNSUPPORTED_MEDIA_TYPE' });
     }
     void (async () => {
-      let body: string;
+      let raw: Buffer;
       try {
-        body = await readLimited(req, max);
+        raw = await readLimited(req, max);
       } catch (error) {
         return answer(error instanceof BodyTooLarge ? 413 : 400, { error: error instanceof BodyTooLarge ? 'body too large' : 'unreadable body' });
       }
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
       try {
-        const result = await handler({ path, headers, body, query: url.searchParams });
+        // The text for parsing, the exact bytes for signatures (and for keeping a body that is not UTF-8).
+        const result = await handler({ path, headers, body: raw.toString('utf8'), rawBody: raw, query: url.searchParams });
         answer(result.status, result.body);
       } catch (error) {
         options.onError?.(error, path);

@@ -1,5 +1,8 @@
-/** One inbound webhook request as the receiver hands it to a handler: headers lower-cased, raw body text. */
-export type WebhookRequest = { path: string; headers: Record<string, string | undefined>; body: string; query?: URLSearchParams };
+/**
+ * One inbound webhook request as the receiver hands it to a handler: headers lower-cased, the body
+ * as UTF-8 text, and (when the server has them) the exact bytes, which signatures are verified over.
+ */
+export type WebhookRequest = { path: string; headers: Record<string, string | undefined>; body: string; query?: URLSearchParams; rawBody?: Buffer };
 
 export type WebhookResponse = { status: number; body: Record<string, unknown> };
 

@@ -54,4 +54,4 @@ export const verifyWebhook = (request: { headers: Record<string, string | undefi
 };
 
 /** For tests and the benchmark: the signature a sender would put in the header. */
-export const signBody = (secret: string, body: string): string => `sha256=${hmacHex(secret, body)}`;
+export const signBody = (secret: string, body: Buffer | string): string => `sha256=${hmacHex(secret, body)}`;

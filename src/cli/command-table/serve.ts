@@ -9,7 +9,7 @@ export const registerServeCommands = (program: Command): void => {
   );
 
   const webhooks = program.command('webhooks').description('stored webhook deliveries');
-  withCommonOptions(webhooks.command('list').description('newest first').option('--status <s>', 'pending, processed, unknown_lead or failed').option('--limit <n>', 'how many', parsePositiveInt('limit', 1000), 50).option('--json', 'print JSON')).action(
+  withCommonOptions(webhooks.command('list').description('newest first').option('--status <s>', 'pending, processed, unknown_lead, ignored (kept, not acted on; --json shows the reason as error) or failed').option('--limit <n>', 'how many', parsePositiveInt('limit', 1000), 50).option('--json', 'print JSON')).action(
     async (options) => (await serveCommands()).webhooksListCommand(options),
   );
   withCommonOptions(webhooks.command('replay <inboxId>').description('process a stored delivery again (e.g. an unknown_lead one after the lead was imported)').option('--json', 'print JSON')).action(async (id: string, options) =>

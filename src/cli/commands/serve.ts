@@ -96,7 +96,7 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
   // Deliveries stored but not processed (a crash after the 2xx): enqueued again (the job id dedupes).
   const recovered = await inbox.pending(10_000);
   for (const item of recovered) enqueue(item.id);
-  const routes = webhookRoutes({ config, inbox, clay: createClayStore(app.database.db), onStored: enqueue, pingDatabase: () => createDashboardQueries(app.database.db).ping() });
+  const routes = webhookRoutes({ config, inbox, clay: createClayStore(app.database.db), onStored: enqueue, pingDatabase: () => createDashboardQueries(app.database.db).ping(), onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'webhook delivery could not be stored') });
   const dashboard = resolveDashboardToken(config.env.DASHBOARD_AUTH_TOKEN, config.dataDir);
   // POST /api/runs: with workers elsewhere, a job for them; otherwise the run, answered when done.
   const runPipelineFromApi = distributed && mode === 'serve' ? async (limit: number) => ({ queued: await jobs.enqueue('pipeline-run', { limit }) }) : runPipelineNow;

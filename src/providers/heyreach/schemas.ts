@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeLinkedinUrl } from '../../domain/lead.js';
+import { normalizeEmail, normalizeLinkedinUrl } from '../../domain/lead.js';
 
 const text = z.string().nullable().optional();
 
@@ -117,39 +117,92 @@ export type HeyReachWebhook = z.infer<typeof WebhookSchema>;
 /** CheckApiKey answers 200 with a body that may be empty (contracts/heyreach.md): any body is fine. */
 export const AnyBodySchema = z.unknown();
 
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The first non-empty string (a number is read as its digits) among `keys` of the first object that has one. */
+const pick = (objects: readonly Obj[], keys: readonly string[]): string | null => {
+  for (const o of objects) {
+    for (const k of keys) {
+      const v = o[k];
+      if (typeof v === 'string' && v.trim() !== '') return v.trim();
+      if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+    }
+  }
+  return null;
+};
+
+/** Where each value may be (contracts/heyreach.md «What a tolerant receiver must do»). */
+const EVENT_KEYS = ['eventType', 'event_type', 'type', 'event', 'webhookEventType'];
+const LINKEDIN_KEYS = ['profileUrl', 'profile_url', 'linkedInUrl', 'linkedinUrl', 'linkedin_profile_url', 'linkedin_url'];
+const EMAIL_KEYS = ['emailAddress', 'email_address', 'enriched_email', 'enrichedEmailAddress', 'email'];
+const MESSAGE_TEXT_KEYS = ['message', 'text', 'body'];
+
+/** The text of the last message in `list` the lead sent (`is_reply`/`isReply`/`fromLead` true). */
+const lastReply = (list: unknown): string | null => {
+  if (!Array.isArray(list)) return null;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const m: unknown = list[i];
+    if (isObj(m) && (m.is_reply === true || m.isReply === true || m.fromLead === true || m.from_lead === true)) {
+      const text = pick([m], MESSAGE_TEXT_KEYS);
+      if (text) return text;
+    }
+  }
+  return null;
+};
+
 /**
- * An inbound webhook event in either shape seen in the wild (contracts/heyreach.md "Webhooks":
- * snake_case `event_type`/`lead.profile_url` or camelCase `eventType`/`leadProfile.linkedInUrl`;
- * neither is confirmed). Normalised to what the pipeline keys on; `raw` keeps the body for later
- * confirmation of the real shape.
+ * An inbound webhook event in any of the four shapes seen in the wild (contracts/heyreach.md
+ * «Payload shapes», none confirmed by HeyReach): A snake_case conversation snapshot (often with no
+ * event name), B camelCase `leadProfile`, C camelCase `lead`, D flat camelCase. Normalised to what
+ * the pipeline keys on; nothing is required here (the reader below says what is missing), and a
+ * field of an unexpected type reads as null. `raw` keeps the body for later confirmation.
  */
-export const WebhookEventSchema = z
-  .looseObject({
-    event_type: z.string().optional(),
-    eventType: z.string().optional(),
-    timestamp: z.string().optional(),
-    correlation_id: z.string().nullable().optional(),
-    message_text: text,
-    messageText: text,
-    lead: z.looseObject({ id: z.union([z.number(), z.string()]).nullable().optional(), profile_url: text, email_address: text, enriched_email: text, first_name: text, last_name: text }).optional(),
-    leadProfile: z.looseObject({ linkedInUrl: text, profileUrl: text, emailAddress: text, firstName: text, lastName: text }).optional(),
-    campaign: z.looseObject({ id: z.union([z.number(), z.string()]).nullable().optional(), name: text }).nullable().optional(),
-    message: z.union([z.string(), z.looseObject({ id: z.union([z.number(), z.string()]).nullable().optional(), text: text })]).nullable().optional(),
-  })
-  .refine((e) => Boolean(e.event_type ?? e.eventType), 'event_type or eventType is required')
-  .transform((e) => {
-    const message = typeof e.message === 'string' ? { id: null, text: e.message } : e.message;
-    return {
-      eventType: (e.event_type ?? e.eventType)!.toUpperCase(),
-      timestamp: e.timestamp ?? null,
-      linkedinUrl: normalizeLinkedinUrl(e.lead?.profile_url ?? e.leadProfile?.linkedInUrl ?? e.leadProfile?.profileUrl),
-      email: (e.lead?.email_address ?? e.lead?.enriched_email ?? e.leadProfile?.emailAddress)?.toLowerCase() ?? null,
-      firstName: e.lead?.first_name ?? e.leadProfile?.firstName ?? null,
-      lastName: e.lead?.last_name ?? e.leadProfile?.lastName ?? null,
-      campaignId: e.campaign?.id != null ? String(e.campaign.id) : null,
-      messageId: message?.id != null ? String(message.id) : null,
-      messageText: e.message_text ?? e.messageText ?? message?.text ?? null,
-      raw: e as Record<string, unknown>,
-    };
-  });
-export type HeyReachWebhookEvent = z.output<typeof WebhookEventSchema>;
+export const normalizeHeyReachEvent = (body: Obj) => {
+  const message = body.message;
+  const messageObj = isObj(message) ? message : null;
+  const campaign = isObj(body.campaign) ? body.campaign : null;
+  const conversation = isObj(body.conversation) ? body.conversation : null;
+  // The lead: `lead` ∥ `leadProfile` ∥ `leadData` ∥ the body itself, field by field.
+  const leads = [body.lead, body.leadProfile, body.leadData].filter(isObj);
+  const people = [...leads, body];
+  const explicit = pick([body], EVENT_KEYS);
+  const hasConversation = Array.isArray(body.recent_messages) || Array.isArray(body.messages) || conversation !== null;
+  return {
+    /** Upper-cased as sent; null when the body names none (the reader then takes the URL's, or infers). */
+    eventType: explicit ? explicit.toUpperCase() : null,
+    /** A conversation snapshot without an event name is a reply (shape A). */
+    inferredEventType: hasConversation ? ('EVERY_MESSAGE_REPLY_RECEIVED' as const) : null,
+    timestamp: pick([body], ['timestamp']),
+    linkedinUrl: normalizeLinkedinUrl(pick(people, LINKEDIN_KEYS)),
+    email: normalizeEmail(pick(people, EMAIL_KEYS)),
+    firstName: pick(people, ['firstName', 'first_name']),
+    lastName: pick(people, ['lastName', 'last_name']),
+    campaignId: (campaign ? pick([campaign], ['id']) : null) ?? pick([body], ['campaignId', 'campaign_id']),
+    messageId: (messageObj ? pick([messageObj], ['id']) : null) ?? pick([body], ['messageId', 'message_id']),
+    messageText: (typeof message === 'string' && message.trim() !== '' ? message : null) ?? (messageObj ? pick([messageObj], ['text']) : null) ?? pick([body], ['messageText', 'message_text']) ?? lastReply(body.recent_messages) ?? lastReply(body.messages),
+    conversationId: pick([body], ['conversationId', 'conversation_id']) ?? (conversation ? pick([conversation], ['id']) : null) ?? pick([body], ['chatroomId']),
+    raw: body,
+  };
+};
+
+/** A webhook body (a JSON object) read in any shape; `.parse` of anything else fails. */
+export const WebhookEventSchema = z.looseObject({}).transform((body) => normalizeHeyReachEvent(body));
+export type HeyReachWebhookEvent = ReturnType<typeof normalizeHeyReachEvent>;
+
+/** A delivery read for the inbox: an event to act on, or why it is kept without being acted on (never a refusal). */
+export type HeyReachDelivery = { ok: true; eventType: WebhookEventType; event: HeyReachWebhookEvent } | { ok: false; eventType: string; reason: string };
+
+/**
+ * Read a (storable) parsed body. The event is the body's own name, else `urlEvent` (the per-event
+ * URL it was posted to, or the type stored with it), else inferred from a conversation snapshot.
+ */
+export const readHeyReachDelivery = (json: unknown, urlEvent?: string | null): HeyReachDelivery => {
+  if (!isObj(json)) return { ok: false, eventType: 'UNKNOWN', reason: 'the body is not a JSON object' };
+  const event = normalizeHeyReachEvent(json);
+  const eventType = event.eventType ?? (urlEvent && urlEvent !== 'UNKNOWN' ? urlEvent.toUpperCase() : null) ?? event.inferredEventType;
+  if (!eventType) return { ok: false, eventType: 'UNKNOWN', reason: 'no event type (eventType, event_type, type, event) in the body, and none from the URL' };
+  const label = eventType.slice(0, 60);
+  if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(eventType)) return { ok: false, eventType: label, reason: `unknown HeyReach event type "${label}"` };
+  if (!event.linkedinUrl && !event.email) return { ok: false, eventType, reason: `${eventType} names no lead (no LinkedIn URL and no e-mail)` };
+  return { ok: true, eventType: eventType as WebhookEventType, event: { ...event, eventType } };
+};

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeEmail } from '../../domain/lead.js';
 import { AppError } from '../../lib/app-error.js';
 
 /**
@@ -255,10 +256,17 @@ export type BlockListEntry = z.infer<typeof BlockListEntrySchema>;
 /** Deletes answer the deleted object; only its id is read. */
 export const DeletedSchema = z.looseObject({ id: z.string().optional() });
 
+/** Payload text: a string (a number is read as its digits); anything else, or null, is null. */
+const payloadText = z.union([z.string(), z.number().transform(String)]).nullish().catch(null);
+/** Payload numbers (`step`, `variant`): a number or a string of digits (the SDK's `Email.step` is a string); else null. */
+const payloadNumber = z.union([z.number(), z.string().regex(/^\s*-?\d+\s*$/).transform(Number)]).nullish().catch(null);
+
 /**
  * One webhook delivery: a FLAT object (contract "Delivery payload"). The original read a `data`
- * wrapper the docs do not have; it is accepted only as a tolerance and unwrapped. Bounce type and
- * reason are undocumented: never required.
+ * wrapper the docs do not have; it is accepted only as a tolerance and unwrapped. Only
+ * `event_type` is required: every other field may be missing, null (as the SDK marks its
+ * counterparts nullable) or of another type (then read as null), so one odd field never costs the
+ * delivery. Bounce type and reason are undocumented: never required.
  */
 export const WebhookEventSchema = z.preprocess(
   (raw) => {
@@ -266,24 +274,64 @@ export const WebhookEventSchema = z.preprocess(
     return r && typeof r === 'object' && r.event_type === undefined && r.data && typeof r.data === 'object' ? { ...(r.data as object) } : raw;
   },
   z.looseObject({
-    timestamp: z.string(),
-    event_type: z.string().min(1),
-    workspace: maybeText,
-    campaign_id: maybeText,
-    campaign_name: maybeText,
-    lead_email: maybeText,
-    email_account: maybeText,
-    unibox_url: maybeText,
-    step: z.number().nullish(),
-    variant: z.number().nullish(),
-    is_first: z.boolean().nullish(),
-    email_id: maybeText,
-    email_subject: maybeText,
-    reply_subject: maybeText,
-    reply_text_snippet: maybeText,
-    reply_text: maybeText,
-    reply_html: maybeText,
-    bounce_type: maybeText,
+    timestamp: payloadText,
+    event_type: z.string().trim().min(1),
+    workspace: payloadText,
+    campaign_id: payloadText,
+    campaign_name: payloadText,
+    lead_email: payloadText,
+    email_account: payloadText,
+    unibox_url: payloadText,
+    step: payloadNumber,
+    variant: payloadNumber,
+    is_first: z.union([z.boolean(), z.number().transform((n) => n !== 0)]).nullish().catch(null),
+    email_id: payloadText,
+    email_subject: payloadText,
+    reply_subject: payloadText,
+    reply_text_snippet: payloadText,
+    reply_text: payloadText,
+    reply_html: payloadText,
+    bounce_type: payloadText,
   }),
 );
 export type InstantlyWebhookEvent = z.infer<typeof WebhookEventSchema>;
+
+/**
+ * The payload `event_type`s we act on (contract "Delivery payload"), plus `lead_no_show`
+ * (subscribable; the payload is assumed to carry the same name, like the other `lead_*` labels).
+ * Matched as sent (case included), as the SDK docs say.
+ */
+export const WEBHOOK_PAYLOAD_EVENTS = [
+  'email_sent', 'email_opened', 'reply_received', 'auto_reply_received', 'link_clicked', 'email_bounced', 'lead_unsubscribed', 'account_error', 'campaign_completed',
+  'lead_neutral', 'lead_interested', 'lead_not_interested', 'lead_meeting_booked', 'lead_meeting_completed', 'lead_closed', 'lead_out_of_office', 'lead_wrong_person', 'lead_no_show',
+] as const;
+
+/** Subscription names a payload may carry instead of the payload name (the docs name both for clicks). */
+const PAYLOAD_EVENT_ALIASES: Readonly<Record<string, (typeof WEBHOOK_PAYLOAD_EVENTS)[number]>> = { email_link_clicked: 'link_clicked' };
+
+/** Known events that are not about one lead: kept, never acted on. */
+const NOT_LEAD_EVENTS: Readonly<Record<string, string>> = {
+  supersearch_enrichment_completed: 'supersearch_enrichment_completed is a SuperSearch enrichment finishing, not an event about one lead',
+};
+
+/** A delivery read for the inbox: an event to act on, or why it is kept without being acted on (never a refusal). */
+export type InstantlyDelivery = { ok: true; eventType: string; event: InstantlyWebhookEvent } | { ok: false; eventType: string; reason: string };
+
+/**
+ * Read a (storable) parsed body. Unknown names are custom labels (sent as-is) or events added
+ * since: kept with the reason, never refused, since Instantly disables a webhook that keeps failing.
+ */
+export const readInstantlyDelivery = (json: unknown): InstantlyDelivery => {
+  const parsed = WebhookEventSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, eventType: 'unknown', reason: 'not an Instantly event: no event_type (a non-empty string)' };
+  const given = parsed.data.event_type;
+  const eventType = PAYLOAD_EVENT_ALIASES[given] ?? given;
+  const notLead = NOT_LEAD_EVENTS[eventType];
+  if (notLead) return { ok: false, eventType, reason: notLead };
+  if (!(WEBHOOK_PAYLOAD_EVENTS as readonly string[]).includes(eventType)) {
+    const label = eventType.slice(0, 60);
+    return { ok: false, eventType: label, reason: `unknown Instantly event type "${label}" (a custom label, or an event added since)` };
+  }
+  if (!normalizeEmail(parsed.data.lead_email)) return { ok: false, eventType, reason: `${eventType} names no lead (no lead_email)` };
+  return { ok: true, eventType, event: { ...parsed.data, event_type: eventType } };
+};

@@ -68,24 +68,19 @@ describe.each(STORE_KINDS)('webhook ingestion: verify, validate, inbox (%s)', (k
     expect(await rows()).toBe(1);
   });
 
-  it('refuses bad requests with a 4xx and a code, stores nothing, and never echoes the payload', async () => {
+  it('refuses what is not authenticated (401), too large (413) or not JSON by its type (415), stores nothing, and never echoes the payload', async () => {
     await serve({ ...SECRETS, WEBHOOK_SIGNATURE_REQUIRED: 'true' });
     const good = contractFixture('instantly', 'webhook.reply_received.json').request.body as Record<string, unknown>;
     const body = JSON.stringify(good);
     const token = { 'x-caio-webhook-token': SECRETS.INSTANTLY_WEBHOOK_SECRET };
-    const cases: [string, Promise<{ status: number; body: Record<string, unknown> }>, number, string][] = [
-      ['unsigned', post('/webhooks/instantly', body), 401, 'SIGNATURE_MISSING'],
-      ['wrong token', post('/webhooks/instantly', body, { 'x-caio-webhook-token': 'nope' }), 401, 'SIGNATURE_INVALID'],
-      ['bad HMAC', post('/webhooks/instantly', body, { 'x-instantly-signature': 'sha256=00' }), 401, 'SIGNATURE_INVALID'],
-      ['invalid JSON', post('/webhooks/instantly', '{"event_type": ', token), 400, 'INVALID_JSON'],
-      ['wrong shape', post('/webhooks/instantly', JSON.stringify({ hello: 'world' }), token), 400, 'INVALID_PAYLOAD'],
-      ['unknown event', post('/webhooks/instantly', JSON.stringify({ ...good, event_type: 'made_up' }), token), 400, 'UNKNOWN_EVENT'],
-      ['event on the wrong path', post('/webhooks/instantly/bounce', body, token), 400, 'EVENT_PATH_MISMATCH'],
-      ['deeply nested', post('/webhooks/instantly', JSON.stringify({ ...good, x: JSON.parse('['.repeat(60) + ']'.repeat(60)) }), token), 400, 'PAYLOAD_TOO_DEEP'],
-      ['heyreach without secret param', post('/webhooks/heyreach', JSON.stringify(contractFixture('heyreach', 'webhook.message_reply_received.json').request.body)), 401, 'SIGNATURE_MISSING'],
+    const cases: [string, () => Promise<{ status: number; body: Record<string, unknown> }>, number, string][] = [
+      ['unsigned', () => post('/webhooks/instantly', body), 401, 'SIGNATURE_MISSING'],
+      ['wrong token', () => post('/webhooks/instantly', body, { 'x-caio-webhook-token': 'nope' }), 401, 'SIGNATURE_INVALID'],
+      ['bad HMAC', () => post('/webhooks/instantly', body, { 'x-instantly-signature': 'sha256=00' }), 401, 'SIGNATURE_INVALID'],
+      ['heyreach without secret param', () => post('/webhooks/heyreach', JSON.stringify(contractFixture('heyreach', 'webhook.message_reply_received.json').request.body)), 401, 'SIGNATURE_MISSING'],
     ];
-    for (const [name, pending, status, code] of cases) {
-      const res = await pending;
+    for (const [name, send, status, code] of cases) {
+      const res = await send();
       expect([name, res.status, res.body.code]).toEqual([name, status, code]);
       expect(JSON.stringify(res.body)).not.toContain('maya.rivera');
     }
@@ -94,6 +89,30 @@ describe.each(STORE_KINDS)('webhook ingestion: verify, validate, inbox (%s)', (k
     const huge = await fetch(`${url}/webhooks/instantly`, { method: 'POST', headers: { 'content-type': 'application/json', ...token }, body: JSON.stringify({ ...good, pad: 'x'.repeat(100 * 1024) }) });
     expect(huge.status).toBe(413);
     expect(await rows()).toBe(0);
+  });
+
+  it('keeps an authenticated delivery it cannot use as ignored, with the reason, and answers 200 (providers switch off webhooks that fail); an event on another path is read', async () => {
+    await serve({ ...SECRETS, WEBHOOK_SIGNATURE_REQUIRED: 'true' });
+    const good = contractFixture('instantly', 'webhook.reply_received.json').request.body as Record<string, unknown>;
+    const token = { 'x-caio-webhook-token': SECRETS.INSTANTLY_WEBHOOK_SECRET };
+    const cases: [string, () => Promise<{ status: number; body: Record<string, unknown> }>, RegExp][] = [
+      ['invalid JSON', () => post('/webhooks/instantly', '{"event_type": ', token), /not JSON/],
+      ['wrong shape', () => post('/webhooks/instantly', JSON.stringify({ hello: 'world' }), token), /no event_type/],
+      ['unknown event', () => post('/webhooks/instantly', JSON.stringify({ ...good, event_type: 'made_up' }), token), /unknown Instantly event type "made_up"/],
+      ['deeply nested', () => post('/webhooks/instantly', JSON.stringify({ ...good, x: JSON.parse('['.repeat(60) + ']'.repeat(60)) }), token), /nested deeper than 32/],
+    ];
+    for (const [name, send, reason] of cases) {
+      const res = await send();
+      expect([name, res.status, res.body.status]).toEqual([name, 200, 'ignored']);
+      expect(res.body.reason, name).toMatch(reason);
+      expect(JSON.stringify(res.body)).not.toContain('maya.rivera');
+    }
+    expect((await post('/webhooks/instantly/bounce', JSON.stringify(good), token)).status).toBe(202);
+    const inbox = createInboxStore(database.db);
+    expect((await inbox.list(10, 'ignored')).map((i) => i.error)).toHaveLength(4);
+    expect(await rows()).toBe(5);
+    // Only the one we can act on goes to the processor.
+    expect(stored).toHaveLength(1);
   });
 
   it('strict mode with no secret configured answers 503; the health route says so without revealing anything', async () => {
