@@ -87,6 +87,10 @@ const openPostgres = async (url: string, schemaName?: string, applicationName = 
   // unheard, it would crash the process. The pool replaces the connection; queries meanwhile fail
   // (jobs retry, /ready reports the database) and succeed again once PostgreSQL is back.
   pool.on('error', () => undefined);
+  // A client checked out for a transaction has no pool listener while it is out: its connection
+  // killed mid-transaction (a restart, pg_terminate_backend) would emit an unheard 'error' and crash
+  // the process. The query in flight rejects on its own; this only keeps the process alive.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle(pool, { schema });
   return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
 };
