@@ -39,7 +39,7 @@ describe('caio CLI on the embedded default', () => {
   it('shows every drafted lead with its score, reasons and draft', async () => {
     for (const draft of run.drafts) {
       const shown = await runCli(['leads', 'show', draft.email, '--json'], { cwd: work.dir });
-      expect(shown.code).toBe(0);
+      expect([shown.code, shown.stderr]).toEqual([0, '']);
       const detail = JSON.parse(shown.stdout);
       expect(detail.lead.email).toBe(draft.email);
       expect(detail.score.reasons.length).toBeGreaterThan(0);
