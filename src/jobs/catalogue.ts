@@ -51,13 +51,16 @@ export const jobCatalogue = (app: AppDeps, deps: { operator: Operator | null; wa
     },
   };
   // Deliveries stored while the queue could not take their job (Redis down, a crash between the
-  // insert and the enqueue) wait as `pending`: once they are two minutes old, this processes them.
+  // insert and the enqueue, the database away while their job ran) wait as `pending`: once they are
+  // 30 s old, the next sweep (every minute) processes them, so none waits more than a minute after
+  // the database returns. Racing the delivery's own job is safe: processing takes the row's lock
+  // and commits as one transaction.
   const inboxSweep: JobDefinition<unknown> = {
     name: 'inbox-sweep',
     queue: 'signals',
     schedule: { kind: 'every', minutes: 1 },
     attempts: 1,
-    run: async (_data, ctx) => ({ processed: await deps.processor.processPending(1000, new Date(ctx.now.getTime() - 120_000)) }),
+    run: async (_data, ctx) => ({ processed: await deps.processor.processPending(1000, new Date(ctx.now.getTime() - 30_000)) }),
   };
   const dispatch: JobDefinition<unknown> = {
     name: 'dispatch',

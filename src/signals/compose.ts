@@ -1,11 +1,14 @@
 import type { AppDeps } from '../app-deps.js';
 import { createCadenceStore } from '../store/cadence-repo.js';
 import { createInboxStore, createLeadEventStore, createTimelineGapQuery } from '../store/inbox-repo.js';
+import type { Db } from '../store/database.js';
 import { createOutboxStore } from '../store/outbox-repo.js';
 import { createSignalLeadStore } from '../store/signals-repo.js';
-import { createCadenceSync } from './cadence-sync.js';
+import { createSuppressionStore } from '../store/suppressions-repo.js';
+import { createCadenceSync, type CadenceSettings } from './cadence-sync.js';
 import { bootstrapTimeline } from './bootstrap-timeline.js';
-import { createInboxProcessor } from './process-inbox.js';
+import { createInboxProcessor, type DeliveryStores } from './process-inbox.js';
+import type { UnitOfWork } from './ports.js';
 import { createTouchRecorder } from './record-touch.js';
 
 /** The signal loop's jobs wired to one app (store, clock, log, config): one place for CLI and server. */
@@ -14,18 +17,33 @@ export const cadenceSyncFor = (app: AppDeps) => {
   return createCadenceSync({ store: createCadenceStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), settings: app.config.cadence });
 };
 
-export const processorFor = (app: AppDeps) => {
-  const db = app.database.db;
+/** The stores processing one delivery writes through, all on `db` (the pool, or one transaction's handle). */
+export const deliveryStoresFor = (db: Db, cadence: CadenceSettings): DeliveryStores => {
   const outbox = createOutboxStore(db);
-  return createInboxProcessor({
+  return {
     inbox: createInboxStore(db),
     events: createLeadEventStore(db),
     leads: createSignalLeadStore(db),
-    suppressions: app.stores.suppressions,
+    suppressions: createSuppressionStore(db),
     cancelOutbound: (leadId, reason) => outbox.cancelForLead(leadId, reason),
+    cadence: createCadenceSync({ store: createCadenceStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), settings: cadence }),
+  };
+};
+
+/** A unit of work over PostgreSQL: `work` gets the stores `storesFor` makes on one transaction, which commits when it returns. */
+export const transactionalUnit =
+  <S>(db: Db, storesFor: (tx: Db) => S): UnitOfWork<S> =>
+  (work) =>
+    db.transaction(async (tx) => work(storesFor(tx as unknown as Db)));
+
+/** The inbox processor: each delivery processed in one transaction (status, timeline, suppression, cancelled sends, cadence, outcome). */
+export const processorFor = (app: AppDeps) => {
+  const db = app.database.db;
+  return createInboxProcessor({
+    inbox: createInboxStore(db),
     clock: app.clock,
     log: app.log,
-    cadence: cadenceSyncFor(app),
+    unitOfWork: transactionalUnit(db, (tx) => deliveryStoresFor(tx, app.config.cadence)),
   });
 };
 

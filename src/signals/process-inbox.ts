@@ -1,4 +1,4 @@
-import { applySignal, classifyReply, isLeadStatus, suppresses, type SignalType } from '../domain/signals/index.js';
+import { applySignal, classifyReply, isLeadStatus, LEAD_STATUS_TRANSITIONS, suppresses, type SignalType } from '../domain/signals/index.js';
 import { leadIdentities } from '../domain/lead.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -9,6 +9,7 @@ import { visitorToLead } from '../providers/rb2b/map-visitor.js';
 import type { InboxItem, InboxStore, LeadEventStore } from '../store/inbox-repo.js';
 import type { SignalLead, SignalLeadStore } from '../store/signals-repo.js';
 import type { CadenceSync } from './cadence-sync.js';
+import type { UnitOfWork } from './ports.js';
 
 /** One inbox delivery read as a signal: which lead (by e-mail or LinkedIn URL), what happened, when. */
 export type ReadSignal = {
@@ -134,107 +135,162 @@ export const readSignal = (item: InboxItem): ReadSignal | IgnoredDelivery => {
   return { ignored: `no reader for provider "${item.provider.slice(0, 40)}"` };
 };
 
-export type InboxProcessorDeps = {
+/** What processing one delivery reads and writes. The app binds them all to one transaction (compose.ts). */
+export type DeliveryStores = {
   inbox: InboxStore;
   events: LeadEventStore;
   leads: SignalLeadStore;
   suppressions: SuppressionStore;
   /** Queued outbound actions for a lead who must not be contacted any more are cancelled. */
   cancelOutbound: (leadId: string, reason: string) => Promise<number>;
-  clock: Clock;
-  log: Logger;
   /** Exits and pauses the lead's cadence on replies, bounces, unsubscribes, meetings. */
   cadence?: CadenceSync;
 };
 
 /**
- * The job that processes one inbox delivery, once: find the lead (e-mail, then LinkedIn URL), move
- * its status through the transition table (a late or duplicate event never moves it back), append
- * the event to its timeline, and for unsubscribes and bounces add the person to the suppression
- * list (the send gateway reads it) and cancel what is still queued for them. A delivery for a lead
- * we do not know is kept and flagged `unknown_lead`, not lost; one that names no lead or an event we
- * do not act on is `ignored`, with the reason. An event time out of range is replaced by the
- * receive time and flagged (on the delivery and in the event's details).
+ * `inbox` (not in a transaction) lists what the sweep processes and records failures. With a
+ * `unitOfWork` each delivery is processed with the stores it hands out, in one transaction; without
+ * one (tests of the rules) the stores given here are used and each write commits on its own.
+ */
+export type InboxProcessorDeps = { inbox: InboxStore; clock: Clock; log: Logger } & ((DeliveryStores & { unitOfWork?: undefined }) | { unitOfWork: UnitOfWork<DeliveryStores> });
+
+export type InboxOutcome = 'processed' | 'unknown_lead' | 'ignored' | 'failed' | 'skipped';
+
+/**
+ * A `processing` claim this old belongs to a worker that died (the processor's own claim is a row
+ * lock held by its transaction and is never seen as `processing`; a committed claim comes from
+ * `InboxStore.claim`, or a version before the transaction): the sweep (every minute) takes it again.
+ */
+export const STALE_CLAIM_MS = 60_000;
+/** A failed delivery is retried by the sweep for a day after it was received; after that it waits for `caio webhooks replay`. */
+export const RETRY_FAILED_FOR_MS = 24 * 3600_000;
+/** Failed processing committed nothing, so a failed delivery is taken again like a pending one. */
+const TAKEABLE = ['pending', 'failed'] as const;
+
+/** The status a signal suppresses with (bounced, unsubscribed, do_not_contact), whatever the lead's status now. */
+const suppressionOf = (type: SignalType): string | null => {
+  const status = LEAD_STATUS_TRANSITIONS.unknown[type];
+  return status && suppresses(status) ? status : null;
+};
+
+/**
+ * The job that processes one inbox delivery, in one transaction: take it (the row lock is the
+ * claim), find the lead (e-mail, then LinkedIn URL), move its status through the transition table (a
+ * late or duplicate event never moves it back), append the event to its timeline (once per delivery
+ * and type), and for unsubscribes, bounces and do-not-contact add the person to the suppression list
+ * (the send gateway reads it) and cancel what is still queued for them; then the cadence hears the
+ * signal and the delivery is marked processed. If anything throws, none of it commits and the
+ * delivery is `failed` with the reason, taken again by the sweep. The side effects follow from the
+ * event, not from whether it was new: a delivery processed again (a replay) adds no event and moves
+ * no status, and still ensures the suppression, the cancellation and the cadence exit.
+ * A delivery for a lead we do not know is kept and flagged `unknown_lead`, not lost; one that names
+ * no lead or an event we do not act on is `ignored`, with the reason. An event time out of range is
+ * replaced by the receive time and flagged (on the delivery and in the event's details).
  */
 export const createInboxProcessor = (deps: InboxProcessorDeps) => {
-  const findLead = async (signal: ReadSignal): Promise<SignalLead | null> =>
-    (signal.email ? await deps.leads.byEmail(signal.email) : null) ?? (signal.linkedinUrl ? await deps.leads.byLinkedin(signal.linkedinUrl) : null);
+  const unitOfWork: UnitOfWork<DeliveryStores> = deps.unitOfWork ?? ((work) => work(deps));
 
-  const processItem = async (item: InboxItem): Promise<'processed' | 'unknown_lead' | 'ignored' | 'failed' | 'skipped'> => {
-    if (item.status !== 'pending') return 'skipped';
-    const now = deps.clock.now();
-    if (!(await deps.inbox.claim(item.id, now))) return 'skipped';
-    const signal = readSignal(item);
-    if ('ignored' in signal) {
-      await deps.inbox.finish(item.id, 'processing', { status: 'ignored', leadId: null, error: signal.ignored, at: now });
-      return 'ignored';
-    }
-    let lead = await findLead(signal);
-    if (!lead && signal.newLead) lead = await deps.leads.byId(await deps.leads.fromDiscovered(signal.newLead, 'rb2b'));
-    if (!lead) {
-      await deps.inbox.finish(item.id, 'processing', { status: 'unknown_lead', leadId: null, error: null, at: now, flags: signal.flags });
-      return 'unknown_lead';
-    }
+  const findLead = async (s: DeliveryStores, signal: ReadSignal): Promise<SignalLead | null> =>
+    (signal.email ? await s.leads.byEmail(signal.email) : null) ?? (signal.linkedinUrl ? await s.leads.byLinkedin(signal.linkedinUrl) : null);
+
+  /** The status move (compare-and-set) and the timeline event, for a delivery seen the first time. */
+  const record = async (s: DeliveryStores, item: InboxItem, signal: ReadSignal, lead: SignalLead, type: string, now: Date) => {
     let current = lead;
     const decide = async (status: string) => {
       if (!signal.type || !isLeadStatus(status)) return null;
-      const history = await deps.events.stateOf(lead.id);
+      const history = await s.events.stateOf(lead.id);
       return applySignal({ status, lastEventAt: history.lastEventAt, opens: history.opens }, { type: signal.type, at: signal.at, source: item.provider });
     };
     let outcome = await decide(current.status);
     // Another event may have moved the lead meanwhile: re-read and decide again (never a blind overwrite).
     for (let attempt = 0; outcome?.changed && attempt < 3; attempt++) {
-      if (await deps.leads.setStatus(current.id, current.status, outcome.status, now)) break;
-      current = (await deps.leads.byId(current.id)) ?? current;
+      if (await s.leads.setStatus(current.id, current.status, outcome.status, now)) break;
+      current = (await s.leads.byId(current.id)) ?? current;
       outcome = await decide(current.status);
     }
-    await deps.events.append({
+    const inserted = await s.events.append({
       leadId: lead.id,
       at: signal.at,
       channel: signal.channel,
-      type: signal.type ?? String(signal.details.event ?? item.eventType),
+      type,
       source: item.provider,
       fromStatus: outcome?.changed ? current.status : null,
       toStatus: outcome?.changed ? outcome.status : null,
       inboxId: item.id,
       details: { ...signal.details, ...(outcome && !outcome.changed ? { unchanged: outcome.reason } : {}) },
     });
-    if (outcome?.changed && suppresses(outcome.status)) {
-      for (const identity of leadIdentities({ email: lead.email, linkedinUrl: lead.linkedinUrl })) await deps.suppressions.add(identity, outcome.status);
-      const cancelled = await deps.cancelOutbound(lead.id, outcome.status);
-      deps.log.info({ leadId: lead.id, status: outcome.status, cancelled }, 'lead suppressed by a webhook');
+    // Only another worker processing this delivery at the same moment gets here (the claim excludes it
+    // in a transaction): undo the status move with everything else; the retry finds the event.
+    if (!inserted) throw new Error(`delivery ${item.id} already has its ${type} event`);
+  };
+
+  /** What follows from the event, whether or not it was new: each step is idempotent. */
+  const ensureEffects = async (s: DeliveryStores, lead: SignalLead, type: SignalType, at: Date) => {
+    const suppression = suppressionOf(type);
+    if (suppression) {
+      for (const identity of leadIdentities({ email: lead.email, linkedinUrl: lead.linkedinUrl })) await s.suppressions.add(identity, suppression);
+      const cancelled = await s.cancelOutbound(lead.id, suppression);
+      deps.log.info({ leadId: lead.id, status: suppression, cancelled }, 'lead suppressed by a webhook');
     }
-    if (signal.type) await deps.cadence?.onSignal(lead.id, signal.type, signal.at);
-    await deps.inbox.finish(item.id, 'processing', { status: 'processed', leadId: lead.id, error: null, at: now, flags: signal.flags });
+    await s.cadence?.onSignal(lead.id, type, at);
+  };
+
+  const processIn = async (s: DeliveryStores, id: string): Promise<InboxOutcome> => {
+    const now = deps.clock.now();
+    const item = await s.inbox.take(id, TAKEABLE, now);
+    if (!item) return 'skipped';
+    const signal = readSignal(item);
+    if ('ignored' in signal) {
+      await s.inbox.finish(item.id, 'processing', { status: 'ignored', leadId: null, error: signal.ignored, at: now });
+      return 'ignored';
+    }
+    let lead = await findLead(s, signal);
+    if (!lead && signal.newLead) lead = await s.leads.byId(await s.leads.fromDiscovered(signal.newLead, 'rb2b'));
+    if (!lead) {
+      await s.inbox.finish(item.id, 'processing', { status: 'unknown_lead', leadId: null, error: null, at: now, flags: signal.flags });
+      return 'unknown_lead';
+    }
+    const type = signal.type ?? String(signal.details.event ?? item.eventType);
+    // Processed before (a replay): its one event and status move stand; the effects are ensured again.
+    if (!(await s.events.ofDelivery(item.id, type))) await record(s, item, signal, lead, type, now);
+    if (signal.type) await ensureEffects(s, lead, signal.type, signal.at);
+    await s.inbox.finish(item.id, 'processing', { status: 'processed', leadId: lead.id, error: null, at: now, flags: signal.flags });
     return 'processed';
+  };
+
+  const run = async (id: string): Promise<InboxOutcome> => {
+    try {
+      return await unitOfWork((s) => processIn(s, id));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      deps.log.error({ inboxId: id, err: message }, 'webhook processing failed; nothing of it was kept, the sweep retries it');
+      // If the database is gone this throws too: the job is retried, and the delivery is still pending.
+      await deps.inbox.fail(id, message, deps.clock.now());
+      return 'failed';
+    }
   };
 
   return {
     /** Process one stored delivery (the receiver calls this right after acknowledging it). */
-    process: async (id: string) => {
-      const item = await deps.inbox.get(id);
-      if (!item) return 'skipped' as const;
-      try {
-        return await processItem(item);
-      } catch (error) {
-        deps.log.error({ inboxId: id, err: error instanceof Error ? error.message : String(error) }, 'webhook processing failed');
-        await deps.inbox.finish(id, 'processing', { status: 'failed', leadId: null, error: error instanceof Error ? error.message : String(error), at: deps.clock.now() });
-        return 'failed' as const;
-      }
-    },
-    /** Deliveries stored but not processed (a crash after the 2xx, a queue that was down): the sweep job. */
+    process: (id: string) => run(id),
+    /**
+     * The sweep job: deliveries stored but not processed (a crash after the 2xx, a queue that was
+     * down), claims left by a worker that died (taken again at once, whenever they were received),
+     * and deliveries whose processing failed in the last day.
+     */
     processPending: async (limit = 1000, receivedBefore?: Date) => {
-      // A claim ten minutes old is a worker that died mid-delivery: that delivery is processed again.
-      await deps.inbox.releaseStale(new Date(deps.clock.now().getTime() - 600_000));
+      const now = deps.clock.now().getTime();
+      const released = await deps.inbox.releaseStale(new Date(now - STALE_CLAIM_MS));
+      const pending = (await deps.inbox.pending(limit, receivedBefore)).map((i) => i.id);
+      const failed = (await deps.inbox.failedSince(limit, new Date(now - RETRY_FAILED_FOR_MS))).map((i) => i.id);
       let n = 0;
-      for (const item of await deps.inbox.pending(limit, receivedBefore)) if ((await processItem(item)) === 'processed') n++;
+      for (const id of new Set([...released, ...pending, ...failed])) if ((await run(id)) === 'processed') n++;
       return n;
     },
-    /** `caio webhooks replay`: process a stored delivery again from scratch (an operator's decision). */
+    /** `caio webhooks replay`: process a stored delivery again (an operator's decision); its event is not added twice. */
     replay: async (id: string) => {
       if (!(await deps.inbox.reset(id))) return null;
-      const item = await deps.inbox.get(id);
-      return item ? processItem(item) : null;
+      return run(id);
     },
   };
 };

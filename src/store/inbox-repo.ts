@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { isKpiEvent } from '../domain/kpis/kpi-events.js';
 import { recordKpiMilestone } from './kpi-repo.js';
@@ -65,14 +65,45 @@ export const createInboxStore = (db: Db) => ({
     db.select(item).from(webhookInbox).where(receivedBefore ? and(eq(webhookInbox.status, 'pending'), lt(webhookInbox.receivedAt, receivedBefore)) : eq(webhookInbox.status, 'pending')).orderBy(asc(webhookInbox.receivedAt)).limit(limit),
   list: async (limit: number, status?: string): Promise<InboxItem[]> => db.select(item).from(webhookInbox).where(status ? eq(webhookInbox.status, status) : undefined).orderBy(desc(webhookInbox.receivedAt)).limit(limit),
   /**
-   * Take a pending delivery for processing (compare-and-set): of two workers handed the same
-   * delivery, one processes it. The claim time goes in processed_at until the outcome replaces it.
+   * Take a pending delivery for processing (compare-and-set), committed on its own: of two workers
+   * handed the same delivery, one processes it. The claim time goes in processed_at until the outcome
+   * replaces it. The processor takes deliveries with `take` inside its transaction instead; this stays
+   * for a claim that outlives one statement (and tests that simulate a worker dying after it).
    */
   claim: async (id: string, at: Date): Promise<boolean> =>
     (await db.update(webhookInbox).set({ status: 'processing', processedAt: at }).where(and(eq(webhookInbox.id, id), eq(webhookInbox.status, 'pending'))).returning({ id: webhookInbox.id })).length === 1,
-  /** Claims older than `claimedBefore` belong to a worker that died: back to pending, to be processed again. */
-  releaseStale: async (claimedBefore: Date): Promise<number> =>
-    (await db.update(webhookInbox).set({ status: 'pending', processedAt: null }).where(and(eq(webhookInbox.status, 'processing'), lt(webhookInbox.processedAt, claimedBefore))).returning({ id: webhookInbox.id })).length,
+  /**
+   * Take the delivery if it is in one of `from` (compare-and-set), and return it. Called with a
+   * transaction, the claim is that transaction's row lock: a second taker waits for its outcome and
+   * then finds nothing to take; a rollback (a crash, a lost connection) leaves the delivery as it was,
+   * so no `processing` row is ever left behind.
+   */
+  take: async (id: string, from: readonly string[], at: Date): Promise<InboxItem | null> => {
+    const [row] = await db
+      .update(webhookInbox)
+      .set({ status: 'processing', processedAt: at })
+      .where(and(eq(webhookInbox.id, id), inArray(webhookInbox.status, [...from])))
+      .returning(item);
+    return row ?? null;
+  },
+  /** Claims taken at or before `claimedBefore` belong to a worker that died: back to pending (their ids), to be processed again. */
+  releaseStale: async (claimedBefore: Date): Promise<string[]> =>
+    (await db.update(webhookInbox).set({ status: 'pending', processedAt: null }).where(and(eq(webhookInbox.status, 'processing'), lte(webhookInbox.processedAt, claimedBefore))).returning({ id: webhookInbox.id })).map((r) => r.id),
+  /** Deliveries whose processing failed, received since `receivedSince` (oldest first): retried by the sweep. */
+  failedSince: async (limit: number, receivedSince: Date): Promise<InboxItem[]> =>
+    db.select(item).from(webhookInbox).where(and(eq(webhookInbox.status, 'failed'), gte(webhookInbox.receivedAt, receivedSince))).orderBy(asc(webhookInbox.receivedAt)).limit(limit),
+  /**
+   * Processing failed (its transaction rolled back): `failed` with the reason, unless another worker
+   * has finished it meanwhile. A failed delivery is taken again like a pending one (the sweep retries it).
+   */
+  fail: async (id: string, error: string, at: Date): Promise<boolean> =>
+    (
+      await db
+        .update(webhookInbox)
+        .set({ status: 'failed', leadId: null, error, processedAt: at, flags: null })
+        .where(and(eq(webhookInbox.id, id), inArray(webhookInbox.status, ['pending', 'processing', 'failed'])))
+        .returning({ id: webhookInbox.id })
+    ).length === 1,
   /** Record the outcome, only if still in the state the processor read (no double processing). `error` is the reason for `ignored`. */
   finish: async (id: string, from: string, outcome: { status: 'processed' | 'unknown_lead' | 'ignored' | 'failed'; leadId: string | null; error: string | null; at: Date; flags?: readonly string[] }): Promise<boolean> =>
     (
@@ -87,16 +118,30 @@ export const createInboxStore = (db: Db) => ({
 export type InboxStore = ReturnType<typeof createInboxStore>;
 
 export const createLeadEventStore = (db: Db) => ({
-  /** The event, and in the same transaction its KPI milestone when it is the lead's first of its type. */
-  append: async (event: Omit<LeadEvent, 'id'>): Promise<void> => {
-    if (!isKpiEvent(event.type)) {
-      await db.insert(leadEvents).values(event);
-      return;
-    }
-    await db.transaction(async (tx) => {
-      await tx.insert(leadEvents).values(event);
+  /**
+   * The event, and in the same transaction its KPI milestone when it is the lead's first of its type.
+   * An event read from a webhook delivery is recorded once per (delivery, type): a second insert does
+   * nothing (ON CONFLICT DO NOTHING, so a surrounding transaction is not aborted) and returns false.
+   */
+  append: async (event: Omit<LeadEvent, 'id'>): Promise<boolean> => {
+    const insert = (executor: Db) =>
+      executor
+        .insert(leadEvents)
+        .values(event)
+        .onConflictDoNothing({ target: [leadEvents.inboxId, leadEvents.type], where: sql`inbox_id is not null` })
+        .returning({ id: leadEvents.id });
+    if (!isKpiEvent(event.type)) return (await insert(db)).length === 1;
+    return db.transaction(async (transaction) => {
+      const tx = transaction as unknown as Db;
+      if ((await insert(tx)).length === 0) return false;
       await recordKpiMilestone(tx, event);
+      return true;
     });
+  },
+  /** The event already recorded for this delivery and type, if any. */
+  ofDelivery: async (inboxId: string, type: string): Promise<LeadEvent | null> => {
+    const [row] = await db.select().from(leadEvents).where(and(eq(leadEvents.inboxId, inboxId), eq(leadEvents.type, type))).limit(1);
+    return row ? { ...row, details: row.details as Record<string, unknown> } : null;
   },
   /** What the status machine needs besides the status: the latest event's time and the opens so far. */
   stateOf: async (leadId: string): Promise<{ lastEventAt: Date | null; opens: number }> => {

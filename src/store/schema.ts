@@ -413,11 +413,18 @@ export const leadEvents = pgTable(
     source: text('source').notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status'),
+    /** The webhook delivery this event was read from (null for our own events: sends, decay, revival). */
     inboxId: uuid('inbox_id'),
     details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
   },
   // (at, type, lead_id): the KPI window counts are an index-only range scan.
-  (t) => [index('lead_events_lead_idx').on(t.leadId, t.at), index('lead_events_at_type_idx').on(t.at, t.type, t.leadId)],
+  // (inbox_id, type): one event per delivery and type, so a delivery processed twice (a replay, a
+  // worker that died after its commit) never adds a second event (the processor inserts ON CONFLICT DO NOTHING).
+  (t) => [
+    index('lead_events_lead_idx').on(t.leadId, t.at),
+    index('lead_events_at_type_idx').on(t.at, t.type, t.leadId),
+    uniqueIndex('lead_events_inbox_type_uq').on(t.inboxId, t.type).where(sql`${t.inboxId} is not null`),
+  ],
 );
 
 /** One lead's place in the cadence (src/domain/cadence/): enrolled on the first touch from any channel. */
