@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import * as S from './schemas.js';
+
+/**
+ * The dashboard API described (OpenAPI 3.1, served at GET /api/docs) from the zod schemas the
+ * routes parse with and the schemas of what they answer (schemas.ts). `API_OPERATIONS` is the one
+ * list: the routes are registered from the same paths (routes.ts), the tests check that every
+ * documented operation is a registered route and the reverse, lint the document with Redocly's
+ * recommended rules, generate the typed client's types from it and check every answer against
+ * the response schema.
+ */
+
+/** The error statuses an operation may answer besides the ones every operation has (401, 500). */
+type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 415 | 423 | 502 | 503;
+
+const TAGS = {
+  review: 'Drafts waiting for a person: approve (optionally edited) or reject with a tag.',
+  leads: 'Leads: pages, the funnel, a timeline, decay detection, timeline repair.',
+  'queue watcher': 'Keeps enough drafts waiting for review by running the pipeline.',
+  kpis: 'Engagement rates against the targets.',
+  operator: 'The OPERATOR: dispatch runs, batches for approval, the emergency stop, limits and incidents.',
+  cadence: 'The follow-up cadence: enrolments, due steps, missed exits.',
+  runs: 'Pipeline runs.',
+  docs: 'This document.',
+} as const;
+
+export type ApiOperation = {
+  method: 'get' | 'post';
+  /** The OpenAPI path (`{param}`); the route is the same path with `:param`. */
+  path: `/api/${string}`;
+  operationId: string;
+  tag: keyof typeof TAGS;
+  summary: string;
+  pathParams?: Readonly<Record<string, string>>;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** The 200 answer. */
+  response: z.ZodType;
+  /** What the 200 answer is. */
+  returns: string;
+  errors: readonly ErrorStatus[];
+  /** Reads or writes the database (503 when it is unreachable). @defaultValue true */
+  db?: boolean;
+};
+
+const DRAFT_ID = { id: 'the draft id (a UUID)' };
+const BATCH_ID = { id: 'the batch id (a UUID)' };
+/** Refusals of the decisions: 404 unknown id, 409 a stale or illegal transition. */
+const DECISION = [404, 409] as const;
+
+export const API_OPERATIONS = [
+  { method: 'get', path: '/api/pending-emails', operationId: 'listPendingEmails', tag: 'review', summary: 'Drafts waiting for review, best leads first', query: S.Limit, response: z.array(S.ReviewDraft), returns: 'the drafts', errors: [400] },
+  { method: 'post', path: '/api/emails/{id}/approve', operationId: 'approveEmail', tag: 'review', summary: 'Approve a draft, optionally with an edited subject or body', pathParams: DRAFT_ID, body: S.Approve, response: S.ReviewDraft, returns: 'the approved draft', errors: DECISION },
+  { method: 'post', path: '/api/emails/{id}/reject', operationId: 'rejectEmail', tag: 'review', summary: 'Reject a draft with a reason and one of the rejection tags', pathParams: DRAFT_ID, body: S.Reject, response: S.ReviewDraft, returns: 'the rejected draft', errors: DECISION },
+  { method: 'get', path: '/api/rejection-tags', operationId: 'listRejectionTags', tag: 'review', summary: 'The rejection tags', response: z.array(S.RejectionTag), returns: 'the tags a rejection must carry one of', errors: [], db: false },
+  { method: 'get', path: '/api/emails/history', operationId: 'listReviewHistory', tag: 'review', summary: 'Reviewed drafts, newest decision first', query: S.History, response: z.array(S.ReviewHistoryEntry), returns: 'the decisions', errors: [400] },
+  { method: 'get', path: '/api/leads', operationId: 'listLeads', tag: 'leads', summary: 'A page of leads (filters, cursor pagination)', query: S.LeadPage, response: S.LeadsPage, returns: 'the page and the cursor of the next one', errors: [400] },
+  { method: 'get', path: '/api/leads/funnel', operationId: 'getLeadFunnel', tag: 'leads', summary: 'Leads per funnel stage and per status', response: S.Funnel, returns: 'the funnel', errors: [] },
+  { method: 'get', path: '/api/leads/status-summary', operationId: 'getLeadStatusSummary', tag: 'leads', summary: 'Leads per status', response: S.StatusCounts, returns: 'the count per status', errors: [] },
+  { method: 'get', path: '/api/leads/{email}/timeline', operationId: 'getLeadTimeline', tag: 'leads', summary: "One lead's activity, newest first", pathParams: { email: "the lead's email address" }, query: S.Limit, response: S.LeadTimeline, returns: 'the lead, its status and its timeline', errors: [400, 404] },
+  { method: 'post', path: '/api/leads/detect-decay', operationId: 'detectLeadDecay', tag: 'leads', summary: 'Run decay detection (dry_run reports only)', body: S.DetectDecay, response: S.DecayReport, returns: 'the findings', errors: [] },
+  { method: 'post', path: '/api/leads/bootstrap', operationId: 'bootstrapLeadTimelines', tag: 'leads', summary: 'Record on lead timelines every accepted send missing from them (status, cadence, KPIs follow); safe to repeat', body: S.Bootstrap, response: S.BootstrapReport, returns: 'what was missing and what was recorded', errors: [] },
+  { method: 'get', path: '/api/queue-watcher/status', operationId: 'getQueueWatcherStatus', tag: 'queue watcher', summary: 'Drafts waiting for review against the low-water mark and target', response: S.QueueWatcherStatus, returns: 'the count and the thresholds', errors: [] },
+  { method: 'post', path: '/api/queue-watcher/trigger', operationId: 'triggerQueueWatcher', tag: 'queue watcher', summary: 'Top the review queue up now with a pipeline run (force: whatever the count)', body: S.WatcherTrigger, response: S.QueueTopUp, returns: 'whether it topped up, and the run', errors: [409, 502] },
+  { method: 'get', path: '/api/kpis', operationId: 'getKpis', tag: 'kpis', summary: 'Engagement rates against targets over the last `days` UTC days (today included): totals, per day (trailing rates), per campaign, per angle', query: S.Days, response: S.Kpis, returns: 'the KPIs', errors: [400] },
+  { method: 'get', path: '/api/operator/status', operationId: 'getOperatorStatus', tag: 'operator', summary: 'Limits, warm-up, ramp, emergency stop, batches, outbox', response: S.OperatorStatus, returns: 'the status', errors: [] },
+  { method: 'post', path: '/api/operator/trigger', operationId: 'triggerOperator', tag: 'operator', summary: 'Run the OPERATOR (a dry run unless dry_run is false)', body: S.Trigger, response: z.union([S.DispatchReport, S.DispatchQueued]), returns: 'the report, or the job a worker runs it as', errors: [404, 409, 423, 502] },
+  { method: 'get', path: '/api/operator/pending-batch', operationId: 'getPendingBatch', tag: 'operator', summary: 'The batch waiting for approval', response: z.union([S.Batch, S.NoPendingBatch]), returns: 'the batch, or `{status: no_pending_batch}`', errors: [] },
+  { method: 'post', path: '/api/operator/approve-batch/{id}', operationId: 'approveBatch', tag: 'operator', summary: 'Approve a batch', pathParams: BATCH_ID, body: S.BatchDecision, response: S.Batch, returns: 'the approved batch', errors: DECISION },
+  { method: 'post', path: '/api/operator/reject-batch/{id}', operationId: 'rejectBatch', tag: 'operator', summary: 'Reject a batch', pathParams: BATCH_ID, body: S.BatchReject, response: S.Batch, returns: 'the rejected batch', errors: DECISION },
+  { method: 'get', path: '/api/incidents', operationId: 'listIncidents', tag: 'operator', summary: 'Open incidents: what failed, since when, the level reached and paged', response: z.array(S.Incident), returns: 'the open incidents', errors: [] },
+  { method: 'get', path: '/api/operator/history', operationId: 'listBatchHistory', tag: 'operator', summary: 'Executed and rejected batches', query: S.BatchHistory, response: z.array(S.Batch), returns: 'the batches, newest first', errors: [400] },
+  { method: 'get', path: '/api/cadence/summary', operationId: 'getCadenceSummary', tag: 'cadence', summary: 'Cadence enrolments by status', response: S.StatusCounts, returns: 'the count per status', errors: [] },
+  { method: 'get', path: '/api/cadence/due', operationId: 'listCadenceDue', tag: 'cadence', summary: 'Cadence steps due now', response: z.array(S.CadenceDue), returns: 'per lead, the steps due and the ones a condition skips', errors: [] },
+  { method: 'post', path: '/api/cadence/sync', operationId: 'syncCadence', tag: 'cadence', summary: 'Apply exits the live hooks missed', response: S.CadenceSync, returns: 'the enrolments that changed', errors: [] },
+  { method: 'post', path: '/api/emergency-stop', operationId: 'emergencyStop', tag: 'operator', summary: 'Stop all sending', body: S.Stop, response: S.EmergencyStopResult, returns: 'when, and the live campaigns paused', errors: [] },
+  { method: 'post', path: '/api/resume', operationId: 'resumeSending', tag: 'operator', summary: 'Clear the emergency stop', body: S.Resume, response: S.ResumeResult, returns: 'when', errors: [] },
+  { method: 'get', path: '/api/runs', operationId: 'listRuns', tag: 'runs', summary: 'Pipeline runs, newest first', query: S.Limit, response: z.array(S.RunRecord), returns: 'the runs', errors: [400] },
+  { method: 'post', path: '/api/runs', operationId: 'startRun', tag: 'runs', summary: 'Run the pipeline', body: S.RunRequest, response: S.RunStarted, returns: 'the run', errors: [409, 502] },
+  { method: 'get', path: '/api/runs/{id}', operationId: 'getRun', tag: 'runs', summary: 'One pipeline run', pathParams: { id: 'the run id' }, response: S.RunRecord, returns: 'the run', errors: [404] },
+  { method: 'get', path: '/api/docs', operationId: 'getOpenApiDocument', tag: 'docs', summary: 'This OpenAPI document', response: S.OpenApiDocumentBody, returns: 'the OpenAPI 3.1 document', errors: [], db: false },
+] as const satisfies readonly ApiOperation[];
+
+export type OperationId = (typeof API_OPERATIONS)[number]['operationId'];
+
+const ERROR_RESPONSES = {
+  400: ['BadRequest', 'A parameter or the body is invalid (the message names it), or the body is not JSON'],
+  401: ['Unauthorized', 'No token (nor page session), or a wrong one'],
+  403: ['Forbidden', 'A page session without its CSRF token (X-CSRF-Token)'],
+  404: ['NotFound', 'No such item'],
+  409: ['Conflict', 'The item changed since it was shown, or the action is not possible now (another run holds it, send mode is shadow...)'],
+  413: ['PayloadTooLarge', 'The body is larger than server.maxBodyBytes'],
+  415: ['UnsupportedMediaType', 'The body is not application/json'],
+  423: ['Locked', 'The emergency stop is set: nothing is sent'],
+  500: ['InternalError', 'An unexpected failure (logged on the server; nothing about it is shown)'],
+  502: ['BadGateway', 'A provider failed or refused'],
+  503: ['ServiceUnavailable', 'The database is unreachable'],
+} as const satisfies Record<ErrorStatus | 401 | 500, readonly [string, string]>;
+
+type Json = Record<string, unknown>;
+const COMPONENT = '#/components/schemas/';
+
+/** An integer's implicit bounds (JavaScript's safe integers) say nothing: left out. */
+const quiet = ({ jsonSchema }: { jsonSchema: { minimum?: number; maximum?: number } }) => {
+  if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+  if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+};
+
+/** `#/$defs/X` (zod's references in a single conversion) to `#/components/schemas/X`. */
+const rebase = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(rebase);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace(/^#\/\$defs\//, COMPONENT) : rebase(v)]));
+};
+
+/** A schema of the document: a reference to its component when it has one, else inline (its named parts referenced). */
+const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): Json => {
+  const id = S.components.get(schema)?.id;
+  if (id) return { $ref: `${COMPONENT}${id}` };
+  const { $schema: _schema, $defs: _defs, ...rest } = z.toJSONSchema(schema, { metadata: S.components, io, unrepresentable: 'any', override: quiet }) as Json;
+  return rebase(rest) as Json;
+};
+
+const componentSchemas = (): Record<string, Json> => {
+  const { schemas } = z.toJSONSchema(S.components, { metadata: S.components, uri: (id) => `${COMPONENT}${id}`, io: 'output', unrepresentable: 'any', override: quiet }) as { schemas: Record<string, Json> };
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _schema, $id: _id, ...rest }]) => [id, rest]));
+};
+
+const errorsOf = (op: ApiOperation): number[] => {
+  const statuses = new Set<number>([401, 500, ...op.errors]);
+  if (op.query || op.body) statuses.add(400);
+  // Every POST body is read as JSON: not JSON is a 400, another type a 415, too large a 413; a page session needs its CSRF token.
+  if (op.method === 'post') for (const s of [400, 403, 413, 415]) statuses.add(s);
+  if (op.db !== false) statuses.add(503);
+  return [...statuses].sort((a, b) => a - b);
+};
+
+const operationObject = (op: ApiOperation): Json => {
+  const query = op.query ? ((schemaOf(op.query, 'input').properties ?? {}) as Record<string, Json>) : {};
+  const required = new Set(op.query ? ((schemaOf(op.query, 'input').required ?? []) as string[]) : []);
+  const parameters = [
+    ...Object.entries(op.pathParams ?? {}).map(([name, description]) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } })),
+    ...Object.entries(query).map(([name, schema]) => ({ name, in: 'query', required: required.has(name) && !('default' in schema), schema })),
+  ];
+  return {
+    operationId: op.operationId,
+    tags: [op.tag],
+    summary: op.summary,
+    ...(parameters.length ? { parameters } : {}),
+    // A body whose fields all have defaults may be left out (the route reads a missing body as `{}`).
+    ...(op.body ? { requestBody: { required: ((schemaOf(op.body, 'input').required ?? []) as string[]).length > 0, content: { 'application/json': { schema: schemaOf(op.body, 'input') } } } } : {}),
+    responses: {
+      200: { description: op.returns, content: { 'application/json': { schema: schemaOf(op.response, 'output') } } },
+      ...Object.fromEntries(errorsOf(op).map((status) => [status, { $ref: `#/components/responses/${ERROR_RESPONSES[status as keyof typeof ERROR_RESPONSES][0]}` }])),
+    },
+  };
+};
+
+const buildDocument = (): Json => ({
+    openapi: '3.1.0',
+    info: {
+      title: 'CAIO Alpha Swarm API',
+      version: '1',
+      description:
+        'The dashboard API of `caio serve`: the same use cases as the CLI. Every operation needs the dashboard token (`X-Dashboard-Token` or `Authorization: Bearer`) or a page session (its cookie; a POST also its CSRF token in `X-CSRF-Token`). A refusal is JSON `{error, code}`: 400 names the invalid parameter, 401 shows no data.',
+      // package.json says UNLICENSED: proprietary, no public licence (SPDX has no id for that, hence a LicenseRef).
+      license: { name: 'UNLICENSED (proprietary)', identifier: 'LicenseRef-Proprietary' },
+    },
+    servers: [{ url: '/', description: 'the server that serves this document' }],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
+    security: [{ token: [] }],
+    paths: (API_OPERATIONS as readonly ApiOperation[]).reduce<Record<string, Json>>((paths, op) => {
+      (paths[op.path] ??= {})[op.method] = operationObject(op);
+      return paths;
+    }, {}),
+    components: {
+      securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'X-Dashboard-Token', description: 'The dashboard token (DASHBOARD_AUTH_TOKEN); `Authorization: Bearer <token>` works too.' } },
+      schemas: componentSchemas(),
+      responses: Object.fromEntries(Object.values(ERROR_RESPONSES).map(([name, description]) => [name, { description, content: { 'application/json': { schema: { $ref: `${COMPONENT}Error` } } } }])),
+    },
+  });
+
+let built: Json | undefined;
+
+/** The OpenAPI 3.1 document of the dashboard API (built once; each caller gets its own copy). */
+export const openApiDocument = (): Json => structuredClone((built ??= buildDocument()));
+
+/** The route pattern Fastify registers for a documented path (`{id}` -> `:id`). */
+export const routeOf = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');

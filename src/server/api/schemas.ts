@@ -1,0 +1,258 @@
+import { z } from 'zod';
+
+/**
+ * The dashboard API's schemas: what the routes parse (queries, bodies) and what they answer (the
+ * JSON the use cases' results serialise to: dates become ISO strings). The OpenAPI document
+ * (openapi.ts) is generated from them; the API tests check every answer against them.
+ *
+ * A response schema lists every field the use case returns (a strict object: a field the code adds
+ * without adding it here fails the tests); the parts that are open by design (a lead's profile, a
+ * run's metrics, a report a job returns) are loose objects naming their main fields.
+ */
+
+/**
+ * The metadata the OpenAPI document is generated with: schemas with an `id` become
+ * `components.schemas` entries (referenced, not inlined); `description`s are shown. (Not zod's
+ * global registry, which `.describe()` writes to: the document holds only what is said here.)
+ */
+export const components = z.registry<{ id?: string; description?: string }>();
+const named = <S extends z.ZodType>(id: string, schema: S, description?: string): S => {
+  components.add(schema, description ? { id, description } : { id });
+  return schema;
+};
+const described = <S extends z.ZodType>(schema: S, description: string): S => {
+  components.add(schema, { description });
+  return schema;
+};
+
+// ---- requests ----------------------------------------------------------------------------------
+
+export const Limit = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+export const Decision = z.object({ by: z.string().trim().min(1), expectedStatus: z.string().optional() });
+export const Approve = Decision.extend({ subject: z.string().optional(), body: z.string().optional() });
+export const Reject = Decision.extend({ reason: z.string().trim().min(1), tag: z.string().trim().min(1) });
+export const History = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+export const BatchHistory = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const LeadPage = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  status: z.string().trim().min(1).max(40).optional(),
+  tier: z.enum(['tier_1', 'tier_2', 'tier_3', 'tier_4']).optional(),
+  cursor: z
+    .string()
+    .optional()
+    .transform((c, ctx) => {
+      if (c === undefined) return undefined;
+      try {
+        const [createdAt, id] = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as [string, string];
+        if (Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('shape');
+        return { createdAt, id };
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not a cursor this API gave out' });
+        return z.NEVER;
+      }
+    }),
+});
+export const Trigger = z.object({ dry_run: z.boolean().default(true), motion: z.enum(['outbound', 'cadence', 'revival', 'all']).default('all'), by: z.string().trim().min(1).default('dashboard'), batchId: z.string().uuid().optional() });
+export const BatchDecision = z.object({ by: z.string().trim().min(1) });
+export const BatchReject = BatchDecision.extend({ reason: z.string().trim().min(1) });
+export const Days = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
+export const RunRequest = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(25) });
+export const Stop = z.object({ by: z.string().trim().min(1), reason: z.string().trim().min(1) });
+export const Resume = z.object({ by: z.string().trim().min(1) });
+export const DetectDecay = z.object({ dry_run: z.boolean().default(false) });
+export const Bootstrap = z.object({ dry_run: z.boolean().default(false), limit: z.number().int().min(1).max(100_000).default(10_000) });
+export const WatcherTrigger = z.object({ force: z.boolean().default(true), by: z.string().trim().min(1).default('dashboard') });
+
+// ---- responses ---------------------------------------------------------------------------------
+
+const Timestamp = z.iso.datetime({ offset: true });
+const Day = z.iso.date();
+const Counts = z.record(z.string(), z.number().int());
+
+export const ErrorBody = named('Error', z.strictObject({ error: z.string(), code: z.string() }), 'A refusal: what went wrong (names the parameter for a 400) and a stable code (INVALID_INPUT, NOT_FOUND, CONFLICT, UNAUTHORIZED...).');
+
+const LeadProfile = z.looseObject({
+  email: z.string().nullable(),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  fullName: z.string().nullable(),
+  title: z.string().nullable(),
+  linkedinUrl: z.string().nullable(),
+  company: z.looseObject({ name: z.string().nullable(), domain: z.string().nullable() }),
+});
+
+export const ReviewDraft = named(
+  'ReviewDraft',
+  z.strictObject({
+    id: z.string(),
+    leadId: z.string(),
+    runId: z.string(),
+    status: z.string(),
+    version: z.number().int(),
+    angleId: z.string(),
+    angleReason: z.string(),
+    subjectA: z.string(),
+    subjectB: z.string(),
+    body: z.string(),
+    followUps: z.array(z.looseObject({ step: z.number().int(), delayDays: z.number(), channel: z.string(), subjectA: z.string(), subjectB: z.string(), body: z.string() })),
+    hooks: z.array(z.looseObject({ text: z.string(), field: z.string(), provider: z.string() })),
+    grounding: z.array(z.looseObject({ claim: z.string(), field: z.string(), value: z.string(), provider: z.string() })),
+    fingerprint: z.string(),
+    quality: z.looseObject({ passed: z.boolean(), mode: z.string(), blockedReason: z.string().nullable() }).nullable(),
+    createdAt: Timestamp,
+    decidedBy: z.string().nullable(),
+    decidedAt: Timestamp.nullable(),
+    editedSubject: z.string().nullable(),
+    editedBody: z.string().nullable(),
+    lead: z.strictObject({ id: z.string(), email: z.string().nullable(), name: z.string().nullable(), title: z.string().nullable(), company: z.string().nullable(), tier: z.string().nullable(), points: z.number().nullable(), profile: LeadProfile }),
+  }),
+  'A draft with its lead, as the reviewer sees it.',
+);
+
+export const RejectionTag = named('RejectionTag', z.strictObject({ id: z.string(), label: z.string() }));
+
+export const ReviewHistoryEntry = named('ReviewHistoryEntry', z.strictObject({ draftId: z.string(), leadId: z.string(), email: z.string().nullable(), status: z.string(), decidedBy: z.string().nullable(), decidedAt: Timestamp, subject: z.string() }));
+
+export const LeadRow = named('LeadRow', z.strictObject({ id: z.string(), email: z.string().nullable(), status: z.string(), tier: z.string().nullable(), points: z.number().nullable(), company: z.string().nullable(), title: z.string().nullable(), createdAt: Timestamp, updatedAt: Timestamp }));
+export const LeadsPage = named('LeadsPage', z.strictObject({ leads: z.array(LeadRow), nextCursor: described(z.string().nullable(), 'pass as `cursor` for the next page; null on the last one') }));
+
+export const StatusCounts = named('StatusCounts', z.record(z.string(), z.number().int()), 'leads (or enrolments) per status');
+export const Funnel = named('Funnel', z.strictObject({ stages: z.array(z.strictObject({ stage: z.string(), count: z.number().int() })), byStatus: StatusCounts }));
+
+export const TimelineEntry = named('TimelineEntry', z.strictObject({ at: Timestamp, channel: z.enum(['pipeline', 'email', 'linkedin', 'crm', 'operator', 'website']), type: z.string(), detail: z.string() }));
+export const LeadTimeline = named('LeadTimeline', z.strictObject({ leadId: z.string(), status: z.string(), timeline: z.array(TimelineEntry) }));
+
+export const DecayFinding = named('DecayFinding', z.strictObject({ leadId: z.string(), from: z.string(), kind: z.string(), since: Timestamp, detail: z.string(), applied: z.boolean() }));
+export const DecayReport = named('DecayReport', z.strictObject({ findings: z.array(DecayFinding) }));
+
+export const BootstrapReport = named(
+  'BootstrapReport',
+  z.strictObject({ dryRun: z.boolean(), missing: z.number().int(), recorded: z.number().int(), items: z.array(z.strictObject({ outboxId: z.string(), leadId: z.string(), channel: z.string(), step: z.string(), sentAt: z.string() })) }),
+);
+
+export const QueueWatcherStatus = named('QueueWatcherStatus', z.strictObject({ pending: z.number().int(), lowWater: z.number().int(), target: z.number().int(), everyMinutes: z.number(), needsTopUp: z.boolean() }));
+export const QueueTopUp = named(
+  'QueueTopUp',
+  z.looseObject({ pending: z.number().int(), toppedUp: z.boolean(), reason: z.string().optional(), requested: z.number().int().optional(), by: z.string().optional() }),
+  'Whether the queue was topped up; a top-up adds what its pipeline run reported (runId, status, drafts...).',
+);
+
+const KpiCounts = named('KpiCounts', z.strictObject({ emailSent: z.number(), emailOpened: z.number(), emailClicked: z.number(), emailReplied: z.number(), emailBounced: z.number(), unsubscribed: z.number(), linkedinSent: z.number(), linkedinAccepted: z.number(), linkedinReplied: z.number() }));
+const KpiRates = named('KpiRates', z.strictObject({ open: z.number().nullable(), reply: z.number().nullable(), bounce: z.number().nullable(), linkedinAccept: z.number().nullable() }), 'Rates (0..1, 4 decimals); null when nothing was sent.');
+export const Kpis = named(
+  'Kpis',
+  z.strictObject({
+    since: Day,
+    counts: KpiCounts,
+    rates: KpiRates,
+    trailingDays: z.number().int(),
+    perDay: described(z.array(z.strictObject({ day: Day, counts: KpiCounts, rates: KpiRates })), "one point per UTC day: that day's counts, and the rates over the trailing days ending that day"),
+    perCampaign: z.array(z.strictObject({ campaign: z.string(), counts: KpiCounts, rates: KpiRates })),
+    perAngle: z.array(z.strictObject({ angle: z.string(), counts: KpiCounts, rates: KpiRates })),
+    targets: z.strictObject({ open: z.number(), reply: z.number(), bounce: z.number(), linkedinAccept: z.number() }),
+  }),
+);
+
+const RampStatus = named('RampStatus', z.strictObject({ active: z.boolean(), day: z.number().int(), cleanDays: z.number().int(), required: z.number().int(), emailLimitOverride: z.number().nullable(), tierFilter: z.string().nullable(), reason: z.string(), detail: z.string() }));
+const QuotaUsage = z.strictObject({ used: z.number().int(), limit: z.number().int(), remaining: z.number().int() });
+export const OperatorStatus = named(
+  'OperatorStatus',
+  z.strictObject({
+    sendMode: z.enum(['shadow', 'live']),
+    emergencyStop: z.strictObject({ active: z.boolean(), database: z.strictObject({ active: z.boolean(), reason: z.string().nullable(), setBy: z.string(), setAt: Timestamp }).nullable(), environment: z.boolean() }),
+    usage: z.strictObject({ emailToday: QuotaUsage, emailThisHour: QuotaUsage, emailThisMonth: QuotaUsage, linkedinToday: QuotaUsage }),
+    linkedinWarmup: z.strictObject({ limit: z.number().int(), week: z.number().int(), inWarmup: z.boolean() }),
+    ramp: RampStatus,
+    batches: z.array(z.strictObject({ id: z.string(), motion: z.string(), status: z.string(), items: z.number().int(), expiresAt: Timestamp })),
+    outbox: described(z.record(z.string(), z.number().int()), 'outbox items per status'),
+    campaigns: z.array(z.looseObject({ id: z.string(), provider: z.string(), externalId: z.string(), name: z.string(), kind: z.enum(['campaign', 'list']), status: z.enum(['draft', 'active', 'paused']), tier: z.string().nullable(), day: z.string() })),
+  }),
+  'Limits and their use, LinkedIn warm-up, the ramp, the emergency stop, open batches, the outbox.',
+);
+
+const ItemReport = named(
+  'ItemReport',
+  z.strictObject({ outboxId: z.string(), leadId: z.string().nullable(), channel: z.string(), outcome: z.enum(['sent', 'would_send', 'deferred', 'rejected', 'failed', 'uncertain', 'skipped', 'stopped']), reason: z.string().nullable(), providerRef: z.string().optional(), notBefore: z.string().optional() }),
+);
+export const DispatchReport = named(
+  'DispatchReport',
+  z.strictObject({
+    motion: z.enum(['outbound', 'revival', 'cadence', 'all']),
+    mode: z.enum(['dry_run', 'live']),
+    ramp: RampStatus,
+    pendingBatch: described(z.strictObject({ id: z.string(), items: z.number().int(), expiresAt: Timestamp }).nullable(), 'the batch this live run created for approval'),
+    queued: z.strictObject({ batchId: z.string(), items: z.number().int(), duplicates: z.number().int(), rejected: z.array(z.strictObject({ leadId: z.string(), channel: z.string(), reason: z.string() })), revivals: z.number().int().optional() }).nullable(),
+    waitingForBatch: z.number().int(),
+    drain: z.strictObject({ dryRun: z.boolean(), stopped: z.boolean(), stopReason: z.string().nullable(), reconciled: z.array(ItemReport), items: z.array(ItemReport), counts: Counts }),
+  }),
+  'What a run of the OPERATOR did (live) or would do (dry run).',
+);
+export const DispatchQueued = named('DispatchQueued', z.strictObject({ queued: z.looseObject({ id: z.string(), queue: z.string() }) }), 'A live run handed to a worker (a server with REDIS_URL).');
+
+export const Batch = named(
+  'Batch',
+  z.strictObject({
+    id: z.string(),
+    motion: z.enum(['outbound', 'revival', 'cadence', 'all']),
+    status: z.enum(['pending_approval', 'approved', 'rejected', 'executed']),
+    scope: z.array(z.strictObject({ draftId: z.string(), leadId: z.string(), recipient: z.string(), channel: z.string(), action: z.string() })),
+    previewHash: z.string(),
+    createdBy: z.string(),
+    createdAt: Timestamp,
+    expiresAt: Timestamp,
+    decidedBy: z.string().nullable(),
+    decidedAt: Timestamp.nullable(),
+    decisionReason: z.string().nullable(),
+    executedAt: Timestamp.nullable(),
+    executionReport: z.record(z.string(), z.unknown()).nullable(),
+  }),
+  'A batch the Gatekeeper holds for a person to approve: its frozen scope and its decision.',
+);
+export const NoPendingBatch = named('NoPendingBatch', z.strictObject({ status: z.literal('no_pending_batch') }));
+
+export const Incident = named(
+  'Incident',
+  z.strictObject({ key: z.string(), level: z.number().int(), notifiedLevel: z.number().int(), openedAt: Timestamp, lastSeenAt: Timestamp, lastNotifiedAt: Timestamp.nullable(), resolvedAt: Timestamp.nullable(), details: z.looseObject({ kind: z.string().optional(), title: z.string().optional(), detail: z.string().optional() }) }),
+  'An open incident: what failed, since when, the level reached and the level people were paged at.',
+);
+
+const DueStep = z.strictObject({ step: z.number().int(), day: z.number().int(), channel: z.string(), action: z.string(), dueAt: Timestamp, actionId: z.string() });
+export const CadenceDue = named('CadenceDue', z.strictObject({ leadId: z.string(), due: z.array(DueStep), skipped: z.array(DueStep.extend({ reason: z.string(), detail: z.string() })) }));
+export const CadenceSync = named('CadenceSync', z.strictObject({ changed: z.array(z.strictObject({ leadId: z.string(), from: z.string(), to: z.string(), reason: z.string().nullable() })) }));
+
+export const EmergencyStopResult = named('EmergencyStopResult', z.strictObject({ at: Timestamp, paused: described(z.record(z.string(), z.union([z.number(), z.string()])), 'per channel: how many live campaigns were paused, or why pausing failed') }));
+export const ResumeResult = named('ResumeResult', z.strictObject({ at: Timestamp }));
+
+const StageResult = z.strictObject({
+  name: z.enum(['discover', 'enrich', 'score', 'craft', 'queue', 'send']),
+  status: z.enum(['pass', 'fail', 'skip']),
+  inputCount: z.number().int(),
+  outputCount: z.number().int(),
+  durationMs: z.number(),
+  errors: z.array(z.looseObject({ message: z.string(), code: z.string().optional(), leadRef: z.string().optional() })),
+  metrics: z.record(z.string(), z.unknown()),
+});
+export const RunRecord = named(
+  'RunRecord',
+  z.strictObject({
+    runId: z.string(),
+    mode: z.enum(['sandbox', 'live']),
+    source: z.string(),
+    requestedLimit: z.number().int(),
+    seed: z.number().nullable(),
+    status: z.enum(['running', 'passed', 'failed']),
+    startedAt: Timestamp,
+    completedAt: Timestamp.nullable(),
+    totalErrors: z.number().int(),
+    stages: z.array(StageResult),
+    summary: z.looseObject({ leads: z.number().optional(), drafts: z.number().optional(), disqualified: z.number().optional(), skipped: z.number().optional(), passed: z.number().optional(), total: z.number().optional() }),
+  }),
+  'One pipeline run: its stages and their counts.',
+);
+export const RunStarted = named(
+  'RunStarted',
+  z.looseObject({ runId: z.string().optional(), status: z.string().optional(), drafts: z.number().int().optional(), chunks: z.number().int().optional(), leads: z.number().int().optional(), queued: z.unknown().optional() }),
+  'The run (inline: when it finished, its id, status and drafts; with workers: its id and chunks, or the job it was queued as).',
+);
+
+export const OpenApiDocumentBody = z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) });
