@@ -299,6 +299,13 @@ export const FileConfigSchema = z
         maxBodyBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
         /** Browser origins allowed to call the API from another site (exact origins; no wildcard). @defaultValue none */
         corsOrigins: z.array(z.url().refine((o) => !o.includes('*'), 'must be an exact origin, no wildcard')).default([]),
+        /** The address people and providers reach the server at (behind the TLS proxy); https makes the session cookie Secure and turns HSTS on. @defaultValue none */
+        publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+        /**
+         * Trust X-Forwarded-For / X-Forwarded-Proto from the proxy in front: true (any peer), or the
+         * proxies' addresses / CIDRs. Failed logins are then counted per client address. @defaultValue false
+         */
+        trustProxy: z.union([z.boolean(), z.array(z.string().trim().min(1)).min(1)], { error: 'must be true, false or a list of proxy addresses / CIDRs' }).default(false),
       })
       .prefault({}),
     dispatch: z

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
 import { safeEqual } from '../lib/hash.js';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from '../lib/logger.js';
+import { redactPath, safeErrorMessage } from '../lib/redact.js';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { RB2B_WEBHOOK_BASE_PATH } from '../webhooks/index.js';
 import type { WebhookRoutes } from './webhook-routes.js';
 import { requireDashboardAccess } from './api/auth.js';
 import { registerPages } from './pages/routes.js';
@@ -10,7 +14,45 @@ import { registerApiRoutes, type ApiDeps } from './api/routes.js';
 export type RequestLog = { id: string; method: string; route: string | null; status: number; ms: number };
 
 export type AppOptions = {
-  onRequestDone?: (entry: RequestLog) => void; routes: WebhookRoutes; maxBodyBytes: number; corsOrigins?: readonly string[]; metrics?: () => Promise<string>; onError?: (error: unknown, path: string) => void; /** The dashboard API, behind its token. */ api?: { token: string; deps: ApiDeps; sessions?: Sessions; secureCookies?: boolean } };
+  onRequestDone?: (entry: RequestLog) => void; routes: WebhookRoutes; maxBodyBytes: number; corsOrigins?: readonly string[]; metrics?: () => Promise<string>; onError?: (error: unknown, path: string) => void; /** The dashboard API, behind its token. */ api?: { token: string; deps: ApiDeps; sessions?: Sessions; secureCookies?: boolean };
+  /** Configured secret values: a path segment equal to one is `:secret` in every log line, label and start-up line. */
+  secrets?: readonly string[];
+  /** `server.publicUrl`: https makes the session cookie Secure and turns HSTS on. */
+  publicUrl?: string;
+  /** `server.trustProxy`: client address and protocol from X-Forwarded-For / -Proto (Fastify's trustProxy). @defaultValue false */
+  trustProxy?: boolean | string[];
+};
+
+/**
+ * The name of a route in logs, metrics and the start-up line: a route pattern as registered
+ * (`/api/leads/:id`), never a secret. Paths registered literally with a secret in them are named by
+ * their pattern: a segment equal to a configured secret is `:secret`, and RB2B's secret path
+ * (`/webhooks/rb2b/<secret>`) is `/webhooks/rb2b/:secret` even when the secret was not given.
+ */
+export const routeLabel = (path: string, secrets: readonly string[] = []): string => {
+  const label = redactPath(path, secrets);
+  if (label.startsWith(`${RB2B_WEBHOOK_BASE_PATH}/`) && label !== `${RB2B_WEBHOOK_BASE_PATH}/health`) return `${RB2B_WEBHOOK_BASE_PATH}/:secret`;
+  return label;
+};
+
+/** The webhook routes as `caio serve` prints them at start: `POST /webhooks/rb2b/:secret`, ... */
+export const routeList = (routes: WebhookRoutes, secrets: readonly string[] = []): string[] => [
+  ...new Set([...Object.keys(routes.post).map((p) => `POST ${routeLabel(p, secrets)}`), ...Object.keys(routes.get).map((p) => `GET ${routeLabel(p, secrets)}`)]),
+];
+
+/**
+ * How `caio serve` logs its requests: one line per request (id, method, route pattern, status, ms),
+ * and failures by route with the error's safe message (a database error's SQL state, never its
+ * parameters: the payload).
+ */
+export const serverLogging = (log: Pick<Logger, 'info' | 'error'>) => ({
+  onRequestDone: (entry: RequestLog) => log.info(entry, 'request'),
+  onError: (error: unknown, path: string) => log.error({ path, err: safeErrorMessage(error) }, 'request failed'),
+  /** A delivery answered 2xx that could not be stored (webhookRoutes' onError). */
+  onWebhookError: (error: unknown, path: string) => log.error({ path, err: safeErrorMessage(error) }, 'webhook delivery could not be stored'),
+});
+
+const labelValue = (value: string) => value.replace(/["\\\n]/g, '_');
 
 const JSON_TYPE = /^application\/(.+\+)?json\b/i;
 
@@ -21,8 +63,36 @@ const JSON_TYPE = /^application\/(.+\+)?json\b/i;
  */
 export const buildApp = (options: AppOptions): FastifyInstance => {
   // Every request gets a correlation id (the caller's X-Request-Id when it sent a sane one), returned in the answer.
-  const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false, genReqId: (req) => { const given = req.headers['x-request-id']; return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID(); } });
+  const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false, trustProxy: options.trustProxy ?? false, genReqId: (req) => { const given = req.headers['x-request-id']; return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID(); } });
   const requests = new Map<string, number>();
+  const secrets = options.secrets ?? [];
+  const https = options.publicUrl?.startsWith('https:') ?? false;
+  /** The matched route's pattern (secrets replaced), or null for a request that matched none. */
+  const routeOf = (request: FastifyRequest): string | null => (request.routeOptions.url === undefined ? null : routeLabel(request.routeOptions.url, secrets));
+  // Security headers on every answer: the pages load their one script and stylesheet from here, so
+  // the CSP allows no inline script or style, no eval, no framing; nosniff; HSTS only over https.
+  void app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+  });
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     const origin = request.headers.origin;
@@ -32,9 +102,10 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     }
   });
   app.addHook('onResponse', async (request, reply) => {
-    const key = `${request.method} ${request.routeOptions.url ?? 'unmatched'} ${reply.statusCode}`;
+    const route = routeOf(request);
+    const key = `${request.method} ${route ?? 'unmatched'} ${reply.statusCode}`;
     requests.set(key, (requests.get(key) ?? 0) + 1);
-    options.onRequestDone?.({ id: request.id, method: request.method, route: request.routeOptions.url ?? null, status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+    options.onRequestDone?.({ id: request.id, method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
   });
   // Every body is read as bytes and handed on as text; the handler verifies it before parsing. A body sent with a
   // non-JSON type is refused at the door (415), before it is read.
@@ -68,7 +139,8 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
   });
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode ?? 500;
-    if (status >= 500) options.onError?.(error, request.url);
+    // By route pattern: the raw URL may carry a secret in its path or query (?secret=, ?token=).
+    if (status >= 500) options.onError?.(error, routeOf(request) ?? redactPath(request.url, secrets));
     const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status >= 500 ? 'INTERNAL' : (error.code ?? 'BAD_REQUEST');
     void reply.code(status).send({ error: status >= 500 ? 'internal error' : status === 413 ? 'body too large' : error.message, code });
   });
@@ -76,7 +148,7 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     const sessions = options.api.sessions ?? createSessions();
     requireDashboardAccess(app, options.api.token, sessions);
     registerApiRoutes(app, options.api.deps);
-    registerPages(app, { api: options.api.deps, token: options.api.token, sessions, secureCookies: options.api.secureCookies ?? false });
+    registerPages(app, { api: options.api.deps, token: options.api.token, sessions, secureCookies: options.api.secureCookies ?? https });
   }
   // Prometheus text: the caller's gauges plus the request counts by route and status, behind the
   // dashboard token (/api/metrics through the API hook; /metrics, for scrapers, checks it itself).
@@ -84,8 +156,8 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     const token = options.api.token;
     const metricsText = async () => {
       const lines = [...requests.entries()].map(([key, n]) => {
-        const [method, route, status] = key.split(' ');
-        return `caio_http_requests_total{method="${method}",route="${route}",status="${status}"} ${n}`;
+        const [method = '', route = '', status = ''] = key.split(' ');
+        return `caio_http_requests_total{method="${labelValue(method)}",route="${labelValue(route)}",status="${labelValue(status)}"} ${n}`;
       });
       return `${options.metrics ? await options.metrics() : ''}# TYPE caio_http_requests_total counter\n${lines.join('\n')}\n`;
     };

@@ -1,3 +1,4 @@
+import { safeErrorMessage } from '../lib/redact.js';
 import { applySignal, classifyReply, isLeadStatus, LEAD_STATUS_TRANSITIONS, suppresses, type SignalType } from '../domain/signals/index.js';
 import { leadIdentities } from '../domain/lead.js';
 import type { Clock } from '../lib/clock.js';
@@ -262,7 +263,8 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     try {
       return await unitOfWork((s) => processIn(s, id));
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // Stored and logged without the query's parameters (a delivery's address or reply text).
+      const message = safeErrorMessage(error);
       deps.log.error({ inboxId: id, err: message }, 'webhook processing failed; nothing of it was kept, the sweep retries it');
       // If the database is gone this throws too: the job is retried, and the delivery is still pending.
       await deps.inbox.fail(id, message, deps.clock.now());

@@ -11,7 +11,8 @@ import { createClayStore } from '../../store/clay-repo.js';
 import { createDecayQuery, createInboxStore, createLeadEventStore } from '../../store/inbox-repo.js';
 import { runDecay } from '../../signals/run-decay.js';
 import { createSignalLeadStore } from '../../store/signals-repo.js';
-import { buildApp } from '../../server/app.js';
+import { buildApp, routeList, serverLogging } from '../../server/app.js';
+import { SECRET_ENV_KEYS } from '../../config/schema.js';
 import { createDashboardQueries } from '../../store/dashboard-repo.js';
 import { apiDepsFor } from '../../server/api/compose.js';
 import { resolveDashboardToken } from '../../server/dashboard-token.js';
@@ -96,7 +97,10 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
   // Deliveries stored but not processed (a crash after the 2xx): enqueued again (the job id dedupes).
   const recovered = await inbox.pending(10_000);
   for (const item of recovered) enqueue(item.id);
-  const routes = webhookRoutes({ config, inbox, clay: createClayStore(app.database.db), onStored: enqueue, pingDatabase: () => createDashboardQueries(app.database.db).ping(), onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'webhook delivery could not be stored') });
+  // Logs by route pattern, errors without a failed query's parameters; secrets never in a path.
+  const logging = serverLogging(app.log);
+  const secrets = SECRET_ENV_KEYS.map((k) => config.env[k]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+  const routes = webhookRoutes({ config, inbox, clay: createClayStore(app.database.db), onStored: enqueue, pingDatabase: () => createDashboardQueries(app.database.db).ping(), onError: logging.onWebhookError });
   const dashboard = resolveDashboardToken(config.env.DASHBOARD_AUTH_TOKEN, config.dataDir);
   // POST /api/runs: with workers elsewhere, a job for them; otherwise the run, answered when done.
   const runPipelineFromApi = distributed && mode === 'serve' ? async (limit: number) => ({ queued: await jobs.enqueue('pipeline-run', { limit }) }) : runPipelineNow;
@@ -106,9 +110,9 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
     const operator = apiDeps.operator;
     apiDeps.operator = { ...operator, dispatch: async (request) => (request.live ? ({ queued: await jobs.enqueue('dispatch', request) } as never) : operator.dispatch(request)) };
   }
-  const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, corsOrigins: config.server.corsOrigins, metrics: () => app.metrics.text(app.database.db, jobs), onRequestDone: (entry) => app.log.info(entry, 'request'), api: { token: dashboard.token, deps: apiDeps, sessions: createSessionStore(app.database.db) }, onError: (error, path) => app.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'request failed') });
+  const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, corsOrigins: config.server.corsOrigins, secrets, trustProxy: config.server.trustProxy, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), metrics: () => app.metrics.text(app.database.db, jobs), onRequestDone: logging.onRequestDone, api: { token: dashboard.token, deps: apiDeps, sessions: createSessionStore(app.database.db) }, onError: logging.onError });
   const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
-  process.stdout.write(`caio ${mode} listening on ${address} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered.length} pending deliveries enqueued at start\nroutes: ${[...Object.keys(routes.post).map((p) => `POST ${p}`), ...Object.keys(routes.get).map((p) => `GET ${p}`)].join(', ')}\n`);
+  process.stdout.write(`caio ${mode} listening on ${address} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered.length} pending deliveries enqueued at start\nroutes: ${routeList(routes, secrets).join(', ')}\n`);
   process.stdout.write(`API: ${address}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);
   process.stdout.write(`${await describeJobs(jobs, distributed && mode === 'serve', config.jobs.enabled)}\n`);
   const stop = async () => {

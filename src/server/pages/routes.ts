@@ -47,10 +47,14 @@ const rateTable = (what: string, rows: { name: string; counts: KpiCounts; rates:
  */
 export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token: string; sessions: Sessions; secureCookies: boolean }) => {
   const { api, sessions } = deps;
+  // Secure when the dashboard is served over https: server.publicUrl says so, or the trusted proxy
+  // in front says the request came over https (X-Forwarded-Proto; read only with server.trustProxy).
+  const cookie = (req: FastifyRequest, value: string, extra = '') => `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/${extra}${deps.secureCookies || req.protocol === 'https' ? '; Secure' : ''}`;
   app.get('/assets/app.css', async (_req, reply) => reply.header('content-type', 'text/css; charset=utf-8').send(APP_CSS));
   app.get('/assets/app.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(APP_JS));
   app.get('/login', async (req, reply) => ((await sessions.get(cookieOf(req.headers.cookie, SESSION_COOKIE))) ? reply.redirect('/sales') : html(reply, loginPage(null))));
   app.post('/login', async (req, reply) => {
+    // The client's address: the socket's, or with server.trustProxy the one the trusted proxy forwarded.
     const address = req.ip;
     if (await sessions.limited(address)) return html(reply, loginPage('Too many failed logins from this address: wait five minutes.'), 429);
     const given = new URLSearchParams(typeof req.body === 'string' ? req.body : '').get('token') ?? '';
@@ -59,13 +63,13 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
       return html(reply, loginPage('That token is not right.'), 401);
     }
     const session = await sessions.create();
-    return reply.header('set-cookie', `${SESSION_COOKIE}=${session.id}; HttpOnly; SameSite=Strict; Path=/${deps.secureCookies ? '; Secure' : ''}`).redirect('/sales', 303);
+    return reply.header('set-cookie', cookie(req, session.id)).redirect('/sales', 303);
   });
   app.post('/logout', async (req, reply) => {
     const session = await sessions.get(cookieOf(req.headers.cookie, SESSION_COOKIE));
     const csrf = new URLSearchParams(typeof req.body === 'string' ? req.body : '').get('csrf') ?? '';
     if (session && safeEqual(csrf, session.csrf)) await sessions.end(session.id);
-    return reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`).redirect('/login', 303);
+    return reply.header('set-cookie', cookie(req, '', '; Max-Age=0')).redirect('/login', 303);
   });
 
   const page = (path: string, title: string, render: (session: Session, req: FastifyRequest) => Promise<string>) =>
