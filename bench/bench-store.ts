@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -25,6 +25,7 @@ export const openBenchDatabase = async (): Promise<Database & { label: string }>
     };
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'caio-bench-'));
+  chmodSync(dataDir, 0o755); // as root, the embedded server runs as the user postgres, who must enter it
   const database = await openDatabase({ kind: 'embedded', dir: path.join(dataDir, 'pg') });
   return {
     ...database,

@@ -2,7 +2,7 @@
  * One measured import in its own process, so its peak memory (maxRSS) is its own.
  * Usage: node dist/bench/import-worker.js parse|pipeline <file>
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -25,6 +25,7 @@ if (mode === 'parse') {
   // The embedded PostgreSQL, as `npm start` runs it: the server is its own process, so this
   // process's peak RSS is the import's own (PGlite counted its WebAssembly heap here).
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'caio-bench-db-'));
+  chmodSync(dataDir, 0o755); // as root, the embedded server runs as the user postgres, who must enter it
   const database = await openDatabase({ kind: 'embedded', dir: path.join(dataDir, 'pg') });
   const stores = createStores(database.db);
   const log = pino({ level: 'silent' });

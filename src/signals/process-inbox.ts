@@ -168,6 +168,9 @@ export const RETRY_FAILED_FOR_MS = 24 * 3600_000;
 /** Failed processing committed nothing, so a failed delivery is taken again like a pending one. */
 const TAKEABLE = ['pending', 'failed'] as const;
 
+/** Why a delivery naming a suppressed person we hold no lead for is kept as `ignored` (its body is not kept). */
+export const SUPPRESSED_DELIVERY = 'suppressed (privacy request)';
+
 /** The status a signal suppresses with (bounced, unsubscribed, do_not_contact), whatever the lead's status now. */
 const suppressionOf = (type: SignalType): string | null => {
   const status = LEAD_STATUS_TRANSITIONS.unknown[type];
@@ -193,6 +196,13 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
 
   const findLead = async (s: DeliveryStores, signal: ReadSignal): Promise<SignalLead | null> =>
     (signal.email ? await s.leads.byEmail(signal.email) : null) ?? (signal.linkedinUrl ? await s.leads.byLinkedin(signal.linkedinUrl) : null);
+
+  /** Whether any identity the delivery names (its e-mail, LinkedIn URL, or the visitor's) hashes to a suppression. */
+  const isSuppressed = async (s: DeliveryStores, signal: ReadSignal): Promise<boolean> => {
+    const profiles = [{ email: signal.email, linkedinUrl: signal.linkedinUrl }, ...(signal.newLead ? [signal.newLead.profile] : [])];
+    for (const identity of new Set(profiles.flatMap((p) => leadIdentities(p)))) if (await s.suppressions.isSuppressed(identity)) return true;
+    return false;
+  };
 
   /** The status move (compare-and-set) and the timeline event, for a delivery seen the first time. */
   const record = async (s: DeliveryStores, item: InboxItem, signal: ReadSignal, lead: SignalLead, type: string, now: Date) => {
@@ -246,6 +256,13 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
       return 'ignored';
     }
     let lead = await findLead(s, signal);
+    // Someone we hold no lead for who is on the suppression list (erased by a privacy request):
+    // never (re)created from a delivery, and the delivery keeps no address of theirs.
+    if (!lead && (await isSuppressed(s, signal))) {
+      await s.leads.forgetDeliveryBody(item.id, SUPPRESSED_DELIVERY);
+      await s.inbox.finish(item.id, 'processing', { status: 'ignored', leadId: null, error: SUPPRESSED_DELIVERY, at: now, flags: signal.flags });
+      return 'ignored';
+    }
     if (!lead && signal.newLead) lead = await s.leads.byId(await s.leads.fromDiscovered(signal.newLead, 'rb2b'));
     if (!lead) {
       await s.inbox.finish(item.id, 'processing', { status: 'unknown_lead', leadId: null, error: null, at: now, flags: signal.flags });

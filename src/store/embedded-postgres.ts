@@ -194,7 +194,7 @@ const run = (file: string, args: string[], user: { uid: number; gid: number } | 
   });
 
 const rootHint = (user: { uid: number } | null, dir: string) =>
-  user ? ` (as root the server runs as the system user "postgres", which must be able to enter every folder above ${dir}; choose a --data-dir it can reach, e.g. under /var/lib or /tmp)` : '';
+  user ? ` (as root the server runs as the system user "postgres", which must be able to enter every folder above ${dir}: give them o+x, e.g. \`chmod o+x <folder>\`, or choose a --data-dir under a folder it can enter)` : '';
 
 const logTail = (file: string): string => {
   try {

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { emptyLead, normalizeEmail, normalizeLinkedinUrl, type LeadProfile } from '../domain/lead.js';
 import type { Db } from './database.js';
-import { leads } from './schema.js';
+import { leads, webhookInbox } from './schema.js';
 
 export type SignalLead = { id: string; status: string; email: string | null; linkedinUrl: string | null; disqualificationReason: string | null; tier: string | null };
 
@@ -56,6 +56,15 @@ export const createSignalLeadStore = (db: Db) => ({
     if (inserted) return inserted.id;
     const [row] = await db.select({ id: leads.id }).from(leads).where(email ? eq(leads.email, email) : sql`${leads.source} = ${d.source} and ${leads.sourceId} = ${d.sourceId}`).limit(1);
     return row!.id;
+  },
+  /**
+   * A delivery naming someone on the suppression list whom no lead is for (they asked to be
+   * forgotten): no lead is created from it, and its body is not kept. The payload becomes a
+   * placeholder naming the reason and the raw body is dropped; provider, event type and the
+   * idempotency hash stay, so a retried delivery is still a duplicate.
+   */
+  forgetDeliveryBody: async (inboxId: string, reason: string): Promise<void> => {
+    await db.update(webhookInbox).set({ payload: { redacted: reason }, rawBody: null, rawBase64: null }).where(eq(webhookInbox.id, inboxId));
   },
   /** Move the status only if it is still `from` (a concurrent event re-reads and re-decides). */
   setStatus: async (id: string, from: string, to: string, at: Date): Promise<boolean> =>

@@ -259,7 +259,7 @@ const DANA_NEEDLES = [DANA.email, DANA.emailAsTyped, 'linkedin.com/in/example-da
     expect(document.inbox.map((i) => i.id)).toEqual(expect.arrayContaining([seeded.inbox.reply, seeded.inbox.failing]));
     expect(document.inbox.map((i) => i.id)).not.toContain(seeded.inbox.open);
     expect(document.inbox.map((i) => i.id)).not.toContain(seeded.inbox.theoReply);
-    expect(document.inbox.find((i) => i.id === seeded.inbox.failing)).toMatchObject({ status: 'failed', error: expect.stringContaining(DANA.email) });
+    expect(document.inbox.find((i) => i.id === seeded.inbox.failing)).toMatchObject({ status: 'failed', error: expect.stringContaining('lead lookup timed out for [e-mail]') }); // stored without the address (safeErrorMessage)
     // Outbox: her e-mail (sent) and LinkedIn touch (waiting for the next day).
     expect(document.outbox.map((o) => [o.channel, o.status]).sort()).toEqual([['heyreach', 'queued'], ['instantly', 'sent']]);
     expect(document.outbox.every((o) => o.leadId === seeded.dana)).toBe(true);
