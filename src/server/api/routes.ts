@@ -66,11 +66,11 @@ const handlersOf = (deps: ApiDeps): Record<OperationId, (req: ApiRequest) => Pro
   approveEmail: async (req) => {
     const body = S.Approve.parse(req.body ?? {});
     const edit = body.subject !== undefined || body.body !== undefined ? { subject: body.subject, body: body.body } : undefined;
-    return deps.review.approve({ draftId: req.params.id!, by: body.by, ...(edit ? { edit } : {}), ...(body.expectedStatus ? { expectedStatus: body.expectedStatus as DraftStatus } : {}) });
+    return deps.review.approve({ draftId: S.DraftParams.parse(req.params).id, by: body.by, ...(edit ? { edit } : {}), ...(body.expectedStatus ? { expectedStatus: body.expectedStatus as DraftStatus } : {}) });
   },
   rejectEmail: async (req) => {
     const body = S.Reject.parse(req.body ?? {});
-    return deps.review.reject({ draftId: req.params.id!, by: body.by, reason: body.reason, tag: body.tag, ...(body.expectedStatus ? { expectedStatus: body.expectedStatus as DraftStatus } : {}) });
+    return deps.review.reject({ draftId: S.DraftParams.parse(req.params).id, by: body.by, reason: body.reason, tag: body.tag, ...(body.expectedStatus ? { expectedStatus: body.expectedStatus as DraftStatus } : {}) });
   },
   getLeadFunnel: async () => {
     const counts = await deps.statusCounts();
@@ -79,7 +79,8 @@ const handlersOf = (deps: ApiDeps): Record<OperationId, (req: ApiRequest) => Pro
   },
   getLeadStatusSummary: () => deps.statusCounts(),
   getLeadTimeline: async (req) => {
-    const email = decodeURIComponent(req.params.email!);
+    // Fastify decoded the path once; decoding again turned `%25` (a '%') into a URIError, a 500.
+    const { email } = S.LeadEmailParams.parse(req.params);
     const detail = await deps.leadDetail.detailByEmail(email);
     if (!detail) throw new AppError('NOT_FOUND', 'no such lead');
     return { leadId: detail.lead.id, status: detail.lead.status, timeline: await deps.timeline(detail.lead.id, S.Limit.parse(req.query).limit) };
@@ -109,10 +110,11 @@ const handlersOf = (deps: ApiDeps): Record<OperationId, (req: ApiRequest) => Pro
   },
   getPendingBatch: async () => (await deps.gatekeeper.list(50)).find((b) => b.status === 'pending_approval' && b.expiresAt > deps.now()) ?? { status: 'no_pending_batch' },
   listBatchHistory: async (req) => (await deps.gatekeeper.list(S.BatchHistory.parse(req.query).limit)).filter((b) => b.status === 'executed' || b.status === 'rejected'),
-  approveBatch: async (req) => deps.gatekeeper.approve(req.params.id!, S.BatchDecision.parse(req.body ?? {}).by),
+  approveBatch: async (req) => deps.gatekeeper.approve(S.BatchParams.parse(req.params).id, S.BatchDecision.parse(req.body ?? {}).by),
   rejectBatch: async (req) => {
+    const { id } = S.BatchParams.parse(req.params);
     const body = S.BatchReject.parse(req.body ?? {});
-    return deps.gatekeeper.reject(req.params.id!, body.by, body.reason);
+    return deps.gatekeeper.reject(id, body.by, body.reason);
   },
   listIncidents: () => deps.incidents(),
   getCadenceSummary: () => deps.cadence.counts(),
@@ -121,7 +123,7 @@ const handlersOf = (deps: ApiDeps): Record<OperationId, (req: ApiRequest) => Pro
   startRun: async (req) => deps.runPipeline(S.RunRequest.parse(req.body ?? {}).limit),
   listRuns: async (req) => deps.runs.list(S.Limit.parse(req.query).limit),
   getRun: async (req) => {
-    const run = await deps.runs.get(req.params.id!);
+    const run = await deps.runs.get(S.RunParams.parse(req.params).id);
     if (!run) throw new AppError('NOT_FOUND', 'no such run');
     return run;
   },

@@ -27,41 +27,69 @@ const described = <S extends z.ZodType>(schema: S, description: string): S => {
 
 // ---- requests ----------------------------------------------------------------------------------
 
+/**
+ * Text a client sends: no NUL (PostgreSQL refuses it in text and jsonb: a 500 where a 400 is due)
+ * and no lone surrogate (not Unicode: it would be stored as U+FFFD, not as what was sent).
+ */
+const UNSAFE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const isSafeText = (text: string): boolean => !UNSAFE_TEXT.test(text);
+export const safeText = () => z.string().refine(isSafeText, 'must not hold NUL characters or lone surrogates');
+/** A name or a reason a person gives. */
+const Text = () => safeText().trim().min(1);
+
+/**
+ * The cursor `leadsPage` gives out (dashboard-repo.ts): base64url of `[createdAt, id]`, createdAt an
+ * ISO instant as `toISOString` writes it (PostgreSQL takes it as is), id a UUID. Anything else is
+ * refused here rather than by PostgreSQL's cast (a 500).
+ */
+const LeadCursor = z.tuple([z.iso.datetime().refine((t) => !t.startsWith('0000') && !Number.isNaN(Date.parse(t)) && new Date(t).toISOString() === t), z.guid()]);
+const decodeCursor = (cursor: string): { createdAt: string; id: string } | undefined => {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return undefined;
+  try {
+    const parsed = LeadCursor.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return parsed.success ? { createdAt: parsed.data[0], id: parsed.data[1] } : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+// Path parameters (Fastify has decoded them once: they are not decoded again).
+export const DraftParams = z.object({ id: z.guid() });
+export const BatchParams = z.object({ id: z.guid() });
+export const RunParams = z.object({ id: safeText().min(1).max(200) });
+export const LeadEmailParams = z.object({ email: safeText().trim().min(3).max(320).refine((e) => e.includes('@'), 'not an email address') });
+
 export const Limit = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
-export const Decision = z.object({ by: z.string().trim().min(1), expectedStatus: z.string().optional() });
-export const Approve = Decision.extend({ subject: z.string().optional(), body: z.string().optional() });
-export const Reject = Decision.extend({ reason: z.string().trim().min(1), tag: z.string().trim().min(1) });
+export const Decision = z.object({ by: Text(), expectedStatus: safeText().optional() });
+export const Approve = Decision.extend({ subject: safeText().optional(), body: safeText().optional() });
+export const Reject = Decision.extend({ reason: Text(), tag: Text() });
 export const History = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 export const BatchHistory = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 export const LeadPage = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  status: z.string().trim().min(1).max(40).optional(),
+  status: safeText().trim().min(1).max(40).optional(),
   tier: z.enum(['tier_1', 'tier_2', 'tier_3', 'tier_4']).optional(),
   cursor: z
     .string()
     .optional()
     .transform((c, ctx) => {
       if (c === undefined) return undefined;
-      try {
-        const [createdAt, id] = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as [string, string];
-        if (Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('shape');
-        return { createdAt, id };
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'not a cursor this API gave out' });
-        return z.NEVER;
-      }
+      const cursor = decodeCursor(c);
+      if (cursor) return cursor;
+      ctx.addIssue({ code: 'custom', message: 'not a cursor this API gave out' });
+      return z.NEVER;
     }),
 });
-export const Trigger = z.object({ dry_run: z.boolean().default(true), motion: z.enum(['outbound', 'cadence', 'revival', 'all']).default('all'), by: z.string().trim().min(1).default('dashboard'), batchId: z.string().uuid().optional() });
-export const BatchDecision = z.object({ by: z.string().trim().min(1) });
-export const BatchReject = BatchDecision.extend({ reason: z.string().trim().min(1) });
+export const Trigger = z.object({ dry_run: z.boolean().default(true), motion: z.enum(['outbound', 'cadence', 'revival', 'all']).default('all'), by: Text().default('dashboard'), batchId: z.string().uuid().optional() });
+export const BatchDecision = z.object({ by: Text() });
+export const BatchReject = BatchDecision.extend({ reason: Text() });
 export const Days = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
 export const RunRequest = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(25) });
-export const Stop = z.object({ by: z.string().trim().min(1), reason: z.string().trim().min(1) });
-export const Resume = z.object({ by: z.string().trim().min(1) });
+export const Stop = z.object({ by: Text(), reason: Text() });
+export const Resume = z.object({ by: Text() });
 export const DetectDecay = z.object({ dry_run: z.boolean().default(false) });
 export const Bootstrap = z.object({ dry_run: z.boolean().default(false), limit: z.number().int().min(1).max(100_000).default(10_000) });
-export const WatcherTrigger = z.object({ force: z.boolean().default(true), by: z.string().trim().min(1).default('dashboard') });
+export const WatcherTrigger = z.object({ force: z.boolean().default(true), by: Text().default('dashboard') });
 
 // ---- responses ---------------------------------------------------------------------------------
 
