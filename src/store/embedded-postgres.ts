@@ -20,7 +20,7 @@
  * `<dir>.log` (the server's log).
  */
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -51,15 +51,55 @@ const USER = 'caio';
 const LOCK_WAIT_MS = 60_000;
 const execFileAsync = promisify(execFile);
 
-const sidecar = (dir: string) => ({
+/** The files beside `<dir>`; the cluster itself (and its log) may live elsewhere, see clusterFolder. */
+const sidecar = (dir: string, cluster = dir) => ({
   credentials: `${dir}.credentials.json`,
   owner: `${dir}.owner.json`,
   lock: `${dir}.lock`,
   users: `${dir}.users`,
-  log: `${dir}.log`,
+  location: `${dir}.location`,
+  log: `${cluster}.log`,
   databaseMade: `${dir}.database-made`,
-  pid: path.join(dir, 'postmaster.pid'),
+  pid: path.join(cluster, 'postmaster.pid'),
 });
+
+type Files = ReturnType<typeof sidecar>;
+
+/** Whether the server's user can enter `folder` and every folder above it (the x bit that applies to it). */
+const canEnter = (user: { uid: number; gid: number }, folder: string): boolean => {
+  for (let p = path.resolve(folder); ; p = path.dirname(p)) {
+    try {
+      const st = statSync(p);
+      const bit = st.uid === user.uid ? 0o100 : st.gid === user.gid ? 0o010 : 0o001;
+      if ((st.mode & bit) === 0) return false;
+    } catch {
+      // Not made yet: it is made 0755 below.
+    }
+    if (p === path.dirname(p)) return true;
+  }
+};
+
+/**
+ * Where the cluster lives: `<dir>`, unless the process runs as root and the user `postgres` cannot
+ * enter the data folder (a clone under a 0700 /root, a 0700 temporary folder): then under
+ * /var/lib/caio/clusters/<hash of dir>/pg, recorded in `<dir>.location` so every later process uses
+ * it. Without this, `npm ci && npm start` as root in such a folder could not start the database.
+ */
+const clusterFolder = (dir: string, user: { uid: number; gid: number } | null): string => {
+  const location = `${dir}.location`;
+  const recorded = existsSync(location) ? readFileSync(location, 'utf8').trim() : '';
+  if (recorded) return recorded;
+  if (!user || canEnter(user, path.dirname(dir))) return dir;
+  const cluster = path.join('/var/lib/caio/clusters', createHash('sha256').update(dir).digest('hex').slice(0, 16), 'pg');
+  try {
+    mkdirSync(path.dirname(cluster), { recursive: true, mode: 0o755 });
+    for (let p = path.dirname(cluster); p !== '/var/lib'; p = path.dirname(p)) chmodSync(p, 0o755);
+  } catch (error) {
+    throw unavailable(`the user postgres cannot enter ${path.dirname(dir)}, and ${path.dirname(cluster)} could not be made for the cluster instead (${(error as NodeJS.ErrnoException).code}): give the data folder's parents o+x, or choose another --data-dir`, error);
+  }
+  writeFileSync(location, `${cluster}\n`);
+  return cluster;
+};
 
 const unavailable = (message: string, cause?: unknown) => new AppError('STORE_UNAVAILABLE', message, cause === undefined ? {} : { cause });
 
@@ -366,11 +406,10 @@ const createDatabaseOnce = async (adminUrl: string) => {
 };
 
 /** Per process and cluster: how many opens are live, so the last close releases. */
-const opened = new Map<string, { count: number; server: EmbeddedServer; role: EmbeddedRole }>();
+const opened = new Map<string, { count: number; server: EmbeddedServer; role: EmbeddedRole; files: Files }>();
 
 /** The sync part of leaving, also run on `process.exit` (a signal handler that exits). */
-const leaveSync = (dir: string): { stopPid: number | null } => {
-  const files = sidecar(dir);
+const leaveSync = (files: Files): { stopPid: number | null } => {
   rmSync(path.join(files.users, String(process.pid)), { force: true });
   const owner = readJson<Owner>(files.owner);
   if (owner?.pid !== process.pid) return { stopPid: null };
@@ -385,9 +424,9 @@ const leaveSync = (dir: string): { stopPid: number | null } => {
 };
 
 const onExit = () => {
-  for (const [dir] of opened) {
+  for (const [, entry] of opened) {
     try {
-      const { stopPid } = leaveSync(dir);
+      const { stopPid } = leaveSync(entry.files);
       if (stopPid && isPostgres(stopPid)) process.kill(stopPid, 'SIGINT');
     } catch {
       // Exiting anyway: the next process adopts a server left running.
@@ -403,26 +442,27 @@ export const openEmbeddedServer = async (options: EmbeddedOptions): Promise<Embe
   if (known) {
     if (options.role === 'server' && known.role !== 'server') {
       known.role = 'server';
-      writeFileSync(path.join(sidecar(dir).users, String(process.pid)), 'server');
+      writeFileSync(path.join(known.files.users, String(process.pid)), 'server');
     }
     known.count++;
     return known.server;
   }
-  const files = sidecar(dir);
   try {
     mkdirSync(path.dirname(dir), { recursive: true });
-    mkdirSync(files.users, { recursive: true });
+    mkdirSync(sidecar(dir).users, { recursive: true });
   } catch (error) {
     throw unavailable(`cannot create the embedded database folder ${path.dirname(dir)} (${(error as NodeJS.ErrnoException).code}): choose a writable --data-dir or CAIO_DATA_DIR`, error);
   }
   const bins = await binaries();
   const user = await serverUser();
+  const cluster = clusterFolder(dir, user);
+  const files = sidecar(dir, cluster);
   const port = await withLock(files.lock, async () => {
     let credentials = readJson<Credentials>(files.credentials);
     let fresh = false;
-    if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+    if (!existsSync(path.join(cluster, 'PG_VERSION'))) {
       credentials = { user: USER, password: randomBytes(24).toString('hex'), port: null };
-      await initialise(dir, bins, user, credentials.password, options.settings ?? {});
+      await initialise(cluster, bins, user, credentials.password, options.settings ?? {});
       writeSecret(files.credentials, credentials);
       fresh = true;
     }
@@ -438,7 +478,7 @@ export const openEmbeddedServer = async (options: EmbeddedOptions): Promise<Embe
       if (!ownerAlive || (options.role === 'server' && owner.role !== 'server')) writeSecret(files.owner, { pid: process.pid, role: options.role });
     } else {
       port = await pickPort(options.port, credentials.port);
-      await start(dir, files, bins, user, port);
+      await start(cluster, files, bins, user, port);
       writeSecret(files.owner, { pid: process.pid, role: options.role });
       if (credentials.port !== port) writeSecret(files.credentials, { ...credentials, port });
     }
@@ -461,11 +501,11 @@ export const openEmbeddedServer = async (options: EmbeddedOptions): Promise<Embe
       opened.delete(dir);
       if (opened.size === 0) process.off('exit', onExit);
       await withLock(files.lock, async () => {
-        const { stopPid } = leaveSync(dir);
-        if (stopPid) await stopServer(dir, bins, user);
+        const { stopPid } = leaveSync(files);
+        if (stopPid) await stopServer(cluster, bins, user);
       });
     },
   };
-  opened.set(dir, { count: 1, server, role: options.role });
+  opened.set(dir, { count: 1, server, role: options.role, files });
   return server;
 };

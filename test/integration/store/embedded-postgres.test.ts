@@ -165,6 +165,27 @@ describe('the embedded PostgreSQL, shared by every process of a data folder', ()
     await third.release();
   });
 
+  it.skipIf(process.getuid?.() !== 0)('as root, a data folder the user postgres cannot enter (0700 above it) gets its cluster under /var/lib/caio, recorded beside it', async () => {
+    const closed = mkdtempSync(path.join(os.tmpdir(), 'caio-closed-')); // 0700, as a clone under /root is
+    const inside = path.join(closed, '.caio', 'pg');
+    try {
+      const server = await openEmbeddedServer({ dir: inside, role: 'command' });
+      const cluster = readFileSync(`${inside}.location`, 'utf8').trim();
+      expect(cluster).toMatch(/^\/var\/lib\/caio\/clusters\/[0-9a-f]{16}\/pg$/);
+      expect(existsSync(path.join(cluster, 'PG_VERSION'))).toBe(true);
+      expect(await selectOne(server.url)).toBe(1);
+      await server.release();
+      expect(existsSync(path.join(cluster, 'postmaster.pid'))).toBe(false);
+      // The next process finds the same cluster (and its data) through the recorded location.
+      const again = await openEmbeddedServer({ dir: inside, role: 'command' });
+      expect(readFileSync(`${inside}.location`, 'utf8').trim()).toBe(cluster);
+      await again.release();
+      rmSync(path.dirname(cluster), { recursive: true, force: true });
+    } finally {
+      rmSync(closed, { recursive: true, force: true });
+    }
+  });
+
   it('bad input: an unusable data folder and a taken port give STORE_UNAVAILABLE naming the cause, and change nothing', async () => {
     const file = path.join(base, 'a-file');
     writeFileSync(file, 'not a folder');
