@@ -89,7 +89,7 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
     database = await freshPostgresDatabase(DATABASE_URL!, 'caio_dist');
     redisPort = await freePort();
     await startRedis();
-    apollo = await startApolloSandbox({ apiKey: 'apollo-dist-key', count: LEADS, rateLimitPerMinute: 900 });
+    apollo = await startApolloSandbox({ apiKey: 'apollo-dist-key', count: LEADS, rateLimitPerMinute: 3000 });
     // Each Instantly call takes 20 ms: the 500-item batch lasts long enough to kill its worker mid-way.
     instantly = await startInstantlySandbox({ apiKey: 'instantly-dist-key', failures: { latencyMs: 20 } });
     writeFileSync(
@@ -97,7 +97,7 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
       JSON.stringify({
         providers: 'live',
         send: 'live',
-        apollo: { baseUrl: apollo.url, rateLimitPerMinute: 900 },
+        apollo: { baseUrl: apollo.url, rateLimitPerMinute: 3000 },
         betterContact: { enabled: false },
         instantly: { baseUrl: instantly.url },
         ramp: { enabled: false },

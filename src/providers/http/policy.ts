@@ -1,6 +1,6 @@
 import { AppError } from '../../lib/app-error.js';
 import { createCircuitBreaker, type BreakerState } from './circuit-breaker.js';
-import { createRateLimiter, type RateWindow } from './rate-limiter.js';
+import { createRateLimiter, sendTracked, type RateLimiter, type RateWindow } from './rate-limiter.js';
 
 export type HttpPolicyOptions = {
   provider: string;
@@ -24,7 +24,7 @@ export type HttpPolicyOptions = {
    * Builds the limiter for the windows above instead of the in-process one, e.g. a Redis limiter
    * shared by every worker (see shared-limits.ts). Not called when there are no windows.
    */
-  limiterFactory?: (windows: RateWindow[]) => { acquire(): Promise<void> };
+  limiterFactory?: (windows: RateWindow[]) => RateLimiter;
   breaker?: { failureThreshold?: number; resetAfterMs?: number };
   /** Values that must never appear in an error or log line (keys, tokens). */
   secrets?: readonly string[];
@@ -136,13 +136,14 @@ export const createHttpPolicy = (options: HttpPolicyOptions) => {
       for (let attempt = 0; ; attempt++) {
         // Refused here, nothing was sent: safe to try again later whatever the request.
         if (!breaker.allow()) throw unavailable(endpoint, 'circuit open after repeated failures; calls resume after a pause', { reason: 'circuit_open', uncertain: false });
-        if (limiter) await limiter.acquire();
+        const ticket = limiter ? await (limiter.acquireTicket ? limiter.acquireTicket() : limiter.acquire()) : undefined;
         let response: Response | null = null;
         let failure: string | null = null;
         let notSent = false;
         const started = performance.now();
         try {
-          response = await doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+          // The limiter hears when the request really leaves (see rate-limiter.ts).
+          response = await sendTracked(ticket, () => doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }));
         } catch (error) {
           const name = (error as Error)?.name;
           const timedOut = name === 'TimeoutError' || name === 'AbortError';

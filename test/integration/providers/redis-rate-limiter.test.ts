@@ -136,6 +136,38 @@ describeRedis('the Redis rate limiter (real Redis)', () => {
     expect(await admin.zcard(`{${key}}:1000`)).toBe(1);
   });
 
+  it('spaces starts at least W/N + 5 % apart on the Redis clock (105 ms at 10 per second), and keeps the last start', async () => {
+    const key = `${newPrefix()}:spaced`;
+    const limiter = createRedisRateLimiter({ redis: connect(), key, windows: [TEN_PER_SECOND] });
+    await Promise.all(Array.from({ length: 8 }, () => limiter.acquire()));
+    const scores = (await admin.zrange(`{${key}}:1000`, '0', '-1', 'WITHSCORES')).filter((_, i) => i % 2 === 1).map(Number);
+    expect(scores).toHaveLength(8);
+    for (let i = 1; i < scores.length; i++) expect(scores[i]! - scores[i - 1]!).toBeGreaterThanOrEqual(105);
+    expect(Number(await admin.get(`{${key}}:last`))).toBe(scores[7]);
+  });
+
+  it('a start whose request left late is moved, in Redis, to when it left', async () => {
+    const key = `${newPrefix()}:sent`;
+    const limiter = createRedisRateLimiter({ redis: connect(), key, windows: [TEN_PER_SECOND] });
+    const ticket = await limiter.acquireTicket();
+    const [member, granted] = await admin.zrange(`{${key}}:1000`, '0', '-1', 'WITHSCORES');
+    // On time (within half the 50 ms margin): nothing to move.
+    ticket.sent();
+    await new Promise((r) => setTimeout(r, 150));
+    ticket.sent();
+    let moved = Number(granted);
+    for (let i = 0; i < 50 && moved === Number(granted); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      moved = Number(await admin.zscore(`{${key}}:1000`, member!));
+    }
+    expect(moved - Number(granted)).toBeGreaterThanOrEqual(140);
+    expect(Number(await admin.get(`{${key}}:last`))).toBe(moved);
+    // The next start is spaced from when that request left.
+    await limiter.acquire();
+    const scores = (await admin.zrange(`{${key}}:1000`, '0', '-1', 'WITHSCORES')).filter((_, i) => i % 2 === 1).map(Number);
+    expect(Math.max(...scores) - moved).toBeGreaterThanOrEqual(105);
+  });
+
   it('shares the limit across 3 worker processes: merged, no second holds more than 10 starts', async () => {
     const runtime = childRuntime();
     if (!runtime) {
