@@ -76,8 +76,10 @@ describe('caio commands beside a running caio start (embedded PostgreSQL)', () =
     const deadline = Date.now() + 15_000;
     while (existsSync(pidFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(pidFile)).toBe(false);
-    // Gone, or a zombie left for init to reap (the server is not our child).
-    const state = existsSync(`/proc/${postgresPid}/stat`) ? readFileSync(`/proc/${postgresPid}/stat`, 'utf8').split(') ')[1]![0] : 'gone';
-    expect(['gone', 'Z', 'X']).toContain(state);
+    // Then the process ends (it removes its pid file just before): gone, or a zombie left for init
+    // to reap (the server is not our child).
+    const state = () => (existsSync(`/proc/${postgresPid}/stat`) ? readFileSync(`/proc/${postgresPid}/stat`, 'utf8').split(') ')[1]![0] : 'gone');
+    while (!['gone', 'Z', 'X'].includes(state()!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(['gone', 'Z', 'X']).toContain(state());
   }, 30_000);
 });
