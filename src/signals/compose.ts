@@ -37,15 +37,16 @@ export const transactionalUnit =
     db.transaction(async (tx) => work(storesFor(tx as unknown as Db)));
 
 /** The inbox processor: each delivery processed in one transaction (status, timeline, suppression, cancelled sends, cadence, outcome). */
-export const processorFor = (app: AppDeps) => {
-  const db = app.database.db;
-  return createInboxProcessor({
+export const inboxProcessorOn = (db: Db, deps: { clock: AppDeps['clock']; log: AppDeps['log']; cadence: CadenceSettings }) =>
+  createInboxProcessor({
     inbox: createInboxStore(db),
-    clock: app.clock,
-    log: app.log,
-    unitOfWork: transactionalUnit(db, (tx) => deliveryStoresFor(tx, app.config.cadence)),
+    clock: deps.clock,
+    log: deps.log,
+    unitOfWork: transactionalUnit(db, (tx) => deliveryStoresFor(tx, deps.cadence)),
   });
-};
+
+/** The server's and workers' processor (tests build theirs with the same factory, on their database and clock). */
+export const processorFor = (app: AppDeps) => inboxProcessorOn(app.database.db, { clock: app.clock, log: app.log, cadence: app.config.cadence });
 
 /** The gateway's touch recorder for one app: what a send (or a reconciled one) does to the lead. */
 export const touchRecorderFor = (app: AppDeps) => {

@@ -9,15 +9,15 @@ import { createClayEnricher } from '../../../src/providers/clay/enricher.js';
 import { createFileLeadSource } from '../../../src/providers/files/file-lead-source.js';
 import { buildApp } from '../../../src/server/app.js';
 import { webhookRoutes } from '../../../src/server/webhook-routes.js';
-import { createInboxProcessor, type InboxProcessor } from '../../../src/signals/process-inbox.js';
+import type { InboxProcessor } from '../../../src/signals/process-inbox.js';
+import { inboxProcessorOn } from '../../../src/signals/compose.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';
-import { createInboxStore, createLeadEventStore } from '../../../src/store/inbox-repo.js';
+import { createInboxStore } from '../../../src/store/inbox-repo.js';
 import { createPrivacyStore } from '../../../src/store/privacy-repo.js';
-import { createSignalLeadStore } from '../../../src/store/signals-repo.js';
 import { aDiscoveredLead, aProfile } from '../../support/builders.js';
 import { contractFixture } from '../../support/contracts.js';
-import { dispatchHarness, type Harness } from '../../support/dispatch.js';
+import { CADENCE, dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { fakeEnricher, fakeSource, pipelineDeps, silentLog } from '../../support/pipeline.js';
 import { openTestDatabase } from '../../support/store.js';
 
@@ -58,7 +58,8 @@ describe('every intake refuses a person who asked to be forgotten', () => {
     database = await openTestDatabase();
     h = await dispatchHarness(database);
     const db = database.db;
-    processor = createInboxProcessor({ inbox: createInboxStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), suppressions: h.stores.suppressions, cancelOutbound: (leadId, reason) => h.outbox.cancelForLead(leadId, reason), clock: h.clock, log: silentLog, cadence: h.cadence });
+    // The production factory (one transaction per delivery), on the test's database and clock.
+    processor = inboxProcessorOn(db, { clock: h.clock, log: silentLog, cadence: CADENCE });
     const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: { INSTANTLY_WEBHOOK_SECRET: SECRET, RB2B_WEBHOOK_SECRET: RB2B_SECRET, CLAY_CALLBACK_TOKEN: CLAY_TOKEN, WEBHOOK_SIGNATURE_REQUIRED: 'true' } });
     const routes = webhookRoutes({ config, inbox: createInboxStore(db), clay: createClayStore(db), onStored: (id) => processing.push(processor.process(id)), now: () => h.clock.now() });
     const app = buildApp({ routes, maxBodyBytes: 64 * 1024 });

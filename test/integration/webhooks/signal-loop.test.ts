@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { webhookRoutes } from '../../../src/server/webhook-routes.js';
-import { createInboxProcessor, type InboxProcessor } from '../../../src/signals/process-inbox.js';
+import type { InboxProcessor } from '../../../src/signals/process-inbox.js';
+import { inboxProcessorOn } from '../../../src/signals/compose.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';
 import { createDecayQuery, createInboxStore, createLeadEventStore } from '../../../src/store/inbox-repo.js';
@@ -11,7 +12,7 @@ import { createSignalLeadStore } from '../../../src/store/signals-repo.js';
 import { createTimelineQuery } from '../../../src/store/timeline-repo.js';
 import { buildApp } from '../../../src/server/app.js';
 import { contractFixture } from '../../support/contracts.js';
-import { dispatchHarness, type Harness } from '../../support/dispatch.js';
+import { CADENCE, dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { silentLog } from '../../support/pipeline.js';
 import { openTestDatabase, STORE_KINDS } from '../../support/store.js';
 
@@ -31,7 +32,8 @@ describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and 
     database = await openTestDatabase(kind);
     h = await dispatchHarness(database);
     const db = database.db;
-    processor = createInboxProcessor({ inbox: createInboxStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), suppressions: h.stores.suppressions, cancelOutbound: (leadId, reason) => h.outbox.cancelForLead(leadId, reason), clock: h.clock, log: silentLog, cadence: h.cadence });
+    // The production factory (one transaction per delivery), on the test's database and clock.
+    processor = inboxProcessorOn(db, { clock: h.clock, log: silentLog, cadence: CADENCE });
     const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: { INSTANTLY_WEBHOOK_SECRET: SECRET, HEYREACH_WEBHOOK_SECRET: HR_SECRET, RB2B_WEBHOOK_SECRET: RB2B_SECRET, WEBHOOK_SIGNATURE_REQUIRED: 'true' } });
     const routes = webhookRoutes({ config, inbox: createInboxStore(db), clay: createClayStore(db), onStored: (id) => processing.push(processor.process(id)), now: () => h.clock.now() });
     const app = buildApp({ routes, maxBodyBytes: 1024 * 1024 });
