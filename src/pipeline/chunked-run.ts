@@ -2,7 +2,7 @@ import { newRunId } from '../lib/ids.js';
 import { describeError, type PipelineDeps, type RunContext, type WorkingLead } from './context.js';
 import { discoverLeads } from './discover-leads.js';
 import { STAGE_NAMES, type ChunkResult, type RunChunkStore, type StageName, type StageResult } from './ports.js';
-import { finishRun, mergeStage, runBatch, type DraftSummary, type RunOptions, type RunReport, type RunState } from './run-pipeline.js';
+import { finishRun, mergeStage, runBatch, type RunOptions, type RunReport, type RunState } from './run-pipeline.js';
 
 // Declared with the ports (the store implements the chunk store); re-exported for the use cases.
 export type { ChunkResult, RunChunkStore } from './ports.js';
@@ -74,7 +74,7 @@ const finishChunkedRun = async (deps: PipelineDeps, chunks: RunChunkStore, runId
   if (!(await chunks.claimFinish(runId))) return undefined;
   const merged: (StageResult | undefined)[] = [];
   const threw = new Set<StageName>();
-  const drafts: DraftSummary[] = [];
+  const draftIds: string[] = [];
   for (const { result } of await chunks.results(runId)) {
     if (!result) continue;
     for (const stage of result.stages) {
@@ -82,9 +82,9 @@ const finishChunkedRun = async (deps: PipelineDeps, chunks: RunChunkStore, runId
       merged[position] = mergeStage(merged[position], stage);
     }
     result.threw.forEach((t) => threw.add(t));
-    drafts.push(...result.drafts);
+    for (const d of result.drafts) draftIds.push(typeof d === 'string' ? d : d.draftId);
   }
   // A stage no chunk reached (nothing discovered, or a halt) is reported as skipped, as in one process.
   const results = STAGE_NAMES.map((name, i) => merged[i] ?? { name, status: 'skip' as const, inputCount: 0, outputCount: 0, durationMs: 0, errors: [], metrics: { reason: 'nothing to do' } });
-  return finishRun({ runId, deps, events: {} }, { startedAt: (await chunks.startedAt(runId)) ?? deps.clock.now(), results, threw, drafts, announce: false });
+  return finishRun({ runId, deps, events: {} }, { startedAt: (await chunks.startedAt(runId)) ?? deps.clock.now(), results, threw, draftIds, announce: false });
 };

@@ -225,6 +225,8 @@ export interface DraftStore {
   queueForReview(leadId: string, runId: string, draft: CraftedDraft): Promise<{ draftId: string; queued: boolean }>;
   /** The same for many leads (one draft each) in a few statements; results in input order. */
   queueManyForReview(runId: string, items: { leadId: string; draft: CraftedDraft; quality?: QualityVerdict | undefined }[]): Promise<{ draftId: string; queued: boolean }[]>;
+  /** The report's line for each draft, in the order given (a run keeps only the ids while it runs). */
+  summaries(draftIds: readonly string[]): Promise<DraftSummary[]>;
   pendingForRun(runId: string): Promise<StoredDraft[]>;
 }
 
@@ -280,8 +282,11 @@ export type WorkingLead = {
 /** A draft a run queued for review, as its report lists it. */
 export type DraftSummary = { draftId: string; leadId: string; email: string | null; tier: string; points: number; angleId: string; subjectA: string };
 
-/** What one chunk (or, for chunk 0, the discovery) left for the run's report. */
-export type ChunkResult = { stages: StageResult[]; drafts: DraftSummary[]; threw: StageName[] };
+/**
+ * What one chunk (or, for chunk 0, the discovery) left for the run's report: `drafts` holds the ids
+ * of the drafts it queued (results stored before this change hold whole summaries).
+ */
+export type ChunkResult = { stages: StageResult[]; drafts: (string | DraftSummary)[]; threw: StageName[] };
 
 /** The chunks of a distributed run (pipeline/chunked-run.ts), kept by the store. */
 export interface RunChunkStore {

@@ -44,7 +44,8 @@ export type RunState = {
   halted: boolean;
   merged: (StageResult | undefined)[];
   threw: Set<StageName>;
-  drafts: DraftSummary[];
+  /** Ids of the drafts queued so far: a 100,000-lead import keeps ids, not summaries, in memory. */
+  drafts: string[];
 };
 
 const MAX_REPORTED_ERRORS = 200;
@@ -101,7 +102,7 @@ export const runBatch = async (ctx: RunContext, discover: () => Promise<Discover
         result = { name, status: outcome.passed ? 'pass' : 'fail', inputCount: outcome.inputCount ?? input, outputCount: outcome.output.length, durationMs: performance.now() - began, errors: outcome.errors, metrics: outcome.metrics };
         // Unenriched leads go on to scoring; every other stage hands on only what it produced.
         current = outcome.output;
-        if (name === 'queue') state.drafts.push(...current.map(toDraftSummary));
+        if (name === 'queue') for (const lead of current) state.drafts.push(lead.draftId!);
       } catch (error) {
         const described = describeError(error);
         deps.log.error({ runId: ctx.runId, stage: name, code: described.code }, 'pipeline stage exception');
@@ -115,8 +116,6 @@ export const runBatch = async (ctx: RunContext, discover: () => Promise<Discover
     if (live) events.onStageEnd?.(state.merged[position]!);
   }
 };
-
-const toDraftSummary = (l: WorkingLead): DraftSummary => ({ draftId: l.draftId!, leadId: l.id, email: l.profile.email, tier: l.score!.tier, points: l.score!.points, angleId: l.draft!.angleId, subjectA: l.draft!.subjectA });
 
 /** A batched source: every batch through all stages, then the source's totals on the discover stage. */
 const runBatches = async (ctx: RunContext, state: RunState, limit: number) => {
@@ -173,17 +172,17 @@ export const runPipeline = async (deps: PipelineDeps, options: RunOptions, event
   if (batched) await runBatches(ctx, state, options.limit);
   else await runBatch(ctx, () => deps.source.discover({ limit: options.limit }), state, true, options.limit);
 
-  return finishRun(ctx, { startedAt, results: state.merged as StageResult[], threw: state.threw, drafts: state.drafts, announce: batched });
+  return finishRun(ctx, { startedAt, results: state.merged as StageResult[], threw: state.threw, draftIds: state.drafts, announce: batched });
 };
 
 /**
  * The end of a run, however its stages ran (in one process, in batches, or as chunks on workers):
  * stage results stored and alerted, the summary and status written, the report returned.
  */
-export const finishRun = async (ctx: RunContext, run: { startedAt: Date; results: StageResult[]; threw: Set<StageName>; drafts: DraftSummary[]; announce: boolean }): Promise<RunReport> => {
+export const finishRun = async (ctx: RunContext, run: { startedAt: Date; results: StageResult[]; threw: Set<StageName>; draftIds: string[]; announce: boolean }): Promise<RunReport> => {
   const { deps, events, runId } = ctx;
   const mode = deps.settings.mode;
-  const { startedAt, results, drafts } = run;
+  const { startedAt, results } = run;
   const state = { threw: run.threw };
   const batched = run.announce;
   for (const [position, result] of results.entries()) {
@@ -207,7 +206,7 @@ export const finishRun = async (ctx: RunContext, run: { startedAt: Date; results
   const passed = results.filter((s) => s.status === 'pass').length;
   const status = results.some((s) => s.status === 'fail') ? 'failed' : 'passed';
   const runLeads = await deps.stores.leads.summaries(runId);
-  const emailById = new Map(runLeads.map((l) => [l.id, l.email]));
+  const drafts = await deps.stores.drafts.summaries(run.draftIds);
   const report: RunReport = {
     runId,
     mode,
@@ -219,7 +218,7 @@ export const finishRun = async (ctx: RunContext, run: { startedAt: Date; results
     total: results.length,
     totalErrors,
     leads: runLeads,
-    drafts: drafts.map((d) => ({ ...d, email: emailById.get(d.leadId) ?? d.email })),
+    drafts,
   };
   const summary = { leads: report.leads.length, drafts: report.drafts.length, passed, total: results.length };
   await deps.stores.runs.finish(runId, { status, completedAt, totalErrors, summary });

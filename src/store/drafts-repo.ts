@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, max } from 'drizzle-orm';
 import type { Db } from './database.js';
-import { drafts, shadowSends } from './schema.js';
-import type { DraftStore, ShadowSend, ShadowSendStore, StoredDraft } from '../pipeline/ports.js';
+import { drafts, leads, shadowSends } from './schema.js';
+import type { DraftStore, DraftSummary, ShadowSend, ShadowSendStore, StoredDraft } from '../pipeline/ports.js';
 import type { CraftedDraft } from '../domain/drafting/index.js';
 import type { QualityVerdict } from '../domain/quality/quality-guard.js';
 import type { AngleId } from '../domain/drafting/index.js';
@@ -78,6 +78,9 @@ const queueChunk = async (db: Db, runId: string, items: { leadId: string; draft:
   return results.map((r, i) => r ?? { draftId: idByLead.get(items[i]!.leadId)!, queued: true });
 };
 
+/** Ids per query when a report looks its drafts up (well under PostgreSQL's 65,535 parameters). */
+const SUMMARY_CHUNK = 5_000;
+
 export const createDraftStore = (db: Db): DraftStore & { forLead: (leadId: string) => Promise<StoredDraft[]> } => {
   const queueManyForReview: DraftStore['queueManyForReview'] = async (runId, items) => {
     const out: { draftId: string; queued: boolean }[] = [];
@@ -87,6 +90,19 @@ export const createDraftStore = (db: Db): DraftStore & { forLead: (leadId: strin
   return {
     queueManyForReview,
     queueForReview: async (leadId, runId, draft) => (await queueManyForReview(runId, [{ leadId, draft }]))[0]!,
+    summaries: async (draftIds) => {
+      const byId = new Map<string, DraftSummary>();
+      for (let i = 0; i < draftIds.length; i += SUMMARY_CHUNK) {
+        const rows = await db
+          .select({ draftId: drafts.id, leadId: drafts.leadId, email: leads.email, tier: leads.tier, points: leads.points, angleId: drafts.angleId, subjectA: drafts.subjectA })
+          .from(drafts)
+          .innerJoin(leads, eq(leads.id, drafts.leadId))
+          .where(inArray(drafts.id, draftIds.slice(i, i + SUMMARY_CHUNK) as string[]));
+        for (const r of rows) byId.set(r.draftId, { ...r, tier: r.tier ?? '', points: r.points ?? 0 });
+      }
+      // A draft erased since (privacy delete) drops out of the report.
+      return draftIds.flatMap((id) => byId.get(id) ?? []);
+    },
     pendingForRun: async (runId) => {
       const rows = await db.select().from(drafts).where(and(eq(drafts.runId, runId), eq(drafts.status, 'pending_review')));
       return rows.map(toStoredDraft);
