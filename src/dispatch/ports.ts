@@ -92,7 +92,7 @@ export interface ControlStore {
   pruneLeases(prefix: string, now: Date): Promise<void>;
 }
 
-export type ProviderCampaign = { id: string; provider: string; externalId: string; name: string; kind: 'campaign' | 'list'; status: 'draft' | 'active' | 'paused'; tier: string | null; day: string; createdAt: Date; activatedBy: string | null; activatedAt: Date | null };
+export type ProviderCampaign = { id: string; provider: string; externalId: string; name: string; kind: 'campaign' | 'list'; /** `gone`: deleted at the provider (a 404 when we used it); the next item gets a new one. */ status: 'draft' | 'active' | 'paused' | 'gone'; tier: string | null; day: string; createdAt: Date; activatedBy: string | null; activatedAt: Date | null };
 
 export interface CampaignStore {
   /** The newest campaign or list of this kind for this tier and day. */
@@ -109,7 +109,11 @@ export type LookupResult = { found: true; providerRef: string } | { found: false
 /** One provider as an outbound channel: deliver one item, and say afterwards whether it has it. */
 export interface OutboundChannel {
   readonly name: SendChannel;
-  /** Throws AppError: PROVIDER_UNAVAILABLE / PROVIDER_RATE_LIMITED (retryable), anything else is final. */
+  /**
+   * Throws AppError: PROVIDER_RATE_LIMITED, or PROVIDER_UNAVAILABLE with `details.uncertain: false`,
+   * when the provider surely does not have the item (it waits and goes again); PROVIDER_UNAVAILABLE
+   * otherwise (it may have it: a person decides); anything else is final.
+   */
   deliver(item: OutboxItem, now: Date): Promise<{ providerRef: string }>;
   /** Does the provider have this item? `unknown` when the provider cannot tell (GHL email). */
   lookup(item: OutboxItem): Promise<LookupResult>;

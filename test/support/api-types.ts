@@ -800,7 +800,7 @@ export interface components {
                 /** @enum {string} */
                 kind: "campaign" | "list";
                 /** @enum {string} */
-                status: "draft" | "active" | "paused";
+                status: "draft" | "active" | "paused" | "gone";
                 tier: string | null;
                 day: string;
             } & {

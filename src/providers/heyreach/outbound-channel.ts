@@ -1,5 +1,5 @@
 import { normalizeLinkedinUrl } from '../../domain/lead.js';
-import { AppError } from '../../lib/app-error.js';
+import { AppError, isAppError } from '../../lib/app-error.js';
 import type { CampaignStore, OutboundChannel } from '../../dispatch/ports.js';
 import type { HeyReachClient } from './client.js';
 
@@ -19,10 +19,31 @@ export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns:
     const day = dayOf(now);
     const key = step === 'initial' ? null : step;
     const existing = await campaigns.latest('heyreach', 'list', key, day);
-    if (existing) return existing;
-    const name = `caio_linkedin_${step === 'initial' ? '' : `${step}_`}${day.replaceAll('-', '')}`;
+    if (existing && existing.status !== 'gone') return existing;
+    // A list deleted in HeyReach is replaced by `<name>_v2`, `_v3`, ...
+    const version = existing ? (await campaigns.countFor('heyreach', 'list', key, day)) + 1 : 1;
+    const name = `caio_linkedin_${step === 'initial' ? '' : `${step}_`}${day.replaceAll('-', '')}${version > 1 ? `_v${version}` : ''}`;
     const list = await client.createList(name);
     return campaigns.insert({ provider: 'heyreach', externalId: String(list.id), name, kind: 'list', status: 'draft', tier: key, day });
+  };
+
+  /**
+   * Add to today's list. A list deleted in HeyReach answers 404 (nothing was added): it is marked
+   * gone and a new list takes its place; should that fail too, the item waits and goes again.
+   */
+  const addToList = async <T>(step: string, now: Date, add: (listId: number) => Promise<T>) => {
+    for (let attempt = 1; ; attempt++) {
+      const list = await listFor(step, now);
+      try {
+        return { list, result: await add(Number(list.externalId)) };
+      } catch (error) {
+        if (!isAppError(error) || error.code !== 'NOT_FOUND') throw error;
+        await campaigns.setStatus(list.id, 'gone');
+        if (attempt >= 2) {
+          throw new AppError('PROVIDER_UNAVAILABLE', `heyreach: list ${list.name} is gone in HeyReach twice in a row; the item waits and goes again`, { retryable: true, details: { provider: 'heyreach', reason: 'list_missing', uncertain: false } });
+        }
+      }
+    }
   };
 
   return {
@@ -31,8 +52,7 @@ export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns:
       const firstName = item.payload.firstName?.trim();
       const lastName = item.payload.lastName?.trim();
       if (!firstName || !lastName) throw new AppError('PROVIDER_BAD_REQUEST', 'heyreach needs a first and a last name; this lead has not both', { details: { provider: 'heyreach', reason: 'missing_name' } });
-      const list = await listFor(item.step, now);
-      const result = await client.addLeadsToList(Number(list.externalId), [
+      const { list, result } = await addToList(item.step, now, (listId) => client.addLeadsToList(listId, [
         {
           profileUrl: item.recipient,
           firstName,
@@ -41,7 +61,7 @@ export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns:
           ...(item.payload.title ? { position: item.payload.title } : {}),
           ...(item.payload.email ? { emailAddress: item.payload.email } : {}),
         },
-      ]);
+      ]));
       if (!result.complete) throw new AppError('PROVIDER_BAD_REQUEST', 'heyreach accepted the call but did not add the lead (silent drop)', { details: { provider: 'heyreach', reason: 'silent_drop' } });
       return { providerRef: `heyreach:list:${list.externalId}` };
     },

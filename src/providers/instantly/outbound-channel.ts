@@ -1,4 +1,4 @@
-import { AppError } from '../../lib/app-error.js';
+import { AppError, isAppError } from '../../lib/app-error.js';
 import type { CampaignStore, OutboundChannel, OutboxItem } from '../../dispatch/ports.js';
 import type { InstantlyClient } from './client.js';
 import type { InstantlyTimezone } from './schemas.js';
@@ -51,13 +51,32 @@ export const createInstantlyChannel = (deps: { client: InstantlyClient; campaign
     return campaigns.insert({ provider: 'instantly', externalId: created.id, name, kind: 'campaign', status: 'draft', tier: key, day });
   };
 
+  /**
+   * Add the lead to today's draft campaign. A campaign deleted at Instantly answers 404 (the lead was
+   * not added: nothing reached anyone): it is marked gone, a new draft takes its place and the lead
+   * goes there. Should that fail too, the item waits and goes again; it never fails on this cause.
+   */
+  const addToDraftCampaign = async (item: OutboxItem, now: Date, add: (campaignId: string) => ReturnType<InstantlyClient['addLeads']>) => {
+    for (let attempt = 1; ; attempt++) {
+      const campaign = await draftCampaignFor(item.tier ?? 'tier_3', item.step, now);
+      try {
+        return { campaign, result: await add(campaign.externalId) };
+      } catch (error) {
+        if (!isAppError(error) || error.code !== 'NOT_FOUND') throw error;
+        await campaigns.setStatus(campaign.id, 'gone');
+        if (attempt >= 2) {
+          throw new AppError('PROVIDER_UNAVAILABLE', `instantly: campaign ${campaign.name} is gone at Instantly twice in a row; the item waits and goes again`, { retryable: true, details: { provider: 'instantly', reason: 'campaign_missing', uncertain: false } });
+        }
+      }
+    }
+  };
+
   return {
     name: 'instantly',
     deliver: async (item: OutboxItem, now: Date) => {
-      const campaign = await draftCampaignFor(item.tier ?? 'tier_3', item.step, now);
       const followUp = item.step !== 'initial';
-      const result = await client.addLeads(
-        campaign.externalId,
+      const { campaign, result } = await addToDraftCampaign(item, now, (campaignId) => client.addLeads(
+        campaignId,
         [
           {
             email: item.recipient,
@@ -70,7 +89,7 @@ export const createInstantlyChannel = (deps: { client: InstantlyClient; campaign
         // First e-mail: a person already in another campaign is refused loudly below, not skipped in
         // silence. A cadence follow-up goes to someone who is in our first campaign by design.
         { skipIfInWorkspace: !followUp, skipIfInCampaign: true },
-      );
+      ));
       if (result.uploaded < 1) {
         const why = result.inBlocklist ? 'on the Instantly block list' : result.invalidEmailCount ? 'an invalid address for Instantly' : result.duplicatedLeads || result.skippedCount ? 'already in an Instantly campaign' : 'not uploaded';
         throw new AppError('PROVIDER_BAD_REQUEST', `instantly refused the lead: ${why}`, { details: { provider: 'instantly', reason: why } });

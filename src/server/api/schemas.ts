@@ -193,7 +193,7 @@ export const OperatorStatus = named(
     ramp: RampStatus,
     batches: z.array(z.strictObject({ id: z.string(), motion: z.string(), status: z.string(), items: z.number().int(), expiresAt: Timestamp })),
     outbox: described(z.record(z.string(), z.number().int()), 'outbox items per status'),
-    campaigns: z.array(z.looseObject({ id: z.string(), provider: z.string(), externalId: z.string(), name: z.string(), kind: z.enum(['campaign', 'list']), status: z.enum(['draft', 'active', 'paused']), tier: z.string().nullable(), day: z.string() })),
+    campaigns: z.array(z.looseObject({ id: z.string(), provider: z.string(), externalId: z.string(), name: z.string(), kind: z.enum(['campaign', 'list']), status: z.enum(['draft', 'active', 'paused', 'gone']), tier: z.string().nullable(), day: z.string() })),
   }),
   'Limits and their use, LinkedIn warm-up, the ramp, the emergency stop, open batches, the outbox.',
 );

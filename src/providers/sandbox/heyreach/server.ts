@@ -272,6 +272,8 @@ export const startHeyReachSandbox = async (options: HeyReachSandboxOptions = {})
     deliverEvent,
     campaigns: (): SandboxCampaign[] => structuredClone([...campaigns.values()]),
     lists: () => [...lists.values()].map((l) => ({ id: l.id, name: l.name, type: l.type, leadCount: l.leads.size })),
+    /** A person deletes a list in HeyReach's web app (the public API has no delete). */
+    deleteList: (id: number) => lists.delete(id),
     leadsOfList: (id: number): SandboxLead[] => structuredClone([...(lists.get(id)?.leads.values() ?? [])]),
     leadsOfCampaign: (id: number): SandboxLead[] => structuredClone([...(campaignLeads.get(id)?.values() ?? [])]),
     webhooks: (): SandboxWebhook[] => structuredClone([...webhooks.values()]),
