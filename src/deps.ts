@@ -8,7 +8,7 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createLogAlerts } from './providers/log-alerts.js';
 import { openDatabase, createStores } from './store/index.js';
-import { storeLocationOf } from './store/database.js';
+import { storeLocationOf, type StoreLocation } from './store/database.js';
 
 export { storeLocationOf };
 import type { EmbeddedRole } from './store/embedded-postgres.js';
@@ -25,9 +25,9 @@ import { sharedLimiterFactory } from './providers/http/shared-limits.js';
 // without importing this module.
 export type { AppDeps, DispatchSet } from './app-deps.js';
 
-export const openApp = async (config: Config, overrides: { log?: Logger; clock?: Clock; role?: EmbeddedRole } = {}): Promise<AppDeps> => {
+export const openApp = async (config: Config, overrides: { log?: Logger; clock?: Clock; role?: EmbeddedRole; /** instead of the configured store (tests: their own schema) */ store?: StoreLocation } = {}): Promise<AppDeps> => {
   const log = overrides.log ?? createLogger(config.logLevel);
-  const database = await openDatabase(storeLocationOf(config, overrides.role));
+  const database = await openDatabase(overrides.store ?? storeLocationOf(config, overrides.role));
   // Slack when a webhook is configured, else the log; both carry run ids and codes, never secrets.
   const alerts = config.env.SLACK_WEBHOOK_URL ? (await import('./providers/slack/slack-alerts.js')).createSlackAlerts({ webhookUrl: config.env.SLACK_WEBHOOK_URL, log }) : createLogAlerts(log);
   const clock = overrides.clock ?? systemClock;
@@ -204,6 +204,7 @@ const buildClayStep = async (app: AppDeps, onClose: (close: () => Promise<void>)
   const { createClayEnricher } = await import('./providers/clay/enricher.js');
   const { webhookRef } = await import('./providers/clay/correlation.js');
   const { createClayCallbackHandler } = await import('./webhooks/clay-callback.js');
+  const { createInboxStore } = await import('./store/inbox-repo.js');
   const { startWebhookReceiver } = await import('./webhooks/receiver.js');
   const { createHttpPolicy } = await import('./providers/http/policy.js');
   const sandboxMode = config.providers === 'sandbox';
@@ -211,7 +212,7 @@ const buildClayStep = async (app: AppDeps, onClose: (close: () => Promise<void>)
   const receiver = await startWebhookReceiver({
     host: clay.callbackHost,
     port: clay.callbackPort,
-    routes: { [clay.callbackPath]: createClayCallbackHandler({ token: callbackToken, store: app.stores.clay }) },
+    routes: { [clay.callbackPath]: createClayCallbackHandler({ token: callbackToken, store: app.stores.clay, inbox: createInboxStore(app.database.db) }) },
     onError: (error, path) => app.log.error({ err: error instanceof Error ? error.message : String(error), path }, 'webhook handler failed'),
   });
   onClose(receiver.close);

@@ -99,8 +99,11 @@ export type ClayResult = {
  */
 export interface ClayCorrelationStore {
   registerRequest(request: { requestId: string; leadId: string | null; linkedinHash: string; runId: string | null; webhookRef: string; submittedAt: Date }): Promise<void>;
-  /** Store a callback and find its request: by request id, then lead id, then LinkedIn hash. */
-  recordCallback(result: ClayResult, linkedinHash: string | null, receivedAt: Date): Promise<{ correlated: boolean; requestId: string | null; leadId: string | null }>;
+  /**
+   * Store a callback and find its request: by request id, then lead id, then LinkedIn hash. A
+   * callback about a suppressed person (erased, unsubscribed) is not stored: `suppressed: true`.
+   */
+  recordCallback(result: ClayResult, linkedinHash: string | null, receivedAt: Date): Promise<{ correlated: boolean; requestId: string | null; leadId: string | null; suppressed?: boolean }>;
   /** The callback answering this request, if it has arrived. */
   resultFor(requestId: string): Promise<ClayResult | null>;
   /** The newest callback for this person (a late answer to an earlier run), to reuse instead of paying again. */

@@ -107,7 +107,7 @@ export const webhookRoutes = (deps: {
   }
   const clayToken = env.CLAY_CALLBACK_TOKEN;
   if (clayToken) {
-    const clay = createClayCallbackHandler({ token: clayToken, store: deps.clay, ...(env.CLAY_WEBHOOK_SECRET ? { hmacSecret: env.CLAY_WEBHOOK_SECRET } : {}) });
+    const clay = createClayCallbackHandler({ token: clayToken, store: deps.clay, inbox: deps.inbox, now, ...(env.CLAY_WEBHOOK_SECRET ? { hmacSecret: env.CLAY_WEBHOOK_SECRET } : {}) });
     post[config.clay.callbackPath] = clay;
     // The original's path for Clay's HTTP API column (visitor enrichment arrives the same way).
     post['/webhooks/clay'] = clay;

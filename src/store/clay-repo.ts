@@ -1,6 +1,8 @@
-import { and, count, desc, eq, gte } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from './database.js';
-import { clayCallbacks, clayRequests } from './schema.js';
+import { clayCallbacks, clayRequests, suppressions } from './schema.js';
+import { leadIdentities } from '../domain/lead.js';
+import { suppressionHash } from '../lib/hash.js';
 import type { ClayCorrelationStore, ClayResult } from '../pipeline/ports.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,6 +29,16 @@ export const createClayStore = (db: Db): ClayCorrelationStore => {
       await db.insert(clayRequests).values(r);
     },
     recordCallback: async (result, linkedinHash, receivedAt) => {
+      // Every intake checks the suppression list: an answer about someone who asked to be forgotten
+      // (or unsubscribed) is not kept, whatever Clay still had queued for them.
+      // The answer's other identity (the LinkedIn profile Clay tied to a suppressed address) is
+      // suppressed too, as a hash, so the lead that profile belongs to is dropped at its next intake.
+      const hashes = leadIdentities({ email: result.email, linkedinUrl: result.linkedinUrl }).map(suppressionHash);
+      const [hit] = hashes.length ? await db.select({ reason: suppressions.reason }).from(suppressions).where(inArray(suppressions.hash, hashes)).limit(1) : [];
+      if (hit) {
+        await db.insert(suppressions).values(hashes.map((hash) => ({ hash, reason: hit.reason }))).onConflictDoNothing();
+        return { correlated: false, requestId: null, leadId: null, suppressed: true };
+      }
       const request = await findRequest(result, linkedinHash);
       await db.insert(clayCallbacks).values({ requestId: request?.requestId ?? null, linkedinHash: linkedinHash ?? request?.linkedinHash ?? null, result, receivedAt });
       return { correlated: Boolean(request), requestId: request?.requestId ?? null, leadId: request?.leadId ?? null };

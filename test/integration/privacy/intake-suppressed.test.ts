@@ -137,20 +137,21 @@ describe('every intake refuses a person who asked to be forgotten', () => {
     expect(await inboxNamingHer()).toBe(0);
   }, 60_000);
 
-  it('Clay: an answer naming her e-mail is not attached to a lead (the enrichment stage drops the lead)', async () => {
+  it('Clay: an answer naming her e-mail is not kept, and the LinkedIn profile it ties to her is suppressed too, so that lead is dropped before any provider sees it', async () => {
     const db = database.db;
     // A new lead found by LinkedIn URL only; Clay answers for that profile with her address.
     const stranger = 'https://www.linkedin.com/in/example-new-profile';
     const answer = await post('/webhooks/clay', { linkedin_url: stranger, work_email: DANA.emailAsTyped, first_name: 'Dana', last_name: 'Whitfield', title: 'CEO' }, { 'x-caio-webhook-token': CLAY_TOKEN });
     expect(answer.status).toBe(200);
+    expect(await count(sql`select count(*)::int as n from clay_callbacks`)).toBe(0);
     const sent: unknown[] = [];
     const enricher = createClayEnricher({ client: { sendRow: async (row) => void sent.push(row) }, store: createClayStore(db), webhookRef: 'ref', submissionCap: 50_000, waitMs: 10, pollIntervalMs: 5, creditsPerRow: 1, reuseWithinMs: 30 * 24 * 3600_000, now: () => h.clock.now() });
     const lead = aDiscoveredLead({ sourceId: 'apollo-new-profile', profile: aProfile({ email: null, linkedinUrl: stranger, firstName: 'D', lastName: 'W', title: 'CEO' }) });
     const run = await runPipeline(pipelineDeps(h.stores, { source: fakeSource([lead]), enricher, clock: h.clock }).deps, { limit: 5, source: 'fake', seed: null });
-    expect(sent).toEqual([]); // the stored answer was reused
+    expect(sent).toEqual([]); // nothing went to Clay for her
     expect(await herLeads()).toBe(0);
     expect(await count(sql`select count(*)::int as n from leads where linkedin_url = ${stranger} or profile->>'linkedinUrl' = ${stranger}`)).toBe(0);
-    const [stage] = rowsOf<{ metrics: Record<string, unknown> }>(await db.execute(sql`select metrics from stage_results where run_id = ${run.runId} and stage = 'enrich'`));
+    const [stage] = rowsOf<{ metrics: Record<string, unknown> }>(await db.execute(sql`select metrics from stage_results where run_id = ${run.runId} and stage = 'discover'`));
     expect(stage?.metrics).toMatchObject({ suppressed: 1 });
   }, 60_000);
 

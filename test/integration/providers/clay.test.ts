@@ -9,6 +9,7 @@ import { linkedinHash, webhookRef } from '../../../src/providers/clay/correlatio
 import { createClayEnricher } from '../../../src/providers/clay/enricher.js';
 import { startClaySandbox, type ClayCallbackVariant, type ClaySandboxOptions } from '../../../src/providers/sandbox/clay/server.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
+import { createInboxStore } from '../../../src/store/inbox-repo.js';
 import type { Database } from '../../../src/store/database.js';
 import { createClayCallbackHandler, CLAY_TOKEN_HEADER } from '../../../src/webhooks/clay-callback.js';
 import { startWebhookReceiver } from '../../../src/webhooks/receiver.js';
@@ -54,7 +55,7 @@ describe.each(STORE_KINDS)('Clay round trip through the webhook receiver (%s)', 
   });
 
   const start = async (options: Partial<ClaySandboxOptions> & { cap?: number; waitMs?: number; alerts?: Alert[] } = {}) => {
-    const receiver = await startWebhookReceiver({ routes: { [PATH]: createClayCallbackHandler({ token: TOKEN, store }) } });
+    const receiver = await startWebhookReceiver({ routes: { [PATH]: createClayCallbackHandler({ token: TOKEN, store, inbox: createInboxStore(database.db) }) } });
     closers.push(receiver.close);
     const sandbox = await startClaySandbox({ callbackUrl: `${receiver.url}${PATH}`, callbackToken: TOKEN, callbackDelayMs: 20, ...options });
     closers.push(sandbox.close);
@@ -113,23 +114,43 @@ describe.each(STORE_KINDS)('Clay round trip through the webhook receiver (%s)', 
     expect(sandbox.stats.rows).toBe(1);
   });
 
-  it('refuses bad callbacks with 4xx and stores nothing; an authenticated unknown person is stored uncorrelated', async () => {
+  it('refuses only a failed token (401); unusable callbacks are answered 200 and kept as ignored; an authenticated unknown person is stored uncorrelated', async () => {
     const { receiver } = await start();
-    const count = async () => Number(((await database.db.execute(sql`select count(*)::int as n from clay_callbacks`)) as unknown as { rows: { n: number }[] }).rows[0]!.n);
+    const rows = async (table: 'clay_callbacks' | 'webhook_inbox') => Number(((await database.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows: { n: number }[] }).rows[0]!.n);
     const good = JSON.stringify(contractFixture('clay', 'callback.json').request.body);
     expect((await post(receiver.url, good, null)).status).toBe(401);
     expect((await post(receiver.url, good, 'wrong-token')).status).toBe(401);
-    expect((await post(receiver.url, '{"request_id": ', TOKEN)).status).toBe(400);
-    expect((await post(receiver.url, '[1,2]', TOKEN)).status).toBe(400);
-    expect((await post(receiver.url, '{"work_email": "a@b.example.com"}', TOKEN)).status).toBe(422);
+    expect(await rows('webhook_inbox')).toBe(0);
+    for (const [body, reason] of [
+      ['{"request_id": ', 'the body is not JSON'],
+      ['[1,2]', 'the body is not a JSON object'],
+      ['{"work_email": "a@b.example.com"}', 'no request_id, lead_id or LinkedIn URL to correlate with'],
+    ] as const) {
+      const answer = await post(receiver.url, body, TOKEN);
+      expect(answer).toMatchObject({ status: 200, body: { status: 'ignored', reason } });
+      expect(JSON.stringify(answer.body)).not.toContain('a@b.example.com');
+      // Clay retries: the same bytes again are kept once.
+      expect(await post(receiver.url, body, TOKEN)).toEqual({ status: 200, body: { status: 'duplicate' } });
+    }
+    const ignored = ((await database.db.execute(sql`select provider, status, error as reason from webhook_inbox`)) as unknown as { rows: { provider: string; status: string; reason: string }[] }).rows.sort((a, b) => (a.reason < b.reason ? -1 : 1));
+    expect(ignored).toEqual([
+      { provider: 'clay', status: 'ignored', reason: 'no request_id, lead_id or LinkedIn URL to correlate with' },
+      { provider: 'clay', status: 'ignored', reason: 'the body is not JSON' },
+      { provider: 'clay', status: 'ignored', reason: 'the body is not a JSON object' },
+    ]);
+    // Text PostgreSQL cannot store (NUL) is made storable, not a 500.
+    expect((await post(receiver.url, JSON.stringify({ linkedin_url: 'https://www.linkedin.com/in/example-nul', title: 'Head\u0000 of RevOps' }), TOKEN)).status).toBe(200);
     expect((await fetch(`${receiver.url}${PATH}`)).status).toBe(405);
-    expect(await count()).toBe(0);
+    expect(await rows('clay_callbacks')).toBe(1);
     expect(await post(receiver.url, good)).toEqual({ status: 200, body: { status: 'received', correlated: false } });
-    expect(await count()).toBe(1);
-    // A privacy request erases Clay's answer about the person too.
+    expect(await rows('clay_callbacks')).toBe(2);
+    // A privacy request erases Clay's answer about the person too ...
     const { createPrivacyStore } = await import('../../../src/store/privacy-repo.js');
     await createPrivacyStore(database.db).erasePerson('priya.natarajan@lumen-logistics.example.com', 'dpo', new Date());
-    expect(await count()).toBe(0);
+    expect(await rows('clay_callbacks')).toBe(1);
+    // ... and a later answer about them (Clay still had the row queued) is not kept: 200, ignored, nothing stored.
+    expect(await post(receiver.url, good)).toEqual({ status: 200, body: { status: 'ignored', reason: 'suppressed (privacy request or unsubscribe)' } });
+    expect(await rows('clay_callbacks')).toBe(1);
   });
 
   it('stops at the webhook submission cap with OUT_OF_CREDITS and warns once near it', async () => {
