@@ -3,6 +3,7 @@ import { benchEnrichRateLimit } from './enrich-rate-limit.js';
 import { benchDispatch } from './dispatch.js';
 import { benchCadenceDue } from './cadence-due.js';
 import { benchWebhookIngest } from './webhook-ingest.js';
+import { benchDeliveryProcessing } from './delivery-processing.js';
 import { benchDashboardApi } from './dashboard-api.js';
 import { benchPipelineWallTime } from './pipeline-wall-time.js';
 import { benchScoreAndCraft } from './score-and-craft.js';
@@ -19,6 +20,7 @@ const benches: Record<string, () => unknown> = {
   dispatch: benchDispatch,
   'cadence-due': benchCadenceDue,
   'webhook-ingest': benchWebhookIngest,
+  'delivery-processing': () => benchDeliveryProcessing(),
   'dashboard-api': benchDashboardApi,
   workers: benchWorkers,
   'cli-startup': benchCliStartup,

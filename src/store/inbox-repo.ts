@@ -117,19 +117,27 @@ export const createInboxStore = (db: Db) => ({
 
 export type InboxStore = ReturnType<typeof createInboxStore>;
 
-export const createLeadEventStore = (db: Db) => ({
+const insertEvent = (executor: Db, event: Omit<LeadEvent, 'id'>) =>
+  executor
+    .insert(leadEvents)
+    .values(event)
+    .onConflictDoNothing({ target: [leadEvents.inboxId, leadEvents.type], where: sql`inbox_id is not null` })
+    .returning({ id: leadEvents.id });
+
+export const createLeadEventStore = (db: Db, options: { /** `db` is a transaction already (a unit of work): no savepoint of its own. */ inTransaction?: boolean } = {}) => ({
   /**
    * The event, and in the same transaction its KPI milestone when it is the lead's first of its type.
    * An event read from a webhook delivery is recorded once per (delivery, type): a second insert does
    * nothing (ON CONFLICT DO NOTHING, so a surrounding transaction is not aborted) and returns false.
    */
   append: async (event: Omit<LeadEvent, 'id'>): Promise<boolean> => {
-    const insert = (executor: Db) =>
-      executor
-        .insert(leadEvents)
-        .values(event)
-        .onConflictDoNothing({ target: [leadEvents.inboxId, leadEvents.type], where: sql`inbox_id is not null` })
-        .returning({ id: leadEvents.id });
+    if (options.inTransaction) {
+      // Both statements commit or roll back with the surrounding unit of work: two round trips, not four.
+      if ((await insertEvent(db, event)).length === 0) return false;
+      if (isKpiEvent(event.type)) await recordKpiMilestone(db, event);
+      return true;
+    }
+    const insert = (executor: Db) => insertEvent(executor, event);
     if (!isKpiEvent(event.type)) return (await insert(db)).length === 1;
     return db.transaction(async (transaction) => {
       const tx = transaction as unknown as Db;
