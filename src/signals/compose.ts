@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import { createCadenceStore } from '../store/cadence-repo.js';
 import { createInboxStore, createLeadEventStore, createTimelineGapQuery } from '../store/inbox-repo.js';
@@ -32,21 +31,11 @@ export const deliveryStoresFor = (tx: Db, cadence: CadenceSettings): DeliverySto
   };
 };
 
-/**
- * A unit of work over PostgreSQL: `work` gets the stores `storesFor` makes on one transaction, which
- * commits when it returns. `rederivable`: everything the transaction writes can be derived again
- * from rows already durable (a delivery's processing from its stored inbox row), so its commit does
- * not wait for the WAL flush (`synchronous_commit = off`, this transaction only): a crash may lose
- * the last few hundred milliseconds of processing, which the delivery, back to `pending` with it,
- * makes again through the sweep (every step is idempotent). Nothing is ever half-committed.
- */
+/** A unit of work over PostgreSQL: `work` gets the stores `storesFor` makes on one transaction, which commits when it returns. */
 export const transactionalUnit =
-  <S>(db: Db, storesFor: (tx: Db) => S, options: { rederivable?: boolean } = {}): UnitOfWork<S> =>
+  <S>(db: Db, storesFor: (tx: Db) => S): UnitOfWork<S> =>
   (work) =>
-    db.transaction(async (tx) => {
-      if (options.rederivable) await tx.execute(sql`set local synchronous_commit = off`);
-      return work(storesFor(tx as unknown as Db));
-    });
+    db.transaction(async (tx) => work(storesFor(tx as unknown as Db)));
 
 /** The inbox processor: each delivery processed in one transaction (status, timeline, suppression, cancelled sends, cadence, outcome). */
 export const inboxProcessorOn = (db: Db, deps: { clock: AppDeps['clock']; log: AppDeps['log']; cadence: CadenceSettings }) =>
@@ -54,7 +43,7 @@ export const inboxProcessorOn = (db: Db, deps: { clock: AppDeps['clock']; log: A
     inbox: createInboxStore(db),
     clock: deps.clock,
     log: deps.log,
-    unitOfWork: transactionalUnit(db, (tx) => deliveryStoresFor(tx, deps.cadence), { rederivable: true }),
+    unitOfWork: transactionalUnit(db, (tx) => deliveryStoresFor(tx, deps.cadence)),
   });
 
 /** The server's and workers' processor (tests build theirs with the same factory, on their database and clock). */
