@@ -70,10 +70,11 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
     /** A signal about the lead: exits and pauses as configured; other signals change nothing. */
     onSignal: async (leadId: string, signal: SignalType, at: Date) => {
       const event = CADENCE_EVENT[signal];
+      const listed = event && (deps.settings.exitOn.includes(event) || deps.settings.pauseOn.includes(event) || event === 'manual_exit' || event === 'connection_accepted' || event === 'opened');
+      // A signal the cadence does not hear (a click, a sent e-mail) costs no read: it runs per webhook delivery.
+      if (!event || !listed) return null;
       const existing = await deps.store.get(leadId);
-      if (!event || !existing) return existing;
-      const listed = deps.settings.exitOn.includes(event) || deps.settings.pauseOn.includes(event) || event === 'manual_exit' || event === 'connection_accepted' || event === 'opened';
-      if (!listed) return existing;
+      if (!existing) return existing;
       const next = applyEvent(existing, { type: event, at, ...(event === 'manual_exit' ? { reason: signal } : {}) });
       if (next !== existing) await save(next, at);
       return next;

@@ -205,11 +205,14 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
   };
 
   /** The status move (compare-and-set) and the timeline event, for a delivery seen the first time. */
-  const record = async (s: DeliveryStores, item: InboxItem, signal: ReadSignal, lead: SignalLead, type: string, now: Date) => {
+  const record = async (s: DeliveryStores, item: InboxItem, signal: ReadSignal, lead: SignalLead, type: string, now: Date, first: { lastEventAt: Date | null; opens: number }) => {
     let current = lead;
+    let known: typeof first | null = first;
     const decide = async (status: string) => {
       if (!signal.type || !isLeadStatus(status)) return null;
-      const history = await s.events.stateOf(lead.id);
+      // The timeline read with the delivery's state first; read again only when the lead moved meanwhile.
+      const history = known ?? (await s.events.stateOf(lead.id));
+      known = null;
       return applySignal({ status, lastEventAt: history.lastEventAt, opens: history.opens }, { type: signal.type, at: signal.at, source: item.provider });
     };
     let outcome = await decide(current.status);
@@ -270,7 +273,8 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     }
     const type = signal.type ?? String(signal.details.event ?? item.eventType);
     // Processed before (a replay): its one event and status move stand; the effects are ensured again.
-    if (!(await s.events.ofDelivery(item.id, type))) await record(s, item, signal, lead, type, now);
+    const state = await s.events.deliveryState(item.id, type, lead.id);
+    if (!state.recorded) await record(s, item, signal, lead, type, now, state);
     if (signal.type) await ensureEffects(s, lead, signal.type, signal.at);
     await s.inbox.finish(item.id, 'processing', { status: 'processed', leadId: lead.id, error: null, at: now, flags: signal.flags });
     return 'processed';

@@ -151,6 +151,21 @@ export const createLeadEventStore = (db: Db, options: { /** `db` is a transactio
     const [row] = await db.select().from(leadEvents).where(and(eq(leadEvents.inboxId, inboxId), eq(leadEvents.type, type))).limit(1);
     return row ? { ...row, details: row.details as Record<string, unknown> } : null;
   },
+  /**
+   * In one round trip (it runs per webhook delivery): whether this delivery already has its event of
+   * this type (a replay), and what the status machine needs of the lead's timeline (see stateOf).
+   */
+  deliveryState: async (inboxId: string, type: string, leadId: string): Promise<{ recorded: boolean; lastEventAt: Date | null; opens: number }> => {
+    const [row] = await db
+      .select({
+        recorded: sql<boolean>`exists (select 1 from ${leadEvents} where ${leadEvents.inboxId} = ${inboxId} and ${leadEvents.type} = ${type})`,
+        last: sql<string | null>`max(${leadEvents.at})`,
+        opens: sql<number>`count(*) filter (where ${leadEvents.type} = 'email_opened')::int`,
+      })
+      .from(leadEvents)
+      .where(eq(leadEvents.leadId, leadId));
+    return { recorded: Boolean(row?.recorded), lastEventAt: row?.last ? new Date(row.last) : null, opens: Number(row?.opens ?? 0) };
+  },
   /** What the status machine needs besides the status: the latest event's time and the opens so far. */
   stateOf: async (leadId: string): Promise<{ lastEventAt: Date | null; opens: number }> => {
     const [row] = await db
