@@ -5,8 +5,14 @@
  */
 import type { Redis } from 'ioredis';
 import type { Config } from './config/load.js';
-import type { Operator } from './dispatch/operator.js';
-import type { OutboundChannel } from './dispatch/ports.js';
+import type { Operator, OperatorSettings } from './dispatch/operator.js';
+import type { CampaignStore, ControlStore, OutboundChannel, OutboxStore } from './dispatch/ports.js';
+import type { SendGateway } from './dispatch/send-gateway.js';
+import type { Gatekeeper } from './pipeline/gatekeeper.js';
+import type { CadenceSync } from './signals/cadence-sync.js';
+import type { InstantlySandbox } from './providers/sandbox/instantly/server.js';
+import type { HeyReachSandbox } from './providers/sandbox/heyreach/server.js';
+import type { GhlSandbox } from './providers/sandbox/ghl/server.js';
 import type { Escalator } from './escalation/escalator.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
@@ -33,5 +39,26 @@ export type AppDeps = {
   close: () => Promise<void>;
 };
 
-/** The OPERATOR, the revival motion and the outbound channels `openDispatch` (src/deps.ts) opened. */
-export type DispatchSet = { revival?: Revival | undefined; operator: Operator; channels: Partial<Record<SendChannel, OutboundChannel>>; description: string; close: () => Promise<void> };
+/**
+ * The OPERATOR, the revival motion and the outbound channels `openDispatch` (src/deps.ts) opened,
+ * with the parts it built them from (tests reach the same parts the CLI and server use).
+ */
+export type DispatchSet = {
+  revival?: Revival | undefined;
+  operator: Operator;
+  channels: Partial<Record<SendChannel, OutboundChannel>>;
+  description: string;
+  parts: {
+    gateway: SendGateway;
+    gatekeeper: Gatekeeper;
+    outbox: OutboxStore;
+    control: ControlStore;
+    campaigns: CampaignStore;
+    cadence: CadenceSync;
+    /** Another OPERATOR over the same parts (two dispatchers at once, a shadow one), as the CLI builds it. */
+    operatorFor: (holder: string, settings?: Partial<OperatorSettings>) => { gateway: SendGateway; operator: Operator };
+  };
+  /** In sandbox mode: the loopback sandboxes the channels talk to (they count every call). */
+  sandboxes: { instantly?: InstantlySandbox; heyreach?: HeyReachSandbox; ghl?: GhlSandbox };
+  close: () => Promise<void>;
+};

@@ -8,11 +8,14 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createLogAlerts } from './providers/log-alerts.js';
 import { openDatabase, createStores } from './store/index.js';
-import { storeLocationOf, type StoreLocation } from './store/database.js';
+import { storeLocationOf, type Database, type StoreLocation } from './store/database.js';
 
 export { storeLocationOf };
 import type { EmbeddedRole } from './store/embedded-postgres.js';
-import type { LeadEnricher, LeadSource } from './pipeline/ports.js';
+import type { AlertPort, LeadEnricher, LeadSource, SendChannel } from './pipeline/ports.js';
+import type { OutboundChannel } from './dispatch/ports.js';
+import type { GatewaySettings } from './dispatch/send-gateway.js';
+import type { OperatorDeps, OperatorSettings } from './dispatch/operator.js';
 import type { PipelineDeps } from './pipeline/context.js';
 import { AppError } from './lib/app-error.js';
 import { createMetrics } from './observability/metrics.js';
@@ -25,11 +28,24 @@ import { sharedLimiterFactory } from './providers/http/shared-limits.js';
 // without importing this module.
 export type { AppDeps, DispatchSet } from './app-deps.js';
 
-export const openApp = async (config: Config, overrides: { log?: Logger; clock?: Clock; role?: EmbeddedRole; /** instead of the configured store (tests: their own schema) */ store?: StoreLocation } = {}): Promise<AppDeps> => {
+/** What a caller may put in place of the configured parts (tests: a fixed clock, their own schema). */
+export type AppOverrides = {
+  log?: Logger;
+  clock?: Clock;
+  role?: EmbeddedRole;
+  /** Instead of the configured store (tests: their own schema). */
+  store?: StoreLocation;
+  /** A database already open (a test file's schema): used as is, and left open by `close()`. */
+  database?: Database;
+  /** Where alerts go instead of Slack or the log (tests: a list they read). */
+  alerts?: AlertPort;
+};
+
+export const openApp = async (config: Config, overrides: AppOverrides = {}): Promise<AppDeps> => {
   const log = overrides.log ?? createLogger(config.logLevel);
-  const database = await openDatabase(overrides.store ?? storeLocationOf(config, overrides.role));
+  const database = overrides.database ?? (await openDatabase(overrides.store ?? storeLocationOf(config, overrides.role)));
   // Slack when a webhook is configured, else the log; both carry run ids and codes, never secrets.
-  const alerts = config.env.SLACK_WEBHOOK_URL ? (await import('./providers/slack/slack-alerts.js')).createSlackAlerts({ webhookUrl: config.env.SLACK_WEBHOOK_URL, log }) : createLogAlerts(log);
+  const alerts = overrides.alerts ?? (config.env.SLACK_WEBHOOK_URL ? (await import('./providers/slack/slack-alerts.js')).createSlackAlerts({ webhookUrl: config.env.SLACK_WEBHOOK_URL, log }) : createLogAlerts(log));
   const clock = overrides.clock ?? systemClock;
   // Loaded only when configured; connected only when first used.
   const ioredis = config.env.REDIS_URL ? await import('ioredis') : null;
@@ -55,7 +71,7 @@ export const openApp = async (config: Config, overrides: { log?: Logger; clock?:
     rateLimitRedis,
     close: async () => {
       redis?.disconnect();
-      await database.close();
+      if (!overrides.database) await database.close();
     },
   };
 };
@@ -271,7 +287,26 @@ export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet, options: {
  * sandbox mode the Instantly, HeyReach and GoHighLevel loopback servers are started here (their
  * state lives as long as this process); live, a channel exists only when its keys are set.
  */
-export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
+/**
+ * What a caller may put on top of the production wiring of dispatch (tests: settings from their
+ * scenario, a channel that fails a given way, a second holder). Everything else is built as the
+ * CLI and the server build it: clients with their HTTP policies, channels, gateway, OPERATOR.
+ */
+export type DispatchOverrides = {
+  gateway?: Partial<GatewaySettings>;
+  operator?: Partial<OperatorSettings>;
+  /** Wrap or replace the channels once built (a channel that fails a given way). */
+  wrapChannels?: (channels: Record<SendChannel, OutboundChannel>) => Partial<Record<SendChannel, OutboundChannel>>;
+  holder?: string;
+  /** @defaultValue EMERGENCY_STOP from the environment */
+  envEmergencyStop?: boolean;
+  /** @defaultValue the app's escalation */
+  escalation?: OperatorDeps['escalation'];
+  /** The gateway's jitter source. @defaultValue Math.random */
+  random?: () => number;
+};
+
+export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = {}): Promise<DispatchSet> => {
   const { config } = app;
   const sandboxMode = config.providers === 'sandbox';
   const { createHttpPolicy } = await import('./providers/http/policy.js');
@@ -291,7 +326,8 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
   const control = createControlStore(db);
   const outbox = createOutboxStore(db);
   const closers: (() => Promise<void>)[] = [];
-  const channels: DispatchSet['channels'] = {};
+  const built: DispatchSet['channels'] = {};
+  const sandboxes: DispatchSet['sandboxes'] = {};
   const described: string[] = [];
   const policyFor = (provider: string, secret: string, endpoint: { timeoutMs: number; retries: number; rateLimitPerMinute: number }) =>
     createHttpPolicy({ provider, timeoutMs: endpoint.timeoutMs, retries: endpoint.retries, secrets: [secret], ...(sandboxMode ? {} : { rateLimitPerMinute: endpoint.rateLimitPerMinute }), ...policyHooks(app, provider) });
@@ -311,12 +347,13 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
       const { startInstantlySandbox } = await import('./providers/sandbox/instantly/server.js');
       const sandbox = await startInstantlySandbox({ apiKey: instantlyKey });
       closers.push(sandbox.close);
+      sandboxes.instantly = sandbox;
       baseUrl = sandbox.url;
     }
     const { createInstantlyClient } = await import('./providers/instantly/client.js');
     const { createInstantlyChannel } = await import('./providers/instantly/outbound-channel.js');
     const client = createInstantlyClient({ baseUrl, apiKey: instantlyKey, policy: policyFor('instantly', instantlyKey, config.instantly) });
-    channels.instantly = createInstantlyChannel({
+    built.instantly = createInstantlyChannel({
       client,
       campaigns,
       settings: { senders, timezone: instantlyTimeZone, days: [1, 2, 3, 4, 5], fromHour: config.dispatch.businessHours.startHour, toHour: config.dispatch.businessHours.endHour, campaignDailyLimit: config.dispatch.instantlyCampaignDailyLimit, emailGapMinutes: config.dispatch.instantlyEmailGapMinutes },
@@ -330,11 +367,12 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
       const { startHeyReachSandbox } = await import('./providers/sandbox/heyreach/server.js');
       const sandbox = await startHeyReachSandbox({ apiKey: heyreachKey });
       closers.push(sandbox.close);
+      sandboxes.heyreach = sandbox;
       baseUrl = sandbox.url;
     }
     const { createHeyReachClient } = await import('./providers/heyreach/client.js');
     const { createHeyReachChannel } = await import('./providers/heyreach/outbound-channel.js');
-    channels.heyreach = createHeyReachChannel({ client: createHeyReachClient({ baseUrl, apiKey: heyreachKey, policy: policyFor('heyreach', heyreachKey, config.heyreach) }), campaigns });
+    built.heyreach = createHeyReachChannel({ client: createHeyReachClient({ baseUrl, apiKey: heyreachKey, policy: policyFor('heyreach', heyreachKey, config.heyreach) }), campaigns });
     described.push(sandboxMode ? `HeyReach sandbox ${baseUrl}` : 'HeyReach');
   }
   const ghl = sandboxMode ? { key: `pit-sandbox-${randomBytes(8).toString('hex')}`, location: 'sandbox-location' } : config.env.GHL_API_KEY && config.env.GHL_LOCATION_ID ? { key: config.env.GHL_API_KEY, location: config.env.GHL_LOCATION_ID } : null;
@@ -347,20 +385,23 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
       // A CRM with some stale contacts, so the revival motion has something to show in sandbox mode.
       const sandbox = await startGhlSandbox({ apiKey: ghl.key, locationId: ghl.location, seedContacts: staleCrmContacts(app.clock.now(), config.sandbox.seed) });
       closers.push(sandbox.close);
+      sandboxes.ghl = sandbox;
       baseUrl = sandbox.url;
     }
     const { createGhlClient } = await import('./providers/ghl/client.js');
     const { createGhlChannel } = await import('./providers/ghl/outbound-channel.js');
     ghlClient = createGhlClient({ baseUrl, apiKey: ghl.key, locationId: ghl.location, policy: policyFor('ghl', ghl.key, config.ghl) });
-    channels.ghl = createGhlChannel({ client: ghlClient });
+    built.ghl = createGhlChannel({ client: ghlClient });
     described.push(sandboxMode ? `GoHighLevel sandbox ${baseUrl}` : 'GoHighLevel');
   }
 
+  const channels: DispatchSet['channels'] = overrides.wrapChannels ? overrides.wrapChannels(built as Record<SendChannel, OutboundChannel>) : built;
   const batches = createBatchStore(db);
   const gatekeeper = createGatekeeper({ batches, audit: app.stores.audit, alerts: app.alerts, clock: app.clock, settings: { batchExpiryHours: config.gatekeeper.batchExpiryHours, tierRouting: config.tierRouting } });
   const leads = createLeadStateQuery(db);
   const { limits } = config;
-  const gateway = createSendGateway({
+  const cadence = cadenceSyncFor(app);
+  const newGateway = () => createSendGateway({
     outbox,
     control,
     leads,
@@ -369,8 +410,9 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
     audit: app.stores.audit,
     alerts: app.alerts,
     clock: app.clock,
-    envEmergencyStop: config.env.EMERGENCY_STOP === true,
+    envEmergencyStop: overrides.envEmergencyStop ?? config.env.EMERGENCY_STOP === true,
     onSent: touchRecorderFor(app),
+    ...(overrides.random ? { random: overrides.random } : {}),
     onItem: (r) => app.metrics.sendItem(r.channel, r.outcome, r.reason),
     settings: {
       limits: { emailDailyLimit: limits.emailDailyLimit, emailHourlyLimit: limits.emailHourlyLimit, emailMonthlyLimit: limits.emailMonthlyLimit, perDomainHourlyLimit: limits.perDomainHourlyLimit, minDelaySeconds: limits.minDelaySeconds },
@@ -381,6 +423,7 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
       businessHours: { ...config.dispatch.businessHours, defaultTimeZone: config.dispatch.timeZone },
       jitterSeconds: config.dispatch.jitterSeconds,
       claimLeaseMs: config.dispatch.claimLeaseSeconds * 1000,
+      ...overrides.gateway,
     },
   });
   const { createRevival } = await import('./signals/revival.js');
@@ -395,10 +438,13 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
         queuedToday: (now) => revivalQueuedSince(db, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))),
       })
     : undefined;
-  const operator = createOperator({
-    escalation: app.escalation,
+  const operatorFor = (holder: string | undefined, settings: Partial<OperatorSettings> = {}) => {
+    const gateway = newGateway();
+    const operator = createOperator({
+    escalation: overrides.escalation ?? app.escalation,
+    ...(holder ? { holder } : {}),
     ...(revival ? { revival } : {}),
-    cadence: cadenceSyncFor(app),
+    cadence,
     gatekeeper,
     batches,
     outbox,
@@ -420,12 +466,19 @@ export const openDispatch = async (app: AppDeps): Promise<DispatchSet> => {
       autoPause: config.dispatch.autoPause,
       cadenceSteps: config.cadence.steps,
       emailDailyLimit: limits.emailDailyLimit,
+      ...overrides.operator,
+      ...settings,
     },
-  });
+    });
+    return { gateway, operator };
+  };
+  const { gateway, operator } = operatorFor(overrides.holder);
   return {
     revival,
     operator,
     channels,
+    parts: { gateway, gatekeeper, outbox, control, campaigns, cadence, operatorFor },
+    sandboxes,
     description: described.join(', ') || 'no outbound channel configured',
     close: async () => {
       for (const c of closers.reverse()) await c();

@@ -25,6 +25,8 @@ export type ConfigSources = {
   configPath?: string | undefined;
   /** `--data-dir DIR`; else CAIO_DATA_DIR; else ./.caio */
   dataDir?: string | undefined;
+  /** The config file's values given directly, checked like a file's (tests: their scenario's settings). */
+  values?: unknown;
 };
 
 const DEFAULT_CONFIG_FILE = 'caio.config.json';
@@ -63,8 +65,8 @@ const readConfigFile = (file: string): unknown => {
 
 /** Collect every problem (file and env) before failing, so `caio config check` shows them all at once. */
 export const loadConfig = (sources: ConfigSources): Config => {
-  const { path: configPath } = resolveConfigPath(sources);
-  const raw = configPath ? readConfigFile(configPath) : {};
+  const { path: configPath } = sources.values === undefined ? resolveConfigPath(sources) : { path: null };
+  const raw = sources.values ?? (configPath ? readConfigFile(configPath) : {});
   const problems: ConfigProblem[] = [];
 
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {

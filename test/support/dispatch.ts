@@ -1,106 +1,78 @@
+import { loadConfig } from '../../src/config/load.js';
+import { openApp, openDispatch } from '../../src/deps.js';
 import { DEFAULT_SENDER_SETTINGS as SENDER } from '../../src/domain/drafting/index.js';
 import { fixedClock } from '../../src/lib/clock.js';
-import { createOperator, type OperatorDeps, type OperatorSettings } from '../../src/dispatch/operator.js';
+import { type OperatorDeps, type OperatorSettings } from '../../src/dispatch/operator.js';
 import type { OutboundChannel } from '../../src/dispatch/ports.js';
-import { createSendGateway, type GatewaySettings } from '../../src/dispatch/send-gateway.js';
-import { createGatekeeper } from '../../src/pipeline/gatekeeper.js';
+import { type GatewaySettings } from '../../src/dispatch/send-gateway.js';
 import type { SendChannel } from '../../src/pipeline/context.js';
 import type { PipelineStores } from '../../src/pipeline/ports.js';
 import { createReviewService } from '../../src/pipeline/review-draft.js';
 import { runPipeline } from '../../src/pipeline/run-pipeline.js';
-import { createGhlClient } from '../../src/providers/ghl/client.js';
-import { createGhlChannel } from '../../src/providers/ghl/outbound-channel.js';
-import { createHeyReachClient } from '../../src/providers/heyreach/client.js';
-import { createHeyReachChannel } from '../../src/providers/heyreach/outbound-channel.js';
-import { createInstantlyClient } from '../../src/providers/instantly/client.js';
-import { createInstantlyChannel } from '../../src/providers/instantly/outbound-channel.js';
 import { createLogAlerts } from '../../src/providers/log-alerts.js';
-import { startGhlSandbox } from '../../src/providers/sandbox/ghl/server.js';
-import { staleCrmContacts } from '../../src/providers/sandbox/ghl/stale-contacts.js';
-import { createRevival } from '../../src/signals/revival.js';
-import { revivalQueuedSince } from '../../src/store/inbox-repo.js';
-import { startHeyReachSandbox } from '../../src/providers/sandbox/heyreach/server.js';
-import { startInstantlySandbox } from '../../src/providers/sandbox/instantly/server.js';
-import { createBatchStore } from '../../src/store/batches-repo.js';
-import { createCampaignStore, createControlStore } from '../../src/store/control-repo.js';
 import type { Database } from '../../src/store/database.js';
-import { createLeadStateQuery } from '../../src/store/dispatch-query-repo.js';
-import { createStores } from '../../src/store/index.js';
-import { createOutboxStore } from '../../src/store/outbox-repo.js';
 import { createReviewStore } from '../../src/store/review-repo.js';
-import { createTouchRecorder } from '../../src/signals/record-touch.js';
-import { createCadenceSync } from '../../src/signals/cadence-sync.js';
-import { createCadenceStore } from '../../src/store/cadence-repo.js';
 import { FileConfigSchema } from '../../src/config/schema.js';
 
 /** The configured default cadence (the 8-step, 21-day sequence). */
 export const CADENCE = FileConfigSchema.parse({}).cadence;
-import { createLeadEventStore } from '../../src/store/inbox-repo.js';
-import { createSignalLeadStore } from '../../src/store/signals-repo.js';
 import { aDiscoveredLead, aProfile } from './builders.js';
 import { fakeEnricher, fakeSource, pipelineDeps, silentLog } from './pipeline.js';
 
 const company = (domain: string) => ({ name: 'Northwind Agency', domain, industry: 'marketing & advertising', employeeCount: 180, annualRevenue: null, technologies: [], fundingStage: null, linkedinUrl: null });
 
-export const BASE_GATEWAY: GatewaySettings = {
-  limits: { emailDailyLimit: 25, emailHourlyLimit: 15, emailMonthlyLimit: 2500, perDomainHourlyLimit: 3, minDelaySeconds: 45 },
-  linkedinWarmup: { warmupStart: null, warmupWeeks: 4, warmupDailyLimit: 5, fullDailyLimit: 20 },
-  emailDailyLimit: 25,
-  senders: [],
-  recipients: { excludedDomains: ['customer.example.com', 'gong.io'], excludedEmails: ['vip@partner.example.com'] },
-  businessHours: { startHour: 8, endHour: 18, weekdays: [1, 2, 3, 4, 5], defaultTimeZone: 'UTC' },
-  jitterSeconds: 0,
-  claimLeaseMs: 60_000,
-};
-
-export const BASE_OPERATOR: OperatorSettings = {
-  send: 'live',
-  gatekeeperRequired: true,
-  maxLeadsPerDomainPerBatch: 3,
-  ramp: { enabled: false, mode: 'clean_days', emailDailyLimitOverride: 5, tierFilter: 'tier_1', startDate: null, rampDays: 3, cleanDaysRequired: 3, cleanDaysLookbackDays: 45 },
-  leaseMs: 60_000,
-  drainLimit: 500,
-  autoPause: { maxBounceRate: 0.02, maxComplaintRate: 0.001, minSample: 50 },
-  cadenceSteps: FileConfigSchema.parse({}).cadence.steps,
-  emailDailyLimit: 25,
-};
-
 export type Harness = Awaited<ReturnType<typeof dispatchHarness>>;
 
 /**
- * Everything a dispatch test needs on one database: the stores, the real Instantly, HeyReach and GHL
- * clients against their loopback sandboxes (which count every call), the gateway and the operator.
- * Monday 2026-11-23 10:00 UTC, inside business hours.
+ * The harness's scenario as config values (what caio.config.json would hold), read through the
+ * production config and wiring: sandbox providers, live sends, no ramp, business hours 8-18 UTC.
  */
-export const dispatchHarness = async (database: Database, options: { gateway?: Partial<GatewaySettings>; operator?: Partial<OperatorSettings>; wrap?: (channels: Record<SendChannel, OutboundChannel>) => Partial<Record<SendChannel, OutboundChannel>>; holder?: string; envStop?: boolean; escalation?: OperatorDeps['escalation'] } = {}) => {
+export const HARNESS_CONFIG = {
+  providers: 'sandbox',
+  send: 'live',
+  sandbox: { seed: 1 },
+  limits: { emailDailyLimit: 25, emailHourlyLimit: 15, emailMonthlyLimit: 2500, perDomainHourlyLimit: 3, minDelaySeconds: 45, maxLeadsPerDomainPerBatch: 3, linkedinWarmupDailyLimit: 5, linkedinFullDailyLimit: 20, linkedinWarmupWeeks: 4, revivalDailyLimit: 5 },
+  exclusions: { excludedDomains: ['customer.example.com'], competitorDomains: ['gong.io'], excludedEmails: ['vip@partner.example.com'] },
+  ramp: { enabled: false },
+  tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly', 'heyreach'], tier_3: ['instantly'], tier_4: ['instantly'] },
+  revival: { minInactiveDays: 30, maxInactiveDays: 120, excludeTags: ['do-not-contact', 'competitor', 'unsubscribed'] },
+  dispatch: { gatekeeperRequired: true, leaseSeconds: 60, drainLimit: 500, claimLeaseSeconds: 60, timeZone: 'UTC', businessHours: { startHour: 8, endHour: 18, weekdays: [1, 2, 3, 4, 5] }, jitterSeconds: 0, autoPause: { maxBounceRate: 0.02, maxComplaintRate: 0.001, minSample: 50 }, instantlyTimeZone: 'America/Detroit', instantlyCampaignDailyLimit: 50, instantlyEmailGapMinutes: 10 },
+  gatekeeper: { batchExpiryHours: 24 },
+  jobs: { reviewQueueLowWater: 3, reviewQueueTarget: 5, queueWatchEveryMinutes: 30 },
+};
+
+/**
+ * Everything a dispatch test needs on one database, built by the production wiring (`openApp` and
+ * `openDispatch`, as `caio dispatch` and `caio serve` build it) in sandbox mode: the real Instantly,
+ * HeyReach and GHL clients with their HTTP policies against their loopback sandboxes (which count
+ * every call), the gateway and the operator. Overrides: a fixed clock (Monday 2026-11-23 10:00 UTC,
+ * inside business hours), the test's database, settings on top of HARNESS_CONFIG, wrapped channels.
+ */
+export const dispatchHarness = async (database: Database, options: { gateway?: Partial<GatewaySettings>; operator?: Partial<OperatorSettings>; wrap?: (channels: Record<SendChannel, OutboundChannel>) => Partial<Record<SendChannel, OutboundChannel>>; holder?: string; envStop?: boolean; escalation?: OperatorDeps['escalation']; config?: Record<string, unknown> } = {}) => {
   const db = database.db;
-  const stores: PipelineStores = createStores(db);
   const clock = fixedClock('2026-11-23T10:00:00Z');
+  const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: {}, values: { ...HARNESS_CONFIG, ...options.config } });
   const alerts = createLogAlerts(silentLog);
-  const instantly = await startInstantlySandbox({ apiKey: 'inst-key-123456' });
-  const heyreach = await startHeyReachSandbox({ apiKey: 'hr-key-123456' });
-  const ghl = await startGhlSandbox({ seedContacts: staleCrmContacts(clock.now(), 1) });
-  const campaigns = createCampaignStore(db);
-  const real: Record<SendChannel, OutboundChannel> = {
-    instantly: createInstantlyChannel({ client: createInstantlyClient({ baseUrl: instantly.url, apiKey: 'inst-key-123456' }), campaigns, settings: { senders: [], timezone: 'America/Detroit', days: [1, 2, 3, 4, 5], fromHour: 8, toHour: 18, campaignDailyLimit: 50, emailGapMinutes: 10 } }),
-    heyreach: createHeyReachChannel({ client: createHeyReachClient({ baseUrl: heyreach.url, apiKey: 'hr-key-123456' }), campaigns }),
-    ghl: createGhlChannel({ client: createGhlClient({ baseUrl: ghl.url, apiKey: ghl.apiKey, locationId: ghl.locationId }) }),
-  };
-  const channels = options.wrap ? options.wrap(real) : real;
-  const outbox = createOutboxStore(db);
-  const control = createControlStore(db);
-  const batches = createBatchStore(db);
-  const leads = createLeadStateQuery(db);
-  const gatewaySettings = { ...BASE_GATEWAY, ...options.gateway };
-  const gatekeeper = createGatekeeper({ batches, audit: stores.audit, alerts, clock, settings: { batchExpiryHours: 24, tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly', 'heyreach'], tier_3: ['instantly'], tier_4: ['instantly'] } } });
-  const ghlClient = createGhlClient({ baseUrl: ghl.url, apiKey: ghl.apiKey, locationId: ghl.locationId });
-  const revival = createRevival({ ghl: ghlClient, leads: createSignalLeadStore(db), events: createLeadEventStore(db), settings: { minInactiveDays: 30, maxInactiveDays: 120, excludeTags: ['do-not-contact', 'competitor', 'unsubscribed'] }, dailyLimit: 5, queuedToday: (now) => revivalQueuedSince(db, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))) });
-  const cadence = createCadenceSync({ store: createCadenceStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), settings: CADENCE });
-  const makeOperator = (holder: string, overrides: Partial<OperatorSettings> = {}) => {
-    const gateway = createSendGateway({ outbox, control, leads, isSuppressed: () => stores.suppressions.matcher(), channels, audit: stores.audit, alerts, clock, envEmergencyStop: options.envStop ?? false, settings: gatewaySettings, random: () => 0, onSent: createTouchRecorder({ events: createLeadEventStore(db), leads: createSignalLeadStore(db), cadence }) });
-    return { gateway, operator: createOperator({ ...(options.escalation ? { escalation: options.escalation } : {}), cadence, revival, gatekeeper, batches, outbox, control, campaigns, leads, gateway, channels, audit: stores.audit, alerts, clock, settings: { ...BASE_OPERATOR, ...options.operator, ...overrides }, holder }) };
-  };
-  const { gateway, operator } = makeOperator(options.holder ?? 'test-1');
+  const app = await openApp(config, { database, clock, log: silentLog, alerts });
+  const stores: PipelineStores = app.stores;
+  let real!: Record<SendChannel, OutboundChannel>;
+  const dispatch = await openDispatch(app, {
+    ...(options.gateway ? { gateway: options.gateway } : {}),
+    ...(options.operator ? { operator: options.operator } : {}),
+    ...(options.escalation ? { escalation: options.escalation } : {}),
+    holder: options.holder ?? 'test-1',
+    envEmergencyStop: options.envStop ?? false,
+    random: () => 0,
+    wrapChannels: (built) => {
+      real = built;
+      return options.wrap ? options.wrap(built) : built;
+    },
+  });
+  const { gateway, gatekeeper, outbox, control, cadence, operatorFor } = dispatch.parts;
+  const { operator } = dispatch;
+  const revival = dispatch.revival!;
+  const sandboxes = { instantly: dispatch.sandboxes.instantly!, heyreach: dispatch.sandboxes.heyreach!, ghl: dispatch.sandboxes.ghl! };
+  const makeOperator = (holder: string, overrides: Partial<OperatorSettings> = {}) => operatorFor(holder, overrides);
   const review = createReviewService({ review: createReviewStore(db), audit: stores.audit, clock, sender: SENDER, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4, maxRejections: 2 } });
   let n = 0;
 
@@ -132,8 +104,10 @@ export const dispatchHarness = async (database: Database, options: { gateway?: P
     stores,
     clock,
     alerts,
-    sandboxes: { instantly, heyreach, ghl },
+    sandboxes,
     real,
+    app,
+    dispatch,
     outbox,
     control,
     gatekeeper,
@@ -143,9 +117,8 @@ export const dispatchHarness = async (database: Database, options: { gateway?: P
     approvedLead,
     approvedBatch,
     close: async () => {
-      await instantly.close();
-      await heyreach.close();
-      await ghl.close();
+      await dispatch.close();
+      await app.close();
     },
   };
 };

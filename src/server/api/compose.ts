@@ -1,11 +1,9 @@
 import type { AppDeps, DispatchSet } from '../../app-deps.js';
 import { operatorStatus, operatorStatusSettings } from '../../dispatch/operator-status-settings.js';
-import { createGatekeeper } from '../../pipeline/gatekeeper.js';
 import { createReviewService } from '../../pipeline/review-draft.js';
 import type { ReviewQueueWatcher } from '../../jobs/review-queue-watcher.js';
-import { bootstrapFor, cadenceSyncFor } from '../../signals/compose.js';
+import { bootstrapFor } from '../../signals/compose.js';
 import { runDecay } from '../../signals/run-decay.js';
-import { createBatchStore } from '../../store/batches-repo.js';
 import { createCadenceStore } from '../../store/cadence-repo.js';
 import { createDashboardQueries } from '../../store/dashboard-repo.js';
 import { createIncidentStore } from '../../store/incident-repo.js';
@@ -18,7 +16,7 @@ import type { ApiDeps } from './routes.js';
 /** The API's use cases for one app: the same services the CLI builds. */
 export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (limit: number) => Promise<Record<string, unknown>>, queueWatcher: ReviewQueueWatcher): ApiDeps => {
   const db = app.database.db;
-  const cadence = cadenceSyncFor(app);
+  const cadence = dispatch.parts.cadence;
   const dashboard = createDashboardQueries(db);
   return {
     review: createReviewService({ review: createReviewStore(db), audit: app.stores.audit, clock: app.clock, sender: app.config.sender, quality: { ...app.config.quality, maxRejections: app.config.review.maxRejections } }),
@@ -29,7 +27,7 @@ export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (li
     operatorStatus: () => operatorStatus(db, operatorStatusSettings(app.config), app.clock.now()),
     operator: dispatch.operator,
     dashboard,
-    gatekeeper: createGatekeeper({ batches: createBatchStore(db), audit: app.stores.audit, alerts: app.alerts, clock: app.clock, settings: { batchExpiryHours: app.config.gatekeeper.batchExpiryHours, tierRouting: app.config.tierRouting } }),
+    gatekeeper: dispatch.parts.gatekeeper,
     detectDecay: (dryRun) => runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence }, app.clock.now(), dryRun),
     cadence: { counts: () => createCadenceStore(db).counts(), due: () => cadence.due(app.clock.now()), sync: () => cadence.sync(app.clock.now()) },
     runPipeline,

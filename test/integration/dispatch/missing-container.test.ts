@@ -10,11 +10,9 @@ import type { Database } from '../../../src/store/database.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase } from '../../support/store.js';
 
-const INSTANTLY_KEY = 'inst-key-123456';
-
 /** What a person does in Instantly's web app: delete a campaign (the API call the app makes). */
 const deleteCampaign = async (h: Harness, id: string) => {
-  const res = await fetch(`${h.sandboxes.instantly.url}/campaigns/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${INSTANTLY_KEY}` } });
+  const res = await fetch(`${h.sandboxes.instantly.url}/campaigns/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${h.sandboxes.instantly.apiKey}` } });
   expect(res.status).toBe(200);
 };
 
@@ -58,7 +56,7 @@ describe('a provider container deleted at the provider (issue: safe to run live,
 
   it('when the new campaign is gone too, the item waits and goes again (never failed for good), then goes once Instantly keeps the campaign', async () => {
     // A workspace where every campaign disappears right after it is made (a cleanup script gone wrong).
-    const client = createInstantlyClient({ baseUrl: h.sandboxes.instantly.url, apiKey: INSTANTLY_KEY });
+    const client = createInstantlyClient({ baseUrl: h.sandboxes.instantly.url, apiKey: h.sandboxes.instantly.apiKey });
     let vanish = true;
     const vanishing = { ...client, createCampaign: async (input: Parameters<typeof client.createCampaign>[0]) => {
       const created = await client.createCampaign(input);
@@ -79,7 +77,7 @@ describe('a provider container deleted at the provider (issue: safe to run live,
   });
 
   it('a HeyReach list deleted by a person: the next lead goes into a new list named _v2, the old one is marked gone', async () => {
-    const channel = createHeyReachChannel({ client: createHeyReachClient({ baseUrl: h.sandboxes.heyreach.url, apiKey: 'hr-key-123456' }), campaigns: createCampaignStore(h.db) });
+    const channel = createHeyReachChannel({ client: createHeyReachClient({ baseUrl: h.sandboxes.heyreach.url, apiKey: h.sandboxes.heyreach.apiKey }), campaigns: createCampaignStore(h.db) });
     const linkedin = (n: number) => anItem({ channel: 'heyreach', recipient: `https://www.linkedin.com/in/example-${n}`, recipientDomain: null });
     await channel.deliver(linkedin(1), h.clock.now());
     const [old] = h.sandboxes.heyreach.lists();
