@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { readScopeAction, scopeActionText } from '../domain/approval/scope-action.js';
 import type { BatchMotion, ScopeItem } from '../domain/approval/batch.js';
 import { applyDomainConcentration, effectiveEmailDailyLimit, emailDomainOf, rampStatus, shouldAutoPause, type HealthThresholds, type RampSettings, type RampStatus } from '../domain/sending/index.js';
 import { fnv1a32 } from '../domain/stable-hash.js';
@@ -54,6 +55,16 @@ export type OperatorDeps = {
    * incidents until a person resumes; without it they are only alerted.
    */
   escalation?: { report(incident: Incident): Promise<unknown>; resolve(key: string): Promise<unknown> };
+};
+
+
+/** A revival item: it queues a lead for a revival draft and sends nothing. */
+const isRevival = (i: ScopeItem) => readScopeAction(i.action)?.kind === 'revival';
+
+/** The outbox step of an item: `s<n>` for a cadence step, `initial` for a first touch. */
+const stepOf = (i: ScopeItem) => {
+  const action = readScopeAction(i.action);
+  return action?.kind === 'cadence_step' ? `s${action.step}` : 'initial';
 };
 
 /** Incident keys the OPERATOR reports; `caio resume` and `caio campaigns activate` resolve them. */
@@ -121,13 +132,14 @@ export const createOperator = (deps: OperatorDeps) => {
       for (const step of due) {
         const channel: SendChannel = step.channel === 'email' ? 'instantly' : 'heyreach';
         const recipient = channel === 'heyreach' ? state.linkedinUrl : state.email;
-        const action = `cadence:s${step.step}:${step.action}`;
+        const action = scopeActionText({ kind: 'cadence_step', step: step.step, action: step.action });
         if (!recipient || inBatches.has(`${channel}:${leadId}:${action}`)) continue;
         items.push({ draftId, leadId, recipient, channel, action });
       }
     }
-    const queued = await deps.leads.existingKeys(items.map((i) => `${i.channel}:${i.leadId}:s${/^cadence:s(\d+)/.exec(i.action)![1]}`));
-    return items.filter((i) => !queued.has(`${i.channel}:${i.leadId}:s${/^cadence:s(\d+)/.exec(i.action)![1]}`));
+    const outboxKey = (i: ScopeItem) => `${i.channel}:${i.leadId}:${stepOf(i)}`;
+    const queued = await deps.leads.existingKeys(items.map(outboxKey));
+    return items.filter((i) => !queued.has(outboxKey(i)));
   };
 
   /**
@@ -136,12 +148,12 @@ export const createOperator = (deps: OperatorDeps) => {
    */
   const revivalScope = async (now: Date, persist: boolean): Promise<ScopeItem[]> => {
     if (!deps.revival) return [];
-    const inBatches = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.filter((i) => i.action.startsWith('revival:')).map((i) => i.recipient)));
+    const inBatches = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.filter(isRevival).map((i) => i.recipient)));
     const items: ScopeItem[] = [];
     for (const c of await deps.revival.candidates(now)) {
       if (inBatches.has(c.email)) continue;
       const leadId = persist ? await deps.revival.ensureLead(c) : (c.leadId ?? `crm:${c.contactId}`);
-      items.push({ draftId: '', leadId, recipient: c.email, channel: 'ghl', action: `revival:${c.score}:${c.reason}:${c.daysInactive}d` });
+      items.push({ draftId: '', leadId, recipient: c.email, channel: 'ghl', action: scopeActionText({ kind: 'revival', score: c.score, reason: c.reason, daysInactive: c.daysInactive }) });
     }
     return items;
   };
@@ -153,14 +165,13 @@ export const createOperator = (deps: OperatorDeps) => {
     ...(motion === 'revival' || motion === 'all' ? await revivalScope(now, persist) : []),
   ];
 
-  const isRevival = (i: ScopeItem) => i.action.startsWith('revival:');
-
   /** Approved revival items: each lead is queued for a revival draft (status and timeline), nothing is sent. */
   const queueRevivals = async (items: ScopeItem[], by: string, now: Date) => {
     let queued = 0;
     for (const item of items) {
-      const [, score, reason, days] = item.action.split(':');
-      if (await deps.revival?.markQueued(item.leadId, now, { score: Number(score), reason, daysInactive: days, approvedBatchItem: true })) queued++;
+      const action = readScopeAction(item.action);
+      if (action?.kind !== 'revival') continue;
+      if (await deps.revival?.markQueued(item.leadId, now, { score: action.score, reason: action.reason, daysInactive: action.daysInactive, approvedBatchItem: true })) queued++;
     }
     if (items.length) await deps.audit.append({ at: now, actor: by, action: 'revival.queued', entityType: 'dispatch', entityId: null, runId: null, details: { candidates: items.length, queued } });
     return queued;
@@ -179,13 +190,14 @@ export const createOperator = (deps: OperatorDeps) => {
         continue;
       }
       const channel = item.channel as SendChannel;
-      const cadenceStep = /^cadence:s(\d+):(.+)$/.exec(item.action);
-      const copy = cadenceStep ? cadenceCopy(d, Number(cadenceStep[1]), cadenceStep[2]!, channel) : initialCopy(d);
+      const action = readScopeAction(item.action);
+      const cadenceStep = action?.kind === 'cadence_step' ? action : null;
+      const copy = cadenceStep ? cadenceCopy(d, cadenceStep.step, cadenceStep.action, channel) : initialCopy(d);
       if (!copy) {
         rejected.push({ leadId: item.leadId, channel, reason: 'no_follow_up_copy' });
         continue;
       }
-      const step = cadenceStep ? `s${cadenceStep[1]}` : 'initial';
+      const step = stepOf(item);
       const base: NewOutboxItem = {
         dedupKey: `${channel}:${item.leadId}:${step}`,
         batchId: batch.id,

@@ -1,3 +1,4 @@
+import { readScopeAction, scopeActionText } from '../domain/approval/scope-action.js';
 import { batchTransition, canonicalScope, type BatchEvent, type BatchMotion, type ScopeItem } from '../domain/approval/batch.js';
 import type { Tier } from '../domain/tier.js';
 import { AppError } from '../lib/app-error.js';
@@ -15,7 +16,7 @@ export type GatekeeperDeps = {
   settings: { batchExpiryHours: number; tierRouting: Record<Tier, readonly SendChannel[]> };
 };
 
-const ACTION: Record<SendChannel, string> = { instantly: 'send_email', ghl: 'send_email', heyreach: 'linkedin_connect' };
+const ACTION: Record<SendChannel, string> = { instantly: scopeActionText({ kind: 'first_touch', touch: 'send_email' }), ghl: scopeActionText({ kind: 'first_touch', touch: 'send_email' }), heyreach: scopeActionText({ kind: 'first_touch', touch: 'linkedin_connect' }) };
 const DONE: Record<BatchEvent, string> = { approve: 'approved', reject: 'rejected', execute: 'executed' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -108,7 +109,7 @@ export const createGatekeeper = (deps: GatekeeperDeps) => {
     execute: async (id: string, by: string) => {
       const batch = await find(id);
       // Revival items carry no draft: approving them queues the lead for one.
-      const needsDraft = (i: ScopeItem) => !i.action.startsWith('revival:');
+      const needsDraft = (i: ScopeItem) => readScopeAction(i.action)?.kind !== 'revival';
       const statuses = await deps.batches.draftStatuses([...new Set(batch.scope.filter(needsDraft).map((i) => i.draftId))]);
       const items = batch.scope.filter((i) => !needsDraft(i) || statuses.get(i.draftId) === 'approved');
       const dropped = batch.scope.filter((i) => needsDraft(i) && statuses.get(i.draftId) !== 'approved').map((i) => ({ draftId: i.draftId, channel: i.channel, status: statuses.get(i.draftId) ?? 'missing' }));
