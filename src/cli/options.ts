@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ConfigSources } from '../config/load.js';
+import type { CliIo } from './io.js';
 import { TIERS, type Tier } from '../domain/tier.js';
 
 /*
@@ -15,8 +16,11 @@ export const withCommonOptions = (command: Command): Command =>
     .option('--config <file>', 'config file (env CAIO_CONFIG; default ./caio.config.json when present)')
     .option('--data-dir <dir>', 'folder of the embedded database (env CAIO_DATA_DIR; default ./.caio)');
 
-/** Where a command's configuration comes from: the environment, the working folder, --config and --data-dir. */
-export const configSourcesOf = (options: CommonOptions): ConfigSources => ({ env: process.env, cwd: process.cwd(), configPath: options.config, dataDir: options.dataDir });
+/**
+ * Where a command's configuration comes from: the environment and the working folder of the CLI's
+ * I/O context (io.ts: the process, or a test's), --config and --data-dir.
+ */
+export const configSourcesOf = (options: CommonOptions, io: Pick<CliIo, 'env' | 'cwd'>): ConfigSources => ({ env: io.env, cwd: io.cwd, configPath: options.config, dataDir: options.dataDir });
 
 export const parsePositiveInt = (label: string, max: number) => (value: string): number => {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${label} must be a whole number from 1 to ${max}.`);

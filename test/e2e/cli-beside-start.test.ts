@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli, tempWorkdir } from '../support/cli.js';
+import { CLI, spawnCli, tempWorkdir } from '../support/cli.js';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -42,28 +42,28 @@ describe('caio commands beside a running caio start (embedded PostgreSQL)', () =
   });
 
   it('leads list, review list, a pipeline run, stop and resume all work while it serves, on the same data', async () => {
-    const leads = await runCli(['leads', 'list', '--limit', '20', '--json'], { cwd: work.dir, env });
+    const leads = await spawnCli(['leads', 'list', '--limit', '20', '--json'], { cwd: work.dir, env });
     expect([leads.code, leads.stderr]).toEqual([0, '']);
     const before = (JSON.parse(leads.stdout) as unknown[]).length;
     expect(before).toBeGreaterThan(0); // the leads `caio start` discovered
-    const review = await runCli(['review', 'list', '--json'], { cwd: work.dir, env });
+    const review = await spawnCli(['review', 'list', '--json'], { cwd: work.dir, env });
     expect(review.code).toBe(0);
     expect((JSON.parse(review.stdout) as unknown[]).length).toBeGreaterThan(0);
-    const run = await runCli(['pipeline', 'run', '--limit', '5', '--seed', '77', '--json'], { cwd: work.dir, env });
+    const run = await spawnCli(['pipeline', 'run', '--limit', '5', '--seed', '77', '--json'], { cwd: work.dir, env });
     expect([run.code, run.stderr]).toEqual([0, '']);
-    const stop = await runCli(['stop', '--reason', 'drill', '--by', 'Dana'], { cwd: work.dir, env });
+    const stop = await spawnCli(['stop', '--reason', 'drill', '--by', 'Dana'], { cwd: work.dir, env });
     expect(stop.code).toBe(0);
     // The server sees the stop the CLI wrote: one database.
     const status = await fetch(`http://127.0.0.1:${port}/api/operator/status`, { headers: { 'x-dashboard-token': env.DASHBOARD_AUTH_TOKEN } });
     expect(JSON.stringify(await status.json())).toMatch(/drill/);
-    const resume = await runCli(['resume', '--by', 'Dana'], { cwd: work.dir, env });
+    const resume = await spawnCli(['resume', '--by', 'Dana'], { cwd: work.dir, env });
     expect(resume.code).toBe(0);
     // The commands came and went; the server's database is still up.
     expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
   }, 120_000);
 
   it('a second caio start (or serve) on the same data folder is refused with exit 5 naming the first', async () => {
-    const second = await runCli(['serve', '--port', String(await freePort())], { cwd: work.dir, env });
+    const second = await spawnCli(['serve', '--port', String(await freePort())], { cwd: work.dir, env });
     expect(second.code).toBe(5);
     expect(second.stderr).toContain(`PID ${start.pid}`);
   }, 60_000);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApolloSandbox } from '../../src/providers/sandbox/apollo/index.js';
 import { startInstantlySandbox } from '../../src/providers/sandbox/instantly/server.js';
-import { runCli, tempWorkdir } from '../support/cli.js';
+import { runCliInProcess, spawnCli, tempWorkdir } from '../support/cli.js';
 import { freshPostgresDatabase } from '../support/postgres.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -35,7 +35,8 @@ describe.skipIf(!DATABASE_URL)('two processes dispatching one batch (PostgreSQL)
       JSON.stringify({
         providers: 'live',
         send: 'live',
-        apollo: { baseUrl: apollo.url },
+        // The sandbox allows any rate; at the client's default (50 calls a minute) the run alone took 27 s.
+        apollo: { baseUrl: apollo.url, rateLimitPerMinute: 100_000 },
         betterContact: { enabled: false },
         instantly: { baseUrl: instantly.url },
         ramp: { enabled: false },
@@ -53,16 +54,18 @@ describe.skipIf(!DATABASE_URL)('two processes dispatching one batch (PostgreSQL)
   });
 
   it('each lead reaches Instantly exactly once; the second process is refused or finds nothing to do', async () => {
-    const run = await runCli(['pipeline', 'run', '--limit', '20', '--json'], { cwd: work.dir, env });
+    // The batch is prepared in-process (the production CLI, on the same DATABASE_URL); the two
+    // dispatches are separate processes.
+    const run = await runCliInProcess(['pipeline', 'run', '--limit', '20', '--json'], { cwd: work.dir, env });
     expect(run.code, run.stderr).toBe(0);
-    const drafts = JSON.parse((await runCli(['review', 'list', '--json'], { cwd: work.dir, env })).stdout) as { id?: string; draftId?: string }[] | { drafts: { id: string }[] };
+    const drafts = JSON.parse((await runCliInProcess(['review', 'list', '--json'], { cwd: work.dir, env })).stdout) as { id?: string; draftId?: string }[] | { drafts: { id: string }[] };
     const ids = (Array.isArray(drafts) ? drafts : drafts.drafts).map((d) => (d as { id?: string; draftId?: string }).id ?? (d as { draftId: string }).draftId);
     expect(ids.length).toBeGreaterThan(3);
-    for (const id of ids) expect((await runCli(['review', 'approve', id, '--by', 'Dani'], { cwd: work.dir, env })).code).toBe(0);
-    const batch = JSON.parse((await runCli(['batch', 'create', '--motion', 'outbound', '--by', 'Dani', '--json'], { cwd: work.dir, env })).stdout) as { id: string; scope: unknown[] };
-    expect((await runCli(['batch', 'approve', batch.id, '--by', 'Sam'], { cwd: work.dir, env })).code).toBe(0);
+    for (const id of ids) expect((await runCliInProcess(['review', 'approve', id, '--by', 'Dani'], { cwd: work.dir, env })).code).toBe(0);
+    const batch = JSON.parse((await runCliInProcess(['batch', 'create', '--motion', 'outbound', '--by', 'Dani', '--json'], { cwd: work.dir, env })).stdout) as { id: string; scope: unknown[] };
+    expect((await runCliInProcess(['batch', 'approve', batch.id, '--by', 'Sam'], { cwd: work.dir, env })).code).toBe(0);
 
-    const both = await Promise.all([0, 1].map((i) => runCli(['dispatch', '--motion', 'outbound', '--live', '--batch', batch.id, '--by', `proc-${i}`, '--json'], { cwd: work.dir, env })));
+    const both = await Promise.all([0, 1].map((i) => spawnCli(['dispatch', '--motion', 'outbound', '--live', '--batch', batch.id, '--by', `proc-${i}`, '--json'], { cwd: work.dir, env })));
     const ok = both.filter((r) => r.code === 0);
     expect(ok).toHaveLength(1);
     expect(both.find((r) => r.code !== 0)?.stderr).toMatch(/already running|already executed|another decision came first/);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, runCli, tempWorkdir } from '../support/cli.js';
+import { CLI, spawnCli, tempWorkdir } from '../support/cli.js';
 import { contractFixture } from '../support/contracts.js';
 
 describe('caio serve', () => {
@@ -34,7 +34,8 @@ describe('caio serve', () => {
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    const list = await runCli(['webhooks', 'list', '--json'], { cwd: work.dir });
+    const list = await spawnCli(['webhooks', 'list', '--json'], { cwd: work.dir });
+    expect(list.code, list.stderr).toBe(0);
     const items = JSON.parse(list.stdout) as { provider: string; status: string }[];
     // The lead is not ours: kept and flagged, not lost.
     expect(items).toEqual([expect.objectContaining({ provider: 'instantly', status: 'unknown_lead' })]);

@@ -7,6 +7,7 @@ import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
 import { printJson } from '../render/json.js';
 import { withApp } from './with-app.js';
+import { cliOut } from '../io.js';
 
 const gatekeeperFor = (app: AppDeps) =>
   createGatekeeper({ batches: createBatchStore(app.database.db), audit: app.stores.audit, alerts: app.alerts, clock: app.clock, settings: { batchExpiryHours: app.config.gatekeeper.batchExpiryHours, tierRouting: app.config.tierRouting } });
@@ -17,7 +18,7 @@ export const batchCreateCommand = async (options: CommonOptions & { motion: Batc
   await withApp(configFrom(options), async (app) => {
     const created = await gatekeeperFor(app).create(options.motion, options.by);
     if (options.json) return printJson(created);
-    process.stdout.write(`${summary(created, app.clock.now())}\nreview it with: caio batch show ${created.id}\n`);
+    cliOut(`${summary(created, app.clock.now())}\nreview it with: caio batch show ${created.id}\n`);
   });
 };
 
@@ -25,8 +26,8 @@ export const batchListCommand = async (options: CommonOptions & { limit: number;
   await withApp(configFrom(options), async (app) => {
     const list = await gatekeeperFor(app).list(options.limit);
     if (options.json) return printJson(list);
-    if (list.length === 0) return void process.stdout.write('no batches yet\n');
-    process.stdout.write(`${list.map((b) => summary(b, app.clock.now())).join('\n')}\n`);
+    if (list.length === 0) return void cliOut('no batches yet\n');
+    cliOut(`${list.map((b) => summary(b, app.clock.now())).join('\n')}\n`);
   });
 };
 
@@ -34,7 +35,7 @@ export const batchShowCommand = async (id: string, options: CommonOptions & { js
   await withApp(configFrom(options), async (app) => {
     const b = await gatekeeperFor(app).show(id);
     if (options.json) return printJson(b);
-    process.stdout.write(`${summary(b, app.clock.now())}\n${renderTable(['draft', 'channel', 'action', 'recipient'], b.scope.map((i) => [i.draftId, i.channel, i.action, i.recipient]))}\n`);
+    cliOut(`${summary(b, app.clock.now())}\n${renderTable(['draft', 'channel', 'action', 'recipient'], b.scope.map((i) => [i.draftId, i.channel, i.action, i.recipient]))}\n`);
   });
 };
 
@@ -42,7 +43,7 @@ export const batchApproveCommand = async (id: string, options: CommonOptions & {
   await withApp(configFrom(options), async (app) => {
     const b = await gatekeeperFor(app).approve(id, options.by);
     if (options.json) return printJson(b);
-    process.stdout.write(`${summary(b, app.clock.now())}\n`);
+    cliOut(`${summary(b, app.clock.now())}\n`);
   });
 };
 
@@ -50,6 +51,6 @@ export const batchRejectCommand = async (id: string, options: CommonOptions & { 
   await withApp(configFrom(options), async (app) => {
     const b = await gatekeeperFor(app).reject(id, options.by, options.reason);
     if (options.json) return printJson(b);
-    process.stdout.write(`${summary(b, app.clock.now())}\n`);
+    cliOut(`${summary(b, app.clock.now())}\n`);
   });
 };

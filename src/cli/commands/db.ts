@@ -2,6 +2,7 @@ import { openDatabase } from '../../store/database.js';
 import { storeLocationOf } from '../../deps.js';
 import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
+import { cliOut, storeOverride } from '../io.js';
 
 /**
  * `caio db migrate`: apply the migrations and exit. Every process also migrates when it opens the
@@ -10,7 +11,7 @@ import type { CommonOptions } from '../options.js';
  */
 export const dbMigrateCommand = async (options: CommonOptions): Promise<void> => {
   const config = configFrom(options);
-  const database = await openDatabase(storeLocationOf(config));
+  const database = await openDatabase(storeOverride() ?? storeLocationOf(config));
   await database.close();
-  process.stdout.write(`migrations applied (${config.store.kind === 'postgres' ? 'PostgreSQL from DATABASE_URL' : `embedded database in ${config.store.dir}`})\n`);
+  cliOut(`migrations applied (${config.store.kind === 'postgres' ? 'PostgreSQL from DATABASE_URL' : `embedded database in ${config.store.dir}`})\n`);
 };

@@ -10,6 +10,7 @@ import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
 import { printJson } from '../render/json.js';
 import { withApp } from './with-app.js';
+import { cliOut } from '../io.js';
 
 /** Open the operator with its channels for one command and always close both. */
 const withOperator = async <T>(options: CommonOptions, work: (app: AppDeps, dispatch: Awaited<ReturnType<typeof openDispatch>>) => Promise<T>) =>
@@ -43,7 +44,7 @@ export const dispatchCommand = async (options: CommonOptions & { motion: BatchMo
   await withOperator(options, async (_app, dispatch) => {
     const report = await dispatch.operator.dispatch({ motion: options.motion, live: Boolean(options.live), batchId: options.batch, by: options.by?.trim() || 'operator (dry run)' });
     if (options.json) return printJson(report);
-    process.stdout.write(renderDispatch(report));
+    cliOut(renderDispatch(report));
   });
 };
 
@@ -51,7 +52,7 @@ export const stopCommand = async (options: CommonOptions & { reason: string; by:
   await withOperator(options, async (_app, dispatch) => {
     const result = await dispatch.operator.stop(options.by, options.reason);
     if (options.json) return printJson(result);
-    process.stdout.write(`EMERGENCY STOP set at ${result.at.toISOString()}; paused: ${JSON.stringify(result.paused)}\n`);
+    cliOut(`EMERGENCY STOP set at ${result.at.toISOString()}; paused: ${JSON.stringify(result.paused)}\n`);
   });
 };
 
@@ -59,7 +60,7 @@ export const resumeCommand = async (options: CommonOptions & { by: string; json?
   await withOperator(options, async (app, dispatch) => {
     const result = await dispatch.operator.resume(options.by);
     if (options.json) return printJson({ ...result, envEmergencyStop: app.config.env.EMERGENCY_STOP === true });
-    process.stdout.write(`emergency stop cleared at ${result.at.toISOString()}${app.config.env.EMERGENCY_STOP ? ' (EMERGENCY_STOP is still set in the environment: sending stays blocked)' : ''}\n`);
+    cliOut(`emergency stop cleared at ${result.at.toISOString()}${app.config.env.EMERGENCY_STOP ? ' (EMERGENCY_STOP is still set in the environment: sending stays blocked)' : ''}\n`);
   });
 };
 
@@ -78,7 +79,7 @@ export const operatorStatusCommand = async (options: CommonOptions & { json?: bo
       `outbox: ${JSON.stringify(status.outbox)}`,
       `campaigns: ${status.campaigns.length ? status.campaigns.map((c) => `${c.provider} ${c.kind} ${c.name} [${c.status}] ${c.externalId}`).join('; ') : 'none'}`,
     ];
-    process.stdout.write(`${out.join('\n')}\n`);
+    cliOut(`${out.join('\n')}\n`);
   });
 };
 
@@ -86,7 +87,7 @@ export const operatorHealthCommand = async (options: CommonOptions & { json?: bo
   await withOperator(options, async (_app, dispatch) => {
     const results = await dispatch.operator.checkHealth();
     if (options.json) return printJson(results);
-    process.stdout.write(results.length ? `${renderTable(['provider', 'campaign', 'sent', 'bounces', 'complaints', 'paused now', 'reason'], results.map((r) => [r.provider, r.campaign, r.sent, r.bounces, r.complaints, r.paused ? 'YES' : 'no', r.reason]))}\n` : 'no live campaign to check\n');
+    cliOut(results.length ? `${renderTable(['provider', 'campaign', 'sent', 'bounces', 'complaints', 'paused now', 'reason'], results.map((r) => [r.provider, r.campaign, r.sent, r.bounces, r.complaints, r.paused ? 'YES' : 'no', r.reason]))}\n` : 'no live campaign to check\n');
   });
 };
 
@@ -94,7 +95,7 @@ export const operatorIncidentsCommand = async (options: CommonOptions & { json?:
   await withApp(configFrom(options), async (app) => {
     const open = await createIncidentStore(app.database.db).open();
     if (options.json) return printJson(open);
-    process.stdout.write(open.length ? `${renderTable(['incident', 'since', 'level', 'paged at', 'last seen', 'what'], open.map((i) => [i.key, i.openedAt.toISOString(), String(i.level), i.notifiedLevel ? String(i.notifiedLevel) : '-', i.lastSeenAt.toISOString(), String(i.details.title ?? '')]))}\n` : 'no open incident\n');
+    cliOut(open.length ? `${renderTable(['incident', 'since', 'level', 'paged at', 'last seen', 'what'], open.map((i) => [i.key, i.openedAt.toISOString(), String(i.level), i.notifiedLevel ? String(i.notifiedLevel) : '-', i.lastSeenAt.toISOString(), String(i.details.title ?? '')]))}\n` : 'no open incident\n');
   });
 };
 
@@ -103,7 +104,7 @@ export const revivalScanCommand = async (options: CommonOptions & { limit: numbe
     if (!dispatch.revival) throw new AppError('CONFLICT', 'GoHighLevel is not configured (GHL_API_KEY and GHL_LOCATION_ID)');
     const candidates = await dispatch.revival.scan(app.clock.now(), options.limit);
     if (options.json) return printJson(candidates);
-    process.stdout.write(candidates.length ? `${renderTable(['score', 'reason', 'days', 'email', 'company', 'our status'], candidates.map((c) => [c.score, c.reason, c.daysInactive, c.email, c.company ?? '-', c.status ?? 'no record']))}\n` : 'no contact to revive\n');
+    cliOut(candidates.length ? `${renderTable(['score', 'reason', 'days', 'email', 'company', 'our status'], candidates.map((c) => [c.score, c.reason, c.daysInactive, c.email, c.company ?? '-', c.status ?? 'no record']))}\n` : 'no contact to revive\n');
   });
 };
 
@@ -111,7 +112,7 @@ export const campaignsListCommand = async (options: CommonOptions & { json?: boo
   await withApp(configFrom(options), async (app) => {
     const list = await createCampaignStore(app.database.db).list();
     if (options.json) return printJson(list);
-    process.stdout.write(list.length ? `${renderTable(['provider', 'kind', 'name', 'status', 'external id', 'activated by'], list.map((c) => [c.provider, c.kind, c.name, c.status, c.externalId, c.activatedBy ?? '-']))}\n` : 'no campaigns yet\n');
+    cliOut(list.length ? `${renderTable(['provider', 'kind', 'name', 'status', 'external id', 'activated by'], list.map((c) => [c.provider, c.kind, c.name, c.status, c.externalId, c.activatedBy ?? '-']))}\n` : 'no campaigns yet\n');
   });
 };
 
@@ -131,6 +132,6 @@ export const campaignsActivateCommand = async (externalId: string, options: Comm
     await app.escalation.resolve(campaignPausedIncident('instantly', campaign.externalId));
     await app.stores.audit.append({ at, actor: options.by.trim(), action: 'campaign.activated', entityType: 'campaign', entityId: campaign.id, runId: null, details: { provider: 'instantly', externalId: campaign.externalId, name: campaign.name } });
     if (options.json) return printJson({ ...campaign, status: 'active', activatedBy: options.by.trim(), activatedAt: at });
-    process.stdout.write(`campaign ${campaign.name} (${campaign.externalId}) activated by ${options.by.trim()}\n`);
+    cliOut(`campaign ${campaign.name} (${campaign.externalId}) activated by ${options.by.trim()}\n`);
   });
 };

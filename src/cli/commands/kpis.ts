@@ -5,6 +5,7 @@ import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
 import { printJson } from '../render/json.js';
 import { withApp } from './with-app.js';
+import { cliOut } from '../io.js';
 
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)} %`);
 
@@ -17,8 +18,8 @@ export const kpisShowCommand = async (options: CommonOptions & { days: number; j
     if (options.json) return printJson({ ...k, targets });
     const rows = (name: string, r: typeof k.rates, c: typeof k.counts) => [name, String(c.emailSent), pct(r.open), pct(r.reply), pct(r.bounce), String(c.linkedinSent), pct(r.linkedinAccept)];
     const head = ['', 'e-mailed', 'open', 'reply', 'bounce', 'LinkedIn invited', 'accept'];
-    process.stdout.write(`KPIs since ${k.since} (targets: open ${pct(targets.open)}, reply ${pct(targets.reply)}, bounce at most ${pct(targets.bounce)}, accept ${pct(targets.linkedinAccept)})\n`);
-    process.stdout.write(`${renderTable(head, [rows('all', k.rates, k.counts), ...k.perCampaign.map((c) => rows(`campaign ${c.campaign}`, c.rates, c.counts)), ...k.perAngle.map((a) => rows(`angle ${a.angle}`, a.rates, a.counts))])}\n`);
+    cliOut(`KPIs since ${k.since} (targets: open ${pct(targets.open)}, reply ${pct(targets.reply)}, bounce at most ${pct(targets.bounce)}, accept ${pct(targets.linkedinAccept)})\n`);
+    cliOut(`${renderTable(head, [rows('all', k.rates, k.counts), ...k.perCampaign.map((c) => rows(`campaign ${c.campaign}`, c.rates, c.counts)), ...k.perAngle.map((a) => rows(`angle ${a.angle}`, a.rates, a.counts))])}\n`);
   });
 };
 
@@ -27,6 +28,6 @@ export const kpisRebuildCommand = async (options: CommonOptions & { json?: boole
   await withApp(configFrom(options), async (app) => {
     const result = await createKpiStore(app.database.db).rebuild();
     if (options.json) return printJson(result);
-    process.stdout.write(`KPI rollup rebuilt: ${result.milestones} lead milestones\n`);
+    cliOut(`KPI rollup rebuilt: ${result.milestones} lead milestones\n`);
   });
 };

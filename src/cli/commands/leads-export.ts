@@ -5,6 +5,7 @@ import { createExportQuery, type ExportRow } from '../../store/export-repo.js';
 import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
 import { withApp } from './with-app.js';
+import { cliErr, cliOut, cliPath } from '../io.js';
 
 /** A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection). */
 export const escapeCell = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
@@ -38,10 +39,10 @@ export const leadsExportCommand = async (options: CommonOptions & { format: 'csv
     const rows = await createExportQuery(app.database.db).rows({ tier: options.tier, status: options.status });
     const text = options.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows);
     if (options.out) {
-      writeFileSync(options.out, text);
-      process.stderr.write(`wrote ${rows.length} leads to ${options.out}\n`);
+      writeFileSync(cliPath(options.out), text);
+      cliErr(`wrote ${rows.length} leads to ${options.out}\n`);
     } else {
-      process.stdout.write(text);
+      cliOut(text);
     }
   });
 };

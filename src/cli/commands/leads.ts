@@ -7,6 +7,7 @@ import { renderTable } from '../render/table.js';
 import { printJson } from '../render/json.js';
 import { withApp, withStore } from './with-app.js';
 import { createTimelineQuery } from '../../store/timeline-repo.js';
+import { cliOut } from '../io.js';
 
 type ListOptions = CommonOptions & { tier?: Tier; status?: string; limit?: number; json?: boolean };
 type ShowOptions = CommonOptions & { json?: boolean };
@@ -19,10 +20,10 @@ export const leadsListCommand = async (options: ListOptions): Promise<void> => {
       return;
     }
     if (rows.length === 0) {
-      process.stdout.write('no leads match (run: npx caio pipeline run)\n');
+      cliOut('no leads match (run: npx caio pipeline run)\n');
       return;
     }
-    process.stdout.write(
+    cliOut(
       `${renderTable(
         ['email', 'company', 'title', 'tier', 'points', 'status', 'note'],
         rows.map((l) => [l.email ?? '(no email)', l.profile.company.name ?? '', l.profile.title ?? '', l.tier ?? '', l.points ?? '', l.status, l.disqualificationReason ?? l.skipReason ?? '']),
@@ -36,7 +37,7 @@ export const leadsShowCommand = async (email: string, options: ShowOptions): Pro
     const detail = await app.stores.leadDetail.detailByEmail(email);
     if (!detail) throw new AppError('NOT_FOUND', `no lead with email ${email.trim().toLowerCase()}`);
     if (options.json) printJson(detail);
-    else process.stdout.write(`${renderLeadDetail(detail)}\n`);
+    else cliOut(`${renderLeadDetail(detail)}\n`);
   });
 };
 
@@ -46,7 +47,7 @@ export const leadsTimelineCommand = async (email: string, options: ShowOptions &
     if (!detail) throw new AppError('NOT_FOUND', `no lead with email ${email.trim().toLowerCase()}`);
     const entries = await createTimelineQuery(app.database.db).forLead(detail.lead.id, options.limit);
     if (options.json) return printJson({ leadId: detail.lead.id, status: detail.lead.status, timeline: entries });
-    process.stdout.write(`${detail.lead.email} [${detail.lead.status}]\n${renderTable(['when', 'channel', 'event', 'detail'], entries.map((e) => [e.at.toISOString(), e.channel, e.type, e.detail]))}\n`);
+    cliOut(`${detail.lead.email} [${detail.lead.status}]\n${renderTable(['when', 'channel', 'event', 'detail'], entries.map((e) => [e.at.toISOString(), e.channel, e.type, e.detail]))}\n`);
   });
 };
 
@@ -55,7 +56,7 @@ export const leadsBootstrapCommand = async (options: CommonOptions & { dryRun?: 
     const { bootstrapFor } = await import('../../signals/compose.js');
     const report = await bootstrapFor(app)({ dryRun: options.dryRun === true, limit: options.limit });
     if (options.json) return printJson(report);
-    process.stdout.write(`${report.missing} accepted send(s) missing from lead timelines; ${report.dryRun ? 'dry run: nothing recorded' : `${report.recorded} recorded`}.\n`);
-    if (report.items.length) process.stdout.write(`${renderTable(['sent at', 'channel', 'step', 'outbox id'], report.items.map((i) => [i.sentAt, i.channel, i.step, i.outboxId]))}\n`);
+    cliOut(`${report.missing} accepted send(s) missing from lead timelines; ${report.dryRun ? 'dry run: nothing recorded' : `${report.recorded} recorded`}.\n`);
+    if (report.items.length) cliOut(`${renderTable(['sent at', 'channel', 'step', 'outbox id'], report.items.map((i) => [i.sentAt, i.channel, i.step, i.outboxId]))}\n`);
   });
 };

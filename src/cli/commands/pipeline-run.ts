@@ -9,6 +9,7 @@ import { renderRunReport } from '../render/run-report.js';
 import { createStageProgress } from '../render/stage-progress.js';
 import { printJson } from '../render/json.js';
 import { withApp } from './with-app.js';
+import { cliErr, cliIo, cliOut, cliPath, setExitCode } from '../io.js';
 
 export type PipelineRunOptions = CommonOptions & { source: string; limit?: number; seed?: number; json?: boolean; input?: string; enrich?: boolean };
 
@@ -35,11 +36,13 @@ const renderInput = (input: InputSummary): string => {
 
 export const runPipelineCommand = async (options: PipelineRunOptions): Promise<RunReport> => {
   const config = configFrom(options);
-  if (options.input && !existsSync(options.input)) throw new AppError('INVALID_INPUT', `input file not found: ${options.input}`);
+  const inputFile = options.input === undefined ? undefined : cliPath(options.input);
+  if (inputFile && !existsSync(inputFile)) throw new AppError('INVALID_INPUT', `input file not found: ${options.input}`);
   return withApp(config, async (app) => {
-    const tty = Boolean(process.stdout.isTTY) && !options.json;
-    const onInputProgress = tty ? (rows: number) => process.stderr.write(`\rreading ${options.input}: ${rows} rows`) : undefined;
-    const providers = await openProviders(app, { source: options.source, seed: options.seed ?? null, inputFile: options.input, onInputProgress });
+    const io = cliIo();
+    const tty = Boolean(io.stdout.isTTY) && !options.json;
+    const onInputProgress = tty ? (rows: number) => cliErr(`\rreading ${options.input}: ${rows} rows`) : undefined;
+    const providers = await openProviders(app, { source: options.source, seed: options.seed ?? null, inputFile, onInputProgress });
     try {
       // A file is read whole unless --limit says otherwise; Apollo discovery uses the configured default.
       const limit = options.limit ?? (options.input ? WHOLE_FILE : config.pipeline.defaultLimit);
@@ -57,14 +60,20 @@ export const runPipelineCommand = async (options: PipelineRunOptions): Promise<R
         });
         return report;
       }
-      process.stdout.write(`CAIO pipeline: ${providers.description}, ${limit === WHOLE_FILE ? 'whole file' : `limit ${limit}`}, store ${app.database.kind}\n`);
-      const progress = createStageProgress({ tty: Boolean(process.stdout.isTTY) });
+      cliOut(`CAIO pipeline: ${providers.description}, ${limit === WHOLE_FILE ? 'whole file' : `limit ${limit}`}, store ${app.database.kind}\n`);
+      const progress = createStageProgress({ tty: Boolean(io.stdout.isTTY), stdout: io.stdout, stderr: io.stderr });
       const report = await progress.run(() => runPipeline(deps, run, progress.events));
       const input = inputOf(report);
-      process.stdout.write(`${input ? `${renderInput(input)}\n` : ''}${renderRunReport(report)}\n`);
+      cliOut(`${input ? `${renderInput(input)}\n` : ''}${renderRunReport(report)}\n`);
       return report;
     } finally {
       await providers.close();
     }
   });
+};
+
+/** `caio pipeline run`: exit 1 when a stage failed. */
+export const pipelineRunAction = async (options: PipelineRunOptions): Promise<void> => {
+  const report = await runPipelineCommand(options);
+  if (report.status !== 'passed') setExitCode(1);
 };

@@ -6,6 +6,7 @@ import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
 import { printJson } from '../render/json.js';
 import { withApp } from './with-app.js';
+import { cliErr, cliOut, cliPath } from '../io.js';
 
 const requireEmail = (raw: string): string => {
   const email = normalizeEmail(raw);
@@ -19,8 +20,8 @@ export const privacyExportCommand = async (raw: string, options: CommonOptions &
   await withApp(configFrom(options), async (app) => {
     const document = await createPrivacyStore(app.database.db).exportPerson(email, app.clock.now());
     if (options.out) {
-      writeFileSync(options.out, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
-      process.stderr.write(`wrote ${document.leads.length} lead record(s) and their history to ${options.out}\n`);
+      writeFileSync(cliPath(options.out), `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
+      cliErr(`wrote ${document.leads.length} lead record(s) and their history to ${options.out}\n`);
     } else {
       printJson(document);
     }
@@ -33,7 +34,7 @@ export const privacyDeleteCommand = async (raw: string, options: CommonOptions &
   if (!options.by.trim()) throw new AppError('INVALID_INPUT', '--by needs the name of the person carrying out the request');
   await withApp(configFrom(options), async (app) => {
     const result = await createPrivacyStore(app.database.db).erasePerson(email, options.by.trim(), app.clock.now());
-    process.stdout.write(
+    cliOut(
       result.foundAnything
         ? `erased ${result.leadsErased} lead record(s) with their enrichments, scores, drafts and shadow sends${result.batchesChanged ? `, removed them from ${result.batchesChanged} batch(es)` : ''}; ${result.identitiesSuppressed} identity hash(es) added to the suppression list\n`
         : `nothing else was found for that address; its hash was added to the suppression list so it is never imported or contacted\n`,

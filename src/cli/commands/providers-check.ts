@@ -9,6 +9,7 @@ import { storeLocationOf } from '../../deps.js';
 import { AppError } from '../../lib/app-error.js';
 import { createProviderHealthStore } from '../../store/provider-health-repo.js';
 import { JOB_QUEUES } from '../../jobs/catalogue.js';
+import { cliOut, setExitCode, storeOverride } from '../io.js';
 
 type Check = { name: string; enabled: boolean; configured: boolean; reachable: boolean | null; detail: string };
 
@@ -159,7 +160,7 @@ type Breaker = { state: string; changedAt: string };
 /** Opens (and migrates) the store, and reads the last breaker transition of each provider from it. */
 const checkStore = async (config: Config): Promise<{ check: Check; breakers: Map<string, Breaker> }> => {
   try {
-    const db = await openDatabase(storeLocationOf(config));
+    const db = await openDatabase(storeOverride() ?? storeLocationOf(config));
     try {
       const breakers = new Map((await createProviderHealthStore(db.db).breakers()).map((b) => [b.provider, { state: b.state, changedAt: b.changedAt.toISOString() }]));
       return { check: { name: 'store', enabled: true, configured: true, reachable: true, detail: config.store.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL) migrated' : `embedded PostgreSQL in ${config.store.dir}` }, breakers };
@@ -225,7 +226,7 @@ export const providersCheckCommand = async (options: CommonOptions & { json?: bo
   if (options.json) printJson({ providers: config.providers, ok: unusable.length === 0, checks });
   else {
     const rows = checks.map((c) => [c.name, c.enabled ? 'yes' : 'no', c.configured ? 'yes' : 'no', c.reachable === null ? '-' : c.reachable ? 'yes' : 'NO', c.breaker, c.detail]);
-    process.stdout.write(`${renderTable(['check', 'enabled', 'configured', 'reachable', 'breaker (last seen)', 'detail'], rows)}\n`);
+    cliOut(`${renderTable(['check', 'enabled', 'configured', 'reachable', 'breaker (last seen)', 'detail'], rows)}\n`);
   }
-  if (unusable.length) process.exitCode = 7;
+  if (unusable.length) setExitCode(7);
 };

@@ -8,6 +8,7 @@ import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
 import { printJson } from '../render/json.js';
 import { withApp } from './with-app.js';
+import { cliOut } from '../io.js';
 
 const serviceFor = (app: AppDeps) =>
   createReviewService({ review: createReviewStore(app.database.db), audit: app.stores.audit, clock: app.clock, sender: app.config.sender, quality: { ...app.config.quality, maxRejections: app.config.review.maxRejections } });
@@ -18,15 +19,15 @@ const renderDecision = (d: ReviewDraft) => `draft ${d.id} is ${d.status}${d.deci
 /** `caio review tags`: the rejection tags. */
 export const reviewTagsCommand = (options: CommonOptions & { json?: boolean }): void => {
   if (options.json) return printJson(REJECTION_TAGS);
-  process.stdout.write(`${renderTable(['tag', 'meaning'], REJECTION_TAGS.map((t) => [t.id, t.label]))}\n`);
+  cliOut(`${renderTable(['tag', 'meaning'], REJECTION_TAGS.map((t) => [t.id, t.label]))}\n`);
 };
 
 export const reviewListCommand = async (options: CommonOptions & { tier?: Tier; angle?: string; verdict?: 'passed' | 'failed'; limit: number; json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
     const queue = await serviceFor(app).list({ ...(options.tier ? { tier: options.tier } : {}), ...(options.angle ? { angleId: options.angle } : {}), ...(options.verdict ? { verdict: options.verdict } : {}), limit: options.limit });
     if (options.json) return printJson(queue);
-    if (queue.length === 0) return void process.stdout.write('the review queue is empty\n');
-    process.stdout.write(`${renderTable(['draft', 'lead', 'tier', 'points', 'angle', 'subject A'], queue.map((d) => [d.id, d.lead.email ?? '', d.lead.tier ?? '', d.lead.points ?? '', d.angleId, d.subjectA]))}\n${queue.length} drafts waiting\n`);
+    if (queue.length === 0) return void cliOut('the review queue is empty\n');
+    cliOut(`${renderTable(['draft', 'lead', 'tier', 'points', 'angle', 'subject A'], queue.map((d) => [d.id, d.lead.email ?? '', d.lead.tier ?? '', d.lead.points ?? '', d.angleId, d.subjectA]))}\n${queue.length} drafts waiting\n`);
   });
 };
 
@@ -50,7 +51,7 @@ export const reviewShowCommand = async (draftId: string, options: CommonOptions 
         ? `Quality guard (${draft.quality.mode}): ${draft.quality.ruleFailures.length === 0 ? 'passed' : draft.quality.ruleFailures.map((f) => `${f.ruleId} ${f.message}`).join('; ')}; evidence: ${draft.quality.evidence.map((e) => `${e.type} "${e.value}"`).join(', ') || 'none'}`
         : 'Quality guard: no verdict recorded',
     ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    cliOut(`${lines.join('\n')}\n`);
   });
 };
 
@@ -58,7 +59,7 @@ export const reviewApproveCommand = async (draftId: string, options: CommonOptio
   await withApp(configFrom(options), async (app) => {
     const decided = await serviceFor(app).approve({ draftId, by: options.by, edit: { subject: options.subject, body: options.body } });
     if (options.json) printJson(decided);
-    else process.stdout.write(renderDecision(decided));
+    else cliOut(renderDecision(decided));
   });
 };
 
@@ -66,6 +67,6 @@ export const reviewRejectCommand = async (draftId: string, options: CommonOption
   await withApp(configFrom(options), async (app) => {
     const decided = await serviceFor(app).reject({ draftId, by: options.by, reason: options.reason, tag: options.tag });
     if (options.json) printJson(decided);
-    else process.stdout.write(renderDecision(decided));
+    else cliOut(renderDecision(decided));
   });
 };

@@ -5,13 +5,14 @@ import { renderStageErrors, renderStageTable } from '../render/run-report.js';
 import { renderTable } from '../render/table.js';
 import { printJson } from '../render/json.js';
 import { withApp } from './with-app.js';
+import { cliOut } from '../io.js';
 
 export const runsListCommand = async (options: CommonOptions & { limit: number; json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
     const list = await app.stores.runs.list(options.limit);
     if (options.json) return printJson(list);
-    if (list.length === 0) return void process.stdout.write('no runs yet (run: npx caio pipeline run)\n');
-    process.stdout.write(
+    if (list.length === 0) return void cliOut('no runs yet (run: npx caio pipeline run)\n');
+    cliOut(
       `${renderTable(
         ['run', 'status', 'mode', 'passed', 'leads', 'drafts', 'errors', 'started'],
         list.map((r) => [r.runId, r.status, r.mode, `${r.stages.filter((s) => s.status === 'pass').length}/${r.stages.length}`, r.summary.leads ?? 0, r.summary.drafts ?? 0, r.totalErrors, r.startedAt.toISOString()]),
@@ -35,6 +36,6 @@ export const runsShowCommand = async (runId: string, options: CommonOptions & { 
     ];
     const errors = renderStageErrors(run.stages, 10);
     if (errors.length) lines.push('', 'errors:', ...errors);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    cliOut(`${lines.join('\n')}\n`);
   });
 };

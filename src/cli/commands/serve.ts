@@ -22,8 +22,9 @@ import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
 import { printJson } from '../render/json.js';
-import { withApp } from './with-app.js';
+import { openCliApp, withApp } from './with-app.js';
 import { AppError } from '../../lib/app-error.js';
+import { cliOut } from '../io.js';
 
 /**
  * Each job attempt feeds the metrics; a job that failed for good is an incident (escalated by how
@@ -71,7 +72,7 @@ const openJobSet = async (app: Awaited<ReturnType<typeof openApp>>, role: { work
 export const serveCommand = async (options: CommonOptions & { port?: number; host?: string }, mode: 'serve' | 'start' = 'serve'): Promise<void> => {
   const config = configFrom(options);
   // The server role: on the embedded default a second `caio start`/`serve` is refused (exit 5).
-  const app = await openApp(config, { role: 'server' });
+  const app = await openCliApp(config, 'server');
   const distributed = Boolean(config.env.REDIS_URL);
   const { dispatch, watcher, runPipelineNow, jobs } = await openJobSet(app, { work: !distributed || mode === 'start' });
   const inbox = createInboxStore(app.database.db);
@@ -112,9 +113,9 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
   }
   const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, corsOrigins: config.server.corsOrigins, secrets, trustProxy: config.server.trustProxy, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), metrics: () => app.metrics.text(app.database.db, jobs), onRequestDone: logging.onRequestDone, api: { token: dashboard.token, deps: apiDeps, sessions: createSessionStore(app.database.db) }, onError: logging.onError });
   const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
-  process.stdout.write(`caio ${mode} listening on ${address} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered.length} pending deliveries enqueued at start\nroutes: ${routeList(routes, secrets).join(', ')}\n`);
-  process.stdout.write(`API: ${address}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);
-  process.stdout.write(`${await describeJobs(jobs, distributed && mode === 'serve', config.jobs.enabled)}\n`);
+  cliOut(`caio ${mode} listening on ${address} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered.length} pending deliveries enqueued at start\nroutes: ${routeList(routes, secrets).join(', ')}\n`);
+  cliOut(`API: ${address}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);
+  cliOut(`${await describeJobs(jobs, distributed && mode === 'serve', config.jobs.enabled)}\n`);
   const stop = async () => {
     clearInterval(requeue);
     await server.close();
@@ -143,10 +144,10 @@ export const workerCommand = async (options: CommonOptions & { queues?: string[]
   if (!config.env.REDIS_URL) throw new AppError('CONFIG_INVALID', 'REDIS_URL: caio worker takes its jobs from Redis; set REDIS_URL (without it, caio start runs the jobs inline)');
   const unknown = (options.queues ?? []).filter((q) => !(JOB_QUEUES as readonly string[]).includes(q));
   if (unknown.length) throw new AppError('INVALID_INPUT', `--queues: unknown queue ${unknown.join(', ')} (known: ${JOB_QUEUES.join(', ')})`);
-  const app = await openApp(config);
+  const app = await openCliApp(config);
   const { dispatch, jobs } = await openJobSet(app, { work: true, queues: options.queues, concurrency: options.concurrency });
   const metricsServer = options.metricsPort !== undefined ? await serveWorkerMetrics(options.metricsPort, config.server.host, () => app.metrics.text(app.database.db, jobs)) : null;
-  process.stdout.write(`caio worker: queues ${(options.queues ?? JOB_QUEUES).join(', ')}, concurrency ${options.concurrency}${metricsServer ? `, metrics on ${metricsServer.url}/metrics` : ''}\n`);
+  cliOut(`caio worker: queues ${(options.queues ?? JOB_QUEUES).join(', ')}, concurrency ${options.concurrency}${metricsServer ? `, metrics on ${metricsServer.url}/metrics` : ''}\n`);
   const stop = async () => {
     await jobs.close();
     await metricsServer?.close();
@@ -176,7 +177,7 @@ export const webhooksListCommand = async (options: CommonOptions & { status?: st
   await withApp(configFrom(options), async (app) => {
     const items = (await createInboxStore(app.database.db).list(options.limit, options.status)).map(({ payload: _p, ...i }) => i);
     if (options.json) return printJson(items);
-    process.stdout.write(items.length ? `${renderTable(['id', 'provider', 'event', 'status', 'received', 'lead'], items.map((i) => [i.id, i.provider, i.eventType, i.status, i.receivedAt.toISOString(), i.leadId ?? '-']))}\n` : 'no deliveries yet\n');
+    cliOut(items.length ? `${renderTable(['id', 'provider', 'event', 'status', 'received', 'lead'], items.map((i) => [i.id, i.provider, i.eventType, i.status, i.receivedAt.toISOString(), i.leadId ?? '-']))}\n` : 'no deliveries yet\n');
   });
 };
 
@@ -185,7 +186,7 @@ export const webhooksReplayCommand = async (id: string, options: CommonOptions &
     const outcome = await processorFor(app).replay(id.trim());
     if (!outcome) throw new AppError('NOT_FOUND', `no stored delivery ${id.trim()} (see: caio webhooks list)`);
     if (options.json) return printJson({ id: id.trim(), outcome });
-    process.stdout.write(`delivery ${id.trim()}: ${outcome}\n`);
+    cliOut(`delivery ${id.trim()}: ${outcome}\n`);
   });
 };
 
@@ -196,7 +197,7 @@ export const decayRunCommand = async (options: CommonOptions & { dryRun?: boolea
     const db = app.database.db;
     const findings = await runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence: cadenceSyncFor(app) }, at ?? app.clock.now(), Boolean(options.dryRun));
     if (options.json) return printJson({ dryRun: Boolean(options.dryRun), findings });
-    process.stdout.write(findings.length ? `${renderTable(['lead', 'was', 'decay', 'since', 'applied', 'why'], findings.map((f) => [f.leadId, f.from, f.kind, f.since, f.applied ? 'yes' : 'no (dry run)', f.detail]))}\n` : 'no lead has decayed\n');
+    cliOut(findings.length ? `${renderTable(['lead', 'was', 'decay', 'since', 'applied', 'why'], findings.map((f) => [f.leadId, f.from, f.kind, f.since, f.applied ? 'yes' : 'no (dry run)', f.detail]))}\n` : 'no lead has decayed\n');
   });
 };
 
@@ -207,12 +208,12 @@ export const cadenceStatusCommand = async (options: CommonOptions & { lead?: str
       if (!detail) throw new AppError('NOT_FOUND', `no lead with email ${options.lead.trim().toLowerCase()}`);
       const status = await cadenceSyncFor(app).status(detail.lead.id, app.clock.now());
       if (options.json) return printJson(status);
-      process.stdout.write(status ? `${detail.lead.email}: ${status.status}, ${status.completed}/${status.total} steps done, next ${status.nextStep ? `step ${status.nextStep.step} (${status.nextStep.channel} ${status.nextStep.action}) due ${status.nextDueAt?.toISOString() ?? '-'}` : 'none'}${status.exitReason ? `, exited: ${status.exitReason}` : ''}\n` : `${detail.lead.email} is not enrolled (the first touch enrols)\n`);
+      cliOut(status ? `${detail.lead.email}: ${status.status}, ${status.completed}/${status.total} steps done, next ${status.nextStep ? `step ${status.nextStep.step} (${status.nextStep.channel} ${status.nextStep.action}) due ${status.nextDueAt?.toISOString() ?? '-'}` : 'none'}${status.exitReason ? `, exited: ${status.exitReason}` : ''}\n` : `${detail.lead.email} is not enrolled (the first touch enrols)\n`);
       return;
     }
     const counts = await createCadenceStore(app.database.db).counts();
     if (options.json) return printJson(counts);
-    process.stdout.write(`enrolments: ${Object.keys(counts).length ? JSON.stringify(counts) : 'none'}\n`);
+    cliOut(`enrolments: ${Object.keys(counts).length ? JSON.stringify(counts) : 'none'}\n`);
   });
 };
 
@@ -220,7 +221,7 @@ export const cadenceSyncCommand = async (options: CommonOptions & { json?: boole
   await withApp(configFrom(options), async (app) => {
     const changed = await cadenceSyncFor(app).sync(app.clock.now());
     if (options.json) return printJson(changed);
-    process.stdout.write(changed.length ? `${renderTable(['lead', 'was', 'now', 'why'], changed.map((c) => [c.leadId, c.from, c.to, c.reason ?? '-']))}\n` : 'every enrolment is in step\n');
+    cliOut(changed.length ? `${renderTable(['lead', 'was', 'now', 'why'], changed.map((c) => [c.leadId, c.from, c.to, c.reason ?? '-']))}\n` : 'every enrolment is in step\n');
   });
 };
 
@@ -231,6 +232,6 @@ export const cadenceDueCommand = async (options: CommonOptions & { at?: string; 
     const due = await cadenceSyncFor(app).due(at ?? app.clock.now());
     if (options.json) return printJson(due);
     const rows = due.flatMap((d) => [...d.due.map((s) => [d.leadId, s.step, s.channel, s.action, s.dueAt.toISOString(), 'due']), ...d.skipped.map((s) => [d.leadId, s.step, s.channel, s.action, s.dueAt.toISOString(), `skipped: ${s.reason}`])]);
-    process.stdout.write(rows.length ? `${renderTable(['lead', 'step', 'channel', 'action', 'due at', 'state'], rows)}\n` : 'nothing is due\n');
+    cliOut(rows.length ? `${renderTable(['lead', 'step', 'channel', 'action', 'due at', 'state'], rows)}\n` : 'nothing is due\n');
   });
 };

@@ -6,6 +6,7 @@ import { serveCommand } from './serve.js';
 import { withApp } from './with-app.js';
 import { openDatabase } from '../../store/database.js';
 import { storeLocationOf } from '../../deps.js';
+import { cliOut, setExitCode, storeOverride } from '../io.js';
 
 /**
  * `npm start`: on the embedded default, a sandbox pipeline run when the review queue is empty, then
@@ -16,7 +17,7 @@ export const startCommand = async (options: CommonOptions & { port?: number; onc
   const config = configFrom(options);
   // Held from the first step to the last, as the server role: on the embedded default the database
   // server stays up between the steps, and a second `caio start` is refused from the start.
-  const held = await openDatabase(storeLocationOf(config, options.once ? 'command' : 'server'));
+  const held = await openDatabase(storeOverride() ?? storeLocationOf(config, options.once ? 'command' : 'server'));
   try {
     await startSteps(options);
   } finally {
@@ -31,9 +32,9 @@ const startSteps = async (options: CommonOptions & { port?: number; once?: boole
   );
   if (waiting === 0 || options.once) {
     const report = await runPipelineCommand({ ...options, source: 'apollo' });
-    if (report.status !== 'passed') process.exitCode = 1;
-  } else process.stdout.write(`${waiting} drafts are waiting for review: no new pipeline run.\n`);
+    if (report.status !== 'passed') setExitCode(1);
+  } else cliOut(`${waiting} drafts are waiting for review: no new pipeline run.\n`);
   if (options.once) return;
-  process.stdout.write('\nOpen the dashboard at the URL below and log in with the dashboard token (see the API line for where it is).\n');
+  cliOut('\nOpen the dashboard at the URL below and log in with the dashboard token (see the API line for where it is).\n');
   await serveCommand(options, 'start');
 };

@@ -1,4 +1,6 @@
+import { cliOut } from '../io.js';
+
 /** `--json` output: one indented document on stdout. */
 export const printJson = (value: unknown): void => {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  cliOut(`${JSON.stringify(value, null, 2)}\n`);
 };

@@ -1,4 +1,5 @@
-import { Listr } from 'listr2';
+import { LISTR_LOGGER_STDERR_LEVELS, Listr, ListrLogger, ProcessOutput } from 'listr2';
+import type { CliStream } from '../io.js';
 import type { PipelineEvents } from '../../pipeline/context.js';
 import { STAGE_NAMES, type StageName, type StageResult } from '../../pipeline/ports.js';
 
@@ -11,9 +12,10 @@ const deferred = <T>(): Deferred<T> => {
 
 /**
  * The pipeline reports stage events; listr2 draws them: a live task list on a terminal, one plain
- * line per stage otherwise (CI logs, pipes).
+ * line per stage otherwise (CI logs, pipes), on the given streams (the CLI's I/O context; default
+ * the process's).
  */
-export const createStageProgress = (options: { tty: boolean }) => {
+export const createStageProgress = (options: { tty: boolean; stdout?: CliStream; stderr?: CliStream }) => {
   const started = new Map(STAGE_NAMES.map((n) => [n, deferred<number>()]));
   const ended = new Map(STAGE_NAMES.map((n) => [n, deferred<StageResult>()]));
   const progress = new Map<StageName, (done: number, total: number) => void>();
@@ -23,6 +25,10 @@ export const createStageProgress = (options: { tty: boolean }) => {
     onStageProgress: (name, done, total) => progress.get(name)?.(done, total),
     onStageEnd: (result) => ended.get(result.name)!.resolve(result),
   };
+
+  // The renderers' own loggers, as listr2 builds them, but writing to these streams.
+  const processOutput = options.stdout || options.stderr ? new ProcessOutput(options.stdout as NodeJS.WriteStream | undefined, options.stderr as NodeJS.WriteStream | undefined) : null;
+  const logger = processOutput ? new ListrLogger({ useIcons: true, toStderr: options.tty ? [] : LISTR_LOGGER_STDERR_LEVELS, processOutput }) : null;
 
   const list = new Listr(
     STAGE_NAMES.map((name, i) => ({
@@ -42,7 +48,7 @@ export const createStageProgress = (options: { tty: boolean }) => {
         if (result.status === 'fail') throw new Error(task.title);
       },
     })),
-    { concurrent: false, exitOnError: false, renderer: options.tty ? 'default' : 'simple', rendererOptions: { collapseErrors: false } },
+    { concurrent: false, exitOnError: false, renderer: options.tty ? 'default' : 'simple', rendererOptions: { collapseErrors: false, ...(logger ? { logger } : {}) } },
   );
 
   return {
