@@ -113,9 +113,7 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
   }
   const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, corsOrigins: config.server.corsOrigins, secrets, trustProxy: config.server.trustProxy, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), metrics: () => app.metrics.text(app.database.db, jobs), onRequestDone: logging.onRequestDone, api: { token: dashboard.token, deps: apiDeps, sessions: createSessionStore(app.database.db) }, onError: logging.onError });
   const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
-  cliOut(`caio ${mode} listening on ${address} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered.length} pending deliveries enqueued at start\nroutes: ${routeList(routes, secrets).join(', ')}\n`);
-  cliOut(`API: ${address}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);
-  cliOut(`${await describeJobs(jobs, distributed && mode === 'serve', config.jobs.enabled)}\n`);
+  // Before the lines that say it is up: a supervisor that reads them may signal at once.
   const stop = async () => {
     clearInterval(requeue);
     await server.close();
@@ -126,6 +124,9 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  cliOut(`caio ${mode} listening on ${address} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered.length} pending deliveries enqueued at start\nroutes: ${routeList(routes, secrets).join(', ')}\n`);
+  cliOut(`API: ${address}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);
+  cliOut(`${await describeJobs(jobs, distributed && mode === 'serve', config.jobs.enabled)}\n`);
 };
 
 const describeJobs = async (jobs: JobRunner, enqueueOnly: boolean, enabled: boolean): Promise<string> => {
@@ -147,7 +148,7 @@ export const workerCommand = async (options: CommonOptions & { queues?: string[]
   const app = await openCliApp(config);
   const { dispatch, jobs } = await openJobSet(app, { work: true, queues: options.queues, concurrency: options.concurrency });
   const metricsServer = options.metricsPort !== undefined ? await serveWorkerMetrics(options.metricsPort, config.server.host, () => app.metrics.text(app.database.db, jobs)) : null;
-  cliOut(`caio worker: queues ${(options.queues ?? JOB_QUEUES).join(', ')}, concurrency ${options.concurrency}${metricsServer ? `, metrics on ${metricsServer.url}/metrics` : ''}\n`);
+  // Before the line that says it is up: a supervisor that reads it may signal at once.
   const stop = async () => {
     await jobs.close();
     await metricsServer?.close();
@@ -157,6 +158,7 @@ export const workerCommand = async (options: CommonOptions & { queues?: string[]
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  cliOut(`caio worker: queues ${(options.queues ?? JOB_QUEUES).join(', ')}, concurrency ${options.concurrency}${metricsServer ? `, metrics on ${metricsServer.url}/metrics` : ''}\n`);
 };
 
 /** A worker's own /metrics (each process counts its own work; Prometheus sums them). */
