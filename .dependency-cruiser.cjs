@@ -31,6 +31,8 @@ const ADAPTERS = '^src/(store|providers|server|webhooks|observability|config)/';
 const PORTS = '^src/(pipeline|signals|dispatch|jobs|escalation)/(ports|review-ports)\\.ts$';
 /** What one adapter may use of another: its public entry, never its internals. */
 const ADAPTER_ENTRIES = ['^src/store/index\\.ts$', '^src/config/load\\.ts$', '^src/webhooks/index\\.ts$'];
+/** Each provider's inbound webhook (paths, auth, parse to a normalised signal). */
+const PROVIDER_WEBHOOKS = '^src/providers/[a-z0-9]+/webhook\\.ts$';
 
 module.exports = {
   forbidden: [
@@ -117,14 +119,20 @@ module.exports = {
         pathNot: [
           '^src/$1/',
           ...ADAPTER_ENTRIES,
-          // EXCEPTION: webhooks/ parses each provider's inbound payload with that provider's own wire
-          // format modules. Moving them into webhooks/ (or giving each provider an entry module) is an
-          // edit under src/providers/**, owned by another change.
-          '^src/providers/(heyreach|instantly)/schemas\\.ts$',
-          '^src/providers/clay/(callback|correlation)\\.ts$',
-          '^src/providers/rb2b/map-visitor\\.ts$',
+          // A provider's webhook.ts (its paths, auth and parse) is its entry for inbound deliveries;
+          // only the door (webhooks/) may use it: see the next rule.
+          PROVIDER_WEBHOOKS,
         ],
       },
+    },
+    {
+      name: 'only-the-door-imports-provider-webhooks',
+      severity: 'error',
+      comment:
+        "A provider's webhook.ts (src/providers/<name>/webhook.ts) is imported by webhooks/ (the door knows its " +
+        'providers) and within providers/; no other adapter reaches it except through webhooks/index.ts.',
+      from: { path: ADAPTERS, pathNot: ['^src/webhooks/', '^src/providers/'] },
+      to: { path: PROVIDER_WEBHOOKS },
     },
     {
       name: 'ports-import-only-ports-domain-and-lib',

@@ -3,6 +3,7 @@ import { FileConfigSchema } from '../src/config/schema.js';
 import { emptyLead } from '../src/domain/lead.js';
 import { systemClock } from '../src/lib/clock.js';
 import { sha256Hex } from '../src/lib/hash.js';
+import { parseInstantlyWebhook } from '../src/providers/instantly/webhook.js';
 import { inboxProcessorOn } from '../src/signals/compose.js';
 import { createInboxStore } from '../src/store/inbox-repo.js';
 import { createSignalLeadStore } from '../src/store/signals-repo.js';
@@ -12,7 +13,7 @@ const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 4000);
 const LEADS = 500;
 const PROCESSORS = 4;
 
-/** An Instantly event as the webhook stores it: mostly opens, some clicks and replies, one lead each. */
+/** An Instantly event as the webhook receives it: mostly opens, some clicks and replies, one lead each. */
 const payloadOf = (n: number) => {
   const kind = n % 10 === 9 ? 'reply_received' : n % 10 >= 7 ? 'email_link_clicked' : 'email_opened';
   return {
@@ -48,7 +49,10 @@ export const benchDeliveryProcessing = async (deliveries = DELIVERIES) => {
     const insertStarted = performance.now();
     for (let n = 0; n < deliveries; n++) {
       const payload = payloadOf(n);
-      const id = await inbox.insert({ provider: 'instantly', eventType: payload.event_type, idempotencyKey: sha256Hex(`bench|${n}`), payload, receivedAt: new Date() });
+      // As the door stores it: the payload and, beside it, the provider's normalised signal.
+      const receivedAt = new Date();
+      const read = parseInstantlyWebhook(payload, { receivedAt });
+      const id = await inbox.insert({ provider: 'instantly', eventType: read.eventType, idempotencyKey: sha256Hex(`bench|${n}`), payload, receivedAt, signal: read.ok ? read.signal : null });
       ids.push(id!);
     }
     const insertMs = performance.now() - insertStarted;

@@ -209,8 +209,9 @@ const buildBetterContactStep = async (app: AppDeps, onClose: (close: () => Promi
 };
 
 /**
- * Clay needs our callback receiver listening for the length of the run: the HTTP API column posts
- * the enriched row there, and the receiver stores it for the waiting enricher (and later runs).
+ * Clay needs our callback route served for the length of the run: the HTTP API column posts the
+ * enriched row there, and the route stores it for the waiting enricher (and later runs). It is the
+ * server's own app (buildApp, the same handler as `caio serve`'s Clay route) with only that route.
  */
 const buildClayStep = async (app: AppDeps, onClose: (close: () => Promise<void>) => void): Promise<LeadEnricher | null> => {
   const { config } = app;
@@ -219,19 +220,16 @@ const buildClayStep = async (app: AppDeps, onClose: (close: () => Promise<void>)
   const { createClayClient } = await import('./providers/clay/client.js');
   const { createClayEnricher } = await import('./providers/clay/enricher.js');
   const { webhookRef } = await import('./providers/clay/correlation.js');
-  const { createClayCallbackHandler } = await import('./webhooks/clay-callback.js');
   const { createInboxStore } = await import('./store/inbox-repo.js');
-  const { startWebhookReceiver } = await import('./webhooks/receiver.js');
+  const { buildApp, serverLogging } = await import('./server/app.js');
+  const { clayCallbackRoutes } = await import('./server/webhook-routes.js');
   const { createHttpPolicy } = await import('./providers/http/policy.js');
   const sandboxMode = config.providers === 'sandbox';
   const callbackToken = sandboxMode ? `sandbox-${randomBytes(12).toString('hex')}` : config.env.CLAY_CALLBACK_TOKEN!;
-  const receiver = await startWebhookReceiver({
-    host: clay.callbackHost,
-    port: clay.callbackPort,
-    routes: { [clay.callbackPath]: createClayCallbackHandler({ token: callbackToken, store: app.stores.clay, inbox: createInboxStore(app.database.db) }) },
-    onError: (error, path) => app.log.error({ err: error instanceof Error ? error.message : String(error), path }, 'webhook handler failed'),
-  });
-  onClose(receiver.close);
+  const routes = clayCallbackRoutes({ token: callbackToken, store: app.stores.clay, inbox: createInboxStore(app.database.db), paths: [clay.callbackPath] });
+  const receiver = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, onError: serverLogging(app.log).onError });
+  const receiverUrl = await receiver.listen({ host: clay.callbackHost, port: clay.callbackPort });
+  onClose(() => receiver.close());
   let webhookUrl = config.env.CLAY_WEBHOOK_URL ?? '';
   let authToken = config.env.CLAY_API_KEY ?? null;
   let waitMs = clay.waitMs;
@@ -239,7 +237,7 @@ const buildClayStep = async (app: AppDeps, onClose: (close: () => Promise<void>)
   if (sandboxMode) {
     const { startClaySandbox } = await import('./providers/sandbox/clay/server.js');
     authToken = `sandbox-${randomBytes(8).toString('hex')}`;
-    const sandbox = await startClaySandbox({ callbackUrl: `${receiver.url}${clay.callbackPath}`, callbackToken, webhookAuthToken: authToken, callbackDelayMs: 30 });
+    const sandbox = await startClaySandbox({ callbackUrl: `${receiverUrl}${clay.callbackPath}`, callbackToken, webhookAuthToken: authToken, callbackDelayMs: 30 });
     onClose(sandbox.close);
     webhookUrl = sandbox.webhookUrl;
     // The sandbox answers in milliseconds; a row it never answers should not hold a run for minutes.

@@ -1,13 +1,12 @@
 import type { Config } from '../config/load.js';
 import type { ClayCorrelationStore } from '../pipeline/ports.js';
 import {
+  clayWebhookPaths,
   createClayCallbackHandler,
   createInboxHandler,
   createRb2bVisitorHandler,
-  HEYREACH_EVENTS,
-  heyreachSpec,
-  INSTANTLY_PATHS,
-  instantlySpec,
+  heyreachWebhook,
+  instantlyWebhook,
   rb2bWebhookPath,
   RB2B_WEBHOOK_BASE_PATH,
   type InboxWriter,
@@ -78,26 +77,23 @@ export const webhookRoutes = (deps: {
   const onError = deps.onError ?? ((error: unknown, path: string) => void process.stderr.write(`webhook ${path}: ${error instanceof Error ? error.message : String(error)}\n`));
   const common = { inbox: deps.inbox, required, onStored: deps.onStored, now };
   const post: Record<string, WebhookHandler> = {};
-  for (const path of Object.keys(INSTANTLY_PATHS)) post[path] = createInboxHandler({ spec: instantlySpec(env.INSTANTLY_WEBHOOK_SECRET), ...common });
-  // HeyReach cannot set headers: the secret rides in the URL (?secret=), and one URL per event
-  // (`/webhooks/heyreach/<EVENT>`) names the event for shapes that carry none (contracts/heyreach.md).
-  // Not as a path segment: `caio serve` prints its routes at start, and the secret would be in them.
-  const hrSecret = env.HEYREACH_WEBHOOK_SECRET;
-  post['/webhooks/heyreach'] = createInboxHandler({ spec: heyreachSpec(hrSecret), ...common });
-  for (const event of HEYREACH_EVENTS) post[`/webhooks/heyreach/${event}`] = createInboxHandler({ spec: heyreachSpec(hrSecret, event), ...common });
+  // Each provider's paths, auth and parse come from its webhook.ts; the door only knows its secret.
+  for (const [webhook, secret] of [[instantlyWebhook, env.INSTANTLY_WEBHOOK_SECRET], [heyreachWebhook, env.HEYREACH_WEBHOOK_SECRET]] as const) {
+    for (const { path, urlEvent } of webhook.paths) post[path] = createInboxHandler({ webhook, secret, urlEvent, ...common });
+  }
   // RB2B signs nothing and sends no custom header: the secret rides in the URL (/webhooks/rb2b/<secret> or ?token=).
   const rb2bSecret = env.RB2B_WEBHOOK_SECRET;
   if (rb2bSecret) {
     const rb2b = createRb2bVisitorHandler({
       secret: rb2bSecret,
-      intake: async ({ visit, lead, receivedAt, raw }) => {
-        const id = await deps.inbox.insert({ provider: 'rb2b', eventType: 'visit', idempotencyKey: sha256Hex(`rb2b|${visit.eventKey}`), payload: lead.raw, receivedAt, raw: raw ?? null });
+      intake: async ({ eventType, eventKey, signal, payload, receivedAt, raw }) => {
+        const id = await deps.inbox.insert({ provider: 'rb2b', eventType, idempotencyKey: sha256Hex(`rb2b|${eventKey}`), payload, receivedAt, raw, signal });
         if (id) deps.onStored(id);
         return { accepted: true, duplicate: id === null };
       },
       // RB2B disconnects on any answer but 200: an unusable visit is kept as ignored, with the reason.
       quarantine: async ({ reason, receivedAt, raw, json }) => {
-        await deps.inbox.insert({ provider: 'rb2b', eventType: 'visit', idempotencyKey: sha256Hex(`rb2b|ignored|${raw.base64 ?? raw.text}`), payload: json, receivedAt, status: 'ignored', reason, raw });
+        await deps.inbox.insert({ provider: 'rb2b', eventType: 'visit', idempotencyKey: sha256Hex(`rb2b|ignored|${raw.base64 ?? raw.text}`), payload: json, receivedAt, status: 'ignored', reason, raw, signal: null });
       },
       now,
     });
@@ -106,12 +102,7 @@ export const webhookRoutes = (deps: {
     post[rb2bWebhookPath(rb2bSecret)] = answered;
   }
   const clayToken = env.CLAY_CALLBACK_TOKEN;
-  if (clayToken) {
-    const clay = createClayCallbackHandler({ token: clayToken, store: deps.clay, inbox: deps.inbox, now, ...(env.CLAY_WEBHOOK_SECRET ? { hmacSecret: env.CLAY_WEBHOOK_SECRET } : {}) });
-    post[config.clay.callbackPath] = clay;
-    // The original's path for Clay's HTTP API column (visitor enrichment arrives the same way).
-    post['/webhooks/clay'] = clay;
-  }
+  if (clayToken) Object.assign(post, clayCallbackRoutes({ token: clayToken, hmacSecret: env.CLAY_WEBHOOK_SECRET, store: deps.clay, inbox: deps.inbox, now, paths: clayWebhookPaths(config.clay.callbackPath) }).post);
   const health = (provider: string, secret: string | undefined) => async (): Promise<WebhookResponse> => ({
     status: 200,
     body: { status: 'ok', provider, secretConfigured: Boolean(secret), signatureRequired: required, accepting: Boolean(secret) || !required },
@@ -138,4 +129,13 @@ export const webhookRoutes = (deps: {
     '/webhooks/rb2b/health': health('rb2b', rb2bSecret),
   };
   return { post, get };
+};
+
+/**
+ * Only Clay's callback, on `paths`: what `caio pipeline run` serves (through buildApp, as `caio
+ * serve` does) while its Clay step waits for answers. `hmacSecret`: CLAY_WEBHOOK_SECRET.
+ */
+export const clayCallbackRoutes = (deps: { token: string; hmacSecret?: string | undefined; store: ClayCorrelationStore; inbox: InboxWriter; now?: () => Date; paths: readonly string[] }): WebhookRoutes => {
+  const handler = createClayCallbackHandler({ token: deps.token, store: deps.store, inbox: deps.inbox, ...(deps.now ? { now: deps.now } : {}), ...(deps.hmacSecret ? { hmacSecret: deps.hmacSecret } : {}) });
+  return { post: Object.fromEntries(deps.paths.map((path) => [path, handler])), get: {} };
 };

@@ -1,140 +1,17 @@
 import { safeErrorMessage } from '../lib/redact.js';
-import { applySignal, classifyReply, isLeadStatus, LEAD_STATUS_TRANSITIONS, suppresses, type SignalType } from '../domain/signals/index.js';
+import { applySignal, isLeadStatus, LEAD_STATUS_TRANSITIONS, suppresses, type SignalType } from '../domain/signals/index.js';
 import { leadIdentities } from '../domain/lead.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { readHeyReachDelivery } from '../providers/heyreach/schemas.js';
-import { readInstantlyDelivery } from '../providers/instantly/schemas.js';
-import type { DiscoveredLead, SuppressionStore } from '../pipeline/ports.js';
-import { visitorToLead } from '../providers/rb2b/map-visitor.js';
+import type { SuppressionStore } from '../pipeline/ports.js';
 import type { InboxItem, InboxStore, LeadEventStore } from '../store/inbox-repo.js';
 import type { SignalLead, SignalLeadStore } from '../store/signals-repo.js';
 import type { CadenceSync } from './cadence-sync.js';
-import type { UnitOfWork } from './ports.js';
+import type { NormalisedSignal, UnitOfWork } from './ports.js';
+import { storedSignalOf } from './stored-signal.js';
 
-/** One inbox delivery read as a signal: which lead (by e-mail or LinkedIn URL), what happened, when. */
-export type ReadSignal = {
-  email: string | null;
-  linkedinUrl: string | null;
-  type: SignalType | null;
-  channel: 'email' | 'linkedin' | 'website';
-  at: Date;
-  details: Record<string, unknown>;
-  /** A visitor is a lead in their own right: recorded when we do not know them yet. */ newLead?: DiscoveredLead;
-  /** What was worked around (an event time out of range, replaced by the receive time). */
-  flags: string[];
-};
-
-/** A stored delivery that will not be acted on, and why (an unknown event, no lead named...). */
-export type IgnoredDelivery = { ignored: string };
-
-const INSTANTLY_SIGNAL: Record<string, SignalType | null> = {
-  email_sent: 'email_sent',
-  email_opened: 'email_opened',
-  link_clicked: 'email_clicked',
-  reply_received: 'email_replied',
-  email_bounced: 'email_bounced',
-  lead_unsubscribed: 'unsubscribed',
-  lead_meeting_booked: 'meeting_booked',
-  lead_wrong_person: 'do_not_contact',
-  // Recorded on the timeline, no status change: an auto-reply is not a reply; labels are a person's notes.
-  auto_reply_received: null,
-  lead_out_of_office: null,
-  lead_interested: null,
-  lead_not_interested: null,
-  lead_neutral: null,
-  lead_meeting_completed: null,
-  lead_closed: null,
-  lead_no_show: null,
-  campaign_completed: null,
-  account_error: null,
-};
-
-const HEYREACH_SIGNAL: Record<string, SignalType | null> = {
-  CONNECTION_REQUEST_SENT: 'linkedin_connection_sent',
-  CONNECTION_REQUEST_ACCEPTED: 'linkedin_connection_accepted',
-  MESSAGE_REPLY_RECEIVED: 'linkedin_replied',
-  EVERY_MESSAGE_REPLY_RECEIVED: 'linkedin_replied',
-  INMAIL_REPLY_RECEIVED: 'linkedin_replied',
-};
-
-const DAY_MS = 24 * 3600_000;
-const EARLIEST = Date.UTC(2000, 0, 1);
-
-/**
- * When the event happened: the provider's time, unless it is unreadable, more than a day after we
- * received it, or before 2000 (a clock or a parser gone wrong). Then the receive time, with a flag
- * saying so: a time in 2099 would otherwise make every later event look late and never move the
- * lead again. No time given at all is the receive time, unflagged.
- */
-export const eventTime = (given: string | Date | null | undefined, receivedAt: Date): { at: Date; flag: string | null } => {
-  if (given === null || given === undefined || given === '') return { at: receivedAt, flag: null };
-  const at = given instanceof Date ? given : new Date(given);
-  const shown = (typeof given === 'string' ? given : given.toISOString()).slice(0, 40);
-  if (Number.isNaN(at.getTime())) return { at: receivedAt, flag: `event time "${shown}" is unreadable: the receive time is used` };
-  if (at.getTime() > receivedAt.getTime() + DAY_MS) return { at: receivedAt, flag: `event time ${shown} is more than a day ahead of its receipt: the receive time is used` };
-  if (at.getTime() < EARLIEST) return { at: receivedAt, flag: `event time ${shown} is before 2000: the receive time is used` };
-  return { at, flag: null };
-};
-
-/**
- * Read a stored delivery into a signal, or say why it is not one (the same reading as at the door,
- * so a replayed `ignored` delivery is ignored again unless the code now knows better).
- */
-export const readSignal = (item: InboxItem): ReadSignal | IgnoredDelivery => {
-  if (item.provider === 'instantly') {
-    const read = readInstantlyDelivery(item.payload);
-    if (!read.ok) return { ignored: read.reason };
-    const e = read.event;
-    const replyText = e.reply_text ?? e.reply_text_snippet ?? null;
-    const classification = e.event_type === 'reply_received' && replyText ? classifyReply(replyText) : null;
-    const time = eventTime(e.timestamp, item.receivedAt);
-    return {
-      email: e.lead_email ?? null,
-      linkedinUrl: null,
-      // A reply asking to be taken off the list is an unsubscribe (only that category suppresses).
-      type: classification?.category === 'unsubscribe_request' ? 'unsubscribed' : (INSTANTLY_SIGNAL[e.event_type] ?? null),
-      channel: 'email',
-      at: time.at,
-      details: { event: e.event_type, campaignId: e.campaign_id ?? null, step: e.step ?? null, ...(classification ? { replyCategory: classification.category } : {}), ...(e.bounce_type ? { bounceType: e.bounce_type } : {}), ...(time.flag ? { timeFlag: time.flag } : {}) },
-      flags: time.flag ? [time.flag] : [],
-    };
-  }
-  if (item.provider === 'heyreach') {
-    // The stored event type came from the body, the per-event URL or a snapshot's shape.
-    const read = readHeyReachDelivery(item.payload, item.eventType);
-    if (!read.ok) return { ignored: read.reason };
-    const e = read.event;
-    const classification = HEYREACH_SIGNAL[read.eventType] === 'linkedin_replied' && e.messageText ? classifyReply(e.messageText) : null;
-    const time = eventTime(e.timestamp, item.receivedAt);
-    return {
-      email: e.email,
-      linkedinUrl: e.linkedinUrl,
-      type: classification?.category === 'unsubscribe_request' ? 'unsubscribed' : (HEYREACH_SIGNAL[read.eventType] ?? null),
-      channel: 'linkedin',
-      at: time.at,
-      details: { event: read.eventType, campaignId: e.campaignId, ...(classification ? { replyCategory: classification.category } : {}), ...(time.flag ? { timeFlag: time.flag } : {}) },
-      flags: time.flag ? [time.flag] : [],
-    };
-  }
-  if (item.provider === 'rb2b') {
-    const mapped = visitorToLead(item.payload);
-    if ('error' in mapped) return { ignored: mapped.error };
-    // `Seen At` is parsed leniently (null when unreadable: the receive time, as the contract says).
-    const time = eventTime(mapped.visit.seenAt, item.receivedAt);
-    return {
-      email: mapped.lead.profile.email,
-      linkedinUrl: mapped.lead.profile.linkedinUrl,
-      type: 'website_visit',
-      channel: 'website',
-      at: time.at,
-      details: { event: 'visit', page: mapped.visit.pageUrl, pricingPage: mapped.visit.isPricingPage, repeat: mapped.visit.isRepeatVisit, ...(time.flag ? { timeFlag: time.flag } : {}) },
-      newLead: mapped.lead,
-      flags: time.flag ? [time.flag] : [],
-    };
-  }
-  return { ignored: `no reader for provider "${item.provider.slice(0, 40)}"` };
-};
+/** A stored signal with its time read back: what processing one delivery works with. */
+type Signal = Omit<NormalisedSignal, 'at'> & { at: Date };
 
 /** What processing one delivery reads and writes. The app binds them all to one transaction (compose.ts). */
 export type DeliveryStores = {
@@ -179,7 +56,8 @@ const suppressionOf = (type: SignalType): string | null => {
 
 /**
  * The job that processes one inbox delivery, in one transaction: take it (the row lock is the
- * claim), find the lead (e-mail, then LinkedIn URL), move its status through the transition table (a
+ * claim), read the normalised signal the door stored with it (never the provider's payload; see
+ * stored-signal.ts for deliveries stored without one), find the lead (e-mail, then LinkedIn URL), move its status through the transition table (a
  * late or duplicate event never moves it back), append the event to its timeline (once per delivery
  * and type), and for unsubscribes, bounces and do-not-contact add the person to the suppression list
  * (the send gateway reads it) and cancel what is still queued for them; then the cadence hears the
@@ -188,24 +66,25 @@ const suppressionOf = (type: SignalType): string | null => {
  * event, not from whether it was new: a delivery processed again (a replay) adds no event and moves
  * no status, and still ensures the suppression, the cancellation and the cadence exit.
  * A delivery for a lead we do not know is kept and flagged `unknown_lead`, not lost; one that names
- * no lead or an event we do not act on is `ignored`, with the reason. An event time out of range is
- * replaced by the receive time and flagged (on the delivery and in the event's details).
+ * no lead or an event we do not act on is `ignored`, with the reason. An event time out of range
+ * (replaced by the receive time when the signal was read) is flagged on the delivery and in the
+ * event's details.
  */
 export const createInboxProcessor = (deps: InboxProcessorDeps) => {
   const unitOfWork: UnitOfWork<DeliveryStores> = deps.unitOfWork ?? ((work) => work(deps));
 
-  const findLead = async (s: DeliveryStores, signal: ReadSignal): Promise<SignalLead | null> =>
+  const findLead = async (s: DeliveryStores, signal: Signal): Promise<SignalLead | null> =>
     (signal.email ? await s.leads.byEmail(signal.email) : null) ?? (signal.linkedinUrl ? await s.leads.byLinkedin(signal.linkedinUrl) : null);
 
   /** Whether any identity the delivery names (its e-mail, LinkedIn URL, or the visitor's) hashes to a suppression. */
-  const isSuppressed = async (s: DeliveryStores, signal: ReadSignal): Promise<boolean> => {
+  const isSuppressed = async (s: DeliveryStores, signal: Signal): Promise<boolean> => {
     const profiles = [{ email: signal.email, linkedinUrl: signal.linkedinUrl }, ...(signal.newLead ? [signal.newLead.profile] : [])];
     for (const identity of new Set(profiles.flatMap((p) => leadIdentities(p)))) if (await s.suppressions.isSuppressed(identity)) return true;
     return false;
   };
 
   /** The status move (compare-and-set) and the timeline event, for a delivery seen the first time. */
-  const record = async (s: DeliveryStores, item: InboxItem, signal: ReadSignal, lead: SignalLead, type: string, now: Date, first: { lastEventAt: Date | null; opens: number }) => {
+  const record = async (s: DeliveryStores, item: InboxItem, signal: Signal, lead: SignalLead, type: string, now: Date, first: { lastEventAt: Date | null; opens: number }) => {
     let current = lead;
     let known: typeof first | null = first;
     const decide = async (status: string) => {
@@ -253,11 +132,13 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     const now = deps.clock.now();
     const item = await s.inbox.take(id, TAKEABLE, now);
     if (!item) return 'skipped';
-    const signal = readSignal(item);
-    if ('ignored' in signal) {
-      await s.inbox.finish(item.id, 'processing', { status: 'ignored', leadId: null, error: signal.ignored, at: now });
+    // The door's reading of the delivery, stored beside it; the payload is not read again.
+    const stored = storedSignalOf(item);
+    if ('ignored' in stored) {
+      await s.inbox.finish(item.id, 'processing', { status: 'ignored', leadId: null, error: stored.ignored, at: now });
       return 'ignored';
     }
+    const signal: Signal = { ...stored, at: new Date(stored.at) };
     let lead = await findLead(s, signal);
     // Someone we hold no lead for who is on the suppression list (erased by a privacy request):
     // never (re)created from a delivery, and the delivery keeps no address of theirs.

@@ -10,6 +10,11 @@ import { leadEvents, webhookInbox } from './schema.js';
  * kept without being acted on; `flags` what processing worked around (e.g. an event time in 2099).
  */
 export type InboxItem = { id: string; provider: string; eventType: string; idempotencyKey: string; payload: unknown; receivedAt: Date; status: string; leadId: string | null; error: string | null; processedAt: Date | null; flags: string[] | null };
+/**
+ * A delivery taken for processing: with `signal`, the door's normalised reading of it (null when it
+ * was stored ignored, or before the door kept one). Not in listings: it names the person.
+ */
+export type StoredDelivery = InboxItem & { signal: unknown };
 export type LeadEvent = { id: number; leadId: string; at: Date; channel: string; type: string; source: string; fromStatus: string | null; toStatus: string | null; inboxId: string | null; details: Record<string, unknown> };
 
 /** The body as received: storable text, and the exact bytes (base64) when the text is not them. */
@@ -28,18 +33,21 @@ const item = {
   processedAt: webhookInbox.processedAt,
   flags: webhookInbox.flags,
 };
+const delivery = { ...item, signal: webhookInbox.signal };
 
 export const createInboxStore = (db: Db) => ({
   /**
    * Insert unless this delivery was seen before; null for a duplicate. `status: 'ignored'` keeps a
    * delivery that will not be processed, with its `reason`; `payload` undefined or null is stored
-   * as JSON null (a body that was not JSON); `raw` keeps the body as received.
+   * as JSON null (a body that was not JSON); `raw` keeps the body as received; `signal` is the
+   * provider's normalised reading of it, kept beside the payload for the processor.
    */
-  insert: async (input: { provider: string; eventType: string; idempotencyKey: string; payload: unknown; receivedAt: Date; status?: 'pending' | 'ignored'; reason?: string | null; raw?: InboxRawBody | null }): Promise<string | null> => {
-    const { status, reason, raw, payload, ...rest } = input;
+  insert: async (input: { provider: string; eventType: string; idempotencyKey: string; payload: unknown; receivedAt: Date; status?: 'pending' | 'ignored'; reason?: string | null; raw?: InboxRawBody | null; signal?: unknown }): Promise<string | null> => {
+    const { status, reason, raw, payload, signal, ...rest } = input;
     const values = {
       ...rest,
       payload: payload === null || payload === undefined ? sql`'null'::jsonb` : payload,
+      signal: signal ?? null,
       status: status ?? 'pending',
       error: reason ?? null,
       rawBody: raw?.text ?? null,
@@ -49,8 +57,8 @@ export const createInboxStore = (db: Db) => ({
     const [row] = await db.insert(webhookInbox).values(values).onConflictDoNothing({ target: [webhookInbox.provider, webhookInbox.idempotencyKey] }).returning({ id: webhookInbox.id });
     return row?.id ?? null;
   },
-  get: async (id: string): Promise<InboxItem | null> => {
-    const [row] = await db.select(item).from(webhookInbox).where(eq(webhookInbox.id, id)).limit(1);
+  get: async (id: string): Promise<StoredDelivery | null> => {
+    const [row] = await db.select(delivery).from(webhookInbox).where(eq(webhookInbox.id, id)).limit(1);
     return row ?? null;
   },
   /** The body as received, when it was kept (ignored deliveries, and those whose payload had to be made storable). */
@@ -78,12 +86,12 @@ export const createInboxStore = (db: Db) => ({
    * then finds nothing to take; a rollback (a crash, a lost connection) leaves the delivery as it was,
    * so no `processing` row is ever left behind.
    */
-  take: async (id: string, from: readonly string[], at: Date): Promise<InboxItem | null> => {
+  take: async (id: string, from: readonly string[], at: Date): Promise<StoredDelivery | null> => {
     const [row] = await db
       .update(webhookInbox)
       .set({ status: 'processing', processedAt: at })
       .where(and(eq(webhookInbox.id, id), inArray(webhookInbox.status, [...from])))
-      .returning(item);
+      .returning(delivery);
     return row ?? null;
   },
   /** Claims taken at or before `claimedBefore` belong to a worker that died: back to pending (their ids), to be processed again. */

@@ -137,10 +137,10 @@ const findPerson = async (db: Db, email: string): Promise<Footprint> => {
 
   // Their phones, from their own records only (a phone is never a reason to take another lead).
   const strongOnly = personMatcher({ emails: [...emails], linkedins: [...linkedins], phones: [], names: [], ids: [] });
-  const inboxWhere = (m: PersonMatcher) => or(leadIds.length ? inArray(webhookInbox.leadId, leadIds) : none, matches(sql`concat_ws(' ', ${webhookInbox.payload}::text, ${webhookInbox.error}, ${webhookInbox.rawBody})`, m.sqlPattern()));
+  const inboxWhere = (m: PersonMatcher) => or(leadIds.length ? inArray(webhookInbox.leadId, leadIds) : none, matches(sql`concat_ws(' ', ${webhookInbox.payload}::text, ${webhookInbox.signal}::text, ${webhookInbox.error}, ${webhookInbox.rawBody})`, m.sqlPattern()));
   // A delivery or outbound action linked to another lead stays that lead's (it is scrubbed below,
   // not deleted); one linked to no lead that names them is theirs.
-  const isTheirDelivery = (m: PersonMatcher) => (i: InboxRow) => (i.leadId !== null ? found.has(i.leadId) : m.mentionsValue(i.payload) || (i.error !== null && m.mentions(i.error)));
+  const isTheirDelivery = (m: PersonMatcher) => (i: InboxRow) => (i.leadId !== null ? found.has(i.leadId) : m.mentionsValue(i.payload) || m.mentionsValue(i.signal) || (i.error !== null && m.mentions(i.error)));
   const firstInbox = (await db.select().from(webhookInbox).where(inboxWhere(strongOnly))).filter(isTheirDelivery(strongOnly));
   const enrichmentRaw = leadIds.length ? (await db.select({ raw: enrichments.raw }).from(enrichments).where(inArray(enrichments.leadId, leadIds))).map((e) => e.raw) : [];
   const phones = personalPhonesIn([...rows.map((r) => [r.raw, r.profile]), ...enrichmentRaw, ...firstInbox.map((i) => i.payload)]);
@@ -259,7 +259,8 @@ export const createPrivacyStore = (db: Db) => ({
    * - their leads, and by cascade enrichments, scores, drafts, shadow sends, rejections, timeline
    *   events, cadence, KPI milestones and Clay requests; their Clay answers;
    * - their webhook deliveries become tombstones (payload, error and lead gone; provider, event
-   *   type and idempotency hash kept, status `erased`), so a retried delivery stays a duplicate;
+   *   type and idempotency hash kept, status `erased`; its normalised signal gone too), so a retried
+ *   delivery stays a duplicate;
    * - their outbound actions: a sent one is kept anonymised (no lead, recipient, text, payload or
    *   provider reference) because the send quotas and the ramp count it; any other is deleted;
    * - batches: their items are taken out (a pending batch is re-hashed, an approved one withdrawn);
@@ -299,7 +300,7 @@ export const createPrivacyStore = (db: Db) => ({
       if (inboxIds.length) {
         await tx
           .update(webhookInbox)
-          .set({ payload: { erased: 'privacy request' }, error: null, leadId: null, status: 'erased', rawBody: null, rawBase64: null, flags: null, processedAt: sql`coalesce(${webhookInbox.processedAt}, ${now})` })
+          .set({ payload: { erased: 'privacy request' }, error: null, leadId: null, status: 'erased', rawBody: null, rawBase64: null, flags: null, signal: null, processedAt: sql`coalesce(${webhookInbox.processedAt}, ${now})` })
           .where(inArray(webhookInbox.id, inboxIds));
       }
       const sentIds = person.outbox.filter((o) => o.status === 'sent').map((o) => o.id);

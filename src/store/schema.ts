@@ -396,6 +396,12 @@ export const webhookInbox = pgTable(
     rawBase64: text('raw_base64'),
     /** What processing noticed and worked around, e.g. an event time a year ahead (the receive time was used). */
     flags: text('flags').array(),
+    /**
+     * The provider's reading of the delivery (a NormalisedSignal: who, what, when), stored by the
+     * door beside the payload; the processor acts on it. Null for an ignored delivery, and for one
+     * stored before this column (the processor then reads the payload with the provider's parse).
+     */
+    signal: jsonb('signal'),
   },
   (t) => [uniqueIndex('webhook_inbox_idem_uq').on(t.provider, t.idempotencyKey), index('webhook_inbox_status_idx').on(t.status)],
 );

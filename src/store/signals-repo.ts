@@ -60,11 +60,11 @@ export const createSignalLeadStore = (db: Db) => ({
   /**
    * A delivery naming someone on the suppression list whom no lead is for (they asked to be
    * forgotten): no lead is created from it, and its body is not kept. The payload becomes a
-   * placeholder naming the reason and the raw body is dropped; provider, event type and the
+   * placeholder naming the reason and the raw body and normalised signal are dropped; provider, event type and the
    * idempotency hash stay, so a retried delivery is still a duplicate.
    */
   forgetDeliveryBody: async (inboxId: string, reason: string): Promise<void> => {
-    await db.update(webhookInbox).set({ payload: { redacted: reason }, rawBody: null, rawBase64: null }).where(eq(webhookInbox.id, inboxId));
+    await db.update(webhookInbox).set({ payload: { redacted: reason }, rawBody: null, rawBase64: null, signal: null }).where(eq(webhookInbox.id, inboxId));
   },
   /** Move the status only if it is still `from` (a concurrent event re-reads and re-decides). */
   setStatus: async (id: string, from: string, to: string, at: Date): Promise<boolean> =>

@@ -1,16 +1,12 @@
-import { safeEqual } from '../lib/hash.js';
-import { createHash } from 'node:crypto';
-import { sha256Hex } from '../lib/hash.js';
-import type { InboxWriter } from './inbox-handler.js';
-import { rawBytesOf, readBody } from './raw-body.js';
-import { verifyWebhook } from './verify.js';
 import type { ClayCorrelationStore } from '../pipeline/ports.js';
-import { readClayCallback } from '../providers/clay/callback.js';
-import { linkedinHash } from '../providers/clay/correlation.js';
+import { CLAY_WEBHOOK_AUTH, parseClayCallback } from '../providers/clay/webhook.js';
+import { ignoredKey, type InboxWriter } from './inbox-handler.js';
+import { rawBytesOf, readBody } from './raw-body.js';
 import type { WebhookHandler } from './types.js';
+import { TOKEN_HEADER, verifyWebhook } from './verify.js';
 
 /** The header the user adds to Clay's HTTP API column (Clay does not sign requests). contracts/clay.md */
-export const CLAY_TOKEN_HEADER = 'x-caio-webhook-token';
+export const CLAY_TOKEN_HEADER = TOKEN_HEADER;
 
 /** Why a callback about a suppressed person was not kept. */
 export const CLAY_SUPPRESSED = 'suppressed (privacy request or unsubscribe)';
@@ -26,24 +22,18 @@ export const CLAY_SUPPRESSED = 'suppressed (privacy request or unsubscribe)';
 export const createClayCallbackHandler = (deps: { token: string; store: ClayCorrelationStore; /** Where unusable callbacks are kept, as ignored. */ inbox: InboxWriter; now?: () => Date; /** CLAY_WEBHOOK_SECRET: also accept the original's X-Clay-Signature HMAC of the body. */ hmacSecret?: string }): WebhookHandler => {
   const now = deps.now ?? (() => new Date());
   return async (request) => {
-    const { headers, body } = request;
-    const given = headers[CLAY_TOKEN_HEADER];
-    const signed = deps.hmacSecret ? verifyWebhook({ headers, rawBody: rawBytesOf(request) }, deps.hmacSecret, { signatureHeaders: ['x-clay-signature'], secretParams: [] }, true).ok : false;
-    if (!signed && (!given || !safeEqual(given, deps.token))) return { status: 401, body: { error: 'unauthorized' } };
-    const receivedAt = now();
     const bytes = rawBytesOf(request);
-    const read = readBody(bytes, body);
-    const ignore = async (reason: string) => {
-      // Keyed by the exact bytes: a retried callback is kept once.
-      const id = await deps.inbox.insert({ provider: 'clay', eventType: 'callback', idempotencyKey: sha256Hex(`clay|ignored|${createHash('sha256').update(bytes).digest('hex')}`), payload: read.json, receivedAt, status: 'ignored', reason, raw: read.raw });
-      return { status: 200, body: id ? { status: 'ignored', id, reason } : { status: 'duplicate' } };
-    };
-    if (!read.ok) return ignore(read.reason);
-    const result = readClayCallback(read.json);
-    if (!result) return ignore('the body is not a JSON object');
-    const hash = linkedinHash(result.linkedinUrl);
-    if (!result.requestId && !result.leadId && !hash) return ignore('no request_id, lead_id or LinkedIn URL to correlate with');
-    const outcome = await deps.store.recordCallback(result, hash, receivedAt);
+    const verified = verifyWebhook({ headers: request.headers, query: request.query, path: request.path, rawBody: bytes }, { token: deps.token, hmac: deps.hmacSecret }, CLAY_WEBHOOK_AUTH, true);
+    if (!verified.ok) return { status: 401, body: { error: 'unauthorized' } };
+    const receivedAt = now();
+    const read = readBody(bytes, request.body);
+    const parsed = read.ok ? parseClayCallback(read.json) : { ok: false as const, eventType: 'callback' as const, reason: read.reason };
+    if (!parsed.ok) {
+      const id = await deps.inbox.insert({ provider: 'clay', eventType: parsed.eventType, idempotencyKey: ignoredKey('clay|ignored', bytes), payload: read.json, receivedAt, status: 'ignored', reason: parsed.reason, raw: read.raw, signal: null });
+      return { status: 200, body: id ? { status: 'ignored', id, reason: parsed.reason } : { status: 'duplicate' } };
+    }
+    // The answer is the normalised form: the correlation store keeps it (clay_callbacks.result) for the waiting enricher.
+    const outcome = await deps.store.recordCallback(parsed.answer, parsed.linkedinHash, receivedAt);
     if (outcome.suppressed) return { status: 200, body: { status: 'ignored', reason: CLAY_SUPPRESSED } };
     return { status: 200, body: { status: 'received', correlated: outcome.correlated, ...(outcome.requestId ? { request_id: outcome.requestId } : {}) } };
   };

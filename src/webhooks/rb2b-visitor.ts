@@ -1,22 +1,19 @@
-import { safeEqual } from '../lib/hash.js';
-import type { DiscoveredLead } from '../pipeline/ports.js';
-import { visitorToLead, type VisitorVisit } from '../providers/rb2b/map-visitor.js';
+import type { NormalisedSignal } from '../signals/ports.js';
+import { parseRb2bWebhook, RB2B_WEBHOOK_AUTH } from '../providers/rb2b/webhook.js';
 import { rawBytesOf, readBody, type RawBody } from './raw-body.js';
-import type { WebhookHandler, WebhookRequest } from './types.js';
+import type { WebhookHandler } from './types.js';
+import { TOKEN_HEADER, verifyWebhook } from './verify.js';
 
 /** For senders that can set a header (tests, a relay). RB2B itself sends no custom headers [docs]. */
-export const RB2B_TOKEN_HEADER = 'x-caio-webhook-token';
-export const RB2B_WEBHOOK_BASE_PATH = '/webhooks/rb2b';
+export const RB2B_TOKEN_HEADER = TOKEN_HEADER;
 
 /**
- * The URL path to configure in RB2B: the secret is the last segment (contracts/rb2b.md,
- * Authentication). Register this exact path with the receiver; it matches paths exactly.
+ * One usable visit, as the door stores it: the normalised signal (the visit, and the visitor as a
+ * lead), the event's own key (person, time, page: a redelivered event has the same), the payload
+ * (made storable) and `raw`, the body as received when the payload differs from it.
  */
-export const rb2bWebhookPath = (secret: string): string => `${RB2B_WEBHOOK_BASE_PATH}/${encodeURIComponent(secret)}`;
-
-/** `raw`: the body as received, when the stored payload (`lead.raw`, made storable) differs from it. */
-export type VisitorIntakeItem = { lead: DiscoveredLead; visit: VisitorVisit; receivedAt: Date; raw?: RawBody | null };
-/** Stores one sighting; `duplicate` when this event (by `visit.eventKey`) was already stored. */
+export type VisitorIntakeItem = { eventType: string; eventKey: string; signal: NormalisedSignal; payload: unknown; receivedAt: Date; raw: RawBody | null };
+/** Stores one sighting; `duplicate` when this event (by `eventKey`) was already stored. */
 export type VisitorIntake = (item: VisitorIntakeItem) => Promise<{ accepted: boolean; duplicate: boolean }>;
 /**
  * Keeps an authenticated but unusable event for a person to look at (contracts/rb2b.md, Delivery):
@@ -26,33 +23,10 @@ export type VisitorIntake = (item: VisitorIntakeItem) => Promise<{ accepted: boo
 export type VisitorQuarantine = (item: { body: string; reason: string; receivedAt: Date; raw: RawBody; json: unknown }) => Promise<void>;
 
 /**
- * The secrets a request offers: the `X-Caio-Webhook-Token` header, the last segment of
- * `/webhooks/rb2b/<secret>`, or `?token=` when the path handed over still carries its query (the
- * receiver currently passes the pathname only, so that form needs the receiver to pass it).
- */
-const offeredTokens = (request: WebhookRequest): string[] => {
-  const tokens: string[] = [];
-  const header = request.headers[RB2B_TOKEN_HEADER];
-  if (header) tokens.push(header);
-  const [pathname = '', query = ''] = request.path.split('?', 2);
-  if (pathname.startsWith(`${RB2B_WEBHOOK_BASE_PATH}/`)) {
-    try {
-      const segment = decodeURIComponent(pathname.slice(RB2B_WEBHOOK_BASE_PATH.length + 1));
-      if (segment) tokens.push(segment);
-    } catch {
-      // a malformed escape offers no token
-    }
-  }
-  const fromQuery = new URLSearchParams(query).get('token') ?? request.query?.get('token') ?? null;
-  if (fromQuery) tokens.push(fromQuery);
-  return tokens;
-};
-
-/**
  * RB2B posts one identified visitor per page view and signs nothing, so a shared secret in the URL
- * (or the header) authenticates. Wrong or missing secret: 401. A body that is not a JSON object
- * (or nested too deep): 400; one naming no person (no LinkedIn URL, no business e-mail): 422. No
- * 4xx calls the intake.
+ * (`/webhooks/rb2b/<secret>`, `?token=`) or the header authenticates (RB2B_WEBHOOK_AUTH). Wrong or
+ * missing secret: 401. A body that is not a JSON object (or nested too deep): 400; one naming no
+ * person (no LinkedIn URL, no business e-mail): 422. No 4xx calls the intake.
  *
  * RB2B disconnects the integration on ANY non-200 (contracts/rb2b.md, Delivery). Give `quarantine`
  * to follow the contract instead: unusable authenticated events are then kept there and answered
@@ -62,19 +36,21 @@ export const createRb2bVisitorHandler = (deps: { secret: string; intake: Visitor
   if (!deps.secret) throw new Error('the RB2B webhook secret must not be empty');
   const now = deps.now ?? (() => new Date());
   return async (request) => {
-    if (!offeredTokens(request).some((token) => safeEqual(token, deps.secret))) return { status: 401, body: { error: 'unauthorized' } };
+    const bytes = rawBytesOf(request);
+    const verified = verifyWebhook({ headers: request.headers, query: request.query, path: request.path, rawBody: bytes }, { token: deps.secret, hmac: undefined }, RB2B_WEBHOOK_AUTH, true);
+    if (!verified.ok) return { status: 401, body: { error: 'unauthorized' } };
     const receivedAt = now();
-    // Text PostgreSQL cannot store (NUL, lone surrogates) is made storable before it is mapped.
-    const read = readBody(rawBytesOf(request), request.body);
+    // Text PostgreSQL cannot store (NUL, lone surrogates) is made storable before it is read.
+    const read = readBody(bytes, request.body);
     const unusable = async (status: number, reason: string) => {
       if (!deps.quarantine) return { status, body: { error: reason } };
       await deps.quarantine({ body: request.body, reason, receivedAt, raw: read.raw, json: read.json });
       return { status: 200, body: { status: 'quarantined' } };
     };
     if (!read.ok) return unusable(400, read.reason);
-    const mapped = visitorToLead(read.json);
-    if ('error' in mapped) return unusable(422, mapped.error);
-    const outcome = await deps.intake({ ...mapped, receivedAt, raw: read.keepRaw ? read.raw : null });
+    const parsed = parseRb2bWebhook(read.json, { receivedAt });
+    if (!parsed.ok) return unusable(422, parsed.reason);
+    const outcome = await deps.intake({ eventType: parsed.eventType, eventKey: (parsed.keyParts ?? []).join('|'), signal: parsed.signal, payload: read.json, receivedAt, raw: read.keepRaw ? read.raw : null });
     return { status: 200, body: { status: 'received', accepted: outcome.accepted, duplicate: outcome.duplicate } };
   };
 };

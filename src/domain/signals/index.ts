@@ -44,3 +44,4 @@ export {
   type DecayReport,
   type DecayThresholds,
 } from './decay.js';
+export { eventTime } from './event-time.js';

@@ -47,7 +47,7 @@ const toEnrichment = (result: ClayResult, base: LeadProfile, credits: number): E
 
 /**
  * Clay as the waterfall's third step: register the request in the database, send one row to the
- * table webhook, then wait (bounded) for the callback, which the webhook receiver stores. A lead
+ * table webhook, then wait (bounded) for the callback, which the callback route stores. A lead
  * without a LinkedIn URL cannot be correlated and is a miss; a callback that comes after the wait
  * is kept and used by a later run instead of sending (and paying for) the row again.
  */

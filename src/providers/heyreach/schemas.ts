@@ -188,21 +188,3 @@ export const normalizeHeyReachEvent = (body: Obj) => {
 /** A webhook body (a JSON object) read in any shape; `.parse` of anything else fails. */
 export const WebhookEventSchema = z.looseObject({}).transform((body) => normalizeHeyReachEvent(body));
 export type HeyReachWebhookEvent = ReturnType<typeof normalizeHeyReachEvent>;
-
-/** A delivery read for the inbox: an event to act on, or why it is kept without being acted on (never a refusal). */
-export type HeyReachDelivery = { ok: true; eventType: WebhookEventType; event: HeyReachWebhookEvent } | { ok: false; eventType: string; reason: string };
-
-/**
- * Read a (storable) parsed body. The event is the body's own name, else `urlEvent` (the per-event
- * URL it was posted to, or the type stored with it), else inferred from a conversation snapshot.
- */
-export const readHeyReachDelivery = (json: unknown, urlEvent?: string | null): HeyReachDelivery => {
-  if (!isObj(json)) return { ok: false, eventType: 'UNKNOWN', reason: 'the body is not a JSON object' };
-  const event = normalizeHeyReachEvent(json);
-  const eventType = event.eventType ?? (urlEvent && urlEvent !== 'UNKNOWN' ? urlEvent.toUpperCase() : null) ?? event.inferredEventType;
-  if (!eventType) return { ok: false, eventType: 'UNKNOWN', reason: 'no event type (eventType, event_type, type, event) in the body, and none from the URL' };
-  const label = eventType.slice(0, 60);
-  if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(eventType)) return { ok: false, eventType: label, reason: `unknown HeyReach event type "${label}"` };
-  if (!event.linkedinUrl && !event.email) return { ok: false, eventType, reason: `${eventType} names no lead (no LinkedIn URL and no e-mail)` };
-  return { ok: true, eventType: eventType as WebhookEventType, event: { ...event, eventType } };
-};

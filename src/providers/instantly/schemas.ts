@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { normalizeEmail } from '../../domain/lead.js';
 import { AppError } from '../../lib/app-error.js';
 
 /**
@@ -295,43 +294,3 @@ export const WebhookEventSchema = z.preprocess(
   }),
 );
 export type InstantlyWebhookEvent = z.infer<typeof WebhookEventSchema>;
-
-/**
- * The payload `event_type`s we act on (contract "Delivery payload"), plus `lead_no_show`
- * (subscribable; the payload is assumed to carry the same name, like the other `lead_*` labels).
- * Matched as sent (case included), as the SDK docs say.
- */
-export const WEBHOOK_PAYLOAD_EVENTS = [
-  'email_sent', 'email_opened', 'reply_received', 'auto_reply_received', 'link_clicked', 'email_bounced', 'lead_unsubscribed', 'account_error', 'campaign_completed',
-  'lead_neutral', 'lead_interested', 'lead_not_interested', 'lead_meeting_booked', 'lead_meeting_completed', 'lead_closed', 'lead_out_of_office', 'lead_wrong_person', 'lead_no_show',
-] as const;
-
-/** Subscription names a payload may carry instead of the payload name (the docs name both for clicks). */
-const PAYLOAD_EVENT_ALIASES: Readonly<Record<string, (typeof WEBHOOK_PAYLOAD_EVENTS)[number]>> = { email_link_clicked: 'link_clicked' };
-
-/** Known events that are not about one lead: kept, never acted on. */
-const NOT_LEAD_EVENTS: Readonly<Record<string, string>> = {
-  supersearch_enrichment_completed: 'supersearch_enrichment_completed is a SuperSearch enrichment finishing, not an event about one lead',
-};
-
-/** A delivery read for the inbox: an event to act on, or why it is kept without being acted on (never a refusal). */
-export type InstantlyDelivery = { ok: true; eventType: string; event: InstantlyWebhookEvent } | { ok: false; eventType: string; reason: string };
-
-/**
- * Read a (storable) parsed body. Unknown names are custom labels (sent as-is) or events added
- * since: kept with the reason, never refused, since Instantly disables a webhook that keeps failing.
- */
-export const readInstantlyDelivery = (json: unknown): InstantlyDelivery => {
-  const parsed = WebhookEventSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, eventType: 'unknown', reason: 'not an Instantly event: no event_type (a non-empty string)' };
-  const given = parsed.data.event_type;
-  const eventType = PAYLOAD_EVENT_ALIASES[given] ?? given;
-  const notLead = NOT_LEAD_EVENTS[eventType];
-  if (notLead) return { ok: false, eventType, reason: notLead };
-  if (!(WEBHOOK_PAYLOAD_EVENTS as readonly string[]).includes(eventType)) {
-    const label = eventType.slice(0, 60);
-    return { ok: false, eventType: label, reason: `unknown Instantly event type "${label}" (a custom label, or an event added since)` };
-  }
-  if (!normalizeEmail(parsed.data.lead_email)) return { ok: false, eventType, reason: `${eventType} names no lead (no lead_email)` };
-  return { ok: true, eventType, event: { ...parsed.data, event_type: eventType } };
-};

@@ -13,11 +13,11 @@ import { startClaySandbox } from '../../../src/providers/sandbox/clay/server.js'
 import type { Database } from '../../../src/store/database.js';
 import { createStores } from '../../../src/store/index.js';
 import { createInboxStore } from '../../../src/store/inbox-repo.js';
-import { createClayCallbackHandler } from '../../../src/webhooks/clay-callback.js';
-import { startWebhookReceiver } from '../../../src/webhooks/receiver.js';
+import { clayCallbackRoutes } from '../../../src/server/webhook-routes.js';
 import { aDiscoveredLead, aProfile } from '../../support/builders.js';
 import { fakeEnricher, fakeSource, pipelineDeps } from '../../support/pipeline.js';
 import { openTestDatabase, STORE_KINDS } from '../../support/store.js';
+import { serveWebhooks } from '../../support/webhook-app.js';
 
 const TOKEN = 'callback-token-for-tests';
 const PATH = '/webhooks/clay/callback';
@@ -49,7 +49,7 @@ describe.each(STORE_KINDS)('stage 2 waterfall: Apollo, BetterContact, Clay, grac
   it('each lead gets its email from the first provider that has one; credits per provider and quality are recorded; the rest continue unenriched', async () => {
     const bc = await startBetterContactSandbox({ apiKey: 'bc-key-123456' });
     closers.push(bc.close);
-    const receiver = await startWebhookReceiver({ routes: { [PATH]: createClayCallbackHandler({ token: TOKEN, store: stores.clay, inbox: createInboxStore(database.db) }) } });
+    const receiver = await serveWebhooks(clayCallbackRoutes({ token: TOKEN, store: stores.clay, inbox: createInboxStore(database.db), paths: [PATH] }).post);
     closers.push(receiver.close);
     const clay = await startClaySandbox({ callbackUrl: `${receiver.url}${PATH}`, callbackToken: TOKEN, callbackDelayMs: 10 });
     closers.push(clay.close);

@@ -190,6 +190,8 @@ const DANA_NEEDLES = [DANA.email, DANA.emailAsTyped, 'linkedin.com/in/example-da
     // The walk sees her where the product put her: the proof that it looks in the right places.
     const tablesBefore = new Set(before.map((hit) => hit.split('.')[0]));
     for (const t of ['leads', 'enrichments', 'stage_results', 'shadow_sends', 'batches', 'outbox', 'webhook_inbox', 'clay_callbacks', 'incidents', 'run_chunks', 'operator_notes']) expect(tablesBefore, `before erasure, ${t} names her`).toContain(t);
+    // The door keeps each delivery's normalised signal (her address, her LinkedIn profile) beside its payload.
+    expect(before.filter((hit) => hit.startsWith('webhook_inbox.signal:')).length, 'before erasure, the stored signals name her').toBeGreaterThan(0);
     const theoBefore = await walk([THEO.email, 'linkedin.com/in/example-theo-kaplan']);
     const sentBefore = await h.outbox.sentSince(new Date(0));
     const inboxBefore = await count(sql`select count(*)::int as n from webhook_inbox`);

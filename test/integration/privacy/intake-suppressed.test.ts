@@ -90,8 +90,8 @@ describe('every intake refuses a person who asked to be forgotten', () => {
   const count = async (query: ReturnType<typeof sql>) => rowsOf<{ n: number }>(await database.db.execute(query))[0]!.n;
   /** Leads naming her, by address or LinkedIn profile, however spelled. */
   const herLeads = () => count(sql`select count(*)::int as n from leads where email ilike '%dana.whitfield%' or coalesce(linkedin_url, '') ilike '%example-dana-whitfield%' or profile::text ilike '%example-dana-whitfield%' or profile::text ilike '%dana.whitfield%'`);
-  /** Inbox rows whose payload, raw body or error still name her. */
-  const inboxNamingHer = () => count(sql`select count(*)::int as n from webhook_inbox where concat_ws(' ', payload::text, raw_body, raw_base64, error) ilike any (array[${`%${NEEDLES[0]}%`}, ${`%${NEEDLES[1]}%`}])`);
+  /** Inbox rows whose payload, normalised signal, raw body or error still name her. */
+  const inboxNamingHer = () => count(sql`select count(*)::int as n from webhook_inbox where concat_ws(' ', payload::text, signal::text, raw_body, raw_base64, error) ilike any (array[${`%${NEEDLES[0]}%`}, ${`%${NEEDLES[1]}%`}])`);
   const inboxRows = async () => rowsOf<{ id: string; provider: string; status: string; error: string | null; raw_body: string | null; raw_base64: string | null; lead_id: string | null; payload: unknown }>(await database.db.execute(sql`select id, provider, status, error, raw_body, raw_base64, lead_id, payload from webhook_inbox order by received_at, id`));
   const visit = (overrides: Record<string, unknown>) => ({ ...(contractFixture('rb2b', 'visitor.json').request.body as Record<string, unknown>), 'Seen At': h.clock.now().toISOString(), ...overrides });
 

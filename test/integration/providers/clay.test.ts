@@ -11,10 +11,11 @@ import { startClaySandbox, type ClayCallbackVariant, type ClaySandboxOptions } f
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import { createInboxStore } from '../../../src/store/inbox-repo.js';
 import type { Database } from '../../../src/store/database.js';
-import { createClayCallbackHandler, CLAY_TOKEN_HEADER } from '../../../src/webhooks/clay-callback.js';
-import { startWebhookReceiver } from '../../../src/webhooks/receiver.js';
+import { clayCallbackRoutes } from '../../../src/server/webhook-routes.js';
+import { CLAY_TOKEN_HEADER } from '../../../src/webhooks/clay-callback.js';
 import { contractFixture } from '../../support/contracts.js';
 import { openTestDatabase, STORE_KINDS } from '../../support/store.js';
+import { serveWebhooks } from '../../support/webhook-app.js';
 
 const TOKEN = 'clay-callback-token-123';
 const PATH = '/webhooks/clay/callback';
@@ -39,7 +40,7 @@ describe('Clay callback field map', () => {
   });
 });
 
-describe.each(STORE_KINDS)('Clay round trip through the webhook receiver (%s)', (kind) => {
+describe.each(STORE_KINDS)('Clay round trip through the callback route (%s)', (kind) => {
   let database: Database;
   let store: ClayCorrelationStore;
   let closers: (() => Promise<void>)[] = [];
@@ -55,7 +56,8 @@ describe.each(STORE_KINDS)('Clay round trip through the webhook receiver (%s)', 
   });
 
   const start = async (options: Partial<ClaySandboxOptions> & { cap?: number; waitMs?: number; alerts?: Alert[] } = {}) => {
-    const receiver = await startWebhookReceiver({ routes: { [PATH]: createClayCallbackHandler({ token: TOKEN, store, inbox: createInboxStore(database.db) }) } });
+    // What `caio pipeline run` serves while its Clay step waits: the server's app with only the callback route.
+    const receiver = await serveWebhooks(clayCallbackRoutes({ token: TOKEN, store, inbox: createInboxStore(database.db), paths: [PATH] }).post);
     closers.push(receiver.close);
     const sandbox = await startClaySandbox({ callbackUrl: `${receiver.url}${PATH}`, callbackToken: TOKEN, callbackDelayMs: 20, ...options });
     closers.push(sandbox.close);
