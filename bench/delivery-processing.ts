@@ -12,9 +12,10 @@ import { openBenchDatabase } from './bench-store.js';
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 4000);
 const LEADS = 500;
 const PROCESSORS = 4;
+const BATCH = Number(process.env.BENCH_DELIVERY_BATCH ?? 25);
 
 /** An Instantly event as the webhook receives it: mostly opens, some clicks and replies, one lead each. */
-const payloadOf = (n: number) => {
+const payloadOf = (n: number, firstLead = 0) => {
   const kind = n % 10 === 9 ? 'reply_received' : n % 10 >= 7 ? 'email_link_clicked' : 'email_opened';
   return {
     timestamp: new Date(1_790_000_000_000 + n * 1000).toISOString(),
@@ -22,7 +23,7 @@ const payloadOf = (n: number) => {
     workspace: 'w1',
     campaign_id: 'c1',
     campaign_name: 'bench',
-    lead_email: `lead${n % LEADS}@bench${n % LEADS}.example.com`,
+    lead_email: `lead${firstLead + (n % LEADS)}@bench${firstLead + (n % LEADS)}.example.com`,
     email_id: `e-${n}`,
     step: 1,
     ...(kind === 'reply_received' ? { reply_text: 'Thanks, can you send more details next week?', reply_subject: 'Re: hello' } : {}),
@@ -30,54 +31,64 @@ const payloadOf = (n: number) => {
 };
 
 /**
- * Webhook delivery processing with the unit of work (each delivery in one transaction: take,
- * find the lead, status move, timeline event, effects, cadence, finish), `PROCESSORS` at once in one
- * process, through the production factory (`inboxProcessorOn`). Baseline in the same run: the same
- * deliveries' bare inserts into the inbox, one at a time (what the webhook route does per request).
+ * Webhook delivery processing with the unit of work, `PROCESSORS` at once in one process, through
+ * the production factory (`inboxProcessorOn`): one delivery per transaction (take, find the lead,
+ * status move, timeline event, effects, cadence, finish: what a webhook's own job does) and
+ * set-based (`processMany`, `BATCH` deliveries per transaction: what the sweep does with a backlog).
+ * Baseline in the same run: the same deliveries' bare inserts into the inbox, one at a time (what
+ * the webhook route does per request). Each mode has its own leads, so neither inherits the other's history.
  */
 export const benchDeliveryProcessing = async (deliveries = DELIVERIES) => {
   const database = await openBenchDatabase();
   try {
     const db = database.db;
     const leads = createSignalLeadStore(db);
-    for (let i = 0; i < LEADS; i++) {
+    for (let i = 0; i < 2 * LEADS; i++) {
       const profile = emptyLead({ email: `lead${i}@bench${i}.example.com`, firstName: `Ann${i}`, lastName: 'Lee' });
       await leads.fromDiscovered({ source: 'bench', sourceId: `bench-${i}`, profile }, 'bench-run');
     }
     const inbox = createInboxStore(db);
-    const ids: string[] = [];
-    const insertStarted = performance.now();
-    for (let n = 0; n < deliveries; n++) {
-      const payload = payloadOf(n);
-      // As the door stores it: the payload and, beside it, the provider's normalised signal.
-      const receivedAt = new Date();
-      const read = parseInstantlyWebhook(payload, { receivedAt });
-      const id = await inbox.insert({ provider: 'instantly', eventType: read.eventType, idempotencyKey: sha256Hex(`bench|${n}`), payload, receivedAt, signal: read.ok ? read.signal : null });
-      ids.push(id!);
-    }
-    const insertMs = performance.now() - insertStarted;
-
+    /** N deliveries as the door stores them: the payload and, beside it, the provider's normalised signal. */
+    const store = async (set: number) => {
+      const ids: string[] = [];
+      const started = performance.now();
+      for (let n = 0; n < deliveries; n++) {
+        const payload = payloadOf(n, set * LEADS);
+        const receivedAt = new Date();
+        const read = parseInstantlyWebhook(payload, { receivedAt });
+        const id = await inbox.insert({ provider: 'instantly', eventType: read.eventType, idempotencyKey: sha256Hex(`bench|${set}|${n}`), payload, receivedAt, signal: read.ok ? read.signal : null });
+        ids.push(id!);
+      }
+      return { ids, ms: performance.now() - started };
+    };
     const processor = inboxProcessorOn(db, { clock: systemClock, log: pino({ level: 'silent' }), cadence: FileConfigSchema.parse({}).cadence });
-    const outcomes: Record<string, number> = {};
-    let next = 0;
-    const processStarted = performance.now();
-    await Promise.all(
-      Array.from({ length: PROCESSORS }, async () => {
-        while (next < ids.length) {
-          const outcome = await processor.process(ids[next++]!);
-          outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-        }
-      }),
-    );
-    const processMs = performance.now() - processStarted;
-    const perSecond = Math.round((deliveries / processMs) * 1000);
+    /** `PROCESSORS` workers taking `size` deliveries at a time until none is left. */
+    const drain = async (ids: string[], size: number) => {
+      const outcomes: Record<string, number> = {};
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: PROCESSORS }, async () => {
+          while (next < ids.length) {
+            const batch = ids.slice(next, (next += size));
+            const results = size === 1 ? [await processor.process(batch[0]!)] : [...(await processor.processMany(batch)).values()];
+            for (const outcome of results) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+          }
+        }),
+      );
+      return { perSecond: Math.round((ids.length / (performance.now() - started)) * 1000), outcomes };
+    };
+    const first = await store(0);
+    const one = await drain(first.ids, 1);
+    const second = await store(1);
+    const set = await drain(second.ids, BATCH);
+    const bare = Math.round((deliveries / first.ms) * 1000);
     return {
-      name: `webhook delivery processing, ${deliveries} Instantly deliveries over ${LEADS} leads, ${PROCESSORS} processors in one process (${database.label})`,
-      deliveriesPerSecond: perSecond,
-      bareInsertsPerSecond: Math.round((deliveries / insertMs) * 1000),
-      processingVsBareInserts: `${(insertMs / processMs).toFixed(2)}x`,
-      outcomes,
-      atLeast1000PerSecond: perSecond >= 1000,
+      name: `webhook delivery processing, ${deliveries} Instantly deliveries over ${LEADS} leads per mode, ${PROCESSORS} processors in one process (${database.label})`,
+      bareInsertsPerSecond: bare,
+      oneAtATime: { deliveriesPerSecond: one.perSecond, vsBareInserts: `${(one.perSecond / bare).toFixed(2)}x`, outcomes: one.outcomes },
+      setBased: { batch: BATCH, deliveriesPerSecond: set.perSecond, vsBareInserts: `${(set.perSecond / bare).toFixed(2)}x`, outcomes: set.outcomes },
+      setBasedAtLeast1000PerSecond: set.perSecond >= 1000,
     };
   } finally {
     await database.close();

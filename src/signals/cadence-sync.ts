@@ -27,6 +27,11 @@ export type CadenceSettings = { steps: readonly CadenceStep[]; exitOn: readonly 
  * `next_due_at` is stored so the due query is one indexed range scan.
  */
 export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEventStore; leads: SignalLeadStore; settings: CadenceSettings }) => {
+  /** The cadence event a signal is, when the cadence hears it (configured exits and pauses, and the events it always hears). */
+  const heard = (signal: SignalType): CadenceEventType | null => {
+    const event = CADENCE_EVENT[signal];
+    return event && (deps.settings.exitOn.includes(event) || deps.settings.pauseOn.includes(event) || event === 'manual_exit' || event === 'connection_accepted' || event === 'opened') ? event : null;
+  };
   const save = (e: Enrollment, now: Date) => deps.store.save(e, cadenceStatus(e, deps.settings.steps, now).nextDueAt);
 
   const factsOf = async (leadId: string) => {
@@ -69,15 +74,31 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
     },
     /** A signal about the lead: exits and pauses as configured; other signals change nothing. */
     onSignal: async (leadId: string, signal: SignalType, at: Date) => {
-      const event = CADENCE_EVENT[signal];
-      const listed = event && (deps.settings.exitOn.includes(event) || deps.settings.pauseOn.includes(event) || event === 'manual_exit' || event === 'connection_accepted' || event === 'opened');
+      const event = heard(signal);
       // A signal the cadence does not hear (a click, a sent e-mail) costs no read: it runs per webhook delivery.
-      if (!event || !listed) return null;
+      if (!event) return null;
       const existing = await deps.store.get(leadId);
       if (!existing) return existing;
       const next = applyEvent(existing, { type: event, at, ...(event === 'manual_exit' ? { reason: signal } : {}) });
       if (next !== existing) await save(next, at);
       return next;
+    },
+    /** `onSignal` for many signals, in order, with one read for all their leads (set-based processing). */
+    onSignals: async (signals: readonly { leadId: string; signal: SignalType; at: Date }[]) => {
+      const wanted = signals.filter((s) => heard(s.signal));
+      if (wanted.length === 0) return;
+      const enrolments = await deps.store.getMany(wanted.map((s) => s.leadId));
+      const changed = new Map<string, { enrolment: Enrollment; at: Date }>();
+      for (const { leadId, signal, at } of wanted) {
+        const existing = enrolments.get(leadId);
+        if (!existing) continue;
+        const event = heard(signal)!;
+        const next = applyEvent(existing, { type: event, at, ...(event === 'manual_exit' ? { reason: signal } : {}) });
+        if (next === existing) continue;
+        enrolments.set(leadId, next);
+        changed.set(leadId, { enrolment: next, at });
+      }
+      for (const { enrolment, at } of changed.values()) await save(enrolment, at);
     },
     /** Due steps of every active enrolment, with the ones skipped by a condition and why (changes nothing). */
     due: async (now: Date, limit = 1000): Promise<{ leadId: string; due: DueStep[]; skipped: SkippedStep[] }[]> => {

@@ -1,10 +1,10 @@
 import { safeErrorMessage } from '../lib/redact.js';
 import { applySignal, isLeadStatus, LEAD_STATUS_TRANSITIONS, suppresses, type SignalType } from '../domain/signals/index.js';
-import { leadIdentities } from '../domain/lead.js';
+import { leadIdentities, normalizeEmail } from '../domain/lead.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { SuppressionStore } from '../pipeline/ports.js';
-import type { InboxItem, InboxStore, LeadEventStore } from '../store/inbox-repo.js';
+import type { InboxItem, InboxStore, LeadEventStore, StoredDelivery } from '../store/inbox-repo.js';
 import type { SignalLead, SignalLeadStore } from '../store/signals-repo.js';
 import type { CadenceSync } from './cadence-sync.js';
 import type { NormalisedSignal, UnitOfWork } from './ports.js';
@@ -12,6 +12,9 @@ import { storedSignalOf } from './stored-signal.js';
 
 /** A stored signal with its time read back: what processing one delivery works with. */
 type Signal = Omit<NormalisedSignal, 'at'> & { at: Date };
+
+/** A delivery set-based processing can take: a signal with a type, an address, no suppression. */
+type Candidate = { item: StoredDelivery; signal: Signal & { type: SignalType; email: string } };
 
 /** What processing one delivery reads and writes. The app binds them all to one transaction (compose.ts). */
 export type DeliveryStores = {
@@ -42,6 +45,8 @@ export type InboxOutcome = 'processed' | 'unknown_lead' | 'ignored' | 'failed' |
 export const STALE_CLAIM_MS = 60_000;
 /** A failed delivery is retried by the sweep for a day after it was received; after that it waits for `caio webhooks replay`. */
 export const RETRY_FAILED_FOR_MS = 24 * 3600_000;
+/** Deliveries the sweep processes together in one unit of work (set-based). */
+const SWEEP_BATCH = 50;
 /** Failed processing committed nothing, so a failed delivery is taken again like a pending one. */
 const TAKEABLE = ['pending', 'failed'] as const;
 
@@ -132,6 +137,11 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     const now = deps.clock.now();
     const item = await s.inbox.take(id, TAKEABLE, now);
     if (!item) return 'skipped';
+    return processTaken(s, item, now);
+  };
+
+  /** One delivery already taken (by `take` or `takeMany`), in the caller's unit of work. */
+  const processTaken = async (s: DeliveryStores, item: StoredDelivery, now: Date): Promise<InboxOutcome> => {
     // The door's reading of the delivery, stored beside it; the payload is not read again.
     const stored = storedSignalOf(item);
     if ('ignored' in stored) {
@@ -174,9 +184,101 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     }
   };
 
+  /**
+   * Set-based processing of many deliveries in one unit of work: one claim for all, one lead lookup,
+   * one timeline read, the same pure decisions (applySignal) made in memory in order, one status
+   * compare-and-set, one event insert (with its KPI milestones), one cadence read, one finish.
+   * Deliveries that need more (a suppression to apply, a lead found only by LinkedIn URL, an unknown
+   * lead, an RB2B visitor to create, one ignored) go through the one-delivery path in the same unit.
+   * A lead moved or an event recorded by another worker meanwhile rolls the unit back, and then each
+   * delivery is processed alone, so one bad delivery never holds the others back.
+   */
+  const processManyIn = async (s: DeliveryStores, ids: readonly string[]): Promise<Map<string, InboxOutcome>> => {
+    const now = deps.clock.now();
+    const outcomes = new Map<string, InboxOutcome>(ids.map((id) => [id, 'skipped']));
+    const order = new Map(ids.map((id, i) => [id, i]));
+    // In the order given (the order received): a lead hears its events in the same order as one at a time.
+    const taken = (await s.inbox.takeMany(ids, TAKEABLE, now)).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    let group: Candidate[] = [];
+    for (const item of taken) {
+      const stored = storedSignalOf(item);
+      const signal = 'ignored' in stored ? null : { ...stored, at: new Date(stored.at) };
+      if (signal?.type && signal.email && !signal.newLead && !suppressionOf(signal.type)) {
+        group.push({ item, signal: signal as Candidate['signal'] });
+        continue;
+      }
+      // One that needs more goes alone, after the ones before it: the order of events is kept.
+      await processGroup(s, group, now, outcomes);
+      group = [];
+      outcomes.set(item.id, await processTaken(s, item, now));
+    }
+    await processGroup(s, group, now, outcomes);
+    return outcomes;
+  };
+
+  /** A run of deliveries that need only a status move, an event and the cadence: set-based. */
+  const processGroup = async (s: DeliveryStores, group: readonly Candidate[], now: Date, outcomes: Map<string, InboxOutcome>) => {
+    if (group.length === 0) return;
+    const byEmail = await s.leads.byEmails(group.map((x) => x.signal.email));
+    const found: (Candidate & { lead: SignalLead })[] = [];
+    const unmatched: Candidate[] = [];
+    for (const x of group) {
+      const lead = byEmail.get(normalizeEmail(x.signal.email) ?? '');
+      if (lead) found.push({ ...x, lead });
+      else unmatched.push(x);
+    }
+    const states = await s.events.deliveryStates(found.map((x) => ({ inboxId: x.item.id, type: x.signal.type, leadId: x.lead.id })));
+    const leads = new Map<string, { from: string; status: string; lastEventAt: Date | null; opens: number }>();
+    const events: Parameters<DeliveryStores['events']['appendMany']>[0][number][] = [];
+    for (const { item, signal, lead } of found) {
+      const state = leads.get(lead.id) ?? { from: lead.status, status: lead.status, ...(states.leads.get(lead.id) ?? { lastEventAt: null, opens: 0 }) };
+      leads.set(lead.id, state);
+      // Processed before (a replay): its event and status move stand; the cadence hears it again below.
+      if (states.recorded.has(`${item.id}|${signal.type}`)) continue;
+      const outcome = isLeadStatus(state.status) ? applySignal({ status: state.status, lastEventAt: state.lastEventAt, opens: state.opens }, { type: signal.type, at: signal.at, source: item.provider }) : null;
+      events.push({
+        leadId: lead.id,
+        at: signal.at,
+        channel: signal.channel,
+        type: signal.type,
+        source: item.provider,
+        fromStatus: outcome?.changed ? state.status : null,
+        toStatus: outcome?.changed ? outcome.status : null,
+        inboxId: item.id,
+        details: { ...signal.details, ...(outcome && !outcome.changed ? { unchanged: outcome.reason } : {}) },
+      });
+      // What the timeline says after this event: the lead's next delivery is decided on it.
+      if (outcome?.changed) state.status = outcome.status;
+      if (!state.lastEventAt || signal.at > state.lastEventAt) state.lastEventAt = signal.at;
+      if (signal.type === 'email_opened') state.opens++;
+    }
+    const moves = [...leads.entries()].filter(([, l]) => l.status !== l.from).map(([id, l]) => ({ id, from: l.from, to: l.status }));
+    if ((await s.leads.setStatuses(moves, now)) !== moves.length) throw new Error('a lead moved meanwhile; each delivery is processed alone');
+    if ((await s.events.appendMany(events)) !== events.length) throw new Error('an event was recorded meanwhile; each delivery is processed alone');
+    await s.cadence?.onSignals(found.map((x) => ({ leadId: x.lead.id, signal: x.signal.type, at: x.signal.at })));
+    await s.inbox.finishMany(found.map((x) => ({ id: x.item.id, status: 'processed' as const, leadId: x.lead.id, error: null, flags: x.signal.flags })), 'processing', now);
+    for (const x of found) outcomes.set(x.item.id, 'processed');
+    // No lead by that address: the one-delivery path looks further (LinkedIn URL, suppression) or keeps it as unknown.
+    for (const x of unmatched) outcomes.set(x.item.id, await processTaken(s, x.item, now));
+  };
+
+  const runMany = async (ids: readonly string[]): Promise<Map<string, InboxOutcome>> => {
+    if (ids.length <= 1) return new Map(await Promise.all(ids.map(async (id) => [id, await run(id)] as const)));
+    try {
+      return await unitOfWork((s) => processManyIn(s, ids));
+    } catch (error) {
+      deps.log.debug({ deliveries: ids.length, err: safeErrorMessage(error) }, 'set-based processing rolled back; each delivery alone');
+      const outcomes = new Map<string, InboxOutcome>();
+      for (const id of ids) outcomes.set(id, await run(id));
+      return outcomes;
+    }
+  };
+
   return {
     /** Process one stored delivery (the receiver calls this right after acknowledging it). */
     process: (id: string) => run(id),
+    /** Process many stored deliveries together, set-based (the sweep; a backlog): the outcome of each. */
+    processMany: (ids: readonly string[]) => runMany(ids),
     /**
      * The sweep job: deliveries stored but not processed (a crash after the 2xx, a queue that was
      * down), claims left by a worker that died (taken again at once, whenever they were received),
@@ -187,8 +289,9 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
       const released = await deps.inbox.releaseStale(new Date(now - STALE_CLAIM_MS));
       const pending = (await deps.inbox.pending(limit, receivedBefore)).map((i) => i.id);
       const failed = (await deps.inbox.failedSince(limit, new Date(now - RETRY_FAILED_FOR_MS))).map((i) => i.id);
+      const ids = [...new Set([...released, ...pending, ...failed])];
       let n = 0;
-      for (const id of new Set([...released, ...pending, ...failed])) if ((await run(id)) === 'processed') n++;
+      for (let i = 0; i < ids.length; i += SWEEP_BATCH) for (const outcome of (await runMany(ids.slice(i, i + SWEEP_BATCH))).values()) if (outcome === 'processed') n++;
       return n;
     },
     /** `caio webhooks replay`: process a stored delivery again (an operator's decision); its event is not added twice. */

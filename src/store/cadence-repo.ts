@@ -19,16 +19,51 @@ export const createCadenceStore = (db: Db) => ({
     const [row] = await db.select().from(cadenceEnrollments).where(eq(cadenceEnrollments.leadId, leadId)).limit(1);
     return row ? toEnrollment(row) : null;
   },
+  /** The enrolments of these leads, keyed by lead (one query). */
+  getMany: async (leadIds: readonly string[]): Promise<Map<string, Enrollment>> =>
+    leadIds.length === 0
+      ? new Map()
+      : new Map(
+          (
+            await db
+              .select()
+              .from(cadenceEnrollments)
+              .where(inArray(cadenceEnrollments.leadId, [...new Set(leadIds)]))
+          ).map((row) => [row.leadId, toEnrollment(row)]),
+        ),
   /** Insert or replace one enrolment; `nextDueAt` is what the engine says is next (null when nothing is). */
   save: async (e: Enrollment, nextDueAt: Date | null): Promise<void> => {
-    const values = { leadId: e.leadId, cadenceId: e.cadenceId, enrolledAt: e.enrolledAt, status: e.status, completedSteps: e.completedSteps, exitReason: e.exitReason, lastStepAt: e.lastStepAt ?? null, statusChangedAt: e.statusChangedAt ?? null, nextDueAt };
+    const values = {
+      leadId: e.leadId,
+      cadenceId: e.cadenceId,
+      enrolledAt: e.enrolledAt,
+      status: e.status,
+      completedSteps: e.completedSteps,
+      exitReason: e.exitReason,
+      lastStepAt: e.lastStepAt ?? null,
+      statusChangedAt: e.statusChangedAt ?? null,
+      nextDueAt,
+    };
     await db.insert(cadenceEnrollments).values(values).onConflictDoUpdate({ target: cadenceEnrollments.leadId, set: values });
   },
   /** Active enrolments with a step due by `now`, earliest first (an index on status and next_due_at). */
   due: async (now: Date, limit: number): Promise<Enrollment[]> =>
-    (await db.select().from(cadenceEnrollments).where(and(eq(cadenceEnrollments.status, 'active'), lte(cadenceEnrollments.nextDueAt, now))).orderBy(asc(cadenceEnrollments.nextDueAt)).limit(limit)).map(toEnrollment),
+    (
+      await db
+        .select()
+        .from(cadenceEnrollments)
+        .where(and(eq(cadenceEnrollments.status, 'active'), lte(cadenceEnrollments.nextDueAt, now)))
+        .orderBy(asc(cadenceEnrollments.nextDueAt))
+        .limit(limit)
+    ).map(toEnrollment),
   /** Active and paused enrolments (the ones a sync may still move). */
-  open: async (): Promise<Enrollment[]> => (await db.select().from(cadenceEnrollments).where(inArray(cadenceEnrollments.status, ['active', 'paused']))).map(toEnrollment),
+  open: async (): Promise<Enrollment[]> =>
+    (
+      await db
+        .select()
+        .from(cadenceEnrollments)
+        .where(inArray(cadenceEnrollments.status, ['active', 'paused']))
+    ).map(toEnrollment),
   counts: async (): Promise<Record<string, number>> => {
     const rows = await db.select({ status: cadenceEnrollments.status }).from(cadenceEnrollments);
     return rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});

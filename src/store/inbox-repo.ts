@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { isKpiEvent } from '../domain/kpis/kpi-events.js';
-import { recordKpiMilestone } from './kpi-repo.js';
+import { recordKpiMilestone, recordKpiMilestones } from './kpi-repo.js';
 import { leadEvents, webhookInbox } from './schema.js';
 
 /**
@@ -94,6 +94,18 @@ export const createInboxStore = (db: Db) => ({
       .returning(delivery);
     return row ?? null;
   },
+  /** `take` for many deliveries in one statement (set-based processing): the ones still takeable, in no particular order. */
+  takeMany: async (ids: readonly string[], from: readonly string[], at: Date): Promise<StoredDelivery[]> =>
+    ids.length === 0 ? [] : db.update(webhookInbox).set({ status: 'processing', processedAt: at }).where(and(inArray(webhookInbox.id, [...ids]), inArray(webhookInbox.status, [...from]))).returning(delivery),
+  /** `finish` for many deliveries in one statement; returns how many were still in `from`. */
+  finishMany: async (outcomes: readonly { id: string; status: 'processed' | 'unknown_lead' | 'ignored'; leadId: string | null; error: string | null; flags?: readonly string[] }[], from: string, at: Date): Promise<number> => {
+    if (outcomes.length === 0) return 0;
+    const rows = JSON.stringify(outcomes.map((o) => ({ id: o.id, status: o.status, lead_id: o.leadId, error: o.error, flags: o.flags?.length ? o.flags : null })));
+    const result = await db.execute(sql`update webhook_inbox w set status = v.status, lead_id = v.lead_id, error = v.error, processed_at = ${at}, flags = v.flags
+      from jsonb_to_recordset(${rows}::jsonb) as v(id uuid, status text, lead_id uuid, error text, flags text[])
+      where w.id = v.id and w.status = ${from}`);
+    return (result as unknown as { rowCount: number | null }).rowCount ?? 0;
+  },
   /** Claims taken at or before `claimedBefore` belong to a worker that died: back to pending (their ids), to be processed again. */
   releaseStale: async (claimedBefore: Date): Promise<string[]> =>
     (await db.update(webhookInbox).set({ status: 'pending', processedAt: null }).where(and(eq(webhookInbox.status, 'processing'), lte(webhookInbox.processedAt, claimedBefore))).returning({ id: webhookInbox.id })).map((r) => r.id),
@@ -154,6 +166,22 @@ export const createLeadEventStore = (db: Db, options: { /** `db` is a transactio
       return true;
     });
   },
+  /**
+   * Many events in one statement, with their KPI milestones in a second (set-based processing, in a
+   * unit of work). Returns how many were inserted: fewer than given means another worker recorded
+   * one of them meanwhile, and the caller rolls the whole unit back.
+   */
+  appendMany: async (events: readonly Omit<LeadEvent, 'id'>[]): Promise<number> => {
+    if (events.length === 0) return 0;
+    const inserted = await db
+      .insert(leadEvents)
+      .values([...events])
+      .onConflictDoNothing({ target: [leadEvents.inboxId, leadEvents.type], where: sql`inbox_id is not null` })
+      .returning({ id: leadEvents.id });
+    const kpi = events.filter((e) => isKpiEvent(e.type));
+    if (kpi.length) await recordKpiMilestones(db, kpi);
+    return inserted.length;
+  },
   /** The event already recorded for this delivery and type, if any. */
   ofDelivery: async (inboxId: string, type: string): Promise<LeadEvent | null> => {
     const [row] = await db.select().from(leadEvents).where(and(eq(leadEvents.inboxId, inboxId), eq(leadEvents.type, type))).limit(1);
@@ -173,6 +201,29 @@ export const createLeadEventStore = (db: Db, options: { /** `db` is a transactio
       .from(leadEvents)
       .where(eq(leadEvents.leadId, leadId));
     return { recorded: Boolean(row?.recorded), lastEventAt: row?.last ? new Date(row.last) : null, opens: Number(row?.opens ?? 0) };
+  },
+  /**
+   * `deliveryState` for many deliveries in one round trip: which (delivery, type) pairs have their
+   * event already (replays), and per lead the timeline state the status machine needs.
+   */
+  deliveryStates: async (items: readonly { inboxId: string; type: string; leadId: string }[]): Promise<{ recorded: Set<string>; leads: Map<string, { lastEventAt: Date | null; opens: number }> }> => {
+    const recorded = new Set<string>();
+    const leads = new Map<string, { lastEventAt: Date | null; opens: number }>();
+    if (items.length === 0) return { recorded, leads };
+    const input = JSON.stringify(items.map((i) => ({ inbox_id: i.inboxId, type: i.type })));
+    const leadIds = JSON.stringify([...new Set(items.map((i) => i.leadId))]);
+    const result = await db.execute(sql`select 'event' as kind, v.inbox_id::text as key, v.type as type, null::timestamptz as last, null::int as opens
+        from jsonb_to_recordset(${input}::jsonb) as v(inbox_id uuid, type text)
+        where exists (select 1 from lead_events e where e.inbox_id = v.inbox_id and e.type = v.type)
+      union all
+      select 'lead', l.id::text, null, max(e.at), (count(*) filter (where e.type = 'email_opened'))::int
+        from jsonb_array_elements_text(${leadIds}::jsonb) as l(id) left join lead_events e on e.lead_id = l.id::uuid
+        group by l.id`);
+    for (const row of (result as unknown as { rows: { kind: string; key: string; type: string | null; last: string | Date | null; opens: number | null }[] }).rows) {
+      if (row.kind === 'event') recorded.add(`${row.key}|${row.type}`);
+      else leads.set(row.key, { lastEventAt: row.last ? new Date(row.last) : null, opens: Number(row.opens ?? 0) });
+    }
+    return { recorded, leads };
   },
   /** What the status machine needs besides the status: the latest event's time and the opens so far. */
   stateOf: async (leadId: string): Promise<{ lastEventAt: Date | null; opens: number }> => {

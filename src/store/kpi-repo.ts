@@ -13,6 +13,30 @@ const angleOf = (leadId: SQL | string) => sql`coalesce((select angle_id from dra
  * The KPI rollup's one writer, run in the event's transaction: the lead's first event of a KPI
  * type becomes a milestone and adds one to that day's counter; later events of the type add nothing.
  */
+/**
+ * `recordKpiMilestone` for many events in one statement, as if recorded one after another in the
+ * order given: per lead and type the first event not yet a milestone becomes one, and each day's
+ * counter grows by the milestones it gained.
+ */
+export const recordKpiMilestones = async (db: Executor, events: readonly { leadId: string; type: string; at: Date }[]): Promise<void> => {
+  const rows = JSON.stringify(events.filter((e) => isKpiEvent(e.type)).map((e, position) => ({ position, lead_id: e.leadId, type: e.type, at: e.at.toISOString() })));
+  if (rows === '[]') return;
+  await db.execute(sql`with e as (
+      select distinct on (v.lead_id, v.type) v.lead_id, v.type, v.at
+      from jsonb_to_recordset(${rows}::jsonb) as v(position int, lead_id uuid, type text, at timestamptz)
+      order by v.lead_id, v.type, v.position),
+    m as (
+      insert into lead_milestones (lead_id, type, at, campaign, angle)
+      select e.lead_id, e.type, e.at, ${campaignOf(sql`e.lead_id`)}, ${angleOf(sql`e.lead_id`)}
+      from e
+      where not exists (select 1 from lead_milestones lm where lm.lead_id = e.lead_id and lm.type = e.type)
+      on conflict (lead_id, type) do nothing
+      returning type, at, campaign, angle)
+    insert into kpi_daily (day, campaign, angle, type, leads)
+    select (at at time zone 'UTC')::date, campaign, angle, type, count(*)::int from m group by 1, 2, 3, 4
+    on conflict (day, campaign, angle, type) do update set leads = kpi_daily.leads + excluded.leads`);
+};
+
 export const recordKpiMilestone = async (db: Executor, event: { leadId: string; type: string; at: Date }): Promise<void> => {
   if (!isKpiEvent(event.type)) return;
   await db.execute(sql`with m as (
@@ -44,7 +68,10 @@ export const createKpiStore = (db: Db) => ({
     db.transaction(async (tx) => {
       await tx.execute(sql`delete from kpi_daily`);
       await tx.execute(sql`delete from lead_milestones`);
-      const types = sql.join(KPI_EVENT_TYPES.map((t) => sql`${t}`), sql`, `);
+      const types = sql.join(
+        KPI_EVENT_TYPES.map((t) => sql`${t}`),
+        sql`, `,
+      );
       await tx.execute(sql`insert into lead_milestones (lead_id, type, at, campaign, angle)
         select f.lead_id, f.type, f.at, ${campaignOf(sql`f.lead_id`)}, ${angleOf(sql`f.lead_id`)}
         from (select lead_id, type, min(at) as at from lead_events where type in (${types}) group by lead_id, type) f`);

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { emptyLead, normalizeEmail, normalizeLinkedinUrl, type LeadProfile } from '../domain/lead.js';
 import type { Db } from './database.js';
 import { leads, webhookInbox } from './schema.js';
@@ -65,6 +65,22 @@ export const createSignalLeadStore = (db: Db) => ({
    */
   forgetDeliveryBody: async (inboxId: string, reason: string): Promise<void> => {
     await db.update(webhookInbox).set({ payload: { redacted: reason }, rawBody: null, rawBase64: null, signal: null }).where(eq(webhookInbox.id, inboxId));
+  },
+  /** `byEmail` for many addresses in one query, keyed by the normalised address. */
+  byEmails: async (raws: readonly string[]): Promise<Map<string, SignalLead>> => {
+    const emails = [...new Set(raws.map((r) => normalizeEmail(r)).filter((e): e is string => Boolean(e)))];
+    if (emails.length === 0) return new Map();
+    const rows = await db.select().from(leads).where(inArray(leads.email, emails));
+    return new Map(rows.map((r) => [r.email!, toSignalLead(r)]));
+  },
+  /** `setStatus` for many leads in one statement; returns how many were still in their `from`. */
+  setStatuses: async (moves: readonly { id: string; from: string; to: string }[], at: Date): Promise<number> => {
+    if (moves.length === 0) return 0;
+    const rows = JSON.stringify(moves.map((m) => ({ id: m.id, from_status: m.from, to_status: m.to })));
+    const result = await db.execute(sql`update leads l set status = v.to_status, updated_at = ${at}
+      from jsonb_to_recordset(${rows}::jsonb) as v(id uuid, from_status text, to_status text)
+      where l.id = v.id and l.status = v.from_status`);
+    return (result as unknown as { rowCount: number | null }).rowCount ?? 0;
   },
   /** Move the status only if it is still `from` (a concurrent event re-reads and re-decides). */
   setStatus: async (id: string, from: string, to: string, at: Date): Promise<boolean> =>

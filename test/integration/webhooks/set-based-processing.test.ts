@@ -1,0 +1,124 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load.js';
+import { webhookRoutes } from '../../../src/server/webhook-routes.js';
+import { deliveryStoresFor, inboxProcessorOn, transactionalUnit } from '../../../src/signals/compose.js';
+import { createInboxProcessor, type InboxProcessor } from '../../../src/signals/process-inbox.js';
+import { createClayStore } from '../../../src/store/clay-repo.js';
+import type { Database } from '../../../src/store/database.js';
+import { createInboxStore } from '../../../src/store/inbox-repo.js';
+import { contractFixture } from '../../support/contracts.js';
+import { CADENCE, dispatchHarness, type Harness } from '../../support/dispatch.js';
+import { silentLog } from '../../support/pipeline.js';
+import { openTestDatabase } from '../../support/store.js';
+
+const rows = async <T>(h: Harness, query: ReturnType<typeof sql>) => ((await h.db.execute(query)) as unknown as { rows: T[] }).rows;
+
+/**
+ * The same deliveries processed one at a time and set-based (processMany) end in the same state:
+ * statuses, timeline events with their status moves, KPI milestones and counters, cadence
+ * enrolments, suppressions, cancelled sends and every delivery's outcome. Lead ids differ between
+ * the two runs, so rows are compared by the lead's address.
+ */
+describe('set-based delivery processing (processMany) ends where one-at-a-time processing ends', () => {
+  let database: Database;
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    await database.close();
+  });
+
+  /** Three leads sent their first e-mail, then a burst of Instantly events about them (and others). */
+  const scenario = async (process: (processor: InboxProcessor, ids: string[]) => Promise<void>) => {
+    await h?.close();
+    database = await openTestDatabase();
+    h = await dispatchHarness(database);
+    const leads = [await h.approvedLead({ linkedin: false }), await h.approvedLead({ linkedin: false }), await h.approvedLead({ linkedin: false })];
+    const [ann, ben, cat] = leads.map((l) => l.email) as [string, string, string];
+    await h.operator.dispatch({ motion: 'outbound', live: true, batchId: (await h.approvedBatch()).id, by: 'Maya' });
+    h.clock.advance(3600_000);
+    const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: { WEBHOOK_SIGNATURE_REQUIRED: 'false' } });
+    const stored: string[] = [];
+    const routes = webhookRoutes({ config, inbox: createInboxStore(h.db), clay: createClayStore(h.db), onStored: (id) => stored.push(id), now: () => h!.clock.now() });
+    let n = 0;
+    const event = async (fixture: string, email: string, minutes: number, extra: Record<string, unknown> = {}) => {
+      const body = { ...(contractFixture('instantly', fixture).request.body as Record<string, unknown>), lead_email: email, email: email, timestamp: new Date(h!.clock.now().getTime() + minutes * 60_000).toISOString(), email_id: `e-${++n}`, ...extra };
+      const answer = await routes.post['/webhooks/instantly']!({ path: '/webhooks/instantly', headers: {}, body: JSON.stringify(body) });
+      expect(answer.status).toBeLessThan(300);
+    };
+    await event('webhook.email_opened.json', ann, 1);
+    await event('webhook.email_opened.json', ann, 2);
+    await event('webhook.link_clicked.json', ann, 3);
+    await event('webhook.reply_received.json', ann, 4);
+    await event('webhook.email_opened.json', ann, 0); // late: older than what the lead already heard
+    await event('webhook.email_opened.json', ben, 5);
+    await event('webhook.lead_unsubscribed.json', ben, 6);
+    await event('webhook.email_opened.json', ben, 7); // after the unsubscribe
+    await event('webhook.email_bounced.json', cat, 1);
+    await event('webhook.email_opened.json', 'nobody@unknown.example.com', 1);
+    await event('webhook.custom_label.json', cat, 2);
+    await process(inboxProcessorOn(h.db, { clock: h.clock, log: silentLog, cadence: CADENCE }), stored);
+    const byEmail = new Map(leads.map((l, i) => [l.leadId, `lead${i}`]));
+    const name = (id: string | null) => (id ? (byEmail.get(id) ?? 'other') : null);
+    return {
+      leads: (await rows<{ id: string; status: string }>(h, sql`select id, status from leads order by email`)).map((r) => [name(r.id), r.status]),
+      events: (await rows<{ lead_id: string; type: string; from_status: string | null; to_status: string | null; at: Date; details: unknown }>(h, sql`select lead_id, type, from_status, to_status, at, details from lead_events where inbox_id is not null`))
+        .map((r) => JSON.stringify([name(r.lead_id), r.type, r.from_status, r.to_status, new Date(r.at).toISOString(), r.details]))
+        .sort(),
+      milestones: (await rows<{ lead_id: string; type: string; at: Date }>(h, sql`select lead_id, type, at from lead_milestones`)).map((r) => `${name(r.lead_id)} ${r.type} ${new Date(r.at).toISOString()}`).sort(),
+      kpi: (await rows<{ day: string; type: string; leads: number }>(h, sql`select day::text, type, leads from kpi_daily`)).map((r) => `${r.day} ${r.type} ${r.leads}`).sort(),
+      cadence: (await rows<{ lead_id: string; status: string; exit_reason: string | null; completed_steps: unknown }>(h, sql`select lead_id, status, exit_reason, completed_steps from cadence_enrollments`)).map((r) => JSON.stringify([name(r.lead_id), r.status, r.exit_reason, r.completed_steps])).sort(),
+      suppressions: (await rows<{ n: number }>(h, sql`select count(*)::int as n from suppressions`))[0]!.n,
+      outbox: (await rows<{ lead_id: string; status: string }>(h, sql`select lead_id, status from outbox`)).map((r) => `${name(r.lead_id)} ${r.status}`).sort(),
+      inbox: (await rows<{ event_type: string; status: string; error: string | null; lead_id: string | null; flags: string[] | null }>(h, sql`select event_type, status, error, lead_id, flags from webhook_inbox order by received_at, event_type`)).map((r) => JSON.stringify([r.event_type, r.status, r.error, name(r.lead_id), r.flags])).sort(),
+    };
+  };
+
+  it('in one unit of work, with the deliveries that need more taken one at a time inside it', async () => {
+    const alone = await scenario(async (processor, ids) => {
+      for (const id of ids) await processor.process(id);
+    });
+    const together = await scenario(async (processor, ids) => {
+      const outcomes = await processor.processMany(ids);
+      expect([...outcomes.values()].filter((o) => o === 'failed')).toEqual([]);
+    });
+    expect(alone.events.length).toBeGreaterThan(6);
+    expect(alone.leads.map(([, status]) => status)).toEqual(expect.arrayContaining(['replied', 'unsubscribed', 'bounced']));
+    expect(together).toEqual(alone);
+  }, 120_000);
+
+  it('processes a batch again as a no-op: every delivery is taken once', async () => {
+    const once = await scenario(async (processor, ids) => {
+      await processor.processMany(ids);
+    });
+    const twice = await scenario(async (processor, ids) => {
+      await processor.processMany(ids);
+      const again = await processor.processMany(ids);
+      expect([...again.values()].every((o) => o === 'skipped')).toBe(true);
+    });
+    expect(twice).toEqual(once);
+  }, 120_000);
+
+  it('one delivery that cannot be processed rolls its batch back; the others then commit one at a time and only it fails', async () => {
+    let poison = '';
+    const outcome = await scenario(async (_processor, ids) => {
+      poison = ids[1]!;
+      // A timeline write that fails for one delivery (a constraint, a bug): set-based and alone alike.
+      const processor = createInboxProcessor({
+        inbox: createInboxStore(h!.db),
+        clock: h!.clock,
+        log: silentLog,
+        unitOfWork: transactionalUnit(h!.db, (tx) => {
+          const stores = deliveryStoresFor(tx, CADENCE);
+          const fail = () => Promise.reject(new Error('timeline write failed'));
+          return { ...stores, events: { ...stores.events, appendMany: async (events) => (events.some((e) => e.inboxId === poison) ? fail() : stores.events.appendMany(events)), append: async (event) => (event.inboxId === poison ? fail() : stores.events.append(event)) } };
+        }),
+      });
+      const outcomes = await processor.processMany(ids);
+      expect(outcomes.get(poison)).toBe('failed');
+      expect([...outcomes.entries()].filter(([id, o]) => id !== poison && o === 'failed')).toEqual([]);
+    });
+    expect(outcome.inbox.filter((r) => r.includes('"failed"'))).toHaveLength(1);
+    expect(outcome.inbox.filter((r) => r.includes('"processed"')).length).toBeGreaterThan(6);
+  }, 120_000);
+});
