@@ -34,7 +34,8 @@ const payloadOf = (n: number, firstLead = 0) => {
  * Webhook delivery processing with the unit of work, `PROCESSORS` at once in one process, through
  * the production factory (`inboxProcessorOn`): one delivery per transaction (take, find the lead,
  * status move, timeline event, effects, cadence, finish: what a webhook's own job does) and
- * set-based (`processMany`, `BATCH` deliveries per transaction: what the sweep does with a backlog).
+ * set-based (`processMany`, `BATCH` deliveries per transaction: what the sweep does with a backlog),
+ * and a burst through the deliveries' own jobs (`processWithWaiting`, what `caio serve` runs).
  * Baseline in the same run: the same deliveries' bare inserts into the inbox, one at a time (what
  * the webhook route does per request). Each mode has its own leads, so neither inherits the other's history.
  */
@@ -43,7 +44,7 @@ export const benchDeliveryProcessing = async (deliveries = DELIVERIES) => {
   try {
     const db = database.db;
     const leads = createSignalLeadStore(db);
-    for (let i = 0; i < 2 * LEADS; i++) {
+    for (let i = 0; i < 3 * LEADS; i++) {
       const profile = emptyLead({ email: `lead${i}@bench${i}.example.com`, firstName: `Ann${i}`, lastName: 'Lee' });
       await leads.fromDiscovered({ source: 'bench', sourceId: `bench-${i}`, profile }, 'bench-run');
     }
@@ -63,7 +64,7 @@ export const benchDeliveryProcessing = async (deliveries = DELIVERIES) => {
     };
     const processor = inboxProcessorOn(db, { clock: systemClock, log: pino({ level: 'silent' }), cadence: FileConfigSchema.parse({}).cadence });
     /** `PROCESSORS` workers taking `size` deliveries at a time until none is left. */
-    const drain = async (ids: string[], size: number) => {
+    const drain = async (ids: string[], size: number, job = false) => {
       const outcomes: Record<string, number> = {};
       let next = 0;
       const started = performance.now();
@@ -71,7 +72,7 @@ export const benchDeliveryProcessing = async (deliveries = DELIVERIES) => {
         Array.from({ length: PROCESSORS }, async () => {
           while (next < ids.length) {
             const batch = ids.slice(next, (next += size));
-            const results = size === 1 ? [await processor.process(batch[0]!)] : [...(await processor.processMany(batch)).values()];
+            const results = job ? [await processor.processWithWaiting(batch[0]!)] : size === 1 ? [await processor.process(batch[0]!)] : [...(await processor.processMany(batch)).values()];
             for (const outcome of results) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
           }
         }),
@@ -82,12 +83,16 @@ export const benchDeliveryProcessing = async (deliveries = DELIVERIES) => {
     const one = await drain(first.ids, 1);
     const second = await store(1);
     const set = await drain(second.ids, BATCH);
+    const third = await store(2);
+    const jobs = await drain(third.ids, 1, true);
     const bare = Math.round((deliveries / first.ms) * 1000);
     return {
       name: `webhook delivery processing, ${deliveries} Instantly deliveries over ${LEADS} leads per mode, ${PROCESSORS} processors in one process (${database.label})`,
       bareInsertsPerSecond: bare,
       oneAtATime: { deliveriesPerSecond: one.perSecond, vsBareInserts: `${(one.perSecond / bare).toFixed(2)}x`, outcomes: one.outcomes },
       setBased: { batch: BATCH, deliveriesPerSecond: set.perSecond, vsBareInserts: `${(set.perSecond / bare).toFixed(2)}x`, outcomes: set.outcomes },
+      // A burst through the deliveries' own jobs (processWithWaiting: each job takes the waiting ones with it).
+      burstThroughJobs: { deliveriesPerSecond: jobs.perSecond, vsBareInserts: `${(jobs.perSecond / bare).toFixed(2)}x`, outcomes: jobs.outcomes },
       setBasedAtLeast1000PerSecond: set.perSecond >= 1000,
     };
   } finally {

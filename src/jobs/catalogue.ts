@@ -19,7 +19,14 @@ export const JOB_QUEUES = ['signals', 'dispatch', 'pipeline', 'schedule'] as con
 
 /** The review-queue watcher of one app; `topUp` runs the pipeline for that many leads. */
 export const queueWatcherFor = (app: AppDeps, topUp: (limit: number) => Promise<Record<string, unknown>>, holder: string) =>
-  createReviewQueueWatcher({ pending: () => createDashboardQueries(app.database.db).pendingReviewCount(), topUp, control: createControlStore(app.database.db), clock: app.clock, holder, settings: { lowWater: app.config.jobs.reviewQueueLowWater, target: app.config.jobs.reviewQueueTarget, everyMinutes: app.config.jobs.queueWatchEveryMinutes } });
+  createReviewQueueWatcher({
+    pending: () => createDashboardQueries(app.database.db).pendingReviewCount(),
+    topUp,
+    control: createControlStore(app.database.db),
+    clock: app.clock,
+    holder,
+    settings: { lowWater: app.config.jobs.reviewQueueLowWater, target: app.config.jobs.reviewQueueTarget, everyMinutes: app.config.jobs.queueWatchEveryMinutes },
+  });
 
 /** Job data comes back from Redis as JSON: each on-demand job checks it (a bad payload is not retried). */
 const parse = <T>(schema: z.ZodType<T>, data: unknown, job: string): T => {
@@ -31,7 +38,11 @@ const parse = <T>(schema: z.ZodType<T>, data: unknown, job: string): T => {
 const InboxJob = z.object({ inboxId: z.string().uuid() });
 const DispatchJob = z.object({ motion: z.enum(['outbound', 'cadence', 'revival', 'all']), live: z.boolean(), by: z.string().min(1), batchId: z.string().uuid().optional() });
 const PipelineJob = z.object({ limit: z.number().int().min(1).max(100_000) });
-const ChunkJobData = z.object({ runId: z.string().regex(/^run_[0-9_a-f]+$/), chunk: z.number().int().min(1), leads: z.array(z.looseObject({ id: z.string().uuid(), source: z.string(), sourceId: z.string(), profile: z.looseObject({}) })).min(1) });
+const ChunkJobData = z.object({
+  runId: z.string().regex(/^run_[0-9_a-f]+$/),
+  chunk: z.number().int().min(1),
+  leads: z.array(z.looseObject({ id: z.string().uuid(), source: z.string(), sourceId: z.string(), profile: z.looseObject({}) })).min(1),
+});
 
 /**
  * Every job, once, for both backends (inline and BullMQ). Each handler is safe to run again: the
@@ -39,7 +50,10 @@ const ChunkJobData = z.object({ runId: z.string().regex(/^run_[0-9_a-f]+$/), chu
  * happen once, decay and cadence moves are guarded by the status they read, and the watcher and
  * dispatch motions hold leases.
  */
-export const jobCatalogue = (app: AppDeps, deps: { operator: Operator | null; watcher: ReviewQueueWatcher; processor: InboxProcessor; runPipeline: (limit: number) => Promise<Record<string, unknown>>; pipelineChunk?: (job: ChunkJob) => Promise<Record<string, unknown>> }): AnyJobDefinition[] => {
+export const jobCatalogue = (
+  app: AppDeps,
+  deps: { operator: Operator | null; watcher: ReviewQueueWatcher; processor: InboxProcessor; runPipeline: (limit: number) => Promise<Record<string, unknown>>; pipelineChunk?: (job: ChunkJob) => Promise<Record<string, unknown>> },
+): AnyJobDefinition[] => {
   const { jobs } = app.config;
   const db = app.database.db;
   const webhookInbox: JobDefinition<unknown> = {
@@ -47,7 +61,7 @@ export const jobCatalogue = (app: AppDeps, deps: { operator: Operator | null; wa
     queue: 'signals',
     run: async (data) => {
       const { inboxId } = parse(InboxJob, data, 'webhook-inbox');
-      return { inboxId, outcome: await deps.processor.process(inboxId) };
+      return { inboxId, outcome: await deps.processor.processWithWaiting(inboxId) };
     },
   };
   // Deliveries stored while the queue could not take their job (Redis down, a crash between the

@@ -47,6 +47,8 @@ export const STALE_CLAIM_MS = 60_000;
 export const RETRY_FAILED_FOR_MS = 24 * 3600_000;
 /** Deliveries the sweep processes together in one unit of work (set-based). */
 const SWEEP_BATCH = 50;
+/** Deliveries a delivery's job takes with it when others are waiting (a burst). */
+const BURST_BATCH = 25;
 /** Failed processing committed nothing, so a failed delivery is taken again like a pending one. */
 const TAKEABLE = ['pending', 'failed'] as const;
 
@@ -195,10 +197,14 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
    */
   const processManyIn = async (s: DeliveryStores, ids: readonly string[]): Promise<Map<string, InboxOutcome>> => {
     const now = deps.clock.now();
-    const outcomes = new Map<string, InboxOutcome>(ids.map((id) => [id, 'skipped']));
     const order = new Map(ids.map((id, i) => [id, i]));
     // In the order given (the order received): a lead hears its events in the same order as one at a time.
-    const taken = (await s.inbox.takeMany(ids, TAKEABLE, now)).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    return processTakenMany(s, (await s.inbox.takeMany(ids, TAKEABLE, now)).sort((a, b) => order.get(a.id)! - order.get(b.id)!), now, ids);
+  };
+
+  /** Deliveries already taken, in order: runs of simple ones set-based, the others alone in their place. */
+  const processTakenMany = async (s: DeliveryStores, taken: readonly StoredDelivery[], now: Date, asked: readonly string[] = []): Promise<Map<string, InboxOutcome>> => {
+    const outcomes = new Map<string, InboxOutcome>(asked.map((id) => [id, 'skipped']));
     let group: Candidate[] = [];
     for (const item of taken) {
       const stored = storedSignalOf(item);
@@ -279,6 +285,26 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     process: (id: string) => run(id),
     /** Process many stored deliveries together, set-based (the sweep; a backlog): the outcome of each. */
     processMany: (ids: readonly string[]) => runMany(ids),
+    /**
+     * A delivery's own job: it, and with it the deliveries waiting to be processed (a burst), up to
+     * BURST_BATCH, set-based; their own jobs then find them done. Alone when nothing else waits.
+     */
+    processWithWaiting: async (id: string): Promise<InboxOutcome> => {
+      // Taken with an earlier delivery's batch: one read, no transaction.
+      const status = await deps.inbox.statusOf(id);
+      if (!status || !(TAKEABLE as readonly string[]).includes(status)) return 'skipped';
+      try {
+        const outcomes = await unitOfWork(async (s) => {
+          const now = deps.clock.now();
+          return processTakenMany(s, await s.inbox.takeWithWaiting(id, BURST_BATCH, TAKEABLE, now), now, [id]);
+        });
+        return outcomes.get(id) ?? 'skipped';
+      } catch (error) {
+        // Rolled back: the others are pending again (their own jobs or the sweep take them); this one goes alone.
+        deps.log.debug({ inboxId: id, err: safeErrorMessage(error) }, 'set-based processing rolled back; the delivery alone');
+        return run(id);
+      }
+    },
     /**
      * The sweep job: deliveries stored but not processed (a crash after the 2xx, a queue that was
      * down), claims left by a worker that died (taken again at once, whenever they were received),

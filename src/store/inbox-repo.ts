@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { isKpiEvent } from '../domain/kpis/kpi-events.js';
 import { recordKpiMilestone, recordKpiMilestones } from './kpi-repo.js';
@@ -96,7 +96,27 @@ export const createInboxStore = (db: Db) => ({
   },
   /** `take` for many deliveries in one statement (set-based processing): the ones still takeable, in no particular order. */
   takeMany: async (ids: readonly string[], from: readonly string[], at: Date): Promise<StoredDelivery[]> =>
-    ids.length === 0 ? [] : db.update(webhookInbox).set({ status: 'processing', processedAt: at }).where(and(inArray(webhookInbox.id, [...ids]), inArray(webhookInbox.status, [...from]))).returning(delivery),
+    ids.length === 0
+      ? []
+      : db
+          .update(webhookInbox)
+          .set({ status: 'processing', processedAt: at })
+          // Rows another worker's batch holds are left to it (SKIP LOCKED), not waited for.
+          .where(inArray(webhookInbox.id, db.select({ id: webhookInbox.id }).from(webhookInbox).where(and(inArray(webhookInbox.id, [...ids]), inArray(webhookInbox.status, [...from]))).for('update', { skipLocked: true })))
+          .returning(delivery),
+  /**
+   * A delivery's own job claiming it together with the oldest deliveries waiting (a burst), up to
+   * `limit`, in one statement: rows another worker holds are skipped (SKIP LOCKED), so concurrent
+   * jobs take different deliveries instead of queueing on the same ones. Oldest first.
+   */
+  /** A delivery's status alone (null when it is gone): a job whose delivery another batch took returns at once. */
+  statusOf: async (id: string): Promise<string | null> => (await db.select({ status: webhookInbox.status }).from(webhookInbox).where(eq(webhookInbox.id, id)).limit(1))[0]?.status ?? null,
+  takeWithWaiting: async (id: string, limit: number, from: readonly string[], at: Date): Promise<StoredDelivery[]> => {
+    const take = (where: SQL) => db.update(webhookInbox).set({ status: 'processing', processedAt: at }).where(inArray(webhookInbox.id, db.select({ id: webhookInbox.id }).from(webhookInbox).where(where).orderBy(asc(webhookInbox.receivedAt)).limit(limit).for('update', { skipLocked: true }))).returning(delivery);
+    const own = await take(and(eq(webhookInbox.id, id), inArray(webhookInbox.status, [...from]))!);
+    const waiting = limit > own.length ? await take(and(eq(webhookInbox.status, 'pending'), ne(webhookInbox.id, id))!) : [];
+    return [...own, ...waiting.slice(0, limit - own.length)].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+  },
   /** `finish` for many deliveries in one statement; returns how many were still in `from`. */
   finishMany: async (outcomes: readonly { id: string; status: 'processed' | 'unknown_lead' | 'ignored'; leadId: string | null; error: string | null; flags?: readonly string[] }[], from: string, at: Date): Promise<number> => {
     if (outcomes.length === 0) return 0;

@@ -42,6 +42,8 @@ describe('set-based delivery processing (processMany) ends where one-at-a-time p
     const routes = webhookRoutes({ config, inbox: createInboxStore(h.db), clay: createClayStore(h.db), onStored: (id) => stored.push(id), now: () => h!.clock.now() });
     let n = 0;
     const event = async (fixture: string, email: string, minutes: number, extra: Record<string, unknown> = {}) => {
+      // One second apart, as deliveries arrive: the order received is the order processed.
+      h!.clock.advance(1000);
       const body = { ...(contractFixture('instantly', fixture).request.body as Record<string, unknown>), lead_email: email, email: email, timestamp: new Date(h!.clock.now().getTime() + minutes * 60_000).toISOString(), email_id: `e-${++n}`, ...extra };
       const answer = await routes.post['/webhooks/instantly']!({ path: '/webhooks/instantly', headers: {}, body: JSON.stringify(body) });
       expect(answer.status).toBeLessThan(300);
@@ -85,6 +87,13 @@ describe('set-based delivery processing (processMany) ends where one-at-a-time p
     expect(alone.events.length).toBeGreaterThan(6);
     expect(alone.leads.map(([, status]) => status)).toEqual(expect.arrayContaining(['replied', 'unsubscribed', 'bounced']));
     expect(together).toEqual(alone);
+    // Through each delivery's own job (what caio serve runs): the first job takes the waiting ones with it.
+    const jobs: string[] = [];
+    const throughJobs = await scenario(async (processor, ids) => {
+      for (const id of ids) jobs.push(await processor.processWithWaiting(id));
+    });
+    expect(jobs.filter((o) => o === 'skipped').length).toBeGreaterThan(5);
+    expect(throughJobs).toEqual(alone);
   }, 120_000);
 
   it('processes a batch again as a no-op: every delivery is taken once', async () => {
