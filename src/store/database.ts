@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -61,27 +61,20 @@ export const openDatabase = async (location: StoreLocation): Promise<Database> =
   }
 };
 
+/** The newest migration's timestamp in the journal (drizzle records it as `created_at` once applied). */
+let latestMigration: number | undefined;
+const latestMigrationAt = (): number => {
+  if (latestMigration === undefined) {
+    const journal = JSON.parse(readFileSync(path.join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] };
+    latestMigration = Math.max(...journal.entries.map((e) => e.when));
+  }
+  return latestMigration;
+};
+
 const openPostgres = async (url: string, schemaName?: string, applicationName = `caio:${process.pid}`): Promise<Database> => {
   const { default: pg } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
-  const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const options = schemaName ? `-c search_path=${schemaName}` : undefined;
-
-  // Migrate on one connection under an advisory lock, so concurrent starts do not race.
-  const migrator = new pg.Client({ connectionString: url, options, application_name: applicationName });
-  await migrator.connect();
-  try {
-    if (schemaName) await migrator.query(`CREATE SCHEMA IF NOT EXISTS "${schemaName}"`);
-    await migrator.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    try {
-      await migrate(drizzle(migrator, { schema }), { migrationsFolder: migrationsFolder(), ...(schemaName ? { migrationsSchema: schemaName } : {}) });
-    } finally {
-      await migrator.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
-    }
-  } finally {
-    await migrator.end();
-  }
-
   const pool = new pg.Pool({ connectionString: url, options, max: 10, connectionTimeoutMillis: 10_000, application_name: applicationName });
   // An idle connection dropped by a PostgreSQL restart or a network cut emits 'error' on the pool;
   // unheard, it would crash the process. The pool replaces the connection; queries meanwhile fail
@@ -91,7 +84,34 @@ const openPostgres = async (url: string, schemaName?: string, applicationName = 
   // killed mid-transaction (a restart, pg_terminate_backend) would emit an unheard 'error' and crash
   // the process. The query in flight rejects on its own; this only keeps the process alive.
   pool.on('connect', (client) => client.on('error', () => undefined));
+
+  // One connection checks the schema and, only when a migration is missing, migrates under an
+  // advisory lock (so concurrent starts do not race); it then serves the pool. A command run beside
+  // the server (`caio leads list`) pays one read, not a second connection and the migrator.
+  const client = await pool.connect();
+  try {
+    const migrations = `"${schemaName ?? 'drizzle'}"."__drizzle_migrations"`;
+    const applied = await client.query<{ last: string | null }>(`select max(created_at)::text as last from ${migrations}`).then(
+      (r) => Number(r.rows[0]?.last ?? 0),
+      () => 0,
+    );
+    if (applied < latestMigrationAt()) {
+      const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+      if (schemaName) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schemaName}"`);
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      try {
+        await migrate(drizzle(client, { schema }), { migrationsFolder: migrationsFolder(), ...(schemaName ? { migrationsSchema: schemaName } : {}) });
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      }
+    }
+  } catch (error) {
+    client.release(true);
+    await pool.end();
+    throw error;
+  }
+  client.release();
+
   const db = drizzle(pool, { schema });
   return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
 };
-
