@@ -46,9 +46,7 @@ module.exports = {
     {
       name: 'domain-is-pure',
       severity: 'error',
-      comment:
-        'domain/ imports only domain/ and lib/: no node:* module, no store, provider, config, server or use case. ' +
-        'Of npm packages only pure ones (zod); today the domain imports none.',
+      comment: 'domain/ imports only domain/ and lib/: no node:* module, no store, provider, config, server or use case. ' + 'Of npm packages only pure ones (zod); today the domain imports none.',
       from: { path: '^src/domain/' },
       to: { pathNot: ['^src/(domain|lib)/', '^node_modules/zod/'] },
     },
@@ -62,9 +60,7 @@ module.exports = {
     {
       name: 'nothing-imports-the-root',
       severity: 'error',
-      comment:
-        'Only the composition root (deps.ts, main.ts, cli/) imports the composition root. What a lower module needs ' +
-        'from it is a type (src/app-deps.ts) or a parameter.',
+      comment: 'Only the composition root (deps.ts, main.ts, cli/) imports the composition root. What a lower module needs ' + 'from it is a type (src/app-deps.ts) or a parameter.',
       from: {
         pathNot: [
           ROOT,
@@ -87,9 +83,7 @@ module.exports = {
     {
       name: 'adapters-use-ports-not-use-cases',
       severity: 'error',
-      comment:
-        'An adapter (store, providers, server, webhooks, observability, config) never imports a use case ' +
-        '(pipeline, signals, dispatch, jobs, escalation), only its port files.',
+      comment: 'An adapter (store, providers, server, webhooks, observability, config) never imports a use case ' + '(pipeline, signals, dispatch, jobs, escalation), only its port files.',
       from: {
         path: ADAPTERS,
         pathNot: [
@@ -104,9 +98,7 @@ module.exports = {
     {
       name: 'adapters-do-not-import-each-others-internals',
       severity: 'error',
-      comment:
-        'An adapter may use another adapter only through its entry module (store/index.ts, config/load.ts, ' +
-        'webhooks/index.ts); the store never imports the server.',
+      comment: 'An adapter may use another adapter only through its entry module (store/index.ts, config/load.ts, ' + 'webhooks/index.ts); the store never imports the server.',
       from: {
         path: ADAPTERS,
         pathNot: [
@@ -128,9 +120,7 @@ module.exports = {
     {
       name: 'only-the-door-imports-provider-webhooks',
       severity: 'error',
-      comment:
-        "A provider's webhook.ts (src/providers/<name>/webhook.ts) is imported by webhooks/ (the door knows its " +
-        'providers) and within providers/; no other adapter reaches it except through webhooks/index.ts.',
+      comment: "A provider's webhook.ts (src/providers/<name>/webhook.ts) is imported by webhooks/ (the door knows its " + 'providers) and within providers/; no other adapter reaches it except through webhooks/index.ts.',
       from: { path: ADAPTERS, pathNot: ['^src/webhooks/', '^src/providers/'] },
       to: { path: PROVIDER_WEBHOOKS },
     },

@@ -10,5 +10,15 @@ export default defineConfig({
     // Vitest's default on 2 cores is one file at a time; most files wait on PostgreSQL, Redis or
     // child processes, so three at once keeps both cores busy.
     maxWorkers: 3,
+    // `npm test` runs with --coverage: lines of src/ the suite runs in its own processes (the spawned
+    // CLI and servers of the e2e tests are not counted), with a floor the suite must keep.
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/store/migrations/**'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'coverage',
+      thresholds: { lines: 80 },
+    },
   },
 });

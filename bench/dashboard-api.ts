@@ -20,7 +20,6 @@ const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
  * against its own SQL run directly in the same run (the baseline).
  */
 export const benchDashboardApi = async () => {
-  const url = process.env.DATABASE_URL;
   const database = await openBenchDatabase();
   const db = database.db;
   try {
@@ -46,7 +45,22 @@ export const benchDashboardApi = async () => {
     const unused = async () => {
       throw new Error('not part of this benchmark');
     };
-    const deps = { dashboard: queries, statusCounts, now: () => new Date(), review: {}, runs: {}, leadDetail: {}, timeline: unused, operatorStatus: unused, operator: {}, gatekeeper: {}, detectDecay: unused, cadence: {}, runPipeline: unused, kpis: FileConfigSchema.parse({}).kpis } as unknown as ApiDeps;
+    const deps = {
+      dashboard: queries,
+      statusCounts,
+      now: () => new Date(),
+      review: {},
+      runs: {},
+      leadDetail: {},
+      timeline: unused,
+      operatorStatus: unused,
+      operator: {},
+      gatekeeper: {},
+      detectDecay: unused,
+      cadence: {},
+      runPipeline: unused,
+      kpis: FileConfigSchema.parse({}).kpis,
+    } as unknown as ApiDeps;
     const app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 1024 * 1024, api: { token: TOKEN, deps } });
     const time = async (fn: () => Promise<unknown>) => {
       await fn();
@@ -58,9 +72,10 @@ export const benchDashboardApi = async () => {
       }
       return +p95(xs).toFixed(1);
     };
-    const http = (path: string) => () => app.inject({ method: 'GET', url: path, headers: { 'x-dashboard-token': TOKEN } }).then((r) => {
-      if (r.statusCode !== 200) throw new Error(`${path}: ${r.statusCode} ${r.body.slice(0, 200)}`);
-    });
+    const http = (path: string) => () =>
+      app.inject({ method: 'GET', url: path, headers: { 'x-dashboard-token': TOKEN } }).then((r) => {
+        if (r.statusCode !== 200) throw new Error(`${path}: ${r.statusCode} ${r.body.slice(0, 200)}`);
+      });
     const since = new Date(Date.now() - 30 * 86_400_000);
     const result = {
       name: `dashboard API p95 over ${RUNS} requests, ${LEADS.toLocaleString('en')} leads and ${EVENTS.toLocaleString('en')} events (${database.label})`,

@@ -40,7 +40,18 @@ const seed = async () => {
       alerts: createLogAlerts(log),
       clock: systemClock,
       log,
-      settings: { mode: 'sandbox', icp: DEFAULT_ICP_SETTINGS, sender: DEFAULT_SENDER_SETTINGS, tierRouting: { tier_1: ['instantly'], tier_2: ['instantly'], tier_3: ['instantly'], tier_4: ['instantly'] }, stopOnStageFailure: false, enrichConcurrency: 4, enrichTimeoutMs: 180_000, review: { rejectionTtlDays: 30, maxRejections: 2 }, quality: { enabled: false, mode: 'soft', genericPhraseDensity: 0.4 }, enrich: false },
+      settings: {
+        mode: 'sandbox',
+        icp: DEFAULT_ICP_SETTINGS,
+        sender: DEFAULT_SENDER_SETTINGS,
+        tierRouting: { tier_1: ['instantly'], tier_2: ['instantly'], tier_3: ['instantly'], tier_4: ['instantly'] },
+        stopOnStageFailure: false,
+        enrichConcurrency: 4,
+        enrichTimeoutMs: 180_000,
+        review: { rejectionTtlDays: 30, maxRejections: 2 },
+        quality: { enabled: false, mode: 'soft', genericPhraseDensity: 0.4 },
+        enrich: false,
+      },
     },
     { limit: ITEMS, source: 'bench', seed: null },
   );
@@ -60,19 +71,77 @@ const timeDispatch = async () => {
     const control = createControlStore(db);
     const leads = createLeadStateQuery(db);
     const batches = createBatchStore(db);
-    const channels = { instantly: createInstantlyChannel({ client: createInstantlyClient({ baseUrl: sandbox.url, apiKey: 'bench-key' }), campaigns: createCampaignStore(db), settings: { senders: [], timezone: 'America/Detroit', days: [1, 2, 3, 4, 5], fromHour: 8, toHour: 18, campaignDailyLimit: 50, emailGapMinutes: 10 } }) };
-    const gatekeeper = createGatekeeper({ batches, audit: stores.audit, alerts, clock: systemClock, settings: { batchExpiryHours: 24, tierRouting: { tier_1: ['instantly'], tier_2: ['instantly'], tier_3: ['instantly'], tier_4: ['instantly'] } } });
-    const gateway = createSendGateway({
-      outbox, control, leads, isSuppressed: () => stores.suppressions.matcher(), channels, audit: stores.audit, alerts, clock: systemClock, envEmergencyStop: false,
-      settings: { limits: { emailDailyLimit: NO_LIMIT, emailHourlyLimit: NO_LIMIT, emailMonthlyLimit: NO_LIMIT, perDomainHourlyLimit: NO_LIMIT, minDelaySeconds: 0 }, linkedinWarmup: { warmupStart: null, warmupWeeks: 0, warmupDailyLimit: NO_LIMIT, fullDailyLimit: NO_LIMIT }, emailDailyLimit: NO_LIMIT, senders: [], recipients: { excludedDomains: ['gong.io'], excludedEmails: [] }, businessHours: { startHour: 0, endHour: 24, weekdays: [1, 2, 3, 4, 5, 6, 7] }, jitterSeconds: 0, claimLeaseMs: 60_000 },
+    const channels = {
+      instantly: createInstantlyChannel({
+        client: createInstantlyClient({ baseUrl: sandbox.url, apiKey: 'bench-key' }),
+        campaigns: createCampaignStore(db),
+        settings: { senders: [], timezone: 'America/Detroit', days: [1, 2, 3, 4, 5], fromHour: 8, toHour: 18, campaignDailyLimit: 50, emailGapMinutes: 10 },
+      }),
+    };
+    const gatekeeper = createGatekeeper({
+      batches,
+      audit: stores.audit,
+      alerts,
+      clock: systemClock,
+      settings: { batchExpiryHours: 24, tierRouting: { tier_1: ['instantly'], tier_2: ['instantly'], tier_3: ['instantly'], tier_4: ['instantly'] } },
     });
-    const operator = createOperator({ gatekeeper, batches, outbox, control, campaigns: createCampaignStore(db), leads, gateway, channels, audit: stores.audit, alerts, clock: systemClock, settings: { send: 'live', gatekeeperRequired: true, maxLeadsPerDomainPerBatch: NO_LIMIT, ramp: { enabled: false, mode: 'clean_days', emailDailyLimitOverride: 5, tierFilter: null, startDate: null, rampDays: 0, cleanDaysRequired: 0, cleanDaysLookbackDays: 1 }, leaseMs: 600_000, drainLimit: ITEMS * 2, autoPause: { maxBounceRate: 0.02, maxComplaintRate: 0.001, minSample: 50 }, cadenceSteps: [], emailDailyLimit: NO_LIMIT } });
+    const gateway = createSendGateway({
+      outbox,
+      control,
+      leads,
+      isSuppressed: () => stores.suppressions.matcher(),
+      channels,
+      audit: stores.audit,
+      alerts,
+      clock: systemClock,
+      envEmergencyStop: false,
+      settings: {
+        limits: { emailDailyLimit: NO_LIMIT, emailHourlyLimit: NO_LIMIT, emailMonthlyLimit: NO_LIMIT, perDomainHourlyLimit: NO_LIMIT, minDelaySeconds: 0 },
+        linkedinWarmup: { warmupStart: null, warmupWeeks: 0, warmupDailyLimit: NO_LIMIT, fullDailyLimit: NO_LIMIT },
+        emailDailyLimit: NO_LIMIT,
+        senders: [],
+        recipients: { excludedDomains: ['gong.io'], excludedEmails: [] },
+        businessHours: { startHour: 0, endHour: 24, weekdays: [1, 2, 3, 4, 5, 6, 7] },
+        jitterSeconds: 0,
+        claimLeaseMs: 60_000,
+      },
+    });
+    const operator = createOperator({
+      gatekeeper,
+      batches,
+      outbox,
+      control,
+      campaigns: createCampaignStore(db),
+      leads,
+      gateway,
+      channels,
+      audit: stores.audit,
+      alerts,
+      clock: systemClock,
+      settings: {
+        send: 'live',
+        gatekeeperRequired: true,
+        maxLeadsPerDomainPerBatch: NO_LIMIT,
+        ramp: { enabled: false, mode: 'clean_days', emailDailyLimitOverride: 5, tierFilter: null, startDate: null, rampDays: 0, cleanDaysRequired: 0, cleanDaysLookbackDays: 1 },
+        leaseMs: 600_000,
+        drainLimit: ITEMS * 2,
+        autoPause: { maxBounceRate: 0.02, maxComplaintRate: 0.001, minSample: 50 },
+        cadenceSteps: [],
+        emailDailyLimit: NO_LIMIT,
+      },
+    });
     const batch = await gatekeeper.create('outbound', 'bench');
     await gatekeeper.approve(batch.id, 'bench');
     const started = performance.now();
     const report = await operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'bench' });
     const ms = performance.now() - started;
-    return { ms, sent: report.drain.counts.sent, deferred: report.drain.counts.deferred, deferReasons: [...new Set(report.drain.items.filter((i) => i.outcome === 'deferred').map((i) => i.reason))], sandboxCalls: sandbox.stats.bulkAddCalls };
+    return {
+      ms,
+      sent: report.drain.counts.sent,
+      deferred: report.drain.counts.deferred,
+      deferReasons: [...new Set(report.drain.items.filter((i) => i.outcome === 'deferred').map((i) => i.reason))],
+      sandboxCalls: sandbox.stats.bulkAddCalls,
+    };
   } finally {
     await sandbox.close();
     await database.close();

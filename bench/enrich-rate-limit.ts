@@ -47,7 +47,17 @@ const timeEnrich = async (count: number, concurrency: number) => {
         alerts: createLogAlerts(log),
         clock: systemClock,
         log,
-        settings: { mode: 'sandbox', icp: DEFAULT_ICP_SETTINGS, sender: DEFAULT_SENDER_SETTINGS, tierRouting: { tier_1: [], tier_2: [], tier_3: [], tier_4: [] }, stopOnStageFailure: false, enrichConcurrency: concurrency, enrichTimeoutMs: 180_000, review: { rejectionTtlDays: 30, maxRejections: 2 }, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4 } },
+        settings: {
+          mode: 'sandbox',
+          icp: DEFAULT_ICP_SETTINGS,
+          sender: DEFAULT_SENDER_SETTINGS,
+          tierRouting: { tier_1: [], tier_2: [], tier_3: [], tier_4: [] },
+          stopOnStageFailure: false,
+          enrichConcurrency: concurrency,
+          enrichTimeoutMs: 180_000,
+          review: { rejectionTtlDays: 30, maxRejections: 2 },
+          quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4 },
+        },
       },
       events: {},
     } as unknown as RunContext;

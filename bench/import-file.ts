@@ -11,7 +11,7 @@ const writeCsv = (file: string, rows: number) => {
   const lines = ['email,first name,last name,company,title,industry,employees,website'];
   for (let i = 0; i < rows; i++) {
     const company = `Company ${i % 5000}`;
-    lines.push(`person${i}@co${i % 5000}.example.com,First${i},Last${i},${company},${TITLES[i % TITLES.length]},${INDUSTRIES[i % INDUSTRIES.length]},${(i * 37) % 1200 + 3},co${i % 5000}.example.com`);
+    lines.push(`person${i}@co${i % 5000}.example.com,First${i},Last${i},${company},${TITLES[i % TITLES.length]},${INDUSTRIES[i % INDUSTRIES.length]},${((i * 37) % 1200) + 3},co${i % 5000}.example.com`);
   }
   writeFileSync(file, `${lines.join('\n')}\n`);
 };

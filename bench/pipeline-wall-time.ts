@@ -29,7 +29,17 @@ const timeRun = async (limit: number): Promise<{ ms: number; passed: number; dra
         alerts: createLogAlerts(log),
         clock: systemClock,
         log,
-        settings: { mode: 'sandbox', icp: DEFAULT_ICP_SETTINGS, sender: DEFAULT_SENDER_SETTINGS, tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly', 'heyreach'], tier_3: ['instantly'], tier_4: [] }, stopOnStageFailure: false, enrichConcurrency: 4, enrichTimeoutMs: 180_000, review: { rejectionTtlDays: 30, maxRejections: 2 }, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4 } },
+        settings: {
+          mode: 'sandbox',
+          icp: DEFAULT_ICP_SETTINGS,
+          sender: DEFAULT_SENDER_SETTINGS,
+          tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly', 'heyreach'], tier_3: ['instantly'], tier_4: [] },
+          stopOnStageFailure: false,
+          enrichConcurrency: 4,
+          enrichTimeoutMs: 180_000,
+          review: { rejectionTtlDays: 30, maxRejections: 2 },
+          quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4 },
+        },
       },
       { limit, source: 'apollo', seed: 1 },
     );

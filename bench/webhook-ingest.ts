@@ -1,7 +1,6 @@
 import { openBenchDatabase } from './bench-store.js';
 import { createHmac } from 'node:crypto';
 import autocannon from 'autocannon';
-import { sql } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { loadConfig } from '../src/config/load.js';
 import { buildApp } from '../src/server/app.js';
@@ -15,7 +14,16 @@ const SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
 const CONNECTIONS = 50;
 
 const event = (n: number) =>
-  JSON.stringify({ timestamp: new Date(1_790_000_000_000 + n).toISOString(), event_type: 'email_opened', workspace: 'w1', campaign_id: 'c1', campaign_name: 'bench', lead_email: `lead${n % 5000}@bench.example.com`, email_id: `e-${n}`, step: 1 });
+  JSON.stringify({
+    timestamp: new Date(1_790_000_000_000 + n).toISOString(),
+    event_type: 'email_opened',
+    workspace: 'w1',
+    campaign_id: 'c1',
+    campaign_name: 'bench',
+    lead_email: `lead${n % 5000}@bench.example.com`,
+    email_id: `e-${n}`,
+    step: 1,
+  });
 
 /** 50 connections for SECONDS against `url`, each request a new signed Instantly event. */
 const hammer = async (url: string) => {
@@ -48,14 +56,17 @@ export const benchWebhookIngest = async () => {
   bare.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   bare.post('/webhooks/instantly/open', async (req, reply) => {
     const given = String(req.headers['x-instantly-signature'] ?? '').replace(/^sha256=/, '');
-    const ok = given === createHmac('sha256', SECRET).update(req.body as string).digest('hex');
+    const ok =
+      given ===
+      createHmac('sha256', SECRET)
+        .update(req.body as string)
+        .digest('hex');
     return reply.code(ok ? 202 : 401).send({ status: ok ? 'accepted' : 'unauthorized' });
   });
   const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
   const baseline = await hammer(`${bareUrl}/webhooks/instantly/open`);
   await bare.close();
 
-  const postgres = process.env.DATABASE_URL;
   const database = await openBenchDatabase();
   const config = loadConfig({ cwd: '/nonexistent-caio-bench', env: { INSTANTLY_WEBHOOK_SECRET: SECRET, WEBHOOK_SIGNATURE_REQUIRED: 'true' } });
   const app = buildApp({ routes: webhookRoutes({ config, inbox: createInboxStore(database.db), clay: createClayStore(database.db), onStored: () => undefined }), maxBodyBytes: 1024 * 1024 });

@@ -42,17 +42,19 @@ const dropDatabase = async (admin: string, name: string) => {
 /** Start `n` `caio worker` processes and wait until each says it is taking jobs. */
 const startWorkers = async (n: number, dir: string, env: Record<string, string>, queues: string): Promise<ChildProcess[]> =>
   Promise.all(
-    Array.from({ length: n }, () =>
-      new Promise<ChildProcess>((resolve, reject) => {
-        const child = spawn(process.execPath, [CLI, 'worker', '--queues', queues, '--concurrency', String(CONCURRENCY)], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        child.stdout!.on('data', (d) => {
-          out += d;
-          if (out.includes('caio worker: queues')) resolve(child);
-        });
-        child.stderr!.on('data', (d) => (out += d));
-        child.on('exit', (code) => reject(new Error(`worker exited (${code}): ${out.slice(-500)}`)));
-      }),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ChildProcess>((resolve, reject) => {
+          const child = spawn(process.execPath, [CLI, 'worker', '--queues', queues, '--concurrency', String(CONCURRENCY)], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+          let out = '';
+          child.stdout.on('data', (d) => {
+            out += d;
+            if (out.includes('caio worker: queues')) resolve(child);
+          });
+          child.stderr.on('data', (d) => (out += d));
+          child.on('exit', (code) => reject(new Error(`worker exited (${code}): ${out.slice(-500)}`)));
+        }),
     ),
   );
 const stopAll = async (children: ChildProcess[]) => {
@@ -97,7 +99,7 @@ export const benchWorkers = async () => {
     await db.execute(sql`insert into webhook_inbox (provider, event_type, idempotency_key, payload, received_at, status)
       select 'instantly', 'email_opened', 'bench-' || g, jsonb_build_object('timestamp', now(), 'workspace', 'w', 'campaign_id', 'c', 'campaign_name', 'bench', 'lead_email', 'lead' || g || '@bench' || (g % 97) || '.example.com', 'email_account', 'a@x.example.com', 'event_type', 'email_opened', 'step', 1, 'variant', 1, 'is_first', true, 'email_id', 'e' || g), now(), 'pending'
       from generate_series(1, ${DELIVERIES}) g`);
-    const ids = ((await db.execute(sql`select id from webhook_inbox order by received_at, id`)) as unknown as { rows: { id: string }[] }).rows.map((r) => r.id);
+    const ids = ((await db.execute(sql`select id from webhook_inbox order by received_at, id`)) as { rows: { id: string }[] }).rows.map((r) => r.id);
     const reset = async () => {
       await db.execute(sql`update webhook_inbox set status = 'pending', processed_at = null, lead_id = null, error = null`);
       await db.execute(sql`delete from lead_events`);
@@ -106,7 +108,7 @@ export const benchWorkers = async () => {
       await db.execute(sql`delete from cadence_enrollments`);
       await db.execute(sql`update leads set status = 'sent'`);
     };
-    const processed = async () => Number(((await db.execute(sql`select count(*)::int as n from webhook_inbox where status = 'processed'`)) as unknown as { rows: { n: number }[] }).rows[0]!.n);
+    const processed = async () => Number(((await db.execute(sql`select count(*)::int as n from webhook_inbox where status = 'processed'`)) as { rows: { n: number }[] }).rows[0]!.n);
 
     await reset();
     const processor = processorFor(app);
@@ -115,7 +117,10 @@ export const benchWorkers = async () => {
     const inlineInboxMs = performance.now() - start;
     if ((await processed()) !== ids.length) throw new Error('inline processing missed deliveries');
 
-    const producerDefs = [{ name: 'webhook-inbox', queue: 'signals', run: async () => ({}) }, { name: 'pipeline-run', queue: 'pipeline', run: async () => ({}) }] as AnyJobDefinition[];
+    const producerDefs = [
+      { name: 'webhook-inbox', queue: 'signals', run: async () => ({}) },
+      { name: 'pipeline-run', queue: 'pipeline', run: async () => ({}) },
+    ] as AnyJobDefinition[];
     const producer = createBullmqRunner({ redisUrl, prefix, definitions: producerDefs, log: silent });
     const workerEnv = (url: string) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATABASE_URL: url, REDIS_URL: redisUrl, CAIO_CONFIG: path.join(dir, 'caio.json') });
     const inbox: Record<string, { deliveriesPerSecond: number; vsInline: string }> = {};
@@ -148,7 +153,7 @@ export const benchWorkers = async () => {
       const workers = await startWorkers(n, dir, workerEnv(url), 'pipeline');
       start = performance.now();
       await producer.enqueue('pipeline-run', { limit: PIPELINE_LEADS });
-      await until(async () => Number((await client.query(`select count(*)::int as n from runs where completed_at is not null`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n) > 0, 600_000);
+      await until(async () => Number((await client.query<{ n: number }>(`select count(*)::int as n from runs where completed_at is not null`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0]!.n) > 0, 600_000);
       const ms = performance.now() - start;
       await stopAll(workers);
       await client.end();

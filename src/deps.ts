@@ -150,20 +150,43 @@ export const openProviders = async (app: AppDeps, options: ProviderOptions): Pro
 export const policyHooks = (app: AppDeps, provider: string) => ({
   onBreakerTransition: breakerAlerts(app),
   onCall: (e: { provider: string; outcome: string; durationMs: number }) => app.metrics.providerCall(e.provider, e.outcome, e.durationMs),
-  ...(app.rateLimitRedis() ? { limiterFactory: sharedLimiterFactory(app.rateLimitRedis()!, provider, `${app.config.jobs.queuePrefix}:rate`, { onFallback: ({ reason }) => app.log.warn({ provider, reason }, 'Redis unavailable: this process holds the rate limit on its own meanwhile') }) } : {}),
+  ...(app.rateLimitRedis()
+    ? {
+        limiterFactory: sharedLimiterFactory(app.rateLimitRedis()!, provider, `${app.config.jobs.queuePrefix}:rate`, {
+          onFallback: ({ reason }) => app.log.warn({ provider, reason }, 'Redis unavailable: this process holds the rate limit on its own meanwhile'),
+        }),
+      }
+    : {}),
 });
 
 const SENDING_PROVIDERS = new Set(['instantly', 'heyreach', 'ghl']);
 
-export const breakerAlerts = (app: AppDeps) => ({ provider, from, to }: { provider: string; from: string; to: string }) => {
-  app.metrics.breaker(provider, to);
-  // An open breaker is an incident (escalated by how long it stays open); closing it resolves it.
-  const key = `provider:${provider}:unavailable`;
-  const escalate = to === 'open' ? app.escalation.report({ key, kind: 'breaker_open', title: `${provider} is failing: its circuit breaker opened`, detail: `Calls to ${provider} are refused until it answers again (${from} -> ${to}).`, since: app.clock.now(), leadsAffected: 0, sendingAffected: SENDING_PROVIDERS.has(provider) }) : to === 'closed' ? app.escalation.resolve(key) : Promise.resolve();
-  void escalate.catch((error: unknown) => app.log.warn({ provider, err: error instanceof Error ? error.message : String(error) }, 'could not escalate a breaker transition'));
-  void app.alerts.send({ severity: to === 'open' ? 'critical' : 'info', title: `${provider} circuit ${to}`, body: `The ${provider} circuit breaker went from ${from} to ${to}.`, metadata: { provider, from, to } });
-  void app.stores.providerHealth.recordBreaker(provider, from, to, app.clock.now()).catch((error: unknown) => app.log.warn({ provider, err: error instanceof Error ? error.message : String(error) }, 'could not record a breaker transition'));
-};
+export const breakerAlerts =
+  (app: AppDeps) =>
+  ({ provider, from, to }: { provider: string; from: string; to: string }) => {
+    app.metrics.breaker(provider, to);
+    // An open breaker is an incident (escalated by how long it stays open); closing it resolves it.
+    const key = `provider:${provider}:unavailable`;
+    const escalate =
+      to === 'open'
+        ? app.escalation.report({
+            key,
+            kind: 'breaker_open',
+            title: `${provider} is failing: its circuit breaker opened`,
+            detail: `Calls to ${provider} are refused until it answers again (${from} -> ${to}).`,
+            since: app.clock.now(),
+            leadsAffected: 0,
+            sendingAffected: SENDING_PROVIDERS.has(provider),
+          })
+        : to === 'closed'
+          ? app.escalation.resolve(key)
+          : Promise.resolve();
+    void escalate.catch((error: unknown) => app.log.warn({ provider, err: error instanceof Error ? error.message : String(error) }, 'could not escalate a breaker transition'));
+    void app.alerts.send({ severity: to === 'open' ? 'critical' : 'info', title: `${provider} circuit ${to}`, body: `The ${provider} circuit breaker went from ${from} to ${to}.`, metadata: { provider, from, to } });
+    void app.stores.providerHealth
+      .recordBreaker(provider, from, to, app.clock.now())
+      .catch((error: unknown) => app.log.warn({ provider, err: error instanceof Error ? error.message : String(error) }, 'could not record a breaker transition'));
+  };
 
 /**
  * Apollo, then BetterContact, then Clay, for leads still without an email; each step only when
@@ -354,7 +377,15 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
     built.instantly = createInstantlyChannel({
       client,
       campaigns,
-      settings: { senders, timezone: instantlyTimeZone, days: [1, 2, 3, 4, 5], fromHour: config.dispatch.businessHours.startHour, toHour: config.dispatch.businessHours.endHour, campaignDailyLimit: config.dispatch.instantlyCampaignDailyLimit, emailGapMinutes: config.dispatch.instantlyEmailGapMinutes },
+      settings: {
+        senders,
+        timezone: instantlyTimeZone,
+        days: [1, 2, 3, 4, 5],
+        fromHour: config.dispatch.businessHours.startHour,
+        toHour: config.dispatch.businessHours.endHour,
+        campaignDailyLimit: config.dispatch.instantlyCampaignDailyLimit,
+        emailGapMinutes: config.dispatch.instantlyEmailGapMinutes,
+      },
     });
     described.push(sandboxMode ? `Instantly sandbox ${baseUrl}` : 'Instantly');
   }
@@ -373,7 +404,11 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
     built.heyreach = createHeyReachChannel({ client: createHeyReachClient({ baseUrl, apiKey: heyreachKey, policy: policyFor('heyreach', heyreachKey, config.heyreach) }), campaigns });
     described.push(sandboxMode ? `HeyReach sandbox ${baseUrl}` : 'HeyReach');
   }
-  const ghl = sandboxMode ? { key: `pit-sandbox-${randomBytes(8).toString('hex')}`, location: 'sandbox-location' } : config.env.GHL_API_KEY && config.env.GHL_LOCATION_ID ? { key: config.env.GHL_API_KEY, location: config.env.GHL_LOCATION_ID } : null;
+  const ghl = sandboxMode
+    ? { key: `pit-sandbox-${randomBytes(8).toString('hex')}`, location: 'sandbox-location' }
+    : config.env.GHL_API_KEY && config.env.GHL_LOCATION_ID
+      ? { key: config.env.GHL_API_KEY, location: config.env.GHL_LOCATION_ID }
+      : null;
   let ghlClient: import('./providers/ghl/client.js').GhlClient | null = null;
   if (ghl) {
     let baseUrl = config.ghl.baseUrl;
@@ -399,31 +434,32 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
   const leads = createLeadStateQuery(db);
   const { limits } = config;
   const cadence = cadenceSyncFor(app);
-  const newGateway = () => createSendGateway({
-    outbox,
-    control,
-    leads,
-    isSuppressed: () => app.stores.suppressions.matcher(),
-    channels,
-    audit: app.stores.audit,
-    alerts: app.alerts,
-    clock: app.clock,
-    envEmergencyStop: overrides.envEmergencyStop ?? config.env.EMERGENCY_STOP === true,
-    onSent: touchRecorderFor(app),
-    ...(overrides.random ? { random: overrides.random } : {}),
-    onItem: (r) => app.metrics.sendItem(r.channel, r.outcome, r.reason),
-    settings: {
-      limits: { emailDailyLimit: limits.emailDailyLimit, emailHourlyLimit: limits.emailHourlyLimit, emailMonthlyLimit: limits.emailMonthlyLimit, perDomainHourlyLimit: limits.perDomainHourlyLimit, minDelaySeconds: limits.minDelaySeconds },
-      linkedinWarmup: { warmupStart: limits.linkedinWarmupStart, warmupWeeks: limits.linkedinWarmupWeeks, warmupDailyLimit: limits.linkedinWarmupDailyLimit, fullDailyLimit: limits.linkedinFullDailyLimit },
-      emailDailyLimit: limits.emailDailyLimit,
-      senders: config.sendingAccounts.map((a) => ({ email: a.email, dailyLimit: a.dailyLimit })),
-      recipients: { excludedDomains: [...config.exclusions.excludedDomains, ...config.exclusions.competitorDomains], excludedEmails: config.exclusions.excludedEmails },
-      businessHours: { ...config.dispatch.businessHours, defaultTimeZone: config.dispatch.timeZone },
-      jitterSeconds: config.dispatch.jitterSeconds,
-      claimLeaseMs: config.dispatch.claimLeaseSeconds * 1000,
-      ...overrides.gateway,
-    },
-  });
+  const newGateway = () =>
+    createSendGateway({
+      outbox,
+      control,
+      leads,
+      isSuppressed: () => app.stores.suppressions.matcher(),
+      channels,
+      audit: app.stores.audit,
+      alerts: app.alerts,
+      clock: app.clock,
+      envEmergencyStop: overrides.envEmergencyStop ?? config.env.EMERGENCY_STOP === true,
+      onSent: touchRecorderFor(app),
+      ...(overrides.random ? { random: overrides.random } : {}),
+      onItem: (r) => app.metrics.sendItem(r.channel, r.outcome, r.reason),
+      settings: {
+        limits: { emailDailyLimit: limits.emailDailyLimit, emailHourlyLimit: limits.emailHourlyLimit, emailMonthlyLimit: limits.emailMonthlyLimit, perDomainHourlyLimit: limits.perDomainHourlyLimit, minDelaySeconds: limits.minDelaySeconds },
+        linkedinWarmup: { warmupStart: limits.linkedinWarmupStart, warmupWeeks: limits.linkedinWarmupWeeks, warmupDailyLimit: limits.linkedinWarmupDailyLimit, fullDailyLimit: limits.linkedinFullDailyLimit },
+        emailDailyLimit: limits.emailDailyLimit,
+        senders: config.sendingAccounts.map((a) => ({ email: a.email, dailyLimit: a.dailyLimit })),
+        recipients: { excludedDomains: [...config.exclusions.excludedDomains, ...config.exclusions.competitorDomains], excludedEmails: config.exclusions.excludedEmails },
+        businessHours: { ...config.dispatch.businessHours, defaultTimeZone: config.dispatch.timeZone },
+        jitterSeconds: config.dispatch.jitterSeconds,
+        claimLeaseMs: config.dispatch.claimLeaseSeconds * 1000,
+        ...overrides.gateway,
+      },
+    });
   const { createRevival } = await import('./signals/revival.js');
   const { revivalQueuedSince } = await import('./store/inbox-repo.js');
   const revival = ghlClient
@@ -439,34 +475,34 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
   const operatorFor = (holder: string | undefined, settings: Partial<OperatorSettings> = {}) => {
     const gateway = newGateway();
     const operator = createOperator({
-    escalation: overrides.escalation ?? app.escalation,
-    ...(holder ? { holder } : {}),
-    ...(revival ? { revival } : {}),
-    cadence,
-    gatekeeper,
-    batches,
-    outbox,
-    control,
-    campaigns,
-    leads,
-    gateway,
-    channels,
-    audit: app.stores.audit,
-    alerts: app.alerts,
-    clock: app.clock,
-    settings: {
-      send: config.send,
-      gatekeeperRequired: config.dispatch.gatekeeperRequired,
-      maxLeadsPerDomainPerBatch: limits.maxLeadsPerDomainPerBatch,
-      ramp: config.ramp,
-      leaseMs: config.dispatch.leaseSeconds * 1000,
-      drainLimit: config.dispatch.drainLimit,
-      autoPause: config.dispatch.autoPause,
-      cadenceSteps: config.cadence.steps,
-      emailDailyLimit: limits.emailDailyLimit,
-      ...overrides.operator,
-      ...settings,
-    },
+      escalation: overrides.escalation ?? app.escalation,
+      ...(holder ? { holder } : {}),
+      ...(revival ? { revival } : {}),
+      cadence,
+      gatekeeper,
+      batches,
+      outbox,
+      control,
+      campaigns,
+      leads,
+      gateway,
+      channels,
+      audit: app.stores.audit,
+      alerts: app.alerts,
+      clock: app.clock,
+      settings: {
+        send: config.send,
+        gatekeeperRequired: config.dispatch.gatekeeperRequired,
+        maxLeadsPerDomainPerBatch: limits.maxLeadsPerDomainPerBatch,
+        ramp: config.ramp,
+        leaseMs: config.dispatch.leaseSeconds * 1000,
+        drainLimit: config.dispatch.drainLimit,
+        autoPause: config.dispatch.autoPause,
+        cadenceSteps: config.cadence.steps,
+        emailDailyLimit: limits.emailDailyLimit,
+        ...overrides.operator,
+        ...settings,
+      },
     });
     return { gateway, operator };
   };

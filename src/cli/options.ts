@@ -10,11 +10,12 @@ import { TIERS, type Tier } from '../domain/tier.js';
 
 export type CommonOptions = { config?: string; dataDir?: string };
 
-/** Every command takes --config and --data-dir (env: CAIO_CONFIG, CAIO_DATA_DIR). */
+/**
+ * Every command takes --config and --data-dir (env: CAIO_CONFIG, CAIO_DATA_DIR). commander hands an
+ * action its options untyped: each action in command-table/ names them as its command's parameter.
+ */
 export const withCommonOptions = (command: Command): Command =>
-  command
-    .option('--config <file>', 'config file (env CAIO_CONFIG; default ./caio.config.json when present)')
-    .option('--data-dir <dir>', 'folder of the embedded database (env CAIO_DATA_DIR; default ./.caio)');
+  command.option('--config <file>', 'config file (env CAIO_CONFIG; default ./caio.config.json when present)').option('--data-dir <dir>', 'folder of the embedded database (env CAIO_DATA_DIR; default ./.caio)');
 
 /**
  * Where a command's configuration comes from: the environment and the working folder of the CLI's
@@ -22,12 +23,14 @@ export const withCommonOptions = (command: Command): Command =>
  */
 export const configSourcesOf = (options: CommonOptions, io: Pick<CliIo, 'env' | 'cwd'>): ConfigSources => ({ env: io.env, cwd: io.cwd, configPath: options.config, dataDir: options.dataDir });
 
-export const parsePositiveInt = (label: string, max: number) => (value: string): number => {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${label} must be a whole number from 1 to ${max}.`);
-  const n = Number.parseInt(value, 10);
-  if (n < 1 || n > max) throw new InvalidArgumentError(`${label} must be a whole number from 1 to ${max}.`);
-  return n;
-};
+export const parsePositiveInt =
+  (label: string, max: number) =>
+  (value: string): number => {
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${label} must be a whole number from 1 to ${max}.`);
+    const n = Number.parseInt(value, 10);
+    if (n < 1 || n > max) throw new InvalidArgumentError(`${label} must be a whole number from 1 to ${max}.`);
+    return n;
+  };
 
 export const parseSeed = (value: string): number => {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('seed must be a whole number from 0 to 2147483647.');
@@ -37,7 +40,11 @@ export const parseSeed = (value: string): number => {
 };
 
 export const parseTier = (value: string): Tier => {
-  const v = value.trim().toLowerCase().replace(/^(\d)$/, 'tier_$1').replace(/^tier(\d)$/, 'tier_$1');
+  const v = value
+    .trim()
+    .toLowerCase()
+    .replace(/^(\d)$/, 'tier_$1')
+    .replace(/^tier(\d)$/, 'tier_$1');
   if (!(TIERS as readonly string[]).includes(v)) throw new InvalidArgumentError(`tier must be one of ${TIERS.join(', ')} (or 1-4).`);
   return v as Tier;
 };

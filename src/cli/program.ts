@@ -23,11 +23,7 @@ import { registerDbCommands } from './command-table/db.js';
  * table, not the store, the server or the providers (test/unit/cli/lazy-imports.test.ts).
  */
 export const buildProgram = (): Command => {
-  const program = new Command('caio')
-    .description('CAIO Alpha Swarm: discover, enrich, score and draft outreach; nothing leaves without approval')
-    .version('0.1.0')
-    .showHelpAfterError('(add --help for usage)')
-    .exitOverride();
+  const program = new Command('caio').description('CAIO Alpha Swarm: discover, enrich, score and draft outreach; nothing leaves without approval').version('0.1.0').showHelpAfterError('(add --help for usage)').exitOverride();
   registerStartCommand(program);
   registerPipelineCommands(program);
   registerLeadCommands(program);

@@ -10,4 +10,3 @@ export class ConfigError extends AppError {
     this.problems = problems;
   }
 }
-

@@ -8,7 +8,13 @@ import { TIERS } from '../domain/tier.js';
  * sandbox, shadow-send set-up. Unknown keys are errors, so a typo never silently keeps a default.
  */
 const keywordList = z.array(z.string().trim().min(1)).max(500);
-const domainList = z.array(z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a bare domain like example.com'));
+const domainList = z.array(
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a bare domain like example.com'),
+);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const points = z.number().int().min(0).max(100);
 
@@ -16,15 +22,9 @@ const IcpSchema = z
   .strictObject({
     tiers: z.strictObject({ tier1: points, tier2: points, tier3: points }).prefault(DEFAULT_ICP_SETTINGS.tiers),
     needsReview: z.strictObject({ min: points, max: points }).prefault(DEFAULT_ICP_SETTINGS.needsReview),
-    titleKeywords: z
-      .strictObject({ cLevel: keywordList, vp: keywordList, director: keywordList, manager: keywordList })
-      .prefault(DEFAULT_ICP_SETTINGS.titleKeywords),
-    industryKeywords: z
-      .strictObject({ tier1: keywordList, tier2: keywordList, tier3: keywordList })
-      .prefault(DEFAULT_ICP_SETTINGS.industryKeywords),
-    techKeywords: z
-      .strictObject({ crm: keywordList, salesTech: keywordList, marketingTech: keywordList })
-      .prefault(DEFAULT_ICP_SETTINGS.techKeywords),
+    titleKeywords: z.strictObject({ cLevel: keywordList, vp: keywordList, director: keywordList, manager: keywordList }).prefault(DEFAULT_ICP_SETTINGS.titleKeywords),
+    industryKeywords: z.strictObject({ tier1: keywordList, tier2: keywordList, tier3: keywordList }).prefault(DEFAULT_ICP_SETTINGS.industryKeywords),
+    techKeywords: z.strictObject({ crm: keywordList, salesTech: keywordList, marketingTech: keywordList }).prefault(DEFAULT_ICP_SETTINGS.techKeywords),
   })
   .superRefine((icp, ctx) => {
     const { tier1, tier2, tier3 } = icp.tiers;
@@ -107,7 +107,10 @@ const DEFAULT_CADENCE_STEPS: z.input<typeof CadenceStepSchema>[] = [
 ];
 
 const CadenceSchema = z.strictObject({
-  steps: z.array(CadenceStepSchema).min(1).default(DEFAULT_CADENCE_STEPS as z.output<typeof CadenceStepSchema>[]),
+  steps: z
+    .array(CadenceStepSchema)
+    .min(1)
+    .default(DEFAULT_CADENCE_STEPS as z.output<typeof CadenceStepSchema>[]),
   exitOn: z.array(z.string()).default(['replied', 'meeting_booked', 'bounced', 'unsubscribed', 'linkedin_replied', 'rejected']),
   pauseOn: z.array(z.string()).default(['engaged_not_replied']),
 });
@@ -122,10 +125,7 @@ const TierRoutingSchema = z.strictObject({
 
 const DiscoverySchema = z.strictObject({
   /** Titles sent to Apollo People Search (spec/pipeline.md, stage 1). */
-  titles: z.array(z.string().trim().min(1)).min(1).default([
-    'VP of Sales', 'Head of Sales', 'CRO', 'Chief Revenue Officer', 'VP of Business Development',
-    'Sales Director', 'Head of RevOps', 'VP Marketing', 'CMO', 'Head of Growth',
-  ]),
+  titles: z.array(z.string().trim().min(1)).min(1).default(['VP of Sales', 'Head of Sales', 'CRO', 'Chief Revenue Officer', 'VP of Business Development', 'Sales Director', 'Head of RevOps', 'VP Marketing', 'CMO', 'Head of Growth']),
   seniorities: z.array(z.enum(['owner', 'founder', 'c_suite', 'partner', 'vp', 'head', 'director', 'manager', 'senior', 'entry', 'intern'])).default(['vp', 'c_suite', 'director']),
   organizationDomains: domainList.default([]),
 });
@@ -151,217 +151,253 @@ const providerEndpoint = (baseUrl: string, rateLimitPerMinute: number) =>
     })
     .prefault({});
 
-export const FileConfigSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    providers: z.enum(['sandbox', 'live']).default('sandbox'),
-    send: z.enum(['shadow', 'live']).default('shadow'),
-    sandbox: z
-      .strictObject({
-        seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-        peopleCount: z.number().int().min(1).max(100_000).default(500),
-      })
-      .prefault({}),
-    pipeline: z
-      .strictObject({
-        defaultLimit: z.number().int().min(1).max(10_000).default(25),
-        /** Stop after the first failed stage (the original did this only in production). @defaultValue false */
-        stopOnStageFailure: z.boolean().default(false),
-        enrichConcurrency: z.number().int().min(1).max(32).default(4),
-        /** The whole waterfall for one lead, all providers and waits together (spec/enrichment.md: 180 s). @defaultValue 180000 */
-        enrichTimeoutMs: z.number().int().min(1000).max(3_600_000).default(180_000),
-      })
-      .prefault({}),
-    apollo: z
-      .strictObject({
-        baseUrl: z.url().default('https://api.apollo.io/api/v1'),
-        timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
-        /** Retries on 429/5xx/timeouts, with backoff and Retry-After. @defaultValue 3 */
-        retries: z.number().int().min(0).max(10).default(3),
-        /** Calls per minute (Apollo's free plan: 50; paid plans allow more). @defaultValue 50 */
-        rateLimitPerMinute: z.number().int().min(1).max(100_000).default(50),
-      })
-      .prefault({}),
-    discovery: DiscoverySchema.prefault({}),
-    betterContact: z
-      .strictObject({
-        /** The waterfall's second step, for leads Apollo left without an email. @defaultValue true */
-        enabled: z.boolean().default(true),
-        baseUrl: z.url().default('https://app.bettercontact.rocks/api/v2'),
-        /** Poll interval and bound (the original: 8 polls 15 s apart). @defaultValue 15000 / 8 */
-        pollIntervalMs: z.number().int().min(10).max(300_000).default(15_000),
-        maxPolls: z.number().int().min(1).max(100).default(8),
-        rateLimitPerMinute: z.number().int().min(1).max(10_000).default(60),
-      })
-      .prefault({}),
-    clay: z
-      .strictObject({
-        /** The waterfall's third step (off by default, as in the original). Live runs need CLAY_WEBHOOK_URL and CLAY_CALLBACK_TOKEN. @defaultValue false */
-        enabled: z.boolean().default(false),
-        /** Where our receiver listens for Clay's HTTP API column during a run. @defaultValue 127.0.0.1 */
-        callbackHost: z.string().trim().min(1).default('127.0.0.1'),
-        /** 0: any free port (sandbox); live runs set the port your public proxy forwards to. @defaultValue 0 */
-        callbackPort: z.number().int().min(0).max(65_535).default(0),
-        callbackPath: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path such as /webhooks/clay/callback').default('/webhooks/clay/callback'),
-        /** How long one lead waits for its callback; a later answer is kept for the next run. @defaultValue 150000 */
-        waitMs: z.number().int().min(100).max(3_600_000).default(150_000),
-        pollIntervalMs: z.number().int().min(10).max(60_000).default(2_000),
-        /** Rows one table webhook accepts before Clay refuses more. @defaultValue 50000 */
-        submissionCap: z.number().int().min(1).max(1_000_000).default(50_000),
-        /** Credits one row costs (Clay charges even when it finds nothing; the seed plan: 2-5). @defaultValue 3 */
-        creditsPerRow: z.number().min(0).max(100).default(3),
-        /** A callback for the same person this recent is reused instead of paying again. @defaultValue 72 */
-        reuseWithinHours: z.number().min(0).max(24 * 365).default(72),
-        rateLimitPerMinute: z.number().int().min(1).max(10_000).default(60),
-      })
-      .prefault({}),
-    instantly: providerEndpoint('https://api.instantly.ai/api/v2', 6_000),
-    heyreach: providerEndpoint('https://api.heyreach.io/api/public', 300),
-    ghl: providerEndpoint('https://services.leadconnectorhq.com', 600),
-    twilio: providerEndpoint('https://api.twilio.com', 60),
-    icp: IcpSchema.prefault({}),
-    exclusions: ExclusionsSchema.prefault({}),
-    sender: SenderSchema.prefault({}),
-    sendingAccounts: z.array(SendingAccountSchema).default([]),
-    limits: LimitsSchema.prefault({}),
-    ramp: RampSchema.prefault({}),
-    cadence: CadenceSchema.prefault({}),
-    tierRouting: TierRoutingSchema.prefault({}),
-    revival: z
-      .strictObject({
-        /** Stale CRM contacts: inactive at least / at most this many days (limits.revivalDailyLimit caps a day). */
-        minInactiveDays: z.number().int().min(1).max(3650).default(30),
-        maxInactiveDays: z.number().int().min(1).max(3650).default(120),
-        excludeTags: z.array(z.string().trim().min(1)).default(['do-not-contact', 'competitor', 'unsubscribed']),
-        /** Only contacts in these CRM pipeline stages (e.g. Cold, Lost, Nurture); empty: all, as the original. @defaultValue none */
-        pipelineStages: z.array(z.string().trim().min(1)).default([]),
-      })
-      .refine((r) => r.maxInactiveDays >= r.minInactiveDays, 'maxInactiveDays must be at least minInactiveDays')
-      .prefault({}),
-    jobs: z
-      .strictObject({
-        /** Run the scheduled jobs inside `caio serve`. @defaultValue true */
-        enabled: z.boolean().default(true),
-        /** Daily decay detection, UTC. @defaultValue 10:00 */
-        decayAtUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (UTC)').default('10:00'),
-        /** The OPERATOR tick (motion all: pending batches for new approvals, due cadence steps and revivals; sends what is due). Only when send is live. */
-        dispatchEveryMinutes: z.number().int().min(1).max(1440).default(15),
-        /** The review-queue watcher: below the low-water mark, one pipeline run tops it up to the target. */
-        queueWatchEveryMinutes: z.number().int().min(1).max(1440).default(30),
-        reviewQueueLowWater: z.number().int().min(0).max(10_000).default(10),
-        reviewQueueTarget: z.number().int().min(1).max(10_000).default(25),
-        /** With REDIS_URL: a pipeline run is split into jobs of this many leads, run by any worker. @defaultValue 25 */
-        pipelineChunkSize: z.number().int().min(1).max(1000).default(25),
-        /** With REDIS_URL: the prefix of every BullMQ key (two deployments can share one Redis). @defaultValue caio */
-        queuePrefix: z.string().trim().regex(/^[a-z0-9_-]{1,40}$/i, 'letters, digits, - and _ only (at most 40)').default('caio'),
-      })
-      .prefault({}),
-    decay: z
-      .strictObject({
-        /** Hours after our last touch with no engagement: ghosted (spec: 72). */
-        ghostedAfterHours: z.number().min(1).max(24 * 365).default(72),
-        /** Days after the last engagement of an opened lead: stalled (spec: 7). */
-        stalledAfterDays: z.number().min(1).max(365).default(7),
-        /** Opens (or clicks) that make an opened lead engaged-not-replied. */
-        engagedOpens: z.number().int().min(1).max(100).default(2),
-        engagedClicks: z.number().int().min(1).max(100).default(1),
-      })
-      .prefault({}),
-    kpis: z
-      .strictObject({
-        /** What the KPI page compares with (spec/dashboard.md's targets); bounce is a ceiling. */
-        targets: z
-          .strictObject({
-            open: z.number().min(0).max(1).default(0.5),
-            reply: z.number().min(0).max(1).default(0.08),
-            bounce: z.number().min(0).max(1).default(0.02),
-            linkedinAccept: z.number().min(0).max(1).default(0.3),
-          })
-          .prefault({}),
-        /** Rates over time are taken over this many trailing days. @defaultValue 7 */
-        trailingDays: z.number().int().min(1).max(30).default(7),
-      })
-      .prefault({}),
-    escalation: z
-      .strictObject({
-        /** Who is paged at level 2 and 3 by SMS (E.164, e.g. +15551234567); needs the TWILIO_* variables. @defaultValue none */
-        smsTo: z.array(z.string().trim().regex(/^\+\d{10,15}$/, 'must be an E.164 number such as +15551234567')).default([]),
-        /** Who is e-mailed at level 3 (and when nothing else reached anyone); needs SMTP_HOST and ALERT_EMAIL_FROM. @defaultValue none */
-        emailTo: z.array(z.email()).default([]),
-      })
-      .prefault({}),
-    server: z
-      .strictObject({
-        /** `caio serve` listens here; put a TLS proxy in front for the providers. @defaultValue 127.0.0.1:8080 */
-        host: z.string().trim().min(1).default('127.0.0.1'),
-        port: z.number().int().min(0).max(65_535).default(8080),
-        /** Larger webhook bodies are refused with 413. @defaultValue 1048576 */
-        maxBodyBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
-        /** Browser origins allowed to call the API from another site (exact origins; no wildcard). @defaultValue none */
-        corsOrigins: z.array(z.url().refine((o) => !o.includes('*'), 'must be an exact origin, no wildcard')).default([]),
-        /** The address people and providers reach the server at (behind the TLS proxy); https makes the session cookie Secure and turns HSTS on. @defaultValue none */
-        publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
-        /**
-         * Trust X-Forwarded-For / X-Forwarded-Proto from the proxy in front: true (any peer), or the
-         * proxies' addresses / CIDRs. Failed logins are then counted per client address. @defaultValue false
-         */
-        trustProxy: z.union([z.boolean(), z.array(z.string().trim().min(1)).min(1)], { error: 'must be true, false or a list of proxy addresses / CIDRs' }).default(false),
-      })
-      .prefault({}),
-    dispatch: z
-      .strictObject({
-        /** A live dispatch needs a batch a person approved (spec/operator.md: gatekeeper_required). @defaultValue true */
-        gatekeeperRequired: z.boolean().default(true),
-        /** How long a live run holds its motion's lease before another process may take over. @defaultValue 300 */
-        leaseSeconds: z.number().int().min(10).max(3600).default(300),
-        /** Items one dispatch looks at. @defaultValue 500 */
-        drainLimit: z.number().int().min(1).max(100_000).default(500),
-        /** A claim with no outcome after this long is a crash: reconciled with the provider. @defaultValue 120 */
-        claimLeaseSeconds: z.number().int().min(5).max(86_400).default(120),
-        /** Business hours for channels that send at once (GHL), in this time zone when the lead's is unknown. */
-        timeZone: z.string().trim().min(1).refine(isTimeZone, 'must be an IANA time zone such as America/New_York').default('America/New_York'),
-        businessHours: z
-          .strictObject({ startHour: z.number().int().min(0).max(23).default(8), endHour: z.number().int().min(1).max(24).default(18), weekdays: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]) })
-          .refine((h) => h.endHour > h.startHour, 'endHour must be after startHour')
-          .prefault({}),
-        /** Random extra seconds on top of limits.minDelaySeconds between two sends of one inbox. @defaultValue 60 */
-        jitterSeconds: z.number().int().min(0).max(3600).default(60),
-        /** A live campaign is paused when its bounce or complaint rate passes these, once it has sent minSample e-mails. */
-        autoPause: z
-          .strictObject({ maxBounceRate: z.number().min(0).max(1).default(0.02), maxComplaintRate: z.number().min(0).max(1).default(0.001), minSample: z.number().int().min(1).max(100_000).default(50) })
-          .prefault({}),
-        /** Instantly campaigns we create: schedule zone (Instantly's enum has no America/New_York), daily limit, gap in minutes. */
-        instantlyTimeZone: z.string().trim().default('America/Detroit'),
-        instantlyCampaignDailyLimit: z.number().int().min(1).max(10_000).default(50),
-        instantlyEmailGapMinutes: z.number().int().min(0).max(1440).default(10),
-      })
-      .prefault({}),
-    gatekeeper: z
-      .strictObject({
-        /** Hours after which an unapproved or unexecuted batch can no longer be approved or executed. @defaultValue 24 */
-        batchExpiryHours: z.number().min(0.1).max(24 * 30).default(24),
-      })
-      .prefault({}),
-    quality: z
-      .strictObject({
-        /** @defaultValue true */
-        enabled: z.boolean().default(true),
-        /** hard: a failing draft is not queued; soft: it is queued with its failures recorded. @defaultValue hard */
-        mode: z.enum(['soft', 'hard']).default('hard'),
-        /** GUARD-005: distinct generic phrases per sentence above which a draft fails. @defaultValue 0.4 */
-        genericPhraseDensity: z.number().min(0).max(10).default(0.4),
-      })
-      .prefault({}),
-    review: z
-      .strictObject({
-        /** How long a rejection counts for rotation and blocking. @defaultValue 30 */
-        rejectionTtlDays: z.number().int().min(1).max(365).default(30),
-        /** Rejections within the TTL after which a lead gets no new draft. @defaultValue 2 */
-        maxRejections: z.number().int().min(1).max(20).default(2),
-      })
-      .prefault({}),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  });
+export const FileConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  providers: z.enum(['sandbox', 'live']).default('sandbox'),
+  send: z.enum(['shadow', 'live']).default('shadow'),
+  sandbox: z
+    .strictObject({
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .default(1),
+      peopleCount: z.number().int().min(1).max(100_000).default(500),
+    })
+    .prefault({}),
+  pipeline: z
+    .strictObject({
+      defaultLimit: z.number().int().min(1).max(10_000).default(25),
+      /** Stop after the first failed stage (the original did this only in production). @defaultValue false */
+      stopOnStageFailure: z.boolean().default(false),
+      enrichConcurrency: z.number().int().min(1).max(32).default(4),
+      /** The whole waterfall for one lead, all providers and waits together (spec/enrichment.md: 180 s). @defaultValue 180000 */
+      enrichTimeoutMs: z.number().int().min(1000).max(3_600_000).default(180_000),
+    })
+    .prefault({}),
+  apollo: z
+    .strictObject({
+      baseUrl: z.url().default('https://api.apollo.io/api/v1'),
+      timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+      /** Retries on 429/5xx/timeouts, with backoff and Retry-After. @defaultValue 3 */
+      retries: z.number().int().min(0).max(10).default(3),
+      /** Calls per minute (Apollo's free plan: 50; paid plans allow more). @defaultValue 50 */
+      rateLimitPerMinute: z.number().int().min(1).max(100_000).default(50),
+    })
+    .prefault({}),
+  discovery: DiscoverySchema.prefault({}),
+  betterContact: z
+    .strictObject({
+      /** The waterfall's second step, for leads Apollo left without an email. @defaultValue true */
+      enabled: z.boolean().default(true),
+      baseUrl: z.url().default('https://app.bettercontact.rocks/api/v2'),
+      /** Poll interval and bound (the original: 8 polls 15 s apart). @defaultValue 15000 / 8 */
+      pollIntervalMs: z.number().int().min(10).max(300_000).default(15_000),
+      maxPolls: z.number().int().min(1).max(100).default(8),
+      rateLimitPerMinute: z.number().int().min(1).max(10_000).default(60),
+    })
+    .prefault({}),
+  clay: z
+    .strictObject({
+      /** The waterfall's third step (off by default, as in the original). Live runs need CLAY_WEBHOOK_URL and CLAY_CALLBACK_TOKEN. @defaultValue false */
+      enabled: z.boolean().default(false),
+      /** Where our receiver listens for Clay's HTTP API column during a run. @defaultValue 127.0.0.1 */
+      callbackHost: z.string().trim().min(1).default('127.0.0.1'),
+      /** 0: any free port (sandbox); live runs set the port your public proxy forwards to. @defaultValue 0 */
+      callbackPort: z.number().int().min(0).max(65_535).default(0),
+      callbackPath: z
+        .string()
+        .regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path such as /webhooks/clay/callback')
+        .default('/webhooks/clay/callback'),
+      /** How long one lead waits for its callback; a later answer is kept for the next run. @defaultValue 150000 */
+      waitMs: z.number().int().min(100).max(3_600_000).default(150_000),
+      pollIntervalMs: z.number().int().min(10).max(60_000).default(2_000),
+      /** Rows one table webhook accepts before Clay refuses more. @defaultValue 50000 */
+      submissionCap: z.number().int().min(1).max(1_000_000).default(50_000),
+      /** Credits one row costs (Clay charges even when it finds nothing; the seed plan: 2-5). @defaultValue 3 */
+      creditsPerRow: z.number().min(0).max(100).default(3),
+      /** A callback for the same person this recent is reused instead of paying again. @defaultValue 72 */
+      reuseWithinHours: z
+        .number()
+        .min(0)
+        .max(24 * 365)
+        .default(72),
+      rateLimitPerMinute: z.number().int().min(1).max(10_000).default(60),
+    })
+    .prefault({}),
+  instantly: providerEndpoint('https://api.instantly.ai/api/v2', 6_000),
+  heyreach: providerEndpoint('https://api.heyreach.io/api/public', 300),
+  ghl: providerEndpoint('https://services.leadconnectorhq.com', 600),
+  twilio: providerEndpoint('https://api.twilio.com', 60),
+  icp: IcpSchema.prefault({}),
+  exclusions: ExclusionsSchema.prefault({}),
+  sender: SenderSchema.prefault({}),
+  sendingAccounts: z.array(SendingAccountSchema).default([]),
+  limits: LimitsSchema.prefault({}),
+  ramp: RampSchema.prefault({}),
+  cadence: CadenceSchema.prefault({}),
+  tierRouting: TierRoutingSchema.prefault({}),
+  revival: z
+    .strictObject({
+      /** Stale CRM contacts: inactive at least / at most this many days (limits.revivalDailyLimit caps a day). */
+      minInactiveDays: z.number().int().min(1).max(3650).default(30),
+      maxInactiveDays: z.number().int().min(1).max(3650).default(120),
+      excludeTags: z.array(z.string().trim().min(1)).default(['do-not-contact', 'competitor', 'unsubscribed']),
+      /** Only contacts in these CRM pipeline stages (e.g. Cold, Lost, Nurture); empty: all, as the original. @defaultValue none */
+      pipelineStages: z.array(z.string().trim().min(1)).default([]),
+    })
+    .refine((r) => r.maxInactiveDays >= r.minInactiveDays, 'maxInactiveDays must be at least minInactiveDays')
+    .prefault({}),
+  jobs: z
+    .strictObject({
+      /** Run the scheduled jobs inside `caio serve`. @defaultValue true */
+      enabled: z.boolean().default(true),
+      /** Daily decay detection, UTC. @defaultValue 10:00 */
+      decayAtUtc: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (UTC)')
+        .default('10:00'),
+      /** The OPERATOR tick (motion all: pending batches for new approvals, due cadence steps and revivals; sends what is due). Only when send is live. */
+      dispatchEveryMinutes: z.number().int().min(1).max(1440).default(15),
+      /** The review-queue watcher: below the low-water mark, one pipeline run tops it up to the target. */
+      queueWatchEveryMinutes: z.number().int().min(1).max(1440).default(30),
+      reviewQueueLowWater: z.number().int().min(0).max(10_000).default(10),
+      reviewQueueTarget: z.number().int().min(1).max(10_000).default(25),
+      /** With REDIS_URL: a pipeline run is split into jobs of this many leads, run by any worker. @defaultValue 25 */
+      pipelineChunkSize: z.number().int().min(1).max(1000).default(25),
+      /** With REDIS_URL: the prefix of every BullMQ key (two deployments can share one Redis). @defaultValue caio */
+      queuePrefix: z
+        .string()
+        .trim()
+        .regex(/^[a-z0-9_-]{1,40}$/i, 'letters, digits, - and _ only (at most 40)')
+        .default('caio'),
+    })
+    .prefault({}),
+  decay: z
+    .strictObject({
+      /** Hours after our last touch with no engagement: ghosted (spec: 72). */
+      ghostedAfterHours: z
+        .number()
+        .min(1)
+        .max(24 * 365)
+        .default(72),
+      /** Days after the last engagement of an opened lead: stalled (spec: 7). */
+      stalledAfterDays: z.number().min(1).max(365).default(7),
+      /** Opens (or clicks) that make an opened lead engaged-not-replied. */
+      engagedOpens: z.number().int().min(1).max(100).default(2),
+      engagedClicks: z.number().int().min(1).max(100).default(1),
+    })
+    .prefault({}),
+  kpis: z
+    .strictObject({
+      /** What the KPI page compares with (spec/dashboard.md's targets); bounce is a ceiling. */
+      targets: z
+        .strictObject({
+          open: z.number().min(0).max(1).default(0.5),
+          reply: z.number().min(0).max(1).default(0.08),
+          bounce: z.number().min(0).max(1).default(0.02),
+          linkedinAccept: z.number().min(0).max(1).default(0.3),
+        })
+        .prefault({}),
+      /** Rates over time are taken over this many trailing days. @defaultValue 7 */
+      trailingDays: z.number().int().min(1).max(30).default(7),
+    })
+    .prefault({}),
+  escalation: z
+    .strictObject({
+      /** Who is paged at level 2 and 3 by SMS (E.164, e.g. +15551234567); needs the TWILIO_* variables. @defaultValue none */
+      smsTo: z
+        .array(
+          z
+            .string()
+            .trim()
+            .regex(/^\+\d{10,15}$/, 'must be an E.164 number such as +15551234567'),
+        )
+        .default([]),
+      /** Who is e-mailed at level 3 (and when nothing else reached anyone); needs SMTP_HOST and ALERT_EMAIL_FROM. @defaultValue none */
+      emailTo: z.array(z.email()).default([]),
+    })
+    .prefault({}),
+  server: z
+    .strictObject({
+      /** `caio serve` listens here; put a TLS proxy in front for the providers. @defaultValue 127.0.0.1:8080 */
+      host: z.string().trim().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65_535).default(8080),
+      /** Larger webhook bodies are refused with 413. @defaultValue 1048576 */
+      maxBodyBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(50 * 1024 * 1024)
+        .default(1024 * 1024),
+      /** Browser origins allowed to call the API from another site (exact origins; no wildcard). @defaultValue none */
+      corsOrigins: z.array(z.url().refine((o) => !o.includes('*'), 'must be an exact origin, no wildcard')).default([]),
+      /** The address people and providers reach the server at (behind the TLS proxy); https makes the session cookie Secure and turns HSTS on. @defaultValue none */
+      publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+      /**
+       * Trust X-Forwarded-For / X-Forwarded-Proto from the proxy in front: true (any peer), or the
+       * proxies' addresses / CIDRs. Failed logins are then counted per client address. @defaultValue false
+       */
+      trustProxy: z.union([z.boolean(), z.array(z.string().trim().min(1)).min(1)], { error: 'must be true, false or a list of proxy addresses / CIDRs' }).default(false),
+    })
+    .prefault({}),
+  dispatch: z
+    .strictObject({
+      /** A live dispatch needs a batch a person approved (spec/operator.md: gatekeeper_required). @defaultValue true */
+      gatekeeperRequired: z.boolean().default(true),
+      /** How long a live run holds its motion's lease before another process may take over. @defaultValue 300 */
+      leaseSeconds: z.number().int().min(10).max(3600).default(300),
+      /** Items one dispatch looks at. @defaultValue 500 */
+      drainLimit: z.number().int().min(1).max(100_000).default(500),
+      /** A claim with no outcome after this long is a crash: reconciled with the provider. @defaultValue 120 */
+      claimLeaseSeconds: z.number().int().min(5).max(86_400).default(120),
+      /** Business hours for channels that send at once (GHL), in this time zone when the lead's is unknown. */
+      timeZone: z.string().trim().min(1).refine(isTimeZone, 'must be an IANA time zone such as America/New_York').default('America/New_York'),
+      businessHours: z
+        .strictObject({ startHour: z.number().int().min(0).max(23).default(8), endHour: z.number().int().min(1).max(24).default(18), weekdays: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]) })
+        .refine((h) => h.endHour > h.startHour, 'endHour must be after startHour')
+        .prefault({}),
+      /** Random extra seconds on top of limits.minDelaySeconds between two sends of one inbox. @defaultValue 60 */
+      jitterSeconds: z.number().int().min(0).max(3600).default(60),
+      /** A live campaign is paused when its bounce or complaint rate passes these, once it has sent minSample e-mails. */
+      autoPause: z.strictObject({ maxBounceRate: z.number().min(0).max(1).default(0.02), maxComplaintRate: z.number().min(0).max(1).default(0.001), minSample: z.number().int().min(1).max(100_000).default(50) }).prefault({}),
+      /** Instantly campaigns we create: schedule zone (Instantly's enum has no America/New_York), daily limit, gap in minutes. */
+      instantlyTimeZone: z.string().trim().default('America/Detroit'),
+      instantlyCampaignDailyLimit: z.number().int().min(1).max(10_000).default(50),
+      instantlyEmailGapMinutes: z.number().int().min(0).max(1440).default(10),
+    })
+    .prefault({}),
+  gatekeeper: z
+    .strictObject({
+      /** Hours after which an unapproved or unexecuted batch can no longer be approved or executed. @defaultValue 24 */
+      batchExpiryHours: z
+        .number()
+        .min(0.1)
+        .max(24 * 30)
+        .default(24),
+    })
+    .prefault({}),
+  quality: z
+    .strictObject({
+      /** @defaultValue true */
+      enabled: z.boolean().default(true),
+      /** hard: a failing draft is not queued; soft: it is queued with its failures recorded. @defaultValue hard */
+      mode: z.enum(['soft', 'hard']).default('hard'),
+      /** GUARD-005: distinct generic phrases per sentence above which a draft fails. @defaultValue 0.4 */
+      genericPhraseDensity: z.number().min(0).max(10).default(0.4),
+    })
+    .prefault({}),
+  review: z
+    .strictObject({
+      /** How long a rejection counts for rotation and blocking. @defaultValue 30 */
+      rejectionTtlDays: z.number().int().min(1).max(365).default(30),
+      /** Rejections within the TTL after which a lead gets no new draft. @defaultValue 2 */
+      maxRejections: z.number().int().min(1).max(20).default(2),
+    })
+    .prefault({}),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
 
 export type FileConfig = z.output<typeof FileConfigSchema>;
 
@@ -383,7 +419,11 @@ export const EnvSchema = z.object({
     .optional(),
   /** A fixed port for the embedded PostgreSQL (127.0.0.1 only); by default the last one used, or any free one. */
   CAIO_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
-  REDIS_URL: z.string().trim().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   EMERGENCY_STOP: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   APOLLO_API_KEY: secret,
@@ -398,10 +438,18 @@ export const EnvSchema = z.object({
   HEYREACH_API_KEY: secret,
   GHL_API_KEY: secret,
   GHL_LOCATION_ID: z.string().trim().min(1).optional(),
-  TWILIO_ACCOUNT_SID: z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex characters').optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .trim()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex characters')
+    .optional(),
   TWILIO_AUTH_TOKEN: secret,
   /** The sending number (E.164) or a Messaging Service SID (MG...). */
-  TWILIO_FROM: z.string().trim().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be an E.164 number or a Messaging Service SID').optional(),
+  TWILIO_FROM: z
+    .string()
+    .trim()
+    .regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be an E.164 number or a Messaging Service SID')
+    .optional(),
   SLACK_WEBHOOK_URL: secret,
   /** Escalation e-mail (level 3, and the fallback when nothing else reached anyone): an SMTP relay. */
   SMTP_HOST: z.string().trim().min(1).optional(),

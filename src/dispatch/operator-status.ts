@@ -19,8 +19,16 @@ export const operatorStatus = async (db: Db, settings: OperatorStatusSettings, n
   const history = await outbox.sentSince(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 86_400_000));
   const warmup = linkedinDailyLimit(settings.linkedinWarmup, now);
   const since = new Date(now.getTime() - (settings.ramp.cleanDaysLookbackDays + 1) * 86_400_000).toISOString().slice(0, 10);
-  const ramp = rampStatus(settings.ramp, (await outbox.dailyTotals(since)).map((d) => ({ date: d.date, live: true, sent: d.sent, bounces: d.bounces, complaints: 0, errors: d.errors })), now);
-  const usage = quotaUsage({ emailDailyLimit: effectiveEmailDailyLimit(settings.limits.emailDailyLimit, ramp), emailHourlyLimit: settings.limits.emailHourlyLimit, emailMonthlyLimit: settings.limits.emailMonthlyLimit, linkedinDailyLimit: warmup.limit }, history, now);
+  const ramp = rampStatus(
+    settings.ramp,
+    (await outbox.dailyTotals(since)).map((d) => ({ date: d.date, live: true, sent: d.sent, bounces: d.bounces, complaints: 0, errors: d.errors })),
+    now,
+  );
+  const usage = quotaUsage(
+    { emailDailyLimit: effectiveEmailDailyLimit(settings.limits.emailDailyLimit, ramp), emailHourlyLimit: settings.limits.emailHourlyLimit, emailMonthlyLimit: settings.limits.emailMonthlyLimit, linkedinDailyLimit: warmup.limit },
+    history,
+    now,
+  );
   const batches = (await createBatchStore(db).open()).filter((b) => b.expiresAt > now).map((b) => ({ id: b.id, motion: b.motion, status: b.status, items: b.scope.length, expiresAt: b.expiresAt.toISOString() }));
   return {
     sendMode: settings.send,

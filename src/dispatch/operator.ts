@@ -13,7 +13,7 @@ import type { AlertPort, AuditStore } from '../pipeline/ports.js';
 import type { Batch, BatchStore } from '../pipeline/review-ports.js';
 import type { DueStep, CadenceStep } from '../domain/cadence/index.js';
 import type { Revival } from '../signals/revival.js';
-import type { CampaignStore, ControlStore, DispatchDetail, DispatchReport, DispatchRequest, DrainReport, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
+import type { CampaignStore, ControlStore, DispatchDetail, DispatchReport, DispatchRequest, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
 import type { SendGateway } from './send-gateway.js';
 
 export type OperatorSettings = {
@@ -56,7 +56,6 @@ export type OperatorDeps = {
    */
   escalation?: { report(incident: Incident): Promise<unknown>; resolve(key: string): Promise<unknown> };
 };
-
 
 /** A revival item: it queues a lead for a revival draft and sends nothing. */
 const isRevival = (i: ScopeItem) => readScopeAction(i.action)?.kind === 'revival';
@@ -115,7 +114,10 @@ export const createOperator = (deps: OperatorDeps) => {
   const cadenceCopy = (d: DispatchDetail, step: number, action: string, channel: SendChannel): { subject: string | null; body: string | null } | null => {
     if (channel === 'heyreach') return { subject: null, body: null };
     if (action === 'intro') return initialCopy(d);
-    const emailSteps = deps.settings.cadenceSteps.filter((s) => s.channel === 'email' && s.action !== 'intro').map((s) => s.step).sort((a, b) => a - b);
+    const emailSteps = deps.settings.cadenceSteps
+      .filter((s) => s.channel === 'email' && s.action !== 'intro')
+      .map((s) => s.step)
+      .sort((a, b) => a - b);
     const followUp = d.followUps[emailSteps.indexOf(step)];
     return followUp ? { subject: variant(d.leadId) ? followUp.subjectA : followUp.subjectB, body: followUp.body } : null;
   };
@@ -221,7 +223,10 @@ export const createOperator = (deps: OperatorDeps) => {
     }
     // Guard 3: at most N addresses per domain in one batch (email channels; LinkedIn has no domain to burn).
     const email = candidates.filter((c) => c.status === 'queued' && c.channel !== 'heyreach');
-    const outcome = applyDomainConcentration(email.map((c) => ({ key: c.dedupKey, email: c.recipient })), deps.settings.maxLeadsPerDomainPerBatch);
+    const outcome = applyDomainConcentration(
+      email.map((c) => ({ key: c.dedupKey, email: c.recipient })),
+      deps.settings.maxLeadsPerDomainPerBatch,
+    );
     const capped = new Set(outcome.rejected.map((r) => r.key));
     const rows = candidates.map((c) => (capped.has(c.dedupKey) ? { ...c, status: 'rejected' as const, reason: 'domain_concentration_cap' } : c));
     rows.filter((r) => r.status === 'rejected').forEach((r) => rejected.push({ leadId: r.leadId ?? '', channel: r.channel, reason: r.reason ?? 'rejected' }));
@@ -254,8 +259,23 @@ export const createOperator = (deps: OperatorDeps) => {
         await deps.campaigns.setStatus(campaign.id, 'paused');
         const at = deps.clock.now();
         await deps.audit.append({ at, actor: 'OPERATOR', action: 'campaign.auto_paused', entityType: 'campaign', entityId: campaign.id, runId: null, details: { ...health, reason: decision.reason, detail: decision.detail } });
-        await deps.alerts.send({ severity: 'critical', title: `${campaign.provider} campaign ${campaign.name} paused`, body: `${decision.detail}. Resume it only on purpose: caio campaigns activate ${campaign.externalId} --by NAME.`, metadata: { campaign: campaign.externalId, ...health } });
-        await escalate(() => deps.escalation?.report({ key: campaignPausedIncident(campaign.provider, campaign.externalId), kind: 'campaign_paused', title: `${campaign.provider} campaign ${campaign.name} paused`, detail: `${decision.detail}. Resume it only on purpose: caio campaigns activate ${campaign.externalId} --by NAME.`, since: at, leadsAffected: health.sent, sendingAffected: true }));
+        await deps.alerts.send({
+          severity: 'critical',
+          title: `${campaign.provider} campaign ${campaign.name} paused`,
+          body: `${decision.detail}. Resume it only on purpose: caio campaigns activate ${campaign.externalId} --by NAME.`,
+          metadata: { campaign: campaign.externalId, ...health },
+        });
+        await escalate(() =>
+          deps.escalation?.report({
+            key: campaignPausedIncident(campaign.provider, campaign.externalId),
+            kind: 'campaign_paused',
+            title: `${campaign.provider} campaign ${campaign.name} paused`,
+            detail: `${decision.detail}. Resume it only on purpose: caio campaigns activate ${campaign.externalId} --by NAME.`,
+            since: at,
+            leadsAffected: health.sent,
+            sendingAffected: true,
+          }),
+        );
       }
       results.push({ campaign: campaign.name, provider: campaign.provider, ...health, paused: decision.pause, reason: decision.reason });
     }
@@ -278,7 +298,12 @@ export const createOperator = (deps: OperatorDeps) => {
         if (request.batchId) {
           const batch = await deps.gatekeeper.show(request.batchId);
           const statuses = await deps.batches.draftStatuses([...new Set(batch.scope.map((i) => i.draftId))]);
-          const { rows, rejected } = await toOutboxItems(batch, batch.scope.filter((i) => statuses.get(i.draftId) === 'approved'), rampNow, now);
+          const { rows, rejected } = await toOutboxItems(
+            batch,
+            batch.scope.filter((i) => statuses.get(i.draftId) === 'approved'),
+            rampNow,
+            now,
+          );
           planned = asPlanned(rows, now);
           queued = { batchId: batch.id, items: planned.length, duplicates: 0, rejected };
         } else if (!deps.settings.gatekeeperRequired || request.motion !== 'outbound') {
@@ -309,7 +334,15 @@ export const createOperator = (deps: OperatorDeps) => {
           const result = await deps.outbox.enqueue(rows);
           const revivals = await queueRevivals(executed.items.filter(isRevival), request.by, now);
           queued = { batchId: executed.batch.id, items: result.inserted.filter((r) => r.status === 'queued').length, duplicates: result.duplicates.length, rejected, revivals };
-          await deps.audit.append({ at: now, actor: request.by, action: 'dispatch.batch_queued', entityType: 'batch', entityId: executed.batch.id, runId: null, details: { queued: queued.items, duplicates: queued.duplicates, rejected: rejected.length } });
+          await deps.audit.append({
+            at: now,
+            actor: request.by,
+            action: 'dispatch.batch_queued',
+            entityType: 'batch',
+            entityId: executed.batch.id,
+            runId: null,
+            details: { queued: queued.items, duplicates: queued.duplicates, rejected: rejected.length },
+          });
         } else if (deps.settings.gatekeeperRequired) {
           const scope = await scopeFor(request.motion, now, true);
           if (scope.length > 0) {
@@ -331,7 +364,12 @@ export const createOperator = (deps: OperatorDeps) => {
         }
         const drain = await deps.gateway.drain({ dryRun: false, limit: deps.settings.drainLimit, emailDailyLimit: effectiveEmailDailyLimit(deps.settings.emailDailyLimit, rampNow) });
         if (!(await deps.control.renewLease(lease, holder, new Date(deps.clock.now().getTime() + 1000)))) {
-          await deps.alerts.send({ severity: 'warning', title: 'dispatch lease lost', body: `The ${lease} lease expired during a live run; another process may have taken over. Nothing was sent twice (the outbox claim prevents it).`, metadata: { lease } });
+          await deps.alerts.send({
+            severity: 'warning',
+            title: 'dispatch lease lost',
+            body: `The ${lease} lease expired during a live run; another process may have taken over. Nothing was sent twice (the outbox claim prevents it).`,
+            metadata: { lease },
+          });
         }
         return { motion: request.motion, mode: 'live', ramp: rampNow, pendingBatch, queued, waitingForBatch: await waiting(request.motion, deps.clock.now()), drain };
       } finally {
@@ -356,7 +394,9 @@ export const createOperator = (deps: OperatorDeps) => {
         }
       }
       await deps.alerts.send({ severity: 'critical', title: 'EMERGENCY STOP', body: `Set by ${by.trim()}: ${reason.trim()}. Nothing will be sent until caio resume.`, metadata: { paused } });
-      await escalate(() => deps.escalation?.report({ key: EMERGENCY_STOP_INCIDENT, kind: 'emergency_stop', title: 'Emergency stop: all sending is off', detail: `Set by ${by.trim()}: ${reason.trim()}`, since: at, leadsAffected: 0, sendingAffected: true }));
+      await escalate(() =>
+        deps.escalation?.report({ key: EMERGENCY_STOP_INCIDENT, kind: 'emergency_stop', title: 'Emergency stop: all sending is off', detail: `Set by ${by.trim()}: ${reason.trim()}`, since: at, leadsAffected: 0, sendingAffected: true }),
+      );
       return { at, paused };
     },
 

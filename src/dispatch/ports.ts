@@ -92,7 +92,19 @@ export interface ControlStore {
   pruneLeases(prefix: string, now: Date): Promise<void>;
 }
 
-export type ProviderCampaign = { id: string; provider: string; externalId: string; name: string; kind: 'campaign' | 'list'; /** `gone`: deleted at the provider (a 404 when we used it); the next item gets a new one. */ status: 'draft' | 'active' | 'paused' | 'gone'; tier: string | null; day: string; createdAt: Date; activatedBy: string | null; activatedAt: Date | null };
+export type ProviderCampaign = {
+  id: string;
+  provider: string;
+  externalId: string;
+  name: string;
+  kind: 'campaign' | 'list';
+  /** `gone`: deleted at the provider (a 404 when we used it); the next item gets a new one. */ status: 'draft' | 'active' | 'paused' | 'gone';
+  tier: string | null;
+  day: string;
+  createdAt: Date;
+  activatedBy: string | null;
+  activatedAt: Date | null;
+};
 
 export interface CampaignStore {
   /** The newest campaign or list of this kind for this tier and day. */

@@ -59,7 +59,7 @@ export type GatewayDeps = {
 // The reports are declared with the ports (the OPERATOR's report, which the API serves, holds one).
 export type { DrainReport, ItemOutcome, ItemReport } from './ports.js';
 
-const ACTION: Record<SendChannel, AgentAction> = { instantly: 'instantly_add_leads', heyreach: 'heyreach_add_leads_to_list', ghl: 'send_email' } as Record<SendChannel, AgentAction>;
+const ACTION: Record<SendChannel, AgentAction> = { instantly: 'instantly_add_leads', heyreach: 'heyreach_add_leads_to_list', ghl: 'send_email' };
 const CHANNEL_KIND: Record<SendChannel, 'email' | 'linkedin'> = { instantly: 'email', ghl: 'email', heyreach: 'linkedin' };
 const DAY_MS = 86_400_000;
 
@@ -100,7 +100,7 @@ export const createSendGateway = (deps: GatewayDeps) => {
     const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const used = (s: string) => history.filter((h) => h.sender === s && h.at >= today).length;
     const ranked = [...settings.senders].map((s) => ({ ...s, used: used(s.email) })).sort((a, b) => a.used - b.used || a.email.localeCompare(b.email));
-    const pick = item.sender ? ranked.find((s) => s.email === item.sender) ?? ranked[0]! : ranked.find((s) => s.used < s.dailyLimit) ?? ranked[0]!;
+    const pick = item.sender ? (ranked.find((s) => s.email === item.sender) ?? ranked[0]!) : (ranked.find((s) => s.used < s.dailyLimit) ?? ranked[0]!);
     return { sender: pick.email, dailyLimit: pick.dailyLimit };
   };
 
@@ -141,7 +141,13 @@ export const createSendGateway = (deps: GatewayDeps) => {
     if (item.leadId) {
       // Touches already made, plus (dry run) the ones this run would make.
       const touches = [...(await deps.outbox.leadSendsSince(item.leadId, new Date(now.getTime() - DAY_MS))), ...(planned.get(item.leadId) ?? [])];
-      if (crossChannelCapHit(touches.map((t) => ({ at: t.at, channel: CHANNEL_KIND[t.channel as SendChannel] ?? 'email' })), CHANNEL_KIND[item.channel], now)) {
+      if (
+        crossChannelCapHit(
+          touches.map((t) => ({ at: t.at, channel: CHANNEL_KIND[t.channel as SendChannel] ?? 'email' })),
+          CHANNEL_KIND[item.channel],
+          now,
+        )
+      ) {
         return { kind: 'defer', until: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)), reason: 'cross_channel_cap' };
       }
     }
@@ -153,7 +159,14 @@ export const createSendGateway = (deps: GatewayDeps) => {
     // lead to an Instantly campaign or a HeyReach list queues it at the provider, which paces the real
     // sends itself (campaign daily limit, e-mail gap); the daily quotas above still count those.
     const immediate = item.channel === 'ghl';
-    const permission = authorize({ role: 'OPERATOR', action: ACTION[item.channel], approved: true, grounding: { source: 'internal', verifiedAt: now }, now, ...(immediate ? { recentActionCount: { role: { lastMinute: minute, lastHour: hour, lastDay: day }, action: { lastMinute: minute, lastHour: hour, lastDay: day } } } : {}) });
+    const permission = authorize({
+      role: 'OPERATOR',
+      action: ACTION[item.channel],
+      approved: true,
+      grounding: { source: 'internal', verifiedAt: now },
+      now,
+      ...(immediate ? { recentActionCount: { role: { lastMinute: minute, lastHour: hour, lastDay: day }, action: { lastMinute: minute, lastHour: hour, lastDay: day } } } : {}),
+    });
     if (!permission.allowed) {
       return permission.code === 'AGENT_RATE_LIMITED' ? { kind: 'defer', until: new Date(now.getTime() + 60_000), reason: permission.code } : { kind: 'reject', reason: permission.code };
     }
@@ -189,7 +202,12 @@ export const createSendGateway = (deps: GatewayDeps) => {
         if (item.status !== 'uncertain') {
           await deps.outbox.resolve(item.id, { status: 'uncertain', reason: 'needs a person: the provider cannot say whether it was sent' });
           await audit('outbox.needs_review', item, {});
-          await deps.alerts.send({ severity: 'warning', title: 'an outbound item needs a person', body: `Outbox item ${item.id} (${item.channel}) may or may not have been sent; it will not be resent automatically.`, metadata: { outboxId: item.id, channel: item.channel } });
+          await deps.alerts.send({
+            severity: 'warning',
+            title: 'an outbound item needs a person',
+            body: `Outbox item ${item.id} (${item.channel}) may or may not have been sent; it will not be resent automatically.`,
+            metadata: { outboxId: item.id, channel: item.channel },
+          });
         }
         reports.push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'uncertain', reason: 'needs a person: the provider cannot say whether it was sent' });
       }
@@ -226,7 +244,8 @@ export const createSendGateway = (deps: GatewayDeps) => {
           report.stopped = true;
           report.stopReason = halt;
           for (const rest of due.slice(due.indexOf(item))) push({ outboxId: rest.id, leadId: rest.leadId, channel: rest.channel, outcome: 'stopped', reason: halt });
-          if (!dryRun) await deps.audit.append({ at: deps.clock.now(), actor: 'OPERATOR', action: 'dispatch.stopped', entityType: 'outbox', entityId: null, runId: null, details: { reason: halt, remaining: due.length - due.indexOf(item) } });
+          if (!dryRun)
+            await deps.audit.append({ at: deps.clock.now(), actor: 'OPERATOR', action: 'dispatch.stopped', entityType: 'outbox', entityId: null, runId: null, details: { reason: halt, remaining: due.length - due.indexOf(item) } });
           break;
         }
         const now = deps.clock.now();

@@ -151,7 +151,13 @@ export const splitFullName = (fullName: string | null | undefined): { firstName:
 /** LinkedIn profile URLs compared as `linkedin.com/in/<slug>` in lower case, without query or trailing slash. */
 export const normalizeLinkedinUrl = (raw: string | null | undefined): string | null => {
   if (typeof raw !== 'string' || raw.trim() === '') return null;
-  const url = raw.trim().toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/^www\./, '').split(/[?#]/)[0] ?? '';
+  const url =
+    raw
+      .trim()
+      .toLowerCase()
+      .replace(/^[a-z]+:\/\//, '')
+      .replace(/^www\./, '')
+      .split(/[?#]/)[0] ?? '';
   const trimmed = url.replace(/\/+$/, '');
   return trimmed === '' ? null : trimmed;
 };

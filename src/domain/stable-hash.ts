@@ -12,5 +12,4 @@ export const fnv1a32 = (input: string, seed = 0x811c9dc5): number => {
 };
 
 /** A 16-hex-digit fingerprint from two independent FNV passes; an identity, not a security hash. */
-export const fingerprint = (input: string): string =>
-  fnv1a32(input).toString(16).padStart(8, '0') + fnv1a32(input, 0x01234567).toString(16).padStart(8, '0');
+export const fingerprint = (input: string): string => fnv1a32(input).toString(16).padStart(8, '0') + fnv1a32(input, 0x01234567).toString(16).padStart(8, '0');

@@ -18,7 +18,13 @@ export const escalatorFor = async (deps: { config: Config; db: Db; alerts: Alert
   if (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM) {
     const { createTwilioClient } = await import('../providers/twilio/client.js');
     const { createHttpPolicy } = await import('../providers/http/policy.js');
-    const twilio = createTwilioClient({ baseUrl: deps.config.twilio.baseUrl, accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM, policy: createHttpPolicy({ provider: 'twilio', timeoutMs: deps.config.twilio.timeoutMs, retries: deps.config.twilio.retries, secrets: [env.TWILIO_AUTH_TOKEN] }) });
+    const twilio = createTwilioClient({
+      baseUrl: deps.config.twilio.baseUrl,
+      accountSid: env.TWILIO_ACCOUNT_SID,
+      authToken: env.TWILIO_AUTH_TOKEN,
+      from: env.TWILIO_FROM,
+      policy: createHttpPolicy({ provider: 'twilio', timeoutMs: deps.config.twilio.timeoutMs, retries: deps.config.twilio.retries, secrets: [env.TWILIO_AUTH_TOKEN] }),
+    });
     sms = { send: (to, body) => twilio.sendSms({ to, body }) };
   }
   let email: EmailChannel | null = null;

@@ -8,15 +8,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { AlertPort } from '../pipeline/ports.js';
 import type { EmailChannel, IncidentRecord, IncidentStore, SmsChannel } from './ports.js';
-import {
-  assessEscalation,
-  describeLevel,
-  isEscalationLevel,
-  minutesSince,
-  type EscalationChannel,
-  type EscalationLevel,
-  type Incident,
-} from '../domain/escalation/rubric.js';
+import { assessEscalation, describeLevel, isEscalationLevel, minutesSince, type EscalationChannel, type EscalationLevel, type Incident } from '../domain/escalation/rubric.js';
 
 // ---- ports (declared in ./ports.ts: the store implements the incident store) -----------------
 

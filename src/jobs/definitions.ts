@@ -49,16 +49,7 @@ export const DEFAULT_BACKOFF_MS = 1000;
  * rate limits (auth, bad request). Outages, rate limits, odd responses, a locked store and
  * internal errors are worth retrying.
  */
-const UNRECOVERABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'INVALID_INPUT',
-  'CONFIG_INVALID',
-  'NOT_FOUND',
-  'CONFLICT',
-  'EMERGENCY_STOP',
-  'OUT_OF_CREDITS',
-  'PROVIDER_AUTH',
-  'PROVIDER_BAD_REQUEST',
-]);
+const UNRECOVERABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['INVALID_INPUT', 'CONFIG_INVALID', 'NOT_FOUND', 'CONFLICT', 'EMERGENCY_STOP', 'OUT_OF_CREDITS', 'PROVIDER_AUTH', 'PROVIDER_BAD_REQUEST']);
 
 /**
  * Whether a job that threw this must go straight to failed instead of being retried.

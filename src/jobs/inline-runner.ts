@@ -10,7 +10,13 @@ export type InlineFailedJob = { id: string; queue: string; name: string; attempt
  * the BullMQ backend and the same unrecoverable errors. A job id already waiting is not added
  * twice. Failed jobs are kept (in memory: the only process that could retry them is this one).
  */
-export const createInlineRunner = (options: { definitions: readonly AnyJobDefinition[]; log: Logger; now?: () => Date; sleep?: (ms: number) => Promise<void>; onJobDone?: (event: { queue: string; name: string; outcome: 'completed' | 'failed' | 'retrying'; durationMs: number }) => void }) => {
+export const createInlineRunner = (options: {
+  definitions: readonly AnyJobDefinition[];
+  log: Logger;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  onJobDone?: (event: { queue: string; name: string; outcome: 'completed' | 'failed' | 'retrying'; durationMs: number }) => void;
+}) => {
   const byName = new Map(options.definitions.map((d) => [d.name, d]));
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
@@ -63,7 +69,11 @@ export const createInlineRunner = (options: { definitions: readonly AnyJobDefini
       return { id, queue: definition.queue };
     },
     status: async () => ({ backend: 'inline' as const, waiting: waiting.size, failed: failedJobs.size }),
-    failed: async (limit = 50): Promise<InlineFailedJob[]> => [...failedJobs.values()].reverse().slice(0, limit).map(({ data: _data, ...job }) => job),
+    failed: async (limit = 50): Promise<InlineFailedJob[]> =>
+      [...failedJobs.values()]
+        .reverse()
+        .slice(0, limit)
+        .map(({ data: _data, ...job }) => job),
     retry: async (id: string) => {
       const job = failedJobs.get(id);
       if (!job) throw new AppError('NOT_FOUND', `no failed job "${id}" in this process`);

@@ -21,7 +21,11 @@ export type JobRunner = {
  * `work` starts workers (for `queues`, `concurrency` at a time) and makes sure the job schedulers
  * exist; a process that does not work (a `caio serve` beside `caio worker`s) only enqueues.
  */
-export const openJobs = async (app: AppDeps, definitions: readonly AnyJobDefinition[], role: { work: boolean; holder: string; queues?: string[] | undefined; concurrency?: number | undefined; onJobDone?: (event: JobDoneEvent) => void }): Promise<JobRunner> => {
+export const openJobs = async (
+  app: AppDeps,
+  definitions: readonly AnyJobDefinition[],
+  role: { work: boolean; holder: string; queues?: string[] | undefined; concurrency?: number | undefined; onJobDone?: (event: JobDoneEvent) => void },
+): Promise<JobRunner> => {
   const { config } = app;
   if (!config.env.REDIS_URL) {
     const runner = createInlineRunner({ definitions, log: app.log, ...(role.onJobDone ? { onJobDone: role.onJobDone } : {}) });

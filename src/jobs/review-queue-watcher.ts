@@ -10,7 +10,14 @@ export type QueueWatcherSettings = { lowWater: number; target: number; everyMinu
  * reach the target. A lease makes sure that the scheduled run and a dashboard trigger, in any
  * process, never top up at the same time.
  */
-export const createReviewQueueWatcher = (deps: { pending: () => Promise<number>; topUp: (limit: number) => Promise<Record<string, unknown>>; control: Pick<ControlStore, 'acquireLease' | 'releaseLease'>; clock: Clock; holder: string; settings: QueueWatcherSettings }) => {
+export const createReviewQueueWatcher = (deps: {
+  pending: () => Promise<number>;
+  topUp: (limit: number) => Promise<Record<string, unknown>>;
+  control: Pick<ControlStore, 'acquireLease' | 'releaseLease'>;
+  clock: Clock;
+  holder: string;
+  settings: QueueWatcherSettings;
+}) => {
   const { lowWater, target, everyMinutes } = deps.settings;
   const LEASE = 'queue-watcher';
   return {

@@ -5,18 +5,12 @@ export type Logger = PinoLogger;
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** Keys whose values are secrets or personal data, at the top level and one level down. */
-const SECRET_KEYS = [
-  'apiKey', 'api_key', 'token', 'secret', 'password', 'authorization', 'cookie', 'csrf', 'sessionId',
-  'email', 'phone', 'webhookUrl', 'databaseUrl', 'redisUrl',
-];
+const SECRET_KEYS = ['apiKey', 'api_key', 'token', 'secret', 'password', 'authorization', 'cookie', 'csrf', 'sessionId', 'email', 'phone', 'webhookUrl', 'databaseUrl', 'redisUrl'];
 /** Request and response headers that carry a credential. */
 const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-api-key', 'x-dashboard-token', 'x-caio-webhook-token', 'x-csrf-token', 'x-clay-webhook-auth', 'x-instantly-signature', 'x-clay-signature'];
 
 /** Paths whose values are replaced before a line is written: keys, tokens, secrets, cookies, addresses. */
-export const REDACT_PATHS = [
-  ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`]),
-  ...SECRET_HEADERS.flatMap((h) => [`headers["${h}"]`, `*.headers["${h}"]`, `req.headers["${h}"]`, `res.headers["${h}"]`]),
-];
+export const REDACT_PATHS = [...SECRET_KEYS.flatMap((k) => [k, `*.${k}`]), ...SECRET_HEADERS.flatMap((h) => [`headers["${h}"]`, `*.headers["${h}"]`, `req.headers["${h}"]`, `res.headers["${h}"]`])];
 
 /**
  * What a line may hold of an error, a URL and a path: an error's message without the parameters of

@@ -30,7 +30,7 @@ export const createMetrics = () => {
     `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${rows.map((r) => `${name}{${label}="${String(r.k).replace(/["\\\n]/g, '_')}"} ${Number(r.n)}`).join('\n')}\n`;
 
   const storeGauges = async (db: Db) => {
-    const rows = async (query: ReturnType<typeof sql>) => ((await db.execute(query)) as unknown as { rows: { k: string; n: number }[] }).rows;
+    const rows = async (query: ReturnType<typeof sql>) => ((await db.execute(query)) as { rows: { k: string; n: number }[] }).rows;
     return [
       gauge('caio_leads', 'Leads by status', 'status', await rows(sql`select status as k, count(*)::int as n from leads group by status`)),
       gauge('caio_outbox_items', 'Outbox items by status', 'status', await rows(sql`select status as k, count(*)::int as n from outbox group by status`)),
@@ -41,7 +41,11 @@ export const createMetrics = () => {
 
   const queueGauges = async (source: QueueSource) => {
     const status = await source.status();
-    if (source.backend !== 'bullmq') return gauge('caio_queue_jobs', 'Jobs waiting in the inline runner', 'state', [{ k: 'waiting', n: Number(status.waiting ?? 0) }, { k: 'failed', n: Number(status.failed ?? 0) }]);
+    if (source.backend !== 'bullmq')
+      return gauge('caio_queue_jobs', 'Jobs waiting in the inline runner', 'state', [
+        { k: 'waiting', n: Number(status.waiting ?? 0) },
+        { k: 'failed', n: Number(status.failed ?? 0) },
+      ]);
     const queues = (status.queues ?? []) as QueueCounts[];
     const depth = queues.flatMap((q) => (['waiting', 'active', 'delayed', 'failed'] as const).map((state) => `caio_queue_jobs{queue="${q.queue}",state="${state}"} ${q[state]}`));
     const age = queues.map((q) => `caio_queue_oldest_waiting_seconds{queue="${q.queue}"} ${q.oldestWaitingAgeMs / 1000}`);

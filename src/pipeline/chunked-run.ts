@@ -15,12 +15,25 @@ export type ChunkJob = { runId: string; chunk: number; leads: WorkingLead[] };
  * on whichever worker takes it (`runChunk`), and the worker that completes the last chunk finishes
  * the run. A run with nothing discovered finishes here.
  */
-export const startChunkedRun = async (deps: PipelineDeps, chunks: RunChunkStore, options: RunOptions & { chunkSize: number }, enqueue: (job: ChunkJob) => Promise<void>): Promise<{ runId: string; chunks: number; leads: number; report?: RunReport }> => {
+export const startChunkedRun = async (
+  deps: PipelineDeps,
+  chunks: RunChunkStore,
+  options: RunOptions & { chunkSize: number },
+  enqueue: (job: ChunkJob) => Promise<void>,
+): Promise<{ runId: string; chunks: number; leads: number; report?: RunReport }> => {
   const startedAt = deps.clock.now();
   const runId = deps.newRunId ? deps.newRunId() : newRunId(startedAt);
   const ctx: RunContext = { runId, deps, events: {} };
   await deps.stores.runs.start({ runId, mode: deps.settings.mode, source: options.source, requestedLimit: options.limit, seed: options.seed, startedAt });
-  await deps.stores.audit.append({ at: startedAt, actor: 'system', action: 'run.started', entityType: 'run', entityId: runId, runId, details: { limit: options.limit, source: options.source, seed: options.seed, mode: deps.settings.mode, distributed: true } });
+  await deps.stores.audit.append({
+    at: startedAt,
+    actor: 'system',
+    action: 'run.started',
+    entityType: 'run',
+    entityId: runId,
+    runId,
+    details: { limit: options.limit, source: options.source, seed: options.seed, mode: deps.settings.mode, distributed: true },
+  });
   const began = performance.now();
   let discovered: WorkingLead[] = [];
   let discover: StageResult;
@@ -28,7 +41,15 @@ export const startChunkedRun = async (deps: PipelineDeps, chunks: RunChunkStore,
   try {
     const outcome = await discoverLeads(ctx, await deps.source.discover({ limit: options.limit }));
     discovered = outcome.output;
-    discover = { name: 'discover', status: outcome.passed ? 'pass' : 'fail', inputCount: outcome.inputCount ?? options.limit, outputCount: discovered.length, durationMs: performance.now() - began, errors: outcome.errors, metrics: outcome.metrics };
+    discover = {
+      name: 'discover',
+      status: outcome.passed ? 'pass' : 'fail',
+      inputCount: outcome.inputCount ?? options.limit,
+      outputCount: discovered.length,
+      durationMs: performance.now() - began,
+      errors: outcome.errors,
+      metrics: outcome.metrics,
+    };
   } catch (error) {
     threw.push('discover');
     discover = { name: 'discover', status: 'fail', inputCount: options.limit, outputCount: 0, durationMs: performance.now() - began, errors: [describeError(error)], metrics: {} };
@@ -36,7 +57,12 @@ export const startChunkedRun = async (deps: PipelineDeps, chunks: RunChunkStore,
   const halted = discover.status === 'fail' && deps.settings.stopOnStageFailure;
   const slices: WorkingLead[][] = [];
   if (!halted) for (let i = 0; i < discovered.length; i += options.chunkSize) slices.push(discovered.slice(i, i + options.chunkSize));
-  await chunks.plan(runId, { stages: [discover], drafts: [], threw }, slices.map((s) => s.length), deps.clock.now());
+  await chunks.plan(
+    runId,
+    { stages: [discover], drafts: [], threw },
+    slices.map((s) => s.length),
+    deps.clock.now(),
+  );
   if (slices.length === 0) return { runId, chunks: 0, leads: 0, report: await finishChunkedRun(deps, chunks, runId) };
   for (const [i, leads] of slices.entries()) await enqueue({ runId, chunk: i + 1, leads });
   return { runId, chunks: slices.length, leads: discovered.length };
@@ -55,7 +81,14 @@ export const runChunk = async (deps: PipelineDeps, chunks: RunChunkStore, job: C
   const noDiscovery = () => Promise.reject(new Error('a chunk does not discover'));
   // A chunk run again after a crash must not pay twice: leads this run already enriched go on with
   // their stored profile and skip enrichment; a lead folded into a duplicate or discarded meanwhile drops out.
-  const now = new Map((await chunks.leadStates(job.runId, job.leads.map((l) => l.id))).map((l) => [l.id, l]));
+  const now = new Map(
+    (
+      await chunks.leadStates(
+        job.runId,
+        job.leads.map((l) => l.id),
+      )
+    ).map((l) => [l.id, l]),
+  );
   // Folded into a duplicate or discarded (suppressed) by this run's enrichment: already handled.
   const live = job.leads.filter((l) => now.has(l.id) && !(now.get(l.id)!.duplicate && now.get(l.id)!.enriched));
   const fresh = live.filter((l) => !now.get(l.id)!.enriched);

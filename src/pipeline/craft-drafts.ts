@@ -11,7 +11,10 @@ export const craftDrafts = async (ctx: RunContext, leads: WorkingLead[]): Promis
   let done = 0;
   const verdicts = { blocked: 0, softFailures: 0 };
   const since = new Date(ctx.deps.clock.now().getTime() - settings.review.rejectionTtlDays * 86_400_000);
-  const memory = await stores.rejections.memoryFor(leads.map((l) => l.id), since);
+  const memory = await stores.rejections.memoryFor(
+    leads.map((l) => l.id),
+    since,
+  );
   for (const lead of leads) {
     const score = lead.score!;
     const rejected = memory.get(lead.id);
@@ -30,7 +33,12 @@ export const craftDrafts = async (ctx: RunContext, leads: WorkingLead[]): Promis
       skipped[result.error.code] = (skipped[result.error.code] ?? 0) + 1;
       await stores.leads.markSkipped(lead.id, result.error.reason);
       await stores.audit.append({
-        at: ctx.deps.clock.now(), actor: 'CRAFTER', action: 'draft.skipped', entityType: 'lead', entityId: lead.id, runId: ctx.runId,
+        at: ctx.deps.clock.now(),
+        actor: 'CRAFTER',
+        action: 'draft.skipped',
+        entityType: 'lead',
+        entityId: lead.id,
+        runId: ctx.runId,
         details: { code: result.error.code, reason: result.error.reason },
       });
     }

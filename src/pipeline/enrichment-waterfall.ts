@@ -24,7 +24,7 @@ export const createEnrichmentWaterfall = (steps: LeadEnricher[]): LeadEnricher =
       const raw: Record<string, unknown> = {};
       const fields = new Set<string>();
       const credits: CreditsSpent = {};
-      let lastError: unknown = null;
+      let lastFailure: { error: unknown } | null = null;
       for (const [i, step] of steps.entries()) {
         // The first provider always runs (firmographics); the later ones only look for a missing email.
         if (i > 0 && profile.email) break;
@@ -42,7 +42,7 @@ export const createEnrichmentWaterfall = (steps: LeadEnricher[]): LeadEnricher =
             result.fields.forEach((f) => fields.add(f));
           }
         } catch (error) {
-          lastError = error;
+          lastFailure = { error };
           const d = describeError(error);
           attempts.push({ provider: step.provider, outcome: 'error', error: d.message, ...(d.code ? { code: d.code } : {}) });
           if (d.code === 'OUT_OF_CREDITS') exhausted.add(step.provider);
@@ -50,7 +50,7 @@ export const createEnrichmentWaterfall = (steps: LeadEnricher[]): LeadEnricher =
       }
       if (fields.size > 0) return { outcome: 'matched', profile, raw: { ...raw, attempts }, fields: [...fields], credits };
       // Every provider failed: report the failure (the stage counts it); some answered with a miss: a miss.
-      if (lastError && attempts.every((a) => a.outcome === 'error' || a.outcome === 'skipped')) throw lastError;
+      if (lastFailure && attempts.every((a) => a.outcome === 'error' || a.outcome === 'skipped')) throw lastFailure.error;
       return { outcome: 'miss', credits, reason: attempts.map((a) => `${a.provider}:${a.reason ?? a.code ?? a.outcome}`).join(' > ') };
     },
   };

@@ -16,7 +16,11 @@ export type GatekeeperDeps = {
   settings: { batchExpiryHours: number; tierRouting: Record<Tier, readonly SendChannel[]> };
 };
 
-const ACTION: Record<SendChannel, string> = { instantly: scopeActionText({ kind: 'first_touch', touch: 'send_email' }), ghl: scopeActionText({ kind: 'first_touch', touch: 'send_email' }), heyreach: scopeActionText({ kind: 'first_touch', touch: 'linkedin_connect' }) };
+const ACTION: Record<SendChannel, string> = {
+  instantly: scopeActionText({ kind: 'first_touch', touch: 'send_email' }),
+  ghl: scopeActionText({ kind: 'first_touch', touch: 'send_email' }),
+  heyreach: scopeActionText({ kind: 'first_touch', touch: 'linkedin_connect' }),
+};
 const DONE: Record<BatchEvent, string> = { approve: 'approved', reject: 'rejected', execute: 'executed' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -52,7 +56,15 @@ export const createGatekeeper = (deps: GatekeeperDeps) => {
       const current = await find(batch.id);
       return refuse(current, event, by, `another decision came first: the batch is now ${current.status}`);
     }
-    await deps.audit.append({ at: now, actor: by, action: `batch.${DONE[event]}`, entityType: 'batch', entityId: batch.id, runId: null, details: { motion: batch.motion, items: batch.scope.length, previewHash: batch.previewHash, ...(extra.reason ? { reason: extra.reason } : {}) } });
+    await deps.audit.append({
+      at: now,
+      actor: by,
+      action: `batch.${DONE[event]}`,
+      entityType: 'batch',
+      entityId: batch.id,
+      runId: null,
+      details: { motion: batch.motion, items: batch.scope.length, previewHash: batch.previewHash, ...(extra.reason ? { reason: extra.reason } : {}) },
+    });
     return find(batch.id);
   };
 
@@ -76,9 +88,30 @@ export const createGatekeeper = (deps: GatekeeperDeps) => {
     if (!by.trim()) throw new AppError('INVALID_INPUT', 'say who creates the batch (--by NAME)');
     if (scope.length === 0) throw new AppError('CONFLICT', `nothing to put in a ${motion} batch`);
     const now = deps.clock.now();
-    const batch = await deps.batches.insert({ motion, status: 'pending_approval', scope, previewHash: previewHash(motion, scope), createdBy: by.trim(), createdAt: now, expiresAt: new Date(now.getTime() + deps.settings.batchExpiryHours * 3_600_000) });
-    await deps.audit.append({ at: now, actor: by.trim(), action: 'batch.created', entityType: 'batch', entityId: batch.id, runId: null, details: { motion, items: scope.length, previewHash: batch.previewHash, expiresAt: batch.expiresAt.toISOString() } });
-    await deps.alerts.send({ severity: 'info', title: 'Gatekeeper batch waiting for approval', body: `Batch ${batch.id}: ${scope.length} actions (${motion}), expires ${batch.expiresAt.toISOString()}.`, metadata: { batchId: batch.id, items: scope.length } });
+    const batch = await deps.batches.insert({
+      motion,
+      status: 'pending_approval',
+      scope,
+      previewHash: previewHash(motion, scope),
+      createdBy: by.trim(),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + deps.settings.batchExpiryHours * 3_600_000),
+    });
+    await deps.audit.append({
+      at: now,
+      actor: by.trim(),
+      action: 'batch.created',
+      entityType: 'batch',
+      entityId: batch.id,
+      runId: null,
+      details: { motion, items: scope.length, previewHash: batch.previewHash, expiresAt: batch.expiresAt.toISOString() },
+    });
+    await deps.alerts.send({
+      severity: 'info',
+      title: 'Gatekeeper batch waiting for approval',
+      body: `Batch ${batch.id}: ${scope.length} actions (${motion}), expires ${batch.expiresAt.toISOString()}.`,
+      metadata: { batchId: batch.id, items: scope.length },
+    });
     return batch;
   };
 

@@ -64,9 +64,7 @@ export interface LeadSource {
 /** Credits spent, by provider (a miss can cost credits too: Clay charges per step). */
 export type CreditsSpent = Record<string, number>;
 
-export type EnrichmentResult =
-  | { outcome: 'matched'; profile: LeadProfile; raw: unknown; fields: string[]; credits?: CreditsSpent }
-  | { outcome: 'miss'; credits?: CreditsSpent; reason?: string };
+export type EnrichmentResult = { outcome: 'matched'; profile: LeadProfile; raw: unknown; fields: string[]; credits?: CreditsSpent } | { outcome: 'miss'; credits?: CreditsSpent; reason?: string };
 
 export type EnrichmentInput = { sourceId: string; source: string; profile: LeadProfile; /** Our lead id, when the lead is already stored. */ leadId?: string; runId?: string };
 
@@ -121,15 +119,7 @@ export interface AlertPort {
 
 // ---- store --------------------------------------------------------------------------------
 
-export type LeadStatus =
-  | 'discovered'
-  | 'enriched'
-  | 'unenriched'
-  | 'scored'
-  | 'disqualified'
-  | 'skipped'
-  | 'pending_review'
-  | 'duplicate';
+export type LeadStatus = 'discovered' | 'enriched' | 'unenriched' | 'scored' | 'disqualified' | 'skipped' | 'pending_review' | 'duplicate';
 
 /** Statuses the pipeline may overwrite on a later run; any other status means the lead is in outreach. */
 export const PIPELINE_STATUSES: readonly string[] = ['discovered', 'enriched', 'unenriched', 'scored', 'disqualified', 'skipped', 'pending_review', 'review_rejected', 'duplicate'];
@@ -265,7 +255,18 @@ export interface ProviderHealthStore {
   breakers(): Promise<{ provider: string; state: string; changedAt: Date }[]>;
 }
 
-export type PipelineStores = { runs: RunStore; leads: LeadStore; leadDetail: LeadDetailQuery; drafts: DraftStore; shadowSends: ShadowSendStore; audit: AuditStore; suppressions: SuppressionStore; rejections: RejectionMemoryStore; clay: ClayCorrelationStore; providerHealth: ProviderHealthStore };
+export type PipelineStores = {
+  runs: RunStore;
+  leads: LeadStore;
+  leadDetail: LeadDetailQuery;
+  drafts: DraftStore;
+  shadowSends: ShadowSendStore;
+  audit: AuditStore;
+  suppressions: SuppressionStore;
+  rejections: RejectionMemoryStore;
+  clay: ClayCorrelationStore;
+  providerHealth: ProviderHealthStore;
+};
 
 /** The outbound providers a draft can be sent through (tier routing, the send gateway's channels). */
 export type SendChannel = 'instantly' | 'heyreach' | 'ghl';

@@ -13,14 +13,22 @@ export const queueDrafts = async (ctx: RunContext, leads: WorkingLead[]): Promis
   let alreadyPending = 0;
   for (let i = 0; i < leads.length; i += BATCH) {
     const batch = leads.slice(i, i + BATCH);
-    const results = await stores.drafts.queueManyForReview(ctx.runId, batch.map((lead) => ({ leadId: lead.id, draft: lead.draft!, quality: lead.quality })));
+    const results = await stores.drafts.queueManyForReview(
+      ctx.runId,
+      batch.map((lead) => ({ leadId: lead.id, draft: lead.draft!, quality: lead.quality })),
+    );
     await stores.leads.markQueued(batch.map((lead) => lead.id));
     const audit: AuditEntry[] = [];
     results.forEach(({ draftId, queued }, j) => {
       const lead = batch[j]!;
       if (queued) {
         audit.push({
-          at: ctx.deps.clock.now(), actor: 'GATEKEEPER', action: 'draft.queued_for_review', entityType: 'draft', entityId: draftId, runId: ctx.runId,
+          at: ctx.deps.clock.now(),
+          actor: 'GATEKEEPER',
+          action: 'draft.queued_for_review',
+          entityType: 'draft',
+          entityId: draftId,
+          runId: ctx.runId,
           details: { leadId: lead.id, angleId: lead.draft!.angleId, tier: lead.score?.tier },
         });
       } else {

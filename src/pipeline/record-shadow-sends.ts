@@ -35,7 +35,12 @@ export const recordShadowSends = async (ctx: RunContext, leads: WorkingLead[]): 
   ctx.events.onStageProgress?.('send', leads.length, leads.length);
   if (output.length > 0) {
     await stores.audit.append({
-      at: ctx.deps.clock.now(), actor: 'OPERATOR', action: 'send.shadow_recorded', entityType: 'run', entityId: ctx.runId, runId: ctx.runId,
+      at: ctx.deps.clock.now(),
+      actor: 'OPERATOR',
+      action: 'send.shadow_recorded',
+      entityType: 'run',
+      entityId: ctx.runId,
+      runId: ctx.runId,
       details: { drafts: output.length, byChannel },
     });
   }

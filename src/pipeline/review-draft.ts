@@ -46,7 +46,12 @@ export const createReviewService = (deps: ReviewDeps) => {
       await refuse(now, event, by, 'CONFLICT', `another decision came first: the draft is now ${now.status}${now.decidedBy ? ` (by ${now.decidedBy})` : ''}`);
     }
     await deps.audit.append({
-      at, actor: by, action: event === 'approve' ? 'review.approved' : 'review.rejected', entityType: 'draft', entityId: draft.id, runId: null,
+      at,
+      actor: by,
+      action: event === 'approve' ? 'review.approved' : 'review.rejected',
+      entityType: 'draft',
+      entityId: draft.id,
+      runId: null,
       details: { leadId: draft.lead.id, angleId: draft.angleId, version: draft.version, ...(extra.edit ? { edited: true } : {}), ...(extra.rejection ?? {}) },
     });
     return find(draft.id);

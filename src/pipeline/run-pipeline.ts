@@ -113,7 +113,7 @@ export const runBatch = async (ctx: RunContext, discover: () => Promise<Discover
       if (result.status === 'fail' && deps.settings.stopOnStageFailure) state.halted = true;
     }
     state.merged[position] = mergeStage(state.merged[position], result);
-    if (live) events.onStageEnd?.(state.merged[position]!);
+    if (live) events.onStageEnd?.(state.merged[position]);
   }
 };
 
@@ -148,7 +148,15 @@ const runBatches = async (ctx: RunContext, state: RunState, limit: number) => {
     // The source broke after some batches were handled: they stay, and the run says so.
     const described = describeError(error);
     state.threw.add('discover');
-    state.merged[0] = mergeStage(state.merged[0], { name: 'discover', status: 'fail', inputCount: 0, outputCount: 0, durationMs: performance.now() - began, errors: [{ ...described, message: `${described.message} (after ${batches} batches had been processed)` }], metrics: {} });
+    state.merged[0] = mergeStage(state.merged[0], {
+      name: 'discover',
+      status: 'fail',
+      inputCount: 0,
+      outputCount: 0,
+      durationMs: performance.now() - began,
+      errors: [{ ...described, message: `${described.message} (after ${batches} batches had been processed)` }],
+      metrics: {},
+    });
   }
 };
 
@@ -168,7 +176,7 @@ export const runPipeline = async (deps: PipelineDeps, options: RunOptions, event
   await deps.stores.audit.append({ at: startedAt, actor: 'system', action: 'run.started', entityType: 'run', entityId: runId, runId, details: { ...options, mode } });
 
   const state: RunState = { halted: false, merged: [], threw: new Set(), drafts: [] };
-  const batched = Boolean(deps.source.discoverBatches);
+  const batched = deps.source.discoverBatches !== undefined;
   if (batched) await runBatches(ctx, state, options.limit);
   else await runBatch(ctx, () => deps.source.discover({ limit: options.limit }), state, true, options.limit);
 
@@ -233,6 +241,11 @@ const alertStageFailed = (ctx: RunContext, name: StageName, result: StageResult)
   ctx.deps.alerts.send({
     severity: 'warning',
     title: `Pipeline stage failed: ${TITLES[name]}`,
-    body: `Run ${ctx.runId} (${ctx.deps.settings.mode}). First errors: ${result.errors.slice(0, 3).map((e) => e.message).join(' | ') || 'none recorded'}`,
+    body: `Run ${ctx.runId} (${ctx.deps.settings.mode}). First errors: ${
+      result.errors
+        .slice(0, 3)
+        .map((e) => e.message)
+        .join(' | ') || 'none recorded'
+    }`,
     metadata: { runId: ctx.runId, stage: name, mode: ctx.deps.settings.mode, errorCount: result.errors.length },
   });

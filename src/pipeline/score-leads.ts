@@ -12,13 +12,21 @@ export const scoreLeads = async (ctx: RunContext, leads: WorkingLead[]): Promise
   const output: WorkingLead[] = [];
   for (let i = 0; i < leads.length; i += BATCH) {
     const batch = leads.slice(i, i + BATCH).map((lead) => ({ lead, score: scoreLead(lead.profile, settings.icp) }));
-    await stores.leads.recordScores(ctx.runId, batch.map(({ lead, score }) => ({ leadId: lead.id, score })));
+    await stores.leads.recordScores(
+      ctx.runId,
+      batch.map(({ lead, score }) => ({ leadId: lead.id, score })),
+    );
     const audit: AuditEntry[] = [];
     for (const { lead, score } of batch) {
       if (score.disqualification) {
         disqualified[score.disqualification.code] = (disqualified[score.disqualification.code] ?? 0) + 1;
         audit.push({
-          at: ctx.deps.clock.now(), actor: 'SEGMENTOR', action: 'lead.disqualified', entityType: 'lead', entityId: lead.id, runId: ctx.runId,
+          at: ctx.deps.clock.now(),
+          actor: 'SEGMENTOR',
+          action: 'lead.disqualified',
+          entityType: 'lead',
+          entityId: lead.id,
+          runId: ctx.runId,
           details: { code: score.disqualification.code, reason: score.disqualification.reason },
         });
       } else {

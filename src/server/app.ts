@@ -14,7 +14,13 @@ import { registerApiRoutes, type ApiDeps } from './api/routes.js';
 export type RequestLog = { id: string; method: string; route: string | null; status: number; ms: number };
 
 export type AppOptions = {
-  onRequestDone?: (entry: RequestLog) => void; routes: WebhookRoutes; maxBodyBytes: number; corsOrigins?: readonly string[]; metrics?: () => Promise<string>; onError?: (error: unknown, path: string) => void; /** The dashboard API, behind its token. */ api?: { token: string; deps: ApiDeps; sessions?: Sessions; secureCookies?: boolean };
+  onRequestDone?: (entry: RequestLog) => void;
+  routes: WebhookRoutes;
+  maxBodyBytes: number;
+  corsOrigins?: readonly string[];
+  metrics?: () => Promise<string>;
+  onError?: (error: unknown, path: string) => void;
+  /** The dashboard API, behind its token. */ api?: { token: string; deps: ApiDeps; sessions?: Sessions; secureCookies?: boolean };
   /** Configured secret values: a path segment equal to one is `:secret` in every log line, label and start-up line. */
   secrets?: readonly string[];
   /** `server.publicUrl`: https makes the session cookie Secure and turns HSTS on. */
@@ -63,7 +69,15 @@ const JSON_TYPE = /^application\/(.+\+)?json\b/i;
  */
 export const buildApp = (options: AppOptions): FastifyInstance => {
   // Every request gets a correlation id (the caller's X-Request-Id when it sent a sane one), returned in the answer.
-  const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false, trustProxy: options.trustProxy ?? false, genReqId: (req) => { const given = req.headers['x-request-id']; return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID(); } });
+  const app = Fastify({
+    bodyLimit: options.maxBodyBytes,
+    logger: false,
+    trustProxy: options.trustProxy ?? false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+  });
   const requests = new Map<string, number>();
   const secrets = options.secrets ?? [];
   const https = options.publicUrl?.startsWith('https:') ?? false;
@@ -97,7 +111,11 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     void reply.header('x-request-id', request.id);
     const origin = request.headers.origin;
     if (origin && options.corsOrigins?.includes(origin)) {
-      void reply.header('access-control-allow-origin', origin).header('vary', 'Origin').header('access-control-allow-headers', 'content-type, x-dashboard-token, authorization, x-csrf-token').header('access-control-allow-methods', 'GET, POST, OPTIONS');
+      void reply
+        .header('access-control-allow-origin', origin)
+        .header('vary', 'Origin')
+        .header('access-control-allow-headers', 'content-type, x-dashboard-token, authorization, x-csrf-token')
+        .header('access-control-allow-methods', 'GET, POST, OPTIONS');
       if (request.method === 'OPTIONS') return reply.code(204).send();
     }
   });

@@ -32,25 +32,27 @@ const redactPath = (path: string): string => path.replace(/^(\/webhooks\/[a-z0-9
  * given anyway (RB2B documents no retry, so a 5xx would lose the visit AND disconnect every later
  * one) and the failure goes to `onError`.
  */
-const answerRb2bWithin = (handler: WebhookHandler, ms: number, onError: (error: unknown, path: string) => void): WebhookHandler => async (request) => {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<WebhookResponse>((resolve) => {
-    timer = setTimeout(() => {
-      onError(new Error(`the RB2B visit was not stored within ${ms} ms; answered 200 (it may still be stored)`), redactPath(request.path));
-      resolve({ status: 200, body: { status: 'received', stored: 'pending' } });
-    }, ms);
-    timer.unref();
-  });
-  const handled = handler(request).catch((error: unknown): WebhookResponse => {
-    onError(error, redactPath(request.path));
-    return { status: 200, body: { status: 'received', stored: false } };
-  });
-  try {
-    return await Promise.race([handled, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-};
+const answerRb2bWithin =
+  (handler: WebhookHandler, ms: number, onError: (error: unknown, path: string) => void): WebhookHandler =>
+  async (request) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<WebhookResponse>((resolve) => {
+      timer = setTimeout(() => {
+        onError(new Error(`the RB2B visit was not stored within ${ms} ms; answered 200 (it may still be stored)`), redactPath(request.path));
+        resolve({ status: 200, body: { status: 'received', stored: 'pending' } });
+      }, ms);
+      timer.unref();
+    });
+    const handled = handler(request).catch((error: unknown): WebhookResponse => {
+      onError(error, redactPath(request.path));
+      return { status: 200, body: { status: 'received', stored: false } };
+    });
+    try {
+      return await Promise.race([handled, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 
 /**
  * The inbound routes of `caio serve`, on the original's paths. Each provider has a GET health route
@@ -78,7 +80,10 @@ export const webhookRoutes = (deps: {
   const common = { inbox: deps.inbox, required, onStored: deps.onStored, now };
   const post: Record<string, WebhookHandler> = {};
   // Each provider's paths, auth and parse come from its webhook.ts; the door only knows its secret.
-  for (const [webhook, secret] of [[instantlyWebhook, env.INSTANTLY_WEBHOOK_SECRET], [heyreachWebhook, env.HEYREACH_WEBHOOK_SECRET]] as const) {
+  for (const [webhook, secret] of [
+    [instantlyWebhook, env.INSTANTLY_WEBHOOK_SECRET],
+    [heyreachWebhook, env.HEYREACH_WEBHOOK_SECRET],
+  ] as const) {
     for (const { path, urlEvent } of webhook.paths) post[path] = createInboxHandler({ webhook, secret, urlEvent, ...common });
   }
   // RB2B signs nothing and sends no custom header: the secret rides in the URL (/webhooks/rb2b/<secret> or ?token=).

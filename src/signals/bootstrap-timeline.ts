@@ -26,4 +26,3 @@ export const bootstrapTimeline = async (deps: { missing: (limit: number) => Prom
   }
   return { dryRun: options.dryRun, missing: gaps.length, recorded, items: gaps.map((g) => ({ outboxId: g.id, leadId: g.leadId, channel: g.channel, step: g.step, sentAt: g.sentAt.toISOString() })) };
 };
-

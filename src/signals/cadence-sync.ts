@@ -57,9 +57,7 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
      */
     onTouch: async (leadId: string, at: Date, channel: 'email' | 'linkedin') => {
       const enrolled = enrollOnTouch(await deps.store.get(leadId), leadId, CADENCE_ID, at);
-      const step = deps.settings.steps
-        .filter((s) => s.channel === channel && !enrolled.completedSteps.includes(s.step) && stepDueAt(enrolled.enrolledAt, s.day).getTime() <= at.getTime())
-        .sort((a, b) => a.step - b.step)[0];
+      const step = deps.settings.steps.filter((s) => s.channel === channel && !enrolled.completedSteps.includes(s.step) && stepDueAt(enrolled.enrolledAt, s.day).getTime() <= at.getTime()).sort((a, b) => a.step - b.step)[0];
       const next = step ? completeStep(enrolled, step.step, at, deps.settings.steps) : enrolled;
       await save(next, at);
       return next;

@@ -80,8 +80,7 @@ const suppressionOf = (type: SignalType): string | null => {
 export const createInboxProcessor = (deps: InboxProcessorDeps) => {
   const unitOfWork: UnitOfWork<DeliveryStores> = deps.unitOfWork ?? ((work) => work(deps));
 
-  const findLead = async (s: DeliveryStores, signal: Signal): Promise<SignalLead | null> =>
-    (signal.email ? await s.leads.byEmail(signal.email) : null) ?? (signal.linkedinUrl ? await s.leads.byLinkedin(signal.linkedinUrl) : null);
+  const findLead = async (s: DeliveryStores, signal: Signal): Promise<SignalLead | null> => (signal.email ? await s.leads.byEmail(signal.email) : null) ?? (signal.linkedinUrl ? await s.leads.byLinkedin(signal.linkedinUrl) : null);
 
   /** Whether any identity the delivery names (its e-mail, LinkedIn URL, or the visitor's) hashes to a suppression. */
   const isSuppressed = async (s: DeliveryStores, signal: Signal): Promise<boolean> => {
@@ -199,7 +198,12 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     const now = deps.clock.now();
     const order = new Map(ids.map((id, i) => [id, i]));
     // In the order given (the order received): a lead hears its events in the same order as one at a time.
-    return processTakenMany(s, (await s.inbox.takeMany(ids, TAKEABLE, now)).sort((a, b) => order.get(a.id)! - order.get(b.id)!), now, ids);
+    return processTakenMany(
+      s,
+      (await s.inbox.takeMany(ids, TAKEABLE, now)).sort((a, b) => order.get(a.id)! - order.get(b.id)!),
+      now,
+      ids,
+    );
   };
 
   /** Deliveries already taken, in order: runs of simple ones set-based, the others alone in their place. */
@@ -262,7 +266,11 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     if ((await s.leads.setStatuses(moves, now)) !== moves.length) throw new Error('a lead moved meanwhile; each delivery is processed alone');
     if ((await s.events.appendMany(events)) !== events.length) throw new Error('an event was recorded meanwhile; each delivery is processed alone');
     await s.cadence?.onSignals(found.map((x) => ({ leadId: x.lead.id, signal: x.signal.type, at: x.signal.at })));
-    await s.inbox.finishMany(found.map((x) => ({ id: x.item.id, status: 'processed' as const, leadId: x.lead.id, error: null, flags: x.signal.flags })), 'processing', now);
+    await s.inbox.finishMany(
+      found.map((x) => ({ id: x.item.id, status: 'processed' as const, leadId: x.lead.id, error: null, flags: x.signal.flags })),
+      'processing',
+      now,
+    );
     for (const x of found) outcomes.set(x.item.id, 'processed');
     // No lead by that address: the one-delivery path looks further (LinkedIn URL, suppression) or keeps it as unknown.
     for (const x of unmatched) outcomes.set(x.item.id, await processTaken(s, x.item, now));

@@ -15,17 +15,29 @@ const TOUCH: Record<SendChannel, { type: SignalType; channel: 'email' | 'linkedi
  * `sent`) and the touch goes on its timeline, so decay detection and the cadence see our side of
  * the conversation as well as the lead's.
  */
-export const createTouchRecorder = (deps: { events: LeadEventStore; leads: SignalLeadStore; cadence?: CadenceSync }) => async (item: { leadId: string | null; channel: SendChannel; id: string; step: string; providerRef: string }, at: Date): Promise<void> => {
-  if (!item.leadId) return;
-  const lead = await deps.leads.byId(item.leadId);
-  if (!lead) return;
-  const touch = TOUCH[item.channel];
-  const history = await deps.events.stateOf(lead.id);
-  const outcome = isLeadStatus(lead.status) ? applySignal({ status: lead.status, lastEventAt: history.lastEventAt, opens: history.opens }, { type: touch.type, at, source: 'operator' }) : null;
-  const moved = outcome?.changed ? await deps.leads.setStatus(lead.id, lead.status, outcome.status, at) : false;
-  await deps.events.append({ leadId: lead.id, at, channel: touch.channel, type: touch.type, source: 'operator', fromStatus: moved ? lead.status : null, toStatus: moved ? outcome!.status : null, inboxId: null, details: { outboxId: item.id, provider: item.channel, providerRef: item.providerRef } });
-  // The first touch on any channel enrols the lead in the cadence.
-  const cadenceStep = /^s(\d+)$/.exec(item.step);
-  if (cadenceStep) await deps.cadence?.completeStep(lead.id, Number(cadenceStep[1]), at);
-  else await deps.cadence?.onTouch(lead.id, at, touch.channel);
-};
+export const createTouchRecorder =
+  (deps: { events: LeadEventStore; leads: SignalLeadStore; cadence?: CadenceSync }) =>
+  async (item: { leadId: string | null; channel: SendChannel; id: string; step: string; providerRef: string }, at: Date): Promise<void> => {
+    if (!item.leadId) return;
+    const lead = await deps.leads.byId(item.leadId);
+    if (!lead) return;
+    const touch = TOUCH[item.channel];
+    const history = await deps.events.stateOf(lead.id);
+    const outcome = isLeadStatus(lead.status) ? applySignal({ status: lead.status, lastEventAt: history.lastEventAt, opens: history.opens }, { type: touch.type, at, source: 'operator' }) : null;
+    const moved = outcome?.changed ? await deps.leads.setStatus(lead.id, lead.status, outcome.status, at) : false;
+    await deps.events.append({
+      leadId: lead.id,
+      at,
+      channel: touch.channel,
+      type: touch.type,
+      source: 'operator',
+      fromStatus: moved ? lead.status : null,
+      toStatus: moved ? outcome!.status : null,
+      inboxId: null,
+      details: { outboxId: item.id, provider: item.channel, providerRef: item.providerRef },
+    });
+    // The first touch on any channel enrols the lead in the cadence.
+    const cadenceStep = /^s(\d+)$/.exec(item.step);
+    if (cadenceStep) await deps.cadence?.completeStep(lead.id, Number(cadenceStep[1]), at);
+    else await deps.cadence?.onTouch(lead.id, at, touch.channel);
+  };

@@ -82,7 +82,11 @@ export const scanRevival = async (deps: { ghl: GhlClient; leads: SignalLeadStore
         daysInactive: verdict.daysInactive,
         score: verdict.score,
         reason: verdict.reason,
-        context: [`${verdict.daysInactive} days since the last CRM activity`, ...(lead ? [`our status: ${lead.status}`, ...events.slice(0, 5).map((e) => `${e.at.toISOString().slice(0, 10)} ${e.channel} ${e.type}`)] : ['no outreach from us on record']), ...(contact.tags.length ? [`CRM tags: ${contact.tags.join(', ')}`] : [])],
+        context: [
+          `${verdict.daysInactive} days since the last CRM activity`,
+          ...(lead ? [`our status: ${lead.status}`, ...events.slice(0, 5).map((e) => `${e.at.toISOString().slice(0, 10)} ${e.channel} ${e.type}`)] : ['no outreach from us on record']),
+          ...(contact.tags.length ? [`CRM tags: ${contact.tags.join(', ')}`] : []),
+        ],
       });
     }
     if (answer.contacts.length < PAGE) break;

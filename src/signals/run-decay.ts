@@ -14,7 +14,11 @@ export type DecayFinding = { leadId: string; from: string; kind: string; since: 
  * the timeline. `dryRun` reports the findings and writes nothing. Leads already decayed are not
  * eligible, so running twice changes nothing.
  */
-export const runDecay = async (deps: { query: ReturnType<typeof createDecayQuery>; events: LeadEventStore; leads: SignalLeadStore; thresholds: DecayThresholds; cadence?: CadenceSync }, now: Date, dryRun: boolean): Promise<DecayFinding[]> => {
+export const runDecay = async (
+  deps: { query: ReturnType<typeof createDecayQuery>; events: LeadEventStore; leads: SignalLeadStore; thresholds: DecayThresholds; cadence?: CadenceSync },
+  now: Date,
+  dryRun: boolean,
+): Promise<DecayFinding[]> => {
   const findings: DecayFinding[] = [];
   for (const c of await deps.query.candidates(ELIGIBLE)) {
     if (!isLeadStatus(c.status)) continue;

@@ -27,7 +27,11 @@ export const createAuditStore = (db: Db): AuditStore & { forEntities: (refs: { t
   forEntities: async (refs) => {
     const clauses = refs.filter((r) => r.ids.length > 0).map((r) => and(eq(auditLog.entityType, r.type), inArray(auditLog.entityId, r.ids)));
     if (clauses.length === 0) return [];
-    const rows = await db.select().from(auditLog).where(or(...clauses)).orderBy(asc(auditLog.id));
+    const rows = await db
+      .select()
+      .from(auditLog)
+      .where(or(...clauses))
+      .orderBy(asc(auditLog.id));
     return rows.map(toAuditEntry);
   },
 });

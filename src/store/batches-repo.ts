@@ -5,7 +5,13 @@ import type { LeadProfile } from '../domain/lead.js';
 import type { Db } from './database.js';
 import { batches, drafts, leads, outbox } from './schema.js';
 
-const toBatch = (row: typeof batches.$inferSelect): Batch => ({ ...row, motion: row.motion as BatchMotion, status: row.status as BatchStatus, scope: row.scope as ScopeItem[], executionReport: row.executionReport as Record<string, unknown> | null });
+const toBatch = (row: typeof batches.$inferSelect): Batch => ({
+  ...row,
+  motion: row.motion as BatchMotion,
+  status: row.status as BatchStatus,
+  scope: row.scope as ScopeItem[],
+  executionReport: row.executionReport as Record<string, unknown> | null,
+});
 
 export const createBatchStore = (db: Db): BatchStore => ({
   insert: async (b: Omit<Batch, 'id' | 'decidedBy' | 'decidedAt' | 'decisionReason' | 'executedAt' | 'executionReport'>): Promise<Batch> => {
@@ -17,11 +23,23 @@ export const createBatchStore = (db: Db): BatchStore => ({
     return row ? toBatch(row) : null;
   },
   list: async (limit: number): Promise<Batch[]> => (await db.select().from(batches).orderBy(desc(batches.createdAt)).limit(limit)).map(toBatch),
-  open: async (): Promise<Batch[]> => (await db.select().from(batches).where(inArray(batches.status, ['pending_approval', 'approved']))).map(toBatch),
+  open: async (): Promise<Batch[]> =>
+    (
+      await db
+        .select()
+        .from(batches)
+        .where(inArray(batches.status, ['pending_approval', 'approved']))
+    ).map(toBatch),
 
   /** Move the batch only if it is still `from`: of two concurrent decisions exactly one wins. */
   transition: async (id: string, from: BatchStatus, set: Partial<Pick<Batch, 'status' | 'decidedBy' | 'decidedAt' | 'decisionReason' | 'executedAt' | 'executionReport'>>): Promise<boolean> =>
-    (await db.update(batches).set(set).where(and(eq(batches.id, id), eq(batches.status, from))).returning({ id: batches.id })).length > 0,
+    (
+      await db
+        .update(batches)
+        .set(set)
+        .where(and(eq(batches.id, id), eq(batches.status, from)))
+        .returning({ id: batches.id })
+    ).length > 0,
 
   approvedDrafts: async (): Promise<ApprovedDraft[]> =>
     (
@@ -34,8 +52,7 @@ export const createBatchStore = (db: Db): BatchStore => ({
         .orderBy(desc(leads.points))
     ).map((r) => ({ draftId: r.draftId, leadId: r.leadId, tier: r.tier, email: r.email, linkedinUrl: (r.profile as LeadProfile).linkedinUrl })),
 
-  draftStatuses: async (ids: string[]): Promise<Map<string, string>> =>
-    new Map(ids.length ? (await db.select({ id: drafts.id, status: drafts.status }).from(drafts).where(inArray(drafts.id, ids))).map((r) => [r.id, r.status]) : []),
+  draftStatuses: async (ids: string[]): Promise<Map<string, string>> => new Map(ids.length ? (await db.select({ id: drafts.id, status: drafts.status }).from(drafts).where(inArray(drafts.id, ids))).map((r) => [r.id, r.status]) : []),
 });
 
 export type { Batch, BatchStore } from '../pipeline/review-ports.js';

@@ -36,7 +36,10 @@ export const createClayStore = (db: Db): ClayCorrelationStore => {
       const hashes = leadIdentities({ email: result.email, linkedinUrl: result.linkedinUrl }).map(suppressionHash);
       const [hit] = hashes.length ? await db.select({ reason: suppressions.reason }).from(suppressions).where(inArray(suppressions.hash, hashes)).limit(1) : [];
       if (hit) {
-        await db.insert(suppressions).values(hashes.map((hash) => ({ hash, reason: hit.reason }))).onConflictDoNothing();
+        await db
+          .insert(suppressions)
+          .values(hashes.map((hash) => ({ hash, reason: hit.reason })))
+          .onConflictDoNothing();
         return { correlated: false, requestId: null, leadId: null, suppressed: true };
       }
       const request = await findRequest(result, linkedinHash);

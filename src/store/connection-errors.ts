@@ -12,7 +12,9 @@ export const storeUnavailableOf = (error: unknown): AppError | null => {
     const code = (e as { code?: unknown }).code;
     const message = (e as { message?: unknown }).message;
     if ((typeof code === 'string' && CONNECTION_CODES.has(code)) || (typeof message === 'string' && /^Connection terminated/.test(message))) {
-      return new AppError('STORE_UNAVAILABLE', `the database connection was lost or refused (${typeof code === 'string' ? code : String(message)}): is PostgreSQL running? What this command finished before stays done; run it again`, { cause: error });
+      return new AppError('STORE_UNAVAILABLE', `the database connection was lost or refused (${typeof code === 'string' ? code : String(message)}): is PostgreSQL running? What this command finished before stays done; run it again`, {
+        cause: error,
+      });
     }
   }
   return null;

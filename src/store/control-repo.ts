@@ -25,7 +25,14 @@ export const createControlStore = (db: Db): ControlStore => ({
         .onConflictDoUpdate({ target: leases.name, set: { holder, expiresAt: until }, setWhere: or(lt(leases.expiresAt, now), eq(leases.holder, holder)) })
         .returning({ holder: leases.holder })
     ).length === 1,
-  renewLease: async (name, holder, until) => (await db.update(leases).set({ expiresAt: until }).where(and(eq(leases.name, name), eq(leases.holder, holder))).returning({ name: leases.name })).length === 1,
+  renewLease: async (name, holder, until) =>
+    (
+      await db
+        .update(leases)
+        .set({ expiresAt: until })
+        .where(and(eq(leases.name, name), eq(leases.holder, holder)))
+        .returning({ name: leases.name })
+    ).length === 1,
   releaseLease: async (name, holder) => {
     await db.delete(leases).where(and(eq(leases.name, name), eq(leases.holder, holder)));
   },
@@ -39,18 +46,44 @@ const tierIs = (tier: string | null) => (tier === null ? sql`${providerCampaigns
 
 export const createCampaignStore = (db: Db): CampaignStore => ({
   latest: async (provider, kind, tier, day) => {
-    const [row] = await db.select().from(providerCampaigns).where(and(eq(providerCampaigns.provider, provider), eq(providerCampaigns.kind, kind), tierIs(tier), eq(providerCampaigns.day, day))).orderBy(desc(providerCampaigns.createdAt)).limit(1);
+    const [row] = await db
+      .select()
+      .from(providerCampaigns)
+      .where(and(eq(providerCampaigns.provider, provider), eq(providerCampaigns.kind, kind), tierIs(tier), eq(providerCampaigns.day, day)))
+      .orderBy(desc(providerCampaigns.createdAt))
+      .limit(1);
     return row ? toCampaign(row) : null;
   },
   countFor: async (provider, kind, tier, day) =>
-    Number((await db.select({ n: sql<number>`count(*)::int` }).from(providerCampaigns).where(and(eq(providerCampaigns.provider, provider), eq(providerCampaigns.kind, kind), tierIs(tier), eq(providerCampaigns.day, day))))[0]?.n ?? 0),
+    Number(
+      (
+        await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(providerCampaigns)
+          .where(and(eq(providerCampaigns.provider, provider), eq(providerCampaigns.kind, kind), tierIs(tier), eq(providerCampaigns.day, day)))
+      )[0]?.n ?? 0,
+    ),
   insert: async (c) => toCampaign((await db.insert(providerCampaigns).values(c).returning())[0]!),
   byExternalId: async (provider, externalId) => {
-    const [row] = await db.select().from(providerCampaigns).where(and(eq(providerCampaigns.provider, provider), eq(providerCampaigns.externalId, externalId))).limit(1);
+    const [row] = await db
+      .select()
+      .from(providerCampaigns)
+      .where(and(eq(providerCampaigns.provider, provider), eq(providerCampaigns.externalId, externalId)))
+      .limit(1);
     return row ? toCampaign(row) : null;
   },
   setStatus: async (id, status, by) => {
-    await db.update(providerCampaigns).set({ status, ...(by ? { activatedBy: by.name, activatedAt: by.at } : {}) }).where(eq(providerCampaigns.id, id));
+    await db
+      .update(providerCampaigns)
+      .set({ status, ...(by ? { activatedBy: by.name, activatedAt: by.at } : {}) })
+      .where(eq(providerCampaigns.id, id));
   },
-  list: async (provider) => (await db.select().from(providerCampaigns).where(provider ? eq(providerCampaigns.provider, provider) : undefined).orderBy(desc(providerCampaigns.createdAt))).map(toCampaign),
+  list: async (provider) =>
+    (
+      await db
+        .select()
+        .from(providerCampaigns)
+        .where(provider ? eq(providerCampaigns.provider, provider) : undefined)
+        .orderBy(desc(providerCampaigns.createdAt))
+    ).map(toCampaign),
 });

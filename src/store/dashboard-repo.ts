@@ -29,7 +29,17 @@ export const createDashboardQueries = (db: Db) => {
           ${filter.cursor ? sql`and (created_at, id) < (${filter.cursor.createdAt}::timestamptz, ${filter.cursor.id}::uuid)` : sql``}
           order by created_at desc, id desc limit ${filter.limit + 1}`),
       );
-      const page = rows.slice(0, filter.limit).map((r) => ({ id: r.id, email: r.email, status: r.status, tier: r.tier, points: r.points, company: r.company_name, title: r.title, createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString() }));
+      const page = rows.slice(0, filter.limit).map((r) => ({
+        id: r.id,
+        email: r.email,
+        status: r.status,
+        tier: r.tier,
+        points: r.points,
+        company: r.company_name,
+        title: r.title,
+        createdAt: new Date(r.created_at).toISOString(),
+        updatedAt: new Date(r.updated_at).toISOString(),
+      }));
       const last = page.at(-1);
       return { leads: page, nextCursor: rows.length > filter.limit && last ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url') : null };
     },
@@ -44,7 +54,15 @@ export const createDashboardQueries = (db: Db) => {
       const rows = await kpiStore.since(new Date(Date.parse(`${fromDay}T00:00:00Z`) - (trailingDays - 1) * 86_400_000).toISOString().slice(0, 10));
       const inWindow = rows.filter((r) => r.day >= fromDay);
       const counts = countsOf(inWindow);
-      return { since: fromDay, counts, rates: ratesOf(counts), trailingDays, perDay: trailingRates(rows, fromDay, now.toISOString().slice(0, 10), trailingDays), perCampaign: groupKpis(inWindow, 'campaign'), perAngle: groupKpis(inWindow, 'angle') };
+      return {
+        since: fromDay,
+        counts,
+        rates: ratesOf(counts),
+        trailingDays,
+        perDay: trailingRates(rows, fromDay, now.toISOString().slice(0, 10), trailingDays),
+        perCampaign: groupKpis(inWindow, 'campaign'),
+        perAngle: groupKpis(inWindow, 'angle'),
+      };
     },
 
     /** Leads per status (folded duplicates left out): the funnel's input. */

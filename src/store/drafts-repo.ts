@@ -42,7 +42,10 @@ const CHUNK = 500;
 
 const queueChunk = async (db: Db, runId: string, items: { leadId: string; draft: CraftedDraft; quality?: QualityVerdict | undefined }[]) => {
   const leadIds = items.map((i) => i.leadId);
-  const pending = await db.select({ id: drafts.id, leadId: drafts.leadId, fingerprint: drafts.fingerprint }).from(drafts).where(and(inArray(drafts.leadId, leadIds), eq(drafts.status, 'pending_review')));
+  const pending = await db
+    .select({ id: drafts.id, leadId: drafts.leadId, fingerprint: drafts.fingerprint })
+    .from(drafts)
+    .where(and(inArray(drafts.leadId, leadIds), eq(drafts.status, 'pending_review')));
   const results: ({ draftId: string; queued: boolean } | null)[] = items.map((item) => {
     const same = pending.find((p) => p.leadId === item.leadId && p.fingerprint === item.draft.fingerprint);
     return same ? { draftId: same.id, queued: false } : null;
@@ -51,8 +54,19 @@ const queueChunk = async (db: Db, runId: string, items: { leadId: string; draft:
   if (fresh.length === 0) return results as { draftId: string; queued: boolean }[];
   const freshLeadIds = fresh.map((f) => f.leadId);
   // A changed draft replaces the one waiting for review, so a reviewer never sees two for one lead.
-  await db.update(drafts).set({ status: 'superseded', updatedAt: new Date() }).where(and(inArray(drafts.leadId, freshLeadIds), eq(drafts.status, 'pending_review')));
-  const versions = new Map((await db.select({ leadId: drafts.leadId, v: max(drafts.version) }).from(drafts).where(inArray(drafts.leadId, freshLeadIds)).groupBy(drafts.leadId)).map((r) => [r.leadId, r.v ?? 0]));
+  await db
+    .update(drafts)
+    .set({ status: 'superseded', updatedAt: new Date() })
+    .where(and(inArray(drafts.leadId, freshLeadIds), eq(drafts.status, 'pending_review')));
+  const versions = new Map(
+    (
+      await db
+        .select({ leadId: drafts.leadId, v: max(drafts.version) })
+        .from(drafts)
+        .where(inArray(drafts.leadId, freshLeadIds))
+        .groupBy(drafts.leadId)
+    ).map((r) => [r.leadId, r.v ?? 0]),
+  );
   const inserted = await db
     .insert(drafts)
     .values(
@@ -97,14 +111,17 @@ export const createDraftStore = (db: Db): DraftStore & { forLead: (leadId: strin
           .select({ draftId: drafts.id, leadId: drafts.leadId, email: leads.email, tier: leads.tier, points: leads.points, angleId: drafts.angleId, subjectA: drafts.subjectA })
           .from(drafts)
           .innerJoin(leads, eq(leads.id, drafts.leadId))
-          .where(inArray(drafts.id, draftIds.slice(i, i + SUMMARY_CHUNK) as string[]));
+          .where(inArray(drafts.id, draftIds.slice(i, i + SUMMARY_CHUNK)));
         for (const r of rows) byId.set(r.draftId, { ...r, tier: r.tier ?? '', points: r.points ?? 0 });
       }
       // A draft erased since (privacy delete) drops out of the report.
       return draftIds.flatMap((id) => byId.get(id) ?? []);
     },
     pendingForRun: async (runId) => {
-      const rows = await db.select().from(drafts).where(and(eq(drafts.runId, runId), eq(drafts.status, 'pending_review')));
+      const rows = await db
+        .select()
+        .from(drafts)
+        .where(and(eq(drafts.runId, runId), eq(drafts.status, 'pending_review')));
       return rows.map(toStoredDraft);
     },
     forLead: async (leadId) => {
@@ -122,7 +139,13 @@ export const createShadowSendStore = (db: Db): ShadowSendStore & { forLead: (lea
   recordMany: async (entries) => {
     let added = 0;
     for (let i = 0; i < entries.length; i += CHUNK) {
-      added += (await db.insert(shadowSends).values(entries.slice(i, i + CHUNK)).onConflictDoNothing().returning({ id: shadowSends.id })).length;
+      added += (
+        await db
+          .insert(shadowSends)
+          .values(entries.slice(i, i + CHUNK))
+          .onConflictDoNothing()
+          .returning({ id: shadowSends.id })
+      ).length;
     }
     return added;
   },

@@ -95,7 +95,10 @@ const clusterFolder = (dir: string, user: { uid: number; gid: number } | null): 
     mkdirSync(path.dirname(cluster), { recursive: true, mode: 0o755 });
     for (let p = path.dirname(cluster); p !== '/var/lib'; p = path.dirname(p)) chmodSync(p, 0o755);
   } catch (error) {
-    throw unavailable(`the user postgres cannot enter ${path.dirname(dir)}, and ${path.dirname(cluster)} could not be made for the cluster instead (${(error as NodeJS.ErrnoException).code}): give the data folder's parents o+x, or choose another --data-dir`, error);
+    throw unavailable(
+      `the user postgres cannot enter ${path.dirname(dir)}, and ${path.dirname(cluster)} could not be made for the cluster instead (${(error as NodeJS.ErrnoException).code}): give the data folder's parents o+x, or choose another --data-dir`,
+      error,
+    );
   }
   writeFileSync(location, `${cluster}\n`);
   return cluster;
@@ -198,7 +201,9 @@ const binaries = async (): Promise<Binaries> => {
 /** The user `postgres` from /etc/passwd: two `id` processes cost more than the rest of a command's start. */
 const fromPasswd = (): { uid: number; gid: number } | null => {
   try {
-    const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+    const line = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('postgres:'));
     const [, , uid, gid] = line?.split(':') ?? [];
     return uid && gid ? { uid: Number(uid), gid: Number(gid) } : null;
   } catch {
@@ -338,7 +343,13 @@ const initialise = async (dir: string, bins: Binaries, user: { uid: number; gid:
   // Only loopback TCP: no Unix socket to clash with a system PostgreSQL's; enough connections for a
   // server, workers and commands with their pools.
   const conf = { listen_addresses: "'127.0.0.1'", unix_socket_directories: "''", max_connections: '200', ...settings };
-  writeFileSync(path.join(dir, 'postgresql.conf'), `\n# caio\n${Object.entries(conf).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`, { flag: 'a' });
+  writeFileSync(
+    path.join(dir, 'postgresql.conf'),
+    `\n# caio\n${Object.entries(conf)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join('\n')}\n`,
+    { flag: 'a' },
+  );
 };
 
 const start = async (dir: string, files: ReturnType<typeof sidecar>, bins: Binaries, user: { uid: number; gid: number } | null, port: number) => {

@@ -29,7 +29,11 @@ export const createExportQuery = (db: Db) => ({
   rows: async (filter: { tier?: string | undefined; status?: string | undefined }): Promise<ExportRow[]> => {
     const where: SQL[] = [filter.status ? eq(leads.status, filter.status) : ne(leads.status, 'duplicate')];
     if (filter.tier) where.push(eq(leads.tier, filter.tier));
-    const rows = await db.select().from(leads).where(and(...where)).orderBy(sql`${leads.points} desc nulls last`, leads.email);
+    const rows = await db
+      .select()
+      .from(leads)
+      .where(and(...where))
+      .orderBy(sql`${leads.points} desc nulls last`, leads.email);
     const latest = new Map<string, { reasons: string[]; needsReview: boolean }>();
     for (let i = 0; i < rows.length; i += CHUNK) {
       const ids = rows.slice(i, i + CHUNK).map((r) => r.id);

@@ -9,7 +9,19 @@ import { leadEvents, webhookInbox } from './schema.js';
  * `raw(id)` reads that). `error` is the failure, or for an `ignored` delivery the reason it was
  * kept without being acted on; `flags` what processing worked around (e.g. an event time in 2099).
  */
-export type InboxItem = { id: string; provider: string; eventType: string; idempotencyKey: string; payload: unknown; receivedAt: Date; status: string; leadId: string | null; error: string | null; processedAt: Date | null; flags: string[] | null };
+export type InboxItem = {
+  id: string;
+  provider: string;
+  eventType: string;
+  idempotencyKey: string;
+  payload: unknown;
+  receivedAt: Date;
+  status: string;
+  leadId: string | null;
+  error: string | null;
+  processedAt: Date | null;
+  flags: string[] | null;
+};
 /**
  * A delivery taken for processing: with `signal`, the door's normalised reading of it (null when it
  * was stored ignored, or before the door kept one). Not in listings: it names the person.
@@ -42,7 +54,17 @@ export const createInboxStore = (db: Db) => ({
    * as JSON null (a body that was not JSON); `raw` keeps the body as received; `signal` is the
    * provider's normalised reading of it, kept beside the payload for the processor.
    */
-  insert: async (input: { provider: string; eventType: string; idempotencyKey: string; payload: unknown; receivedAt: Date; status?: 'pending' | 'ignored'; reason?: string | null; raw?: InboxRawBody | null; signal?: unknown }): Promise<string | null> => {
+  insert: async (input: {
+    provider: string;
+    eventType: string;
+    idempotencyKey: string;
+    payload: unknown;
+    receivedAt: Date;
+    status?: 'pending' | 'ignored';
+    reason?: string | null;
+    raw?: InboxRawBody | null;
+    signal?: unknown;
+  }): Promise<string | null> => {
     const { status, reason, raw, payload, signal, ...rest } = input;
     const values = {
       ...rest,
@@ -54,7 +76,11 @@ export const createInboxStore = (db: Db) => ({
       rawBase64: raw?.base64 ?? null,
       ...(status === 'ignored' ? { processedAt: input.receivedAt } : {}),
     };
-    const [row] = await db.insert(webhookInbox).values(values).onConflictDoNothing({ target: [webhookInbox.provider, webhookInbox.idempotencyKey] }).returning({ id: webhookInbox.id });
+    const [row] = await db
+      .insert(webhookInbox)
+      .values(values)
+      .onConflictDoNothing({ target: [webhookInbox.provider, webhookInbox.idempotencyKey] })
+      .returning({ id: webhookInbox.id });
     return row?.id ?? null;
   },
   get: async (id: string): Promise<StoredDelivery | null> => {
@@ -70,8 +96,19 @@ export const createInboxStore = (db: Db) => ({
   reset: async (id: string): Promise<boolean> => (await db.update(webhookInbox).set({ status: 'pending', error: null, processedAt: null, flags: null }).where(eq(webhookInbox.id, id)).returning({ id: webhookInbox.id })).length === 1,
   /** Oldest first; `receivedBefore`: only deliveries that have waited since before then. */
   pending: async (limit: number, receivedBefore?: Date): Promise<InboxItem[]> =>
-    db.select(item).from(webhookInbox).where(receivedBefore ? and(eq(webhookInbox.status, 'pending'), lt(webhookInbox.receivedAt, receivedBefore)) : eq(webhookInbox.status, 'pending')).orderBy(asc(webhookInbox.receivedAt)).limit(limit),
-  list: async (limit: number, status?: string): Promise<InboxItem[]> => db.select(item).from(webhookInbox).where(status ? eq(webhookInbox.status, status) : undefined).orderBy(desc(webhookInbox.receivedAt)).limit(limit),
+    db
+      .select(item)
+      .from(webhookInbox)
+      .where(receivedBefore ? and(eq(webhookInbox.status, 'pending'), lt(webhookInbox.receivedAt, receivedBefore)) : eq(webhookInbox.status, 'pending'))
+      .orderBy(asc(webhookInbox.receivedAt))
+      .limit(limit),
+  list: async (limit: number, status?: string): Promise<InboxItem[]> =>
+    db
+      .select(item)
+      .from(webhookInbox)
+      .where(status ? eq(webhookInbox.status, status) : undefined)
+      .orderBy(desc(webhookInbox.receivedAt))
+      .limit(limit),
   /**
    * Take a pending delivery for processing (compare-and-set), committed on its own: of two workers
    * handed the same delivery, one processes it. The claim time goes in processed_at until the outcome
@@ -79,7 +116,13 @@ export const createInboxStore = (db: Db) => ({
    * for a claim that outlives one statement (and tests that simulate a worker dying after it).
    */
   claim: async (id: string, at: Date): Promise<boolean> =>
-    (await db.update(webhookInbox).set({ status: 'processing', processedAt: at }).where(and(eq(webhookInbox.id, id), eq(webhookInbox.status, 'pending'))).returning({ id: webhookInbox.id })).length === 1,
+    (
+      await db
+        .update(webhookInbox)
+        .set({ status: 'processing', processedAt: at })
+        .where(and(eq(webhookInbox.id, id), eq(webhookInbox.status, 'pending')))
+        .returning({ id: webhookInbox.id })
+    ).length === 1,
   /**
    * Take the delivery if it is in one of `from` (compare-and-set), and return it. Called with a
    * transaction, the claim is that transaction's row lock: a second taker waits for its outcome and
@@ -102,20 +145,35 @@ export const createInboxStore = (db: Db) => ({
           .update(webhookInbox)
           .set({ status: 'processing', processedAt: at })
           // Rows another worker's batch holds are left to it (SKIP LOCKED), not waited for.
-          .where(inArray(webhookInbox.id, db.select({ id: webhookInbox.id }).from(webhookInbox).where(and(inArray(webhookInbox.id, [...ids]), inArray(webhookInbox.status, [...from]))).for('update', { skipLocked: true })))
+          .where(
+            inArray(
+              webhookInbox.id,
+              db
+                .select({ id: webhookInbox.id })
+                .from(webhookInbox)
+                .where(and(inArray(webhookInbox.id, [...ids]), inArray(webhookInbox.status, [...from])))
+                .for('update', { skipLocked: true }),
+            ),
+          )
           .returning(delivery),
-  /**
-   * A delivery's own job claiming it together with the oldest deliveries waiting (a burst), up to
-   * `limit`, in one statement: rows another worker holds are skipped (SKIP LOCKED), so concurrent
-   * jobs take different deliveries instead of queueing on the same ones. Oldest first.
-   */
   /** A delivery's status alone (null when it is gone): a job whose delivery another batch took returns at once. */
   statusOf: async (id: string): Promise<string | null> => (await db.select({ status: webhookInbox.status }).from(webhookInbox).where(eq(webhookInbox.id, id)).limit(1))[0]?.status ?? null,
+  /**
+   * A delivery's own job claiming it together with the oldest deliveries waiting (a burst), `limit`
+   * in all: rows another worker holds are skipped (SKIP LOCKED), so concurrent jobs take different
+   * deliveries instead of queueing on the same ones. Oldest first. Every row claimed is returned:
+   * the caller finishes each (a claimed row left out would stay `processing`).
+   */
   takeWithWaiting: async (id: string, limit: number, from: readonly string[], at: Date): Promise<StoredDelivery[]> => {
-    const take = (where: SQL) => db.update(webhookInbox).set({ status: 'processing', processedAt: at }).where(inArray(webhookInbox.id, db.select({ id: webhookInbox.id }).from(webhookInbox).where(where).orderBy(asc(webhookInbox.receivedAt)).limit(limit).for('update', { skipLocked: true }))).returning(delivery);
-    const own = await take(and(eq(webhookInbox.id, id), inArray(webhookInbox.status, [...from]))!);
-    const waiting = limit > own.length ? await take(and(eq(webhookInbox.status, 'pending'), ne(webhookInbox.id, id))!) : [];
-    return [...own, ...waiting.slice(0, limit - own.length)].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+    const take = (where: SQL, n: number) =>
+      db
+        .update(webhookInbox)
+        .set({ status: 'processing', processedAt: at })
+        .where(inArray(webhookInbox.id, db.select({ id: webhookInbox.id }).from(webhookInbox).where(where).orderBy(asc(webhookInbox.receivedAt)).limit(n).for('update', { skipLocked: true })))
+        .returning(delivery);
+    const own = await take(and(eq(webhookInbox.id, id), inArray(webhookInbox.status, [...from]))!, 1);
+    const waiting = limit > own.length ? await take(and(eq(webhookInbox.status, 'pending'), ne(webhookInbox.id, id))!, limit - own.length) : [];
+    return [...own, ...waiting].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
   },
   /** `finish` for many deliveries in one statement; returns how many were still in `from`. */
   finishMany: async (outcomes: readonly { id: string; status: 'processed' | 'unknown_lead' | 'ignored'; leadId: string | null; error: string | null; flags?: readonly string[] }[], from: string, at: Date): Promise<number> => {
@@ -124,14 +182,25 @@ export const createInboxStore = (db: Db) => ({
     const result = await db.execute(sql`update webhook_inbox w set status = v.status, lead_id = v.lead_id, error = v.error, processed_at = ${at}, flags = v.flags
       from jsonb_to_recordset(${rows}::jsonb) as v(id uuid, status text, lead_id uuid, error text, flags text[])
       where w.id = v.id and w.status = ${from}`);
-    return (result as unknown as { rowCount: number | null }).rowCount ?? 0;
+    return (result as { rowCount: number | null }).rowCount ?? 0;
   },
   /** Claims taken at or before `claimedBefore` belong to a worker that died: back to pending (their ids), to be processed again. */
   releaseStale: async (claimedBefore: Date): Promise<string[]> =>
-    (await db.update(webhookInbox).set({ status: 'pending', processedAt: null }).where(and(eq(webhookInbox.status, 'processing'), lte(webhookInbox.processedAt, claimedBefore))).returning({ id: webhookInbox.id })).map((r) => r.id),
+    (
+      await db
+        .update(webhookInbox)
+        .set({ status: 'pending', processedAt: null })
+        .where(and(eq(webhookInbox.status, 'processing'), lte(webhookInbox.processedAt, claimedBefore)))
+        .returning({ id: webhookInbox.id })
+    ).map((r) => r.id),
   /** Deliveries whose processing failed, received since `receivedSince` (oldest first): retried by the sweep. */
   failedSince: async (limit: number, receivedSince: Date): Promise<InboxItem[]> =>
-    db.select(item).from(webhookInbox).where(and(eq(webhookInbox.status, 'failed'), gte(webhookInbox.receivedAt, receivedSince))).orderBy(asc(webhookInbox.receivedAt)).limit(limit),
+    db
+      .select(item)
+      .from(webhookInbox)
+      .where(and(eq(webhookInbox.status, 'failed'), gte(webhookInbox.receivedAt, receivedSince)))
+      .orderBy(asc(webhookInbox.receivedAt))
+      .limit(limit),
   /**
    * Processing failed (its transaction rolled back): `failed` with the reason, unless another worker
    * has finished it meanwhile. A failed delivery is taken again like a pending one (the sweep retries it).
@@ -204,7 +273,11 @@ export const createLeadEventStore = (db: Db, options: { /** `db` is a transactio
   },
   /** The event already recorded for this delivery and type, if any. */
   ofDelivery: async (inboxId: string, type: string): Promise<LeadEvent | null> => {
-    const [row] = await db.select().from(leadEvents).where(and(eq(leadEvents.inboxId, inboxId), eq(leadEvents.type, type))).limit(1);
+    const [row] = await db
+      .select()
+      .from(leadEvents)
+      .where(and(eq(leadEvents.inboxId, inboxId), eq(leadEvents.type, type)))
+      .limit(1);
     return row ? { ...row, details: row.details as Record<string, unknown> } : null;
   },
   /**
@@ -239,7 +312,7 @@ export const createLeadEventStore = (db: Db, options: { /** `db` is a transactio
       select 'lead', l.id::text, null, max(e.at), (count(*) filter (where e.type = 'email_opened'))::int
         from jsonb_array_elements_text(${leadIds}::jsonb) as l(id) left join lead_events e on e.lead_id = l.id::uuid
         group by l.id`);
-    for (const row of (result as unknown as { rows: { kind: string; key: string; type: string | null; last: string | Date | null; opens: number | null }[] }).rows) {
+    for (const row of (result as { rows: { kind: string; key: string; type: string | null; last: string | Date | null; opens: number | null }[] }).rows) {
       if (row.kind === 'event') recorded.add(`${row.key}|${row.type}`);
       else leads.set(row.key, { lastEventAt: row.last ? new Date(row.last) : null, opens: Number(row.opens ?? 0) });
     }
@@ -254,7 +327,8 @@ export const createLeadEventStore = (db: Db, options: { /** `db` is a transactio
     return { lastEventAt: row?.last ? new Date(row.last) : null, opens: Number(row?.opens ?? 0) };
   },
   /** Newest first. */
-  timeline: async (leadId: string, limit = 200): Promise<LeadEvent[]> => (await db.select().from(leadEvents).where(eq(leadEvents.leadId, leadId)).orderBy(desc(leadEvents.at), desc(leadEvents.id)).limit(limit)).map((r) => ({ ...r, details: r.details as Record<string, unknown> })),
+  timeline: async (leadId: string, limit = 200): Promise<LeadEvent[]> =>
+    (await db.select().from(leadEvents).where(eq(leadEvents.leadId, leadId)).orderBy(desc(leadEvents.at), desc(leadEvents.id)).limit(limit)).map((r) => ({ ...r, details: r.details as Record<string, unknown> })),
 });
 
 export type LeadEventStore = ReturnType<typeof createLeadEventStore>;
@@ -270,15 +344,26 @@ export const createDecayQuery = (db: Db) => ({
         count(*) filter (where e.type = 'email_clicked')::int as clicks,
         bool_or(e.type in ('email_replied', 'linkedin_replied')) as replied
       from leads l join lead_events e on e.lead_id = l.id
-      where l.status in (${sql.join(statuses.map((s) => sql`${s}`), sql`, `)})
-      group by l.id, l.status`)) as unknown as { rows: { id: string; status: string; last_touch: string | null; last_engagement: string | null; opens: number; clicks: number; replied: boolean | null }[] };
-    return rows.rows.map((r) => ({ leadId: r.id, status: r.status, lastTouchAt: r.last_touch ? new Date(r.last_touch) : null, lastEngagementAt: r.last_engagement ? new Date(r.last_engagement) : null, opens: Number(r.opens), clicks: Number(r.clicks), replied: Boolean(r.replied) }));
+      where l.status in (${sql.join(
+        statuses.map((s) => sql`${s}`),
+        sql`, `,
+      )})
+      group by l.id, l.status`)) as { rows: { id: string; status: string; last_touch: string | null; last_engagement: string | null; opens: number; clicks: number; replied: boolean | null }[] };
+    return rows.rows.map((r) => ({
+      leadId: r.id,
+      status: r.status,
+      lastTouchAt: r.last_touch ? new Date(r.last_touch) : null,
+      lastEngagementAt: r.last_engagement ? new Date(r.last_engagement) : null,
+      opens: Number(r.opens),
+      clicks: Number(r.clicks),
+      replied: Boolean(r.replied),
+    }));
   },
 });
 
 /** Leads the revival motion queued since the start of this UTC day (the daily limit counts them). */
 export const revivalQueuedSince = async (db: Db, since: Date): Promise<number> =>
-  Number(((await db.execute(sql`select count(distinct lead_id)::int as n from lead_events where type = 'revival_queued' and at >= ${since}`)) as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
+  Number(((await db.execute(sql`select count(distinct lead_id)::int as n from lead_events where type = 'revival_queued' and at >= ${since}`)) as { rows: { n: number }[] }).rows[0]?.n ?? 0);
 
 /**
  * Sends the provider accepted that never reached the lead's timeline (the touch recorder failed
@@ -290,7 +375,7 @@ export const createTimelineGapQuery = (db: Db) => ({
       select o.id, o.lead_id, o.channel, o.step, o.provider_ref, o.sent_at from outbox o
       where o.status = 'sent' and o.lead_id is not null and o.sent_at is not null
         and not exists (select 1 from lead_events e where e.lead_id = o.lead_id and e.details->>'outboxId' = o.id::text)
-      order by o.sent_at limit ${limit}`)) as unknown as { rows: { id: string; lead_id: string; channel: string; step: string; provider_ref: string | null; sent_at: string }[] };
+      order by o.sent_at limit ${limit}`)) as { rows: { id: string; lead_id: string; channel: string; step: string; provider_ref: string | null; sent_at: string }[] };
     return rows.rows.map((r) => ({ id: r.id, leadId: r.lead_id, channel: r.channel, step: r.step, providerRef: r.provider_ref ?? '', sentAt: new Date(r.sent_at) }));
   },
 });

@@ -71,5 +71,16 @@ export const createStores = (db: Db): PipelineStores => {
     },
   };
 
-  return { runs: createRunStore(db), leads: createLeadStore(db), leadDetail, drafts: draftStore, shadowSends, audit, suppressions: createSuppressionStore(db), rejections: createReviewStore(db), clay: createClayStore(db), providerHealth: createProviderHealthStore(db) };
+  return {
+    runs: createRunStore(db),
+    leads: createLeadStore(db),
+    leadDetail,
+    drafts: draftStore,
+    shadowSends,
+    audit,
+    suppressions: createSuppressionStore(db),
+    rejections: createReviewStore(db),
+    clay: createClayStore(db),
+    providerHealth: createProviderHealthStore(db),
+  };
 };

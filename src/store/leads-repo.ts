@@ -41,8 +41,7 @@ const columnsFor = (profile: LeadProfile) => ({
   companyName: profile.company.name,
 });
 
-const upsertCompany = async (db: Db, company: Company): Promise<string | null> =>
-  company.domain ? ((await upsertCompanies(db, [company])).get(company.domain) ?? null) : null;
+const upsertCompany = async (db: Db, company: Company): Promise<string | null> => (company.domain ? ((await upsertCompanies(db, [company])).get(company.domain) ?? null) : null);
 
 /** One INSERT … ON CONFLICT for the distinct domains of a batch; returns domain → company id. */
 const upsertCompanies = async (db: Db, list: Company[]): Promise<Map<string, string>> => {
@@ -74,7 +73,13 @@ export const createLeadStore = (db: Db): LeadStore => {
   const byEmail = async (email: string) => (await db.select().from(leads).where(eq(leads.email, email)).limit(1))[0];
 
   const upsertOne = async (runId: string, d: { source: string; sourceId: string; profile: LeadProfile; raw: unknown }): Promise<UpsertedLead> => {
-    let existing = (await db.select().from(leads).where(and(eq(leads.source, d.source), eq(leads.sourceId, d.sourceId))).limit(1))[0];
+    let existing = (
+      await db
+        .select()
+        .from(leads)
+        .where(and(eq(leads.source, d.source), eq(leads.sourceId, d.sourceId)))
+        .limit(1)
+    )[0];
     if (!existing && d.profile.email) existing = await byEmail(d.profile.email);
     if (existing) {
       const inOutreach = !PIPELINE_STATUSES.includes(existing.status);
@@ -96,10 +101,16 @@ export const createLeadStore = (db: Db): LeadStore => {
 
   /** The enriched email belongs to another lead: fold this one into it. */
   const foldIntoExisting = async (leadId: string, runId: string, other: LeadRow, profile: LeadProfile, provider: string, raw: unknown) => {
-    await db.update(leads).set({ status: 'duplicate', duplicateOf: other.id, raw: withRaw(leads.raw, provider, raw), lastRunId: runId, updatedAt: new Date() }).where(eq(leads.id, leadId));
+    await db
+      .update(leads)
+      .set({ status: 'duplicate', duplicateOf: other.id, raw: withRaw(leads.raw, provider, raw), lastRunId: runId, updatedAt: new Date() })
+      .where(eq(leads.id, leadId));
     const merged = mergeProfiles(other.profile as LeadProfile, profile);
     if (PIPELINE_STATUSES.includes(other.status)) {
-      await db.update(leads).set({ ...columnsFor(merged), email: other.email, profile: merged, status: 'enriched', lastRunId: runId, updatedAt: new Date() }).where(eq(leads.id, other.id));
+      await db
+        .update(leads)
+        .set({ ...columnsFor(merged), email: other.email, profile: merged, status: 'enriched', lastRunId: runId, updatedAt: new Date() })
+        .where(eq(leads.id, other.id));
     }
     return { leadId: other.id, duplicateOf: other.id, profile: merged };
   };
@@ -141,7 +152,19 @@ export const createLeadStore = (db: Db): LeadStore => {
     const existing = await db
       .select()
       .from(leads)
-      .where(or(...sources.map((src) => and(eq(leads.source, src), inArray(leads.sourceId, chunk.filter((d) => d.source === src).map((d) => d.sourceId))))));
+      .where(
+        or(
+          ...sources.map((src) =>
+            and(
+              eq(leads.source, src),
+              inArray(
+                leads.sourceId,
+                chunk.filter((d) => d.source === src).map((d) => d.sourceId),
+              ),
+            ),
+          ),
+        ),
+      );
     for (const row of existing) bySource.set(keyOf(row.source, row.sourceId), row);
     const emails = chunk.map((d) => d.profile.email).filter((e): e is string => Boolean(e));
     const byEmail = new Map((emails.length ? await db.select().from(leads).where(inArray(leads.email, emails)) : []).map((r) => [r.email!, r]));
@@ -158,10 +181,25 @@ export const createLeadStore = (db: Db): LeadStore => {
       fresh.push({ index, d });
     }
     if (fresh.length) {
-      const companyIds = await upsertCompanies(db, fresh.map(({ d }) => d.profile.company));
+      const companyIds = await upsertCompanies(
+        db,
+        fresh.map(({ d }) => d.profile.company),
+      );
       const inserted = await db
         .insert(leads)
-        .values(fresh.map(({ d }) => ({ ...columnsFor(d.profile), companyId: d.profile.company.domain ? (companyIds.get(d.profile.company.domain) ?? null) : null, source: d.source, sourceId: d.sourceId, profile: d.profile, raw: { [d.source]: d.raw }, status: 'discovered', firstRunId: runId, lastRunId: runId })))
+        .values(
+          fresh.map(({ d }) => ({
+            ...columnsFor(d.profile),
+            companyId: d.profile.company.domain ? (companyIds.get(d.profile.company.domain) ?? null) : null,
+            source: d.source,
+            sourceId: d.sourceId,
+            profile: d.profile,
+            raw: { [d.source]: d.raw },
+            status: 'discovered',
+            firstRunId: runId,
+            lastRunId: runId,
+          })),
+        )
         .returning({ id: leads.id, source: leads.source, sourceId: leads.sourceId });
       const idByKey = new Map(inserted.map((r) => [keyOf(r.source, r.sourceId), r.id]));
       for (const { index, d } of fresh) results[index] = { id: idByKey.get(keyOf(d.source, d.sourceId))!, inOutreach: false, status: 'discovered' };
@@ -190,7 +228,7 @@ export const createLeadStore = (db: Db): LeadStore => {
         provider,
         outcome: result.outcome,
         fields: result.outcome === 'matched' ? result.fields : [],
-        raw: result.outcome === 'matched' ? (result.raw as object) : null,
+        raw: result.outcome === 'matched' ? result.raw : null,
         error: 'error' in result ? result.error : null,
         quality: measured?.quality ?? null,
         credits: measured?.credits ?? {},
@@ -201,7 +239,13 @@ export const createLeadStore = (db: Db): LeadStore => {
       }
       const profile = mergeProfiles(base, result.profile);
       const email = normalizeEmail(profile.email);
-      const other = email ? await db.select().from(leads).where(and(eq(leads.email, email), ne(leads.id, leadId))).limit(1) : [];
+      const other = email
+        ? await db
+            .select()
+            .from(leads)
+            .where(and(eq(leads.email, email), ne(leads.id, leadId)))
+            .limit(1)
+        : [];
       if (other[0]) return foldIntoExisting(leadId, runId, other[0], profile, provider, result.raw);
       try {
         const companyId = await upsertCompany(db, profile.company);
@@ -232,7 +276,10 @@ export const createLeadStore = (db: Db): LeadStore => {
     markQueued: async (leadIds) => {
       const ids = Array.isArray(leadIds) ? leadIds : [leadIds];
       for (let i = 0; i < ids.length; i += CHUNK) {
-        await db.update(leads).set({ status: 'pending_review', skipReason: null, updatedAt: new Date() }).where(inArray(leads.id, ids.slice(i, i + CHUNK)));
+        await db
+          .update(leads)
+          .set({ status: 'pending_review', skipReason: null, updatedAt: new Date() })
+          .where(inArray(leads.id, ids.slice(i, i + CHUNK)));
       }
     },
 

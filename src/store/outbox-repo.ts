@@ -3,7 +3,7 @@ import type { Db } from './database.js';
 import { outbox } from './schema.js';
 import type { NewOutboxItem, OutboxItem, OutboxStore, SendRecord } from '../dispatch/ports.js';
 
-const toItem = (r: typeof outbox.$inferSelect): OutboxItem => ({ ...r, channel: r.channel as OutboxItem['channel'], status: r.status as OutboxItem['status'], payload: (r.payload ?? {}) as OutboxItem['payload'] });
+const toItem = (r: typeof outbox.$inferSelect): OutboxItem => ({ ...r, channel: r.channel as OutboxItem['channel'], status: r.status as OutboxItem['status'], payload: r.payload ?? {} });
 
 const EMAIL_CHANNELS = ['instantly', 'ghl'];
 
@@ -26,29 +26,61 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
         .limit(limit)
     ).map(toItem),
   claim: async (id, token, now) =>
-    (await db.update(outbox).set({ status: 'sending', claimToken: token, claimedAt: now, attempts: sql`${outbox.attempts} + 1`, updatedAt: now }).where(and(eq(outbox.id, id), eq(outbox.status, 'queued'))).returning({ id: outbox.id })).length === 1,
+    (
+      await db
+        .update(outbox)
+        .set({ status: 'sending', claimToken: token, claimedAt: now, attempts: sql`${outbox.attempts} + 1`, updatedAt: now })
+        .where(and(eq(outbox.id, id), eq(outbox.status, 'queued')))
+        .returning({ id: outbox.id })
+    ).length === 1,
   markSent: async (id, token, providerRef, now) => {
-    await db.update(outbox).set({ status: 'sent', providerRef, sentAt: now, reason: null, updatedAt: now }).where(and(eq(outbox.id, id), eq(outbox.claimToken, token)));
+    await db
+      .update(outbox)
+      .set({ status: 'sent', providerRef, sentAt: now, reason: null, updatedAt: now })
+      .where(and(eq(outbox.id, id), eq(outbox.claimToken, token)));
   },
   markFailed: async (id, token, reason, now) => {
-    await db.update(outbox).set({ status: 'failed', reason, updatedAt: now }).where(and(eq(outbox.id, id), eq(outbox.claimToken, token)));
+    await db
+      .update(outbox)
+      .set({ status: 'failed', reason, updatedAt: now })
+      .where(and(eq(outbox.id, id), eq(outbox.claimToken, token)));
   },
   markUncertain: async (id, token, reason, now) => {
-    await db.update(outbox).set({ status: 'uncertain', reason, updatedAt: now }).where(and(eq(outbox.id, id), eq(outbox.claimToken, token)));
+    await db
+      .update(outbox)
+      .set({ status: 'uncertain', reason, updatedAt: now })
+      .where(and(eq(outbox.id, id), eq(outbox.claimToken, token)));
   },
   defer: async (id, notBefore, reason, token) => {
     const match = token ? and(eq(outbox.id, id), eq(outbox.claimToken, token)) : and(eq(outbox.id, id), eq(outbox.status, 'queued'));
     await db.update(outbox).set({ status: 'queued', notBefore, reason, updatedAt: new Date() }).where(match);
   },
   reject: async (id, reason) => {
-    await db.update(outbox).set({ status: 'rejected', reason, updatedAt: new Date() }).where(and(eq(outbox.id, id), eq(outbox.status, 'queued')));
+    await db
+      .update(outbox)
+      .set({ status: 'rejected', reason, updatedAt: new Date() })
+      .where(and(eq(outbox.id, id), eq(outbox.status, 'queued')));
   },
   unresolved: async (claimedBefore) =>
-    (await db.select().from(outbox).where(or(and(eq(outbox.status, 'sending'), lt(outbox.claimedAt, claimedBefore)), eq(outbox.status, 'uncertain'))).orderBy(asc(outbox.claimedAt))).map(toItem),
+    (
+      await db
+        .select()
+        .from(outbox)
+        .where(or(and(eq(outbox.status, 'sending'), lt(outbox.claimedAt, claimedBefore)), eq(outbox.status, 'uncertain')))
+        .orderBy(asc(outbox.claimedAt))
+    ).map(toItem),
   resolve: async (id, outcome) => {
     const from = inArray(outbox.status, ['sending', 'uncertain']);
-    if (outcome.status === 'sent') await db.update(outbox).set({ status: 'sent', providerRef: outcome.providerRef, sentAt: outcome.at, reason: 'reconciled: the provider has it', updatedAt: outcome.at }).where(and(eq(outbox.id, id), from));
-    else await db.update(outbox).set({ status: outcome.status, reason: outcome.reason, claimToken: null, updatedAt: new Date() }).where(and(eq(outbox.id, id), from));
+    if (outcome.status === 'sent')
+      await db
+        .update(outbox)
+        .set({ status: 'sent', providerRef: outcome.providerRef, sentAt: outcome.at, reason: 'reconciled: the provider has it', updatedAt: outcome.at })
+        .where(and(eq(outbox.id, id), from));
+    else
+      await db
+        .update(outbox)
+        .set({ status: outcome.status, reason: outcome.reason, claimToken: null, updatedAt: new Date() })
+        .where(and(eq(outbox.id, id), from));
   },
   sentSince: async (since) =>
     (
@@ -58,11 +90,24 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
         .where(and(inArray(outbox.status, ['sent', 'sending', 'uncertain']), gte(sql`coalesce(${outbox.sentAt}, ${outbox.claimedAt})`, since)))
     ).map((r) => ({ at: new Date(r.at), channel: EMAIL_CHANNELS.includes(r.channel) ? ('email' as const) : ('linkedin' as const), sender: r.sender, recipientDomain: r.recipientDomain, provider: r.channel as SendRecord['provider'] })),
   leadSendsSince: async (leadId, since) =>
-    (await db.select({ channel: outbox.channel, at: sql<Date>`coalesce(${outbox.sentAt}, ${outbox.claimedAt})` }).from(outbox).where(and(eq(outbox.leadId, leadId), inArray(outbox.status, ['sent', 'sending', 'uncertain']), gte(sql`coalesce(${outbox.sentAt}, ${outbox.claimedAt})`, since)))).map((r) => ({
+    (
+      await db
+        .select({ channel: outbox.channel, at: sql<Date>`coalesce(${outbox.sentAt}, ${outbox.claimedAt})` })
+        .from(outbox)
+        .where(and(eq(outbox.leadId, leadId), inArray(outbox.status, ['sent', 'sending', 'uncertain']), gte(sql`coalesce(${outbox.sentAt}, ${outbox.claimedAt})`, since)))
+    ).map((r) => ({
       channel: r.channel,
       at: new Date(r.at),
     })),
-  statusCounts: async () => Object.fromEntries((await db.select({ status: outbox.status, n: sql<number>`count(*)::int` }).from(outbox).groupBy(outbox.status)).map((r) => [r.status, Number(r.n)])),
+  statusCounts: async () =>
+    Object.fromEntries(
+      (
+        await db
+          .select({ status: outbox.status, n: sql<number>`count(*)::int` })
+          .from(outbox)
+          .groupBy(outbox.status)
+      ).map((r) => [r.status, Number(r.n)]),
+    ),
   /**
    * Per UTC day: items sent and failed, and e-mail sends whose lead bounced afterwards (a bounce
    * counts against the day the mail went out, which is the day the ramp judges).
@@ -76,10 +121,24 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
           select 1 from lead_events e where e.lead_id = o.lead_id and e.type = 'email_bounced' and e.at >= o.sent_at))::int as bounces
       from outbox o
       where o.status in ('sent', 'failed', 'uncertain') and coalesce(o.sent_at, o.claimed_at) >= ${sinceDay}::date
-      group by 1 order by 1`)) as unknown as { rows: { date: string; sent: number; errors: number; bounces: number }[] };
+      group by 1 order by 1`)) as { rows: { date: string; sent: number; errors: number; bounces: number }[] };
     return rows.rows.map((r) => ({ date: r.date, sent: Number(r.sent), errors: Number(r.errors), bounces: Number(r.bounces) }));
   },
   list: async ({ status, batchId, limit }) =>
-    (await db.select().from(outbox).where(and(status ? eq(outbox.status, status) : undefined, batchId ? eq(outbox.batchId, batchId) : undefined)).orderBy(desc(outbox.updatedAt)).limit(limit)).map(toItem),
-  cancelForLead: async (leadId, reason) => (await db.update(outbox).set({ status: 'cancelled', reason, updatedAt: new Date() }).where(and(eq(outbox.leadId, leadId), eq(outbox.status, 'queued'))).returning({ id: outbox.id })).length,
+    (
+      await db
+        .select()
+        .from(outbox)
+        .where(and(status ? eq(outbox.status, status) : undefined, batchId ? eq(outbox.batchId, batchId) : undefined))
+        .orderBy(desc(outbox.updatedAt))
+        .limit(limit)
+    ).map(toItem),
+  cancelForLead: async (leadId, reason) =>
+    (
+      await db
+        .update(outbox)
+        .set({ status: 'cancelled', reason, updatedAt: new Date() })
+        .where(and(eq(outbox.leadId, leadId), eq(outbox.status, 'queued')))
+        .returning({ id: outbox.id })
+    ).length,
 });

@@ -54,11 +54,7 @@ const emailLoose = (email: string): string => {
   const at = email.lastIndexOf('@');
   return `${esc(email.slice(0, at))}(?:@|%40)${esc(email.slice(at + 1))}`;
 };
-const linkedinLoose = (normalised: string): string =>
-  linkedinCore(normalised)
-    .split('/')
-    .map(esc)
-    .join('(?:\\\\{0,2}/|%2f)');
+const linkedinLoose = (normalised: string): string => linkedinCore(normalised).split('/').map(esc).join('(?:\\\\{0,2}/|%2f)');
 const phoneLoose = (key: string): string => key.split('').join(PHONE_SEP);
 
 /** Bounded forms (JavaScript only: look-behind), used to decide and to replace. */
@@ -108,8 +104,7 @@ export const personMatcher = (person: PersonIdentifiers) => {
     return out;
   };
 
-  const isAbout = (value: Record<string, unknown>): boolean =>
-    Object.entries(value).some(([key, v]) => mentions(key) || (typeof v === 'string' && (ids.has(v.toLowerCase()) || mentions(v))) || (typeof v === 'number' && phoneNumber(v)));
+  const isAbout = (value: Record<string, unknown>): boolean => Object.entries(value).some(([key, v]) => mentions(key) || (typeof v === 'string' && (ids.has(v.toLowerCase()) || mentions(v))) || (typeof v === 'number' && phoneNumber(v)));
 
   const scrubValue = (value: unknown, about = false): unknown => {
     if (typeof value === 'string') return scrubText(value, about);
@@ -157,7 +152,7 @@ export const personMatcher = (person: PersonIdentifiers) => {
 const PHONE_KEY = /phone|mobile|cell/i;
 /** Numbers under these keys belong to a company, an account or us, not to the person. */
 const NOT_PERSONAL = /organi[sz]ation|compan|account|employer|office|headquarter|switchboard|main_?phone|sender|owner|workspace|^from$|^to$/i;
-const PHONE_TEXT = /^\+?[\d\s().\/-]+$/;
+const PHONE_TEXT = /^\+?[\d\s()./-]+$/;
 
 /**
  * The person's phone numbers in a provider record (a lead's raw record, an enrichment, a webhook

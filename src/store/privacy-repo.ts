@@ -85,7 +85,14 @@ const findPerson = async (db: Db, email: string): Promise<Footprint> => {
     const candidates = await db
       .select()
       .from(leads)
-      .where(or(inArray(leads.email, [...emails]), ids.length ? inArray(leads.duplicateOf, ids) : none, primaries.length ? inArray(leads.id, primaries) : none, matches(sql`concat_ws(' ', ${leads.linkedinUrl}, ${leads.profile}::text, ${leads.raw}::text)`, pattern)));
+      .where(
+        or(
+          inArray(leads.email, [...emails]),
+          ids.length ? inArray(leads.duplicateOf, ids) : none,
+          primaries.length ? inArray(leads.id, primaries) : none,
+          matches(sql`concat_ws(' ', ${leads.linkedinUrl}, ${leads.profile}::text, ${leads.raw}::text)`, pattern),
+        ),
+      );
     for (const l of candidates) {
       if (found.has(l.id)) continue;
       const ownEmail = normalizeEmail(l.email);
@@ -105,12 +112,23 @@ const findPerson = async (db: Db, email: string): Promise<Footprint> => {
     }
     const leadIds = [...found.keys()];
     const hashes = [...linkedins].map(linkedinHash);
-    for (const r of await db.select().from(clayRequests).where(or(leadIds.length ? inArray(clayRequests.leadId, leadIds) : none, hashes.length ? inArray(clayRequests.linkedinHash, hashes) : none))) requests.set(r.requestId, r);
+    for (const r of await db
+      .select()
+      .from(clayRequests)
+      .where(or(leadIds.length ? inArray(clayRequests.leadId, leadIds) : none, hashes.length ? inArray(clayRequests.linkedinHash, hashes) : none)))
+      requests.set(r.requestId, r);
     const requestIds = [...requests.keys()];
     const clayRows = await db
       .select()
       .from(clayCallbacks)
-      .where(or(requestIds.length ? inArray(clayCallbacks.requestId, requestIds) : none, hashes.length ? inArray(clayCallbacks.linkedinHash, hashes) : none, matches(clayCallbacks.result, pattern), leadIds.length ? inArray(sql`${clayCallbacks.result}->>'leadId'`, leadIds) : none));
+      .where(
+        or(
+          requestIds.length ? inArray(clayCallbacks.requestId, requestIds) : none,
+          hashes.length ? inArray(clayCallbacks.linkedinHash, hashes) : none,
+          matches(clayCallbacks.result, pattern),
+          leadIds.length ? inArray(sql`${clayCallbacks.result}->>'leadId'`, leadIds) : none,
+        ),
+      );
     for (const c of clayRows) {
       if (callbacks.has(c.id)) continue;
       const r = clayResult(c);
@@ -137,7 +155,8 @@ const findPerson = async (db: Db, email: string): Promise<Footprint> => {
 
   // Their phones, from their own records only (a phone is never a reason to take another lead).
   const strongOnly = personMatcher({ emails: [...emails], linkedins: [...linkedins], phones: [], names: [], ids: [] });
-  const inboxWhere = (m: PersonMatcher) => or(leadIds.length ? inArray(webhookInbox.leadId, leadIds) : none, matches(sql`concat_ws(' ', ${webhookInbox.payload}::text, ${webhookInbox.signal}::text, ${webhookInbox.error}, ${webhookInbox.rawBody})`, m.sqlPattern()));
+  const inboxWhere = (m: PersonMatcher) =>
+    or(leadIds.length ? inArray(webhookInbox.leadId, leadIds) : none, matches(sql`concat_ws(' ', ${webhookInbox.payload}::text, ${webhookInbox.signal}::text, ${webhookInbox.error}, ${webhookInbox.rawBody})`, m.sqlPattern()));
   // A delivery or outbound action linked to another lead stays that lead's (it is scrubbed below,
   // not deleted); one linked to no lead that names them is theirs.
   const isTheirDelivery = (m: PersonMatcher) => (i: InboxRow) => (i.leadId !== null ? found.has(i.leadId) : m.mentionsValue(i.payload) || m.mentionsValue(i.signal) || (i.error !== null && m.mentions(i.error)));
@@ -187,11 +206,13 @@ const scrubEverywhere = async (tx: Db, m: PersonMatcher): Promise<Record<string,
     select c.table_name, c.column_name, c.data_type from information_schema.columns c
     join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
     where c.table_schema = current_schema() and t.table_type = 'BASE TABLE'
-    order by c.table_name, c.ordinal_position`)) as unknown as { rows: { table_name: string; column_name: string; data_type: string }[] };
+    order by c.table_name, c.ordinal_position`)) as { rows: { table_name: string; column_name: string; data_type: string }[] };
   for (const { table_name: table, column_name: column, data_type: type } of columns) {
     if (!TEXT_TYPES.has(type) || NOT_SCRUBBED.has(table) || table.startsWith('__drizzle')) continue;
     const isJson = type === 'json' || type === 'jsonb';
-    const { rows } = (await tx.execute(sql`select ctid::text as ctid, ${sql.identifier(column)} as value from ${sql.identifier(table)} where ${sql.identifier(column)}::text ~* ${pattern} for update`)) as unknown as { rows: { ctid: string; value: unknown }[] };
+    const { rows } = (await tx.execute(sql`select ctid::text as ctid, ${sql.identifier(column)} as value from ${sql.identifier(table)} where ${sql.identifier(column)}::text ~* ${pattern} for update`)) as {
+      rows: { ctid: string; value: unknown }[];
+    };
     for (const row of rows) {
       const next = isJson ? m.scrubValue(row.value) : m.scrubText(String(row.value));
       const value = isJson ? JSON.stringify(next) : (next as string);
@@ -233,7 +254,11 @@ export const createPrivacyStore = (db: Db) => ({
           .where(or(...refs.map((r) => and(eq(auditLog.entityType, r.type), inArray(auditLog.entityId, r.ids)))))
           .orderBy(asc(auditLog.id))
       : [];
-    const [suppressed] = await db.select().from(suppressions).where(eq(suppressions.hash, suppressionHash(email))).limit(1);
+    const [suppressed] = await db
+      .select()
+      .from(suppressions)
+      .where(eq(suppressions.hash, suppressionHash(email)))
+      .limit(1);
     return {
       subject: email,
       generatedAt: now.toISOString(),
@@ -260,7 +285,7 @@ export const createPrivacyStore = (db: Db) => ({
    *   events, cadence, KPI milestones and Clay requests; their Clay answers;
    * - their webhook deliveries become tombstones (payload, error and lead gone; provider, event
    *   type and idempotency hash kept, status `erased`; its normalised signal gone too), so a retried
- *   delivery stays a duplicate;
+   *   delivery stays a duplicate;
    * - their outbound actions: a sent one is kept anonymised (no lead, recipient, text, payload or
    *   provider reference) because the send quotas and the ramp count it; any other is deleted;
    * - batches: their items are taken out (a pending batch is re-hashed, an approved one withdrawn);
@@ -320,13 +345,20 @@ export const createPrivacyStore = (db: Db) => ({
 
       const scrubbed = await scrubEverywhere(tx, person.matcher);
 
-      for (const identity of person.identities) await tx.insert(suppressions).values({ hash: suppressionHash(identity), reason: 'privacy_request' }).onConflictDoNothing();
+      for (const identity of person.identities)
+        await tx
+          .insert(suppressions)
+          .values({ hash: suppressionHash(identity), reason: 'privacy_request' })
+          .onConflictDoNothing();
       // The audit log cannot be rewritten; say how many of its entries still name the person (none is expected).
       const auditPattern = person.matcher.sqlPattern();
       const auditLeft = auditPattern
-        ? ((await tx.select({ details: auditLog.details, entityId: auditLog.entityId, actor: auditLog.actor }).from(auditLog).where(matches(sql`concat_ws(' ', ${auditLog.entityId}, ${auditLog.actor}, ${auditLog.details}::text)`, auditPattern))).filter(
-            (a) => person.matcher.mentionsValue(a.details) || person.matcher.mentions(`${a.entityId ?? ''} ${a.actor}`),
-          ).length)
+        ? (
+            await tx
+              .select({ details: auditLog.details, entityId: auditLog.entityId, actor: auditLog.actor })
+              .from(auditLog)
+              .where(matches(sql`concat_ws(' ', ${auditLog.entityId}, ${auditLog.actor}, ${auditLog.details}::text)`, auditPattern))
+          ).filter((a) => person.matcher.mentionsValue(a.details) || person.matcher.mentions(`${a.entityId ?? ''} ${a.actor}`)).length
         : 0;
       const foundAnything = person.leads.length + inboxIds.length + person.outbox.length + callbackIds.length + requestIds.length + Object.keys(scrubbed).length > 0;
       const result = { leadsErased: person.leads.length, identitiesSuppressed: person.identities.length, foundAnything, batchesChanged };

@@ -31,8 +31,8 @@ export const createReviewStore = (db: Db): ReviewStore => {
     queue: (filter: { tier?: string | undefined; angleId?: string | undefined; verdict?: 'passed' | 'failed' | undefined; limit: number }) => {
       const conditions = [eq(drafts.status, 'pending_review')];
       // 'failed': the guard recorded rule failures (soft mode let the draft through).
-      if (filter.verdict === 'failed') conditions.push(sql`jsonb_array_length(coalesce(${drafts.quality}->'ruleFailures', '[]'::jsonb)) > 0` as unknown as ReturnType<typeof eq>);
-      if (filter.verdict === 'passed') conditions.push(sql`jsonb_array_length(coalesce(${drafts.quality}->'ruleFailures', '[]'::jsonb)) = 0` as unknown as ReturnType<typeof eq>);
+      if (filter.verdict === 'failed') conditions.push(sql`jsonb_array_length(coalesce(${drafts.quality}->'ruleFailures', '[]'::jsonb)) > 0`);
+      if (filter.verdict === 'passed') conditions.push(sql`jsonb_array_length(coalesce(${drafts.quality}->'ruleFailures', '[]'::jsonb)) = 0`);
       if (filter.tier) conditions.push(eq(leads.tier, filter.tier));
       if (filter.angleId) conditions.push(eq(drafts.angleId, filter.angleId));
       return load(and(...conditions) as ReturnType<typeof eq>, filter.limit);
@@ -56,7 +56,9 @@ export const createReviewStore = (db: Db): ReviewStore => {
         const leadStatus = leadStatusAfter[d.event];
         if (leadStatus) await tx.update(leads).set({ status: leadStatus, updatedAt: d.at }).where(eq(leads.id, row.leadId));
         if (d.rejection) {
-          await tx.insert(rejections).values({ leadId: row.leadId, draftId: d.draftId, tag: d.rejection.tag, reason: d.rejection.reason, fingerprint: row.fingerprint, angleId: row.angleId, subject: row.subjectA, rejectedBy: d.by, rejectedAt: d.at });
+          await tx
+            .insert(rejections)
+            .values({ leadId: row.leadId, draftId: d.draftId, tag: d.rejection.tag, reason: d.rejection.reason, fingerprint: row.fingerprint, angleId: row.angleId, subject: row.subjectA, rejectedBy: d.by, rejectedAt: d.at });
         }
         return true;
       }),
@@ -65,7 +67,11 @@ export const createReviewStore = (db: Db): ReviewStore => {
     memoryFor: async (leadIds: string[], since: Date): Promise<Map<string, RejectionMemory>> => {
       const memory = new Map<string, RejectionMemory>();
       if (leadIds.length === 0) return memory;
-      const rows = await db.select().from(rejections).where(and(inArray(rejections.leadId, leadIds), gte(rejections.rejectedAt, since))).orderBy(asc(rejections.rejectedAt));
+      const rows = await db
+        .select()
+        .from(rejections)
+        .where(and(inArray(rejections.leadId, leadIds), gte(rejections.rejectedAt, since)))
+        .orderBy(asc(rejections.rejectedAt));
       for (const r of rows) {
         const m = memory.get(r.leadId) ?? { count: 0, angleIds: [], fingerprints: [], tags: [], reasons: [], subjects: [] };
         m.count++;
@@ -81,7 +87,14 @@ export const createReviewStore = (db: Db): ReviewStore => {
 
     rejectionsOf: async (leadId: string): Promise<RejectionRecord[]> =>
       (await db.select().from(rejections).where(eq(rejections.leadId, leadId)).orderBy(asc(rejections.rejectedAt))).map((r) => ({
-        draftId: r.draftId, tag: r.tag, reason: r.reason, fingerprint: r.fingerprint, angleId: r.angleId, subject: r.subject, rejectedBy: r.rejectedBy, rejectedAt: r.rejectedAt,
+        draftId: r.draftId,
+        tag: r.tag,
+        reason: r.reason,
+        fingerprint: r.fingerprint,
+        angleId: r.angleId,
+        subject: r.subject,
+        rejectedBy: r.rejectedBy,
+        rejectedAt: r.rejectedAt,
       })),
   };
 };

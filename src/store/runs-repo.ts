@@ -56,10 +56,7 @@ export const createRunStore = (db: Db): RunStore => ({
     });
   },
   finish: async (runId, outcome) => {
-    await db
-      .update(runs)
-      .set({ status: outcome.status, completedAt: outcome.completedAt, totalErrors: outcome.totalErrors, summary: outcome.summary })
-      .where(eq(runs.id, runId));
+    await db.update(runs).set({ status: outcome.status, completedAt: outcome.completedAt, totalErrors: outcome.totalErrors, summary: outcome.summary }).where(eq(runs.id, runId));
   },
   get: async (runId) => {
     const [row] = await db.select().from(runs).where(eq(runs.id, runId)).limit(1);
@@ -70,7 +67,20 @@ export const createRunStore = (db: Db): RunStore => ({
   list: async (limit) => {
     const rows = await db.select().from(runs).orderBy(desc(runs.startedAt)).limit(limit);
     if (rows.length === 0) return [];
-    const stages = await db.select().from(stageResults).where(inArray(stageResults.runId, rows.map((r) => r.id)));
-    return rows.map((row) => toRun(row, stages.filter((s) => s.runId === row.id)));
+    const stages = await db
+      .select()
+      .from(stageResults)
+      .where(
+        inArray(
+          stageResults.runId,
+          rows.map((r) => r.id),
+        ),
+      );
+    return rows.map((row) =>
+      toRun(
+        row,
+        stages.filter((s) => s.runId === row.id),
+      ),
+    );
   },
 });

@@ -17,22 +17,30 @@ export const runs = pgTable('runs', {
   startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
   completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
   totalErrors: integer('total_errors').notNull().default(0),
-  summary: jsonb('summary').notNull().default(sql`'{}'::jsonb`),
+  summary: jsonb('summary')
+    .notNull()
+    .default(sql`'{}'::jsonb`),
 });
 
 export const stageResults = pgTable(
   'stage_results',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    runId: text('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
     stage: text('stage').notNull(),
     status: text('status').notNull(),
     inputCount: integer('input_count').notNull(),
     outputCount: integer('output_count').notNull(),
     durationMs: integer('duration_ms').notNull(),
-    errors: jsonb('errors').notNull().default(sql`'[]'::jsonb`),
-    metrics: jsonb('metrics').notNull().default(sql`'{}'::jsonb`),
+    errors: jsonb('errors')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    metrics: jsonb('metrics')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
   },
   (t) => [uniqueIndex('stage_results_run_stage_uq').on(t.runId, t.stage)],
 );
@@ -40,13 +48,17 @@ export const stageResults = pgTable(
 export const companies = pgTable(
   'companies',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
     /** Normalised domain; the identity when known. */
     domain: text('domain'),
     name: text('name'),
     industry: text('industry'),
     employeeCount: integer('employee_count'),
-    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    data: jsonb('data')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
@@ -56,7 +68,9 @@ export const companies = pgTable(
 export const leads = pgTable(
   'leads',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
     /** Normalised email: the identity of a person once known. */
     email: text('email'),
     source: text('source').notNull(),
@@ -71,7 +85,9 @@ export const leads = pgTable(
     /** The domain view of the lead (LeadProfile) as last built from its sources. */
     profile: jsonb('profile').notNull(),
     /** The provider records as received, kept for audit and re-processing. */
-    raw: jsonb('raw').notNull().default(sql`'{}'::jsonb`),
+    raw: jsonb('raw')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     status: text('status').notNull(),
     tier: text('tier'),
     points: integer('points'),
@@ -98,19 +114,27 @@ export const leads = pgTable(
 export const enrichments = pgTable(
   'enrichments',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
     runId: text('run_id').notNull(),
     provider: text('provider').notNull(),
     /** matched | miss | error | skipped */
     outcome: text('outcome').notNull(),
-    fields: jsonb('fields').notNull().default(sql`'[]'::jsonb`),
+    fields: jsonb('fields')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     raw: jsonb('raw'),
     error: text('error'),
     /** Enrichment quality 0-100 of the profile after this step (docs/enrichment.md); null when nothing matched. */
     quality: integer('quality'),
     /** Credits this step spent, by provider (Clay charges even when it finds nothing). */
-    credits: jsonb('credits').notNull().default(sql`'{}'::jsonb`),
+    credits: jsonb('credits')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [index('enrichments_lead_idx').on(t.leadId)],
@@ -119,8 +143,12 @@ export const enrichments = pgTable(
 export const scores = pgTable(
   'scores',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
     runId: text('run_id').notNull(),
     points: integer('points').notNull(),
     rawPoints: integer('raw_points').notNull(),
@@ -129,10 +157,14 @@ export const scores = pgTable(
     needsReview: boolean('needs_review').notNull(),
     breakdown: jsonb('breakdown').notNull(),
     reasons: jsonb('reasons').notNull(),
-    warnings: jsonb('warnings').notNull().default(sql`'[]'::jsonb`),
+    warnings: jsonb('warnings')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     disqualification: jsonb('disqualification'),
     recommendedCampaign: text('recommended_campaign').notNull(),
-    segmentTags: jsonb('segment_tags').notNull().default(sql`'[]'::jsonb`),
+    segmentTags: jsonb('segment_tags')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [index('scores_lead_idx').on(t.leadId)],
@@ -141,17 +173,27 @@ export const scores = pgTable(
 export const drafts = pgTable(
   'drafts',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
     runId: text('run_id').notNull(),
     angleId: text('angle_id').notNull(),
     angleReason: text('angle_reason').notNull(),
     subjectA: text('subject_a').notNull(),
     subjectB: text('subject_b').notNull(),
     body: text('body').notNull(),
-    followUps: jsonb('follow_ups').notNull().default(sql`'[]'::jsonb`),
-    hooks: jsonb('hooks').notNull().default(sql`'[]'::jsonb`),
-    grounding: jsonb('grounding').notNull().default(sql`'[]'::jsonb`),
+    followUps: jsonb('follow_ups')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    hooks: jsonb('hooks')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    grounding: jsonb('grounding')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     fingerprint: text('fingerprint').notNull(),
     /** pending_review | superseded (later: approved, rejected, sent …) */
     status: text('status').notNull(),
@@ -174,10 +216,16 @@ export const drafts = pgTable(
 export const shadowSends = pgTable(
   'shadow_sends',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
     runId: text('run_id').notNull(),
-    draftId: uuid('draft_id').notNull().references(() => drafts.id, { onDelete: 'cascade' }),
-    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    draftId: uuid('draft_id')
+      .notNull()
+      .references(() => drafts.id, { onDelete: 'cascade' }),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
     channel: text('channel').notNull(),
     recipient: text('recipient').notNull(),
     subject: text('subject'),
@@ -198,7 +246,9 @@ export const auditLog = pgTable(
     entityType: text('entity_type').notNull(),
     entityId: text('entity_id'),
     runId: text('run_id'),
-    details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+    details: jsonb('details')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
   },
   (t) => [index('audit_entity_idx').on(t.entityType, t.entityId)],
 );
@@ -217,9 +267,15 @@ export const suppressions = pgTable('suppressions', {
 export const rejections = pgTable(
   'rejections',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
-    draftId: uuid('draft_id').notNull().references(() => drafts.id, { onDelete: 'cascade' }),
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    draftId: uuid('draft_id')
+      .notNull()
+      .references(() => drafts.id, { onDelete: 'cascade' }),
     tag: text('tag').notNull(),
     reason: text('reason').notNull(),
     fingerprint: text('fingerprint').notNull(),
@@ -235,7 +291,9 @@ export const rejections = pgTable(
 export const batches = pgTable(
   'batches',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
     motion: text('motion').notNull(),
     /** pending_approval | approved | rejected | executed (expiry is computed from expires_at) */
     status: text('status').notNull(),
@@ -276,7 +334,9 @@ export const clayRequests = pgTable(
 export const clayCallbacks = pgTable(
   'clay_callbacks',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
     requestId: text('request_id'),
     linkedinHash: text('linkedin_hash'),
     /** The callback as read through the field map (ClayResult), not the raw body. */
@@ -306,7 +366,9 @@ export const providerBreakers = pgTable('provider_breakers', {
 export const outbox = pgTable(
   'outbox',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
     dedupKey: text('dedup_key').notNull(),
     batchId: uuid('batch_id'),
     draftId: uuid('draft_id'),
@@ -319,7 +381,9 @@ export const outbox = pgTable(
     subject: text('subject'),
     body: text('body'),
     /** What the channel needs besides the recipient (names, company), frozen at enqueue. */
-    payload: jsonb('payload').notNull().default(sql`'{}'::jsonb`),
+    payload: jsonb('payload')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     /** The sending account assigned (round-robin), for per-sender quotas. */
     sender: text('sender'),
     status: text('status').notNull(),
@@ -356,7 +420,9 @@ export const leases = pgTable('leases', {
 export const providerCampaigns = pgTable(
   'provider_campaigns',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
     provider: text('provider').notNull(),
     externalId: text('external_id').notNull(),
     name: text('name').notNull(),
@@ -378,7 +444,9 @@ export const providerCampaigns = pgTable(
 export const webhookInbox = pgTable(
   'webhook_inbox',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
     provider: text('provider').notNull(),
     eventType: text('event_type').notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
@@ -411,7 +479,9 @@ export const leadEvents = pgTable(
   'lead_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
     at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
     /** email | linkedin | website | crm | pipeline | operator */
     channel: text('channel').notNull(),
@@ -421,7 +491,9 @@ export const leadEvents = pgTable(
     toStatus: text('to_status'),
     /** The webhook delivery this event was read from (null for our own events: sends, decay, revival). */
     inboxId: uuid('inbox_id'),
-    details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+    details: jsonb('details')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
   },
   // (at, type, lead_id): the KPI window counts are an index-only range scan.
   // (inbox_id, type): one event per delivery and type, so a delivery processed twice (a replay, a
@@ -429,7 +501,9 @@ export const leadEvents = pgTable(
   (t) => [
     index('lead_events_lead_idx').on(t.leadId, t.at),
     index('lead_events_at_type_idx').on(t.at, t.type, t.leadId),
-    uniqueIndex('lead_events_inbox_type_uq').on(t.inboxId, t.type).where(sql`${t.inboxId} is not null`),
+    uniqueIndex('lead_events_inbox_type_uq')
+      .on(t.inboxId, t.type)
+      .where(sql`${t.inboxId} is not null`),
   ],
 );
 
@@ -437,12 +511,16 @@ export const leadEvents = pgTable(
 export const cadenceEnrollments = pgTable(
   'cadence_enrollments',
   {
-    leadId: uuid('lead_id').primaryKey().references(() => leads.id, { onDelete: 'cascade' }),
+    leadId: uuid('lead_id')
+      .primaryKey()
+      .references(() => leads.id, { onDelete: 'cascade' }),
     cadenceId: text('cadence_id').notNull(),
     enrolledAt: timestamp('enrolled_at', { withTimezone: true, mode: 'date' }).notNull(),
     /** active | paused | exited | completed */
     status: text('status').notNull(),
-    completedSteps: jsonb('completed_steps').notNull().default(sql`'[]'::jsonb`),
+    completedSteps: jsonb('completed_steps')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     exitReason: text('exit_reason'),
     lastStepAt: timestamp('last_step_at', { withTimezone: true, mode: 'date' }),
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true, mode: 'date' }),
@@ -460,7 +538,9 @@ export const cadenceEnrollments = pgTable(
 export const leadMilestones = pgTable(
   'lead_milestones',
   {
-    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
     type: text('type').notNull(),
     at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
     campaign: text('campaign').notNull(),
@@ -501,7 +581,9 @@ export const incidents = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
     lastNotifiedAt: timestamp('last_notified_at', { withTimezone: true, mode: 'date' }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
-    details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+    details: jsonb('details')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
   },
   (t) => [index('incidents_open_idx').on(t.resolvedAt)],
 );
@@ -514,7 +596,9 @@ export const incidents = pgTable(
 export const runChunks = pgTable(
   'run_chunks',
   {
-    runId: text('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
     chunk: integer('chunk').notNull(),
     leadCount: integer('lead_count').notNull(),
     /** The chunk's stage results (chunk 0: discovery), its drafts and the stages that threw. */

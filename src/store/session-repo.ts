@@ -21,7 +21,11 @@ export const createSessionStore = (db: Db, options: { ttlMs?: number; now?: () =
     },
     get: async (id) => {
       if (!id || id.length > 200) return null;
-      const [row] = await db.select().from(dashboardSessions).where(and(eq(dashboardSessions.idHash, hashOf(id)), gt(dashboardSessions.expiresAt, now()))).limit(1);
+      const [row] = await db
+        .select()
+        .from(dashboardSessions)
+        .where(and(eq(dashboardSessions.idHash, hashOf(id)), gt(dashboardSessions.expiresAt, now())))
+        .limit(1);
       return row ? { id, csrf: row.csrf, createdAt: row.createdAt.getTime() } : null;
     },
     end: async (id) => {
@@ -29,7 +33,10 @@ export const createSessionStore = (db: Db, options: { ttlMs?: number; now?: () =
     },
     limited: async (address) => {
       const since = new Date(now().getTime() - LOGIN_LIMIT.windowMs);
-      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(loginFailures).where(and(eq(loginFailures.address, address), gt(loginFailures.at, since)));
+      const [row] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(loginFailures)
+        .where(and(eq(loginFailures.address, address), gt(loginFailures.at, since)));
       return Number(row?.n ?? 0) >= LOGIN_LIMIT.max;
     },
     failed: async (address) => {

@@ -5,7 +5,14 @@ import { leads, webhookInbox } from './schema.js';
 
 export type SignalLead = { id: string; status: string; email: string | null; linkedinUrl: string | null; disqualificationReason: string | null; tier: string | null };
 
-const toSignalLead = (r: typeof leads.$inferSelect): SignalLead => ({ id: r.id, status: r.status, email: r.email, linkedinUrl: (r.profile as LeadProfile).linkedinUrl ?? r.linkedinUrl, disqualificationReason: r.disqualificationReason, tier: r.tier });
+const toSignalLead = (r: typeof leads.$inferSelect): SignalLead => ({
+  id: r.id,
+  status: r.status,
+  email: r.email,
+  linkedinUrl: (r.profile as LeadProfile).linkedinUrl ?? r.linkedinUrl,
+  disqualificationReason: r.disqualificationReason,
+  tier: r.tier,
+});
 
 /** What the signal loop reads and writes on leads: find them by e-mail or LinkedIn URL, move their status. */
 export const createSignalLeadStore = (db: Db) => ({
@@ -50,11 +57,28 @@ export const createSignalLeadStore = (db: Db) => ({
     const email = normalizeEmail(d.profile.email);
     const [inserted] = await db
       .insert(leads)
-      .values({ email, source: d.source, sourceId: d.sourceId, linkedinUrl: d.profile.linkedinUrl, firstName: d.profile.firstName, lastName: d.profile.lastName, title: d.profile.title, companyName: d.profile.company.name, profile: d.profile, status: 'discovered', firstRunId: runId, lastRunId: runId })
+      .values({
+        email,
+        source: d.source,
+        sourceId: d.sourceId,
+        linkedinUrl: d.profile.linkedinUrl,
+        firstName: d.profile.firstName,
+        lastName: d.profile.lastName,
+        title: d.profile.title,
+        companyName: d.profile.company.name,
+        profile: d.profile,
+        status: 'discovered',
+        firstRunId: runId,
+        lastRunId: runId,
+      })
       .onConflictDoNothing()
       .returning({ id: leads.id });
     if (inserted) return inserted.id;
-    const [row] = await db.select({ id: leads.id }).from(leads).where(email ? eq(leads.email, email) : sql`${leads.source} = ${d.source} and ${leads.sourceId} = ${d.sourceId}`).limit(1);
+    const [row] = await db
+      .select({ id: leads.id })
+      .from(leads)
+      .where(email ? eq(leads.email, email) : sql`${leads.source} = ${d.source} and ${leads.sourceId} = ${d.sourceId}`)
+      .limit(1);
     return row!.id;
   },
   /**
@@ -64,7 +88,10 @@ export const createSignalLeadStore = (db: Db) => ({
    * idempotency hash stay, so a retried delivery is still a duplicate.
    */
   forgetDeliveryBody: async (inboxId: string, reason: string): Promise<void> => {
-    await db.update(webhookInbox).set({ payload: { redacted: reason }, rawBody: null, rawBase64: null, signal: null }).where(eq(webhookInbox.id, inboxId));
+    await db
+      .update(webhookInbox)
+      .set({ payload: { redacted: reason }, rawBody: null, rawBase64: null, signal: null })
+      .where(eq(webhookInbox.id, inboxId));
   },
   /** `byEmail` for many addresses in one query, keyed by the normalised address. */
   byEmails: async (raws: readonly string[]): Promise<Map<string, SignalLead>> => {
@@ -80,11 +107,17 @@ export const createSignalLeadStore = (db: Db) => ({
     const result = await db.execute(sql`update leads l set status = v.to_status, updated_at = ${at}
       from jsonb_to_recordset(${rows}::jsonb) as v(id uuid, from_status text, to_status text)
       where l.id = v.id and l.status = v.from_status`);
-    return (result as unknown as { rowCount: number | null }).rowCount ?? 0;
+    return (result as { rowCount: number | null }).rowCount ?? 0;
   },
   /** Move the status only if it is still `from` (a concurrent event re-reads and re-decides). */
   setStatus: async (id: string, from: string, to: string, at: Date): Promise<boolean> =>
-    (await db.update(leads).set({ status: to, updatedAt: at }).where(sql`${leads.id} = ${id} and ${leads.status} = ${from}`).returning({ id: leads.id })).length === 1,
+    (
+      await db
+        .update(leads)
+        .set({ status: to, updatedAt: at })
+        .where(sql`${leads.id} = ${id} and ${leads.status} = ${from}`)
+        .returning({ id: leads.id })
+    ).length === 1,
 });
 
 export type SignalLeadStore = ReturnType<typeof createSignalLeadStore>;

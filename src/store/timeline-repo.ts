@@ -18,7 +18,12 @@ export const createTimelineQuery = (db: Db) => ({
       db.select().from(outbox).where(eq(outbox.leadId, leadId)).orderBy(desc(outbox.updatedAt)).limit(limit),
     ]);
     const entries: TimelineEntry[] = [
-      ...events.map((e) => ({ at: e.at, channel: e.channel as TimelineEntry['channel'], type: e.type, detail: `${e.source}${e.toStatus ? `: ${e.fromStatus} -> ${e.toStatus}` : ''}${(e.details as { replyCategory?: string }).replyCategory ? ` (reply: ${(e.details as { replyCategory: string }).replyCategory})` : ''}` })),
+      ...events.map((e) => ({
+        at: e.at,
+        channel: e.channel as TimelineEntry['channel'],
+        type: e.type,
+        detail: `${e.source}${e.toStatus ? `: ${e.fromStatus} -> ${e.toStatus}` : ''}${(e.details as { replyCategory?: string }).replyCategory ? ` (reply: ${(e.details as { replyCategory: string }).replyCategory})` : ''}`,
+      })),
       ...enriched.map((e) => ({ at: e.createdAt, channel: 'pipeline' as const, type: 'enriched', detail: `${e.provider}: ${e.outcome}${e.quality !== null ? `, quality ${e.quality}` : ''}` })),
       ...scored.map((s) => ({ at: s.createdAt, channel: 'pipeline' as const, type: 'scored', detail: `${s.points} points, ${s.tier}` })),
       ...drafted.flatMap((d) => [

@@ -19,7 +19,13 @@ export const CLAY_SUPPRESSED = 'suppressed (privacy request or unsubscribe)';
  * in the webhook inbox as `ignored` with the reason (`caio webhooks list --status ignored`); one
  * about a suppressed person is not kept at all. No answer echoes the payload.
  */
-export const createClayCallbackHandler = (deps: { token: string; store: ClayCorrelationStore; /** Where unusable callbacks are kept, as ignored. */ inbox: InboxWriter; now?: () => Date; /** CLAY_WEBHOOK_SECRET: also accept the original's X-Clay-Signature HMAC of the body. */ hmacSecret?: string }): WebhookHandler => {
+export const createClayCallbackHandler = (deps: {
+  token: string;
+  store: ClayCorrelationStore;
+  /** Where unusable callbacks are kept, as ignored. */ inbox: InboxWriter;
+  now?: () => Date;
+  /** CLAY_WEBHOOK_SECRET: also accept the original's X-Clay-Signature HMAC of the body. */ hmacSecret?: string;
+}): WebhookHandler => {
   const now = deps.now ?? (() => new Date());
   return async (request) => {
     const bytes = rawBytesOf(request);
@@ -29,7 +35,17 @@ export const createClayCallbackHandler = (deps: { token: string; store: ClayCorr
     const read = readBody(bytes, request.body);
     const parsed = read.ok ? parseClayCallback(read.json) : { ok: false as const, eventType: 'callback' as const, reason: read.reason };
     if (!parsed.ok) {
-      const id = await deps.inbox.insert({ provider: 'clay', eventType: parsed.eventType, idempotencyKey: ignoredKey('clay|ignored', bytes), payload: read.json, receivedAt, status: 'ignored', reason: parsed.reason, raw: read.raw, signal: null });
+      const id = await deps.inbox.insert({
+        provider: 'clay',
+        eventType: parsed.eventType,
+        idempotencyKey: ignoredKey('clay|ignored', bytes),
+        payload: read.json,
+        receivedAt,
+        status: 'ignored',
+        reason: parsed.reason,
+        raw: read.raw,
+        signal: null,
+      });
       return { status: 200, body: id ? { status: 'ignored', id, reason: parsed.reason } : { status: 'duplicate' } };
     }
     // The answer is the normalised form: the correlation store keeps it (clay_callbacks.result) for the waiting enricher.

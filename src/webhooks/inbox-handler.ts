@@ -10,7 +10,17 @@ import { verifyWebhook } from './verify.js';
  * `raw` is the body as received; `signal` is the provider's reading of it, which the processor acts
  * on (null for an ignored one).
  */
-export type InboxItemInput = { provider: string; eventType: string; idempotencyKey: string; payload: unknown; receivedAt: Date; status?: 'pending' | 'ignored'; reason?: string | null; raw?: RawBody | null; signal?: NormalisedSignal | null };
+export type InboxItemInput = {
+  provider: string;
+  eventType: string;
+  idempotencyKey: string;
+  payload: unknown;
+  receivedAt: Date;
+  status?: 'pending' | 'ignored';
+  reason?: string | null;
+  raw?: RawBody | null;
+  signal?: NormalisedSignal | null;
+};
 
 export type InboxWriter = { insert(item: InboxItemInput): Promise<string | null> };
 
@@ -28,15 +38,7 @@ export const ignoredKey = (prefix: string, bytes: Buffer): string => sha256Hex(`
  * PostgreSQL cannot store (NUL, lone surrogates) is made storable; the raw body is then kept too.
  * No answer echoes the payload. `urlEvent`: the event this path names (HeyReach's per-event URLs).
  */
-export const createInboxHandler = (deps: {
-  webhook: ProviderWebhook;
-  secret: string | undefined;
-  urlEvent?: string | undefined;
-  inbox: InboxWriter;
-  required: boolean;
-  now?: () => Date;
-  onStored?: (id: string) => void;
-}): WebhookHandler => {
+export const createInboxHandler = (deps: { webhook: ProviderWebhook; secret: string | undefined; urlEvent?: string | undefined; inbox: InboxWriter; required: boolean; now?: () => Date; onStored?: (id: string) => void }): WebhookHandler => {
   const now = deps.now ?? (() => new Date());
   const { webhook } = deps;
   const provider = webhook.provider;

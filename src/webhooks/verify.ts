@@ -60,7 +60,10 @@ export const verifyWebhook = (
     const value = request.headers[name.toLowerCase()];
     if (!value) continue;
     presented = true;
-    const given = value.trim().replace(/^sha256=/i, '').toLowerCase();
+    const given = value
+      .trim()
+      .replace(/^sha256=/i, '')
+      .toLowerCase();
     if (keys.hmac && safeEqual(given, hmacHex(keys.hmac, request.rawBody))) return { ok: true, method: 'hmac' };
   }
   const secret = keys.token;

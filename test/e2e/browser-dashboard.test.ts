@@ -35,7 +35,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in a real browser (chromiu
       const lead = await h.approvedLead({ linkedin: false });
       await db.execute(sql`update drafts set status = 'pending_review', decided_by = null, decided_at = null where id = ${lead.draftId}::uuid`);
     }
-    const deps = apiDepsOf(h, { operatorStatus: async () => ({ sendMode: 'live', emergencyStop: { active: Boolean((await h.control.emergencyStop())?.active) }, usage: {}, linkedinWarmup: { week: 0, limit: 5, inWarmup: true }, ramp: { active: false, day: 0, cleanDays: 0, required: 3 } }) });
+    const deps = apiDepsOf(h, {
+      operatorStatus: async () => ({
+        sendMode: 'live',
+        emergencyStop: { active: Boolean((await h.control.emergencyStop())?.active) },
+        usage: {},
+        linkedinWarmup: { week: 0, limit: 5, inWarmup: true },
+        ramp: { active: false, day: 0, cleanDays: 0, required: 3 },
+      }),
+    });
     app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 1024 * 1024, api: { token: TOKEN, deps } });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
     browser = await chromium.launch({
@@ -53,18 +61,22 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in a real browser (chromiu
     await database?.close();
   });
 
-  const statuses = async () => ((await database.db.execute(sql`select status, count(*)::int as n from drafts group by status order by status`)) as unknown as { rows: { status: string; n: number }[] }).rows.map((r) => `${r.status}:${r.n}`);
+  const statuses = async () => ((await database.db.execute(sql`select status, count(*)::int as n from drafts group by status order by status`)) as { rows: { status: string; n: number }[] }).rows.map((r) => `${r.status}:${r.n}`);
 
   /** Every visible form control has a label, and Tab starts at the navigation. */
   const accessible = async () => {
     // Written as strings: the page's DOM types are not part of the Node test build.
-    const unlabelled = (await page.evaluate(`Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+    const unlabelled = await page.evaluate<string[]>(`Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
       .filter((el) => !(el.id && document.querySelector('label[for="' + el.id + '"]')) && !el.getAttribute('aria-label'))
-      .map((el) => el.outerHTML.slice(0, 80))`)) as string[];
+      .map((el) => el.outerHTML.slice(0, 80))`);
     expect(unlabelled).toEqual([]);
     // Focus order follows the document: no positive tabindex, and on the pages the navigation comes first.
     expect(await page.evaluate(`document.querySelectorAll('[tabindex]:not([tabindex="0"]):not([tabindex="-1"])').length`)).toBe(0);
-    expect(await page.evaluate(`(() => { const first = document.querySelector('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex="0"]'); return !document.querySelector('nav') || first.closest('nav') !== null; })()`)).toBe(true);
+    expect(
+      await page.evaluate(
+        `(() => { const first = document.querySelector('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex="0"]'); return !document.querySelector('nav') || first.closest('nav') !== null; })()`,
+      ),
+    ).toBe(true);
   };
 
   it('logs in, reviews three drafts (approve, edit and approve, reject with a tag), sees the funnel, and stops sending', async () => {
@@ -94,7 +106,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in a real browser (chromiu
     await second.locator('input[name=subject]').fill('A better subject, written by a person');
     await second.locator('form.edit button').click();
     await expect.poll(statuses).toEqual(['approved:2', 'pending_review:1']);
-    const edited = ((await database.db.execute(sql`select count(*)::int as n from drafts where edited_subject = 'A better subject, written by a person'`)) as unknown as { rows: { n: number }[] }).rows[0]!.n;
+    const edited = ((await database.db.execute(sql`select count(*)::int as n from drafts where edited_subject = 'A better subject, written by a person'`)) as { rows: { n: number }[] }).rows[0]!.n;
     expect(edited).toBe(1);
 
     // 3. Reject the last one with a reason and a tag.

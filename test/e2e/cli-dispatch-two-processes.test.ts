@@ -69,7 +69,10 @@ describe.skipIf(!DATABASE_URL)('two processes dispatching one batch (PostgreSQL)
     const ok = both.filter((r) => r.code === 0);
     expect(ok).toHaveLength(1);
     expect(both.find((r) => r.code !== 0)?.stderr).toMatch(/already running|already executed|another decision came first/);
-    const leads = instantly.campaigns().flatMap((c) => instantly.leadsOf(c.id)).map((l) => String(l.email));
+    const leads = instantly
+      .campaigns()
+      .flatMap((c) => instantly.leadsOf(c.id))
+      .map((l) => String(l.email));
     expect(leads.length).toBe(batch.scope.length);
     expect(new Set(leads).size).toBe(leads.length);
     expect(instantly.stats.bulkAddCalls).toBe(batch.scope.length);

@@ -70,11 +70,18 @@ const READ_ONLY: [string[], number, RegExp][] = [
 ];
 
 describe('caio, spawned, one run per command on the embedded default', () => {
-  it.concurrent.each(READ_ONLY.map(([args, code, line]) => [args.join(' '), args, code, line] as const))('caio %s', async (_title, args, code, line) => {
-    const result = await spawnCli(args.map((a) => (a === '<email>' ? email : a)), { cwd: work.dir });
-    expect(result.code, result.stderr).toBe(code);
-    expect(code === 0 ? result.stdout : result.stderr).toMatch(line);
-  }, 60_000);
+  it.concurrent.each(READ_ONLY.map(([args, code, line]) => [args.join(' '), args, code, line] as const))(
+    'caio %s',
+    async (_title, args, code, line) => {
+      const result = await spawnCli(
+        args.map((a) => (a === '<email>' ? email : a)),
+        { cwd: work.dir },
+      );
+      expect(result.code, result.stderr).toBe(code);
+      expect(code === 0 ? result.stdout : result.stderr).toMatch(line);
+    },
+    60_000,
+  );
 
   it('caio stop, then caio resume', async () => {
     const stop = await spawnCli(['stop', '--reason', 'smoke test', '--by', 'Smoke'], { cwd: work.dir });

@@ -27,12 +27,12 @@ const freePort = () =>
     });
   });
 
-const waitFor = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 500, onTimeout?: () => string): Promise<T> => {
+const waitFor = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 500, onTimeout?: () => string | Promise<string>): Promise<T> => {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => null);
     if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${onTimeout ? `: ${onTimeout()}` : ''}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${onTimeout ? `: ${await onTimeout()}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 };
@@ -59,7 +59,15 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
   const startRedis = async () => {
     // With its append-only file, as a production Redis runs: a restart keeps the queued jobs.
     redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', work.dir], { stdio: 'ignore' });
-    await waitFor('redis to answer', async () => spawnSync('redis-cli', ['-p', String(redisPort), 'ping']).stdout?.toString().includes('PONG'), 10_000, 100);
+    await waitFor(
+      'redis to answer',
+      async () =>
+        spawnSync('redis-cli', ['-p', String(redisPort), 'ping'])
+          .stdout?.toString()
+          .includes('PONG'),
+      10_000,
+      100,
+    );
   };
   const stopRedis = async () => {
     const r = redis;
@@ -73,8 +81,8 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
 
   const start = (args: string[]) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: work.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d) => output.push(`[${args[0]} ${child.pid}] ${d}`));
-    child.stderr!.on('data', (d) => output.push(`[${args[0]} ${child.pid} err] ${d}`));
+    child.stdout.on('data', (d) => output.push(`[${args[0]} ${child.pid}] ${d}`));
+    child.stderr.on('data', (d) => output.push(`[${args[0]} ${child.pid} err] ${d}`));
     children.push(child);
     return child;
   };
@@ -83,7 +91,7 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
     const res = await fetch(`${api}${route}`, { method, headers: { 'x-dashboard-token': TOKEN, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> & unknown[] };
   };
-  const count = async (query: string, params: unknown[] = []) => Number((await db.query(query, params)).rows[0].n);
+  const count = async (query: string, params: unknown[] = []) => Number((await db.query<{ n: number }>(query, params)).rows[0]!.n);
 
   beforeAll(async () => {
     database = await freshPostgresDatabase(DATABASE_URL!, 'caio_dist');
@@ -108,10 +116,27 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
         jobs: { enabled: false, queuePrefix: `t${randomBytes(4).toString('hex')}` },
       }),
     );
-    env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATABASE_URL: database.url, REDIS_URL: `redis://127.0.0.1:${redisPort}`, APOLLO_API_KEY: 'apollo-dist-key', INSTANTLY_API_KEY: 'instantly-dist-key', INSTANTLY_WEBHOOK_SECRET: WEBHOOK_SECRET, DASHBOARD_AUTH_TOKEN: TOKEN, CAIO_CONFIG: 'caio.json' };
+    env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: database.url,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      APOLLO_API_KEY: 'apollo-dist-key',
+      INSTANTLY_API_KEY: 'instantly-dist-key',
+      INSTANTLY_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      DASHBOARD_AUTH_TOKEN: TOKEN,
+      CAIO_CONFIG: 'caio.json',
+    };
     db = new pg.Client({ connectionString: database.url });
     const server = start(['serve', '--port', '0']);
-    api = await waitFor('the server to listen', async () => /listening on (http:\/\/[^\s]+)/.exec(output.filter((l) => l.includes(`${server.pid}]`)).join(''))?.[1], 60_000, 200, () => output.join('').slice(-3000));
+    api = await waitFor(
+      'the server to listen',
+      async () => /listening on (http:\/\/[^\s]+)/.exec(output.filter((l) => l.includes(`${server.pid}]`)).join(''))?.[1],
+      60_000,
+      200,
+      () => output.join('').slice(-3000),
+    );
     await db.connect();
     for (let i = 0; i < 2; i++) workers.push(start(['worker', '--concurrency', '4']));
     await waitFor('both workers', async () => output.filter((l) => l.includes('caio worker: queues')).length === 2, 60_000, 200);
@@ -131,10 +156,15 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
     const queued = await call('POST', '/api/runs', { limit: LEADS });
     expect(queued.status, JSON.stringify(queued.body)).toBe(200);
     expect(queued.body).toMatchObject({ queued: { queue: 'pipeline' } });
-    const runs = await waitFor('the pipeline run', async () => {
-      const r = (await call('GET', '/api/runs?limit=5')).body as { status: string; completedAt: string | null }[];
-      return r.length > 0 && r[0]!.completedAt ? r : null;
-    }, 240_000, 1000);
+    const runs = await waitFor(
+      'the pipeline run',
+      async () => {
+        const r = (await call('GET', '/api/runs?limit=5')).body as { status: string; completedAt: string | null }[];
+        return r.length > 0 && r[0]!.completedAt ? r : null;
+      },
+      240_000,
+      1000,
+    );
     expect(runs[0]!.status, output.join('')).toBe('passed');
     const enriched = await count(`select count(distinct lead_id)::int as n from enrichments where provider = 'apollo_match'`);
     expect(enriched).toBeGreaterThan(LEADS * 0.8);
@@ -155,20 +185,29 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
     }
     expect(approved).toBeGreaterThan(500);
     expect((await call('POST', '/api/operator/trigger', { motion: 'outbound', dry_run: false, by: 'Maya' })).body).toMatchObject({ queued: { queue: 'dispatch' } });
-    const batch = await waitFor('the pending batch', async () => {
-      const b = (await call('GET', '/api/operator/pending-batch')).body as { id?: string; scope?: unknown[] };
-      return b.id ? b : null;
-    }, 60_000);
+    const batch = await waitFor(
+      'the pending batch',
+      async () => {
+        const b = (await call('GET', '/api/operator/pending-batch')).body as { id?: string; scope?: unknown[] };
+        return b.id ? b : null;
+      },
+      60_000,
+    );
     // Tier 4 has no channel (tierRouting): the batch holds every other approved lead, 500 at least.
     expect(batch.scope!.length).toBeGreaterThanOrEqual(500);
     expect((await call('POST', `/api/operator/approve-batch/${batch.id}`, { by: 'Sam' })).status).toBe(200);
     await call('POST', '/api/operator/trigger', { motion: 'outbound', dry_run: false, by: 'Maya', batchId: batch.id });
 
     // Kill the worker that holds the dispatch lease once it has sent some of the batch.
-    const holder = await waitFor('a worker sending', async () => {
-      if ((await count(`select count(*)::int as n from outbox where status = 'sent'`)) < 20) return null;
-      return String((await db.query(`select holder from leases where name = 'dispatch:outbound'`)).rows[0]?.holder ?? '') || null;
-    }, 120_000, 100);
+    const holder = await waitFor(
+      'a worker sending',
+      async () => {
+        if ((await count(`select count(*)::int as n from outbox where status = 'sent'`)) < 20) return null;
+        return String((await db.query<{ holder: string | null }>(`select holder from leases where name = 'dispatch:outbound'`)).rows[0]?.holder ?? '') || null;
+      },
+      120_000,
+      100,
+    );
     const pid = Number(holder.split(':')[1]);
     const victim = workers.find((w) => w.pid === pid);
     expect(victim, `lease holder ${holder}`).toBeDefined();
@@ -179,24 +218,44 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
     workers.push(start(['worker', '--concurrency', '4']));
 
     // The survivor takes over once the lease lapses; a claim left mid-call is reconciled with Instantly, never resent blindly.
-    await waitFor('the rest of the batch sent', async () => {
-      const open = await count(`select count(*)::int as n from outbox where status in ('queued', 'sending')`);
-      if (open === 0) return true;
-      await call('POST', '/api/operator/trigger', { motion: 'outbound', dry_run: false, by: 'Maya' });
-      return null;
-    }, 150_000, 4000);
+    await waitFor(
+      'the rest of the batch sent',
+      async () => {
+        const open = await count(`select count(*)::int as n from outbox where status in ('queued', 'sending')`);
+        if (open === 0) return true;
+        await call('POST', '/api/operator/trigger', { motion: 'outbound', dry_run: false, by: 'Maya' });
+        return null;
+      },
+      150_000,
+      4000,
+    );
     const sent = await count(`select count(*)::int as n from outbox where status = 'sent'`);
     expect(sent).toBe(batch.scope!.length);
-    const atInstantly = instantly.campaigns().flatMap((c) => instantly.leadsOf(c.id)).map((l) => String(l.email));
+    const atInstantly = instantly
+      .campaigns()
+      .flatMap((c) => instantly.leadsOf(c.id))
+      .map((l) => String(l.email));
     expect(atInstantly.length).toBe(sent);
     expect(new Set(atInstantly).size).toBe(atInstantly.length);
   }, 360_000);
 
   it('processes webhook deliveries on the workers, through a Redis restart, each exactly once', async () => {
-    const emails = (await db.query(`select email from leads where status = 'sent' order by email limit 150`)).rows.map((r) => String(r.email));
+    const emails = (await db.query<{ email: string }>(`select email from leads where status = 'sent' order by email limit 150`)).rows.map((r) => String(r.email));
     expect(emails.length).toBe(150);
     const deliver = async (email: string, i: number) => {
-      const body = JSON.stringify({ timestamp: new Date().toISOString(), workspace: 'w', campaign_id: 'c', campaign_name: 'dist', lead_email: email, email_account: 'alex@outreach-one.example.com', event_type: 'email_opened', step: 1, variant: 1, is_first: true, email_id: `dist-${i}` });
+      const body = JSON.stringify({
+        timestamp: new Date().toISOString(),
+        workspace: 'w',
+        campaign_id: 'c',
+        campaign_name: 'dist',
+        lead_email: email,
+        email_account: 'alex@outreach-one.example.com',
+        event_type: 'email_opened',
+        step: 1,
+        variant: 1,
+        is_first: true,
+        email_id: `dist-${i}`,
+      });
       const res = await fetch(`${api}/webhooks/instantly`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-caio-webhook-token': WEBHOOK_SECRET }, body });
       expect(res.status).toBeLessThan(300);
     };
@@ -206,7 +265,14 @@ describe.skipIf(!enabled)('one server and two workers on PostgreSQL and Redis', 
     for (const [i, email] of emails.slice(50, 100).entries()) await deliver(email, 50 + i);
     await startRedis();
     for (const [i, email] of emails.slice(100).entries()) await deliver(email, 100 + i);
-    await waitFor('every delivery processed', async () => (await count(`select count(*)::int as n from webhook_inbox where status in ('pending', 'processing')`)) === 0, 90_000, 1000, () => output.join('').slice(-3000));
+    await waitFor(
+      'every delivery processed',
+      async () => (await count(`select count(*)::int as n from webhook_inbox where status in ('pending', 'processing')`)) === 0,
+      90_000,
+      1000,
+      // What is left, by status, then the processes' last lines.
+      async () => `${JSON.stringify((await db.query(`select status, count(*)::int as n from webhook_inbox group by 1`)).rows)} ${output.join('').slice(-3000)}`,
+    );
     expect(await count(`select count(*)::int as n from webhook_inbox`)).toBe(150);
     expect(await count(`select count(*)::int as n from webhook_inbox where status <> 'processed'`)).toBe(0);
     // One timeline event per delivery, none twice.

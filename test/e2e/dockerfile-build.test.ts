@@ -91,7 +91,19 @@ const dockerignore = (): ((relative: string) => boolean) => {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#') && !l.startsWith('!'))
-    .map((p) => new RegExp(`^${p.replace(/^\.?\//, '').replace(/\/$/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*')}$`));
+    .map(
+      (p) =>
+        new RegExp(
+          `^${p
+            .replace(/^\.?\//, '')
+            .replace(/\/$/, '')
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*\*/g, '\u0000')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\?/g, '[^/]')
+            .replaceAll('\u0000', '.*')}$`,
+        ),
+    );
   return (relative) => {
     const parts = relative.split(path.sep);
     return parts.some((_, i) => patterns.some((p) => p.test(parts.slice(0, i + 1).join('/'))));
@@ -150,7 +162,10 @@ describe.skipIf(!databaseUrl)('Dockerfile build and runtime, replayed without Do
   it('builds the image steps in order, prunes devDependencies, and serves /health from the runtime stage', async () => {
     const stages = parseDockerfile(readFileSync(dockerfilePath, 'utf8'));
     const final = stages.at(-1)!;
-    const fromNames = final.instructions.filter((i) => i.keyword === 'COPY').map((i) => splitFlags(i.args).flags.from).filter((f): f is string => Boolean(f));
+    const fromNames = final.instructions
+      .filter((i) => i.keyword === 'COPY')
+      .map((i) => splitFlags(i.args).flags.from)
+      .filter((f): f is string => Boolean(f));
     expect(fromNames.length, 'the final stage copies its files from a build stage').toBeGreaterThan(0);
     const buildIndex = stages.findIndex((s, index) => s.name === fromNames[0] || String(index) === fromNames[0]);
     const build = stages[buildIndex]!;
@@ -214,9 +229,19 @@ describe.skipIf(!databaseUrl)('Dockerfile build and runtime, replayed without Do
         const target = path.posix.isAbsolute(destination) ? inFolder(runtimeRoot ?? '/', runtimeDir)(destination) : path.join(runtimeCwd, destination);
         if (flags.from) {
           expect(flags.from, `Dockerfile:${line}: copies from the build stage`).toBe(fromNames[0]);
-          copyInto(list.map((s) => fromBuild(path.posix.resolve(buildRoot ?? '/', s))), target, list.length > 1 || destination.endsWith('/'), () => true);
+          copyInto(
+            list.map((s) => fromBuild(path.posix.resolve(buildRoot ?? '/', s))),
+            target,
+            list.length > 1 || destination.endsWith('/'),
+            () => true,
+          );
         } else {
-          copyInto(list.map((s) => path.join(root, s)), target, list.length > 1 || destination.endsWith('/'), (source) => !ignored(path.relative(root, source)));
+          copyInto(
+            list.map((s) => path.join(root, s)),
+            target,
+            list.length > 1 || destination.endsWith('/'),
+            (source) => !ignored(path.relative(root, source)),
+          );
         }
       } else if (keyword === 'RUN') {
         // Only steps on relative paths: `mkdir -p /app/.caio && chown node:node ...` needs root and

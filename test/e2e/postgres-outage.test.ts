@@ -73,8 +73,8 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('PostgreSQL briefly unavailable', (
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATABASE_URL: viaProxy.toString(), REDIS_URL: REDIS_URL!, DASHBOARD_AUTH_TOKEN: TOKEN, CAIO_CONFIG: 'caio.json' };
     const start = (args: string[]) => {
       const child = spawn(process.execPath, [CLI, ...args], { cwd: work.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout!.on('data', (d) => output.push(String(d)));
-      child.stderr!.on('data', (d) => output.push(String(d)));
+      child.stdout.on('data', (d) => output.push(String(d)));
+      child.stderr.on('data', (d) => output.push(String(d)));
       children.push(child);
     };
     start(['serve', '--port', '0']);

@@ -41,7 +41,8 @@ export const contractCheck: Middleware = {
     const schema = response.status === 200 ? RESPONSES.get(key) : ErrorBody;
     if (!schema) throw new Error(`${key} is not in the OpenAPI document`);
     const checked = schema.safeParse(body);
-    if (!checked.success) throw new Error(`${key} answered ${response.status} with a body outside its documented schema:\n${checked.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}\n${JSON.stringify(body).slice(0, 2000)}`);
+    if (!checked.success)
+      throw new Error(`${key} answered ${response.status} with a body outside its documented schema:\n${checked.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}\n${JSON.stringify(body).slice(0, 2000)}`);
     return undefined;
   },
 };

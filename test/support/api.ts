@@ -9,6 +9,11 @@ import type { Harness } from './dispatch.js';
  * pipeline run (the API's and the queue watcher's top-up) is a stand-in that reports its limit.
  */
 export const apiDepsOf = (h: Harness, overrides: Partial<ApiDeps> = {}): ApiDeps => ({
-  ...apiDepsFor(h.app, h.dispatch, async (limit) => ({ limit }), queueWatcherFor(h.app, async (limit) => ({ ran: 'pipeline', limit }), 'api-test')),
+  ...apiDepsFor(
+    h.app,
+    h.dispatch,
+    async (limit) => ({ limit }),
+    queueWatcherFor(h.app, async (limit) => ({ ran: 'pipeline', limit }), 'api-test'),
+  ),
   ...overrides,
 });

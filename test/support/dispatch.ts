@@ -31,12 +31,35 @@ export const HARNESS_CONFIG = {
   providers: 'sandbox',
   send: 'live',
   sandbox: { seed: 1 },
-  limits: { emailDailyLimit: 25, emailHourlyLimit: 15, emailMonthlyLimit: 2500, perDomainHourlyLimit: 3, minDelaySeconds: 45, maxLeadsPerDomainPerBatch: 3, linkedinWarmupDailyLimit: 5, linkedinFullDailyLimit: 20, linkedinWarmupWeeks: 4, revivalDailyLimit: 5 },
+  limits: {
+    emailDailyLimit: 25,
+    emailHourlyLimit: 15,
+    emailMonthlyLimit: 2500,
+    perDomainHourlyLimit: 3,
+    minDelaySeconds: 45,
+    maxLeadsPerDomainPerBatch: 3,
+    linkedinWarmupDailyLimit: 5,
+    linkedinFullDailyLimit: 20,
+    linkedinWarmupWeeks: 4,
+    revivalDailyLimit: 5,
+  },
   exclusions: { excludedDomains: ['customer.example.com'], competitorDomains: ['gong.io'], excludedEmails: ['vip@partner.example.com'] },
   ramp: { enabled: false },
   tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly', 'heyreach'], tier_3: ['instantly'], tier_4: ['instantly'] },
   revival: { minInactiveDays: 30, maxInactiveDays: 120, excludeTags: ['do-not-contact', 'competitor', 'unsubscribed'] },
-  dispatch: { gatekeeperRequired: true, leaseSeconds: 60, drainLimit: 500, claimLeaseSeconds: 60, timeZone: 'UTC', businessHours: { startHour: 8, endHour: 18, weekdays: [1, 2, 3, 4, 5] }, jitterSeconds: 0, autoPause: { maxBounceRate: 0.02, maxComplaintRate: 0.001, minSample: 50 }, instantlyTimeZone: 'America/Detroit', instantlyCampaignDailyLimit: 50, instantlyEmailGapMinutes: 10 },
+  dispatch: {
+    gatekeeperRequired: true,
+    leaseSeconds: 60,
+    drainLimit: 500,
+    claimLeaseSeconds: 60,
+    timeZone: 'UTC',
+    businessHours: { startHour: 8, endHour: 18, weekdays: [1, 2, 3, 4, 5] },
+    jitterSeconds: 0,
+    autoPause: { maxBounceRate: 0.02, maxComplaintRate: 0.001, minSample: 50 },
+    instantlyTimeZone: 'America/Detroit',
+    instantlyCampaignDailyLimit: 50,
+    instantlyEmailGapMinutes: 10,
+  },
   gatekeeper: { batchExpiryHours: 24 },
   jobs: { reviewQueueLowWater: 3, reviewQueueTarget: 5, queueWatchEveryMinutes: 30 },
 };
@@ -48,7 +71,18 @@ export const HARNESS_CONFIG = {
  * every call), the gateway and the operator. Overrides: a fixed clock (Monday 2026-11-23 10:00 UTC,
  * inside business hours), the test's database, settings on top of HARNESS_CONFIG, wrapped channels.
  */
-export const dispatchHarness = async (database: Database, options: { gateway?: Partial<GatewaySettings>; operator?: Partial<OperatorSettings>; wrap?: (channels: Record<SendChannel, OutboundChannel>) => Partial<Record<SendChannel, OutboundChannel>>; holder?: string; envStop?: boolean; escalation?: OperatorDeps['escalation']; config?: Record<string, unknown> } = {}) => {
+export const dispatchHarness = async (
+  database: Database,
+  options: {
+    gateway?: Partial<GatewaySettings>;
+    operator?: Partial<OperatorSettings>;
+    wrap?: (channels: Record<SendChannel, OutboundChannel>) => Partial<Record<SendChannel, OutboundChannel>>;
+    holder?: string;
+    envStop?: boolean;
+    escalation?: OperatorDeps['escalation'];
+    config?: Record<string, unknown>;
+  } = {},
+) => {
   const db = database.db;
   const clock = fixedClock('2026-11-23T10:00:00Z');
   const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: {}, values: { ...HARNESS_CONFIG, ...options.config } });
@@ -81,13 +115,23 @@ export const dispatchHarness = async (database: Database, options: { gateway?: P
     n++;
     const domain = overrides.domain ?? `northwind${n}.example.com`;
     const email = overrides.email ?? `lead${n}@${domain}`;
-    const lead = aDiscoveredLead({ sourceId: `src-${n}-${email}`, profile: aProfile({ email, title: 'CEO', firstName: overrides.firstName ?? `Ann${n}`, lastName: overrides.lastName ?? 'Lee', company: company(domain), linkedinUrl: overrides.linkedin === false ? null : `https://www.linkedin.com/in/example-lead-${n}` }) });
+    const lead = aDiscoveredLead({
+      sourceId: `src-${n}-${email}`,
+      profile: aProfile({
+        email,
+        title: 'CEO',
+        firstName: overrides.firstName ?? `Ann${n}`,
+        lastName: overrides.lastName ?? 'Lee',
+        company: company(domain),
+        linkedinUrl: overrides.linkedin === false ? null : `https://www.linkedin.com/in/example-lead-${n}`,
+      }),
+    });
     await runPipeline(pipelineDeps(stores, { source: fakeSource([lead]), enricher: fakeEnricher({}), clock }).deps, { limit: 5, source: 'fake', seed: null });
     const detail = await stores.leadDetail.detailByEmail(email);
     const draft = detail?.drafts[0];
     if (!draft) throw new Error(`no draft for ${email}: ${detail?.lead.status} ${detail?.lead.skipReason ?? ''}`);
     await review.approve({ draftId: draft.id, by: 'Dani' });
-    return { email, leadId: detail!.lead.id, draftId: draft.id };
+    return { email, leadId: detail.lead.id, draftId: draft.id };
   };
 
   /** Create, approve and return a batch of everything approved. */

@@ -12,7 +12,7 @@ export const STORE_KINDS: StoreKind[] = ['postgres'];
 let fileSchema: { database: Database; name: string } | undefined;
 
 const truncateAll = async (database: Database, schema: string) => {
-  const { rows } = (await database.db.execute(sql`select tablename from pg_tables where schemaname = ${schema} and tablename not like '__drizzle%'`)) as unknown as { rows: { tablename: string }[] };
+  const { rows } = (await database.db.execute(sql`select tablename from pg_tables where schemaname = ${schema} and tablename not like '__drizzle%'`)) as { rows: { tablename: string }[] };
   if (rows.length) await database.db.execute(sql.raw(`TRUNCATE ${rows.map((r) => `"${schema}"."${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`));
 };
 

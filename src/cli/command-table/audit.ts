@@ -16,5 +16,5 @@ export const registerAuditCommand = (program: Command): void => {
       .option('--since <when>', 'a date, an ISO time, or a span like 24h / 7d', parseSince)
       .option('--limit <n>', 'at most this many', parsePositiveInt('limit', 1_000_000), 1000)
       .option('--json', 'print JSON'),
-  ).action(async (options) => (await import('../commands/audit.js')).auditCommand(options));
+  ).action(async (options: Parameters<(typeof import('../commands/audit.js'))['auditCommand']>[0]) => (await import('../commands/audit.js')).auditCommand(options));
 };

@@ -8,23 +8,33 @@ const parseMotion = (value: string): BatchMotion => {
 };
 
 const batchCommands = () => import('../commands/batch.js');
+type BatchCommands = Awaited<ReturnType<typeof batchCommands>>;
 
 export const registerBatchCommands = (program: Command): void => {
   const batch = program.command('batch').description('Gatekeeper batches: the frozen scope a person approves before anything is dispatched');
 
   withCommonOptions(
-    batch.command('create').description('freeze the approved drafts into a batch waiting for approval').requiredOption('--motion <motion>', 'outbound (revival and cadence come later)', parseMotion).requiredOption('--by <name>', 'who creates it').option('--json', 'print JSON'),
-  ).action(async (options) => (await batchCommands()).batchCreateCommand(options));
+    batch
+      .command('create')
+      .description('freeze the approved drafts into a batch waiting for approval')
+      .requiredOption('--motion <motion>', 'outbound (revival and cadence come later)', parseMotion)
+      .requiredOption('--by <name>', 'who creates it')
+      .option('--json', 'print JSON'),
+  ).action(async (options: Parameters<BatchCommands['batchCreateCommand']>[0]) => (await batchCommands()).batchCreateCommand(options));
 
-  withCommonOptions(batch.command('list').description('batches, newest first').option('--limit <n>', 'how many', parsePositiveInt('limit', 1000), 50).option('--json', 'print JSON')).action(async (options) => (await batchCommands()).batchListCommand(options));
-
-  withCommonOptions(batch.command('show <batchId>').description('one batch and its exact scope').option('--json', 'print JSON')).action(async (id: string, options) => (await batchCommands()).batchShowCommand(id, options));
-
-  withCommonOptions(batch.command('approve <batchId>').description('approve the frozen scope (dispatch comes with the send gateway)').requiredOption('--by <name>', 'who approves').option('--json', 'print JSON')).action(async (id: string, options) =>
-    (await batchCommands()).batchApproveCommand(id, options),
+  withCommonOptions(batch.command('list').description('batches, newest first').option('--limit <n>', 'how many', parsePositiveInt('limit', 1000), 50).option('--json', 'print JSON')).action(
+    async (options: Parameters<BatchCommands['batchListCommand']>[0]) => (await batchCommands()).batchListCommand(options),
   );
 
-  withCommonOptions(batch.command('reject <batchId>').description('reject a batch with a reason').requiredOption('--by <name>', 'who rejects').requiredOption('--reason <text>', 'why').option('--json', 'print JSON')).action(async (id: string, options) =>
-    (await batchCommands()).batchRejectCommand(id, options),
+  withCommonOptions(batch.command('show <batchId>').description('one batch and its exact scope').option('--json', 'print JSON')).action(async (id: string, options: Parameters<BatchCommands['batchShowCommand']>[1]) =>
+    (await batchCommands()).batchShowCommand(id, options),
+  );
+
+  withCommonOptions(batch.command('approve <batchId>').description('approve the frozen scope (dispatch comes with the send gateway)').requiredOption('--by <name>', 'who approves').option('--json', 'print JSON')).action(
+    async (id: string, options: Parameters<BatchCommands['batchApproveCommand']>[1]) => (await batchCommands()).batchApproveCommand(id, options),
+  );
+
+  withCommonOptions(batch.command('reject <batchId>').description('reject a batch with a reason').requiredOption('--by <name>', 'who rejects').requiredOption('--reason <text>', 'why').option('--json', 'print JSON')).action(
+    async (id: string, options: Parameters<BatchCommands['batchRejectCommand']>[1]) => (await batchCommands()).batchRejectCommand(id, options),
   );
 };

@@ -7,6 +7,7 @@ const parseFormat = (value: string): 'csv' | 'json' => {
 };
 
 const leadCommands = () => import('../commands/leads.js');
+type LeadCommands = Awaited<ReturnType<typeof leadCommands>>;
 
 export const registerLeadCommands = (program: Command): void => {
   const leads = program.command('leads').description('leads, their scores and drafts');
@@ -19,7 +20,7 @@ export const registerLeadCommands = (program: Command): void => {
       .option('--status <status>', 'only this status (e.g. pending_review, disqualified, skipped)')
       .option('--limit <n>', 'at most this many', parsePositiveInt('limit', 100_000), 500)
       .option('--json', 'print JSON'),
-  ).action(async (options) => (await leadCommands()).leadsListCommand(options));
+  ).action(async (options: Parameters<LeadCommands['leadsListCommand']>[0]) => (await leadCommands()).leadsListCommand(options));
 
   withCommonOptions(
     leads
@@ -29,22 +30,22 @@ export const registerLeadCommands = (program: Command): void => {
       .option('--tier <tier>', 'only this tier', parseTier)
       .option('--status <status>', 'only this status')
       .option('--out <file>', 'write to this file instead of stdout'),
-  ).action(async (options) => (await import('../commands/leads-export.js')).leadsExportCommand(options));
+  ).action(async (options: Parameters<(typeof import('../commands/leads-export.js'))['leadsExportCommand']>[0]) => (await import('../commands/leads-export.js')).leadsExportCommand(options));
 
-  withCommonOptions(leads.command('show <email>').description('one lead: score, tier, every reason, drafts and their grounding').option('--json', 'print JSON')).action(async (email: string, options) =>
-    (await leadCommands()).leadsShowCommand(email, options),
+  withCommonOptions(leads.command('show <email>').description('one lead: score, tier, every reason, drafts and their grounding').option('--json', 'print JSON')).action(
+    async (email: string, options: Parameters<LeadCommands['leadsShowCommand']>[1]) => (await leadCommands()).leadsShowCommand(email, options),
   );
 
-  withCommonOptions(leads.command('timeline <email>').description('one lead\'s activity across pipeline, e-mail, LinkedIn and outbound, newest first').option('--limit <n>', 'how many', parsePositiveInt('limit', 10_000), 100).option('--json', 'print JSON')).action(
-    async (email: string, options) => (await leadCommands()).leadsTimelineCommand(email, options),
-  );
+  withCommonOptions(
+    leads.command('timeline <email>').description("one lead's activity across pipeline, e-mail, LinkedIn and outbound, newest first").option('--limit <n>', 'how many', parsePositiveInt('limit', 10_000), 100).option('--json', 'print JSON'),
+  ).action(async (email: string, options: Parameters<LeadCommands['leadsTimelineCommand']>[1]) => (await leadCommands()).leadsTimelineCommand(email, options));
 
   withCommonOptions(
     leads
       .command('bootstrap')
-      .description('record on each lead\'s timeline every accepted send that is missing from it (status, cadence and KPIs follow); safe to repeat')
+      .description("record on each lead's timeline every accepted send that is missing from it (status, cadence and KPIs follow); safe to repeat")
       .option('--dry-run', 'list the missing sends, record nothing')
       .option('--limit <n>', 'at most this many sends', parsePositiveInt('limit', 100_000), 10_000)
       .option('--json', 'print JSON'),
-  ).action(async (options) => (await leadCommands()).leadsBootstrapCommand(options));
+  ).action(async (options: Parameters<LeadCommands['leadsBootstrapCommand']>[0]) => (await leadCommands()).leadsBootstrapCommand(options));
 };

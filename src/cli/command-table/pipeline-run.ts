@@ -13,5 +13,5 @@ export const registerPipelineCommands = (program: Command): void => {
       .option('--limit <n>', 'how many leads to discover (default: pipeline.defaultLimit, 25; with --input, the whole file)', parsePositiveInt('limit', 1_000_000))
       .option('--seed <s>', 'sandbox seed: a different seed gives different synthetic people', parseSeed)
       .option('--json', 'print one JSON object instead of the table'),
-  ).action(async (options) => (await import('../commands/pipeline-run.js')).pipelineRunAction(options));
+  ).action(async (options: Parameters<(typeof import('../commands/pipeline-run.js'))['pipelineRunAction']>[0]) => (await import('../commands/pipeline-run.js')).pipelineRunAction(options));
 };

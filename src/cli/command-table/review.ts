@@ -8,11 +8,12 @@ const parseTag = (value: string): string => {
 };
 
 const reviewCommands = () => import('../commands/review.js');
+type ReviewCommands = Awaited<ReturnType<typeof reviewCommands>>;
 
 export const registerReviewCommands = (program: Command): void => {
   const review = program.command('review').description('the human review of drafts: nothing leaves without approval');
 
-  withCommonOptions(review.command('tags').description('the rejection tags').option('--json', 'print JSON')).action(async (options) => (await reviewCommands()).reviewTagsCommand(options));
+  withCommonOptions(review.command('tags').description('the rejection tags').option('--json', 'print JSON')).action(async (options: Parameters<ReviewCommands['reviewTagsCommand']>[0]) => (await reviewCommands()).reviewTagsCommand(options));
 
   withCommonOptions(
     review
@@ -26,10 +27,10 @@ export const registerReviewCommands = (program: Command): void => {
       })
       .option('--limit <n>', 'at most this many', parsePositiveInt('limit', 100_000), 100)
       .option('--json', 'print JSON'),
-  ).action(async (options) => (await reviewCommands()).reviewListCommand(options));
+  ).action(async (options: Parameters<ReviewCommands['reviewListCommand']>[0]) => (await reviewCommands()).reviewListCommand(options));
 
-  withCommonOptions(review.command('show <draftId>').description('one draft with its lead, grounding and the lead\'s rejections').option('--json', 'print JSON')).action(async (draftId: string, options) =>
-    (await reviewCommands()).reviewShowCommand(draftId, options),
+  withCommonOptions(review.command('show <draftId>').description("one draft with its lead, grounding and the lead's rejections").option('--json', 'print JSON')).action(
+    async (draftId: string, options: Parameters<ReviewCommands['reviewShowCommand']>[1]) => (await reviewCommands()).reviewShowCommand(draftId, options),
   );
 
   withCommonOptions(
@@ -40,7 +41,7 @@ export const registerReviewCommands = (program: Command): void => {
       .option('--subject <text>', 'an edited subject')
       .option('--body <text>', 'an edited body (must keep the compliant footer)')
       .option('--json', 'print JSON'),
-  ).action(async (draftId: string, options) => (await reviewCommands()).reviewApproveCommand(draftId, options));
+  ).action(async (draftId: string, options: Parameters<ReviewCommands['reviewApproveCommand']>[1]) => (await reviewCommands()).reviewApproveCommand(draftId, options));
 
   withCommonOptions(
     review
@@ -50,5 +51,5 @@ export const registerReviewCommands = (program: Command): void => {
       .requiredOption('--tag <tag>', `one of: ${REJECTION_TAGS.map((t) => t.id).join(', ')}`, parseTag)
       .requiredOption('--by <name>', 'who rejects')
       .option('--json', 'print JSON'),
-  ).action(async (draftId: string, options) => (await reviewCommands()).reviewRejectCommand(draftId, options));
+  ).action(async (draftId: string, options: Parameters<ReviewCommands['reviewRejectCommand']>[1]) => (await reviewCommands()).reviewRejectCommand(draftId, options));
 };

@@ -8,5 +8,5 @@ export const registerStartCommand = (program: Command): void => {
       .description('fill the review queue if it is empty, then serve the dashboard, webhooks and jobs')
       .option('--port <n>', 'port (default: server.port, 8080)', (v) => Number.parseInt(v, 10))
       .option('--once', 'run the pipeline once and exit, without serving'),
-  ).action(async (options) => (await import('../commands/start.js')).startCommand(options));
+  ).action(async (options: Parameters<(typeof import('../commands/start.js'))['startCommand']>[0]) => (await import('../commands/start.js')).startCommand(options));
 };

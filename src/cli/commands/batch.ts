@@ -12,7 +12,8 @@ import { cliOut } from '../io.js';
 const gatekeeperFor = (app: AppDeps) =>
   createGatekeeper({ batches: createBatchStore(app.database.db), audit: app.stores.audit, alerts: app.alerts, clock: app.clock, settings: { batchExpiryHours: app.config.gatekeeper.batchExpiryHours, tierRouting: app.config.tierRouting } });
 
-const summary = (b: Batch, now: Date) => `batch ${b.id} [${b.status}${b.status !== 'executed' && b.status !== 'rejected' && b.expiresAt <= now ? ', expired' : ''}] ${b.motion}, ${b.scope.length} actions, preview ${b.previewHash.slice(0, 12)}, expires ${b.expiresAt.toISOString()}${b.decidedBy ? `, ${b.status} by ${b.decidedBy}` : ''}`;
+const summary = (b: Batch, now: Date) =>
+  `batch ${b.id} [${b.status}${b.status !== 'executed' && b.status !== 'rejected' && b.expiresAt <= now ? ', expired' : ''}] ${b.motion}, ${b.scope.length} actions, preview ${b.previewHash.slice(0, 12)}, expires ${b.expiresAt.toISOString()}${b.decidedBy ? `, ${b.status} by ${b.decidedBy}` : ''}`;
 
 export const batchCreateCommand = async (options: CommonOptions & { motion: BatchMotion; by: string; json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
@@ -35,7 +36,12 @@ export const batchShowCommand = async (id: string, options: CommonOptions & { js
   await withApp(configFrom(options), async (app) => {
     const b = await gatekeeperFor(app).show(id);
     if (options.json) return printJson(b);
-    cliOut(`${summary(b, app.clock.now())}\n${renderTable(['draft', 'channel', 'action', 'recipient'], b.scope.map((i) => [i.draftId, i.channel, i.action, i.recipient]))}\n`);
+    cliOut(
+      `${summary(b, app.clock.now())}\n${renderTable(
+        ['draft', 'channel', 'action', 'recipient'],
+        b.scope.map((i) => [i.draftId, i.channel, i.action, i.recipient]),
+      )}\n`,
+    );
   });
 };
 

@@ -24,14 +24,27 @@ const withOperator = async <T>(options: CommonOptions, work: (app: AppDeps, disp
   });
 
 const renderDispatch = (r: DispatchReport): string => {
-  const lines = [`${r.mode === 'dry_run' ? 'DRY RUN (nothing written, nothing sent)' : 'LIVE'}: motion ${r.motion}; ramp ${r.ramp.active ? `active (day ${r.ramp.day}, ${r.ramp.cleanDays}/${r.ramp.required} clean days, ${r.ramp.tierFilter ?? 'all tiers'}, ${r.ramp.emailLimitOverride} emails/day)` : 'off'}`];
-  if (r.pendingBatch) lines.push(`created batch ${r.pendingBatch.id} with ${r.pendingBatch.items} actions: waiting for approval (caio batch show ${r.pendingBatch.id}; caio batch approve ${r.pendingBatch.id} --by NAME; then caio dispatch --motion ${r.motion} --live --batch ${r.pendingBatch.id} --by NAME)`);
-  if (r.queued) lines.push(`batch ${r.queued.batchId}: ${r.queued.items} actions ${r.mode === 'dry_run' ? 'would be' : ''} queued, ${r.queued.duplicates} already queued before, ${r.queued.rejected.length} refused${r.queued.rejected.length ? ` (${[...new Set(r.queued.rejected.map((x) => x.reason))].join(', ')})` : ''}`);
+  const lines = [
+    `${r.mode === 'dry_run' ? 'DRY RUN (nothing written, nothing sent)' : 'LIVE'}: motion ${r.motion}; ramp ${r.ramp.active ? `active (day ${r.ramp.day}, ${r.ramp.cleanDays}/${r.ramp.required} clean days, ${r.ramp.tierFilter ?? 'all tiers'}, ${r.ramp.emailLimitOverride} emails/day)` : 'off'}`,
+  ];
+  if (r.pendingBatch)
+    lines.push(
+      `created batch ${r.pendingBatch.id} with ${r.pendingBatch.items} actions: waiting for approval (caio batch show ${r.pendingBatch.id}; caio batch approve ${r.pendingBatch.id} --by NAME; then caio dispatch --motion ${r.motion} --live --batch ${r.pendingBatch.id} --by NAME)`,
+    );
+  if (r.queued)
+    lines.push(
+      `batch ${r.queued.batchId}: ${r.queued.items} actions ${r.mode === 'dry_run' ? 'would be' : ''} queued, ${r.queued.duplicates} already queued before, ${r.queued.rejected.length} refused${r.queued.rejected.length ? ` (${[...new Set(r.queued.rejected.map((x) => x.reason))].join(', ')})` : ''}`,
+    );
   if (r.waitingForBatch) lines.push(`${r.waitingForBatch} approved drafts are not in a batch yet`);
   if (r.drain.reconciled.length) lines.push(`reconciled ${r.drain.reconciled.length} interrupted sends: ${r.drain.reconciled.map((x) => `${x.outboxId} ${x.outcome}`).join(', ')}`);
   if (r.drain.stopped) lines.push(`STOPPED: ${r.drain.stopReason}`);
   if (r.drain.items.length) {
-    lines.push(renderTable(['outbox item', 'lead', 'channel', 'outcome', 'reason'], r.drain.items.map((i) => [i.outboxId, i.leadId ?? '-', i.channel, i.outcome, i.reason ?? (i.providerRef ? `-> ${i.providerRef}` : '')])));
+    lines.push(
+      renderTable(
+        ['outbox item', 'lead', 'channel', 'outcome', 'reason'],
+        r.drain.items.map((i) => [i.outboxId, i.leadId ?? '-', i.channel, i.outcome, i.reason ?? (i.providerRef ? `-> ${i.providerRef}` : '')]),
+      ),
+    );
   } else lines.push('nothing due in the outbox');
   const c = r.drain.counts;
   lines.push(`${r.mode === 'dry_run' ? `would send ${c.would_send}` : `sent ${c.sent}`}, deferred ${c.deferred}, rejected ${c.rejected}, failed ${c.failed}, uncertain ${c.uncertain}${c.stopped ? `, held by the stop ${c.stopped}` : ''}`);
@@ -87,7 +100,14 @@ export const operatorHealthCommand = async (options: CommonOptions & { json?: bo
   await withOperator(options, async (_app, dispatch) => {
     const results = await dispatch.operator.checkHealth();
     if (options.json) return printJson(results);
-    cliOut(results.length ? `${renderTable(['provider', 'campaign', 'sent', 'bounces', 'complaints', 'paused now', 'reason'], results.map((r) => [r.provider, r.campaign, r.sent, r.bounces, r.complaints, r.paused ? 'YES' : 'no', r.reason]))}\n` : 'no live campaign to check\n');
+    cliOut(
+      results.length
+        ? `${renderTable(
+            ['provider', 'campaign', 'sent', 'bounces', 'complaints', 'paused now', 'reason'],
+            results.map((r) => [r.provider, r.campaign, r.sent, r.bounces, r.complaints, r.paused ? 'YES' : 'no', r.reason]),
+          )}\n`
+        : 'no live campaign to check\n',
+    );
   });
 };
 
@@ -95,7 +115,14 @@ export const operatorIncidentsCommand = async (options: CommonOptions & { json?:
   await withApp(configFrom(options), async (app) => {
     const open = await createIncidentStore(app.database.db).open();
     if (options.json) return printJson(open);
-    cliOut(open.length ? `${renderTable(['incident', 'since', 'level', 'paged at', 'last seen', 'what'], open.map((i) => [i.key, i.openedAt.toISOString(), String(i.level), i.notifiedLevel ? String(i.notifiedLevel) : '-', i.lastSeenAt.toISOString(), String(i.details.title ?? '')]))}\n` : 'no open incident\n');
+    cliOut(
+      open.length
+        ? `${renderTable(
+            ['incident', 'since', 'level', 'paged at', 'last seen', 'what'],
+            open.map((i) => [i.key, i.openedAt.toISOString(), String(i.level), i.notifiedLevel ? String(i.notifiedLevel) : '-', i.lastSeenAt.toISOString(), String(i.details.title ?? '')]),
+          )}\n`
+        : 'no open incident\n',
+    );
   });
 };
 
@@ -104,7 +131,14 @@ export const revivalScanCommand = async (options: CommonOptions & { limit: numbe
     if (!dispatch.revival) throw new AppError('CONFLICT', 'GoHighLevel is not configured (GHL_API_KEY and GHL_LOCATION_ID)');
     const candidates = await dispatch.revival.scan(app.clock.now(), options.limit);
     if (options.json) return printJson(candidates);
-    cliOut(candidates.length ? `${renderTable(['score', 'reason', 'days', 'email', 'company', 'our status'], candidates.map((c) => [c.score, c.reason, c.daysInactive, c.email, c.company ?? '-', c.status ?? 'no record']))}\n` : 'no contact to revive\n');
+    cliOut(
+      candidates.length
+        ? `${renderTable(
+            ['score', 'reason', 'days', 'email', 'company', 'our status'],
+            candidates.map((c) => [c.score, c.reason, c.daysInactive, c.email, c.company ?? '-', c.status ?? 'no record']),
+          )}\n`
+        : 'no contact to revive\n',
+    );
   });
 };
 
@@ -112,7 +146,14 @@ export const campaignsListCommand = async (options: CommonOptions & { json?: boo
   await withApp(configFrom(options), async (app) => {
     const list = await createCampaignStore(app.database.db).list();
     if (options.json) return printJson(list);
-    cliOut(list.length ? `${renderTable(['provider', 'kind', 'name', 'status', 'external id', 'activated by'], list.map((c) => [c.provider, c.kind, c.name, c.status, c.externalId, c.activatedBy ?? '-']))}\n` : 'no campaigns yet\n');
+    cliOut(
+      list.length
+        ? `${renderTable(
+            ['provider', 'kind', 'name', 'status', 'external id', 'activated by'],
+            list.map((c) => [c.provider, c.kind, c.name, c.status, c.externalId, c.activatedBy ?? '-']),
+          )}\n`
+        : 'no campaigns yet\n',
+    );
   });
 };
 
@@ -130,7 +171,15 @@ export const campaignsActivateCommand = async (externalId: string, options: Comm
     const at = app.clock.now();
     await store.setStatus(campaign.id, 'active', { name: options.by.trim(), at });
     await app.escalation.resolve(campaignPausedIncident('instantly', campaign.externalId));
-    await app.stores.audit.append({ at, actor: options.by.trim(), action: 'campaign.activated', entityType: 'campaign', entityId: campaign.id, runId: null, details: { provider: 'instantly', externalId: campaign.externalId, name: campaign.name } });
+    await app.stores.audit.append({
+      at,
+      actor: options.by.trim(),
+      action: 'campaign.activated',
+      entityType: 'campaign',
+      entityId: campaign.id,
+      runId: null,
+      details: { provider: 'instantly', externalId: campaign.externalId, name: campaign.name },
+    });
     if (options.json) return printJson({ ...campaign, status: 'active', activatedBy: options.by.trim(), activatedAt: at });
     cliOut(`campaign ${campaign.name} (${campaign.externalId}) activated by ${options.by.trim()}\n`);
   });

@@ -31,9 +31,22 @@ export const jobsStatusCommand = async (options: CommonOptions & { json?: boolea
     const status = await runner.status();
     if (options.json) return printJson(status);
     if (runner.backend === 'inline') return void cliOut('jobs run inline inside caio start / caio serve (no REDIS_URL): there is no shared queue to inspect; failed webhook deliveries are in caio webhooks list --status failed\n');
-    const s = status as unknown as { queues: { queue: string; waiting: number; active: number; delayed: number; failed: number; completed: number; oldestWaitingAgeMs: number }[]; schedulers: { id: string; pattern: string | null; every: number | null; nextRunAt: string | null }[] };
-    cliOut(`${renderTable(['queue', 'waiting', 'active', 'delayed', 'failed', 'completed', 'oldest waiting'], s.queues.map((q) => [q.queue, String(q.waiting), String(q.active), String(q.delayed), String(q.failed), String(q.completed), `${Math.round(q.oldestWaitingAgeMs / 1000)} s`]))}\n\n`);
-    cliOut(`${renderTable(['schedule', 'when', 'next run'], s.schedulers.map((j) => [j.id, j.pattern ? `cron ${j.pattern} UTC` : `every ${Math.round((j.every ?? 0) / 60_000)} min`, j.nextRunAt ?? '-']))}\n`);
+    const s = status as unknown as {
+      queues: { queue: string; waiting: number; active: number; delayed: number; failed: number; completed: number; oldestWaitingAgeMs: number }[];
+      schedulers: { id: string; pattern: string | null; every: number | null; nextRunAt: string | null }[];
+    };
+    cliOut(
+      `${renderTable(
+        ['queue', 'waiting', 'active', 'delayed', 'failed', 'completed', 'oldest waiting'],
+        s.queues.map((q) => [q.queue, String(q.waiting), String(q.active), String(q.delayed), String(q.failed), String(q.completed), `${Math.round(q.oldestWaitingAgeMs / 1000)} s`]),
+      )}\n\n`,
+    );
+    cliOut(
+      `${renderTable(
+        ['schedule', 'when', 'next run'],
+        s.schedulers.map((j) => [j.id, j.pattern ? `cron ${j.pattern} UTC` : `every ${Math.round((j.every ?? 0) / 60_000)} min`, j.nextRunAt ?? '-']),
+      )}\n`,
+    );
   });
 };
 
@@ -41,7 +54,14 @@ export const jobsFailedCommand = async (options: CommonOptions & { limit: number
   await withQueues(options, async (runner) => {
     const failed = await runner.failed(options.limit);
     if (options.json) return printJson(failed);
-    cliOut(failed.length ? `${renderTable(['id', 'queue', 'job', 'attempts', 'failed at', 'error'], failed.map((f) => [f.id, f.queue, f.name, String(f.attemptsMade), f.finishedOn ?? '-', f.failedReason.slice(0, 120)]))}\n` : 'no failed job\n');
+    cliOut(
+      failed.length
+        ? `${renderTable(
+            ['id', 'queue', 'job', 'attempts', 'failed at', 'error'],
+            failed.map((f) => [f.id, f.queue, f.name, String(f.attemptsMade), f.finishedOn ?? '-', f.failedReason.slice(0, 120)]),
+          )}\n`
+        : 'no failed job\n',
+    );
   });
 };
 

@@ -30,8 +30,7 @@ const COLUMNS: [string, (r: ExportRow) => string | number | null][] = [
   ['last activity', (r) => r.lastActivity.toISOString()],
 ];
 
-export const toCsv = (rows: ExportRow[]): string =>
-  stringify([COLUMNS.map(([h]) => h), ...rows.map((r) => COLUMNS.map(([, get]) => escapeCell(String(get(r) ?? ''))))], { bom: true, record_delimiter: 'windows' });
+export const toCsv = (rows: ExportRow[]): string => stringify([COLUMNS.map(([h]) => h), ...rows.map((r) => COLUMNS.map(([, get]) => escapeCell(String(get(r) ?? ''))))], { bom: true, record_delimiter: 'windows' });
 
 /** `caio leads export`: CSV (spreadsheet-safe) or JSON, to stdout or --out. */
 export const leadsExportCommand = async (options: CommonOptions & { format: 'csv' | 'json'; tier?: Tier; status?: string; out?: string }): Promise<void> => {

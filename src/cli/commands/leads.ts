@@ -16,7 +16,21 @@ export const leadsListCommand = async (options: ListOptions): Promise<void> => {
   await withStore(configFrom(options), async (app) => {
     const rows = await app.stores.leads.list({ tier: options.tier, status: options.status, limit: options.limit });
     if (options.json) {
-      printJson(rows.map((l) => ({ id: l.id, email: l.email, name: [l.profile.firstName, l.profile.lastName].filter(Boolean).join(' ') || l.profile.fullName, title: l.profile.title, company: l.profile.company.name, tier: l.tier, points: l.points, status: l.status, disqualificationReason: l.disqualificationReason, skipReason: l.skipReason, lastRunId: l.lastRunId })));
+      printJson(
+        rows.map((l) => ({
+          id: l.id,
+          email: l.email,
+          name: [l.profile.firstName, l.profile.lastName].filter(Boolean).join(' ') || l.profile.fullName,
+          title: l.profile.title,
+          company: l.profile.company.name,
+          tier: l.tier,
+          points: l.points,
+          status: l.status,
+          disqualificationReason: l.disqualificationReason,
+          skipReason: l.skipReason,
+          lastRunId: l.lastRunId,
+        })),
+      );
       return;
     }
     if (rows.length === 0) {
@@ -47,7 +61,12 @@ export const leadsTimelineCommand = async (email: string, options: ShowOptions &
     if (!detail) throw new AppError('NOT_FOUND', `no lead with email ${email.trim().toLowerCase()}`);
     const entries = await createTimelineQuery(app.database.db).forLead(detail.lead.id, options.limit);
     if (options.json) return printJson({ leadId: detail.lead.id, status: detail.lead.status, timeline: entries });
-    cliOut(`${detail.lead.email} [${detail.lead.status}]\n${renderTable(['when', 'channel', 'event', 'detail'], entries.map((e) => [e.at.toISOString(), e.channel, e.type, e.detail]))}\n`);
+    cliOut(
+      `${detail.lead.email} [${detail.lead.status}]\n${renderTable(
+        ['when', 'channel', 'event', 'detail'],
+        entries.map((e) => [e.at.toISOString(), e.channel, e.type, e.detail]),
+      )}\n`,
+    );
   });
 };
 
@@ -57,6 +76,12 @@ export const leadsBootstrapCommand = async (options: CommonOptions & { dryRun?: 
     const report = await bootstrapFor(app)({ dryRun: options.dryRun === true, limit: options.limit });
     if (options.json) return printJson(report);
     cliOut(`${report.missing} accepted send(s) missing from lead timelines; ${report.dryRun ? 'dry run: nothing recorded' : `${report.recorded} recorded`}.\n`);
-    if (report.items.length) cliOut(`${renderTable(['sent at', 'channel', 'step', 'outbox id'], report.items.map((i) => [i.sentAt, i.channel, i.step, i.outboxId]))}\n`);
+    if (report.items.length)
+      cliOut(
+        `${renderTable(
+          ['sent at', 'channel', 'step', 'outbox id'],
+          report.items.map((i) => [i.sentAt, i.channel, i.step, i.outboxId]),
+        )}\n`,
+      );
   });
 };

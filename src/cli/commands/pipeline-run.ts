@@ -53,10 +53,17 @@ export const runPipelineCommand = async (options: PipelineRunOptions): Promise<R
         const report = await runPipeline(deps, run);
         const input = inputOf(report);
         printJson({
-          runId: report.runId, mode: report.mode, status: report.status, stages: report.stages.map(({ metrics: _m, ...s }) => s), passed: report.passed, total: report.total, totalErrors: report.totalErrors,
+          runId: report.runId,
+          mode: report.mode,
+          status: report.status,
+          stages: report.stages.map(({ metrics: _m, ...s }) => s),
+          passed: report.passed,
+          total: report.total,
+          totalErrors: report.totalErrors,
           enrichment: enrichmentSummary(report.stages),
           ...(options.input ? { input: input ? { rows: input.rows, accepted: input.accepted, duplicates: input.duplicates, rejected: input.rejected, duplicateRows: input.duplicateRows } : null } : {}),
-          leads: report.leads, drafts: report.drafts,
+          leads: report.leads,
+          drafts: report.drafts,
         });
         return report;
       }

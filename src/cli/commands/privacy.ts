@@ -10,7 +10,7 @@ import { cliErr, cliOut, cliPath } from '../io.js';
 
 const requireEmail = (raw: string): string => {
   const email = normalizeEmail(raw);
-  if (!email) throw new AppError('INVALID_INPUT', 'give the person\'s email address (it is not a valid address)');
+  if (!email) throw new AppError('INVALID_INPUT', "give the person's email address (it is not a valid address)");
   return email;
 };
 

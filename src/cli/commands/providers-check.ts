@@ -53,7 +53,10 @@ const probesFor = (config: Config): Probe[] => {
         const probe = (baseUrl: string, apiKey: string) => createApolloClient({ baseUrl, apiKey, timeoutMs: config.apollo.timeoutMs }).searchPeople({ per_page: 1 });
         if (!sandbox) return probe(config.apollo.baseUrl, env.APOLLO_API_KEY!).then(() => 'People Search answered (free call)');
         const key = sandboxKey();
-        await withSandbox(async () => (await import('../../providers/sandbox/apollo/index.js')).startApolloSandbox({ apiKey: key, count: 5 }), (fake) => probe(fake.url, key).then(() => undefined));
+        await withSandbox(
+          async () => (await import('../../providers/sandbox/apollo/index.js')).startApolloSandbox({ apiKey: key, count: 5 }),
+          (fake) => probe(fake.url, key).then(() => undefined),
+        );
         return 'sandbox: People Search answered';
       },
     },
@@ -66,7 +69,10 @@ const probesFor = (config: Config): Probe[] => {
         // Polling an unknown id is free: 406 proves the key works.
         const probe = (baseUrl: string, apiKey: string) => createBetterContactClient({ baseUrl, apiKey }).poll('caio-connectivity-check');
         if (!sandbox) return probe(config.betterContact.baseUrl, env.BETTERCONTACT_API_KEY!).then(() => 'answered (free call)');
-        await withSandbox(async () => (await import('../../providers/sandbox/bettercontact/server.js')).startBetterContactSandbox({ apiKey: 'sandbox-check-key' }), (fake) => probe(fake.url, 'sandbox-check-key').then(() => undefined));
+        await withSandbox(
+          async () => (await import('../../providers/sandbox/bettercontact/server.js')).startBetterContactSandbox({ apiKey: 'sandbox-check-key' }),
+          (fake) => probe(fake.url, 'sandbox-check-key').then(() => undefined),
+        );
         return 'sandbox: answered';
       },
     },
@@ -86,7 +92,10 @@ const probesFor = (config: Config): Probe[] => {
         const probe = (baseUrl: string, apiKey: string) => createInstantlyClient({ baseUrl, apiKey }).listCampaigns({ limit: 1 });
         if (!sandbox) return probe(config.instantly.baseUrl, env.INSTANTLY_API_KEY!).then(() => 'campaigns listed (read-only)');
         const key = sandboxKey();
-        await withSandbox(async () => (await import('../../providers/sandbox/instantly/server.js')).startInstantlySandbox({ apiKey: key }), (fake) => probe(fake.url, key).then(() => undefined));
+        await withSandbox(
+          async () => (await import('../../providers/sandbox/instantly/server.js')).startInstantlySandbox({ apiKey: key }),
+          (fake) => probe(fake.url, key).then(() => undefined),
+        );
         return 'sandbox: campaigns listed';
       },
     },
@@ -101,7 +110,10 @@ const probesFor = (config: Config): Probe[] => {
         };
         if (!sandbox) return probe(config.heyreach.baseUrl, env.HEYREACH_API_KEY!).then(() => 'API key accepted (CheckApiKey)');
         const key = sandboxKey();
-        await withSandbox(async () => (await import('../../providers/sandbox/heyreach/server.js')).startHeyReachSandbox({ apiKey: key }), (fake) => probe(fake.url, key));
+        await withSandbox(
+          async () => (await import('../../providers/sandbox/heyreach/server.js')).startHeyReachSandbox({ apiKey: key }),
+          (fake) => probe(fake.url, key),
+        );
         return 'sandbox: API key accepted';
       },
     },
@@ -114,7 +126,10 @@ const probesFor = (config: Config): Probe[] => {
         // A duplicate lookup of an address that cannot exist: read-only.
         const probe = (baseUrl: string, apiKey: string, locationId: string) => createGhlClient({ baseUrl, apiKey, locationId }).findContactByEmail('connectivity-check@caio.invalid');
         if (!sandbox) return probe(config.ghl.baseUrl, env.GHL_API_KEY!, env.GHL_LOCATION_ID!).then(() => 'contact lookup answered (read-only)');
-        await withSandbox(async () => (await import('../../providers/sandbox/ghl/server.js')).startGhlSandbox(), (fake) => probe(fake.url, fake.apiKey, fake.locationId).then(() => undefined));
+        await withSandbox(
+          async () => (await import('../../providers/sandbox/ghl/server.js')).startGhlSandbox(),
+          (fake) => probe(fake.url, fake.apiKey, fake.locationId).then(() => undefined),
+        );
         return 'sandbox: contact lookup answered';
       },
     },
@@ -196,7 +211,13 @@ const checkQueues = async (config: Config): Promise<Check[]> => {
         const [oldest] = await queue.getJobs(['waiting'], 0, 0, true);
         const ageSeconds = oldest ? Math.round((Date.now() - oldest.timestamp) / 1000) : 0;
         const stuck = ageSeconds > 300;
-        checks.push({ name: `queue ${name}`, enabled: true, configured: true, reachable: !stuck, detail: `${counts.waiting ?? 0} waiting (oldest ${ageSeconds} s${stuck ? ': is a caio worker running for this queue?' : ''}), ${counts.active ?? 0} active, ${counts.delayed ?? 0} delayed, ${counts.failed ?? 0} failed${counts.failed ? ' (caio jobs failed)' : ''}` });
+        checks.push({
+          name: `queue ${name}`,
+          enabled: true,
+          configured: true,
+          reachable: !stuck,
+          detail: `${counts.waiting ?? 0} waiting (oldest ${ageSeconds} s${stuck ? ': is a caio worker running for this queue?' : ''}), ${counts.active ?? 0} active, ${counts.delayed ?? 0} delayed, ${counts.failed ?? 0} failed${counts.failed ? ' (caio jobs failed)' : ''}`,
+        });
       } finally {
         await queue.close();
       }

@@ -15,11 +15,15 @@ const serviceFor = (app: AppDeps) =>
 
 const renderDecision = (d: ReviewDraft) => `draft ${d.id} is ${d.status}${d.decidedBy ? ` (by ${d.decidedBy})` : ''}${d.status === 'approved' ? ': eligible for dispatch in an approved batch; nothing was sent' : ''}\n`;
 
-
 /** `caio review tags`: the rejection tags. */
 export const reviewTagsCommand = (options: CommonOptions & { json?: boolean }): void => {
   if (options.json) return printJson(REJECTION_TAGS);
-  cliOut(`${renderTable(['tag', 'meaning'], REJECTION_TAGS.map((t) => [t.id, t.label]))}\n`);
+  cliOut(
+    `${renderTable(
+      ['tag', 'meaning'],
+      REJECTION_TAGS.map((t) => [t.id, t.label]),
+    )}\n`,
+  );
 };
 
 export const reviewListCommand = async (options: CommonOptions & { tier?: Tier; angle?: string; verdict?: 'passed' | 'failed'; limit: number; json?: boolean }): Promise<void> => {
@@ -27,7 +31,12 @@ export const reviewListCommand = async (options: CommonOptions & { tier?: Tier; 
     const queue = await serviceFor(app).list({ ...(options.tier ? { tier: options.tier } : {}), ...(options.angle ? { angleId: options.angle } : {}), ...(options.verdict ? { verdict: options.verdict } : {}), limit: options.limit });
     if (options.json) return printJson(queue);
     if (queue.length === 0) return void cliOut('the review queue is empty\n');
-    cliOut(`${renderTable(['draft', 'lead', 'tier', 'points', 'angle', 'subject A'], queue.map((d) => [d.id, d.lead.email ?? '', d.lead.tier ?? '', d.lead.points ?? '', d.angleId, d.subjectA]))}\n${queue.length} drafts waiting\n`);
+    cliOut(
+      `${renderTable(
+        ['draft', 'lead', 'tier', 'points', 'angle', 'subject A'],
+        queue.map((d) => [d.id, d.lead.email ?? '', d.lead.tier ?? '', d.lead.points ?? '', d.angleId, d.subjectA]),
+      )}\n${queue.length} drafts waiting\n`,
+    );
   });
 };
 

@@ -38,7 +38,17 @@ const jobOutcomes = (app: Awaited<ReturnType<typeof openApp>>) => {
     const warn = (error: unknown) => app.log.warn({ job: event.name, err: error instanceof Error ? error.message : String(error) }, 'could not escalate a job outcome');
     if (event.outcome === 'failed') {
       lastResolve.delete(key);
-      void app.escalation.report({ key, kind: 'jobs_failing', title: `Job ${event.name} is failing`, detail: `A ${event.name} job on queue ${event.queue} failed after its retries: see caio jobs failed.`, since: app.clock.now(), leadsAffected: 0, sendingAffected: event.queue === 'dispatch' }).catch(warn);
+      void app.escalation
+        .report({
+          key,
+          kind: 'jobs_failing',
+          title: `Job ${event.name} is failing`,
+          detail: `A ${event.name} job on queue ${event.queue} failed after its retries: see caio jobs failed.`,
+          since: app.clock.now(),
+          leadsAffected: 0,
+          sendingAffected: event.queue === 'dispatch',
+        })
+        .catch(warn);
     } else if (event.outcome === 'completed' && Date.now() - (lastResolve.get(key) ?? 0) > 60_000) {
       lastResolve.set(key, Date.now());
       void app.escalation.resolve(key).catch(warn);
@@ -111,7 +121,18 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
     const operator = apiDeps.operator;
     apiDeps.operator = { ...operator, dispatch: async (request) => (request.live ? ({ queued: await jobs.enqueue('dispatch', request) } as never) : operator.dispatch(request)) };
   }
-  const server = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, corsOrigins: config.server.corsOrigins, secrets, trustProxy: config.server.trustProxy, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), metrics: () => app.metrics.text(app.database.db, jobs), onRequestDone: logging.onRequestDone, api: { token: dashboard.token, deps: apiDeps, sessions: createSessionStore(app.database.db) }, onError: logging.onError });
+  const server = buildApp({
+    routes,
+    maxBodyBytes: config.server.maxBodyBytes,
+    corsOrigins: config.server.corsOrigins,
+    secrets,
+    trustProxy: config.server.trustProxy,
+    ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}),
+    metrics: () => app.metrics.text(app.database.db, jobs),
+    onRequestDone: logging.onRequestDone,
+    api: { token: dashboard.token, deps: apiDeps, sessions: createSessionStore(app.database.db) },
+    onError: logging.onError,
+  });
   const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   // Before the lines that say it is up: a supervisor that reads them may signal at once.
   const stop = async () => {
@@ -124,13 +145,16 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
-  cliOut(`caio ${mode} listening on ${address} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered.length} pending deliveries enqueued at start\nroutes: ${routeList(routes, secrets).join(', ')}\n`);
+  cliOut(
+    `caio ${mode} listening on ${address} (${config.providers} mode, signatures ${signatureRequired(config) ? 'required' : 'optional'}); ${recovered.length} pending deliveries enqueued at start\nroutes: ${routeList(routes, secrets).join(', ')}\n`,
+  );
   cliOut(`API: ${address}/api/... with the dashboard token in X-Dashboard-Token (the token is in ${dashboard.source})\n`);
   cliOut(`${await describeJobs(jobs, distributed && mode === 'serve', config.jobs.enabled)}\n`);
 };
 
 const describeJobs = async (jobs: JobRunner, enqueueOnly: boolean, enabled: boolean): Promise<string> => {
-  if (jobs.backend === 'bullmq') return enqueueOnly ? 'jobs: BullMQ on REDIS_URL; this server only enqueues: run `caio worker` to process them' : `jobs: BullMQ on REDIS_URL, worker in this process${enabled ? '' : ' (schedules off: jobs.enabled is false)'}`;
+  if (jobs.backend === 'bullmq')
+    return enqueueOnly ? 'jobs: BullMQ on REDIS_URL; this server only enqueues: run `caio worker` to process them' : `jobs: BullMQ on REDIS_URL, worker in this process${enabled ? '' : ' (schedules off: jobs.enabled is false)'}`;
   const status = (await jobs.status()) as { schedule: { name: string; schedule: string; nextRunAt: string }[] };
   return enabled ? `jobs: inline: ${status.schedule.map((j) => `${j.name} (${j.schedule}, next ${j.nextRunAt})`).join('; ')}` : 'jobs: inline, schedules off (jobs.enabled is false)';
 };
@@ -179,7 +203,14 @@ export const webhooksListCommand = async (options: CommonOptions & { status?: st
   await withApp(configFrom(options), async (app) => {
     const items = (await createInboxStore(app.database.db).list(options.limit, options.status)).map(({ payload: _p, ...i }) => i);
     if (options.json) return printJson(items);
-    cliOut(items.length ? `${renderTable(['id', 'provider', 'event', 'status', 'received', 'lead'], items.map((i) => [i.id, i.provider, i.eventType, i.status, i.receivedAt.toISOString(), i.leadId ?? '-']))}\n` : 'no deliveries yet\n');
+    cliOut(
+      items.length
+        ? `${renderTable(
+            ['id', 'provider', 'event', 'status', 'received', 'lead'],
+            items.map((i) => [i.id, i.provider, i.eventType, i.status, i.receivedAt.toISOString(), i.leadId ?? '-']),
+          )}\n`
+        : 'no deliveries yet\n',
+    );
   });
 };
 
@@ -197,9 +228,20 @@ export const decayRunCommand = async (options: CommonOptions & { dryRun?: boolea
   if (at && Number.isNaN(at.getTime())) throw new AppError('INVALID_INPUT', `--at must be an ISO date-time, got "${options.at}"`);
   await withApp(configFrom(options), async (app) => {
     const db = app.database.db;
-    const findings = await runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence: cadenceSyncFor(app) }, at ?? app.clock.now(), Boolean(options.dryRun));
+    const findings = await runDecay(
+      { query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence: cadenceSyncFor(app) },
+      at ?? app.clock.now(),
+      Boolean(options.dryRun),
+    );
     if (options.json) return printJson({ dryRun: Boolean(options.dryRun), findings });
-    cliOut(findings.length ? `${renderTable(['lead', 'was', 'decay', 'since', 'applied', 'why'], findings.map((f) => [f.leadId, f.from, f.kind, f.since, f.applied ? 'yes' : 'no (dry run)', f.detail]))}\n` : 'no lead has decayed\n');
+    cliOut(
+      findings.length
+        ? `${renderTable(
+            ['lead', 'was', 'decay', 'since', 'applied', 'why'],
+            findings.map((f) => [f.leadId, f.from, f.kind, f.since, f.applied ? 'yes' : 'no (dry run)', f.detail]),
+          )}\n`
+        : 'no lead has decayed\n',
+    );
   });
 };
 
@@ -210,7 +252,11 @@ export const cadenceStatusCommand = async (options: CommonOptions & { lead?: str
       if (!detail) throw new AppError('NOT_FOUND', `no lead with email ${options.lead.trim().toLowerCase()}`);
       const status = await cadenceSyncFor(app).status(detail.lead.id, app.clock.now());
       if (options.json) return printJson(status);
-      cliOut(status ? `${detail.lead.email}: ${status.status}, ${status.completed}/${status.total} steps done, next ${status.nextStep ? `step ${status.nextStep.step} (${status.nextStep.channel} ${status.nextStep.action}) due ${status.nextDueAt?.toISOString() ?? '-'}` : 'none'}${status.exitReason ? `, exited: ${status.exitReason}` : ''}\n` : `${detail.lead.email} is not enrolled (the first touch enrols)\n`);
+      cliOut(
+        status
+          ? `${detail.lead.email}: ${status.status}, ${status.completed}/${status.total} steps done, next ${status.nextStep ? `step ${status.nextStep.step} (${status.nextStep.channel} ${status.nextStep.action}) due ${status.nextDueAt?.toISOString() ?? '-'}` : 'none'}${status.exitReason ? `, exited: ${status.exitReason}` : ''}\n`
+          : `${detail.lead.email} is not enrolled (the first touch enrols)\n`,
+      );
       return;
     }
     const counts = await createCadenceStore(app.database.db).counts();
@@ -223,7 +269,14 @@ export const cadenceSyncCommand = async (options: CommonOptions & { json?: boole
   await withApp(configFrom(options), async (app) => {
     const changed = await cadenceSyncFor(app).sync(app.clock.now());
     if (options.json) return printJson(changed);
-    cliOut(changed.length ? `${renderTable(['lead', 'was', 'now', 'why'], changed.map((c) => [c.leadId, c.from, c.to, c.reason ?? '-']))}\n` : 'every enrolment is in step\n');
+    cliOut(
+      changed.length
+        ? `${renderTable(
+            ['lead', 'was', 'now', 'why'],
+            changed.map((c) => [c.leadId, c.from, c.to, c.reason ?? '-']),
+          )}\n`
+        : 'every enrolment is in step\n',
+    );
   });
 };
 
@@ -233,7 +286,10 @@ export const cadenceDueCommand = async (options: CommonOptions & { at?: string; 
   await withApp(configFrom(options), async (app) => {
     const due = await cadenceSyncFor(app).due(at ?? app.clock.now());
     if (options.json) return printJson(due);
-    const rows = due.flatMap((d) => [...d.due.map((s) => [d.leadId, s.step, s.channel, s.action, s.dueAt.toISOString(), 'due']), ...d.skipped.map((s) => [d.leadId, s.step, s.channel, s.action, s.dueAt.toISOString(), `skipped: ${s.reason}`])]);
+    const rows = due.flatMap((d) => [
+      ...d.due.map((s) => [d.leadId, s.step, s.channel, s.action, s.dueAt.toISOString(), 'due']),
+      ...d.skipped.map((s) => [d.leadId, s.step, s.channel, s.action, s.dueAt.toISOString(), `skipped: ${s.reason}`]),
+    ]);
     cliOut(rows.length ? `${renderTable(['lead', 'step', 'channel', 'action', 'due at', 'state'], rows)}\n` : 'nothing is due\n');
   });
 };

@@ -27,9 +27,7 @@ export const startCommand = async (options: CommonOptions & { port?: number; onc
 };
 
 const startSteps = async (options: CommonOptions & { port?: number; once?: boolean }): Promise<void> => {
-  const waiting = await withApp(configFrom(options), async (app) =>
-    Number(((await app.database.db.execute(sql`select count(*)::int as n from drafts where status = 'pending_review'`)) as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0),
-  );
+  const waiting = await withApp(configFrom(options), async (app) => Number(((await app.database.db.execute(sql`select count(*)::int as n from drafts where status = 'pending_review'`)) as { rows: { n: number }[] }).rows[0]?.n ?? 0));
   if (waiting === 0 || options.once) {
     const report = await runPipelineCommand({ ...options, source: 'apollo' });
     if (report.status !== 'passed') setExitCode(1);

@@ -1,7 +1,11 @@
 import type { LeadDetail } from '../../pipeline/ports.js';
 import { renderTable } from './table.js';
 
-const indent = (text: string, by = '    ') => text.split('\n').map((l) => by + l).join('\n');
+const indent = (text: string, by = '    ') =>
+  text
+    .split('\n')
+    .map((l) => by + l)
+    .join('\n');
 
 export const renderLeadDetail = (d: LeadDetail): string => {
   const { lead, score } = d;
@@ -23,7 +27,17 @@ export const renderLeadDetail = (d: LeadDetail): string => {
     lines.push('Score: not scored yet', '');
   }
   if (d.enrichments.length) {
-    lines.push('Enrichment:', indent(renderTable(['provider', 'outcome', 'fields', 'run'], d.enrichments.map((e) => [e.provider, e.outcome + (e.error ? `: ${e.error}` : ''), e.fields.join(', '), e.runId])), '  '), '');
+    lines.push(
+      'Enrichment:',
+      indent(
+        renderTable(
+          ['provider', 'outcome', 'fields', 'run'],
+          d.enrichments.map((e) => [e.provider, e.outcome + (e.error ? `: ${e.error}` : ''), e.fields.join(', '), e.runId]),
+        ),
+        '  ',
+      ),
+      '',
+    );
   }
   if (d.drafts.length === 0) lines.push('Drafts: none');
   for (const draft of d.drafts) {
@@ -34,7 +48,13 @@ export const renderLeadDetail = (d: LeadDetail): string => {
       '  Body:',
       indent(draft.body),
       '  Grounding (each personal claim and where it came from):',
-      indent(renderTable(['claim', 'field', 'value', 'provider'], draft.grounding.map((g) => [g.claim, g.field, g.value, g.provider])), '    '),
+      indent(
+        renderTable(
+          ['claim', 'field', 'value', 'provider'],
+          draft.grounding.map((g) => [g.claim, g.field, g.value, g.provider]),
+        ),
+        '    ',
+      ),
     );
     if (draft.followUps.length) lines.push(`  Follow-ups: ${draft.followUps.map((f) => `step ${f.step} (+${f.delayDays}d) "${f.subjectA}" / "${f.subjectB}"`).join('; ')}`);
     lines.push('');

@@ -13,7 +13,10 @@ export const renderStageTable = (stages: RunRecord['stages']): string =>
 
 export const renderStageErrors = (stages: RunRecord['stages'], perStage = 3): string[] =>
   stages.flatMap((s) =>
-    s.errors.slice(0, perStage).map((e) => `  ${s.name}: ${e.code ? `[${e.code}] ` : ''}${e.message}${e.leadRef ? ` (lead ${e.leadRef})` : ''}`).concat(s.errors.length > perStage ? [`  ${s.name}: … ${s.errors.length - perStage} more (caio runs show --json)`] : []),
+    s.errors
+      .slice(0, perStage)
+      .map((e) => `  ${s.name}: ${e.code ? `[${e.code}] ` : ''}${e.message}${e.leadRef ? ` (lead ${e.leadRef})` : ''}`)
+      .concat(s.errors.length > perStage ? [`  ${s.name}: … ${s.errors.length - perStage} more (caio runs show --json)`] : []),
   );
 
 export const renderRunReport = (report: RunReport): string => {

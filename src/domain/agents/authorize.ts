@@ -1,17 +1,4 @@
-import {
-  ACTIONS,
-  allowedActionsOf,
-  findAgent,
-  isAgentAction,
-  isAgentRole,
-  RISK_POLICIES,
-  SEND_CAPABLE_ROLES,
-  type ActionSpec,
-  type AgentAction,
-  type AgentRole,
-  type RateLimits,
-  type RiskLevel,
-} from './registry.js';
+import { ACTIONS, allowedActionsOf, findAgent, isAgentAction, isAgentRole, RISK_POLICIES, SEND_CAPABLE_ROLES, type ActionSpec, type AgentAction, type AgentRole, type RateLimits, type RiskLevel } from './registry.js';
 
 /** Sources the original accepts as grounding evidence for HIGH and CRITICAL actions. */
 export const GROUNDING_SOURCES = ['supabase', 'ghl', 'clay', 'rb2b', 'manual', 'canary_test', 'internal'] as const;
@@ -42,15 +29,7 @@ export type AuthorizeInput = {
 };
 
 export type AgentDenialCode =
-  | 'AGENT_ACTION_BLOCKED'
-  | 'AGENT_UNKNOWN'
-  | 'AGENT_ACTION_UNKNOWN'
-  | 'AGENT_DISABLED'
-  | 'AGENT_ACTION_DENIED'
-  | 'AGENT_GROUNDING_REQUIRED'
-  | 'AGENT_APPROVAL_REQUIRED'
-  | 'AGENT_BATCH_TOO_LARGE'
-  | 'AGENT_RATE_LIMITED';
+  'AGENT_ACTION_BLOCKED' | 'AGENT_UNKNOWN' | 'AGENT_ACTION_UNKNOWN' | 'AGENT_DISABLED' | 'AGENT_ACTION_DENIED' | 'AGENT_GROUNDING_REQUIRED' | 'AGENT_APPROVAL_REQUIRED' | 'AGENT_BATCH_TOO_LARGE' | 'AGENT_RATE_LIMITED';
 
 export type AgentDenial = { allowed: false; code: AgentDenialCode; reason: string };
 export type AgentAuthorization = { allowed: true; role: AgentRole; action: AgentAction; risk: RiskLevel } | AgentDenial;

@@ -36,7 +36,5 @@ export const batchTransition = (batch: { status: BatchStatus; expiresAt: Date },
 export const canonicalScope = (motion: BatchMotion, items: readonly ScopeItem[]): string =>
   JSON.stringify({
     motion,
-    items: [...items]
-      .map((i) => [i.draftId, i.leadId, i.recipient, i.channel, i.action])
-      .sort((a, b) => a.join('\u0000').localeCompare(b.join('\u0000'))),
+    items: [...items].map((i) => [i.draftId, i.leadId, i.recipient, i.channel, i.action]).sort((a, b) => a.join('\u0000').localeCompare(b.join('\u0000'))),
   });

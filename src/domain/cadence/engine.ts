@@ -96,19 +96,7 @@ export type DueStepsResult = { due: DueStep[]; skipped: SkippedStep[] };
  * manual_resume only. Everything else (connection_accepted, opened, ...) changes nothing here: a
  * connection is a fact that `dueSteps` reads from `LeadFacts`.
  */
-export type CadenceEventType =
-  | 'replied'
-  | 'linkedin_replied'
-  | 'meeting_booked'
-  | 'bounced'
-  | 'unsubscribed'
-  | 'rejected'
-  | 'engaged_not_replied'
-  | 'connection_accepted'
-  | 'opened'
-  | 'manual_pause'
-  | 'manual_resume'
-  | 'manual_exit';
+export type CadenceEventType = 'replied' | 'linkedin_replied' | 'meeting_booked' | 'bounced' | 'unsubscribed' | 'rejected' | 'engaged_not_replied' | 'connection_accepted' | 'opened' | 'manual_pause' | 'manual_resume' | 'manual_exit';
 
 export type CadenceEvent = { type: CadenceEventType; at: Date; /** For manual_exit: the reason to record. */ reason?: string };
 
@@ -140,8 +128,7 @@ const startOfUtcDay = (at: Date): number => Math.floor(at.getTime() / DAY_MS) * 
 export const stepDueAt = (enrolledAt: Date, day: number): Date => new Date(startOfUtcDay(enrolledAt) + (Math.max(1, day) - 1) * DAY_MS);
 
 /** The spec's batch action id. `leadId` is used as given: the caller passes the normalised email or id. */
-export const cadenceActionId = (leadId: string, step: Pick<CadenceStep, 'channel' | 'step' | 'day'>): string =>
-  `${leadId}|${step.channel}|s${step.step}|d${step.day}`;
+export const cadenceActionId = (leadId: string, step: Pick<CadenceStep, 'channel' | 'step' | 'day'>): string => `${leadId}|${step.channel}|s${step.step}|d${step.day}`;
 
 const byStepNumber = (a: CadenceStep, b: CadenceStep): number => a.step - b.step;
 
@@ -160,8 +147,7 @@ export const enroll = (leadId: string, cadenceId: string, firstTouchAt: Date): E
  * exited lead is never re-enrolled and a retried or late touch changes nothing), else a new one.
  * Unlike the original, a lead touched only on LinkedIn is enrolled too.
  */
-export const enrollOnTouch = (existing: Enrollment | null | undefined, leadId: string, cadenceId: string, touchAt: Date): Enrollment =>
-  existing ?? enroll(leadId, cadenceId, touchAt);
+export const enrollOnTouch = (existing: Enrollment | null | undefined, leadId: string, cadenceId: string, touchAt: Date): Enrollment => existing ?? enroll(leadId, cadenceId, touchAt);
 
 // ---------------------------------------------------------------------------------------------
 // Conditions.
@@ -295,7 +281,7 @@ export const transitionFor = (status: EnrollmentStatus, event: CadenceEventType)
 export const applyEvent = (enrollment: Enrollment, event: CadenceEvent): Enrollment => {
   const to = transitionFor(enrollment.status, event.type);
   if (!to) return enrollment;
-  const exitReason = to === 'exited' ? (event.type === 'manual_exit' ? (event.reason?.trim() || 'manual_exit') : event.type) : null;
+  const exitReason = to === 'exited' ? (event.type === 'manual_exit' ? event.reason?.trim() || 'manual_exit' : event.type) : null;
   return { ...enrollment, status: to, exitReason, statusChangedAt: event.at };
 };
 

@@ -36,7 +36,10 @@ export const personalizationHooks = (lead: LeadProfile): Hook[] => {
       if (name) add(`Downloaded or engaged with ${name}`, 'sourceName');
       break;
   }
-  const techs = lead.company.technologies.flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => !IGNORED_TECH.has(t.toLowerCase()));
+  const techs = lead.company.technologies
+    .flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter((t) => !IGNORED_TECH.has(t.toLowerCase()));
   if (techs.length) add(`Tech stack signal: ${techs.slice(0, 2).join(', ')}`, 'company.technologies');
   if ((lead.company.annualRevenue ?? 0) > 10_000_000) add('Growth-stage org with scale pressure', 'company.annualRevenue');
   if ((lead.company.employeeCount ?? 0) >= 150) add(`Team scale signal: ${lead.company.employeeCount} employees`, 'company.employeeCount');
@@ -46,12 +49,14 @@ export const personalizationHooks = (lead: LeadProfile): Hook[] => {
   else if (hasWord(title, 'vp') || /vice\s+president/i.test(title)) add(`VP-level strategic role: ${title}`, 'title');
 
   const seen = new Set<string>();
-  return hooks.filter((h) => {
-    const key = h.text.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }).slice(0, MAX_HOOKS);
+  return hooks
+    .filter((h) => {
+      const key = h.text.toLowerCase();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .slice(0, MAX_HOOKS);
 };
 
 export const isRoleHook = (hook: Hook) => /^(Executive buyer role|Operational decision-maker role|VP-level strategic role):/.test(hook.text);

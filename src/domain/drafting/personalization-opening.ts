@@ -33,7 +33,12 @@ export const personalizationOpening = (lead: LeadProfile, company: string, hooks
       break;
     case 'post_commenter':
       return lead.engagementContent
-        ? said(`Your recent comment about ${words(lead.engagementContent, 8)} stuck with me, and it fits what ${company} is working on.`, { claim: 'comment topic', field: 'engagementContent', value: words(lead.engagementContent, 8), provider: src('engagementContent') })
+        ? said(`Your recent comment about ${words(lead.engagementContent, 8)} stuck with me, and it fits what ${company} is working on.`, {
+            claim: 'comment topic',
+            field: 'engagementContent',
+            value: words(lead.engagementContent, 8),
+            provider: src('engagementContent'),
+          })
         : said(`Your recent LinkedIn activity made me think of ${company}.`, { claim: 'LinkedIn engagement', field: 'sourceType', value: lead.sourceType, provider: src('sourceType') });
     case 'group_member':
     case 'webinar_registrant':
@@ -53,7 +58,9 @@ export const personalizationOpening = (lead: LeadProfile, company: string, hooks
     if (hook.text.startsWith('Team scale signal:')) return said(`With ${value} at ${company}, the hard part of AI is usually the operating cadence, not the tools.`, fact);
   }
   // The enrichment sub-agents' best opener signal that the hooks did not already cover.
-  const signal = extractAllSignals(lead).signals.filter((x) => x.usableInOpener && x.type !== 'company_intel').sort((a, b) => b.confidence - a.confidence)[0];
+  const signal = extractAllSignals(lead)
+    .signals.filter((x) => x.usableInOpener && x.type !== 'company_intel')
+    .sort((a, b) => b.confidence - a.confidence)[0];
   if (signal?.type === 'hiring') return said(`I saw ${company} is hiring, which usually means the way work gets done is about to change.`, { claim: 'hiring', field: signal.source, value: signal.value, provider: src(signal.source) });
   const firstFact = hooks.find((h) => !isRoleHook(h));
   if (firstFact) {

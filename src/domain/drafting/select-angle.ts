@@ -14,8 +14,7 @@ export type AngleChoice = { angleId: AngleId; reason: string };
 const listFor = (tier: Tier) => (tier === 'tier_1' ? TIER_ANGLES.tier_1 : tier === 'tier_2' ? TIER_ANGLES.tier_2 : TIER_ANGLES.tier_3);
 
 /** An angle may be chosen only when the lead has every fact its template needs. */
-export const canFill = (angleId: AngleId, lead: LeadProfile): boolean =>
-  ANGLES[angleId].variables.every((v) => (v === 'industry' ? Boolean(lead.company.industry) : v === 'title' ? Boolean(lead.title) : true));
+export const canFill = (angleId: AngleId, lead: LeadProfile): boolean => ANGLES[angleId].variables.every((v) => (v === 'industry' ? Boolean(lead.company.industry) : v === 'title' ? Boolean(lead.title) : true));
 
 const isCLevel = (title: string | null) => /(?<![a-z])(ceo|founder|co-founder|owner|president|managing partner)(?![a-z])/i.test((title ?? '').replace(/vice\s+president/gi, ''));
 
@@ -52,7 +51,5 @@ export const selectAngle = (input: { lead: LeadProfile; tier: Tier; recommendedC
   }
   if (!rejected.has(choice.angleId)) return choice;
   const alternative = eligible.find((id) => !rejected.has(id));
-  return alternative
-    ? { angleId: alternative, reason: `rotated away from rejected ${choice.angleId}` }
-    : { ...choice, reason: `${choice.reason}; every ${tier} angle was rejected before, kept ${choice.angleId}` };
+  return alternative ? { angleId: alternative, reason: `rotated away from rejected ${choice.angleId}` } : { ...choice, reason: `${choice.reason}; every ${tier} angle was rejected before, kept ${choice.angleId}` };
 };

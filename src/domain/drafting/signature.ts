@@ -6,17 +6,7 @@ const LEGACY_FOOTER = [/reply\s+stop/i, /\|.*unsubscribe/i, /^unsubscribe\b/i, /
 
 /** The canonical closing block: sign-off, signature, CTA with its link, disclaimer, footer. */
 export const signatureBlock = (s: SenderSettings): string =>
-  [
-    'Best,',
-    s.name,
-    `${s.title}, ${s.company}`,
-    `${s.ctaLabel} (${s.calendarLink})`,
-    '',
-    '--',
-    s.disclaimer,
-    '',
-    `${s.brandDomain} | ${s.physicalAddress} | Unsubscribe: ${s.unsubscribeUrl}`,
-  ].join('\n');
+  ['Best,', s.name, `${s.title}, ${s.company}`, `${s.ctaLabel} (${s.calendarLink})`, '', '--', s.disclaimer, '', `${s.brandDomain} | ${s.physicalAddress} | Unsubscribe: ${s.unsubscribeUrl}`].join('\n');
 
 /**
  * Strip any sign-off and everything after it, any legacy footer line and stand-alone booking link,
@@ -24,7 +14,10 @@ export const signatureBlock = (s: SenderSettings): string =>
  * its own output changes nothing (the review screens re-apply it on every display).
  */
 export const enforceSignature = (body: string, s: SenderSettings): string => {
-  const lines = body.replace(/\r\n?/g, '\n').split('\n').map((l) => l.replace(/\s+$/, ''));
+  const lines = body
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''));
   const end = lines.findIndex((l) => SIGN_OFF.test(l.trim()) || SEPARATOR.test(l.trim()));
   const kept = (end === -1 ? lines : lines.slice(0, end)).filter((l) => {
     const t = l.trim();

@@ -6,16 +6,7 @@
  * leads it touches. Pure: time is an argument.
  */
 
-export const INCIDENT_KINDS = [
-  'provider_unavailable',
-  'breaker_open',
-  'send_failures',
-  'campaign_paused',
-  'queue_backlog',
-  'jobs_failing',
-  'pipeline_failed',
-  'emergency_stop',
-] as const;
+export const INCIDENT_KINDS = ['provider_unavailable', 'breaker_open', 'send_failures', 'campaign_paused', 'queue_backlog', 'jobs_failing', 'pipeline_failed', 'emergency_stop'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export type Incident = {

@@ -22,10 +22,13 @@ export const COLUMN_ALIASES: Record<ImportField, readonly string[]> = {
 
 export const IMPORT_PROVIDER = 'csv_import';
 
-const normalizeHeader = (h: string) => h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[_\s]+/g, ' ');
-const ALIAS_TO_FIELD = new Map<string, ImportField>(
-  Object.entries(COLUMN_ALIASES).flatMap(([field, aliases]) => aliases.map((a) => [normalizeHeader(a), field as ImportField] as const)),
-);
+const normalizeHeader = (h: string) =>
+  h
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[_\s]+/g, ' ');
+const ALIAS_TO_FIELD = new Map<string, ImportField>(Object.entries(COLUMN_ALIASES).flatMap(([field, aliases]) => aliases.map((a) => [normalizeHeader(a), field as ImportField] as const)));
 
 export type ColumnPlan = { fields: (ImportField | null)[]; headers: string[] };
 
@@ -62,7 +65,7 @@ export const mapLeadRow = (cells: readonly string[], plan: ColumnPlan, line: num
     if (field) {
       if (value !== '') values[field] = value;
     } else if (value !== '' && plan.headers[i]) {
-      custom[plan.headers[i]!] = value;
+      custom[plan.headers[i]] = value;
     }
   });
 
@@ -89,7 +92,18 @@ export const mapLeadRow = (cells: readonly string[], plan: ColumnPlan, line: num
   profile.company.domain = normalizeDomain(values.website) ?? (email && !isFreeMailDomain(email) ? email.slice(email.indexOf('@') + 1) : null);
 
   const provenance: Record<string, string> = {};
-  for (const [field, value] of [['email', profile.email], ['firstName', profile.firstName], ['lastName', profile.lastName], ['fullName', profile.fullName], ['title', profile.title], ['linkedinUrl', profile.linkedinUrl], ['company.name', profile.company.name], ['company.industry', profile.company.industry], ['company.employeeCount', profile.company.employeeCount], ['company.domain', profile.company.domain]] as const) {
+  for (const [field, value] of [
+    ['email', profile.email],
+    ['firstName', profile.firstName],
+    ['lastName', profile.lastName],
+    ['fullName', profile.fullName],
+    ['title', profile.title],
+    ['linkedinUrl', profile.linkedinUrl],
+    ['company.name', profile.company.name],
+    ['company.industry', profile.company.industry],
+    ['company.employeeCount', profile.company.employeeCount],
+    ['company.domain', profile.company.domain],
+  ] as const) {
     if (value !== null) provenance[field] = IMPORT_PROVIDER;
   }
   profile.provenance = provenance;

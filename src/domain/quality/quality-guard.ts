@@ -45,18 +45,41 @@ const BANNED_OPENERS = [
 ];
 
 const GENERIC_PHRASES = [
-  "in today's fast-paced", "in today's rapidly evolving", 'leverage cutting-edge', 'revolutionize your', 'transform your business',
-  'take your business to the next level', 'unlock the power of', 'harness the potential', 'game-changing', 'paradigm shift', 'synergy',
-  'best-in-class solution', 'thought leader', 'move the needle', 'low-hanging fruit', 'circle back', 'deep dive into', 'at the end of the day',
+  "in today's fast-paced",
+  "in today's rapidly evolving",
+  'leverage cutting-edge',
+  'revolutionize your',
+  'transform your business',
+  'take your business to the next level',
+  'unlock the power of',
+  'harness the potential',
+  'game-changing',
+  'paradigm shift',
+  'synergy',
+  'best-in-class solution',
+  'thought leader',
+  'move the needle',
+  'low-hanging fruit',
+  'circle back',
+  'deep dive into',
+  'at the end of the day',
   'streamline your workflow',
 ];
 
-const COMPANY_TERMS = [/\b(hiring|scaling|expanding|growing|launching|migrating)\b/i, /\b(tech stack|stack|platform|using|adopted|implemented)\b/i, /\b(event|conference|webinar|summit|workshop)\b/i, /\b(article|post|comment|podcast|interview)\b/i];
+const COMPANY_TERMS = [
+  /\b(hiring|scaling|expanding|growing|launching|migrating)\b/i,
+  /\b(tech stack|stack|platform|using|adopted|implemented)\b/i,
+  /\b(event|conference|webinar|summit|workshop)\b/i,
+  /\b(article|post|comment|podcast|interview)\b/i,
+];
 const ROLE_TERMS = [/\b(execution|operating cadence|operational|implementation)\b/i, /\b(strategy|strategic|decision|initiative|roadmap)\b/i, /\b(revenue|pipeline|growth|efficiency|productivity)\b/i];
 
 /** The opener: the first non-empty line after a short greeting line. */
 export const openerLine = (body: string): string => {
-  const lines = body.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = body
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const first = lines[0] ?? '';
   return /^(hi|hey|hello|dear)\b/i.test(first) && first.length < 40 ? (lines[1] ?? '') : first;
 };

@@ -16,11 +16,14 @@ export const companyIntel = (lead: LeadProfile): PersonalizationSignal[] => {
   return out;
 };
 
-export const hiringSignals = (lead: LeadProfile): PersonalizationSignal[] =>
-  lead.hiringSignal ? [{ type: 'hiring', value: 'Active hiring detected', confidence: 0.85, source: 'hiringSignal', usableInOpener: true }] : [];
+export const hiringSignals = (lead: LeadProfile): PersonalizationSignal[] => (lead.hiringSignal ? [{ type: 'hiring', value: 'Active hiring detected', confidence: 0.85, source: 'hiringSignal', usableInOpener: true }] : []);
 
 export const techStack = (lead: LeadProfile): PersonalizationSignal[] => {
-  const relevant = lead.company.technologies.flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => RELEVANT_TECH.test(t)).slice(0, 3);
+  const relevant = lead.company.technologies
+    .flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter((t) => RELEVANT_TECH.test(t))
+    .slice(0, 3);
   return relevant.length ? [{ type: 'tech_stack', value: `Uses: ${relevant.join(', ')}`, confidence: 0.8, source: 'company.technologies', usableInOpener: true }] : [];
 };
 

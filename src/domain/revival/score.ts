@@ -19,8 +19,7 @@ export type RevivalSettings = {
 const STAGE_TAGS = ['cold', 'lost', 'nurture', 'warm', 'hot', 'new'];
 
 /** A contact's pipeline stage: its stage field, else the first stage-like tag, else null. */
-export const pipelineStageOf = (field: string | null | undefined, tags: readonly string[]): string | null =>
-  field?.trim() || tags.map((t) => t.trim()).find((t) => STAGE_TAGS.includes(t.toLowerCase())) || null;
+export const pipelineStageOf = (field: string | null | undefined, tags: readonly string[]): string | null => field?.trim() || tags.map((t) => t.trim()).find((t) => STAGE_TAGS.includes(t.toLowerCase())) || null;
 
 export type RevivalInput = {
   email: string | null;
@@ -42,8 +41,7 @@ export type RevivalInput = {
 export type RevivalReason = 'never_engaged' | 'previously_replied' | 'opened_only' | 'ghosted' | 'website_revisit';
 
 export type RevivalVerdict =
-  | { eligible: true; score: number; reason: RevivalReason; daysInactive: number }
-  | { eligible: false; why: 'no_email' | 'too_recent' | 'too_old' | 'excluded_tag' | 'stage_not_scanned' | 'not_revivable' | 'no_score'; daysInactive: number };
+  { eligible: true; score: number; reason: RevivalReason; daysInactive: number } | { eligible: false; why: 'no_email' | 'too_recent' | 'too_old' | 'excluded_tag' | 'stage_not_scanned' | 'not_revivable' | 'no_score'; daysInactive: number };
 
 const TERMINAL = new Set(['bounced', 'unsubscribed', 'rejected', 'disqualified', 'do_not_contact']);
 /** In outreach now: reviving would double up. */

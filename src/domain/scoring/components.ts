@@ -44,11 +44,7 @@ export const titleBucketOf = (title: string | null, s: IcpSettings): { bucket: T
 export const scoreTitle = (lead: LeadProfile, s: IcpSettings): ScoreComponent & { bucket: TitleBucket } => {
   const { bucket, keyword } = titleBucketOf(lead.title, s);
   const points = TITLE_POINTS[bucket];
-  const reason = !lead.title
-    ? '+0: no title on record'
-    : bucket === 'none'
-      ? `+0: "${lead.title}" has no seniority keyword`
-      : `+${points}: "${lead.title}" is ${TITLE_LABEL[bucket]} (matched "${keyword}")`;
+  const reason = !lead.title ? '+0: no title on record' : bucket === 'none' ? `+0: "${lead.title}" has no seniority keyword` : `+${points}: "${lead.title}" is ${TITLE_LABEL[bucket]} (matched "${keyword}")`;
   return { code: 'title', points, max: 25, reason, fields: ['title'], bucket };
 };
 
@@ -56,7 +52,11 @@ const INDUSTRY_POINTS: Record<IndustryBucket, number> = { tier_1: 20, tier_2: 15
 
 export const industryBucketOf = (industry: string | null, s: IcpSettings): { bucket: IndustryBucket; keyword: string | null } => {
   if (!industry) return { bucket: 'none', keyword: null };
-  const lists: [IndustryBucket, readonly string[]][] = [['tier_1', s.industryKeywords.tier1], ['tier_2', s.industryKeywords.tier2], ['tier_3', s.industryKeywords.tier3]];
+  const lists: [IndustryBucket, readonly string[]][] = [
+    ['tier_1', s.industryKeywords.tier1],
+    ['tier_2', s.industryKeywords.tier2],
+    ['tier_3', s.industryKeywords.tier3],
+  ];
   for (const [bucket, keywords] of lists) {
     const keyword = keywordMatcher(keywords)(industry);
     if (keyword) return { bucket, keyword };
@@ -69,17 +69,16 @@ export const scoreIndustry = (lead: LeadProfile, s: IcpSettings): ScoreComponent
   const industry = lead.company.industry;
   const { bucket, keyword } = industryBucketOf(industry, s);
   const points = INDUSTRY_POINTS[bucket];
-  const reason = !industry
-    ? '+0: industry unknown'
-    : bucket === 'none'
-      ? `+0: "${industry}" is outside the target industries`
-      : `+${points}: "${industry}" is a ${bucket.replace('_', '-')} industry (matched "${keyword}")`;
+  const reason = !industry ? '+0: industry unknown' : bucket === 'none' ? `+0: "${industry}" is outside the target industries` : `+${points}: "${industry}" is a ${bucket.replace('_', '-')} industry (matched "${keyword}")`;
   return { code: 'industry', points, max: 20, reason, fields: ['company.industry'], bucket };
 };
 
 /** 4. Tech stack, at most 15: +8 CRM, +5 sales tech, +3 marketing tech, per technology. */
 export const scoreTechStack = (lead: LeadProfile, s: IcpSettings): ScoreComponent & { signals: string[] } => {
-  const techs = lead.company.technologies.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+  const techs = lead.company.technologies
+    .flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter(Boolean);
   const crm = keywordMatcher(s.techKeywords.crm);
   const sales = keywordMatcher(s.techKeywords.salesTech);
   const marketing = keywordMatcher(s.techKeywords.marketingTech);
@@ -98,11 +97,12 @@ export const scoreTechStack = (lead: LeadProfile, s: IcpSettings): ScoreComponen
     if (hits.length) named.push(tech);
   }
   const points = Math.min(sum, 15);
-  const reason = techs.length === 0
-    ? '+0: no technologies on record'
-    : named.length === 0
-      ? `+0: none of ${techs.slice(0, 3).join(', ')} is a CRM, sales or marketing tool`
-      : `+${points}: uses ${named.slice(0, 4).join(', ')} (${[...signals].join(', ')})${sum > 15 ? `, capped at 15 from ${sum}` : ''}`;
+  const reason =
+    techs.length === 0
+      ? '+0: no technologies on record'
+      : named.length === 0
+        ? `+0: none of ${techs.slice(0, 3).join(', ')} is a CRM, sales or marketing tool`
+        : `+${points}: uses ${named.slice(0, 4).join(', ')} (${[...signals].join(', ')})${sum > 15 ? `, capped at 15 from ${sum}` : ''}`;
   return { code: 'tech_stack', points, max: 15, reason, fields: ['company.technologies'], signals: [...signals] };
 };
 

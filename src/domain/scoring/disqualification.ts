@@ -7,7 +7,13 @@ const COMPANY_SUFFIXES = new Set(['inc', 'llc', 'ltd', 'limited', 'corp', 'corpo
 
 /** "Gong.io, Inc." → "gong": exact names after normalisation, so "Community Outreach Partners" is not "Outreach". */
 export const normalizeCompanyName = (name: string): string =>
-  name.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim().split(' ').filter((w) => w && !COMPANY_SUFFIXES.has(w)).join(' ');
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter((w) => w && !COMPANY_SUFFIXES.has(w))
+    .join(' ');
 
 const namesCache = new WeakMap<readonly string[], Set<string>>();
 const normalizedNames = (names: readonly string[]) => {

@@ -27,7 +27,13 @@ export const recommendCampaign = (lead: LeadProfile, tier: Tier): string => {
 export const segmentTags = (lead: LeadProfile, tier: Tier, intentPoints: number): string[] => {
   const tags = [tier, lead.sourceType];
   if (lead.sourceName) tags.push(`from_${lead.sourceName.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`);
-  if (lead.company.industry) tags.push(`industry_${lead.company.industry.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 20)}`);
+  if (lead.company.industry)
+    tags.push(
+      `industry_${lead.company.industry
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '_')
+        .slice(0, 20)}`,
+    );
   const intentScore = intentPoints * 5;
   if (intentScore >= 80) tags.push('hot_intent');
   else if (intentScore >= 60) tags.push('warm_intent');

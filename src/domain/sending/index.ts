@@ -15,30 +15,8 @@ export {
   type RecipientRejectionCode,
   type SuppressionReason,
 } from './recipient-guards.js';
-export {
-  checkSendQuota,
-  linkedinDailyLimit,
-  quotaUsage,
-  type LinkedinWarmup,
-  type PlannedSend,
-  type QuotaCode,
-  type QuotaDecision,
-  type QuotaLimits,
-  type QuotaUsage,
-  type SendChannel,
-  type SendRecord,
-} from './quotas.js';
-export {
-  CLEAN_DAY_MAX_BOUNCE_RATE,
-  CLEAN_DAY_MAX_COMPLAINT_RATE,
-  effectiveEmailDailyLimit,
-  isCleanDay,
-  rampStatus,
-  type RampReason,
-  type RampSettings,
-  type RampStatus,
-  type SendDay,
-} from './ramp.js';
+export { checkSendQuota, linkedinDailyLimit, quotaUsage, type LinkedinWarmup, type PlannedSend, type QuotaCode, type QuotaDecision, type QuotaLimits, type QuotaUsage, type SendChannel, type SendRecord } from './quotas.js';
+export { CLEAN_DAY_MAX_BOUNCE_RATE, CLEAN_DAY_MAX_COMPLAINT_RATE, effectiveEmailDailyLimit, isCleanDay, rampStatus, type RampReason, type RampSettings, type RampStatus, type SendDay } from './ramp.js';
 export {
   crossChannelCapHit,
   DEFAULT_BUSINESS_HOURS,

@@ -6,16 +6,7 @@
  * UTC calendar month. A refusal's `retryAt` is the start of the next bucket, so a scheduler can park
  * the item instead of spinning. Every process counts the same way whatever its host time zone.
  */
-import {
-  parseUtcDate,
-  startOfNextUtcDay,
-  startOfNextUtcHour,
-  startOfNextUtcMonth,
-  startOfUtcDay,
-  startOfUtcHour,
-  startOfUtcMonth,
-  utcDaysBetween,
-} from './timing.js';
+import { parseUtcDate, startOfNextUtcDay, startOfNextUtcHour, startOfNextUtcMonth, startOfUtcDay, startOfUtcHour, startOfUtcMonth, utcDaysBetween } from './timing.js';
 import type { SendChannel } from './channel.js';
 
 export type { SendChannel } from './channel.js';
@@ -40,14 +31,7 @@ export type QuotaLimits = {
   linkedinDailyLimit: number;
 };
 
-export type QuotaCode =
-  | 'quota_daily'
-  | 'quota_hourly'
-  | 'quota_monthly'
-  | 'quota_domain_hourly'
-  | 'quota_min_delay'
-  | 'quota_sender_daily'
-  | 'quota_linkedin_daily';
+export type QuotaCode = 'quota_daily' | 'quota_hourly' | 'quota_monthly' | 'quota_domain_hourly' | 'quota_min_delay' | 'quota_sender_daily' | 'quota_linkedin_daily';
 
 export type QuotaDecision = { allowed: true } | { allowed: false; code: QuotaCode; retryAt?: Date; detail: string };
 
@@ -157,7 +141,10 @@ export const quotaUsage = (
     emailToday: usage(countSince(history, startOfUtcDay(now), isEmail), limits.emailDailyLimit),
     emailThisHour: usage(countSince(history, startOfUtcHour(now), isEmail), limits.emailHourlyLimit),
     emailThisMonth: usage(countSince(history, startOfUtcMonth(now), isEmail), limits.emailMonthlyLimit),
-    linkedinToday: usage(countSince(history, startOfUtcDay(now), (r) => r.channel === 'linkedin'), limits.linkedinDailyLimit),
+    linkedinToday: usage(
+      countSince(history, startOfUtcDay(now), (r) => r.channel === 'linkedin'),
+      limits.linkedinDailyLimit,
+    ),
   };
 };
 

@@ -31,12 +31,7 @@ export const CLEAN_DAY_MAX_COMPLAINT_RATE = 0.001;
  * original counted any error-free live run; bounces and complaints are added because a ramp that
  * graduates while mail bounces defeats its purpose.
  */
-export const isCleanDay = (day: Omit<SendDay, 'date'>): boolean =>
-  day.live &&
-  day.sent > 0 &&
-  day.errors === 0 &&
-  day.bounces / day.sent <= CLEAN_DAY_MAX_BOUNCE_RATE &&
-  day.complaints / day.sent <= CLEAN_DAY_MAX_COMPLAINT_RATE;
+export const isCleanDay = (day: Omit<SendDay, 'date'>): boolean => day.live && day.sent > 0 && day.errors === 0 && day.bounces / day.sent <= CLEAN_DAY_MAX_BOUNCE_RATE && day.complaints / day.sent <= CLEAN_DAY_MAX_COMPLAINT_RATE;
 
 export type RampReason = 'disabled' | 'before_start' | 'collecting_clean_days' | 'graduated' | 'in_calendar_window' | 'calendar_window_over' | 'no_start_date';
 
@@ -106,9 +101,7 @@ export const rampStatus = (settings: RampSettings, days: readonly SendDay[], now
   if (settings.mode === 'calendar') {
     if (start === null) return active(1, 'no_start_date', 'calendar ramp without a start date stays active');
     const elapsed = utcDaysBetween(start, now);
-    return elapsed < settings.rampDays
-      ? active(elapsed + 1, 'in_calendar_window', `calendar day ${elapsed + 1} of ${settings.rampDays}`)
-      : inactive('calendar_window_over', `the ${settings.rampDays}-day calendar ramp ended`);
+    return elapsed < settings.rampDays ? active(elapsed + 1, 'in_calendar_window', `calendar day ${elapsed + 1} of ${settings.rampDays}`) : inactive('calendar_window_over', `the ${settings.rampDays}-day calendar ramp ended`);
   }
 
   return cleanDays < settings.cleanDaysRequired
@@ -120,5 +113,4 @@ export const rampStatus = (settings: RampSettings, days: readonly SendDay[], now
  * The email daily limit with the ramp applied. The spec replaces the limit with the override; the
  * lower of the two is used so a ramp can never raise a limit someone set lower on purpose.
  */
-export const effectiveEmailDailyLimit = (baseLimit: number, ramp: Pick<RampStatus, 'active' | 'emailLimitOverride'>): number =>
-  ramp.active && ramp.emailLimitOverride !== null ? Math.min(baseLimit, ramp.emailLimitOverride) : baseLimit;
+export const effectiveEmailDailyLimit = (baseLimit: number, ramp: Pick<RampStatus, 'active' | 'emailLimitOverride'>): number => (ramp.active && ramp.emailLimitOverride !== null ? Math.min(baseLimit, ramp.emailLimitOverride) : baseLimit);

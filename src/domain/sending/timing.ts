@@ -91,8 +91,7 @@ export const isValidTimeZone = (timeZone: string | null | undefined): timeZone i
 };
 
 /** The recipient's zone when valid, else the fallback when valid, else UTC. */
-export const resolveTimeZone = (timeZone: string | null | undefined, fallback: string | undefined): string =>
-  isValidTimeZone(timeZone) ? timeZone.trim() : isValidTimeZone(fallback) ? fallback.trim() : 'UTC';
+export const resolveTimeZone = (timeZone: string | null | undefined, fallback: string | undefined): string => (isValidTimeZone(timeZone) ? timeZone.trim() : isValidTimeZone(fallback) ? fallback.trim() : 'UTC');
 
 const localPartsOf = (at: Date, timeZone: string): LocalParts => {
   const parts: Record<string, string> = {};
@@ -125,16 +124,14 @@ const instantOfLocal = (year: number, month: number, day: number, hour: number, 
 
 const isAllowedWeekday = (isoWeekday: number, weekdays: readonly number[]): boolean => weekdays.some((d) => d % 7 === isoWeekday % 7);
 
-const isInsideWindow = (p: LocalParts, hours: BusinessHours): boolean =>
-  isAllowedWeekday(p.isoWeekday, hours.weekdays) && p.hour >= hours.startHour && p.hour < hours.endHour;
+const isInsideWindow = (p: LocalParts, hours: BusinessHours): boolean => isAllowedWeekday(p.isoWeekday, hours.weekdays) && p.hour >= hours.startHour && p.hour < hours.endHour;
 
 /**
  * True when `now` falls inside business hours on the recipient's local wall clock. The recipient's
  * zone comes from enrichment; when it is missing or not a valid IANA name, `hours.defaultTimeZone`
  * applies. DST is handled by Intl: 08:00 in New York is 13:00 UTC in winter and 12:00 UTC in summer.
  */
-export const isWithinBusinessHours = (now: Date, timeZone: string | null | undefined, hours: BusinessHours = DEFAULT_BUSINESS_HOURS): boolean =>
-  isInsideWindow(localPartsOf(now, resolveTimeZone(timeZone, hours.defaultTimeZone)), hours);
+export const isWithinBusinessHours = (now: Date, timeZone: string | null | undefined, hours: BusinessHours = DEFAULT_BUSINESS_HOURS): boolean => isInsideWindow(localPartsOf(now, resolveTimeZone(timeZone, hours.defaultTimeZone)), hours);
 
 /**
  * The earliest instant at or after `now` that is inside business hours in the recipient's zone:

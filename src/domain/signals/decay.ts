@@ -120,11 +120,7 @@ export type DecayFinding<L> = { lead: L; decay: Decay };
 /** Grouped like the original's `{ghosted[], stalled[], engaged_not_replied[]}`, input order kept. */
 export type DecayReport<L> = Record<DecayKind, DecayFinding<L>[]>;
 
-export const detectDecayForAll = <L extends DecayInput>(
-  leads: readonly L[],
-  now: Date,
-  thresholds: DecayThresholds = DEFAULT_DECAY_THRESHOLDS,
-): DecayReport<L> => {
+export const detectDecayForAll = <L extends DecayInput>(leads: readonly L[], now: Date, thresholds: DecayThresholds = DEFAULT_DECAY_THRESHOLDS): DecayReport<L> => {
   const report: DecayReport<L> = { ghosted: [], stalled: [], engaged_not_replied: [] };
   for (const lead of leads) {
     const decay = detectDecay(lead, now, thresholds);

@@ -23,25 +23,6 @@ export {
   type StatusRules,
   type TransitionRule,
 } from './lead-status.js';
-export {
-  classifyReply,
-  MAX_READ_CHARS,
-  REPLY_PHRASES,
-  REPLY_PRIORITY,
-  stripQuotedHistory,
-  type ReplyCategory,
-  type ReplyClassification,
-} from './reply-classifier.js';
-export {
-  DECAY_SIGNAL,
-  DEFAULT_DECAY_THRESHOLDS,
-  detectDecay,
-  detectDecayForAll,
-  type Decay,
-  type DecayFinding,
-  type DecayInput,
-  type DecayKind,
-  type DecayReport,
-  type DecayThresholds,
-} from './decay.js';
+export { classifyReply, MAX_READ_CHARS, REPLY_PHRASES, REPLY_PRIORITY, stripQuotedHistory, type ReplyCategory, type ReplyClassification } from './reply-classifier.js';
+export { DECAY_SIGNAL, DEFAULT_DECAY_THRESHOLDS, detectDecay, detectDecayForAll, type Decay, type DecayFinding, type DecayInput, type DecayKind, type DecayReport, type DecayThresholds } from './decay.js';
 export { eventTime } from './event-time.js';

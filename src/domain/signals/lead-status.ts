@@ -52,22 +52,7 @@
 
 /** Spec groups, plus the rewrite's pipeline statuses (pipeline) and `do_not_contact` (terminal). */
 export const LEAD_STATUS_GROUPS = {
-  pipeline: [
-    'unknown',
-    'discovered',
-    'enriched',
-    'unenriched',
-    'scored',
-    'skipped',
-    'duplicate',
-    'pending_review',
-    'review_rejected',
-    'queued',
-    'pending',
-    'approved',
-    'dispatched',
-    'sent',
-  ],
+  pipeline: ['unknown', 'discovered', 'enriched', 'unenriched', 'scored', 'skipped', 'duplicate', 'pending_review', 'review_rejected', 'queued', 'pending', 'approved', 'dispatched', 'sent'],
   engagement: ['opened', 'replied', 'meeting_booked'],
   decay: ['ghosted', 'stalled', 'engaged_not_replied'],
   terminal: ['bounced', 'unsubscribed', 'do_not_contact', 'rejected', 'disqualified'],
@@ -82,8 +67,7 @@ export const LEAD_STATUSES: readonly LeadStatus[] = Object.values(LEAD_STATUS_GR
 
 export const isLeadStatus = (value: string): value is LeadStatus => (LEAD_STATUSES as readonly string[]).includes(value);
 
-export const statusGroupOf = (status: LeadStatus): LeadStatusGroup =>
-  (Object.keys(LEAD_STATUS_GROUPS) as LeadStatusGroup[]).find((group) => (LEAD_STATUS_GROUPS[group] as readonly string[]).includes(status))!;
+export const statusGroupOf = (status: LeadStatus): LeadStatusGroup => (Object.keys(LEAD_STATUS_GROUPS) as LeadStatusGroup[]).find((group) => (LEAD_STATUS_GROUPS[group] as readonly string[]).includes(status))!;
 
 export const SIGNAL_TYPES = [
   'email_sent',
@@ -262,17 +246,7 @@ export type LeadStatusState = {
 export type SignalEvent = { type: SignalType; at: Date; source: string };
 
 /** Why the status did or did not move; stable codes for tests and audit queries. */
-export type TransitionRule =
-  | 'moved'
-  | 'recovered'
-  | 'restarted'
-  | 'suppressed'
-  | 'same_status'
-  | 'not_forward'
-  | 'late'
-  | 'terminal'
-  | 'closed'
-  | 'no_status_effect';
+export type TransitionRule = 'moved' | 'recovered' | 'restarted' | 'suppressed' | 'same_status' | 'not_forward' | 'late' | 'terminal' | 'closed' | 'no_status_effect';
 
 export type StatusChange = {
   changed: boolean;
@@ -338,11 +312,7 @@ export const applySignal = (current: LeadStatusState, event: SignalEvent, rules:
 };
 
 /** Apply events in the order given, threading `lastEventAt` and the open count like a caller would. */
-export const applySignals = (
-  initial: LeadStatusState,
-  events: readonly SignalEvent[],
-  rules: StatusRules = DEFAULT_STATUS_RULES,
-): { state: Required<LeadStatusState>; changes: StatusChange[] } => {
+export const applySignals = (initial: LeadStatusState, events: readonly SignalEvent[], rules: StatusRules = DEFAULT_STATUS_RULES): { state: Required<LeadStatusState>; changes: StatusChange[] } => {
   let state: Required<LeadStatusState> = { status: initial.status, lastEventAt: initial.lastEventAt, opens: initial.opens ?? 0 };
   const changes: StatusChange[] = [];
   for (const event of events) {

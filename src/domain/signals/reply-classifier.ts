@@ -210,16 +210,23 @@ export const stripQuotedHistory = (text: string): string => {
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const phrasePattern = (phrase: string): RegExp =>
-  new RegExp(`(?<![\\p{L}\\p{N}])${phrase.split(/\s+/).map(escapeRegExp).join('\\s+')}(?![\\p{L}\\p{N}])`, 'giu');
+const phrasePattern = (phrase: string): RegExp => new RegExp(`(?<![\\p{L}\\p{N}])${phrase.split(/\s+/).map(escapeRegExp).join('\\s+')}(?![\\p{L}\\p{N}])`, 'giu');
 
-const PATTERNS: ReadonlyMap<string, RegExp> = new Map(Object.values(REPLY_PHRASES).flat().map((phrase) => [phrase, phrasePattern(phrase)]));
+const PATTERNS: ReadonlyMap<string, RegExp> = new Map(
+  Object.values(REPLY_PHRASES)
+    .flat()
+    .map((phrase) => [phrase, phrasePattern(phrase)]),
+);
 
 /** A negator among the last three words of the same clause, right before the phrase. */
 const isNegated = (text: string, index: number): boolean => {
   const before = text.slice(Math.max(0, index - 60), index);
   const clause = before.slice(before.search(/[^.!?;,:\n]*$/));
-  return clause.trim().split(/\s+/).slice(-3).some((word) => NEGATOR.test(word));
+  return clause
+    .trim()
+    .split(/\s+/)
+    .slice(-3)
+    .some((word) => NEGATOR.test(word));
 };
 
 const occurs = (text: string, phrase: string, category: MatchedCategory): boolean => {
@@ -238,14 +245,18 @@ const confidenceOf = (matched: readonly string[], otherCategories: number): numb
 };
 
 export const classifyReply = (text: string): ReplyClassification => {
-  const fresh = stripQuotedHistory(text).slice(0, MAX_READ_CHARS).replace(/[\u2018\u2019\u02bc]/g, "'").toLowerCase();
-  const lettersOnly = fresh.replace(MOBILE_SIGNATURE, '').replace(/[^\p{L}]+/gu, ' ').trim();
+  const fresh = stripQuotedHistory(text)
+    .slice(0, MAX_READ_CHARS)
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .toLowerCase();
+  const lettersOnly = fresh
+    .replace(MOBILE_SIGNATURE, '')
+    .replace(/[^\p{L}]+/gu, ' ')
+    .trim();
   const whole = WHOLE_MESSAGE[lettersOnly];
   if (whole !== undefined) return { category: whole, matched: [lettersOnly], confidence: 0.8 };
 
-  const hits = REPLY_PRIORITY.map((category) => ({ category, matched: REPLY_PHRASES[category].filter((phrase) => occurs(fresh, phrase, category)) })).filter(
-    (hit) => hit.matched.length > 0,
-  );
+  const hits = REPLY_PRIORITY.map((category) => ({ category, matched: REPLY_PHRASES[category].filter((phrase) => occurs(fresh, phrase, category)) })).filter((hit) => hit.matched.length > 0);
   const winner = hits[0];
   if (winner === undefined) return { category: 'unclear', matched: [], confidence: 0 };
   return { category: winner.category, matched: winner.matched, confidence: confidenceOf(winner.matched, hits.length - 1) };

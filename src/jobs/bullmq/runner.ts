@@ -59,13 +59,17 @@ const DAILY_AT = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const validateDefinitions = (definitions: readonly AnyJobDefinition[]): void => {
   const seen = new Set<string>();
   for (const d of definitions) {
-    const problem =
-      seen.has(d.name) ? 'the name is used twice'
-      : !d.queue || d.queue.includes(':') ? 'its queue name must be non-empty and without ":"'
-      : d.schedule?.kind === 'daily' && !DAILY_AT.test(d.schedule.atUtc) ? `atUtc "${d.schedule.atUtc}" is not HH:MM`
-      : d.schedule?.kind === 'every' && !(d.schedule.minutes > 0) ? 'an every-schedule needs minutes > 0'
-      : d.attempts !== undefined && !(Number.isInteger(d.attempts) && d.attempts >= 1) ? 'attempts must be an integer >= 1'
-      : null;
+    const problem = seen.has(d.name)
+      ? 'the name is used twice'
+      : !d.queue || d.queue.includes(':')
+        ? 'its queue name must be non-empty and without ":"'
+        : d.schedule?.kind === 'daily' && !DAILY_AT.test(d.schedule.atUtc)
+          ? `atUtc "${d.schedule.atUtc}" is not HH:MM`
+          : d.schedule?.kind === 'every' && !(d.schedule.minutes > 0)
+            ? 'an every-schedule needs minutes > 0'
+            : d.attempts !== undefined && !(Number.isInteger(d.attempts) && d.attempts >= 1)
+              ? 'attempts must be an integer >= 1'
+              : null;
     if (problem) throw new AppError('CONFIG_INVALID', `job definition "${d.name}": ${problem}`);
     seen.add(d.name);
   }
@@ -152,8 +156,7 @@ export const createBullmqRunner = (options: BullmqRunnerOptions) => {
     }
     const attempt = job.attemptsMade + 1;
     const started = performance.now();
-    const done = (outcome: JobDoneEvent['outcome'], error?: Error) =>
-      report({ queue: job.queueName, name: job.name, outcome, durationMs: Math.round(performance.now() - started) }, job.id ?? '', error);
+    const done = (outcome: JobDoneEvent['outcome'], error?: Error) => report({ queue: job.queueName, name: job.name, outcome, durationMs: Math.round(performance.now() - started) }, job.id ?? '', error);
     try {
       // The cast is the data's trust boundary, see JobDefinition.run.
       const result = await definition.run(job.data as never, { jobId: job.id ?? '', attempt, now: now() });
@@ -325,7 +328,10 @@ export const createBullmqRunner = (options: BullmqRunnerOptions) => {
     const handler = (signal: NodeJS.Signals) => {
       unhook();
       log.info({ signal }, 'closing job runner');
-      close().then(() => then?.(), (error: unknown) => then?.(error));
+      close().then(
+        () => then?.(),
+        (error: unknown) => then?.(error),
+      );
     };
     const unhook = () => {
       process.off('SIGTERM', handler);

@@ -1,16 +1,7 @@
 import type { z } from 'zod';
 import { AppError } from '../../lib/app-error.js';
 import { createHttpPolicy, type HttpPolicy } from '../http/policy.js';
-import {
-  ApolloMatchResponseSchema,
-  ApolloOrganizationResponseSchema,
-  ApolloSearchResponseSchema,
-  type ApolloMatchParams,
-  type ApolloOrganization,
-  type ApolloPerson,
-  type ApolloSearchPage,
-  type ApolloSearchParams,
-} from './schemas.js';
+import { ApolloMatchResponseSchema, ApolloOrganizationResponseSchema, ApolloSearchResponseSchema, type ApolloMatchParams, type ApolloOrganization, type ApolloPerson, type ApolloSearchPage, type ApolloSearchParams } from './schemas.js';
 
 export type ApolloClientDeps = {
   /** e.g. https://api.apollo.io/api/v1 (or the sandbox's loopback URL) */
@@ -56,7 +47,12 @@ const errorFor = (endpoint: string, res: Response, json: unknown, text: string):
     return new AppError('OUT_OF_CREDITS', `apollo ${endpoint}: out of credits`, { details });
   }
   if (status === 401) return new AppError('PROVIDER_AUTH', `apollo ${endpoint}: the API key was rejected (401)`, { details });
-  if (status === 403) return new AppError('PROVIDER_AUTH', `apollo ${endpoint}: the API key may not call this endpoint (403${(json as { error_code?: string })?.error_code ? ` ${(json as { error_code: string }).error_code}` : ''}); People Search needs a master key`, { details });
+  if (status === 403)
+    return new AppError(
+      'PROVIDER_AUTH',
+      `apollo ${endpoint}: the API key may not call this endpoint (403${(json as { error_code?: string })?.error_code ? ` ${(json as { error_code: string }).error_code}` : ''}); People Search needs a master key`,
+      { details },
+    );
   if (status === 429) {
     const retryAfter = Number.parseInt(res.headers.get('retry-after') ?? '', 10);
     return new AppError('PROVIDER_RATE_LIMITED', `apollo ${endpoint}: rate limited (429)`, { retryable: true, details: { ...details, retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : null } });
@@ -87,9 +83,16 @@ export const createApolloClient = ({ baseUrl, apiKey, timeoutMs = 15_000, fetch 
     if (!res.ok) throw errorFor(endpoint, res, json, text);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new AppError('PROVIDER_BAD_RESPONSE', `apollo ${endpoint}: unexpected response shape (${parsed.error.issues.slice(0, 2).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')})`, {
-        details: { provider: 'apollo', endpoint, status: res.status },
-      });
+      throw new AppError(
+        'PROVIDER_BAD_RESPONSE',
+        `apollo ${endpoint}: unexpected response shape (${parsed.error.issues
+          .slice(0, 2)
+          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+          .join('; ')})`,
+        {
+          details: { provider: 'apollo', endpoint, status: res.status },
+        },
+      );
     }
     return parsed.data;
   };

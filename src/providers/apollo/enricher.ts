@@ -21,7 +21,9 @@ export const createApolloEnricher = ({ client }: { client: ApolloClient }): Lead
     const person = await client.matchPerson(params);
     if (!person) return { outcome: 'miss' };
     const enriched = matchedPersonToLead(person, profile);
-    const fields = Object.entries(enriched.provenance).filter(([, provider]) => provider === 'apollo_match').map(([field]) => field);
+    const fields = Object.entries(enriched.provenance)
+      .filter(([, provider]) => provider === 'apollo_match')
+      .map(([field]) => field);
     // People Match spends one credit per record returned (contracts/apollo.md).
     return { outcome: 'matched', profile: enriched, raw: person, fields, credits: { apollo: 1 } };
   },

@@ -24,7 +24,8 @@ export const createBetterContactClient = ({ baseUrl, apiKey, policy }: { baseUrl
   });
   return {
     // NOT repeatable: each submit starts a new enrichment request that spends credits (contracts/bettercontact.md "Submit", "Pricing").
-    submit: async (contacts) => (await http.call('async', { method: 'POST', path: 'async', body: { data: contacts, enrich_email_address: true, enrich_phone_number: false }, idempotent: false }, SubmitResponseSchema, { nullOn: [406] })) ?? null,
+    submit: async (contacts) =>
+      (await http.call('async', { method: 'POST', path: 'async', body: { data: contacts, enrich_email_address: true, enrich_phone_number: false }, idempotent: false }, SubmitResponseSchema, { nullOn: [406] })) ?? null,
     // Repeatable (a GET read). 406: the id is unknown (contracts/bettercontact.md): stop polling it.
     poll: (requestId) => http.call('async/:id', { method: 'GET', path: `async/${encodeURIComponent(requestId)}` }, PollResponseSchema, { nullOn: [406] }),
   };

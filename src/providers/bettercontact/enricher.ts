@@ -40,7 +40,13 @@ export const createBetterContactEnricher = (deps: { client: BetterContactClient;
         found.company.domain = normalizeDomain(contact!.company_domain);
         if (found.title) found.provenance.title = 'bettercontact';
         if (found.company.domain) found.provenance['company.domain'] = 'bettercontact';
-        return { outcome: 'matched', profile: mergeProfiles(profile, found), raw: { requestId, contact, credits: result.credits_consumed ?? null, emailStatus: contact!.contact_email_address_status }, fields: Object.keys(found.provenance), credits };
+        return {
+          outcome: 'matched',
+          profile: mergeProfiles(profile, found),
+          raw: { requestId, contact, credits: result.credits_consumed ?? null, emailStatus: contact!.contact_email_address_status },
+          fields: Object.keys(found.provenance),
+          credits,
+        };
       }
       return { outcome: 'miss', reason: 'bettercontact_timeout' };
     },

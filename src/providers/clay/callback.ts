@@ -22,7 +22,12 @@ export const CLAY_FIELD_ALIASES: Record<keyof Omit<ClayResult, 'emailVerified'> 
   revenue: ['revenue'],
 };
 
-export const foldKey = (key: string): string => key.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+export const foldKey = (key: string): string =>
+  key
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 
 const text = (v: unknown): string | null => {
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);

@@ -49,4 +49,3 @@ export const createClayClient = ({ webhookUrl, authToken, policy }: { webhookUrl
     },
   };
 };
-

@@ -35,7 +35,12 @@ const toEnrichment = (result: ClayResult, base: LeadProfile, credits: number): E
   found.company.domain = normalizeDomain(result.companyDomain);
   found.company.industry = result.industry;
   found.company.employeeCount = result.employeeCount;
-  for (const [field, value] of [['company.name', found.company.name], ['company.domain', found.company.domain], ['company.industry', found.company.industry], ['company.employeeCount', found.company.employeeCount]] as const) {
+  for (const [field, value] of [
+    ['company.name', found.company.name],
+    ['company.domain', found.company.domain],
+    ['company.industry', found.company.industry],
+    ['company.employeeCount', found.company.employeeCount],
+  ] as const) {
     if (value !== null) found.provenance[field] = 'clay';
   }
   if (!base.firstName && !base.lastName && (result.firstName || result.lastName)) {
@@ -72,7 +77,12 @@ export const createClayEnricher = (deps: ClayEnricherDeps): LeadEnricher => {
       }
       if (!warnedNearCap && submitted + 1 >= deps.submissionCap * 0.9) {
         warnedNearCap = true;
-        await deps.alerts?.send({ severity: 'warning', title: 'clay webhook near its submission cap', body: `${submitted + 1} of ${deps.submissionCap} rows sent to the configured Clay table webhook; create a new one soon.`, metadata: { provider: 'clay', submitted, cap: deps.submissionCap } });
+        await deps.alerts?.send({
+          severity: 'warning',
+          title: 'clay webhook near its submission cap',
+          body: `${submitted + 1} of ${deps.submissionCap} rows sent to the configured Clay table webhook; create a new one soon.`,
+          metadata: { provider: 'clay', submitted, cap: deps.submissionCap },
+        });
       }
 
       const names = profile.firstName || profile.lastName ? { firstName: profile.firstName, lastName: profile.lastName } : splitFullName(profile.fullName);

@@ -75,7 +75,9 @@ export const createSmtpSender = (options: SmtpSenderOptions): EmailSender => {
       } catch (error) {
         const e = error as { code?: string; responseCode?: number; command?: string; message?: string };
         const known = (e.code && CODE_OF[e.code]) || { code: 'PROVIDER_UNAVAILABLE' as const, retryable: true };
-        const reason = scrub(String(e.message ?? 'unknown error')).replace(/\s+/g, ' ').slice(0, 200);
+        const reason = scrub(String(e.message ?? 'unknown error'))
+          .replace(/\s+/g, ' ')
+          .slice(0, 200);
         throw new AppError(known.code, `smtp send failed (${e.code ?? 'ERROR'}): ${reason}`, {
           retryable: known.retryable,
           details: { provider: 'smtp', host: options.host, port: options.port, smtpCode: e.code ?? null, responseCode: e.responseCode ?? null, command: e.command && !/^AUTH/i.test(e.command) ? e.command : null },

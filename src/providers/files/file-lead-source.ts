@@ -8,7 +8,12 @@ const MAX_REPORTED = 1000;
  * `--input FILE` replaces discovery: each accepted row becomes a lead (source `csv_import`, keyed by
  * its identity); each refused row is reported with its line and reason, and the good rows still run.
  */
-export const createFileLeadSource = (deps: { file: string; isSuppressed: () => Promise<(identity: string) => boolean>; onProgress?: (rows: number) => void; /** @defaultValue 1000 */ batchSize?: number }): LeadSource & { report: () => InputReport | null } => {
+export const createFileLeadSource = (deps: {
+  file: string;
+  isSuppressed: () => Promise<(identity: string) => boolean>;
+  onProgress?: (rows: number) => void;
+  /** @defaultValue 1000 */ batchSize?: number;
+}): LeadSource & { report: () => InputReport | null } => {
   let report: InputReport | null = null;
   const toDiscovered = (l: LeadFile['leads'][number]): DiscoveredLead => ({ source: 'csv_import', sourceId: l.identity, profile: l.profile, raw: { file: path.basename(deps.file), line: l.line, custom: l.custom } });
   const totals = (r: InputReport) => ({

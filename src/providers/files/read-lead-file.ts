@@ -48,7 +48,14 @@ const sniff = async (file: string): Promise<{ head: Buffer; size: number }> => {
   try {
     const head = Buffer.alloc(Math.min(SNIFF_BYTES, info.size));
     await handle.read(head, 0, head.length, 0);
-    if (info.size === 0 || head.toString('utf8').replace(/^\uFEFF/, '').trim() === '') throw new AppError('INVALID_INPUT', `the input file is empty: ${file}`);
+    if (
+      info.size === 0 ||
+      head
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trim() === ''
+    )
+      throw new AppError('INVALID_INPUT', `the input file is empty: ${file}`);
     if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
       throw new AppError('INVALID_INPUT', `${file} is UTF-16; save it as UTF-8 (CSV UTF-8 in a spreadsheet) and try again`);
     }
@@ -152,17 +159,17 @@ const readCsv = async (file: string, head: Buffer, options: ReadLeadFileOptions)
   source.pipe(parser);
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    const newlines = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
-    const line = info.lines - newlines;
-    if (!plan) {
-      plan = planColumns(record);
-      if (!plan.fields.includes('email') && !plan.fields.includes('linkedin')) {
-        throw new AppError('INVALID_INPUT', `${path.basename(file)}: the header has no email or LinkedIn column (found: ${plan.headers.slice(0, 8).join(', ')})`);
+      const newlines = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+      const line = info.lines - newlines;
+      if (!plan) {
+        plan = planColumns(record);
+        if (!plan.fields.includes('email') && !plan.fields.includes('linkedin')) {
+          throw new AppError('INVALID_INPUT', `${path.basename(file)}: the header has no email or LinkedIn column (found: ${plan.headers.slice(0, 8).join(', ')})`);
+        }
+        continue;
       }
-      continue;
-    }
-    collector.row(record, plan, line);
-    await collector.flush(false);
+      collector.row(record, plan, line);
+      await collector.flush(false);
     }
     await collector.flush(true);
   } catch (error) {
@@ -184,7 +191,11 @@ const readJson = async (file: string, options: ReadLeadFileOptions): Promise<Lea
   for await (const chunk of createReadStream(file).pipe(utf8Guard())) chunks.push(chunk as Buffer);
   let data: unknown;
   try {
-    data = JSON.parse(Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, ''));
+    data = JSON.parse(
+      Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    );
   } catch (error) {
     throw new AppError('INVALID_INPUT', `${path.basename(file)} is not valid JSON: ${(error as Error).message}`);
   }
@@ -198,7 +209,11 @@ const readJson = async (file: string, options: ReadLeadFileOptions): Promise<Lea
       continue;
     }
     const entries = Object.entries(item as Record<string, unknown>).filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
-    collector.row(entries.map(([, v]) => (v === null ? '' : String(v))), planColumns(entries.map(([k]) => k)), i + 1);
+    collector.row(
+      entries.map(([, v]) => (v === null ? '' : String(v))),
+      planColumns(entries.map(([k]) => k)),
+      i + 1,
+    );
     await collector.flush(false);
   }
   await collector.flush(true);

@@ -40,9 +40,7 @@ export type GhlContactInput = {
 /** PUT replaces what it is given; tags change through addTags/removeTags so none is dropped by accident. */
 export type GhlContactPatch = Omit<GhlContactInput, 'tags'>;
 
-export type GhlSearchFilter =
-  | { field: string; operator: 'eq' | 'not_eq' | 'contains' | 'not_contains' | 'exists' | 'not_exists' | 'range'; value?: unknown }
-  | { group: 'AND' | 'OR'; filters: GhlSearchFilter[] };
+export type GhlSearchFilter = { field: string; operator: 'eq' | 'not_eq' | 'contains' | 'not_contains' | 'exists' | 'not_exists' | 'range'; value?: unknown } | { group: 'AND' | 'OR'; filters: GhlSearchFilter[] };
 
 export type GhlContactSearch = {
   page?: number;
@@ -109,7 +107,9 @@ const classifyGhl = (status: number, message: string, endpoint: string, body: un
   if (DUPLICATE.test(message)) {
     // The 400 names the existing contact in `meta.contactId` (contracts/ghl.md "Create").
     const existing = (body as { meta?: { contactId?: unknown } } | undefined)?.meta?.contactId;
-    return new AppError('CONFLICT', `ghl ${endpoint}: the contact already exists and the location does not allow duplicates`, { details: { ...details, reason: 'duplicate_contact', ...(typeof existing === 'string' ? { existingContactId: existing } : {}) } });
+    return new AppError('CONFLICT', `ghl ${endpoint}: the contact already exists and the location does not allow duplicates`, {
+      details: { ...details, reason: 'duplicate_contact', ...(typeof existing === 'string' ? { existingContactId: existing } : {}) },
+    });
   }
   // GHL answers 400 "Contact with id … not found" for an unknown id (contracts/ghl.md "Find by e-mail").
   if (CONTACT_NOT_FOUND.test(message)) return new AppError('NOT_FOUND', `ghl ${endpoint}: contact not found`, { details });
@@ -122,8 +122,7 @@ const invalid = (message: string) => new AppError('INVALID_INPUT', `ghl ${messag
 
 export const createGhlClient = ({ baseUrl, apiKey, locationId, policy }: { baseUrl: string; apiKey: string; locationId: string; policy?: HttpPolicy }): GhlClient => {
   const shared = policy ?? createHttpPolicy({ provider: 'ghl', retries: 0, secrets: [apiKey] });
-  const callerFor = (version: string) =>
-    createJsonCaller({ provider: 'ghl', baseUrl, policy: shared, headers: () => ({ Authorization: `Bearer ${apiKey}`, Version: version }), secrets: [apiKey], classify: classifyGhl });
+  const callerFor = (version: string) => createJsonCaller({ provider: 'ghl', baseUrl, policy: shared, headers: () => ({ Authorization: `Bearer ${apiKey}`, Version: version }), secrets: [apiKey], classify: classifyGhl });
   const contacts = callerFor(GHL_API_VERSION.contacts);
   const conversations = callerFor(GHL_API_VERSION.conversations);
   const calendars = callerFor(GHL_API_VERSION.calendars);

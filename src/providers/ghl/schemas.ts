@@ -21,12 +21,18 @@ export const GhlContactSchema = z.looseObject({
     .optional()
     .transform((tags) => tags ?? []),
   dnd: z.boolean().nullable().optional(),
-  dndSettings: z.looseObject({ Email: z.looseObject({ status: text }).nullable().optional() }).nullable().optional(),
+  dndSettings: z
+    .looseObject({ Email: z.looseObject({ status: text }).nullable().optional() })
+    .nullable()
+    .optional(),
   source: text,
   dateAdded: text,
   dateUpdated: text,
   lastActivity: text,
-  customFields: z.array(z.looseObject({ id: z.string(), value: z.unknown() })).nullable().optional(),
+  customFields: z
+    .array(z.looseObject({ id: z.string(), value: z.unknown() }))
+    .nullable()
+    .optional(),
 });
 export type GhlContact = z.infer<typeof GhlContactSchema>;
 
@@ -67,10 +73,7 @@ const DATE_KEY = /^\d{4}-\d{2}-\d{2}$/;
  * `traceId` (contracts/ghl.md "Free slots"): only date keys are read, in date order.
  */
 export const FreeSlotsResponseSchema = z
-  .preprocess(
-    (body) => (body && typeof body === 'object' && !Array.isArray(body) ? Object.fromEntries(Object.entries(body).filter(([key]) => DATE_KEY.test(key))) : body),
-    z.record(z.string(), z.looseObject({ slots: z.array(z.string()) })),
-  )
+  .preprocess((body) => (body && typeof body === 'object' && !Array.isArray(body) ? Object.fromEntries(Object.entries(body).filter(([key]) => DATE_KEY.test(key))) : body), z.record(z.string(), z.looseObject({ slots: z.array(z.string()) })))
   .transform((days) =>
     Object.entries(days)
       .sort(([a], [b]) => a.localeCompare(b))

@@ -52,8 +52,7 @@ const LEADS_PER_CALL = 100;
 export const HEYREACH_RATE_LIMIT_PER_MINUTE = 300;
 
 /** Only the documented lead fields are sent: an unknown key makes HeyReach drop the lead silently. */
-const toWireLead = (lead: HeyReachLead): Record<string, unknown> =>
-  Object.fromEntries(LEAD_FIELDS.filter((f) => lead[f] !== undefined).map((f) => [f, lead[f]]));
+const toWireLead = (lead: HeyReachLead): Record<string, unknown> => Object.fromEntries(LEAD_FIELDS.filter((f) => lead[f] !== undefined).map((f) => [f, lead[f]]));
 
 const chunks = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
@@ -110,8 +109,7 @@ export const createHeyReachClient = ({ baseUrl, apiKey, policy }: { baseUrl: str
     checkApiKey: async () => (await http.call('auth/CheckApiKey', { method: 'GET', path: 'auth/CheckApiKey' }, AnyBodySchema, { nullOn: [401, 403] })) !== null,
 
     // Repeatable: a read despite the POST (contracts/heyreach.md "Pagination": list endpoints are POSTs).
-    listCampaigns: (filter = {}) =>
-      allPages((offset) => http.required('campaign/GetAll', { method: 'POST', path: 'campaign/GetAll', body: { offset, limit: PAGE_SIZE, ...filter }, idempotent: true }, CampaignPageSchema)),
+    listCampaigns: (filter = {}) => allPages((offset) => http.required('campaign/GetAll', { method: 'POST', path: 'campaign/GetAll', body: { offset, limit: PAGE_SIZE, ...filter }, idempotent: true }, CampaignPageSchema)),
 
     // NOT repeatable: every POST creates another empty list.
     createList: (name) => http.required('list/CreateEmptyList', { method: 'POST', path: 'list/CreateEmptyList', body: { name, type: 'USER_LIST' }, idempotent: false }, CreatedListSchema),
@@ -119,11 +117,15 @@ export const createHeyReachClient = ({ baseUrl, apiKey, policy }: { baseUrl: str
     // Repeatable: keyed by profileUrl, "re-posting the same profileUrl updates the lead" (contracts/heyreach.md
     // `Lead`): a repeat counts it as updated, not added twice. A list sends nothing by itself.
     addLeadsToList: (listId, leads) =>
-      addLeads('list/AddLeadsToListV2', leads.length, chunks(leads, LEADS_PER_CALL).map((batch) => ({ listId, leads: batch.map(toWireLead) })), true),
+      addLeads(
+        'list/AddLeadsToListV2',
+        leads.length,
+        chunks(leads, LEADS_PER_CALL).map((batch) => ({ listId, leads: batch.map(toWireLead) })),
+        true,
+      ),
 
     // Repeatable: a read (the add's read-back).
-    getLeadsFromList: (listId) =>
-      allPages((offset) => http.required('list/GetLeadsFromList', { method: 'POST', path: 'list/GetLeadsFromList', body: { listId, offset, limit: PAGE_SIZE }, idempotent: true }, ListLeadPageSchema)),
+    getLeadsFromList: (listId) => allPages((offset) => http.required('list/GetLeadsFromList', { method: 'POST', path: 'list/GetLeadsFromList', body: { listId, offset, limit: PAGE_SIZE }, idempotent: true }, ListLeadPageSchema)),
 
     // NOT repeatable: a running campaign starts on the lead at once; the contract documents the
     // profileUrl key for lists only, so a repeat here is not known to be harmless.
@@ -141,8 +143,7 @@ export const createHeyReachClient = ({ baseUrl, apiKey, policy }: { baseUrl: str
         false,
       ),
 
-    resumeCampaign: (campaignId) =>
-      campaignAction('Resume', campaignId, 'cannot be resumed: HeyReach resumes only paused, finished or failed campaigns (a DRAFT campaign must be started with startCampaign)'),
+    resumeCampaign: (campaignId) => campaignAction('Resume', campaignId, 'cannot be resumed: HeyReach resumes only paused, finished or failed campaigns (a DRAFT campaign must be started with startCampaign)'),
     pauseCampaign: (campaignId) => campaignAction('Pause', campaignId, 'cannot be paused: it is not running (a DRAFT campaign has nothing to pause)'),
     startCampaign: (campaignId) => campaignAction('StartCampaign', campaignId, 'cannot be started: only a DRAFT campaign can be started (resume a paused one)'),
 

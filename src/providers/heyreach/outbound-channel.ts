@@ -40,7 +40,10 @@ export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns:
         if (!isAppError(error) || error.code !== 'NOT_FOUND') throw error;
         await campaigns.setStatus(list.id, 'gone');
         if (attempt >= 2) {
-          throw new AppError('PROVIDER_UNAVAILABLE', `heyreach: list ${list.name} is gone in HeyReach twice in a row; the item waits and goes again`, { retryable: true, details: { provider: 'heyreach', reason: 'list_missing', uncertain: false } });
+          throw new AppError('PROVIDER_UNAVAILABLE', `heyreach: list ${list.name} is gone in HeyReach twice in a row; the item waits and goes again`, {
+            retryable: true,
+            details: { provider: 'heyreach', reason: 'list_missing', uncertain: false },
+          });
         }
       }
     }
@@ -52,16 +55,18 @@ export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns:
       const firstName = item.payload.firstName?.trim();
       const lastName = item.payload.lastName?.trim();
       if (!firstName || !lastName) throw new AppError('PROVIDER_BAD_REQUEST', 'heyreach needs a first and a last name; this lead has not both', { details: { provider: 'heyreach', reason: 'missing_name' } });
-      const { list, result } = await addToList(item.step, now, (listId) => client.addLeadsToList(listId, [
-        {
-          profileUrl: item.recipient,
-          firstName,
-          lastName,
-          ...(item.payload.companyName ? { companyName: item.payload.companyName } : {}),
-          ...(item.payload.title ? { position: item.payload.title } : {}),
-          ...(item.payload.email ? { emailAddress: item.payload.email } : {}),
-        },
-      ]));
+      const { list, result } = await addToList(item.step, now, (listId) =>
+        client.addLeadsToList(listId, [
+          {
+            profileUrl: item.recipient,
+            firstName,
+            lastName,
+            ...(item.payload.companyName ? { companyName: item.payload.companyName } : {}),
+            ...(item.payload.title ? { position: item.payload.title } : {}),
+            ...(item.payload.email ? { emailAddress: item.payload.email } : {}),
+          },
+        ]),
+      );
       if (!result.complete) throw new AppError('PROVIDER_BAD_REQUEST', 'heyreach accepted the call but did not add the lead (silent drop)', { details: { provider: 'heyreach', reason: 'silent_drop' } });
       return { providerRef: `heyreach:list:${list.externalId}` };
     },

@@ -90,7 +90,10 @@ export const ListLeadSchema = z
     position: text,
     emailAddress: text,
     email_address: text,
-    customUserFields: z.array(z.looseObject({ name: z.string(), value: z.string().nullable() })).nullable().optional(),
+    customUserFields: z
+      .array(z.looseObject({ name: z.string(), value: z.string().nullable() }))
+      .nullable()
+      .optional(),
   })
   .transform((l) => ({
     profileUrl: l.profileUrl ?? l.profile_url ?? null,
@@ -179,7 +182,12 @@ export const normalizeHeyReachEvent = (body: Obj) => {
     lastName: pick(people, ['lastName', 'last_name']),
     campaignId: (campaign ? pick([campaign], ['id']) : null) ?? pick([body], ['campaignId', 'campaign_id']),
     messageId: (messageObj ? pick([messageObj], ['id']) : null) ?? pick([body], ['messageId', 'message_id']),
-    messageText: (typeof message === 'string' && message.trim() !== '' ? message : null) ?? (messageObj ? pick([messageObj], ['text']) : null) ?? pick([body], ['messageText', 'message_text']) ?? lastReply(body.recent_messages) ?? lastReply(body.messages),
+    messageText:
+      (typeof message === 'string' && message.trim() !== '' ? message : null) ??
+      (messageObj ? pick([messageObj], ['text']) : null) ??
+      pick([body], ['messageText', 'message_text']) ??
+      lastReply(body.recent_messages) ??
+      lastReply(body.messages),
     conversationId: pick([body], ['conversationId', 'conversation_id']) ?? (conversation ? pick([conversation], ['id']) : null) ?? pick([body], ['chatroomId']),
     raw: body,
   };

@@ -95,7 +95,10 @@ export const createJsonCaller = (options: JsonCallerOptions) => {
     if (!isJson) throw new AppError('PROVIDER_BAD_RESPONSE', `${options.provider} ${endpoint}: the answer is not JSON`, { details });
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      const where = parsed.error.issues.slice(0, 2).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+      const where = parsed.error.issues
+        .slice(0, 2)
+        .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; ');
       throw new AppError('PROVIDER_BAD_RESPONSE', `${options.provider} ${endpoint}: unexpected response shape (${where})`, { details });
     }
     return parsed.data;

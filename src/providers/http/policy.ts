@@ -62,11 +62,7 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETU
 export const errorCodesOf = (error: unknown, depth = 0): string[] => {
   if (!error || typeof error !== 'object' || depth > 5) return [];
   const e = error as { code?: unknown; cause?: unknown; errors?: unknown };
-  return [
-    ...(typeof e.code === 'string' ? [e.code] : []),
-    ...errorCodesOf(e.cause, depth + 1),
-    ...(Array.isArray(e.errors) ? e.errors.flatMap((inner) => errorCodesOf(inner, depth + 1)) : []),
-  ];
+  return [...(typeof e.code === 'string' ? [e.code] : []), ...errorCodesOf(e.cause, depth + 1), ...(Array.isArray(e.errors) ? e.errors.flatMap((inner) => errorCodesOf(inner, depth + 1)) : [])];
 };
 
 /** True only when the failure certainly came before the request was sent (a refusal or DNS failure). */
@@ -88,8 +84,7 @@ export const retryAfterMs = (header: string | null, now: number): number | null 
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 };
 
-export const redact = (text: string, secrets: readonly string[]): string =>
-  secrets.filter((s) => s && s.length >= 4).reduce((out, s) => out.split(s).join('[redacted]'), text);
+export const redact = (text: string, secrets: readonly string[]): string => secrets.filter((s) => s && s.length >= 4).reduce((out, s) => out.split(s).join('[redacted]'), text);
 
 /**
  * The one HTTP policy every provider client goes through: rate limit → breaker → call with a

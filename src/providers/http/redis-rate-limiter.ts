@@ -159,8 +159,7 @@ export const createRedisRateLimiter = (options: RedisRateLimiterOptions): Requir
 
   // A connection still being opened (the app opens it on first use) is worth waiting for, up to the
   // same timeout; one that is down or reconnecting is not, and the call falls back at once.
-  const firstConnect = (): Promise<unknown> | null =>
-    'status' in redis && (redis.status === 'wait' || redis.status === 'connecting' || redis.status === 'connect') ? new Promise((resolve) => redis.once('ready', resolve)) : null;
+  const firstConnect = (): Promise<unknown> | null => ('status' in redis && (redis.status === 'wait' || redis.status === 'connecting' || redis.status === 'connect') ? new Promise((resolve) => redis.once('ready', resolve)) : null);
 
   const acquireOne = async (): Promise<RateTicket> => {
     const member = `${processId}:${++seq}`;

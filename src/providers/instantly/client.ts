@@ -99,7 +99,10 @@ const PAGE_LIMIT = 100;
 const MAX_PAGES = 100;
 
 const invalid = (what: string, error: z.ZodError) => {
-  const where = error.issues.slice(0, 3).map((i) => `${i.path.join('.') || what}: ${i.message}`).join('; ');
+  const where = error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || what}: ${i.message}`)
+    .join('; ');
   return new AppError('INVALID_INPUT', `instantly ${what}: ${where}`, { details: { provider: 'instantly' } });
 };
 
@@ -166,8 +169,7 @@ export const createInstantlyClient = ({ baseUrl, apiKey, policy }: { baseUrl: st
       return http.required('campaigns', { method: 'POST', path: 'campaigns', body: body.data, idempotent: false }, CampaignSchema);
     },
     getCampaign,
-    listCampaigns: async ({ limit, startingAfter, search } = {}) =>
-      page(await http.required('campaigns', { method: 'GET', path: 'campaigns', query: { limit, starting_after: startingAfter, search } }, CampaignPageSchema)),
+    listCampaigns: async ({ limit, startingAfter, search } = {}) => page(await http.required('campaigns', { method: 'GET', path: 'campaigns', query: { limit, starting_after: startingAfter, search } }, CampaignPageSchema)),
     activateCampaign: (campaignId) => campaignAction(campaignId, 'activate'),
     pauseCampaign: (campaignId) => campaignAction(campaignId, 'pause'),
 
@@ -215,7 +217,12 @@ export const createInstantlyClient = ({ baseUrl, apiKey, policy }: { baseUrl: st
         await http.required(
           'leads/list',
           // A POST with the filter and cursor in the body; the campaign key is `campaign` here. Repeatable: a read.
-          { method: 'POST', path: 'leads/list', body: { campaign: filter.campaign, list_id: filter.listId, search: filter.search, contacts: filter.contacts, ids: filter.ids, limit: filter.limit ?? PAGE_LIMIT, starting_after: filter.startingAfter }, idempotent: true },
+          {
+            method: 'POST',
+            path: 'leads/list',
+            body: { campaign: filter.campaign, list_id: filter.listId, search: filter.search, contacts: filter.contacts, ids: filter.ids, limit: filter.limit ?? PAGE_LIMIT, starting_after: filter.startingAfter },
+            idempotent: true,
+          },
           LeadPageSchema,
         ),
       ),
@@ -226,8 +233,7 @@ export const createInstantlyClient = ({ baseUrl, apiKey, policy }: { baseUrl: st
     // Repeatable on purpose: it only blocks sending (our suppression list's second line of defence); the
     // worst a repeat does is a second entry for the same value, and giving up on one 502 leaves an address open.
     addToBlockList: (value) => http.required('block-lists-entries', { method: 'POST', path: 'block-lists-entries', body: { bl_value: value }, idempotent: true }, BlockListEntrySchema),
-    listAccounts: ({ status } = {}) =>
-      collect(async (startingAfter) => page(await http.required('accounts', { method: 'GET', path: 'accounts', query: { limit: PAGE_LIMIT, starting_after: startingAfter, status } }, AccountPageSchema))),
+    listAccounts: ({ status } = {}) => collect(async (startingAfter) => page(await http.required('accounts', { method: 'GET', path: 'accounts', query: { limit: PAGE_LIMIT, starting_after: startingAfter, status } }, AccountPageSchema))),
 
     campaignAnalytics: async (ids) => {
       if (ids.length === 0) return [];
@@ -243,7 +249,6 @@ export const createInstantlyClient = ({ baseUrl, apiKey, policy }: { baseUrl: st
       // NOT repeatable: a second POST registers a second webhook, and every event is then delivered twice.
       return http.required('webhooks', { method: 'POST', path: 'webhooks', body: { target_hook_url: targetUrl, event_type: eventType, campaign: campaignId ?? null, name, headers }, idempotent: false }, WebhookSchema);
     },
-    listWebhooks: () =>
-      collect(async (startingAfter) => page(await http.required('webhooks', { method: 'GET', path: 'webhooks', query: { limit: PAGE_LIMIT, starting_after: startingAfter } }, WebhookPageSchema))),
+    listWebhooks: () => collect(async (startingAfter) => page(await http.required('webhooks', { method: 'GET', path: 'webhooks', query: { limit: PAGE_LIMIT, starting_after: startingAfter } }, WebhookPageSchema))),
   };
 };

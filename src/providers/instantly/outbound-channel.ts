@@ -65,7 +65,10 @@ export const createInstantlyChannel = (deps: { client: InstantlyClient; campaign
         if (!isAppError(error) || error.code !== 'NOT_FOUND') throw error;
         await campaigns.setStatus(campaign.id, 'gone');
         if (attempt >= 2) {
-          throw new AppError('PROVIDER_UNAVAILABLE', `instantly: campaign ${campaign.name} is gone at Instantly twice in a row; the item waits and goes again`, { retryable: true, details: { provider: 'instantly', reason: 'campaign_missing', uncertain: false } });
+          throw new AppError('PROVIDER_UNAVAILABLE', `instantly: campaign ${campaign.name} is gone at Instantly twice in a row; the item waits and goes again`, {
+            retryable: true,
+            details: { provider: 'instantly', reason: 'campaign_missing', uncertain: false },
+          });
         }
       }
     }
@@ -75,21 +78,23 @@ export const createInstantlyChannel = (deps: { client: InstantlyClient; campaign
     name: 'instantly',
     deliver: async (item: OutboxItem, now: Date) => {
       const followUp = item.step !== 'initial';
-      const { campaign, result } = await addToDraftCampaign(item, now, (campaignId) => client.addLeads(
-        campaignId,
-        [
-          {
-            email: item.recipient,
-            ...(item.payload.firstName ? { first_name: item.payload.firstName } : {}),
-            ...(item.payload.lastName ? { last_name: item.payload.lastName } : {}),
-            ...(item.payload.companyName ? { company_name: item.payload.companyName } : {}),
-            custom_variables: { subject: item.subject ?? '', body: item.body ?? '', caio_outbox_id: item.id },
-          },
-        ],
-        // First e-mail: a person already in another campaign is refused loudly below, not skipped in
-        // silence. A cadence follow-up goes to someone who is in our first campaign by design.
-        { skipIfInWorkspace: !followUp, skipIfInCampaign: true },
-      ));
+      const { campaign, result } = await addToDraftCampaign(item, now, (campaignId) =>
+        client.addLeads(
+          campaignId,
+          [
+            {
+              email: item.recipient,
+              ...(item.payload.firstName ? { first_name: item.payload.firstName } : {}),
+              ...(item.payload.lastName ? { last_name: item.payload.lastName } : {}),
+              ...(item.payload.companyName ? { company_name: item.payload.companyName } : {}),
+              custom_variables: { subject: item.subject ?? '', body: item.body ?? '', caio_outbox_id: item.id },
+            },
+          ],
+          // First e-mail: a person already in another campaign is refused loudly below, not skipped in
+          // silence. A cadence follow-up goes to someone who is in our first campaign by design.
+          { skipIfInWorkspace: !followUp, skipIfInCampaign: true },
+        ),
+      );
       if (result.uploaded < 1) {
         const why = result.inBlocklist ? 'on the Instantly block list' : result.invalidEmailCount ? 'an invalid address for Instantly' : result.duplicatedLeads || result.skippedCount ? 'already in an Instantly campaign' : 'not uploaded';
         throw new AppError('PROVIDER_BAD_REQUEST', `instantly refused the lead: ${why}`, { details: { provider: 'instantly', reason: why } });

@@ -7,25 +7,107 @@ import { AppError } from '../../lib/app-error.js';
  * Europe/London: a schedule must name one of these.
  */
 export const INSTANTLY_TIMEZONES = [
-  'Etc/GMT+12', 'Etc/GMT+11', 'Etc/GMT+10', 'America/Anchorage', 'America/Dawson', 'America/Creston',
-  'America/Chihuahua', 'America/Boise', 'America/Belize', 'America/Chicago', 'America/Bahia_Banderas',
-  'America/Regina', 'America/Bogota', 'America/Detroit', 'America/Indiana/Marengo', 'America/Caracas',
-  'America/Asuncion', 'America/Glace_Bay', 'America/Campo_Grande', 'America/Anguilla', 'America/Santiago',
-  'America/St_Johns', 'America/Sao_Paulo', 'America/Argentina/La_Rioja', 'America/Araguaina',
-  'America/Godthab', 'America/Montevideo', 'America/Bahia', 'America/Noronha', 'America/Scoresbysund',
-  'Atlantic/Cape_Verde', 'Africa/Casablanca', 'America/Danmarkshavn', 'Europe/Isle_of_Man',
-  'Atlantic/Canary', 'Africa/Abidjan', 'Arctic/Longyearbyen', 'Europe/Belgrade', 'Africa/Ceuta',
-  'Europe/Sarajevo', 'Africa/Algiers', 'Africa/Windhoek', 'Asia/Nicosia', 'Asia/Beirut', 'Africa/Cairo',
-  'Asia/Damascus', 'Europe/Bucharest', 'Africa/Blantyre', 'Europe/Helsinki', 'Europe/Istanbul',
-  'Asia/Jerusalem', 'Africa/Tripoli', 'Asia/Amman', 'Asia/Baghdad', 'Europe/Kaliningrad', 'Asia/Aden',
-  'Africa/Addis_Ababa', 'Europe/Kirov', 'Europe/Astrakhan', 'Asia/Tehran', 'Asia/Dubai', 'Asia/Baku',
-  'Indian/Mahe', 'Asia/Tbilisi', 'Asia/Yerevan', 'Asia/Kabul', 'Antarctica/Mawson', 'Asia/Yekaterinburg',
-  'Asia/Karachi', 'Asia/Kolkata', 'Asia/Colombo', 'Asia/Kathmandu', 'Antarctica/Vostok', 'Asia/Dhaka',
-  'Asia/Rangoon', 'Antarctica/Davis', 'Asia/Novokuznetsk', 'Asia/Hong_Kong', 'Asia/Krasnoyarsk',
-  'Asia/Brunei', 'Australia/Perth', 'Asia/Taipei', 'Asia/Choibalsan', 'Asia/Irkutsk', 'Asia/Dili',
-  'Asia/Pyongyang', 'Australia/Adelaide', 'Australia/Darwin', 'Australia/Brisbane', 'Australia/Melbourne',
-  'Antarctica/DumontDUrville', 'Australia/Currie', 'Asia/Chita', 'Antarctica/Macquarie', 'Asia/Sakhalin',
-  'Pacific/Auckland', 'Etc/GMT-12', 'Pacific/Fiji', 'Asia/Anadyr', 'Asia/Kamchatka', 'Etc/GMT-13',
+  'Etc/GMT+12',
+  'Etc/GMT+11',
+  'Etc/GMT+10',
+  'America/Anchorage',
+  'America/Dawson',
+  'America/Creston',
+  'America/Chihuahua',
+  'America/Boise',
+  'America/Belize',
+  'America/Chicago',
+  'America/Bahia_Banderas',
+  'America/Regina',
+  'America/Bogota',
+  'America/Detroit',
+  'America/Indiana/Marengo',
+  'America/Caracas',
+  'America/Asuncion',
+  'America/Glace_Bay',
+  'America/Campo_Grande',
+  'America/Anguilla',
+  'America/Santiago',
+  'America/St_Johns',
+  'America/Sao_Paulo',
+  'America/Argentina/La_Rioja',
+  'America/Araguaina',
+  'America/Godthab',
+  'America/Montevideo',
+  'America/Bahia',
+  'America/Noronha',
+  'America/Scoresbysund',
+  'Atlantic/Cape_Verde',
+  'Africa/Casablanca',
+  'America/Danmarkshavn',
+  'Europe/Isle_of_Man',
+  'Atlantic/Canary',
+  'Africa/Abidjan',
+  'Arctic/Longyearbyen',
+  'Europe/Belgrade',
+  'Africa/Ceuta',
+  'Europe/Sarajevo',
+  'Africa/Algiers',
+  'Africa/Windhoek',
+  'Asia/Nicosia',
+  'Asia/Beirut',
+  'Africa/Cairo',
+  'Asia/Damascus',
+  'Europe/Bucharest',
+  'Africa/Blantyre',
+  'Europe/Helsinki',
+  'Europe/Istanbul',
+  'Asia/Jerusalem',
+  'Africa/Tripoli',
+  'Asia/Amman',
+  'Asia/Baghdad',
+  'Europe/Kaliningrad',
+  'Asia/Aden',
+  'Africa/Addis_Ababa',
+  'Europe/Kirov',
+  'Europe/Astrakhan',
+  'Asia/Tehran',
+  'Asia/Dubai',
+  'Asia/Baku',
+  'Indian/Mahe',
+  'Asia/Tbilisi',
+  'Asia/Yerevan',
+  'Asia/Kabul',
+  'Antarctica/Mawson',
+  'Asia/Yekaterinburg',
+  'Asia/Karachi',
+  'Asia/Kolkata',
+  'Asia/Colombo',
+  'Asia/Kathmandu',
+  'Antarctica/Vostok',
+  'Asia/Dhaka',
+  'Asia/Rangoon',
+  'Antarctica/Davis',
+  'Asia/Novokuznetsk',
+  'Asia/Hong_Kong',
+  'Asia/Krasnoyarsk',
+  'Asia/Brunei',
+  'Australia/Perth',
+  'Asia/Taipei',
+  'Asia/Choibalsan',
+  'Asia/Irkutsk',
+  'Asia/Dili',
+  'Asia/Pyongyang',
+  'Australia/Adelaide',
+  'Australia/Darwin',
+  'Australia/Brisbane',
+  'Australia/Melbourne',
+  'Antarctica/DumontDUrville',
+  'Australia/Currie',
+  'Asia/Chita',
+  'Antarctica/Macquarie',
+  'Asia/Sakhalin',
+  'Pacific/Auckland',
+  'Etc/GMT-12',
+  'Pacific/Fiji',
+  'Asia/Anadyr',
+  'Asia/Kamchatka',
+  'Etc/GMT-13',
   'Pacific/Apia',
 ] as const;
 export type InstantlyTimezone = (typeof INSTANTLY_TIMEZONES)[number];
@@ -64,9 +146,25 @@ export const WARMUP_STATUS = { paused: 0, active: 1, banned: -1, spamFolderUnkno
 
 /** Subscribable webhook event types (`null` subscribes to custom-label events). */
 export const WEBHOOK_EVENT_TYPES = [
-  'all_events', 'email_sent', 'email_opened', 'email_link_clicked', 'reply_received', 'email_bounced', 'lead_unsubscribed',
-  'campaign_completed', 'account_error', 'lead_neutral', 'lead_interested', 'lead_not_interested', 'lead_meeting_booked',
-  'lead_meeting_completed', 'lead_closed', 'lead_out_of_office', 'lead_wrong_person', 'lead_no_show', 'supersearch_enrichment_completed',
+  'all_events',
+  'email_sent',
+  'email_opened',
+  'email_link_clicked',
+  'reply_received',
+  'email_bounced',
+  'lead_unsubscribed',
+  'campaign_completed',
+  'account_error',
+  'lead_neutral',
+  'lead_interested',
+  'lead_not_interested',
+  'lead_meeting_booked',
+  'lead_meeting_completed',
+  'lead_closed',
+  'lead_out_of_office',
+  'lead_wrong_person',
+  'lead_no_show',
+  'supersearch_enrichment_completed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -144,9 +242,15 @@ export type LeadInput = z.input<typeof LeadInputSchema>;
 
 // ---------------------------------------------------------------- responses
 
-const count = z.number().nullish().transform((n) => n ?? 0);
+const count = z
+  .number()
+  .nullish()
+  .transform((n) => n ?? 0);
 const maybeText = z.string().nullish();
-const cursor = z.string().nullish().transform((c) => (c ? c : null));
+const cursor = z
+  .string()
+  .nullish()
+  .transform((c) => (c ? c : null));
 
 export const CampaignSchema = z.looseObject({
   id: z.string().min(1),
@@ -256,9 +360,21 @@ export type BlockListEntry = z.infer<typeof BlockListEntrySchema>;
 export const DeletedSchema = z.looseObject({ id: z.string().optional() });
 
 /** Payload text: a string (a number is read as its digits); anything else, or null, is null. */
-const payloadText = z.union([z.string(), z.number().transform(String)]).nullish().catch(null);
+const payloadText = z
+  .union([z.string(), z.number().transform(String)])
+  .nullish()
+  .catch(null);
 /** Payload numbers (`step`, `variant`): a number or a string of digits (the SDK's `Email.step` is a string); else null. */
-const payloadNumber = z.union([z.number(), z.string().regex(/^\s*-?\d+\s*$/).transform(Number)]).nullish().catch(null);
+const payloadNumber = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^\s*-?\d+\s*$/)
+      .transform(Number),
+  ])
+  .nullish()
+  .catch(null);
 
 /**
  * One webhook delivery: a FLAT object (contract "Delivery payload"). The original read a `data`
@@ -270,7 +386,7 @@ const payloadNumber = z.union([z.number(), z.string().regex(/^\s*-?\d+\s*$/).tra
 export const WebhookEventSchema = z.preprocess(
   (raw) => {
     const r = raw as { data?: unknown; event_type?: unknown } | null;
-    return r && typeof r === 'object' && r.event_type === undefined && r.data && typeof r.data === 'object' ? { ...(r.data as object) } : raw;
+    return r && typeof r === 'object' && r.event_type === undefined && r.data && typeof r.data === 'object' ? { ...r.data } : raw;
   },
   z.looseObject({
     timestamp: payloadText,
@@ -283,7 +399,10 @@ export const WebhookEventSchema = z.preprocess(
     unibox_url: payloadText,
     step: payloadNumber,
     variant: payloadNumber,
-    is_first: z.union([z.boolean(), z.number().transform((n) => n !== 0)]).nullish().catch(null),
+    is_first: z
+      .union([z.boolean(), z.number().transform((n) => n !== 0)])
+      .nullish()
+      .catch(null),
     email_id: payloadText,
     email_subject: payloadText,
     reply_subject: payloadText,

@@ -14,8 +14,24 @@ import { WebhookEventSchema } from './schemas.js';
  * Matched as sent (case included), as the SDK docs say.
  */
 export const WEBHOOK_PAYLOAD_EVENTS = [
-  'email_sent', 'email_opened', 'reply_received', 'auto_reply_received', 'link_clicked', 'email_bounced', 'lead_unsubscribed', 'account_error', 'campaign_completed',
-  'lead_neutral', 'lead_interested', 'lead_not_interested', 'lead_meeting_booked', 'lead_meeting_completed', 'lead_closed', 'lead_out_of_office', 'lead_wrong_person', 'lead_no_show',
+  'email_sent',
+  'email_opened',
+  'reply_received',
+  'auto_reply_received',
+  'link_clicked',
+  'email_bounced',
+  'lead_unsubscribed',
+  'account_error',
+  'campaign_completed',
+  'lead_neutral',
+  'lead_interested',
+  'lead_not_interested',
+  'lead_meeting_booked',
+  'lead_meeting_completed',
+  'lead_closed',
+  'lead_out_of_office',
+  'lead_wrong_person',
+  'lead_no_show',
 ] as const;
 type PayloadEvent = (typeof WEBHOOK_PAYLOAD_EVENTS)[number];
 
@@ -103,7 +119,14 @@ export const parseInstantlyWebhook = (json: unknown, context: WebhookParseContex
       type: classification?.category === 'unsubscribe_request' ? 'unsubscribed' : INSTANTLY_SIGNAL[eventType as PayloadEvent],
       channel: 'email',
       at: time.at.toISOString(),
-      details: { event: eventType, campaignId: e.campaign_id ?? null, step: e.step ?? null, ...(classification ? { replyCategory: classification.category } : {}), ...(e.bounce_type ? { bounceType: e.bounce_type } : {}), ...(time.flag ? { timeFlag: time.flag } : {}) },
+      details: {
+        event: eventType,
+        campaignId: e.campaign_id ?? null,
+        step: e.step ?? null,
+        ...(classification ? { replyCategory: classification.category } : {}),
+        ...(e.bounce_type ? { bounceType: e.bounce_type } : {}),
+        ...(time.flag ? { timeFlag: time.flag } : {}),
+      },
       flags: time.flag ? [time.flag] : [],
     },
   };

@@ -180,7 +180,10 @@ export const visitorToLead = (payload: unknown): VisitorMapping => {
     pagesViewed: pages,
     isPricingPage: pricingViews > 0,
     isRepeatVisit: pages.length > 1 || (site !== null && siteOf(referrer) === site),
-    tags: (clean(v.Tags) ?? '').split(',').map((t) => t.trim()).filter(Boolean),
+    tags: (clean(v.Tags) ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
     visitorId: first(clean(v.visitor_id), clean(v.id)),
     eventKey: fingerprint(`${sourceId}|${seenAtRaw ?? ''}|${pageUrl ?? ''}`),
   };

@@ -15,19 +15,24 @@ export type FailureInjection = {
 };
 
 export type FailureSwitch = {
-  set(failures: FailureInjection): void;
+  set: (failures: FailureInjection) => void;
   /**
    * Apply the latency and, when a failure is due for this path, answer it. Returns true when the
    * request was answered (or deliberately left hanging) and the sandbox must not handle it.
    */
-  intercept(path: string, res: ServerResponse): Promise<boolean>;
+  intercept: (path: string, res: ServerResponse) => Promise<boolean>;
 };
 
 export const createFailureSwitch = (initial: FailureInjection = {}): FailureSwitch => {
   let failures: FailureInjection = structuredClone(initial);
   const take = (path: string): 'timeout' | '429' | '5xx' | 'malformed' | null => {
     if (failures.path && failures.path !== path) return null;
-    for (const [key, kind] of [['timeout', 'timeout'], ['status429', '429'], ['status5xx', '5xx'], ['malformed', 'malformed']] as const) {
+    for (const [key, kind] of [
+      ['timeout', 'timeout'],
+      ['status429', '429'],
+      ['status5xx', '5xx'],
+      ['malformed', 'malformed'],
+    ] as const) {
       const f = failures[key];
       if (f && f.count > 0) {
         f.count--;

@@ -9,8 +9,7 @@ import { cookieOf, SESSION_COOKIE, type Sessions } from '../pages/sessions.js';
  * A refusal is 401 (403 for a missing CSRF token) with no data.
  */
 /** Every matched `/api/*` route pattern but the health routes; unmatched requests reach the 404 handler, which shows nothing. */
-export const needsDashboardAccess = (routePattern: string | undefined): boolean =>
-  routePattern !== undefined && routePattern.startsWith('/api/') && routePattern !== '/api/health' && !routePattern.startsWith('/api/health/');
+export const needsDashboardAccess = (routePattern: string | undefined): boolean => routePattern !== undefined && routePattern.startsWith('/api/') && routePattern !== '/api/health' && !routePattern.startsWith('/api/health/');
 
 export const requireDashboardAccess = (app: FastifyInstance, token: string, sessions: Sessions): void => {
   app.addHook('onRequest', async (request, reply) => {

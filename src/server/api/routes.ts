@@ -39,7 +39,6 @@ export type ApiDeps = {
   now: () => Date;
 };
 
-
 const HTTP_STATUS: Partial<Record<AppError['code'], number>> = { INVALID_INPUT: 400, CONFIG_INVALID: 400, NOT_FOUND: 404, CONFLICT: 409, EMERGENCY_STOP: 423, STORE_LOCKED: 503, STORE_UNAVAILABLE: 503 };
 
 /** The same use cases as the CLI; AppError codes become HTTP statuses, zod problems a 400 naming the parameter. */
@@ -54,7 +53,13 @@ const answer = async (reply: FastifyReply, work: () => Promise<unknown>) => {
 };
 
 /** The funnel the dashboard draws: every lead status falls in one stage. */
-export const FUNNEL_STAGES = { Pipeline: LEAD_STATUS_GROUPS.pipeline, Outreach: [...LEAD_STATUS_GROUPS.linkedin, 'revival_candidate', 'revival_queued', 'revival_sent'], Engaged: LEAD_STATUS_GROUPS.engagement, 'At risk': LEAD_STATUS_GROUPS.decay, Terminal: LEAD_STATUS_GROUPS.terminal } as const;
+export const FUNNEL_STAGES = {
+  Pipeline: LEAD_STATUS_GROUPS.pipeline,
+  Outreach: [...LEAD_STATUS_GROUPS.linkedin, 'revival_candidate', 'revival_queued', 'revival_sent'],
+  Engaged: LEAD_STATUS_GROUPS.engagement,
+  'At risk': LEAD_STATUS_GROUPS.decay,
+  Terminal: LEAD_STATUS_GROUPS.terminal,
+} as const;
 
 type ApiRequest = FastifyRequest<{ Params: Record<string, string> }>;
 
@@ -134,6 +139,6 @@ export const registerApiRoutes = (app: FastifyInstance, deps: ApiDeps): void => 
   const handlers = handlersOf(deps);
   for (const op of API_OPERATIONS) {
     const handler = handlers[op.operationId];
-    app.route<{ Params: Record<string, string> }>({ method: op.method.toUpperCase() as 'GET' | 'POST', url: routeOf(op.path), handler: async (req, reply) => answer(reply, () => handler(req)) });
+    app.route<{ Params: Record<string, string> }>({ method: op.method.toUpperCase(), url: routeOf(op.path), handler: async (req, reply) => answer(reply, () => handler(req)) });
   }
 };

@@ -31,8 +31,8 @@ const described = <S extends z.ZodType>(schema: S, description: string): S => {
  * Text a client sends: no NUL (PostgreSQL refuses it in text and jsonb: a 500 where a 400 is due)
  * and no lone surrogate (not Unicode: it would be stored as U+FFFD, not as what was sent).
  */
-const UNSAFE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-export const isSafeText = (text: string): boolean => !UNSAFE_TEXT.test(text);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const isSafeText = (text: string): boolean => !text.includes('\u0000') && !LONE_SURROGATE.test(text);
 export const safeText = () => z.string().refine(isSafeText, 'must not hold NUL characters or lone surrogates');
 /** A name or a reason a person gives. */
 const Text = () => safeText().trim().min(1);
@@ -57,7 +57,13 @@ const decodeCursor = (cursor: string): { createdAt: string; id: string } | undef
 export const DraftParams = z.object({ id: z.guid() });
 export const BatchParams = z.object({ id: z.guid() });
 export const RunParams = z.object({ id: safeText().min(1).max(200) });
-export const LeadEmailParams = z.object({ email: safeText().trim().min(3).max(320).refine((e) => e.includes('@'), 'not an email address') });
+export const LeadEmailParams = z.object({
+  email: safeText()
+    .trim()
+    .min(3)
+    .max(320)
+    .refine((e) => e.includes('@'), 'not an email address'),
+});
 
 export const Limit = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 export const Decision = z.object({ by: Text(), expectedStatus: safeText().optional() });
@@ -132,16 +138,41 @@ export const ReviewDraft = named(
     decidedAt: Timestamp.nullable(),
     editedSubject: z.string().nullable(),
     editedBody: z.string().nullable(),
-    lead: z.strictObject({ id: z.string(), email: z.string().nullable(), name: z.string().nullable(), title: z.string().nullable(), company: z.string().nullable(), tier: z.string().nullable(), points: z.number().nullable(), profile: LeadProfile }),
+    lead: z.strictObject({
+      id: z.string(),
+      email: z.string().nullable(),
+      name: z.string().nullable(),
+      title: z.string().nullable(),
+      company: z.string().nullable(),
+      tier: z.string().nullable(),
+      points: z.number().nullable(),
+      profile: LeadProfile,
+    }),
   }),
   'A draft with its lead, as the reviewer sees it.',
 );
 
 export const RejectionTag = named('RejectionTag', z.strictObject({ id: z.string(), label: z.string() }));
 
-export const ReviewHistoryEntry = named('ReviewHistoryEntry', z.strictObject({ draftId: z.string(), leadId: z.string(), email: z.string().nullable(), status: z.string(), decidedBy: z.string().nullable(), decidedAt: Timestamp, subject: z.string() }));
+export const ReviewHistoryEntry = named(
+  'ReviewHistoryEntry',
+  z.strictObject({ draftId: z.string(), leadId: z.string(), email: z.string().nullable(), status: z.string(), decidedBy: z.string().nullable(), decidedAt: Timestamp, subject: z.string() }),
+);
 
-export const LeadRow = named('LeadRow', z.strictObject({ id: z.string(), email: z.string().nullable(), status: z.string(), tier: z.string().nullable(), points: z.number().nullable(), company: z.string().nullable(), title: z.string().nullable(), createdAt: Timestamp, updatedAt: Timestamp }));
+export const LeadRow = named(
+  'LeadRow',
+  z.strictObject({
+    id: z.string(),
+    email: z.string().nullable(),
+    status: z.string(),
+    tier: z.string().nullable(),
+    points: z.number().nullable(),
+    company: z.string().nullable(),
+    title: z.string().nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  }),
+);
 export const LeadsPage = named('LeadsPage', z.strictObject({ leads: z.array(LeadRow), nextCursor: described(z.string().nullable(), 'pass as `cursor` for the next page; null on the last one') }));
 
 export const StatusCounts = named('StatusCounts', z.record(z.string(), z.number().int()), 'leads (or enrolments) per status');
@@ -165,8 +196,25 @@ export const QueueTopUp = named(
   'Whether the queue was topped up; a top-up adds what its pipeline run reported (runId, status, drafts...).',
 );
 
-const KpiCounts = named('KpiCounts', z.strictObject({ emailSent: z.number(), emailOpened: z.number(), emailClicked: z.number(), emailReplied: z.number(), emailBounced: z.number(), unsubscribed: z.number(), linkedinSent: z.number(), linkedinAccepted: z.number(), linkedinReplied: z.number() }));
-const KpiRates = named('KpiRates', z.strictObject({ open: z.number().nullable(), reply: z.number().nullable(), bounce: z.number().nullable(), linkedinAccept: z.number().nullable() }), 'Rates (0..1, 4 decimals); null when nothing was sent.');
+const KpiCounts = named(
+  'KpiCounts',
+  z.strictObject({
+    emailSent: z.number(),
+    emailOpened: z.number(),
+    emailClicked: z.number(),
+    emailReplied: z.number(),
+    emailBounced: z.number(),
+    unsubscribed: z.number(),
+    linkedinSent: z.number(),
+    linkedinAccepted: z.number(),
+    linkedinReplied: z.number(),
+  }),
+);
+const KpiRates = named(
+  'KpiRates',
+  z.strictObject({ open: z.number().nullable(), reply: z.number().nullable(), bounce: z.number().nullable(), linkedinAccept: z.number().nullable() }),
+  'Rates (0..1, 4 decimals); null when nothing was sent.',
+);
 export const Kpis = named(
   'Kpis',
   z.strictObject({
@@ -181,7 +229,10 @@ export const Kpis = named(
   }),
 );
 
-const RampStatus = named('RampStatus', z.strictObject({ active: z.boolean(), day: z.number().int(), cleanDays: z.number().int(), required: z.number().int(), emailLimitOverride: z.number().nullable(), tierFilter: z.string().nullable(), reason: z.string(), detail: z.string() }));
+const RampStatus = named(
+  'RampStatus',
+  z.strictObject({ active: z.boolean(), day: z.number().int(), cleanDays: z.number().int(), required: z.number().int(), emailLimitOverride: z.number().nullable(), tierFilter: z.string().nullable(), reason: z.string(), detail: z.string() }),
+);
 const QuotaUsage = z.strictObject({ used: z.number().int(), limit: z.number().int(), remaining: z.number().int() });
 export const OperatorStatus = named(
   'OperatorStatus',
@@ -193,14 +244,33 @@ export const OperatorStatus = named(
     ramp: RampStatus,
     batches: z.array(z.strictObject({ id: z.string(), motion: z.string(), status: z.string(), items: z.number().int(), expiresAt: Timestamp })),
     outbox: described(z.record(z.string(), z.number().int()), 'outbox items per status'),
-    campaigns: z.array(z.looseObject({ id: z.string(), provider: z.string(), externalId: z.string(), name: z.string(), kind: z.enum(['campaign', 'list']), status: z.enum(['draft', 'active', 'paused', 'gone']), tier: z.string().nullable(), day: z.string() })),
+    campaigns: z.array(
+      z.looseObject({
+        id: z.string(),
+        provider: z.string(),
+        externalId: z.string(),
+        name: z.string(),
+        kind: z.enum(['campaign', 'list']),
+        status: z.enum(['draft', 'active', 'paused', 'gone']),
+        tier: z.string().nullable(),
+        day: z.string(),
+      }),
+    ),
   }),
   'Limits and their use, LinkedIn warm-up, the ramp, the emergency stop, open batches, the outbox.',
 );
 
 const ItemReport = named(
   'ItemReport',
-  z.strictObject({ outboxId: z.string(), leadId: z.string().nullable(), channel: z.string(), outcome: z.enum(['sent', 'would_send', 'deferred', 'rejected', 'failed', 'uncertain', 'skipped', 'stopped']), reason: z.string().nullable(), providerRef: z.string().optional(), notBefore: z.string().optional() }),
+  z.strictObject({
+    outboxId: z.string(),
+    leadId: z.string().nullable(),
+    channel: z.string(),
+    outcome: z.enum(['sent', 'would_send', 'deferred', 'rejected', 'failed', 'uncertain', 'skipped', 'stopped']),
+    reason: z.string().nullable(),
+    providerRef: z.string().optional(),
+    notBefore: z.string().optional(),
+  }),
 );
 export const DispatchReport = named(
   'DispatchReport',
@@ -209,7 +279,9 @@ export const DispatchReport = named(
     mode: z.enum(['dry_run', 'live']),
     ramp: RampStatus,
     pendingBatch: described(z.strictObject({ id: z.string(), items: z.number().int(), expiresAt: Timestamp }).nullable(), 'the batch this live run created for approval'),
-    queued: z.strictObject({ batchId: z.string(), items: z.number().int(), duplicates: z.number().int(), rejected: z.array(z.strictObject({ leadId: z.string(), channel: z.string(), reason: z.string() })), revivals: z.number().int().optional() }).nullable(),
+    queued: z
+      .strictObject({ batchId: z.string(), items: z.number().int(), duplicates: z.number().int(), rejected: z.array(z.strictObject({ leadId: z.string(), channel: z.string(), reason: z.string() })), revivals: z.number().int().optional() })
+      .nullable(),
     waitingForBatch: z.number().int(),
     drain: z.strictObject({ dryRun: z.boolean(), stopped: z.boolean(), stopReason: z.string().nullable(), reconciled: z.array(ItemReport), items: z.array(ItemReport), counts: Counts }),
   }),
@@ -240,7 +312,16 @@ export const NoPendingBatch = named('NoPendingBatch', z.strictObject({ status: z
 
 export const Incident = named(
   'Incident',
-  z.strictObject({ key: z.string(), level: z.number().int(), notifiedLevel: z.number().int(), openedAt: Timestamp, lastSeenAt: Timestamp, lastNotifiedAt: Timestamp.nullable(), resolvedAt: Timestamp.nullable(), details: z.looseObject({ kind: z.string().optional(), title: z.string().optional(), detail: z.string().optional() }) }),
+  z.strictObject({
+    key: z.string(),
+    level: z.number().int(),
+    notifiedLevel: z.number().int(),
+    openedAt: Timestamp,
+    lastSeenAt: Timestamp,
+    lastNotifiedAt: Timestamp.nullable(),
+    resolvedAt: Timestamp.nullable(),
+    details: z.looseObject({ kind: z.string().optional(), title: z.string().optional(), detail: z.string().optional() }),
+  }),
   'An open incident: what failed, since when, the level reached and the level people were paged at.',
 );
 
@@ -248,7 +329,10 @@ const DueStep = z.strictObject({ step: z.number().int(), day: z.number().int(), 
 export const CadenceDue = named('CadenceDue', z.strictObject({ leadId: z.string(), due: z.array(DueStep), skipped: z.array(DueStep.extend({ reason: z.string(), detail: z.string() })) }));
 export const CadenceSync = named('CadenceSync', z.strictObject({ changed: z.array(z.strictObject({ leadId: z.string(), from: z.string(), to: z.string(), reason: z.string().nullable() })) }));
 
-export const EmergencyStopResult = named('EmergencyStopResult', z.strictObject({ at: Timestamp, paused: described(z.record(z.string(), z.union([z.number(), z.string()])), 'per channel: how many live campaigns were paused, or why pausing failed') }));
+export const EmergencyStopResult = named(
+  'EmergencyStopResult',
+  z.strictObject({ at: Timestamp, paused: described(z.record(z.string(), z.union([z.number(), z.string()])), 'per channel: how many live campaigns were paused, or why pausing failed') }),
+);
 export const ResumeResult = named('ResumeResult', z.strictObject({ at: Timestamp }));
 
 const StageResult = z.strictObject({

@@ -37,7 +37,10 @@ const rateCell = (key: keyof KpiTargets, value: number | null, targets: KpiTarge
 
 const rateTable = (what: string, rows: { name: string; counts: KpiCounts; rates: KpiRates }[], targets: KpiTargets) =>
   `<table><thead><tr><th>${esc(what)}</th><th>E-mailed</th><th>Open</th><th>Reply</th><th>Bounce</th><th>LinkedIn invited</th><th>Accept</th></tr></thead><tbody>${rows
-    .map((r) => `<tr><td>${esc(r.name === 'none' ? '(none)' : r.name)}</td><td>${esc(r.counts.emailSent)}</td>${rateCell('open', r.rates.open, targets)}${rateCell('reply', r.rates.reply, targets)}${rateCell('bounce', r.rates.bounce, targets)}<td>${esc(r.counts.linkedinSent)}</td>${rateCell('linkedinAccept', r.rates.linkedinAccept, targets)}</tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.name === 'none' ? '(none)' : r.name)}</td><td>${esc(r.counts.emailSent)}</td>${rateCell('open', r.rates.open, targets)}${rateCell('reply', r.rates.reply, targets)}${rateCell('bounce', r.rates.bounce, targets)}<td>${esc(r.counts.linkedinSent)}</td>${rateCell('linkedinAccept', r.rates.linkedinAccept, targets)}</tr>`,
+    )
     .join('')}</tbody></table>`;
 
 /**
@@ -122,7 +125,9 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
     const counts = await api.statusCounts();
     const stages = Object.entries(FUNNEL_STAGES).map(([stage, statuses]) => ({ name: stage, value: (statuses as readonly string[]).reduce((n, s) => n + (counts[s] ?? 0), 0) }));
     const page = await api.dashboard.leadsPage({ limit: 50 });
-    const rows = page.leads.map((l) => `<tr data-timeline="${esc(l.email ?? '')}" tabindex="0"><td>${esc(l.email ?? '-')}</td><td>${esc(l.status)}</td><td>${esc(l.tier ?? '-')}</td><td>${esc(l.points ?? '-')}</td><td>${esc(l.company ?? '-')}</td></tr>`).join('');
+    const rows = page.leads
+      .map((l) => `<tr data-timeline="${esc(l.email ?? '')}" tabindex="0"><td>${esc(l.email ?? '-')}</td><td>${esc(l.status)}</td><td>${esc(l.tier ?? '-')}</td><td>${esc(l.points ?? '-')}</td><td>${esc(l.company ?? '-')}</td></tr>`)
+      .join('');
     return `<section aria-labelledby="funnel"><h2 id="funnel">Funnel</h2>${barChart('Leads per funnel stage', stages)}</section>
 <section class="card" aria-labelledby="lead-actions"><h2 id="lead-actions">Actions</h2>
 <form data-api="/api/leads/detect-decay" data-done="Decay scan done."><button type="submit">Run decay scan</button></form>
@@ -133,25 +138,37 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
   });
 
   page('/operator', 'Operator', async () => {
-    const status = (await api.operatorStatus()) as { sendMode?: string; emergencyStop?: { active: boolean }; usage?: Record<string, { used: number; limit: number; remaining: number }>; linkedinWarmup?: { week: number; limit: number; inWarmup: boolean }; ramp?: { active: boolean; day: number; cleanDays: number; required: number } };
+    const status = (await api.operatorStatus()) as {
+      sendMode?: string;
+      emergencyStop?: { active: boolean };
+      usage?: Record<string, { used: number; limit: number; remaining: number }>;
+      linkedinWarmup?: { week: number; limit: number; inWarmup: boolean };
+      ramp?: { active: boolean; day: number; cleanDays: number; required: number };
+    };
     const pending = (await api.gatekeeper.list(50)).find((b) => b.status === 'pending_approval' && b.expiresAt > api.now());
     const stopped = Boolean(status.emergencyStop?.active);
     const incidents = (await api.incidents()) as { key: string; level: number; notifiedLevel: number; openedAt: Date; details: { title?: string } }[];
     return `<section class="card"><h2>Today</h2>
 <p>Send mode: <strong>${esc(status.sendMode)}</strong>. ${stopped ? '<strong>EMERGENCY STOP ACTIVE</strong>' : 'No emergency stop.'}</p>
-<ul>${Object.entries(status.usage ?? {}).map(([k, u]) => `<li>${esc(k)}: ${esc(u.used)} of ${esc(u.limit)} (${esc(u.remaining)} left)</li>`).join('')}</ul>
+<ul>${Object.entries(status.usage ?? {})
+      .map(([k, u]) => `<li>${esc(k)}: ${esc(u.used)} of ${esc(u.limit)} (${esc(u.remaining)} left)</li>`)
+      .join('')}</ul>
 <p>LinkedIn warm-up: week ${esc(status.linkedinWarmup?.week)}, ${esc(status.linkedinWarmup?.limit)} a day. Ramp: ${status.ramp?.active ? `active, day ${esc(status.ramp.day)}, ${esc(status.ramp.cleanDays)}/${esc(status.ramp.required)} clean days` : 'off'}.</p>
-${stopped
-  ? `<form data-api="/api/resume" data-done="Resumed."><input type="hidden" name="by" value="dashboard"><button type="submit">Resume sending</button></form>`
-  : `<form data-api="/api/emergency-stop" data-confirm="Stop all sending now?" data-done="Emergency stop set."><input type="hidden" name="by" value="dashboard"><label for="stop-reason">Reason</label><input id="stop-reason" name="reason" required size="40"><button type="submit" class="danger">Emergency stop</button></form>`}
+${
+  stopped
+    ? `<form data-api="/api/resume" data-done="Resumed."><input type="hidden" name="by" value="dashboard"><button type="submit">Resume sending</button></form>`
+    : `<form data-api="/api/emergency-stop" data-confirm="Stop all sending now?" data-done="Emergency stop set."><input type="hidden" name="by" value="dashboard"><label for="stop-reason">Reason</label><input id="stop-reason" name="reason" required size="40"><button type="submit" class="danger">Emergency stop</button></form>`
+}
 </section>
 ${incidents.length ? `<section class="card" aria-labelledby="incidents"><h2 id="incidents">Open incidents</h2><ul>${incidents.map((i) => `<li><strong>${esc(i.details.title ?? i.key)}</strong> since ${esc(i.openedAt.toISOString())}: level ${esc(i.level)}${i.notifiedLevel ? `, paged at level ${esc(i.notifiedLevel)}` : ', nobody paged yet'}</li>`).join('')}</ul></section>` : ''}
-<section class="card"><h2>Pending batch</h2>${pending
-  ? `<p>Batch ${esc(pending.id)} (${esc(pending.motion)}), ${pending.scope.length} actions, expires ${esc(pending.expiresAt.toISOString())}.</p>
+<section class="card"><h2>Pending batch</h2>${
+      pending
+        ? `<p>Batch ${esc(pending.id)} (${esc(pending.motion)}), ${pending.scope.length} actions, expires ${esc(pending.expiresAt.toISOString())}.</p>
 <table><thead><tr><th>Channel</th><th>Action</th><th>Recipient</th></tr></thead><tbody>${pending.scope.map((i) => `<tr><td>${esc(i.channel)}</td><td>${esc(i.action)}</td><td>${esc(i.recipient)}</td></tr>`).join('')}</tbody></table>
 <form data-api="/api/operator/approve-batch/${esc(pending.id)}" data-done="Batch approved."><input type="hidden" name="by" value="dashboard"><button type="submit">Approve batch</button></form>
 <form data-api="/api/operator/reject-batch/${esc(pending.id)}" data-done="Batch rejected."><input type="hidden" name="by" value="dashboard"><label for="batch-reason">Reason</label><input id="batch-reason" name="reason" required><button type="submit">Reject batch</button></form>`
-  : emptyState('No batch is waiting.', 'A live dispatch (caio dispatch --live, or the OPERATOR tick) creates one from approved drafts.')}</section>`;
+        : emptyState('No batch is waiting.', 'A live dispatch (caio dispatch --live, or the OPERATOR tick) creates one from approved drafts.')
+    }</section>`;
   });
 
   page('/kpis', 'KPIs (last 30 days)', async () => {
@@ -160,20 +177,37 @@ ${incidents.length ? `<section class="card" aria-labelledby="incidents"><h2 id="
     const targets = api.kpis.targets;
     if (k.counts.emailSent + k.counts.linkedinSent === 0) return emptyState('Nothing was sent in the last 30 days.', 'Rates appear once the OPERATOR has sent and webhooks have come back.');
     const bars = RATE_NAMES.map(([key, name]) => ({ name, value: k.rates[key] ?? 0, target: targets[key] }));
-    const trends = RATE_NAMES.map(([key, name]) => lineChart(`${name}, trailing ${k.trailingDays} days`, k.perDay.map((d) => ({ day: d.day, value: d.rates[key] })), targets[key], pct)).join('');
+    const trends = RATE_NAMES.map(([key, name]) =>
+      lineChart(
+        `${name}, trailing ${k.trailingDays} days`,
+        k.perDay.map((d) => ({ day: d.day, value: d.rates[key] })),
+        targets[key],
+        pct,
+      ),
+    ).join('');
     return `<section aria-labelledby="k-now"><h2 id="k-now">Rates against targets</h2>${barChart('Rates against targets (red line)', bars, (v) => pct(v))}
 <p class="meta">${esc(k.counts.emailSent)} leads e-mailed and ${esc(k.counts.linkedinSent)} invited on LinkedIn since ${esc(k.since)}. Each lead counts once per event, on the day it first happened. Bounce target is a ceiling.</p></section>
 <section aria-labelledby="k-time"><h2 id="k-time">Over time</h2>${trends}</section>
-<section aria-labelledby="k-campaign"><h2 id="k-campaign">Per campaign</h2>${rateTable('Campaign', k.perCampaign.map((c) => ({ name: c.campaign, counts: c.counts, rates: c.rates })), targets)}</section>
-<section aria-labelledby="k-angle"><h2 id="k-angle">Per angle</h2>${rateTable('Angle', k.perAngle.map((a) => ({ name: a.angle, counts: a.counts, rates: a.rates })), targets)}</section>`;
+<section aria-labelledby="k-campaign"><h2 id="k-campaign">Per campaign</h2>${rateTable(
+      'Campaign',
+      k.perCampaign.map((c) => ({ name: c.campaign, counts: c.counts, rates: c.rates })),
+      targets,
+    )}</section>
+<section aria-labelledby="k-angle"><h2 id="k-angle">Per angle</h2>${rateTable(
+      'Angle',
+      k.perAngle.map((a) => ({ name: a.angle, counts: a.counts, rates: a.rates })),
+      targets,
+    )}</section>`;
   });
 
   page('/runs', 'Pipeline runs', async () => {
     const runs = await api.runs.list(20);
     if (runs.length === 0) return emptyState('No pipeline run yet.', 'Run caio pipeline run or POST /api/runs.');
     return runs
-      .map((r) => `<section class="card"><h2>${esc(r.runId)} - ${esc(r.status)}</h2><p class="meta">${esc(r.mode)}, ${esc(r.source)}, started ${esc(r.startedAt.toISOString())}</p>
-<table><thead><tr><th>Stage</th><th>Status</th><th>In</th><th>Out</th><th>ms</th><th>Errors</th></tr></thead><tbody>${r.stages.map((s) => `<tr><td>${esc(s.name)}</td><td>${esc(s.status)}</td><td>${esc(s.inputCount)}</td><td>${esc(s.outputCount)}</td><td>${esc(Math.round(s.durationMs))}</td><td>${esc(s.errors.length)}</td></tr>`).join('')}</tbody></table></section>`)
+      .map(
+        (r) => `<section class="card"><h2>${esc(r.runId)} - ${esc(r.status)}</h2><p class="meta">${esc(r.mode)}, ${esc(r.source)}, started ${esc(r.startedAt.toISOString())}</p>
+<table><thead><tr><th>Stage</th><th>Status</th><th>In</th><th>Out</th><th>ms</th><th>Errors</th></tr></thead><tbody>${r.stages.map((s) => `<tr><td>${esc(s.name)}</td><td>${esc(s.status)}</td><td>${esc(s.inputCount)}</td><td>${esc(s.outputCount)}</td><td>${esc(Math.round(s.durationMs))}</td><td>${esc(s.errors.length)}</td></tr>`).join('')}</tbody></table></section>`,
+      )
       .join('');
   });
 };

@@ -21,7 +21,7 @@ describe('caio CLI: input files, export, privacy, and what the logs reveal', () 
   it('imports a file, adds the input report to --json, and refuses rows it cannot use', async () => {
     writeFileSync(path.join(work.dir, 'list.csv'), 'email;first name;company;title\nann@acme.example.com;Ann;Acme;CEO\nbroken;Bob;B;CEO\nANN@acme.example.com;Ann;Acme;CEO\n');
     const result = await run(['pipeline', 'run', '--input', 'list.csv', '--json']);
-    const report = JSON.parse(result.stdout);
+    const report = JSON.parse(result.stdout) as { input: unknown; stages: unknown[] };
     expect(report.input).toEqual({ rows: 3, accepted: 1, duplicates: 1, rejected: [{ line: 3, field: 'email', message: 'not a valid email address' }], duplicateRows: [{ line: 4, of: 2 }] });
     expect(report.stages[0]).toMatchObject({ name: 'discover', inputCount: 3, outputCount: 1 });
     const missing = await run(['pipeline', 'run', '--input', 'nope.csv']);
@@ -41,7 +41,7 @@ describe('caio CLI: input files, export, privacy, and what the logs reveal', () 
 
   it('forgets a person on request and refuses to import them again', async () => {
     const exported = await run(['privacy', 'export', 'ann@acme.example.com']);
-    expect(JSON.parse(exported.stdout).leads).toHaveLength(1);
+    expect((JSON.parse(exported.stdout) as { leads: unknown[] }).leads).toHaveLength(1);
     const noBy = await run(['privacy', 'delete', 'ann@acme.example.com']);
     expect(noBy.code).toBe(2);
     const deleted = await run(['privacy', 'delete', 'ann@acme.example.com', '--by', 'Rev Ops']);
@@ -49,7 +49,7 @@ describe('caio CLI: input files, export, privacy, and what the logs reveal', () 
     const shown = await run(['leads', 'show', 'ann@acme.example.com']);
     expect(shown.code).toBe(3);
     const again = await run(['pipeline', 'run', '--input', 'list.csv', '--json']);
-    expect(JSON.parse(again.stdout).input.rejected).toEqual(expect.arrayContaining([expect.objectContaining({ line: 2, message: expect.stringContaining('suppressed') })]));
+    expect((JSON.parse(again.stdout) as { input: { rejected: unknown[] } }).input.rejected).toEqual(expect.arrayContaining([expect.objectContaining({ line: 2, message: expect.stringContaining('suppressed') })]));
   }, 120_000);
 });
 
@@ -61,10 +61,10 @@ describe('caio doctor', () => {
   it('checks the store and every provider against the sandboxes', async () => {
     const result = await run(['doctor', '--json']);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout);
+    const report = JSON.parse(result.stdout) as { ok: boolean; checks: { name: string; reachable: boolean | null }[] };
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c: { name: string }) => c.name)).toEqual(['store', 'redis', 'apollo', 'bettercontact', 'clay', 'instantly', 'heyreach', 'ghl', 'twilio', 'slack']);
-    const reachable = report.checks.filter((c: { reachable: boolean | null }) => c.reachable === true).map((c: { name: string }) => c.name);
+    expect(report.checks.map((c) => c.name)).toEqual(['store', 'redis', 'apollo', 'bettercontact', 'clay', 'instantly', 'heyreach', 'ghl', 'twilio', 'slack']);
+    const reachable = report.checks.filter((c) => c.reachable === true).map((c) => c.name);
     expect(reachable).toEqual(['store', 'apollo', 'bettercontact', 'instantly', 'heyreach', 'ghl']);
   }, 60_000);
 
@@ -94,9 +94,9 @@ describe('caio doctor', () => {
       writeFileSync(path.join(work.dir, 'live2.json'), JSON.stringify({ providers: 'live', apollo: { baseUrl: 'http://127.0.0.1:1/api/v1', timeoutMs: 1000 }, betterContact: { enabled: false }, instantly: { baseUrl: instantly.url } }));
       const result = await run(['doctor', '--json', '--config', 'live2.json'], { env: { APOLLO_API_KEY: 'k-apollo-123', INSTANTLY_API_KEY: 'wrong-instantly-key-999' } });
       expect(result.code).toBe(7);
-      const check = JSON.parse(result.stdout).checks.find((c: { name: string }) => c.name === 'instantly');
+      const check = (JSON.parse(result.stdout) as { checks: { name: string; detail: string }[] }).checks.find((c) => c.name === 'instantly');
       expect(check).toMatchObject({ enabled: true, configured: true, reachable: false });
-      expect(check.detail).toMatch(/PROVIDER_AUTH/);
+      expect(check?.detail).toMatch(/PROVIDER_AUTH/);
       expect(result.stdout + result.stderr).not.toContain('wrong-instantly-key-999');
     } finally {
       await instantly.close();

@@ -9,11 +9,11 @@ describe('the in-process CLI with overrides', () => {
   const work = tempWorkdir();
   afterAll(() => work.cleanup());
 
-  it('records with the given clock, in this file\'s schema, and starts no embedded server', async () => {
+  it("records with the given clock, in this file's schema, and starts no embedded server", async () => {
     const clock = fixedClock('2030-01-02T03:04:05.000Z');
     const stop = await runCliInProcess(['stop', '--reason', 'drill', '--by', 'Dana', '--json'], { cwd: work.dir, clock });
     expect(stop.code, stop.stderr).toBe(0);
-    expect(JSON.parse(stop.stdout).at).toBe('2030-01-02T03:04:05.000Z');
+    expect((JSON.parse(stop.stdout) as { at: string }).at).toBe('2030-01-02T03:04:05.000Z');
     const status = await runCliInProcess(['operator', 'status'], { cwd: work.dir });
     expect(status.stdout).toMatch(/EMERGENCY STOP/i);
     const resume = await runCliInProcess(['resume', '--by', 'Dana'], { cwd: work.dir, clock });

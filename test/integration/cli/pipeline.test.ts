@@ -5,7 +5,10 @@ import { RUN_ID_PATTERN } from '../../../src/lib/ids.js';
 import { runCliInProcess, tempWorkdir } from '../../support/cli.js';
 
 type RunJson = {
-  runId: string; mode: string; passed: number; total: number;
+  runId: string;
+  mode: string;
+  passed: number;
+  total: number;
   stages: { name: string; status: string; inputCount: number; outputCount: number; durationMs: number; errors: unknown[] }[];
   leads: { email: string | null; status: string }[];
   drafts: { email: string; draftId: string }[];
@@ -41,11 +44,11 @@ describe('caio CLI: pipeline run, leads, runs and the config', () => {
     for (const draft of run.drafts) {
       const shown = await runCliInProcess(['leads', 'show', draft.email, '--json'], { cwd: work.dir });
       expect([shown.code, shown.stderr]).toEqual([0, '']);
-      const detail = JSON.parse(shown.stdout);
+      const detail = JSON.parse(shown.stdout) as { lead: { email: string }; score: { reasons: unknown[] }; drafts: { grounding: unknown[] }[] };
       expect(detail.lead.email).toBe(draft.email);
       expect(detail.score.reasons.length).toBeGreaterThan(0);
       expect(detail.drafts[0]).toMatchObject({ id: draft.draftId, status: 'pending_review' });
-      expect(detail.drafts[0].grounding.length).toBeGreaterThan(0);
+      expect(detail.drafts[0]!.grounding.length).toBeGreaterThan(0);
     }
   }, 120_000);
 

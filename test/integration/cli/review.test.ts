@@ -54,7 +54,7 @@ describe('caio batch', () => {
     expect((await run(['batch', 'create', '--motion', 'outbound', '--by', 'Dani'])).code).toBe(4);
     const queue = JSON.parse((await run(['review', 'list', '--json'])).stdout) as { id: string }[];
     await run(['review', 'approve', queue[0]!.id, '--by', 'Dani']);
-    const created = JSON.parse((await run(['batch', 'create', '--motion', 'outbound', '--by', 'Dani', '--json'])).stdout);
+    const created = JSON.parse((await run(['batch', 'create', '--motion', 'outbound', '--by', 'Dani', '--json'])).stdout) as { id: string };
     expect(created).toMatchObject({ status: 'pending_approval', scope: expect.arrayContaining([expect.objectContaining({ draftId: queue[0]!.id })]) });
     expect((await run(['batch', 'show', created.id])).stdout).toContain(queue[0]!.id);
     expect((await run(['batch', 'approve', created.id, '--by', 'Sam'])).stdout).toContain('approved by Sam');

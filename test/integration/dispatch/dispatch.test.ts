@@ -5,13 +5,19 @@ import type { Database } from '../../../src/store/database.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase, STORE_KINDS } from '../../support/store.js';
 
-const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as AppError);
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as AppError,
+  );
 
 /** Every row of every table, in a stable order: "the database is unchanged" means this is equal. */
 const dump = async (h: Harness) => {
-  const tables = ((await h.db.execute(sql`select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`)) as unknown as { rows: { table_name: string }[] }).rows.map((r) => r.table_name);
+  const tables = ((await h.db.execute(sql`select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`)) as { rows: { table_name: string }[] }).rows.map(
+    (r) => r.table_name,
+  );
   const out: Record<string, unknown[]> = {};
-  for (const t of tables) out[t] = ((await h.db.execute(sql.raw(`select * from "${t}" order by 1`))) as unknown as { rows: unknown[] }).rows;
+  for (const t of tables) out[t] = ((await h.db.execute(sql.raw(`select * from "${t}" order by 1`))) as { rows: unknown[] }).rows;
   return JSON.stringify(out);
 };
 
@@ -110,7 +116,10 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     expect(queued.map((i) => i.recipient).sort()).toEqual([a.email, b.email].sort());
     // A process claimed both, delivered b, then died before recording anything.
     for (const item of queued) expect(await h.outbox.claim(item.id, 'dead-process', h.clock.now())).toBe(true);
-    await h.real.instantly.deliver(queued.find((i) => i.recipient === b.email)!, h.clock.now());
+    await h.real.instantly.deliver(
+      queued.find((i) => i.recipient === b.email)!,
+      h.clock.now(),
+    );
     expect(h.sandboxes.instantly.stats.bulkAddCalls).toBe(1);
     // Within the claim lease nothing is touched; after it, the items are reconciled with Instantly.
     expect((await h.gateway.drain({ dryRun: false, limit: 10 })).reconciled).toEqual([]);
@@ -119,7 +128,11 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     expect(run.reconciled.map((r) => `${r.outcome}`).sort()).toEqual(['deferred', 'sent']);
     expect(run.counts.sent).toBe(1);
     expect(h.sandboxes.instantly.stats.bulkAddCalls).toBe(2);
-    const all = h.sandboxes.instantly.campaigns().flatMap((c) => h.sandboxes.instantly.leadsOf(c.id)).map((l) => l.email).sort();
+    const all = h.sandboxes.instantly
+      .campaigns()
+      .flatMap((c) => h.sandboxes.instantly.leadsOf(c.id))
+      .map((l) => l.email)
+      .sort();
     expect(all).toEqual([a.email, b.email].sort());
     expect(await h.outbox.statusCounts()).toEqual({ sent: 2 });
   });
@@ -204,8 +217,8 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     const batch = await h.approvedBatch();
     const run = await h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'A' });
     expect(run.drain.counts.failed).toBe(1);
-    const audit = JSON.stringify(((await h.db.execute(sql`select details from audit_log where action like 'outbox.%'`)) as unknown as { rows: unknown[] }).rows);
-    const outbox = JSON.stringify(((await h.db.execute(sql`select reason from outbox`)) as unknown as { rows: unknown[] }).rows);
+    const audit = JSON.stringify(((await h.db.execute(sql`select details from audit_log where action like 'outbox.%'`)) as { rows: unknown[] }).rows);
+    const outbox = JSON.stringify(((await h.db.execute(sql`select reason from outbox`)) as { rows: unknown[] }).rows);
     for (const text of [audit, outbox]) {
       expect(text).toContain('[recipient]');
       expect(text.toLowerCase()).not.toContain(a.email.toLowerCase());
@@ -260,7 +273,11 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     // After approval the person unsubscribes (the signal loop sets the status): the gateway must still refuse.
     await h.db.execute(sql`update leads set status = 'unsubscribed' where id = ${forgotten.leadId}::uuid`);
     const run = await h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'A' });
-    const reasons = (leadId: string) => [...run.drain.items, ...(run.queued?.rejected ?? []).map((r) => ({ leadId: r.leadId, channel: r.channel, reason: r.reason, outcome: 'rejected' }))].filter((i) => i.leadId === leadId).map((i) => `${i.channel}:${i.outcome}:${i.reason ?? ''}`).sort();
+    const reasons = (leadId: string) =>
+      [...run.drain.items, ...(run.queued?.rejected ?? []).map((r) => ({ leadId: r.leadId, channel: r.channel, reason: r.reason, outcome: 'rejected' }))]
+        .filter((i) => i.leadId === leadId)
+        .map((i) => `${i.channel}:${i.outcome}:${i.reason ?? ''}`)
+        .sort();
     expect(reasons(ok.leadId)).toEqual(['heyreach:deferred:cross_channel_cap', 'instantly:sent:']);
     expect(reasons(excludedSub.leadId)).toEqual(['heyreach:rejected:excluded_recipient_domain', 'instantly:rejected:excluded_recipient_domain']);
     expect(reasons(vip.leadId).find((r) => r.startsWith('instantly'))).toBe('instantly:rejected:excluded_recipient_email');
@@ -268,12 +285,15 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     expect(run.drain.items.filter((i) => crowd.some((c) => c.leadId === i.leadId) && i.outcome === 'sent')).toHaveLength(3);
     expect(reasons(forgotten.leadId)).toEqual(['heyreach:rejected:suppressed:unsubscribed', 'instantly:rejected:suppressed:unsubscribed']);
     // Nothing was sent to any of them.
-    const sentTo = h.sandboxes.instantly.campaigns().flatMap((c) => h.sandboxes.instantly.leadsOf(c.id)).map((l) => String(l.email));
+    const sentTo = h.sandboxes.instantly
+      .campaigns()
+      .flatMap((c) => h.sandboxes.instantly.leadsOf(c.id))
+      .map((l) => String(l.email));
     expect(sentTo).not.toContain(forgotten.email);
     expect(sentTo).not.toContain(vip.email);
     expect(sentTo.filter((e) => e.endsWith('customer.example.com'))).toHaveLength(0);
     // Each rejection is audited with its reason and the lead.
-    const audited = ((await h.db.execute(sql`select details from audit_log where action = 'outbox.rejected'`)) as unknown as { rows: { details: { reason: string; leadId: string } }[] }).rows.map((r) => r.details.reason);
+    const audited = ((await h.db.execute(sql`select details from audit_log where action = 'outbox.rejected'`)) as { rows: { details: { reason: string; leadId: string } }[] }).rows.map((r) => r.details.reason);
     expect(audited).toEqual(expect.arrayContaining(['excluded_recipient_domain', 'excluded_recipient_email']));
   });
 
@@ -296,7 +316,9 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     await h.operator.dispatch({ motion: 'outbound', live: true, by: 'A' });
     expect(h.sandboxes.instantly.stats.bulkAddCalls).toBe(7);
     expect(h.sandboxes.heyreach.stats.leadsAdded).toBe(7);
-    const perDay = ((await h.db.execute(sql`select to_char(sent_at at time zone 'UTC', 'YYYY-MM-DD') as d, channel, count(*)::int as n from outbox where status = 'sent' group by 1, 2`)) as unknown as { rows: { d: string; channel: string; n: number }[] }).rows;
+    const perDay = (
+      (await h.db.execute(sql`select to_char(sent_at at time zone 'UTC', 'YYYY-MM-DD') as d, channel, count(*)::int as n from outbox where status = 'sent' group by 1, 2`)) as { rows: { d: string; channel: string; n: number }[] }
+    ).rows;
     expect(perDay.filter((r) => r.channel === 'instantly').every((r) => r.n <= 3)).toBe(true);
     expect(perDay.filter((r) => r.channel === 'heyreach').every((r) => r.n <= 5)).toBe(true);
   });
@@ -318,7 +340,7 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     expect((await refusal(h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'A' })))?.message).toContain('expired');
     expect(h.sandboxes.instantly.stats.requests + h.sandboxes.heyreach.stats.requests).toBe(0);
     expect(await h.outbox.statusCounts()).toEqual({});
-    const refused = ((await h.db.execute(sql`select count(*)::int as n from audit_log where action in ('dispatch.refused', 'batch.execute_refused')`)) as unknown as { rows: { n: number }[] }).rows[0]!.n;
+    const refused = ((await h.db.execute(sql`select count(*)::int as n from audit_log where action in ('dispatch.refused', 'batch.execute_refused')`)) as { rows: { n: number }[] }).rows[0]!.n;
     expect(refused).toBeGreaterThanOrEqual(4);
   });
 
@@ -329,7 +351,7 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     const batch = await h.approvedBatch();
     await h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'A' });
     const [campaign] = h.sandboxes.instantly.campaigns();
-    const ours = (await h.db.execute(sql`select id from provider_campaigns where external_id = ${campaign!.id}`)) as unknown as { rows: { id: string }[] };
+    const ours = (await h.db.execute(sql`select id from provider_campaigns where external_id = ${campaign!.id}`)) as { rows: { id: string }[] };
     await h.real.instantly.activate!(campaign!.id);
     await h.db.execute(sql`update provider_campaigns set status = 'active' where id = ${ours.rows[0]!.id}::uuid`);
     for (const p of people) for (let i = 0; i < 20; i++) await h.sandboxes.instantly.recordEvent(campaign!.id, p.email, 'sent');

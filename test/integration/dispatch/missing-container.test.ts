@@ -16,11 +16,30 @@ const deleteCampaign = async (h: Harness, id: string) => {
   expect(res.status).toBe(200);
 };
 
-const anItem = (over: Partial<OutboxItem>): OutboxItem => ({
-  id: `item-${Math.random().toString(36).slice(2)}`, dedupKey: 'k', batchId: null, draftId: null, leadId: null, channel: 'instantly', step: 'initial', recipient: 'x@y.example.com', recipientDomain: 'y.example.com', tier: 'tier_1',
-  subject: 'Hello', body: 'Body', payload: { firstName: 'Ann', lastName: 'Lee', companyName: 'Northwind' }, sender: null, status: 'queued', reason: null, notBefore: new Date(0), claimToken: null, claimedAt: null, providerRef: null,
-  ...over,
-} as OutboxItem);
+const anItem = (over: Partial<OutboxItem>): OutboxItem =>
+  ({
+    id: `item-${Math.random().toString(36).slice(2)}`,
+    dedupKey: 'k',
+    batchId: null,
+    draftId: null,
+    leadId: null,
+    channel: 'instantly',
+    step: 'initial',
+    recipient: 'x@y.example.com',
+    recipientDomain: 'y.example.com',
+    tier: 'tier_1',
+    subject: 'Hello',
+    body: 'Body',
+    payload: { firstName: 'Ann', lastName: 'Lee', companyName: 'Northwind' },
+    sender: null,
+    status: 'queued',
+    reason: null,
+    notBefore: new Date(0),
+    claimToken: null,
+    claimedAt: null,
+    providerRef: null,
+    ...over,
+  }) as OutboxItem;
 
 describe('a provider container deleted at the provider (issue: safe to run live, item 8)', () => {
   let database: Database;
@@ -50,7 +69,10 @@ describe('a provider container deleted at the provider (issue: safe to run live,
     expect(fresh!.name).toMatch(/_v2$/);
     expect(h.sandboxes.instantly.leadsOf(fresh!.id).map((l) => l.email)).toEqual([b.email]);
     const stored = await createCampaignStore(h.db).list('instantly');
-    expect(stored.map((c) => [c.externalId, c.status])).toEqual([[fresh!.id, 'draft'], [old!.id, 'gone']]);
+    expect(stored.map((c) => [c.externalId, c.status])).toEqual([
+      [fresh!.id, 'draft'],
+      [old!.id, 'gone'],
+    ]);
     expect(await h.outbox.statusCounts()).toEqual({ sent: 2 });
   });
 
@@ -58,14 +80,24 @@ describe('a provider container deleted at the provider (issue: safe to run live,
     // A workspace where every campaign disappears right after it is made (a cleanup script gone wrong).
     const client = createInstantlyClient({ baseUrl: h.sandboxes.instantly.url, apiKey: h.sandboxes.instantly.apiKey });
     let vanish = true;
-    const vanishing = { ...client, createCampaign: async (input: Parameters<typeof client.createCampaign>[0]) => {
-      const created = await client.createCampaign(input);
-      if (vanish) await deleteCampaign(h, created.id);
-      return created;
-    } };
-    const channel = createInstantlyChannel({ client: vanishing, campaigns: createCampaignStore(h.db), settings: { senders: [], timezone: 'America/Detroit', days: [1, 2, 3, 4, 5], fromHour: 8, toHour: 18, campaignDailyLimit: 50, emailGapMinutes: 10 } });
+    const vanishing = {
+      ...client,
+      createCampaign: async (input: Parameters<typeof client.createCampaign>[0]) => {
+        const created = await client.createCampaign(input);
+        if (vanish) await deleteCampaign(h, created.id);
+        return created;
+      },
+    };
+    const channel = createInstantlyChannel({
+      client: vanishing,
+      campaigns: createCampaignStore(h.db),
+      settings: { senders: [], timezone: 'America/Detroit', days: [1, 2, 3, 4, 5], fromHour: 8, toHour: 18, campaignDailyLimit: 50, emailGapMinutes: 10 },
+    });
     const item = anItem({ recipient: 'ann@northwind.example.com' });
-    const error = await channel.deliver(item, h.clock.now()).then(() => null, (e: unknown) => e as AppError);
+    const error = await channel.deliver(item, h.clock.now()).then(
+      () => null,
+      (e: unknown) => e as AppError,
+    );
     // PROVIDER_UNAVAILABLE with uncertain: false is what the send gateway defers (it surely was not sent).
     expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', details: { uncertain: false, reason: 'campaign_missing' } });
     expect((await createCampaignStore(h.db).list('instantly')).map((c) => c.status)).toEqual(['gone', 'gone']);

@@ -140,7 +140,7 @@ describe.each(STORE_KINDS)('escalation on %s', (kind: StoreKind) => {
 
   /** A second "process": its own connection pool on the same database and schema. */
   const sameDatabaseElsewhere = async (): Promise<Database> => {
-    const result = (await database.db.execute(sql`select current_schema() as schema`)) as unknown as { rows: { schema: string }[] };
+    const result = (await database.db.execute(sql`select current_schema() as schema`)) as { rows: { schema: string }[] };
     extra = await openDatabase({ kind: 'postgres', url: testDatabaseUrl(), schema: result.rows[0]!.schema });
     return extra;
   };
@@ -179,7 +179,11 @@ describe.each(STORE_KINDS)('escalation on %s', (kind: StoreKind) => {
     clock.advance(15 * MIN);
     const second = await escalate.report(incident(clock, { since }));
     expect(second).toMatchObject({ level: 2, notified: true, missing: [] });
-    expect(second.deliveries.map((d) => [d.channel, d.to, d.ok])).toEqual([['slack', null, true], ['sms', PHONES[0], true], ['sms', PHONES[1], true]]);
+    expect(second.deliveries.map((d) => [d.channel, d.to, d.ok])).toEqual([
+      ['slack', null, true],
+      ['sms', PHONES[0], true],
+      ['sms', PHONES[1], true],
+    ]);
     for (let i = 0; i < 5; i++) expect((await escalate.report(incident(clock, { since }))).notified).toBe(false);
     expect(slack.alerts.map((a) => `${a.severity} ${a.title}`)).toEqual(['warning L1 Apollo unavailable', 'critical L2 Apollo unavailable']);
     expect(twilio.messages().map((m) => m.to)).toEqual(PHONES);
@@ -240,7 +244,12 @@ describe.each(STORE_KINDS)('escalation on %s', (kind: StoreKind) => {
     expect(recovered).toMatchObject({ resolved: true, announced: true, level: 2, missing: [] });
     expect(recovered.deliveries.map((d) => d.channel)).toEqual(['slack', 'sms', 'sms']);
     expect(slack.alerts[1]).toMatchObject({ severity: 'warning', title: 'Resolved: Apollo unavailable', body: 'Recovered after 30 min (reached level 2).' });
-    expect(twilio.messages().slice(2).map((m) => m.body)).toEqual(Array(2).fill('CAIO resolved: Apollo unavailable, after 30 min (reached level 2). Incident provider:apollo:unavailable'));
+    expect(
+      twilio
+        .messages()
+        .slice(2)
+        .map((m) => m.body),
+    ).toEqual(Array(2).fill('CAIO resolved: Apollo unavailable, after 30 min (reached level 2). Incident provider:apollo:unavailable'));
     expect(smtp.mails).toHaveLength(0);
     expect(await store.open()).toEqual([]);
 
@@ -264,7 +273,12 @@ describe.each(STORE_KINDS)('escalation on %s', (kind: StoreKind) => {
     twilio.setFailures({ status5xx: { count: 100, status: 503 } });
     const outcome = await escalate.report(incident(clock, { key: 'send:failures', kind: 'send_failures', title: 'Sends failing', sendingAffected: true, since: at(clock, 45 * MIN) }));
     expect(outcome.level).toBe(3);
-    expect(outcome.deliveries.map((d) => [d.channel, d.ok])).toEqual([['slack', true], ['sms', false], ['sms', false], ['email', true]]);
+    expect(outcome.deliveries.map((d) => [d.channel, d.ok])).toEqual([
+      ['slack', true],
+      ['sms', false],
+      ['sms', false],
+      ['email', true],
+    ]);
     expect(outcome.deliveries.find((d) => d.channel === 'sms')).toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
     expect(slack.alerts).toHaveLength(1);
     expect(smtp.mails).toHaveLength(1);
@@ -334,7 +348,12 @@ describe.each(STORE_KINDS)('escalation on %s', (kind: StoreKind) => {
   it('skips invalid contacts with a warning and keeps an SMS within 1600 characters', async () => {
     const clock = fixedClock('2026-03-02T09:00:00Z');
     const { escalate, logs } = escalator(database, clock, { smsTo: ['303-555-0147', PHONES[0]!], emailTo: ['not-an-address', HOS_EMAIL] });
-    expect(logs.parsed().filter((l) => l.level === 40).map((l) => l.msg)).toHaveLength(2);
+    expect(
+      logs
+        .parsed()
+        .filter((l) => l.level === 40)
+        .map((l) => l.msg),
+    ).toHaveLength(2);
     const outcome = await escalate.report(incident(clock, { leadsAffected: 500, detail: 'x'.repeat(5000) }));
     expect(outcome.deliveries.filter((d) => d.channel === 'sms').map((d) => d.to)).toEqual([PHONES[0]]);
     expect(twilio.messages()).toHaveLength(1);
@@ -370,7 +389,10 @@ describe('SMTP sender errors', () => {
       const wrong = 'wrong-smtp-password-9876';
       const rejected = await createSmtpSender({ host: '127.0.0.1', port, user: SMTP_USER, password: wrong, from: 'caio@example.com' })
         .send({ to: [HOS_EMAIL], subject: 's', text: 't' })
-        .then(() => null, (e: unknown) => e);
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(rejected).toBeInstanceOf(AppError);
       expect(rejected).toMatchObject({ code: 'PROVIDER_AUTH', retryable: false, details: { provider: 'smtp', smtpCode: 'EAUTH' } });
       const text = `${(rejected as AppError).message} ${JSON.stringify((rejected as AppError).details)} ${(rejected as AppError).stack}`;
@@ -381,7 +403,10 @@ describe('SMTP sender errors', () => {
     }
     const refused = await createSmtpSender({ host: '127.0.0.1', port, password: SMTP_PASSWORD, user: SMTP_USER, from: 'caio@example.com', timeoutMs: 2_000 })
       .send({ to: [HOS_EMAIL], subject: 's', text: 't' })
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(refused).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: true });
     expect((refused as AppError).message).not.toContain(SMTP_PASSWORD);
   });

@@ -15,7 +15,10 @@ const file = (content: string | Buffer, ext = 'csv') => {
   return p;
 };
 const refused = async (p: string, message: RegExp) => {
-  const error = await readLeadFile(p).then(() => null, (e: unknown) => e);
+  const error = await readLeadFile(p).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   expect((error as AppError).code).toBe('INVALID_INPUT');
   expect((error as AppError).message).toMatch(message);
@@ -23,13 +26,14 @@ const refused = async (p: string, message: RegExp) => {
 
 describe('readLeadFile', () => {
   it('reads a UTF-8 CSV with BOM, quoted commas and newlines, reporting each bad row with its line', async () => {
-    const csv = '\uFEFFEmail,First Name,Company,Title,Notes\n'
-      + 'maya@northwind.example.com,Maya,"Northwind, Inc.",VP of Sales,"two\nlines"\n'
-      + 'bad-email,Theo,Blue Fern,CEO,\n'
-      + ',,No Identity,,\n'
-      + 'MAYA@northwind.example.com,Maya,Northwind,VP,\n'
-      + 'omar@harbor.example.com,Omar,Harbor,CTO,x,extra\n'
-      + 'priya@cedar.example.com,Priya,Cedar,COO,\n';
+    const csv =
+      '\uFEFFEmail,First Name,Company,Title,Notes\n' +
+      'maya@northwind.example.com,Maya,"Northwind, Inc.",VP of Sales,"two\nlines"\n' +
+      'bad-email,Theo,Blue Fern,CEO,\n' +
+      ',,No Identity,,\n' +
+      'MAYA@northwind.example.com,Maya,Northwind,VP,\n' +
+      'omar@harbor.example.com,Omar,Harbor,CTO,x,extra\n' +
+      'priya@cedar.example.com,Priya,Cedar,COO,\n';
     const { leads, report } = await readLeadFile(file(csv));
     expect(report).toMatchObject({ format: 'csv', rows: 6, accepted: 2, duplicates: 1 });
     expect(report.rejected).toEqual([
@@ -38,7 +42,10 @@ describe('readLeadFile', () => {
       { line: 7, field: '(row)', message: 'expected 5 columns, found 6' },
     ]);
     expect(report.duplicateRows).toEqual([{ line: 6, of: 2 }]);
-    expect(leads.map((l) => [l.line, l.identity])).toEqual([[2, 'maya@northwind.example.com'], [8, 'priya@cedar.example.com']]);
+    expect(leads.map((l) => [l.line, l.identity])).toEqual([
+      [2, 'maya@northwind.example.com'],
+      [8, 'priya@cedar.example.com'],
+    ]);
     expect(leads[0]!.profile.company.name).toBe('Northwind, Inc.');
     expect(leads[0]!.custom).toEqual({ Notes: 'two\nlines' });
   });

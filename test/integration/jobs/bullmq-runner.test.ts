@@ -22,7 +22,7 @@ const waitFor = async (what: string, check: () => boolean | Promise<boolean>, ti
 };
 
 /** A definition whose data type is checked here and erased for the runner's list. */
-const define = <D>(d: JobDefinition<D>): AnyJobDefinition => d as AnyJobDefinition;
+const define = <D>(d: JobDefinition<D>): AnyJobDefinition => d;
 
 /** Counts runs per job id: "ran twice" is a count of 2. */
 const runLog = () => {
@@ -38,10 +38,8 @@ const runLog = () => {
 
 describe('isUnrecoverable', () => {
   it('stops retries for input, config, missing, conflict, stop, credits and provider 4xx errors; retries outages and rate limits', () => {
-    for (const code of ['INVALID_INPUT', 'CONFIG_INVALID', 'NOT_FOUND', 'CONFLICT', 'EMERGENCY_STOP', 'OUT_OF_CREDITS', 'PROVIDER_AUTH', 'PROVIDER_BAD_REQUEST'] as const)
-      expect(isUnrecoverable(new AppError(code, 'x')), code).toBe(true);
-    for (const code of ['PROVIDER_UNAVAILABLE', 'PROVIDER_RATE_LIMITED', 'PROVIDER_BAD_RESPONSE', 'STORE_LOCKED', 'INTERNAL'] as const)
-      expect(isUnrecoverable(new AppError(code, 'x')), code).toBe(false);
+    for (const code of ['INVALID_INPUT', 'CONFIG_INVALID', 'NOT_FOUND', 'CONFLICT', 'EMERGENCY_STOP', 'OUT_OF_CREDITS', 'PROVIDER_AUTH', 'PROVIDER_BAD_REQUEST'] as const) expect(isUnrecoverable(new AppError(code, 'x')), code).toBe(true);
+    for (const code of ['PROVIDER_UNAVAILABLE', 'PROVIDER_RATE_LIMITED', 'PROVIDER_BAD_RESPONSE', 'STORE_LOCKED', 'INTERNAL'] as const) expect(isUnrecoverable(new AppError(code, 'x')), code).toBe(false);
     expect(isUnrecoverable(new AppError('CONFLICT', 'x', { retryable: true }))).toBe(false);
     expect(isUnrecoverable(new UnrecoverableError('x'))).toBe(true);
     expect(isUnrecoverable(new Error('x'))).toBe(false);
@@ -97,10 +95,16 @@ describeRedis('the BullMQ job runner (real Redis)', () => {
     const events: JobDoneEvent[] = [];
     const runner = makeRunner({
       prefix: newPrefix(),
-      definitions: [define<{ n: number }>({ name: 'echo', queue: 'main', run: async (data, ctx) => {
-        seen.push({ data, attempt: ctx.attempt });
-        return { doubled: data.n * 2 };
-      } })],
+      definitions: [
+        define<{ n: number }>({
+          name: 'echo',
+          queue: 'main',
+          run: async (data, ctx) => {
+            seen.push({ data, attempt: ctx.attempt });
+            return { doubled: data.n * 2 };
+          },
+        }),
+      ],
       onJobDone: (e) => events.push(e),
     });
     await runner.startWorkers();
@@ -140,10 +144,16 @@ describeRedis('the BullMQ job runner (real Redis)', () => {
     const runner = makeRunner({
       prefix: newPrefix(),
       definitions: [
-        define({ name: 'poison', queue: 'main', attempts: 3, backoffMs: 20, run: async (_d, ctx) => {
-          poison.record(ctx.jobId);
-          throw new Error('cannot digest this');
-        } }),
+        define({
+          name: 'poison',
+          queue: 'main',
+          attempts: 3,
+          backoffMs: 20,
+          run: async (_d, ctx) => {
+            poison.record(ctx.jobId);
+            throw new Error('cannot digest this');
+          },
+        }),
         define({ name: 'healthy', queue: 'main', run: async (_d, ctx) => (healthy.record(ctx.jobId), {}) }),
       ],
       onJobDone: (e) => {
@@ -167,10 +177,18 @@ describeRedis('the BullMQ job runner (real Redis)', () => {
     const runs = runLog();
     const runner = makeRunner({
       prefix: newPrefix(),
-      definitions: [define({ name: 'bad-input', queue: 'main', attempts: 5, backoffMs: 20, run: async (_d, ctx) => {
-        runs.record(ctx.jobId);
-        throw new AppError('INVALID_INPUT', 'lead has no email');
-      } })],
+      definitions: [
+        define({
+          name: 'bad-input',
+          queue: 'main',
+          attempts: 5,
+          backoffMs: 20,
+          run: async (_d, ctx) => {
+            runs.record(ctx.jobId);
+            throw new AppError('INVALID_INPUT', 'lead has no email');
+          },
+        }),
+      ],
     });
     await runner.startWorkers();
     const { id } = await runner.enqueue('bad-input', {});
@@ -185,11 +203,18 @@ describeRedis('the BullMQ job runner (real Redis)', () => {
     let broken = true;
     const runner = makeRunner({
       prefix: newPrefix(),
-      definitions: [define({ name: 'flaky', queue: 'other', run: async (_d, ctx) => {
-        runs.record(ctx.jobId);
-        if (broken) throw new AppError('PROVIDER_AUTH', 'key revoked');
-        return { ok: true };
-      } }), define({ name: 'idle', queue: 'main', run: async () => ({}) })],
+      definitions: [
+        define({
+          name: 'flaky',
+          queue: 'other',
+          run: async (_d, ctx) => {
+            runs.record(ctx.jobId);
+            if (broken) throw new AppError('PROVIDER_AUTH', 'key revoked');
+            return { ok: true };
+          },
+        }),
+        define({ name: 'idle', queue: 'main', run: async () => ({}) }),
+      ],
     });
     await runner.startWorkers();
     const { id } = await runner.enqueue('flaky', {}, { jobId: 'lead-7-enrich' });
@@ -206,10 +231,16 @@ describeRedis('the BullMQ job runner (real Redis)', () => {
   it('fires an every-schedule once per tick with two workers, and removes schedulers whose definition is gone', async () => {
     const prefix = newPrefix();
     const runs: { jobId: string; worker: string }[] = [];
-    const tick = (worker: string) => define({ name: 'tick', queue: 'cron', schedule: { kind: 'every', minutes: 1 }, run: async (_d, ctx) => {
-      runs.push({ jobId: ctx.jobId, worker });
-      return {};
-    } });
+    const tick = (worker: string) =>
+      define({
+        name: 'tick',
+        queue: 'cron',
+        schedule: { kind: 'every', minutes: 1 },
+        run: async (_d, ctx) => {
+          runs.push({ jobId: ctx.jobId, worker });
+          return {};
+        },
+      });
     const daily = define({ name: 'decay', queue: 'cron', schedule: { kind: 'daily', atUtc: '07:05' }, run: async () => ({}) });
     // minuteMs shrinks "every 1 min" to every second.
     const a = makeRunner({ prefix, minuteMs: 1000, definitions: [tick('a'), daily] });
@@ -243,11 +274,17 @@ describeRedis('the BullMQ job runner (real Redis)', () => {
     let finished = false;
     const runner = makeRunner({
       prefix,
-      definitions: [define({ name: 'slow', queue: 'main', run: async () => {
-        await sleep(800);
-        finished = true;
-        return {};
-      } })],
+      definitions: [
+        define({
+          name: 'slow',
+          queue: 'main',
+          run: async () => {
+            await sleep(800);
+            finished = true;
+            return {};
+          },
+        }),
+      ],
     });
     await runner.startWorkers();
     await runner.enqueue('slow', {});
@@ -264,11 +301,17 @@ describeRedis('the BullMQ job runner (real Redis)', () => {
     const runs = runLog();
     const runner = makeRunner({
       prefix,
-      definitions: [define<{ ms: number }>({ name: 'work', queue: 'main', run: async (data, ctx) => {
-        runs.record(ctx.jobId);
-        await sleep(data.ms);
-        return {};
-      } })],
+      definitions: [
+        define<{ ms: number }>({
+          name: 'work',
+          queue: 'main',
+          run: async (data, ctx) => {
+            runs.record(ctx.jobId);
+            await sleep(data.ms);
+            return {};
+          },
+        }),
+      ],
     });
     await runner.startWorkers();
     await runner.enqueue('work', { ms: 0 }, { jobId: 'before' });

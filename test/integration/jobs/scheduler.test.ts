@@ -20,10 +20,14 @@ describe.each(STORE_KINDS)('the inline job runner (%s)', (kind) => {
     const runs: string[] = [];
     let fail = true;
     const jobs: Job[] = [
-      { name: 'decay', schedule: { kind: 'daily', atUtc: '10:00' }, run: async (now) => {
-        runs.push(`decay@${now.toISOString()}`);
-        return {};
-      } },
+      {
+        name: 'decay',
+        schedule: { kind: 'daily', atUtc: '10:00' },
+        run: async (now) => {
+          runs.push(`decay@${now.toISOString()}`);
+          return {};
+        },
+      },
       {
         name: 'flaky',
         schedule: { kind: 'every', minutes: 15 },

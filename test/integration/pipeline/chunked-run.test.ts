@@ -10,7 +10,13 @@ import { fakeEnricher, fakeSource, pipelineDeps } from '../../support/pipeline.j
 import { openTestDatabase, STORE_KINDS } from '../../support/store.js';
 
 const company = (i: number) => ({ name: `Agency ${i}`, domain: `agency${i}.example.com`, industry: 'marketing & advertising', employeeCount: 120, annualRevenue: null, technologies: [], fundingStage: null, linkedinUrl: null });
-const leads = (n: number) => Array.from({ length: n }, (_, i) => aDiscoveredLead({ sourceId: `chunked-${i}`, profile: aProfile({ email: `lead${i}@agency${i}.example.com`, firstName: `Ann${i}`, lastName: 'Lee', title: 'CEO', company: company(i), linkedinUrl: `https://www.linkedin.com/in/chunked-${i}` }) }));
+const leads = (n: number) =>
+  Array.from({ length: n }, (_, i) =>
+    aDiscoveredLead({
+      sourceId: `chunked-${i}`,
+      profile: aProfile({ email: `lead${i}@agency${i}.example.com`, firstName: `Ann${i}`, lastName: 'Lee', title: 'CEO', company: company(i), linkedinUrl: `https://www.linkedin.com/in/chunked-${i}` }),
+    }),
+  );
 
 describe.each(STORE_KINDS)('a pipeline run split into chunk jobs (%s)', (kind) => {
   let database: Database;
@@ -49,7 +55,7 @@ describe.each(STORE_KINDS)('a pipeline run split into chunk jobs (%s)', (kind) =
       ['queue', expect.any(Number)],
       ['send', expect.any(Number)],
     ]);
-    const pending = (await database.db.execute(sql`select count(*)::int as n from drafts where status = 'pending_review'`)) as unknown as { rows: { n: number }[] };
+    const pending = (await database.db.execute(sql`select count(*)::int as n from drafts where status = 'pending_review'`)) as { rows: { n: number }[] };
     expect(Number(pending.rows[0]!.n)).toBe(last.report!.drafts.length);
     expect(run.stages.find((s) => s.name === 'queue')!.outputCount).toBe(last.report!.drafts.length);
   });

@@ -40,7 +40,7 @@ describe("the pipeline's Clay step", () => {
     const matched = outcomes.filter((o) => o.outcome === 'matched');
     expect(matched.length).toBeGreaterThan(0);
     for (const o of matched) if (o.outcome === 'matched') expect(o.profile.provenance.email).toBe('clay');
-    const [row] = ((await database.db.execute(sql`select count(*)::int as n from clay_callbacks`)) as unknown as { rows: { n: number }[] }).rows;
+    const [row] = ((await database.db.execute(sql`select count(*)::int as n from clay_callbacks`)) as { rows: { n: number }[] }).rows;
     expect(row!.n).toBeGreaterThanOrEqual(matched.length);
   });
 });

@@ -58,7 +58,16 @@ describe.each(STORE_KINDS)('stage 2 waterfall: Apollo, BetterContact, Clay, grac
     const waterfall = createEnrichmentWaterfall([
       apollo,
       createBetterContactEnricher({ client: createBetterContactClient({ baseUrl: bc.url, apiKey: 'bc-key-123456' }), pollIntervalMs: 1, maxPolls: 3 }),
-      createClayEnricher({ client: createClayClient({ webhookUrl: clay.webhookUrl }), store: stores.clay, webhookRef: webhookRef(clay.webhookUrl), submissionCap: 100, waitMs: 400, pollIntervalMs: 10, creditsPerRow: 3, reuseWithinMs: 3600_000 }),
+      createClayEnricher({
+        client: createClayClient({ webhookUrl: clay.webhookUrl }),
+        store: stores.clay,
+        webhookRef: webhookRef(clay.webhookUrl),
+        submissionCap: 100,
+        waitMs: 400,
+        pollIntervalMs: 10,
+        creditsPerRow: 3,
+        reuseWithinMs: 3600_000,
+      }),
     ]);
     const { deps } = pipelineDeps(stores, { source: fakeSource(people), enricher: waterfall, settings: { enrichConcurrency: 3 } });
     const report = await runPipeline(deps, { limit: 10, source: 'fake', seed: null });
@@ -70,7 +79,9 @@ describe.each(STORE_KINDS)('stage 2 waterfall: Apollo, BetterContact, Clay, grac
     expect(clayRows).toBe(people.length - bcFound);
     expect(enrich.metrics.credits).toEqual({ ...(bcFound ? { bettercontact: bcFound } : {}), ...(clayRows ? { clay: clayRows * 3 } : {}) });
 
-    const rows = (await database.db.execute(sql`select l.source_id, l.email, l.status, e.outcome, e.quality, e.credits, l.profile->'provenance'->>'email' as via from leads l join enrichments e on e.lead_id = l.id order by l.source_id`)) as unknown as { rows: { source_id: string; email: string | null; status: string; outcome: string; quality: number | null; credits: Record<string, number>; via: string | null }[] };
+    const rows = (await database.db.execute(
+      sql`select l.source_id, l.email, l.status, e.outcome, e.quality, e.credits, l.profile->'provenance'->>'email' as via from leads l join enrichments e on e.lead_id = l.id order by l.source_id`,
+    )) as { rows: { source_id: string; email: string | null; status: string; outcome: string; quality: number | null; credits: Record<string, number>; via: string | null }[] };
     expect(rows.rows).toHaveLength(people.length);
     const byVia = { bettercontact: 0, clay: 0, none: 0 };
     for (const row of rows.rows) {

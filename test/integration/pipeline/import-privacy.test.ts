@@ -57,10 +57,10 @@ describe.each(STORE_KINDS)('import, export and privacy on %s', (kind) => {
 
   /** Every text of every table in the schema, to search for an address. */
   const everything = async () => {
-    const tables = (await database.db.execute(sql`select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`)) as unknown as { rows: { table_name: string }[] };
+    const tables = (await database.db.execute(sql`select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`)) as { rows: { table_name: string }[] };
     const dumps: string[] = [];
     for (const { table_name } of tables.rows) {
-      const rows = (await database.db.execute(sql.raw(`select * from "${table_name}"`))) as unknown as { rows: unknown[] };
+      const rows = (await database.db.execute(sql.raw(`select * from "${table_name}"`))) as { rows: unknown[] };
       dumps.push(JSON.stringify(rows.rows));
     }
     return dumps.join('\n').toLowerCase();
@@ -84,7 +84,12 @@ describe.each(STORE_KINDS)('import, export and privacy on %s', (kind) => {
     const { deps } = pipelineDeps(stores, { source, enricher: fakeEnricher({}) });
     const report = await runPipeline(deps, { limit: 1_000_000, source: source.name, seed: null });
     expect(report.stages.map((s) => [s.name, s.status, s.inputCount, s.outputCount])).toEqual([
-      ['discover', 'pass', 27, 25], ['enrich', 'pass', 25, 25], ['score', 'pass', 25, 25], ['craft', 'pass', 25, 25], ['queue', 'pass', 25, 25], ['send', 'pass', 25, 25],
+      ['discover', 'pass', 27, 25],
+      ['enrich', 'pass', 25, 25],
+      ['score', 'pass', 25, 25],
+      ['craft', 'pass', 25, 25],
+      ['queue', 'pass', 25, 25],
+      ['send', 'pass', 25, 25],
     ]);
     expect(report.stages[0]!.metrics.input).toMatchObject({ rows: 27, accepted: 25, duplicates: 1, duplicateRows: [{ line: 27, of: 5 }], rejected: [{ line: 28 }] });
     expect(report.drafts).toHaveLength(25);
@@ -118,11 +123,23 @@ describe.each(STORE_KINDS)('import, export and privacy on %s', (kind) => {
     expect(document.enrichments).toHaveLength(1);
 
     // Approved and put in an approved batch with another lead: the batch is withdrawn, the other lead stays.
-    const review = createReviewService({ review: createReviewStore(database.db), audit: stores.audit, clock: fixedClock('2026-11-24T10:00:00Z'), sender: DEFAULT_SENDER_SETTINGS, quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4, maxRejections: 2 } });
+    const review = createReviewService({
+      review: createReviewStore(database.db),
+      audit: stores.audit,
+      clock: fixedClock('2026-11-24T10:00:00Z'),
+      sender: DEFAULT_SENDER_SETTINGS,
+      quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4, maxRejections: 2 },
+    });
     for (const d of document.drafts as { id: string }[]) await review.approve({ draftId: d.id, by: 'Dani' });
     const theo = (await stores.leadDetail.detailByEmail('theo@bluefern.example.com'))!.drafts[0]!.id;
     await review.approve({ draftId: theo, by: 'Dani' });
-    const gate = createGatekeeper({ batches: createBatchStore(database.db), audit: stores.audit, alerts: createLogAlerts(silentLog), clock: fixedClock('2026-11-24T10:01:00Z'), settings: { batchExpiryHours: 24, tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly'], tier_3: ['instantly'], tier_4: ['instantly'] } } });
+    const gate = createGatekeeper({
+      batches: createBatchStore(database.db),
+      audit: stores.audit,
+      alerts: createLogAlerts(silentLog),
+      clock: fixedClock('2026-11-24T10:01:00Z'),
+      settings: { batchExpiryHours: 24, tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly'], tier_3: ['instantly'], tier_4: ['instantly'] } },
+    });
     const batch = await gate.create('outbound', 'Dani');
     await gate.approve(batch.id, 'Sam');
 
@@ -135,7 +152,7 @@ describe.each(STORE_KINDS)('import, export and privacy on %s', (kind) => {
     const after = await everything();
     expect(after).not.toContain(email);
     expect(after).not.toContain('linkedin.com/in/example-maya-rivera');
-    const audit = (await database.db.execute(sql`select actor, details from audit_log where action = 'privacy.erased'`)) as unknown as { rows: { actor: string }[] };
+    const audit = (await database.db.execute(sql`select actor, details from audit_log where action = 'privacy.erased'`)) as { rows: { actor: string }[] };
     expect(audit.rows).toMatchObject([{ actor: 'Rev Ops' }]);
 
     const again = await importFile(csvFile(`list-again-${kind}.csv`, LIST));

@@ -9,7 +9,14 @@ import { fakeEnricher, fakeSource, pipelineDeps } from '../../support/pipeline.j
 import { openTestDatabase } from '../../support/store.js';
 
 const company = (name: string, domain: string, industry = 'marketing & advertising', employeeCount = 180) => ({
-  name, domain, industry, employeeCount, annualRevenue: null, technologies: ['HubSpot'], fundingStage: null, linkedinUrl: null,
+  name,
+  domain,
+  industry,
+  employeeCount,
+  annualRevenue: null,
+  technologies: ['HubSpot'],
+  fundingStage: null,
+  linkedinUrl: null,
 });
 
 /** Three people as search finds them (no email yet) and what the match reveals. */
@@ -79,7 +86,12 @@ describe('runPipeline', () => {
   });
 
   it('reports a lead whose enrichment answer is malformed and goes on with the others', async () => {
-    const enricher = fakeEnricher({ ...matches, rival: () => { throw new AppError('PROVIDER_BAD_RESPONSE', 'apollo people/match: unexpected response shape'); } });
+    const enricher = fakeEnricher({
+      ...matches,
+      rival: () => {
+        throw new AppError('PROVIDER_BAD_RESPONSE', 'apollo people/match: unexpected response shape');
+      },
+    });
     const { deps } = pipelineDeps(stores, { source: fakeSource(discovered()), enricher });
     const report = await runPipeline(deps, { limit: 10, source: 'fake', seed: null });
     const enrich = report.stages.find((s) => s.name === 'enrich')!;
@@ -90,21 +102,27 @@ describe('runPipeline', () => {
   });
 
   it('fails the enrich stage when no lead can be enriched, alerts, and still scores the unenriched leads', async () => {
-    const down = () => { throw new AppError('PROVIDER_UNAVAILABLE', 'apollo unavailable', { retryable: true }); };
+    const down = () => {
+      throw new AppError('PROVIDER_UNAVAILABLE', 'apollo unavailable', { retryable: true });
+    };
     const { deps, alerts } = pipelineDeps(stores, { source: fakeSource(discovered()), enricher: fakeEnricher({ good: down, rival: down, noemail: down }) });
     const report = await runPipeline(deps, { limit: 10, source: 'fake', seed: null });
     expect(report.stages.map((s) => s.status)).toEqual(['pass', 'fail', 'pass', 'fail', 'skip', 'skip']);
     expect(report.stages[2]?.inputCount).toBe(3);
     expect(report.status).toBe('failed');
-    expect(alerts.sent.map((a) => [a.severity, a.title])).toEqual(expect.arrayContaining([
-      ['warning', 'Pipeline stage failed: Enrich'],
-      ['warning', 'Pipeline stage failed: Craft'],
-      ['warning', expect.stringMatching(/^Pipeline completed with \d+ errors$/)],
-    ]));
+    expect(alerts.sent.map((a) => [a.severity, a.title])).toEqual(
+      expect.arrayContaining([
+        ['warning', 'Pipeline stage failed: Enrich'],
+        ['warning', 'Pipeline stage failed: Craft'],
+        ['warning', expect.stringMatching(/^Pipeline completed with \d+ errors$/)],
+      ]),
+    );
   });
 
   it('stops calling the enricher after it runs out of credits and alerts once', async () => {
-    const broke = () => { throw new AppError('OUT_OF_CREDITS', 'apollo: out of credits'); };
+    const broke = () => {
+      throw new AppError('OUT_OF_CREDITS', 'apollo: out of credits');
+    };
     const enricher = fakeEnricher({ good: broke, rival: broke, noemail: broke });
     const { deps, alerts } = pipelineDeps(stores, { source: fakeSource(discovered()), enricher, settings: { enrichConcurrency: 1 } });
     const report = await runPipeline(deps, { limit: 10, source: 'fake', seed: null });
@@ -114,7 +132,9 @@ describe('runPipeline', () => {
   });
 
   it('records a stage that throws as failed with a critical alert; later stages with no input are skipped', async () => {
-    const source = fakeSource(() => { throw new AppError('PROVIDER_AUTH', 'apollo rejected the API key'); });
+    const source = fakeSource(() => {
+      throw new AppError('PROVIDER_AUTH', 'apollo rejected the API key');
+    });
     const { deps, alerts } = pipelineDeps(stores, { source, enricher: fakeEnricher({}) });
     const report = await runPipeline(deps, { limit: 5, source: 'fake', seed: null });
     expect(report.stages.map((s) => s.status)).toEqual(['fail', 'skip', 'skip', 'skip', 'skip', 'skip']);
@@ -124,10 +144,11 @@ describe('runPipeline', () => {
   });
 
   it('skips every stage after a failure when stopOnStageFailure is set', async () => {
-    const down = () => { throw new AppError('PROVIDER_UNAVAILABLE', 'down', { retryable: true }); };
+    const down = () => {
+      throw new AppError('PROVIDER_UNAVAILABLE', 'down', { retryable: true });
+    };
     const { deps } = pipelineDeps(stores, { source: fakeSource(discovered()), enricher: fakeEnricher({ good: down, rival: down, noemail: down }), settings: { stopOnStageFailure: true } });
     const report = await runPipeline(deps, { limit: 10, source: 'fake', seed: null });
     expect(report.stages.map((s) => s.status)).toEqual(['pass', 'fail', 'skip', 'skip', 'skip', 'skip']);
   });
-
 });

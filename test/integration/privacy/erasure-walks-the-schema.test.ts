@@ -57,7 +57,16 @@ describe('privacy delete walks the whole schema', () => {
     database = await openTestDatabase();
     h = await dispatchHarness(database);
     const db = database.db;
-    processor = createInboxProcessor({ inbox: createInboxStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), suppressions: h.stores.suppressions, cancelOutbound: (leadId, reason) => h.outbox.cancelForLead(leadId, reason), clock: h.clock, log: silentLog, cadence: h.cadence });
+    processor = createInboxProcessor({
+      inbox: createInboxStore(db),
+      events: createLeadEventStore(db),
+      leads: createSignalLeadStore(db),
+      suppressions: h.stores.suppressions,
+      cancelOutbound: (leadId, reason) => h.outbox.cancelForLead(leadId, reason),
+      clock: h.clock,
+      log: silentLog,
+      cadence: h.cadence,
+    });
     const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: { INSTANTLY_WEBHOOK_SECRET: SECRET, RB2B_WEBHOOK_SECRET: RB2B_SECRET, CLAY_CALLBACK_TOKEN: CLAY_TOKEN, WEBHOOK_SIGNATURE_REQUIRED: 'true' } });
     routes = webhookRoutes({ config, inbox: createInboxStore(db), clay: createClayStore(db), onStored: (id) => stored.push(id), now: () => h.clock.now() });
   });
@@ -87,7 +96,15 @@ describe('privacy delete walks the whole schema', () => {
     const company = (name: string, domain: string) => ({ name, domain, industry: 'marketing & advertising', employeeCount: 180, annualRevenue: null, technologies: [], fundingStage: null, linkedinUrl: null });
     const dana = aDiscoveredLead({
       sourceId: 'apollo-dana',
-      profile: aProfile({ email: DANA.email, firstName: DANA.firstName, lastName: DANA.lastName, fullName: `${DANA.firstName} ${DANA.lastName}`, title: 'CEO', linkedinUrl: DANA.linkedin, company: company('Lumen Analytics', 'lumen-analytics.example.com') }),
+      profile: aProfile({
+        email: DANA.email,
+        firstName: DANA.firstName,
+        lastName: DANA.lastName,
+        fullName: `${DANA.firstName} ${DANA.lastName}`,
+        title: 'CEO',
+        linkedinUrl: DANA.linkedin,
+        company: company('Lumen Analytics', 'lumen-analytics.example.com'),
+      }),
       raw: { id: 'apollo-dana', email: DANA.emailAsTyped, phone_numbers: [{ raw_number: DANA.phone, sanitized_number: DANA.phoneCompact, type: 'mobile' }], organization: { name: 'Lumen Analytics', phone: SWITCHBOARD } },
     });
     const theo = aDiscoveredLead({
@@ -113,7 +130,13 @@ describe('privacy delete walks the whole schema', () => {
     h.clock.advance(3600_000);
 
     // Her reply (address as typed, phone in the text and as a lead field), his open.
-    const reply = await instantly({ lead_email: DANA.emailAsTyped, email_id: 'reply-dana-1', timestamp: h.clock.now().toISOString(), phone: DANA.phoneCompact, reply_text: `Happy to talk. Call me on ${DANA.phone}.\n\n${DANA.firstName} ${DANA.lastName}\n${DANA.emailAsTyped}` });
+    const reply = await instantly({
+      lead_email: DANA.emailAsTyped,
+      email_id: 'reply-dana-1',
+      timestamp: h.clock.now().toISOString(),
+      phone: DANA.phoneCompact,
+      reply_text: `Happy to talk. Call me on ${DANA.phone}.\n\n${DANA.firstName} ${DANA.lastName}\n${DANA.emailAsTyped}`,
+    });
     const open = await instantly({ lead_email: THEO.email, email_id: 'open-theo-1', timestamp: h.clock.now().toISOString() }, 'webhook.email_opened.json');
     // His reply names her: it stays his, with her taken out.
     const theoReply = await instantly({ lead_email: THEO.email, email_id: 'reply-theo-1', timestamp: h.clock.now().toISOString(), reply_text: `Not my area. Talk to ${DANA.firstName} ${DANA.lastName} <${DANA.emailAsTyped}>.` });
@@ -121,10 +144,32 @@ describe('privacy delete walks the whole schema', () => {
     const failing = await instantly({ lead_email: DANA.email, email_id: 'open-dana-1', timestamp: h.clock.now().toISOString() }, 'webhook.email_opened.json');
     // Her website visit (RB2B), LinkedIn URL spelled another way.
     const visit = contractFixture('rb2b', 'visitor.json').request.body as Record<string, unknown>;
-    expect((await post(`/webhooks/rb2b/${RB2B_SECRET}`, { ...visit, 'LinkedIn URL': DANA.linkedinAsTyped, 'Business Email': DANA.emailAsTyped, 'First Name': DANA.firstName, 'Last Name': DANA.lastName, 'Company Name': 'Lumen Analytics', 'Seen At': h.clock.now().toISOString() })).status).toBe(200);
+    expect(
+      (
+        await post(`/webhooks/rb2b/${RB2B_SECRET}`, {
+          ...visit,
+          'LinkedIn URL': DANA.linkedinAsTyped,
+          'Business Email': DANA.emailAsTyped,
+          'First Name': DANA.firstName,
+          'Last Name': DANA.lastName,
+          'Company Name': 'Lumen Analytics',
+          'Seen At': h.clock.now().toISOString(),
+        })
+      ).status,
+    ).toBe(200);
     const broken = createInboxProcessor({
-      inbox: createInboxStore(db), events: createLeadEventStore(db), suppressions: h.stores.suppressions, cancelOutbound: async () => 0, clock: h.clock, log: silentLog,
-      leads: { ...createSignalLeadStore(db), byEmail: async (email: string) => { throw new Error(`lead lookup timed out for ${email}`); } },
+      inbox: createInboxStore(db),
+      events: createLeadEventStore(db),
+      suppressions: h.stores.suppressions,
+      cancelOutbound: async () => 0,
+      clock: h.clock,
+      log: silentLog,
+      leads: {
+        ...createSignalLeadStore(db),
+        byEmail: async (email: string) => {
+          throw new Error(`lead lookup timed out for ${email}`);
+        },
+      },
     });
     for (const id of stored) expect(await (id === failing ? broken : processor).process(id)).toBe(id === failing ? 'failed' : 'processed');
 
@@ -138,8 +183,24 @@ describe('privacy delete walks the whole schema', () => {
 
     // An incident whose detail names her, and one that does not.
     const incidents = createIncidentStore(db);
-    await incidents.observe({ key: 'send_failures:instantly', kind: 'send_failures', title: 'Instantly refuses a lead', detail: `Instantly refused ${DANA.emailAsTyped} (${DANA.firstName} ${DANA.lastName}) three times`, since: h.clock.now(), leadsAffected: 1, sendingAffected: true }, 1, h.clock.now());
-    await incidents.observe({ key: 'provider:apollo:unavailable', kind: 'provider_unavailable', title: 'Apollo is down', detail: 'server error 503 for 20 minutes', since: h.clock.now(), leadsAffected: 0, sendingAffected: false }, 1, h.clock.now());
+    await incidents.observe(
+      {
+        key: 'send_failures:instantly',
+        kind: 'send_failures',
+        title: 'Instantly refuses a lead',
+        detail: `Instantly refused ${DANA.emailAsTyped} (${DANA.firstName} ${DANA.lastName}) three times`,
+        since: h.clock.now(),
+        leadsAffected: 1,
+        sendingAffected: true,
+      },
+      1,
+      h.clock.now(),
+    );
+    await incidents.observe(
+      { key: 'provider:apollo:unavailable', kind: 'provider_unavailable', title: 'Apollo is down', detail: 'server error 503 for 20 minutes', since: h.clock.now(), leadsAffected: 0, sendingAffected: false },
+      1,
+      h.clock.now(),
+    );
 
     // A chunked run's report lists both drafts (a row naming several people).
     const summary = (d: typeof danaDetail) => ({ draftId: d.drafts[0]!.id, leadId: d.lead.id, email: d.lead.email, tier: 'tier_1', points: 80, angleId: d.drafts[0]!.angleId, subjectA: d.drafts[0]!.subjectA });
@@ -147,7 +208,9 @@ describe('privacy delete walks the whole schema', () => {
 
     // A table the erasure code has never heard of (as a later migration would add): covered too.
     await db.execute(sql`create table if not exists operator_notes (id serial primary key, note text not null, data jsonb not null default '{}'::jsonb)`);
-    await db.execute(sql`insert into operator_notes (note, data) values (${`Called ${DANA.emailAsTyped} on ${DANA.phone}; Theo Kaplan next`}, ${JSON.stringify({ who: { name: `${DANA.firstName} ${DANA.lastName}`, linkedin: DANA.linkedinAsTyped }, next: THEO.email })}::jsonb)`);
+    await db.execute(
+      sql`insert into operator_notes (note, data) values (${`Called ${DANA.emailAsTyped} on ${DANA.phone}; Theo Kaplan next`}, ${JSON.stringify({ who: { name: `${DANA.firstName} ${DANA.lastName}`, linkedin: DANA.linkedinAsTyped }, next: THEO.email })}::jsonb)`,
+    );
     return { dana: danaDetail.lead.id, theo: theoDetail.lead.id, theoDraft: theoDetail.drafts[0]!.id, batchId: batch.id, runId: run.runId, inbox: { reply, open, failing, theoReply } };
   };
 
@@ -180,7 +243,7 @@ describe('privacy delete walks the whole schema', () => {
     return hits;
   };
   // The address as stored and as typed (ilike: any case), the LinkedIn profile however prefixed, the phone as written.
-const DANA_NEEDLES = [DANA.email, DANA.emailAsTyped, 'linkedin.com/in/example-dana-whitfield', DANA.phone, DANA.phoneCompact, '555) 010-2030'];
+  const DANA_NEEDLES = [DANA.email, DANA.emailAsTyped, 'linkedin.com/in/example-dana-whitfield', DANA.phone, DANA.phoneCompact, '555) 010-2030'];
   const count = async (query: ReturnType<typeof sql>) => rowsOf<{ n: number }>(await database.db.execute(query))[0]!.n;
 
   it('leaves no e-mail, LinkedIn URL or phone of the person in any column of any table, and the other person untouched', async () => {
@@ -189,7 +252,8 @@ const DANA_NEEDLES = [DANA.email, DANA.emailAsTyped, 'linkedin.com/in/example-da
     const before = await walk(DANA_NEEDLES, ['5550102030']);
     // The walk sees her where the product put her: the proof that it looks in the right places.
     const tablesBefore = new Set(before.map((hit) => hit.split('.')[0]));
-    for (const t of ['leads', 'enrichments', 'stage_results', 'shadow_sends', 'batches', 'outbox', 'webhook_inbox', 'clay_callbacks', 'incidents', 'run_chunks', 'operator_notes']) expect(tablesBefore, `before erasure, ${t} names her`).toContain(t);
+    for (const t of ['leads', 'enrichments', 'stage_results', 'shadow_sends', 'batches', 'outbox', 'webhook_inbox', 'clay_callbacks', 'incidents', 'run_chunks', 'operator_notes'])
+      expect(tablesBefore, `before erasure, ${t} names her`).toContain(t);
     // The door keeps each delivery's normalised signal (her address, her LinkedIn profile) beside its payload.
     expect(before.filter((hit) => hit.startsWith('webhook_inbox.signal:')).length, 'before erasure, the stored signals name her').toBeGreaterThan(0);
     const theoBefore = await walk([THEO.email, 'linkedin.com/in/example-theo-kaplan']);
@@ -233,7 +297,11 @@ const DANA_NEEDLES = [DANA.email, DANA.emailAsTyped, 'linkedin.com/in/example-da
     // Her deliveries are tombstones: a retried delivery is still recognised as a duplicate, never processed again.
     expect(await count(sql`select count(*)::int as n from webhook_inbox`)).toBe(inboxBefore);
     expect(await count(sql`select count(*)::int as n from webhook_inbox where status = 'erased' and lead_id is null and error is null`)).toBe(3);
-    const again = await post('/webhooks/instantly', { ...(contractFixture('instantly', 'webhook.reply_received.json').request.body as object), lead_email: DANA.emailAsTyped, email_id: 'reply-dana-1', timestamp: h.clock.now().toISOString() }, { 'x-caio-webhook-token': SECRET });
+    const again = await post(
+      '/webhooks/instantly',
+      { ...(contractFixture('instantly', 'webhook.reply_received.json').request.body as object), lead_email: DANA.emailAsTyped, email_id: 'reply-dana-1', timestamp: h.clock.now().toISOString() },
+      { 'x-caio-webhook-token': SECRET },
+    );
     expect(again).toEqual({ status: 200, body: { status: 'duplicate' } });
 
     // Her sent e-mail still counts against the day's quotas, anonymised; what was still queued for her is gone.
@@ -263,7 +331,10 @@ const DANA_NEEDLES = [DANA.email, DANA.emailAsTyped, 'linkedin.com/in/example-da
     expect(document.inbox.map((i) => i.id)).not.toContain(seeded.inbox.theoReply);
     expect(document.inbox.find((i) => i.id === seeded.inbox.failing)).toMatchObject({ status: 'failed', error: expect.stringContaining('lead lookup timed out for [e-mail]') }); // stored without the address (safeErrorMessage)
     // Outbox: her e-mail (sent) and LinkedIn touch (waiting for the next day).
-    expect(document.outbox.map((o) => [o.channel, o.status]).sort()).toEqual([['heyreach', 'queued'], ['instantly', 'sent']]);
+    expect(document.outbox.map((o) => [o.channel, o.status]).sort()).toEqual([
+      ['heyreach', 'queued'],
+      ['instantly', 'sent'],
+    ]);
     expect(document.outbox.every((o) => o.leadId === seeded.dana)).toBe(true);
     // Timeline: sent, replied, opened, visited.
     expect(document.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['email_sent', 'email_replied', 'website_visit']));
@@ -281,7 +352,19 @@ const DANA_NEEDLES = [DANA.email, DANA.emailAsTyped, 'linkedin.com/in/example-da
     const joann = await h.approvedLead({ email: 'joann@acme.example.com', domain: 'acme.example.com', firstName: 'Joann', lastName: 'Reyes' });
     await db.execute(sql`update leads set linkedin_url = 'https://www.linkedin.com/in/ann', profile = jsonb_set(profile, '{linkedinUrl}', '"https://www.linkedin.com/in/ann"') where id = ${ann.leadId}::uuid`);
     await db.execute(sql`update leads set linkedin_url = 'https://www.linkedin.com/in/ann-reyes', profile = jsonb_set(profile, '{linkedinUrl}', '"https://www.linkedin.com/in/ann-reyes"') where id = ${joann.leadId}::uuid`);
-    await createIncidentStore(db).observe({ key: 'send_failures:ghl', kind: 'send_failures', title: 'GHL refuses two leads', detail: 'ann@acme.example.com, joann@acme.example.com and ann@acme.example.com.mirror.example were refused', since: h.clock.now(), leadsAffected: 2, sendingAffected: true }, 1, h.clock.now());
+    await createIncidentStore(db).observe(
+      {
+        key: 'send_failures:ghl',
+        kind: 'send_failures',
+        title: 'GHL refuses two leads',
+        detail: 'ann@acme.example.com, joann@acme.example.com and ann@acme.example.com.mirror.example were refused',
+        since: h.clock.now(),
+        leadsAffected: 2,
+        sendingAffected: true,
+      },
+      1,
+      h.clock.now(),
+    );
 
     const result = await createPrivacyStore(db).erasePerson('ann@acme.example.com', 'Rev Ops', h.clock.now());
     expect(result.leadsErased).toBe(1);

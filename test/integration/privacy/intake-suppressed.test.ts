@@ -51,7 +51,7 @@ describe('every intake refuses a person who asked to be forgotten', () => {
   let h: Harness;
   let processor: InboxProcessor;
   let url = '';
-  let closers: (() => Promise<void>)[] = [];
+  const closers: (() => Promise<void>)[] = [];
   let processing: Promise<unknown>[] = [];
 
   beforeEach(async () => {
@@ -89,10 +89,16 @@ describe('every intake refuses a person who asked to be forgotten', () => {
   };
   const count = async (query: ReturnType<typeof sql>) => rowsOf<{ n: number }>(await database.db.execute(query))[0]!.n;
   /** Leads naming her, by address or LinkedIn profile, however spelled. */
-  const herLeads = () => count(sql`select count(*)::int as n from leads where email ilike '%dana.whitfield%' or coalesce(linkedin_url, '') ilike '%example-dana-whitfield%' or profile::text ilike '%example-dana-whitfield%' or profile::text ilike '%dana.whitfield%'`);
+  const herLeads = () =>
+    count(
+      sql`select count(*)::int as n from leads where email ilike '%dana.whitfield%' or coalesce(linkedin_url, '') ilike '%example-dana-whitfield%' or profile::text ilike '%example-dana-whitfield%' or profile::text ilike '%dana.whitfield%'`,
+    );
   /** Inbox rows whose payload, normalised signal, raw body or error still name her. */
   const inboxNamingHer = () => count(sql`select count(*)::int as n from webhook_inbox where concat_ws(' ', payload::text, signal::text, raw_body, raw_base64, error) ilike any (array[${`%${NEEDLES[0]}%`}, ${`%${NEEDLES[1]}%`}])`);
-  const inboxRows = async () => rowsOf<{ id: string; provider: string; status: string; error: string | null; raw_body: string | null; raw_base64: string | null; lead_id: string | null; payload: unknown }>(await database.db.execute(sql`select id, provider, status, error, raw_body, raw_base64, lead_id, payload from webhook_inbox order by received_at, id`));
+  const inboxRows = async () =>
+    rowsOf<{ id: string; provider: string; status: string; error: string | null; raw_body: string | null; raw_base64: string | null; lead_id: string | null; payload: unknown }>(
+      await database.db.execute(sql`select id, provider, status, error, raw_body, raw_base64, lead_id, payload from webhook_inbox order by received_at, id`),
+    );
   const visit = (overrides: Record<string, unknown>) => ({ ...(contractFixture('rb2b', 'visitor.json').request.body as Record<string, unknown>), 'Seen At': h.clock.now().toISOString(), ...overrides });
 
   it('RB2B: her visit is answered 200, creates no lead, and is kept as ignored with the reason and without her address', async () => {
@@ -128,7 +134,11 @@ describe('every intake refuses a person who asked to be forgotten', () => {
 
   it('webhooks: a delivery naming her (whose lead no longer exists) creates no lead and keeps no address', async () => {
     const before = await count(sql`select count(*)::int as n from leads`);
-    const res = await post('/webhooks/instantly', { ...(contractFixture('instantly', 'webhook.reply_received.json').request.body as object), lead_email: DANA.emailAsTyped, email_id: 'reply-dana-after', timestamp: h.clock.now().toISOString() }, { 'x-caio-webhook-token': SECRET });
+    const res = await post(
+      '/webhooks/instantly',
+      { ...(contractFixture('instantly', 'webhook.reply_received.json').request.body as object), lead_email: DANA.emailAsTyped, email_id: 'reply-dana-after', timestamp: h.clock.now().toISOString() },
+      { 'x-caio-webhook-token': SECRET },
+    );
     expect(res.status).toBe(202);
     expect(await count(sql`select count(*)::int as n from leads`)).toBe(before);
     expect(await herLeads()).toBe(0);
@@ -145,7 +155,17 @@ describe('every intake refuses a person who asked to be forgotten', () => {
     expect(answer.status).toBe(200);
     expect(await count(sql`select count(*)::int as n from clay_callbacks`)).toBe(0);
     const sent: unknown[] = [];
-    const enricher = createClayEnricher({ client: { sendRow: async (row) => void sent.push(row) }, store: createClayStore(db), webhookRef: 'ref', submissionCap: 50_000, waitMs: 10, pollIntervalMs: 5, creditsPerRow: 1, reuseWithinMs: 30 * 24 * 3600_000, now: () => h.clock.now() });
+    const enricher = createClayEnricher({
+      client: { sendRow: async (row) => void sent.push(row) },
+      store: createClayStore(db),
+      webhookRef: 'ref',
+      submissionCap: 50_000,
+      waitMs: 10,
+      pollIntervalMs: 5,
+      creditsPerRow: 1,
+      reuseWithinMs: 30 * 24 * 3600_000,
+      now: () => h.clock.now(),
+    });
     const lead = aDiscoveredLead({ sourceId: 'apollo-new-profile', profile: aProfile({ email: null, linkedinUrl: stranger, firstName: 'D', lastName: 'W', title: 'CEO' }) });
     const run = await runPipeline(pipelineDeps(h.stores, { source: fakeSource([lead]), enricher, clock: h.clock }).deps, { limit: 5, source: 'fake', seed: null });
     expect(sent).toEqual([]); // nothing went to Clay for her
@@ -165,7 +185,14 @@ describe('every intake refuses a person who asked to be forgotten', () => {
 
   it('import: a file naming her is read with her row refused as suppressed', async () => {
     const file = path.join(dir, 'list.csv');
-    writeFileSync(file, ['Email,First Name,Last Name,Company,Title,Industry,Employees,LinkedIn', `${DANA.emailAsTyped},Dana,Whitfield,Lumen Analytics,CEO,marketing & advertising,180,`, 'omar.haddad@northwind.example.com,Omar,Haddad,Northwind Agency,CEO,marketing & advertising,180,'].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'Email,First Name,Last Name,Company,Title,Industry,Employees,LinkedIn',
+        `${DANA.emailAsTyped},Dana,Whitfield,Lumen Analytics,CEO,marketing & advertising,180,`,
+        'omar.haddad@northwind.example.com,Omar,Haddad,Northwind Agency,CEO,marketing & advertising,180,',
+      ].join('\n'),
+    );
     const source = createFileLeadSource({ file, isSuppressed: () => h.stores.suppressions.matcher() });
     await runPipeline(pipelineDeps(h.stores, { source, enricher: fakeEnricher({}), clock: h.clock }).deps, { limit: 100, source: source.name, seed: null });
     expect(await herLeads()).toBe(0);

@@ -67,7 +67,7 @@ describe('finding one person in any text or JSON value', () => {
   });
 });
 
-describe('a person\'s phone numbers in a provider record', () => {
+describe("a person's phone numbers in a provider record", () => {
   it('takes personal phone fields and leaves company, account and sender numbers alone', () => {
     expect(
       personalPhonesIn({

@@ -43,11 +43,21 @@ describe('BetterContact client and enricher against the sandbox', () => {
 
   it('maps a bad key to PROVIDER_AUTH and no credits to OUT_OF_CREDITS, never echoing the key', async () => {
     const { sandbox } = await start({ credits: 0 });
-    const bad = await createBetterContactClient({ baseUrl: sandbox.url, apiKey: 'wrong-key-999' }).submit([]).then(() => null, (e: unknown) => e as AppError);
+    const bad = await createBetterContactClient({ baseUrl: sandbox.url, apiKey: 'wrong-key-999' })
+      .submit([])
+      .then(
+        () => null,
+        (e: unknown) => e as AppError,
+      );
     if (!bad) throw new Error('expected a failure');
     expect(bad).toMatchObject({ code: 'PROVIDER_AUTH' });
     expect(bad.message).not.toContain('wrong-key-999');
-    const broke = await createBetterContactClient({ baseUrl: sandbox.url, apiKey: KEY }).submit([{ first_name: 'A', last_name: 'B', custom_fields: { lead_id: 'x' } }]).then(() => null, (e: unknown) => e as AppError);
+    const broke = await createBetterContactClient({ baseUrl: sandbox.url, apiKey: KEY })
+      .submit([{ first_name: 'A', last_name: 'B', custom_fields: { lead_id: 'x' } }])
+      .then(
+        () => null,
+        (e: unknown) => e as AppError,
+      );
     if (!broke) throw new Error('expected a failure');
     expect(broke.code).toBe('OUT_OF_CREDITS');
   });
@@ -88,7 +98,11 @@ describe('BetterContact client and enricher against the sandbox', () => {
     expect(await retrying.submit([{ first_name: 'A', last_name: 'B', custom_fields: { lead_id: 'x' } }])).toMatch(/^bc/);
     expect(waits).toEqual([2000]);
     const once = createBetterContactClient({ baseUrl: sandbox.url, apiKey: KEY, policy: createHttpPolicy({ provider: 'bettercontact', retries: 0, timeoutMs: 200, secrets: [KEY] }) });
-    const codeOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => (e as AppError).code);
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: unknown) => (e as AppError).code,
+      );
     sandbox.setFailures({ status5xx: { count: 1 } });
     expect(await codeOf(once.poll('x'))).toBe('PROVIDER_UNAVAILABLE');
     sandbox.setFailures({ timeout: { count: 1 } });
@@ -107,7 +121,12 @@ describe('enrichment waterfall', () => {
       return answer.outcome === 'matched' ? { ...answer, profile: { ...profile, ...answer.profile, provenance: { ...profile.provenance, ...answer.profile.provenance } } } : answer;
     },
   });
-  const withEmail = (email: string | null, provider: string): EnrichmentResult => ({ outcome: 'matched', profile: emptyLead({ email, provenance: email ? { email: provider } : { title: provider } }), raw: {}, fields: email ? ['email'] : ['title'] });
+  const withEmail = (email: string | null, provider: string): EnrichmentResult => ({
+    outcome: 'matched',
+    profile: emptyLead({ email, provenance: email ? { email: provider } : { title: provider } }),
+    raw: {},
+    fields: email ? ['email'] : ['title'],
+  });
   const down = new AppError('PROVIDER_UNAVAILABLE', 'down', { retryable: true });
 
   it('stops at the first provider that finds an email', async () => {

@@ -77,7 +77,10 @@ describe.each(STORE_KINDS)('Clay round trip through the callback route (%s)', (k
   };
 
   const post = (url: string, body: string, token: string | null = TOKEN) =>
-    fetch(`${url}${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { [CLAY_TOKEN_HEADER]: token } : {}) }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+    fetch(`${url}${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { [CLAY_TOKEN_HEADER]: token } : {}) }, body }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as Record<string, unknown>,
+    }));
 
   it.each<[ClayCallbackVariant, string]>([
     ['full', 'by request id'],
@@ -118,7 +121,7 @@ describe.each(STORE_KINDS)('Clay round trip through the callback route (%s)', (k
 
   it('refuses only a failed token (401); unusable callbacks are answered 200 and kept as ignored; an authenticated unknown person is stored uncorrelated', async () => {
     const { receiver } = await start();
-    const rows = async (table: 'clay_callbacks' | 'webhook_inbox') => Number(((await database.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows: { n: number }[] }).rows[0]!.n);
+    const rows = async (table: 'clay_callbacks' | 'webhook_inbox') => Number(((await database.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as { rows: { n: number }[] }).rows[0]!.n);
     const good = JSON.stringify(contractFixture('clay', 'callback.json').request.body);
     expect((await post(receiver.url, good, null)).status).toBe(401);
     expect((await post(receiver.url, good, 'wrong-token')).status).toBe(401);
@@ -134,7 +137,7 @@ describe.each(STORE_KINDS)('Clay round trip through the callback route (%s)', (k
       // Clay retries: the same bytes again are kept once.
       expect(await post(receiver.url, body, TOKEN)).toEqual({ status: 200, body: { status: 'duplicate' } });
     }
-    const ignored = ((await database.db.execute(sql`select provider, status, error as reason from webhook_inbox`)) as unknown as { rows: { provider: string; status: string; reason: string }[] }).rows.sort((a, b) => (a.reason < b.reason ? -1 : 1));
+    const ignored = ((await database.db.execute(sql`select provider, status, error as reason from webhook_inbox`)) as { rows: { provider: string; status: string; reason: string }[] }).rows.sort((a, b) => (a.reason < b.reason ? -1 : 1));
     expect(ignored).toEqual([
       { provider: 'clay', status: 'ignored', reason: 'no request_id, lead_id or LinkedIn URL to correlate with' },
       { provider: 'clay', status: 'ignored', reason: 'the body is not JSON' },
@@ -160,7 +163,10 @@ describe.each(STORE_KINDS)('Clay round trip through the callback route (%s)', (k
     const { enricher } = await start({ variant: 'full', cap: 2, alerts });
     await enricher.enrich(lead('cap-1'));
     await enricher.enrich(lead('cap-2'));
-    const error = await enricher.enrich(lead('cap-3')).then(() => null, (e: unknown) => e as AppError);
+    const error = await enricher.enrich(lead('cap-3')).then(
+      () => null,
+      (e: unknown) => e as AppError,
+    );
     expect(error?.code).toBe('OUT_OF_CREDITS');
     expect(alerts.filter((a) => a.title.includes('near its submission cap'))).toHaveLength(1);
   });
@@ -173,13 +179,36 @@ describe('Clay table webhook auth and failures', () => {
   it('sends x-clay-webhook-auth when configured; a refused token is PROVIDER_AUTH and the URL never shows', async () => {
     const sandbox = await startClaySandbox({ callbackUrl: 'http://127.0.0.1:9/none', callbackToken: TOKEN, webhookAuthToken: 'table-token-abc', variant: 'never' });
     close = sandbox.close;
-    const row = { request_id: 'clay_1', lead_id: null, linkedin_url: 'https://linkedin.com/in/example-a', first_name: 'A', last_name: 'B', full_name: 'A B', company_name: null, source: 'pipeline' as const, priority: 'normal' as const, timestamp: new Date().toISOString() };
+    const row = {
+      request_id: 'clay_1',
+      lead_id: null,
+      linkedin_url: 'https://linkedin.com/in/example-a',
+      first_name: 'A',
+      last_name: 'B',
+      full_name: 'A B',
+      company_name: null,
+      source: 'pipeline' as const,
+      priority: 'normal' as const,
+      timestamp: new Date().toISOString(),
+    };
     await createClayClient({ webhookUrl: sandbox.webhookUrl, authToken: 'table-token-abc' }).sendRow(row);
-    const refused = await createClayClient({ webhookUrl: sandbox.webhookUrl, authToken: 'wrong-token-xyz' }).sendRow(row).then(() => null, (e: unknown) => e as AppError);
+    const refused = await createClayClient({ webhookUrl: sandbox.webhookUrl, authToken: 'wrong-token-xyz' })
+      .sendRow(row)
+      .then(
+        () => null,
+        (e: unknown) => e as AppError,
+      );
     expect(refused?.code).toBe('PROVIDER_AUTH');
     expect(refused?.message).not.toContain(sandbox.webhookUrl);
     expect(refused?.message).not.toContain('wrong-token-xyz');
     sandbox.setFailures({ status5xx: { count: 1, status: 502 } });
-    expect(await createClayClient({ webhookUrl: sandbox.webhookUrl, authToken: 'table-token-abc' }).sendRow(row).then(() => null, (e: unknown) => (e as AppError).code)).toBe('PROVIDER_UNAVAILABLE');
+    expect(
+      await createClayClient({ webhookUrl: sandbox.webhookUrl, authToken: 'table-token-abc' })
+        .sendRow(row)
+        .then(
+          () => null,
+          (e: unknown) => (e as AppError).code,
+        ),
+    ).toBe('PROVIDER_UNAVAILABLE');
   });
 });

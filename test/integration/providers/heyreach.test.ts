@@ -26,7 +26,10 @@ describe('HeyReach client against the loopback sandbox', () => {
   });
 
   const failure = async (promise: Promise<unknown>): Promise<AppError> => {
-    const error = await promise.then(() => null, (e: unknown) => e);
+    const error = await promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
     if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
     expect(`${error.message} ${JSON.stringify(error.details)}`).not.toContain(KEY);
     return error;

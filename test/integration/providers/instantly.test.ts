@@ -24,7 +24,10 @@ describe('Instantly V2 client against the loopback sandbox', () => {
     await Promise.all(closers.splice(0).map((c) => c()));
   });
   const failure = async (promise: Promise<unknown>): Promise<AppError> => {
-    const error = await promise.then(() => null, (e: unknown) => e);
+    const error = await promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AppError);
     expect(`${(error as AppError).message} ${JSON.stringify((error as AppError).details)}`).not.toContain(KEY);
     return error as AppError;
@@ -154,10 +157,13 @@ describe('Instantly V2 client against the loopback sandbox', () => {
   it('registers webhooks, delivers flat payloads with our header, and disables a failing one', async () => {
     const received: { headers: Record<string, unknown>; body: Record<string, unknown> }[] = [];
     let answer = 200;
-    const receiver = createServer((req, res) => void readBody(req).then((b) => {
-      received.push({ headers: req.headers, body: JSON.parse(b) as Record<string, unknown> });
-      res.writeHead(answer).end();
-    }));
+    const receiver = createServer(
+      (req, res) =>
+        void readBody(req).then((b) => {
+          received.push({ headers: req.headers, body: JSON.parse(b) as Record<string, unknown> });
+          res.writeHead(answer).end();
+        }),
+    );
     const hookServer = await listenOnLoopback(receiver);
     closers.push(hookServer.close);
     const { client, sandbox } = await start({ webhookFailuresBeforeDisable: 2 });

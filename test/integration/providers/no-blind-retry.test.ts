@@ -264,7 +264,15 @@ describe('no blind retry, through the production wiring (retries: 3)', () => {
     const { loopback, app } = await setUp();
     loopback.script(TWILIO_MESSAGES, 'bad_gateway');
     const clock = app.clock as ReturnType<typeof fixedClock>;
-    const outcome = await app.escalation.report({ key: 'provider:ghl:unavailable', kind: 'provider_unavailable', title: 'GHL unavailable', detail: 'test', since: new Date(clock.now().getTime() - 20 * 60_000), leadsAffected: 1, sendingAffected: false });
+    const outcome = await app.escalation.report({
+      key: 'provider:ghl:unavailable',
+      kind: 'provider_unavailable',
+      title: 'GHL unavailable',
+      detail: 'test',
+      since: new Date(clock.now().getTime() - 20 * 60_000),
+      leadsAffected: 1,
+      sendingAffected: false,
+    });
     expect(outcome.level).toBe(2);
     expect(outcome.deliveries.find((d) => d.channel === 'sms')).toMatchObject({ ok: false, code: 'PROVIDER_UNAVAILABLE' });
     expect(loopback.count(TWILIO_MESSAGES)).toBe(1);

@@ -63,12 +63,12 @@ const startProvider = async (): Promise<{ url: string; stats: () => Promise<Stat
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.startsWith('{'));
       if (line) resolve((JSON.parse(line) as { port: number }).port);
     });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.once('exit', (code) => reject(new Error(`provider exited (${code}) before listening: ${err}`)));
   });
   const url = `http://127.0.0.1:${port}`;
@@ -125,28 +125,32 @@ describe('the rate limit holds at the provider while every core is busy', () => 
     expectWithinLimit(statuses, await provider.stats());
   }, 30_000);
 
-  (REDIS_URL ? it : it.skip)('two policies sharing the Redis limiter, 10 per second in total: at most 10 arrivals in any second, no 429', async () => {
-    const provider = await startProvider();
-    const prefix = `caio-test-${randomUUID().slice(0, 8)}:rate`;
-    const admin = new Redis(REDIS_URL!, { maxRetriesPerRequest: 1 });
-    clients.push(admin);
-    stops.push(async () => {
-      const keys = await admin.keys(`*${prefix}*`);
-      if (keys.length > 0) await admin.del(...keys);
-    });
-    const fallbacks: string[] = [];
-    const policies = [0, 1].map(() => {
-      const redis = new Redis(REDIS_URL!, { maxRetriesPerRequest: 1 });
-      clients.push(redis);
-      const limiterFactory = sharedLimiterFactory(redis, 'arrivals', prefix, { onFallback: (e) => fallbacks.push(e.reason) });
-      return createHttpPolicy({ provider: 'arrivals', retries: 0, timeoutMs: 20_000, rateWindows: [TEN_PER_SECOND], limiterFactory });
-    });
-    await Promise.all(clients.map((c) => c.ping()));
-    await loadEveryCore();
-    const statuses = await callThrough(policies, provider.url);
-    expect(fallbacks).toEqual([]);
-    expectWithinLimit(statuses, await provider.stats());
-  }, 30_000);
+  (REDIS_URL ? it : it.skip)(
+    'two policies sharing the Redis limiter, 10 per second in total: at most 10 arrivals in any second, no 429',
+    async () => {
+      const provider = await startProvider();
+      const prefix = `caio-test-${randomUUID().slice(0, 8)}:rate`;
+      const admin = new Redis(REDIS_URL!, { maxRetriesPerRequest: 1 });
+      clients.push(admin);
+      stops.push(async () => {
+        const keys = await admin.keys(`*${prefix}*`);
+        if (keys.length > 0) await admin.del(...keys);
+      });
+      const fallbacks: string[] = [];
+      const policies = [0, 1].map(() => {
+        const redis = new Redis(REDIS_URL!, { maxRetriesPerRequest: 1 });
+        clients.push(redis);
+        const limiterFactory = sharedLimiterFactory(redis, 'arrivals', prefix, { onFallback: (e) => fallbacks.push(e.reason) });
+        return createHttpPolicy({ provider: 'arrivals', retries: 0, timeoutMs: 20_000, rateWindows: [TEN_PER_SECOND], limiterFactory });
+      });
+      await Promise.all(clients.map((c) => c.ping()));
+      await loadEveryCore();
+      const statuses = await callThrough(policies, provider.url);
+      expect(fallbacks).toEqual([]);
+      expectWithinLimit(statuses, await provider.stats());
+    },
+    30_000,
+  );
 });
 
 describe('a start is counted from when its request left', () => {

@@ -82,13 +82,18 @@ describe('RB2B visitor mapping', () => {
   });
 
   it("tolerates the original's nested shape and refuses a payload that names no person", () => {
-    const { lead, visit } = mapped({ visitor_id: 'v-9', person: { work_email: 'Sam.Ortiz@Delta.example.com', name: 'Sam Ortiz', job_title: 'CRO', company: { name: 'Delta', domain: 'www.delta.example.com' } }, pages: ['https://www.caio.example.com/', { url: 'https://www.caio.example.com/pricing' }], geo: { city: 'Lyon', country: 'France' } });
+    const { lead, visit } = mapped({
+      visitor_id: 'v-9',
+      person: { work_email: 'Sam.Ortiz@Delta.example.com', name: 'Sam Ortiz', job_title: 'CRO', company: { name: 'Delta', domain: 'www.delta.example.com' } },
+      pages: ['https://www.caio.example.com/', { url: 'https://www.caio.example.com/pricing' }],
+      geo: { city: 'Lyon', country: 'France' },
+    });
     expect(lead.sourceId).toBe('sam.ortiz@delta.example.com');
     expect(lead.profile).toMatchObject({ firstName: 'Sam', lastName: 'Ortiz', title: 'CRO', location: 'Lyon, France', company: { name: 'Delta', domain: 'delta.example.com' }, intent: { websiteVisits: 2, pricingPageVisits: 1 } });
     expect(visit).toMatchObject({ visitorId: 'v-9', isRepeatVisit: true });
     const companyOnly = { visitor_id: 'v-1', company: { name: 'Acme', domain: 'acme.example.com', employee_count: 'lots' }, page_url: 'https://www.caio.example.com/' };
     expect(visitorToLead(companyOnly)).toEqual({ error: expect.stringContaining('no LinkedIn URL') });
-    expect(visitorToLead({ ...fixtureBody('visitor.no-email') as object, 'LinkedIn URL': 'n/a' })).toHaveProperty('error');
+    expect(visitorToLead({ ...(fixtureBody('visitor.no-email') as object), 'LinkedIn URL': 'n/a' })).toHaveProperty('error');
     expect(visitorToLead([1])).toHaveProperty('error');
   });
 });
@@ -173,7 +178,10 @@ describe('RB2B visitor webhook', () => {
   it('the sandbox marks the integration disconnected on a 4xx and on a slow reply, and then sends nothing', async () => {
     const memory = memoryIntake();
     const strict = await loop(createRb2bVisitorHandler({ secret: SECRET, intake: memory.intake }), { failures: { malformed: { count: 1, kind: 'wrong_shape' } } });
-    expect((await strict.sandbox.sendVisitors(2)).map((r) => [r.status, r.sent])).toEqual([[422, true], [0, false]]);
+    expect((await strict.sandbox.sendVisitors(2)).map((r) => [r.status, r.sent])).toEqual([
+      [422, true],
+      [0, false],
+    ]);
     expect(strict.sandbox.stats).toMatchObject({ disconnected: true, disconnectedBecause: 'answered 422' });
     strict.sandbox.reconnect();
     expect((await strict.sandbox.sendVisitors(1))[0]?.status).toBe(200);

@@ -181,10 +181,10 @@ describeRedis('the Redis rate limiter (real Redis)', () => {
       children.push(child);
       let out = '';
       let err = '';
-      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       const ready = new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', () => out.includes('ready\n') && resolve());
+        child.stdout.on('data', () => out.includes('ready\n') && resolve());
         child.once('exit', (code) => reject(new Error(`child exited (${code}) before ready: ${err}`)));
       });
       const done = new Promise<{ starts: number[]; fallbacks: number }>((resolve, reject) =>
@@ -198,7 +198,7 @@ describeRedis('the Redis rate limiter (real Redis)', () => {
       return { child, ready, done };
     });
     await Promise.all(spawned.map((s) => s.ready));
-    for (const s of spawned) s.child.stdin!.write('go\n');
+    for (const s of spawned) s.child.stdin.write('go\n');
     const results = await Promise.all(spawned.map((s) => s.done));
 
     expect(results.map((r) => r.fallbacks)).toEqual([0, 0, 0]);

@@ -6,7 +6,15 @@ import { startSlackSandbox } from '../../../src/providers/sandbox/slack/server.j
 
 const capture = () => {
   const lines: string[] = [];
-  const log = pino({ level: 'info' }, new Writable({ write: (chunk, _e, done) => { lines.push(String(chunk)); done(); } }));
+  const log = pino(
+    { level: 'info' },
+    new Writable({
+      write: (chunk, _e, done) => {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  );
   return { log, lines };
 };
 
@@ -50,7 +58,7 @@ describe('Slack alerts', () => {
     expect(text).not.toContain('sandboxsecret');
   });
 
-  it('builds a message within Slack\'s limits', () => {
+  it("builds a message within Slack's limits", () => {
     const m = slackMessage({ severity: 'warning', title: 'x'.repeat(300), body: 'y'.repeat(5000), metadata: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])) });
     expect((m.blocks[0] as { text: { text: string } }).text.text.length).toBeLessThanOrEqual(150);
     expect((m.blocks[1] as { fields: unknown[] }).fields).toHaveLength(10);

@@ -25,7 +25,10 @@ describe('Twilio client against the loopback sandbox', () => {
     sandbox = undefined;
   });
   const failure = async (promise: Promise<unknown>, secrets: string[] = [TOKEN, BASIC]): Promise<AppError> => {
-    const error = await promise.then(() => null, (e: unknown) => e);
+    const error = await promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
     if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
     for (const secret of secrets) expect(`${error.message} ${JSON.stringify(error.details)} ${String(error.stack)}`).not.toContain(secret);
     return error;
@@ -76,7 +79,11 @@ describe('Twilio client against the loopback sandbox', () => {
 
   it('refuses a JSON body as Twilio does: no To (21604)', async () => {
     const { sandbox } = await start();
-    const res = await fetch(`${sandbox.url}/2010-04-01/Accounts/${SID}/Messages.json`, { method: 'POST', headers: { authorization: `Basic ${BASIC}`, 'content-type': 'application/json' }, body: JSON.stringify({ To: TO, From: FROM, Body: TEXT }) });
+    const res = await fetch(`${sandbox.url}/2010-04-01/Accounts/${SID}/Messages.json`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${BASIC}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ To: TO, From: FROM, Body: TEXT }),
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { code: number }).code).toBe(21604);
   });
@@ -100,7 +107,11 @@ describe('Twilio client against the loopback sandbox', () => {
 
   it('parses the fixture bodies with the client schemas', () => {
     expect(MessageResponseSchema.parse(fixture('create-message.json').response.body)).toMatchObject({ sid: 'SM00000000000000000000000000000001', status: 'queued' });
-    for (const [name, code] of [['create-message.error-21211.json', 21211], ['create-message.error-21610.json', 21610], ['create-message.error-401.json', 20003]] as const) {
+    for (const [name, code] of [
+      ['create-message.error-21211.json', 21211],
+      ['create-message.error-21610.json', 21610],
+      ['create-message.error-401.json', 20003],
+    ] as const) {
       expect(TwilioErrorSchema.parse(fixture(name).response.body).code).toBe(code);
     }
   });

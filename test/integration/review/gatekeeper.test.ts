@@ -50,13 +50,20 @@ describe.each(STORE_KINDS)('gatekeeper batches on %s', (kind) => {
     await review.approve({ draftId, by: 'Dani' });
     return draftId;
   };
-  const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as AppError);
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => null,
+      (e: unknown) => e as AppError,
+    );
 
   it('freezes the approved drafts with recipients, channels, a preview hash and an expiry, and notifies', async () => {
     const draftId = await approvedDraft();
     const batch = await gate.create('outbound', 'Dani');
     expect(batch).toMatchObject({ status: 'pending_approval', motion: 'outbound', createdBy: 'Dani' });
-    expect(batch.scope.map((i) => [i.draftId, i.channel, i.action])).toEqual([[draftId, 'instantly', 'send_email'], [draftId, 'heyreach', 'linkedin_connect']]);
+    expect(batch.scope.map((i) => [i.draftId, i.channel, i.action])).toEqual([
+      [draftId, 'instantly', 'send_email'],
+      [draftId, 'heyreach', 'linkedin_connect'],
+    ]);
     expect(batch.previewHash).toMatch(/^[0-9a-f]{64}$/);
     expect(batch.expiresAt.toISOString()).toBe('2026-11-25T09:00:00.000Z');
     expect(alerts.sent.at(-1)?.title).toBe('Gatekeeper batch waiting for approval');
@@ -104,10 +111,7 @@ describe.each(STORE_KINDS)('gatekeeper batches on %s', (kind) => {
 
   it('never hands a rejected draft to dispatch, whatever the order of review and batch commands', async () => {
     const ids = [await approvedDraft(), await approvedDraft()];
-    const op = fc.oneof(
-      fc.record({ kind: fc.constant('reject' as const), i: fc.integer({ min: 0, max: 1 }) }),
-      fc.record({ kind: fc.constantFrom('create' as const, 'approve' as const, 'execute' as const), i: fc.constant(0) }),
-    );
+    const op = fc.oneof(fc.record({ kind: fc.constant('reject' as const), i: fc.integer({ min: 0, max: 1 }) }), fc.record({ kind: fc.constantFrom('create' as const, 'approve' as const, 'execute' as const), i: fc.constant(0) }));
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 6 }), async (ops) => {
         let batchId: string | null = null;

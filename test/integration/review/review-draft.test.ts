@@ -40,7 +40,11 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
     const detail = await stores.leadDetail.detailByEmail(email);
     return { email, draftId: detail!.drafts[0]!.id, angleId: detail!.drafts[0]!.angleId };
   };
-  const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as AppError);
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => null,
+      (e: unknown) => e as AppError,
+    );
 
   it('approves a pending draft without sending anything, and audits it', async () => {
     const { draftId, email } = await draftFor();
@@ -91,14 +95,14 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
 
   it('lets exactly one of a concurrent approve and reject win; the audit shows both attempts', async () => {
     const { draftId } = await draftFor();
-    const outcomes = await Promise.allSettled([
-      review.approve({ draftId, by: 'Dani' }),
-      review.reject({ draftId, by: 'Sam', reason: 'no', tag: 'other', expectedStatus: 'pending_review' }),
-    ]);
+    const outcomes = await Promise.allSettled([review.approve({ draftId, by: 'Dani' }), review.reject({ draftId, by: 'Sam', reason: 'no', tag: 'other', expectedStatus: 'pending_review' })]);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     const failed = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
     expect((failed.reason as AppError).code).toBe('CONFLICT');
-    const audit = (await createAuditStore(database.db).list({ limit: 100 })).filter((a) => a.entityId === draftId && a.action.startsWith('review.')).map((a) => a.actor).sort();
+    const audit = (await createAuditStore(database.db).list({ limit: 100 }))
+      .filter((a) => a.entityId === draftId && a.action.startsWith('review.'))
+      .map((a) => a.actor)
+      .sort();
     expect(audit).toEqual(['Dani', 'Sam']);
   });
 
@@ -128,10 +132,9 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
         const { draftId } = await draftFor();
         let everRejected = false;
         for (const c of commands) {
-          const expectedStatus = c.expected as 'pending_review' | 'approved' | undefined;
-          await (c.action === 'approve'
-            ? review.approve({ draftId, by: 'A', ...(expectedStatus ? { expectedStatus } : {}) })
-            : review.reject({ draftId, by: 'B', reason: 'x', tag: 'other', ...(expectedStatus ? { expectedStatus } : {}) })
+          const expectedStatus = c.expected;
+          await (
+            c.action === 'approve' ? review.approve({ draftId, by: 'A', ...(expectedStatus ? { expectedStatus } : {}) }) : review.reject({ draftId, by: 'B', reason: 'x', tag: 'other', ...(expectedStatus ? { expectedStatus } : {}) })
           ).catch((e: unknown) => {
             if (!(e instanceof AppError) || e.code !== 'CONFLICT') throw e;
           });

@@ -43,7 +43,37 @@ const encode = (value: string): string => {
 
 /** Strings an attacker or a broken client sends. */
 const hostileString: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('', ' ', '\u0000', 'a\u0000b', 'x@y.example.com\u0000', '\uD800', 'x\uDC00y', '\uDFFF\uD800', '%', '%25', '%00', '%zz', '%E0%A4%A', '../..', "'; drop table leads; --", 'null', 'undefined', '[]', '{}', 'NaN', 'Infinity', '-1', '0', '1e999', '9007199254740993', '00000000-0000-0000-0000-000000000000', '------------------------------------', 'tier_9', 'true'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    'a\u0000b',
+    'x@y.example.com\u0000',
+    '\uD800',
+    'x\uDC00y',
+    '\uDFFF\uD800',
+    '%',
+    '%25',
+    '%00',
+    '%zz',
+    '%E0%A4%A',
+    '../..',
+    "'; drop table leads; --",
+    'null',
+    'undefined',
+    '[]',
+    '{}',
+    'NaN',
+    'Infinity',
+    '-1',
+    '0',
+    '1e999',
+    '9007199254740993',
+    '00000000-0000-0000-0000-000000000000',
+    '------------------------------------',
+    'tier_9',
+    'true',
+  ),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: fc.constantFrom('\u0000', '\uD800', '\uDC00', '%', 'a', '@', '/', '?', '#', '&', '='), maxLength: 20 }),
   fc.constantFrom('x'.repeat(10_000), `${'%'.repeat(3000)}\u0000`, '\uD800'.repeat(2000)),
@@ -86,7 +116,7 @@ const fieldOf = (valid: fc.Arbitrary<unknown>, hostile: fc.Arbitrary<unknown>) =
 
 /** A query value as sent on the wire: encoded, or raw (the malformed escapes themselves). */
 const queryText = (value: unknown): fc.Arbitrary<string> => {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
   return fc.constantFrom(encode(text), ...(/^[\x21-\x7e]*$/.test(text) && !/[&#=+]/.test(text) ? [text] : []));
 };
 
@@ -104,18 +134,21 @@ const requestsOf = (doc: Document, path: string, method: string, op: Operation, 
   );
   const pathArb = fc.tuple(...pathParams.map(() => pathValue)).map((values) => pathParams.reduce((url, p, i) => url.replace(`{${p.name}}`, values[i]!), path));
   const queryArb = fc
-    .tuple(...queryParams.map((p) => fc.option(fc.oneof({ weight: 6, arbitrary: fieldOf(validOf(p.schema, doc), hostileJson).chain(queryText) }, { weight: 1, arbitrary: fc.constantFrom('%', '%00', '%zz', '%ED%A0%80') }), { nil: undefined, freq: 2 })))
+    .tuple(
+      ...queryParams.map((p) =>
+        fc.option(fc.oneof({ weight: 6, arbitrary: fieldOf(validOf(p.schema, doc), hostileJson).chain(queryText) }, { weight: 1, arbitrary: fc.constantFrom('%', '%00', '%zz', '%ED%A0%80') }), { nil: undefined, freq: 2 }),
+      ),
+    )
     .map((values) => queryParams.flatMap((p, i) => (values[i] === undefined ? [] : [`${p.name}=${values[i]}`])));
   // A repeated parameter arrives as an array.
   const repeatArb = queryParams.length ? fc.option(fc.constantFrom(...queryParams.map((p) => `${p.name}=1&${p.name}=2`)), { nil: undefined, freq: 8 }) : fc.constant(undefined);
   const bodySchema = op.requestBody?.content['application/json'].schema;
   const bodyArb: fc.Arbitrary<string | undefined> = bodySchema
-    ? fc.oneof(
-        { weight: 1, arbitrary: validOf(bodySchema, doc) },
-        { weight: 4, arbitrary: objectFields(bodySchema, doc) },
-        { weight: 1, arbitrary: hostileJson },
-      ).map((b) => JSON.stringify(b))
-    : fc.option(hostileJson.map((b) => JSON.stringify(b)), { nil: undefined });
+    ? fc.oneof({ weight: 1, arbitrary: validOf(bodySchema, doc) }, { weight: 4, arbitrary: objectFields(bodySchema, doc) }, { weight: 1, arbitrary: hostileJson }).map((b) => JSON.stringify(b))
+    : fc.option(
+        hostileJson.map((b) => JSON.stringify(b)),
+        { nil: undefined },
+      );
   return fc.tuple(pathArb, queryArb, repeatArb, bodyArb).map(([url, query, repeat, payload]) => {
     const q = [...query, ...(repeat ? [repeat] : [])];
     return { method: method.toUpperCase() as 'GET' | 'POST', url: q.length ? `${url}?${q.join('&')}` : url, ...(method === 'post' ? { payload: payload ?? '{}' } : {}) };
@@ -126,10 +159,7 @@ const requestsOf = (doc: Document, path: string, method: string, op: Operation, 
 const objectFields = (schema: Json, doc: Document): fc.Arbitrary<unknown> => {
   const resolved = typeof schema.$ref === 'string' ? doc.components.schemas[schema.$ref.split('/').at(-1)!]! : schema;
   const properties = (resolved.properties ?? {}) as Record<string, Json>;
-  return fc.record(
-    { ...Object.fromEntries(Object.entries(properties).map(([k, s]) => [k, fieldOf(validOf(s, doc), hostileJson)])), extra: hostileJson },
-    { requiredKeys: [] },
-  );
+  return fc.record({ ...Object.fromEntries(Object.entries(properties).map(([k, s]) => [k, fieldOf(validOf(s, doc), hostileJson)])), extra: hostileJson }, { requiredKeys: [] });
 };
 
 describe('the dashboard API under hostile input', () => {
@@ -149,7 +179,7 @@ describe('the dashboard API under hostile input', () => {
     app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 64 * 1024, api: { token: TOKEN, deps: apiDepsOf(h), sessions: createSessionStore(database.db) } });
     const docs = await app.inject({ method: 'GET', url: '/api/docs', headers: auth });
     expect(docs.statusCode).toBe(200);
-    doc = docs.json() as Document;
+    doc = docs.json<Document>();
   });
   afterAll(async () => {
     await app.close();
@@ -180,7 +210,7 @@ describe('the dashboard API under hostile input', () => {
     ];
     for (const url of cases) {
       const res = await app.inject({ method: 'GET', url, headers: auth });
-      expect([url, res.statusCode, (res.json() as { code: string }).code]).toEqual([url, 400, 'INVALID_INPUT']);
+      expect([url, res.statusCode, res.json<{ code: string }>().code]).toEqual([url, 400, 'INVALID_INPUT']);
     }
     // A NUL or a lone surrogate in a body's text, and an id that is not one.
     for (const [url, payload] of [
@@ -196,7 +226,7 @@ describe('the dashboard API under hostile input', () => {
     }
     // A cursor this API gave out still works; a lead is still found by its email.
     const first = await app.inject({ method: 'GET', url: '/api/leads?limit=1', headers: auth });
-    const { nextCursor } = first.json() as { nextCursor: string };
+    const { nextCursor } = first.json<{ nextCursor: string }>();
     expect((await app.inject({ method: 'GET', url: `/api/leads?limit=1&cursor=${nextCursor}`, headers: auth })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/api/leads/nobody%40x.example.com/timeline', headers: auth })).statusCode).toBe(404);
   });

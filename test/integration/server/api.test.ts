@@ -54,9 +54,25 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     // The real operator status (the harness's is a stand-in), so that its answer is checked against the document too.
     const deps = apiDepsOf(h, {
       operatorStatus: () =>
-        operatorStatus(h.db, { send: CONFIG.send, envEmergencyStop: false, limits: CONFIG.limits, linkedinWarmup: { warmupStart: CONFIG.limits.linkedinWarmupStart, warmupWeeks: CONFIG.limits.linkedinWarmupWeeks, warmupDailyLimit: CONFIG.limits.linkedinWarmupDailyLimit, fullDailyLimit: CONFIG.limits.linkedinFullDailyLimit }, ramp: CONFIG.ramp }, h.clock.now()),
+        operatorStatus(
+          h.db,
+          {
+            send: CONFIG.send,
+            envEmergencyStop: false,
+            limits: CONFIG.limits,
+            linkedinWarmup: { warmupStart: CONFIG.limits.linkedinWarmupStart, warmupWeeks: CONFIG.limits.linkedinWarmupWeeks, warmupDailyLimit: CONFIG.limits.linkedinWarmupDailyLimit, fullDailyLimit: CONFIG.limits.linkedinFullDailyLimit },
+            ramp: CONFIG.ramp,
+          },
+          h.clock.now(),
+        ),
     });
-    app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 64 * 1024, api: { token: TOKEN, deps, sessions: createSessionStore(database.db) }, corsOrigins: ['https://dash.example.com'], metrics: async () => '# TYPE caio_leads gauge\ncaio_leads{status="x"} 1\n' });
+    app = buildApp({
+      routes: { post: {}, get: {} },
+      maxBodyBytes: 64 * 1024,
+      api: { token: TOKEN, deps, sessions: createSessionStore(database.db) },
+      corsOrigins: ['https://dash.example.com'],
+      metrics: async () => '# TYPE caio_leads gauge\ncaio_leads{status="x"} 1\n',
+    });
     api = apiClient(app, TOKEN);
   });
   afterEach(async () => {
@@ -90,7 +106,7 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     expect(await refused(api.GET('/api/pending-emails', { params: { query: { limit: 0 } } }))).toMatchObject({ status: 400, code: 'INVALID_INPUT' });
     const approved = await ok(api.POST('/api/emails/{id}/approve', { params: { path: { id: a.draftId } }, body: { by: 'Dani', subject: 'Edited by a person' } }));
     expect([approved.status, approved.editedSubject, approved.decidedBy]).toEqual(['approved', 'Edited by a person', 'Dani']);
-    const editedRows = ((await h.db.execute(sql`select edited_subject from drafts where id = ${a.draftId}::uuid`)) as unknown as { rows: { edited_subject: string }[] }).rows;
+    const editedRows = ((await h.db.execute(sql`select edited_subject from drafts where id = ${a.draftId}::uuid`)) as { rows: { edited_subject: string }[] }).rows;
     expect(editedRows[0]?.edited_subject).toBe('Edited by a person');
     expect(await refused(api.POST('/api/emails/{id}/approve', { params: { path: { id: a.draftId } }, body: { by: 'Dani' } }))).toMatchObject({ status: 409, code: 'CONFLICT' });
     // A rejection without its tag: a body outside the documented schema, sent raw.
@@ -141,7 +157,7 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     expect([bad.status, bad.error]).toEqual([400, 'cursor: not a cursor this API gave out']);
     expect((await refused(api.GET('/api/leads', { params: { query: { limit: 1000 } } }))).error).toContain('limit');
     // A tier outside the documented enum, sent raw.
-    expect(((await app.inject({ method: 'GET', url: '/api/leads?tier=tier_9', headers: auth })).json() as { error: string }).error).toContain('tier');
+    expect((await app.inject({ method: 'GET', url: '/api/leads?tier=tier_9', headers: auth })).json<{ error: string }>().error).toContain('tier');
   });
 
   it('operator: trigger (dry run by default), the pending batch, approve and reject it, history; cadence and KPI routes answer', async () => {
@@ -183,7 +199,7 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     const batch = report(await ok(api.POST('/api/operator/trigger', { body: { motion: 'outbound', dry_run: false, by: 'Maya' } }))).pendingBatch!;
     await ok(api.POST('/api/operator/approve-batch/{id}', { params: { path: { id: batch.id } }, body: { by: 'Sam' } }));
     await ok(api.POST('/api/operator/trigger', { body: { motion: 'outbound', dry_run: false, by: 'Maya', batchId: batch.id } }));
-    const sent = (await h.db.execute(sql`select id, lead_id from outbox where status = 'sent'`)) as unknown as { rows: { id: string; lead_id: string }[] };
+    const sent = (await h.db.execute(sql`select id, lead_id from outbox where status = 'sent'`)) as { rows: { id: string; lead_id: string }[] };
     expect(sent.rows.length).toBeGreaterThan(0);
     expect((await ok(api.POST('/api/leads/bootstrap', { body: { dry_run: true } }))).missing).toBe(0);
 
@@ -195,7 +211,7 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     expect([dry.missing, dry.recorded, dry.items.map((i) => i.outboxId)]).toEqual([1, 0, [gap.id]]);
     expect(await ok(api.POST('/api/leads/bootstrap', { body: {} }))).toMatchObject({ missing: 1, recorded: 1 });
     expect(await ok(api.POST('/api/leads/bootstrap', { body: {} }))).toMatchObject({ missing: 0, recorded: 0 });
-    const events = (await h.db.execute(sql`select count(*)::int as n from lead_events where details->>'outboxId' = ${gap.id}`)) as unknown as { rows: { n: number }[] };
+    const events = (await h.db.execute(sql`select count(*)::int as n from lead_events where details->>'outboxId' = ${gap.id}`)) as { rows: { n: number }[] };
     expect(Number(events.rows[0]!.n)).toBe(1);
     expect(await refused(api.POST('/api/leads/bootstrap', { body: { limit: 0 } }))).toMatchObject({ status: 400, code: 'INVALID_INPUT', error: expect.stringContaining('limit') });
 
@@ -272,7 +288,7 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
       // Logging out on one server ends the session on all.
       expect((await other.inject({ method: 'POST', url: '/logout', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `csrf=${encodeURIComponent(csrf)}` })).statusCode).toBe(303);
       expect(await refused(session.GET('/api/runs', { headers: { cookie } }))).toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
-      const stored = (await database.db.execute(sql`select id_hash from dashboard_sessions`)) as unknown as { rows: { id_hash: string }[] };
+      const stored = (await database.db.execute(sql`select id_hash from dashboard_sessions`)) as { rows: { id_hash: string }[] };
       expect(stored.rows.every((r) => !cookie.includes(r.id_hash))).toBe(true);
     } finally {
       await other.close();

@@ -36,9 +36,23 @@ describe.each(STORE_KINDS)('dashboard authorisation is decided on the matched ro
   beforeAll(async () => {
     database = await openTestDatabase(kind);
     h = await dispatchHarness(database);
-    app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 64 * 1024, api: { token: TOKEN, deps: apiDepsOf(h, { runPipeline: async () => { throw new Error('a pipeline run must not start without a token'); } }), sessions: createSessionStore(database.db) } });
-    const doc = (await app.inject({ method: 'GET', url: '/api/docs', headers: { 'x-dashboard-token': TOKEN } })).json() as { paths: Record<string, Record<string, unknown>> };
-    paths = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path: p.replace(/\{([^}]+)\}/g, (_x, name: string) => (name === 'id' || name.endsWith('Id') ? '00000000-0000-4000-8000-000000000000' : 'x')) })));
+    app = buildApp({
+      routes: { post: {}, get: {} },
+      maxBodyBytes: 64 * 1024,
+      api: {
+        token: TOKEN,
+        deps: apiDepsOf(h, {
+          runPipeline: async () => {
+            throw new Error('a pipeline run must not start without a token');
+          },
+        }),
+        sessions: createSessionStore(database.db),
+      },
+    });
+    const doc = (await app.inject({ method: 'GET', url: '/api/docs', headers: { 'x-dashboard-token': TOKEN } })).json<{ paths: Record<string, Record<string, unknown>> }>();
+    paths = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path: p.replace(/\{([^}]+)\}/g, (_x, name: string) => (name === 'id' || name.endsWith('Id') ? '00000000-0000-4000-8000-000000000000' : 'x')) })),
+    );
   });
   afterAll(async () => {
     await app.close();
@@ -61,7 +75,7 @@ describe.each(STORE_KINDS)('dashboard authorisation is decided on the matched ro
         checked++;
         // 401 when the variant routes to the protected route; 404 when it routes nowhere. Never data.
         expect([401, 404], `${method} ${url}`).toContain(res.statusCode);
-        expect(Object.keys(res.json() as object).sort(), `${method} ${url}`).toEqual(['code', 'error']);
+        expect(Object.keys(res.json<object>()).sort(), `${method} ${url}`).toEqual(['code', 'error']);
       }
     }
     expect(checked).toBeGreaterThan(500);

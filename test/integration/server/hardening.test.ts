@@ -143,7 +143,7 @@ describe.each(STORE_KINDS)('hardening of the server (%s)', (kind) => {
     expect(alice.headers.location).toBe('/sales');
     // The proxy's own chain: the client is the left-most address it forwarded.
     expect((await login(app, TOKEN, { 'x-forwarded-for': '203.0.113.5, 10.0.0.2' })).statusCode).toBe(429);
-    const rows = ((await database.db.execute(sql`select distinct address from login_failures`)) as unknown as { rows: { address: string }[] }).rows.map((r) => r.address);
+    const rows = ((await database.db.execute(sql`select distinct address from login_failures`)) as { rows: { address: string }[] }).rows.map((r) => r.address);
     expect(rows).toEqual(['203.0.113.5']);
   });
 
@@ -164,7 +164,7 @@ describe.each(STORE_KINDS)('hardening of the server (%s)', (kind) => {
     type Check = { name: string; ok: boolean; required: boolean; detail: string; variable?: string };
     const ready = async (app: ReturnType<typeof buildApp>) => {
       const res = await app.inject({ method: 'GET', url: '/ready' });
-      return { status: res.statusCode, checks: (res.json() as { checks: Check[] }).checks.filter((c) => c.name.startsWith('webhook secret')) };
+      return { status: res.statusCode, checks: res.json<{ checks: Check[] }>().checks.filter((c) => c.name.startsWith('webhook secret')) };
     };
 
     const none = await ready(serve({}));

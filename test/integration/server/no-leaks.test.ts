@@ -106,13 +106,38 @@ describe('nothing secret or personal leaks into logs, metrics or stored errors a
         return realEvents.append(event);
       },
     };
-    const processor = createInboxProcessor({ inbox: realInbox, events, leads: createSignalLeadStore(db), suppressions: h.stores.suppressions, cancelOutbound: (leadId, reason) => h.outbox.cancelForLead(leadId, reason), clock: h.clock, log, cadence: h.cadence });
+    const processor = createInboxProcessor({
+      inbox: realInbox,
+      events,
+      leads: createSignalLeadStore(db),
+      suppressions: h.stores.suppressions,
+      cancelOutbound: (leadId, reason) => h.outbox.cancelForLead(leadId, reason),
+      clock: h.clock,
+      log,
+      cadence: h.cadence,
+    });
 
     // As `caio serve` builds it (src/cli/commands/serve.ts): the same logging, metrics and secrets.
     const logging = serverLogging(log);
-    const routes = webhookRoutes({ config, inbox, clay: createClayStore(db), onStored: (id) => processing.push(processor.process(id)), now: () => h.clock.now(), pingDatabase: async () => void (await db.execute(sql`select 1`)), onError: logging.onWebhookError });
+    const routes = webhookRoutes({
+      config,
+      inbox,
+      clay: createClayStore(db),
+      onStored: (id) => processing.push(processor.process(id)),
+      now: () => h.clock.now(),
+      pingDatabase: async () => void (await db.execute(sql`select 1`)),
+      onError: logging.onWebhookError,
+    });
     const metrics = createMetrics();
-    app = buildApp({ routes, maxBodyBytes: 64 * 1024, secrets, metrics: () => metrics.text(db), onRequestDone: logging.onRequestDone, onError: logging.onError, api: { token: SECRETS.DASHBOARD_AUTH_TOKEN, deps: apiDepsOf(h), sessions: createSessionStore(db) } });
+    app = buildApp({
+      routes,
+      maxBodyBytes: 64 * 1024,
+      secrets,
+      metrics: () => metrics.text(db),
+      onRequestDone: logging.onRequestDone,
+      onError: logging.onError,
+      api: { token: SECRETS.DASHBOARD_AUTH_TOKEN, deps: apiDepsOf(h), sessions: createSessionStore(db) },
+    });
     startup = `routes: ${routeList(routes, secrets).join(', ')}`;
 
     const post = async (name: string, url: string, body: unknown, headers: Record<string, string> = {}) => {
@@ -137,7 +162,13 @@ describe('nothing secret or personal leaks into logs, metrics or stored errors a
       body.correlation_id = `corr-${email}`;
       return body;
     };
-    const rb2b = (email: string, phone: string, linkedin: string) => ({ ...(contractFixture('rb2b', 'visitor.json').request.body as Record<string, unknown>), 'Business Email': email, 'LinkedIn URL': linkedin, Phone: phone, 'Seen At': h.clock.now().toISOString() });
+    const rb2b = (email: string, phone: string, linkedin: string) => ({
+      ...(contractFixture('rb2b', 'visitor.json').request.body as Record<string, unknown>),
+      'Business Email': email,
+      'LinkedIn URL': linkedin,
+      Phone: phone,
+      'Seen At': h.clock.now().toISOString(),
+    });
     const clay = (email: string, phone: string) => ({ ...(contractFixture('clay', 'callback.json').request.body as Record<string, unknown>), work_email: email, phone });
 
     // Instantly: the token header, the HMAC header, and the token in the query.
@@ -172,7 +203,7 @@ describe('nothing secret or personal leaks into logs, metrics or stored errors a
     const scrape = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${SECRETS.DASHBOARD_AUTH_TOKEN}` } });
     expect(scrape.statusCode).toBe(200);
     metricsText = scrape.body;
-    rows = ((await db.execute(sql`select provider, status, error from webhook_inbox`)) as unknown as { rows: Row[] }).rows;
+    rows = ((await db.execute(sql`select provider, status, error from webhook_inbox`)) as { rows: Row[] }).rows;
   }, 120_000);
 
   afterAll(async () => {
@@ -183,11 +214,23 @@ describe('nothing secret or personal leaks into logs, metrics or stored errors a
 
   /** Every secret (as set, and as it would look in a URL) and every e-mail and phone (and its digits). */
   const needles = () => [
-    ...Object.entries(SECRETS).flatMap(([k, v]) => [[k, v], [k, encodeURIComponent(v)]]),
-    ...emails.flatMap((e) => [['e-mail', e], ['e-mail', encodeURIComponent(e)]]),
-    ...phones.flatMap((p) => [['phone', p], ['phone', p.slice(1)]]),
+    ...Object.entries(SECRETS).flatMap(([k, v]) => [
+      [k, v],
+      [k, encodeURIComponent(v)],
+    ]),
+    ...emails.flatMap((e) => [
+      ['e-mail', e],
+      ['e-mail', encodeURIComponent(e)],
+    ]),
+    ...phones.flatMap((p) => [
+      ['phone', p],
+      ['phone', p.slice(1)],
+    ]),
   ];
-  const leaksIn = (text: string) => needles().filter(([, v]) => text.toLowerCase().includes(v!.toLowerCase())).map(([k, v]) => `${k}: ${v}`);
+  const leaksIn = (text: string) =>
+    needles()
+      .filter(([, v]) => text.toLowerCase().includes(v!.toLowerCase()))
+      .map(([k, v]) => `${k}: ${v}`);
 
   it('the loop ran: each delivery got the answer its provider expects, and the failures were logged', () => {
     expect(statuses).toEqual({

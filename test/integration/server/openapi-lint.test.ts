@@ -62,7 +62,10 @@ describe('the OpenAPI document', () => {
       writeFileSync(file, JSON.stringify(doc, null, 2));
       const problems = await lint({ ref: file, config: await createConfig({ extends: ['recommended'] }) });
       const shown = problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? '?'}`);
-      expect(shown.filter((p) => p.startsWith('error')), shown.join('\n')).toEqual([]);
+      expect(
+        shown.filter((p) => p.startsWith('error')),
+        shown.join('\n'),
+      ).toEqual([]);
       expect(shown, shown.join('\n')).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,11 @@ describe('redaction helpers', () => {
     const error = new DrizzleQueryError('insert into leads (id, email) values ($1::uuid, $2)', ['ann@example.com', '+15550100999'], cause);
     expect(error.message).toContain('params: ann@example.com');
     expect(safeErrorMessage(error)).toBe('database error SQLSTATE 22P02 in: insert into leads (id, email) values ($1::uuid, $2)');
-    const unique = new DrizzleQueryError('insert into leads (email) values ($1)', ['ann@example.com'], pgError('duplicate key value violates unique constraint "leads_email_uq"', { code: '23505', detail: 'Key (email)=(ann@example.com) already exists.', constraint: 'leads_email_uq', table: 'leads' }));
+    const unique = new DrizzleQueryError(
+      'insert into leads (email) values ($1)',
+      ['ann@example.com'],
+      pgError('duplicate key value violates unique constraint "leads_email_uq"', { code: '23505', detail: 'Key (email)=(ann@example.com) already exists.', constraint: 'leads_email_uq', table: 'leads' }),
+    );
     expect(safeErrorMessage(unique)).toBe('database error SQLSTATE 23505 (constraint leads_email_uq, table leads) in: insert into leads (email) values ($1)');
     // The driver's error on its own: its message (which may quote a value) is not kept.
     expect(safeErrorMessage(cause)).toBe('database error SQLSTATE 22P02');
@@ -42,7 +46,10 @@ describe('redaction helpers', () => {
     const lines: string[] = [];
     const log = createLogger('trace', new Writable({ write: (chunk: Buffer, _e, done) => void (lines.push(String(chunk)), done()) }));
     const error = new DrizzleQueryError('update leads set email = $1', ['ann@example.com'], pgError('x', { code: '23505' }));
-    log.error({ err: error, url: '/webhooks/heyreach?secret=hr-secret-123', path: '/x?token=t0k3n', token: 'tok-123456', headers: { authorization: 'Bearer b-123456', cookie: 'caio_session=abc123' }, nested: { secret: 'nested-secret-1' } }, 'failed');
+    log.error(
+      { err: error, url: '/webhooks/heyreach?secret=hr-secret-123', path: '/x?token=t0k3n', token: 'tok-123456', headers: { authorization: 'Bearer b-123456', cookie: 'caio_session=abc123' }, nested: { secret: 'nested-secret-1' } },
+      'failed',
+    );
     log.warn({ err: 'Failed query: select 1\nparams: ann@example.com' }, 'string err');
     const text = lines.join('');
     for (const leak of ['ann@example.com', 'hr-secret-123', 't0k3n', 'tok-123456', 'b-123456', 'abc123', 'nested-secret-1']) expect(text, leak).not.toContain(leak);

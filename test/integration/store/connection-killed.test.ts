@@ -22,7 +22,7 @@ describe('a database connection killed mid-transaction', () => {
     await admin.connect();
     try {
       const transaction = database.db.transaction(async (tx) => {
-        const { rows } = (await tx.execute(sql`select pg_backend_pid() as pid`)) as unknown as { rows: { pid: number }[] };
+        const { rows } = (await tx.execute(sql`select pg_backend_pid() as pid`)) as { rows: { pid: number }[] };
         await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
         await new Promise((r) => setTimeout(r, 200)); // the client sees its connection end while checked out
         await tx.execute(sql`select 1`);
@@ -30,7 +30,7 @@ describe('a database connection killed mid-transaction', () => {
       await expect(transaction).rejects.toThrow();
       await new Promise((r) => setTimeout(r, 100));
       expect(unhandled).toEqual([]);
-      const { rows } = (await database.db.execute(sql`select 1 as one`)) as unknown as { rows: { one: number }[] };
+      const { rows } = (await database.db.execute(sql`select 1 as one`)) as { rows: { one: number }[] };
       expect(rows[0]!.one).toBe(1);
     } finally {
       process.off('uncaughtException', onUncaught);

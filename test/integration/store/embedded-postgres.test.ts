@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -15,7 +15,7 @@ const USER_SCRIPT = path.join(root, 'test', 'support', 'embedded-user.mjs');
 
 /** Another process using the same data folder (the compiled module, as `caio` runs it). */
 const otherProcess = (dir: string, role: 'server' | 'command') => {
-  const child = spawn(process.execPath, [USER_SCRIPT, MODULE, dir, role], { stdio: ['pipe', 'pipe', 'pipe'] }) as ChildProcessWithoutNullStreams;
+  const child = spawn(process.execPath, [USER_SCRIPT, MODULE, dir, role], { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters: { prefix: string; resolve: (line: string) => void }[] = [];
   let buffer = '';
@@ -75,7 +75,7 @@ const selectOne = async (url: string) => {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query('select 1 as one')).rows[0].one as number;
+    return (await client.query<{ one: number }>('select 1 as one')).rows[0]!.one;
   } finally {
     await client.end();
   }

@@ -22,7 +22,8 @@ describe.each(STORE_KINDS)('the KPI rollup: first events per lead, per day, camp
     await database.close();
   });
 
-  const event = (leadId: string, type: string, when: string) => createLeadEventStore(database.db).append({ leadId, type, at: at(when), channel: type.startsWith('linkedin') ? 'linkedin' : 'email', source: 'test', fromStatus: null, toStatus: null, inboxId: null, details: {} });
+  const event = (leadId: string, type: string, when: string) =>
+    createLeadEventStore(database.db).append({ leadId, type, at: at(when), channel: type.startsWith('linkedin') ? 'linkedin' : 'email', source: 'test', fromStatus: null, toStatus: null, inboxId: null, details: {} });
 
   it('counts each lead once per event type, on the day it first happened, under its campaign and angle', async () => {
     const a = await h.approvedLead();
@@ -50,7 +51,9 @@ describe.each(STORE_KINDS)('the KPI rollup: first events per lead, per day, camp
       ['2026-11-23', 0, 0, 0.6667],
     ]);
     expect(kpis.perDay[0]!.rates.open).toBeNull();
-    const [campaign, angle] = ((await database.db.execute(sql`select s.recommended_campaign as c, d.angle_id as a from scores s join drafts d on d.lead_id = s.lead_id where s.lead_id = ${a.leadId}`)) as unknown as { rows: { c: string; a: string }[] }).rows.map((r) => [r.c, r.a])[0]!;
+    const [campaign, angle] = (
+      (await database.db.execute(sql`select s.recommended_campaign as c, d.angle_id as a from scores s join drafts d on d.lead_id = s.lead_id where s.lead_id = ${a.leadId}`)) as { rows: { c: string; a: string }[] }
+    ).rows.map((r) => [r.c, r.a])[0]!;
     expect(kpis.perCampaign.find((p) => p.campaign === campaign)?.counts.emailSent).toBeGreaterThanOrEqual(1);
     expect(kpis.perAngle.find((p) => p.angle === angle)?.counts.emailSent).toBeGreaterThanOrEqual(1);
     expect(kpis.perCampaign.reduce((n, p) => n + p.counts.emailSent, 0)).toBe(3);
@@ -74,7 +77,7 @@ describe.each(STORE_KINDS)('the KPI rollup: first events per lead, per day, camp
     expect((await createDashboardQueries(database.db).kpis(at('2026-11-01T00:00:00Z'), at('2026-11-23T12:00:00Z'))).rates.linkedinAccept).toBe(1);
 
     await database.db.execute(sql`delete from leads where id = ${b.leadId}`);
-    const left = (await database.db.execute(sql`select count(*)::int as n from lead_milestones where lead_id = ${b.leadId}`)) as unknown as { rows: { n: number }[] };
+    const left = (await database.db.execute(sql`select count(*)::int as n from lead_milestones where lead_id = ${b.leadId}`)) as { rows: { n: number }[] };
     expect(Number(left.rows[0]!.n)).toBe(0);
     expect((await store.since('2026-01-01')).reduce((n, r) => n + r.leads, 0)).toBe(3);
   });

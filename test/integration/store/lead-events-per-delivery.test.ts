@@ -23,8 +23,19 @@ describe('lead events per delivery, and the inbox claim in a transaction', () =>
   });
   afterEach(async () => database.close());
 
-  const event = (overrides: Partial<Omit<LeadEvent, 'id'>> = {}): Omit<LeadEvent, 'id'> => ({ leadId, at, channel: 'email', type: 'email_opened', source: 'instantly', fromStatus: null, toStatus: null, inboxId: INBOX, details: {}, ...overrides });
-  const count = async (query: ReturnType<typeof sql>) => Number(((await db.execute(query)) as unknown as { rows: { n: number }[] }).rows[0]!.n);
+  const event = (overrides: Partial<Omit<LeadEvent, 'id'>> = {}): Omit<LeadEvent, 'id'> => ({
+    leadId,
+    at,
+    channel: 'email',
+    type: 'email_opened',
+    source: 'instantly',
+    fromStatus: null,
+    toStatus: null,
+    inboxId: INBOX,
+    details: {},
+    ...overrides,
+  });
+  const count = async (query: ReturnType<typeof sql>) => Number(((await db.execute(query)) as { rows: { n: number }[] }).rows[0]!.n);
   const deliver = async (key: string) => (await createInboxStore(db).insert({ provider: 'instantly', eventType: 'email_opened', idempotencyKey: key, payload: { event_type: 'email_opened' }, receivedAt: at }))!;
 
   it('append inserts once per (delivery, type) and says whether it did; events without a delivery are not limited', async () => {
@@ -61,7 +72,8 @@ describe('lead events per delivery, and the inbox claim in a transaction', () =>
 
   it('migration 0016 keeps the first of the duplicates a delivery processed twice left, then adds the index', async () => {
     await db.execute(sql`drop index lead_events_inbox_type_uq`);
-    for (const type of ['email_opened', 'email_opened', 'email_opened', 'email_clicked']) await db.execute(sql`insert into lead_events (lead_id, at, channel, type, source, inbox_id) values (${leadId}::uuid, now(), 'email', ${type}, 'instantly', ${INBOX}::uuid)`);
+    for (const type of ['email_opened', 'email_opened', 'email_opened', 'email_clicked'])
+      await db.execute(sql`insert into lead_events (lead_id, at, channel, type, source, inbox_id) values (${leadId}::uuid, now(), 'email', ${type}, 'instantly', ${INBOX}::uuid)`);
     await db.execute(sql`insert into lead_events (lead_id, at, channel, type, source) values (${leadId}::uuid, now(), 'email', 'email_sent', 'operator'), (${leadId}::uuid, now(), 'email', 'email_sent', 'operator')`);
     const first = await count(sql`select min(id)::int as n from lead_events where type = 'email_opened'`);
     const migration = readFileSync(path.join(migrationsFolder(), '0016_lead_events_per_delivery.sql'), 'utf8');
@@ -77,7 +89,7 @@ describe('lead events per delivery, and the inbox claim in a transaction', () =>
     let release = () => {};
     const held = new Promise<void>((r) => (release = r));
     const first = db.transaction(async (transaction) => {
-      const inbox = createInboxStore(transaction as unknown as Db);
+      const inbox = createInboxStore(transaction);
       const item = await inbox.take(id, ['pending', 'failed'], at);
       await held;
       await inbox.finish(id, 'processing', { status: 'processed', leadId: null, error: null, at });

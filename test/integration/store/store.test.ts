@@ -48,7 +48,7 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     expect(stored?.profile.title).toBe('CRO');
     expect(stored?.firstRunId).toBe(runId);
     expect(stored?.lastRunId).toBe('run_20261124_100000_abcdef');
-    const [{ raw }] = (await database.db.execute(sql`select raw from leads where id = ${first!.id}`) as unknown as { rows: [{ raw: Record<string, unknown> }] }).rows;
+    const [{ raw }] = ((await database.db.execute(sql`select raw from leads where id = ${first!.id}`)) as { rows: [{ raw: Record<string, unknown> }] }).rows;
     expect(raw).toEqual({ apollo_search: { id: 'p1', first_name: 'Maya' } });
   });
 
@@ -56,7 +56,12 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     const runId = await startRun();
     const [a, b] = await stores.leads.upsertDiscovered(runId, [aDiscoveredLead({ sourceId: 'p1' }), aDiscoveredLead({ sourceId: 'p2' })]);
     const first = await stores.leads.applyEnrichment(a!.id, runId, 'apollo_match', { outcome: 'matched', profile: aProfile({ email: 'jane.doe@acme.example.com' }), raw: { id: 'p1' }, fields: ['email'] });
-    const second = await stores.leads.applyEnrichment(b!.id, runId, 'apollo_match', { outcome: 'matched', profile: aProfile({ email: 'jane.doe@acme.example.com', title: 'Chief Revenue Officer' }), raw: { id: 'p2' }, fields: ['email', 'title'] });
+    const second = await stores.leads.applyEnrichment(b!.id, runId, 'apollo_match', {
+      outcome: 'matched',
+      profile: aProfile({ email: 'jane.doe@acme.example.com', title: 'Chief Revenue Officer' }),
+      raw: { id: 'p2' },
+      fields: ['email', 'title'],
+    });
     expect(first).toMatchObject({ leadId: a!.id, duplicateOf: null });
     expect(second).toMatchObject({ leadId: a!.id, duplicateOf: a!.id });
     expect(second.profile.title).toBe('Chief Revenue Officer');
@@ -95,7 +100,10 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     expect(same).toEqual({ draftId: first.draftId, queued: false });
     expect(changed.queued).toBe(true);
     const detail = await stores.leadDetail.detailByEmail('a@x.example.com');
-    expect(detail?.drafts.map((d) => [d.version, d.status])).toEqual([[2, 'pending_review'], [1, 'superseded']]);
+    expect(detail?.drafts.map((d) => [d.version, d.status])).toEqual([
+      [2, 'pending_review'],
+      [1, 'superseded'],
+    ]);
     expect(detail?.drafts[1]?.grounding).toEqual(aDraft().grounding);
     expect((await stores.drafts.pendingForRun(runId)).map((d) => d.id)).toEqual([changed.draftId]);
   });
@@ -114,7 +122,7 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     await stores.audit.append({ at: new Date(), actor: 'system', action: 'run.started', entityType: 'run', entityId: 'r1', runId: 'r1', details: {} });
     await expect(database.db.execute(sql`update audit_log set action = 'x'`)).rejects.toThrow();
     await expect(database.db.execute(sql`delete from audit_log`)).rejects.toThrow();
-    const { rows } = (await database.db.execute(sql`select action from audit_log`)) as unknown as { rows: unknown[] };
+    const { rows } = (await database.db.execute(sql`select action from audit_log`)) as { rows: unknown[] };
     expect(rows).toEqual([{ action: 'run.started' }]);
   });
 });

@@ -18,7 +18,7 @@ describe.each(STORE_KINDS)('webhook ingestion: verify, validate, inbox (%s)', (k
   let url = '';
   let close = async () => {};
   let stored: string[] = [];
-  const rows = async () => Number(((await database.db.execute(sql`select count(*)::int as n from webhook_inbox`)) as unknown as { rows: { n: number }[] }).rows[0]!.n);
+  const rows = async () => Number(((await database.db.execute(sql`select count(*)::int as n from webhook_inbox`)) as { rows: { n: number }[] }).rows[0]!.n);
 
   const serve = async (env: Record<string, string>) => {
     const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env });
@@ -130,11 +130,23 @@ describe.each(STORE_KINDS)('webhook ingestion: verify, validate, inbox (%s)', (k
     await serve({ ...SECRETS, WEBHOOK_SIGNATURE_REQUIRED: 'true' });
     const paths = ['/webhooks/instantly', '/webhooks/instantly/reply', '/webhooks/heyreach'];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...paths), fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify(v))), fc.dictionary(fc.constantFrom('x-caio-webhook-token', 'x-instantly-signature', 'authorization', 'x-heyreach-signature'), fc.string({ maxLength: 40 }).filter((s) => /^[\x20-\x7e]*$/.test(s))), async (path, body, headers) => {
-        const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-        await res.text();
-        expect(res.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        fc.dictionary(
+          fc.constantFrom('x-caio-webhook-token', 'x-instantly-signature', 'authorization', 'x-heyreach-signature'),
+          fc.string({ maxLength: 40 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
+        ),
+        async (path, body, headers) => {
+          const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+          await res.text();
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 120 },
     );
     expect(await rows()).toBe(0);
@@ -147,7 +159,7 @@ describe.each(STORE_KINDS)('webhook ingestion: verify, validate, inbox (%s)', (k
     expect((await post('/webhooks/clay', body, { 'x-clay-signature': signBody('wrong-secret-000000', body) })).status).toBe(401);
     expect(await post('/webhooks/clay', body, { 'x-clay-signature': signBody('clay-hmac-secret-123456', body) })).toEqual({ status: 200, body: { status: 'received', correlated: false } });
     expect((await post('/webhooks/clay/callback', body, { 'x-caio-webhook-token': 'clay-token-123456' })).status).toBe(200);
-    const n = Number(((await database.db.execute(sql`select count(*)::int as n from clay_callbacks`)) as unknown as { rows: { n: number }[] }).rows[0]!.n);
+    const n = Number(((await database.db.execute(sql`select count(*)::int as n from clay_callbacks`)) as { rows: { n: number }[] }).rows[0]!.n);
     expect(n).toBe(2);
   });
 

@@ -41,7 +41,7 @@ describe('one delivery, one commit', () => {
     const id = await createInboxStore(db).insert({ provider: 'instantly', eventType: String(payload.event_type), idempotencyKey: `k-${++n}`, payload, receivedAt: h.clock.now() });
     return id!;
   };
-  const rows = async <T>(query: ReturnType<typeof sql>) => ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+  const rows = async <T>(query: ReturnType<typeof sql>) => ((await db.execute(query)) as { rows: T[] }).rows;
   const eventsOf = (inboxId: string) => rows<{ type: string; from_status: string | null; to_status: string | null }>(sql`select type, from_status, to_status from lead_events where inbox_id = ${inboxId}::uuid order by id`);
   const statusMoves = async (leadId: string) => (await rows<{ n: number }>(sql`select count(*)::int as n from lead_events where lead_id = ${leadId}::uuid and source = 'instantly' and to_status is not null`))[0]!.n;
   const statusOf = async (leadId: string) => (await rows<{ status: string }>(sql`select status from leads where id = ${leadId}::uuid`))[0]!.status;
@@ -83,7 +83,12 @@ describe('one delivery, one commit', () => {
     const a = await leadWithQueuedSends();
     const before = await statusOf(a.leadId);
     const id = await deliver('webhook.lead_unsubscribed.json', { lead_email: a.email });
-    const failing = processorWith((s) => ({ ...s, cancelOutbound: async () => { throw new Error('the outbox is unreachable'); } }));
+    const failing = processorWith((s) => ({
+      ...s,
+      cancelOutbound: async () => {
+        throw new Error('the outbox is unreachable');
+      },
+    }));
     expect(await failing.process(id)).toBe('failed');
     expect(await eventsOf(id)).toEqual([]);
     expect(await statusOf(a.leadId)).toBe(before);
@@ -105,7 +110,15 @@ describe('one delivery, one commit', () => {
   it('(b) a failure at the cadence exit leaves the status and the event uncommitted; a retry of the delivery completes it', async () => {
     const a = await enrolledLead();
     const id = await deliver('webhook.reply_received.json', { lead_email: a.email, email_id: 'reply-1', timestamp: h.clock.now().toISOString(), reply_text: 'Yes, interested, let us talk.' });
-    const failing = processorWith((s) => ({ ...s, cadence: { ...s.cadence!, onSignal: async () => { throw new Error('cadence store timed out'); } } }));
+    const failing = processorWith((s) => ({
+      ...s,
+      cadence: {
+        ...s.cadence!,
+        onSignal: async () => {
+          throw new Error('cadence store timed out');
+        },
+      },
+    }));
     expect(await failing.process(id)).toBe('failed');
     expect(await eventsOf(id)).toEqual([]);
     expect(await statusOf(a.leadId)).toBe('sent');
@@ -124,7 +137,7 @@ describe('one delivery, one commit', () => {
       const killed = processorWith((s, tx) => ({
         ...s,
         cancelOutbound: async (leadId, reason) => {
-          const [{ pid }] = ((await tx.execute(sql`select pg_backend_pid() as pid`)) as unknown as { rows: { pid: number }[] }).rows as [{ pid: number }];
+          const [{ pid }] = ((await tx.execute(sql`select pg_backend_pid() as pid`)) as { rows: { pid: number }[] }).rows as [{ pid: number }];
           await admin.query('select pg_terminate_backend($1)', [pid]);
           await new Promise((r) => setTimeout(r, 200));
           return s.cancelOutbound(leadId, reason);

@@ -32,7 +32,7 @@ describe.each(STORE_KINDS)('safe to run live: authenticated deliveries are answe
   let h: Harness;
   let processor: InboxProcessor;
   let url = '';
-  let closers: (() => Promise<void>)[] = [];
+  const closers: (() => Promise<void>)[] = [];
   let processing: Promise<unknown>[] = [];
 
   beforeEach(async () => {
@@ -64,13 +64,12 @@ describe.each(STORE_KINDS)('safe to run live: authenticated deliveries are answe
   const token = { 'x-caio-webhook-token': SECRET };
   const instantly = (body: Record<string, unknown>, path = '/webhooks/instantly') => post(path, JSON.stringify(body), token);
   const fixture = (provider: string, name: string, overrides: Record<string, unknown> = {}) => ({ ...(contractFixture(provider, name).request.body as Record<string, unknown>), ...overrides });
-  const rows = async (): Promise<Row[]> =>
-    ((await database.db.execute(sql`select id, provider, event_type, status, error, flags, raw_body, raw_base64, payload from webhook_inbox order by received_at, id`)) as unknown as { rows: Row[] }).rows;
+  const rows = async (): Promise<Row[]> => ((await database.db.execute(sql`select id, provider, event_type, status, error, flags, raw_body, raw_base64, payload from webhook_inbox order by received_at, id`)) as { rows: Row[] }).rows;
   const rowOf = async (id: unknown): Promise<Row> => (await rows()).find((r) => r.id === id)!;
-  const statusOf = async (leadId: string) => ((await database.db.execute(sql`select status from leads where id = ${leadId}::uuid`)) as unknown as { rows: { status: string }[] }).rows[0]!.status;
-  const linkedinOf = async (leadId: string) => ((await database.db.execute(sql`select linkedin_url from leads where id = ${leadId}::uuid`)) as unknown as { rows: { linkedin_url: string }[] }).rows[0]!.linkedin_url;
+  const statusOf = async (leadId: string) => ((await database.db.execute(sql`select status from leads where id = ${leadId}::uuid`)) as { rows: { status: string }[] }).rows[0]!.status;
+  const linkedinOf = async (leadId: string) => ((await database.db.execute(sql`select linkedin_url from leads where id = ${leadId}::uuid`)) as { rows: { linkedin_url: string }[] }).rows[0]!.linkedin_url;
   const eventsOf = async (inboxId: unknown) =>
-    ((await database.db.execute(sql`select at, type, details from lead_events where inbox_id = ${String(inboxId)}::uuid`)) as unknown as { rows: { at: string | Date; type: string; details: Record<string, unknown> }[] }).rows;
+    ((await database.db.execute(sql`select at, type, details from lead_events where inbox_id = ${String(inboxId)}::uuid`)) as { rows: { at: string | Date; type: string; details: Record<string, unknown> }[] }).rows;
 
   it('Instantly events outside our list get a 2xx: lead_no_show and email_link_clicked are read, custom labels and enrichment events are kept as ignored with the reason', async () => {
     const a = await h.approvedLead({ linkedin: false });
@@ -118,7 +117,20 @@ describe.each(STORE_KINDS)('safe to run live: authenticated deliveries are answe
 
   it('fields the Instantly SDK marks nullable may be null (and step may be a string)', async () => {
     const a = await h.approvedLead({ linkedin: false });
-    const res = await instantly({ timestamp: null, event_type: 'email_opened', workspace: null, campaign_id: null, campaign_name: null, lead_email: a.email, email_account: null, step: '2', variant: null, is_first: null, email_id: null, email_subject: null });
+    const res = await instantly({
+      timestamp: null,
+      event_type: 'email_opened',
+      workspace: null,
+      campaign_id: null,
+      campaign_name: null,
+      lead_email: a.email,
+      email_account: null,
+      step: '2',
+      variant: null,
+      is_first: null,
+      email_id: null,
+      email_subject: null,
+    });
     expect(res.status).toBe(202);
     expect((await rowOf(res.body.id)).status).toBe('processed');
     expect((await eventsOf(res.body.id)).map((e) => e.type)).toEqual(['email_opened']);
@@ -127,7 +139,9 @@ describe.each(STORE_KINDS)('safe to run live: authenticated deliveries are answe
 
   it('NUL and lone surrogates in a reply are made storable while the raw text is kept; an unsubscribe written with a NUL suppresses the person', async () => {
     const a = await h.approvedLead({ linkedin: false });
-    const body = JSON.stringify(fixture('instantly', 'webhook.reply_received.json', { lead_email: a.email, email_id: 'nul-1', reply_text: 'Please remove me from your list\u0000 thanks \ud83d', reply_html: null, 'odd\u0000key': 'x\udc00' }));
+    const body = JSON.stringify(
+      fixture('instantly', 'webhook.reply_received.json', { lead_email: a.email, email_id: 'nul-1', reply_text: 'Please remove me from your list\u0000 thanks \ud83d', reply_html: null, 'odd\u0000key': 'x\udc00' }),
+    );
     expect(body).toContain('\\u0000');
     const res = await post('/webhooks/instantly', body, token);
     expect(res.status).toBe(202);
@@ -162,7 +176,10 @@ describe.each(STORE_KINDS)('safe to run live: authenticated deliveries are answe
       ['lead.linkedInUrl', heyreach({ eventType: 'MESSAGE_REPLY_RECEIVED', lead: { firstName: 'A', linkedInUrl: urls[1] }, message: { id: 'm-1', text: 'Sounds good, tell me more' } })],
       ['top-level profileUrl', heyreach({ eventType: 'every_message_reply_received', firstName: 'A', profileUrl: urls[2], messageText: 'Yes, let us talk' })],
       ['no event name, per-event URL (shape D)', heyreach(fixture('heyreach', 'webhook.message_reply_received.flat.json', { profileUrl: urls[3] }), `/webhooks/heyreach/MESSAGE_REPLY_RECEIVED?secret=${HR_SECRET}`)],
-      ['camelCase leadProfile (shape B), per-event URL', heyreach(fixture('heyreach', 'webhook.message_reply_received.camelcase.json', { leadProfile: { linkedInUrl: urls[4], emailAddress: null } }), `/webhooks/heyreach/MESSAGE_REPLY_RECEIVED?secret=${HR_SECRET}`)],
+      [
+        'camelCase leadProfile (shape B), per-event URL',
+        heyreach(fixture('heyreach', 'webhook.message_reply_received.camelcase.json', { leadProfile: { linkedInUrl: urls[4], emailAddress: null } }), `/webhooks/heyreach/MESSAGE_REPLY_RECEIVED?secret=${HR_SECRET}`),
+      ],
       ['snapshot without any event name (shape A)', heyreach(fixture('heyreach', 'webhook.every_message_reply_received.snapshot.json', { lead: { profile_url: urls[5], first_name: 'A' } }))],
     ];
     for (const [name, pending] of replies) {
@@ -208,7 +225,11 @@ describe.each(STORE_KINDS)('safe to run live: authenticated deliveries are answe
 
   it('a valid HMAC over bytes that are not UTF-8 is accepted and the bytes are kept; an HMAC over the decoded text is not', async () => {
     const a = await h.approvedLead({ linkedin: false });
-    const bytes = Buffer.concat([Buffer.from(JSON.stringify({ timestamp: '2026-11-23T12:00:00.000Z', event_type: 'reply_received', lead_email: a.email, email_id: 'latin1-1' }).slice(0, -1) + ',"reply_text":"caf'), Buffer.from([0xe9]), Buffer.from(' ok, interested"}')]);
+    const bytes = Buffer.concat([
+      Buffer.from(JSON.stringify({ timestamp: '2026-11-23T12:00:00.000Z', event_type: 'reply_received', lead_email: a.email, email_id: 'latin1-1' }).slice(0, -1) + ',"reply_text":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from(' ok, interested"}'),
+    ]);
     const sign = (data: Buffer | string) => `sha256=${createHmac('sha256', SECRET).update(data).digest('hex')}`;
     expect((await post('/webhooks/instantly', bytes, { 'x-instantly-signature': sign(bytes.toString('utf8')) })).status).toBe(401);
     const res = await post('/webhooks/instantly', bytes, { 'x-instantly-signature': sign(bytes) });
@@ -268,9 +289,14 @@ describe.each(STORE_KINDS)('safe to run live: authenticated deliveries are answe
   it('RB2B is answered 200 within the deadline even when the inbox hangs or fails', async () => {
     const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: { RB2B_WEBHOOK_SECRET: RB2B_SECRET } });
     const body = JSON.stringify(fixture('rb2b', 'visitor.json'));
-    for (const insert of [() => new Promise<string | null>(() => {}), async (): Promise<string | null> => { throw new Error('the database is down'); }]) {
+    for (const insert of [
+      () => new Promise<string | null>(() => {}),
+      async (): Promise<string | null> => {
+        throw new Error('the database is down');
+      },
+    ]) {
       const errors: unknown[] = [];
-      const routes = webhookRoutes({ config, inbox: { insert }, clay: createClayStore(database.db), onStored: () => {}, rb2bAnswerWithinMs: 200, onError: (error) => void errors.push(error) } as Parameters<typeof webhookRoutes>[0]);
+      const routes = webhookRoutes({ config, inbox: { insert }, clay: createClayStore(database.db), onStored: () => {}, rb2bAnswerWithinMs: 200, onError: (error) => void errors.push(error) });
       const app = buildApp({ routes, maxBodyBytes: MAX_BODY });
       closers.push(() => app.close());
       const started = Date.now();

@@ -12,7 +12,7 @@ import { CADENCE, dispatchHarness, type Harness } from '../../support/dispatch.j
 import { silentLog } from '../../support/pipeline.js';
 import { openTestDatabase } from '../../support/store.js';
 
-const rows = async <T>(h: Harness, query: ReturnType<typeof sql>) => ((await h.db.execute(query)) as unknown as { rows: T[] }).rows;
+const rows = async <T>(h: Harness, query: ReturnType<typeof sql>) => ((await h.db.execute(query)) as { rows: T[] }).rows;
 
 /**
  * The same deliveries processed one at a time and set-based (processMany) end in the same state:
@@ -44,7 +44,14 @@ describe('set-based delivery processing (processMany) ends where one-at-a-time p
     const event = async (fixture: string, email: string, minutes: number, extra: Record<string, unknown> = {}) => {
       // One second apart, as deliveries arrive: the order received is the order processed.
       h!.clock.advance(1000);
-      const body = { ...(contractFixture('instantly', fixture).request.body as Record<string, unknown>), lead_email: email, email: email, timestamp: new Date(h!.clock.now().getTime() + minutes * 60_000).toISOString(), email_id: `e-${++n}`, ...extra };
+      const body = {
+        ...(contractFixture('instantly', fixture).request.body as Record<string, unknown>),
+        lead_email: email,
+        email: email,
+        timestamp: new Date(h!.clock.now().getTime() + minutes * 60_000).toISOString(),
+        email_id: `e-${++n}`,
+        ...extra,
+      };
       const answer = await routes.post['/webhooks/instantly']!({ path: '/webhooks/instantly', headers: {}, body: JSON.stringify(body) });
       expect(answer.status).toBeLessThan(300);
     };
@@ -64,15 +71,26 @@ describe('set-based delivery processing (processMany) ends where one-at-a-time p
     const name = (id: string | null) => (id ? (byEmail.get(id) ?? 'other') : null);
     return {
       leads: (await rows<{ id: string; status: string }>(h, sql`select id, status from leads order by email`)).map((r) => [name(r.id), r.status]),
-      events: (await rows<{ lead_id: string; type: string; from_status: string | null; to_status: string | null; at: Date; details: unknown }>(h, sql`select lead_id, type, from_status, to_status, at, details from lead_events where inbox_id is not null`))
+      events: (
+        await rows<{ lead_id: string; type: string; from_status: string | null; to_status: string | null; at: Date; details: unknown }>(
+          h,
+          sql`select lead_id, type, from_status, to_status, at, details from lead_events where inbox_id is not null`,
+        )
+      )
         .map((r) => JSON.stringify([name(r.lead_id), r.type, r.from_status, r.to_status, new Date(r.at).toISOString(), r.details]))
         .sort(),
       milestones: (await rows<{ lead_id: string; type: string; at: Date }>(h, sql`select lead_id, type, at from lead_milestones`)).map((r) => `${name(r.lead_id)} ${r.type} ${new Date(r.at).toISOString()}`).sort(),
       kpi: (await rows<{ day: string; type: string; leads: number }>(h, sql`select day::text, type, leads from kpi_daily`)).map((r) => `${r.day} ${r.type} ${r.leads}`).sort(),
-      cadence: (await rows<{ lead_id: string; status: string; exit_reason: string | null; completed_steps: unknown }>(h, sql`select lead_id, status, exit_reason, completed_steps from cadence_enrollments`)).map((r) => JSON.stringify([name(r.lead_id), r.status, r.exit_reason, r.completed_steps])).sort(),
+      cadence: (await rows<{ lead_id: string; status: string; exit_reason: string | null; completed_steps: unknown }>(h, sql`select lead_id, status, exit_reason, completed_steps from cadence_enrollments`))
+        .map((r) => JSON.stringify([name(r.lead_id), r.status, r.exit_reason, r.completed_steps]))
+        .sort(),
       suppressions: (await rows<{ n: number }>(h, sql`select count(*)::int as n from suppressions`))[0]!.n,
       outbox: (await rows<{ lead_id: string; status: string }>(h, sql`select lead_id, status from outbox`)).map((r) => `${name(r.lead_id)} ${r.status}`).sort(),
-      inbox: (await rows<{ event_type: string; status: string; error: string | null; lead_id: string | null; flags: string[] | null }>(h, sql`select event_type, status, error, lead_id, flags from webhook_inbox order by received_at, event_type`)).map((r) => JSON.stringify([r.event_type, r.status, r.error, name(r.lead_id), r.flags])).sort(),
+      inbox: (
+        await rows<{ event_type: string; status: string; error: string | null; lead_id: string | null; flags: string[] | null }>(h, sql`select event_type, status, error, lead_id, flags from webhook_inbox order by received_at, event_type`)
+      )
+        .map((r) => JSON.stringify([r.event_type, r.status, r.error, name(r.lead_id), r.flags]))
+        .sort(),
     };
   };
 
@@ -120,7 +138,14 @@ describe('set-based delivery processing (processMany) ends where one-at-a-time p
         unitOfWork: transactionalUnit(h!.db, (tx) => {
           const stores = deliveryStoresFor(tx, CADENCE);
           const fail = () => Promise.reject(new Error('timeline write failed'));
-          return { ...stores, events: { ...stores.events, appendMany: async (events) => (events.some((e) => e.inboxId === poison) ? fail() : stores.events.appendMany(events)), append: async (event) => (event.inboxId === poison ? fail() : stores.events.append(event)) } };
+          return {
+            ...stores,
+            events: {
+              ...stores.events,
+              appendMany: async (events) => (events.some((e) => e.inboxId === poison) ? fail() : stores.events.appendMany(events)),
+              append: async (event) => (event.inboxId === poison ? fail() : stores.events.append(event)),
+            },
+          };
         }),
       });
       const outcomes = await processor.processMany(ids);
@@ -129,5 +154,20 @@ describe('set-based delivery processing (processMany) ends where one-at-a-time p
     });
     expect(outcome.inbox.filter((r) => r.includes('"failed"'))).toHaveLength(1);
     expect(outcome.inbox.filter((r) => r.includes('"processed"')).length).toBeGreaterThan(6);
+  }, 120_000);
+
+  it('a job whose burst has more deliveries waiting than it takes leaves none of them claimed and unfinished', async () => {
+    let left: { status: string; n: number }[] = [];
+    await scenario(async (processor, ids) => {
+      // More waiting than one job takes (25): the same 11 deliveries again under other keys, three times.
+      const inbox = createInboxStore(h!.db);
+      const stored = (await rows<{ provider: string; event_type: string; payload: unknown; signal: unknown }>(h!, sql`select provider, event_type, payload, signal from webhook_inbox`)).filter((r) => r.signal);
+      for (let copy = 0; copy < 3; copy++)
+        for (const [i, r] of stored.entries()) await inbox.insert({ provider: r.provider, eventType: r.event_type, idempotencyKey: `copy-${copy}-${i}`, payload: r.payload, receivedAt: h!.clock.now(), signal: r.signal });
+      expect(await processor.processWithWaiting(ids[0]!)).toBe('processed');
+      left = await rows<{ status: string; n: number }>(h!, sql`select status, count(*)::int as n from webhook_inbox group by 1 order by 1`);
+    });
+    expect(left.find((r) => r.status === 'processing')).toBeUndefined();
+    expect(left.find((r) => r.status === 'pending')?.n).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -54,8 +54,8 @@ describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and 
     await Promise.all(processing);
     return res.status;
   };
-  const statusCount = async (status: string) => Number(((await database.db.execute(sql`select count(*)::int as n from leads where status = ${status}`)) as unknown as { rows: { n: number }[] }).rows[0]!.n);
-  const statusOf = async (leadId: string) => ((await database.db.execute(sql`select status from leads where id = ${leadId}::uuid`)) as unknown as { rows: { status: string }[] }).rows[0]!.status;
+  const statusCount = async (status: string) => Number(((await database.db.execute(sql`select count(*)::int as n from leads where status = ${status}`)) as { rows: { n: number }[] }).rows[0]!.n);
+  const statusOf = async (leadId: string) => ((await database.db.execute(sql`select status from leads where id = ${leadId}::uuid`)) as { rows: { status: string }[] }).rows[0]!.status;
 
   it('an unsubscribe webhook suppresses the lead: what was queued is cancelled and the gateway refuses to send', async () => {
     const a = await h.approvedLead({ linkedin: false });
@@ -68,7 +68,10 @@ describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and 
     expect(await h.stores.suppressions.isSuppressed(a.email)).toBe(true);
     const run = await h.gateway.drain({ dryRun: false, limit: 10 });
     expect(run.items.map((i) => [i.leadId, i.outcome])).toEqual([[b.leadId, 'sent']]);
-    const sentTo = h.sandboxes.instantly.campaigns().flatMap((c) => h.sandboxes.instantly.leadsOf(c.id)).map((l) => String(l.email));
+    const sentTo = h.sandboxes.instantly
+      .campaigns()
+      .flatMap((c) => h.sandboxes.instantly.leadsOf(c.id))
+      .map((l) => String(l.email));
     expect(sentTo).toEqual([b.email]);
   });
 
@@ -100,7 +103,7 @@ describe.each(STORE_KINDS)('the signal loop: webhooks move leads, suppress, and 
     expect(await post({ profile_url: linkedin, email_address: null }, 'c1')).toBe(202);
     expect(await statusOf(a.leadId)).toBe('linkedin_replied');
     expect(await post({ profile_url: 'https://www.linkedin.com/in/example-stranger', email_address: null }, 'c2')).toBe(202);
-    const flagged = (await createInboxStore(database.db).list(10, 'unknown_lead'));
+    const flagged = await createInboxStore(database.db).list(10, 'unknown_lead');
     expect(flagged).toHaveLength(1);
     expect(await processor.replay(flagged[0]!.id)).toBe('unknown_lead');
   });

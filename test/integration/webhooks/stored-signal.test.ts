@@ -50,9 +50,9 @@ describe('the door stores the normalised signal; the processor acts on it', () =
 
   const post = (path: string, body: unknown, query = '', headers: Record<string, string> = {}) => routes.post[path]!({ path, headers, body: JSON.stringify(body), query: new URLSearchParams(query) });
   const fixture = (provider: string, name: string, overrides: Record<string, unknown> = {}) => ({ ...(contractFixture(provider, name).request.body as Record<string, unknown>), ...overrides });
-  const rowOf = async (id: string) => ((await db.execute(sql`select id, provider, event_type, status, payload, signal, flags from webhook_inbox where id = ${id}::uuid`)) as unknown as { rows: Row[] }).rows[0]!;
-  const statusOf = async (leadId: string) => ((await db.execute(sql`select status from leads where id = ${leadId}::uuid`)) as unknown as { rows: { status: string }[] }).rows[0]!.status;
-  const eventsOf = async (inboxId: string) => ((await db.execute(sql`select type, at from lead_events where inbox_id = ${inboxId}::uuid`)) as unknown as { rows: { type: string; at: string }[] }).rows;
+  const rowOf = async (id: string) => ((await db.execute(sql`select id, provider, event_type, status, payload, signal, flags from webhook_inbox where id = ${id}::uuid`)) as { rows: Row[] }).rows[0]!;
+  const statusOf = async (leadId: string) => ((await db.execute(sql`select status from leads where id = ${leadId}::uuid`)) as { rows: { status: string }[] }).rows[0]!.status;
+  const eventsOf = async (inboxId: string) => ((await db.execute(sql`select type, at from lead_events where inbox_id = ${inboxId}::uuid`)) as { rows: { type: string; at: string }[] }).rows;
   /** A row as a version without the signal column stored it: signal null, the key computed as the door always has. */
   const legacyRow = (provider: string, eventType: string, idempotencyKey: string, payload: unknown) => createInboxStore(db).insert({ provider, eventType, idempotencyKey, payload, receivedAt: h.clock.now() });
 
@@ -95,7 +95,11 @@ describe('the door stores the normalised signal; the processor acts on it', () =
     const visit = await post(`/webhooks/rb2b/${RB2B_SECRET}`, fixture('rb2b', 'visitor.json', { 'Seen At': h.clock.now().toISOString() }));
     expect(visit.status).toBe(200);
     const [visitId] = stored.slice(-1);
-    expect(await rowOf(visitId!)).toMatchObject({ provider: 'rb2b', event_type: 'visit', signal: { type: 'website_visit', channel: 'website', newLead: { source: 'rb2b', sourceId: 'linkedin.com/in/example-maya-rivera', profile: { email: 'maya.rivera@northwind-agency.example.com' } } } });
+    expect(await rowOf(visitId!)).toMatchObject({
+      provider: 'rb2b',
+      event_type: 'visit',
+      signal: { type: 'website_visit', channel: 'website', newLead: { source: 'rb2b', sourceId: 'linkedin.com/in/example-maya-rivera', profile: { email: 'maya.rivera@northwind-agency.example.com' } } },
+    });
     expect(await processor.process(visitId!)).toBe('processed');
     expect(await db.execute(sql`select count(*)::int as n from leads where email = 'maya.rivera@northwind-agency.example.com' and source = 'rb2b'`)).toMatchObject({ rows: [{ n: 1 }] });
   });
@@ -131,7 +135,12 @@ describe('the door stores the normalised signal; the processor acts on it', () =
     expect(await post('/webhooks/instantly', open, '', { 'x-caio-webhook-token': SECRET })).toEqual({ status: 200, body: { status: 'duplicate' } });
 
     const reply = fixture('heyreach', 'webhook.message_reply_received.camelcase.json');
-    await legacyRow('heyreach', 'MESSAGE_REPLY_RECEIVED', sha256Hex(JSON.stringify(['MESSAGE_REPLY_RECEIVED', 'linkedin.com/in/example-maya-rivera', 'm_0001', sha256Hex('Thanks Alex, happy to compare notes. Send me a time next week.')])), reply);
+    await legacyRow(
+      'heyreach',
+      'MESSAGE_REPLY_RECEIVED',
+      sha256Hex(JSON.stringify(['MESSAGE_REPLY_RECEIVED', 'linkedin.com/in/example-maya-rivera', 'm_0001', sha256Hex('Thanks Alex, happy to compare notes. Send me a time next week.')])),
+      reply,
+    );
     expect(await post('/webhooks/heyreach', reply, `secret=${HR_SECRET}`)).toEqual({ status: 200, body: { status: 'duplicate' } });
 
     const visit = fixture('rb2b', 'visitor.json');

@@ -27,7 +27,11 @@ describe('architecture', () => {
 
     // Every source file was parsed (a missing TypeScript parser would cruise nothing and pass).
     const cruised = result.modules.filter((m) => m.source.startsWith('src/')).map((m) => m.source);
-    expect(cruised.sort()).toEqual(filesUnder(src).map((f) => path.relative(root, f).split(path.sep).join('/')).sort());
+    expect(cruised.sort()).toEqual(
+      filesUnder(src)
+        .map((f) => path.relative(root, f).split(path.sep).join('/'))
+        .sort(),
+    );
     expect(result.summary.totalDependenciesCruised).toBeGreaterThan(cruised.length);
 
     const violations = result.summary.violations;

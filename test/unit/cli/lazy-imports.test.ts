@@ -71,7 +71,10 @@ walk(buildProgram());`;
 
     const ours = modules.filter((m) => m.startsWith('dist/src/'));
     const allowed = (m: string) => m === 'dist/src/cli/program.js' || m === 'dist/src/cli/options.js' || m.startsWith('dist/src/cli/command-table/') || m.startsWith('dist/src/domain/');
-    expect(ours.filter((m) => !allowed(m)), 'a command-table module imports an implementation statically; import it inside the action').toEqual([]);
+    expect(
+      ours.filter((m) => !allowed(m)),
+      'a command-table module imports an implementation statically; import it inside the action',
+    ).toEqual([]);
     expect(ours).toContain('dist/src/cli/command-table/serve.js');
   });
 
@@ -84,7 +87,9 @@ walk(buildProgram());`;
       expect(stdout).toContain('Usage: caio');
       // Packages by name, our modules by path.
       const loaded = [...new Set(modules.map((m) => packageOf(m) ?? m))];
-      const heavy = loaded.filter((m) => HEAVY_PACKAGES.includes(m) || m === 'dist/src/deps.js' || m === 'dist/src/store/database.js' || /^dist\/src\/(server|jobs|providers|pipeline|signals|dispatch)\//.test(m) || m.startsWith('dist/src/cli/commands/'));
+      const heavy = loaded.filter(
+        (m) => HEAVY_PACKAGES.includes(m) || m === 'dist/src/deps.js' || m === 'dist/src/store/database.js' || /^dist\/src\/(server|jobs|providers|pipeline|signals|dispatch)\//.test(m) || m.startsWith('dist/src/cli/commands/'),
+      );
       expect(heavy, `caio ${args.join(' ')}`).toEqual([]);
     }
   });

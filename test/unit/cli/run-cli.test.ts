@@ -21,12 +21,16 @@ describe('runCli in-process and the spawned CLI agree', () => {
     ['help', ['leads', '--help']],
     ['the version', ['--version']],
     ['an invalid configuration (exit 2, every problem on stderr)', ['config', 'check', '--config', 'missing.json']],
-  ])('%s', async (_name, args) => {
-    const env = { CAIO_DATA_DIR: 'data' };
-    const [spawned, inProcess] = await Promise.all([spawnCli(args, { cwd: work.dir, env }), runCliInProcess(args, { cwd: work.dir, env })]);
-    expect(inProcess).toEqual(spawned);
-    expect(spawned.stdout + spawned.stderr).not.toBe('');
-  }, 30_000);
+  ])(
+    '%s',
+    async (_name, args) => {
+      const env = { CAIO_DATA_DIR: 'data' };
+      const [spawned, inProcess] = await Promise.all([spawnCli(args, { cwd: work.dir, env }), runCliInProcess(args, { cwd: work.dir, env })]);
+      expect(inProcess).toEqual(spawned);
+      expect(spawned.stdout + spawned.stderr).not.toBe('');
+    },
+    30_000,
+  );
 
   it('exit codes: 0 for help, 2 for usage errors and invalid configuration', async () => {
     expect((await runCliInProcess(['--help'], { cwd: work.dir })).code).toBe(0);

@@ -1,19 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ACTION_NAMES,
-  ACTIONS,
-  AGENT_ROLES,
-  AGENTS,
-  authorize,
-  effectiveActionsOf,
-  findAgent,
-  SEND_ACTIONS,
-  SEND_CAPABLE_ROLES,
-  type AgentAction,
-  type AgentRole,
-  type AuthorizeInput,
-} from '../../../src/domain/agents/index.js';
+import { ACTION_NAMES, ACTIONS, AGENT_ROLES, AGENTS, authorize, effectiveActionsOf, findAgent, SEND_ACTIONS, SEND_CAPABLE_ROLES, type AgentAction, type AgentRole, type AuthorizeInput } from '../../../src/domain/agents/index.js';
 
 const NOW = new Date('2026-03-02T09:00:00Z');
 const FRESH = { source: 'internal', verifiedAt: new Date('2026-03-02T08:30:00Z') };

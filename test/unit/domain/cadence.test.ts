@@ -1,19 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  applyEvent,
-  cadenceActionId,
-  cadenceStatus,
-  completeStep,
-  dueSteps,
-  enroll,
-  enrollOnTouch,
-  stepDueAt,
-  type CadenceEventType,
-  type CadenceStep,
-  type Enrollment,
-  type LeadFacts,
-} from '../../../src/domain/cadence/index.js';
+import { applyEvent, cadenceActionId, cadenceStatus, completeStep, dueSteps, enroll, enrollOnTouch, stepDueAt, type CadenceEventType, type CadenceStep, type Enrollment, type LeadFacts } from '../../../src/domain/cadence/index.js';
 
 /** The spec's default_21day table (spec/operator.md). */
 const DEFAULT_21DAY: CadenceStep[] = [
@@ -276,8 +263,7 @@ describe('cadenceStatus', () => {
 
 describe('properties', () => {
   const stepNumbers = fc.array(fc.integer({ min: 1, max: 8 }), { maxLength: 30 });
-  const completeAll = (e: Enrollment, numbers: readonly number[], steps?: readonly CadenceStep[]) =>
-    numbers.reduce((acc, n, i) => completeStep(acc, n, new Date(ENROLLED_AT.getTime() + i * 3_600_000), steps), e);
+  const completeAll = (e: Enrollment, numbers: readonly number[], steps?: readonly CadenceStep[]) => numbers.reduce((acc, n, i) => completeStep(acc, n, new Date(ENROLLED_AT.getTime() + i * 3_600_000), steps), e);
 
   it('completing steps in any order, with duplicates, yields the same completed set', () => {
     fc.assert(
@@ -308,10 +294,7 @@ describe('properties', () => {
     linkedinReplied: fc.boolean(),
     rejected: fc.boolean(),
   });
-  const arbEvents = fc.array(
-    fc.constantFrom<CadenceEventType>('replied', 'bounced', 'engaged_not_replied', 'manual_resume', 'connection_accepted', 'manual_pause'),
-    { maxLength: 3 },
-  );
+  const arbEvents = fc.array(fc.constantFrom<CadenceEventType>('replied', 'bounced', 'engaged_not_replied', 'manual_resume', 'connection_accepted', 'manual_pause'), { maxLength: 3 });
 
   it('dueSteps never returns a completed step, never one in the future, and changes nothing', () => {
     fc.assert(

@@ -16,7 +16,16 @@ describe('lead normalisation', () => {
   });
 
   it.each([
-    [180, 180], ['1,000+', 1000], ['51-200', 51], ['  250 ', 250], ['unknown', null], [null, null], [undefined, null], [-3, null], [12.7, 12], ['10,001+', 10001],
+    [180, 180],
+    ['1,000+', 1000],
+    ['51-200', 51],
+    ['  250 ', 250],
+    ['unknown', null],
+    [null, null],
+    [undefined, null],
+    [-3, null],
+    [12.7, 12],
+    ['10,001+', 10001],
   ])('employee count %j → %j', (raw, expected) => {
     expect(parseEmployeeCount(raw)).toBe(expected);
   });

@@ -4,7 +4,18 @@ import { daysInactive, pipelineStageOf, revivalVerdict, type RevivalInput } from
 const NOW = new Date('2026-11-30T12:00:00Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
 const SETTINGS = { minInactiveDays: 30, maxInactiveDays: 120, excludeTags: ['do-not-contact', 'competitor', 'unsubscribed'] };
-const contact = (over: Partial<RevivalInput> = {}): RevivalInput => ({ email: 'a@b.example.com', tags: [], lastActivity: daysAgo(45), status: 'ghosted', opens: 0, replies: 0, tier: null, linkedinConnected: false, lastWebsiteVisitAt: null, ...over });
+const contact = (over: Partial<RevivalInput> = {}): RevivalInput => ({
+  email: 'a@b.example.com',
+  tags: [],
+  lastActivity: daysAgo(45),
+  status: 'ghosted',
+  opens: 0,
+  replies: 0,
+  tier: null,
+  linkedinConnected: false,
+  lastWebsiteVisitAt: null,
+  ...over,
+});
 
 describe('revival scoring (spec/operator.md)', () => {
   it('keeps contacts 30-120 days inactive with an e-mail, no excluded tag (any case) and a revivable status', () => {

@@ -40,9 +40,27 @@ const PRE_CONTACT: readonly LeadStatus[] = LEAD_STATUSES.filter((s) => STATUS_RA
 describe('lead statuses', () => {
   it('has the 21 statuses of the spec plus unknown, do_not_contact and the pipeline statuses', () => {
     const spec = [
-      'pending', 'approved', 'dispatched', 'sent', 'opened', 'replied', 'meeting_booked', 'ghosted', 'stalled', 'engaged_not_replied',
-      'bounced', 'unsubscribed', 'rejected', 'disqualified', 'linkedin_sent', 'linkedin_connected', 'linkedin_replied', 'linkedin_exhausted',
-      'revival_candidate', 'revival_queued', 'revival_sent',
+      'pending',
+      'approved',
+      'dispatched',
+      'sent',
+      'opened',
+      'replied',
+      'meeting_booked',
+      'ghosted',
+      'stalled',
+      'engaged_not_replied',
+      'bounced',
+      'unsubscribed',
+      'rejected',
+      'disqualified',
+      'linkedin_sent',
+      'linkedin_connected',
+      'linkedin_replied',
+      'linkedin_exhausted',
+      'revival_candidate',
+      'revival_queued',
+      'revival_sent',
     ];
     for (const status of [...spec, 'unknown', 'do_not_contact', 'discovered', 'enriched', 'scored', 'pending_review', 'queued']) expect(isLeadStatus(status), status).toBe(true);
     expect(new Set(LEAD_STATUSES).size).toBe(LEAD_STATUSES.length);
@@ -55,7 +73,20 @@ describe('lead statuses', () => {
   });
 
   it('covers the signal types of the brief', () => {
-    for (const type of ['email_sent', 'email_opened', 'email_clicked', 'email_replied', 'email_bounced', 'unsubscribed', 'linkedin_connection_sent', 'linkedin_connection_accepted', 'linkedin_replied', 'meeting_booked', 'website_visit', 'do_not_contact']) {
+    for (const type of [
+      'email_sent',
+      'email_opened',
+      'email_clicked',
+      'email_replied',
+      'email_bounced',
+      'unsubscribed',
+      'linkedin_connection_sent',
+      'linkedin_connection_accepted',
+      'linkedin_replied',
+      'meeting_booked',
+      'website_visit',
+      'do_not_contact',
+    ]) {
       expect(isSignalType(type), type).toBe(true);
     }
   });
@@ -243,9 +274,7 @@ describe('order independence (property)', () => {
     { minLength: 1, maxLength: 12 },
   );
   const arbInitial = fc.constantFrom<LeadStatus>(...PRE_CONTACT, ...CLOSED_STATUSES, ...SUPPRESSION_STATUSES);
-  const arbCase = arbInitial.chain((initial) =>
-    arbEvents.chain((events) => fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }).map((shuffled) => ({ initial, events, shuffled }))),
-  );
+  const arbCase = arbInitial.chain((initial) => arbEvents.chain((events) => fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }).map((shuffled) => ({ initial, events, shuffled }))));
   const byTime = (events: readonly SignalEvent[]) => [...events].sort((a, b) => a.at.getTime() - b.at.getTime());
 
   it('ends in the same status for any delivery order as in time order', () => {
@@ -345,13 +374,9 @@ describe('classifyReply', () => {
   });
 
   it('ignores quoted reply history', () => {
-    const reply = [
-      'Sounds good, happy to chat next Tuesday.',
-      '',
-      'On Mon, Mar 3, 2025 at 9:00 AM Chris <chris@caio.example> wrote:',
-      '> Hi Jane, reply STOP or unsubscribe if not interested.',
-      'Not interested? Unsubscribe here.',
-    ].join('\n');
+    const reply = ['Sounds good, happy to chat next Tuesday.', '', 'On Mon, Mar 3, 2025 at 9:00 AM Chris <chris@caio.example> wrote:', '> Hi Jane, reply STOP or unsubscribe if not interested.', 'Not interested? Unsubscribe here.'].join(
+      '\n',
+    );
     const result = classifyReply(reply);
     expect(result.category).toBe('positive');
     expect(result.matched).toEqual(expect.arrayContaining(['happy to chat', 'sounds good']));

@@ -12,7 +12,7 @@ describe('the job catalogue refuses bad job data', () => {
   const definitions = jobCatalogue(app, {
     operator: { dispatch: record('dispatch') } as never,
     watcher: { status: record('status'), run: record('watcher') } as never,
-    processor: { process: record('process'), processPending: record('sweep') } as never,
+    processor: { process: record('process'), processWithWaiting: record('processWithWaiting'), processPending: record('sweep') } as never,
     runPipeline: record('pipeline'),
     pipelineChunk: record('chunk'),
   }) as unknown as JobDefinition<unknown>[];
@@ -35,6 +35,6 @@ describe('the job catalogue refuses bad job data', () => {
 
   it('lets good data through to its use case', async () => {
     await run('webhook-inbox', { inboxId: '2b1f0c7e-8d4a-4c3e-9b5a-1f2e3d4c5b6a' });
-    expect(called).toEqual(['process']);
+    expect(called).toEqual(['processWithWaiting']);
   });
 });

@@ -4,7 +4,7 @@ import type { AnyJobDefinition, JobDefinition } from '../../../src/jobs/definiti
 import { AppError } from '../../../src/lib/app-error.js';
 import { silentLog } from '../../support/pipeline.js';
 
-const definition = (name: string, run: JobDefinition<unknown>['run'], attempts = 3): AnyJobDefinition => ({ name, queue: 'q', attempts, backoffMs: 1, run } as AnyJobDefinition);
+const definition = (name: string, run: JobDefinition<unknown>['run'], attempts = 3): AnyJobDefinition => ({ name, queue: 'q', attempts, backoffMs: 1, run });
 
 describe('the inline job runner', () => {
   it('runs jobs in order, retries a failure with backoff, and parks one that fails every attempt', async () => {

@@ -12,7 +12,11 @@ describe('Apollo person → lead profile', () => {
   it('maps the contract example field by field, with provenance', () => {
     const lead = matchedPersonToLead(ApolloPersonSchema.parse(fixture('people-match.json').response.body.person));
     expect(lead).toMatchObject({
-      email: 'maya.rivera@northwind-agency.example.com', firstName: 'Maya', lastName: 'Rivera', title: 'VP of Sales', location: 'Denver, Colorado',
+      email: 'maya.rivera@northwind-agency.example.com',
+      firstName: 'Maya',
+      lastName: 'Rivera',
+      title: 'VP of Sales',
+      location: 'Denver, Colorado',
       company: { name: 'Northwind Agency', domain: 'northwind-agency.example.com', industry: 'marketing & advertising', employeeCount: 180, annualRevenue: 24_000_000, technologies: ['Salesforce', 'HubSpot', 'Gong'] },
     });
     expect(lead.provenance).toMatchObject({ email: 'apollo_match', title: 'apollo_match', 'company.industry': 'apollo_match' });

@@ -38,7 +38,11 @@ describe('Clay callback: paths, auth and parse', () => {
   });
 
   it('callback.title-case.json (Clay column names) is the same person, correlated by LinkedIn hash only', () => {
-    expect(parseClayCallback(body('callback.title-case'))).toMatchObject({ ok: true, linkedinHash: PRIYA_LINKEDIN_HASH, answer: { requestId: null, leadId: null, email: 'priya.natarajan@lumen-logistics.example.com', emailVerified: true, title: 'Head of RevOps' } });
+    expect(parseClayCallback(body('callback.title-case'))).toMatchObject({
+      ok: true,
+      linkedinHash: PRIYA_LINKEDIN_HASH,
+      answer: { requestId: null, leadId: null, email: 'priya.natarajan@lumen-logistics.example.com', emailVerified: true, title: 'Head of RevOps' },
+    });
   });
 
   it('callback.no-email.json is an answer without an e-mail (Clay found none), still correlated', () => {

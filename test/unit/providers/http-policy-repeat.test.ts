@@ -5,7 +5,8 @@ import { createHttpPolicy, errorCodesOf, failedBeforeSending, isRepeatableByDefa
 /** undici's shape: TypeError('fetch failed') whose cause carries the system error code. */
 const systemError = (code: string) => new TypeError('fetch failed', { cause: Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { code }) });
 /** Happy eyeballs: every address refused, wrapped in an AggregateError with the code on each. */
-const aggregateRefusal = () => new TypeError('fetch failed', { cause: Object.assign(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' }), Object.assign(new Error('b'), { code: 'ECONNREFUSED' })]), { code: 'ECONNREFUSED' }) });
+const aggregateRefusal = () =>
+  new TypeError('fetch failed', { cause: Object.assign(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' }), Object.assign(new Error('b'), { code: 'ECONNREFUSED' })]), { code: 'ECONNREFUSED' }) });
 const timeout = () => new DOMException('The operation was aborted due to timeout', 'TimeoutError');
 
 type Step = number | { status: number; retryAfter?: string } | (() => Error);

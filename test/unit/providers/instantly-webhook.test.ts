@@ -40,7 +40,15 @@ describe('Instantly webhook: paths, auth and parse', () => {
       ok: true,
       eventType: 'email_bounced',
       keyParts: ['019a2d11-0000-7000-8000-00000000e002', CAMPAIGN, 1, '2026-03-02T16:05:09.000Z'],
-      signal: { email: 'priya.natarajan@lumen-logistics.example.com', linkedinUrl: null, type: 'email_bounced', channel: 'email', at: '2026-03-02T16:05:09.000Z', details: { event: 'email_bounced', campaignId: CAMPAIGN, step: 1 }, flags: [] },
+      signal: {
+        email: 'priya.natarajan@lumen-logistics.example.com',
+        linkedinUrl: null,
+        type: 'email_bounced',
+        channel: 'email',
+        at: '2026-03-02T16:05:09.000Z',
+        details: { event: 'email_bounced', campaignId: CAMPAIGN, step: 1 },
+        flags: [],
+      },
     });
   });
 

@@ -13,11 +13,15 @@ const callerAnswering = (status: number, body: string, headers: Record<string, s
     baseUrl: 'https://acme.example.com/v1/',
     headers: () => ({ authorization: `Bearer ${SECRET}` }),
     secrets: [SECRET],
-    policy: createHttpPolicy({ provider: 'acme', retries: 0, secrets: [SECRET], fetch: (async () => new Response(body, { status, headers })) as unknown as typeof fetch }),
+    policy: createHttpPolicy({ provider: 'acme', retries: 0, secrets: [SECRET], fetch: async () => new Response(body, { status, headers }) }),
   });
 
 const Schema = z.looseObject({ id: z.string() });
-const codeOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as AppError);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as AppError,
+  );
 
 describe('shared JSON caller: bad provider answers become typed errors', () => {
   it.each([

@@ -19,10 +19,25 @@ describe('spacingOf', () => {
     expect(SPACING_MARGIN).toBe(0.05);
     expect(spacingOf([{ limit: 10, intervalMs: 1_000 }])).toBeCloseTo(105);
     // Instantly: 100/s and 6,000/min.
-    expect(spacingOf([{ limit: 100, intervalMs: 1_000 }, { limit: 6_000, intervalMs: 60_000 }])).toBeCloseTo(10.5);
+    expect(
+      spacingOf([
+        { limit: 100, intervalMs: 1_000 },
+        { limit: 6_000, intervalMs: 60_000 },
+      ]),
+    ).toBeCloseTo(10.5);
     // A per-minute limit with a per-second burst limit: the burst limit spaces, the count holds the minute.
-    expect(spacingOf([{ limit: 60, intervalMs: 60_000 }, { limit: 3, intervalMs: 1_000 }])).toBeCloseTo(350);
-    expect(spacingOf([{ limit: 20, intervalMs: 1_000 }, { limit: 10, intervalMs: 1_000 }])).toBeCloseTo(105);
+    expect(
+      spacingOf([
+        { limit: 60, intervalMs: 60_000 },
+        { limit: 3, intervalMs: 1_000 },
+      ]),
+    ).toBeCloseTo(350);
+    expect(
+      spacingOf([
+        { limit: 20, intervalMs: 1_000 },
+        { limit: 10, intervalMs: 1_000 },
+      ]),
+    ).toBeCloseTo(105);
     expect(spacingOf([])).toBe(0);
     expect(spacingOf([{ limit: 0, intervalMs: 1_000 }])).toBe(0);
   });

@@ -32,7 +32,13 @@ describe('RB2B webhook: paths, auth and parse', () => {
         newLead: {
           source: 'rb2b',
           sourceId: 'linkedin.com/in/example-maya-rivera',
-          profile: expect.objectContaining({ email: 'maya.rivera@northwind-agency.example.com', firstName: 'Maya', lastName: 'Rivera', sourceType: 'website_visitor', company: expect.objectContaining({ name: 'Northwind Agency', domain: 'northwind-agency.example.com' }) }),
+          profile: expect.objectContaining({
+            email: 'maya.rivera@northwind-agency.example.com',
+            firstName: 'Maya',
+            lastName: 'Rivera',
+            sourceType: 'website_visitor',
+            company: expect.objectContaining({ name: 'Northwind Agency', domain: 'northwind-agency.example.com' }),
+          }),
         },
       },
     });
@@ -44,14 +50,24 @@ describe('RB2B webhook: paths, auth and parse', () => {
   it("visitor.no-email.json: no e-mail, RB2B's own malformed Seen At read leniently", () => {
     expect(parse(body('visitor.no-email'))).toMatchObject({
       ok: true,
-      signal: { email: null, linkedinUrl: 'https://www.linkedin.com/in/example-jordan-lee/', at: '2026-03-02T12:34:56.000Z', flags: [], details: { pricingPage: false, repeat: false }, newLead: { sourceId: 'linkedin.com/in/example-jordan-lee' } },
+      signal: {
+        email: null,
+        linkedinUrl: 'https://www.linkedin.com/in/example-jordan-lee/',
+        at: '2026-03-02T12:34:56.000Z',
+        flags: [],
+        details: { pricingPage: false, repeat: false },
+        newLead: { sourceId: 'linkedin.com/in/example-jordan-lee' },
+      },
     });
   });
 
   it('visitor.repeat-visit.json: the same person again, a repeat (from our own pricing page), another event key', () => {
     const first = parse(body('visitor'));
     const again = parse(body('visitor.repeat-visit'));
-    expect(again).toMatchObject({ ok: true, signal: { at: '2026-03-02T16:10:44.000Z', details: { page: 'https://www.caio.example.com/case-studies/agency', pricingPage: false, repeat: true }, newLead: { sourceId: 'linkedin.com/in/example-maya-rivera' } } });
+    expect(again).toMatchObject({
+      ok: true,
+      signal: { at: '2026-03-02T16:10:44.000Z', details: { page: 'https://www.caio.example.com/case-studies/agency', pricingPage: false, repeat: true }, newLead: { sourceId: 'linkedin.com/in/example-maya-rivera' } },
+    });
     expect(again.ok && first.ok && again.keyParts).not.toEqual(first.ok && first.keyParts);
   });
 

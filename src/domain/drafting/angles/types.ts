@@ -1,7 +1,15 @@
 export const ANGLE_IDS = [
-  't1_executive_buyin', 't1_industry_specific', 't1_hiring_trigger', 't1_value_first',
-  't2_tech_stack', 't2_ops_efficiency', 't2_innovation_champion',
-  't3_quick_win', 't3_time_savings', 't3_competitor_fomo', 't3_diy_resource',
+  't1_executive_buyin',
+  't1_industry_specific',
+  't1_hiring_trigger',
+  't1_value_first',
+  't2_tech_stack',
+  't2_ops_efficiency',
+  't2_innovation_champion',
+  't3_quick_win',
+  't3_time_savings',
+  't3_competitor_fomo',
+  't3_diy_resource',
 ] as const;
 export type AngleId = (typeof ANGLE_IDS)[number];
 

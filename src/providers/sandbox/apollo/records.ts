@@ -14,7 +14,17 @@ export const toSearchRecord = (p: SyntheticPerson) => ({
   has_state: true,
   has_country: true,
   has_direct_phone: 'Maybe: please request direct dial via people/bulk_match',
-  organization: { name: p.organization.name, has_industry: true, has_phone: false, has_city: true, has_state: true, has_country: true, has_zip_code: false, has_revenue: p.organization.annualRevenue !== null, has_employee_count: p.organization.employees !== null },
+  organization: {
+    name: p.organization.name,
+    has_industry: true,
+    has_phone: false,
+    has_city: true,
+    has_state: true,
+    has_country: true,
+    has_zip_code: false,
+    has_revenue: p.organization.annualRevenue !== null,
+    has_employee_count: p.organization.employees !== null,
+  },
 });
 
 export const toOrganizationRecord = (p: SyntheticPerson) => ({

@@ -37,7 +37,6 @@ const send = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 };
 
-
 /** Query parameters with Apollo's `[]` array notation, merged under the JSON body (the body wins). */
 const paramsOf = (url: URL, body: string): Record<string, unknown> | null => {
   const params: Record<string, unknown> = {};
@@ -82,7 +81,6 @@ export const startApolloSandbox = async (options: ApolloSandboxOptions = {}): Pr
     return n;
   };
 
-
   const rateHeaders = () => ({
     'x-rate-limit-minute': String(rateLimitPerMinute),
     'x-minute-usage': String(inLast(60_000, Date.now())),
@@ -111,7 +109,12 @@ export const startApolloSandbox = async (options: ApolloSandboxOptions = {}): Pr
     if (over) {
       stats.rateLimited++;
       const retryAfter = Math.max(1, Math.ceil(over.intervalMs / 1000));
-      return send(res, 429, { message: `The maximum number of api calls allowed for ${url.pathname.slice(1)} is ${over.limit} times per ${over.intervalMs === 60_000 ? 'minute' : `${over.intervalMs} ms`}.` }, { ...rateHeaders(), 'retry-after': String(retryAfter) });
+      return send(
+        res,
+        429,
+        { message: `The maximum number of api calls allowed for ${url.pathname.slice(1)} is ${over.limit} times per ${over.intervalMs === 60_000 ? 'minute' : `${over.intervalMs} ms`}.` },
+        { ...rateHeaders(), 'retry-after': String(retryAfter) },
+      );
     }
     if (await failures.intercept(url.pathname, res)) return;
 

@@ -67,18 +67,68 @@ const LAST = ['Rivera', 'Kaplan', 'Okafor', 'Lindqvist', 'Haddad', 'Brennan', 'M
 const PREFIX = ['North', 'Blue', 'Harbor', 'Summit', 'Cedar', 'Bright', 'Iron', 'Silver', 'Granite', 'Pine', 'Copper', 'Lake', 'Redwood', 'Atlas', 'Beacon'];
 const SUFFIX = ['wind', 'fern', 'light', 'ridge', 'stone', 'field', 'gate', 'path', 'works', 'bay'];
 const KIND: [string, string][] = [
-  ['Agency', 'marketing & advertising'], ['Media', 'marketing & advertising'], ['Staffing', 'staffing & recruiting'], ['Talent', 'human resources'],
-  ['Consulting', 'management consulting'], ['Legal', 'law practice'], ['Accounting', 'accounting'], ['Realty', 'real estate'],
-  ['Commerce', 'e-commerce'], ['Software', 'computer software'], ['Systems', 'information technology & services'], ['Health', 'hospital & health care'],
-  ['Capital', 'financial services'], ['Insurance', 'insurance'], ['Manufacturing', 'manufacturing'], ['Logistics', 'logistics & supply chain'],
-  ['Builders', 'construction'], ['Foundation', 'non-profit organization management'], ['Studios', 'entertainment'],
+  ['Agency', 'marketing & advertising'],
+  ['Media', 'marketing & advertising'],
+  ['Staffing', 'staffing & recruiting'],
+  ['Talent', 'human resources'],
+  ['Consulting', 'management consulting'],
+  ['Legal', 'law practice'],
+  ['Accounting', 'accounting'],
+  ['Realty', 'real estate'],
+  ['Commerce', 'e-commerce'],
+  ['Software', 'computer software'],
+  ['Systems', 'information technology & services'],
+  ['Health', 'hospital & health care'],
+  ['Capital', 'financial services'],
+  ['Insurance', 'insurance'],
+  ['Manufacturing', 'manufacturing'],
+  ['Logistics', 'logistics & supply chain'],
+  ['Builders', 'construction'],
+  ['Foundation', 'non-profit organization management'],
+  ['Studios', 'entertainment'],
 ];
-const TITLES = ['CEO', 'Founder', 'Co-Founder & CEO', 'President', 'Managing Partner', 'Chief Revenue Officer (CRO)', 'Chief Marketing Officer', 'COO', 'VP of Sales', 'Vice President of Marketing', 'SVP, Revenue', 'Head of RevOps', 'Head of Growth', 'Director of Operations', 'Sales Director', 'Senior Director, Partnerships', 'Marketing Manager', 'Revenue Operations Manager', 'Sales Coordinator', 'Account Executive'];
+const TITLES = [
+  'CEO',
+  'Founder',
+  'Co-Founder & CEO',
+  'President',
+  'Managing Partner',
+  'Chief Revenue Officer (CRO)',
+  'Chief Marketing Officer',
+  'COO',
+  'VP of Sales',
+  'Vice President of Marketing',
+  'SVP, Revenue',
+  'Head of RevOps',
+  'Head of Growth',
+  'Director of Operations',
+  'Sales Director',
+  'Senior Director, Partnerships',
+  'Marketing Manager',
+  'Revenue Operations Manager',
+  'Sales Coordinator',
+  'Account Executive',
+];
 const TECH = ['Salesforce', 'HubSpot', 'Pipedrive', 'Gong', 'Outreach', 'Salesloft', 'ZoomInfo', 'Marketo', 'Mailchimp', 'Intercom', 'Slack', 'Zoom', 'Google Workspace', 'Shopify', 'QuickBooks'];
-const CITIES: [string, string][] = [['Denver', 'Colorado'], ['Austin', 'Texas'], ['Chicago', 'Illinois'], ['Boston', 'Massachusetts'], ['Seattle', 'Washington'], ['Atlanta', 'Georgia'], ['Phoenix', 'Arizona'], ['Raleigh', 'North Carolina']];
+const CITIES: [string, string][] = [
+  ['Denver', 'Colorado'],
+  ['Austin', 'Texas'],
+  ['Chicago', 'Illinois'],
+  ['Boston', 'Massachusetts'],
+  ['Seattle', 'Washington'],
+  ['Atlanta', 'Georgia'],
+  ['Phoenix', 'Arizona'],
+  ['Raleigh', 'North Carolina'],
+];
 const FUNDING = [null, null, 'Seed', 'Series A', 'Series B', 'Private Equity'];
 
-const slug = (s: string) => s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0').slice(-width);
 
 const employeesFor = (random: Random): number => {
@@ -127,19 +177,32 @@ const basePerson = (random: Random, seed: number, index: number): SyntheticPerso
 const applyMessyCase = (p: SyntheticPerson, c: MessyCase, previous: SyntheticPerson | undefined): SyntheticPerson => {
   const at = (domain: string, company?: string) => ({ ...p, email: `${slug(p.firstName!)}.${slug(p.lastName!)}@${domain}`, organization: { ...p.organization, domain, ...(company ? { name: company } : {}) } });
   switch (c) {
-    case 'missing_title': return { ...p, title: null };
-    case 'employees_unknown': return { ...p, organization: { ...p.organization, employees: null } };
-    case 'employees_string_plus': return { ...p, organization: { ...p.organization, employees: '1,000+' } };
-    case 'employees_string_range': return { ...p, organization: { ...p.organization, employees: '51-200' } };
-    case 'name_only': return { ...p, nameOnly: `${p.firstName} ${p.lastName}`, firstName: null, lastName: null };
-    case 'no_email': return { ...p, email: null };
-    case 'verified_email_only': return { ...p, verifiedEmail: p.email, email: null };
-    case 'locked_email_placeholder': return { ...p, verifiedEmail: p.email, email: LOCKED_EMAIL };
-    case 'competitor_domain': return { ...at('gong.io', 'Gong'), organization: { ...at('gong.io', 'Gong').organization, industry: 'computer software' } };
-    case 'competitor_subdomain': return at('emea.zoominfo.com');
-    case 'excluded_domain': return at('chiefaiofficer.com', 'Chief AI Officer');
-    case 'excluded_subdomain': return at('b2b.chiefaiofficer.com', 'Chief AI Officer');
-    case 'duplicate_first': return { ...p, firstName: 'Jane', lastName: 'Doe', email: `Jane.Doe@${p.organization.domain}`, title: 'VP of Sales', linkedinUrl: `https://www.linkedin.com/in/example-jane-doe-${p.id.slice(-4)}` };
+    case 'missing_title':
+      return { ...p, title: null };
+    case 'employees_unknown':
+      return { ...p, organization: { ...p.organization, employees: null } };
+    case 'employees_string_plus':
+      return { ...p, organization: { ...p.organization, employees: '1,000+' } };
+    case 'employees_string_range':
+      return { ...p, organization: { ...p.organization, employees: '51-200' } };
+    case 'name_only':
+      return { ...p, nameOnly: `${p.firstName} ${p.lastName}`, firstName: null, lastName: null };
+    case 'no_email':
+      return { ...p, email: null };
+    case 'verified_email_only':
+      return { ...p, verifiedEmail: p.email, email: null };
+    case 'locked_email_placeholder':
+      return { ...p, verifiedEmail: p.email, email: LOCKED_EMAIL };
+    case 'competitor_domain':
+      return { ...at('gong.io', 'Gong'), organization: { ...at('gong.io', 'Gong').organization, industry: 'computer software' } };
+    case 'competitor_subdomain':
+      return at('emea.zoominfo.com');
+    case 'excluded_domain':
+      return at('chiefaiofficer.com', 'Chief AI Officer');
+    case 'excluded_subdomain':
+      return at('b2b.chiefaiofficer.com', 'Chief AI Officer');
+    case 'duplicate_first':
+      return { ...p, firstName: 'Jane', lastName: 'Doe', email: `Jane.Doe@${p.organization.domain}`, title: 'VP of Sales', linkedinUrl: `https://www.linkedin.com/in/example-jane-doe-${p.id.slice(-4)}` };
     case 'duplicate_second_case': {
       const first = previous!;
       return { ...first, id: p.id, email: first.email!.toLowerCase() };

@@ -20,8 +20,12 @@ const send = (res: ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
-
-const slug = (s: string) => s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '');
 
 /** The verdict for a contact is decided by a stable hash of its name, so a run is repeatable. */
 const VERDICTS = ['deliverable', 'catch_all_safe', 'undeliverable', 'not_found'] as const;

@@ -118,8 +118,7 @@ const offsetMinutes = (timeZone: string, instant: number): number => {
 };
 const pad = (n: number) => String(n).padStart(2, '0');
 /** ISO-8601 with an explicit offset, as GHL writes slots: 2026-03-16T14:00:00-06:00. */
-const withOffset = (instant: number, offset: number) =>
-  `${new Date(instant + offset * 60_000).toISOString().slice(0, 19)}${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+const withOffset = (instant: number, offset: number) => `${new Date(instant + offset * 60_000).toISOString().slice(0, 19)}${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
 const isoInZone = (instant: number, timeZone: string) => withOffset(instant, offsetMinutes(timeZone, instant));
 const offsetOfIso = (iso: string) => {
   const m = /([+-])(\d{2}):(\d{2})$/.exec(iso);
@@ -265,7 +264,7 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
     if (typeof body.email === 'string' && !EMAIL.test(body.email)) throw unprocessable('email must be an email');
     for (const field of STRING_FIELDS) if (typeof body[field] === 'string') contact[field] = body[field];
     if (typeof body.dnd === 'boolean') contact.dnd = body.dnd;
-    if (body.dndSettings && typeof body.dndSettings === 'object') contact.dndSettings = copy(body.dndSettings) as ContactRecord['dndSettings'];
+    if (body.dndSettings && typeof body.dndSettings === 'object') contact.dndSettings = copy(body.dndSettings);
     if (Array.isArray(body.customFields)) {
       contact.customFields = (body.customFields as Record<string, unknown>[]).map((f) => ({ id: String(f.id ?? f.key ?? ''), value: f.field_value ?? f.value ?? null }));
     }
@@ -328,7 +327,11 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
       }
       const contact = newContact({ source: 'api' });
       applyFields(contact, body);
-      if (Array.isArray(body.tags)) addTags(contact, body.tags.filter((t): t is string => typeof t === 'string'));
+      if (Array.isArray(body.tags))
+        addTags(
+          contact,
+          body.tags.filter((t): t is string => typeof t === 'string'),
+        );
       contacts.set(contact.id, contact);
       stats.contactWrites++;
       return [201, { contact: copy(contact) }];
@@ -338,7 +341,11 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
       const existing = (typeof body.email === 'string' ? byEmail(body.email) : undefined) ?? (typeof body.phone === 'string' ? byPhone(body.phone) : undefined);
       const contact = existing ?? newContact({ source: 'api' });
       applyFields(contact, body);
-      if (Array.isArray(body.tags)) addTags(contact, body.tags.filter((t): t is string => typeof t === 'string'));
+      if (Array.isArray(body.tags))
+        addTags(
+          contact,
+          body.tags.filter((t): t is string => typeof t === 'string'),
+        );
       contacts.set(contact.id, contact);
       stats.contactWrites++;
       return [200, { new: !existing, contact: copy(contact), traceId: traceId() }];

@@ -31,7 +31,20 @@ const DEFAULT_CAMPAIGNS: SandboxCampaign[] = [
 ];
 const LEAD_KEYS = new Set(['profileUrl', 'firstName', 'lastName', 'companyName', 'position', 'location', 'summary', 'about', 'emailAddress', 'customUserFields']);
 const PROFILE_URL = /^https?:\/\/([a-z]{2,3}\.)?linkedin\.com\/in\/[^/?#\s]+\/?$/i;
-const EVENT_TYPES = new Set(['CONNECTION_REQUEST_SENT', 'CONNECTION_REQUEST_ACCEPTED', 'MESSAGE_SENT', 'MESSAGE_REPLY_RECEIVED', 'EVERY_MESSAGE_REPLY_RECEIVED', 'INMAIL_SENT', 'INMAIL_REPLY_RECEIVED', 'FOLLOW_SENT', 'LIKED_POST', 'VIEWED_PROFILE', 'CAMPAIGN_COMPLETED', 'LEAD_TAG_UPDATED']);
+const EVENT_TYPES = new Set([
+  'CONNECTION_REQUEST_SENT',
+  'CONNECTION_REQUEST_ACCEPTED',
+  'MESSAGE_SENT',
+  'MESSAGE_REPLY_RECEIVED',
+  'EVERY_MESSAGE_REPLY_RECEIVED',
+  'INMAIL_SENT',
+  'INMAIL_REPLY_RECEIVED',
+  'FOLLOW_SENT',
+  'LIKED_POST',
+  'VIEWED_PROFILE',
+  'CAMPAIGN_COMPLETED',
+  'LEAD_TAG_UPDATED',
+]);
 const RESUMABLE = new Set(['PAUSED', 'FINISHED', 'FAILED']);
 const PAUSABLE = new Set(['STARTING', 'IN_PROGRESS', 'PAUSED']);
 
@@ -58,7 +71,11 @@ const acceptedLead = (lead: unknown): SandboxLead | null => {
   if (!filled(l.firstName) || !filled(l.lastName) || !filled(l.profileUrl) || !PROFILE_URL.test(String(l.profileUrl))) return null;
   return structuredClone(l) as SandboxLead;
 };
-const leadKey = (profileUrl: string) => profileUrl.toLowerCase().replace(/^https?:\/\/(www\.)?/, '').replace(/\/+$/, '');
+const leadKey = (profileUrl: string) =>
+  profileUrl
+    .toLowerCase()
+    .replace(/^https?:\/\/(www\.)?/, '')
+    .replace(/\/+$/, '');
 
 /** Adds or updates (same profile URL) each accepted lead; returns the contract's three counts. */
 const upsertLeads = (store: Map<string, SandboxLead>, leads: unknown[]) => {
@@ -210,7 +227,10 @@ export const startHeyReachSandbox = async (options: HeyReachSandboxOptions = {})
         if (!target) return fail(res, 404, 'Campaign not found.');
         if (!Array.isArray(body.accountLeadPairs) || body.accountLeadPairs.length > 100) return fail(res, 400, 'accountLeadPairs must be an array of at most 100 pairs.');
         const pairs = body.accountLeadPairs as { lead?: unknown }[];
-        const counts = upsertLeads(leadsOf(target.id), pairs.map((p) => p?.lead));
+        const counts = upsertLeads(
+          leadsOf(target.id),
+          pairs.map((p) => p?.lead),
+        );
         count(pairs.length, counts);
         // Adding leads reactivates a paused or finished campaign unless its resume flag is false (quirk 1).
         if (counts.addedLeadsCount + counts.updatedLeadsCount > 0) {

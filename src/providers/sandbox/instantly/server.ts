@@ -95,7 +95,21 @@ const CampaignBody = z.strictObject({
   pl_value: z.number().nullish(),
   email_tag_list: z.array(z.string()).optional(),
   ...Object.fromEntries(
-    ['stop_on_reply', 'stop_on_auto_reply', 'stop_for_company', 'link_tracking', 'open_tracking', 'text_only', 'first_email_text_only', 'insert_unsubscribe_header', 'is_evergreen', 'prioritize_new_leads', 'match_lead_esp', 'allow_risky_contacts', 'disable_bounce_protect'].map((k) => [k, z.boolean().nullish()]),
+    [
+      'stop_on_reply',
+      'stop_on_auto_reply',
+      'stop_for_company',
+      'link_tracking',
+      'open_tracking',
+      'text_only',
+      'first_email_text_only',
+      'insert_unsubscribe_header',
+      'is_evergreen',
+      'prioritize_new_leads',
+      'match_lead_esp',
+      'allow_risky_contacts',
+      'disable_bounce_protect',
+    ].map((k) => [k, z.boolean().nullish()]),
   ),
 });
 const customVariables = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
@@ -112,7 +126,15 @@ const LeadFields = {
 const skipFlags = { skip_if_in_workspace: flag, skip_if_in_campaign: flag, skip_if_in_list: flag, verify_leads_on_import: flag };
 const BulkBody = z.strictObject({ campaign_id: z.string().optional(), list_id: z.string().optional(), leads: z.array(z.looseObject(LeadFields)).min(1).max(1000), blocklist_id: z.string().optional(), ...skipFlags });
 const LeadBody = z.strictObject({ campaign: z.string().optional(), list_id: z.string().optional(), ...LeadFields, ...skipFlags });
-const LeadListBody = z.looseObject({ campaign: z.string().optional(), list_id: z.string().optional(), search: z.string().optional(), contacts: z.array(z.string()).optional(), ids: z.array(z.string()).optional(), limit: z.number().int().min(1).max(100).optional(), starting_after: z.string().optional() });
+const LeadListBody = z.looseObject({
+  campaign: z.string().optional(),
+  list_id: z.string().optional(),
+  search: z.string().optional(),
+  contacts: z.array(z.string()).optional(),
+  ids: z.array(z.string()).optional(),
+  limit: z.number().int().min(1).max(100).optional(),
+  starting_after: z.string().optional(),
+});
 const WebhookBody = z.strictObject({
   target_hook_url: z.string().regex(/^https?:\/\//),
   event_type: z.enum(WEBHOOK_EVENT_TYPES).nullable(),
@@ -160,8 +182,19 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
   const webhookFailureCount = new Map<string, number>();
   const blockList: Stored[] = [];
   const accounts: Json[] = (options.accounts ?? [{ email: 'alex@outreach-one.example.com' }, { email: 'alex@outreach-two.example.com' }]).map((a) => ({
-    first_name: 'Alex', last_name: 'Sender', organization: ORGANIZATION, status: 1, warmup_status: 1, setup_pending: false, daily_limit: 30, sending_gap: 10, stat_warmup_score: 100,
-    tracking_domain_name: null, timestamp_created: now().toISOString(), timestamp_last_used: null, ...a,
+    first_name: 'Alex',
+    last_name: 'Sender',
+    organization: ORGANIZATION,
+    status: 1,
+    warmup_status: 1,
+    setup_pending: false,
+    daily_limit: 30,
+    sending_gap: 10,
+    stat_warmup_score: 100,
+    tracking_domain_name: null,
+    timestamp_created: now().toISOString(),
+    timestamp_last_used: null,
+    ...a,
   }));
 
   // Ids are UUID-shaped and grow with a counter, so "ordered by id" is insertion order and runs repeat.
@@ -204,11 +237,24 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
     const email = String(fields.email).trim().toLowerCase();
     const { custom_variables, ...rest } = fields;
     const lead: Stored = {
-      id: nextId('2b40'), timestamp_created: stamp(), timestamp_updated: stamp(), organization: ORGANIZATION, status: 1,
-      email_open_count: 0, email_reply_count: 0, email_click_count: 0, company_domain: email.split('@')[1] ?? null,
-      campaign: campaignId, list_id: listId, ...rest, email,
+      id: nextId('2b40'),
+      timestamp_created: stamp(),
+      timestamp_updated: stamp(),
+      organization: ORGANIZATION,
+      status: 1,
+      email_open_count: 0,
+      email_reply_count: 0,
+      email_click_count: 0,
+      company_domain: email.split('@')[1] ?? null,
+      campaign: campaignId,
+      list_id: listId,
+      ...rest,
+      email,
       // Custom variables are stored and returned under `payload` (contract "Add one").
-      payload: { ...((custom_variables as Json | undefined) ?? {}) }, lt_interest_status: null, timestamp_last_contact: null, timestamp_last_reply: null,
+      payload: { ...(custom_variables ?? {}) },
+      lt_interest_status: null,
+      timestamp_last_contact: null,
+      timestamp_last_reply: null,
     };
     leads.set(lead.id, lead);
     return lead;
@@ -239,7 +285,15 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
     });
     return {
       status: 200,
-      body: { status: 'success', total_sent: body.leads.length, leads_uploaded: created.length, ...counts, blocklist_used: blockList.length ? 'workspace' : null, remaining_in_plan: Math.max(0, planLimit - leads.size), created_leads: created },
+      body: {
+        status: 'success',
+        total_sent: body.leads.length,
+        leads_uploaded: created.length,
+        ...counts,
+        blocklist_used: blockList.length ? 'workspace' : null,
+        remaining_in_plan: Math.max(0, planLimit - leads.size),
+        created_leads: created,
+      },
     };
   };
 
@@ -247,12 +301,22 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
     const own = leadsIn(campaign.id);
     const sum = (key: string) => own.reduce((n, l) => n + Number(l[key] ?? 0), 0);
     return {
-      campaign_name: campaign.name, campaign_id: campaign.id, campaign_status: campaign.status, campaign_is_evergreen: false,
-      leads_count: own.length, contacted_count: own.filter((l) => (sends.get(l.id) ?? 0) > 0).length,
-      emails_sent_count: own.reduce((n, l) => n + (sends.get(l.id) ?? 0), 0), new_leads_contacted_count: own.filter((l) => (sends.get(l.id) ?? 0) > 0).length,
-      open_count: sum('email_open_count'), reply_count: sum('email_reply_count'), link_click_count: sum('email_click_count'),
-      bounced_count: own.filter((l) => l.status === -1).length, unsubscribed_count: own.filter((l) => l.status === -2).length,
-      completed_count: own.filter((l) => l.status === 3).length, total_opportunities: 0, total_opportunity_value: 0,
+      campaign_name: campaign.name,
+      campaign_id: campaign.id,
+      campaign_status: campaign.status,
+      campaign_is_evergreen: false,
+      leads_count: own.length,
+      contacted_count: own.filter((l) => (sends.get(l.id) ?? 0) > 0).length,
+      emails_sent_count: own.reduce((n, l) => n + (sends.get(l.id) ?? 0), 0),
+      new_leads_contacted_count: own.filter((l) => (sends.get(l.id) ?? 0) > 0).length,
+      open_count: sum('email_open_count'),
+      reply_count: sum('email_reply_count'),
+      link_click_count: sum('email_click_count'),
+      bounced_count: own.filter((l) => l.status === -1).length,
+      unsubscribed_count: own.filter((l) => l.status === -2).length,
+      completed_count: own.filter((l) => l.status === 3).length,
+      total_opportunities: 0,
+      total_opportunity_value: 0,
     };
   };
 
@@ -269,7 +333,9 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
   type Route = { method: string; pattern: RegExp; scope: [string, string]; handle: (ctx: Ctx) => Answer };
   const routes: Route[] = [
     {
-      method: 'POST', pattern: /^\/campaigns$/, scope: ['campaigns', 'create'],
+      method: 'POST',
+      pattern: /^\/campaigns$/,
+      scope: ['campaigns', 'create'],
       handle: (ctx) => {
         const v = validate(CampaignBody, ctx.body);
         if ('error' in v) return v.error;
@@ -280,7 +346,9 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
       },
     },
     {
-      method: 'GET', pattern: /^\/campaigns$/, scope: ['campaigns', 'read'],
+      method: 'GET',
+      pattern: /^\/campaigns$/,
+      scope: ['campaigns', 'read'],
       handle: ({ url }) => {
         const p = queryPage(url);
         if ('error' in p) return p.error;
@@ -290,7 +358,9 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
       },
     },
     {
-      method: 'GET', pattern: /^\/campaigns\/analytics$/, scope: ['campaigns', 'read'],
+      method: 'GET',
+      pattern: /^\/campaigns\/analytics$/,
+      scope: ['campaigns', 'read'],
       handle: ({ url }) => {
         const [start, end] = [url.searchParams.get('start_date'), url.searchParams.get('end_date')];
         if (start && end && Date.parse(start) >= Date.parse(end)) return { status: 400, body: { message: 'Start Date must be earlier than End Date' } };
@@ -299,28 +369,42 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
         return ok(chosen.map(analyticsOf));
       },
     },
-    { method: 'GET', pattern: /^\/campaigns\/([^/]+)$/, scope: ['campaigns', 'read'], handle: ({ params }) => {
-      const c = campaigns.get(params[0] ?? '');
-      return c ? ok(c) : campaignMissing;
-    } },
-    { method: 'DELETE', pattern: /^\/campaigns\/([^/]+)$/, scope: ['campaigns', 'delete'], handle: ({ params }) => {
-      const c = campaigns.get(params[0] ?? '');
-      if (!c) return campaignMissing;
-      campaigns.delete(c.id);
-      for (const l of leadsIn(c.id)) leads.delete(l.id);
-      return ok(c);
-    } },
+    {
+      method: 'GET',
+      pattern: /^\/campaigns\/([^/]+)$/,
+      scope: ['campaigns', 'read'],
+      handle: ({ params }) => {
+        const c = campaigns.get(params[0] ?? '');
+        return c ? ok(c) : campaignMissing;
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/campaigns\/([^/]+)$/,
+      scope: ['campaigns', 'delete'],
+      handle: ({ params }) => {
+        const c = campaigns.get(params[0] ?? '');
+        if (!c) return campaignMissing;
+        campaigns.delete(c.id);
+        for (const l of leadsIn(c.id)) leads.delete(l.id);
+        return ok(c);
+      },
+    },
     { method: 'POST', pattern: /^\/campaigns\/([^/]+)\/activate$/, scope: ['campaigns', 'update'], handle: ({ params }) => setStatus(params[0], 1) },
     { method: 'POST', pattern: /^\/campaigns\/([^/]+)\/pause$/, scope: ['campaigns', 'update'], handle: ({ params }) => setStatus(params[0], 2) },
     {
-      method: 'POST', pattern: /^\/leads\/add$/, scope: ['leads', 'create'],
+      method: 'POST',
+      pattern: /^\/leads\/add$/,
+      scope: ['leads', 'create'],
       handle: (ctx) => {
         const v = validate(BulkBody, ctx.body);
         return 'error' in v ? v.error : bulkAdd(v.data);
       },
     },
     {
-      method: 'POST', pattern: /^\/leads$/, scope: ['leads', 'create'],
+      method: 'POST',
+      pattern: /^\/leads$/,
+      scope: ['leads', 'create'],
       handle: (ctx) => {
         const v = validate(LeadBody, ctx.body);
         if ('error' in v) return v.error;
@@ -333,7 +417,9 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
       },
     },
     {
-      method: 'POST', pattern: /^\/leads\/list$/, scope: ['leads', 'read'],
+      method: 'POST',
+      pattern: /^\/leads\/list$/,
+      scope: ['leads', 'read'],
       handle: (ctx) => {
         const v = validate(LeadListBody, needBody(ctx));
         if ('error' in v) return v.error;
@@ -342,19 +428,34 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
         const contacts = f.contacts ? new Set(f.contacts.map((c) => c.toLowerCase())) : null;
         const all = [...leads.values()]
           .filter((l) => (!f.campaign || l.campaign === f.campaign) && (!f.list_id || l.list_id === f.list_id) && (!f.ids || f.ids.includes(l.id)) && (!contacts || contacts.has(String(l.email))))
-          .filter((l) => !search || [l.email, l.first_name, l.last_name, l.company_name].some((x) => String(x ?? '').toLowerCase().includes(search)))
+          .filter(
+            (l) =>
+              !search ||
+              [l.email, l.first_name, l.last_name, l.company_name].some((x) =>
+                String(x ?? '')
+                  .toLowerCase()
+                  .includes(search),
+              ),
+          )
           .sort((a, b) => a.id.localeCompare(b.id));
         return ok(paginate(all, (l) => l.id, f.limit ?? 100, f.starting_after));
       },
     },
-    { method: 'DELETE', pattern: /^\/leads\/([^/]+)$/, scope: ['leads', 'delete'], handle: ({ params }) => {
-      const lead = leads.get(params[0] ?? '');
-      if (!lead) return fastifyError(404, 'Lead not found');
-      leads.delete(lead.id);
-      return ok(lead);
-    } },
     {
-      method: 'POST', pattern: /^\/block-lists-entries$/, scope: ['block_list_entries', 'create'],
+      method: 'DELETE',
+      pattern: /^\/leads\/([^/]+)$/,
+      scope: ['leads', 'delete'],
+      handle: ({ params }) => {
+        const lead = leads.get(params[0] ?? '');
+        if (!lead) return fastifyError(404, 'Lead not found');
+        leads.delete(lead.id);
+        return ok(lead);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/block-lists-entries$/,
+      scope: ['block_list_entries', 'create'],
       handle: (ctx) => {
         const v = validate(BlockListBody, ctx.body);
         if ('error' in v) return v.error;
@@ -365,7 +466,9 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
       },
     },
     {
-      method: 'GET', pattern: /^\/accounts$/, scope: ['accounts', 'read'],
+      method: 'GET',
+      pattern: /^\/accounts$/,
+      scope: ['accounts', 'read'],
       handle: ({ url }) => {
         const p = queryPage(url);
         if ('error' in p) return p.error;
@@ -375,17 +478,33 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
       },
     },
     {
-      method: 'POST', pattern: /^\/webhooks$/, scope: ['webhooks', 'create'],
+      method: 'POST',
+      pattern: /^\/webhooks$/,
+      scope: ['webhooks', 'create'],
       handle: (ctx) => {
         const v = validate(WebhookBody, ctx.body);
         if ('error' in v) return v.error;
-        const hook: Stored = { id: nextId('2c00'), organization: ORGANIZATION, target_hook_url: v.data.target_hook_url, event_type: v.data.event_type, name: v.data.name ?? null, campaign: v.data.campaign ?? null, custom_interest_value: v.data.custom_interest_value ?? null, headers: v.data.headers ?? {}, status: 1, timestamp_created: stamp(), timestamp_error: null };
+        const hook: Stored = {
+          id: nextId('2c00'),
+          organization: ORGANIZATION,
+          target_hook_url: v.data.target_hook_url,
+          event_type: v.data.event_type,
+          name: v.data.name ?? null,
+          campaign: v.data.campaign ?? null,
+          custom_interest_value: v.data.custom_interest_value ?? null,
+          headers: v.data.headers ?? {},
+          status: 1,
+          timestamp_created: stamp(),
+          timestamp_error: null,
+        };
         webhooks.set(hook.id, hook);
         return ok(hook);
       },
     },
     {
-      method: 'GET', pattern: /^\/webhooks$/, scope: ['webhooks', 'read'],
+      method: 'GET',
+      pattern: /^\/webhooks$/,
+      scope: ['webhooks', 'read'],
       handle: ({ url }) => {
         const p = queryPage(url);
         if ('error' in p) return p.error;
@@ -394,12 +513,17 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
         return ok(paginate(all, (w) => w.id, p.limit, p.startingAfter));
       },
     },
-    { method: 'DELETE', pattern: /^\/webhooks\/([^/]+)$/, scope: ['webhooks', 'delete'], handle: ({ params }) => {
-      const hook = webhooks.get(params[0] ?? '');
-      if (!hook) return fastifyError(404, 'Webhook not found');
-      webhooks.delete(hook.id);
-      return ok(hook);
-    } },
+    {
+      method: 'DELETE',
+      pattern: /^\/webhooks\/([^/]+)$/,
+      scope: ['webhooks', 'delete'],
+      handle: ({ params }) => {
+        const hook = webhooks.get(params[0] ?? '');
+        if (!hook) return fastifyError(404, 'Webhook not found');
+        webhooks.delete(hook.id);
+        return ok(hook);
+      },
+    },
   ];
 
   const allowed = ([resource, action]: [string, string]) => [`${resource}:${action}`, `${resource}:all`, `all:${action}`, 'all:all'].some((s) => scopes.has(s));
@@ -494,10 +618,22 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
     const step = Math.max(1, sends.get(lead.id) ?? 1);
     // One flat object per event: lead fields and custom variables merged in, no `data` wrapper.
     const payload: Json = {
-      ...(lead.payload as Json), first_name: lead.first_name ?? null, last_name: lead.last_name ?? null, company_name: lead.company_name ?? null,
-      timestamp: at, event_type: eventType, workspace: WORKSPACE, campaign_id: campaign.id, campaign_name: campaign.name,
-      lead_email: lead.email, email_account: (campaign.email_list as string[])[0] ?? null, step, variant: 1, is_first: step === 1,
-      email_id: nextId('2d11'), ...extra,
+      ...(lead.payload as Json),
+      first_name: lead.first_name ?? null,
+      last_name: lead.last_name ?? null,
+      company_name: lead.company_name ?? null,
+      timestamp: at,
+      event_type: eventType,
+      workspace: WORKSPACE,
+      campaign_id: campaign.id,
+      campaign_name: campaign.name,
+      lead_email: lead.email,
+      email_account: (campaign.email_list as string[])[0] ?? null,
+      step,
+      variant: 1,
+      is_first: step === 1,
+      email_id: nextId('2d11'),
+      ...extra,
     };
     const targets = [...webhooks.values()].filter((w) => w.status === 1 && (w.event_type === 'all_events' || w.event_type === subscription) && (!w.campaign || w.campaign === campaignId));
     const results = await Promise.all(targets.map((w) => deliver(w, payload)));

@@ -102,10 +102,19 @@ const LAST = ['Adler', 'Brooks', 'Castillo', 'Dumont', 'Eze', 'Fischer', 'Gupta'
 const COMPANIES = ['Harbor Freight Labs', 'Pinecrest Media', 'Orbit Payroll', 'Slate Dental Group', 'Tidewater Logistics', 'Quill Analytics'];
 const INDUSTRIES = ['Marketing & Advertising', 'Computer Software', 'Logistics', 'Health Care', null] as const;
 const TITLES = ['VP of Sales', 'Head of Revenue Operations', 'Chief Operating Officer', 'Founder & CEO', null] as const;
-const PLACES = [['Denver', 'Colorado', '80202'], ['Austin', 'Texas', '73301'], ['Seattle', 'Washington', '98101'], ['Boston', 'Massachusetts', '02108']] as const;
+const PLACES = [
+  ['Denver', 'Colorado', '80202'],
+  ['Austin', 'Texas', '73301'],
+  ['Seattle', 'Washington', '98101'],
+  ['Boston', 'Massachusetts', '02108'],
+] as const;
 const BASE_TIME = Date.parse('2026-03-02T09:00:00.000Z');
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 type Person = { first: string; last: string; company: string; index: number; lastPage: string };
 
@@ -125,12 +134,13 @@ export const startRb2bSandbox = async (options: Rb2bSandboxOptions) => {
     const i = generated++;
     stats.generated++;
     const repeat = people.length > 0 && i % repeatEvery === repeatEvery - 1;
-    const person: Person = repeat
-      ? people[Math.floor(random() * people.length)]!
-      : { first: pick(random, FIRST), last: pick(random, LAST), company: pick(random, COMPANIES), index: people.length, lastPage: '' };
+    const person: Person = repeat ? people[Math.floor(random() * people.length)]! : { first: pick(random, FIRST), last: pick(random, LAST), company: pick(random, COMPANIES), index: people.length, lastPage: '' };
     if (!repeat) people.push(person);
     else stats.repeats++;
-    const page = pick(random, PAGES.filter((p) => p !== person.lastPage));
+    const page = pick(
+      random,
+      PAGES.filter((p) => p !== person.lastPage),
+    );
     const referrer = repeat ? `${SITE}${person.lastPage}` : pick(random, ['https://search.example.com/?q=ai+for+sales', 'https://www.linkedin.com/', null]);
     person.lastPage = page;
     const domain = `${slug(person.company)}.example.com`;

@@ -19,7 +19,7 @@ export const startSlackSandbox = async (options: { failures?: FailureInjection }
       if (await failures.intercept(secretPath, res)) return;
       let json: { text?: string; blocks?: unknown[] };
       try {
-        json = JSON.parse(body);
+        json = JSON.parse(body) as typeof json;
       } catch {
         return reply(400, 'invalid_payload');
       }

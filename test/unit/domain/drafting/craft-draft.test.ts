@@ -26,12 +26,15 @@ const draft = (lead: LeadProfile, tier: Tier = 'tier_1', rejected: string[] = []
 };
 
 describe('craftDraft', () => {
-  it('writes a first email with differing A/B subjects, the lead\'s own facts, and two follow-ups', () => {
+  it("writes a first email with differing A/B subjects, the lead's own facts, and two follow-ups", () => {
     const d = draft(aLead());
     expect(d.subjectA).not.toBe(d.subjectB);
     expect(d.body.startsWith('Hi Maya,')).toBe(true);
     expect(d.body).toContain('Northwind Agency');
-    expect(d.followUps.map((f) => [f.step, f.delayDays])).toEqual([[2, 3], [3, 7]]);
+    expect(d.followUps.map((f) => [f.step, f.delayDays])).toEqual([
+      [2, 3],
+      [3, 7],
+    ]);
     for (const f of d.followUps) expect(f.subjectA).not.toBe(f.subjectB);
     expect(d.fingerprint).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -63,7 +66,7 @@ describe('craftDraft', () => {
     [{ email: null }, 'missing_email'],
     [{ firstName: null, fullName: null }, 'missing_first_name'],
   ])('skips a lead without what a draft needs: %o → %s', (overrides, code) => {
-    const r = craftDraft({ lead: aLead(overrides as Partial<LeadProfile>), tier: 'tier_1' }, SENDER);
+    const r = craftDraft({ lead: aLead(overrides), tier: 'tier_1' }, SENDER);
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe(code);
@@ -97,7 +100,10 @@ describe('craftDraft', () => {
     });
     fc.assert(
       fc.property(arbitrary, (a) => {
-        const r = craftDraft({ lead: aLead({ industry: a.industry, title: a.title, employees: a.employees, tech: a.tech, sourceType: a.sourceType, sourceName: a.sourceName, hiringSignal: a.hiringSignal, email: a.email.toLowerCase() }), tier: a.tier }, SENDER);
+        const r = craftDraft(
+          { lead: aLead({ industry: a.industry, title: a.title, employees: a.employees, tech: a.tech, sourceType: a.sourceType, sourceName: a.sourceName, hiringSignal: a.hiringSignal, email: a.email.toLowerCase() }), tier: a.tier },
+          SENDER,
+        );
         if (!r.ok) return r.error.code === 'unfilled_variable';
         const text = [r.value.subjectA, r.value.subjectB, r.value.body, ...r.value.followUps.flatMap((f) => [f.subjectA, f.subjectB, f.body])].join('\n');
         return !/[{}]/.test(text) && !/\bnull\b|\bundefined\b/.test(text);
@@ -146,7 +152,7 @@ describe('angle selection', () => {
     }
   });
 
-  it('is stable for the same lead and spreads different leads over the tier\'s angles', () => {
+  it("is stable for the same lead and spreads different leads over the tier's angles", () => {
     const lead = aLead({ title: 'Sales Director', tech: [], employees: 300 });
     const first = selectAngle({ lead, tier: 'tier_1' });
     expect(selectAngle({ lead: structuredClone(lead), tier: 'tier_1' })).toEqual(first);
@@ -176,7 +182,10 @@ describe('templates', () => {
       const words = (s: string) => new Set(s.toLowerCase().match(/[a-z]+/g));
       const a = words(angle.subjectA);
       const b = words(angle.subjectB);
-      expect([...a].some((w) => !b.has(w)), angle.id).toBe(true);
+      expect(
+        [...a].some((w) => !b.has(w)),
+        angle.id,
+      ).toBe(true);
       expect(angle.subjectA.startsWith('Re:'), angle.id).toBe(false);
       expect(angle.body).not.toMatch(/\b(free|guarantee|act now|click here|risk free|urgent)\b/i);
     }
@@ -213,7 +222,10 @@ describe('enforceSignature', () => {
   });
 
   it('is idempotent for any body', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), (body) => enforceSignature(enforceSignature(body, SENDER), SENDER) === enforceSignature(body, SENDER)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (body) => enforceSignature(enforceSignature(body, SENDER), SENDER) === enforceSignature(body, SENDER)),
+      { numRuns: 500 },
+    );
     fc.assert(
       fc.property(fc.array(fc.constantFrom('Hi', 'Best,', '', '  ', 'Thanks,', '--', 'text | Unsubscribe', 'Schedule a call with CAIO', 'x'), { maxLength: 12 }), (lines) => {
         const body = lines.join('\n');
@@ -225,7 +237,12 @@ describe('enforceSignature', () => {
 });
 
 describe('cadence follow-ups', () => {
-  it.each([['value_followup', 3, 5], ['social_proof', 5, 10], ['breakup', 7, 17], ['close', 8, 21]])('%s is step %i on day %i', (action, step, day) => {
+  it.each([
+    ['value_followup', 3, 5],
+    ['social_proof', 5, 10],
+    ['breakup', 7, 17],
+    ['close', 8, 21],
+  ])('%s is step %i on day %i', (action, step, day) => {
     const f = craftCadenceFollowup(action, aLead(), SENDER);
     expect(f).toMatchObject({ action, step, day });
     expect(f!.body).toContain(SENDER.physicalAddress);

@@ -15,11 +15,35 @@ describe('planColumns', () => {
 
 describe('mapLeadRow', () => {
   const plan = planColumns(['email', 'first name', 'last name', 'company', 'title', 'linkedin', 'employees', 'industry', 'website', 'notes']);
-  const row = (o: Partial<Record<'email' | 'first' | 'last' | 'company' | 'title' | 'linkedin' | 'employees' | 'industry' | 'website' | 'notes', string>>) =>
-    [o.email ?? '', o.first ?? '', o.last ?? '', o.company ?? '', o.title ?? '', o.linkedin ?? '', o.employees ?? '', o.industry ?? '', o.website ?? '', o.notes ?? ''];
+  const row = (o: Partial<Record<'email' | 'first' | 'last' | 'company' | 'title' | 'linkedin' | 'employees' | 'industry' | 'website' | 'notes', string>>) => [
+    o.email ?? '',
+    o.first ?? '',
+    o.last ?? '',
+    o.company ?? '',
+    o.title ?? '',
+    o.linkedin ?? '',
+    o.employees ?? '',
+    o.industry ?? '',
+    o.website ?? '',
+    o.notes ?? '',
+  ];
 
   it('maps a full row with provenance and custom fields', () => {
-    const r = mapLeadRow(row({ email: ' Maya@Northwind.example.com ', first: 'Maya', last: 'Rivera', company: 'Northwind', title: 'VP of Sales', employees: '1,000+', industry: 'marketing', website: 'https://www.northwind.example.com/', notes: 'met at SaaStr' }), plan, 7);
+    const r = mapLeadRow(
+      row({
+        email: ' Maya@Northwind.example.com ',
+        first: 'Maya',
+        last: 'Rivera',
+        company: 'Northwind',
+        title: 'VP of Sales',
+        employees: '1,000+',
+        industry: 'marketing',
+        website: 'https://www.northwind.example.com/',
+        notes: 'met at SaaStr',
+      }),
+      plan,
+      7,
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.identity).toBe('maya@northwind.example.com');
@@ -44,7 +68,7 @@ describe('mapLeadRow', () => {
     if (!r.ok) expect(r.error).toEqual({ line: 12, field, message: expect.stringContaining(message) });
   });
 
-  it('splits a full name and undoes the export\'s formula escaping', () => {
+  it("splits a full name and undoes the export's formula escaping", () => {
     const p = planColumns(['email', 'name', 'title']);
     const r = mapLeadRow(['a@x.example.com', 'Ana María López', "'-VP-"], p, 2);
     expect(r.ok && r.value.profile).toMatchObject({ firstName: 'Ana', lastName: 'María López', title: '-VP-' });

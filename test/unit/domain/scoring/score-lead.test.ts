@@ -19,7 +19,19 @@ const component = (l: LeadProfile, code: string) => scoreLead(l, ICP).components
 
 describe('company size (at most 20)', () => {
   it.each([
-    [null, 0], [0, 0], [9, 0], [10, 5], [19, 5], [20, 12], [50, 12], [51, 20], [500, 20], [501, 15], [1000, 15], [1001, 10], [50_000, 10],
+    [null, 0],
+    [0, 0],
+    [9, 0],
+    [10, 5],
+    [19, 5],
+    [20, 12],
+    [50, 12],
+    [51, 20],
+    [500, 20],
+    [501, 15],
+    [1000, 15],
+    [1001, 10],
+    [50_000, 10],
   ])('%s employees score %i', (employees, points) => {
     expect(component(lead({ employees }), 'company_size').points).toBe(points);
   });
@@ -37,10 +49,26 @@ describe('company size (at most 20)', () => {
 
 describe('title seniority (at most 25), whole words only', () => {
   it.each([
-    ['CEO', 'c_level', 25], ['Co-Founder', 'c_level', 25], ['Founder & CEO', 'c_level', 25], ['Managing Partner', 'c_level', 25], ['President', 'c_level', 25],
-    ['Chief Executive Officer', 'c_level', 25], ['VP of Sales', 'vp', 22], ['SVP, Sales', 'vp', 22], ['Chief Revenue Officer (CRO)', 'vp', 22], ['Managing Director', 'vp', 22],
-    ['CMO', 'vp', 22], ['Head of Digital', 'vp', 22], ['Director of Sales', 'director', 15], ['Senior Director, Partnerships', 'director', 15], ['Head of Data', 'director', 15],
-    ['Marketing Manager', 'manager', 8], ['Team Lead', 'manager', 8], ['Principal Consultant', 'manager', 8], ['Account Executive', 'none', 0], ['Head of Sales', 'none', 0],
+    ['CEO', 'c_level', 25],
+    ['Co-Founder', 'c_level', 25],
+    ['Founder & CEO', 'c_level', 25],
+    ['Managing Partner', 'c_level', 25],
+    ['President', 'c_level', 25],
+    ['Chief Executive Officer', 'c_level', 25],
+    ['VP of Sales', 'vp', 22],
+    ['SVP, Sales', 'vp', 22],
+    ['Chief Revenue Officer (CRO)', 'vp', 22],
+    ['Managing Director', 'vp', 22],
+    ['CMO', 'vp', 22],
+    ['Head of Digital', 'vp', 22],
+    ['Director of Sales', 'director', 15],
+    ['Senior Director, Partnerships', 'director', 15],
+    ['Head of Data', 'director', 15],
+    ['Marketing Manager', 'manager', 8],
+    ['Team Lead', 'manager', 8],
+    ['Principal Consultant', 'manager', 8],
+    ['Account Executive', 'none', 0],
+    ['Head of Sales', 'none', 0],
   ])('"%s" is %s (%i)', (title, bucket, points) => {
     const s = scoreLead(lead({ title }), ICP);
     expect(s.titleBucket).toBe(bucket);
@@ -62,9 +90,17 @@ describe('title seniority (at most 25), whole words only', () => {
 
 describe('industry fit (at most 20)', () => {
   it.each([
-    ['marketing & advertising', 'tier_1', 20], ['management consulting', 'tier_1', 20], ['staffing & recruiting', 'tier_1', 20], ['E-Commerce', 'tier_1', 20],
-    ['computer software', 'tier_2', 15], ['information technology & services', 'tier_2', 15], ['financial services', 'tier_2', 15],
-    ['manufacturing', 'tier_3', 10], ['logistics & supply chain', 'tier_3', 10], ['non-profit organization management', 'none', 0], [null, 'none', 0],
+    ['marketing & advertising', 'tier_1', 20],
+    ['management consulting', 'tier_1', 20],
+    ['staffing & recruiting', 'tier_1', 20],
+    ['E-Commerce', 'tier_1', 20],
+    ['computer software', 'tier_2', 15],
+    ['information technology & services', 'tier_2', 15],
+    ['financial services', 'tier_2', 15],
+    ['manufacturing', 'tier_3', 10],
+    ['logistics & supply chain', 'tier_3', 10],
+    ['non-profit organization management', 'none', 0],
+    [null, 'none', 0],
   ])('"%s" is %s (%i)', (industry, bucket, points) => {
     const s = scoreLead(lead({ industry }), ICP);
     expect(s.industryBucket).toBe(bucket);
@@ -120,14 +156,20 @@ describe('intent (capped at 20) and engagement (outside the cap)', () => {
 describe('head-of-sales multiplier and the total', () => {
   const base = { employees: 150, tech: [] };
   it.each([
-    ['CEO', 'marketing', 1.5], ['CEO', 'software', 1.3], ['CEO', null, 1.3],
-    ['VP of Sales', 'marketing', 1.3], ['VP of Sales', 'software', 1.2], ['VP of Sales', 'manufacturing', 1.1], ['VP of Sales', null, 1.1],
-    ['Director of Sales', 'marketing', 1], ['Marketing Manager', 'marketing', 1],
+    ['CEO', 'marketing', 1.5],
+    ['CEO', 'software', 1.3],
+    ['CEO', null, 1.3],
+    ['VP of Sales', 'marketing', 1.3],
+    ['VP of Sales', 'software', 1.2],
+    ['VP of Sales', 'manufacturing', 1.1],
+    ['VP of Sales', null, 1.1],
+    ['Director of Sales', 'marketing', 1],
+    ['Marketing Manager', 'marketing', 1],
   ])('%s in %s multiplies by %s', (title, industry, multiplier) => {
     expect(scoreLead(lead({ ...base, title, industry }), ICP).multiplier).toBe(multiplier);
   });
 
-  it('truncates after multiplying: the spec example now scores as a director (65), not as the original\'s VP (79)', () => {
+  it("truncates after multiplying: the spec example now scores as a director (65), not as the original's VP (79)", () => {
     const full = { websiteVisits: 9, contentDownloads: 9, pricingPageVisits: 9, demoRequested: true };
     const director = scoreLead(lead({ title: 'Director of Operations', employees: 150, industry: 'manufacturing', intent: full, sourceType: 'website_visitor' }), ICP);
     expect(director.rawPoints).toBe(65);
@@ -138,7 +180,10 @@ describe('head-of-sales multiplier and the total', () => {
   });
 
   it('caps at 100', () => {
-    const s = scoreLead(lead({ title: 'CEO', employees: 150, industry: 'marketing', tech: ['Salesforce', 'Gong', 'Marketo'], intent: { websiteVisits: 9, contentDownloads: 9, pricingPageVisits: 9, demoRequested: true }, sourceType: 'post_commenter' }), ICP);
+    const s = scoreLead(
+      lead({ title: 'CEO', employees: 150, industry: 'marketing', tech: ['Salesforce', 'Gong', 'Marketo'], intent: { websiteVisits: 9, contentDownloads: 9, pricingPageVisits: 9, demoRequested: true }, sourceType: 'post_commenter' }),
+      ICP,
+    );
     expect(s.rawPoints).toBe(105);
     expect(s.points).toBe(100);
     expect(s.reasons.at(-1)).toBe('= 100/100 total ICP score (capped at 100)');
@@ -156,7 +201,14 @@ describe('head-of-sales multiplier and the total', () => {
 });
 
 describe('tiers and needs_review', () => {
-  it.each([[79, 'tier_2'], [80, 'tier_1'], [59, 'tier_3'], [60, 'tier_2'], [39, 'tier_4'], [40, 'tier_3']])('%i points is %s', async (points, tier) => {
+  it.each([
+    [79, 'tier_2'],
+    [80, 'tier_1'],
+    [59, 'tier_3'],
+    [60, 'tier_2'],
+    [39, 'tier_4'],
+    [40, 'tier_3'],
+  ])('%i points is %s', async (points, tier) => {
     const { tierFor } = await import('../../../../src/domain/tier.js');
     expect(tierFor(points, ICP.tiers)).toBe(tier);
   });
@@ -240,9 +292,26 @@ describe('any lead', () => {
   it('scores an integer from 0 to 100 whose tier agrees with the thresholds', () => {
     fc.assert(
       fc.property(arbitraryLead, (a) => {
-        const s = scoreLead(lead({ title: a.title, employees: a.employees, industry: a.industry, tech: a.tech, sourceType: a.sourceType, intent: { websiteVisits: a.visits, contentDownloads: a.downloads, pricingPageVisits: a.pricing, demoRequested: a.demo } }), ICP);
+        const s = scoreLead(
+          lead({
+            title: a.title,
+            employees: a.employees,
+            industry: a.industry,
+            tech: a.tech,
+            sourceType: a.sourceType,
+            intent: { websiteVisits: a.visits, contentDownloads: a.downloads, pricingPageVisits: a.pricing, demoRequested: a.demo },
+          }),
+          ICP,
+        );
         const expectedTier = s.points >= 80 ? 'tier_1' : s.points >= 60 ? 'tier_2' : s.points >= 40 ? 'tier_3' : 'tier_4';
-        return Number.isInteger(s.points) && s.points >= 0 && s.points <= 100 && s.tier === expectedTier && s.components.length === 6 && s.reasons.at(-1) === `= ${s.points}/100 total ICP score${s.rawPoints * s.multiplier >= 101 ? ' (capped at 100)' : ''}`;
+        return (
+          Number.isInteger(s.points) &&
+          s.points >= 0 &&
+          s.points <= 100 &&
+          s.tier === expectedTier &&
+          s.components.length === 6 &&
+          s.reasons.at(-1) === `= ${s.points}/100 total ICP score${s.rawPoints * s.multiplier >= 101 ? ' (capped at 100)' : ''}`
+        );
       }),
     );
   });
