@@ -11,14 +11,14 @@ export default defineConfig({
     // child processes, so three at once keeps both cores busy.
     maxWorkers: 3,
     // `npm test` runs with --coverage: lines of src/ the suite runs in its own processes (the spawned
-    // CLI and servers of the e2e tests are not counted), with a floor the suite must keep.
+    // CLI and servers of the e2e tests are not counted), with a floor the suite must keep (91 % of lines measured on 2026-12-06; floor 90 %).
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
       exclude: ['src/store/migrations/**'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
-      thresholds: { lines: 80 },
+      thresholds: { lines: 90 },
     },
   },
 });
