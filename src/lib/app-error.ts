@@ -1,4 +1,4 @@
-/** Stable error codes; the CLI maps them to exit codes and (later) the server to HTTP statuses. */
+/** Stable error codes; the CLI maps them to exit codes (EXIT_CODE) and the server to HTTP statuses (HTTP_STATUS). */
 export type ErrorCode =
   | 'INVALID_INPUT'
   | 'CONFIG_INVALID'
@@ -56,4 +56,26 @@ export const EXIT_CODE: Record<ErrorCode, number> = {
   PROVIDER_BAD_RESPONSE: 7,
   OUT_OF_CREDITS: 7,
   INTERNAL: 1,
+};
+
+/**
+ * HTTP statuses of the server's answers, the one table for every route (API, pages, webhooks'
+ * handlers throw nothing of these): what the caller must fix is 4xx; the emergency stop is 423
+ * (Locked); a database away or held is 503 (try again); a provider's failure is 502 (Bad Gateway).
+ */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  INVALID_INPUT: 400,
+  CONFIG_INVALID: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  STORE_LOCKED: 503,
+  STORE_UNAVAILABLE: 503,
+  EMERGENCY_STOP: 423,
+  PROVIDER_UNAVAILABLE: 502,
+  PROVIDER_RATE_LIMITED: 502,
+  PROVIDER_AUTH: 502,
+  PROVIDER_BAD_REQUEST: 502,
+  PROVIDER_BAD_RESPONSE: 502,
+  OUT_OF_CREDITS: 502,
+  INTERNAL: 500,
 };

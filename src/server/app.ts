@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
+import { HTTP_STATUS, isAppError } from '../lib/app-error.js';
 import { safeEqual } from '../lib/hash.js';
 import type { Logger } from '../lib/logger.js';
 import { redactPath, safeErrorMessage } from '../lib/redact.js';
@@ -156,9 +157,11 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     done(null, bytes);
   });
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode ?? 500;
+    // An AppError from any route: the one code -> status table (lib/app-error.ts, beside the CLI's exit codes).
+    const status = isAppError(error) ? HTTP_STATUS[error.code] : (error.statusCode ?? 500);
     // By route pattern: the raw URL may carry a secret in its path or query (?secret=, ?token=).
     if (status >= 500) options.onError?.(error, routeOf(request) ?? redactPath(request.url, secrets));
+    if (isAppError(error) && error.code !== 'INTERNAL') return void reply.code(status).send({ error: error.message, code: error.code });
     const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status >= 500 ? 'INTERNAL' : (error.code ?? 'BAD_REQUEST');
     void reply.code(status).send({ error: status >= 500 ? 'internal error' : status === 413 ? 'body too large' : error.message, code });
   });

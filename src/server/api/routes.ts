@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { REJECTION_TAGS } from '../../domain/approval/rejection-tags.js';
 import { LEAD_STATUS_GROUPS } from '../../domain/signals/index.js';
-import { AppError, isAppError } from '../../lib/app-error.js';
+import { AppError, HTTP_STATUS, isAppError } from '../../lib/app-error.js';
 import type { DraftStatus } from '../../domain/approval/draft-status.js';
 import type { KpiTargets } from '../../domain/kpis/kpi-events.js';
 import type { OperatorControls } from '../../dispatch/ports.js';
@@ -39,15 +39,13 @@ export type ApiDeps = {
   now: () => Date;
 };
 
-const HTTP_STATUS: Partial<Record<AppError['code'], number>> = { INVALID_INPUT: 400, CONFIG_INVALID: 400, NOT_FOUND: 404, CONFLICT: 409, EMERGENCY_STOP: 423, STORE_LOCKED: 503, STORE_UNAVAILABLE: 503 };
-
 /** The same use cases as the CLI; AppError codes become HTTP statuses, zod problems a 400 naming the parameter. */
 const answer = async (reply: FastifyReply, work: () => Promise<unknown>) => {
   try {
     return reply.send(await work());
   } catch (error) {
     if (error instanceof z.ZodError) return reply.code(400).send({ error: error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), code: 'INVALID_INPUT' });
-    if (isAppError(error)) return reply.code(HTTP_STATUS[error.code] ?? (error.code.startsWith('PROVIDER') || error.code === 'OUT_OF_CREDITS' ? 502 : 500)).send({ error: error.message, code: error.code });
+    if (isAppError(error)) return reply.code(HTTP_STATUS[error.code]).send({ error: error.message, code: error.code });
     throw error;
   }
 };
