@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import { HTTP_STATUS, isAppError } from '../lib/app-error.js';
 import { safeEqual } from '../lib/hash.js';
@@ -110,15 +112,17 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
   });
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-    const origin = request.headers.origin;
-    if (origin && options.corsOrigins?.includes(origin)) {
-      void reply
-        .header('access-control-allow-origin', origin)
-        .header('vary', 'Origin')
-        .header('access-control-allow-headers', 'content-type, x-dashboard-token, authorization, x-csrf-token')
-        .header('access-control-allow-methods', 'GET, POST, OPTIONS');
-      if (request.method === 'OPTIONS') return reply.code(204).send();
-    }
+  });
+  // The dashboard's session cookie is read and written by @fastify/cookie (request.cookies, reply.setCookie).
+  void app.register(cookie);
+  // Cross-origin browsers only from the configured origins (server.corsOrigins), exact matches; a
+  // preflight is answered 204 by the plugin, before any route's auth.
+  const corsOrigins = options.corsOrigins ?? [];
+  void app.register(cors, {
+    origin: (origin, done) => done(null, origin !== undefined && corsOrigins.includes(origin) ? origin : false),
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'x-dashboard-token', 'authorization', 'x-csrf-token'],
+    exposedHeaders: ['x-request-id'],
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);

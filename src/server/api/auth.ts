@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { safeEqual } from '../../lib/hash.js';
-import { cookieOf, SESSION_COOKIE, type Sessions } from '../pages/sessions.js';
+import { SESSION_COOKIE, type Sessions } from '../pages/sessions.js';
 
 /**
  * Every `/api/*` route needs the dashboard token, in `X-Dashboard-Token` or `Authorization: Bearer`,
@@ -23,7 +23,7 @@ export const requireDashboardAccess = (app: FastifyInstance, token: string, sess
       if (safeEqual(given, token)) return;
       return reply.code(401).send({ error: 'unauthorized', code: 'UNAUTHORIZED' });
     }
-    const session = await sessions.get(cookieOf(request.headers.cookie, SESSION_COOKIE));
+    const session = await sessions.get(request.cookies[SESSION_COOKIE]);
     if (!session) return reply.code(401).send({ error: 'unauthorized', code: 'UNAUTHORIZED' });
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       const csrf = request.headers['x-csrf-token'];

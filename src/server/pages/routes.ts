@@ -5,7 +5,7 @@ import type { KpiCounts, KpiRates, KpiTargets } from '../../domain/kpis/kpi-even
 import { FUNNEL_STAGES, type ApiDeps } from '../api/routes.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { barChart, emptyState, esc, layout, lineChart } from './render.js';
-import { cookieOf, SESSION_COOKIE, type Session, type Sessions } from './sessions.js';
+import { SESSION_COOKIE, type Session, type Sessions } from './sessions.js';
 
 const html = (reply: FastifyReply, body: string, status = 200) => reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
@@ -52,10 +52,10 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
   const { api, sessions } = deps;
   // Secure when the dashboard is served over https: server.publicUrl says so, or the trusted proxy
   // in front says the request came over https (X-Forwarded-Proto; read only with server.trustProxy).
-  const cookie = (req: FastifyRequest, value: string, extra = '') => `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/${extra}${deps.secureCookies || req.protocol === 'https' ? '; Secure' : ''}`;
+  const cookieOptions = (req: FastifyRequest) => ({ httpOnly: true, sameSite: 'strict' as const, path: '/', secure: deps.secureCookies || req.protocol === 'https' });
   app.get('/assets/app.css', async (_req, reply) => reply.header('content-type', 'text/css; charset=utf-8').send(APP_CSS));
   app.get('/assets/app.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(APP_JS));
-  app.get('/login', async (req, reply) => ((await sessions.get(cookieOf(req.headers.cookie, SESSION_COOKIE))) ? reply.redirect('/sales') : html(reply, loginPage(null))));
+  app.get('/login', async (req, reply) => ((await sessions.get(req.cookies[SESSION_COOKIE])) ? reply.redirect('/sales') : html(reply, loginPage(null))));
   app.post('/login', async (req, reply) => {
     // The client's address: the socket's, or with server.trustProxy the one the trusted proxy forwarded.
     const address = req.ip;
@@ -66,18 +66,18 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
       return html(reply, loginPage('That token is not right.'), 401);
     }
     const session = await sessions.create();
-    return reply.header('set-cookie', cookie(req, session.id)).redirect('/sales', 303);
+    return reply.setCookie(SESSION_COOKIE, session.id, cookieOptions(req)).redirect('/sales', 303);
   });
   app.post('/logout', async (req, reply) => {
-    const session = await sessions.get(cookieOf(req.headers.cookie, SESSION_COOKIE));
+    const session = await sessions.get(req.cookies[SESSION_COOKIE]);
     const csrf = new URLSearchParams(typeof req.body === 'string' ? req.body : '').get('csrf') ?? '';
     if (session && safeEqual(csrf, session.csrf)) await sessions.end(session.id);
-    return reply.header('set-cookie', cookie(req, '', '; Max-Age=0')).redirect('/login', 303);
+    return reply.setCookie(SESSION_COOKIE, '', { ...cookieOptions(req), maxAge: 0 }).redirect('/login', 303);
   });
 
   const page = (path: string, title: string, render: (session: Session, req: FastifyRequest) => Promise<string>) =>
     app.get(path, async (req, reply) => {
-      const session = await sessions.get(cookieOf(req.headers.cookie, SESSION_COOKIE));
+      const session = await sessions.get(req.cookies[SESSION_COOKIE]);
       if (!session) return reply.redirect('/login');
       return html(reply, layout(title, path, session.csrf, await render(session, req)));
     });

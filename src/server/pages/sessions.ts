@@ -40,9 +40,3 @@ export const createSessions = (options: { ttlMs?: number; now?: () => number } =
 };
 
 export const SESSION_COOKIE = 'caio_session';
-
-export const cookieOf = (header: string | undefined, name: string): string | undefined =>
-  header
-    ?.split(';')
-    .map((p) => p.trim().split('='))
-    .find(([k]) => k === name)?.[1];
