@@ -3,7 +3,8 @@
  * by `npx depcruise src --config .dependency-cruiser.cjs`.
  *
  * Layers, top to bottom:
- *   composition root  src/deps.ts, src/main.ts, src/cli/**   (entry points: may import anything)
+ *   composition root  src/deps.ts, src/main.ts, src/cli/**, src/compose/** (entry points and the wiring
+ *                     of the API and the pipeline jobs: may import anything)
  *   use cases         src/pipeline, src/signals, src/dispatch, src/jobs, src/escalation, and
  *                     src/app-deps.ts (the type of the opened app, types only)
  *   adapters          src/store, src/providers, src/server, src/webhooks, src/observability, src/config
@@ -25,7 +26,7 @@
  * dependency; its native binary ships in a registry package).
  */
 
-const ROOT = '^src/(deps\\.ts$|main\\.ts$|cli/)';
+const ROOT = '^src/(deps\\.ts$|main\\.ts$|cli/|compose/)';
 const USE_CASES = '^src/(pipeline|signals|dispatch|jobs|escalation)/|^src/app-deps\\.ts$';
 const ADAPTERS = '^src/(store|providers|server|webhooks|observability|config)/';
 const PORTS = '^src/(pipeline|signals|dispatch|jobs|escalation)/(ports|review-ports)\\.ts$';
@@ -60,52 +61,22 @@ module.exports = {
     {
       name: 'nothing-imports-the-root',
       severity: 'error',
-      comment: 'Only the composition root (deps.ts, main.ts, cli/) imports the composition root. What a lower module needs ' + 'from it is a type (src/app-deps.ts) or a parameter.',
-      from: {
-        pathNot: [
-          ROOT,
-          // EXCEPTION (bounded by the next rule to src/deps.ts): jobs/pipeline-jobs.ts opens the
-          // providers for each run with openProviders/pipelineDepsFor from src/deps.ts. Passing them
-          // in as parameters (or moving pipeline-jobs.ts next to deps.ts) changes its one caller,
-          // src/cli/commands/serve.ts, owned by another change.
-          '^src/jobs/pipeline-jobs\\.ts$',
-        ],
-      },
+      comment: 'Only the composition root (deps.ts, main.ts, cli/, compose/) imports the composition root. What a lower module needs ' + 'from it is a type (src/app-deps.ts) or a parameter.',
+      from: { pathNot: ROOT },
       to: { path: ROOT },
-    },
-    {
-      name: 'nothing-imports-the-root-exception-bounded',
-      severity: 'error',
-      comment: 'jobs/pipeline-jobs.ts may import src/deps.ts (see nothing-imports-the-root), nothing else of the root.',
-      from: { path: '^src/jobs/pipeline-jobs\\.ts$' },
-      to: { path: ROOT, pathNot: '^src/deps\\.ts$' },
     },
     {
       name: 'adapters-use-ports-not-use-cases',
       severity: 'error',
       comment: 'An adapter (store, providers, server, webhooks, observability, config) never imports a use case ' + '(pipeline, signals, dispatch, jobs, escalation), only its port files.',
-      from: {
-        path: ADAPTERS,
-        pathNot: [
-          // EXCEPTION: server/api/compose.ts is composition code (it wires stores into the API's use
-          // cases for one app) that lives in server/ because src/cli/commands/serve.ts imports it from
-          // there; it moves next to src/deps.ts once serve.ts can be edited.
-          '^src/server/api/compose\\.ts$',
-        ],
-      },
+      from: { path: ADAPTERS },
       to: { path: USE_CASES, pathNot: PORTS },
     },
     {
       name: 'adapters-do-not-import-each-others-internals',
       severity: 'error',
       comment: 'An adapter may use another adapter only through its entry module (store/index.ts, config/load.ts, ' + 'webhooks/index.ts); the store never imports the server.',
-      from: {
-        path: ADAPTERS,
-        pathNot: [
-          // EXCEPTION: composition code, see adapters-use-ports-not-use-cases.
-          '^src/server/api/compose\\.ts$',
-        ],
-      },
+      from: { path: ADAPTERS },
       to: {
         path: ADAPTERS,
         pathNot: [

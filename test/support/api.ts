@@ -1,5 +1,5 @@
 import type { ApiDeps } from '../../src/server/api/routes.js';
-import { apiDepsFor } from '../../src/server/api/compose.js';
+import { apiDepsFor } from '../../src/compose/api-deps.js';
 import { queueWatcherFor } from '../../src/jobs/catalogue.js';
 import type { Harness } from './dispatch.js';
 

@@ -1,17 +1,17 @@
-import type { AppDeps, DispatchSet } from '../../app-deps.js';
-import { operatorStatus, operatorStatusSettings } from '../../dispatch/operator-status-settings.js';
-import { createReviewService } from '../../pipeline/review-draft.js';
-import type { ReviewQueueWatcher } from '../../jobs/review-queue-watcher.js';
-import { bootstrapFor } from '../../signals/compose.js';
-import { runDecay } from '../../signals/run-decay.js';
-import { createCadenceStore } from '../../store/cadence-repo.js';
-import { createDashboardQueries } from '../../store/dashboard-repo.js';
-import { createIncidentStore } from '../../store/incident-repo.js';
-import { createDecayQuery, createLeadEventStore } from '../../store/inbox-repo.js';
-import { createReviewStore } from '../../store/review-repo.js';
-import { createSignalLeadStore } from '../../store/signals-repo.js';
-import { createTimelineQuery } from '../../store/timeline-repo.js';
-import type { ApiDeps } from './routes.js';
+import type { AppDeps, DispatchSet } from '../app-deps.js';
+import { operatorStatus, operatorStatusSettings } from '../dispatch/operator-status-settings.js';
+import { createReviewService } from '../pipeline/review-draft.js';
+import type { ReviewQueueWatcher } from '../jobs/review-queue-watcher.js';
+import { bootstrapFor } from '../signals/compose.js';
+import { runDecay } from '../signals/run-decay.js';
+import { createCadenceStore } from '../store/cadence-repo.js';
+import { createDashboardQueries } from '../store/dashboard-repo.js';
+import { createIncidentStore } from '../store/incident-repo.js';
+import { createDecayQuery, createLeadEventStore } from '../store/inbox-repo.js';
+import { createReviewStore } from '../store/review-repo.js';
+import { createSignalLeadStore } from '../store/signals-repo.js';
+import { createTimelineQuery } from '../store/timeline-repo.js';
+import type { ApiDeps } from '../server/api/routes.js';
 
 /** The API's use cases for one app: the same services the CLI builds. */
 export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (limit: number) => Promise<Record<string, unknown>>, queueWatcher: ReviewQueueWatcher): ApiDeps => {
