@@ -64,6 +64,9 @@ export const serverLogging = (log: Pick<Logger, 'info' | 'error'>) => ({
 const labelValue = (value: string) => value.replace(/["\\\n]/g, '_');
 
 const JSON_TYPE = /^application\/(.+\+)?json\b/i;
+/** A body sent with a type other than JSON is refused at the door (415), before it is read. */
+const refusedType = (type: string | undefined) => Boolean(type && !JSON_TYPE.test(type));
+const unsupportedType = () => Object.assign(new Error('content type must be application/json'), { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
 
 /**
  * The HTTP app of `caio serve` (fastify; `listen()` is the caller's, tests use `inject()`). The
@@ -132,34 +135,10 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
   });
   // Every body is read as bytes and handed on as text; the handler verifies it before parsing. A body sent with a
   // non-JSON type is refused at the door (415), before it is read.
+  // The root reads no body: each plugin below reads its own (a request matching no route gets 404,
+  // or 415 for a body that is not JSON, and its body is never parsed).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, bytes, done) => {
-    // Read as bytes: a webhook's signature covers the exact bytes, which UTF-8 text cannot always hold.
-    const body = (bytes as Buffer).toString('utf8');
-    const type = req.headers['content-type'];
-    // The login and logout forms post urlencoded fields.
-    // The matched route's pattern, not the raw URL (which may be percent-encoded).
-    const route = req.routeOptions.url ?? '';
-    if ((route === '/login' || route === '/logout') && type?.startsWith('application/x-www-form-urlencoded')) {
-      done(null, body);
-      return;
-    }
-    if (type && !JSON_TYPE.test(type)) {
-      done(Object.assign(new Error('content type must be application/json'), { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }), undefined);
-      return;
-    }
-    // The API reads JSON; webhooks get the raw text (verified before it is parsed).
-    if (route.startsWith('/api/')) {
-      try {
-        done(null, body.trim() ? JSON.parse(body) : {});
-      } catch {
-        done(Object.assign(new Error('the body is not JSON'), { statusCode: 400, code: 'INVALID_JSON' }), undefined);
-      }
-      return;
-    }
-    // Webhooks get the bytes: their signature covers the exact bytes, which text cannot always hold.
-    done(null, bytes);
-  });
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, bytes, done) => (refusedType(req.headers['content-type']) ? done(unsupportedType(), undefined) : done(null, bytes)));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     // An AppError from any route: the one code -> status table (lib/app-error.ts, beside the CLI's exit codes).
     const status = isAppError(error) ? HTTP_STATUS[error.code] : (error.statusCode ?? 500);
@@ -169,16 +148,35 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status >= 500 ? 'INTERNAL' : (error.code ?? 'BAD_REQUEST');
     void reply.code(status).send({ error: status >= 500 ? 'internal error' : status === 413 ? 'body too large' : error.message, code });
   });
+  app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ error: 'not found', code: 'NOT_FOUND' }));
+
+  // Three encapsulated plugins, each with its own body parser and hooks, so what one decides (the
+  // API's auth, the pages' form parsing) applies to its own routes only, never by URL prefix.
+  void app.register(async (webhooks) => {
+    // The exact bytes: a webhook's signature covers them, which UTF-8 text cannot always hold.
+    webhooks.removeAllContentTypeParsers();
+    webhooks.addContentTypeParser('*', { parseAs: 'buffer' }, (req, bytes, done) => (refusedType(req.headers['content-type']) ? done(unsupportedType(), undefined) : done(null, bytes)));
+    for (const [path, handler] of Object.entries(options.routes.post)) {
+      webhooks.post(path, async (request, reply) => {
+        const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
+        const query = new URLSearchParams(request.raw.url?.split('?')[1] ?? '');
+        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const result = await handler({ path, headers, body: raw.toString('utf8'), rawBody: raw, query });
+        return reply.code(result.status).send(result.body);
+      });
+      webhooks.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url: path, handler: async (_request, reply) => reply.code(405).send({ error: 'POST only', code: 'METHOD_NOT_ALLOWED' }) });
+    }
+    for (const [path, handler] of Object.entries(options.routes.get)) {
+      webhooks.get(path, async (_request, reply) => {
+        const result = await handler();
+        return reply.code(result.status).send(result.body);
+      });
+    }
+  });
   if (options.api) {
+    const { token, deps } = options.api;
     const sessions = options.api.sessions ?? createSessions();
-    requireDashboardAccess(app, options.api.token, sessions);
-    registerApiRoutes(app, options.api.deps);
-    registerPages(app, { api: options.api.deps, token: options.api.token, sessions, secureCookies: options.api.secureCookies ?? https });
-  }
-  // Prometheus text: the caller's gauges plus the request counts by route and status, behind the
-  // dashboard token (/api/metrics through the API hook; /metrics, for scrapers, checks it itself).
-  if (options.api) {
-    const token = options.api.token;
+    // Prometheus text: the caller's gauges plus the request counts by route and status.
     const metricsText = async () => {
       const lines = [...requests.entries()].map(([key, n]) => {
         const [method = '', route = '', status = ''] = key.split(' ');
@@ -186,30 +184,34 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
       });
       return `${options.metrics ? await options.metrics() : ''}# TYPE caio_http_requests_total counter\n${lines.join('\n')}\n`;
     };
-    app.get('/api/metrics', async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4').send(await metricsText()));
-    app.get('/metrics', async (request, reply) => {
-      const auth = request.headers.authorization;
-      const given = request.headers['x-dashboard-token'] ?? (auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined);
-      if (typeof given !== 'string' || !safeEqual(given, token)) return reply.code(401).send({ error: 'unauthorized', code: 'UNAUTHORIZED' });
-      return reply.header('content-type', 'text/plain; version=0.0.4').send(await metricsText());
+    void app.register(async (api) => {
+      // JSON in; the dashboard token (or a page session with its CSRF token) on every route of this plugin.
+      api.removeAllContentTypeParsers();
+      api.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+        if (refusedType(req.headers['content-type'])) return done(unsupportedType(), undefined);
+        try {
+          done(null, (body as string).trim() ? JSON.parse(body as string) : {});
+        } catch {
+          done(Object.assign(new Error('the body is not JSON'), { statusCode: 400, code: 'INVALID_JSON' }), undefined);
+        }
+      });
+      requireDashboardAccess(api, token, sessions);
+      registerApiRoutes(api, deps);
+      api.get('/api/metrics', async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4').send(await metricsText()));
     });
-  }
-  app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ error: 'not found', code: 'NOT_FOUND' }));
-
-  for (const [path, handler] of Object.entries(options.routes.post)) {
-    app.post(path, async (request, reply) => {
-      const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
-      const query = new URLSearchParams(request.raw.url?.split('?')[1] ?? '');
-      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const result = await handler({ path, headers, body: raw.toString('utf8'), rawBody: raw, query });
-      return reply.code(result.status).send(result.body);
-    });
-    app.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url: path, handler: async (_request, reply) => reply.code(405).send({ error: 'POST only', code: 'METHOD_NOT_ALLOWED' }) });
-  }
-  for (const [path, handler] of Object.entries(options.routes.get)) {
-    app.get(path, async (_request, reply) => {
-      const result = await handler();
-      return reply.code(result.status).send(result.body);
+    void app.register(async (pages) => {
+      // The login and logout forms post urlencoded fields; the pages read nothing else.
+      pages.removeAllContentTypeParsers();
+      pages.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+      pages.addContentTypeParser('*', { parseAs: 'buffer' }, (req, bytes, done) => (refusedType(req.headers['content-type']) ? done(unsupportedType(), undefined) : done(null, bytes)));
+      registerPages(pages, { api: deps, token, sessions, secureCookies: options.api?.secureCookies ?? https });
+      // For scrapers: the token itself, no session.
+      pages.get('/metrics', async (request, reply) => {
+        const auth = request.headers.authorization;
+        const given = request.headers['x-dashboard-token'] ?? (auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined);
+        if (typeof given !== 'string' || !safeEqual(given, token)) return reply.code(401).send({ error: 'unauthorized', code: 'UNAUTHORIZED' });
+        return reply.header('content-type', 'text/plain; version=0.0.4').send(await metricsText());
+      });
     });
   }
   return app;
