@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openProviders, pipelineDepsFor, type AppDeps } from '../deps.js';
+import { openProviders, pipelineDepsFor, type AppDeps, type ProviderSet } from '../deps.js';
 import { AppError } from '../lib/app-error.js';
 import { newRunId } from '../lib/ids.js';
 import { runChunk, startChunkedRun, type ChunkJob } from '../pipeline/chunked-run.js';
@@ -28,14 +28,19 @@ export const pipelineJobs = (app: AppDeps, enqueueChunk: (job: ChunkJob) => Prom
     const now = app.clock.now();
     if (!(await control.acquireLease(LEASE, holder, new Date(now.getTime() + LEASE_MS), now))) throw new AppError('CONFLICT', 'another pipeline run is in progress; try again when it is done', { retryable: true });
   };
-  /** The providers for one piece of work (sandbox mode starts its loopback servers), always closed. */
+  /**
+   * The providers, opened once and kept for the life of the process (closed by `close`): their
+   * clients, breakers and rate limiters span every run and chunk this process works on, so a limit
+   * holds across chunks and a breaker opened by one chunk is still open for the next. A failed
+   * opening is tried again by the next piece of work.
+   */
+  let providers: Promise<ProviderSet> | null = null;
   const withProviders = async <T>(work: (deps: ReturnType<typeof pipelineDepsFor>) => Promise<T>): Promise<T> => {
-    const providers = await openProviders(app, { source: 'apollo', seed: null });
-    try {
-      return await work(pipelineDepsFor(app, providers));
-    } finally {
-      await providers.close();
-    }
+    providers ??= openProviders(app, { source: 'apollo', seed: null }).catch((error: unknown) => {
+      providers = null;
+      throw error;
+    });
+    return work(pipelineDepsFor(app, await providers));
   };
 
   return {
@@ -73,6 +78,12 @@ export const pipelineJobs = (app: AppDeps, enqueueChunk: (job: ChunkJob) => Prom
         await control.releaseLease(LEASE, `pipeline-${job.runId}`);
       }
       return { runId: job.runId, chunk: job.chunk, leads: job.leads.length, alreadyDone: outcome.done, ...(outcome.report ? { runFinished: outcome.report.status } : {}) };
+    },
+    /** Close the providers (sandbox mode: their loopback servers), when the process stops. */
+    close: async () => {
+      const opened = providers;
+      providers = null;
+      if (opened) await (await opened.catch(() => null))?.close();
     },
   };
 };

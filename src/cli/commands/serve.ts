@@ -71,7 +71,7 @@ const openJobSet = async (app: Awaited<ReturnType<typeof openApp>>, role: { work
   const definitions = jobCatalogue(app, { operator: dispatch.operator, watcher, processor, runPipeline: runPipelineNow, ...(distributed ? { pipelineChunk: pipeline.chunk } : {}) });
   const jobs = await openJobs(app, definitions, { ...role, holder: dispatch.operator.holder, onJobDone: jobOutcomes(app) });
   late.jobs = jobs;
-  return { processor, dispatch, watcher, runPipelineNow, jobs };
+  return { processor, dispatch, watcher, runPipelineNow, jobs, pipeline };
 };
 
 /**
@@ -84,7 +84,7 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
   // The server role: on the embedded default a second `caio start`/`serve` is refused (exit 5).
   const app = await openCliApp(config, 'server');
   const distributed = Boolean(config.env.REDIS_URL);
-  const { dispatch, watcher, runPipelineNow, jobs } = await openJobSet(app, { work: !distributed || mode === 'start' });
+  const { dispatch, watcher, runPipelineNow, jobs, pipeline } = await openJobSet(app, { work: !distributed || mode === 'start' });
   const inbox = createInboxStore(app.database.db);
   // The delivery is stored before the 2xx: if its job cannot be enqueued (Redis restarting), it is
   // retried every 2 s from here, and the inbox-sweep job (or the next start) covers a crash meanwhile.
@@ -139,6 +139,7 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
     clearInterval(requeue);
     await server.close();
     await jobs.close();
+    await pipeline.close();
     await dispatch.close();
     await app.close();
     process.exit(0);
@@ -170,11 +171,12 @@ export const workerCommand = async (options: CommonOptions & { queues?: string[]
   const unknown = (options.queues ?? []).filter((q) => !(JOB_QUEUES as readonly string[]).includes(q));
   if (unknown.length) throw new AppError('INVALID_INPUT', `--queues: unknown queue ${unknown.join(', ')} (known: ${JOB_QUEUES.join(', ')})`);
   const app = await openCliApp(config);
-  const { dispatch, jobs } = await openJobSet(app, { work: true, queues: options.queues, concurrency: options.concurrency });
+  const { dispatch, jobs, pipeline } = await openJobSet(app, { work: true, queues: options.queues, concurrency: options.concurrency });
   const metricsServer = options.metricsPort !== undefined ? await serveWorkerMetrics(options.metricsPort, config.server.host, () => app.metrics.text(app.database.db, jobs)) : null;
   // Before the line that says it is up: a supervisor that reads it may signal at once.
   const stop = async () => {
     await jobs.close();
+    await pipeline.close();
     await metricsServer?.close();
     await dispatch.close();
     await app.close();
