@@ -48,13 +48,14 @@ export const openApp = async (config: Config, overrides: AppOverrides = {}): Pro
   const alerts = overrides.alerts ?? (config.env.SLACK_WEBHOOK_URL ? (await import('./providers/slack/slack-alerts.js')).createSlackAlerts({ webhookUrl: config.env.SLACK_WEBHOOK_URL, log }) : createLogAlerts(log));
   const clock = overrides.clock ?? systemClock;
   // Loaded only when configured; connected only when first used.
-  const ioredis = config.env.REDIS_URL ? await import('ioredis') : null;
+  const redisUrl = config.jobsBackend.kind === 'bullmq' ? config.jobsBackend.redisUrl : null;
+  const ioredis = redisUrl ? await import('ioredis') : null;
   let redis: Redis | null = null;
   const rateLimitRedis = () => {
-    if (!ioredis || !config.env.REDIS_URL) return null;
+    if (!ioredis || !redisUrl) return null;
     if (!redis) {
       // A rate-limit check must not wait out a Redis outage: one try, then the in-process fallback.
-      redis = new ioredis.Redis(config.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectionName: 'caio-rate-limits' });
+      redis = new ioredis.Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectionName: 'caio-rate-limits' });
       redis.on('error', (error: Error) => log.debug({ err: error.message }, 'redis (rate limits) connection error'));
     }
     return redis;
@@ -112,7 +113,7 @@ export const openProviders = async (app: AppDeps, options: ProviderOptions): Pro
   let client;
   let close = async () => {};
   let description: string;
-  if (config.providers === 'live') {
+  if (!config.usesSandboxes) {
     const apiKey = config.env.APOLLO_API_KEY!;
     client = createApolloClient({ baseUrl: config.apollo.baseUrl, apiKey, policy: policyFor(apiKey, config.apollo.rateLimitPerMinute) });
     description = `Apollo (live, ${config.apollo.baseUrl})`;
@@ -206,14 +207,14 @@ const buildWaterfall = async (app: AppDeps, apollo: LeadEnricher, onClose: (clos
 const buildBetterContactStep = async (app: AppDeps, onClose: (close: () => Promise<void>) => void): Promise<LeadEnricher | null> => {
   const { config } = app;
   const bc = config.betterContact;
-  if (!bc.enabled || (config.providers === 'live' && !config.env.BETTERCONTACT_API_KEY)) return null;
+  if (!bc.enabled || (!config.usesSandboxes && !config.env.BETTERCONTACT_API_KEY)) return null;
   const { createBetterContactClient } = await import('./providers/bettercontact/client.js');
   const { createBetterContactEnricher } = await import('./providers/bettercontact/enricher.js');
   const { createHttpPolicy } = await import('./providers/http/policy.js');
   let baseUrl = bc.baseUrl;
   let apiKey = config.env.BETTERCONTACT_API_KEY ?? '';
   let pollIntervalMs = bc.pollIntervalMs;
-  if (config.providers === 'sandbox') {
+  if (config.usesSandboxes) {
     const { startBetterContactSandbox } = await import('./providers/sandbox/bettercontact/server.js');
     const sandbox = await startBetterContactSandbox({ apiKey: `sandbox-${randomBytes(8).toString('hex')}` });
     onClose(sandbox.close);
@@ -224,7 +225,7 @@ const buildBetterContactStep = async (app: AppDeps, onClose: (close: () => Promi
   const policy = createHttpPolicy({
     provider: 'bettercontact',
     secrets: [apiKey],
-    ...(config.providers === 'live' ? { rateLimitPerMinute: bc.rateLimitPerMinute } : {}),
+    ...(!config.usesSandboxes ? { rateLimitPerMinute: bc.rateLimitPerMinute } : {}),
     ...policyHooks(app, 'bettercontact'),
   });
   const client = createBetterContactClient({ baseUrl, apiKey, policy });
@@ -247,7 +248,7 @@ const buildClayStep = async (app: AppDeps, onClose: (close: () => Promise<void>)
   const { buildApp, serverLogging } = await import('./server/app.js');
   const { clayCallbackRoutes } = await import('./server/webhook-routes.js');
   const { createHttpPolicy } = await import('./providers/http/policy.js');
-  const sandboxMode = config.providers === 'sandbox';
+  const sandboxMode = config.usesSandboxes;
   const callbackToken = sandboxMode ? `sandbox-${randomBytes(12).toString('hex')}` : config.env.CLAY_CALLBACK_TOKEN!;
   const routes = clayCallbackRoutes({ token: callbackToken, store: app.stores.clay, inbox: createInboxStore(app.database.db), paths: [clay.callbackPath] });
   const receiver = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes, onError: serverLogging(app.log).onError });
@@ -329,7 +330,7 @@ export type DispatchOverrides = {
 
 export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = {}): Promise<DispatchSet> => {
   const { config } = app;
-  const sandboxMode = config.providers === 'sandbox';
+  const sandboxMode = config.usesSandboxes;
   const { createHttpPolicy } = await import('./providers/http/policy.js');
   const { createCampaignStore, createControlStore } = await import('./store/control-repo.js');
   const { createOutboxStore } = await import('./store/outbox-repo.js');

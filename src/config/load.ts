@@ -12,6 +12,10 @@ export type Config = Readonly<
     dataDir: string;
     emergencyStop: boolean;
     store: { kind: 'postgres'; url: string } | { kind: 'embedded'; dir: string; port: number | undefined };
+    /** Resolved once here, read everywhere: loopback sandboxes (providers: sandbox) or the live providers. */
+    usesSandboxes: boolean;
+    /** Resolved once here: jobs in this process (inline) or on BullMQ queues in Redis (REDIS_URL). */
+    jobsBackend: { kind: 'inline' } | { kind: 'bullmq'; redisUrl: string };
   }
 >;
 
@@ -99,6 +103,8 @@ export const loadConfig = (sources: ConfigSources): Config => {
     dataDir,
     emergencyStop: env.data.EMERGENCY_STOP ?? false,
     store,
+    usesSandboxes: file.data.providers === 'sandbox',
+    jobsBackend: env.data.REDIS_URL ? { kind: 'bullmq', redisUrl: env.data.REDIS_URL } : { kind: 'inline' },
   };
   return deepFreeze(config);
 };

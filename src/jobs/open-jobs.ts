@@ -27,7 +27,8 @@ export const openJobs = async (
   role: { work: boolean; holder: string; queues?: string[] | undefined; concurrency?: number | undefined; onJobDone?: (event: JobDoneEvent) => void },
 ): Promise<JobRunner> => {
   const { config } = app;
-  if (!config.env.REDIS_URL) {
+  const backend = config.jobsBackend;
+  if (backend.kind === 'inline') {
     const runner = createInlineRunner({ definitions, log: app.log, ...(role.onJobDone ? { onJobDone: role.onJobDone } : {}) });
     const scheduler = role.work && config.jobs.enabled ? startScheduler({ jobs: scheduledJobs(definitions), control: createControlStore(app.database.db), clock: app.clock, log: app.log, holder: role.holder }) : null;
     return {
@@ -43,7 +44,7 @@ export const openJobs = async (
     };
   }
   const { createBullmqRunner } = await import('./bullmq/runner.js');
-  const runner = createBullmqRunner({ redisUrl: config.env.REDIS_URL, prefix: config.jobs.queuePrefix, definitions, log: app.log, ...(role.onJobDone ? { onJobDone: role.onJobDone } : {}) });
+  const runner = createBullmqRunner({ redisUrl: backend.redisUrl, prefix: config.jobs.queuePrefix, definitions, log: app.log, ...(role.onJobDone ? { onJobDone: role.onJobDone } : {}) });
   if (role.work) {
     if (config.jobs.enabled) await runner.upsertSchedules();
     await runner.startWorkers({ ...(role.queues ? { queues: role.queues } : {}), concurrency: role.concurrency ?? 1 });

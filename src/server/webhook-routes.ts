@@ -19,7 +19,7 @@ import { readiness } from './readiness.js';
 export type WebhookRoutes = { post: Record<string, WebhookHandler>; get: Record<string, () => Promise<WebhookResponse>> };
 
 /** Strict unless the environment says otherwise: on in live mode, off in sandbox mode. */
-export const signatureRequired = (config: Config): boolean => config.env.WEBHOOK_SIGNATURE_REQUIRED ?? config.providers === 'live';
+export const signatureRequired = (config: Config): boolean => config.env.WEBHOOK_SIGNATURE_REQUIRED ?? !config.usesSandboxes;
 
 /** RB2B disconnects the integration without a 200 within 15 s (contracts/rb2b.md): ours comes well before. */
 export const RB2B_ANSWER_WITHIN_MS = 10_000;
@@ -116,7 +116,7 @@ export const webhookRoutes = (deps: {
   const ready = async (): Promise<WebhookResponse> => {
     const result = await readiness({
       pingDatabase: deps.pingDatabase ?? (async () => undefined),
-      redisUrl: env.REDIS_URL,
+      redisUrl: config.jobsBackend.kind === 'bullmq' ? config.jobsBackend.redisUrl : undefined,
       strictWebhooks: required,
       secrets: { instantly: Boolean(env.INSTANTLY_WEBHOOK_SECRET), heyreach: Boolean(env.HEYREACH_WEBHOOK_SECRET), rb2b: Boolean(env.RB2B_WEBHOOK_SECRET), clay: Boolean(env.CLAY_CALLBACK_TOKEN) },
     });

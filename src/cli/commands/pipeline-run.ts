@@ -48,7 +48,7 @@ export const runPipelineCommand = async (options: PipelineRunOptions): Promise<R
       const limit = options.limit ?? (options.input ? WHOLE_FILE : config.pipeline.defaultLimit);
       const deps = pipelineDepsFor(app, providers, { enrich: options.enrich !== false });
       const source = options.input ? providers.source.name : options.source;
-      const run = { limit, source, seed: config.providers === 'sandbox' ? (options.seed ?? config.sandbox.seed) : null };
+      const run = { limit, source, seed: config.usesSandboxes ? (options.seed ?? config.sandbox.seed) : null };
       if (options.json) {
         const report = await runPipeline(deps, run);
         const input = inputOf(report);

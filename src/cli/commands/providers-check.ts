@@ -41,7 +41,7 @@ const withSandbox = async <S extends { close: () => Promise<void> }>(start: () =
 /** The probes, one per provider; each starts its loopback fake in sandbox mode. */
 const probesFor = (config: Config): Probe[] => {
   const env = config.env;
-  const live = config.providers === 'live';
+  const live = !config.usesSandboxes;
   const sandboxKey = () => `sandbox-${randomBytes(6).toString('hex')}`;
   return [
     {
@@ -161,7 +161,7 @@ const checkProviders = async (config: Config): Promise<Check[]> => {
       checks.push({ name: probe.name, enabled: true, configured: true, reachable: null, detail: probe.notContacted });
     } else {
       try {
-        checks.push({ name: probe.name, enabled: true, configured: true, reachable: true, detail: await probe.call(config.providers === 'sandbox') });
+        checks.push({ name: probe.name, enabled: true, configured: true, reachable: true, detail: await probe.call(config.usesSandboxes) });
       } catch (error) {
         checks.push({ name: probe.name, enabled: true, configured: true, reachable: false, detail: describe(error) });
       }
@@ -193,9 +193,10 @@ const checkStore = async (config: Config): Promise<{ check: Check; breakers: Map
  * means no worker is taking jobs: reported as a failure).
  */
 const checkQueues = async (config: Config): Promise<Check[]> => {
-  if (!config.env.REDIS_URL) return [{ name: 'redis', enabled: false, configured: false, reachable: null, detail: 'REDIS_URL is not set: jobs run inline in caio start / caio serve' }];
+  const backend = config.jobsBackend;
+  if (backend.kind !== 'bullmq') return [{ name: 'redis', enabled: false, configured: false, reachable: null, detail: 'REDIS_URL is not set: jobs run inline in caio start / caio serve' }];
   const { Redis } = await import('ioredis');
-  const redis = new Redis(config.env.REDIS_URL, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: () => null, lazyConnect: true });
+  const redis = new Redis(backend.redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: () => null, lazyConnect: true });
   redis.on('error', () => undefined);
   try {
     const started = performance.now();

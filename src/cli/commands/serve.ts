@@ -65,7 +65,7 @@ const openJobSet = async (app: Awaited<ReturnType<typeof openApp>>, role: { work
   const pipeline = pipelineJobs(app, async (job) => {
     await late.jobs!.enqueue('pipeline-chunk', job, { jobId: `${job.runId}-c${job.chunk}` });
   });
-  const distributed = Boolean(app.config.env.REDIS_URL);
+  const distributed = app.config.jobsBackend.kind === 'bullmq';
   const runPipelineNow = distributed ? pipeline.start : pipeline.runNow;
   const watcher = queueWatcherFor(app, runPipelineNow, dispatch.operator.holder);
   const definitions = jobCatalogue(app, { operator: dispatch.operator, watcher, processor, runPipeline: runPipelineNow, ...(distributed ? { pipelineChunk: pipeline.chunk } : {}) });
@@ -83,7 +83,7 @@ export const serveCommand = async (options: CommonOptions & { port?: number; hos
   const config = configFrom(options);
   // The server role: on the embedded default a second `caio start`/`serve` is refused (exit 5).
   const app = await openCliApp(config, 'server');
-  const distributed = Boolean(config.env.REDIS_URL);
+  const distributed = config.jobsBackend.kind === 'bullmq';
   const { dispatch, watcher, runPipelineNow, jobs, pipeline } = await openJobSet(app, { work: !distributed || mode === 'start' });
   const inbox = createInboxStore(app.database.db);
   // The delivery is stored before the 2xx: if its job cannot be enqueued (Redis restarting), it is
@@ -167,7 +167,7 @@ const describeJobs = async (jobs: JobRunner, enqueueOnly: boolean, enabled: bool
  */
 export const workerCommand = async (options: CommonOptions & { queues?: string[]; concurrency: number; metricsPort?: number }): Promise<void> => {
   const config = configFrom(options);
-  if (!config.env.REDIS_URL) throw new AppError('CONFIG_INVALID', 'REDIS_URL: caio worker takes its jobs from Redis; set REDIS_URL (without it, caio start runs the jobs inline)');
+  if (config.jobsBackend.kind !== 'bullmq') throw new AppError('CONFIG_INVALID', 'REDIS_URL: caio worker takes its jobs from Redis; set REDIS_URL (without it, caio start runs the jobs inline)');
   const unknown = (options.queues ?? []).filter((q) => !(JOB_QUEUES as readonly string[]).includes(q));
   if (unknown.length) throw new AppError('INVALID_INPUT', `--queues: unknown queue ${unknown.join(', ')} (known: ${JOB_QUEUES.join(', ')})`);
   const app = await openCliApp(config);

@@ -42,6 +42,14 @@ describe('loadConfig', () => {
     expect(config.cadence.steps).toHaveLength(8);
     expect(config.emergencyStop).toBe(false);
     expect(Object.isFrozen(config.icp.tiers)).toBe(true);
+    expect(config.usesSandboxes).toBe(true);
+    expect(config.jobsBackend).toEqual({ kind: 'inline' });
+  });
+
+  it('resolves sandbox/live and inline/BullMQ once, for every reader', () => {
+    const live = loadConfig({ env: { APOLLO_API_KEY: 'apollo-key-0123456789', REDIS_URL: 'redis://127.0.0.1:6379' }, cwd: tempDir(), values: { providers: 'live' } });
+    expect(live.usesSandboxes).toBe(false);
+    expect(live.jobsBackend).toEqual({ kind: 'bullmq', redisUrl: 'redis://127.0.0.1:6379' });
   });
 
   it('reads ./caio.config.json, CAIO_CONFIG, then --config, in increasing priority', () => {
