@@ -4,7 +4,7 @@ import { emptyLead } from '../src/domain/lead.js';
 import { systemClock } from '../src/lib/clock.js';
 import { sha256Hex } from '../src/lib/hash.js';
 import { parseInstantlyWebhook } from '../src/providers/instantly/webhook.js';
-import { inboxProcessorOn } from '../src/signals/compose.js';
+import { inboxProcessorOn } from '../src/compose/signals.js';
 import { createInboxStore } from '../src/store/inbox-repo.js';
 import { createSignalLeadStore } from '../src/store/signals-repo.js';
 import { openBenchDatabase } from './bench-store.js';

@@ -12,7 +12,7 @@ import { openApp, openProviders, pipelineDepsFor } from '../src/deps.js';
 import { createBullmqRunner } from '../src/jobs/bullmq/runner.js';
 import type { AnyJobDefinition } from '../src/jobs/definitions.js';
 import { runPipeline } from '../src/pipeline/run-pipeline.js';
-import { processorFor } from '../src/signals/compose.js';
+import { processorFor } from '../src/compose/signals.js';
 import { ratio } from './measure.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js');

@@ -1,6 +1,6 @@
 /**
  * The shape of the opened app (src/deps.ts opens it): what every command, the server and the jobs
- * are handed. Types only, so that the use cases' wiring (signals/compose.ts, jobs/*) can name it
+ * are handed. Types only, so that the use cases' wiring (compose/signals.ts, jobs/*) can name it
  * without importing the composition root.
  */
 import type { Redis } from 'ioredis';

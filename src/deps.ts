@@ -340,7 +340,7 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
   const { createSendGateway } = await import('./dispatch/send-gateway.js');
   const { createOperator } = await import('./dispatch/operator.js');
   const { toInstantlyTimezone } = await import('./providers/instantly/schemas.js');
-  const { cadenceSyncFor, touchRecorderFor } = await import('./signals/compose.js');
+  const { cadenceSyncFor, touchRecorderFor } = await import('./compose/signals.js');
   const { createLeadEventStore } = await import('./store/inbox-repo.js');
   const { createSignalLeadStore } = await import('./store/signals-repo.js');
   const db = app.database.db;

@@ -2,7 +2,7 @@ import type { AppDeps, DispatchSet } from '../app-deps.js';
 import { operatorStatus, operatorStatusSettings } from '../dispatch/operator-status-settings.js';
 import { createReviewService } from '../pipeline/review-draft.js';
 import type { ReviewQueueWatcher } from '../jobs/review-queue-watcher.js';
-import { bootstrapFor } from '../signals/compose.js';
+import { bootstrapFor } from '../compose/signals.js';
 import { runDecay } from '../signals/run-decay.js';
 import { createCadenceStore } from '../store/cadence-repo.js';
 import { createDashboardQueries } from '../store/dashboard-repo.js';

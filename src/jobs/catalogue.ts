@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import type { Operator } from '../dispatch/operator.js';
 import { AppError } from '../lib/app-error.js';
-import { cadenceSyncFor } from '../signals/compose.js';
+import type { CadenceSync } from '../signals/cadence-sync.js';
 import type { InboxProcessor } from '../signals/process-inbox.js';
 import type { ChunkJob } from '../pipeline/chunked-run.js';
 import { runDecay } from '../signals/run-decay.js';
@@ -52,7 +52,14 @@ const ChunkJobData = z.object({
  */
 export const jobCatalogue = (
   app: AppDeps,
-  deps: { operator: Operator | null; watcher: ReviewQueueWatcher; processor: InboxProcessor; runPipeline: (limit: number) => Promise<Record<string, unknown>>; pipelineChunk?: (job: ChunkJob) => Promise<Record<string, unknown>> },
+  deps: {
+    operator: Operator | null;
+    watcher: ReviewQueueWatcher;
+    processor: InboxProcessor;
+    /** The cadence the decay and sync jobs move (the app's, built by the root). */ cadence: CadenceSync;
+    runPipeline: (limit: number) => Promise<Record<string, unknown>>;
+    pipelineChunk?: (job: ChunkJob) => Promise<Record<string, unknown>>;
+  },
 ): AnyJobDefinition[] => {
   const { jobs } = app.config;
   const db = app.database.db;
@@ -114,7 +121,7 @@ export const jobCatalogue = (
     queue: 'schedule',
     schedule: { kind: 'daily', atUtc: jobs.decayAtUtc },
     run: async (_data, ctx) => {
-      const findings = await runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence: cadenceSyncFor(app) }, ctx.now, false);
+      const findings = await runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence: deps.cadence }, ctx.now, false);
       return { decayed: findings.filter((f) => f.applied).length };
     },
   };
@@ -122,7 +129,7 @@ export const jobCatalogue = (
     name: 'cadence-sync',
     queue: 'schedule',
     schedule: { kind: 'every', minutes: 60 },
-    run: async (_data, ctx) => ({ changed: (await cadenceSyncFor(app).sync(ctx.now)).length }),
+    run: async (_data, ctx) => ({ changed: (await deps.cadence.sync(ctx.now)).length }),
   };
   // The OPERATOR tick (motion all: outbound, due cadence steps, revivals), only when sending is live:
   // it freezes new work into pending batches for a person and sends what approved batches queued.

@@ -17,7 +17,7 @@ export type BootstrapReport = {
 
 /**
  * Work that commits as one: `work` is handed stores bound to one transaction; what it wrote commits
- * when it returns and none of it when it throws (signals/compose.ts runs it in a database
+ * when it returns and none of it when it throws (compose/signals.ts runs it in a database
  * transaction). The inbox processor runs each delivery in one.
  */
 export type UnitOfWork<S> = <T>(work: (stores: S) => Promise<T>) => Promise<T>;

@@ -16,7 +16,7 @@ const withQueues = async <T>(options: CommonOptions, work: (jobs: Awaited<Return
   const never = async (): Promise<Record<string, unknown>> => {
     throw new Error('not run from caio jobs');
   };
-  const definitions = jobCatalogue(app, { operator: null, watcher: { status: never, run: never } as never, processor: { process: never } as never, runPipeline: never });
+  const definitions = jobCatalogue(app, { operator: null, watcher: { status: never, run: never } as never, processor: { process: never } as never, cadence: never as never, runPipeline: never });
   const jobs = await openJobs(app, definitions, { work: false, holder: 'caio-jobs-cli' });
   try {
     return await work(jobs);

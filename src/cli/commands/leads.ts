@@ -72,7 +72,7 @@ export const leadsTimelineCommand = async (email: string, options: ShowOptions &
 
 export const leadsBootstrapCommand = async (options: CommonOptions & { dryRun?: boolean; limit: number; json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
-    const { bootstrapFor } = await import('../../signals/compose.js');
+    const { bootstrapFor } = await import('../../compose/signals.js');
     const report = await bootstrapFor(app)({ dryRun: options.dryRun === true, limit: options.limit });
     if (options.json) return printJson(report);
     cliOut(`${report.missing} accepted send(s) missing from lead timelines; ${report.dryRun ? 'dry run: nothing recorded' : `${report.recorded} recorded`}.\n`);

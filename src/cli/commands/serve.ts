@@ -5,7 +5,7 @@ import { JOB_QUEUES, jobCatalogue, queueWatcherFor } from '../../jobs/catalogue.
 import { pipelineJobs } from '../../compose/pipeline-jobs.js';
 import { openJobs, type JobRunner } from '../../jobs/open-jobs.js';
 import type { JobDoneEvent } from '../../jobs/bullmq/runner.js';
-import { cadenceSyncFor, processorFor } from '../../signals/compose.js';
+import { cadenceSyncFor, processorFor } from '../../compose/signals.js';
 import { webhookRoutes, signatureRequired } from '../../server/webhook-routes.js';
 import { createClayStore } from '../../store/clay-repo.js';
 import { createDecayQuery, createInboxStore, createLeadEventStore } from '../../store/inbox-repo.js';
@@ -68,7 +68,7 @@ const openJobSet = async (app: Awaited<ReturnType<typeof openApp>>, role: { work
   const distributed = app.config.jobsBackend.kind === 'bullmq';
   const runPipelineNow = distributed ? pipeline.start : pipeline.runNow;
   const watcher = queueWatcherFor(app, runPipelineNow, dispatch.operator.holder);
-  const definitions = jobCatalogue(app, { operator: dispatch.operator, watcher, processor, runPipeline: runPipelineNow, ...(distributed ? { pipelineChunk: pipeline.chunk } : {}) });
+  const definitions = jobCatalogue(app, { operator: dispatch.operator, watcher, processor, cadence: dispatch.parts.cadence, runPipeline: runPipelineNow, ...(distributed ? { pipelineChunk: pipeline.chunk } : {}) });
   const jobs = await openJobs(app, definitions, { ...role, holder: dispatch.operator.holder, onJobDone: jobOutcomes(app) });
   late.jobs = jobs;
   return { processor, dispatch, watcher, runPipelineNow, jobs, pipeline };

@@ -10,7 +10,7 @@ import { createFileLeadSource } from '../../../src/providers/files/file-lead-sou
 import { buildApp } from '../../../src/server/app.js';
 import { webhookRoutes } from '../../../src/server/webhook-routes.js';
 import type { InboxProcessor } from '../../../src/signals/process-inbox.js';
-import { inboxProcessorOn } from '../../../src/signals/compose.js';
+import { inboxProcessorOn } from '../../../src/compose/signals.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';
 import { createInboxStore } from '../../../src/store/inbox-repo.js';

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInboxProcessor, type DeliveryStores, type InboxProcessor } from '../../../src/signals/process-inbox.js';
-import { deliveryStoresFor, transactionalUnit } from '../../../src/signals/compose.js';
+import { deliveryStoresFor, transactionalUnit } from '../../../src/compose/signals.js';
 import type { Database, Db } from '../../../src/store/database.js';
 import { createInboxStore } from '../../../src/store/inbox-repo.js';
 import { contractFixture } from '../../support/contracts.js';

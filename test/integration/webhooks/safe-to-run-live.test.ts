@@ -5,7 +5,7 @@ import { loadConfig } from '../../../src/config/load.js';
 import { buildApp } from '../../../src/server/app.js';
 import { webhookRoutes } from '../../../src/server/webhook-routes.js';
 import type { InboxProcessor } from '../../../src/signals/process-inbox.js';
-import { inboxProcessorOn } from '../../../src/signals/compose.js';
+import { inboxProcessorOn } from '../../../src/compose/signals.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';
 import { createInboxStore } from '../../../src/store/inbox-repo.js';

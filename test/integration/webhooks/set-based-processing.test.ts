@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { webhookRoutes } from '../../../src/server/webhook-routes.js';
-import { deliveryStoresFor, inboxProcessorOn, transactionalUnit } from '../../../src/signals/compose.js';
+import { deliveryStoresFor, inboxProcessorOn, transactionalUnit } from '../../../src/compose/signals.js';
 import { createInboxProcessor, type InboxProcessor } from '../../../src/signals/process-inbox.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';

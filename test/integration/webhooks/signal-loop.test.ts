@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { webhookRoutes } from '../../../src/server/webhook-routes.js';
 import type { InboxProcessor } from '../../../src/signals/process-inbox.js';
-import { inboxProcessorOn } from '../../../src/signals/compose.js';
+import { inboxProcessorOn } from '../../../src/compose/signals.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';
 import { createDecayQuery, createInboxStore, createLeadEventStore } from '../../../src/store/inbox-repo.js';

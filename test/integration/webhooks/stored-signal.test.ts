@@ -5,7 +5,7 @@ import { fingerprint } from '../../../src/domain/stable-hash.js';
 import { sha256Hex } from '../../../src/lib/hash.js';
 import { parseInstantlyWebhook } from '../../../src/providers/instantly/webhook.js';
 import { webhookRoutes, type WebhookRoutes } from '../../../src/server/webhook-routes.js';
-import { inboxProcessorOn } from '../../../src/signals/compose.js';
+import { inboxProcessorOn } from '../../../src/compose/signals.js';
 import type { InboxProcessor } from '../../../src/signals/process-inbox.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database, Db } from '../../../src/store/database.js';

@@ -13,6 +13,7 @@ describe('the job catalogue refuses bad job data', () => {
     operator: { dispatch: record('dispatch') } as never,
     watcher: { status: record('status'), run: record('watcher') } as never,
     processor: { process: record('process'), processWithWaiting: record('processWithWaiting'), processPending: record('sweep') } as never,
+    cadence: { sync: async () => (called.push('cadence-sync'), []) } as never,
     runPipeline: record('pipeline'),
     pipelineChunk: record('chunk'),
   }) as unknown as JobDefinition<unknown>[];

@@ -5,11 +5,11 @@ import type { Db } from '../store/database.js';
 import { createOutboxStore } from '../store/outbox-repo.js';
 import { createSignalLeadStore } from '../store/signals-repo.js';
 import { createSuppressionStore } from '../store/suppressions-repo.js';
-import { createCadenceSync, type CadenceSettings } from './cadence-sync.js';
-import { bootstrapTimeline } from './bootstrap-timeline.js';
-import { createInboxProcessor, type DeliveryStores } from './process-inbox.js';
-import type { UnitOfWork } from './ports.js';
-import { createTouchRecorder } from './record-touch.js';
+import { createCadenceSync, type CadenceSettings } from '../signals/cadence-sync.js';
+import { bootstrapTimeline } from '../signals/bootstrap-timeline.js';
+import { createInboxProcessor, type DeliveryStores } from '../signals/process-inbox.js';
+import type { UnitOfWork } from '../signals/ports.js';
+import { createTouchRecorder } from '../signals/record-touch.js';
 
 /** The signal loop's jobs wired to one app (store, clock, log, config): one place for CLI and server. */
 export const cadenceSyncFor = (app: AppDeps) => {
