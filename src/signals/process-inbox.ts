@@ -61,6 +61,19 @@ const suppressionOf = (type: SignalType): string | null => {
   return status && suppresses(status) ? status : null;
 };
 
+/** A delivery's event on the lead's timeline: the status move it made from `from`, or why it made none. */
+const timelineEvent = (item: Pick<InboxItem, 'id' | 'provider'>, signal: Signal, leadId: string, type: string, from: string, outcome: ReturnType<typeof applySignal> | null) => ({
+  leadId,
+  at: signal.at,
+  channel: signal.channel,
+  type,
+  source: item.provider,
+  fromStatus: outcome?.changed ? from : null,
+  toStatus: outcome?.changed ? outcome.status : null,
+  inboxId: item.id,
+  details: { ...signal.details, ...(outcome && !outcome.changed ? { unchanged: outcome.reason } : {}) },
+});
+
 /**
  * The job that processes one inbox delivery, in one transaction: take it (the row lock is the
  * claim), read the normalised signal the door stored with it (never the provider's payload; see
@@ -107,17 +120,7 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
       current = (await s.leads.byId(current.id)) ?? current;
       outcome = await decide(current.status);
     }
-    const inserted = await s.events.append({
-      leadId: lead.id,
-      at: signal.at,
-      channel: signal.channel,
-      type,
-      source: item.provider,
-      fromStatus: outcome?.changed ? current.status : null,
-      toStatus: outcome?.changed ? outcome.status : null,
-      inboxId: item.id,
-      details: { ...signal.details, ...(outcome && !outcome.changed ? { unchanged: outcome.reason } : {}) },
-    });
+    const inserted = await s.events.append(timelineEvent(item, signal, lead.id, type, current.status, outcome));
     // Only another worker processing this delivery at the same moment gets here (the claim excludes it
     // in a transaction): undo the status move with everything else; the retry finds the event.
     if (!inserted) throw new Error(`delivery ${item.id} already has its ${type} event`);
@@ -239,24 +242,14 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     }
     const states = await s.events.deliveryStates(found.map((x) => ({ inboxId: x.item.id, type: x.signal.type, leadId: x.lead.id })));
     const leads = new Map<string, { from: string; status: string; lastEventAt: Date | null; opens: number }>();
-    const events: Parameters<DeliveryStores['events']['appendMany']>[0][number][] = [];
+    const events: ReturnType<typeof timelineEvent>[] = [];
     for (const { item, signal, lead } of found) {
       const state = leads.get(lead.id) ?? { from: lead.status, status: lead.status, ...(states.leads.get(lead.id) ?? { lastEventAt: null, opens: 0 }) };
       leads.set(lead.id, state);
       // Processed before (a replay): its event and status move stand; the cadence hears it again below.
       if (states.recorded.has(`${item.id}|${signal.type}`)) continue;
       const outcome = isLeadStatus(state.status) ? applySignal({ status: state.status, lastEventAt: state.lastEventAt, opens: state.opens }, { type: signal.type, at: signal.at, source: item.provider }) : null;
-      events.push({
-        leadId: lead.id,
-        at: signal.at,
-        channel: signal.channel,
-        type: signal.type,
-        source: item.provider,
-        fromStatus: outcome?.changed ? state.status : null,
-        toStatus: outcome?.changed ? outcome.status : null,
-        inboxId: item.id,
-        details: { ...signal.details, ...(outcome && !outcome.changed ? { unchanged: outcome.reason } : {}) },
-      });
+      events.push(timelineEvent(item, signal, lead.id, signal.type, state.status, outcome));
       // What the timeline says after this event: the lead's next delivery is decided on it.
       if (outcome?.changed) state.status = outcome.status;
       if (!state.lastEventAt || signal.at > state.lastEventAt) state.lastEventAt = signal.at;

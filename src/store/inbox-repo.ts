@@ -47,6 +47,18 @@ const item = {
 };
 const delivery = { ...item, signal: webhookInbox.signal };
 
+/**
+ * Claim for processing (`processing`, the claim time in processed_at) up to `limit` deliveries
+ * matching `where`, oldest first, in one statement. Rows another worker's transaction holds are
+ * left to it (SKIP LOCKED), not waited for.
+ */
+const claimWhere = (db: Db, where: SQL, limit: number, at: Date): Promise<StoredDelivery[]> =>
+  db
+    .update(webhookInbox)
+    .set({ status: 'processing', processedAt: at })
+    .where(inArray(webhookInbox.id, db.select({ id: webhookInbox.id }).from(webhookInbox).where(where).orderBy(asc(webhookInbox.receivedAt)).limit(limit).for('update', { skipLocked: true })))
+    .returning(delivery);
+
 export const createInboxStore = (db: Db) => ({
   /**
    * Insert unless this delivery was seen before; null for a duplicate. `status: 'ignored'` keeps a
@@ -139,23 +151,7 @@ export const createInboxStore = (db: Db) => ({
   },
   /** `take` for many deliveries in one statement (set-based processing): the ones still takeable, in no particular order. */
   takeMany: async (ids: readonly string[], from: readonly string[], at: Date): Promise<StoredDelivery[]> =>
-    ids.length === 0
-      ? []
-      : db
-          .update(webhookInbox)
-          .set({ status: 'processing', processedAt: at })
-          // Rows another worker's batch holds are left to it (SKIP LOCKED), not waited for.
-          .where(
-            inArray(
-              webhookInbox.id,
-              db
-                .select({ id: webhookInbox.id })
-                .from(webhookInbox)
-                .where(and(inArray(webhookInbox.id, [...ids]), inArray(webhookInbox.status, [...from])))
-                .for('update', { skipLocked: true }),
-            ),
-          )
-          .returning(delivery),
+    ids.length === 0 ? [] : claimWhere(db, and(inArray(webhookInbox.id, [...ids]), inArray(webhookInbox.status, [...from]))!, ids.length, at),
   /** A delivery's status alone (null when it is gone): a job whose delivery another batch took returns at once. */
   statusOf: async (id: string): Promise<string | null> => (await db.select({ status: webhookInbox.status }).from(webhookInbox).where(eq(webhookInbox.id, id)).limit(1))[0]?.status ?? null,
   /**
@@ -165,12 +161,7 @@ export const createInboxStore = (db: Db) => ({
    * the caller finishes each (a claimed row left out would stay `processing`).
    */
   takeWithWaiting: async (id: string, limit: number, from: readonly string[], at: Date): Promise<StoredDelivery[]> => {
-    const take = (where: SQL, n: number) =>
-      db
-        .update(webhookInbox)
-        .set({ status: 'processing', processedAt: at })
-        .where(inArray(webhookInbox.id, db.select({ id: webhookInbox.id }).from(webhookInbox).where(where).orderBy(asc(webhookInbox.receivedAt)).limit(n).for('update', { skipLocked: true })))
-        .returning(delivery);
+    const take = (where: SQL, n: number) => claimWhere(db, where, n, at);
     const own = await take(and(eq(webhookInbox.id, id), inArray(webhookInbox.status, [...from]))!, 1);
     const waiting = limit > own.length ? await take(and(eq(webhookInbox.status, 'pending'), ne(webhookInbox.id, id))!, limit - own.length) : [];
     return [...own, ...waiting].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
