@@ -7,6 +7,9 @@ import { buildApp } from '../src/server/app.js';
 import { webhookRoutes } from '../src/server/webhook-routes.js';
 import { createClayStore } from '../src/store/clay-repo.js';
 import { createInboxStore } from '../src/store/inbox-repo.js';
+import { createGroupCommitInbox } from '../src/store/inbox-group-commit.js';
+import type { InboxWriter } from '../src/webhooks/inbox-handler.js';
+import { sql } from 'drizzle-orm';
 import { signBody } from '../src/webhooks/verify.js';
 
 const SECRET = 'bench-webhook-secret-0123456789';
@@ -69,15 +72,31 @@ export const benchWebhookIngest = async () => {
 
   const database = await openBenchDatabase();
   const config = loadConfig({ cwd: '/nonexistent-caio-bench', env: { INSTANTLY_WEBHOOK_SECRET: SECRET, WEBHOOK_SIGNATURE_REQUIRED: 'true' } });
-  const app = buildApp({ routes: webhookRoutes({ config, inbox: createInboxStore(database.db), clay: createClayStore(database.db), onStored: () => undefined }), maxBodyBytes: 1024 * 1024 });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const serve = await hammer(`${url}/webhooks/instantly/open`);
-  await app.close();
+  /** The server's door on this database with `inbox` as the writer: throughput, p99 and statements per delivery. */
+  const door = async (inbox: InboxWriter & { close?: () => Promise<void> }, counted: { statements: number }) => {
+    const app = buildApp({ routes: webhookRoutes({ config, inbox, clay: createClayStore(database.db), onStored: () => undefined }), maxBodyBytes: 1024 * 1024 });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const result = await hammer(`${url}/webhooks/instantly/open`);
+    await app.close();
+    await inbox.close?.();
+    const stored = Number(((await database.db.execute(sql`select count(*)::int as n from webhook_inbox`)) as { rows: { n: number }[] }).rows[0]!.n);
+    await database.db.execute(sql`truncate webhook_inbox`);
+    return { ...result, statementsPerDelivery: stored ? Number((counted.statements / stored).toFixed(3)) : null };
+  };
+  const oneRow = { statements: 0 };
+  const store = createInboxStore(database.db);
+  const perRow = await door({ insert: (item) => ((oneRow.statements += 1), store.insert(item)) }, oneRow);
+  const grouped = { statements: 0 };
+  const settings = config.server.webhookGroupCommit;
+  const pool = { query: ((q) => ((grouped.statements += 1), database.pool.query(q))) as typeof database.pool.query };
+  const serve = await door(createGroupCommitInbox(pool, settings), grouped);
   await database.close();
   return {
     name: `webhook ingestion, ${CONNECTIONS} connections for ${SECONDS} s, signed Instantly events (${database.label})`,
-    serve,
+    serve: { groupCommit: settings, ...serve },
+    oneRowPerDelivery: perRow,
     bareFastifyHmacOnly: baseline,
     throughputRatio: `${(serve.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}x`,
+    oneRowThroughputRatio: `${(perRow.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}x`,
   };
 };

@@ -331,6 +331,17 @@ export const FileConfigSchema = z.strictObject({
         .min(1024)
         .max(50 * 1024 * 1024)
         .default(1024 * 1024),
+      /**
+       * Webhook deliveries are stored in groups: one multi-row insert per `windowMs` or per `maxRows`
+       * deliveries, whichever comes first; each is answered once its row is committed. `maxRows: 1`
+       * stores each delivery alone. @defaultValue { windowMs: 2, maxRows: 100 }
+       */
+      webhookGroupCommit: z
+        .strictObject({
+          windowMs: z.number().int().min(0).max(1000).default(2),
+          maxRows: z.number().int().min(1).max(1000).default(100),
+        })
+        .prefault({}),
       /** Browser origins allowed to call the API from another site (exact origins; no wildcard). @defaultValue none */
       corsOrigins: z.array(z.url().refine((o) => !o.includes('*'), 'must be an exact origin, no wildcard')).default([]),
       /** The address people and providers reach the server at (behind the TLS proxy); https makes the session cookie Secure and turns HSTS on. @defaultValue none */

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
 import type { EmbeddedRole } from './embedded-postgres.js';
+import type { Queryable } from './inbox-group-commit.js';
 import type { Config } from '../config/load.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -14,6 +15,8 @@ export type Database = {
   db: Db;
   /** `embedded`: the PostgreSQL server in `<data-dir>/pg` (see embedded-postgres.ts); `postgres`: DATABASE_URL. */
   kind: 'embedded' | 'postgres';
+  /** The driver's pool, for the few statements written below drizzle (the inbox's group commit, prepared once per connection). */
+  pool: Queryable;
   close: () => Promise<void>;
 };
 
@@ -47,6 +50,7 @@ export const openDatabase = async (location: StoreLocation): Promise<Database> =
     return {
       db: database.db,
       kind: 'embedded',
+      pool: database.pool,
       close: async () => {
         try {
           await database.close();
@@ -113,5 +117,5 @@ const openPostgres = async (url: string, schemaName?: string, applicationName = 
   client.release();
 
   const db = drizzle(pool, { schema });
-  return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
+  return { db: db as unknown as Db, kind: 'postgres', pool: pool as unknown as Queryable, close: () => pool.end() };
 };

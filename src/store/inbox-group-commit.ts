@@ -1,0 +1,140 @@
+import { storeUnavailableOf } from './connection-errors.js';
+
+/** What one webhook delivery stores: the same fields as the inbox store's one-row `insert`. */
+export type InboxInsert = {
+  provider: string;
+  eventType: string;
+  idempotencyKey: string;
+  payload: unknown;
+  receivedAt: Date;
+  status?: 'pending' | 'ignored';
+  reason?: string | null;
+  raw?: { text: string; base64: string | null } | null;
+  signal?: unknown;
+};
+
+/** The driver's pool (node-postgres): a named query is prepared once per connection. */
+export type Queryable = { query: (config: { name: string; text: string; values: unknown[] }) => Promise<{ rows: { id: string; provider: string; idempotency_key: string }[] }> };
+
+export type GroupCommitSettings = {
+  /** How long the first delivery of a group waits for others (ms). */
+  windowMs: number;
+  /** A group is written as soon as it holds this many deliveries (1: every delivery alone). */
+  maxRows: number;
+};
+
+/**
+ * One statement, whatever the group's size (so it is prepared once per connection): the group's
+ * columns as arrays, unnested into rows; a delivery seen before (or twice in the group) is skipped
+ * by the unique (provider, idempotency_key) and returns no row.
+ */
+const INSERT_GROUP = `INSERT INTO webhook_inbox (provider, event_type, idempotency_key, payload, received_at, status, error, raw_body, raw_base64, processed_at, signal)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::jsonb[])
+ON CONFLICT (provider, idempotency_key) DO NOTHING
+RETURNING id, provider, idempotency_key`;
+
+type Waiting = { input: InboxInsert; resolve: (id: string | null) => void; reject: (error: unknown) => void };
+
+const keyOf = (input: Pick<InboxInsert, 'provider' | 'idempotencyKey'>): string => `${input.provider}\u0000${input.idempotencyKey}`;
+
+/** The group's values, one array per column (a payload that was not JSON is stored as JSON null). */
+const columnsOf = (inputs: readonly InboxInsert[]): unknown[] => {
+  const columns: unknown[][] = Array.from({ length: 11 }, () => []);
+  for (const input of inputs) {
+    const ignored = input.status === 'ignored';
+    const row = [
+      input.provider,
+      input.eventType,
+      input.idempotencyKey,
+      JSON.stringify(input.payload ?? null),
+      input.receivedAt,
+      input.status ?? 'pending',
+      input.reason ?? null,
+      input.raw?.text ?? null,
+      input.raw?.base64 ?? null,
+      ignored ? input.receivedAt : null,
+      input.signal === undefined || input.signal === null ? null : JSON.stringify(input.signal),
+    ];
+    row.forEach((value, i) => columns[i]!.push(value));
+  }
+  return columns;
+};
+
+/**
+ * Webhook deliveries written to the inbox in groups (group commit): each delivery waits at most
+ * `windowMs` (or until `maxRows` are waiting) and the group is one multi-row INSERT, committed as
+ * one. Each caller's promise settles only after the statement holding its row has committed, so a
+ * delivery is never acknowledged before it is stored: the id, or null for a duplicate (seen before,
+ * or earlier in the same group). When the database is away every delivery of the group is refused
+ * with STORE_UNAVAILABLE (the door answers 503; the provider retries); when the statement fails
+ * for another reason, each delivery of the group is written alone, so one bad row fails alone.
+ */
+export const createGroupCommitInbox = (pool: Queryable, settings: GroupCommitSettings) => {
+  let waiting: Waiting[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const inFlight = new Set<Promise<void>>();
+
+  const insertRows = async (inputs: readonly InboxInsert[]): Promise<Map<string, string>> => {
+    const { rows } = await pool.query({ name: 'caio_inbox_insert_group', text: INSERT_GROUP, values: columnsOf(inputs) });
+    return new Map(rows.map((r) => [keyOf({ provider: r.provider, idempotencyKey: r.idempotency_key }), r.id]));
+  };
+
+  const unavailable = (error: unknown): unknown => storeUnavailableOf(error) ?? error;
+
+  const write = async (group: Waiting[]): Promise<void> => {
+    // The first of each key is written; a repeat in the same group is a duplicate, like a retry.
+    const firsts = new Map<string, Waiting>();
+    for (const w of group) if (!firsts.has(keyOf(w.input))) firsts.set(keyOf(w.input), w);
+    const settle = (ids: Map<string, string>) => {
+      for (const w of group) {
+        const key = keyOf(w.input);
+        w.resolve(firsts.get(key) === w ? (ids.get(key) ?? null) : null);
+      }
+    };
+    try {
+      settle(await insertRows([...firsts.values()].map((w) => w.input)));
+    } catch (error) {
+      if (storeUnavailableOf(error) || firsts.size === 1) {
+        for (const w of group) w.reject(unavailable(error));
+        return;
+      }
+      // Not the connection: one of the rows. Each alone, so the others are stored.
+      for (const [key, first] of firsts) {
+        const repeats = group.filter((w) => w !== first && keyOf(w.input) === key);
+        try {
+          const id = (await insertRows([first.input])).get(key) ?? null;
+          first.resolve(id);
+          for (const r of repeats) r.resolve(null);
+        } catch (alone) {
+          for (const w of [first, ...repeats]) w.reject(unavailable(alone));
+        }
+      }
+    }
+  };
+
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (waiting.length === 0) return;
+    const group = waiting;
+    waiting = [];
+    const done = write(group).finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  };
+
+  return {
+    insert: (input: InboxInsert): Promise<string | null> =>
+      new Promise<string | null>((resolve, reject) => {
+        waiting.push({ input, resolve, reject });
+        if (waiting.length >= settings.maxRows) flush();
+        else timer ??= setTimeout(flush, settings.windowMs);
+      }),
+    /** Writes what is waiting and waits for every group in flight (the server calls it on close). */
+    close: async (): Promise<void> => {
+      flush();
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+};
+
+export type GroupCommitInbox = ReturnType<typeof createGroupCommitInbox>;
