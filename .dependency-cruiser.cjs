@@ -4,9 +4,9 @@
  *
  * Layers, top to bottom:
  *   composition root  src/deps.ts, src/main.ts, src/cli/**, src/compose/** (entry points and the wiring
- *                     of the API and the pipeline jobs: may import anything)
- *   use cases         src/pipeline, src/signals, src/dispatch, src/jobs, src/escalation, and
- *                     src/app-deps.ts (the type of the opened app, types only)
+ *                     of the API, the jobs, the server and the worker; compose/app-deps.ts is the type
+ *                     of the opened app: may import anything)
+ *   use cases         src/pipeline, src/signals, src/dispatch, src/jobs, src/escalation
  *   adapters          src/store, src/providers, src/server, src/webhooks, src/observability, src/config
  *   domain            src/domain   (pure: imports only domain/ and lib/, no node:*, no I/O package)
  *   lib               src/lib      (imports only lib/ among our modules)
@@ -61,7 +61,7 @@ module.exports = {
     {
       name: 'nothing-imports-the-root',
       severity: 'error',
-      comment: 'Only the composition root (deps.ts, main.ts, cli/, compose/) imports the composition root. What a lower module needs ' + 'from it is a type (src/app-deps.ts) or a parameter.',
+      comment: 'Only the composition root (deps.ts, main.ts, cli/, compose/) imports the composition root. What a lower module needs ' + 'from it is a port (a type it declares) or a parameter.',
       from: { pathNot: ROOT },
       to: { path: ROOT },
     },
@@ -71,6 +71,23 @@ module.exports = {
       comment: 'An adapter (store, providers, server, webhooks, observability, config) never imports a use case ' + '(pipeline, signals, dispatch, jobs, escalation), only its port files.',
       from: { path: ADAPTERS },
       to: { path: USE_CASES, pathNot: PORTS },
+    },
+    {
+      name: 'signals-use-ports-not-adapters',
+      severity: 'error',
+      comment: 'The signal use cases (src/signals) reach the store, the providers and the other adapters only through the ' + 'ports declared in src/signals/ports.ts; the composition root (src/compose/signals.ts) hands them the adapters.',
+      from: { path: '^src/signals/' },
+      to: { path: ADAPTERS },
+    },
+    {
+      name: 'use-cases-do-not-import-adapters',
+      severity: 'error',
+      comment:
+        'The use cases (pipeline, dispatch, jobs, escalation) reach the store, the providers, the server, the webhooks, ' +
+        'observability and the config only through their ports; the composition root (src/compose/, src/deps.ts) builds ' +
+        'the adapters and hands them in. A setting they need from the config is a port type the loaded config satisfies.',
+      from: { path: '^src/(pipeline|dispatch|jobs|escalation)/|^src/app-deps\\.ts$' },
+      to: { path: ADAPTERS },
     },
     {
       name: 'adapters-do-not-import-each-others-internals',

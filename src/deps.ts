@@ -19,14 +19,14 @@ import type { OperatorDeps, OperatorSettings } from './dispatch/operator.js';
 import type { PipelineDeps } from './pipeline/context.js';
 import { AppError } from './lib/app-error.js';
 import { createMetrics } from './observability/metrics.js';
-import { escalatorFor } from './escalation/compose.js';
-import type { AppDeps, DispatchSet } from './app-deps.js';
+import { escalatorFor } from './compose/escalation.js';
+import type { AppDeps, DispatchSet } from './compose/app-deps.js';
 import type { Redis } from 'ioredis';
 import { sharedLimiterFactory } from './providers/http/shared-limits.js';
 
-// The opened app's type lives in app-deps.ts (types only), so that the use cases' wiring can name it
-// without importing this module.
-export type { AppDeps, DispatchSet } from './app-deps.js';
+// The opened app's type lives in compose/app-deps.ts (types only), so that the wiring in compose/
+// can name it without importing this module (which imports that wiring).
+export type { AppDeps, DispatchSet } from './compose/app-deps.js';
 
 /** What a caller may put in place of the configured parts (tests: a fixed clock, their own schema). */
 export type AppOverrides = {

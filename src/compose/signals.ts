@@ -1,4 +1,4 @@
-import type { AppDeps } from '../app-deps.js';
+import type { AppDeps } from './app-deps.js';
 import { createCadenceStore } from '../store/cadence-repo.js';
 import { createInboxStore, createLeadEventStore, createTimelineGapQuery } from '../store/inbox-repo.js';
 import type { Db } from '../store/database.js';
@@ -8,8 +8,15 @@ import { createSuppressionStore } from '../store/suppressions-repo.js';
 import { createCadenceSync, type CadenceSettings } from '../signals/cadence-sync.js';
 import { bootstrapTimeline } from '../signals/bootstrap-timeline.js';
 import { createInboxProcessor, type DeliveryStores } from '../signals/process-inbox.js';
-import type { UnitOfWork } from '../signals/ports.js';
+import type { PayloadReaders, UnitOfWork } from '../signals/ports.js';
 import { createTouchRecorder } from '../signals/record-touch.js';
+import { heyreachWebhook, instantlyWebhook, rb2bWebhook } from '../webhooks/index.js';
+
+/**
+ * The parse of each provider whose deliveries the inbox processor acts on (Clay's callbacks go to
+ * the Clay store instead): it reads a delivery stored without a signal as the door reads one today.
+ */
+export const PAYLOAD_READERS: PayloadReaders = Object.fromEntries([instantlyWebhook, heyreachWebhook, rb2bWebhook].map((webhook) => [webhook.provider, webhook.parse]));
 
 /** The signal loop's jobs wired to one app (store, clock, log, config): one place for CLI and server. */
 export const cadenceSyncFor = (app: AppDeps) => {
@@ -43,6 +50,7 @@ export const inboxProcessorOn = (db: Db, deps: { clock: AppDeps['clock']; log: A
     inbox: createInboxStore(db),
     clock: deps.clock,
     log: deps.log,
+    payloadReaders: PAYLOAD_READERS,
     unitOfWork: transactionalUnit(db, (tx) => deliveryStoresFor(tx, deps.cadence)),
   });
 

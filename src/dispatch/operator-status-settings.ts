@@ -1,10 +1,10 @@
-import type { Config } from '../config/load.js';
 import { operatorStatus, type OperatorStatusSettings } from './operator-status.js';
+import type { OperatorStatusConfig } from './ports.js';
 
 export { operatorStatus };
 
 /** The status settings from the config (one place, for the CLI and the API). */
-export const operatorStatusSettings = (config: Config): OperatorStatusSettings => ({
+export const operatorStatusSettings = (config: OperatorStatusConfig): OperatorStatusSettings => ({
   send: config.send,
   envEmergencyStop: config.env.EMERGENCY_STOP === true,
   limits: config.limits,

@@ -1,8 +1,5 @@
 import { effectiveEmailDailyLimit, linkedinDailyLimit, quotaUsage, rampStatus, type LinkedinWarmup, type RampSettings } from '../domain/sending/index.js';
-import type { Db } from '../store/database.js';
-import { createBatchStore } from '../store/batches-repo.js';
-import { createCampaignStore, createControlStore } from '../store/control-repo.js';
-import { createOutboxStore } from '../store/outbox-repo.js';
+import type { OperatorStatusStores } from './ports.js';
 
 export type OperatorStatusSettings = {
   send: 'shadow' | 'live';
@@ -13,9 +10,9 @@ export type OperatorStatusSettings = {
 };
 
 /** What `caio operator status` and `GET /api/operator/status` show: read-only, no provider is started. */
-export const operatorStatus = async (db: Db, settings: OperatorStatusSettings, now: Date) => {
-  const outbox = createOutboxStore(db);
-  const stop = await createControlStore(db).emergencyStop();
+export const operatorStatus = async (stores: OperatorStatusStores, settings: OperatorStatusSettings, now: Date) => {
+  const { outbox } = stores;
+  const stop = await stores.control.emergencyStop();
   const history = await outbox.sentSince(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 86_400_000));
   const warmup = linkedinDailyLimit(settings.linkedinWarmup, now);
   const since = new Date(now.getTime() - (settings.ramp.cleanDaysLookbackDays + 1) * 86_400_000).toISOString().slice(0, 10);
@@ -29,7 +26,7 @@ export const operatorStatus = async (db: Db, settings: OperatorStatusSettings, n
     history,
     now,
   );
-  const batches = (await createBatchStore(db).open()).filter((b) => b.expiresAt > now).map((b) => ({ id: b.id, motion: b.motion, status: b.status, items: b.scope.length, expiresAt: b.expiresAt.toISOString() }));
+  const batches = (await stores.batches.open()).filter((b) => b.expiresAt > now).map((b) => ({ id: b.id, motion: b.motion, status: b.status, items: b.scope.length, expiresAt: b.expiresAt.toISOString() }));
   return {
     sendMode: settings.send,
     emergencyStop: { active: Boolean(stop?.active) || settings.envEmergencyStop, database: stop, environment: settings.envEmergencyStop },
@@ -38,7 +35,7 @@ export const operatorStatus = async (db: Db, settings: OperatorStatusSettings, n
     ramp,
     batches,
     outbox: await outbox.statusCounts(),
-    campaigns: (await createCampaignStore(db).list()).slice(0, 20),
+    campaigns: (await stores.campaigns.list()).slice(0, 20),
   };
 };
 

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { readScopeAction, scopeActionText } from '../domain/approval/scope-action.js';
 import type { BatchMotion, ScopeItem } from '../domain/approval/batch.js';
-import { applyDomainConcentration, effectiveEmailDailyLimit, emailDomainOf, rampStatus, shouldAutoPause, type HealthThresholds, type RampSettings, type RampStatus } from '../domain/sending/index.js';
+import { applyDomainConcentration, effectiveEmailDailyLimit, emailDomainOf, rampStatus, rampTierRefusal, shouldAutoPause, type HealthThresholds, type RampSettings, type RampStatus } from '../domain/sending/index.js';
 import { fnv1a32 } from '../domain/stable-hash.js';
 import type { Incident } from '../domain/escalation/rubric.js';
 import { AppError } from '../lib/app-error.js';
@@ -218,8 +218,8 @@ export const createOperator = (deps: OperatorDeps) => {
         status: 'queued',
         reason: null,
       };
-      if (rampNow.active && rampNow.tierFilter && d.tier !== rampNow.tierFilter) candidates.push({ ...base, status: 'rejected', reason: `ramp_tier_filter:${rampNow.tierFilter}` });
-      else candidates.push(base);
+      const rampRefusal = rampTierRefusal(rampNow, d.tier);
+      candidates.push(rampRefusal ? { ...base, status: 'rejected', reason: rampRefusal } : base);
     }
     // Guard 3: at most N addresses per domain in one batch (email channels; LinkedIn has no domain to burn).
     const email = candidates.filter((c) => c.status === 'queued' && c.channel !== 'heyreach');

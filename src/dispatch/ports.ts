@@ -4,8 +4,9 @@
  * implement them; tests use the real ones against PostgreSQL and the loopback sandboxes.
  */
 import type { BatchMotion } from '../domain/approval/batch.js';
-import type { RampStatus } from '../domain/sending/index.js';
-import type { SendChannel } from '../pipeline/ports.js';
+import type { RampSettings, RampStatus } from '../domain/sending/index.js';
+import type { AuditEntry, SendChannel } from '../pipeline/ports.js';
+import type { BatchStore } from '../pipeline/review-ports.js';
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'rejected' | 'cancelled';
 
@@ -53,7 +54,8 @@ export interface OutboxStore {
   due(now: Date, limit: number): Promise<OutboxItem[]>;
   /** queued -> sending, only if still queued: the dedup claim, committed before the provider call. */
   claim(id: string, token: string, now: Date): Promise<boolean>;
-  markSent(id: string, token: string, providerRef: string, now: Date): Promise<void>;
+  /** Marks the claimed item sent and, in the same statement, appends `audit` when the mark applied. */
+  markSent(id: string, token: string, providerRef: string, now: Date, audit?: AuditEntry): Promise<void>;
   /** The provider refused for good (bad request, auth): failed, never retried automatically. */
   markFailed(id: string, token: string, reason: string, now: Date): Promise<void>;
   /** The provider may or may not have it (timeout, 5xx after sending): reconciled before anything else. */
@@ -137,6 +139,12 @@ export interface OutboundChannel {
   pause?(externalId: string): Promise<void>;
   /** Sends, bounces and complaints of one campaign so far, as the provider reports them. */
   health?(externalId: string): Promise<{ sent: number; bounces: number; complaints: number }>;
+  /**
+   * A drain starts (`true`) or ends (`false`): between the two the channel may keep the campaign or
+   * list it adds to instead of reading it for every item. Outside a drain nothing is kept, so a
+   * campaign a person activated between two drains is never added to.
+   */
+  drainScope?(open: boolean): void;
 }
 
 /** What the gateway must know about a lead at the moment of sending. */
@@ -157,8 +165,19 @@ export type DispatchDetail = {
   payload: OutboxPayload;
 };
 
+/** What the gateway reads before judging one item, in one round trip. */
+export type ItemState = {
+  /** The database's emergency stop flag (null: never set). */
+  stop: { active: boolean; setBy: string; reason: string | null } | null;
+  lead: LeadSendState | null;
+  /** The lead's sends (sent, sending or uncertain) since the time asked. */
+  touches: { channel: string; at: Date }[];
+};
+
 export interface LeadStateQuery {
   leadState(leadId: string): Promise<LeadSendState | null>;
+  /** The stop flag, the lead and its sends since `touchesSince`, in one statement (`leadId` null: no lead). */
+  itemState(leadId: string | null, touchesSince: Date): Promise<ItemState>;
   dispatchDetails(draftIds: string[]): Promise<Map<string, DispatchDetail>>;
   /** The draft a lead's outreach went out with (its latest approved one), for the cadence's copy. */
   dispatchedDraftOf(leadId: string): Promise<string | null>;
@@ -194,4 +213,40 @@ export type OperatorControls = {
   /** The emergency stop: persisted first (every process checks it per item), then live campaigns paused. */
   stop(by: string, reason: string): Promise<{ at: Date; paused: Record<string, string | number> }>;
   resume(by: string): Promise<{ at: Date }>;
+};
+
+/** Campaigns as a person drives them (the CLI, and the API through the root): only a person activates one. */
+export type CampaignControls = {
+  list(): Promise<ProviderCampaign[]>;
+  /** Start sending a draft Instantly campaign we created; returns it as it now is. */
+  activate(externalId: string, by: string): Promise<ProviderCampaign>;
+};
+
+// ---- the operator status (dispatch/operator-status.ts) ------------------------------------------
+
+/** What the operator status reads; the store implements each. */
+export type OperatorStatusStores = {
+  outbox: Pick<OutboxStore, 'sentSince' | 'dailyTotals' | 'statusCounts'>;
+  control: Pick<ControlStore, 'emergencyStop'>;
+  batches: Pick<BatchStore, 'open'>;
+  campaigns: Pick<CampaignStore, 'list'>;
+};
+
+/**
+ * The settings the operator status reads, as the loaded config holds them (src/config's `Config`
+ * satisfies this type), so that the use case names no adapter.
+ */
+export type OperatorStatusConfig = {
+  send: 'shadow' | 'live';
+  env: { readonly EMERGENCY_STOP?: boolean | undefined };
+  limits: {
+    emailDailyLimit: number;
+    emailHourlyLimit: number;
+    emailMonthlyLimit: number;
+    linkedinWarmupStart: string | null;
+    linkedinWarmupWeeks: number;
+    linkedinWarmupDailyLimit: number;
+    linkedinFullDailyLimit: number;
+  };
+  ramp: RampSettings;
 };

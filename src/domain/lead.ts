@@ -162,6 +162,29 @@ export const normalizeLinkedinUrl = (raw: string | null | undefined): string | n
   return trimmed === '' ? null : trimmed;
 };
 
+// The LinkedIn URL checks live here, beside the normalisation. They differ on purpose: each keeps
+// what its caller has always accepted.
+const NORMALIZED_PROFILE = /^linkedin\.com\/in\/[^/\s]+/;
+const SENDABLE_PROFILE = /^(https?:\/\/)?([a-z]{2,3}\.)?linkedin\.com\/in\/[^/?#\s]+\/?$/i;
+
+/** Whether the URL, once normalised, names a profile (`linkedin.com/in/<slug>…`): what an import row may use as identity. */
+export const isLinkedinProfileUrl = (raw: string | null | undefined): boolean => {
+  const normalized = normalizeLinkedinUrl(raw);
+  return normalized !== null && NORMALIZED_PROFILE.test(normalized);
+};
+
+/**
+ * Whether the URL is exactly one profile, as written (scheme optional, `www.` or a country
+ * sub-domain, `/in/<slug>`, an optional trailing slash, no query): what HeyReach is sent.
+ */
+export const isSendableLinkedinProfileUrl = (url: string): boolean => SENDABLE_PROFILE.test(url);
+
+/** The normalised URL when it is on linkedin.com (a profile or any other page there), else null. */
+export const linkedinUrlOrNull = (raw: string | null | undefined): string | null => {
+  const normalized = normalizeLinkedinUrl(raw);
+  return normalized && normalized.includes('linkedin.com/') ? normalized : null;
+};
+
 const isBlank = (v: unknown): boolean => v === null || v === undefined || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
 
 /**

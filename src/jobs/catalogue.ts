@@ -1,32 +1,33 @@
 import { z } from 'zod';
-import type { AppDeps } from '../app-deps.js';
-import type { Operator } from '../dispatch/operator.js';
+import type { OperatorControls } from '../dispatch/ports.js';
 import { AppError } from '../lib/app-error.js';
 import type { CadenceSync } from '../signals/cadence-sync.js';
 import type { InboxProcessor } from '../signals/process-inbox.js';
+import type { DecayFinding } from '../signals/run-decay.js';
 import type { ChunkJob } from '../pipeline/chunked-run.js';
-import { runDecay } from '../signals/run-decay.js';
-import { createControlStore } from '../store/control-repo.js';
-import { createDashboardQueries } from '../store/dashboard-repo.js';
-import { createDecayQuery, createLeadEventStore } from '../store/inbox-repo.js';
-import { createSignalLeadStore } from '../store/signals-repo.js';
 import type { AnyJobDefinition, JobDefinition } from './definitions.js';
-import { createReviewQueueWatcher, type ReviewQueueWatcher } from './review-queue-watcher.js';
+import type { ReviewQueueControls } from './ports.js';
 import type { Job } from './scheduler.js';
 
 /** The queues: a worker can be started for some of them only (`caio worker --queues`). */
 export const JOB_QUEUES = ['signals', 'dispatch', 'pipeline', 'schedule'] as const;
 
-/** The review-queue watcher of one app; `topUp` runs the pipeline for that many leads. */
-export const queueWatcherFor = (app: AppDeps, topUp: (limit: number) => Promise<Record<string, unknown>>, holder: string) =>
-  createReviewQueueWatcher({
-    pending: () => createDashboardQueries(app.database.db).pendingReviewCount(),
-    topUp,
-    control: createControlStore(app.database.db),
-    clock: app.clock,
-    holder,
-    settings: { lowWater: app.config.jobs.reviewQueueLowWater, target: app.config.jobs.reviewQueueTarget, everyMinutes: app.config.jobs.queueWatchEveryMinutes },
-  });
+/** When the scheduled jobs run, and whether sending is live (config `jobs` and `send`). */
+export type JobCatalogueSettings = { send: 'shadow' | 'live'; decayAtUtc: string; dispatchEveryMinutes: number; queueWatchEveryMinutes: number };
+
+/** What the jobs call: the use cases of one app, built by the root (src/compose/jobs.ts). */
+export type JobCatalogueDeps = {
+  settings: JobCatalogueSettings;
+  operator: Pick<OperatorControls, 'dispatch'> | null;
+  watcher: Pick<ReviewQueueControls, 'run'>;
+  processor: Pick<InboxProcessor, 'processWithWaiting' | 'processPending'>;
+  /** The cadence the sync job moves (the app's). */
+  cadence: Pick<CadenceSync, 'sync'>;
+  /** Decay detection as of `now`, applied (signals/run-decay.ts over the app's stores and cadence). */
+  detectDecay: (now: Date) => Promise<DecayFinding[]>;
+  runPipeline: (limit: number) => Promise<Record<string, unknown>>;
+  pipelineChunk?: (job: ChunkJob) => Promise<Record<string, unknown>>;
+};
 
 /** Job data comes back from Redis as JSON: each on-demand job checks it (a bad payload is not retried). */
 const parse = <T>(schema: z.ZodType<T>, data: unknown, job: string): T => {
@@ -50,19 +51,8 @@ const ChunkJobData = z.object({
  * happen once, decay and cadence moves are guarded by the status they read, and the watcher and
  * dispatch motions hold leases.
  */
-export const jobCatalogue = (
-  app: AppDeps,
-  deps: {
-    operator: Operator | null;
-    watcher: ReviewQueueWatcher;
-    processor: InboxProcessor;
-    /** The cadence the decay and sync jobs move (the app's, built by the root). */ cadence: CadenceSync;
-    runPipeline: (limit: number) => Promise<Record<string, unknown>>;
-    pipelineChunk?: (job: ChunkJob) => Promise<Record<string, unknown>>;
-  },
-): AnyJobDefinition[] => {
-  const { jobs } = app.config;
-  const db = app.database.db;
+export const jobCatalogue = (deps: JobCatalogueDeps): AnyJobDefinition[] => {
+  const jobs = deps.settings;
   const webhookInbox: JobDefinition<unknown> = {
     name: 'webhook-inbox',
     queue: 'signals',
@@ -121,7 +111,7 @@ export const jobCatalogue = (
     queue: 'schedule',
     schedule: { kind: 'daily', atUtc: jobs.decayAtUtc },
     run: async (_data, ctx) => {
-      const findings = await runDecay({ query: createDecayQuery(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), thresholds: app.config.decay, cadence: deps.cadence }, ctx.now, false);
+      const findings = await deps.detectDecay(ctx.now);
       return { decayed: findings.filter((f) => f.applied).length };
     },
   };
@@ -139,7 +129,7 @@ export const jobCatalogue = (
     schedule: { kind: 'every', minutes: jobs.dispatchEveryMinutes },
     attempts: 1,
     run: async () => {
-      if (app.config.send !== 'live' || !deps.operator) return { skipped: 'send mode is shadow' };
+      if (jobs.send !== 'live' || !deps.operator) return { skipped: 'send mode is shadow' };
       const report = await deps.operator.dispatch({ motion: 'all', live: true, by: 'scheduler' });
       return { pendingBatch: report.pendingBatch?.id ?? null, sent: report.drain.counts.sent, deferred: report.drain.counts.deferred };
     },

@@ -4,6 +4,12 @@ import type { QueueWatcherStatus } from './ports.js';
 
 export type QueueWatcherSettings = { lowWater: number; target: number; everyMinutes: number };
 
+/** How many real drafts wait for review, against the watcher's marks (`caio review queue`, the dashboard). */
+export const reviewQueueStatus = async (pending: () => Promise<number>, settings: QueueWatcherSettings): Promise<QueueWatcherStatus> => {
+  const count = await pending();
+  return { pending: count, lowWater: settings.lowWater, target: settings.target, everyMinutes: settings.everyMinutes, needsTopUp: count < settings.lowWater };
+};
+
 /**
  * The review-queue watcher (the original's queue watcher, without its synthetic training e-mails):
  * when fewer real drafts than the low-water mark wait for review, one pipeline run crafts enough to
@@ -18,13 +24,10 @@ export const createReviewQueueWatcher = (deps: {
   holder: string;
   settings: QueueWatcherSettings;
 }) => {
-  const { lowWater, target, everyMinutes } = deps.settings;
+  const { lowWater, target } = deps.settings;
   const LEASE = 'queue-watcher';
   return {
-    status: async (): Promise<QueueWatcherStatus> => {
-      const pending = await deps.pending();
-      return { pending, lowWater, target, everyMinutes, needsTopUp: pending < lowWater };
-    },
+    status: (): Promise<QueueWatcherStatus> => reviewQueueStatus(deps.pending, deps.settings),
     /** Top up when below the low-water mark; `force` tops up to the target (at least one lead) whatever the count. */
     run: async (options: { force: boolean; by: string }): Promise<Record<string, unknown>> => {
       const pending = await deps.pending();

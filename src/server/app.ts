@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
 import { HTTP_STATUS, isAppError } from '../lib/app-error.js';
 import { safeEqual } from '../lib/hash.js';
 import type { Logger } from '../lib/logger.js';
@@ -13,6 +14,7 @@ import { requireDashboardAccess } from './api/auth.js';
 import { registerPages } from './pages/routes.js';
 import { createSessions, type Sessions } from './pages/sessions.js';
 import { registerApiRoutes, type ApiDeps } from './api/routes.js';
+import { swaggerOptions } from './api/openapi.js';
 
 export type RequestLog = { id: string; method: string; route: string | null; status: number; ms: number };
 
@@ -157,14 +159,16 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     webhooks.removeAllContentTypeParsers();
     webhooks.addContentTypeParser('*', { parseAs: 'buffer' }, (req, bytes, done) => (refusedType(req.headers['content-type']) ? done(unsupportedType(), undefined) : done(null, bytes)));
     for (const [path, handler] of Object.entries(options.routes.post)) {
-      webhooks.post(path, async (request, reply) => {
+      // No browser reads these answers: the security headers are for the pages and the API, and
+      // @fastify/helmet builds them anew on every request (a cost on the busiest path).
+      webhooks.post(path, { helmet: false }, async (request, reply) => {
         const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
         const query = new URLSearchParams(request.raw.url?.split('?')[1] ?? '');
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const result = await handler({ path, headers, body: raw.toString('utf8'), rawBody: raw, query });
         return reply.code(result.status).send(result.body);
       });
-      webhooks.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url: path, handler: async (_request, reply) => reply.code(405).send({ error: 'POST only', code: 'METHOD_NOT_ALLOWED' }) });
+      webhooks.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url: path, helmet: false, handler: async (_request, reply) => reply.code(405).send({ error: 'POST only', code: 'METHOD_NOT_ALLOWED' }) });
     }
     for (const [path, handler] of Object.entries(options.routes.get)) {
       webhooks.get(path, async (_request, reply) => {
@@ -196,8 +200,17 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
         }
       });
       requireDashboardAccess(api, token, sessions);
+      // The routes' schemas only document (GET /api/docs is what @fastify/swagger builds from them):
+      // each handler validates with its zod schemas, whose errors are the 400 `{error, code}` naming
+      // the parameter. So no validator (Ajv would refuse first, with its own messages, and coerce
+      // the query) and no fast-json-stringify (it would drop what a response schema leaves out):
+      // every answer is JSON.stringify, as without schemas.
+      api.setValidatorCompiler(() => () => true);
+      api.setSerializerCompiler(() => (data) => JSON.stringify(data));
+      // Before the routes: it collects them as they are added.
+      await api.register(swagger, swaggerOptions());
       registerApiRoutes(api, deps);
-      api.get('/api/metrics', async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4').send(await metricsText()));
+      api.get('/api/metrics', { schema: { hide: true } }, async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4').send(await metricsText()));
     });
     void app.register(async (pages) => {
       // The login and logout forms post urlencoded fields; the pages read nothing else.

@@ -1,8 +1,6 @@
 import { applyEvent, cadenceStatus, completeStep, dueSteps, enrollOnTouch, exitSignalOf, stepDueAt, type CadenceEventType, type CadenceStep, type DueStep, type Enrollment, type SkippedStep } from '../domain/cadence/index.js';
 import type { SignalType } from '../domain/signals/index.js';
-import type { CadenceStore } from '../store/cadence-repo.js';
-import type { LeadEventStore } from '../store/inbox-repo.js';
-import type { SignalLeadStore } from '../store/signals-repo.js';
+import type { CadenceStore, LeadEventStore, SignalLeadStore } from './ports.js';
 
 export const CADENCE_ID = 'default_21day';
 

@@ -1,11 +1,15 @@
+import type { Enrollment } from '../domain/cadence/index.js';
 import type { LeadProfile } from '../domain/lead.js';
-import type { SignalType } from '../domain/signals/index.js';
+import type { DecayInput, SignalType } from '../domain/signals/index.js';
 
 /**
  * What people drive of the signal loop (the CLI, the dashboard's API): the timeline bootstrap's
  * report (signals/bootstrap-timeline.ts makes it), and the unit of work the inbox processor runs a
- * delivery in; and the contract between each provider's webhook (src/providers/<name>/webhook.ts),
- * the door that serves it (src/webhooks/) and the processor that acts on what it stored. Types only.
+ * delivery in; the contract between each provider's webhook (src/providers/<name>/webhook.ts),
+ * the door that serves it (src/webhooks/) and the processor that acts on what it stored; and what
+ * the signal use cases read and write through adapters: the inbox, the lead events, the leads, the
+ * decay query, the cadence enrolments (src/store implements them) and the CRM the revival scan
+ * searches (src/providers/ghl's client, structurally). Types only.
  */
 export type BootstrapReport = {
   dryRun: boolean;
@@ -87,4 +91,157 @@ export type ProviderWebhook = {
   paths: readonly WebhookPath[];
   auth: WebhookAuthScheme;
   parse: (json: unknown, context: WebhookParseContext) => WebhookParse;
+};
+
+/**
+ * Each provider's parse, by inbox provider name: how a delivery stored without a signal (before
+ * migration 0017, or stored `ignored` and now replayed) is read, as the door would read it today.
+ * The composition root passes the providers' parsers.
+ */
+export type PayloadReaders = Readonly<Record<string, ProviderWebhook['parse']>>;
+
+/**
+ * A stored delivery as the processor and `caio webhooks list` read it (the raw body is not in it).
+ * `error` is the failure, or for an `ignored` delivery the reason it was kept without being acted
+ * on; `flags` what processing worked around (e.g. an event time in 2099).
+ */
+export type InboxItem = {
+  id: string;
+  provider: string;
+  eventType: string;
+  idempotencyKey: string;
+  payload: unknown;
+  receivedAt: Date;
+  status: string;
+  leadId: string | null;
+  error: string | null;
+  processedAt: Date | null;
+  flags: string[] | null;
+};
+
+/**
+ * A delivery taken for processing: with `signal`, the door's normalised reading of it (null when it
+ * was stored ignored, or before the door kept one). Not in listings: it names the person.
+ */
+export type StoredDelivery = InboxItem & { signal: unknown };
+
+/** What processing made of a delivery (`failed` is recorded by `fail` or `finish`). */
+export type DeliveryOutcome = 'processed' | 'unknown_lead' | 'ignored';
+
+/** The webhook inbox as the processor works it: deliveries to claim, process and finish. */
+export type InboxStore = {
+  /**
+   * Take the delivery if it is in one of `from` (compare-and-set), and return it. In a transaction
+   * the claim is that transaction's row lock: a rollback leaves the delivery as it was.
+   */
+  take(id: string, from: readonly string[], at: Date): Promise<StoredDelivery | null>;
+  /** `take` for many deliveries in one statement: the ones still takeable, in no particular order. */
+  takeMany(ids: readonly string[], from: readonly string[], at: Date): Promise<StoredDelivery[]>;
+  /** A delivery together with the oldest deliveries waiting, `limit` in all, oldest first; rows another worker holds are skipped. */
+  takeWithWaiting(id: string, limit: number, from: readonly string[], at: Date): Promise<StoredDelivery[]>;
+  /** A delivery's status alone (null when it is gone). */
+  statusOf(id: string): Promise<string | null>;
+  /** Back to pending, for a deliberate replay. */
+  reset(id: string): Promise<boolean>;
+  /** Oldest first; `receivedBefore`: only deliveries that have waited since before then. */
+  pending(limit: number, receivedBefore?: Date): Promise<InboxItem[]>;
+  /** Deliveries whose processing failed, received since `receivedSince` (oldest first). */
+  failedSince(limit: number, receivedSince: Date): Promise<InboxItem[]>;
+  /** Claims taken at or before `claimedBefore` belong to a worker that died: back to pending (their ids). */
+  releaseStale(claimedBefore: Date): Promise<string[]>;
+  /** Processing failed: `failed` with the reason, unless another worker has finished it meanwhile. */
+  fail(id: string, error: string, at: Date): Promise<boolean>;
+  /** Record the outcome, only if still in `from` (no double processing). `error` is the reason for `ignored`. */
+  finish(id: string, from: string, outcome: { status: DeliveryOutcome | 'failed'; leadId: string | null; error: string | null; at: Date; flags?: readonly string[] }): Promise<boolean>;
+  /** `finish` for many deliveries in one statement; returns how many were still in `from`. */
+  finishMany(outcomes: readonly { id: string; status: DeliveryOutcome; leadId: string | null; error: string | null; flags?: readonly string[] }[], from: string, at: Date): Promise<number>;
+};
+
+/** One event on a lead's timeline (a webhook delivery's, a touch of ours, a decay, a revival). */
+export type LeadEvent = { id: number; leadId: string; at: Date; channel: string; type: string; source: string; fromStatus: string | null; toStatus: string | null; inboxId: string | null; details: Record<string, unknown> };
+
+/** What the status machine needs of a lead's timeline besides the status. */
+export type TimelineState = { lastEventAt: Date | null; opens: number };
+
+/** The leads' timelines: events appended (with their KPI milestones) and read. */
+export type LeadEventStore = {
+  /** The event (once per delivery and type: a second one returns false). */
+  append(event: Omit<LeadEvent, 'id'>): Promise<boolean>;
+  /** Many events in one statement; returns how many were inserted (fewer: another worker recorded one meanwhile). */
+  appendMany(events: readonly Omit<LeadEvent, 'id'>[]): Promise<number>;
+  /** Whether this delivery already has its event of this type (a replay), and the lead's timeline state. */
+  deliveryState(inboxId: string, type: string, leadId: string): Promise<TimelineState & { recorded: boolean }>;
+  /** `deliveryState` for many: the `inboxId|type` pairs recorded already, and per lead its timeline state. */
+  deliveryStates(items: readonly { inboxId: string; type: string; leadId: string }[]): Promise<{ recorded: Set<string>; leads: Map<string, TimelineState> }>;
+  stateOf(leadId: string): Promise<TimelineState>;
+  /** Newest first. */
+  timeline(leadId: string, limit?: number): Promise<LeadEvent[]>;
+};
+
+/** A lead as the signal loop reads it. */
+export type SignalLead = { id: string; status: string; email: string | null; linkedinUrl: string | null; disqualificationReason: string | null; tier: string | null };
+
+/** What the signal loop reads and writes on leads: find them by e-mail or LinkedIn URL, move their status. */
+export type SignalLeadStore = {
+  byEmail(email: string): Promise<SignalLead | null>;
+  byLinkedin(linkedinUrl: string): Promise<SignalLead | null>;
+  byId(id: string): Promise<SignalLead | null>;
+  /** `byEmail` for many addresses in one query, keyed by the normalised address. */
+  byEmails(emails: readonly string[]): Promise<Map<string, SignalLead>>;
+  /** A CRM contact we have no lead for: recorded as a `revival_candidate` lead, or the existing lead with that e-mail. Returns the lead id. */
+  fromCrmContact(contact: { email: string; contactId: string; firstName: string | null; lastName: string | null; company: string | null }, runId: string): Promise<string>;
+  /** A lead first seen through a signal (an RB2B visitor): recorded as discovered, or the existing lead. Returns the lead id. */
+  fromDiscovered(lead: { source: string; sourceId: string; profile: LeadProfile }, runId: string): Promise<string>;
+  /** A delivery naming a suppressed person no lead is for: its payload becomes a placeholder naming `reason`, its body and signal are dropped. */
+  forgetDeliveryBody(inboxId: string, reason: string): Promise<void>;
+  /** Move the status only if it is still `from`. */
+  setStatus(id: string, from: string, to: string, at: Date): Promise<boolean>;
+  /** `setStatus` for many leads in one statement; returns how many were still in their `from`. */
+  setStatuses(moves: readonly { id: string; from: string; to: string }[], at: Date): Promise<number>;
+};
+
+/** Per lead, what decay detection needs from its timeline. */
+export type DecayCandidate = Omit<DecayInput, 'status'> & { leadId: string; status: string };
+
+export type DecayQuery = {
+  /** Every lead in one of `statuses` that has a timeline. */
+  candidates(statuses: readonly string[]): Promise<DecayCandidate[]>;
+};
+
+/** The cadence enrolments the cadence sync keeps. */
+export type CadenceStore = {
+  get(leadId: string): Promise<Enrollment | null>;
+  /** The enrolments of these leads, keyed by lead. */
+  getMany(leadIds: readonly string[]): Promise<Map<string, Enrollment>>;
+  /** Insert or replace one enrolment; `nextDueAt` is what the engine says is next (null when nothing is). */
+  save(enrollment: Enrollment, nextDueAt: Date | null): Promise<void>;
+  /** Active enrolments with a step due by `now`, earliest first. */
+  due(now: Date, limit: number): Promise<Enrollment[]>;
+  /** Active and paused enrolments (the ones a sync may still move). */
+  open(): Promise<Enrollment[]>;
+};
+
+/**
+ * A CRM contact as the revival scan reads it (GoHighLevel's contact). `dateLastActivity` and
+ * `pipelineStage` are fields some locations send beside the documented ones.
+ */
+export type CrmContact = {
+  id: string;
+  email?: string | null | undefined;
+  firstName?: string | null | undefined;
+  lastName?: string | null | undefined;
+  companyName?: string | null | undefined;
+  tags: string[];
+  lastActivity?: string | null | undefined;
+  dateUpdated?: string | null | undefined;
+  dateLastActivity?: string | null | undefined;
+  pipelineStage?: string | null | undefined;
+};
+
+/** One page of contacts whose last activity falls between `gte` and `lte` (ISO 8601). */
+export type CrmContactSearch = { page: number; pageLimit: number; filters: { field: 'lastActivity'; operator: 'range'; value: { gte: string; lte: string } }[] };
+
+/** The CRM the revival motion searches for stale contacts (src/providers/ghl's client implements it). */
+export type RevivalCrm = {
+  searchContacts(search: CrmContactSearch): Promise<{ contacts: CrmContact[] }>;
 };

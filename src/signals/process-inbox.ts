@@ -4,10 +4,8 @@ import { leadIdentities, normalizeEmail } from '../domain/lead.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { SuppressionStore } from '../pipeline/ports.js';
-import type { InboxItem, InboxStore, LeadEventStore, StoredDelivery } from '../store/inbox-repo.js';
-import type { SignalLead, SignalLeadStore } from '../store/signals-repo.js';
 import type { CadenceSync } from './cadence-sync.js';
-import type { NormalisedSignal, UnitOfWork } from './ports.js';
+import type { InboxItem, InboxStore, LeadEventStore, NormalisedSignal, PayloadReaders, SignalLead, SignalLeadStore, StoredDelivery, UnitOfWork } from './ports.js';
 import { storedSignalOf } from './stored-signal.js';
 
 /** A stored signal with its time read back: what processing one delivery works with. */
@@ -32,8 +30,9 @@ export type DeliveryStores = {
  * `inbox` (not in a transaction) lists what the sweep processes and records failures. With a
  * `unitOfWork` each delivery is processed with the stores it hands out, in one transaction; without
  * one (tests of the rules) the stores given here are used and each write commits on its own.
+ * `payloadReaders` read a delivery stored without a signal (see stored-signal.ts).
  */
-export type InboxProcessorDeps = { inbox: InboxStore; clock: Clock; log: Logger } & ((DeliveryStores & { unitOfWork?: undefined }) | { unitOfWork: UnitOfWork<DeliveryStores> });
+export type InboxProcessorDeps = { inbox: InboxStore; clock: Clock; log: Logger; payloadReaders: PayloadReaders } & ((DeliveryStores & { unitOfWork?: undefined }) | { unitOfWork: UnitOfWork<DeliveryStores> });
 
 export type InboxOutcome = 'processed' | 'unknown_lead' | 'ignored' | 'failed' | 'skipped';
 
@@ -147,7 +146,7 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
   /** One delivery already taken (by `take` or `takeMany`), in the caller's unit of work. */
   const processTaken = async (s: DeliveryStores, item: StoredDelivery, now: Date): Promise<InboxOutcome> => {
     // The door's reading of the delivery, stored beside it; the payload is not read again.
-    const stored = storedSignalOf(item);
+    const stored = storedSignalOf(item, deps.payloadReaders);
     if ('ignored' in stored) {
       await s.inbox.finish(item.id, 'processing', { status: 'ignored', leadId: null, error: stored.ignored, at: now });
       return 'ignored';
@@ -214,7 +213,7 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     const outcomes = new Map<string, InboxOutcome>(asked.map((id) => [id, 'skipped']));
     let group: Candidate[] = [];
     for (const item of taken) {
-      const stored = storedSignalOf(item);
+      const stored = storedSignalOf(item, deps.payloadReaders);
       const signal = 'ignored' in stored ? null : { ...stored, at: new Date(stored.at) };
       if (signal?.type && signal.email && !signal.newLead && !suppressionOf(signal.type)) {
         group.push({ item, signal: signal as Candidate['signal'] });

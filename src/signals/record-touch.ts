@@ -1,8 +1,7 @@
 import { applySignal, isLeadStatus, type SignalType } from '../domain/signals/index.js';
 import type { SendChannel } from '../pipeline/context.js';
-import type { LeadEventStore } from '../store/inbox-repo.js';
-import type { SignalLeadStore } from '../store/signals-repo.js';
 import type { CadenceSync } from './cadence-sync.js';
+import type { LeadEventStore, SignalLeadStore } from './ports.js';
 
 const TOUCH: Record<SendChannel, { type: SignalType; channel: 'email' | 'linkedin' }> = {
   instantly: { type: 'email_sent', channel: 'email' },

@@ -1,8 +1,5 @@
 import { pipelineStageOf, revivalVerdict, type RevivalReason, type RevivalSettings } from '../domain/revival/index.js';
-import type { GhlClient } from '../providers/ghl/client.js';
-import type { GhlContact } from '../providers/ghl/schemas.js';
-import type { LeadEventStore } from '../store/inbox-repo.js';
-import type { SignalLeadStore } from '../store/signals-repo.js';
+import type { CrmContact, LeadEventStore, RevivalCrm, SignalLeadStore } from './ports.js';
 
 export type RevivalCandidate = {
   email: string;
@@ -27,8 +24,8 @@ const DAY_MS = 86_400_000;
 const PAGE = 100;
 const MAX_PAGES = 50;
 
-const lastActivityOf = (c: GhlContact): Date | null => {
-  for (const value of [(c as { dateLastActivity?: string | null }).dateLastActivity, c.lastActivity, c.dateUpdated]) {
+const lastActivityOf = (c: CrmContact): Date | null => {
+  for (const value of [c.dateLastActivity, c.lastActivity, c.dateUpdated]) {
     const d = value ? new Date(value) : null;
     if (d && !Number.isNaN(d.getTime())) return d;
   }
@@ -39,7 +36,7 @@ const lastActivityOf = (c: GhlContact): Date | null => {
  * Stale CRM contacts worth reviving (read-only): GHL contacts whose last activity is 30-120 days
  * old, joined with what our timeline knows of them, judged and scored by the pure rules, best first.
  */
-export const scanRevival = async (deps: { ghl: GhlClient; leads: SignalLeadStore; events: LeadEventStore; settings: RevivalSettings }, now: Date, limit: number): Promise<RevivalCandidate[]> => {
+export const scanRevival = async (deps: { ghl: RevivalCrm; leads: SignalLeadStore; events: LeadEventStore; settings: RevivalSettings }, now: Date, limit: number): Promise<RevivalCandidate[]> => {
   const gte = new Date(now.getTime() - deps.settings.maxInactiveDays * DAY_MS).toISOString();
   const lte = new Date(now.getTime() - deps.settings.minInactiveDays * DAY_MS).toISOString();
   const candidates: RevivalCandidate[] = [];
@@ -50,7 +47,7 @@ export const scanRevival = async (deps: { ghl: GhlClient; leads: SignalLeadStore
       const events = lead ? await deps.events.timeline(lead.id, 500) : [];
       const types = events.map((e) => e.type);
       const visits = events.filter((e) => e.type === 'website_visit').map((e) => e.at.getTime());
-      const pipelineStage = pipelineStageOf((contact as { pipelineStage?: string | null }).pipelineStage, contact.tags);
+      const pipelineStage = pipelineStageOf(contact.pipelineStage, contact.tags);
       const verdict = revivalVerdict(
         {
           pipelineStage,

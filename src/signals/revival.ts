@@ -1,8 +1,6 @@
 import { applySignal, isLeadStatus } from '../domain/signals/index.js';
 import type { RevivalSettings } from '../domain/revival/index.js';
-import type { GhlClient } from '../providers/ghl/client.js';
-import type { LeadEventStore } from '../store/inbox-repo.js';
-import type { SignalLeadStore } from '../store/signals-repo.js';
+import type { LeadEventStore, RevivalCrm, SignalLeadStore } from './ports.js';
 import { scanRevival, type RevivalCandidate } from './revival-scan.js';
 
 /**
@@ -12,7 +10,7 @@ import { scanRevival, type RevivalCandidate } from './revival-scan.js';
  * with the score, reason and context. Like the original, nothing is e-mailed here: a queued lead is
  * drafted by the crafter and reviewed like any other before anything goes out.
  */
-export const createRevival = (deps: { ghl: GhlClient; leads: SignalLeadStore; events: LeadEventStore; settings: RevivalSettings; dailyLimit: number; queuedToday: (now: Date) => Promise<number> }) => ({
+export const createRevival = (deps: { ghl: RevivalCrm; leads: SignalLeadStore; events: LeadEventStore; settings: RevivalSettings; dailyLimit: number; queuedToday: (now: Date) => Promise<number> }) => ({
   candidates: async (now: Date): Promise<RevivalCandidate[]> => {
     const room = Math.max(0, deps.dailyLimit - (await deps.queuedToday(now)));
     return room === 0 ? [] : scanRevival({ ghl: deps.ghl, leads: deps.leads, events: deps.events, settings: deps.settings }, now, room);

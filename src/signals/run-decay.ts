@@ -1,7 +1,6 @@
 import { applySignal, DECAY_SIGNAL, detectDecay, isLeadStatus, type DecayThresholds } from '../domain/signals/index.js';
-import type { createDecayQuery, LeadEventStore } from '../store/inbox-repo.js';
-import type { SignalLeadStore } from '../store/signals-repo.js';
 import type { CadenceSync } from './cadence-sync.js';
+import type { DecayQuery, LeadEventStore, SignalLeadStore } from './ports.js';
 
 /** Statuses decay can apply to (ghosted from a touch; stalled and engaged-not-replied from opened). */
 const ELIGIBLE = ['dispatched', 'sent', 'linkedin_sent', 'revival_sent', 'opened'];
@@ -14,11 +13,7 @@ export type DecayFinding = { leadId: string; from: string; kind: string; since: 
  * the timeline. `dryRun` reports the findings and writes nothing. Leads already decayed are not
  * eligible, so running twice changes nothing.
  */
-export const runDecay = async (
-  deps: { query: ReturnType<typeof createDecayQuery>; events: LeadEventStore; leads: SignalLeadStore; thresholds: DecayThresholds; cadence?: CadenceSync },
-  now: Date,
-  dryRun: boolean,
-): Promise<DecayFinding[]> => {
+export const runDecay = async (deps: { query: DecayQuery; events: LeadEventStore; leads: SignalLeadStore; thresholds: DecayThresholds; cadence?: CadenceSync }, now: Date, dryRun: boolean): Promise<DecayFinding[]> => {
   const findings: DecayFinding[] = [];
   for (const c of await deps.query.candidates(ELIGIBLE)) {
     if (!isLeadStatus(c.status)) continue;

@@ -1,15 +1,8 @@
 import { isSignalType } from '../domain/signals/index.js';
-import { heyreachWebhook } from '../providers/heyreach/webhook.js';
-import { instantlyWebhook } from '../providers/instantly/webhook.js';
-import { rb2bWebhook } from '../providers/rb2b/webhook.js';
-import type { StoredDelivery } from '../store/inbox-repo.js';
-import type { NormalisedSignal, ProviderWebhook } from './ports.js';
+import type { NormalisedSignal, PayloadReaders, StoredDelivery } from './ports.js';
 
 /** A stored delivery that will not be acted on, and why (an unknown event, no lead named...). */
 export type IgnoredDelivery = { ignored: string };
-
-/** The providers whose deliveries the inbox processor acts on (Clay's callbacks go to the Clay store instead). */
-const LEGACY_READERS: Readonly<Record<string, ProviderWebhook>> = { instantly: instantlyWebhook, heyreach: heyreachWebhook, rb2b: rb2bWebhook };
 
 const CHANNELS: ReadonlySet<string> = new Set(['email', 'linkedin', 'website']);
 const textOrNull = (v: unknown) => v === null || typeof v === 'string';
@@ -35,13 +28,13 @@ const isNormalisedSignal = (value: unknown): value is NormalisedSignal => {
 /**
  * The signal a stored delivery carries: the one the door stored beside the payload. A delivery
  * without one (stored before the door kept signals, or stored `ignored` and now replayed, so that a
- * replay reads it with today's code) is read once with its provider's parse, on the stored payload
- * and the event type and receive time stored with it: the same reading the door does.
+ * replay reads it with today's code) is read once with its provider's parse from `readers`, on the
+ * stored payload and the event type and receive time stored with it: the same reading the door does.
  */
-export const storedSignalOf = (item: StoredDelivery): NormalisedSignal | IgnoredDelivery => {
+export const storedSignalOf = (item: StoredDelivery, readers: PayloadReaders): NormalisedSignal | IgnoredDelivery => {
   if (isNormalisedSignal(item.signal)) return item.signal;
-  const webhook = LEGACY_READERS[item.provider];
-  if (!webhook) return { ignored: `no reader for provider "${item.provider.slice(0, 40)}"` };
-  const parsed = webhook.parse(item.payload, { receivedAt: item.receivedAt, urlEvent: item.eventType });
+  const parse = readers[item.provider];
+  if (!parse) return { ignored: `no reader for provider "${item.provider.slice(0, 40)}"` };
+  const parsed = parse(item.payload, { receivedAt: item.receivedAt, urlEvent: item.eventType });
   return parsed.ok ? parsed.signal : { ignored: parsed.reason };
 };

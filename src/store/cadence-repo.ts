@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Enrollment } from '../domain/cadence/index.js';
+import type { CadenceStore } from '../signals/ports.js';
 import type { Db } from './database.js';
 import { cadenceEnrollments } from './schema.js';
 
@@ -14,7 +15,8 @@ const toEnrollment = (r: typeof cadenceEnrollments.$inferSelect): Enrollment => 
   statusChangedAt: r.statusChangedAt,
 });
 
-export const createCadenceStore = (db: Db) => ({
+/** The cadence enrolments: the cadence sync's port (signals/ports.ts), and the counts per status the dashboard and CLI show. */
+export const createCadenceStore = (db: Db): CadenceStore & { counts: () => Promise<Record<string, number>> } => ({
   get: async (leadId: string): Promise<Enrollment | null> => {
     const [row] = await db.select().from(cadenceEnrollments).where(eq(cadenceEnrollments.leadId, leadId)).limit(1);
     return row ? toEnrollment(row) : null;
@@ -69,5 +71,3 @@ export const createCadenceStore = (db: Db) => ({
     return rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
   },
 });
-
-export type CadenceStore = ReturnType<typeof createCadenceStore>;

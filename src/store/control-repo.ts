@@ -3,7 +3,9 @@ import type { Db } from './database.js';
 import { controlFlags, leases, providerCampaigns } from './schema.js';
 import type { CampaignStore, ControlStore, ProviderCampaign } from '../dispatch/ports.js';
 
-const EMERGENCY_STOP = 'emergency_stop';
+/** The name of the emergency stop's row in control_flags. */
+export const EMERGENCY_STOP_FLAG = 'emergency_stop';
+const EMERGENCY_STOP = EMERGENCY_STOP_FLAG;
 
 export const createControlStore = (db: Db): ControlStore => ({
   emergencyStop: async () => {

@@ -1,8 +1,9 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { LeadProfile } from '../domain/lead.js';
 import type { Db } from './database.js';
-import { drafts, leads, outbox } from './schema.js';
-import type { DispatchDetail, LeadStateQuery } from '../dispatch/ports.js';
+import { controlFlags, drafts, leads, outbox } from './schema.js';
+import { EMERGENCY_STOP_FLAG } from './control-repo.js';
+import type { DispatchDetail, ItemState, LeadSendState, LeadStateQuery } from '../dispatch/ports.js';
 
 export const createLeadStateQuery = (db: Db): LeadStateQuery => ({
   dispatchedDraftOf: async (leadId) => {
@@ -18,6 +19,23 @@ export const createLeadStateQuery = (db: Db): LeadStateQuery => ({
   leadState: async (leadId) => {
     const [row] = await db.select({ id: leads.id, status: leads.status, reason: leads.disqualificationReason, email: leads.email, profile: leads.profile }).from(leads).where(eq(leads.id, leadId)).limit(1);
     return row ? { leadId: row.id, status: row.status, disqualificationReason: row.reason, email: row.email, linkedinUrl: (row.profile as LeadProfile).linkedinUrl } : null;
+  },
+  itemState: async (leadId, touchesSince) => {
+    const result = (await db.execute(sql`
+      select
+        (select json_build_object('active', f.active, 'setBy', f.set_by, 'reason', f.reason) from ${controlFlags} f where f.name = ${EMERGENCY_STOP_FLAG}) as stop,
+        (select json_build_object('leadId', l.id, 'status', l.status, 'disqualificationReason', l.disqualification_reason, 'email', l.email, 'linkedinUrl', l.profile->'linkedinUrl')
+          from ${leads} l where l.id = ${leadId}::uuid) as lead,
+        (select coalesce(json_agg(json_build_object('channel', o.channel, 'at', coalesce(o.sent_at, o.claimed_at))), '[]'::json)
+          from ${outbox} o where o.lead_id = ${leadId}::uuid and o.status in ('sent', 'sending', 'uncertain') and coalesce(o.sent_at, o.claimed_at) >= ${touchesSince}) as touches`)) as {
+      rows: { stop: ItemState['stop']; lead: (Omit<LeadSendState, 'linkedinUrl'> & { linkedinUrl?: string | null }) | null; touches: { channel: string; at: string }[] }[];
+    };
+    const row = result.rows[0]!;
+    return {
+      stop: row.stop,
+      lead: row.lead ? { ...row.lead, linkedinUrl: row.lead.linkedinUrl ?? null } : null,
+      touches: row.touches.map((t) => ({ channel: t.channel, at: new Date(t.at) })),
+    };
   },
   dispatchDetails: async (draftIds) => {
     if (draftIds.length === 0) return new Map();

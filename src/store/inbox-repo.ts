@@ -2,35 +2,36 @@ import { and, asc, desc, eq, gte, inArray, lt, lte, ne, sql, type SQL } from 'dr
 import type { Db } from './database.js';
 import { isKpiEvent } from '../domain/kpis/kpi-events.js';
 import { recordKpiMilestone, recordKpiMilestones } from './kpi-repo.js';
+import type { DecayQuery, InboxItem, InboxStore, LeadEvent, LeadEventStore, StoredDelivery } from '../signals/ports.js';
 import { leadEvents, webhookInbox } from './schema.js';
 
-/**
- * A stored delivery as the processor and `caio webhooks list` read it (the raw body is not in it:
- * `raw(id)` reads that). `error` is the failure, or for an `ignored` delivery the reason it was
- * kept without being acted on; `flags` what processing worked around (e.g. an event time in 2099).
- */
-export type InboxItem = {
-  id: string;
+/** The body as received: storable text, and the exact bytes (base64) when the text is not them. */
+export type InboxRawBody = { text: string; base64: string | null };
+
+/** One delivery as the door stores it (see `insert`). */
+export type InboxInsertInput = {
   provider: string;
   eventType: string;
   idempotencyKey: string;
   payload: unknown;
   receivedAt: Date;
-  status: string;
-  leadId: string | null;
-  error: string | null;
-  processedAt: Date | null;
-  flags: string[] | null;
+  status?: 'pending' | 'ignored';
+  reason?: string | null;
+  raw?: InboxRawBody | null;
+  signal?: unknown;
 };
-/**
- * A delivery taken for processing: with `signal`, the door's normalised reading of it (null when it
- * was stored ignored, or before the door kept one). Not in listings: it names the person.
- */
-export type StoredDelivery = InboxItem & { signal: unknown };
-export type LeadEvent = { id: number; leadId: string; at: Date; channel: string; type: string; source: string; fromStatus: string | null; toStatus: string | null; inboxId: string | null; details: Record<string, unknown> };
 
-/** The body as received: storable text, and the exact bytes (base64) when the text is not them. */
-export type InboxRawBody = { text: string; base64: string | null };
+/**
+ * The inbox: the signal loop's port (signals/ports.ts), and besides it what the door writes
+ * (`insert`), what the CLI reads (`get`, `raw`, `list`) and a claim committed on its own (`claim`).
+ */
+export type InboxRepo = InboxStore & {
+  insert(input: InboxInsertInput): Promise<string | null>;
+  get(id: string): Promise<StoredDelivery | null>;
+  raw(id: string): Promise<InboxRawBody | null>;
+  list(limit: number, status?: string): Promise<InboxItem[]>;
+  claim(id: string, at: Date): Promise<boolean>;
+};
 
 const item = {
   id: webhookInbox.id,
@@ -59,24 +60,14 @@ const claimWhere = (db: Db, where: SQL, limit: number, at: Date): Promise<Stored
     .where(inArray(webhookInbox.id, db.select({ id: webhookInbox.id }).from(webhookInbox).where(where).orderBy(asc(webhookInbox.receivedAt)).limit(limit).for('update', { skipLocked: true })))
     .returning(delivery);
 
-export const createInboxStore = (db: Db) => ({
+export const createInboxStore = (db: Db): InboxRepo => ({
   /**
    * Insert unless this delivery was seen before; null for a duplicate. `status: 'ignored'` keeps a
    * delivery that will not be processed, with its `reason`; `payload` undefined or null is stored
    * as JSON null (a body that was not JSON); `raw` keeps the body as received; `signal` is the
    * provider's normalised reading of it, kept beside the payload for the processor.
    */
-  insert: async (input: {
-    provider: string;
-    eventType: string;
-    idempotencyKey: string;
-    payload: unknown;
-    receivedAt: Date;
-    status?: 'pending' | 'ignored';
-    reason?: string | null;
-    raw?: InboxRawBody | null;
-    signal?: unknown;
-  }): Promise<string | null> => {
+  insert: async (input: InboxInsertInput): Promise<string | null> => {
     const { status, reason, raw, payload, signal, ...rest } = input;
     const values = {
       ...rest,
@@ -215,8 +206,6 @@ export const createInboxStore = (db: Db) => ({
     ).length === 1,
 });
 
-export type InboxStore = ReturnType<typeof createInboxStore>;
-
 const insertEvent = (executor: Db, event: Omit<LeadEvent, 'id'>) =>
   executor
     .insert(leadEvents)
@@ -224,7 +213,10 @@ const insertEvent = (executor: Db, event: Omit<LeadEvent, 'id'>) =>
     .onConflictDoNothing({ target: [leadEvents.inboxId, leadEvents.type], where: sql`inbox_id is not null` })
     .returning({ id: leadEvents.id });
 
-export const createLeadEventStore = (db: Db, options: { /** `db` is a transaction already (a unit of work): no savepoint of its own. */ inTransaction?: boolean } = {}) => ({
+export const createLeadEventStore = (
+  db: Db,
+  options: { /** `db` is a transaction already (a unit of work): no savepoint of its own. */ inTransaction?: boolean } = {},
+): LeadEventStore & { ofDelivery: (inboxId: string, type: string) => Promise<LeadEvent | null> } => ({
   /**
    * The event, and in the same transaction its KPI milestone when it is the lead's first of its type.
    * An event read from a webhook delivery is recorded once per (delivery, type): a second insert does
@@ -322,10 +314,8 @@ export const createLeadEventStore = (db: Db, options: { /** `db` is a transactio
     (await db.select().from(leadEvents).where(eq(leadEvents.leadId, leadId)).orderBy(desc(leadEvents.at), desc(leadEvents.id)).limit(limit)).map((r) => ({ ...r, details: r.details as Record<string, unknown> })),
 });
 
-export type LeadEventStore = ReturnType<typeof createLeadEventStore>;
-
 /** Per lead, what decay detection needs, from the timeline: last touch, last engagement, opens, clicks, replied. */
-export const createDecayQuery = (db: Db) => ({
+export const createDecayQuery = (db: Db): DecayQuery => ({
   candidates: async (statuses: readonly string[]) => {
     const rows = (await db.execute(sql`
       select l.id, l.status,

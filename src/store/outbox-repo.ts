@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
-import { outbox } from './schema.js';
+import { auditLog, outbox } from './schema.js';
 import type { NewOutboxItem, OutboxItem, OutboxStore, SendRecord } from '../dispatch/ports.js';
 
 const toItem = (r: typeof outbox.$inferSelect): OutboxItem => ({ ...r, channel: r.channel as OutboxItem['channel'], status: r.status as OutboxItem['status'], payload: r.payload ?? {} });
@@ -33,11 +33,21 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
         .where(and(eq(outbox.id, id), eq(outbox.status, 'queued')))
         .returning({ id: outbox.id })
     ).length === 1,
-  markSent: async (id, token, providerRef, now) => {
-    await db
-      .update(outbox)
-      .set({ status: 'sent', providerRef, sentAt: now, reason: null, updatedAt: now })
-      .where(and(eq(outbox.id, id), eq(outbox.claimToken, token)));
+  markSent: async (id, token, providerRef, now, audit) => {
+    if (!audit) {
+      await db
+        .update(outbox)
+        .set({ status: 'sent', providerRef, sentAt: now, reason: null, updatedAt: now })
+        .where(and(eq(outbox.id, id), eq(outbox.claimToken, token)));
+      return;
+    }
+    // One statement, one round trip: the mark and its audit line commit together (or neither).
+    await db.execute(sql`
+      with sent as (
+        update ${outbox} set status = 'sent', provider_ref = ${providerRef}, sent_at = ${now}, reason = null, updated_at = ${now}
+        where id = ${id} and claim_token = ${token} returning id)
+      insert into ${auditLog} (at, actor, action, entity_type, entity_id, run_id, details)
+      select ${audit.at}, ${audit.actor}, ${audit.action}, ${audit.entityType}, ${audit.entityId}, ${audit.runId}, ${JSON.stringify(audit.details)}::jsonb from sent`);
   },
   markFailed: async (id, token, reason, now) => {
     await db

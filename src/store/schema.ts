@@ -397,7 +397,7 @@ export const outbox = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('outbox_dedup_uq').on(t.dedupKey), index('outbox_status_idx').on(t.status, t.notBefore), index('outbox_sent_idx').on(t.channel, t.sentAt)],
+  (t) => [uniqueIndex('outbox_dedup_uq').on(t.dedupKey), index('outbox_status_idx').on(t.status, t.notBefore), index('outbox_sent_idx').on(t.channel, t.sentAt), index('outbox_lead_status_idx').on(t.leadId, t.status)],
 );
 
 /** Operator switches kept in the database, so every process sees them at once (the emergency stop). */

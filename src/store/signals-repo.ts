@@ -1,9 +1,8 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { emptyLead, normalizeEmail, normalizeLinkedinUrl, type LeadProfile } from '../domain/lead.js';
+import type { SignalLead, SignalLeadStore } from '../signals/ports.js';
 import type { Db } from './database.js';
 import { leads, webhookInbox } from './schema.js';
-
-export type SignalLead = { id: string; status: string; email: string | null; linkedinUrl: string | null; disqualificationReason: string | null; tier: string | null };
 
 const toSignalLead = (r: typeof leads.$inferSelect): SignalLead => ({
   id: r.id,
@@ -14,8 +13,8 @@ const toSignalLead = (r: typeof leads.$inferSelect): SignalLead => ({
   tier: r.tier,
 });
 
-/** What the signal loop reads and writes on leads: find them by e-mail or LinkedIn URL, move their status. */
-export const createSignalLeadStore = (db: Db) => ({
+/** What the signal loop reads and writes on leads (its port, signals/ports.ts): find them by e-mail or LinkedIn URL, move their status. */
+export const createSignalLeadStore = (db: Db): SignalLeadStore => ({
   byEmail: async (raw: string): Promise<SignalLead | null> => {
     const email = normalizeEmail(raw);
     if (!email) return null;
@@ -119,5 +118,3 @@ export const createSignalLeadStore = (db: Db) => ({
         .returning({ id: leads.id })
     ).length === 1,
 });
-
-export type SignalLeadStore = ReturnType<typeof createSignalLeadStore>;

@@ -48,6 +48,7 @@ const READ_ONLY: [string[], number, RegExp][] = [
   [['leads', 'list', '--limit', '5'], 0, /^email\s+company\s+title\s+tier\s+points\s+status/m],
   [['runs', 'list'], 0, /^run_\d{8}_\d{6}_[0-9a-f]{6}\s+passed\s+sandbox\s+6\/6\s+10\s/m],
   [['review', 'list'], 0, /^\d+ drafts waiting$/m],
+  [['review', 'queue'], 0, /^\d+ drafts wait for review \(low-water mark 10, target 25, /m],
   [['batch', 'list'], 0, /^no batches yet$/m],
   [['audit', '--limit', '5'], 0, /^\S+Z system run\.started run run_/m],
   [['privacy', 'export', '<email>'], 0, /^ {2}"leads": \[$/m],

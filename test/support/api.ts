@@ -1,6 +1,6 @@
 import type { ApiDeps } from '../../src/server/api/routes.js';
 import { apiDepsFor } from '../../src/compose/api-deps.js';
-import { queueWatcherFor } from '../../src/jobs/catalogue.js';
+import { queueWatcherFor } from '../../src/compose/jobs.js';
 import type { Harness } from './dispatch.js';
 
 /**

@@ -9,6 +9,8 @@ const parseTag = (value: string): string => {
 
 const reviewCommands = () => import('../commands/review.js');
 type ReviewCommands = Awaited<ReturnType<typeof reviewCommands>>;
+const reviewQueueCommands = () => import('../commands/review-queue.js');
+type ReviewQueueCommands = Awaited<ReturnType<typeof reviewQueueCommands>>;
 
 export const registerReviewCommands = (program: Command): void => {
   const review = program.command('review').description('the human review of drafts: nothing leaves without approval');
@@ -52,4 +54,16 @@ export const registerReviewCommands = (program: Command): void => {
       .requiredOption('--by <name>', 'who rejects')
       .option('--json', 'print JSON'),
   ).action(async (draftId: string, options: Parameters<ReviewCommands['reviewRejectCommand']>[1]) => (await reviewCommands()).reviewRejectCommand(draftId, options));
+
+  withCommonOptions(review.command('queue').description("how many drafts wait for review, against the queue watcher's low-water mark and target").option('--json', 'print JSON')).action(
+    async (options: Parameters<ReviewQueueCommands['reviewQueueCommand']>[0]) => (await reviewQueueCommands()).reviewQueueCommand(options),
+  );
+  withCommonOptions(
+    review
+      .command('top-up')
+      .description('run the queue watcher now: below the low-water mark (or with --force), a pipeline run crafts drafts up to the target')
+      .option('--force', 'top up to the target whatever the count (at least one lead)')
+      .requiredOption('--by <name>', 'who asks')
+      .option('--json', 'print JSON'),
+  ).action(async (options: Parameters<ReviewQueueCommands['reviewTopUpCommand']>[0]) => (await reviewQueueCommands()).reviewTopUpCommand(options));
 };

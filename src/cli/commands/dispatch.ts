@@ -1,10 +1,8 @@
 import type { BatchMotion } from '../../domain/approval/batch.js';
-import { operatorStatus, operatorStatusSettings } from '../../dispatch/operator-status-settings.js';
 import { openDispatch, type AppDeps } from '../../deps.js';
-import { campaignPausedIncident, type DispatchReport } from '../../dispatch/operator.js';
+import { campaignControlsFor, campaignListFor, openIncidentsFor, operatorStatusFor } from '../../compose/operator.js';
+import type { DispatchReport } from '../../dispatch/ports.js';
 import { AppError } from '../../lib/app-error.js';
-import { createCampaignStore, createControlStore } from '../../store/control-repo.js';
-import { createIncidentStore } from '../../store/incident-repo.js';
 import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
@@ -79,7 +77,7 @@ export const resumeCommand = async (options: CommonOptions & { by: string; json?
 
 export const operatorStatusCommand = async (options: CommonOptions & { json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
-    const status = await operatorStatus(app.database.db, operatorStatusSettings(app.config), app.clock.now());
+    const status = await operatorStatusFor(app)();
     const stop = status.emergencyStop.database;
     const { usage, linkedinWarmup: warmup, ramp, batches: pending } = status;
     if (options.json) return printJson(status);
@@ -113,7 +111,7 @@ export const operatorHealthCommand = async (options: CommonOptions & { json?: bo
 
 export const operatorIncidentsCommand = async (options: CommonOptions & { json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
-    const open = await createIncidentStore(app.database.db).open();
+    const open = await openIncidentsFor(app)();
     if (options.json) return printJson(open);
     cliOut(
       open.length
@@ -144,7 +142,7 @@ export const revivalScanCommand = async (options: CommonOptions & { limit: numbe
 
 export const campaignsListCommand = async (options: CommonOptions & { json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
-    const list = await createCampaignStore(app.database.db).list();
+    const list = await campaignListFor(app)();
     if (options.json) return printJson(list);
     cliOut(
       list.length
@@ -158,29 +156,11 @@ export const campaignsListCommand = async (options: CommonOptions & { json?: boo
 };
 
 export const campaignsActivateCommand = async (externalId: string, options: CommonOptions & { by: string; json?: boolean }): Promise<void> => {
+  // Refused before anything is opened (the use case says the same, for the API).
   if (!options.by.trim()) throw new AppError('INVALID_INPUT', 'say who activates (--by NAME)');
   await withOperator(options, async (app, dispatch) => {
-    const store = createCampaignStore(app.database.db);
-    const campaign = await store.byExternalId('instantly', externalId.trim());
-    if (!campaign) throw new AppError('NOT_FOUND', `no Instantly campaign ${externalId.trim()} created by us (see: caio campaigns list)`);
-    if (campaign.status === 'active') throw new AppError('CONFLICT', `campaign ${campaign.name} is already active`);
-    const stop = await createControlStore(app.database.db).emergencyStop();
-    if (stop?.active || app.config.env.EMERGENCY_STOP) throw new AppError('EMERGENCY_STOP', 'refused: the emergency stop is set');
-    if (!dispatch.channels.instantly?.activate) throw new AppError('CONFLICT', 'Instantly is not configured (INSTANTLY_API_KEY)');
-    await dispatch.channels.instantly.activate(campaign.externalId);
-    const at = app.clock.now();
-    await store.setStatus(campaign.id, 'active', { name: options.by.trim(), at });
-    await app.escalation.resolve(campaignPausedIncident('instantly', campaign.externalId));
-    await app.stores.audit.append({
-      at,
-      actor: options.by.trim(),
-      action: 'campaign.activated',
-      entityType: 'campaign',
-      entityId: campaign.id,
-      runId: null,
-      details: { provider: 'instantly', externalId: campaign.externalId, name: campaign.name },
-    });
-    if (options.json) return printJson({ ...campaign, status: 'active', activatedBy: options.by.trim(), activatedAt: at });
-    cliOut(`campaign ${campaign.name} (${campaign.externalId}) activated by ${options.by.trim()}\n`);
+    const campaign = await campaignControlsFor(app, dispatch).activate(externalId, options.by);
+    if (options.json) return printJson(campaign);
+    cliOut(`campaign ${campaign.name} (${campaign.externalId}) activated by ${campaign.activatedBy ?? ''}\n`);
   });
 };

@@ -1,5 +1,5 @@
-import { jobCatalogue } from '../../jobs/catalogue.js';
-import { openJobs } from '../../jobs/open-jobs.js';
+import { openJobProducer } from '../../compose/jobs.js';
+import type { JobRunner } from '../../jobs/ports.js';
 import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
@@ -7,21 +7,17 @@ import { printJson } from '../render/json.js';
 import { cliOut } from '../io.js';
 import { openCliApp } from './with-app.js';
 
-/**
- * The queue as a producer sees it: the catalogue's names and queues, no worker, no OPERATOR (a
- * status or retry needs neither); handlers are never called from here.
- */
-const withQueues = async <T>(options: CommonOptions, work: (jobs: Awaited<ReturnType<typeof openJobs>>) => Promise<T>): Promise<T> => {
+/** The queues as a producer sees them (no worker, no OPERATOR), closed with the app after `work`. */
+const withQueues = async <T>(options: CommonOptions, work: (jobs: JobRunner) => Promise<T>): Promise<T> => {
   const app = await openCliApp(configFrom(options));
-  const never = async (): Promise<Record<string, unknown>> => {
-    throw new Error('not run from caio jobs');
-  };
-  const definitions = jobCatalogue(app, { operator: null, watcher: { status: never, run: never } as never, processor: { process: never } as never, cadence: never as never, runPipeline: never });
-  const jobs = await openJobs(app, definitions, { work: false, holder: 'caio-jobs-cli' });
   try {
-    return await work(jobs);
+    const jobs = await openJobProducer(app, 'caio-jobs-cli');
+    try {
+      return await work(jobs);
+    } finally {
+      await jobs.close();
+    }
   } finally {
-    await jobs.close();
     await app.close();
   }
 };

@@ -1,17 +1,13 @@
 import { REJECTION_TAGS } from '../../domain/approval/rejection-tags.js';
 import type { Tier } from '../../domain/tier.js';
-import { createReviewService } from '../../pipeline/review-draft.js';
-import { createReviewStore, type ReviewDraft } from '../../store/review-repo.js';
-import type { AppDeps } from '../../deps.js';
+import type { ReviewDraft } from '../../pipeline/review-ports.js';
+import { reviewServiceFor } from '../../compose/review.js';
 import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
 import { printJson } from '../render/json.js';
 import { withApp } from './with-app.js';
 import { cliOut } from '../io.js';
-
-const serviceFor = (app: AppDeps) =>
-  createReviewService({ review: createReviewStore(app.database.db), audit: app.stores.audit, clock: app.clock, sender: app.config.sender, quality: { ...app.config.quality, maxRejections: app.config.review.maxRejections } });
 
 const renderDecision = (d: ReviewDraft) => `draft ${d.id} is ${d.status}${d.decidedBy ? ` (by ${d.decidedBy})` : ''}${d.status === 'approved' ? ': eligible for dispatch in an approved batch; nothing was sent' : ''}\n`;
 
@@ -28,7 +24,7 @@ export const reviewTagsCommand = (options: CommonOptions & { json?: boolean }): 
 
 export const reviewListCommand = async (options: CommonOptions & { tier?: Tier; angle?: string; verdict?: 'passed' | 'failed'; limit: number; json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
-    const queue = await serviceFor(app).list({ ...(options.tier ? { tier: options.tier } : {}), ...(options.angle ? { angleId: options.angle } : {}), ...(options.verdict ? { verdict: options.verdict } : {}), limit: options.limit });
+    const queue = await reviewServiceFor(app).list({ ...(options.tier ? { tier: options.tier } : {}), ...(options.angle ? { angleId: options.angle } : {}), ...(options.verdict ? { verdict: options.verdict } : {}), limit: options.limit });
     if (options.json) return printJson(queue);
     if (queue.length === 0) return void cliOut('the review queue is empty\n');
     cliOut(
@@ -42,7 +38,7 @@ export const reviewListCommand = async (options: CommonOptions & { tier?: Tier; 
 
 export const reviewShowCommand = async (draftId: string, options: CommonOptions & { json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
-    const { draft, rejections } = await serviceFor(app).show(draftId);
+    const { draft, rejections } = await reviewServiceFor(app).show(draftId);
     if (options.json) return printJson({ draft, rejections });
     const lines = [
       `draft ${draft.id} v${draft.version} [${draft.status}] for ${draft.lead.name ?? ''} <${draft.lead.email ?? ''}>, ${draft.lead.title ?? ''} at ${draft.lead.company ?? ''} (${draft.lead.tier ?? ''}, ${draft.lead.points ?? ''} points)`,
@@ -66,7 +62,7 @@ export const reviewShowCommand = async (draftId: string, options: CommonOptions 
 
 export const reviewApproveCommand = async (draftId: string, options: CommonOptions & { by: string; subject?: string; body?: string; json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
-    const decided = await serviceFor(app).approve({ draftId, by: options.by, edit: { subject: options.subject, body: options.body } });
+    const decided = await reviewServiceFor(app).approve({ draftId, by: options.by, edit: { subject: options.subject, body: options.body } });
     if (options.json) printJson(decided);
     else cliOut(renderDecision(decided));
   });
@@ -74,7 +70,7 @@ export const reviewApproveCommand = async (draftId: string, options: CommonOptio
 
 export const reviewRejectCommand = async (draftId: string, options: CommonOptions & { by: string; reason: string; tag: string; json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
-    const decided = await serviceFor(app).reject({ draftId, by: options.by, reason: options.reason, tag: options.tag });
+    const decided = await reviewServiceFor(app).reject({ draftId, by: options.by, reason: options.reason, tag: options.tag });
     if (options.json) printJson(decided);
     else cliOut(renderDecision(decided));
   });

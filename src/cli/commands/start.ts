@@ -1,9 +1,9 @@
-import { sql } from 'drizzle-orm';
 import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
 import { runPipelineCommand } from './pipeline-run.js';
 import { serveCommand } from './serve.js';
 import { withApp } from './with-app.js';
+import { reviewQueueStatusFor } from '../../compose/jobs.js';
 import { openDatabase } from '../../store/database.js';
 import { storeLocationOf } from '../../deps.js';
 import { cliOut, setExitCode, storeOverride } from '../io.js';
@@ -27,7 +27,7 @@ export const startCommand = async (options: CommonOptions & { port?: number; onc
 };
 
 const startSteps = async (options: CommonOptions & { port?: number; once?: boolean }): Promise<void> => {
-  const waiting = await withApp(configFrom(options), async (app) => Number(((await app.database.db.execute(sql`select count(*)::int as n from drafts where status = 'pending_review'`)) as { rows: { n: number }[] }).rows[0]?.n ?? 0));
+  const waiting = await withApp(configFrom(options), async (app) => (await reviewQueueStatusFor(app)()).pending);
   if (waiting === 0 || options.once) {
     const report = await runPipelineCommand({ ...options, source: 'apollo' });
     if (report.status !== 'passed') setExitCode(1);

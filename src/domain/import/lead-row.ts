@@ -1,4 +1,4 @@
-import { emptyLead, normalizeDomain, normalizeEmail, normalizeLinkedinUrl, parseEmployeeCount, splitFullName, type LeadProfile } from '../lead.js';
+import { emptyLead, isLinkedinProfileUrl, normalizeDomain, normalizeEmail, normalizeLinkedinUrl, parseEmployeeCount, splitFullName, type LeadProfile } from '../lead.js';
 import { err, ok, type Result } from '../../lib/result.js';
 
 /** A row that cannot become a lead, said so a person can fix the file. */
@@ -46,8 +46,6 @@ export const planColumns = (headers: readonly string[]): ColumnPlan => {
 
 export type ImportedLead = { identity: string; profile: LeadProfile; custom: Record<string, string> };
 
-const LINKEDIN_PROFILE = /^linkedin\.com\/in\/[^/\s]+/;
-
 /**
  * One row → one lead, or the reason it cannot be one. The identity is the normalised email, else
  * the normalised LinkedIn profile URL; a row with neither is refused.
@@ -71,8 +69,8 @@ export const mapLeadRow = (cells: readonly string[], plan: ColumnPlan, line: num
 
   const email = values.email ? normalizeEmail(values.email) : null;
   if (values.email && !email) return err({ line, field: 'email', message: 'not a valid email address' });
+  const linkedin = values.linkedin && isLinkedinProfileUrl(values.linkedin) ? values.linkedin.trim() : null;
   const linkedinNormal = normalizeLinkedinUrl(values.linkedin);
-  const linkedin = linkedinNormal && LINKEDIN_PROFILE.test(linkedinNormal) ? values.linkedin!.trim() : null;
   if (!email && values.linkedin && !linkedin) return err({ line, field: 'linkedin', message: 'not a LinkedIn profile URL (linkedin.com/in/…)' });
   if (!email && !linkedin) return err({ line, field: 'email', message: 'no identity: neither an email nor a LinkedIn URL' });
 

@@ -39,3 +39,6 @@ export {
   type SendGap,
 } from './timing.js';
 export { DEFAULT_HEALTH_THRESHOLDS, shouldAutoPause, type HealthThresholds, type PauseDecision, type PauseReason, type SendHealth } from './health.js';
+export { channelKindOf, decideItem, emergencyStopReason, rampTierRefusal, senderFor, suppressionOf, type GuardSettings, type ItemFacts, type ItemVerdict, type OutboundProvider, type ProviderSendRecord } from './dispatch-guard.js';
+export { createSendLedger, ledgerOf, type LedgerRecord, type SendHistory, type SendLedger } from './send-ledger.js';
+export { ghlSendWindows, type ProviderSend } from './ghl-send-windows.js';

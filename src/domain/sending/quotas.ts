@@ -8,6 +8,7 @@
  */
 import { parseUtcDate, startOfNextUtcDay, startOfNextUtcHour, startOfNextUtcMonth, startOfUtcDay, startOfUtcHour, startOfUtcMonth, utcDaysBetween } from './timing.js';
 import type { SendChannel } from './channel.js';
+import { ledgerOf, normaliseKey, type SendHistory } from './send-ledger.js';
 
 export type { SendChannel } from './channel.js';
 
@@ -35,18 +36,6 @@ export type QuotaCode = 'quota_daily' | 'quota_hourly' | 'quota_monthly' | 'quot
 
 export type QuotaDecision = { allowed: true } | { allowed: false; code: QuotaCode; retryAt?: Date; detail: string };
 
-const normaliseKey = (value: string | null): string | null => {
-  const key = value?.trim().toLowerCase().replace(/\.+$/, '') ?? '';
-  return key === '' ? null : key;
-};
-
-const countSince = (history: readonly SendRecord[], since: Date, match: (r: SendRecord) => boolean): number => {
-  const from = since.getTime();
-  let count = 0;
-  for (const record of history) if (record.at.getTime() >= from && match(record)) count += 1;
-  return count;
-};
-
 /** A limit is reached when the count already equals it; a limit of 0 (or less) allows nothing. */
 const reached = (used: number, limit: number): boolean => used >= limit;
 
@@ -56,35 +45,35 @@ const reached = (used: number, limit: number): boolean => used >= limit;
  * LinkedIn has only its (warm-up aware) daily limit. A warm-up ramp lowers `emailDailyLimit` before
  * it gets here (see `effectiveEmailDailyLimit` in ramp.ts).
  */
-export const checkSendQuota = (send: PlannedSend, limits: QuotaLimits, history: readonly SendRecord[], now: Date): QuotaDecision => {
+export const checkSendQuota = (send: PlannedSend, limits: QuotaLimits, history: SendHistory, now: Date): QuotaDecision => {
+  const ledger = ledgerOf(history);
   const dayStart = startOfUtcDay(now);
   if (send.channel === 'linkedin') {
-    const used = countSince(history, dayStart, (r) => r.channel === 'linkedin');
+    const used = ledger.count('linkedin', dayStart);
     return reached(used, limits.linkedinDailyLimit)
       ? { allowed: false, code: 'quota_linkedin_daily', retryAt: startOfNextUtcDay(now), detail: `${used} of ${limits.linkedinDailyLimit} LinkedIn touches already sent today (UTC)` }
       : { allowed: true };
   }
 
-  const isEmail = (r: SendRecord) => r.channel === 'email';
-  const emailsToday = countSince(history, dayStart, isEmail);
+  const emailsToday = ledger.count('email', dayStart);
   if (reached(emailsToday, limits.emailDailyLimit)) {
     return { allowed: false, code: 'quota_daily', retryAt: startOfNextUtcDay(now), detail: `${emailsToday} of ${limits.emailDailyLimit} emails already sent today (UTC)` };
   }
 
   const hourStart = startOfUtcHour(now);
-  const emailsThisHour = countSince(history, hourStart, isEmail);
+  const emailsThisHour = ledger.count('email', hourStart);
   if (reached(emailsThisHour, limits.emailHourlyLimit)) {
     return { allowed: false, code: 'quota_hourly', retryAt: startOfNextUtcHour(now), detail: `${emailsThisHour} of ${limits.emailHourlyLimit} emails already sent this UTC hour` };
   }
 
-  const emailsThisMonth = countSince(history, startOfUtcMonth(now), isEmail);
+  const emailsThisMonth = ledger.count('email', startOfUtcMonth(now));
   if (reached(emailsThisMonth, limits.emailMonthlyLimit)) {
     return { allowed: false, code: 'quota_monthly', retryAt: startOfNextUtcMonth(now), detail: `${emailsThisMonth} of ${limits.emailMonthlyLimit} emails already sent this UTC month` };
   }
 
   const domain = normaliseKey(send.recipientDomain);
   if (domain !== null) {
-    const toDomain = countSince(history, hourStart, (r) => isEmail(r) && normaliseKey(r.recipientDomain) === domain);
+    const toDomain = ledger.count(`email-domain:${domain}`, hourStart);
     if (reached(toDomain, limits.perDomainHourlyLimit)) {
       return {
         allowed: false,
@@ -97,9 +86,8 @@ export const checkSendQuota = (send: PlannedSend, limits: QuotaLimits, history: 
 
   const sender = normaliseKey(send.sender);
   if (limits.minDelaySeconds > 0) {
-    const sameInbox = (r: SendRecord) => isEmail(r) && (sender === null || normaliseKey(r.sender) === sender);
-    let lastMs = Number.NEGATIVE_INFINITY;
-    for (const record of history) if (sameInbox(record)) lastMs = Math.max(lastMs, record.at.getTime());
+    // The same inbox: this sender's e-mails, or any e-mail when the sender is unknown.
+    const lastMs = ledger.lastAt(sender === null ? 'email' : `email-sender:${sender}`)?.getTime() ?? Number.NEGATIVE_INFINITY;
     const earliest = lastMs + limits.minDelaySeconds * 1000;
     if (now.getTime() < earliest) {
       const waitSeconds = Math.ceil((earliest - now.getTime()) / 1000);
@@ -113,7 +101,7 @@ export const checkSendQuota = (send: PlannedSend, limits: QuotaLimits, history: 
   }
 
   if (sender !== null && limits.senderDailyLimit !== null) {
-    const fromSender = countSince(history, dayStart, (r) => isEmail(r) && normaliseKey(r.sender) === sender);
+    const fromSender = ledger.count(`email-sender:${sender}`, dayStart);
     if (reached(fromSender, limits.senderDailyLimit)) {
       return {
         allowed: false,
@@ -132,19 +120,16 @@ export type QuotaUsage = { used: number; limit: number; remaining: number };
 /** Used and remaining counts for `caio operator status`; same UTC buckets as `checkSendQuota`. */
 export const quotaUsage = (
   limits: Pick<QuotaLimits, 'emailDailyLimit' | 'emailHourlyLimit' | 'emailMonthlyLimit' | 'linkedinDailyLimit'>,
-  history: readonly SendRecord[],
+  history: SendHistory,
   now: Date,
 ): { emailToday: QuotaUsage; emailThisHour: QuotaUsage; emailThisMonth: QuotaUsage; linkedinToday: QuotaUsage } => {
   const usage = (used: number, limit: number): QuotaUsage => ({ used, limit, remaining: Math.max(0, limit - used) });
-  const isEmail = (r: SendRecord) => r.channel === 'email';
+  const ledger = ledgerOf(history);
   return {
-    emailToday: usage(countSince(history, startOfUtcDay(now), isEmail), limits.emailDailyLimit),
-    emailThisHour: usage(countSince(history, startOfUtcHour(now), isEmail), limits.emailHourlyLimit),
-    emailThisMonth: usage(countSince(history, startOfUtcMonth(now), isEmail), limits.emailMonthlyLimit),
-    linkedinToday: usage(
-      countSince(history, startOfUtcDay(now), (r) => r.channel === 'linkedin'),
-      limits.linkedinDailyLimit,
-    ),
+    emailToday: usage(ledger.count('email', startOfUtcDay(now)), limits.emailDailyLimit),
+    emailThisHour: usage(ledger.count('email', startOfUtcHour(now)), limits.emailHourlyLimit),
+    emailThisMonth: usage(ledger.count('email', startOfUtcMonth(now)), limits.emailMonthlyLimit),
+    linkedinToday: usage(ledger.count('linkedin', startOfUtcDay(now)), limits.linkedinDailyLimit),
   };
 };
 

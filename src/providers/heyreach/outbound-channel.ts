@@ -1,6 +1,6 @@
 import { normalizeLinkedinUrl } from '../../domain/lead.js';
 import { AppError, isAppError } from '../../lib/app-error.js';
-import type { CampaignStore, OutboundChannel } from '../../dispatch/ports.js';
+import type { CampaignStore, OutboundChannel, ProviderCampaign } from '../../dispatch/ports.js';
 import type { HeyReachClient } from './client.js';
 
 const dayOf = (now: Date) => now.toISOString().slice(0, 10);
@@ -13,9 +13,19 @@ const dayOf = (now: Date) => now.toISOString().slice(0, 10);
  */
 export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns: CampaignStore }): OutboundChannel => {
   const { client, campaigns } = deps;
+  /** The lists of the drain in progress (none kept outside a drain): one read per list, not per item. */
+  let drainLists: Map<string, ProviderCampaign> | null = null;
 
   /** One list a day for first touches, and one per cadence step a day (a person attaches each to its campaign). */
   const listFor = async (step: string, now: Date) => {
+    const kept = drainLists?.get(`${step}|${dayOf(now)}`);
+    if (kept) return kept;
+    const list = await readOrCreateList(step, now);
+    drainLists?.set(`${step}|${dayOf(now)}`, list);
+    return list;
+  };
+
+  const readOrCreateList = async (step: string, now: Date) => {
     const day = dayOf(now);
     const key = step === 'initial' ? null : step;
     const existing = await campaigns.latest('heyreach', 'list', key, day);
@@ -39,6 +49,7 @@ export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns:
       } catch (error) {
         if (!isAppError(error) || error.code !== 'NOT_FOUND') throw error;
         await campaigns.setStatus(list.id, 'gone');
+        drainLists?.clear();
         if (attempt >= 2) {
           throw new AppError('PROVIDER_UNAVAILABLE', `heyreach: list ${list.name} is gone in HeyReach twice in a row; the item waits and goes again`, {
             retryable: true,
@@ -76,6 +87,9 @@ export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns:
       const wanted = normalizeLinkedinUrl(item.recipient);
       const leads = await client.getLeadsFromList(Number(list.externalId));
       return leads.some((l) => normalizeLinkedinUrl(l.profileUrl) === wanted) ? { found: true, providerRef: `heyreach:list:${list.externalId}` } : { found: false };
+    },
+    drainScope: (open) => {
+      drainLists = open ? new Map() : null;
     },
   };
 };

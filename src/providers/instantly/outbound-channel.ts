@@ -1,5 +1,5 @@
 import { AppError, isAppError } from '../../lib/app-error.js';
-import type { CampaignStore, OutboundChannel, OutboxItem } from '../../dispatch/ports.js';
+import type { CampaignStore, OutboundChannel, OutboxItem, ProviderCampaign } from '../../dispatch/ports.js';
 import type { InstantlyClient } from './client.js';
 import type { InstantlyTimezone } from './schemas.js';
 
@@ -28,11 +28,21 @@ const dayOf = (now: Date) => now.toISOString().slice(0, 10);
  */
 export const createInstantlyChannel = (deps: { client: InstantlyClient; campaigns: CampaignStore; settings: InstantlyChannelSettings }): OutboundChannel => {
   const { client, campaigns, settings } = deps;
+  /** The draft campaigns of the drain in progress (none kept outside a drain): one read per campaign, not per item. */
+  let drainCampaigns: Map<string, ProviderCampaign> | null = null;
 
   /** One draft campaign per tier, step and day: `t1_pipeline_...` for the first e-mail, `t1_followup_s3_...` for cadence steps. */
   const draftCampaignFor = async (tier: string, step: string, now: Date) => {
     const day = dayOf(now);
     const key = step === 'initial' ? tier : `${tier}:${step}`;
+    const kept = drainCampaigns?.get(`${key}|${day}`);
+    if (kept) return kept;
+    const campaign = await readOrCreateDraft(tier, step, key, day);
+    drainCampaigns?.set(`${key}|${day}`, campaign);
+    return campaign;
+  };
+
+  const readOrCreateDraft = async (tier: string, step: string, key: string, day: string) => {
     const latest = await campaigns.latest('instantly', 'campaign', key, day);
     if (latest && latest.status === 'draft') return latest;
     const version = (await campaigns.countFor('instantly', 'campaign', key, day)) + 1;
@@ -64,6 +74,7 @@ export const createInstantlyChannel = (deps: { client: InstantlyClient; campaign
       } catch (error) {
         if (!isAppError(error) || error.code !== 'NOT_FOUND') throw error;
         await campaigns.setStatus(campaign.id, 'gone');
+        drainCampaigns?.clear();
         if (attempt >= 2) {
           throw new AppError('PROVIDER_UNAVAILABLE', `instantly: campaign ${campaign.name} is gone at Instantly twice in a row; the item waits and goes again`, {
             retryable: true,
@@ -108,6 +119,7 @@ export const createInstantlyChannel = (deps: { client: InstantlyClient; campaign
       return { found: true, providerRef: `instantly:campaign:${(lead as { campaign?: string | null }).campaign ?? 'unknown'}` };
     },
     pauseAll: async () => {
+      drainCampaigns?.clear();
       let paused = 0;
       for (const c of await campaigns.list('instantly')) {
         if (c.kind !== 'campaign' || c.status !== 'active') continue;
@@ -118,10 +130,15 @@ export const createInstantlyChannel = (deps: { client: InstantlyClient; campaign
       return paused;
     },
     activate: async (externalId) => {
+      drainCampaigns?.clear();
       await client.activateCampaign(externalId);
     },
     pause: async (externalId) => {
+      drainCampaigns?.clear();
       await client.pauseCampaign(externalId);
+    },
+    drainScope: (open) => {
+      drainCampaigns = open ? new Map() : null;
     },
     // Instantly's analytics count bounces but not spam complaints; those come from webhooks (signal loop).
     health: async (externalId) => {

@@ -1,4 +1,4 @@
-import { emptyLead, normalizeDomain, normalizeEmail, normalizeLinkedinUrl, parseEmployeeCount, splitFullName, type LeadProfile } from '../../domain/lead.js';
+import { emptyLead, linkedinUrlOrNull, normalizeDomain, normalizeEmail, parseEmployeeCount, splitFullName, type LeadProfile } from '../../domain/lead.js';
 import { fingerprint } from '../../domain/stable-hash.js';
 import type { DiscoveredLead } from '../../pipeline/ports.js';
 import { readRb2bVisitor, type Rb2bPageRef, type Rb2bVisitor } from './schemas.js';
@@ -104,11 +104,6 @@ const pagesOf = (v: Rb2bVisitor): string[] => {
   return [...new Set([documented, ...listed].filter((p): p is string => p !== null))];
 };
 
-const linkedinOf = (raw: string | null): string | null => {
-  const normalised = normalizeLinkedinUrl(raw);
-  return normalised && normalised.includes('linkedin.com/') ? normalised : null;
-};
-
 const withProvenance = (lead: LeadProfile): LeadProfile => {
   const provenance: Record<string, string> = { sourceType: PROVIDER };
   for (const key of ['email', 'firstName', 'lastName', 'fullName', 'title', 'linkedinUrl', 'location', 'sourceName'] as const) if (lead[key]) provenance[key] = PROVIDER;
@@ -132,8 +127,8 @@ export const visitorToLead = (payload: unknown): VisitorMapping => {
   const person = v.leading_profile ?? v.person ?? null;
   const company = v.company ?? person?.company ?? null;
 
-  const linkedinRaw = first(...[v['LinkedIn URL'], person?.linkedin_url, person?.linkedin, person?.linkedinUrl].map(clean).filter((u) => linkedinOf(u) !== null));
-  const linkedin = linkedinOf(linkedinRaw);
+  const linkedinRaw = first(...[v['LinkedIn URL'], person?.linkedin_url, person?.linkedin, person?.linkedinUrl].map(clean).filter((u) => linkedinUrlOrNull(u) !== null));
+  const linkedin = linkedinUrlOrNull(linkedinRaw);
   const email = first(normalizeEmail(v['Business Email']), normalizeEmail(person?.email), normalizeEmail(person?.work_email));
   if (!linkedin && !email) return { error: 'no LinkedIn URL or business e-mail identifies the visitor' };
 

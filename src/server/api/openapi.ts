@@ -1,10 +1,14 @@
+import type { FastifyDynamicSwaggerOptions, SwaggerOptions, SwaggerTransformObject } from '@fastify/swagger';
+import type { FastifySchema } from 'fastify';
 import { z } from 'zod';
 import * as S from './schemas.js';
 
 /**
  * The dashboard API described (OpenAPI 3.1, served at GET /api/docs) from the zod schemas the
  * routes parse with and the schemas of what they answer (schemas.ts). `API_OPERATIONS` is the one
- * list: the routes are registered from the same paths (routes.ts), the tests check that every
+ * list: each route is registered from it (routes.ts) with a Fastify `schema` converted from those
+ * zod schemas (`routeSchemaOf`), and `@fastify/swagger` (registered on the api plugin with
+ * `swaggerOptions`) builds the document from the registered routes. The tests check that every
  * documented operation is a registered route and the reverse, lint the document with Redocly's
  * recommended rules, generate the typed client's types from it and check every answer against
  * the response schema.
@@ -31,7 +35,8 @@ export type ApiOperation = {
   operationId: string;
   tag: keyof typeof TAGS;
   summary: string;
-  pathParams?: Readonly<Record<string, string>>;
+  /** The path parameters (their descriptions are the schemas' own, schemas.ts). */
+  params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
   /** The 200 answer. */
@@ -43,8 +48,6 @@ export type ApiOperation = {
   db?: boolean;
 };
 
-const DRAFT_ID = { id: 'the draft id (a UUID)' };
-const BATCH_ID = { id: 'the batch id (a UUID)' };
 /** Refusals of the decisions: 404 unknown id, 409 a stale or illegal transition. */
 const DECISION = [404, 409] as const;
 
@@ -66,7 +69,7 @@ export const API_OPERATIONS = [
     operationId: 'approveEmail',
     tag: 'review',
     summary: 'Approve a draft, optionally with an edited subject or body',
-    pathParams: DRAFT_ID,
+    params: S.DraftParams,
     body: S.Approve,
     response: S.ReviewDraft,
     returns: 'the approved draft',
@@ -78,7 +81,7 @@ export const API_OPERATIONS = [
     operationId: 'rejectEmail',
     tag: 'review',
     summary: 'Reject a draft with a reason and one of the rejection tags',
-    pathParams: DRAFT_ID,
+    params: S.DraftParams,
     body: S.Reject,
     response: S.ReviewDraft,
     returns: 'the rejected draft',
@@ -115,7 +118,7 @@ export const API_OPERATIONS = [
     operationId: 'getLeadTimeline',
     tag: 'leads',
     summary: "One lead's activity, newest first",
-    pathParams: { email: "the lead's email address" },
+    params: S.LeadEmailParams,
     query: S.Limit,
     response: S.LeadTimeline,
     returns: 'the lead, its status and its timeline',
@@ -187,13 +190,26 @@ export const API_OPERATIONS = [
     returns: 'the batch, or `{status: no_pending_batch}`',
     errors: [],
   },
+  { method: 'get', path: '/api/campaigns', operationId: 'listCampaigns', tag: 'operator', summary: 'The campaigns and lists we created', response: z.array(S.Campaign), returns: 'the campaigns, newest first', errors: [] },
+  {
+    method: 'post',
+    path: '/api/campaigns/{externalId}/activate',
+    operationId: 'activateCampaign',
+    tag: 'operator',
+    summary: 'Start sending a draft Instantly campaign (only a person does this)',
+    params: S.CampaignParams,
+    body: S.CampaignActivate,
+    response: S.Campaign,
+    returns: 'the activated campaign',
+    errors: [404, 409, 423],
+  },
   {
     method: 'post',
     path: '/api/operator/approve-batch/{id}',
     operationId: 'approveBatch',
     tag: 'operator',
     summary: 'Approve a batch',
-    pathParams: BATCH_ID,
+    params: S.BatchParams,
     body: S.BatchDecision,
     response: S.Batch,
     returns: 'the approved batch',
@@ -205,7 +221,7 @@ export const API_OPERATIONS = [
     operationId: 'rejectBatch',
     tag: 'operator',
     summary: 'Reject a batch',
-    pathParams: BATCH_ID,
+    params: S.BatchParams,
     body: S.BatchReject,
     response: S.Batch,
     returns: 'the rejected batch',
@@ -239,7 +255,7 @@ export const API_OPERATIONS = [
   { method: 'post', path: '/api/resume', operationId: 'resumeSending', tag: 'operator', summary: 'Clear the emergency stop', body: S.Resume, response: S.ResumeResult, returns: 'when', errors: [] },
   { method: 'get', path: '/api/runs', operationId: 'listRuns', tag: 'runs', summary: 'Pipeline runs, newest first', query: S.Limit, response: z.array(S.RunRecord), returns: 'the runs', errors: [400] },
   { method: 'post', path: '/api/runs', operationId: 'startRun', tag: 'runs', summary: 'Run the pipeline', body: S.RunRequest, response: S.RunStarted, returns: 'the run', errors: [409, 502] },
-  { method: 'get', path: '/api/runs/{id}', operationId: 'getRun', tag: 'runs', summary: 'One pipeline run', pathParams: { id: 'the run id' }, response: S.RunRecord, returns: 'the run', errors: [404] },
+  { method: 'get', path: '/api/runs/{id}', operationId: 'getRun', tag: 'runs', summary: 'One pipeline run', params: S.RunParams, response: S.RunRecord, returns: 'the run', errors: [404] },
   { method: 'get', path: '/api/docs', operationId: 'getOpenApiDocument', tag: 'docs', summary: 'This OpenAPI document', response: S.OpenApiDocumentBody, returns: 'the OpenAPI 3.1 document', errors: [], db: false },
 ] as const satisfies readonly ApiOperation[];
 
@@ -258,6 +274,7 @@ const ERROR_RESPONSES = {
   502: ['BadGateway', 'A provider failed or refused'],
   503: ['ServiceUnavailable', 'The database is unreachable'],
 } as const satisfies Record<ErrorStatus | 401 | 500, readonly [string, string]>;
+type ErrorCode = keyof typeof ERROR_RESPONSES;
 
 type Json = Record<string, unknown>;
 const COMPONENT = '#/components/schemas/';
@@ -275,7 +292,10 @@ const rebase = (value: unknown): unknown => {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace(/^#\/\$defs\//, COMPONENT) : rebase(v)]));
 };
 
-/** A schema of the document: a reference to its component when it has one, else inline (its named parts referenced). */
+/**
+ * The JSON Schema of a zod schema: a reference to its component when it has one, else inline (its
+ * named parts referenced). @fastify/swagger leaves `#/...` references as they are.
+ */
 const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): Json => {
   const id = S.components.get(schema)?.id;
   if (id) return { $ref: `${COMPONENT}${id}` };
@@ -288,64 +308,98 @@ const componentSchemas = (): Record<string, Json> => {
   return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _schema, $id: _id, ...rest }]) => [id, rest]));
 };
 
-const errorsOf = (op: ApiOperation): number[] => {
-  const statuses = new Set<number>([401, 500, ...op.errors]);
-  if (op.query || op.body) statuses.add(400);
+const errorsOf = (op: ApiOperation): ErrorCode[] => {
+  const statuses = new Set<ErrorCode>([401, 500, ...op.errors]);
+  if (op.params || op.query || op.body) statuses.add(400);
   // Every POST body is read as JSON: not JSON is a 400, another type a 415, too large a 413; a page session needs its CSRF token.
-  if (op.method === 'post') for (const s of [400, 403, 413, 415]) statuses.add(s);
+  if (op.method === 'post') for (const s of [400, 403, 413, 415] as const) statuses.add(s);
   if (op.db !== false) statuses.add(503);
   return [...statuses].sort((a, b) => a - b);
 };
 
-const operationObject = (op: ApiOperation): Json => {
-  const query = op.query ? ((schemaOf(op.query, 'input').properties ?? {}) as Record<string, Json>) : {};
-  const required = new Set(op.query ? ((schemaOf(op.query, 'input').required ?? []) as string[]) : []);
-  const parameters = [
-    ...Object.entries(op.pathParams ?? {}).map(([name, description]) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } })),
-    ...Object.entries(query).map(([name, schema]) => ({ name, in: 'query', required: required.has(name) && !('default' in schema), schema })),
-  ];
-  return {
-    operationId: op.operationId,
-    tags: [op.tag],
-    summary: op.summary,
-    ...(parameters.length ? { parameters } : {}),
-    // A body whose fields all have defaults may be left out (the route reads a missing body as `{}`).
-    ...(op.body ? { requestBody: { required: ((schemaOf(op.body, 'input').required ?? []) as string[]).length > 0, content: { 'application/json': { schema: schemaOf(op.body, 'input') } } } } : {}),
-    responses: {
-      200: { description: op.returns, content: { 'application/json': { schema: schemaOf(op.response, 'output') } } },
-      ...Object.fromEntries(errorsOf(op).map((status) => [status, { $ref: `#/components/responses/${ERROR_RESPONSES[status as keyof typeof ERROR_RESPONSES][0]}` }])),
-    },
-  };
+/**
+ * The answer's description: @fastify/swagger takes it from `x-response-description` (and drops
+ * it), or, beside a `$ref` (whose siblings it drops), from `description`.
+ */
+const described = (schema: Json, description: string): Json => ('$ref' in schema ? { ...schema, description } : { ...schema, 'x-response-description': description });
+
+/** Converting the zod schemas takes tens of milliseconds: done once per process, each app getting its own copy. */
+const built = new Map<string, unknown>();
+const once = <T>(key: string, build: () => T): T => {
+  if (!built.has(key)) built.set(key, build());
+  return structuredClone(built.get(key) as T);
 };
 
-const buildDocument = (): Json => ({
-  openapi: '3.1.0',
-  info: {
-    title: 'CAIO Alpha Swarm API',
-    version: '1',
-    description:
-      'The dashboard API of `caio serve`: the same use cases as the CLI. Every operation needs the dashboard token (`X-Dashboard-Token` or `Authorization: Bearer`) or a page session (its cookie; a POST also its CSRF token in `X-CSRF-Token`). A refusal is JSON `{error, code}`: 400 names the invalid parameter, 401 shows no data.',
-    // package.json says UNLICENSED: proprietary, no public licence (SPDX has no id for that, hence a LicenseRef).
-    license: { name: 'UNLICENSED (proprietary)', identifier: 'LicenseRef-Proprietary' },
-  },
-  servers: [{ url: '/', description: 'the server that serves this document' }],
-  tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
-  security: [{ token: [] }],
-  paths: (API_OPERATIONS as readonly ApiOperation[]).reduce<Record<string, Json>>((paths, op) => {
-    (paths[op.path] ??= {})[op.method] = operationObject(op);
-    return paths;
-  }, {}),
-  components: {
-    securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'X-Dashboard-Token', description: 'The dashboard token (DASHBOARD_AUTH_TOKEN); `Authorization: Bearer <token>` works too.' } },
-    schemas: componentSchemas(),
-    responses: Object.fromEntries(Object.values(ERROR_RESPONSES).map(([name, description]) => [name, { description, content: { 'application/json': { schema: { $ref: `${COMPONENT}Error` } } } }])),
+const routeSchema = (op: ApiOperation): FastifySchema => ({
+  operationId: op.operationId,
+  tags: [op.tag],
+  summary: op.summary,
+  ...(op.params ? { params: schemaOf(op.params, 'input') } : {}),
+  ...(op.query ? { querystring: schemaOf(op.query, 'input') } : {}),
+  ...(op.body ? { body: schemaOf(op.body, 'input') } : {}),
+  response: {
+    200: described(schemaOf(op.response, 'output'), op.returns),
+    // Written out, then made references to the shared answers of components.responses (finishDocument).
+    ...Object.fromEntries(errorsOf(op).map((status) => [status, described(schemaOf(S.ErrorBody, 'output'), ERROR_RESPONSES[status][1])])),
   },
 });
 
-let built: Json | undefined;
+/**
+ * The Fastify `schema` of an operation's route, from its zod schemas: what @fastify/swagger writes
+ * into the document. It documents only: the zod schemas validate in the handlers (routes.ts) and
+ * the api plugin compiles these to no validator and no serializer (app.ts).
+ */
+export const routeSchemaOf = (op: ApiOperation): FastifySchema => once(`route ${op.method} ${op.path}`, () => routeSchema(op));
 
-/** The OpenAPI 3.1 document of the dashboard API (built once; each caller gets its own copy). */
-export const openApiDocument = (): Json => structuredClone((built ??= buildDocument()));
+type Operation = { requestBody?: { required?: boolean; content?: Record<string, { schema?: { required?: unknown[] } }> }; responses?: Record<string, unknown> };
+
+/**
+ * Where the document says otherwise than @fastify/swagger writes: an error answer is a reference
+ * to its shared answer (components.responses), and a body is required only when a field of it is
+ * (the route reads a missing body as `{}`; @fastify/swagger marks every body required).
+ */
+const finishDocument: SwaggerTransformObject = (document) => {
+  if (!('openapiObject' in document)) return document.swaggerObject;
+  const { openapiObject } = document;
+  for (const operation of Object.values((openapiObject.paths ?? {}) as Record<string, Record<string, Operation>>).flatMap((item) => Object.values(item))) {
+    for (const status of Object.keys(operation.responses ?? {})) {
+      const shared = ERROR_RESPONSES[Number(status) as ErrorCode] as (typeof ERROR_RESPONSES)[ErrorCode] | undefined;
+      if (shared && operation.responses) operation.responses[status] = { $ref: `#/components/responses/${shared[0]}` };
+    }
+    if (operation.requestBody) operation.requestBody.required = (operation.requestBody.content?.['application/json']?.schema?.required ?? []).length > 0;
+  }
+  return openapiObject;
+};
+
+/** The static parts of the document; the paths come from the registered routes. */
+const staticParts = (): FastifyDynamicSwaggerOptions['openapi'] =>
+  once('document', () => ({
+    openapi: '3.1.0',
+    info: {
+      title: 'CAIO Alpha Swarm API',
+      version: '1',
+      description:
+        'The dashboard API of `caio serve`: the same use cases as the CLI. Every operation needs the dashboard token (`X-Dashboard-Token` or `Authorization: Bearer`) or a page session (its cookie; a POST also its CSRF token in `X-CSRF-Token`). A refusal is JSON `{error, code}`: 400 names the invalid parameter, 401 shows no data.',
+      // package.json says UNLICENSED: proprietary, no public licence (SPDX has no id for that, hence a LicenseRef).
+      license: { name: 'UNLICENSED (proprietary)', identifier: 'LicenseRef-Proprietary' },
+    },
+    servers: [{ url: '/', description: 'the server that serves this document' }],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
+    security: [{ token: [] }],
+    components: {
+      securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'X-Dashboard-Token', description: 'The dashboard token (DASHBOARD_AUTH_TOKEN); `Authorization: Bearer <token>` works too.' } },
+      schemas: componentSchemas(),
+      responses: Object.fromEntries(Object.values(ERROR_RESPONSES).map(([name, description]) => [name, { description, content: { 'application/json': { schema: { $ref: `${COMPONENT}Error` } } } }])),
+    },
+  }));
+
+/** @fastify/swagger's options for the api plugin. */
+export const swaggerOptions = (): SwaggerOptions => ({
+  openapi: staticParts(),
+  // The document is JSON Schema 2020-12 (OpenAPI 3.1): `const` stays `const`.
+  convertConstToEnum: false,
+  transformObject: finishDocument,
+});
 
 /** The route pattern Fastify registers for a documented path (`{id}` -> `:id`). */
 export const routeOf = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');

@@ -5,16 +5,14 @@ import { LEAD_STATUS_GROUPS } from '../../domain/signals/index.js';
 import { AppError, HTTP_STATUS, isAppError } from '../../lib/app-error.js';
 import type { DraftStatus } from '../../domain/approval/draft-status.js';
 import type { KpiTargets } from '../../domain/kpis/kpi-events.js';
-import type { OperatorControls } from '../../dispatch/ports.js';
+import type { CampaignControls, OperatorControls } from '../../dispatch/ports.js';
 import type { ReviewQueueControls } from '../../jobs/ports.js';
 import type { LeadDetailQuery, RunStore } from '../../pipeline/ports.js';
 import type { BatchDecisions, ReviewDecisions } from '../../pipeline/review-ports.js';
 import type { BootstrapReport } from '../../signals/ports.js';
 import type { DashboardQueries, TimelineEntry } from '../../store/index.js';
-import { API_OPERATIONS, openApiDocument, routeOf, type OperationId } from './openapi.js';
+import { API_OPERATIONS, routeOf, routeSchemaOf, type OperationId } from './openapi.js';
 import * as S from './schemas.js';
-
-export { API_OPERATIONS, openApiDocument } from './openapi.js';
 
 /** What the API and the pages drive: the use cases through their ports, the store's read models. */
 export type ApiDeps = {
@@ -25,6 +23,8 @@ export type ApiDeps = {
   statusCounts: () => Promise<Record<string, number>>;
   operatorStatus: () => Promise<Record<string, unknown>>;
   operator: OperatorControls;
+  /** The campaigns we created, and their activation by a person (the same use case as `caio campaigns activate`). */
+  campaigns: CampaignControls;
   dashboard: DashboardQueries;
   gatekeeper: BatchDecisions;
   detectDecay: (dryRun: boolean) => Promise<unknown[]>;
@@ -61,9 +61,12 @@ export const FUNNEL_STAGES = {
 
 type ApiRequest = FastifyRequest<{ Params: Record<string, string> }>;
 
-/** Each documented operation's handler: its use case, the request parsed with the operation's schemas (schemas.ts). */
-const handlersOf = (deps: ApiDeps): Record<OperationId, (req: ApiRequest) => Promise<unknown>> => ({
-  getOpenApiDocument: async () => openApiDocument(),
+/**
+ * Each documented operation's handler: its use case, the request parsed with the operation's
+ * schemas (schemas.ts). The document is the one @fastify/swagger builds from the routes of `app`.
+ */
+const handlersOf = (app: FastifyInstance, deps: ApiDeps): Record<OperationId, (req: ApiRequest) => Promise<unknown>> => ({
+  getOpenApiDocument: async () => app.swagger(),
   listPendingEmails: async (req) => deps.review.list({ limit: S.Limit.parse(req.query).limit }),
   listRejectionTags: async () => REJECTION_TAGS,
   approveEmail: async (req) => {
@@ -120,6 +123,8 @@ const handlersOf = (deps: ApiDeps): Record<OperationId, (req: ApiRequest) => Pro
     return deps.gatekeeper.reject(id, body.by, body.reason);
   },
   listIncidents: () => deps.incidents(),
+  listCampaigns: () => deps.campaigns.list(),
+  activateCampaign: async (req) => deps.campaigns.activate(S.CampaignParams.parse(req.params).externalId, S.CampaignActivate.parse(req.body ?? {}).by),
   getCadenceSummary: () => deps.cadence.counts(),
   listCadenceDue: () => deps.cadence.due(),
   syncCadence: async () => ({ changed: await deps.cadence.sync() }),
@@ -132,11 +137,14 @@ const handlersOf = (deps: ApiDeps): Record<OperationId, (req: ApiRequest) => Pro
   },
 });
 
-/** Every operation of the OpenAPI document (openapi.ts) is registered from it: the document and the routes cannot differ. */
+/**
+ * Every operation of API_OPERATIONS (openapi.ts) is registered from it, with the schema that
+ * @fastify/swagger (registered on `app` before) documents it by: the document and the routes cannot differ.
+ */
 export const registerApiRoutes = (app: FastifyInstance, deps: ApiDeps): void => {
-  const handlers = handlersOf(deps);
+  const handlers = handlersOf(app, deps);
   for (const op of API_OPERATIONS) {
     const handler = handlers[op.operationId];
-    app.route<{ Params: Record<string, string> }>({ method: op.method.toUpperCase(), url: routeOf(op.path), handler: async (req, reply) => answer(reply, () => handler(req)) });
+    app.route<{ Params: Record<string, string> }>({ method: op.method.toUpperCase(), url: routeOf(op.path), schema: routeSchemaOf(op), handler: async (req, reply) => answer(reply, () => handler(req)) });
   }
 };

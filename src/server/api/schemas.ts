@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 /**
  * The dashboard API's schemas: what the routes parse (queries, bodies) and what they answer (the
- * JSON the use cases' results serialise to: dates become ISO strings). The OpenAPI document
- * (openapi.ts) is generated from them; the API tests check every answer against them.
+ * JSON the use cases' results serialise to: dates become ISO strings). The OpenAPI document is
+ * generated from them (openapi.ts: each route's Fastify schema, which @fastify/swagger collects);
+ * the API tests check every answer against them.
  *
  * A response schema lists every field the use case returns (a strict object: a field the code adds
  * without adding it here fails the tests); the parts that are open by design (a lead's profile, a
@@ -54,15 +55,19 @@ const decodeCursor = (cursor: string): { createdAt: string; id: string } | undef
 };
 
 // Path parameters (Fastify has decoded them once: they are not decoded again).
-export const DraftParams = z.object({ id: z.guid() });
-export const BatchParams = z.object({ id: z.guid() });
-export const RunParams = z.object({ id: safeText().min(1).max(200) });
+export const DraftParams = z.object({ id: described(z.guid(), 'the draft id (a UUID)') });
+export const BatchParams = z.object({ id: described(z.guid(), 'the batch id (a UUID)') });
+export const CampaignParams = z.object({ externalId: described(safeText().trim().min(1).max(200), "the campaign's id at the provider") });
+export const RunParams = z.object({ id: described(safeText().min(1).max(200), 'the run id') });
 export const LeadEmailParams = z.object({
-  email: safeText()
-    .trim()
-    .min(3)
-    .max(320)
-    .refine((e) => e.includes('@'), 'not an email address'),
+  email: described(
+    safeText()
+      .trim()
+      .min(3)
+      .max(320)
+      .refine((e) => e.includes('@'), 'not an email address'),
+    "the lead's email address",
+  ),
 });
 
 export const Limit = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
@@ -92,6 +97,7 @@ export const BatchReject = BatchDecision.extend({ reason: Text() });
 export const Days = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
 export const RunRequest = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(25) });
 export const Stop = z.object({ by: Text(), reason: Text() });
+export const CampaignActivate = z.object({ by: Text() });
 export const Resume = z.object({ by: Text() });
 export const DetectDecay = z.object({ dry_run: z.boolean().default(false) });
 export const Bootstrap = z.object({ dry_run: z.boolean().default(false), limit: z.number().int().min(1).max(100_000).default(10_000) });
@@ -308,6 +314,24 @@ export const Batch = named(
   }),
   'A batch the Gatekeeper holds for a person to approve: its frozen scope and its decision.',
 );
+export const Campaign = named(
+  'Campaign',
+  z.strictObject({
+    id: z.string(),
+    provider: z.string(),
+    externalId: z.string(),
+    name: z.string(),
+    kind: z.enum(['campaign', 'list']),
+    status: z.enum(['draft', 'active', 'paused', 'gone']),
+    tier: z.string().nullable(),
+    day: z.string(),
+    createdAt: Timestamp,
+    activatedBy: z.string().nullable(),
+    activatedAt: Timestamp.nullable(),
+  }),
+  'A campaign (Instantly) or list (HeyReach) we created: a draft until a person activates it.',
+);
+
 export const NoPendingBatch = named('NoPendingBatch', z.strictObject({ status: z.literal('no_pending_batch') }));
 
 export const Incident = named(

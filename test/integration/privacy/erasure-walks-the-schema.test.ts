@@ -8,6 +8,7 @@ import { createReviewService } from '../../../src/pipeline/review-draft.js';
 import { runPipeline } from '../../../src/pipeline/run-pipeline.js';
 import { linkedinHash } from '../../../src/providers/clay/correlation.js';
 import { webhookRoutes, type WebhookRoutes } from '../../../src/server/webhook-routes.js';
+import { PAYLOAD_READERS } from '../../../src/compose/signals.js';
 import { createInboxProcessor, type InboxProcessor } from '../../../src/signals/process-inbox.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';
@@ -65,6 +66,7 @@ describe('privacy delete walks the whole schema', () => {
       cancelOutbound: (leadId, reason) => h.outbox.cancelForLead(leadId, reason),
       clock: h.clock,
       log: silentLog,
+      payloadReaders: PAYLOAD_READERS,
       cadence: h.cadence,
     });
     const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: { INSTANTLY_WEBHOOK_SECRET: SECRET, RB2B_WEBHOOK_SECRET: RB2B_SECRET, CLAY_CALLBACK_TOKEN: CLAY_TOKEN, WEBHOOK_SIGNATURE_REQUIRED: 'true' } });
@@ -164,6 +166,7 @@ describe('privacy delete walks the whole schema', () => {
       cancelOutbound: async () => 0,
       clock: h.clock,
       log: silentLog,
+      payloadReaders: PAYLOAD_READERS,
       leads: {
         ...createSignalLeadStore(db),
         byEmail: async (email: string) => {

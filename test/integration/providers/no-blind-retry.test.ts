@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { openDispatch, openProviders, type AppDeps, type DispatchSet } from '../../../src/deps.js';
 import type { OutboxItem } from '../../../src/dispatch/ports.js';
-import { escalatorFor } from '../../../src/escalation/compose.js';
+import { escalatorFor } from '../../../src/compose/escalation.js';
 import { AppError } from '../../../src/lib/app-error.js';
 import { fixedClock } from '../../../src/lib/clock.js';
 import { createMetrics } from '../../../src/observability/metrics.js';

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/server/app.js';
 import { FileConfigSchema } from '../../../src/config/schema.js';
 import { operatorStatus } from '../../../src/dispatch/operator-status.js';
+import { operatorStatusStoresOn } from '../../../src/compose/operator.js';
 import { createSessionStore } from '../../../src/store/session-repo.js';
 import { createIncidentStore } from '../../../src/store/incident-repo.js';
 import type { Database } from '../../../src/store/database.js';
@@ -55,7 +56,7 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     const deps = apiDepsOf(h, {
       operatorStatus: () =>
         operatorStatus(
-          h.db,
+          operatorStatusStoresOn(h.db),
           {
             send: CONFIG.send,
             envEmergencyStop: false,
@@ -191,6 +192,13 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     expect(await ok(api.POST('/api/cadence/sync'))).toEqual({ changed: [] });
     expect(await ok(api.POST('/api/leads/detect-decay', { body: { dry_run: true } }))).toEqual({ findings: [] });
     expect((await ok(api.GET('/api/operator/history'))).map((b) => b.status)).toEqual(['executed']);
+    // The live run created today's Instantly campaign as a draft: only a person starts it.
+    const [draft] = (await ok(api.GET('/api/campaigns'))).filter((c) => c.provider === 'instantly');
+    expect(draft).toMatchObject({ status: 'draft', activatedBy: null });
+    expect(await refused(api.POST('/api/campaigns/{externalId}/activate', { params: { path: { externalId: 'no-such-campaign' } }, body: { by: 'Sam' } }))).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    const activated = await ok(api.POST('/api/campaigns/{externalId}/activate', { params: { path: { externalId: draft!.externalId } }, body: { by: 'Sam' } }));
+    expect(activated).toMatchObject({ externalId: draft!.externalId, status: 'active', activatedBy: 'Sam' });
+    expect(await refused(api.POST('/api/campaigns/{externalId}/activate', { params: { path: { externalId: draft!.externalId } }, body: { by: 'Sam' } }))).toMatchObject({ status: 409 });
   });
 
   it('bootstrap records each accepted send missing from a timeline once; the queue watcher tops up below its low-water mark, once at a time', async () => {

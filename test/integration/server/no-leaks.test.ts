@@ -7,6 +7,7 @@ import { createLogger } from '../../../src/lib/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { buildApp, routeList, serverLogging } from '../../../src/server/app.js';
 import { webhookRoutes } from '../../../src/server/webhook-routes.js';
+import { PAYLOAD_READERS } from '../../../src/compose/signals.js';
 import { createInboxProcessor } from '../../../src/signals/process-inbox.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';
@@ -114,6 +115,7 @@ describe('nothing secret or personal leaks into logs, metrics or stored errors a
       cancelOutbound: (leadId, reason) => h.outbox.cancelForLead(leadId, reason),
       clock: h.clock,
       log,
+      payloadReaders: PAYLOAD_READERS,
       cadence: h.cadence,
     });
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../src/server/app.js';
-import { openApiDocument, routeOf } from '../../../src/server/api/openapi.js';
+import { routeOf } from '../../../src/server/api/openapi.js';
 import type { ApiDeps } from '../../../src/server/api/routes.js';
 import { apiClient } from '../../support/api-client.js';
 
@@ -116,6 +116,6 @@ describe('the OpenAPI document', () => {
     // A plain .mjs (npm run api:types runs it with node): imported by path, so typed by hand.
     const generator = path.join(root, 'test/support/generate-api-types.mjs');
     const { apiTypesOf, API_TYPES_FILE } = (await import(/* @vite-ignore */ generator)) as { apiTypesOf: (document: unknown) => Promise<string>; API_TYPES_FILE: string };
-    expect(await apiTypesOf(openApiDocument()), 'test/support/api-types.ts is stale: run npm run api:types').toBe(readFileSync(API_TYPES_FILE, 'utf8'));
+    expect(await apiTypesOf(doc), 'test/support/api-types.ts is stale: run npm run api:types').toBe(readFileSync(API_TYPES_FILE, 'utf8'));
   }, 60_000);
 });

@@ -5,6 +5,13 @@ import { createGroupCommitInbox, type InboxInsert, type Queryable } from '../../
 import { createInboxStore } from '../../../src/store/inbox-repo.js';
 import { isAppError } from '../../../src/lib/app-error.js';
 import { openTestDatabase } from '../../support/store.js';
+import { loadConfig } from '../../../src/config/load.js';
+import { buildApp } from '../../../src/server/app.js';
+import { webhookRoutes } from '../../../src/server/webhook-routes.js';
+import { createClayStore } from '../../../src/store/clay-repo.js';
+import { signBody } from '../../../src/webhooks/verify.js';
+
+const SECRET = 'inst-secret-0123456789';
 
 const delivery = (n: number, over: Partial<InboxInsert> = {}): InboxInsert => ({
   provider: 'instantly',
@@ -98,6 +105,34 @@ describe('the inbox group commit: many deliveries, one statement, each answered 
     expect(results.every((r) => r.status === 'rejected' && isAppError(r.reason) && r.reason.code === 'STORE_UNAVAILABLE')).toBe(true);
     // No retry of each row alone against a database that is not there.
     expect(statements).toBe(1);
+    expect(await count()).toBe(0);
+  });
+
+  it('through the door: a burst of signed deliveries is all 202 and all stored; with the database away every one is 503 and none is 2xx', async () => {
+    const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: { INSTANTLY_WEBHOOK_SECRET: SECRET } });
+    const serve = async (pool: Queryable) => {
+      const app = buildApp({ routes: webhookRoutes({ config, inbox: createGroupCommitInbox(pool, config.server.webhookGroupCommit), clay: createClayStore(database.db), onStored: () => undefined }), maxBodyBytes: 64 * 1024 });
+      const url = await app.listen({ host: '127.0.0.1', port: 0 });
+      const post = (n: number) => {
+        const body = JSON.stringify({ event_type: 'email_opened', timestamp: '2026-12-06T10:00:00.000Z', lead_email: `lead${n}@example.com`, email_id: `e-${n}`, campaign_id: 'c1' });
+        return fetch(`${url}/webhooks/instantly/open`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-instantly-signature': signBody(SECRET, body) }, body }).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { code?: string },
+        }));
+      };
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, n) => post(n)));
+      await app.close();
+      return answers;
+    };
+    const stored = await serve(counting());
+    expect(stored.map((a) => a.status)).toEqual(Array(40).fill(202));
+    expect(await count()).toBe(40);
+    expect(statements).toBeLessThan(40);
+
+    await database.db.execute(sql`truncate webhook_inbox`);
+    const refused = Object.assign(new Error('Connection terminated unexpectedly'), {});
+    const away = await serve({ query: () => Promise.reject(refused) });
+    expect(away.every((a) => a.status === 503 && a.body.code === 'STORE_UNAVAILABLE')).toBe(true);
     expect(await count()).toBe(0);
   });
 

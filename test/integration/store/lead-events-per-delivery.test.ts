@@ -4,7 +4,8 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyLead } from '../../../src/domain/lead.js';
 import { migrationsFolder, type Database, type Db } from '../../../src/store/database.js';
-import { createInboxStore, createLeadEventStore, type LeadEvent } from '../../../src/store/inbox-repo.js';
+import type { LeadEvent } from '../../../src/signals/ports.js';
+import { createInboxStore, createLeadEventStore } from '../../../src/store/inbox-repo.js';
 import { createSignalLeadStore } from '../../../src/store/signals-repo.js';
 import { openTestDatabase } from '../../support/store.js';
 

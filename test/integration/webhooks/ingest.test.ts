@@ -6,6 +6,7 @@ import { webhookRoutes } from '../../../src/server/webhook-routes.js';
 import type { Database } from '../../../src/store/database.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import { createInboxStore } from '../../../src/store/inbox-repo.js';
+import { createGroupCommitInbox } from '../../../src/store/inbox-group-commit.js';
 import { buildApp } from '../../../src/server/app.js';
 import { signBody } from '../../../src/webhooks/verify.js';
 import { contractFixture } from '../../support/contracts.js';
@@ -22,7 +23,14 @@ describe.each(STORE_KINDS)('webhook ingestion: verify, validate, inbox (%s)', (k
 
   const serve = async (env: Record<string, string>) => {
     const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env });
-    const routes = webhookRoutes({ config, inbox: createInboxStore(database.db), clay: createClayStore(database.db), onStored: (id) => stored.push(id), pingDatabase: async () => void (await database.db.execute(sql`select 1`)) });
+    // The server's writer (compose/server.ts): deliveries stored in groups, each answered after its row commits.
+    const routes = webhookRoutes({
+      config,
+      inbox: createGroupCommitInbox(database.pool, config.server.webhookGroupCommit),
+      clay: createClayStore(database.db),
+      onStored: (id) => stored.push(id),
+      pingDatabase: async () => void (await database.db.execute(sql`select 1`)),
+    });
     const app = buildApp({ routes, maxBodyBytes: 64 * 1024 });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
     close = () => app.close();

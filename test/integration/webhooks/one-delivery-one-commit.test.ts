@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInboxProcessor, type DeliveryStores, type InboxProcessor } from '../../../src/signals/process-inbox.js';
-import { deliveryStoresFor, transactionalUnit } from '../../../src/compose/signals.js';
+import { deliveryStoresFor, PAYLOAD_READERS, transactionalUnit } from '../../../src/compose/signals.js';
 import type { Database, Db } from '../../../src/store/database.js';
 import { createInboxStore } from '../../../src/store/inbox-repo.js';
 import { contractFixture } from '../../support/contracts.js';
@@ -34,7 +34,7 @@ describe('one delivery, one commit', () => {
 
   /** The processor as the app wires it (compose.ts): one transaction per delivery; `wrap` injects a failure into one step. */
   const processorWith = (wrap: (stores: DeliveryStores, tx: Db) => DeliveryStores = (s) => s): InboxProcessor =>
-    createInboxProcessor({ inbox: createInboxStore(db), clock: h.clock, log: silentLog, unitOfWork: transactionalUnit(db, (tx) => wrap(deliveryStoresFor(tx, CADENCE), tx)) });
+    createInboxProcessor({ inbox: createInboxStore(db), clock: h.clock, log: silentLog, payloadReaders: PAYLOAD_READERS, unitOfWork: transactionalUnit(db, (tx) => wrap(deliveryStoresFor(tx, CADENCE), tx)) });
 
   const deliver = async (fixture: string, overrides: Record<string, unknown>) => {
     const payload = { ...(contractFixture('instantly', fixture).request.body as Record<string, unknown>), ...overrides };

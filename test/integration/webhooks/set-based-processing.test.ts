@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { webhookRoutes } from '../../../src/server/webhook-routes.js';
-import { deliveryStoresFor, inboxProcessorOn, transactionalUnit } from '../../../src/compose/signals.js';
+import { deliveryStoresFor, inboxProcessorOn, PAYLOAD_READERS, transactionalUnit } from '../../../src/compose/signals.js';
 import { createInboxProcessor, type InboxProcessor } from '../../../src/signals/process-inbox.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';
@@ -135,6 +135,7 @@ describe('set-based delivery processing (processMany) ends where one-at-a-time p
         inbox: createInboxStore(h!.db),
         clock: h!.clock,
         log: silentLog,
+        payloadReaders: PAYLOAD_READERS,
         unitOfWork: transactionalUnit(h!.db, (tx) => {
           const stores = deliveryStoresFor(tx, CADENCE);
           const fail = () => Promise.reject(new Error('timeline write failed'));

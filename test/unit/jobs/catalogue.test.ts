@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { FileConfigSchema } from '../../../src/config/schema.js';
-import type { AppDeps } from '../../../src/deps.js';
 import { jobCatalogue } from '../../../src/jobs/catalogue.js';
 import { isUnrecoverable, type JobDefinition } from '../../../src/jobs/definitions.js';
 
@@ -8,12 +6,13 @@ import { isUnrecoverable, type JobDefinition } from '../../../src/jobs/definitio
 describe('the job catalogue refuses bad job data', () => {
   const called: string[] = [];
   const record = (what: string) => async () => (called.push(what), {});
-  const app = { config: FileConfigSchema.parse({}), database: { db: {} } } as unknown as AppDeps;
-  const definitions = jobCatalogue(app, {
+  const definitions = jobCatalogue({
+    settings: { send: 'live', decayAtUtc: '10:00', dispatchEveryMinutes: 15, queueWatchEveryMinutes: 30 },
     operator: { dispatch: record('dispatch') } as never,
-    watcher: { status: record('status'), run: record('watcher') } as never,
-    processor: { process: record('process'), processWithWaiting: record('processWithWaiting'), processPending: record('sweep') } as never,
-    cadence: { sync: async () => (called.push('cadence-sync'), []) } as never,
+    watcher: { run: record('watcher') },
+    processor: { processWithWaiting: record('processWithWaiting'), processPending: record('sweep') } as never,
+    cadence: { sync: async () => (called.push('cadence-sync'), []) },
+    detectDecay: async () => (called.push('decay'), []),
     runPipeline: record('pipeline'),
     pipelineChunk: record('chunk'),
   }) as unknown as JobDefinition<unknown>[];

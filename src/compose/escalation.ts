@@ -4,7 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import type { AlertPort } from '../pipeline/ports.js';
 import type { Db } from '../store/database.js';
 import { createIncidentStore } from '../store/incident-repo.js';
-import { createEscalator, type EmailChannel, type SmsChannel } from './escalator.js';
+import { createEscalator, type EmailChannel, type SmsChannel } from '../escalation/escalator.js';
 
 /**
  * The escalator of one app: Slack (or the log without SLACK_WEBHOOK_URL) always; SMS when the

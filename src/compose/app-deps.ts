@@ -1,25 +1,25 @@
 /**
- * The shape of the opened app (src/deps.ts opens it): what every command, the server and the jobs
- * are handed. Types only, so that the use cases' wiring (compose/signals.ts, jobs/*) can name it
- * without importing the composition root.
+ * The shape of the opened app (src/deps.ts opens it): what every command, the server and the jobs'
+ * wiring are handed. Types only, and part of the composition root: the use cases below it take
+ * their ports, never the app, so the wiring in compose/ can name it without a cycle through deps.ts.
  */
 import type { Redis } from 'ioredis';
-import type { Config } from './config/load.js';
-import type { Operator, OperatorSettings } from './dispatch/operator.js';
-import type { CampaignStore, ControlStore, OutboundChannel, OutboxStore } from './dispatch/ports.js';
-import type { SendGateway } from './dispatch/send-gateway.js';
-import type { Gatekeeper } from './pipeline/gatekeeper.js';
-import type { CadenceSync } from './signals/cadence-sync.js';
-import type { InstantlySandbox } from './providers/sandbox/instantly/server.js';
-import type { HeyReachSandbox } from './providers/sandbox/heyreach/server.js';
-import type { GhlSandbox } from './providers/sandbox/ghl/server.js';
-import type { Escalator } from './escalation/escalator.js';
-import type { Clock } from './lib/clock.js';
-import type { Logger } from './lib/logger.js';
-import type { Metrics } from './observability/metrics.js';
-import type { AlertPort, PipelineStores, SendChannel } from './pipeline/ports.js';
-import type { Revival } from './signals/revival.js';
-import type { Database } from './store/index.js';
+import type { Config } from '../config/load.js';
+import type { Operator, OperatorSettings } from '../dispatch/operator.js';
+import type { CampaignStore, ControlStore, OutboundChannel, OutboxStore } from '../dispatch/ports.js';
+import type { SendGateway } from '../dispatch/send-gateway.js';
+import type { Gatekeeper } from '../pipeline/gatekeeper.js';
+import type { CadenceSync } from '../signals/cadence-sync.js';
+import type { InstantlySandbox } from '../providers/sandbox/instantly/server.js';
+import type { HeyReachSandbox } from '../providers/sandbox/heyreach/server.js';
+import type { GhlSandbox } from '../providers/sandbox/ghl/server.js';
+import type { Escalator } from '../escalation/escalator.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { AlertPort, PipelineStores, SendChannel } from '../pipeline/ports.js';
+import type { Revival } from '../signals/revival.js';
+import type { Database } from '../store/index.js';
 
 export type AppDeps = {
   config: Config;

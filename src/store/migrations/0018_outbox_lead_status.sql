@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_lead_status_idx" ON "outbox" USING btree ("lead_id","status");
