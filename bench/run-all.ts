@@ -4,6 +4,7 @@ import { benchDispatch } from './dispatch.js';
 import { benchCadenceDue } from './cadence-due.js';
 import { benchWebhookIngest } from './webhook-ingest.js';
 import { benchDeliveryProcessing } from './delivery-processing.js';
+import { benchGrowth } from './growth.js';
 import { benchDashboardApi } from './dashboard-api.js';
 import { benchPipelineWallTime } from './pipeline-wall-time.js';
 import { benchScoreAndCraft } from './score-and-craft.js';
@@ -22,6 +23,7 @@ const benches: Record<string, () => unknown> = {
   'webhook-ingest': benchWebhookIngest,
   'delivery-processing': () => benchDeliveryProcessing(),
   'dashboard-api': benchDashboardApi,
+  growth: benchGrowth,
   workers: benchWorkers,
   'cli-startup': benchCliStartup,
   'cli-beside-server': () => benchCliBesideServer(),

@@ -60,7 +60,15 @@ export const processorFor = (app: AppDeps) => inboxProcessorOn(app.database.db, 
 /** The gateway's touch recorder for one app: what a send (or a reconciled one) does to the lead. */
 export const touchRecorderFor = (app: AppDeps) => {
   const db = app.database.db;
-  return createTouchRecorder({ events: createLeadEventStore(db), leads: createSignalLeadStore(db), cadence: cadenceSyncFor(app) });
+  const settings = app.config.cadence;
+  // One transaction per touch (status, timeline, milestone, cadence): all or nothing, and one commit
+  // to wait for instead of four on the send path.
+  const unit = transactionalUnit(db, (tx) => {
+    const events = createLeadEventStore(tx, { inTransaction: true });
+    const leads = createSignalLeadStore(tx);
+    return createTouchRecorder({ events, leads, cadence: createCadenceSync({ store: createCadenceStore(tx), events, leads, settings }) });
+  });
+  return (item: Parameters<ReturnType<typeof createTouchRecorder>>[0], at: Date) => unit((record) => record(item, at));
 };
 
 /** `caio leads bootstrap` and POST /api/leads/bootstrap. */

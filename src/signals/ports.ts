@@ -186,6 +186,8 @@ export type SignalLeadStore = {
   byEmail(email: string): Promise<SignalLead | null>;
   byLinkedin(linkedinUrl: string): Promise<SignalLead | null>;
   byId(id: string): Promise<SignalLead | null>;
+  /** `byId` with what the status machine needs of the lead's timeline (its last event, its opens), in one read. */
+  withTimeline(id: string): Promise<{ lead: SignalLead; lastEventAt: Date | null; opens: number } | null>;
   /** `byEmail` for many addresses in one query, keyed by the normalised address. */
   byEmails(emails: readonly string[]): Promise<Map<string, SignalLead>>;
   /** A CRM contact we have no lead for: recorded as a `revival_candidate` lead, or the existing lead with that e-mail. Returns the lead id. */

@@ -18,10 +18,10 @@ export const createTouchRecorder =
   (deps: { events: LeadEventStore; leads: SignalLeadStore; cadence?: CadenceSync }) =>
   async (item: { leadId: string | null; channel: SendChannel; id: string; step: string; providerRef: string }, at: Date): Promise<void> => {
     if (!item.leadId) return;
-    const lead = await deps.leads.byId(item.leadId);
-    if (!lead) return;
+    const found = await deps.leads.withTimeline(item.leadId);
+    if (!found) return;
+    const { lead, ...history } = found;
     const touch = TOUCH[item.channel];
-    const history = await deps.events.stateOf(lead.id);
     const outcome = isLeadStatus(lead.status) ? applySignal({ status: lead.status, lastEventAt: history.lastEventAt, opens: history.opens }, { type: touch.type, at, source: 'operator' }) : null;
     const moved = outcome?.changed ? await deps.leads.setStatus(lead.id, lead.status, outcome.status, at) : false;
     await deps.events.append({

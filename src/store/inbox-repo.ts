@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { isKpiEvent } from '../domain/kpis/kpi-events.js';
-import { recordKpiMilestone, recordKpiMilestones } from './kpi-repo.js';
+import { kpiMilestoneOf, recordKpiMilestones } from './kpi-repo.js';
 import type { DecayQuery, InboxItem, InboxStore, LeadEvent, LeadEventStore, StoredDelivery } from '../signals/ports.js';
 import { leadEvents, webhookInbox } from './schema.js';
 
@@ -206,6 +206,18 @@ export const createInboxStore = (db: Db): InboxRepo => ({
     ).length === 1,
 });
 
+/** A KPI event and, when it is the lead's first of its type, its milestone and the day's counter: one statement. */
+const appendWithMilestone = async (db: Db, event: Omit<LeadEvent, 'id'>): Promise<number> => {
+  const result = (await db.execute(sql`with ev as (
+      insert into ${leadEvents} (lead_id, at, channel, type, source, from_status, to_status, inbox_id, details)
+      values (${event.leadId}::uuid, ${event.at}::timestamptz, ${event.channel}, ${event.type}, ${event.source}, ${event.fromStatus}, ${event.toStatus}, ${event.inboxId}::uuid, ${JSON.stringify(event.details)}::jsonb)
+      on conflict (inbox_id, type) where inbox_id is not null do nothing
+      returning lead_id, type, at),
+    ${kpiMilestoneOf(sql`ev`)}
+    select count(*)::int as inserted from ev`)) as { rows: { inserted: number }[] };
+  return Number(result.rows[0]?.inserted ?? 0);
+};
+
 const insertEvent = (executor: Db, event: Omit<LeadEvent, 'id'>) =>
   executor
     .insert(leadEvents)
@@ -224,19 +236,13 @@ export const createLeadEventStore = (
    */
   append: async (event: Omit<LeadEvent, 'id'>): Promise<boolean> => {
     if (options.inTransaction) {
-      // Both statements commit or roll back with the surrounding unit of work: two round trips, not four.
-      if ((await insertEvent(db, event)).length === 0) return false;
-      if (isKpiEvent(event.type)) await recordKpiMilestone(db, event);
-      return true;
+      // Commits or rolls back with the surrounding unit of work; a KPI event with its milestone in one statement.
+      if (isKpiEvent(event.type)) return (await appendWithMilestone(db, event)) === 1;
+      return (await insertEvent(db, event)).length === 1;
     }
-    const insert = (executor: Db) => insertEvent(executor, event);
-    if (!isKpiEvent(event.type)) return (await insert(db)).length === 1;
-    return db.transaction(async (transaction) => {
-      const tx = transaction as unknown as Db;
-      if ((await insert(tx)).length === 0) return false;
-      await recordKpiMilestone(tx, event);
-      return true;
-    });
+    if (!isKpiEvent(event.type)) return (await insertEvent(db, event)).length === 1;
+    // The event and its milestone in one statement (atomic on its own): one round trip, not four.
+    return (await appendWithMilestone(db, event)) === 1;
   },
   /**
    * Many events in one statement, with their KPI milestones in a second (set-based processing, in a

@@ -10,13 +10,10 @@ const campaignOf = (leadId: SQL | string) => sql`coalesce((select recommended_ca
 const angleOf = (leadId: SQL | string) => sql`coalesce((select angle_id from drafts where lead_id = ${leadId} and status in ('approved', 'sent') order by created_at desc limit 1), 'none')`;
 
 /**
- * The KPI rollup's one writer, run in the event's transaction: the lead's first event of a KPI
- * type becomes a milestone and adds one to that day's counter; later events of the type add nothing.
- */
-/**
- * `recordKpiMilestone` for many events in one statement, as if recorded one after another in the
- * order given: per lead and type the first event not yet a milestone becomes one, and each day's
- * counter grows by the milestones it gained.
+ * The KPI rollup's one writer, run with the events (in their transaction or their statement): the
+ * lead's first event of a KPI type becomes a milestone and adds one to that day's counter; later
+ * events of the type add nothing. For many events in one statement, as if recorded one after
+ * another in the order given.
  */
 export const recordKpiMilestones = async (db: Executor, events: readonly { leadId: string; type: string; at: Date }[]): Promise<void> => {
   const rows = JSON.stringify(events.filter((e) => isKpiEvent(e.type)).map((e, position) => ({ position, lead_id: e.leadId, type: e.type, at: e.at.toISOString() })));
@@ -37,19 +34,23 @@ export const recordKpiMilestones = async (db: Executor, events: readonly { leadI
     on conflict (day, campaign, angle, type) do update set leads = kpi_daily.leads + excluded.leads`);
 };
 
-export const recordKpiMilestone = async (db: Executor, event: { leadId: string; type: string; at: Date }): Promise<void> => {
-  if (!isKpiEvent(event.type)) return;
-  await db.execute(sql`with m as (
+/**
+ * The CTEs that turn the rows of `events` (a CTE with lead_id, type, at: events just inserted) into
+ * milestones and the day's counters, for a statement that inserts the events itself: the same rules
+ * as `recordKpiMilestones`; a repeat event stops before the campaign and angle lookups. Ends with a comma-free CTE list, so the caller adds its final select.
+ */
+export const kpiMilestoneOf = (events: SQL): SQL => sql`m as (
       insert into lead_milestones (lead_id, type, at, campaign, angle)
-      select ${event.leadId}::uuid, ${event.type}, ${event.at}::timestamptz, ${campaignOf(event.leadId)}, ${angleOf(event.leadId)}
-      -- A repeat event (the second open) stops here, before the campaign and angle lookups.
-      where not exists (select 1 from lead_milestones where lead_id = ${event.leadId}::uuid and type = ${event.type})
+      select e.lead_id, e.type, e.at, ${campaignOf(sql`e.lead_id`)}, ${angleOf(sql`e.lead_id`)}
+      from ${events} e
+      where not exists (select 1 from lead_milestones lm where lm.lead_id = e.lead_id and lm.type = e.type)
       on conflict (lead_id, type) do nothing
-      returning type, at, campaign, angle)
-    insert into kpi_daily (day, campaign, angle, type, leads)
-    select (at at time zone 'UTC')::date, campaign, angle, type, 1 from m
-    on conflict (day, campaign, angle, type) do update set leads = kpi_daily.leads + 1`);
-};
+      returning type, at, campaign, angle),
+    k as (
+      insert into kpi_daily (day, campaign, angle, type, leads)
+      select (at at time zone 'UTC')::date, campaign, angle, type, count(*)::int from m group by 1, 2, 3, 4
+      on conflict (day, campaign, angle, type) do update set leads = kpi_daily.leads + excluded.leads
+      returning 1)`;
 
 export type KpiRow = { day: string; campaign: string; angle: string; type: string; leads: number };
 

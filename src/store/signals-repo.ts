@@ -2,7 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { emptyLead, normalizeEmail, normalizeLinkedinUrl, type LeadProfile } from '../domain/lead.js';
 import type { SignalLead, SignalLeadStore } from '../signals/ports.js';
 import type { Db } from './database.js';
-import { leads, webhookInbox } from './schema.js';
+import { leadEvents, leads, webhookInbox } from './schema.js';
 
 const toSignalLead = (r: typeof leads.$inferSelect): SignalLead => ({
   id: r.id,
@@ -34,6 +34,19 @@ export const createSignalLeadStore = (db: Db): SignalLeadStore => ({
   byId: async (id: string): Promise<SignalLead | null> => {
     const [row] = await db.select().from(leads).where(eq(leads.id, id)).limit(1);
     return row ? toSignalLead(row) : null;
+  },
+  withTimeline: async (id: string) => {
+    const [row] = await db
+      .select({
+        lead: leads,
+        // Written out: drizzle renders the outer column unqualified here, which the subquery would read as its own.
+        last: sql<string | null>`(select max(e.at) from ${leadEvents} e where e.lead_id = "leads"."id")`,
+        opens: sql<number>`(select count(*)::int from ${leadEvents} e where e.lead_id = "leads"."id" and e.type = 'email_opened')`,
+      })
+      .from(leads)
+      .where(eq(leads.id, id))
+      .limit(1);
+    return row ? { lead: toSignalLead(row.lead), lastEventAt: row.last ? new Date(row.last) : null, opens: Number(row.opens) } : null;
   },
   /**
    * A CRM contact we have no lead for (the revival scan found them): recorded as a lead from GHL with

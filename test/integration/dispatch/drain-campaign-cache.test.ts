@@ -22,7 +22,7 @@ describe('the draft campaign kept for one drain', () => {
     await database.close();
   });
 
-  it('puts the leads of one drain in one draft campaign, audits each send, and opens a new draft after a person activated it', async () => {
+  it('puts the leads of one drain in one draft campaign, audits and records each send, and opens a new draft after a person activated it', async () => {
     for (let i = 0; i < 3; i++) await h.approvedLead({ linkedin: false });
     await h.operator.dispatch({ motion: 'outbound', live: true, batchId: (await h.approvedBatch()).id, by: 'A' });
     const [first] = h.sandboxes.instantly.campaigns();
@@ -31,6 +31,16 @@ describe('the draft campaign kept for one drain', () => {
     expect(sent).toBe(3);
     const audited = ((await h.db.execute(sql`select count(*)::int as n from audit_log where action = 'outbox.sent'`)) as { rows: { n: number }[] }).rows[0]!.n;
     expect(audited).toBe(3);
+    // Each send's touch: the lead moves to sent, the timeline and the KPI rollup have it once (a failing touch is never allowed to fail a send, so only this shows it).
+    const touches = (
+      (await h.db.execute(sql`select
+        (select count(*)::int from leads where status = 'sent') as sent_leads,
+        (select count(*)::int from lead_events where type = 'email_sent' and source = 'operator') as events,
+        (select count(*)::int from lead_milestones where type = 'email_sent') as milestones,
+        (select coalesce(sum(leads), 0)::int from kpi_daily where type = 'email_sent') as rollup,
+        (select count(*)::int from cadence_enrollments) as enrolled`)) as { rows: Record<string, number>[] }
+    ).rows[0];
+    expect(touches).toEqual({ sent_leads: 3, events: 3, milestones: 3, rollup: 3, enrolled: 3 });
 
     await campaignControlsFor(h.app, h.dispatch).activate(first!.id, 'Sam');
     await h.approvedLead({ linkedin: false });
