@@ -5,6 +5,7 @@ import { benchCadenceDue } from './cadence-due.js';
 import { benchWebhookIngest } from './webhook-ingest.js';
 import { benchDeliveryProcessing } from './delivery-processing.js';
 import { benchGrowth } from './growth.js';
+import { benchReplyUnderstanding } from './reply-understanding.js';
 import { benchDashboardApi } from './dashboard-api.js';
 import { benchPipelineWallTime } from './pipeline-wall-time.js';
 import { benchScoreAndCraft } from './score-and-craft.js';
@@ -24,6 +25,7 @@ const benches: Record<string, () => unknown> = {
   'delivery-processing': () => benchDeliveryProcessing(),
   'dashboard-api': benchDashboardApi,
   growth: benchGrowth,
+  'reply-understanding': benchReplyUnderstanding,
   workers: benchWorkers,
   'cli-startup': benchCliStartup,
   'cli-beside-server': () => benchCliBesideServer(),

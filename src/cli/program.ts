@@ -15,6 +15,7 @@ import { registerStartCommand } from './command-table/start.js';
 import { registerKpiCommands } from './command-table/kpis.js';
 import { registerJobCommands } from './command-table/jobs.js';
 import { registerDbCommands } from './command-table/db.js';
+import { registerRepliesCommands } from './command-table/replies.js';
 
 /**
  * The command table; each command calls a pipeline use case or a store query. Every command and
@@ -29,6 +30,7 @@ export const buildProgram = (): Command => {
   registerLeadCommands(program);
   registerRunCommands(program);
   registerReviewCommands(program);
+  registerRepliesCommands(program);
   registerBatchCommands(program);
   registerAuditCommand(program);
   registerPrivacyCommands(program);

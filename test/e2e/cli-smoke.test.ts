@@ -63,6 +63,7 @@ const READ_ONLY: [string[], number, RegExp][] = [
   [['webhooks', 'list'], 0, /^no deliveries yet$/m],
   [['decay', 'run', '--dry-run'], 0, /^no lead has decayed$/m],
   [['cadence', 'status'], 0, /^enrolments: none$/m],
+  [['replies', 'classify', '--text', 'Please remove me from your list.'], 0, /^class: unsubscribe, confidence /m],
   [['kpis'], 0, /^KPIs since \d{4}-\d\d-\d\d \(targets: open 50\.0 %/m],
   [['jobs', 'status'], 0, /^jobs run inline inside caio start \/ caio serve \(no REDIS_URL\)/m],
   [['db', 'migrate'], 0, /^migrations applied \(embedded database in .*\.caio\/pg\)$/m],
