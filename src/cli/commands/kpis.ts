@@ -1,5 +1,4 @@
-import { createDashboardQueries } from '../../store/dashboard-repo.js';
-import { createKpiStore } from '../../store/kpi-repo.js';
+import { readModelsFor } from '../../compose/read-models.js';
 import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
@@ -13,7 +12,7 @@ const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}
 export const kpisShowCommand = async (options: CommonOptions & { days: number; json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
     const now = app.clock.now();
-    const k = await createDashboardQueries(app.database.db).kpis(new Date(now.getTime() - (options.days - 1) * 86_400_000), now, app.config.kpis.trailingDays);
+    const k = await readModelsFor(app).dashboard.kpis(new Date(now.getTime() - (options.days - 1) * 86_400_000), now, app.config.kpis.trailingDays);
     const targets = app.config.kpis.targets;
     if (options.json) return printJson({ ...k, targets });
     const rows = (name: string, r: typeof k.rates, c: typeof k.counts) => [name, String(c.emailSent), pct(r.open), pct(r.reply), pct(r.bounce), String(c.linkedinSent), pct(r.linkedinAccept)];
@@ -26,7 +25,7 @@ export const kpisShowCommand = async (options: CommonOptions & { days: number; j
 /** `caio kpis rebuild`: recomputes the rollup from the timeline. */
 export const kpisRebuildCommand = async (options: CommonOptions & { json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
-    const result = await createKpiStore(app.database.db).rebuild();
+    const result = await readModelsFor(app).kpis.rebuild();
     if (options.json) return printJson(result);
     cliOut(`KPI rollup rebuilt: ${result.milestones} lead milestones\n`);
   });

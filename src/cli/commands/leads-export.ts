@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { Tier } from '../../domain/tier.js';
-import { createExportQuery, type ExportRow } from '../../store/export-repo.js';
+import { readModelsFor } from '../../compose/read-models.js';
+import type { ExportRow } from '../../store/export-repo.js';
 import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
 import { withApp } from './with-app.js';
@@ -35,7 +36,7 @@ export const toCsv = (rows: ExportRow[]): string => stringify([COLUMNS.map(([h])
 /** `caio leads export`: CSV (spreadsheet-safe) or JSON, to stdout or --out. */
 export const leadsExportCommand = async (options: CommonOptions & { format: 'csv' | 'json'; tier?: Tier; status?: string; out?: string }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
-    const rows = await createExportQuery(app.database.db).rows({ tier: options.tier, status: options.status });
+    const rows = await readModelsFor(app).exports.rows({ tier: options.tier, status: options.status });
     const text = options.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows);
     if (options.out) {
       writeFileSync(cliPath(options.out), text);

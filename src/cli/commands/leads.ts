@@ -6,7 +6,7 @@ import { renderLeadDetail } from '../render/lead-detail.js';
 import { renderTable } from '../render/table.js';
 import { printJson } from '../render/json.js';
 import { withApp, withStore } from './with-app.js';
-import { createTimelineQuery } from '../../store/timeline-repo.js';
+import { readModelsFor } from '../../compose/read-models.js';
 import { cliOut } from '../io.js';
 
 type ListOptions = CommonOptions & { tier?: Tier; status?: string; limit?: number; json?: boolean };
@@ -59,7 +59,7 @@ export const leadsTimelineCommand = async (email: string, options: ShowOptions &
   await withStore(configFrom(options), async (app) => {
     const detail = await app.stores.leadDetail.detailByEmail(email);
     if (!detail) throw new AppError('NOT_FOUND', `no lead with email ${email.trim().toLowerCase()}`);
-    const entries = await createTimelineQuery(app.database.db).forLead(detail.lead.id, options.limit);
+    const entries = await readModelsFor(app).timeline.forLead(detail.lead.id, options.limit);
     if (options.json) return printJson({ leadId: detail.lead.id, status: detail.lead.status, timeline: entries });
     cliOut(
       `${detail.lead.email} [${detail.lead.status}]\n${renderTable(

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { AppError } from '../../lib/app-error.js';
 import { normalizeEmail } from '../../domain/lead.js';
-import { createPrivacyStore } from '../../store/privacy-repo.js';
+import { readModelsFor } from '../../compose/read-models.js';
 import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
 import { printJson } from '../render/json.js';
@@ -18,7 +18,7 @@ const requireEmail = (raw: string): string => {
 export const privacyExportCommand = async (raw: string, options: CommonOptions & { out?: string }): Promise<void> => {
   const email = requireEmail(raw);
   await withApp(configFrom(options), async (app) => {
-    const document = await createPrivacyStore(app.database.db).exportPerson(email, app.clock.now());
+    const document = await readModelsFor(app).privacy.exportPerson(email, app.clock.now());
     if (options.out) {
       writeFileSync(cliPath(options.out), `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
       cliErr(`wrote ${document.leads.length} lead record(s) and their history to ${options.out}\n`);
@@ -33,7 +33,7 @@ export const privacyDeleteCommand = async (raw: string, options: CommonOptions &
   const email = requireEmail(raw);
   if (!options.by.trim()) throw new AppError('INVALID_INPUT', '--by needs the name of the person carrying out the request');
   await withApp(configFrom(options), async (app) => {
-    const result = await createPrivacyStore(app.database.db).erasePerson(email, options.by.trim(), app.clock.now());
+    const result = await readModelsFor(app).privacy.erasePerson(email, options.by.trim(), app.clock.now());
     cliOut(
       result.foundAnything
         ? `erased ${result.leadsErased} lead record(s) with their enrichments, scores, drafts and shadow sends${result.batchesChanged ? `, removed them from ${result.batchesChanged} batch(es)` : ''}; ${result.identitiesSuppressed} identity hash(es) added to the suppression list\n`

@@ -4,8 +4,7 @@ import { cadenceSyncFor, processorFor } from '../../compose/signals.js';
 import { decayDetectorFor } from '../../compose/decay.js';
 import { openWorker } from '../../compose/job-set.js';
 import { openServer } from '../../compose/server.js';
-import { createInboxStore } from '../../store/inbox-repo.js';
-import { createCadenceStore } from '../../store/cadence-repo.js';
+import { readModelsFor } from '../../compose/read-models.js';
 import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
@@ -71,7 +70,7 @@ export const workerCommand = async (options: CommonOptions & { queues?: string[]
 
 export const webhooksListCommand = async (options: CommonOptions & { status?: string; limit: number; json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
-    const items = (await createInboxStore(app.database.db).list(options.limit, options.status)).map(({ payload: _p, ...i }) => i);
+    const items = (await readModelsFor(app).inbox.list(options.limit, options.status)).map(({ payload: _p, ...i }) => i);
     if (options.json) return printJson(items);
     cliOut(
       items.length
@@ -124,7 +123,7 @@ export const cadenceStatusCommand = async (options: CommonOptions & { lead?: str
       );
       return;
     }
-    const counts = await createCadenceStore(app.database.db).counts();
+    const counts = await readModelsFor(app).cadence.counts();
     if (options.json) return printJson(counts);
     cliOut(`enrolments: ${Object.keys(counts).length ? JSON.stringify(counts) : 'none'}\n`);
   });
