@@ -27,6 +27,8 @@ describe('the draft campaign kept for one drain', () => {
     await h.operator.dispatch({ motion: 'outbound', live: true, batchId: (await h.approvedBatch()).id, by: 'A' });
     const [first] = h.sandboxes.instantly.campaigns();
     expect(h.sandboxes.instantly.campaigns()).toHaveLength(1);
+    // Created as the config says (dispatch.instantlyTimeZone, .instantlyCampaignDailyLimit, .instantlyEmailGapMinutes), through the root's wiring.
+    expect(first).toMatchObject({ daily_limit: 50, email_gap: 10, campaign_schedule: { schedules: [{ timezone: 'America/Detroit' }] } });
     const sent = ((await h.db.execute(sql`select count(*)::int as n from outbox where status = 'sent'`)) as { rows: { n: number }[] }).rows[0]!.n;
     expect(sent).toBe(3);
     const audited = ((await h.db.execute(sql`select count(*)::int as n from audit_log where action = 'outbox.sent'`)) as { rows: { n: number }[] }).rows[0]!.n;
