@@ -1,6 +1,7 @@
 import { normalizeLinkedinUrl } from '../../domain/lead.js';
 import { AppError, isAppError } from '../../lib/app-error.js';
 import type { CampaignStore, OutboundChannel, ProviderCampaign } from '../../dispatch/ports.js';
+import { beforeTheLead } from '../http/before-the-send.js';
 import type { HeyReachClient } from './client.js';
 
 const dayOf = (now: Date) => now.toISOString().slice(0, 10);
@@ -33,7 +34,7 @@ export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns:
     // A list deleted in HeyReach is replaced by `<name>_v2`, `_v3`, ...
     const version = existing ? (await campaigns.countFor('heyreach', 'list', key, day)) + 1 : 1;
     const name = `caio_linkedin_${step === 'initial' ? '' : `${step}_`}${day.replaceAll('-', '')}${version > 1 ? `_v${version}` : ''}`;
-    const list = await client.createList(name);
+    const list = await beforeTheLead('heyreach', `creating list ${name}`, () => client.createList(name));
     return campaigns.insert({ provider: 'heyreach', externalId: String(list.id), name, kind: 'list', status: 'draft', tier: key, day });
   };
 

@@ -1,4 +1,5 @@
 import { AppError, isAppError } from '../../lib/app-error.js';
+import { beforeTheLead } from '../http/before-the-send.js';
 import type { CampaignStore, OutboundChannel, OutboxItem, ProviderCampaign } from '../../dispatch/ports.js';
 import type { InstantlyClient } from './client.js';
 import type { InstantlyTimezone } from './schemas.js';
@@ -48,16 +49,18 @@ export const createInstantlyChannel = (deps: { client: InstantlyClient; campaign
     const version = (await campaigns.countFor('instantly', 'campaign', key, day)) + 1;
     const kind = step === 'initial' ? 'pipeline' : `followup_${step}`;
     const name = `${tier.replace('tier_', 't')}_${kind}_${day.replaceAll('-', '')}_v${version}`;
-    const created = await client.createCampaign({
-      name,
-      campaign_schedule: { schedules: [{ name: 'Business hours', timing: { from: hh(settings.fromHour), to: hh(settings.toHour) }, days: Object.fromEntries(settings.days.map((d) => [String(d), true])), timezone: settings.timezone }] },
-      sequences: [{ steps: [{ type: 'email', delay: 0, variants: [{ subject: '{{subject}}', body: '{{body}}' }] }] }],
-      ...(settings.senders.length ? { email_list: [...settings.senders] } : {}),
-      daily_limit: settings.campaignDailyLimit,
-      email_gap: settings.emailGapMinutes,
-      stop_on_reply: true,
-      insert_unsubscribe_header: true,
-    });
+    const created = await beforeTheLead('instantly', `creating campaign ${name}`, () =>
+      client.createCampaign({
+        name,
+        campaign_schedule: { schedules: [{ name: 'Business hours', timing: { from: hh(settings.fromHour), to: hh(settings.toHour) }, days: Object.fromEntries(settings.days.map((d) => [String(d), true])), timezone: settings.timezone }] },
+        sequences: [{ steps: [{ type: 'email', delay: 0, variants: [{ subject: '{{subject}}', body: '{{body}}' }] }] }],
+        ...(settings.senders.length ? { email_list: [...settings.senders] } : {}),
+        daily_limit: settings.campaignDailyLimit,
+        email_gap: settings.emailGapMinutes,
+        stop_on_reply: true,
+        insert_unsubscribe_header: true,
+      }),
+    );
     return campaigns.insert({ provider: 'instantly', externalId: created.id, name, kind: 'campaign', status: 'draft', tier: key, day });
   };
 

@@ -53,4 +53,14 @@ describe('the draft campaign kept for one drain', () => {
     expect(campaigns[0]!.status).toBe(1);
     expect(campaigns[1]!.status).toBe(0);
   });
+
+  it("a failed campaign creation (the call before the lead's) defers the item: the lead was not sent, so no person is needed", async () => {
+    await h.approvedLead({ linkedin: false });
+    // A 502 to the campaign creation: a POST that may have reached Instantly, but the lead was never added.
+    h.sandboxes.instantly.setFailures({ status5xx: { count: 1, status: 502 }, path: '/api/v2/campaigns' });
+    const run = await h.operator.dispatch({ motion: 'outbound', live: true, batchId: (await h.approvedBatch()).id, by: 'A' });
+    expect(run.drain.items.map((i) => [i.outcome, i.reason])).toEqual([['deferred', 'PROVIDER_UNAVAILABLE']]);
+    const statuses = ((await h.db.execute(sql`select status from outbox`)) as { rows: { status: string }[] }).rows.map((r) => r.status);
+    expect(statuses).toEqual(['queued']);
+  });
 });
