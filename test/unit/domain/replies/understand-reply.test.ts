@@ -19,12 +19,10 @@ describe('understandReply: bad input', () => {
     expect(result.proposedTimes.map((t) => t.at)).toEqual(['2026-01-15T20:00:00.000Z']);
   });
 
-  it('understands a 200 KB reply by its top, quickly', () => {
+  // Speed is the benchmark's (`npm run bench -- reply-understanding`), not a timed test.
+  it('understands a 200 KB reply by its top', () => {
     const huge = `Please remove me from this list.\n\n${'<p>history history history</p>'.repeat(7_000)}`;
-    understand(huge); // V8 compiles the phrase tables on first use; the timing is about the body's size.
-    const started = performance.now();
     const result = understand(huge);
-    expect(performance.now() - started).toBeLessThan(100);
     expect(result.class).toBe('unsubscribe');
   });
 
