@@ -15,7 +15,7 @@ export const beforeTheLead = async <T>(provider: string, what: string, call: () 
     throw new AppError('PROVIDER_UNAVAILABLE', `${provider}: ${what} failed (${error.message}); the lead was not sent, the item waits and goes again`, {
       retryable: true,
       cause: error,
-      details: { provider, reason: 'prepare_failed', uncertain: false },
+      details: { ...error.details, provider, reason: 'prepare_failed', uncertain: false },
     });
   }
 };

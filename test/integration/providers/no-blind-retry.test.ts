@@ -286,10 +286,10 @@ describe('no blind retry, through the production wiring (retries: 3)', () => {
     expect(loopback.count(TWILIO_MESSAGES)).toBe(1);
   });
 
-  it('Instantly campaign creation answered 502: exactly one POST, no orphan campaigns', async () => {
+  it('Instantly campaign creation answered 502: exactly one POST, no orphan campaigns; the lead was not sent, so the item waits (not a person)', async () => {
     const { loopback, dispatch } = await setUp();
     loopback.script('POST /instantly/campaigns', 'bad_gateway');
-    expect(await failure(dispatch.channels.instantly!.deliver(anItem({ channel: 'instantly' }), new Date(NOW)))).toMatchObject(UNCERTAIN);
+    expect(await failure(dispatch.channels.instantly!.deliver(anItem({ channel: 'instantly' }), new Date(NOW)))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', details: { uncertain: false, reason: 'prepare_failed' } });
     expect(loopback.count('POST /instantly/campaigns')).toBe(1);
     expect(loopback.count('POST /instantly/leads/add')).toBe(0);
   });
