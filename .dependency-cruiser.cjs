@@ -6,7 +6,7 @@
  *   composition root  src/deps.ts, src/main.ts, src/cli/**, src/compose/** (entry points and the wiring
  *                     of the API, the jobs, the server and the worker; compose/app-deps.ts is the type
  *                     of the opened app: may import anything)
- *   use cases         src/pipeline, src/signals, src/dispatch, src/jobs, src/escalation
+ *   use cases         src/pipeline, src/signals, src/dispatch, src/jobs, src/escalation, src/queen
  *   adapters          src/store, src/providers, src/server, src/webhooks, src/observability, src/config
  *   domain            src/domain   (pure: imports only domain/ and lib/, no node:*, no I/O package)
  *   lib               src/lib      (imports only lib/ among our modules)
@@ -27,9 +27,9 @@
  */
 
 const ROOT = '^src/(deps\\.ts$|main\\.ts$|cli/|compose/)';
-const USE_CASES = '^src/(pipeline|signals|dispatch|jobs|escalation)/|^src/app-deps\\.ts$';
+const USE_CASES = '^src/(pipeline|signals|dispatch|jobs|escalation|queen)/|^src/app-deps\\.ts$';
 const ADAPTERS = '^src/(store|providers|server|webhooks|observability|config)/';
-const PORTS = '^src/(pipeline|signals|dispatch|jobs|escalation)/(ports|review-ports)\\.ts$';
+const PORTS = '^src/(pipeline|signals|dispatch|jobs|escalation|queen)/(ports|review-ports)\\.ts$';
 /** What one adapter may use of another: its public entry, never its internals. */
 const ADAPTER_ENTRIES = ['^src/store/index\\.ts$', '^src/config/load\\.ts$', '^src/webhooks/index\\.ts$'];
 /** Each provider's inbound webhook (paths, auth, parse to a normalised signal). */
@@ -83,10 +83,10 @@ module.exports = {
       name: 'use-cases-do-not-import-adapters',
       severity: 'error',
       comment:
-        'The use cases (pipeline, dispatch, jobs, escalation) reach the store, the providers, the server, the webhooks, ' +
+        'The use cases (pipeline, dispatch, jobs, escalation, queen) reach the store, the providers, the server, the webhooks, ' +
         'observability and the config only through their ports; the composition root (src/compose/, src/deps.ts) builds ' +
         'the adapters and hands them in. A setting they need from the config is a port type the loaded config satisfies.',
-      from: { path: '^src/(pipeline|dispatch|jobs|escalation)/|^src/app-deps\\.ts$' },
+      from: { path: '^src/(pipeline|dispatch|jobs|escalation|queen)/|^src/app-deps\\.ts$' },
       to: { path: ADAPTERS },
     },
     {

@@ -9,6 +9,7 @@ import { benchReplyUnderstanding } from './reply-understanding.js';
 import { benchDashboardApi } from './dashboard-api.js';
 import { benchPipelineWallTime } from './pipeline-wall-time.js';
 import { benchScoreAndCraft } from './score-and-craft.js';
+import { benchCadenceCopy } from './cadence-copy.js';
 import { benchWorkers } from './workers.js';
 import { benchCliBesideServer, benchCliStartup } from './cli-startup.js';
 
@@ -16,6 +17,7 @@ import { benchCliBesideServer, benchCliStartup } from './cli-startup.js';
 const only = process.argv[2];
 const benches: Record<string, () => unknown> = {
   'score-and-craft': benchScoreAndCraft,
+  'cadence-copy': benchCadenceCopy,
   pipeline: benchPipelineWallTime,
   import: benchImportFile,
   'enrich-rate-limit': benchEnrichRateLimit,

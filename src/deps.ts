@@ -20,6 +20,7 @@ import type { PipelineDeps } from './pipeline/context.js';
 import { AppError } from './lib/app-error.js';
 import { createMetrics } from './observability/metrics.js';
 import { escalatorFor } from './compose/escalation.js';
+import { operatorPageUrl } from './compose/operator-url.js';
 import type { AppDeps, DispatchSet } from './compose/app-deps.js';
 import type { Redis } from 'ioredis';
 import { sharedLimiterFactory } from './providers/http/shared-limits.js';
@@ -77,8 +78,6 @@ export const openApp = async (config: Config, overrides: AppOverrides = {}): Pro
   };
 };
 
-export const LEAD_SOURCES = ['apollo'] as const;
-
 export type ProviderSet = { source: LeadSource; enricher: LeadEnricher; close: () => Promise<void>; description: string };
 
 /**
@@ -93,10 +92,10 @@ export type ProviderOptions = { source: string; seed: number | null; inputFile?:
  * replaces Apollo discovery with the file; enrichment still goes through Apollo People Match.
  */
 export const openProviders = async (app: AppDeps, options: ProviderOptions): Promise<ProviderSet> => {
-  if (!options.inputFile && !(LEAD_SOURCES as readonly string[]).includes(options.source)) {
-    throw new AppError('INVALID_INPUT', `unknown lead source "${options.source}" (available: ${LEAD_SOURCES.join(', ')}, or --input FILE)`);
-  }
   const { config } = app;
+  const { discoveryFor } = await import('./providers/apollo/profiles.js');
+  // A targeting profile (discovery.profiles) is an Apollo source too; an unknown name is refused before anything opens.
+  const discovery = options.inputFile ? null : discoveryFor(config.discovery, options.source);
   const { createApolloClient } = await import('./providers/apollo/client.js');
   const { createApolloLeadSource } = await import('./providers/apollo/lead-source.js');
   const { createApolloEnricher } = await import('./providers/apollo/enricher.js');
@@ -139,7 +138,7 @@ export const openProviders = async (app: AppDeps, options: ProviderOptions): Pro
     const source = createFileLeadSource({ file: options.inputFile, isSuppressed: () => app.stores.suppressions.matcher(), ...(options.onInputProgress ? { onProgress: options.onInputProgress } : {}) });
     return { source, enricher, close: () => close(), description: `${options.inputFile} for discovery, ${description} for enrichment` };
   }
-  return { source: createApolloLeadSource({ client, discovery: config.discovery }), enricher, close: () => close(), description };
+  return { source: createApolloLeadSource({ client, discovery: discovery!, name: options.source }), enricher, close: () => close(), description };
 };
 
 /** A breaker transition is alerted and recorded for `caio doctor`; neither may break the call that caused it. */
@@ -336,6 +335,8 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
   const { createOutboxStore } = await import('./store/outbox-repo.js');
   const { createLeadStateQuery } = await import('./store/dispatch-query-repo.js');
   const { createBatchStore } = await import('./store/batches-repo.js');
+  const { createExclusionStore } = await import('./store/exclusions-repo.js');
+  const { importedExclusionPolicy } = await import('./dispatch/exclusions.js');
   const { createGatekeeper } = await import('./pipeline/gatekeeper.js');
   const { createSendGateway } = await import('./dispatch/send-gateway.js');
   const { createOperator } = await import('./dispatch/operator.js');
@@ -431,7 +432,13 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
 
   const channels: DispatchSet['channels'] = overrides.wrapChannels ? overrides.wrapChannels(built as Record<SendChannel, OutboundChannel>) : built;
   const batches = createBatchStore(db);
-  const gatekeeper = createGatekeeper({ batches, audit: app.stores.audit, alerts: app.alerts, clock: app.clock, settings: { batchExpiryHours: config.gatekeeper.batchExpiryHours, tierRouting: config.tierRouting } });
+  const gatekeeper = createGatekeeper({
+    batches,
+    audit: app.stores.audit,
+    alerts: app.alerts,
+    clock: app.clock,
+    settings: { batchExpiryHours: config.gatekeeper.batchExpiryHours, tierRouting: config.tierRouting, operatorUrl: operatorPageUrl(config) },
+  });
   const leads = createLeadStateQuery(db);
   const { limits } = config;
   const cadence = cadenceSyncFor(app);
@@ -446,6 +453,7 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
       alerts: app.alerts,
       clock: app.clock,
       envEmergencyStop: overrides.envEmergencyStop ?? config.env.EMERGENCY_STOP === true,
+      importedExclusions: importedExclusionPolicy(createExclusionStore(db)),
       onSent: touchRecorderFor(app),
       ...(overrides.random ? { random: overrides.random } : {}),
       onItem: (r) => app.metrics.sendItem(r.channel, r.outcome, r.reason),
@@ -499,7 +507,7 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
         leaseMs: config.dispatch.leaseSeconds * 1000,
         drainLimit: config.dispatch.drainLimit,
         autoPause: config.dispatch.autoPause,
-        cadenceSteps: config.cadence.steps,
+        cadenceCopy: { sender: config.sender, quality: { ...config.quality, maxRejections: config.review.maxRejections } },
         emailDailyLimit: limits.emailDailyLimit,
         ...overrides.operator,
         ...settings,

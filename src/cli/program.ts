@@ -9,12 +9,14 @@ import { registerReviewCommands } from './command-table/review.js';
 import { registerLeadCommands } from './command-table/leads.js';
 import { registerPipelineCommands } from './command-table/pipeline-run.js';
 import { registerPrivacyCommands } from './command-table/privacy.js';
+import { registerExclusionCommands } from './command-table/exclusions.js';
 import { registerProvidersCheckCommand } from './command-table/providers-check.js';
 import { registerRunCommands } from './command-table/runs.js';
 import { registerStartCommand } from './command-table/start.js';
 import { registerKpiCommands } from './command-table/kpis.js';
 import { registerJobCommands } from './command-table/jobs.js';
 import { registerDbCommands } from './command-table/db.js';
+import { registerAskCommands } from './command-table/ask.js';
 import { registerRepliesCommands } from './command-table/replies.js';
 
 /**
@@ -34,6 +36,7 @@ export const buildProgram = (): Command => {
   registerBatchCommands(program);
   registerAuditCommand(program);
   registerPrivacyCommands(program);
+  registerExclusionCommands(program);
   registerProvidersCheckCommand(program);
   registerConfigCommands(program);
   registerAgentsCommand(program);
@@ -42,5 +45,6 @@ export const buildProgram = (): Command => {
   registerKpiCommands(program);
   registerJobCommands(program);
   registerDbCommands(program);
+  registerAskCommands(program);
   return program;
 };

@@ -6,7 +6,11 @@ import type { JobRunner } from '../jobs/ports.js';
 import { createReviewQueueWatcher, reviewQueueStatus, type QueueWatcherSettings } from '../jobs/review-queue-watcher.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import type { CadenceSync } from '../signals/cadence-sync.js';
+import { createApprovalWatcher } from '../jobs/approval-watcher.js';
+import { createBatchStore } from '../store/batches-repo.js';
 import { createControlStore } from '../store/control-repo.js';
+import { createIncidentStore } from '../store/incident-repo.js';
+import { operatorPageUrl } from './operator-url.js';
 import { createDashboardQueries } from '../store/dashboard-repo.js';
 import type { AppDeps } from './app-deps.js';
 import { decayDetectorFor } from './decay.js';
@@ -32,12 +36,25 @@ const catalogueSettings = ({ config }: AppDeps): JobCatalogueSettings => ({
   decayAtUtc: config.jobs.decayAtUtc,
   dispatchEveryMinutes: config.jobs.dispatchEveryMinutes,
   queueWatchEveryMinutes: config.jobs.queueWatchEveryMinutes,
+  approvalWatchEveryMinutes: config.jobs.approvalWatchEveryMinutes,
 });
 
+/** The approval watcher of one app: its batches, its escalator and alerts, the /operator link. */
+export const approvalWatcherFor = (app: AppDeps) => {
+  const incidents = createIncidentStore(app.database.db);
+  return createApprovalWatcher({
+    batches: createBatchStore(app.database.db),
+    escalation: app.escalation,
+    openIncidentKeys: async () => (await incidents.open()).map((i) => i.key),
+    alerts: app.alerts,
+    operatorUrl: operatorPageUrl(app.config),
+  });
+};
+
 /** Every job of one app: the catalogue over its config and use cases (decay over its stores). */
-export const jobCatalogueFor = (app: AppDeps, deps: Omit<JobCatalogueDeps, 'settings' | 'detectDecay' | 'cadence'> & { cadence: CadenceSync }): AnyJobDefinition[] => {
+export const jobCatalogueFor = (app: AppDeps, deps: Omit<JobCatalogueDeps, 'settings' | 'detectDecay' | 'cadence' | 'approvals'> & { cadence: CadenceSync }): AnyJobDefinition[] => {
   const detect = decayDetectorFor(app, deps.cadence);
-  return jobCatalogue({ ...deps, settings: catalogueSettings(app), detectDecay: (now) => detect(now, false) });
+  return jobCatalogue({ ...deps, approvals: approvalWatcherFor(app), settings: catalogueSettings(app), detectDecay: (now) => detect(now, false) });
 };
 
 /**
@@ -90,6 +107,7 @@ export const openJobProducer = (app: AppDeps, holder: string): Promise<JobRunner
     settings: catalogueSettings(app),
     operator: null,
     watcher: { run: refuse },
+    approvals: { run: refuse },
     processor: { processWithWaiting: refuse, processPending: refuse },
     cadence: { sync: refuse },
     detectDecay: refuse,

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { DEFAULT_ICP_SETTINGS } from '../domain/scoring/settings.js';
 import { DEFAULT_SENDER_SETTINGS } from '../domain/drafting/settings.js';
+import { CADENCE_ACTIONS, isCadenceAction } from '../domain/drafting/follow-ups.js';
 import { TIERS } from '../domain/tier.js';
+import { DEFAULT_COPY_CHECKS as COPY } from '../domain/quality/copy-checks.js';
+
+const checkAction = z.enum(['block', 'flag', 'off']);
 
 /**
  * The config file (`caio.config.json`). Every key is optional: the defaults give the embedded,
@@ -106,13 +110,32 @@ const DEFAULT_CADENCE_STEPS: z.input<typeof CadenceStepSchema>[] = [
   { step: 8, day: 21, channel: 'email', action: 'close', condition: 'not_replied' },
 ];
 
+/**
+ * A cadence whose steps repeat a number or go back in time would send in an order nobody
+ * configured; an e-mail step whose action has no step template would have no copy to send.
+ */
+const checkCadenceSteps = (steps: z.output<typeof CadenceStepSchema>[], ctx: z.RefinementCtx) => {
+  steps.forEach((s, i) => {
+    const prev = steps[i - 1];
+    if (steps.findIndex((o) => o.step === s.step) !== i) ctx.addIssue({ code: 'custom', path: [i, 'step'], message: `step ${s.step} appears twice` });
+    else if (prev && (s.step < prev.step || s.day < prev.day))
+      ctx.addIssue({ code: 'custom', path: [i, 'step'], message: `steps must be in order of step and day: step ${s.step} (day ${s.day}) comes after step ${prev.step} (day ${prev.day})` });
+    if (s.channel === 'email' && s.action !== 'intro' && !isCadenceAction(s.action)) {
+      ctx.addIssue({ code: 'custom', path: [i, 'action'], message: `e-mail step ${s.step} has no step template for "${s.action}" (intro, ${CADENCE_ACTIONS.join(', ')})` });
+    }
+  });
+};
+
 const CadenceSchema = z.strictObject({
   steps: z
     .array(CadenceStepSchema)
     .min(1)
+    .superRefine(checkCadenceSteps)
     .default(DEFAULT_CADENCE_STEPS as z.output<typeof CadenceStepSchema>[]),
   exitOn: z.array(z.string()).default(['replied', 'meeting_booked', 'bounced', 'unsubscribed', 'linkedin_replied', 'rejected']),
   pauseOn: z.array(z.string()).default(['engaged_not_replied']),
+  /** After downtime: at most one step per lead per day, later steps shifted by the delay (false: every overdue step at once). */
+  catchUp: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
 });
 
 const channel = z.enum(['instantly', 'heyreach', 'ghl']);
@@ -123,12 +146,52 @@ const TierRoutingSchema = z.strictObject({
   tier_4: z.array(channel).default([]),
 });
 
-const DiscoverySchema = z.strictObject({
-  /** Titles sent to Apollo People Search (spec/pipeline.md, stage 1). */
-  titles: z.array(z.string().trim().min(1)).min(1).default(['VP of Sales', 'Head of Sales', 'CRO', 'Chief Revenue Officer', 'VP of Business Development', 'Sales Director', 'Head of RevOps', 'VP Marketing', 'CMO', 'Head of Growth']),
-  seniorities: z.array(z.enum(['owner', 'founder', 'c_suite', 'partner', 'vp', 'head', 'director', 'manager', 'senior', 'entry', 'intern'])).default(['vp', 'c_suite', 'director']),
+const seniority = z.enum(['owner', 'founder', 'c_suite', 'partner', 'vp', 'head', 'director', 'manager', 'senior', 'entry', 'intern']);
+/** Apollo's `organization_num_employees_ranges[]` form, "51,500" (contracts/apollo.md §1). */
+const employeeRange = z
+  .string()
+  .trim()
+  .regex(/^\d+,\d+$/, 'must be "MIN,MAX" employees, e.g. "51,500"')
+  .refine((r) => Number(r.split(',')[0]) <= Number(r.split(',')[1]), 'MIN must not exceed MAX');
+const profileName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/i, 'letters, digits, - and _ only (at most 40)');
+
+/** One targeting profile: `caio pipeline run --source <name>`; titles and seniorities default to discovery's. */
+const DiscoveryProfileSchema = z.strictObject({
+  titles: z.array(z.string().trim().min(1)).min(1).optional(),
+  seniorities: z.array(seniority).optional(),
+  /** One People Search sweep per industry (Apollo's free-text `q_keywords`; the contract has no industry filter). */
+  industries: keywordList.default([]),
+  employeeRanges: z.array(employeeRange).default([]),
+  personLocations: keywordList.default([]),
+  organizationLocations: keywordList.default([]),
+  /** Free text added to every sweep (`q_keywords`). */
+  keywords: z.string().trim().min(1).optional(),
   organizationDomains: domainList.default([]),
+  /** Names of `discovery.companyLists`: their domains join `organizationDomains`. */
+  companyLists: z.array(profileName).default([]),
 });
+
+const DiscoverySchema = z
+  .strictObject({
+    /** Titles sent to Apollo People Search (spec/pipeline.md, stage 1). */
+    titles: z.array(z.string().trim().min(1)).min(1).default(['VP of Sales', 'Head of Sales', 'CRO', 'Chief Revenue Officer', 'VP of Business Development', 'Sales Director', 'Head of RevOps', 'VP Marketing', 'CMO', 'Head of Growth']),
+    seniorities: z.array(seniority).default(['vp', 'c_suite', 'director']),
+    organizationDomains: domainList.default([]),
+    /** Named lists of company domains (target accounts), used by profiles. */
+    companyLists: z.record(profileName, domainList.max(1000)).default({}),
+    /** Targeting profiles; the default one is the plan's tier-1 target (agencies, staffing, consulting, 51-500 employees). */
+    profiles: z.record(profileName, DiscoveryProfileSchema).default({
+      tier1: { industries: ['marketing & advertising', 'staffing & recruiting', 'management consulting'], employeeRanges: ['51,500'], personLocations: [], organizationLocations: [], organizationDomains: [], companyLists: [] },
+    }),
+  })
+  .superRefine((discovery, ctx) => {
+    for (const [name, profile] of Object.entries(discovery.profiles)) {
+      if (name === 'apollo') ctx.addIssue({ code: 'custom', path: ['profiles', name], message: '"apollo" is the unfiltered source; name the profile otherwise' });
+      profile.companyLists.forEach((list, i) => {
+        if (!(list in discovery.companyLists)) ctx.addIssue({ code: 'custom', path: ['profiles', name, 'companyLists', i], message: `no discovery.companyLists.${list}` });
+      });
+    }
+  });
 
 const isTimeZone = (zone: string): boolean => {
   try {
@@ -262,6 +325,8 @@ export const FileConfigSchema = z.strictObject({
       dispatchEveryMinutes: z.number().int().min(1).max(1440).default(15),
       /** The review-queue watcher: below the low-water mark, one pipeline run tops it up to the target. */
       queueWatchEveryMinutes: z.number().int().min(1).max(1440).default(30),
+      /** The approval watcher: batches waiting for approval escalate at 30 min, 2 h and 4 h; expired ones are announced. @defaultValue 5 */
+      approvalWatchEveryMinutes: z.number().int().min(1).max(60).default(5),
       reviewQueueLowWater: z.number().int().min(0).max(10_000).default(10),
       reviewQueueTarget: z.number().int().min(1).max(10_000).default(25),
       /** With REDIS_URL: a pipeline run is split into jobs of this many leads, run by any worker. @defaultValue 25 */
@@ -397,6 +462,25 @@ export const FileConfigSchema = z.strictObject({
       mode: z.enum(['soft', 'hard']).default('hard'),
       /** GUARD-005: distinct generic phrases per sentence above which a draft fails. @defaultValue 0.4 */
       genericPhraseDensity: z.number().min(0).max(10).default(0.4),
+      /** Pre-send checks on the copy (docs/pipeline-decisions.md): each blocks the draft, flags it for the reviewer, or is off. */
+      checks: z
+        .strictObject({
+          spamWords: z.strictObject({ action: checkAction.default(COPY.spamWords.action), words: z.array(z.string().trim().min(1)).default(COPY.spamWords.words) }).prefault({}),
+          subjectLength: z.strictObject({ action: checkAction.default(COPY.subjectLength.action), maxChars: z.number().int().min(10).max(500).default(COPY.subjectLength.maxChars) }).prefault({}),
+          bodyLength: z
+            .strictObject({
+              action: checkAction.default(COPY.bodyLength.action),
+              minWords: z.number().int().min(0).max(5000).default(COPY.bodyLength.minWords),
+              maxWords: z.number().int().min(1).max(5000).default(COPY.bodyLength.maxWords),
+            })
+            .refine((b) => b.minWords <= b.maxWords, 'minWords must not exceed maxWords')
+            .prefault({}),
+          links: z.strictObject({ action: checkAction.default(COPY.links.action), max: z.number().int().min(0).max(50).default(COPY.links.max) }).prefault({}),
+          images: z.strictObject({ action: checkAction.default(COPY.images.action), max: z.number().int().min(0).max(50).default(COPY.images.max) }).prefault({}),
+          placeholders: z.strictObject({ action: checkAction.default(COPY.placeholders.action) }).prefault({}),
+          linkedinNote: z.strictObject({ action: checkAction.default(COPY.linkedinNote.action), maxChars: z.number().int().min(1).max(300).default(COPY.linkedinNote.maxChars) }).prefault({}),
+        })
+        .prefault({}),
     })
     .prefault({}),
   review: z

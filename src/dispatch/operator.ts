@@ -11,10 +11,11 @@ import type { Gatekeeper } from '../pipeline/gatekeeper.js';
 import type { SendChannel } from '../pipeline/context.js';
 import type { AlertPort, AuditStore } from '../pipeline/ports.js';
 import type { Batch, BatchStore } from '../pipeline/review-ports.js';
-import type { DueStep, CadenceStep } from '../domain/cadence/index.js';
+import type { DueStep } from '../domain/cadence/index.js';
 import type { Revival } from '../signals/revival.js';
 import type { CampaignStore, ControlStore, DispatchDetail, DispatchReport, DispatchRequest, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
 import type { SendGateway } from './send-gateway.js';
+import { cadenceStepCopy, type CadenceCopySettings } from './cadence-copy.js';
 
 export type OperatorSettings = {
   send: 'shadow' | 'live';
@@ -26,8 +27,8 @@ export type OperatorSettings = {
   drainLimit: number;
   /** Auto-pause thresholds for live campaigns (bounce rate 2 %, complaint rate 0.1 %). */
   autoPause: HealthThresholds;
-  /** The cadence's steps: which e-mail step uses which crafted follow-up. */
-  cadenceSteps: readonly CadenceStep[];
+  /** Who signs a cadence step's copy, and the quality guard it passes (as a first draft does). */
+  cadenceCopy: CadenceCopySettings;
   /** The configured email daily limit, before the ramp's override. */
   emailDailyLimit: number;
 };
@@ -55,6 +56,13 @@ export type OperatorDeps = {
    * incidents until a person resumes; without it they are only alerted.
    */
   escalation?: { report(incident: Incident): Promise<unknown>; resolve(key: string): Promise<unknown> };
+};
+
+/** A batch's items as they will go out (the copy included), and the ones that will be refused with the reason. */
+export type BatchPreview = {
+  batchId: string;
+  items: { leadId: string; channel: SendChannel; step: string; recipient: string; subject: string | null; body: string | null }[];
+  refused: { leadId: string; channel: string; reason: string }[];
 };
 
 /** A revival item: it queues a lead for a revival draft and sends nothing. */
@@ -105,22 +113,7 @@ export const createOperator = (deps: OperatorDeps) => {
 
   // A/B subject by a stable hash of the lead: the same lead always gets the same variant.
   const variant = (leadId: string) => fnv1a32(leadId) % 2 === 0;
-  const initialCopy = (d: DispatchDetail) => ({ subject: d.editedSubject ?? (variant(d.leadId) ? d.subjectA : d.subjectB), body: d.editedBody ?? d.body });
-  /**
-   * A cadence step's copy: the intro is the approved draft; each later e-mail step takes the next
-   * crafted follow-up in order; LinkedIn steps carry none (the HeyReach campaign holds the message).
-   * A step with no crafted copy left is refused, never sent empty.
-   */
-  const cadenceCopy = (d: DispatchDetail, step: number, action: string, channel: SendChannel): { subject: string | null; body: string | null } | null => {
-    if (channel === 'heyreach') return { subject: null, body: null };
-    if (action === 'intro') return initialCopy(d);
-    const emailSteps = deps.settings.cadenceSteps
-      .filter((s) => s.channel === 'email' && s.action !== 'intro')
-      .map((s) => s.step)
-      .sort((a, b) => a - b);
-    const followUp = d.followUps[emailSteps.indexOf(step)];
-    return followUp ? { subject: variant(d.leadId) ? followUp.subjectA : followUp.subjectB, body: followUp.body } : null;
-  };
+  const initialCopy = (d: DispatchDetail) => ({ ok: true as const, subject: d.editedSubject ?? (variant(d.leadId) ? d.subjectA : d.subjectB), body: d.editedBody ?? d.body });
 
   /** The cadence's due steps as scope items, leaving out what is queued already or in an open batch. */
   const cadenceScope = async (now: Date): Promise<ScopeItem[]> => {
@@ -194,9 +187,9 @@ export const createOperator = (deps: OperatorDeps) => {
       const channel = item.channel as SendChannel;
       const action = readScopeAction(item.action);
       const cadenceStep = action?.kind === 'cadence_step' ? action : null;
-      const copy = cadenceStep ? cadenceCopy(d, cadenceStep.step, cadenceStep.action, channel) : initialCopy(d);
-      if (!copy) {
-        rejected.push({ leadId: item.leadId, channel, reason: 'no_follow_up_copy' });
+      const copy = cadenceStep ? cadenceStepCopy(d, cadenceStep.action, channel, initialCopy(d), deps.settings.cadenceCopy) : initialCopy(d);
+      if (!copy.ok) {
+        rejected.push({ leadId: item.leadId, channel, reason: copy.reason });
         continue;
       }
       const step = stepOf(item);
@@ -286,6 +279,19 @@ export const createOperator = (deps: OperatorDeps) => {
     holder,
     ramp: () => ramp(deps.clock.now()),
     checkHealth,
+
+    /**
+     * What a batch will send, item by item, with the copy each carries (a cadence step's own,
+     * crafted for the lead), and what it will refuse and why: the preview a person approves. Reads
+     * only; the copy is deterministic, so it is what the live run then queues.
+     */
+    preview: async (batchId: string): Promise<BatchPreview> => {
+      const now = deps.clock.now();
+      const batch = await deps.gatekeeper.show(batchId);
+      const { rows, rejected } = await toOutboxItems(batch, batch.scope, await ramp(now), now);
+      const items = rows.filter((r) => r.status === 'queued').map((r) => ({ leadId: r.leadId ?? '', channel: r.channel, step: r.step, recipient: r.recipient, subject: r.subject, body: r.body }));
+      return { batchId: batch.id, items, refused: rejected };
+    },
 
     dispatch: async (request: DispatchRequest): Promise<DispatchReport> => {
       const now = deps.clock.now();

@@ -5,6 +5,7 @@
  */
 import type { BatchMotion } from '../domain/approval/batch.js';
 import type { RampSettings, RampStatus } from '../domain/sending/index.js';
+import type { LeadProfile } from '../domain/lead.js';
 import type { AuditEntry, SendChannel } from '../pipeline/ports.js';
 import type { BatchStore } from '../pipeline/review-ports.js';
 
@@ -160,8 +161,8 @@ export type DispatchDetail = {
   body: string;
   editedSubject: string | null;
   editedBody: string | null;
-  /** The crafted e-mail follow-ups, in order (the cadence's later e-mail steps use them). */
-  followUps: { subjectA: string; subjectB: string; body: string }[];
+  /** The lead's data: the cadence's later e-mail steps are crafted from it, per step. */
+  profile: LeadProfile;
   payload: OutboxPayload;
 };
 
@@ -250,3 +251,14 @@ export type OperatorStatusConfig = {
   };
   ramp: RampSettings;
 };
+
+// ---- imported exclusions (caio exclusions import) -------------------------------------------
+
+export type RecipientExclusion = { kind: 'domain' | 'email'; value: string; source: string; addedBy: string; addedAt: Date };
+
+/** Customers' domains and e-mails imported from files; the send gateway refuses them as it does the config's. */
+export interface ExclusionStore {
+  /** Adds what is new; returns how many were new (a value already there keeps its first source). */
+  add(entries: readonly RecipientExclusion[]): Promise<number>;
+  list(): Promise<RecipientExclusion[]>;
+}

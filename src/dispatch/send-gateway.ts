@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { channelKindOf, createSendLedger, decideItem, emergencyStopReason, type GuardSettings, type ItemFacts } from '../domain/sending/index.js';
+import { channelKindOf, createSendLedger, decideItem, emergencyStopReason, type GuardSettings, type ItemFacts, type RecipientPolicy } from '../domain/sending/index.js';
 import { isAppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { AlertPort, AuditEntry, AuditStore } from '../pipeline/ports.js';
@@ -25,6 +25,8 @@ export type GatewayDeps = {
   /** EMERGENCY_STOP from the environment: blocks as the database flag does. */
   envEmergencyStop: boolean;
   settings: GatewaySettings;
+  /** Exclusions imported into the store (caio exclusions import), read once per drain and added to `settings.recipients`. */
+  importedExclusions?: () => Promise<RecipientPolicy>;
   random?: () => number;
   newToken?: () => string;
   /** Told after each send the provider accepted (the signal loop records the touch); never fails a send. */
@@ -140,6 +142,10 @@ export const createSendGateway = (deps: GatewayDeps) => {
       // The month's sends, read once and then kept as counters as this drain sends (send-ledger.ts).
       const history = createSendLedger(await deps.outbox.sentSince(new Date(Math.min(monthStart.getTime(), now0.getTime() - DAY_MS))));
       const matcher = await deps.isSuppressed();
+      const imported = deps.importedExclusions ? await deps.importedExclusions() : null;
+      const recipients: RecipientPolicy = imported
+        ? { excludedDomains: [...settings.recipients.excludedDomains, ...imported.excludedDomains], excludedEmails: [...settings.recipients.excludedEmails, ...imported.excludedEmails] }
+        : settings.recipients;
       const plannedTouches = new Map<string, { channel: string; at: Date }[]>();
       const scoped = dryRun ? [] : Object.values(deps.channels).filter((c): c is OutboundChannel => c !== undefined);
       for (const channel of scoped) channel.drainScope?.(true);
@@ -157,7 +163,7 @@ export const createSendGateway = (deps: GatewayDeps) => {
             break;
           }
           const facts: ItemFacts = { item, lead: read.lead, isSuppressed: matcher, history, leadTouches: read.lead && item.leadId ? [...read.touches, ...(plannedTouches.get(item.leadId) ?? [])] : [] };
-          const verdict = decideItem(facts, { ...settings, emailDailyLimit }, now, random);
+          const verdict = decideItem(facts, { ...settings, recipients, emailDailyLimit }, now, random);
           if (verdict.kind === 'reject') {
             if (!dryRun) {
               await deps.outbox.reject(item.id, verdict.reason);

@@ -91,6 +91,16 @@ const pageMessage = (incident: Incident, level: EscalationLevel, reasons: string
   };
 };
 
+/** How an incident ended when it was not a recovery (a batch decided or expired): said instead of "Recovered". */
+export type ResolutionNote = { title: string; body: string };
+
+const noteMessage = (record: IncidentRecord, note: ResolutionNote, now: Date): Message => ({
+  slack: { severity: 'warning', title: note.title, body: note.body, metadata: { incident: record.key, escalationLevel: record.level, resolvedAt: now.toISOString() } },
+  sms: cut(`CAIO: ${note.title}. ${note.body}`, SMS_MAX),
+  subject: `[CAIO] ${note.title}`,
+  text: [note.title, '', note.body, `Incident: ${record.key}`, `Closed at: ${now.toISOString()}`].join('\n'),
+});
+
 const recoveryMessage = (record: IncidentRecord, now: Date): Message => {
   const title = typeof record.details.title === 'string' ? record.details.title : record.key;
   const reported = typeof record.details.since === 'string' ? new Date(record.details.since) : record.openedAt;
@@ -181,8 +191,11 @@ export const createEscalator = (deps: EscalatorDeps) => {
       return { key: incident.key, level, notified: true, deliveries, missing };
     },
 
-    /** Close an incident; the call that closes one people were paged about announces the recovery. */
-    resolve: async (key: string): Promise<RecoveryOutcome> => {
+    /**
+     * Close an incident; the call that closes one people were paged about announces the recovery
+     * (or, with a `note`, how it ended instead).
+     */
+    resolve: async (key: string, note?: ResolutionNote): Promise<RecoveryOutcome> => {
       const now = clock.now();
       const result = await incidents.resolve(key, now);
       const record = result.record;
@@ -194,7 +207,7 @@ export const createEscalator = (deps: EscalatorDeps) => {
       }
       log.info(context, 'incident resolved; announcing the recovery');
       // The recovery goes to everyone who was paged: the channels of the level that was notified.
-      const { deliveries, missing } = await deliver(record.notifiedLevel, recoveryMessage(record, now), context);
+      const { deliveries, missing } = await deliver(record.notifiedLevel, note ? noteMessage(record, note, now) : recoveryMessage(record, now), context);
       return { key, resolved: true, announced: deliveries.some((d) => d.ok), level: record.level, deliveries, missing };
     },
   };

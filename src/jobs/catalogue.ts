@@ -6,6 +6,7 @@ import type { InboxProcessor } from '../signals/process-inbox.js';
 import type { DecayFinding } from '../signals/run-decay.js';
 import type { ChunkJob } from '../pipeline/chunked-run.js';
 import type { AnyJobDefinition, JobDefinition } from './definitions.js';
+import type { ApprovalWatcher } from './approval-watcher.js';
 import type { ReviewQueueControls } from './ports.js';
 import type { Job } from './scheduler.js';
 
@@ -13,13 +14,15 @@ import type { Job } from './scheduler.js';
 export const JOB_QUEUES = ['signals', 'dispatch', 'pipeline', 'schedule'] as const;
 
 /** When the scheduled jobs run, and whether sending is live (config `jobs` and `send`). */
-export type JobCatalogueSettings = { send: 'shadow' | 'live'; decayAtUtc: string; dispatchEveryMinutes: number; queueWatchEveryMinutes: number };
+export type JobCatalogueSettings = { send: 'shadow' | 'live'; decayAtUtc: string; dispatchEveryMinutes: number; queueWatchEveryMinutes: number; approvalWatchEveryMinutes: number };
 
 /** What the jobs call: the use cases of one app, built by the root (src/compose/jobs.ts). */
 export type JobCatalogueDeps = {
   settings: JobCatalogueSettings;
   operator: Pick<OperatorControls, 'dispatch'> | null;
   watcher: Pick<ReviewQueueControls, 'run'>;
+  /** Batches waiting for approval: escalated, closed when decided, announced when expired (approval-watcher.ts). */
+  approvals: Pick<ApprovalWatcher, 'run'>;
   processor: Pick<InboxProcessor, 'processWithWaiting' | 'processPending'>;
   /** The cadence the sync job moves (the app's). */
   cadence: Pick<CadenceSync, 'sync'>;
@@ -141,7 +144,15 @@ export const jobCatalogue = (deps: JobCatalogueDeps): AnyJobDefinition[] => {
     attempts: 1,
     run: () => deps.watcher.run({ force: false, by: 'scheduler' }),
   };
-  return [webhookInbox, inboxSweep, dispatch, pipelineRun, pipelineChunk, decay, cadenceSync, operatorTick, reviewQueue] as AnyJobDefinition[];
+  // Runs in shadow mode too: `caio batch create` makes batches whatever the send mode.
+  const approvalWatch: JobDefinition<unknown> = {
+    name: 'approval-watch',
+    queue: 'schedule',
+    schedule: { kind: 'every', minutes: jobs.approvalWatchEveryMinutes },
+    attempts: 1,
+    run: (_data, ctx) => deps.approvals.run(ctx.now),
+  };
+  return [webhookInbox, inboxSweep, dispatch, pipelineRun, pipelineChunk, decay, cadenceSync, operatorTick, reviewQueue, approvalWatch] as AnyJobDefinition[];
 };
 
 /** The scheduled definitions as the inline scheduler's jobs (a database lease per slot picks one server). */

@@ -1,3 +1,4 @@
+import type { CopyCheckSettings } from '../domain/quality/copy-checks.js';
 import type { IcpSettings } from '../domain/scoring/settings.js';
 import type { SenderSettings } from '../domain/drafting/index.js';
 import type { Tier } from '../domain/tier.js';
@@ -19,7 +20,7 @@ export type PipelineSettings = {
   enrichTimeoutMs: number;
   /** Rejection memory: how long a rejection counts, and how many block a lead from new drafts. */
   review: { rejectionTtlDays: number; maxRejections: number };
-  quality: { enabled: boolean; mode: 'soft' | 'hard'; genericPhraseDensity: number };
+  quality: { enabled: boolean; mode: 'soft' | 'hard'; genericPhraseDensity: number; checks?: CopyCheckSettings | undefined };
   /** false: stage 2 is skipped and leads go on with what their source gave. @defaultValue true */
   enrich?: boolean;
 };

@@ -1,53 +1,83 @@
 import { craftDraft } from '../domain/drafting/index.js';
 import { checkDraftQuality } from '../domain/quality/quality-guard.js';
+import type { Tier } from '../domain/tier.js';
 import type { RunContext, StageOutcome, WorkingLead } from './context.js';
 
-/** Stage 4: one draft per qualified lead; a lead without the facts a draft needs is skipped with its reason. */
+type Skip = { code: string; reason: string };
+
+/**
+ * A tier whose routing names no channel can never be sent to, so its leads get no draft for a
+ * reviewer to spend time on: they are skipped as nurture-only, with the reason.
+ */
+const nurtureOnly = (tier: Tier, channels: readonly string[]): Skip | null => (channels.length === 0 ? { code: 'nurture_only', reason: `nurture-only: ${tier} has no outreach channel in tierRouting, so no draft is written` } : null);
+
+/**
+ * Stage 4: one draft per qualified lead whose tier has a channel; a lead without the facts a draft
+ * needs, or whose draft the quality guard blocks, is skipped with its reason.
+ */
 export const craftDrafts = async (ctx: RunContext, leads: WorkingLead[]): Promise<StageOutcome<WorkingLead[]>> => {
   const { stores, settings } = ctx.deps;
   const output: WorkingLead[] = [];
   const skipped: Record<string, number> = {};
   const angles: Record<string, number> = {};
   let done = 0;
-  const verdicts = { blocked: 0, softFailures: 0 };
+  const verdicts = { blocked: 0, softFailures: 0, flagged: 0 };
+  const skip = async (lead: WorkingLead, error: Skip) => {
+    skipped[error.code] = (skipped[error.code] ?? 0) + 1;
+    await stores.leads.markSkipped(lead.id, error.reason);
+    await stores.audit.append({
+      at: ctx.deps.clock.now(),
+      actor: 'CRAFTER',
+      action: 'draft.skipped',
+      entityType: 'lead',
+      entityId: lead.id,
+      runId: ctx.runId,
+      details: { code: error.code, reason: error.reason },
+    });
+  };
+  const draftable: WorkingLead[] = [];
+  for (const lead of leads) {
+    const nurture = nurtureOnly(lead.score!.tier, settings.tierRouting[lead.score!.tier]);
+    if (!nurture) draftable.push(lead);
+    else {
+      await skip(lead, nurture);
+      ctx.events.onStageProgress?.('craft', ++done, leads.length);
+    }
+  }
   const since = new Date(ctx.deps.clock.now().getTime() - settings.review.rejectionTtlDays * 86_400_000);
   const memory = await stores.rejections.memoryFor(
-    leads.map((l) => l.id),
+    draftable.map((l) => l.id),
     since,
   );
-  for (const lead of leads) {
+  for (const lead of draftable) {
     const score = lead.score!;
     const rejected = memory.get(lead.id);
     // Rotation: angles reviewers rejected for this lead are not chosen again while the memory lasts.
     const crafted = craftDraft({ lead: lead.profile, tier: score.tier, recommendedCampaign: score.recommendedCampaign, rejectedAngleIds: rejected?.angleIds ?? [], rejectedSubjects: rejected?.subjects ?? [] }, settings.sender);
     const quality = crafted.ok
-      ? checkDraftQuality({ lead: lead.profile, subject: crafted.value.subjectA, body: crafted.value.body, fingerprint: crafted.value.fingerprint, memory: rejected }, { ...settings.quality, maxRejections: settings.review.maxRejections })
+      ? checkDraftQuality(
+          { lead: lead.profile, subject: crafted.value.subjectA, subjectB: crafted.value.subjectB, body: crafted.value.body, fingerprint: crafted.value.fingerprint, memory: rejected },
+          { ...settings.quality, maxRejections: settings.review.maxRejections },
+        )
       : null;
     if (quality && !quality.passed) verdicts.blocked++;
-    else if (quality?.ruleFailures.length) verdicts.softFailures++;
+    else if (quality?.ruleFailures.some((f) => f.severity !== 'flag')) verdicts.softFailures++;
+    else if (quality?.ruleFailures.length) verdicts.flagged++;
     const result = quality && !quality.passed ? ({ ok: false, error: { code: 'quality_guard', reason: `quality guard: ${quality.ruleFailures.map((f) => `${f.ruleId} ${f.message}`).join('; ')}` } } as const) : crafted;
     if (result.ok) {
       angles[result.value.angleId] = (angles[result.value.angleId] ?? 0) + 1;
       output.push({ ...lead, draft: result.value, ...(quality ? { quality } : {}) });
     } else {
-      skipped[result.error.code] = (skipped[result.error.code] ?? 0) + 1;
-      await stores.leads.markSkipped(lead.id, result.error.reason);
-      await stores.audit.append({
-        at: ctx.deps.clock.now(),
-        actor: 'CRAFTER',
-        action: 'draft.skipped',
-        entityType: 'lead',
-        entityId: lead.id,
-        runId: ctx.runId,
-        details: { code: result.error.code, reason: result.error.reason },
-      });
+      await skip(lead, result.error);
     }
     ctx.events.onStageProgress?.('craft', ++done, leads.length);
   }
+  // Nurture-only leads are the routing working as configured, not a failure to draft.
+  const passed = output.length > 0 || (leads.length > 0 && draftable.length === 0);
   return {
     output,
-    passed: output.length > 0,
-    errors: output.length === 0 ? [{ message: 'no draft could be made' }] : [],
+    passed,
+    errors: passed ? [] : [{ message: 'no draft could be made' }],
     metrics: { drafted: output.length, skipped, angles, qualityGuard: verdicts },
   };
 };

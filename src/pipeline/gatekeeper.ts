@@ -13,7 +13,25 @@ export type GatekeeperDeps = {
   audit: AuditStore;
   alerts: AlertPort;
   clock: Clock;
-  settings: { batchExpiryHours: number; tierRouting: Record<Tier, readonly SendChannel[]> };
+  settings: {
+    batchExpiryHours: number;
+    tierRouting: Record<Tier, readonly SendChannel[]>;
+    /** Where a person approves (the dashboard's /operator page), put in the new batch's Slack post. */
+    operatorUrl?: string;
+  };
+};
+
+/** The new batch's post: its size, who made it, when it expires and where to decide (it reaches Slack: info would stay in the log). */
+export const newBatchAlert = (batch: Pick<Batch, 'id' | 'motion' | 'scope' | 'createdBy' | 'expiresAt'>, operatorUrl: string | undefined) => {
+  const leads = new Set(batch.scope.map((i) => i.leadId)).size;
+  const where = operatorUrl ? `Approve or reject it at ${operatorUrl}` : 'Approve or reject it on the dashboard (/operator) or with caio batch approve';
+  return {
+    severity: 'warning' as const,
+    // The id is in the title: the Slack adapter drops a repeat of the same title within minutes.
+    title: `Batch ${batch.id.slice(0, 8)} waiting for approval: ${batch.scope.length} actions`,
+    body: `${batch.scope.length} actions for ${leads} leads (${batch.motion}), created by ${batch.createdBy}, expires ${batch.expiresAt.toISOString()}. ${where}.`,
+    metadata: { batchId: batch.id, items: batch.scope.length, leads, ...(operatorUrl ? { link: operatorUrl } : {}) },
+  };
 };
 
 const ACTION: Record<SendChannel, string> = {
@@ -106,12 +124,7 @@ export const createGatekeeper = (deps: GatekeeperDeps) => {
       runId: null,
       details: { motion, items: scope.length, previewHash: batch.previewHash, expiresAt: batch.expiresAt.toISOString() },
     });
-    await deps.alerts.send({
-      severity: 'info',
-      title: 'Gatekeeper batch waiting for approval',
-      body: `Batch ${batch.id}: ${scope.length} actions (${motion}), expires ${batch.expiresAt.toISOString()}.`,
-      metadata: { batchId: batch.id, items: scope.length },
-    });
+    await deps.alerts.send(newBatchAlert(batch, deps.settings.operatorUrl));
     return batch;
   };
 

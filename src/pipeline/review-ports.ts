@@ -64,6 +64,8 @@ export interface BatchStore {
   transition(id: string, from: BatchStatus, set: Partial<Pick<Batch, 'status' | 'decidedBy' | 'decidedAt' | 'decisionReason' | 'executedAt' | 'executionReport'>>): Promise<boolean>;
   approvedDrafts(): Promise<ApprovedDraft[]>;
   draftStatuses(ids: string[]): Promise<Map<string, string>>;
+  /** True for exactly one caller: the one that records that the batch's expiry was announced. */
+  claimExpiryNotice(id: string, at: Date): Promise<boolean>;
 }
 
 // ---- what people drive (the CLI, the dashboard and its API) ---------------------------------

@@ -1,4 +1,18 @@
-import { applyEvent, cadenceStatus, completeStep, dueSteps, enrollOnTouch, exitSignalOf, stepDueAt, type CadenceEventType, type CadenceStep, type DueStep, type Enrollment, type SkippedStep } from '../domain/cadence/index.js';
+import {
+  applyEvent,
+  completeStep,
+  enrollOnTouch,
+  exitSignalOf,
+  pacedCadenceStatus,
+  pacedDueSteps,
+  stepDueAt,
+  type CadenceEventType,
+  type CadenceStep,
+  type CatchUpRule,
+  type DueStep,
+  type Enrollment,
+  type SkippedStep,
+} from '../domain/cadence/index.js';
 import type { SignalType } from '../domain/signals/index.js';
 import type { CadenceStore, LeadEventStore, SignalLeadStore } from './ports.js';
 
@@ -17,7 +31,8 @@ const CADENCE_EVENT: Partial<Record<SignalType, CadenceEventType>> = {
   decay_engaged_not_replied: 'engaged_not_replied',
 };
 
-export type CadenceSettings = { steps: readonly CadenceStep[]; exitOn: readonly string[]; pauseOn: readonly string[] };
+/** `catchUp` (config `cadence.catchUp`): at most one step per lead per day after downtime; absent, it is on. */
+export type CadenceSettings = { steps: readonly CadenceStep[]; exitOn: readonly string[]; pauseOn: readonly string[]; catchUp?: CatchUpRule };
 
 /**
  * The cadence's bookkeeping, kept in step with the signal loop: the first touch on any channel
@@ -30,7 +45,8 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
     const event = CADENCE_EVENT[signal];
     return event && (deps.settings.exitOn.includes(event) || deps.settings.pauseOn.includes(event) || event === 'manual_exit' || event === 'connection_accepted' || event === 'opened') ? event : null;
   };
-  const save = (e: Enrollment, now: Date) => deps.store.save(e, cadenceStatus(e, deps.settings.steps, now).nextDueAt);
+  const statusOf = (e: Enrollment, now: Date) => pacedCadenceStatus(e, deps.settings.steps, now, deps.settings.catchUp);
+  const save = (e: Enrollment, now: Date) => deps.store.save(e, statusOf(e, now).nextDueAt);
 
   const factsOf = async (leadId: string) => {
     const lead = await deps.leads.byId(leadId);
@@ -96,10 +112,13 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
       }
       for (const { enrolment, at } of changed.values()) await save(enrolment, at);
     },
-    /** Due steps of every active enrolment, with the ones skipped by a condition and why (changes nothing). */
+    /**
+     * Due steps of every active enrolment, with the ones skipped by a condition and why (changes
+     * nothing); under the catch-up rule, at most one per lead, on a schedule shifted by the delay.
+     */
     due: async (now: Date, limit = 1000): Promise<{ leadId: string; due: DueStep[]; skipped: SkippedStep[] }[]> => {
       const out = [];
-      for (const e of await deps.store.due(now, limit)) out.push({ leadId: e.leadId, ...dueSteps(e, deps.settings.steps, await factsOf(e.leadId), now) });
+      for (const e of await deps.store.due(now, limit)) out.push({ leadId: e.leadId, ...pacedDueSteps(e, deps.settings.steps, await factsOf(e.leadId), now, deps.settings.catchUp) });
       return out;
     },
     /**
@@ -121,7 +140,7 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
     },
     status: async (leadId: string, now: Date) => {
       const e = await deps.store.get(leadId);
-      return e ? { enrollment: e, ...cadenceStatus(e, deps.settings.steps, now) } : null;
+      return e ? { enrollment: e, ...statusOf(e, now) } : null;
     },
   };
 };

@@ -1,11 +1,11 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { BatchMotion, BatchStatus, ScopeItem } from '../domain/approval/batch.js';
 import type { ApprovedDraft, Batch, BatchStore } from '../pipeline/review-ports.js';
 import type { LeadProfile } from '../domain/lead.js';
 import type { Db } from './database.js';
 import { batches, drafts, leads, outbox } from './schema.js';
 
-const toBatch = (row: typeof batches.$inferSelect): Batch => ({
+const toBatch = ({ expiryAnnouncedAt: _announced, ...row }: typeof batches.$inferSelect): Batch => ({
   ...row,
   motion: row.motion as BatchMotion,
   status: row.status as BatchStatus,
@@ -51,6 +51,15 @@ export const createBatchStore = (db: Db): BatchStore => ({
         .where(and(eq(drafts.status, 'approved'), sql`not exists (select 1 from ${outbox} where ${outbox.draftId} = ${drafts.id})`))
         .orderBy(desc(leads.points))
     ).map((r) => ({ draftId: r.draftId, leadId: r.leadId, tier: r.tier, email: r.email, linkedinUrl: (r.profile as LeadProfile).linkedinUrl })),
+
+  claimExpiryNotice: async (id: string, at: Date): Promise<boolean> =>
+    (
+      await db
+        .update(batches)
+        .set({ expiryAnnouncedAt: at })
+        .where(and(eq(batches.id, id), isNull(batches.expiryAnnouncedAt)))
+        .returning({ id: batches.id })
+    ).length > 0,
 
   draftStatuses: async (ids: string[]): Promise<Map<string, string>> => new Map(ids.length ? (await db.select({ id: drafts.id, status: drafts.status }).from(drafts).where(inArray(drafts.id, ids))).map((r) => [r.id, r.status]) : []),
 });

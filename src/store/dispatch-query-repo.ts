@@ -49,7 +49,6 @@ export const createLeadStateQuery = (db: Db): LeadStateQuery => ({
         body: drafts.body,
         editedSubject: drafts.editedSubject,
         editedBody: drafts.editedBody,
-        followUps: drafts.followUps,
         email: leads.email,
         profile: leads.profile,
       })
@@ -70,7 +69,7 @@ export const createLeadStateQuery = (db: Db): LeadStateQuery => ({
             body: r.body,
             editedSubject: r.editedSubject,
             editedBody: r.editedBody,
-            followUps: (r.followUps as DispatchDetail['followUps']) ?? [],
+            profile: p,
             payload: { firstName: p.firstName, lastName: p.lastName, companyName: p.company.name, title: p.title, email: r.email },
           },
         ];

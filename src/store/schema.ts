@@ -263,6 +263,22 @@ export const suppressions = pgTable('suppressions', {
   createdAt: createdAt(),
 });
 
+/** Customers' domains and e-mails imported with `caio exclusions import`: never sent to, as the config's exclusions. */
+export const recipientExclusions = pgTable(
+  'recipient_exclusions',
+  {
+    /** domain | email */
+    kind: text('kind').notNull(),
+    /** Lower-case; a bare domain or a whole address. */
+    value: text('value').notNull(),
+    /** The file it came from. */
+    source: text('source').notNull(),
+    addedBy: text('added_by').notNull(),
+    addedAt: timestamp('added_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.value] })],
+);
+
 /** Rejection memory: every rejection of a lead's draft, read within a TTL by crafting and review. */
 export const rejections = pgTable(
   'rejections',
@@ -307,6 +323,8 @@ export const batches = pgTable(
     decisionReason: text('decision_reason'),
     executedAt: timestamp('executed_at', { withTimezone: true, mode: 'date' }),
     executionReport: jsonb('execution_report'),
+    /** When the approval watcher said the batch expired undecided (once, whichever process claims it). */
+    expiryAnnouncedAt: timestamp('expiry_announced_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [index('batches_status_idx').on(t.status)],
 );

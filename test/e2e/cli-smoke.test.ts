@@ -43,7 +43,7 @@ afterAll(async () => {
   work.cleanup();
 });
 
-/** [args, exit code, a line stdout (or stderr, for a refusal) must have]; none of them changes anything. */
+/** [args, exit code, a line stdout (or stderr, for a refusal) must have]; none of them changes anything (but the ask's trace). */
 const READ_ONLY: [string[], number, RegExp][] = [
   [['leads', 'list', '--limit', '5'], 0, /^email\s+company\s+title\s+tier\s+points\s+status/m],
   [['runs', 'list'], 0, /^run_\d{8}_\d{6}_[0-9a-f]{6}\s+passed\s+sandbox\s+6\/6\s+10\s/m],
@@ -64,6 +64,11 @@ const READ_ONLY: [string[], number, RegExp][] = [
   [['decay', 'run', '--dry-run'], 0, /^no lead has decayed$/m],
   [['cadence', 'status'], 0, /^enrolments: none$/m],
   [['replies', 'classify', '--text', 'Please remove me from your list.'], 0, /^class: unsubscribe, confidence /m],
+  [['exclusions', 'list'], 0, /^no imported exclusions/m],
+  // An ask records its trace (an audit line), nothing else; the replay gate runs on its own in-memory sandbox.
+  [['ask', 'How full is the review queue?'], 0, /^Review queue: pending \d+, approved \d+, rejected \d+\.$/m],
+  [['traces'], 0, /^(no QUEEN trace yet|\S+Z qt_[0-9a-f]{12} )/m],
+  [['replay', '--min-pass-rate', '0'], 0, /gate passed/],
   [['kpis'], 0, /^KPIs since \d{4}-\d\d-\d\d \(targets: open 50\.0 %/m],
   [['jobs', 'status'], 0, /^jobs run inline inside caio start \/ caio serve \(no REDIS_URL\)/m],
   [['db', 'migrate'], 0, /^migrations applied \(embedded database in .*\.caio\/pg\)$/m],

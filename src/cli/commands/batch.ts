@@ -1,16 +1,24 @@
 import type { BatchMotion } from '../../domain/approval/batch.js';
-import type { AppDeps } from '../../deps.js';
+import { openDispatch, type AppDeps } from '../../deps.js';
+import { operatorPageUrl } from '../../compose/operator-url.js';
 import { createGatekeeper } from '../../pipeline/gatekeeper.js';
 import { createBatchStore, type Batch } from '../../store/batches-repo.js';
 import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
+import { renderBatchPreview } from '../render/batch-preview.js';
 import { printJson } from '../render/json.js';
 import { withApp } from './with-app.js';
 import { cliOut } from '../io.js';
 
 const gatekeeperFor = (app: AppDeps) =>
-  createGatekeeper({ batches: createBatchStore(app.database.db), audit: app.stores.audit, alerts: app.alerts, clock: app.clock, settings: { batchExpiryHours: app.config.gatekeeper.batchExpiryHours, tierRouting: app.config.tierRouting } });
+  createGatekeeper({
+    batches: createBatchStore(app.database.db),
+    audit: app.stores.audit,
+    alerts: app.alerts,
+    clock: app.clock,
+    settings: { batchExpiryHours: app.config.gatekeeper.batchExpiryHours, tierRouting: app.config.tierRouting, operatorUrl: operatorPageUrl(app.config) },
+  });
 
 const summary = (b: Batch, now: Date) =>
   `batch ${b.id} [${b.status}${b.status !== 'executed' && b.status !== 'rejected' && b.expiresAt <= now ? ', expired' : ''}] ${b.motion}, ${b.scope.length} actions, preview ${b.previewHash.slice(0, 12)}, expires ${b.expiresAt.toISOString()}${b.decidedBy ? `, ${b.status} by ${b.decidedBy}` : ''}`;
@@ -32,15 +40,26 @@ export const batchListCommand = async (options: CommonOptions & { limit: number;
   });
 };
 
+/** The batch's items with the copy each will send (the OPERATOR crafts a cadence step's per lead). */
+const previewOf = async (app: AppDeps, id: string) => {
+  const dispatch = await openDispatch(app);
+  try {
+    return await dispatch.operator.preview(id);
+  } finally {
+    await dispatch.close();
+  }
+};
+
 export const batchShowCommand = async (id: string, options: CommonOptions & { json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
     const b = await gatekeeperFor(app).show(id);
-    if (options.json) return printJson(b);
+    const preview = await previewOf(app, b.id);
+    if (options.json) return printJson({ ...b, preview });
     cliOut(
       `${summary(b, app.clock.now())}\n${renderTable(
         ['draft', 'channel', 'action', 'recipient'],
         b.scope.map((i) => [i.draftId, i.channel, i.action, i.recipient]),
-      )}\n`,
+      )}\n${renderBatchPreview(preview)}\n`,
     );
   });
 };

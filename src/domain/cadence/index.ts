@@ -22,3 +22,4 @@ export {
   type SkippedStep,
   type SkipReason,
 } from './engine.js';
+export { DEFAULT_CATCH_UP, pacedCadenceStatus, pacedDueSteps, scheduleShiftDays, type CatchUpRule } from './catch-up.js';

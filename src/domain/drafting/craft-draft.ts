@@ -1,8 +1,8 @@
 import { splitFullName, type LeadProfile } from '../lead.js';
-import { fingerprint } from '../stable-hash.js';
 import type { Tier } from '../tier.js';
 import { err, ok, type Result } from '../../lib/result.js';
 import { ANGLES, type AngleId, type TemplateVariable } from './angles/index.js';
+import { draftFingerprint } from './draft-fingerprint.js';
 import { SEQUENCE_FOLLOW_UPS } from './follow-ups.js';
 import type { Grounding } from './grounding.js';
 import { personalizationHooks, type Hook } from './personalization-hooks.js';
@@ -32,8 +32,7 @@ export type CraftSkip = { code: 'missing_email' | 'missing_first_name' | 'missin
 /** `rejectedSubjects`: subjects reviewers rejected for this lead; a draft never leads with one again. */
 export type CraftInput = { lead: LeadProfile; tier: Tier; recommendedCampaign?: string | null; rejectedAngleIds?: readonly string[]; rejectedSubjects?: readonly string[] };
 
-/** The same text always gives the same fingerprint: case and spacing do not count. */
-export const draftFingerprint = (subject: string, body: string): string => fingerprint(`${subject.trim().toLowerCase()}\n${body.replace(/\s+/g, ' ').trim().toLowerCase()}`);
+export { draftFingerprint } from './draft-fingerprint.js';
 
 const provider = (lead: LeadProfile, field: string) => lead.provenance[field] ?? 'unknown';
 

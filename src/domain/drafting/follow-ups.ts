@@ -1,4 +1,6 @@
-import type { LeadProfile } from '../lead.js';
+import { splitFullName, type LeadProfile } from '../lead.js';
+import { draftFingerprint } from './draft-fingerprint.js';
+import type { Grounding } from './grounding.js';
 import { renderTemplate } from './render-template.js';
 import type { SenderSettings } from './settings.js';
 import { enforceSignature } from './signature.js';
@@ -74,20 +76,48 @@ One last question, and a one-word answer is perfect: is AI operations at {{compa
   },
 };
 
-export type CadenceFollowup = { subject: string; body: string; action: CadenceAction; step: number; day: number };
+/**
+ * One cadence step's copy for one lead. `grounding` names every personal fact the copy states and
+ * where it came from, as a first draft's does; `fingerprint` is the copy's identity (case and
+ * spacing do not count), so rejection memory and the quality guard treat it like a first draft.
+ */
+export type CadenceFollowup = { subject: string; body: string; action: CadenceAction; step: number; day: number; grounding: Grounding[]; fingerprint: string };
 
 export const isCadenceAction = (action: string): action is CadenceAction => Object.hasOwn(CADENCE_TEMPLATES, action);
 
+/** The e-mail actions that have a step template, in cadence order. */
+export const CADENCE_ACTIONS = Object.keys(CADENCE_TEMPLATES) as CadenceAction[];
+
+const provider = (lead: LeadProfile, field: string) => lead.provenance[field] ?? 'unknown';
+
 /**
- * The cadence's email touches. Returns null for actions that are not emails (`intro` is the first
- * draft; `connect` and `message` are LinkedIn) and when the lead lacks a first name or company.
+ * The cadence's email touches, crafted per lead from the step's template. Returns null for actions
+ * that are not emails (`intro` is the first draft; `connect` and `message` are LinkedIn) and when
+ * the lead lacks a first name (the full name's first word stands in, as in a first draft) or a
+ * company: a step is never sent with an empty greeting.
  */
 export const craftCadenceFollowup = (action: string, lead: LeadProfile, sender: SenderSettings): CadenceFollowup | null => {
   if (!isCadenceAction(action)) return null;
   const t = CADENCE_TEMPLATES[action];
-  const values = { first_name: lead.firstName, company: lead.company.name };
+  const firstName = lead.firstName?.trim() || splitFullName(lead.fullName).firstName;
+  const firstNameField = lead.firstName?.trim() ? 'firstName' : 'fullName';
+  const company = lead.company.name?.trim() || null;
+  const values = { first_name: firstName, company };
   const subject = renderTemplate(t.subject, values);
   const body = renderTemplate(t.body, values);
-  if (!subject.ok || !body.ok) return null;
-  return { subject: subject.value, body: enforceSignature(body.value, sender), action, step: t.step, day: t.day };
+  if (!subject.ok || !body.ok || !firstName || !company) return null;
+  const text = enforceSignature(body.value, sender);
+  const grounding: Grounding[] = [
+    { claim: 'first name', field: firstNameField, value: firstName, provider: provider(lead, firstNameField) },
+    { claim: 'company name', field: 'company.name', value: company, provider: provider(lead, 'company.name') },
+  ];
+  return {
+    subject: subject.value,
+    body: text,
+    action,
+    step: t.step,
+    day: t.day,
+    grounding,
+    fingerprint: draftFingerprint(subject.value, text),
+  };
 };

@@ -1,6 +1,6 @@
 export { ANGLES, ANGLE_IDS, isAngleId, type AngleId, type AngleTemplate } from './angles/index.js';
 export { craftDraft, draftFingerprint, type CraftedDraft, type CraftSkip, type DraftStep } from './craft-draft.js';
-export { craftCadenceFollowup, SEQUENCE_FOLLOW_UPS, type CadenceAction, type CadenceFollowup } from './follow-ups.js';
+export { CADENCE_ACTIONS, craftCadenceFollowup, isCadenceAction, SEQUENCE_FOLLOW_UPS, type CadenceAction, type CadenceFollowup } from './follow-ups.js';
 export type { Grounding } from './grounding.js';
 export { personalizationHooks, type Hook } from './personalization-hooks.js';
 export { personalizationOpening } from './personalization-opening.js';

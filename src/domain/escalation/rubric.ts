@@ -6,7 +6,7 @@
  * leads it touches. Pure: time is an argument.
  */
 
-export const INCIDENT_KINDS = ['provider_unavailable', 'breaker_open', 'send_failures', 'campaign_paused', 'queue_backlog', 'jobs_failing', 'pipeline_failed', 'emergency_stop'] as const;
+export const INCIDENT_KINDS = ['provider_unavailable', 'breaker_open', 'send_failures', 'campaign_paused', 'queue_backlog', 'jobs_failing', 'pipeline_failed', 'emergency_stop', 'approval_waiting'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export type Incident = {
@@ -58,6 +58,22 @@ const CHANNELS: Record<EscalationLevel, readonly EscalationChannel[]> = {
 
 export type EscalationAssessment = { level: EscalationLevel; minutes: number; reasons: string[] };
 
+/**
+ * A batch waiting for approval is not a failure: it escalates by how long it has waited, at the
+ * plan's timeouts (spec/dashboard.md: 30 min, 2 h, 4 h). Before `level1` nobody is paged: the new
+ * batch's own Slack post is the first call.
+ */
+export const APPROVAL_WAIT_MINUTES = { level1: 30, level2: 120, level3: 240 } as const;
+
+const assessApprovalWait = (minutes: number): EscalationAssessment => {
+  const waited = minutes >= 120 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+  const level: EscalationLevel = minutes >= APPROVAL_WAIT_MINUTES.level3 ? 3 : minutes >= APPROVAL_WAIT_MINUTES.level2 ? 2 : 1;
+  return { level, minutes, reasons: [`waiting for approval for ${waited}`] };
+};
+
+/** Whether a batch created `createdAt` has waited long enough to be escalated at all. */
+export const approvalWaitIsDue = (createdAt: Date, now: Date): boolean => minutesSince(createdAt, now) >= APPROVAL_WAIT_MINUTES.level1;
+
 /** Whole minutes since the failure started; a `since` in the future (clock skew) counts as 0. */
 export const minutesSince = (since: Date, now: Date): number => Math.max(0, Math.floor((now.getTime() - since.getTime()) / MINUTE));
 
@@ -67,6 +83,7 @@ export const assessEscalation = (incident: Incident, now: Date): EscalationAsses
   const minutes = minutesSince(incident.since, now);
   const leads = Math.max(0, incident.leadsAffected);
   const { level3, level2 } = ESCALATION_THRESHOLDS;
+  if (incident.kind === 'approval_waiting') return assessApprovalWait(minutes);
 
   const critical: string[] = [];
   if (level3.criticalKinds.includes(incident.kind)) critical.push(incident.kind === 'emergency_stop' ? 'emergency stop is active' : 'a campaign was paused automatically');

@@ -1,4 +1,5 @@
 import type { LeadProfile } from '../lead.js';
+import { checkCopy, type CopyCheckSettings, type CopyRuleId } from './copy-checks.js';
 import { extractAllSignals } from './sub-agents.js';
 
 export type QualitySettings = {
@@ -8,9 +9,15 @@ export type QualitySettings = {
   maxRejections: number;
   /** Distinct generic phrases per sentence above which GUARD-005 fails. @defaultValue 0.4 */
   genericPhraseDensity: number;
+  /** The pre-send copy checks (copy-checks.ts); the config always supplies them, absent they do not run. */
+  checks?: CopyCheckSettings | undefined;
 };
 
-export type RuleFailure = { ruleId: 'GUARD-001' | 'GUARD-002' | 'GUARD-003' | 'GUARD-004' | 'GUARD-005'; message: string };
+/**
+ * A rule the draft broke. `flag` (copy checks set to flag) never blocks: the reviewer sees it with
+ * the draft. Anything else is a failure that blocks in hard mode.
+ */
+export type RuleFailure = { ruleId: 'GUARD-001' | 'GUARD-002' | 'GUARD-003' | 'GUARD-004' | 'GUARD-005' | CopyRuleId; message: string; severity?: 'block' | 'flag' };
 export type Evidence = { type: 'company_specific' | 'role_impact'; value: string; source: string };
 
 export type QualityVerdict = {
@@ -29,6 +36,10 @@ export type GuardInput = {
   body: string;
   fingerprint: string;
   memory: { count: number; fingerprints: readonly string[]; tags: readonly string[] } | undefined;
+  /** The B subject, checked by the copy checks like the A subject. */
+  subjectB?: string | undefined;
+  /** A LinkedIn connection note, when the draft carries one. */
+  linkedinNote?: string | null | undefined;
 };
 
 const BANNED_OPENERS = [
@@ -98,8 +109,9 @@ const evidenceIn = (lead: LeadProfile, body: string): Evidence[] => {
 };
 
 /**
- * The five rules of spec/quality.md, deterministic and pure. In soft mode every rule still runs
- * and is recorded, but the draft passes; in hard mode the first failure blocks it.
+ * The five rules of spec/quality.md, then the copy checks, deterministic and pure. In soft mode
+ * every rule still runs and is recorded, but the draft passes; in hard mode the first failure that
+ * is not a flag blocks it.
  */
 export const checkDraftQuality = (input: GuardInput, settings: QualitySettings): QualityVerdict => {
   if (!settings.enabled) return { passed: true, mode: 'off', blockedReason: null, ruleFailures: [], evidence: [], rejectionMemoryHit: false, subAgentTrace: '' };
@@ -129,7 +141,9 @@ export const checkDraftQuality = (input: GuardInput, settings: QualitySettings):
   const sentences = Math.max(1, input.body.split(/[.!?]+/).filter((s) => s.trim()).length);
   const density = phrases.length / sentences;
   if (density > settings.genericPhraseDensity) failures.push({ ruleId: 'GUARD-005', message: `generic-phrase density ${density.toFixed(2)} > ${settings.genericPhraseDensity} (${phrases.join(', ')})` });
+  if (settings.checks) failures.push(...checkCopy({ subjects: [input.subject, input.subjectB ?? ''], body: input.body, linkedinNote: input.linkedinNote }, settings.checks));
 
-  const passed = settings.mode === 'soft' || failures.length === 0;
-  return { passed, mode: settings.mode, blockedReason: passed ? null : failures[0]!.message, ruleFailures: failures, evidence, rejectionMemoryHit: memoryHit, subAgentTrace: signals.trace.join('|') };
+  const blocking = failures.filter((f) => f.severity !== 'flag');
+  const passed = settings.mode === 'soft' || blocking.length === 0;
+  return { passed, mode: settings.mode, blockedReason: passed ? null : blocking[0]!.message, ruleFailures: failures, evidence, rejectionMemoryHit: memoryHit, subAgentTrace: signals.trace.join('|') };
 };

@@ -108,6 +108,9 @@ export const scoreTechStack = (lead: LeadProfile, s: IcpSettings): ScoreComponen
 
 const SOURCE_INTENT_BONUS: Record<string, number> = { website_visitor: 4, content_downloader: 6, demo_requester: 10, webinar_registrant: 5 };
 
+/** The intent cap, shared by the intent signals and the engagement bonus. */
+export const INTENT_CAP = 20;
+
 /** 5. Intent signals, capped at 20 (source bonus inside the cap). */
 export const scoreIntent = (lead: LeadProfile): ScoreComponent & { types: string[] } => {
   const i = lead.intent;
@@ -121,9 +124,9 @@ export const scoreIntent = (lead: LeadProfile): ScoreComponent & { types: string
   const bonus = SOURCE_INTENT_BONUS[lead.sourceType];
   if (bonus) parts.push([`source ${lead.sourceType}`, bonus]);
   const sum = parts.reduce((a, [, p]) => a + p, 0);
-  const points = Math.min(sum, 20);
-  const reason = parts.length === 0 ? '+0: no intent signals' : `+${points}: ${parts.map(([label, p]) => `${label} (+${p})`).join(', ')}${sum > 20 ? `, capped at 20 from ${sum}` : ''}`;
-  return { code: 'intent', points, max: 20, reason, fields: ['intent', 'sourceType'], types: parts.map(([label]) => label) };
+  const points = Math.min(sum, INTENT_CAP);
+  const reason = parts.length === 0 ? '+0: no intent signals' : `+${points}: ${parts.map(([label, p]) => `${label} (+${p})`).join(', ')}${sum > INTENT_CAP ? `, capped at ${INTENT_CAP} from ${sum}` : ''}`;
+  return { code: 'intent', points, max: INTENT_CAP, reason, fields: ['intent', 'sourceType'], types: parts.map(([label]) => label) };
 };
 
 const ENGAGEMENT_BONUS: Record<string, [number, string]> = {
@@ -132,10 +135,18 @@ const ENGAGEMENT_BONUS: Record<string, [number, string]> = {
   competitor_follower: [3, 'follows a competitor'],
 };
 
-/** 6. Social engagement bonus, outside the intent cap (as the original's code and tests have it). */
-export const scoreEngagement = (lead: LeadProfile): ScoreComponent => {
+/**
+ * 6. Social engagement bonus, inside the 20-point intent cap (the plan's fix B5; the original added
+ * it outside the cap). It keeps its own component so the reason stays readable, but it only fills
+ * the room the intent signals left: intent + engagement never exceed 20.
+ */
+export const scoreEngagement = (lead: LeadProfile, intentPoints: number): ScoreComponent => {
+  const room = Math.max(0, INTENT_CAP - intentPoints);
+  const base = { code: 'engagement' as const, max: room, fields: ['sourceType', 'intent'] };
   const bonus = ENGAGEMENT_BONUS[lead.sourceType];
-  return bonus
-    ? { code: 'engagement', points: bonus[0], max: null, reason: `+${bonus[0]}: engagement bonus, ${bonus[1]}${lead.sourceName ? ` (${lead.sourceName})` : ''}`, fields: ['sourceType'] }
-    : { code: 'engagement', points: 0, max: null, reason: '+0: no social engagement signal', fields: ['sourceType'] };
+  if (!bonus) return { ...base, points: 0, reason: '+0: no social engagement signal' };
+  const [full, label] = bonus;
+  const points = Math.min(full, room);
+  const capped = points < full ? `, ${room === 0 ? 'nothing' : `${points} of ${full}`} counted: intent already has ${intentPoints} of the ${INTENT_CAP}-point cap` : '';
+  return { ...base, points, reason: `+${points}: engagement bonus, ${label}${lead.sourceName ? ` (${lead.sourceName})` : ''}${capped}` };
 };

@@ -27,7 +27,7 @@ export const scoreLead = (lead: LeadProfile, settings: IcpSettings): LeadScore =
   const industry = scoreIndustry(lead, settings);
   const tech = scoreTechStack(lead, settings);
   const intent = scoreIntent(lead);
-  const engagement = scoreEngagement(lead);
+  const engagement = scoreEngagement(lead, intent.points);
   const components = [size, title, industry, tech, intent, engagement].map(({ code, points, max, reason, fields }) => ({ code, points, max, reason, fields }));
 
   const rawPoints = components.reduce((sum, c) => sum + c.points, 0);

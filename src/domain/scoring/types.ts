@@ -7,7 +7,7 @@ export type ScoreComponentCode = 'company_size' | 'title' | 'industry' | 'tech_s
 export type ScoreComponent = {
   code: ScoreComponentCode;
   points: number;
-  /** The component's cap; null when it has none. */
+  /** The component's cap (for engagement, the room intent left under the shared 20); null when it has none. */
   max: number | null;
   /** One sentence a head of sales can read, starting with the points: "+20: …". */
   reason: string;

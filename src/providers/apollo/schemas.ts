@@ -69,6 +69,10 @@ export type ApolloSearchParams = {
   person_titles?: string[];
   person_seniorities?: string[];
   q_organization_domains_list?: string[];
+  organization_num_employees_ranges?: string[];
+  person_locations?: string[];
+  organization_locations?: string[];
+  q_keywords?: string;
   page?: number;
   per_page?: number;
 };

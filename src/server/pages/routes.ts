@@ -96,13 +96,15 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
         const detail = d.lead.email ? await api.leadDetail.detailByEmail(d.lead.email) : null;
         const history = (await api.review.show(d.id)).rejections;
         const reasons = detail?.score?.reasons ?? [];
-        const quality = d.quality as { passed?: boolean; failures?: { rule: string }[] } | null;
+        const quality = d.quality as { passed?: boolean; ruleFailures?: { ruleId: string; severity?: string }[] } | null;
+        // Flagged copy checks pass but the reviewer should see them, so every recorded rule is listed.
+        const rules = (quality?.ruleFailures ?? []).map((f) => `${f.ruleId}${f.severity === 'flag' ? ' (flag)' : ''}`).join(', ');
         const id = esc(d.id);
         return `<article class="card" data-draft="${id}" aria-labelledby="s-${id}">
 <h2 id="s-${id}">${esc(d.editedSubject ?? d.subjectA)}</h2>
 <p class="meta">${esc(d.lead.name ?? '')} - ${esc(d.lead.title ?? '')} at ${esc(d.lead.company ?? '')} - ${esc(d.lead.email ?? '')} - ${esc(d.lead.tier ?? '')}, ${esc(d.lead.points ?? '')} points - angle ${esc(d.angleId)}</p>
 <details><summary>Why this score</summary><ul>${reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></details>
-<p class="meta">Quality guard: ${quality ? (quality.passed === false ? `failed (${esc((quality.failures ?? []).map((f) => f.rule).join(', '))})` : 'passed') : 'not checked'}${history.length ? ` - rejected before: ${esc(history.map((h) => `${h.tag} (${h.reason})`).join('; '))}` : ''}</p>
+<p class="meta">Quality guard: ${quality ? `${quality.passed === false ? 'failed' : 'passed'}${rules ? ` (${esc(rules)})` : ''}` : 'not checked'}${history.length ? ` - rejected before: ${esc(history.map((h) => `${h.tag} (${h.reason})`).join('; '))}` : ''}</p>
 <pre class="body">${esc(d.editedBody ?? d.body)}</pre>
 <form class="approve" data-api="/api/emails/${id}/approve" data-done="Approved."><input type="hidden" name="by" value="dashboard"><button type="submit">Approve (a)</button></form>
 <details><summary>Edit and approve</summary><form class="edit" data-api="/api/emails/${id}/approve" data-done="Edited and approved.">

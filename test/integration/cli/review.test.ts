@@ -56,7 +56,10 @@ describe('caio batch', () => {
     await run(['review', 'approve', queue[0]!.id, '--by', 'Dani']);
     const created = JSON.parse((await run(['batch', 'create', '--motion', 'outbound', '--by', 'Dani', '--json'])).stdout) as { id: string };
     expect(created).toMatchObject({ status: 'pending_approval', scope: expect.arrayContaining([expect.objectContaining({ draftId: queue[0]!.id })]) });
-    expect((await run(['batch', 'show', created.id])).stdout).toContain(queue[0]!.id);
+    const shown = (await run(['batch', 'show', created.id])).stdout;
+    expect(shown).toContain(queue[0]!.id);
+    // The preview shows the words each item will send, not only the list.
+    expect(shown).toMatch(/What each item sends:\n {2}instantly initial to \S+\n {4}Subject: \S/);
     expect((await run(['batch', 'approve', created.id, '--by', 'Sam'])).stdout).toContain('approved by Sam');
     expect((await run(['batch', 'approve', created.id, '--by', 'Sam'])).code).toBe(4);
     expect((await run(['batch', 'create', '--motion', 'revival', '--by', 'Dani'])).code).toBe(2);

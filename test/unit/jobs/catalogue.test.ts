@@ -7,9 +7,10 @@ describe('the job catalogue refuses bad job data', () => {
   const called: string[] = [];
   const record = (what: string) => async () => (called.push(what), {});
   const definitions = jobCatalogue({
-    settings: { send: 'live', decayAtUtc: '10:00', dispatchEveryMinutes: 15, queueWatchEveryMinutes: 30 },
+    settings: { send: 'live', decayAtUtc: '10:00', dispatchEveryMinutes: 15, queueWatchEveryMinutes: 30, approvalWatchEveryMinutes: 5 },
     operator: { dispatch: record('dispatch') } as never,
     watcher: { run: record('watcher') },
+    approvals: { run: record('approvals') },
     processor: { processWithWaiting: record('processWithWaiting'), processPending: record('sweep') } as never,
     cadence: { sync: async () => (called.push('cadence-sync'), []) },
     detectDecay: async () => (called.push('decay'), []),

@@ -5,6 +5,7 @@ import { createFailureSwitch, type FailureInjection } from '../failure-injection
 export type { FailureInjection } from '../failure-injection.js';
 import { generateSyntheticPeople, type SyntheticPerson } from './synthetic-people.js';
 import { toMatchRecord, toOrganizationRecord, toSearchRecord } from './records.js';
+import { matchesSearch, readSearchFilters } from './search-filters.js';
 
 export type ApolloSandboxOptions = {
   seed?: number;
@@ -62,8 +63,8 @@ const intParam = (value: unknown, fallback: number) => {
 /**
  * A loopback Apollo that follows contracts/apollo.md: x-api-key auth, the master-key rule, the
  * anonymised search shape, match by id/email/LinkedIn with credits, rate-limit headers and 429s.
- * Search filters are accepted and validated but do not narrow the results: every search pages
- * through the same deterministic people, so a seed fully decides what a run discovers.
+ * Search filters are validated; domains, employee ranges, locations and `q_keywords` narrow the
+ * results (search-filters.ts), titles and seniorities do not, so a seed decides what a plain run discovers.
  */
 export const startApolloSandbox = async (options: ApolloSandboxOptions = {}): Promise<ApolloSandbox> => {
   const { seed = 1, count = 200, apiKey = 'sandbox-apollo-key', masterKey = true, rateLimitPerMinute = 50, port = 0 } = options;
@@ -124,14 +125,13 @@ export const startApolloSandbox = async (options: ApolloSandboxOptions = {}): Pr
     if (req.method === 'POST' && url.pathname === `${PREFIX}/mixed_people/api_search`) {
       stats.searchCalls++;
       if (!masterKey) return send(res, 403, { error: 'api/v1/mixed_people/api_search is not accessible with this api_key', error_code: 'API_INACCESSIBLE' }, rateHeaders());
-      for (const list of ['person_titles', 'person_seniorities', 'q_organization_domains_list']) {
-        const v = params[list];
-        if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) return send(res, 422, { error: 'Invalid parameters' });
-      }
+      const filters = readSearchFilters(params);
+      if (!filters) return send(res, 422, { error: 'Invalid parameters' });
+      const found = people.filter((p) => matchesSearch(p, filters));
       const perPage = Math.min(intParam(params.per_page, 10), 100);
       const page = intParam(params.page, 1);
-      const slice = people.slice((page - 1) * perPage, page * perPage);
-      return send(res, 200, { total_entries: people.length, people: slice.map(toSearchRecord) }, rateHeaders());
+      const slice = found.slice((page - 1) * perPage, page * perPage);
+      return send(res, 200, { total_entries: found.length, people: slice.map(toSearchRecord) }, rateHeaders());
     }
 
     if (req.method === 'POST' && url.pathname === `${PREFIX}/people/match`) {

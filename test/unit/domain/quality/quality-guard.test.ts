@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyLead, type LeadProfile } from '../../../../src/domain/lead.js';
 import { checkDraftQuality, openerLine, type QualitySettings } from '../../../../src/domain/quality/quality-guard.js';
 import { extractAllSignals, roleImpact, techStack } from '../../../../src/domain/quality/sub-agents.js';
+import { DEFAULT_COPY_CHECKS } from '../../../../src/domain/quality/copy-checks.js';
 
 const HARD: QualitySettings = { enabled: true, mode: 'hard', maxRejections: 2, genericPhraseDensity: 0.4 };
 const lead = (o: Partial<LeadProfile> = {}): LeadProfile =>
@@ -67,6 +68,46 @@ describe('quality guard', () => {
     expect(rules(soft)).toContain('GUARD-004');
     expect(check(bad).passed).toBe(false);
     expect(check(bad, { settings: { enabled: false } })).toMatchObject({ passed: true, mode: 'off', ruleFailures: [] });
+  });
+});
+
+describe('quality guard with the copy checks', () => {
+  const withChecks = { ...HARD, checks: DEFAULT_COPY_CHECKS };
+  // GOOD padded past the 50-word minimum, so only the copy the test adds can trip a check.
+  const LONG = `${GOOD}\n\n${Array.from({ length: 40 }, (_, i) => `plain${i}`).join(' ')}.`;
+  const guard = (o: { subject?: string; subjectB?: string; body?: string; linkedinNote?: string; mode?: 'soft' | 'hard' }) =>
+    checkDraftQuality(
+      { lead: lead(), subject: o.subject ?? 'Northwind Agency revenue roadmap', subjectB: o.subjectB, body: o.body ?? LONG, fingerprint: 'fp1', memory: undefined, linkedinNote: o.linkedinNote },
+      { ...withChecks, mode: o.mode ?? 'hard' },
+    );
+
+  it('passes clean copy with no failures', () => {
+    expect(guard({})).toMatchObject({ passed: true, ruleFailures: [] });
+  });
+
+  it('records a flagged rule by name and still lets the draft through in hard mode', () => {
+    const v = guard({ subjectB: 'A free audit for Northwind Agency' });
+    expect(v).toMatchObject({ passed: true, blockedReason: null });
+    expect(v.ruleFailures).toEqual([{ ruleId: 'spam_words', severity: 'flag', message: 'spam trigger word "free"' }]);
+  });
+
+  it('blocks on a blocking check in hard mode, with its message as the reason', () => {
+    const v = guard({ body: LONG.replace('Worth a call?', 'Worth a call, {first_name}?'), subject: 'Free audit' });
+    expect(v.passed).toBe(false);
+    expect(v.ruleFailures.map((f) => f.ruleId)).toEqual(['spam_words', 'unresolved_placeholder']);
+    expect(v.blockedReason).toBe('unresolved placeholder {first_name}');
+    expect(rules(guard({ linkedinNote: 'n'.repeat(301) }))).toEqual(['linkedin_note_length']);
+    expect(guard({ linkedinNote: 'n'.repeat(301) }).passed).toBe(false);
+  });
+
+  it('only records a blocking check in soft mode', () => {
+    const v = guard({ linkedinNote: 'n'.repeat(301), mode: 'soft' });
+    expect(v).toMatchObject({ passed: true, blockedReason: null });
+    expect(rules(v)).toEqual(['linkedin_note_length']);
+  });
+
+  it('runs no copy check when the settings carry none', () => {
+    expect(check('Hi Maya, {first_name}', { lead: lead({ title: 'CEO' }) }).ruleFailures).toEqual([]);
   });
 });
 

@@ -130,7 +130,7 @@ describe('tech stack (at most 15)', () => {
   });
 });
 
-describe('intent (capped at 20) and engagement (outside the cap)', () => {
+describe('intent and engagement share the 20-point cap (fix B5)', () => {
   it('scores each signal and the source bonus inside the cap', () => {
     const intent = (i: Partial<LeadProfile['intent']>, sourceType = 'apollo_search') => component(lead({ intent: { websiteVisits: 0, contentDownloads: 0, pricingPageVisits: 0, demoRequested: false, ...i }, sourceType }), 'intent').points;
     expect(intent({ websiteVisits: 2 })).toBe(4);
@@ -143,13 +143,46 @@ describe('intent (capped at 20) and engagement (outside the cap)', () => {
     expect(intent({ websiteVisits: 9, contentDownloads: 9, pricingPageVisits: 9, demoRequested: true }, 'demo_requester')).toBe(20);
   });
 
-  it('adds the engagement bonus outside the intent cap', () => {
-    const full = { websiteVisits: 9, contentDownloads: 9, pricingPageVisits: 9, demoRequested: true };
-    const s = scoreLead(lead({ intent: full, sourceType: 'post_commenter' }), ICP);
-    expect(s.components.find((c) => c.code === 'intent')!.points).toBe(20);
-    expect(s.components.find((c) => c.code === 'engagement')!.points).toBe(5);
+  it('adds the engagement bonus in full while the intent cap has room', () => {
+    expect(scoreLead(lead({ sourceType: 'post_commenter' }), ICP).components[5]!.points).toBe(5);
     expect(scoreLead(lead({ sourceType: 'event_attendee' }), ICP).components[5]!.points).toBe(4);
     expect(scoreLead(lead({ sourceType: 'competitor_follower' }), ICP).components[5]!.points).toBe(3);
+    expect(scoreLead(lead({ sourceType: 'apollo_search' }), ICP).components[5]!.points).toBe(0);
+  });
+
+  it('keeps intent plus engagement within 20: a full intent score leaves no room for the bonus', () => {
+    const full = { websiteVisits: 9, contentDownloads: 9, pricingPageVisits: 9, demoRequested: true };
+    const s = scoreLead(lead({ intent: full, sourceType: 'post_commenter' }), ICP);
+    const engagement = s.components.find((c) => c.code === 'engagement')!;
+    expect(s.components.find((c) => c.code === 'intent')!.points).toBe(20);
+    expect(engagement.points).toBe(0);
+    expect(engagement.max).toBe(0);
+    expect(engagement.reason).toBe('+0: engagement bonus, commented on a post, nothing counted: intent already has 20 of the 20-point cap');
+  });
+
+  it('counts only the part of the bonus that fits under the cap', () => {
+    // 5 visits (+8) and 3 downloads (+8) = 16 intent points; the commenter bonus of 5 adds 4.
+    const s = scoreLead(lead({ intent: { websiteVisits: 5, contentDownloads: 3, pricingPageVisits: 0, demoRequested: false }, sourceType: 'post_commenter' }), ICP);
+    const [intent, engagement] = [s.components[4]!, s.components[5]!];
+    expect(intent.points + engagement.points).toBe(20);
+    expect(engagement.points).toBe(4);
+    expect(engagement.reason).toContain('4 of 5 counted');
+    expect(s.rawPoints).toBe(s.components.reduce((sum, c) => sum + c.points, 0));
+  });
+
+  it('never lets intent plus engagement pass 20, whatever the signals', () => {
+    for (const sourceType of ['post_commenter', 'event_attendee', 'competitor_follower', 'demo_requester']) {
+      for (const visits of [0, 2, 5]) {
+        for (const downloads of [0, 1, 3]) {
+          for (const pricing of [0, 1]) {
+            for (const demo of [false, true]) {
+              const s = scoreLead(lead({ intent: { websiteVisits: visits, contentDownloads: downloads, pricingPageVisits: pricing, demoRequested: demo }, sourceType }), ICP);
+              expect(s.components[4]!.points + s.components[5]!.points).toBeLessThanOrEqual(20);
+            }
+          }
+        }
+      }
+    }
   });
 });
 
@@ -184,7 +217,8 @@ describe('head-of-sales multiplier and the total', () => {
       lead({ title: 'CEO', employees: 150, industry: 'marketing', tech: ['Salesforce', 'Gong', 'Marketo'], intent: { websiteVisits: 9, contentDownloads: 9, pricingPageVisits: 9, demoRequested: true }, sourceType: 'post_commenter' }),
       ICP,
     );
-    expect(s.rawPoints).toBe(105);
+    // 20 + 25 + 20 + 15 + 20 intent (the commenter bonus has no room left) = 100, x1.5 = 150.
+    expect(s.rawPoints).toBe(100);
     expect(s.points).toBe(100);
     expect(s.reasons.at(-1)).toBe('= 100/100 total ICP score (capped at 100)');
   });

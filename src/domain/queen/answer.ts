@@ -1,0 +1,178 @@
+import type { Understanding } from './grammar.js';
+import type { AuditSummary, DraftCounts, IncidentsOpen, KpiRow, LeadsFound, LimitsRow, ProviderHealthRow, RedactResult, RoleSummary, RunRow, ScoreResult, ScoreRules, ToolOutcome } from './results.js';
+import { QUEEN_TOOLS, QUEEN_TOOL_NAMES } from './tools.js';
+
+/**
+ * The answer a person reads, written only from the tools' answers: every figure in it is a value a
+ * tool returned (or an argument the plan carried), and what no tool returned is said to be missing,
+ * never filled in. Pure.
+ */
+
+const list = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+
+const supported = () => `Supported capabilities (QUEEN's tools): ${QUEEN_TOOL_NAMES.join(', ')}.`;
+
+const scoreLine = (r: ScoreResult): string => {
+  const d = r.described;
+  const who = [d.title, d.employeeCount === null ? null : `${d.employeeCount} employees`, d.industry, d.technologies.length ? `uses ${d.technologies.join(' and ')}` : null].filter(Boolean).join(', ');
+  const priority = r.disqualification
+    ? `Disqualified (${r.disqualification}): do not contact.`
+    : r.tier === 'tier_1' || r.tier === 'tier_2'
+      ? `Priority: high; worth prioritising this week through the normal path (a draft a person approves; nothing has been sent).`
+      : `Priority: low; not one to prioritise this week.`;
+  return [
+    `ICP score ${r.points}/100, ${r.tier} for the described lead (${who || 'nothing usable described'}); campaign ${r.recommendedCampaign}.`,
+    `Priority rationale: ${r.reasons.join('; ')}.`,
+    priority,
+    r.notStated.length ? `Not stated in the request, so scored as unknown rather than guessed: ${r.notStated.join(', ')}.` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+};
+
+const rulesLine = (r: ScoreRules, competitorAsked: boolean): string =>
+  competitorAsked
+    ? `A lead at a competitor is disqualified by the scorer (the config lists ${r.competitorDomains} competitor domains and ${r.competitorCompanyNames} competitor company names): it stays out of outreach, no draft is crafted, do not contact.`
+    : `Tier thresholds in force: tier_1 from ${r.tiers.tier1}, tier_2 from ${r.tiers.tier2}, tier_3 from ${r.tiers.tier3} points.`;
+
+const leadsLine = ({ count, leads: rows }: LeadsFound, args: Record<string, unknown>): string => {
+  const filter = ['id', 'email', 'domain', 'tier']
+    .filter((k) => args[k])
+    .map((k) => `${k} ${String(args[k])}`)
+    .join(', ');
+  if (rows.length === 0) return `No stored lead matches (${filter || 'no filter'}): no records found.`;
+  return `${count} records found (${filter ? `filter: ${filter}` : 'no filter'}): ${rows.map((l) => `${l.id} ${l.company ?? 'company unknown'}, ${l.title ?? 'title unknown'}, ${l.tier ?? 'no tier'}, ${l.points ?? 'no'} points, ${l.status}`).join('; ')}.`;
+};
+
+const draftsLine = (d: DraftCounts) => `Review queue: pending ${d.pending_review}, approved ${d.approved}, rejected ${d.rejected}${Object.keys(d.other).length ? `; other: ${list(d.other)}` : ''}.`;
+
+const limitsLine = (l: LimitsRow) =>
+  `Send limits (send mode ${l.sendMode}): e-mail today ${l.emailToday.used} used of ${l.emailToday.limit}, ${l.emailToday.remaining} remaining; this hour ${l.emailThisHour.used} of ${l.emailThisHour.limit}, ${l.emailThisHour.remaining} remaining; this month ${l.emailThisMonth.used} of ${l.emailThisMonth.limit}; LinkedIn today ${l.linkedinToday.used} of ${l.linkedinToday.limit}, ${l.linkedinToday.remaining} remaining. No per-minute send window is configured (hour, day and month are).`;
+
+const healthLine = (h: ProviderHealthRow) => {
+  const open = h.breakers.filter((b) => b.state !== 'closed');
+  const blocking = [...(h.emergencyStop.active ? [`the emergency stop (set by ${h.emergencyStop.setBy ?? 'the environment'}: ${h.emergencyStop.reason ?? 'no reason given'})`] : []), ...open.map((b) => `${b.provider} breaker ${b.state}`)];
+  return [
+    `Overall health: ${blocking.length ? 'degraded' : 'no failure recorded'}.`,
+    h.breakers.length ? `Circuit breakers: ${h.breakers.map((b) => `${b.provider} ${b.state} since ${b.changedAt}`).join('; ')}.` : 'Circuit breakers: no transition recorded for any provider (no data, not a clean bill of health).',
+    blocking.length ? `Blocking traffic: ${blocking.join('; ')}; not ready to send.` : 'Nothing recorded is blocking traffic.',
+    'Latency and error rate per provider are not held by these tools (they are in /metrics).',
+  ].join(' ');
+};
+
+const incidentsLine = ({ count, incidents: rows }: IncidentsOpen) => (count ? `Open incidents (${count}): ${rows.map((i) => `${i.key} (level ${i.level} since ${i.openedAt}: ${i.title})`).join('; ')}.` : 'No open incident.');
+
+const auditLine = (a: AuditSummary) =>
+  a.count === 0
+    ? `Audit log: no entry since ${a.since} (the last ${a.sinceHours} hours): nothing logged to summarise.`
+    : `Audit log since ${a.since} (the last ${a.sinceHours} hours): ${a.count} entries, from ${a.first} to ${a.last}; by action: ${list(a.byAction)}.`;
+
+const runsLine = (rows: RunRow[]) =>
+  rows.length ? `Latest runs: ${rows.map((r) => `${r.runId} ${r.status} (${r.mode}, started ${r.startedAt}): ${r.leads ?? 'no'} leads, ${r.drafts ?? 'no'} drafts, ${r.errors} errors`).join('; ')}.` : 'No pipeline run recorded yet.';
+
+const kpisLine = (k: KpiRow) =>
+  `Engagement since ${k.since}: counts ${list(k.counts)}; rates (fractions) ${Object.entries(k.rates)
+    .map(([n, v]) => `${n} ${v === null ? 'n/a (nothing sent)' : v}`)
+    .join(', ')}.`;
+
+const cadenceLine = (c: Record<string, number>) => (Object.keys(c).length ? `Cadence enrolments: ${list(c)}.` : 'No cadence enrolment yet.');
+
+const statusLine = (c: Record<string, number>) =>
+  Object.keys(c).length ? `Leads by status: ${list(c)}. Stale and ghosted leads are not tracked as such, and no meetings are held here: the statuses and cadence states are what there is.` : 'No lead stored yet.';
+
+const rolesLine = (roles: RoleSummary[]) =>
+  `Agent roles and permissions (checked by the registry on every call): ${roles
+    .filter((r) => r.enabled)
+    .map((r) => `${r.role}${r.readOnly ? ' (read-only)' : ''}: allowed_actions ${r.allowedCount}, blocked_actions ${r.blockedCount}`)
+    .join('; ')}; merged roles: ${roles
+    .filter((r) => !r.enabled)
+    .map((r) => `${r.role} into ${r.mergedInto}`)
+    .join(', ')}.`;
+
+const redactLine = (r: RedactResult) => `Redacted (${r.found.length ? r.found.join(', ') : 'nothing sensitive found'}); safe summary of the text: ${r.redacted}`;
+
+const outcomeLine = (o: ToolOutcome, understanding: Understanding): string => {
+  if (o.status === 'denied') return `${o.tool} was refused by the agent registry: ${o.error}.`;
+  if (o.status === 'failed') return `${o.tool} could not be read: ${o.error}; that data is missing from this answer.`;
+  if (o.status === 'missing_input') return `${o.tool} needs more input: ${o.error}.`;
+  if (o.status === 'needs_confirmation') return `Planned, not run: ${o.tool} (${QUEEN_TOOLS[o.tool as keyof typeof QUEEN_TOOLS]?.does ?? 'writes'}). It writes, so it needs confirmation: repeat with --yes.`;
+  const r = o.result;
+  switch (o.tool) {
+    case 'score.describe':
+      return scoreLine(r as ScoreResult);
+    case 'score.rules':
+      return rulesLine(r as ScoreRules, understanding.intents.includes('competitor_policy'));
+    case 'leads.search':
+      return leadsLine(r as LeadsFound, o.args);
+    case 'leads.status':
+      return statusLine(r as Record<string, number>);
+    case 'drafts.queue':
+      return draftsLine(r as DraftCounts);
+    case 'limits.usage':
+      return limitsLine(r as LimitsRow);
+    case 'providers.health':
+      return healthLine(r as ProviderHealthRow);
+    case 'incidents.open':
+      return incidentsLine(r as IncidentsOpen);
+    case 'audit.search':
+      return auditLine(r as AuditSummary);
+    case 'runs.recent':
+      return runsLine(r as RunRow[]);
+    case 'kpis.rates':
+      return kpisLine(r as KpiRow);
+    case 'cadence.counts':
+      return cadenceLine(r as Record<string, number>);
+    case 'agents.permissions':
+      return rolesLine(r as RoleSummary[]);
+    case 'privacy.redact':
+      return redactLine(r as RedactResult);
+    case 'pipeline.run': {
+      const p = r as { runId: string; status: string; leads: number; drafts: number };
+      return `Pipeline run ${p.runId} ${p.status}: ${p.leads} leads, ${p.drafts} drafts queued for a person's review; nothing was sent.`;
+    }
+    case 'batch.create': {
+      const b = r as { batchId: string; items: number; expiresAt: string };
+      return `Batch ${b.batchId} created with ${b.items} actions, waiting for a person's approval until ${b.expiresAt}; nothing was sent.`;
+    }
+    case 'campaign.pause': {
+      const c = r as { campaign: string; provider: string; status: string };
+      return `Campaign ${c.campaign} at ${c.provider} is now ${c.status}.`;
+    }
+    case 'dispatch.emergency_stop': {
+      const s = r as { at: string; paused: Record<string, string | number> };
+      return `Emergency stop set at ${s.at}: every send is held; paused at the providers: ${JSON.stringify(s.paused)}. Only a person lifts it (caio operator resume).`;
+    }
+    default:
+      return `${o.tool}: ${JSON.stringify(r)}`;
+  }
+};
+
+const preamble = (u: Understanding): string[] => {
+  const lines: string[] = [];
+  for (const r of u.refusals) lines.push(`Request denied, cannot comply (${r.rule}): ${r.reason}. Action blocked: nothing was run for it. Safe alternative: ${r.instead}.`);
+  if (u.conflicting) lines.push('The request holds conflicting constraints (send, and do not send until approved): the stricter one wins, nothing is sent; the safe next step is the approval path (drafts and batches wait for a person).');
+  for (const x of u.unsupported) lines.push(`Not supported (${x.capability}): ${x.instead}.`);
+  return lines;
+};
+
+/** The answer to one ask, from its understanding and the tool calls' outcomes. */
+export const composeAnswer = (u: Understanding, outcomes: ToolOutcome[]): string => {
+  if (u.intent === 'empty') return `The request is empty: nothing to do. Ask in plain words. ${supported()}`;
+  if (u.intent === 'too_long') return 'Refused (REQUEST_TOO_LONG): the request is too long to be a plain-words ask; nothing was read or run. Ask one question at a time.';
+  const lines = preamble(u);
+  if (u.intent === 'clarify')
+    lines.push(
+      `Which outcome do you want (a clarifying question, nothing was run)? Objective options: score a lead you describe, look up leads, show the review queue, runs, KPIs, cadence, health, audit or send limits, run the pipeline, create a batch, pause a campaign, set the emergency stop. Required inputs: for a lead, its title, company size and industry; for a lookup, an e-mail, domain or tier; for the audit, a time range.`,
+    );
+  if (u.intent === 'out_of_scope')
+    lines.push(
+      `${u.otherLanguage ? 'The request does not look like English, which is the only language this grammar reads; ' : ''}this is out of scope: QUEEN answers about this system's leads, drafts, runs, sends and health. ${supported()}`,
+    );
+  if (u.intent === 'unsupported' || (u.unsupported.length > 0 && outcomes.length === 0)) lines.push(`Alternative approach: ${supported()}`);
+  for (const o of outcomes) lines.push(outcomeLine(o, u));
+  if (lines.length === 0) lines.push(`Nothing matched a tool. ${supported()}`);
+  return lines.join('\n');
+};

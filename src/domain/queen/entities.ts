@@ -1,0 +1,180 @@
+/**
+ * What a plain-words request names: titles, company sizes, industries, tools, time ranges, tiers,
+ * e-mails, domains, ids and counts. Pure and deterministic: regular expressions over the text, no
+ * guessing; what is not written is absent (null or an empty list), never a default.
+ */
+
+export type TimeRange = { hours: number; label: string };
+export type Segment = 'enterprise' | 'mid-market' | 'smb';
+
+export type Entities = {
+  titles: string[];
+  /** A head count written in the text ("180-employee", "150 people"). */
+  employeeCount: number | null;
+  segments: Segment[];
+  industries: string[];
+  tools: string[];
+  timeRange: TimeRange | null;
+  tiers: string[];
+  emails: string[];
+  domains: string[];
+  /** Ids written as `contact_id 12345`, `lead <uuid>`, `run_…`, `batch <id>`, `campaign <id>`. */
+  ids: { kind: string; value: string }[];
+  /** A count asked for ("50 leads", "5 emails", "last 50 rejected"). */
+  count: number | null;
+};
+
+const TITLE_PATTERNS: readonly RegExp[] = [
+  /\bchief [a-z]+ officer\b/g,
+  /\b(?:vp|svp|evp|vice president)(?: of)? [a-z]+(?: [a-z]+)?\b/g,
+  /\b(?:director|head|manager) of [a-z]+\b/g,
+  /\b(?:revops|sales|marketing|operations|account|product|engineering|it) (?:manager|director|lead|leader)\b/g,
+  /\b(?:ceo|cto|cfo|cro|coo|cmo|cio|ciso|founder|co-founder|owner|president)\b/g,
+];
+
+/** Words after "VP of …" that end a title rather than continue it. */
+const TITLE_STOP = /\s(?:at|in|for|from|who|with|and|audience)$/;
+
+const INDUSTRIES: readonly string[] = [
+  'b2b saas',
+  'saas',
+  'software',
+  'fintech',
+  'financial services',
+  'insurance',
+  'healthcare',
+  'manufacturing',
+  'logistics',
+  'retail',
+  'ecommerce',
+  'e-commerce',
+  'education',
+  'non-profit',
+  'nonprofit',
+  'consulting',
+  'marketing agency',
+  'real estate',
+  'robotics',
+  'cybersecurity',
+  'telecommunications',
+  'construction',
+  'legal',
+  'accounting',
+  'recruiting',
+  'media',
+];
+
+const TOOLS: readonly string[] = [
+  'salesforce',
+  'hubspot',
+  'gong',
+  'salesloft',
+  'apollo',
+  'clay',
+  'bettercontact',
+  'slack',
+  'zoominfo',
+  'pipedrive',
+  'marketo',
+  'zendesk',
+  'instantly',
+  'heyreach',
+  'ghl',
+  'gohighlevel',
+  'supabase',
+  'google calendar',
+  'rb2b',
+  'linkedin',
+  'twilio',
+];
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const wordList = (words: readonly string[]) => new RegExp(`(?<![a-z0-9])(${words.map(escape).join('|')})(?![a-z0-9])`, 'g');
+const INDUSTRY_RE = wordList(INDUSTRIES);
+const TOOL_RE = wordList(TOOLS);
+
+const EMAIL_RE = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/g;
+const DOMAIN_RE = /(?<![@a-z0-9.-])((?:[a-z0-9-]+\.)+(?:com|io|ai|co|net|org|dev|app|tech))(?![a-z0-9-])/g;
+const UUID_RE = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+
+const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
+const toInt = (s: string) => Number.parseInt(s.replace(/,/g, ''), 10);
+
+const matchAll = (re: RegExp, text: string, group = 0): string[] => [...text.matchAll(re)].map((m) => m[group] ?? '');
+
+const titlesIn = (text: string): string[] => {
+  const found: { at: number; title: string }[] = [];
+  for (const re of TITLE_PATTERNS)
+    for (const m of text.matchAll(re)) {
+      let title = m[0];
+      while (TITLE_STOP.test(title)) title = title.replace(TITLE_STOP, '');
+      found.push({ at: m.index, title });
+    }
+  // A short form inside a longer title already found ("vp sales" inside "svp sales") is dropped.
+  const sorted = found.sort((a, b) => a.at - b.at);
+  return unique(sorted.map((f) => f.title)).filter((t, _, all) => !all.some((o) => o !== t && o.includes(t)));
+};
+
+const employeeCountIn = (text: string): number | null => {
+  const m = /\b(\d[\d,]*)\s*(?:-|\s)?\s*(?:employees?|people|person|staff|headcount|seats?)\b/.exec(text);
+  return m?.[1] ? toInt(m[1]) : null;
+};
+
+const segmentsIn = (text: string): Segment[] => {
+  const out: Segment[] = [];
+  if (/\benterprise\b/.test(text)) out.push('enterprise');
+  if (/\bmid-?market\b/.test(text)) out.push('mid-market');
+  if (/\b(?:smb|small business(?:es)?)\b/.test(text)) out.push('smb');
+  return out;
+};
+
+const TIME_UNITS: Record<string, number> = { minute: 1 / 60, hour: 1, h: 1, day: 24, d: 24, week: 168, month: 720 };
+
+const timeRangeIn = (text: string): TimeRange | null => {
+  const m = /\b(?:last|past|previous|in the last)\s+(\d+)\s*(minute|hour|h|day|d|week|month)s?\b/.exec(text) ?? /\b(\d+)\s*(h|hours?)\b(?=.*\b(?:window|ago|dropped|since)\b)/.exec(text);
+  if (m?.[1] && m[2]) {
+    const unit = m[2].replace(/s$/, '');
+    const hours = toInt(m[1]) * (TIME_UNITS[unit] ?? 1);
+    return { hours, label: `last ${m[1]} ${unit.length <= 1 ? (unit === 'h' ? 'hours' : 'days') : `${unit}s`}` };
+  }
+  if (/\b(?:last|past) (?:hour)\b/.test(text)) return { hours: 1, label: 'last hour' };
+  if (/\btoday\b/.test(text)) return { hours: 24, label: 'today' };
+  if (/\byesterday\b/.test(text)) return { hours: 48, label: 'since yesterday' };
+  if (/\b(?:this|last|past) week\b|\bweekly\b/.test(text)) return { hours: 168, label: 'this week' };
+  if (/\b(?:this|last|past) month\b/.test(text)) return { hours: 720, label: 'this month' };
+  return null;
+};
+
+const tiersIn = (text: string): string[] => unique(matchAll(/\btier[\s_-]?([1-4])\b/g, text, 1).map((n) => `tier_${n}`));
+
+const idsIn = (text: string): { kind: string; value: string }[] => {
+  const ids: { kind: string; value: string }[] = [];
+  for (const m of text.matchAll(/\b(contact|lead|draft|batch|campaign|incident)[_\s-]?id[\s:=#]*([a-z0-9_-]+)\b/g)) ids.push({ kind: m[1] ?? 'id', value: m[2] ?? '' });
+  for (const m of text.matchAll(/\b(run_\d{8}_\d{6}_[0-9a-f]{6})\b/g)) ids.push({ kind: 'run', value: m[1] ?? '' });
+  for (const m of text.matchAll(/\b(lead|draft|batch|campaign)\s+([0-9a-f]{8}-[0-9a-f-]{27})\b/g)) ids.push({ kind: m[1] ?? 'id', value: m[2] ?? '' });
+  for (const value of matchAll(UUID_RE, text)) if (!ids.some((i) => i.value === value)) ids.push({ kind: 'id', value });
+  return ids;
+};
+
+const countIn = (text: string): number | null => {
+  const m = /(?<!tier[\s_-]?)\b(?:last\s+)?(\d{1,3}(?:,\d{3})+|\d+)\s+(?:[a-z-]+\s+){0,2}(?:leads?|e-?mails?|drafts?|contacts?|prospects?|messages?|accounts?)\b/.exec(text);
+  return m?.[1] ? toInt(m[1]) : null;
+};
+
+/** Entities of a request already lower-cased (see normaliseRequest). */
+export const extractEntities = (text: string): Entities => {
+  const emails = unique(matchAll(EMAIL_RE, text));
+  return {
+    titles: titlesIn(text),
+    employeeCount: employeeCountIn(text),
+    segments: segmentsIn(text),
+    industries: unique(matchAll(INDUSTRY_RE, text, 1)).filter((i, _, all) => !all.some((o) => o !== i && o.includes(i))),
+    tools: unique(matchAll(TOOL_RE, text, 1)),
+    timeRange: timeRangeIn(text),
+    tiers: tiersIn(text),
+    emails,
+    domains: unique(matchAll(DOMAIN_RE, text, 1)).filter((d) => !emails.some((e) => e.endsWith(`@${d}`))),
+    ids: idsIn(text),
+    count: countIn(text),
+  };
+};

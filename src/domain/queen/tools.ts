@@ -1,0 +1,42 @@
+import type { AgentAction } from '../agents/index.js';
+
+/**
+ * QUEEN's tools: our own use cases, each named for what it reads or does. `action` is what the
+ * agent permission registry checks (as UNIFIED_QUEEN) before the tool runs; `writes` marks a tool
+ * whose plan needs a person's confirmation (`--yes`).
+ */
+export const QUEEN_TOOLS = {
+  'score.rules': { writes: false, action: 'read_pipeline', does: 'the scoring rules in force: tier thresholds and the competitor and exclusion lists (sizes only)' },
+  'leads.search': { writes: false, action: 'search_contacts', does: 'find stored leads by e-mail, domain, tier or status' },
+  'leads.status': { writes: false, action: 'read_pipeline', does: 'count stored leads by status (the funnel)' },
+  'score.describe': { writes: false, action: 'read_contact', does: 'score a lead described in the request with the live ICP scorer (nothing stored)' },
+  'drafts.queue': { writes: false, action: 'read_pipeline', does: 'count drafts by review status (pending, approved, rejected)' },
+  'runs.recent': { writes: false, action: 'read_pipeline', does: 'the latest pipeline runs and their stages' },
+  'kpis.rates': { writes: false, action: 'read_pipeline', does: 'engagement rates (open, reply, bounce, LinkedIn accept) over a window' },
+  'cadence.counts': { writes: false, action: 'read_pipeline', does: 'cadence enrolments by state' },
+  'incidents.open': { writes: false, action: 'read_pipeline', does: 'open escalation incidents' },
+  'providers.health': { writes: false, action: 'read_pipeline', does: 'provider circuit breakers and the emergency stop' },
+  'audit.search': { writes: false, action: 'read_pipeline', does: 'the audit log over a window' },
+  'limits.usage': { writes: false, action: 'read_pipeline', does: 'send limits used and remaining today and this hour' },
+  'agents.permissions': { writes: false, action: 'read_pipeline', does: 'what each agent role may and may not do' },
+  'privacy.redact': { writes: false, action: 'read_contact', does: 'redact personal data and secrets from a text given in the request' },
+  'pipeline.run': { writes: true, action: 'create_contact', does: 'run the pipeline (discover, enrich, score, draft, queue for review); nothing is sent' },
+  'batch.create': { writes: true, action: 'create_task', does: 'freeze approved drafts into a batch waiting for a person to approve it' },
+  'campaign.pause': { writes: true, action: 'instantly_pause_campaign', does: 'pause one campaign at its provider' },
+  'dispatch.emergency_stop': { writes: true, action: 'instantly_pause_campaign', does: 'set the emergency stop: every send is held and live campaigns paused' },
+} as const satisfies Record<string, { writes: boolean; action: AgentAction; does: string }>;
+
+export type QueenToolName = keyof typeof QUEEN_TOOLS;
+export const QUEEN_TOOL_NAMES = Object.keys(QUEEN_TOOLS) as QueenToolName[];
+export const isQueenTool = (name: string): name is QueenToolName => Object.hasOwn(QUEEN_TOOLS, name);
+
+export type ToolArgs = Record<string, string | number | boolean | string[] | null>;
+export type ToolCall = { tool: QueenToolName; args: ToolArgs };
+
+/** Steps every ask records in its trace besides the tool calls: the grammar, and the registry check. */
+export const UNDERSTAND_STEP = 'queen.understand';
+export const AUTHORIZE_STEP = 'guardrails.authorize';
+/** The refusal rules fired (they are checked on every ask; the step is recorded when one refused). */
+export const REFUSALS_STEP = 'queen.refusals';
+/** The ask's trace, stored in the audit log. */
+export const TRACE_STEP = 'audit.trace';

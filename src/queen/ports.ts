@@ -1,0 +1,42 @@
+/**
+ * What QUEEN's ask use case reads and drives, declared here and handed in by the composition root
+ * (src/compose/queen.ts) from the app's stores and use cases. Every figure QUEEN states comes from
+ * one of these answers; none of them sends, approves or lifts the emergency stop (the ports simply
+ * have no such call).
+ */
+import type { IcpSettings } from '../domain/scoring/settings.js';
+import type { AuditEntry } from '../pipeline/ports.js';
+import type { IncidentRow, KpiRow, LeadQuery, LeadRow, LimitsRow, ProviderHealthRow, RunRow } from '../domain/queen/results.js';
+
+export type { IncidentRow, KpiRow, LeadQuery, LeadRow, LimitsRow, ProviderHealthRow, RunRow } from '../domain/queen/results.js';
+
+export type QueenReads = {
+  leads(query: LeadQuery): Promise<LeadRow[]>;
+  leadStatusCounts(): Promise<Record<string, number>>;
+  draftStatusCounts(): Promise<Record<string, number>>;
+  runs(limit: number): Promise<RunRow[]>;
+  kpis(days: number): Promise<KpiRow>;
+  cadenceCounts(): Promise<Record<string, number>>;
+  incidents(): Promise<IncidentRow[]>;
+  providerHealth(): Promise<ProviderHealthRow>;
+  audit(since: Date, limit: number): Promise<AuditEntry[]>;
+  limits(): Promise<LimitsRow>;
+};
+
+export type QueenActs = {
+  runPipeline(limit: number, by: string): Promise<{ runId: string; status: string; leads: number; drafts: number }>;
+  createBatch(by: string): Promise<{ batchId: string; items: number; expiresAt: string }>;
+  pauseCampaign(campaign: string, by: string): Promise<{ campaign: string; provider: string; status: string }>;
+  setEmergencyStop(reason: string, by: string): Promise<{ at: string; paused: Record<string, string | number> }>;
+};
+
+export type QueenDeps = {
+  reads: QueenReads;
+  acts: QueenActs;
+  /** Where each ask's trace goes (the audit log). */
+  audit: { append(entry: AuditEntry): Promise<void> };
+  icp: IcpSettings;
+  clock: { now(): Date };
+  /** A trace id; random in production, counted in tests. */
+  newTraceId: () => string;
+};

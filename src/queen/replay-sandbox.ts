@@ -1,0 +1,109 @@
+import { emptyLead } from '../domain/lead.js';
+import type { LeadRow } from '../domain/queen/index.js';
+import { scoreLead } from '../domain/scoring/score-lead.js';
+import type { IcpSettings } from '../domain/scoring/settings.js';
+import type { AuditEntry } from '../pipeline/ports.js';
+import type { QueenDeps } from './ports.js';
+
+/**
+ * The seeded sandbox the replay gate asks against: a small, fixed book of leads (scored by the
+ * live scorer with the configured ICP settings), drafts, runs, engagement, cadence, incidents,
+ * breakers, limits and an audit day, at a fixed time. Nothing in it is taken from the golden set:
+ * the companies are invented `*.example.com` names, and no case's figures are planted. Writes are
+ * never confirmed in a replay, so the acts refuse.
+ */
+export const REPLAY_NOW = new Date('2026-01-15T12:00:00.000Z');
+
+const PEOPLE: readonly [string, string, number, string, string[], string][] = [
+  ['Chief Revenue Officer', 'Northwind Analytics', 220, 'software', ['salesforce', 'gong'], 'scored'],
+  ['VP of Sales', 'Bluefin Logistics', 140, 'logistics', ['hubspot'], 'pending_review'],
+  ['Director of Operations', 'Cedar Manufacturing', 450, 'manufacturing', [], 'scored'],
+  ['CEO', 'Quartz Fintech', 60, 'fintech', ['salesforce'], 'pending_review'],
+  ['RevOps Manager', 'Harbor Health', 900, 'healthcare', ['marketo'], 'scored'],
+  ['Head of Growth', 'Pine Retail', 35, 'retail', [], 'disqualified'],
+  ['CTO', 'Orbit Robotics', 310, 'robotics', ['hubspot', 'slack'], 'scored'],
+  ['Marketing Manager', 'Maple Education', 15, 'education', [], 'skipped'],
+];
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+
+const seedLeads = (icp: IcpSettings): LeadRow[] =>
+  PEOPLE.map(([title, company, employees, industry, tech, status], i) => {
+    const lead = emptyLead();
+    lead.title = title;
+    lead.company.name = company;
+    lead.company.domain = `${slug(company)}.example.com`;
+    lead.company.employeeCount = employees;
+    lead.company.industry = industry;
+    lead.company.technologies = tech;
+    const score = scoreLead(lead, icp);
+    return { id: `00000000-0000-4000-8000-00000000000${i + 1}`, email: `contact${i + 1}@${lead.company.domain}`, company, title, tier: score.tier, points: score.points, status };
+  });
+
+const hoursAgo = (h: number) => new Date(REPLAY_NOW.getTime() - h * 3_600_000);
+
+const seedAudit = (): AuditEntry[] =>
+  (
+    [
+      [30, 'reviewer:sam', 'review.approve', 'draft'],
+      [20, 'reviewer:sam', 'review.reject', 'draft'],
+      [9, 'reviewer:ana', 'review.approve', 'draft'],
+      [8, 'reviewer:ana', 'review.approve', 'draft'],
+      [6, 'reviewer:ana', 'review.reject', 'draft'],
+      [5, 'OPERATOR', 'gateway.rejected', 'outbox'],
+      [3, 'sam', 'batch.create', 'batch'],
+      [2, 'pipeline', 'run.finish', 'run'],
+    ] as const
+  ).map(([h, actor, action, entityType], i) => ({ at: hoursAgo(h), actor, action, entityType, entityId: `seed-${i + 1}`, runId: null, details: {} }));
+
+const refuseWrite = async (): Promise<never> => {
+  throw new Error('writes are not run in the replay sandbox');
+};
+
+/** QUEEN's deps over the seeded sandbox, and the trace log it writes to. */
+export const replaySandbox = (icp: IcpSettings): { deps: QueenDeps; traces: AuditEntry[] } => {
+  const leads = seedLeads(icp);
+  const audit = seedAudit();
+  const traces: AuditEntry[] = [];
+  let traceCount = 0;
+  const counts = <T>(rows: T[], key: (r: T) => string) => rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [key(r)]: (acc[key(r)] ?? 0) + 1 }), {});
+  const deps: QueenDeps = {
+    icp,
+    clock: { now: () => REPLAY_NOW },
+    newTraceId: () => `qt_replay_${String(++traceCount).padStart(4, '0')}`,
+    audit: { append: async (entry) => void traces.push(entry) },
+    reads: {
+      leads: async (q) =>
+        leads
+          .filter((l) => (!q.id || l.id === q.id) && (!q.email || l.email === q.email) && (!q.domain || (l.email ?? '').endsWith(`@${q.domain}`) || (l.email ?? '').endsWith(`.${q.domain}`)) && (!q.tier || l.tier === q.tier))
+          .slice(0, q.limit),
+      leadStatusCounts: async () => counts(leads, (l) => l.status),
+      draftStatusCounts: async () => ({ pending_review: 4, approved: 3, rejected: 2 }),
+      runs: async (limit) =>
+        [
+          { runId: 'run_20260115_080000_a1b2c3', mode: 'sandbox', status: 'passed', startedAt: hoursAgo(4).toISOString(), leads: 8, drafts: 4, errors: 0 },
+          { runId: 'run_20260114_080000_d4e5f6', mode: 'sandbox', status: 'failed', startedAt: hoursAgo(28).toISOString(), leads: 6, drafts: 0, errors: 2 },
+        ].slice(0, limit),
+      kpis: async () => ({ since: '2026-01-09', counts: { emailSent: 40, opened: 18, replied: 3, bounced: 1, linkedinSent: 12, linkedinAccepted: 5 }, rates: { open: 0.45, reply: 0.075, bounce: 0.025, linkedinAccept: 0.4167 } }),
+      cadenceCounts: async () => ({ active: 3, completed: 1, exited: 1 }),
+      incidents: async () => [{ key: 'provider:instantly:errors', level: 1, openedAt: hoursAgo(5).toISOString(), title: 'Instantly answered 503 on 3 sends' }],
+      providerHealth: async () => ({
+        breakers: [
+          { provider: 'apollo', state: 'closed', changedAt: hoursAgo(48).toISOString() },
+          { provider: 'instantly', state: 'half_open', changedAt: hoursAgo(5).toISOString() },
+        ],
+        emergencyStop: { active: false, setBy: null, reason: null },
+      }),
+      audit: async (since, limit) => audit.filter((e) => e.at >= since).slice(0, limit),
+      limits: async () => ({
+        sendMode: 'shadow',
+        emailToday: { used: 12, limit: 150, remaining: 138 },
+        emailThisHour: { used: 2, limit: 20, remaining: 18 },
+        emailThisMonth: { used: 180, limit: 3000, remaining: 2820 },
+        linkedinToday: { used: 4, limit: 20, remaining: 16 },
+      }),
+    },
+    acts: { runPipeline: refuseWrite, createBatch: refuseWrite, pauseCampaign: refuseWrite, setEmergencyStop: refuseWrite },
+  };
+  return { deps, traces };
+};
