@@ -31,6 +31,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The migrations are read from src/store/migrations at run time.
 COPY --from=build /app/src/store/migrations ./src/store/migrations
+# The golden set `caio replay` scores by default.
+COPY golden ./golden
 RUN mkdir -p /app/.caio && chown node:node /app/.caio
 USER node
 EXPOSE 8080
