@@ -20,7 +20,6 @@ import type { PipelineDeps } from './pipeline/context.js';
 import { AppError } from './lib/app-error.js';
 import { createMetrics } from './observability/metrics.js';
 import { escalatorFor } from './compose/escalation.js';
-import { operatorPageUrl } from './compose/operator-url.js';
 import type { AppDeps, DispatchSet } from './compose/app-deps.js';
 import type { Redis } from 'ioredis';
 import { sharedLimiterFactory } from './providers/http/shared-limits.js';
@@ -337,7 +336,6 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
   const { createBatchStore } = await import('./store/batches-repo.js');
   const { createExclusionStore } = await import('./store/exclusions-repo.js');
   const { importedExclusionPolicy } = await import('./dispatch/exclusions.js');
-  const { createGatekeeper } = await import('./pipeline/gatekeeper.js');
   const { createSendGateway } = await import('./dispatch/send-gateway.js');
   const { createOperator } = await import('./dispatch/operator.js');
   const { toInstantlyTimezone } = await import('./providers/instantly/schemas.js');
@@ -432,13 +430,7 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
 
   const channels: DispatchSet['channels'] = overrides.wrapChannels ? overrides.wrapChannels(built as Record<SendChannel, OutboundChannel>) : built;
   const batches = createBatchStore(db);
-  const gatekeeper = createGatekeeper({
-    batches,
-    audit: app.stores.audit,
-    alerts: app.alerts,
-    clock: app.clock,
-    settings: { batchExpiryHours: config.gatekeeper.batchExpiryHours, tierRouting: config.tierRouting, operatorUrl: operatorPageUrl(config) },
-  });
+  const gatekeeper = (await import('./compose/operator.js')).gatekeeperFor(app, batches);
   const leads = createLeadStateQuery(db);
   const { limits } = config;
   const cadence = cadenceSyncFor(app);

@@ -1,12 +1,25 @@
 import { activateCampaign } from '../dispatch/activate-campaign.js';
 import { operatorStatus, operatorStatusSettings } from '../dispatch/operator-status-settings.js';
 import type { CampaignControls, OperatorStatusStores } from '../dispatch/ports.js';
+import { createGatekeeper } from '../pipeline/gatekeeper.js';
+import type { BatchStore } from '../pipeline/review-ports.js';
 import { createBatchStore } from '../store/batches-repo.js';
+import { operatorPageUrl } from './operator-url.js';
 import { createCampaignStore, createControlStore } from '../store/control-repo.js';
 import type { Db } from '../store/database.js';
 import { createIncidentStore } from '../store/incident-repo.js';
 import { createOutboxStore } from '../store/outbox-repo.js';
 import type { AppDeps, DispatchSet } from './app-deps.js';
+
+/** The Gatekeeper of one app (batches for a person to approve), as `caio batch`, the OPERATOR and the API use it. */
+export const gatekeeperFor = (app: AppDeps, batches: BatchStore = createBatchStore(app.database.db)) =>
+  createGatekeeper({
+    batches,
+    audit: app.stores.audit,
+    alerts: app.alerts,
+    clock: app.clock,
+    settings: { batchExpiryHours: app.config.gatekeeper.batchExpiryHours, tierRouting: app.config.tierRouting, operatorUrl: operatorPageUrl(app.config) },
+  });
 
 /** The stores the operator status reads, on one database. */
 export const operatorStatusStoresOn = (db: Db): OperatorStatusStores => ({ outbox: createOutboxStore(db), control: createControlStore(db), batches: createBatchStore(db), campaigns: createCampaignStore(db) });

@@ -1,8 +1,7 @@
 import type { BatchMotion } from '../../domain/approval/batch.js';
 import { openDispatch, type AppDeps } from '../../deps.js';
-import { operatorPageUrl } from '../../compose/operator-url.js';
-import { createGatekeeper } from '../../pipeline/gatekeeper.js';
-import { createBatchStore, type Batch } from '../../store/batches-repo.js';
+import type { Batch } from '../../store/batches-repo.js';
+import { gatekeeperFor } from '../../compose/operator.js';
 import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
@@ -10,15 +9,6 @@ import { renderBatchPreview } from '../render/batch-preview.js';
 import { printJson } from '../render/json.js';
 import { withApp } from './with-app.js';
 import { cliOut } from '../io.js';
-
-const gatekeeperFor = (app: AppDeps) =>
-  createGatekeeper({
-    batches: createBatchStore(app.database.db),
-    audit: app.stores.audit,
-    alerts: app.alerts,
-    clock: app.clock,
-    settings: { batchExpiryHours: app.config.gatekeeper.batchExpiryHours, tierRouting: app.config.tierRouting, operatorUrl: operatorPageUrl(app.config) },
-  });
 
 const summary = (b: Batch, now: Date) =>
   `batch ${b.id} [${b.status}${b.status !== 'executed' && b.status !== 'rejected' && b.expiresAt <= now ? ', expired' : ''}] ${b.motion}, ${b.scope.length} actions, preview ${b.previewHash.slice(0, 12)}, expires ${b.expiresAt.toISOString()}${b.decidedBy ? `, ${b.status} by ${b.decidedBy}` : ''}`;
