@@ -1,13 +1,10 @@
-import { pino } from 'pino';
-import { FileConfigSchema } from '../src/config/schema.js';
 import { emptyLead } from '../src/domain/lead.js';
-import { systemClock } from '../src/lib/clock.js';
 import { sha256Hex } from '../src/lib/hash.js';
 import { parseInstantlyWebhook } from '../src/providers/instantly/webhook.js';
-import { inboxProcessorOn } from '../src/compose/signals.js';
+import { processorFor } from '../src/compose/signals.js';
 import { createInboxStore } from '../src/store/inbox-repo.js';
 import { createSignalLeadStore } from '../src/store/signals-repo.js';
-import { openBenchDatabase } from './bench-store.js';
+import { openBenchApp } from './bench-store.js';
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 4000);
 const LEADS = 500;
@@ -32,17 +29,20 @@ const payloadOf = (n: number, firstLead = 0) => {
 
 /**
  * Webhook delivery processing with the unit of work, `PROCESSORS` at once in one process, through
- * the production factory (`inboxProcessorOn`): one delivery per transaction (take, find the lead,
+ * the processor the server and the workers build (`processorFor` over the app `openApp` opened: its
+ * clock, log and configured cadence): one delivery per transaction (take, find the lead,
  * status move, timeline event, effects, cadence, finish: what a webhook's own job does) and
  * set-based (`processMany`, `BATCH` deliveries per transaction: what the sweep does with a backlog),
  * and a burst through the deliveries' own jobs (`processWithWaiting`, what `caio serve` runs).
  * Baseline in the same run: the same deliveries' bare inserts into the inbox, one at a time (what
- * the webhook route does per request). Each mode has its own leads, so neither inherits the other's history.
+ * the webhook route does per request), through the inbox store built by hand because it is the
+ * baseline. The leads are set up with the signal-side lead store, as a delivery finds them. Each
+ * mode has its own leads, so neither inherits the other's history.
  */
 export const benchDeliveryProcessing = async (deliveries = DELIVERIES) => {
-  const database = await openBenchDatabase();
+  const bench = await openBenchApp();
   try {
-    const db = database.db;
+    const db = bench.app.database.db;
     const leads = createSignalLeadStore(db);
     for (let i = 0; i < 3 * LEADS; i++) {
       const profile = emptyLead({ email: `lead${i}@bench${i}.example.com`, firstName: `Ann${i}`, lastName: 'Lee' });
@@ -62,7 +62,7 @@ export const benchDeliveryProcessing = async (deliveries = DELIVERIES) => {
       }
       return { ids, ms: performance.now() - started };
     };
-    const processor = inboxProcessorOn(db, { clock: systemClock, log: pino({ level: 'silent' }), cadence: FileConfigSchema.parse({}).cadence });
+    const processor = processorFor(bench.app);
     /** `PROCESSORS` workers taking `size` deliveries at a time until none is left. */
     const drain = async (ids: string[], size: number, job = false) => {
       const outcomes: Record<string, number> = {};
@@ -87,7 +87,7 @@ export const benchDeliveryProcessing = async (deliveries = DELIVERIES) => {
     const jobs = await drain(third.ids, 1, true);
     const bare = Math.round((deliveries / first.ms) * 1000);
     return {
-      name: `webhook delivery processing, ${deliveries} Instantly deliveries over ${LEADS} leads per mode, ${PROCESSORS} processors in one process (${database.label})`,
+      name: `webhook delivery processing, ${deliveries} Instantly deliveries over ${LEADS} leads per mode, ${PROCESSORS} processors in one process (${bench.label})`,
       bareInsertsPerSecond: bare,
       oneAtATime: { deliveriesPerSecond: one.perSecond, vsBareInserts: `${(one.perSecond / bare).toFixed(2)}x`, outcomes: one.outcomes },
       setBased: { batch: BATCH, deliveriesPerSecond: set.perSecond, vsBareInserts: `${(set.perSecond / bare).toFixed(2)}x`, outcomes: set.outcomes },
@@ -96,7 +96,7 @@ export const benchDeliveryProcessing = async (deliveries = DELIVERIES) => {
       setBasedAtLeast1000PerSecond: set.perSecond >= 1000,
     };
   } finally {
-    await database.close();
+    await bench.close();
   }
 };
 

@@ -9,8 +9,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config/load.js';
 import { openApp, openProviders, pipelineDepsFor } from '../src/deps.js';
-import { createBullmqRunner } from '../src/jobs/bullmq/runner.js';
-import type { AnyJobDefinition } from '../src/jobs/definitions.js';
+import { openJobProducer } from '../src/compose/jobs.js';
 import { runPipeline } from '../src/pipeline/run-pipeline.js';
 import { processorFor } from '../src/compose/signals.js';
 import { ratio } from './measure.js';
@@ -73,7 +72,11 @@ const until = async (probe: () => Promise<boolean>, timeoutMs: number) => {
  * The distributed backend's throughput (PostgreSQL in DATABASE_URL, Redis in REDIS_URL): webhook
  * inbox processing (DELIVERIES stored Instantly opens) and a PIPELINE_LEADS-lead sandbox pipeline,
  * each with 1, 2 and 4 `caio worker` processes (concurrency 4 each) against the inline backend
- * (the same work in this process, one job at a time) measured in the same run.
+ * (the same work in this process, one job at a time) measured in the same run. Everything is wired
+ * by the composition root: the workers are the CLI's, the jobs are enqueued by the producer `caio
+ * jobs` uses (`openJobProducer`), and the inline runs use `processorFor` and `openProviders` over an
+ * app `openApp` opened. Each measurement has a database of its own, since a worker process reads
+ * its store from DATABASE_URL.
  */
 export const benchWorkers = async () => {
   const admin = process.env.DATABASE_URL;
@@ -91,7 +94,8 @@ export const benchWorkers = async () => {
   try {
     // ---- webhook inbox processing ----
     const inboxUrl = await fresh();
-    const config = loadConfig({ env: { DATABASE_URL: inboxUrl, CAIO_CONFIG: path.join(dir, 'caio.json') }, cwd: dir });
+    // With REDIS_URL, as `caio jobs` runs: its producer enqueues on the workers' queues.
+    const config = loadConfig({ env: { DATABASE_URL: inboxUrl, REDIS_URL: redisUrl, CAIO_CONFIG: path.join(dir, 'caio.json') }, cwd: dir });
     const app = await openApp(config, { log: silent });
     const db = app.database.db;
     await db.execute(sql`insert into leads (email, source, source_id, profile, status, first_run_id, last_run_id)
@@ -117,11 +121,7 @@ export const benchWorkers = async () => {
     const inlineInboxMs = performance.now() - start;
     if ((await processed()) !== ids.length) throw new Error('inline processing missed deliveries');
 
-    const producerDefs = [
-      { name: 'webhook-inbox', queue: 'signals', run: async () => ({}) },
-      { name: 'pipeline-run', queue: 'pipeline', run: async () => ({}) },
-    ] as AnyJobDefinition[];
-    const producer = createBullmqRunner({ redisUrl, prefix, definitions: producerDefs, log: silent });
+    const producer = await openJobProducer(app, 'bench-producer');
     const workerEnv = (url: string) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATABASE_URL: url, REDIS_URL: redisUrl, CAIO_CONFIG: path.join(dir, 'caio.json') });
     const inbox: Record<string, { deliveriesPerSecond: number; vsInline: string }> = {};
     for (const [round, n] of WORKER_COUNTS.entries()) {
@@ -134,7 +134,6 @@ export const benchWorkers = async () => {
       await stopAll(workers);
       inbox[`${n} worker${n > 1 ? 's' : ''}`] = { deliveriesPerSecond: Math.round((ids.length / ms) * 1000), vsInline: ratio(inlineInboxMs, ms) };
     }
-    await app.close();
 
     // ---- a pipeline run ----
     const inlineUrl = await fresh();
@@ -160,6 +159,7 @@ export const benchWorkers = async () => {
       pipeline[`${n} worker${n > 1 ? 's' : ''}`] = { seconds: +(ms / 1000).toFixed(2), vsInline: ratio(inlinePipelineMs, ms) };
     }
     await producer.close();
+    await app.close();
     return {
       name: `worker scaling on ${os.cpus().length} cores (PostgreSQL + Redis, concurrency ${CONCURRENCY} per worker)`,
       webhookInbox: { deliveries: ids.length, inlineDeliveriesPerSecond: Math.round((ids.length / inlineInboxMs) * 1000), ...inbox },
