@@ -36,13 +36,24 @@ export const craftDrafts = async (ctx: RunContext, leads: WorkingLead[]): Promis
     });
   };
   const draftable: WorkingLead[] = [];
+  // Nurture-only leads are written per reason (one per tier) in bulk: a run may skip thousands.
+  const nurture = new Map<string, { skip: Skip; ids: string[] }>();
   for (const lead of leads) {
-    const nurture = nurtureOnly(lead.score!.tier, settings.tierRouting[lead.score!.tier]);
-    if (!nurture) draftable.push(lead);
+    const reason = nurtureOnly(lead.score!.tier, settings.tierRouting[lead.score!.tier]);
+    if (!reason) draftable.push(lead);
     else {
-      await skip(lead, nurture);
-      ctx.events.onStageProgress?.('craft', ++done, leads.length);
+      const group = nurture.get(reason.reason) ?? { skip: reason, ids: [] };
+      group.ids.push(lead.id);
+      nurture.set(reason.reason, group);
     }
+  }
+  for (const { skip: reason, ids } of nurture.values()) {
+    skipped[reason.code] = (skipped[reason.code] ?? 0) + ids.length;
+    await stores.leads.markSkipped(ids, reason.reason);
+    const at = ctx.deps.clock.now();
+    await stores.audit.append(ids.map((id) => ({ at, actor: 'CRAFTER', action: 'draft.skipped', entityType: 'lead', entityId: id, runId: ctx.runId, details: { code: reason.code, reason: reason.reason } })));
+    done += ids.length;
+    ctx.events.onStageProgress?.('craft', done, leads.length);
   }
   const since = new Date(ctx.deps.clock.now().getTime() - settings.review.rejectionTtlDays * 86_400_000);
   const memory = await stores.rejections.memoryFor(

@@ -198,7 +198,8 @@ export interface LeadStore {
   recordScore(leadId: string, runId: string, score: LeadScore): Promise<void>;
   /** The same for many leads in a few statements. */
   recordScores(runId: string, items: { leadId: string; score: LeadScore }[]): Promise<void>;
-  markSkipped(leadId: string, reason: string): Promise<void>;
+  /** One lead, or many with the same reason in one statement per chunk. */
+  markSkipped(leadIds: string | string[], reason: string): Promise<void>;
   markQueued(leadIds: string | string[]): Promise<void>;
   /** Remove a lead found in this run that turned out to be suppressed; it never held more than provider data. */
   discard(leadId: string): Promise<void>;

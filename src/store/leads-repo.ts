@@ -265,8 +265,13 @@ export const createLeadStore = (db: Db): LeadStore => {
     recordScore: async (leadId, runId, score) => recordScores(runId, [{ leadId, score }]),
     recordScores: (runId, items) => recordScores(runId, items),
 
-    markSkipped: async (leadId, reason) => {
-      await db.update(leads).set({ status: 'skipped', skipReason: reason, updatedAt: new Date() }).where(eq(leads.id, leadId));
+    markSkipped: async (leadIds, reason) => {
+      const ids = Array.isArray(leadIds) ? leadIds : [leadIds];
+      for (let i = 0; i < ids.length; i += CHUNK)
+        await db
+          .update(leads)
+          .set({ status: 'skipped', skipReason: reason, updatedAt: new Date() })
+          .where(inArray(leads.id, ids.slice(i, i + CHUNK)));
     },
 
     discard: async (leadId) => {
