@@ -380,7 +380,8 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
       settings: {
         senders,
         timezone: instantlyTimeZone,
-        days: [1, 2, 3, 4, 5],
+        // Our weekdays are ISO (1 = Monday ... 7 = Sunday); Instantly's keys are 0 = Sunday ... 6.
+        days: [...new Set(config.dispatch.businessHours.weekdays.map((d) => d % 7))].sort((a, b) => a - b),
         fromHour: config.dispatch.businessHours.startHour,
         toHour: config.dispatch.businessHours.endHour,
         campaignDailyLimit: config.dispatch.instantlyCampaignDailyLimit,

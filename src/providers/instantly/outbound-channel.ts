@@ -9,6 +9,7 @@ export type InstantlyChannelSettings = {
   senders: readonly string[];
   /** Instantly's closed timezone enum has no America/New_York: Detroit is the same clock (contract quirk). */
   timezone: InstantlyTimezone;
+  /** Instantly's day keys: 0 = Sunday ... 6 = Saturday. */
   days: readonly number[];
   fromHour: number;
   toHour: number;
@@ -17,7 +18,11 @@ export type InstantlyChannelSettings = {
   emailGapMinutes: number;
 };
 
-const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+/**
+ * Instantly's schedule takes "HH:MM" up to 23:59 (contract regex): our business hours may end at
+ * 24 (midnight), which is the end of the day, so it becomes 23:59 rather than a refused "24:00".
+ */
+const hh = (h: number) => (h >= 24 ? '23:59' : `${String(h).padStart(2, '0')}:00`);
 const dayOf = (now: Date) => now.toISOString().slice(0, 10);
 
 /**
