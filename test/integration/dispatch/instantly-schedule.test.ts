@@ -32,7 +32,7 @@ describe('the Instantly campaign schedule from the business hours', () => {
     const { outcomes, campaigns } = await sendOne({ startHour: 0, endHour: 24, weekdays: [1, 2, 3, 4, 5, 6, 7] });
     expect(outcomes).toEqual(['sent:']);
     expect(campaigns).toHaveLength(1);
-    const schedule = (campaigns[0] as { campaign_schedule: { schedules: { timing: unknown; days: unknown }[] } }).campaign_schedule.schedules[0];
+    const schedule = (campaigns[0] as unknown as { campaign_schedule: { schedules: { timing: unknown; days: unknown }[] } }).campaign_schedule.schedules[0];
     expect(schedule?.timing).toEqual({ from: '00:00', to: '23:59' });
     expect(schedule?.days).toEqual({ '0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true });
   });
@@ -40,7 +40,7 @@ describe('the Instantly campaign schedule from the business hours', () => {
   it('Monday to Friday 8-18 stays 08:00-18:00 on keys 1 to 5', async () => {
     const { outcomes, campaigns } = await sendOne({ startHour: 8, endHour: 18, weekdays: [1, 2, 3, 4, 5] });
     expect(outcomes).toEqual(['sent:']);
-    const schedule = (campaigns[0] as { campaign_schedule: { schedules: { timing: unknown; days: unknown }[] } }).campaign_schedule.schedules[0];
+    const schedule = (campaigns[0] as unknown as { campaign_schedule: { schedules: { timing: unknown; days: unknown }[] } }).campaign_schedule.schedules[0];
     expect(schedule?.timing).toEqual({ from: '08:00', to: '18:00' });
     expect(schedule?.days).toEqual({ '1': true, '2': true, '3': true, '4': true, '5': true });
   });
