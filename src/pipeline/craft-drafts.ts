@@ -22,18 +22,12 @@ export const craftDrafts = async (ctx: RunContext, leads: WorkingLead[]): Promis
   const angles: Record<string, number> = {};
   let done = 0;
   const verdicts = { blocked: 0, softFailures: 0, flagged: 0 };
-  const skip = async (lead: WorkingLead, error: Skip) => {
+  // Skips are collected and written together after the loop (one update and one audit append per
+  // chunk): on the embedded PostgreSQL server two round trips per skipped lead made this stage slow.
+  const skips: { leadId: string; skip: Skip }[] = [];
+  const skip = (lead: WorkingLead, error: Skip) => {
     skipped[error.code] = (skipped[error.code] ?? 0) + 1;
-    await stores.leads.markSkipped(lead.id, error.reason);
-    await stores.audit.append({
-      at: ctx.deps.clock.now(),
-      actor: 'CRAFTER',
-      action: 'draft.skipped',
-      entityType: 'lead',
-      entityId: lead.id,
-      runId: ctx.runId,
-      details: { code: error.code, reason: error.reason },
-    });
+    skips.push({ leadId: lead.id, skip: error });
   };
   const draftable: WorkingLead[] = [];
   // Nurture-only leads are written per reason (one per tier) in bulk: a run may skip thousands.
@@ -79,9 +73,14 @@ export const craftDrafts = async (ctx: RunContext, leads: WorkingLead[]): Promis
       angles[result.value.angleId] = (angles[result.value.angleId] ?? 0) + 1;
       output.push({ ...lead, draft: result.value, ...(quality ? { quality } : {}) });
     } else {
-      await skip(lead, result.error);
+      skip(lead, result.error);
     }
     ctx.events.onStageProgress?.('craft', ++done, leads.length);
+  }
+  if (skips.length) {
+    await stores.leads.markSkippedEach(skips.map((x) => ({ leadId: x.leadId, reason: x.skip.reason })));
+    const at = ctx.deps.clock.now();
+    await stores.audit.append(skips.map((x) => ({ at, actor: 'CRAFTER', action: 'draft.skipped', entityType: 'lead', entityId: x.leadId, runId: ctx.runId, details: { code: x.skip.code, reason: x.skip.reason } })));
   }
   // Nurture-only leads are the routing working as configured, not a failure to draft.
   const passed = output.length > 0 || (leads.length > 0 && draftable.length === 0);

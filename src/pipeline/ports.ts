@@ -200,6 +200,8 @@ export interface LeadStore {
   recordScores(runId: string, items: { leadId: string; score: LeadScore }[]): Promise<void>;
   /** One lead, or many with the same reason in one statement per chunk. */
   markSkipped(leadIds: string | string[], reason: string): Promise<void>;
+  /** Many leads, each with its own reason, in one statement per chunk. */
+  markSkippedEach(items: readonly { leadId: string; reason: string }[]): Promise<void>;
   markQueued(leadIds: string | string[]): Promise<void>;
   /** Remove a lead found in this run that turned out to be suppressed; it never held more than provider data. */
   discard(leadId: string): Promise<void>;

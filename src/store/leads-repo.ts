@@ -274,6 +274,16 @@ export const createLeadStore = (db: Db): LeadStore => {
           .where(inArray(leads.id, ids.slice(i, i + CHUNK)));
     },
 
+    markSkippedEach: async (items) => {
+      for (let i = 0; i < items.length; i += CHUNK) {
+        const chunk = items.slice(i, i + CHUNK).map((x) => ({ id: x.leadId, reason: x.reason }));
+        await db.execute(sql`
+          update ${leads} set status = 'skipped', skip_reason = v.reason, updated_at = ${new Date()}
+          from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as v(id uuid, reason text)
+          where ${leads.id} = v.id`);
+      }
+    },
+
     discard: async (leadId) => {
       await db.delete(leads).where(eq(leads.id, leadId));
     },
