@@ -1,5 +1,6 @@
 import { openBenchApp } from './bench-store.js';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { openDispatch, pipelineDepsFor, type AppDeps, type ProviderSet } from '../src/deps.js';
 import { emptyLead } from '../src/domain/lead.js';
 import { runPipeline } from '../src/pipeline/run-pipeline.js';
@@ -29,6 +30,23 @@ const scenario = (instantlyUrl: string) => ({
 
 /** Live providers: Instantly's key (the loopback sandbox's); Apollo's only because a live config requires one, never called here. */
 const ENV = { INSTANTLY_API_KEY: INSTANTLY_KEY, APOLLO_API_KEY: 'bench-unused' };
+
+/**
+ * Every statement the process sends to PostgreSQL while `counting`, and how many of them open a
+ * transaction: counted at the driver (pool queries, drizzle's, a transaction's), as growth.ts does.
+ */
+const statementCounter = () => {
+  const counted = { statements: 0, transactions: 0 };
+  const prototype = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const original = prototype.query;
+  prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    counted.statements += 1;
+    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
+    if (typeof text === 'string' && /^\s*begin\b/i.test(text)) counted.transactions += 1;
+    return original.apply(this, args);
+  };
+  return { read: () => ({ ...counted }), restore: () => void (prototype.query = original) };
+};
 
 /** A sandbox with its own limits lifted: the provider answers at once and never refuses. */
 const liftedSandbox = () => startInstantlySandbox({ apiKey: INSTANTLY_KEY, rateLimitPerMinute: 10_000_000, rateLimitPerSecond: 10_000_000, leadPlanLimit: 10_000_000 });
@@ -68,10 +86,19 @@ const timeDispatch = async () => {
       const { gatekeeper } = dispatch.parts;
       const batch = await gatekeeper.create('outbound', 'bench');
       await gatekeeper.approve(batch.id, 'bench');
+      const counter = statementCounter();
       const started = performance.now();
-      const report = await dispatch.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'bench' });
+      let report;
+      try {
+        report = await dispatch.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'bench' });
+      } finally {
+        counter.restore();
+      }
       const ms = performance.now() - started;
+      const counted = counter.read();
       return {
+        statements: counted.statements,
+        transactions: counted.transactions,
         ms,
         label: bench.label,
         sent: report.drain.counts.sent,
@@ -120,5 +147,8 @@ export const benchDispatch = async () => {
     overheadPerItemMs: +((dispatch.ms - (baseline.ms * dispatch.sent) / ITEMS) / Math.max(1, dispatch.sent)).toFixed(2),
     ratio: `${(dispatch.ms / ((baseline.ms * dispatch.sent) / ITEMS)).toFixed(2)}x`,
     sandboxCalls: dispatch.sandboxCalls,
+    // The whole live dispatch (the batch queued into the outbox, reconcile, the drain) per item sent.
+    statementsPerItem: +(dispatch.statements / Math.max(1, dispatch.sent)).toFixed(2),
+    transactionsPerItem: +(dispatch.transactions / Math.max(1, dispatch.sent)).toFixed(2),
   };
 };

@@ -12,6 +12,7 @@ import { benchScoreAndCraft } from './score-and-craft.js';
 import { benchCadenceCopy } from './cadence-copy.js';
 import { benchWorkers } from './workers.js';
 import { benchCliBesideServer, benchCliStartup } from './cli-startup.js';
+import { benchQueenAsk } from './queen-ask.js';
 
 /** `npm run bench`: each benchmark prints its figures with a baseline measured in the same run. */
 const only = process.argv[2];
@@ -31,6 +32,7 @@ const benches: Record<string, () => unknown> = {
   workers: benchWorkers,
   'cli-startup': benchCliStartup,
   'cli-beside-server': () => benchCliBesideServer(),
+  'queen-ask': benchQueenAsk,
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;

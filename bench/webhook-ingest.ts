@@ -80,7 +80,7 @@ export const benchWebhookIngest = async () => {
     await app.close();
     await inbox.close?.();
     const stored = Number(((await database.db.execute(sql`select count(*)::int as n from webhook_inbox`)) as { rows: { n: number }[] }).rows[0]!.n);
-    await database.db.execute(sql`truncate webhook_inbox`);
+    await database.db.execute(sql`truncate webhook_inbox cascade`);
     return { ...result, statementsPerDelivery: stored ? Number((counted.statements / stored).toFixed(3)) : null };
   };
   const oneRow = { statements: 0 };

@@ -93,8 +93,10 @@ export type ProviderOptions = { source: string; seed: number | null; inputFile?:
 export const openProviders = async (app: AppDeps, options: ProviderOptions): Promise<ProviderSet> => {
   const { config } = app;
   const { discoveryFor } = await import('./providers/apollo/profiles.js');
+  // Website visitors (`--source rb2b`) come from the store; enrichment is Apollo's as for any lead.
+  const visitors = !options.inputFile && options.source === 'rb2b';
   // A targeting profile (discovery.profiles) is an Apollo source too; an unknown name is refused before anything opens.
-  const discovery = options.inputFile ? null : discoveryFor(config.discovery, options.source);
+  const discovery = options.inputFile || visitors ? null : discoveryFor(config.discovery, options.source);
   const { createApolloClient } = await import('./providers/apollo/client.js');
   const { createApolloLeadSource } = await import('./providers/apollo/lead-source.js');
   const { createApolloEnricher } = await import('./providers/apollo/enricher.js');
@@ -136,6 +138,10 @@ export const openProviders = async (app: AppDeps, options: ProviderOptions): Pro
     const { createFileLeadSource } = await import('./providers/files/file-lead-source.js');
     const source = createFileLeadSource({ file: options.inputFile, isSuppressed: () => app.stores.suppressions.matcher(), ...(options.onInputProgress ? { onProgress: options.onInputProgress } : {}) });
     return { source, enricher, close: () => close(), description: `${options.inputFile} for discovery, ${description} for enrichment` };
+  }
+  if (visitors) {
+    const { visitorSourceFor } = await import('./compose/visitors.js');
+    return { source: visitorSourceFor(app), enricher, close: () => close(), description: `website visitors (RB2B) for discovery, ${description} for enrichment` };
   }
   return { source: createApolloLeadSource({ client, discovery: discovery!, name: options.source }), enricher, close: () => close(), description };
 };
@@ -299,6 +305,7 @@ export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet, options: {
     enrich: options.enrich,
     review: app.config.review,
     quality: app.config.quality,
+    visitMention: app.config.rb2b.mentionVisit,
   },
 });
 
@@ -339,7 +346,7 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
   const { createSendGateway } = await import('./dispatch/send-gateway.js');
   const { createOperator } = await import('./dispatch/operator.js');
   const { toInstantlyTimezone } = await import('./providers/instantly/schemas.js');
-  const { cadenceSyncFor, touchRecorderFor } = await import('./compose/signals.js');
+  const { cadenceSyncFor, sentWithTouchFor, touchRecorderFor } = await import('./compose/signals.js');
   const { createLeadEventStore } = await import('./store/inbox-repo.js');
   const { createSignalLeadStore } = await import('./store/signals-repo.js');
   const db = app.database.db;
@@ -402,7 +409,12 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
     }
     const { createHeyReachClient } = await import('./providers/heyreach/client.js');
     const { createHeyReachChannel } = await import('./providers/heyreach/outbound-channel.js');
-    built.heyreach = createHeyReachChannel({ client: createHeyReachClient({ baseUrl, apiKey: heyreachKey, policy: policyFor('heyreach', heyreachKey, config.heyreach) }), campaigns });
+    built.heyreach = createHeyReachChannel({
+      client: createHeyReachClient({ baseUrl, apiKey: heyreachKey, policy: policyFor('heyreach', heyreachKey, config.heyreach) }),
+      campaigns,
+      // LinkedIn message steps go into the campaign configured for them (docs/linkedin.md).
+      messageCampaigns: config.heyreach.campaigns,
+    });
     described.push(sandboxMode ? `HeyReach sandbox ${baseUrl}` : 'HeyReach');
   }
   const ghl = sandboxMode
@@ -448,6 +460,8 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
       envEmergencyStop: overrides.envEmergencyStop ?? config.env.EMERGENCY_STOP === true,
       importedExclusions: importedExclusionPolicy(createExclusionStore(db)),
       onSent: touchRecorderFor(app),
+      // The mark and the touch in one statement; onSent when the lead moved meanwhile.
+      sentWithTouch: sentWithTouchFor(app),
       ...(overrides.random ? { random: overrides.random } : {}),
       onItem: (r) => app.metrics.sendItem(r.channel, r.outcome, r.reason),
       settings: {
@@ -463,15 +477,30 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
       },
     });
   const { createRevival } = await import('./signals/revival.js');
+  const { createRevivalDrafter } = await import('./signals/revival-drafts.js');
   const { revivalQueuedSince } = await import('./store/inbox-repo.js');
+  const revivalEvents = createLeadEventStore(db);
+  // The revival e-mail of a queued lead: crafted from its context, quality-guarded like a first draft, queued for review.
+  const revivalDrafter = createRevivalDrafter({
+    events: revivalEvents,
+    profiles: {
+      profileOf: async (email) => {
+        const detail = await app.stores.leadDetail.detailByEmail(email);
+        return detail ? { leadId: detail.lead.id, profile: detail.lead.profile } : null;
+      },
+    },
+    drafts: app.stores.drafts,
+    settings: { sender: config.sender, quality: { ...config.quality, maxRejections: config.review.maxRejections } },
+  });
   const revival = ghlClient
     ? createRevival({
         ghl: ghlClient,
         leads: createSignalLeadStore(db),
-        events: createLeadEventStore(db),
+        events: revivalEvents,
         settings: config.revival,
         dailyLimit: limits.revivalDailyLimit,
         queuedToday: (now) => revivalQueuedSince(db, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))),
+        drafter: revivalDrafter,
       })
     : undefined;
   const operatorFor = (holder: string | undefined, settings: Partial<OperatorSettings> = {}) => {

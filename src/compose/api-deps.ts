@@ -2,12 +2,16 @@ import type { AppDeps, DispatchSet } from './app-deps.js';
 import type { ReviewQueueControls } from '../jobs/ports.js';
 import { bootstrapFor } from './signals.js';
 import { decayDetectorFor } from './decay.js';
-import { campaignControlsFor, openIncidentsFor, operatorStatusFor } from './operator.js';
+import { batchSenderFor, campaignControlsFor, openIncidentsFor, operatorStatusFor, sendBoardFor } from './operator.js';
 import { reviewServiceFor } from './review.js';
+import { stopViewFor } from './stop-view.js';
 import { createCadenceStore } from '../store/cadence-repo.js';
 import { createDashboardQueries } from '../store/dashboard-repo.js';
 import { createTimelineQuery } from '../store/timeline-repo.js';
 import type { ApiDeps } from '../server/api/routes.js';
+import { ask, toAskJson } from '../queen/ask.js';
+import { agentsStatus } from '../queen/agents-status.js';
+import { agentsStatusDepsFor, queenDepsFor } from './queen.js';
 
 /** The API's use cases for one app: the same services the CLI builds (campaign activation included). */
 export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (limit: number) => Promise<Record<string, unknown>>, queueWatcher: ReviewQueueControls): ApiDeps => {
@@ -15,7 +19,7 @@ export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (li
   const cadence = dispatch.parts.cadence;
   const dashboard = createDashboardQueries(db);
   const detectDecay = decayDetectorFor(app, cadence);
-  return {
+  const deps: ApiDeps = {
     review: reviewServiceFor(app),
     runs: app.stores.runs,
     leadDetail: app.stores.leadDetail,
@@ -33,6 +37,13 @@ export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (li
     bootstrapLeads: bootstrapFor(app),
     kpis: app.config.kpis,
     incidents: openIncidentsFor(app),
+    ask: async (request, options) => toAskJson(await ask(queenDepsFor(app), request, options)),
+    agentsStatus: () => agentsStatus(agentsStatusDepsFor(app)),
     now: () => app.clock.now(),
+    stopView: stopViewFor(app),
+    // The OPERATOR's dispatch read through `deps` when called: `caio serve` beside workers swaps it for a job (server.ts).
+    batchSend: batchSenderFor(app, dispatch, (request) => deps.operator.dispatch(request)),
+    sendBoard: sendBoardFor(app),
   };
+  return deps;
 };

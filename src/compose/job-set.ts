@@ -7,6 +7,8 @@ import type { AppDeps } from './app-deps.js';
 import { jobCatalogueFor, openJobs, queueWatcherFor } from './jobs.js';
 import { pipelineJobs } from './pipeline-jobs.js';
 import { processorFor } from './signals.js';
+import { withScheduledBatches } from './operator.js';
+import { followThroughExecutorFor, followThroughProvidersFor, withFollowThroughActions } from './follow-through.js';
 
 /**
  * Each job attempt feeds the metrics; a job that failed for good is an incident (escalated by how
@@ -46,8 +48,10 @@ export type JobRole = { work: boolean; queues?: string[] | undefined; concurrenc
  * CLI. `close` closes what this opened (not the app).
  */
 export const openJobSet = async (app: AppDeps, role: JobRole) => {
-  const processor = processorFor(app);
   const dispatch = await openDispatch(app);
+  // Each reply's follow-through calls (Slack, GoHighLevel, Instantly) run right after its delivery commits, and with the sweep.
+  const recorded = { count: 0 };
+  const processor = withFollowThroughActions(processorFor(app, recorded), followThroughExecutorFor(app, await followThroughProvidersFor(app, dispatch)), app.log, recorded);
   // With Redis a run is split into chunk jobs that any worker takes; inline it runs here, whole.
   const late: { jobs: JobRunner | null } = { jobs: null };
   const pipeline = pipelineJobs(app, async (job) => {
@@ -56,7 +60,16 @@ export const openJobSet = async (app: AppDeps, role: JobRole) => {
   const distributed = app.config.jobsBackend.kind === 'bullmq';
   const runPipelineNow = distributed ? pipeline.start : pipeline.runNow;
   const watcher = queueWatcherFor(app, runPipelineNow, dispatch.operator.holder);
-  const definitions = jobCatalogueFor(app, { operator: dispatch.operator, watcher, processor, cadence: dispatch.parts.cadence, runPipeline: runPipelineNow, ...(distributed ? { pipelineChunk: pipeline.chunk } : {}) });
+  const definitions = jobCatalogueFor(app, {
+    // The tick also runs the batches approved outside the send window once their time has come.
+    operator: withScheduledBatches(app, dispatch),
+    watcher,
+    processor,
+    cadence: dispatch.parts.cadence,
+    runPipeline: runPipelineNow,
+    runVisitors: () => pipeline.runVisitors(app.config.pipeline.defaultLimit),
+    ...(distributed ? { pipelineChunk: pipeline.chunk } : {}),
+  });
   const jobs = await openJobs(app, definitions, { ...role, holder: dispatch.operator.holder, onJobDone: jobOutcomes(app) });
   late.jobs = jobs;
   return {

@@ -37,6 +37,7 @@ const catalogueSettings = ({ config }: AppDeps): JobCatalogueSettings => ({
   dispatchEveryMinutes: config.jobs.dispatchEveryMinutes,
   queueWatchEveryMinutes: config.jobs.queueWatchEveryMinutes,
   approvalWatchEveryMinutes: config.jobs.approvalWatchEveryMinutes,
+  visitorsEveryMinutes: config.jobs.visitorsEveryMinutes,
 });
 
 /** The approval watcher of one app: its batches, its escalator and alerts, the /operator link. */

@@ -6,6 +6,9 @@ import { runChunk, startChunkedRun, type ChunkJob } from '../pipeline/chunked-ru
 import { runPipeline, type RunReport } from '../pipeline/run-pipeline.js';
 import { createControlStore } from '../store/control-repo.js';
 import { createRunChunkStore } from '../store/run-chunks-repo.js';
+import { VISITOR_SOURCE } from '../pipeline/visitors.js';
+import { createVisitorStore } from '../store/visitors-repo.js';
+import { visitorSourceFor } from './visitors.js';
 
 const LEASE = 'pipeline-run';
 /** A crashed holder's lease lapses after this long. */
@@ -21,6 +24,7 @@ const LEASE_MS = 2 * 3_600_000;
 export const pipelineJobs = (app: AppDeps, enqueueChunk: (job: ChunkJob) => Promise<void>) => {
   const control = createControlStore(app.database.db);
   const chunks = createRunChunkStore(app.database.db);
+  const visitors = createVisitorStore(app.database.db);
   const record = (report: RunReport) => {
     for (const stage of report.stages) app.metrics.stage(stage.name, stage.status, stage.durationMs);
   };
@@ -78,6 +82,24 @@ export const pipelineJobs = (app: AppDeps, enqueueChunk: (job: ChunkJob) => Prom
         await control.releaseLease(LEASE, `pipeline-${job.runId}`);
       }
       return { runId: job.runId, chunk: job.chunk, leads: job.leads.length, alreadyDone: outcome.done, ...(outcome.report ? { runFinished: outcome.report.status } : {}) };
+    },
+    /**
+     * Website visitors (`--source rb2b`, docs/website-visitors.md), in this process under the same
+     * lease: nothing when no visitor waits (no empty run recorded every tick), and a skip, not a
+     * failure, while another run holds the lease (the next tick takes the visitors).
+     */
+    runVisitors: async (limit: number): Promise<Record<string, unknown>> => {
+      if ((await visitors.pending(1)).length === 0) return { skipped: 'no website visitor waiting' };
+      const holder = `pipeline-visitors-${randomUUID()}`;
+      const now = app.clock.now();
+      if (!(await control.acquireLease(LEASE, holder, new Date(now.getTime() + LEASE_MS), now))) return { skipped: 'another pipeline run is in progress' };
+      try {
+        const report = await withProviders((deps) => runPipeline({ ...deps, source: visitorSourceFor(app) }, { limit, source: VISITOR_SOURCE, seed: null }));
+        record(report);
+        return { runId: report.runId, status: report.status, drafts: report.drafts.length };
+      } finally {
+        await control.releaseLease(LEASE, holder);
+      }
     },
     /** Close the providers (sandbox mode: their loopback servers), when the process stops. */
     close: async () => {

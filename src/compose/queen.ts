@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { openDispatch, openProviders, pipelineDepsFor } from '../deps.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { createGatekeeper } from '../pipeline/gatekeeper.js';
-import type { QueenActs, QueenDeps, QueenReads } from '../queen/ports.js';
+import type { AgentsStatusDeps, QueenActs, QueenDeps, QueenReads } from '../queen/ports.js';
 import { AppError } from '../lib/app-error.js';
 import { createAuditStore } from '../store/audit-repo.js';
 import { createBatchStore } from '../store/batches-repo.js';
@@ -134,4 +134,17 @@ export const queenDepsFor = (app: AppDeps): QueenDeps => ({
   icp: { ...app.config.icp, exclusions: app.config.exclusions },
   clock: app.clock,
   newTraceId: () => `qt_${randomBytes(6).toString('hex')}`,
+});
+
+/** Runs read for the agents' status: the newest this many, filtered to the window (a day holds far fewer). */
+const RUNS_SCAN = 1000;
+
+/** What `caio agents status` and the /agents page read: the audit log and the runs' stages. */
+export const agentsStatusDepsFor = (app: AppDeps): AgentsStatusDeps => ({
+  audit: (since, limit) => createAuditStore(app.database.db).list({ since, limit }),
+  runs: async (since) =>
+    (await app.stores.runs.list(RUNS_SCAN))
+      .filter((r) => r.startedAt >= since)
+      .map((r) => ({ runId: r.runId, startedAt: r.startedAt, status: r.status, stages: r.stages.map((s) => ({ name: s.name, status: s.status, outputCount: s.outputCount, errors: s.errors.length })) })),
+  clock: app.clock,
 });

@@ -9,8 +9,12 @@ import { createCadenceSync, type CadenceSettings } from '../signals/cadence-sync
 import { bootstrapTimeline } from '../signals/bootstrap-timeline.js';
 import { createInboxProcessor, type DeliveryStores } from '../signals/process-inbox.js';
 import type { PayloadReaders, UnitOfWork } from '../signals/ports.js';
-import { createTouchRecorder } from '../signals/record-touch.js';
+import { createTouchRecorder, planTouch } from '../signals/record-touch.js';
+import { createSendTouchStore } from '../store/send-touch-repo.js';
+import type { SentItem, TouchState } from '../dispatch/ports.js';
+import type { AuditEntry } from '../pipeline/ports.js';
 import { heyreachWebhook, instantlyWebhook, rb2bWebhook } from '../webhooks/index.js';
+import { followThroughOn, type ActionsRecorded, type FollowThroughConfig } from './follow-through.js';
 
 /**
  * The parse of each provider whose deliveries the inbox processor acts on (Clay's callbacks go to
@@ -24,8 +28,11 @@ export const cadenceSyncFor = (app: AppDeps) => {
   return createCadenceSync({ store: createCadenceStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), settings: app.config.cadence });
 };
 
-/** The stores processing one delivery writes through, all on `tx`, the unit of work's transaction. */
-export const deliveryStoresFor = (tx: Db, cadence: CadenceSettings): DeliveryStores => {
+/**
+ * The stores processing one delivery writes through, all on `tx`, the unit of work's transaction;
+ * with `followThrough`, the reply follow-through too (issue 17, compose/follow-through.ts).
+ */
+export const deliveryStoresFor = (tx: Db, cadence: CadenceSettings, followThrough?: FollowThroughConfig, recorded?: ActionsRecorded): DeliveryStores => {
   const db = tx;
   const outbox = createOutboxStore(db);
   return {
@@ -35,6 +42,7 @@ export const deliveryStoresFor = (tx: Db, cadence: CadenceSettings): DeliverySto
     suppressions: createSuppressionStore(db),
     cancelOutbound: (leadId, reason) => outbox.cancelForLead(leadId, reason),
     cadence: createCadenceSync({ store: createCadenceStore(db), events: createLeadEventStore(db, { inTransaction: true }), leads: createSignalLeadStore(db), settings: cadence }),
+    ...(followThrough ? { followThrough: followThroughOn(db, cadence, followThrough, recorded) } : {}),
   };
 };
 
@@ -45,17 +53,17 @@ export const transactionalUnit =
     db.transaction(async (tx) => work(storesFor(tx as unknown as Db)));
 
 /** The inbox processor: each delivery processed in one transaction (status, timeline, suppression, cancelled sends, cadence, outcome). */
-export const inboxProcessorOn = (db: Db, deps: { clock: AppDeps['clock']; log: AppDeps['log']; cadence: CadenceSettings }) =>
+export const inboxProcessorOn = (db: Db, deps: { clock: AppDeps['clock']; log: AppDeps['log']; cadence: CadenceSettings; followThrough?: FollowThroughConfig; recorded?: ActionsRecorded }) =>
   createInboxProcessor({
     inbox: createInboxStore(db),
     clock: deps.clock,
     log: deps.log,
     payloadReaders: PAYLOAD_READERS,
-    unitOfWork: transactionalUnit(db, (tx) => deliveryStoresFor(tx, deps.cadence)),
+    unitOfWork: transactionalUnit(db, (tx) => deliveryStoresFor(tx, deps.cadence, deps.followThrough, deps.recorded)),
   });
 
 /** The server's and workers' processor (tests build theirs with the same factory, on their database and clock). */
-export const processorFor = (app: AppDeps) => inboxProcessorOn(app.database.db, { clock: app.clock, log: app.log, cadence: app.config.cadence });
+export const processorFor = (app: AppDeps, recorded?: ActionsRecorded) => inboxProcessorOn(app.database.db, { clock: app.clock, log: app.log, cadence: app.config.cadence, followThrough: app.config, ...(recorded ? { recorded } : {}) });
 
 /** The gateway's touch recorder for one app: what a send (or a reconciled one) does to the lead. */
 export const touchRecorderFor = (app: AppDeps) => {
@@ -69,6 +77,19 @@ export const touchRecorderFor = (app: AppDeps) => {
     return createTouchRecorder({ events, leads, cadence: createCadenceSync({ store: createCadenceStore(tx), events, leads, settings }) });
   });
   return (item: Parameters<ReturnType<typeof createTouchRecorder>>[0], at: Date) => unit((record) => record(item, at));
+};
+
+/**
+ * The gateway's mark of a send with its touch in one statement (store/send-touch-repo.ts): the touch
+ * decided by `planTouch` from the lead's state the gateway read before the send. True when the touch
+ * was written; false when the lead moved meanwhile (only the mark was written: the gateway then
+ * records the touch with `touchRecorderFor`, which reads the lead again).
+ */
+export const sentWithTouchFor = (app: AppDeps) => {
+  const store = createSendTouchStore(app.database.db);
+  const settings = app.config.cadence;
+  return async (sent: SentItem, mark: { token: string; at: Date; audit: AuditEntry }, before: TouchState, touchAt: Date): Promise<boolean> =>
+    (await store.markSentWithTouch({ outboxId: sent.id, token: mark.token, providerRef: sent.providerRef, sentAt: mark.at, audit: mark.audit, ...planTouch(before, sent, touchAt, settings) })).touched;
 };
 
 /** `caio leads bootstrap` and POST /api/leads/bootstrap. */

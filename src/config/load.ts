@@ -21,6 +21,7 @@ export type Config = Readonly<
 
 export { ConfigError, type ConfigProblem } from './config-error.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
+import { heyreachCampaignProblems } from './heyreach-campaigns.js';
 
 export type ConfigSources = {
   env: Record<string, string | undefined>;
@@ -91,6 +92,7 @@ export const loadConfig = (sources: ConfigSources): Config => {
       if (!env.data[key]) problems.push({ key: `env.${key}`, message: 'required when providers is "live" and clay.enabled is true' });
     }
   }
+  if (file.success) problems.push(...heyreachCampaignProblems(file.data));
   if (problems.length > 0 || !file.success || !env.success) throw new ConfigError(problems, configPath ?? 'defaults and environment');
 
   const dataDir = path.resolve(sources.cwd, sources.dataDir ?? sources.env.CAIO_DATA_DIR ?? '.caio');

@@ -187,6 +187,7 @@ const DiscoverySchema = z
   .superRefine((discovery, ctx) => {
     for (const [name, profile] of Object.entries(discovery.profiles)) {
       if (name === 'apollo') ctx.addIssue({ code: 'custom', path: ['profiles', name], message: '"apollo" is the unfiltered source; name the profile otherwise' });
+      if (name === 'rb2b') ctx.addIssue({ code: 'custom', path: ['profiles', name], message: '"rb2b" is the website-visitor source; name the profile otherwise' });
       profile.companyLists.forEach((list, i) => {
         if (!(list in discovery.companyLists)) ctx.addIssue({ code: 'custom', path: ['profiles', name, 'companyLists', i], message: `no discovery.companyLists.${list}` });
       });
@@ -203,16 +204,21 @@ const isTimeZone = (zone: string): boolean => {
 };
 
 /** Where a send-side provider lives and how fast we may call it (each contract's documented limit). */
-const providerEndpoint = (baseUrl: string, rateLimitPerMinute: number) =>
-  z
-    .strictObject({
-      baseUrl: z.url().default(baseUrl),
-      timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
-      /** Retries on 429/5xx/timeouts, with backoff and Retry-After. */
-      retries: z.number().int().min(0).max(10).default(3),
-      rateLimitPerMinute: z.number().int().min(1).max(100_000).default(rateLimitPerMinute),
-    })
-    .prefault({});
+const endpointShape = (baseUrl: string, rateLimitPerMinute: number) => ({
+  baseUrl: z.url().default(baseUrl),
+  timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+  /** Retries on 429/5xx/timeouts, with backoff and Retry-After. */
+  retries: z.number().int().min(0).max(10).default(3),
+  rateLimitPerMinute: z.number().int().min(1).max(100_000).default(rateLimitPerMinute),
+});
+const providerEndpoint = (baseUrl: string, rateLimitPerMinute: number) => z.strictObject(endpointShape(baseUrl, rateLimitPerMinute)).prefault({});
+
+/**
+ * `heyreach.campaigns`: the HeyReach campaign each LinkedIn message step goes into, by step number
+ * (`{"4": 334314}`); a step without one goes into a per-step lead list. The keys are checked
+ * against `cadence.steps` when the config loads (config/heyreach-campaigns.ts). @defaultValue {}
+ */
+const HeyReachCampaignsSchema = z.record(z.string().regex(/^[1-9]\d*$/, 'must be a cadence step number, e.g. "4"'), z.number().int().positive('must be a HeyReach campaign id (a positive integer)')).default({});
 
 export const FileConfigSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -290,7 +296,7 @@ export const FileConfigSchema = z.strictObject({
     })
     .prefault({}),
   instantly: providerEndpoint('https://api.instantly.ai/api/v2', 6_000),
-  heyreach: providerEndpoint('https://api.heyreach.io/api/public', 300),
+  heyreach: z.strictObject({ ...endpointShape('https://api.heyreach.io/api/public', 300), campaigns: HeyReachCampaignsSchema }).prefault({}),
   ghl: providerEndpoint('https://services.leadconnectorhq.com', 600),
   twilio: providerEndpoint('https://api.twilio.com', 60),
   icp: IcpSchema.prefault({}),
@@ -301,6 +307,16 @@ export const FileConfigSchema = z.strictObject({
   ramp: RampSchema.prefault({}),
   cadence: CadenceSchema.prefault({}),
   tierRouting: TierRoutingSchema.prefault({}),
+  rb2b: z
+    .strictObject({
+      /**
+       * How a draft for an identified website visitor may use the visit: `never` (the copy does not
+       * refer to it at all) or `topic` (only the subject of the pages, e.g. "AI councils"; never a
+       * URL, the page itself or the fact that we saw the visit). @defaultValue never
+       */
+      mentionVisit: z.enum(['never', 'topic']).default('never'),
+    })
+    .prefault({}),
   revival: z
     .strictObject({
       /** Stale CRM contacts: inactive at least / at most this many days (limits.revivalDailyLimit caps a day). */
@@ -327,6 +343,8 @@ export const FileConfigSchema = z.strictObject({
       queueWatchEveryMinutes: z.number().int().min(1).max(1440).default(30),
       /** The approval watcher: batches waiting for approval escalate at 30 min, 2 h and 4 h; expired ones are announced. @defaultValue 5 */
       approvalWatchEveryMinutes: z.number().int().min(1).max(60).default(5),
+      /** Website visitors: a `--source rb2b` pipeline run when visitors wait (docs/website-visitors.md). @defaultValue 15 */
+      visitorsEveryMinutes: z.number().int().min(1).max(1440).default(15),
       reviewQueueLowWater: z.number().int().min(0).max(10_000).default(10),
       reviewQueueTarget: z.number().int().min(1).max(10_000).default(25),
       /** With REDIS_URL: a pipeline run is split into jobs of this many leads, run by any worker. @defaultValue 25 */

@@ -16,6 +16,7 @@ import type { Revival } from '../signals/revival.js';
 import type { CampaignStore, ControlStore, DispatchDetail, DispatchReport, DispatchRequest, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
 import type { SendGateway } from './send-gateway.js';
 import { cadenceStepCopy, type CadenceCopySettings } from './cadence-copy.js';
+import { outboxKeyOf } from './outbox-key.js';
 
 export type OperatorSettings = {
   send: 'shadow' | 'live';
@@ -49,7 +50,7 @@ export type OperatorDeps = {
   /** The cadence's due steps (src/signals/cadence-sync.ts); without it the cadence motion has nothing to do. */
   cadence?: { due(now: Date): Promise<{ leadId: string; due: DueStep[] }[]> };
   /** Stale CRM contacts to revive (src/signals/revival.ts); without it the revival motion has nothing to do. */
-  revival?: Pick<Revival, 'candidates' | 'ensureLead' | 'markQueued'>;
+  revival?: Pick<Revival, 'candidates' | 'ensureLead' | 'approve'>;
   holder?: string;
   /**
    * Escalation (src/escalation/): an emergency stop and a campaign paused for its bounce rate are
@@ -68,10 +69,13 @@ export type BatchPreview = {
 /** A revival item: it queues a lead for a revival draft and sends nothing. */
 const isRevival = (i: ScopeItem) => readScopeAction(i.action)?.kind === 'revival';
 
-/** The outbox step of an item: `s<n>` for a cadence step, `initial` for a first touch. */
+/** An approved revival e-mail: sent on GoHighLevel like a first touch, under its own outbox step. */
+const isRevivalEmail = (i: ScopeItem) => readScopeAction(i.action)?.kind === 'revival_email';
+
+/** The outbox step of an item: `s<n>` for a cadence step, `revival` for a revival e-mail, `initial` for a first touch. */
 const stepOf = (i: ScopeItem) => {
   const action = readScopeAction(i.action);
-  return action?.kind === 'cadence_step' ? `s${action.step}` : 'initial';
+  return action?.kind === 'cadence_step' ? `s${action.step}` : action?.kind === 'revival_email' ? 'revival' : 'initial';
 };
 
 /** Incident keys the OPERATOR reports; `caio resume` and `caio campaigns activate` resolve them. */
@@ -80,6 +84,9 @@ export const campaignPausedIncident = (provider: string, externalId: string) => 
 
 // Declared with the ports (the dashboard API drives the OPERATOR too).
 export type { DispatchReport, DispatchRequest } from './ports.js';
+
+/** The outbox's channel order for due items (outbox-repo.ts). */
+const DUE_ORDER: Partial<Record<string, number>> = { instantly: 0, ghl: 1 };
 
 const dayKey = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -103,6 +110,10 @@ export const createOperator = (deps: OperatorDeps) => {
       // logged by the escalator itself
     }
   };
+  /** CRM contacts a dry run judged that have no lead yet: their names stand in for the profile the live run records. */
+  const crmContacts = new Map<string, { firstName: string | null; lastName: string | null; company: string | null }>();
+  /** The report's revival counts, present only when the scope holds revival candidates. */
+  const revivalCounts = (scope: readonly ScopeItem[], r: { queued: number; drafted: number }) => (scope.some(isRevival) ? { revivals: r.queued, revivalDrafts: r.drafted } : {});
   const holder = deps.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
   const ramp = async (now: Date): Promise<RampStatus> => {
@@ -132,9 +143,9 @@ export const createOperator = (deps: OperatorDeps) => {
         items.push({ draftId, leadId, recipient, channel, action });
       }
     }
-    const outboxKey = (i: ScopeItem) => `${i.channel}:${i.leadId}:${stepOf(i)}`;
-    const queued = await deps.leads.existingKeys(items.map(outboxKey));
-    return items.filter((i) => !queued.has(outboxKey(i)));
+    // A connection request is keyed by the person (outbox-key.ts): one already queued or sent for them is not asked again.
+    const queued = await deps.leads.existingKeys(items.map(outboxKeyOf));
+    return items.filter((i) => !queued.has(outboxKeyOf(i)));
   };
 
   /**
@@ -143,11 +154,13 @@ export const createOperator = (deps: OperatorDeps) => {
    */
   const revivalScope = async (now: Date, persist: boolean): Promise<ScopeItem[]> => {
     if (!deps.revival) return [];
+    crmContacts.clear();
     const inBatches = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.filter(isRevival).map((i) => i.recipient)));
     const items: ScopeItem[] = [];
     for (const c of await deps.revival.candidates(now)) {
       if (inBatches.has(c.email)) continue;
       const leadId = persist ? await deps.revival.ensureLead(c) : (c.leadId ?? `crm:${c.contactId}`);
+      if (!persist && !c.leadId) crmContacts.set(leadId, { firstName: c.firstName, lastName: c.lastName, company: c.company });
       items.push({ draftId: '', leadId, recipient: c.email, channel: 'ghl', action: scopeActionText({ kind: 'revival', score: c.score, reason: c.reason, daysInactive: c.daysInactive }) });
     }
     return items;
@@ -157,19 +170,32 @@ export const createOperator = (deps: OperatorDeps) => {
   const scopeFor = async (motion: BatchMotion, now: Date, persist = false): Promise<ScopeItem[]> => [
     ...(motion === 'outbound' || motion === 'all' ? await deps.gatekeeper.outboundScope() : []),
     ...(motion === 'cadence' || motion === 'all' ? await cadenceScope(now) : []),
-    ...(motion === 'revival' || motion === 'all' ? await revivalScope(now, persist) : []),
+    ...(motion === 'revival' || motion === 'all' ? [...(await revivalScope(now, persist)), ...(await deps.gatekeeper.revivalEmailScope())] : []),
   ];
 
-  /** Approved revival items: each lead is queued for a revival draft (status and timeline), nothing is sent. */
-  const queueRevivals = async (items: ScopeItem[], by: string, now: Date) => {
+  /**
+   * Approved revival items: each lead is queued (status and timeline) and its revival e-mail crafted
+   * into the review queue; nothing is sent. `write: false` (a dry run) predicts the same by the same
+   * rules and writes nothing.
+   */
+  const queueRevivals = async (items: ScopeItem[], by: string, now: Date, write = true) => {
     let queued = 0;
+    let drafted = 0;
+    const skipped: Record<string, number> = {};
     for (const item of items) {
       const action = readScopeAction(item.action);
-      if (action?.kind !== 'revival') continue;
-      if (await deps.revival?.markQueued(item.leadId, now, { score: action.score, reason: action.reason, daysInactive: action.daysInactive, approvedBatchItem: true })) queued++;
+      if (action?.kind !== 'revival' || !deps.revival) continue;
+      const outcome = await deps.revival.approve(
+        { leadId: item.leadId, recipient: item.recipient, scan: { score: action.score, reason: action.reason, daysInactive: action.daysInactive }, contact: crmContacts.get(item.leadId) },
+        now,
+        write,
+      );
+      if (outcome.queued) queued++;
+      if (outcome.drafted) drafted++;
+      if (outcome.reason) skipped[outcome.reason] = (skipped[outcome.reason] ?? 0) + 1;
     }
-    if (items.length) await deps.audit.append({ at: now, actor: by, action: 'revival.queued', entityType: 'dispatch', entityId: null, runId: null, details: { candidates: items.length, queued } });
-    return queued;
+    if (items.length && write) await deps.audit.append({ at: now, actor: by, action: 'revival.queued', entityType: 'dispatch', entityId: null, runId: null, details: { candidates: items.length, queued, drafted, skipped } });
+    return { queued, drafted };
   };
 
   /** The batch's frozen items as outbox rows: the copy of each draft, the ramp's tier filter, domain concentration. */
@@ -187,6 +213,7 @@ export const createOperator = (deps: OperatorDeps) => {
       const channel = item.channel as SendChannel;
       const action = readScopeAction(item.action);
       const cadenceStep = action?.kind === 'cadence_step' ? action : null;
+      // A revival e-mail carries its approved draft's copy (the reviewer's edit wins), as a first touch does.
       const copy = cadenceStep ? cadenceStepCopy(d, cadenceStep.action, channel, initialCopy(d), deps.settings.cadenceCopy) : initialCopy(d);
       if (!copy.ok) {
         rejected.push({ leadId: item.leadId, channel, reason: copy.reason });
@@ -194,7 +221,7 @@ export const createOperator = (deps: OperatorDeps) => {
       }
       const step = stepOf(item);
       const base: NewOutboxItem = {
-        dedupKey: `${channel}:${item.leadId}:${step}`,
+        dedupKey: outboxKeyOf(item),
         batchId: batch.id,
         draftId: item.draftId,
         leadId: item.leadId,
@@ -211,7 +238,8 @@ export const createOperator = (deps: OperatorDeps) => {
         status: 'queued',
         reason: null,
       };
-      const rampRefusal = rampTierRefusal(rampNow, d.tier);
+      // The ramp's tier filter protects the cold domain's warm-up; a revival goes on the nurture domain (GHL). Quotas still apply (gateway).
+      const rampRefusal = isRevivalEmail(item) ? null : rampTierRefusal(rampNow, d.tier);
       candidates.push(rampRefusal ? { ...base, status: 'rejected', reason: rampRefusal } : base);
     }
     // Guard 3: at most N addresses per domain in one batch (email channels; LinkedIn has no domain to burn).
@@ -226,8 +254,12 @@ export const createOperator = (deps: OperatorDeps) => {
     return { rows, rejected };
   };
 
+  // In the order the outbox will hand them to the live drain (outbox-repo's `due`: channel, then recipient in byte order), so quotas fall on the same items.
   const asPlanned = (rows: NewOutboxItem[], now: Date): OutboxItem[] =>
-    rows.filter((r) => r.status === 'queued').map((r, i) => ({ ...r, id: `planned-${i + 1}`, status: 'queued', claimToken: null, claimedAt: null, providerRef: null, sentAt: null, attempts: 0, createdAt: now }));
+    rows
+      .filter((r) => r.status === 'queued')
+      .sort((a, b) => (DUE_ORDER[a.channel] ?? 2) - (DUE_ORDER[b.channel] ?? 2) || (a.recipient < b.recipient ? -1 : a.recipient > b.recipient ? 1 : 0))
+      .map((r, i) => ({ ...r, id: `planned-${i + 1}`, status: 'queued', claimToken: null, claimedAt: null, providerRef: null, sentAt: null, attempts: 0, createdAt: now }));
 
   const refuse = async (request: DispatchRequest, code: AppError['code'], message: string): Promise<never> => {
     await deps.audit.append({ at: deps.clock.now(), actor: request.by, action: 'dispatch.refused', entityType: 'dispatch', entityId: request.batchId ?? null, runId: null, details: { motion: request.motion, reason: message } });
@@ -303,7 +335,7 @@ export const createOperator = (deps: OperatorDeps) => {
         let planned: OutboxItem[] = [];
         if (request.batchId) {
           const batch = await deps.gatekeeper.show(request.batchId);
-          const statuses = await deps.batches.draftStatuses([...new Set(batch.scope.map((i) => i.draftId))]);
+          const statuses = await deps.batches.draftStatuses([...new Set(batch.scope.filter((i) => !isRevival(i)).map((i) => i.draftId))]);
           const { rows, rejected } = await toOutboxItems(
             batch,
             batch.scope.filter((i) => statuses.get(i.draftId) === 'approved'),
@@ -311,13 +343,16 @@ export const createOperator = (deps: OperatorDeps) => {
             now,
           );
           planned = asPlanned(rows, now);
-          queued = { batchId: batch.id, items: planned.length, duplicates: 0, rejected };
+          const revivals = await queueRevivals(batch.scope.filter(isRevival), request.by, now, false);
+          queued = { batchId: batch.id, items: planned.length, duplicates: 0, rejected, ...revivalCounts(batch.scope, revivals) };
         } else if (!deps.settings.gatekeeperRequired || request.motion !== 'outbound') {
           // What a batch of this motion would hold now, judged as if it were queued.
           const scope = await scopeFor(request.motion, now);
           const { rows, rejected } = await toOutboxItems(PLANNED_BATCH, scope, rampNow, now);
           planned = asPlanned(rows, now);
-          if (scope.length) queued = { batchId: 'not created (dry run)', items: planned.length, duplicates: 0, rejected, revivals: scope.filter(isRevival).length };
+          // A dry run judges the batch as though approved at once (as a live run without the Gatekeeper does).
+          const revivals = await queueRevivals(scope.filter(isRevival), request.by, now, false);
+          if (scope.length) queued = { batchId: 'not created (dry run)', items: planned.length, duplicates: 0, rejected, ...revivalCounts(scope, revivals) };
         }
         const drain = await deps.gateway.drain({ dryRun: true, limit: deps.settings.drainLimit, planned, emailDailyLimit: effectiveEmailDailyLimit(deps.settings.emailDailyLimit, rampNow) });
         return { motion: request.motion, mode: 'dry_run', ramp: rampNow, pendingBatch: null, queued, waitingForBatch: await waiting(request.motion, now), drain };
@@ -339,7 +374,7 @@ export const createOperator = (deps: OperatorDeps) => {
           const { rows, rejected } = await toOutboxItems(executed.batch, executed.items, rampNow, now);
           const result = await deps.outbox.enqueue(rows);
           const revivals = await queueRevivals(executed.items.filter(isRevival), request.by, now);
-          queued = { batchId: executed.batch.id, items: result.inserted.filter((r) => r.status === 'queued').length, duplicates: result.duplicates.length, rejected, revivals };
+          queued = { batchId: executed.batch.id, items: result.inserted.filter((r) => r.status === 'queued').length, duplicates: result.duplicates.length, rejected, ...revivalCounts(executed.items, revivals) };
           await deps.audit.append({
             at: now,
             actor: request.by,
@@ -365,7 +400,7 @@ export const createOperator = (deps: OperatorDeps) => {
             const { rows, rejected } = await toOutboxItems(executed.batch, executed.items, rampNow, now);
             const result = await deps.outbox.enqueue(rows);
             const revivals = await queueRevivals(executed.items.filter(isRevival), request.by, now);
-            queued = { batchId: batch.id, items: result.inserted.filter((r) => r.status === 'queued').length, duplicates: result.duplicates.length, rejected, revivals };
+            queued = { batchId: batch.id, items: result.inserted.filter((r) => r.status === 'queued').length, duplicates: result.duplicates.length, rejected, ...revivalCounts(executed.items, revivals) };
           }
         }
         const drain = await deps.gateway.drain({ dryRun: false, limit: deps.settings.drainLimit, emailDailyLimit: effectiveEmailDailyLimit(deps.settings.emailDailyLimit, rampNow) });
@@ -386,10 +421,12 @@ export const createOperator = (deps: OperatorDeps) => {
     /** The emergency stop: persisted first (every process checks it per item), then live campaigns paused. */
     stop: async (by: string, reason: string) => {
       if (!by.trim()) throw new AppError('INVALID_INPUT', 'say who stops (--by NAME)');
-      if (!reason.trim()) throw new AppError('INVALID_INPUT', 'an emergency stop needs a reason (--reason)');
+      // A stop without a reason is allowed (stopping must never wait for words); explainStop adds one later.
+      const why = reason.trim() || null;
+      const said = why ?? 'no reason given yet';
       const at = deps.clock.now();
-      await deps.control.setEmergencyStop({ active: true, reason: reason.trim(), setBy: by.trim(), setAt: at });
-      await deps.audit.append({ at, actor: by.trim(), action: 'emergency_stop.set', entityType: 'control', entityId: 'emergency_stop', runId: null, details: { reason: reason.trim() } });
+      await deps.control.setEmergencyStop({ active: true, reason: why, setBy: by.trim(), setAt: at });
+      await deps.audit.append({ at, actor: by.trim(), action: 'emergency_stop.set', entityType: 'control', entityId: 'emergency_stop', runId: null, details: { reason: why } });
       const paused: Record<string, number | string> = {};
       for (const [name, channel] of Object.entries(deps.channels)) {
         if (!channel?.pauseAll) continue;
@@ -399,11 +436,31 @@ export const createOperator = (deps: OperatorDeps) => {
           paused[name] = `failed: ${error instanceof Error ? error.message : String(error)}`;
         }
       }
-      await deps.alerts.send({ severity: 'critical', title: 'EMERGENCY STOP', body: `Set by ${by.trim()}: ${reason.trim()}. Nothing will be sent until caio resume.`, metadata: { paused } });
+      await deps.alerts.send({ severity: 'critical', title: 'EMERGENCY STOP', body: `Set by ${by.trim()}: ${said}. Nothing will be sent until caio resume.`, metadata: { paused } });
       await escalate(() =>
-        deps.escalation?.report({ key: EMERGENCY_STOP_INCIDENT, kind: 'emergency_stop', title: 'Emergency stop: all sending is off', detail: `Set by ${by.trim()}: ${reason.trim()}`, since: at, leadsAffected: 0, sendingAffected: true }),
+        deps.escalation?.report({ key: EMERGENCY_STOP_INCIDENT, kind: 'emergency_stop', title: 'Emergency stop: all sending is off', detail: `Set by ${by.trim()}: ${said}`, since: at, leadsAffected: 0, sendingAffected: true }),
       );
       return { at, paused };
+    },
+
+    /** The reason of the stop in force, given afterwards (or corrected); refused when no stop is set. */
+    explainStop: async (by: string, reason: string) => {
+      if (!by.trim()) throw new AppError('INVALID_INPUT', 'say who explains the stop (--by NAME)');
+      if (!reason.trim()) throw new AppError('INVALID_INPUT', 'give the reason (--reason)');
+      const stop = await deps.control.emergencyStop();
+      if (!stop?.active) throw new AppError('CONFLICT', 'no emergency stop is set');
+      const at = deps.clock.now();
+      await deps.control.setEmergencyStop({ ...stop, reason: reason.trim() });
+      await deps.audit.append({
+        at,
+        actor: by.trim(),
+        action: 'emergency_stop.reason_added',
+        entityType: 'control',
+        entityId: 'emergency_stop',
+        runId: null,
+        details: { reason: reason.trim(), setBy: stop.setBy, setAt: stop.setAt.toISOString() },
+      });
+      return { at, reason: reason.trim() };
     },
 
     resume: async (by: string) => {

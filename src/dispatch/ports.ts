@@ -4,6 +4,7 @@
  * implement them; tests use the real ones against PostgreSQL and the loopback sandboxes.
  */
 import type { BatchMotion } from '../domain/approval/batch.js';
+import type { Enrollment } from '../domain/cadence/index.js';
 import type { RampSettings, RampStatus } from '../domain/sending/index.js';
 import type { LeadProfile } from '../domain/lead.js';
 import type { AuditEntry, SendChannel } from '../pipeline/ports.js';
@@ -173,6 +174,38 @@ export type ItemState = {
   lead: LeadSendState | null;
   /** The lead's sends (sent, sending or uncertain) since the time asked. */
   touches: { channel: string; at: Date }[];
+  /** What the touch after a send is decided from, read with the rest (null: no lead). */
+  touch?: TouchState | null;
+};
+
+/**
+ * A lead's state as the touch recorder decides from it (signals/record-touch.ts): the status, the
+ * timeline's last event and opens (the status machine's inputs) and the cadence enrolment.
+ * `version` is the store's fingerprint of the timeline and enrolment as read: the write after the
+ * send compares it (with the status) and records the touch only if nothing moved meanwhile.
+ */
+export type TouchState = { leadId: string; status: string; lastEventAt: Date | null; opens: number; enrolment: Enrollment | null; version: string };
+
+/** A send the provider accepted, as the gateway reports it to the touch recorder. */
+export type SentItem = { id: string; leadId: string | null; channel: SendChannel; step: string; providerRef: string };
+
+/**
+ * The mark of a send (outbox `sent` + its audit line) and the lead's touch decided before from
+ * `expect` (status move, timeline event with its KPI milestone, cadence enrolment), written
+ * together; the touch only while the lead's status and `expect.version` are still as read.
+ */
+export type SentTouchWrite = {
+  outboxId: string;
+  token: string;
+  providerRef: string;
+  sentAt: Date;
+  audit: AuditEntry;
+  expect: TouchState;
+  /** The status to move to (null: it stays). */
+  statusTo: string | null;
+  event: { at: Date; channel: string; type: string; source: string; details: Record<string, unknown> };
+  /** The enrolment to save and its next due time (null: the enrolment is not touched). */
+  enrolment: { value: Enrollment; nextDueAt: Date | null } | null;
 };
 
 export interface LeadStateQuery {
@@ -202,7 +235,7 @@ export type DispatchReport = {
   /** A pending batch this run created (live, Gatekeeper required, no batch given). */
   pendingBatch: { id: string; items: number; expiresAt: string } | null;
   /** What executing the batch queued (or, in a dry run, would queue). */
-  queued: { batchId: string; items: number; duplicates: number; rejected: { leadId: string; channel: string; reason: string }[]; revivals?: number } | null;
+  queued: { batchId: string; items: number; duplicates: number; rejected: { leadId: string; channel: string; reason: string }[]; revivals?: number; revivalDrafts?: number } | null;
   /** Approved drafts not yet in any batch (what a new batch would hold). */
   waitingForBatch: number;
   drain: DrainReport;
@@ -214,6 +247,8 @@ export type OperatorControls = {
   /** The emergency stop: persisted first (every process checks it per item), then live campaigns paused. */
   stop(by: string, reason: string): Promise<{ at: Date; paused: Record<string, string | number> }>;
   resume(by: string): Promise<{ at: Date }>;
+  /** Give (or correct) the reason of the stop in force. */
+  explainStop(by: string, reason: string): Promise<{ at: Date; reason: string }>;
 };
 
 /** Campaigns as a person drives them (the CLI, and the API through the root): only a person activates one. */
@@ -262,3 +297,39 @@ export interface ExclusionStore {
   add(entries: readonly RecipientExclusion[]): Promise<number>;
   list(): Promise<RecipientExclusion[]>;
 }
+
+// ---- a batch approved from the dashboard, sent to the end (dispatch/batch-send.ts) ---------------
+
+export type BatchSendState = 'executed' | 'executing' | 'scheduled' | 'approved_shadow' | 'already_decided';
+
+export type BatchSendOutcome = {
+  batchId: string;
+  state: BatchSendState;
+  /** What happened, in the words the page shows. */
+  message: string;
+  scheduledFor: string | null;
+  counts: { queued: number; refused: number; sent: number; deferred: number; failed: number } | null;
+};
+
+/** How a batch stands, for /operator and GET /api/operator/batches. */
+export type BatchBoardState = 'pending' | 'approved' | 'scheduled' | 'executing' | 'executed' | 'rejected' | 'expired';
+
+export type BatchBoardRow = {
+  id: string;
+  motion: BatchMotion;
+  state: BatchBoardState;
+  label: string;
+  items: number;
+  createdAt: string;
+  expiresAt: string;
+  decidedBy: string | null;
+  scheduledFor: string | null;
+  /** Outbox items of the batch by status, once executed. */
+  outbox: Record<string, number>;
+};
+
+/** What the dashboard drives of it: approve and send, and the batches as they stand. */
+export type BatchSendControls = {
+  approveAndSend(batchId: string, by: string): Promise<BatchSendOutcome>;
+  board(limit: number): Promise<BatchBoardRow[]>;
+};

@@ -4,7 +4,7 @@ import { isAppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { AlertPort, AuditEntry, AuditStore } from '../pipeline/ports.js';
 import type { SendChannel } from '../pipeline/ports.js';
-import type { ControlStore, DrainReport, ItemOutcome, ItemReport, LeadStateQuery, OutboundChannel, OutboxItem, OutboxStore, SendRecord } from './ports.js';
+import type { ControlStore, DrainReport, ItemOutcome, ItemReport, LeadStateQuery, OutboundChannel, OutboxItem, OutboxStore, SendRecord, SentItem, TouchState } from './ports.js';
 
 /** The guards' settings (domain/sending/dispatch-guard.ts); a drain may lower `emailDailyLimit` (the supervised ramp). */
 export type GatewaySettings = Omit<GuardSettings, 'limits'> & {
@@ -29,16 +29,25 @@ export type GatewayDeps = {
   importedExclusions?: () => Promise<RecipientPolicy>;
   random?: () => number;
   newToken?: () => string;
-  /** Told after each send the provider accepted (the signal loop records the touch); never fails a send. */
   /** Every item's outcome in a live drain (metrics: sends by channel, refusals by guard). */
   onItem?: (report: ItemReport) => void;
-  onSent?: (item: { id: string; leadId: string | null; channel: SendChannel; step: string; providerRef: string }, at: Date) => Promise<void>;
+  /** Told after a send the provider accepted (the signal loop records the touch); never fails a send. */
+  onSent?: (item: SentItem, at: Date) => Promise<void>;
+  /**
+   * The mark of a send (outbox `sent` and its audit line) with the lead's touch in one statement, the
+   * touch decided from `before` (read with the item, before the send). True: the touch was written
+   * too; false: the lead moved meanwhile, the mark alone was written and `onSent` records the touch.
+   * Without it: `markSent`, then `onSent`.
+   */
+  sentWithTouch?: (sent: SentItem, mark: { token: string; at: Date; audit: AuditEntry }, before: TouchState, touchAt: Date) => Promise<boolean>;
 };
 
 // The reports are declared with the ports (the OPERATOR's report, which the API serves, holds one).
 export type { DrainReport, ItemOutcome, ItemReport } from './ports.js';
 
 const DAY_MS = 86_400_000;
+/** How long an item waiting for a config fix waits before it is tried again. */
+const CONFIG_RETRY_MS = 15 * 60_000;
 
 /**
  * The one door every outbound action goes through. Per item, in this order: emergency stop (the
@@ -63,10 +72,29 @@ export const createSendGateway = (deps: GatewayDeps) => {
    * EMERGENCY_STOP in the environment the database is not asked), the lead as it is now and its
    * touches in the last day (with those a dry run plans).
    */
-  const readItem = async (item: OutboxItem, now: Date): Promise<{ halt: string | null; lead: ItemFacts['lead']; touches: ItemFacts['leadTouches'] }> => {
-    if (deps.envEmergencyStop) return { halt: emergencyStopReason(true, null), lead: null, touches: [] };
+  const readItem = async (item: OutboxItem, now: Date): Promise<{ halt: string | null; lead: ItemFacts['lead']; touches: ItemFacts['leadTouches']; touch: TouchState | null }> => {
+    if (deps.envEmergencyStop) return { halt: emergencyStopReason(true, null), lead: null, touches: [], touch: null };
     const state = await deps.leads.itemState(item.leadId, new Date(now.getTime() - DAY_MS));
-    return { halt: emergencyStopReason(false, state.stop), lead: state.lead, touches: state.lead && item.leadId ? state.touches : [] };
+    return { halt: emergencyStopReason(false, state.stop), lead: state.lead, touches: state.lead && item.leadId ? state.touches : [], touch: state.touch ?? null };
+  };
+
+  /**
+   * A send the provider accepted: marked sent with its audit line, and the lead's touch recorded.
+   * With `sentWithTouch` and the lead's state from before the send, all of it in one statement;
+   * the long way (`onSent`, which reads the lead again) when the lead moved meanwhile or that
+   * statement failed (then nothing of it was written, and the mark is written alone first). The
+   * touch never fails a send: a failure of `onSent` is dropped (`caio leads bootstrap` repairs it).
+   */
+  const recordSent = async (sent: SentItem, token: string, at: Date, entry: AuditEntry, before: TouchState | null) => {
+    let touched = false;
+    if (deps.sentWithTouch && before && sent.leadId === before.leadId) {
+      try {
+        touched = await deps.sentWithTouch(sent, { token, at, audit: entry }, before, deps.clock.now());
+      } catch {
+        await deps.outbox.markSent(sent.id, token, sent.providerRef, at, entry);
+      }
+    } else await deps.outbox.markSent(sent.id, token, sent.providerRef, at, entry);
+    if (!touched) await deps.onSent?.(sent, deps.clock.now()).catch(() => undefined);
   };
 
   const auditEntry = (action: string, item: OutboxItem, details: Record<string, unknown>): AuditEntry => ({
@@ -198,8 +226,8 @@ export const createSendGateway = (deps: GatewayDeps) => {
           try {
             const { providerRef } = await channel.deliver({ ...item, sender: verdict.sender, claimedAt: now }, now);
             const sentAt = deps.clock.now();
-            await deps.outbox.markSent(item.id, token, providerRef, sentAt, auditEntry('outbox.sent', item, { providerRef, sender: verdict.sender }));
-            await deps.onSent?.({ id: item.id, leadId: item.leadId, channel: item.channel, step: item.step, providerRef }, deps.clock.now()).catch(() => undefined);
+            const sent: SentItem = { id: item.id, leadId: item.leadId, channel: item.channel, step: item.step, providerRef };
+            await recordSent(sent, token, sentAt, auditEntry('outbox.sent', item, { providerRef, sender: verdict.sender }), read.touch);
             push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'sent', reason: null, providerRef });
           } catch (error) {
             const code = isAppError(error) ? error.code : 'INTERNAL';
@@ -211,7 +239,15 @@ export const createSendGateway = (deps: GatewayDeps) => {
             // waits and goes again. The send is the last call of every channel's deliver, so nothing
             // of this item reached the provider.
             const notSent = code === 'PROVIDER_UNAVAILABLE' && isAppError(error) && error.details.uncertain === false;
-            if (code === 'PROVIDER_RATE_LIMITED' || notSent) {
+            // A config a person must fix, found before anything was sent (a HeyReach campaign id that
+            // does not exist): the item stays queued with the reason naming the key, tried again later.
+            const waitsForConfig = code === 'CONFIG_INVALID' && isAppError(error) && error.retryable;
+            if (waitsForConfig) {
+              history.remove(record);
+              await deps.outbox.defer(item.id, new Date(now.getTime() + CONFIG_RETRY_MS), `${code}: ${message}`, token);
+              await audit('outbox.waiting_for_config', item, { code, message });
+              push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'deferred', reason: `${code}: ${message}` });
+            } else if (code === 'PROVIDER_RATE_LIMITED' || notSent) {
               history.remove(record);
               await deps.outbox.defer(item.id, new Date(now.getTime() + 60_000), code, token);
               push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'deferred', reason: code });

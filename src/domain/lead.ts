@@ -23,6 +23,8 @@ export type IntentSignals = {
   contentDownloads: number;
   pricingPageVisits: number;
   demoRequested: boolean;
+  /** Times the person came back to the site after a first visit (separate sessions, minus one); absent means none known. */
+  repeatVisits?: number;
 };
 
 /**
@@ -224,6 +226,7 @@ export const mergeProfiles = (base: LeadProfile, next: LeadProfile): LeadProfile
       contentDownloads: Math.max(base.intent.contentDownloads, next.intent.contentDownloads),
       pricingPageVisits: Math.max(base.intent.pricingPageVisits, next.intent.pricingPageVisits),
       demoRequested: base.intent.demoRequested || next.intent.demoRequested,
+      ...(base.intent.repeatVisits || next.intent.repeatVisits ? { repeatVisits: Math.max(base.intent.repeatVisits ?? 0, next.intent.repeatVisits ?? 0) } : {}),
     },
     hiringSignal: base.hiringSignal || next.hiringSignal,
     engagementContent: pick(base.engagementContent, next.engagementContent),

@@ -14,7 +14,15 @@ import type { Job } from './scheduler.js';
 export const JOB_QUEUES = ['signals', 'dispatch', 'pipeline', 'schedule'] as const;
 
 /** When the scheduled jobs run, and whether sending is live (config `jobs` and `send`). */
-export type JobCatalogueSettings = { send: 'shadow' | 'live'; decayAtUtc: string; dispatchEveryMinutes: number; queueWatchEveryMinutes: number; approvalWatchEveryMinutes: number };
+export type JobCatalogueSettings = {
+  send: 'shadow' | 'live';
+  decayAtUtc: string;
+  dispatchEveryMinutes: number;
+  queueWatchEveryMinutes: number;
+  approvalWatchEveryMinutes: number;
+  /** @defaultValue 15 */
+  visitorsEveryMinutes?: number;
+};
 
 /** What the jobs call: the use cases of one app, built by the root (src/compose/jobs.ts). */
 export type JobCatalogueDeps = {
@@ -29,6 +37,8 @@ export type JobCatalogueDeps = {
   /** Decay detection as of `now`, applied (signals/run-decay.ts over the app's stores and cadence). */
   detectDecay: (now: Date) => Promise<DecayFinding[]>;
   runPipeline: (limit: number) => Promise<Record<string, unknown>>;
+  /** A `--source rb2b` run over the website visitors waiting, if any (compose/pipeline-jobs.ts). */
+  runVisitors?: () => Promise<Record<string, unknown>>;
   pipelineChunk?: (job: ChunkJob) => Promise<Record<string, unknown>>;
 };
 
@@ -152,7 +162,15 @@ export const jobCatalogue = (deps: JobCatalogueDeps): AnyJobDefinition[] => {
     attempts: 1,
     run: (_data, ctx) => deps.approvals.run(ctx.now),
   };
-  return [webhookInbox, inboxSweep, dispatch, pipelineRun, pipelineChunk, decay, cadenceSync, operatorTick, reviewQueue, approvalWatch] as AnyJobDefinition[];
+  // Website visitors the RB2B webhook recorded become drafts on the next tick (docs/website-visitors.md).
+  const visitors: JobDefinition<unknown> = {
+    name: 'visitors',
+    queue: 'schedule',
+    schedule: { kind: 'every', minutes: jobs.visitorsEveryMinutes ?? 15 },
+    attempts: 1,
+    run: async () => (deps.runVisitors ? deps.runVisitors() : { skipped: 'no visitor runner in this process' }),
+  };
+  return [webhookInbox, inboxSweep, dispatch, pipelineRun, pipelineChunk, decay, cadenceSync, operatorTick, reviewQueue, approvalWatch, visitors] as AnyJobDefinition[];
 };
 
 /** The scheduled definitions as the inline scheduler's jobs (a database lease per slot picks one server). */

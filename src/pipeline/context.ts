@@ -1,6 +1,7 @@
 import type { CopyCheckSettings } from '../domain/quality/copy-checks.js';
 import type { IcpSettings } from '../domain/scoring/settings.js';
 import type { SenderSettings } from '../domain/drafting/index.js';
+import type { VisitMention } from '../domain/drafting/visit-mention.js';
 import type { Tier } from '../domain/tier.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -23,6 +24,8 @@ export type PipelineSettings = {
   quality: { enabled: boolean; mode: 'soft' | 'hard'; genericPhraseDensity: number; checks?: CopyCheckSettings | undefined };
   /** false: stage 2 is skipped and leads go on with what their source gave. @defaultValue true */
   enrich?: boolean;
+  /** How a draft may use a website visit (`rb2b.mentionVisit`). @defaultValue never */
+  visitMention?: VisitMention | undefined;
 };
 
 export type PipelineDeps = {

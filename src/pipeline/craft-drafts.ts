@@ -58,7 +58,17 @@ export const craftDrafts = async (ctx: RunContext, leads: WorkingLead[]): Promis
     const score = lead.score!;
     const rejected = memory.get(lead.id);
     // Rotation: angles reviewers rejected for this lead are not chosen again while the memory lasts.
-    const crafted = craftDraft({ lead: lead.profile, tier: score.tier, recommendedCampaign: score.recommendedCampaign, rejectedAngleIds: rejected?.angleIds ?? [], rejectedSubjects: rejected?.subjects ?? [] }, settings.sender);
+    const crafted = craftDraft(
+      {
+        lead: lead.profile,
+        tier: score.tier,
+        recommendedCampaign: score.recommendedCampaign,
+        rejectedAngleIds: rejected?.angleIds ?? [],
+        rejectedSubjects: rejected?.subjects ?? [],
+        ...(settings.visitMention ? { visitMention: settings.visitMention } : {}),
+      },
+      settings.sender,
+    );
     const quality = crafted.ok
       ? checkDraftQuality(
           { lead: lead.profile, subject: crafted.value.subjectA, subjectB: crafted.value.subjectB, body: crafted.value.body, fingerprint: crafted.value.fingerprint, memory: rejected },

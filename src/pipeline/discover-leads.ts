@@ -24,11 +24,12 @@ export const discoverLeads = async (ctx: RunContext, found: DiscoveryResult): Pr
     seen.add(row.id);
     output.push({ id: row.id, source: discovered.source, sourceId: discovered.sourceId, profile: discovered.profile });
   });
+  const quietlyEmpty = output.length === 0 && found.errors.length === 0 && found.emptyIsNormal === true;
   return {
     output,
     ...(found.considered !== undefined ? { inputCount: found.considered } : {}),
-    passed: output.length > 0,
-    errors: found.errors.length === 0 && output.length === 0 ? [{ message: `source ${source.name} returned no leads` }] : found.errors,
+    passed: output.length > 0 || quietlyEmpty,
+    errors: found.errors.length === 0 && output.length === 0 && !quietlyEmpty ? [{ message: `source ${source.name} returned no leads` }] : found.errors,
     metrics: { source: source.name, found: found.leads.length + suppressed, suppressed, alreadyInOutreach: inOutreach, ...found.metrics },
   };
 };

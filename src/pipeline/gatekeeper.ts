@@ -1,6 +1,7 @@
 import { readScopeAction, scopeActionText } from '../domain/approval/scope-action.js';
 import { batchTransition, canonicalScope, type BatchEvent, type BatchMotion, type ScopeItem } from '../domain/approval/batch.js';
 import type { Tier } from '../domain/tier.js';
+import { REVIVAL_ANGLE_ID } from '../domain/drafting/revival-draft.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import { sha256Hex } from '../lib/hash.js';
@@ -39,6 +40,7 @@ const ACTION: Record<SendChannel, string> = {
   ghl: scopeActionText({ kind: 'first_touch', touch: 'send_email' }),
   heyreach: scopeActionText({ kind: 'first_touch', touch: 'linkedin_connect' }),
 };
+const REVIVAL_EMAIL = scopeActionText({ kind: 'revival_email' });
 const DONE: Record<BatchEvent, string> = { approve: 'approved', reject: 'rejected', execute: 'executed' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -92,13 +94,23 @@ export const createGatekeeper = (deps: GatekeeperDeps) => {
     const taken = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => i.draftId)));
     const scope: ScopeItem[] = [];
     for (const d of await deps.batches.approvedDrafts()) {
-      if (taken.has(d.draftId)) continue;
+      // A revival e-mail goes on the nurture channel in a revival batch, never as a cold first touch.
+      if (taken.has(d.draftId) || d.angleId === REVIVAL_ANGLE_ID) continue;
       for (const channel of deps.settings.tierRouting[(d.tier ?? 'tier_4') as Tier]) {
         const recipient = channel === 'heyreach' ? d.linkedinUrl : d.email;
         if (recipient) scope.push({ draftId: d.draftId, leadId: d.leadId, recipient, channel, action: ACTION[channel] });
       }
     }
     return scope;
+  };
+
+  /** Every approved revival e-mail not already in an open batch (nor dispatched): one GoHighLevel send each. */
+  const revivalEmailScope = async (): Promise<ScopeItem[]> => {
+    const now = deps.clock.now();
+    const taken = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => i.draftId)));
+    return (await deps.batches.approvedDrafts())
+      .filter((d) => d.angleId === REVIVAL_ANGLE_ID && !taken.has(d.draftId) && d.email)
+      .map((d) => ({ draftId: d.draftId, leadId: d.leadId, recipient: d.email!, channel: 'ghl', action: REVIVAL_EMAIL }));
   };
 
   /** Freeze a scope someone else built (the cadence's due steps), with the same hash, expiry, audit and alert. */
@@ -132,12 +144,19 @@ export const createGatekeeper = (deps: GatekeeperDeps) => {
     freeze,
     /** Freeze every approved draft not already in an open batch, on each channel of its tier's routing. */
     outboundScope,
+    /** Approved revival e-mails waiting for a revival batch. */
+    revivalEmailScope,
     create: async (motion: BatchMotion, by: string): Promise<Batch> => {
       if (!by.trim()) throw new AppError('INVALID_INPUT', 'say who creates the batch (--by NAME)');
-      if (motion === 'revival' || motion === 'cadence') {
-        throw new AppError('INVALID_INPUT', `a ${motion} batch is built from its own scope by the OPERATOR (caio dispatch --motion ${motion} --live); revival is not available yet`);
+      if (motion === 'cadence') {
+        throw new AppError('INVALID_INPUT', `a ${motion} batch is built from its own scope by the OPERATOR (caio dispatch --motion ${motion} --live)`);
       }
-      const scope = await outboundScope();
+      if (motion === 'revival') {
+        const revival = await revivalEmailScope();
+        if (revival.length === 0) throw new AppError('CONFLICT', 'nothing to put in a revival batch: no approved revival draft is waiting outside an open batch (approve them with caio review approve; caio review list --angle revival)');
+        return freeze('revival', revival, by);
+      }
+      const scope = [...(await outboundScope()), ...(motion === 'all' ? await revivalEmailScope() : [])];
       if (scope.length === 0) throw new AppError('CONFLICT', 'nothing to put in a batch: no approved draft is waiting outside an open batch (approve drafts with caio review approve)');
       return freeze(motion === 'all' ? 'all' : 'outbound', scope, by);
     },

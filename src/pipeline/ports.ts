@@ -48,7 +48,14 @@ export type RunSummary = { leads?: number; drafts?: number; disqualified?: numbe
 export type DiscoveredLead = { source: string; sourceId: string; profile: LeadProfile; raw: unknown };
 
 /** `considered`: how many records the source looked at (rows of a file); defaults to the limit. */
-export type DiscoveryResult = { leads: DiscoveredLead[]; errors: StageError[]; metrics: Record<string, unknown>; considered?: number };
+export type DiscoveryResult = {
+  leads: DiscoveredLead[];
+  errors: StageError[];
+  metrics: Record<string, unknown>;
+  considered?: number;
+  /** Finding nobody is normal for this source (no website visitor waiting), not a failed discovery. */
+  emptyIsNormal?: boolean;
+};
 
 export interface LeadSource {
   readonly name: string;
@@ -220,7 +227,8 @@ export interface DraftStore {
   /** Insert a pending_review draft, unless an identical one (same fingerprint) is already pending. */
   queueForReview(leadId: string, runId: string, draft: CraftedDraft): Promise<{ draftId: string; queued: boolean }>;
   /** The same for many leads (one draft each) in a few statements; results in input order. */
-  queueManyForReview(runId: string, items: { leadId: string; draft: CraftedDraft; quality?: QualityVerdict | undefined }[]): Promise<{ draftId: string; queued: boolean }[]>;
+  /** `angleId` is a first-touch angle, or `revival` for a revival e-mail (src/domain/drafting/revival-draft.ts). */
+  queueManyForReview(runId: string, items: { leadId: string; draft: Omit<CraftedDraft, 'angleId'> & { angleId: string }; quality?: QualityVerdict | undefined }[]): Promise<{ draftId: string; queued: boolean }[]>;
   /** The report's line for each draft, in the order given (a run keeps only the ids while it runs). */
   summaries(draftIds: readonly string[]): Promise<DraftSummary[]>;
   pendingForRun(runId: string): Promise<StoredDraft[]>;
@@ -312,4 +320,16 @@ export interface RunChunkStore {
    */
   leadStates(runId: string, leadIds: string[]): Promise<{ id: string; profile: WorkingLead['profile']; duplicate: boolean; enriched: boolean }[]>;
   startedAt(runId: string): Promise<Date | null>;
+}
+
+// ---- website visitors (RB2B) ----------------------------------------------------------------
+
+/** A website visitor the webhook recorded as a lead (`rb2b`, still `discovered`), with every sighting on their timeline. */
+export type PendingVisitor = { leadId: string; source: string; sourceId: string; profile: LeadProfile; sightings: { at: Date; page: string | null }[] };
+
+export interface VisitorStore {
+  /** RB2B leads no run has taken yet (status `discovered`), oldest first, with their sightings. */
+  pending(limit: number): Promise<PendingVisitor[]>;
+  /** Visitors at an excluded company or address: `disqualified` with the reason, so no run drafts them. */
+  disqualify(items: { leadId: string; reason: string }[], at: Date): Promise<void>;
 }

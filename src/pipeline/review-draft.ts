@@ -14,6 +14,9 @@ export type ReviewDeps = { review: ReviewStore; audit: AuditStore; clock: Clock;
 // The inputs are declared with the ports (the dashboard API drives these decisions too).
 export type { ApproveInput, RejectInput } from './review-ports.js';
 
+/** How long a decision can be undone (the dashboard's undo button); later, reopen it from "decided today". */
+export const UNDO_WINDOW_MS = 10_000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -36,7 +39,7 @@ export const createReviewService = (deps: ReviewDeps) => {
     const move = reviewTransition(draft.status as DraftStatus, event);
     if (!move.ok) await refuse(draft, event, by, 'CONFLICT', move.error.message);
     if (draft.status !== expected) {
-      await refuse(draft, event, by, 'CONFLICT', `the draft changed since it was shown: it is now ${draft.status}, not ${expected}`);
+      await refuse(draft, event, by, 'CONFLICT', `the draft changed since it was shown: it is now ${draft.status}${draft.decidedBy ? ` (by ${draft.decidedBy})` : ''}, not ${expected}`);
     }
     const to = move.ok ? move.value : draft.status;
     const at = deps.clock.now();
@@ -57,8 +60,50 @@ export const createReviewService = (deps: ReviewDeps) => {
     return find(draft.id);
   };
 
+  /** Undo and reopen share this: back to pending_review unless a batch holds the draft; audited either way. */
+  const reopen = async (draftId: string, byName: string, kind: 'undo' | 'reopen') => {
+    const draft = await find(draftId);
+    const by = requireName(byName);
+    const event = kind === 'undo' ? 'undo' : 'reopen';
+    const move = reviewTransition(draft.status as DraftStatus, 'reopen');
+    if (!move.ok || !draft.decidedAt) await refuse(draft, 'reopen', by, 'CONFLICT', `cannot ${event} a draft that is ${draft.status}${draft.status === 'pending_review' ? ': it is not decided' : ''}`, { kind });
+    const now = deps.clock.now();
+    const age = now.getTime() - (draft.decidedAt?.getTime() ?? 0);
+    if (kind === 'undo' && age > UNDO_WINDOW_MS) {
+      await refuse(draft, 'reopen', by, 'CONFLICT', `the ${UNDO_WINDOW_MS / 1000}-second undo window has passed (decided ${Math.round(age / 1000)} s ago); reopen it from "Decided today" instead`, { kind });
+    }
+    if (kind === 'undo' && draft.decidedBy && draft.decidedBy !== by) {
+      await refuse(draft, 'reopen', by, 'CONFLICT', `only ${draft.decidedBy}, who decided it, can undo this decision; reopen it instead`, { kind });
+    }
+    if (await deps.review.batched(draft.id)) await refuse(draft, 'reopen', by, 'CONFLICT', `cannot ${event}: the draft is already in a batch`, { kind });
+    const won = await deps.review.reopen({ draftId: draft.id, from: [draft.status as DraftStatus], ...(draft.decidedAt ? { decidedAt: draft.decidedAt } : {}), at: now });
+    if (!won) {
+      const current = await find(draft.id);
+      await refuse(current, 'reopen', by, 'CONFLICT', `cannot ${event}: the draft changed meanwhile (now ${current.status}${current.decidedBy ? `, by ${current.decidedBy}` : ''}) or a batch took it`, { kind });
+    }
+    await deps.audit.append({
+      at: now,
+      actor: by,
+      action: kind === 'undo' ? 'review.undone' : 'review.reopened',
+      entityType: 'draft',
+      entityId: draft.id,
+      runId: null,
+      details: { leadId: draft.lead.id, was: draft.status, decidedBy: draft.decidedBy, decidedAt: draft.decidedAt?.toISOString() ?? null },
+    });
+    return find(draft.id);
+  };
+
   return {
     tags: () => REJECTION_TAGS,
+    undo: (input: { draftId: string; by: string }) => reopen(input.draftId, input.by, 'undo'),
+    reopen: (input: { draftId: string; by: string }) => reopen(input.draftId, input.by, 'reopen'),
+    /** "Today" is the UTC day of the clock: the dashboard says so next to the counters. */
+    decidedToday: async (limit = 100) => {
+      const now = deps.clock.now();
+      const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+      const [drafts, counts] = await Promise.all([deps.review.decidedSince(since, limit), deps.review.reviewCounts(since)]);
+      return { since, drafts, counts };
+    },
     list: (filter: { tier?: string; angleId?: string; verdict?: 'passed' | 'failed'; limit?: number } = {}) => deps.review.queue({ tier: filter.tier, angleId: filter.angleId, verdict: filter.verdict, limit: filter.limit ?? 500 }),
     show: async (draftId: string) => {
       const draft = await find(draftId);

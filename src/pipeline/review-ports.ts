@@ -28,11 +28,21 @@ export type Decision = {
   rejection?: { tag: string; reason: string };
 };
 
+/** Back to pending_review from one of `from`; with `decidedAt`, only if that decision is still the draft's last. */
+export type Reopening = { draftId: string; from: readonly DraftStatus[]; decidedAt?: Date; at: Date };
+
+export type ReviewCounts = { waiting: number; approvedToday: number; rejectedToday: number };
+
 export interface ReviewStore {
   queue(filter: { tier?: string | undefined; angleId?: string | undefined; verdict?: 'passed' | 'failed' | undefined; limit: number }): Promise<ReviewDraft[]>;
   get(draftId: string): Promise<ReviewDraft | null>;
   /** Apply a decision only if the draft is still in one of `from`; false when it was not. */
   decide(d: Decision): Promise<boolean>;
+  /** Reopen a decided draft, only if no live batch holds it; false when it was not reopened. */
+  reopen(r: Reopening): Promise<boolean>;
+  batched(draftId: string): Promise<boolean>;
+  decidedSince(since: Date, limit: number): Promise<ReviewDraft[]>;
+  reviewCounts(since: Date): Promise<ReviewCounts>;
   memoryFor(leadIds: string[], since: Date): Promise<Map<string, RejectionMemory>>;
   rejectionsOf(leadId: string): Promise<RejectionRecord[]>;
 }
@@ -53,7 +63,8 @@ export type Batch = {
   executionReport: Record<string, unknown> | null;
 };
 
-export type ApprovedDraft = { draftId: string; leadId: string; tier: string | null; email: string | null; linkedinUrl: string | null };
+/** `angleId`: the draft's angle, `revival` for a revival e-mail (those go in revival batches only). */
+export type ApprovedDraft = { draftId: string; leadId: string; tier: string | null; email: string | null; linkedinUrl: string | null; angleId?: string };
 
 export interface BatchStore {
   insert(b: Omit<Batch, 'id' | 'decidedBy' | 'decidedAt' | 'decisionReason' | 'executedAt' | 'executionReport'>): Promise<Batch>;
@@ -85,6 +96,12 @@ export type ReviewDecisions = {
   show(draftId: string): Promise<{ draft: ReviewDraft; rejections: RejectionRecord[] }>;
   approve(input: ApproveInput): Promise<ReviewDraft>;
   reject(input: RejectInput): Promise<ReviewDraft>;
+  /** Revert a decision within the undo window (10 s), if the draft is not yet batched. */
+  undo(input: { draftId: string; by: string }): Promise<ReviewDraft>;
+  /** Put a draft decided earlier back in the queue, if it is not yet batched. */
+  reopen(input: { draftId: string; by: string }): Promise<ReviewDraft>;
+  /** Drafts decided since the start of today (UTC), newest first, and the counters. */
+  decidedToday(limit?: number): Promise<{ since: Date; drafts: ReviewDraft[]; counts: ReviewCounts }>;
 };
 
 /** The Gatekeeper's batch decisions (pipeline/gatekeeper.ts) as the dashboard and its API use them. */

@@ -19,7 +19,7 @@ import {
 } from '../domain/queen/index.js';
 import { emptyLead } from '../domain/lead.js';
 import { scoreLead } from '../domain/scoring/score-lead.js';
-import type { QueenDeps } from './ports.js';
+import type { AskJson, QueenDeps } from './ports.js';
 
 /**
  * QUEEN's ask: a request in plain words is understood by the deterministic grammar, its plan's
@@ -229,3 +229,19 @@ export const ask = async (deps: QueenDeps, request: string, options: AskOptions 
 };
 
 export const QUEEN_TRACE_ACTION = TRACE_ACTION;
+
+/**
+ * The JSON of an ask as `caio ask --json` prints it and `POST /api/ask` answers it: the issue's
+ * shape, plus the held writes and each call's outcome (without its result, which `results` holds).
+ */
+export const toAskJson = (r: AskResult): AskJson => ({
+  intent: r.intent,
+  refused: r.refused,
+  reason: r.reason,
+  plan: r.plan,
+  results: r.results,
+  answer: r.answer,
+  traceId: r.traceId,
+  needsConfirmation: r.needsConfirmation,
+  calls: r.calls.map(({ result: _r, ...c }) => c),
+});

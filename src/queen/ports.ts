@@ -5,8 +5,10 @@
  * have no such call).
  */
 import type { IcpSettings } from '../domain/scoring/settings.js';
+import type { ActivityRun } from '../domain/agents/activity.js';
 import type { AuditEntry } from '../pipeline/ports.js';
-import type { IncidentRow, KpiRow, LeadQuery, LeadRow, LimitsRow, ProviderHealthRow, RunRow } from '../domain/queen/results.js';
+import type { IncidentRow, KpiRow, LeadQuery, LeadRow, LimitsRow, ProviderHealthRow, RunRow, ToolOutcome } from '../domain/queen/results.js';
+import type { ToolCall } from '../domain/queen/index.js';
 
 export type { IncidentRow, KpiRow, LeadQuery, LeadRow, LimitsRow, ProviderHealthRow, RunRow } from '../domain/queen/results.js';
 
@@ -39,4 +41,28 @@ export type QueenDeps = {
   clock: { now(): Date };
   /** A trace id; random in production, counted in tests. */
   newTraceId: () => string;
+};
+
+/** What `caio agents status` and the /agents page read: the audit log (QUEEN's traces included) and the runs' stages. */
+export type AgentsStatusDeps = {
+  /** Audit entries at or after `since`, oldest first, at most `limit`. */
+  audit(since: Date, limit: number): Promise<AuditEntry[]>;
+  /** Runs started at or after `since`, with each stage's status, output and error count. */
+  runs(since: Date): Promise<ActivityRun[]>;
+  clock: { now(): Date };
+};
+
+/** An ask as `caio ask --json` prints it and `POST /api/ask` answers it (ask.ts, toAskJson). */
+export type AskJson = {
+  intent: string;
+  refused: boolean;
+  reason: string | null;
+  plan: ToolCall[];
+  results: Record<string, unknown>;
+  answer: string;
+  traceId: string;
+  /** The plan writes and was not confirmed: its writes were held. */
+  needsConfirmation: boolean;
+  /** Each call's outcome, without its result (which `results` holds). */
+  calls: Omit<ToolOutcome, 'result'>[];
 };

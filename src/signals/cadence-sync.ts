@@ -1,6 +1,7 @@
 import {
   applyEvent,
   completeStep,
+  connectStepFor,
   enrollOnTouch,
   exitSignalOf,
   pacedCadenceStatus,
@@ -60,18 +61,34 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
       meetingBooked: types.has('meeting_booked'),
       linkedinReplied: types.has('linkedin_replied'),
       rejected: lead?.status === 'rejected',
+      // Ours (the touch recorder) or HeyReach's own (CONNECTION_REQUEST_SENT): a person is invited once.
+      connectionRequested: types.has('linkedin_connection_sent'),
+      linkedinExhausted: types.has('linkedin_campaign_completed') || lead?.status === 'linkedin_exhausted',
     };
+  };
+
+  const touchStep = (enrolled: Enrollment, at: Date, channel: 'email' | 'linkedin') => touchStepOf(deps.settings.steps, enrolled, at, channel);
+
+  /** HeyReach reports a connection request it sent (its own campaign): an enrolled lead's connect step is resolved. */
+  const requestReported = async (leadId: string, at: Date) => {
+    const existing = await deps.store.get(leadId);
+    const step = existing ? connectStepFor(existing, deps.settings.steps) : null;
+    if (!existing || !step) return existing;
+    const next = completeStep(existing, step.step, at, deps.settings.steps);
+    await save(next, at);
+    return next;
   };
 
   return {
     /**
      * A touch on any channel: enrol the lead if it is not enrolled (an exited lead is never
-     * re-enrolled), and count the touch as the first open step of its channel that is due (the
-     * outbound e-mail is the intro, the LinkedIn invitation the connect step).
+     * re-enrolled), and count the touch as a step: the outbound e-mail as the first e-mail step
+     * due (the intro), the LinkedIn invitation as the connect step even before its day, so a lead
+     * invited on day 1 is never invited again at step 2 (docs/linkedin.md).
      */
     onTouch: async (leadId: string, at: Date, channel: 'email' | 'linkedin') => {
       const enrolled = enrollOnTouch(await deps.store.get(leadId), leadId, CADENCE_ID, at);
-      const step = deps.settings.steps.filter((s) => s.channel === channel && !enrolled.completedSteps.includes(s.step) && stepDueAt(enrolled.enrolledAt, s.day).getTime() <= at.getTime()).sort((a, b) => a.step - b.step)[0];
+      const step = touchStep(enrolled, at, channel);
       const next = step ? completeStep(enrolled, step.step, at, deps.settings.steps) : enrolled;
       await save(next, at);
       return next;
@@ -86,6 +103,7 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
     },
     /** A signal about the lead: exits and pauses as configured; other signals change nothing. */
     onSignal: async (leadId: string, signal: SignalType, at: Date) => {
+      if (signal === 'linkedin_connection_sent') return requestReported(leadId, at);
       const event = heard(signal);
       // A signal the cadence does not hear (a click, a sent e-mail) costs no read: it runs per webhook delivery.
       if (!event) return null;
@@ -97,6 +115,7 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
     },
     /** `onSignal` for many signals, in order, with one read for all their leads (set-based processing). */
     onSignals: async (signals: readonly { leadId: string; signal: SignalType; at: Date }[]) => {
+      for (const s of signals) if (s.signal === 'linkedin_connection_sent') await requestReported(s.leadId, s.at);
       const wanted = signals.filter((s) => heard(s.signal));
       if (wanted.length === 0) return;
       const enrolments = await deps.store.getMany(wanted.map((s) => s.leadId));
@@ -138,6 +157,24 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
       }
       return changed;
     },
+    /**
+     * Pause an active enrolment until `until` (an out-of-office reply, src/signals/follow-through.ts,
+     * which records the resume as an action due then). True when the enrolment is paused now.
+     */
+    pauseUntil: async (leadId: string, at: Date, until: Date) => {
+      const existing = await deps.store.get(leadId);
+      if (!existing || until.getTime() <= at.getTime()) return false;
+      const next = applyEvent(existing, { type: 'manual_pause', at });
+      if (next !== existing) await save(next, at);
+      return next.status === 'paused';
+    },
+    /** Resume a paused enrolment (the pause's end); anything else is left as it is. True when it resumed. */
+    resume: async (leadId: string, at: Date) => {
+      const existing = await deps.store.get(leadId);
+      if (!existing || existing.status !== 'paused') return false;
+      await save(applyEvent(existing, { type: 'manual_resume', at }), at);
+      return true;
+    },
     status: async (leadId: string, now: Date) => {
       const e = await deps.store.get(leadId);
       return e ? { enrollment: e, ...statusOf(e, now) } : null;
@@ -146,3 +183,32 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
 };
 
 export type CadenceSync = ReturnType<typeof createCadenceSync>;
+
+/** The step a touch counts as: a LinkedIn touch is the connection request (any day), an e-mail the first e-mail step due. */
+const touchStepOf = (steps: readonly CadenceStep[], enrolled: Enrollment, at: Date, channel: 'email' | 'linkedin'): CadenceStep | undefined =>
+  channel === 'linkedin'
+    ? (connectStepFor(enrolled, steps) ?? undefined)
+    : steps.filter((s) => s.channel === channel && !enrolled.completedSteps.includes(s.step) && stepDueAt(enrolled.enrolledAt, s.day).getTime() <= at.getTime()).sort((a, b) => a.step - b.step)[0];
+
+/**
+ * What a send does to the enrolment, decided without I/O from the enrolment read before it (the
+ * dispatch's one-statement touch): `cadenceStep` N completes step N of an enrolled lead, as
+ * `completeStep` does; otherwise the touch enrols the lead and counts as its step, as `onTouch`
+ * does. The enrolment to save with its next due time, or null when nothing is saved.
+ */
+export const touchEnrolment = (
+  settings: CadenceSettings,
+  existing: Enrollment | null,
+  touch: { leadId: string; at: Date; channel: 'email' | 'linkedin'; cadenceStep: number | null },
+): { value: Enrollment; nextDueAt: Date | null } | null => {
+  const { at } = touch;
+  const saved = (e: Enrollment) => ({ value: e, nextDueAt: pacedCadenceStatus(e, settings.steps, at, settings.catchUp).nextDueAt });
+  if (touch.cadenceStep !== null) {
+    if (!existing) return null;
+    const next = completeStep(existing, touch.cadenceStep, at, settings.steps);
+    return next === existing ? null : saved(next);
+  }
+  const enrolled = enrollOnTouch(existing, touch.leadId, CADENCE_ID, at);
+  const step = touchStepOf(settings.steps, enrolled, at, touch.channel);
+  return saved(step ? completeStep(enrolled, step.step, at, settings.steps) : enrolled);
+};

@@ -1,5 +1,6 @@
 import type { Enrollment } from '../domain/cadence/index.js';
 import type { LeadProfile } from '../domain/lead.js';
+import type { ObjectionKind, ProposedTime, ReplyClass } from '../domain/replies/index.js';
 import type { DecayInput, SignalType } from '../domain/signals/index.js';
 
 /**
@@ -246,4 +247,104 @@ export type CrmContactSearch = { page: number; pageLimit: number; filters: { fie
 /** The CRM the revival motion searches for stale contacts (src/providers/ghl's client implements it). */
 export type RevivalCrm = {
   searchContacts(search: CrmContactSearch): Promise<{ contacts: CrmContact[] }>;
+};
+
+// ---- The reply follow-through (issue 17 item 2, src/signals/follow-through*.ts): the stored
+// understanding of each reply, the action outbox of the calls it makes after commit, and the
+// providers those calls reach; src/store and src/providers implement them.
+
+/** The follow-through calls a reply may need, executed after commit (reply_actions.kind). */
+export type ReplyActionKind = 'slack_hot_lead' | 'crm_tag' | 'instantly_interest' | 'cadence_resume';
+
+/** One reply as stored with its understanding (one per webhook delivery). */
+export type StoredReply = {
+  id: string;
+  inboxId: string;
+  leadId: string | null;
+  channel: 'email' | 'linkedin';
+  receivedAt: Date;
+  class: ReplyClass;
+  kind: ObjectionKind | null;
+  confidence: number;
+  evidence: string[];
+  proposedTimes: ProposedTime[];
+  returnDate: Date | null;
+  timeZone: string;
+  needsResponse: boolean;
+  excerpt: string;
+  referredLeadId: string | null;
+  pausedUntil: Date | null;
+};
+
+export type NewReply = Omit<StoredReply, 'id' | 'referredLeadId' | 'pausedUntil'>;
+
+/** The replies, as the follow-through writes them in the delivery's transaction. */
+export type ReplyStore = {
+  /** The reply of this delivery: inserted, or the one a first processing stored (`created: false`). */
+  record(reply: NewReply): Promise<{ reply: StoredReply; created: boolean }>;
+  byInbox(inboxId: string): Promise<StoredReply | null>;
+  /** What the follow-through did besides its actions: the referred lead, the cadence pause. */
+  setFollowUp(id: string, followUp: { referredLeadId?: string | null; pausedUntil?: Date | null }): Promise<void>;
+  /** The lead's IANA zone when enrichment gave one (profile `timeZone`/`timezone`), else null. */
+  leadTimeZone(leadId: string): Promise<string | null>;
+};
+
+/** A row of the action outbox (reply_actions). */
+export type ReplyAction = {
+  id: string;
+  replyId: string;
+  leadId: string | null;
+  kind: ReplyActionKind;
+  idempotencyKey: string;
+  status: ReplyActionStatus;
+  payload: Record<string, unknown>;
+  notBefore: Date;
+  attempts: number;
+  claimedAt: Date | null;
+  lastError: string | null;
+  doneAt: Date | null;
+};
+
+/**
+ * pending: waiting for its time; running: claimed by a worker; done; skipped (nothing to do: not
+ * configured, the lead is not at the provider); failed: retried at `notBefore`; uncertain: the call
+ * may have reached the provider and is not repeatable (a person decides); needs_person: retries
+ * used up or refused for good.
+ */
+export type ReplyActionStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'uncertain' | 'needs_person';
+
+export type NewReplyAction = Pick<ReplyAction, 'replyId' | 'leadId' | 'kind' | 'idempotencyKey' | 'payload' | 'notBefore'>;
+
+export type ReplyActionStore = {
+  /** Record actions once (a second recording of the same key is ignored); returns how many were new. */
+  record(actions: readonly NewReplyAction[]): Promise<number>;
+  /**
+   * Claim up to `limit` actions due by `now` (pending, or failed and due again), and running ones
+   * whose claim is older than `staleBefore` (their worker died mid-call; `stale: true`). Rows
+   * another worker holds are skipped.
+   */
+  claimDue(now: Date, limit: number, staleBefore: Date): Promise<(ReplyAction & { stale: boolean })[]>;
+  /** Record the outcome of a claimed action, only if it is still claimed at `claimedAt` (no double finish). */
+  finish(id: string, claimedAt: Date, outcome: { status: Exclude<ReplyActionStatus, 'pending' | 'running'>; error?: string | null; notBefore?: Date; at: Date }): Promise<boolean>;
+  forReply(replyId: string): Promise<ReplyAction[]>;
+};
+
+/** What the HOT LEAD alert says (no address: the excerpt is masked, the link names the lead's id). */
+export type HotLeadAlert = { leadName: string; company: string | null; class: ReplyClass; channel: string; excerpt: string; leadUrl: string; confidence: number };
+
+/** The lead as an action needs it (name and company for the alert and the CRM). */
+export type ReplyLeadCard = { id: string; email: string | null; firstName: string | null; lastName: string | null; company: string | null };
+
+/**
+ * The providers the actions call (null: not configured: the action is `skipped`). Each throws the
+ * shared AppError codes (src/providers/http): PROVIDER_UNAVAILABLE with `details.uncertain` when a
+ * call may have reached the provider.
+ */
+export type FollowThroughProviders = {
+  /** Posts the HOT LEAD alert (not repeatable: a second post is a second alert). */
+  hotLead: ((alert: HotLeadAlert) => Promise<void>) | null;
+  /** GoHighLevel: upsert the contact by e-mail, then add tags (both repeatable). */
+  crm: { upsertContact(input: { email: string; firstName?: string; lastName?: string; companyName?: string; source?: string }): Promise<{ contactId: string }>; addTags(contactId: string, tags: string[]): Promise<string[]> } | null;
+  /** Instantly's lead interest status (repeatable: it sets a value). */
+  interest: ((input: { leadEmail: string; interestValue: number | null; campaignId?: string | null }) => Promise<unknown>) | null;
 };

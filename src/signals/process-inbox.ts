@@ -7,6 +7,7 @@ import type { SuppressionStore } from '../pipeline/ports.js';
 import type { CadenceSync } from './cadence-sync.js';
 import type { InboxItem, InboxStore, LeadEventStore, NormalisedSignal, PayloadReaders, SignalLead, SignalLeadStore, StoredDelivery, UnitOfWork } from './ports.js';
 import { storedSignalOf } from './stored-signal.js';
+import type { ReplyFollowThrough } from './follow-through.js';
 
 /** A stored signal with its time read back: what processing one delivery works with. */
 type Signal = Omit<NormalisedSignal, 'at'> & { at: Date };
@@ -24,6 +25,8 @@ export type DeliveryStores = {
   cancelOutbound: (leadId: string, reason: string) => Promise<number>;
   /** Exits and pauses the lead's cadence on replies, bounces, unsubscribes, meetings. */
   cadence?: CadenceSync;
+  /** Reads a reply and records its follow-through in the same transaction (follow-through.ts); absent: replies are only signals. */
+  followThrough?: ReplyFollowThrough;
 };
 
 /**
@@ -151,7 +154,7 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
       await s.inbox.finish(item.id, 'processing', { status: 'ignored', leadId: null, error: stored.ignored, at: now });
       return 'ignored';
     }
-    const signal: Signal = { ...stored, at: new Date(stored.at) };
+    let signal: Signal = { ...stored, at: new Date(stored.at) };
     let lead = await findLead(s, signal);
     // Someone we hold no lead for who is on the suppression list (erased by a privacy request):
     // never (re)created from a delivery, and the delivery keeps no address of theirs.
@@ -161,7 +164,11 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
       return 'ignored';
     }
     if (!lead && signal.newLead) lead = await s.leads.byId(await s.leads.fromDiscovered(signal.newLead, 'rb2b'));
+    // A reply's class decides what it stands for (an out-of-office note is no reply, a "no thanks" an opt-out).
+    const reply = s.followThrough ? await s.followThrough.understand(item, signal, lead) : null;
+    if (reply) signal = { ...signal, type: s.followThrough!.signalOf(reply), details: { ...signal.details, replyClass: reply.understanding.class } };
     if (!lead) {
+      if (reply) await s.followThrough!.follow(reply, null, now);
       await s.inbox.finish(item.id, 'processing', { status: 'unknown_lead', leadId: null, error: null, at: now, flags: signal.flags });
       return 'unknown_lead';
     }
@@ -170,6 +177,7 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     const state = await s.events.deliveryState(item.id, type, lead.id);
     if (!state.recorded) await record(s, item, signal, lead, type, now, state);
     if (signal.type) await ensureEffects(s, lead, signal.type, signal.at);
+    if (reply) await s.followThrough!.follow(reply, lead, now);
     await s.inbox.finish(item.id, 'processing', { status: 'processed', leadId: lead.id, error: null, at: now, flags: signal.flags });
     return 'processed';
   };
@@ -215,7 +223,8 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     for (const item of taken) {
       const stored = storedSignalOf(item, deps.payloadReaders);
       const signal = 'ignored' in stored ? null : { ...stored, at: new Date(stored.at) };
-      if (signal?.type && signal.email && !signal.newLead && !suppressionOf(signal.type)) {
+      // A reply to follow through goes alone: its class may change what it stands for.
+      if (signal?.type && signal.email && !signal.newLead && !suppressionOf(signal.type) && !s.followThrough?.handles(item)) {
         group.push({ item, signal: signal as Candidate['signal'] });
         continue;
       }

@@ -1,12 +1,22 @@
 import { applySignal, isLeadStatus, type SignalType } from '../domain/signals/index.js';
+import type { SentItem, SentTouchWrite, TouchState } from '../dispatch/ports.js';
 import type { SendChannel } from '../pipeline/context.js';
-import type { CadenceSync } from './cadence-sync.js';
+import { touchEnrolment, type CadenceSettings, type CadenceSync } from './cadence-sync.js';
 import type { LeadEventStore, SignalLeadStore } from './ports.js';
 
 const TOUCH: Record<SendChannel, { type: SignalType; channel: 'email' | 'linkedin' }> = {
   instantly: { type: 'email_sent', channel: 'email' },
   ghl: { type: 'email_sent', channel: 'email' },
   heyreach: { type: 'linkedin_connection_sent', channel: 'linkedin' },
+};
+
+/** The touch's timeline details; a revival e-mail says so (docs/revival.md). */
+const detailsOf = (item: SentItem): Record<string, unknown> => ({ outboxId: item.id, provider: item.channel, providerRef: item.providerRef, ...(item.step === 'revival' ? { motion: 'revival' } : {}) });
+
+/** The cadence step an outbox step completes (`s2` is step 2), or null: any other step is a first touch. */
+const cadenceStepOf = (step: string): number | null => {
+  const match = /^s(\d+)$/.exec(step);
+  return match ? Number(match[1]) : null;
 };
 
 /**
@@ -16,7 +26,7 @@ const TOUCH: Record<SendChannel, { type: SignalType; channel: 'email' | 'linkedi
  */
 export const createTouchRecorder =
   (deps: { events: LeadEventStore; leads: SignalLeadStore; cadence?: CadenceSync }) =>
-  async (item: { leadId: string | null; channel: SendChannel; id: string; step: string; providerRef: string }, at: Date): Promise<void> => {
+  async (item: SentItem, at: Date): Promise<void> => {
     if (!item.leadId) return;
     const found = await deps.leads.withTimeline(item.leadId);
     if (!found) return;
@@ -33,10 +43,30 @@ export const createTouchRecorder =
       fromStatus: moved ? lead.status : null,
       toStatus: moved ? outcome!.status : null,
       inboxId: null,
-      details: { outboxId: item.id, provider: item.channel, providerRef: item.providerRef },
+      details: detailsOf(item),
     });
+    // A revival e-mail is a nurture touch: it does not start the cold cadence (docs/revival.md).
+    if (item.step === 'revival') return;
     // The first touch on any channel enrols the lead in the cadence.
-    const cadenceStep = /^s(\d+)$/.exec(item.step);
-    if (cadenceStep) await deps.cadence?.completeStep(lead.id, Number(cadenceStep[1]), at);
+    const cadenceStep = cadenceStepOf(item.step);
+    if (cadenceStep !== null) await deps.cadence?.completeStep(lead.id, cadenceStep, at);
     else await deps.cadence?.onTouch(lead.id, at, touch.channel);
   };
+
+/**
+ * The same touch decided without I/O from the lead's state read before the send (`before`, the
+ * gateway's one read per item), for the store to write with the send's mark in one statement: the
+ * status move (`applySignal`), the timeline event and the enrolment (`touchEnrolment`: completeStep
+ * or onTouch; a revival touch leaves the cadence alone). The write records it only while the lead
+ * is still as read; otherwise the gateway falls back to `createTouchRecorder`, which reads again.
+ */
+export const planTouch = (before: TouchState, item: SentItem, at: Date, cadence: CadenceSettings): Pick<SentTouchWrite, 'expect' | 'statusTo' | 'event' | 'enrolment'> => {
+  const touch = TOUCH[item.channel];
+  const outcome = isLeadStatus(before.status) ? applySignal({ status: before.status, lastEventAt: before.lastEventAt, opens: before.opens }, { type: touch.type, at, source: 'operator' }) : null;
+  return {
+    expect: before,
+    statusTo: outcome?.changed ? outcome.status : null,
+    event: { at, channel: touch.channel, type: touch.type, source: 'operator', details: detailsOf(item) },
+    enrolment: item.step === 'revival' ? null : touchEnrolment(cadence, before.enrolment, { leadId: before.leadId, at, channel: touch.channel, cadenceStep: cadenceStepOf(item.step) }),
+  };
+};

@@ -36,7 +36,13 @@ const lastActivityOf = (c: CrmContact): Date | null => {
  * Stale CRM contacts worth reviving (read-only): GHL contacts whose last activity is 30-120 days
  * old, joined with what our timeline knows of them, judged and scored by the pure rules, best first.
  */
-export const scanRevival = async (deps: { ghl: RevivalCrm; leads: SignalLeadStore; events: LeadEventStore; settings: RevivalSettings }, now: Date, limit: number): Promise<RevivalCandidate[]> => {
+export const scanRevival = async (
+  deps: { ghl: RevivalCrm; leads: SignalLeadStore; events: LeadEventStore; settings: RevivalSettings },
+  now: Date,
+  limit: number,
+  /** Collects the contacts left out and why (`no_email`, `excluded_tag`, ...), by CRM id: never their address. */
+  skipped?: { contactId: string; why: string }[],
+): Promise<RevivalCandidate[]> => {
   const gte = new Date(now.getTime() - deps.settings.maxInactiveDays * DAY_MS).toISOString();
   const lte = new Date(now.getTime() - deps.settings.minInactiveDays * DAY_MS).toISOString();
   const candidates: RevivalCandidate[] = [];
@@ -64,7 +70,10 @@ export const scanRevival = async (deps: { ghl: RevivalCrm; leads: SignalLeadStor
         deps.settings,
         now,
       );
-      if (!verdict.eligible) continue;
+      if (!verdict.eligible) {
+        skipped?.push({ contactId: contact.id, why: verdict.why });
+        continue;
+      }
       candidates.push({
         email: contact.email!.toLowerCase(),
         contactId: contact.id,

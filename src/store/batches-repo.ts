@@ -44,13 +44,13 @@ export const createBatchStore = (db: Db): BatchStore => ({
   approvedDrafts: async (): Promise<ApprovedDraft[]> =>
     (
       await db
-        .select({ draftId: drafts.id, leadId: drafts.leadId, tier: leads.tier, email: leads.email, profile: leads.profile })
+        .select({ draftId: drafts.id, leadId: drafts.leadId, tier: leads.tier, email: leads.email, profile: leads.profile, angleId: drafts.angleId })
         .from(drafts)
         .innerJoin(leads, eq(drafts.leadId, leads.id))
         // A draft already in the outbox was dispatched by an executed batch: never batch it again.
         .where(and(eq(drafts.status, 'approved'), sql`not exists (select 1 from ${outbox} where ${outbox.draftId} = ${drafts.id})`))
         .orderBy(desc(leads.points))
-    ).map((r) => ({ draftId: r.draftId, leadId: r.leadId, tier: r.tier, email: r.email, linkedinUrl: (r.profile as LeadProfile).linkedinUrl })),
+    ).map((r) => ({ draftId: r.draftId, leadId: r.leadId, tier: r.tier, email: r.email, linkedinUrl: (r.profile as LeadProfile).linkedinUrl, angleId: r.angleId })),
 
   claimExpiryNotice: async (id: string, at: Date): Promise<boolean> =>
     (

@@ -3,6 +3,7 @@ import type { LeadProfile } from '../domain/lead.js';
 import type { Db } from './database.js';
 import { controlFlags, drafts, leads, outbox } from './schema.js';
 import { EMERGENCY_STOP_FLAG } from './control-repo.js';
+import { touchFactsOf, touchStateOf } from './send-touch-repo.js';
 import type { DispatchDetail, ItemState, LeadSendState, LeadStateQuery } from '../dispatch/ports.js';
 
 export const createLeadStateQuery = (db: Db): LeadStateQuery => ({
@@ -21,20 +22,25 @@ export const createLeadStateQuery = (db: Db): LeadStateQuery => ({
     return row ? { leadId: row.id, status: row.status, disqualificationReason: row.reason, email: row.email, linkedinUrl: (row.profile as LeadProfile).linkedinUrl } : null;
   },
   itemState: async (leadId, touchesSince) => {
+    const lead = sql`${leadId}::uuid`;
     const result = (await db.execute(sql`
       select
         (select json_build_object('active', f.active, 'setBy', f.set_by, 'reason', f.reason) from ${controlFlags} f where f.name = ${EMERGENCY_STOP_FLAG}) as stop,
         (select json_build_object('leadId', l.id, 'status', l.status, 'disqualificationReason', l.disqualification_reason, 'email', l.email, 'linkedinUrl', l.profile->'linkedinUrl')
-          from ${leads} l where l.id = ${leadId}::uuid) as lead,
+          from ${leads} l where l.id = ${lead}) as lead,
         (select coalesce(json_agg(json_build_object('channel', o.channel, 'at', coalesce(o.sent_at, o.claimed_at))), '[]'::json)
-          from ${outbox} o where o.lead_id = ${leadId}::uuid and o.status in ('sent', 'sending', 'uncertain') and coalesce(o.sent_at, o.claimed_at) >= ${touchesSince}) as touches`)) as {
-      rows: { stop: ItemState['stop']; lead: (Omit<LeadSendState, 'linkedinUrl'> & { linkedinUrl?: string | null }) | null; touches: { channel: string; at: string }[] }[];
+          from ${outbox} o where o.lead_id = ${lead} and o.status in ('sent', 'sending', 'uncertain') and coalesce(o.sent_at, o.claimed_at) >= ${touchesSince}) as touches,
+        t.last, t.opens, t.enrolment, t.version
+      from ${touchFactsOf(lead)}`)) as {
+      rows: ({ stop: ItemState['stop']; lead: (Omit<LeadSendState, 'linkedinUrl'> & { linkedinUrl?: string | null }) | null; touches: { channel: string; at: string }[] } & Parameters<typeof touchStateOf>[1])[];
     };
     const row = result.rows[0]!;
     return {
       stop: row.stop,
       lead: row.lead ? { ...row.lead, linkedinUrl: row.lead.linkedinUrl ?? null } : null,
       touches: row.touches.map((t) => ({ channel: t.channel, at: new Date(t.at) })),
+      // The touch recorder's inputs, read now so the write after the send need not read them again.
+      touch: row.lead ? touchStateOf(row.lead, row) : null,
     };
   },
   dispatchDetails: async (draftIds) => {

@@ -40,7 +40,7 @@ export const toShadowSend = (row: typeof shadowSends.$inferSelect): ShadowSend =
 
 const CHUNK = 500;
 
-const queueChunk = async (db: Db, runId: string, items: { leadId: string; draft: CraftedDraft; quality?: QualityVerdict | undefined }[]) => {
+const queueChunk = async (db: Db, runId: string, items: { leadId: string; draft: Omit<CraftedDraft, 'angleId'> & { angleId: string }; quality?: QualityVerdict | undefined }[]) => {
   const leadIds = items.map((i) => i.leadId);
   const pending = await db
     .select({ id: drafts.id, leadId: drafts.leadId, fingerprint: drafts.fingerprint })

@@ -61,9 +61,11 @@ const columnsOf = (inputs: readonly InboxInsert[]): unknown[] => {
 };
 
 /**
- * Webhook deliveries written to the inbox in groups (group commit): each delivery waits at most
- * `windowMs` (or until `maxRows` are waiting) and the group is one multi-row INSERT, committed as
- * one. Each caller's promise settles only after the statement holding its row has committed, so a
+ * Webhook deliveries written to the inbox in groups (group commit): when no group is being written
+ * the waiting deliveries go at the next turn of the event loop (with every other delivery read in
+ * the same turn), so a quiet inbox adds no wait; while a group is being written the next one
+ * collects for at most `windowMs` (or until `maxRows` are waiting). Each group is one multi-row
+ * INSERT, committed as one. Each caller's promise settles only after the statement holding its row has committed, so a
  * delivery is never acknowledged before it is stored: the id, or null for a duplicate (seen before,
  * or earlier in the same group). When the database is away every delivery of the group is refused
  * with STORE_UNAVAILABLE (the door answers 503; the provider retries); when the statement fails
@@ -71,7 +73,7 @@ const columnsOf = (inputs: readonly InboxInsert[]): unknown[] => {
  */
 export const createGroupCommitInbox = (pool: Queryable, settings: GroupCommitSettings) => {
   let waiting: Waiting[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let timer: { cancel: () => void } | undefined;
   const inFlight = new Set<Promise<void>>();
 
   const insertRows = async (inputs: readonly InboxInsert[]): Promise<Map<string, string>> => {
@@ -113,7 +115,7 @@ export const createGroupCommitInbox = (pool: Queryable, settings: GroupCommitSet
   };
 
   const flush = (): void => {
-    if (timer) clearTimeout(timer);
+    timer?.cancel();
     timer = undefined;
     if (waiting.length === 0) return;
     const group = waiting;
@@ -122,12 +124,25 @@ export const createGroupCommitInbox = (pool: Queryable, settings: GroupCommitSet
     inFlight.add(done);
   };
 
+  /**
+   * Idle: at the next turn of the event loop (a fixed window would only add latency). Busy: after
+   * the window, so the deliveries arriving meanwhile share one statement and one commit.
+   */
+  const schedule = (): { cancel: () => void } => {
+    if (inFlight.size === 0) {
+      const immediate = setImmediate(flush);
+      return { cancel: () => clearImmediate(immediate) };
+    }
+    const timeout = setTimeout(flush, settings.windowMs);
+    return { cancel: () => clearTimeout(timeout) };
+  };
+
   return {
     insert: (input: InboxInsert): Promise<string | null> =>
       new Promise<string | null>((resolve, reject) => {
         waiting.push({ input, resolve, reject });
         if (waiting.length >= settings.maxRows) flush();
-        else timer ??= setTimeout(flush, settings.windowMs);
+        else timer ??= schedule();
       }),
     /** Writes what is waiting and waits for every group in flight (the server calls it on close). */
     close: async (): Promise<void> => {

@@ -16,6 +16,7 @@ import type { LeadScore } from '../domain/scoring/types.js';
 export { openDatabase, type Database, type Db, type StoreLocation } from './database.js';
 // The read models the dashboard API serves (server/api/routes.ts), through this entry.
 export type { DashboardQueries } from './dashboard-repo.js';
+export type { OutboxBoardRow, SendBoardQueries } from './send-board-repo.js';
 export type { TimelineEntry } from './timeline-repo.js';
 
 const toStoredScore = (row: typeof scores.$inferSelect): StoredScore => {

@@ -22,7 +22,8 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
         .select()
         .from(outbox)
         .where(and(eq(outbox.status, 'queued'), lte(outbox.notBefore, now)))
-        .orderBy(asc(outbox.createdAt), sql`case ${outbox.channel} when 'instantly' then 0 when 'ghl' then 1 else 2 end`, asc(outbox.recipient), asc(outbox.id))
+        // Byte order (collate "C") for the recipient: a dry run sorts its planned items the same way in code (operator.ts).
+        .orderBy(asc(outbox.createdAt), sql`case ${outbox.channel} when 'instantly' then 0 when 'ghl' then 1 else 2 end`, sql`${outbox.recipient} collate "C"`, asc(outbox.id))
         .limit(limit)
     ).map(toItem),
   claim: async (id, token, now) =>

@@ -1,21 +1,22 @@
-import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { REVIVAL_ANGLE_ID } from '../domain/drafting/revival-draft.js';
+import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
-import { drafts, leads, rejections } from './schema.js';
+import { batches, drafts, leads, rejections } from './schema.js';
 import { toStoredDraft } from './drafts-repo.js';
 import type { RejectionMemory } from '../pipeline/ports.js';
-import type { Decision, RejectionRecord, ReviewDraft, ReviewStore } from '../pipeline/review-ports.js';
+import type { Decision, RejectionRecord, Reopening, ReviewDraft, ReviewStore } from '../pipeline/review-ports.js';
 import type { LeadProfile } from '../domain/lead.js';
 
 const leadStatusAfter: Partial<Record<Decision['event'], string>> = { approve: 'approved', reject: 'review_rejected' };
 
 export const createReviewStore = (db: Db): ReviewStore => {
-  const load = async (where: ReturnType<typeof eq>, limit?: number): Promise<ReviewDraft[]> => {
+  const load = async (where: ReturnType<typeof eq>, limit?: number, newestDecisionFirst = false): Promise<ReviewDraft[]> => {
     const base = db
       .select({ draft: drafts, lead: { id: leads.id, email: leads.email, first: leads.firstName, last: leads.lastName, title: leads.title, company: leads.companyName, tier: leads.tier, points: leads.points, profile: leads.profile } })
       .from(drafts)
       .innerJoin(leads, eq(drafts.leadId, leads.id))
       .where(where)
-      .orderBy(desc(leads.points), asc(drafts.createdAt));
+      .orderBy(...(newestDecisionFirst ? [desc(drafts.decidedAt), desc(drafts.id)] : [desc(leads.points), asc(drafts.createdAt)]));
     const rows = limit ? await base.limit(limit) : await base;
     return rows.map(({ draft, lead }) => ({
       ...toStoredDraft(draft),
@@ -53,7 +54,8 @@ export const createReviewStore = (db: Db): ReviewStore => {
           .returning({ leadId: drafts.leadId, fingerprint: drafts.fingerprint, angleId: drafts.angleId, subjectA: drafts.subjectA });
         const row = updated[0];
         if (!row) return false;
-        const leadStatus = leadStatusAfter[d.event];
+        // A revival draft leaves the lead `revival_queued`: its send moves it to `revival_sent` (docs/revival.md).
+        const leadStatus = row.angleId === REVIVAL_ANGLE_ID ? undefined : leadStatusAfter[d.event];
         if (leadStatus) await tx.update(leads).set({ status: leadStatus, updatedAt: d.at }).where(eq(leads.id, row.leadId));
         if (d.rejection) {
           await tx
@@ -62,6 +64,57 @@ export const createReviewStore = (db: Db): ReviewStore => {
         }
         return true;
       }),
+
+    /**
+     * Put a decided draft back in the queue: one guarded UPDATE that also checks no live batch
+     * (pending, approved or executed) holds the draft, so an undo never races a batch being built
+     * into a sent e-mail. Its rejection record goes too (the drafting memory must not learn from an
+     * undone rejection) and the lead goes back to pending_review if the decision was its last move.
+     */
+    reopen: async (r: Reopening): Promise<boolean> =>
+      db.transaction(async (tx) => {
+        const inBatch = sql`exists (select 1 from ${batches} where ${batches.status} in ('pending_approval', 'approved', 'executed') and ${batches.scope} @> jsonb_build_array(jsonb_build_object('draftId', ${drafts.id}::text)))`;
+        const updated = await tx
+          .update(drafts)
+          .set({ status: 'pending_review', decidedBy: null, decidedAt: null, editedSubject: null, editedBody: null, updatedAt: r.at })
+          .where(and(eq(drafts.id, r.draftId), inArray(drafts.status, [...r.from]), ...(r.decidedAt ? [eq(drafts.decidedAt, r.decidedAt)] : []), sql`not ${inBatch}`))
+          .returning({ leadId: drafts.leadId, angleId: drafts.angleId });
+        const row = updated[0];
+        if (!row) return false;
+        await tx.delete(rejections).where(eq(rejections.draftId, r.draftId));
+        if (row.angleId !== REVIVAL_ANGLE_ID) {
+          await tx
+            .update(leads)
+            .set({ status: 'pending_review', updatedAt: r.at })
+            .where(and(eq(leads.id, row.leadId), inArray(leads.status, ['approved', 'review_rejected'])));
+        }
+        return true;
+      }),
+
+    /** True when a pending, approved or executed batch holds the draft (it can no longer be reopened). */
+    batched: async (draftId: string): Promise<boolean> =>
+      (
+        await db
+          .select({ id: batches.id })
+          .from(batches)
+          .where(and(inArray(batches.status, ['pending_approval', 'approved', 'executed']), sql`${batches.scope} @> ${JSON.stringify([{ draftId }])}::jsonb`))
+          .limit(1)
+      ).length > 0,
+
+    /** Drafts decided (approved or rejected) since `since`, newest first: the "decided today" view. */
+    decidedSince: async (since: Date, limit: number): Promise<ReviewDraft[]> => load(and(inArray(drafts.status, ['approved', 'rejected']), isNotNull(drafts.decidedAt), gte(drafts.decidedAt, since)) as ReturnType<typeof eq>, limit, true),
+
+    /** The counters at the top of the review page. */
+    reviewCounts: async (since: Date) => {
+      const [row] = await db
+        .select({
+          waiting: sql<number>`count(*) filter (where ${drafts.status} = 'pending_review')::int`,
+          approved: sql<number>`count(*) filter (where ${drafts.status} in ('approved', 'sent') and ${drafts.decidedAt} >= ${since.toISOString()}::timestamptz)::int`,
+          rejected: sql<number>`count(*) filter (where ${drafts.status} = 'rejected' and ${drafts.decidedAt} >= ${since.toISOString()}::timestamptz)::int`,
+        })
+        .from(drafts);
+      return { waiting: Number(row?.waiting ?? 0), approvedToday: Number(row?.approved ?? 0), rejectedToday: Number(row?.rejected ?? 0) };
+    },
 
     /** Rejections of these leads since `since` (the memory's TTL), per lead. */
     memoryFor: async (leadIds: string[], since: Date): Promise<Map<string, RejectionMemory>> => {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * One schema for the embedded PostgreSQL 18 and Debian's PostgreSQL 15: keep to SQL both accept
@@ -650,4 +650,77 @@ export const loginFailures = pgTable(
     at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [index('login_failures_address_idx').on(t.address, t.at)],
+);
+
+/**
+ * What a prospect's reply said (issue 17: reply understanding and follow-through), one per webhook
+ * delivery: a replayed delivery finds its row and records nothing twice. `lead_id` is null for a
+ * reply from an address we never wrote to (kept, nothing done for it).
+ */
+export const replies = pgTable(
+  'replies',
+  {
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => webhookInbox.id, { onDelete: 'cascade' }),
+    leadId: uuid('lead_id').references(() => leads.id, { onDelete: 'cascade' }),
+    /** email | linkedin */
+    channel: text('channel').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
+    class: text('class').notNull(),
+    kind: text('kind'),
+    confidence: doublePrecision('confidence').notNull(),
+    evidence: jsonb('evidence').notNull(),
+    proposedTimes: jsonb('proposed_times').notNull(),
+    returnDate: timestamp('return_date', { withTimezone: true, mode: 'date' }),
+    /** The zone the times were read in (the lead's, else dispatch.timeZone). */
+    timeZone: text('time_zone').notNull(),
+    /** Whether a person (or the drafts of item 3) must answer it. */
+    needsResponse: boolean('needs_response').notNull(),
+    /** The first words of the prospect's new text, addresses masked: what the alert and `caio replies show` quote. */
+    excerpt: text('excerpt').notNull(),
+    /** For a referral: the lead created (or found) for the person named. */
+    referredLeadId: uuid('referred_lead_id'),
+    /** Until when the cadence is paused (an out-of-office note). */
+    pausedUntil: timestamp('paused_until', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('replies_inbox_uq').on(t.inboxId), index('replies_class_idx').on(t.class, t.receivedAt), index('replies_lead_idx').on(t.leadId)],
+);
+
+/**
+ * The follow-through of a reply that calls a provider (Slack alert, CRM tag, Instantly interest
+ * status, the cadence's resume), recorded in the reply's transaction and executed after commit:
+ * unique per idempotency key, claimed before the call, never repeated once a call may have reached
+ * the provider (`uncertain`: a person decides).
+ */
+export const replyActions = pgTable(
+  'reply_actions',
+  {
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    replyId: uuid('reply_id')
+      .notNull()
+      .references(() => replies.id, { onDelete: 'cascade' }),
+    leadId: uuid('lead_id').references(() => leads.id, { onDelete: 'cascade' }),
+    /** slack_hot_lead | crm_tag | instantly_interest | cadence_resume */
+    kind: text('kind').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** pending | running | done | skipped | failed (retried) | uncertain | needs_person */
+    status: text('status').notNull(),
+    /** What the call needs, frozen when recorded (no message text, no secret). */
+    payload: jsonb('payload').notNull(),
+    notBefore: timestamp('not_before', { withTimezone: true, mode: 'date' }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date' }),
+    lastError: text('last_error'),
+    doneAt: timestamp('done_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('reply_actions_key_uq').on(t.idempotencyKey), index('reply_actions_due_idx').on(t.status, t.notBefore), index('reply_actions_reply_idx').on(t.replyId)],
 );

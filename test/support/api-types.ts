@@ -53,6 +53,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/emails/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo a decision within 10 seconds of it, by the person who made it, if the draft is not yet in a batch */
+        post: operations["undoEmailDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emails/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a decided draft back in the review queue, if it is not yet in a batch */
+        post: operations["reopenEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emails/decided-today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Drafts decided today and the review counters */
+        get: operations["listDecidedToday"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rejection-tags": {
         parameters: {
             query?: never;
@@ -291,6 +342,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operator/batches/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a batch and send it to the end: executed through the OPERATOR now, or scheduled for the next send window */
+        post: operations["approveAndSendBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operator/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The newest batches with how each stands (pending, approved, scheduled, executing, executed with counts, rejected, expired) */
+        get: operations["listOperatorBatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The outbox by state: queued, deferred (until, why), sent or handed to a draft campaign, refused by a guard, failed, uncertain */
+        get: operations["listOutbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns": {
         parameters: {
             query?: never;
@@ -461,6 +563,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/emergency-stop/reason": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give (or correct) the reason of the emergency stop in force */
+        post: operations["explainEmergencyStop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/resume": {
         parameters: {
             query?: never;
@@ -505,6 +624,40 @@ export interface paths {
         };
         /** One pipeline run */
         get: operations["getRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask QUEEN in plain words: reads run, unsafe parts are refused with their rule, a plan that writes runs its writes only with confirm */
+        post: operations["askQueen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What each of the 12 agent roles did in the last 24 hours (actions, refusals, failures, last run) and its health */
+        get: operations["getAgentsStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -584,7 +737,10 @@ export interface components {
             } & {
                 [key: string]: unknown;
             }) | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
             createdAt: string;
             decidedBy: string | null;
             decidedAt: string | null;
@@ -616,6 +772,20 @@ export interface components {
                 };
             };
         };
+        /** @description The drafts decided today, newest first, with the counters of the review page. */
+        DecidedToday: {
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
+            since: string;
+            drafts: components["schemas"]["ReviewDraft"][];
+            counts: {
+                waiting: number;
+                approvedToday: number;
+                rejectedToday: number;
+            };
+        };
         RejectionTag: {
             id: string;
             label: string;
@@ -626,7 +796,10 @@ export interface components {
             email: string | null;
             status: string;
             decidedBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
             decidedAt: string;
             subject: string;
         };
@@ -638,9 +811,15 @@ export interface components {
             points: number | null;
             company: string | null;
             title: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
             updatedAt: string;
         };
         LeadsPage: {
@@ -660,7 +839,10 @@ export interface components {
             byStatus: components["schemas"]["StatusCounts"];
         };
         TimelineEntry: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
             at: string;
             /** @enum {string} */
             channel: "pipeline" | "email" | "linkedin" | "crm" | "operator" | "website";
@@ -676,7 +858,10 @@ export interface components {
             leadId: string;
             from: string;
             kind: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
             since: string;
             detail: string;
             applied: boolean;
@@ -781,7 +966,10 @@ export interface components {
                     active: boolean;
                     reason: string | null;
                     setBy: string;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description the start of today (UTC)
+                     */
                     setAt: string;
                 } | null;
                 environment: boolean;
@@ -819,7 +1007,10 @@ export interface components {
                 motion: string;
                 status: string;
                 items: number;
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description the start of today (UTC)
+                 */
                 expiresAt: string;
             }[];
             /** @description outbox items per status */
@@ -862,7 +1053,10 @@ export interface components {
             pendingBatch: {
                 id: string;
                 items: number;
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description the start of today (UTC)
+                 */
                 expiresAt: string;
             } | null;
             queued: {
@@ -875,6 +1069,7 @@ export interface components {
                     reason: string;
                 }[];
                 revivals?: number;
+                revivalDrafts?: number;
             } | null;
             waitingForBatch: number;
             drain: {
@@ -913,9 +1108,15 @@ export interface components {
             }[];
             previewHash: string;
             createdBy: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
             expiresAt: string;
             decidedBy: string | null;
             decidedAt: string | null;
@@ -937,7 +1138,10 @@ export interface components {
             status: "draft" | "active" | "paused" | "gone";
             tier: string | null;
             day: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
             createdAt: string;
             activatedBy: string | null;
             activatedAt: string | null;
@@ -951,9 +1155,15 @@ export interface components {
             key: string;
             level: number;
             notifiedLevel: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
             openedAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
             lastSeenAt: string;
             lastNotifiedAt: string | null;
             resolvedAt: string | null;
@@ -972,7 +1182,10 @@ export interface components {
                 day: number;
                 channel: string;
                 action: string;
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description the start of today (UTC)
+                 */
                 dueAt: string;
                 actionId: string;
             }[];
@@ -981,7 +1194,10 @@ export interface components {
                 day: number;
                 channel: string;
                 action: string;
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description the start of today (UTC)
+                 */
                 dueAt: string;
                 actionId: string;
                 reason: string;
@@ -997,7 +1213,10 @@ export interface components {
             }[];
         };
         EmergencyStopResult: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
             at: string;
             /** @description per channel: how many live campaigns were paused, or why pausing failed */
             paused: {
@@ -1005,8 +1224,19 @@ export interface components {
             };
         };
         ResumeResult: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
             at: string;
+        };
+        StopReasonResult: {
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
+            at: string;
+            reason: string;
         };
         /** @description One pipeline run: its stages and their counts. */
         RunRecord: {
@@ -1018,7 +1248,10 @@ export interface components {
             seed: number | null;
             /** @enum {string} */
             status: "running" | "passed" | "failed";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
             startedAt: string;
             completedAt: string | null;
             totalErrors: number;
@@ -1062,6 +1295,145 @@ export interface components {
             queued?: unknown;
         } & {
             [key: string]: unknown;
+        };
+        /** @description What QUEEN made of an ask, as `caio ask --json` prints it. */
+        AskAnswer: {
+            intent: string;
+            /** @description a part of the request (or all of it) was refused */
+            refused: boolean;
+            /** @description the rules that refused, with their reasons; null when nothing was refused */
+            reason: string | null;
+            plan: {
+                tool: string;
+                args: {
+                    [key: string]: unknown;
+                };
+            }[];
+            /** @description each tool that ran: its answer, which the answer's figures come from */
+            results: {
+                [key: string]: unknown;
+            };
+            answer: string;
+            /** @description the trace in the audit log (caio traces) */
+            traceId: string;
+            /** @description the plan writes and was not confirmed: its writes were held (ask again with confirm true) */
+            needsConfirmation: boolean;
+            calls: {
+                tool: string;
+                args: {
+                    [key: string]: unknown;
+                };
+                /** @enum {string} */
+                status: "ok" | "denied" | "failed" | "needs_confirmation" | "missing_input";
+                durationMs: number;
+                error?: string;
+            }[];
+        };
+        /** @description What each of the 12 agent roles did in the window and its health, from the audit log, the QUEEN traces and the runs. */
+        AgentsStatus: {
+            windowHours: number;
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
+            since: string;
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
+            until: string;
+            agents: {
+                role: string;
+                enabled: boolean;
+                mergedInto: string | null;
+                actions: number;
+                refusals: number;
+                failures: number;
+                lastRun: string | null;
+                byAction: {
+                    [key: string]: number;
+                };
+                /** @enum {string} */
+                health: "ok" | "degraded" | "failing" | "idle" | "merged";
+                summary: string;
+            }[];
+            unattributed: {
+                count: number;
+                byAction: {
+                    [key: string]: number;
+                };
+            };
+            truncated: boolean;
+        };
+        /** @description A batch approved from the dashboard: executed through the OPERATOR, executing on a worker, scheduled for the send window, approved in shadow mode, or already decided (a second click). */
+        BatchSendOutcome: {
+            batchId: string;
+            /** @enum {string} */
+            state: "executed" | "executing" | "scheduled" | "approved_shadow" | "already_decided";
+            /** @description what happened, in the words /operator shows */
+            message: string;
+            scheduledFor: string | null;
+            counts: {
+                queued: number;
+                refused: number;
+                sent: number;
+                deferred: number;
+                failed: number;
+            } | null;
+        };
+        /** @description A batch and how it stands. */
+        BatchBoardRow: {
+            id: string;
+            /** @enum {string} */
+            motion: "outbound" | "revival" | "cadence" | "all";
+            /** @enum {string} */
+            state: "pending" | "approved" | "scheduled" | "executing" | "executed" | "rejected" | "expired";
+            label: string;
+            items: number;
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
+            expiresAt: string;
+            decidedBy: string | null;
+            scheduledFor: string | null;
+            outbox: {
+                [key: string]: number;
+            };
+        };
+        /** @description One outbox item by name and company (never the address) with its state. */
+        OutboxBoardItem: {
+            id: string;
+            batchId: string | null;
+            channel: string;
+            step: string;
+            status: string;
+            /** @enum {string} */
+            state: "queued" | "deferred" | "sending" | "handed_draft" | "handed_paused" | "sent" | "refused" | "failed" | "uncertain" | "cancelled";
+            /** @description the state in words: "handed to Instantly (draft campaign, not sending yet)", "refused by <guard>" ... */
+            label: string;
+            reason: string | null;
+            until: string | null;
+            sentAt: string | null;
+            lead: string | null;
+            company: string | null;
+            campaign: {
+                name: string;
+                externalId: string;
+                status: string;
+            } | null;
+        };
+        /** @description The newest outbox items and the count of each status. */
+        OutboxBoard: {
+            counts: {
+                [key: string]: number;
+            };
+            items: components["schemas"]["OutboxBoardItem"][];
         };
     };
     responses: {
@@ -1276,6 +1648,108 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    undoEmailDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the draft id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    by: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the draft, back in the queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDraft"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    reopenEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the draft id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    by: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the draft, back in the queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDraft"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDecidedToday: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the decided drafts and the counters */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecidedToday"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1683,6 +2157,99 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    approveAndSendBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the batch id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description who approves (recorded in the audit log) */
+                    by: string;
+                };
+            };
+        };
+        responses: {
+            /** @description what happened (executed with counts, executing, scheduled with the time, approved in shadow mode, or already decided) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchSendOutcome"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listOperatorBatches: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the batches, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchBoardRow"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listOutbox: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the newest items and the count of each status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxBoard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listCampaigns: {
         parameters: {
             query?: never;
@@ -1955,7 +2522,8 @@ export interface operations {
             content: {
                 "application/json": {
                     by: string;
-                    reason: string;
+                    /** @default  */
+                    reason?: string;
                 };
             };
         };
@@ -1972,6 +2540,41 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    explainEmergencyStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    by: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description when, and the reason now recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StopReasonResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
@@ -2097,6 +2700,73 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    askQueen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the request in plain words */
+                    request: string;
+                    /**
+                     * @description run the writes of a plan that writes (as `caio ask --yes`); reads run either way
+                     * @default false
+                     */
+                    confirm?: boolean;
+                    /**
+                     * @description who is asking (recorded on anything written)
+                     * @default dashboard
+                     */
+                    by?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the intent, the plan, the refusals, the results, the answer and the trace id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AskAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAgentsStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description per role, its activity and health */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentsStatus"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -16,8 +16,8 @@ export const registerBatchCommands = (program: Command): void => {
   withCommonOptions(
     batch
       .command('create')
-      .description('freeze the approved drafts into a batch waiting for approval')
-      .requiredOption('--motion <motion>', 'outbound (revival and cadence come later)', parseMotion)
+      .description('freeze the approved drafts (outbound) or approved revival e-mails (revival) into a batch waiting for approval')
+      .requiredOption('--motion <motion>', 'outbound, revival (approved revival e-mails, sent on GoHighLevel) or all', parseMotion)
       .requiredOption('--by <name>', 'who creates it')
       .option('--json', 'print JSON'),
   ).action(async (options: Parameters<BatchCommands['batchCreateCommand']>[0]) => (await batchCommands()).batchCreateCommand(options));

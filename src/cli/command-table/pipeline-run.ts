@@ -7,7 +7,7 @@ export const registerPipelineCommands = (program: Command): void => {
     pipeline
       .command('run')
       .description('discover → enrich → score → craft → queue for approval → send (shadow); nothing is sent')
-      .option('--source <name>', 'apollo, or a targeting profile of discovery.profiles (e.g. tier1)', 'apollo')
+      .option('--source <name>', 'apollo, a targeting profile of discovery.profiles (e.g. tier1), or rb2b (the website visitors the RB2B webhook recorded)', 'apollo')
       .option('--input <file>', 'leads from a CSV or JSON file instead of discovery (stages 2-6 run as usual)')
       .option('--no-enrich', 'skip stage 2: leads go on with what their source gave')
       .option('--limit <n>', 'how many leads to discover (default: pipeline.defaultLimit, 25; with --input, the whole file)', parsePositiveInt('limit', 1_000_000))

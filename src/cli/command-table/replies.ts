@@ -1,7 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { withCommonOptions } from '../options.js';
+import { parsePositiveInt, withCommonOptions } from '../options.js';
 
 const repliesCommands = () => import('../commands/replies.js');
+const repliesListCommands = () => import('../commands/replies-list.js');
 type RepliesCommands = Awaited<ReturnType<typeof repliesCommands>>;
 
 /** An ISO 8601 instant with its offset (`2026-12-07T09:30:00Z`, `...-05:00`). */
@@ -31,4 +32,24 @@ export const registerRepliesCommands = (program: Command): void => {
       .option('--tz <zone>', "the prospect's time zone; default dispatch.timeZone", parseZone)
       .option('--json', 'print JSON'),
   ).action(async (options: Parameters<RepliesCommands['repliesClassifyCommand']>[0]) => (await repliesCommands()).repliesClassifyCommand(options));
+  withCommonOptions(
+    replies
+      .command('list')
+      .description('the replies received, newest first: class, objection kind, confidence, evidence, proposed times, whether one needs an answer')
+      .option('--class <class>', `only this class (${REPLY_CLASSES.join(', ')})`, parseReplyClass)
+      .option('--limit <n>', 'at most this many', parsePositiveInt('limit', 10_000), 100)
+      .option('--json', 'print JSON'),
+  ).action(async (options: { class?: string; limit?: number; json?: boolean }) => (await repliesListCommands()).repliesListCommand(options));
+  withCommonOptions(replies.command('show <id>').description("one reply: its understanding, its text's first words and what its follow-through did").option('--json', 'print JSON')).action(async (id: string, options: { json?: boolean }) =>
+    (await repliesListCommands()).repliesShowCommand(id, options),
+  );
+};
+
+/** The reply classes (src/domain/replies REPLY_CLASSES; written out so the table loads no domain module for --help). */
+const REPLY_CLASSES = ['meeting_request', 'interested', 'question', 'objection', 'referral', 'out_of_office', 'not_interested', 'unsubscribe', 'auto_reply'] as const;
+
+/** One of the reply classes. */
+const parseReplyClass = (value: string): string => {
+  if (!(REPLY_CLASSES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${REPLY_CLASSES.join(', ')}`);
+  return value;
 };

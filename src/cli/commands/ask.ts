@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { queenDepsFor } from '../../compose/queen.js';
 import { AppError } from '../../lib/app-error.js';
-import { ask, QUEEN_TRACE_ACTION, type AskResult } from '../../queen/ask.js';
+import { ask, QUEEN_TRACE_ACTION, toAskJson } from '../../queen/ask.js';
 import { parseGoldenSet, runReplay, type ReplayReport } from '../../queen/replay.js';
 import { replaySandbox } from '../../queen/replay-sandbox.js';
 import { createAuditStore } from '../../store/audit-repo.js';
@@ -13,24 +13,11 @@ import type { CommonOptions } from '../options.js';
 import { printJson } from '../render/json.js';
 import { withApp } from './with-app.js';
 
-/** What `caio ask --json` prints: the issue's shape, plus the held writes and each call's outcome. */
-const askJson = (r: AskResult) => ({
-  intent: r.intent,
-  refused: r.refused,
-  reason: r.reason,
-  plan: r.plan,
-  results: r.results,
-  answer: r.answer,
-  traceId: r.traceId,
-  needsConfirmation: r.needsConfirmation,
-  calls: r.calls.map(({ result: _r, ...c }) => c),
-});
-
 /** `caio ask "<request>"`: QUEEN answers from our own use cases; a plan that writes runs only with --yes. */
 export const askCommand = async (request: string, options: CommonOptions & { json?: boolean; yes?: boolean; by?: string }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
     const result = await ask(queenDepsFor(app), request, { confirm: options.yes === true, ...(options.by ? { by: options.by } : {}) });
-    if (options.json) return printJson(askJson(result));
+    if (options.json) return printJson(toAskJson(result));
     const plan = result.plan.length ? `plan:\n${result.calls.map((c) => `  ${c.tool} ${JSON.stringify(c.args)} -> ${c.status}${c.durationMs ? ` (${c.durationMs} ms)` : ''}`).join('\n')}\n` : '';
     cliOut(`${result.answer}\n${plan}intent: ${result.intent}${result.refused ? ' (refused in part or whole)' : ''}; trace ${result.traceId}\n`);
   });

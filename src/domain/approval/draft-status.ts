@@ -2,16 +2,19 @@ import { err, ok, type Result } from '../../lib/result.js';
 
 export const DRAFT_STATUSES = ['pending_review', 'approved', 'rejected', 'superseded', 'sent'] as const;
 export type DraftStatus = (typeof DRAFT_STATUSES)[number];
-export type ReviewEvent = 'approve' | 'reject' | 'supersede' | 'send';
+export type ReviewEvent = 'approve' | 'reject' | 'supersede' | 'send' | 'reopen';
 
 /**
  * Review moves a draft only from `pending_review`. A rejected draft is never approved (the lead is
  * re-drafted as a new version instead); an approved draft may still be rejected until it is sent.
+ * A decided draft may be reopened (undo, or reopen) back to `pending_review` until it is batched.
  */
 const TRANSITIONS: Record<DraftStatus, Partial<Record<ReviewEvent, DraftStatus>>> = {
   pending_review: { approve: 'approved', reject: 'rejected', supersede: 'superseded' },
-  approved: { reject: 'rejected', send: 'sent' },
-  rejected: {},
+  // reopen: an undo or a reopen from "decided today" puts the draft back in the queue (review-draft.ts
+  // refuses it once the draft is in a batch).
+  approved: { reject: 'rejected', send: 'sent', reopen: 'pending_review' },
+  rejected: { reopen: 'pending_review' },
   superseded: {},
   sent: {},
 };

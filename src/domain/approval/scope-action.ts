@@ -11,7 +11,9 @@ export type ScopeAction =
   /** A cadence step that came due: its number and its configured action (`intro`, `follow_up`, ...). */
   | { kind: 'cadence_step'; step: number; action: string }
   /** A stale CRM contact to revive: its score, the reason it scored and how long it has been inactive. */
-  | { kind: 'revival'; score: number; reason: string; daysInactive: number };
+  | { kind: 'revival'; score: number; reason: string; daysInactive: number }
+  /** An approved revival e-mail (a draft under the `revival` angle), sent on the nurture channel (GoHighLevel). */
+  | { kind: 'revival_email' };
 
 export const scopeActionText = (action: ScopeAction): string => {
   switch (action.kind) {
@@ -21,6 +23,8 @@ export const scopeActionText = (action: ScopeAction): string => {
       return `cadence:s${action.step}:${action.action}`;
     case 'revival':
       return `revival:${action.score}:${action.reason}:${action.daysInactive}d`;
+    case 'revival_email':
+      return 'revival_email';
   }
 };
 
@@ -31,6 +35,7 @@ const REVIVAL = /^revival:(-?\d+(?:\.\d+)?):(.*):(\d+)d$/;
 /** The typed action of a stored item; null for text no version of the code has written. */
 export const readScopeAction = (text: string): ScopeAction | null => {
   if (text === 'send_email' || text === 'linkedin_connect') return { kind: 'first_touch', touch: text };
+  if (text === 'revival_email') return { kind: 'revival_email' };
   const cadence = CADENCE.exec(text);
   if (cadence) return { kind: 'cadence_step', step: Number(cadence[1]), action: cadence[2]! };
   const revival = REVIVAL.exec(text);

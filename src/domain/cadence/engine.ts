@@ -58,6 +58,10 @@ export type LeadFacts = {
   linkedinReplied?: boolean;
   /** The lead was rejected (a terminal status; one of the spec's exit_on events). */
   rejected?: boolean;
+  /** A connection request is on record for the lead (ours, or HeyReach's CONNECTION_REQUEST_SENT): never a second one. */
+  connectionRequested?: boolean;
+  /** HeyReach reported the LinkedIn campaign completed (`linkedin_exhausted`): no LinkedIn step any more. */
+  linkedinExhausted?: boolean;
 };
 
 /** A step that is due now (or overdue) and may be acted on. */
@@ -80,6 +84,10 @@ export type SkipReason =
   | 'not_connected'
   /** A connection request to a lead who is already connected. */
   | 'already_connected'
+  /** A connection request to a lead who already has one (sent, or reported by HeyReach). */
+  | 'already_requested'
+  /** A LinkedIn step after HeyReach reported the campaign completed. */
+  | 'linkedin_exhausted'
   /** `not_replied` for a lead who replied. */
   | 'replied'
   /** A condition the engine does not know: it fails closed rather than send on a guess. */
@@ -194,8 +202,10 @@ const checkCondition = (condition: string | undefined, facts: LeadFacts): Verdic
 const checkChannel = (step: CadenceStep, facts: LeadFacts): Verdict => {
   if (step.channel !== 'linkedin') return PASS;
   if (!facts.hasLinkedinUrl) return { ok: false, reason: 'no_linkedin_url', detail: 'LinkedIn step for a lead without a LinkedIn URL' };
+  if (facts.linkedinExhausted) return { ok: false, reason: 'linkedin_exhausted', detail: 'HeyReach reported the LinkedIn campaign completed for the lead' };
   if (step.action === 'connect') {
-    return facts.connected ? { ok: false, reason: 'already_connected', detail: 'the lead is already connected on LinkedIn' } : PASS;
+    if (facts.connected) return { ok: false, reason: 'already_connected', detail: 'the lead is already connected on LinkedIn' };
+    return facts.connectionRequested ? { ok: false, reason: 'already_requested', detail: 'a connection request is already on record for the lead' } : PASS;
   }
   return facts.connected ? PASS : { ok: false, reason: 'not_connected', detail: 'LinkedIn message before the connection was accepted' };
 };

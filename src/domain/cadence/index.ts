@@ -23,3 +23,4 @@ export {
   type SkipReason,
 } from './engine.js';
 export { DEFAULT_CATCH_UP, pacedCadenceStatus, pacedDueSteps, scheduleShiftDays, type CatchUpRule } from './catch-up.js';
+export { CONNECT_ACTION, connectStepFor, isConnectionRequest, isLinkedinMessage } from './linkedin.js';

@@ -12,6 +12,7 @@ import { selectAngle } from './select-angle.js';
 import type { SenderSettings } from './settings.js';
 import { enforceSignature } from './signature.js';
 import { normalizeTitle } from './title.js';
+import type { VisitMention } from './visit-mention.js';
 
 export type DraftStep = { step: number; delayDays: number; channel: 'email'; subjectA: string; subjectB: string; body: string };
 
@@ -30,7 +31,15 @@ export type CraftedDraft = {
 export type CraftSkip = { code: 'missing_email' | 'missing_first_name' | 'missing_company' | 'unfilled_variable'; reason: string };
 
 /** `rejectedSubjects`: subjects reviewers rejected for this lead; a draft never leads with one again. */
-export type CraftInput = { lead: LeadProfile; tier: Tier; recommendedCampaign?: string | null; rejectedAngleIds?: readonly string[]; rejectedSubjects?: readonly string[] };
+export type CraftInput = {
+  lead: LeadProfile;
+  tier: Tier;
+  recommendedCampaign?: string | null;
+  rejectedAngleIds?: readonly string[];
+  rejectedSubjects?: readonly string[];
+  /** How a website visit may be used (`rb2b.mentionVisit`). @defaultValue never */
+  visitMention?: VisitMention;
+};
 
 export { draftFingerprint } from './draft-fingerprint.js';
 
@@ -52,7 +61,7 @@ export const craftDraft = (input: CraftInput, sender: SenderSettings): Result<Cr
   const choice = selectAngle(input);
   const angle = ANGLES[choice.angleId];
   const hooks = personalizationHooks(lead);
-  const opening = personalizationOpening(lead, company, hooks);
+  const opening = personalizationOpening(lead, company, hooks, input.visitMention);
   const title = normalizeTitle(lead.title);
   const values: Record<TemplateVariable, string | null> = { first_name: firstName, company, industry: lead.company.industry, title, opening: opening.sentence };
 

@@ -8,3 +8,4 @@ export { selectAngle, TIER_ANGLES } from './select-angle.js';
 export { DEFAULT_SENDER_SETTINGS, type SenderSettings } from './settings.js';
 export { enforceSignature } from './signature.js';
 export { normalizeTitle } from './title.js';
+export { craftRevivalDraft, REVIVAL_ANGLE_ID, revivalWhyOf, sinceWords, type RevivalContext, type RevivalDraft, type RevivalWhy } from './revival-draft.js';

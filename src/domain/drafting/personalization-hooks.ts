@@ -29,9 +29,8 @@ export const personalizationHooks = (lead: LeadProfile): Hook[] => {
     case 'group_member':
       if (name) add(`Member of ${name}`, 'sourceName');
       break;
-    case 'website_visitor':
-      if (name) add(`Visited ${name}`, 'sourceName');
-      break;
+    // A website visit gives no hook: a hook can end up in the opening ("one thing that stood out"),
+    // and a draft never says what we saw someone look at (rb2b.mentionVisit; visit-mention.ts).
     case 'content_downloader':
       if (name) add(`Downloaded or engaged with ${name}`, 'sourceName');
       break;

@@ -2,6 +2,7 @@ import type { LeadProfile } from '../lead.js';
 import type { Grounding } from './grounding.js';
 import { isRoleHook, type Hook } from './personalization-hooks.js';
 import { extractAllSignals } from '../quality/sub-agents.js';
+import { DEFAULT_VISIT_MENTION, visitOpening, type VisitMention } from './visit-mention.js';
 
 export type Opening = { sentence: string; grounding: Grounding[] };
 
@@ -11,7 +12,7 @@ const words = (text: string, n: number) => text.trim().split(/\s+/).slice(0, n).
  * spec/crafting.md `personalization_opening`: the first rule that applies gives one sentence that
  * names the company. Each fact used is grounded. ("Attended X" maps here; the original's never did.)
  */
-export const personalizationOpening = (lead: LeadProfile, company: string, hooks: Hook[]): Opening => {
+export const personalizationOpening = (lead: LeadProfile, company: string, hooks: Hook[], visitMention: VisitMention = DEFAULT_VISIT_MENTION): Opening => {
   const src = (field: string) => lead.provenance[field] ?? 'unknown';
   const companyFact: Grounding = { claim: 'company name', field: 'company.name', value: company, provider: src('company.name') };
   const sourceFact = (claim: string): Grounding => ({ claim, field: 'sourceName', value: lead.sourceName ?? '', provider: src('sourceName') });
@@ -21,10 +22,12 @@ export const personalizationOpening = (lead: LeadProfile, company: string, hooks
   switch (lead.sourceType) {
     case 'demo_requester':
       return said(`Thanks for raising your hand about AI at ${company}; I wanted to follow up personally.`, { claim: 'requested a demo', field: 'sourceType', value: lead.sourceType, provider: src('sourceType') });
-    case 'website_visitor':
-      return name
-        ? said(`I noticed some interest from the ${company} team in ${name}.`, sourceFact('visited page'))
-        : said(`I noticed some interest from the ${company} team in how we run AI sprints.`, { claim: 'visited our website', field: 'sourceType', value: lead.sourceType, provider: src('sourceType') });
+    case 'website_visitor': {
+      // Never the page or the tracking itself (rb2b.mentionVisit): at most the topic, else the other facts.
+      const visit = visitOpening(lead, company, visitMention);
+      if (visit) return said(visit.sentence, visit.fact);
+      break;
+    }
     case 'event_attendee':
       if (name) return said(`I saw you were at ${name}, and it made me think of ${company}.`, sourceFact('attended event'));
       break;

@@ -98,7 +98,8 @@ const outcomeLine = (o: ToolOutcome, understanding: Understanding): string => {
   if (o.status === 'denied') return `${o.tool} was refused by the agent registry: ${o.error}.`;
   if (o.status === 'failed') return `${o.tool} could not be read: ${o.error}; that data is missing from this answer.`;
   if (o.status === 'missing_input') return `${o.tool} needs more input: ${o.error}.`;
-  if (o.status === 'needs_confirmation') return `Planned, not run: ${o.tool} (${QUEEN_TOOLS[o.tool as keyof typeof QUEEN_TOOLS]?.does ?? 'writes'}). It writes, so it needs confirmation: repeat with --yes.`;
+  if (o.status === 'needs_confirmation')
+    return `Planned, not run: ${o.tool} (${QUEEN_TOOLS[o.tool as keyof typeof QUEEN_TOOLS]?.does ?? 'writes'}). It writes, so it needs confirmation: repeat with --yes (on the dashboard: Confirm and run).`;
   const r = o.result;
   switch (o.tool) {
     case 'score.describe':

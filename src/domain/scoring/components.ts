@@ -111,6 +111,9 @@ const SOURCE_INTENT_BONUS: Record<string, number> = { website_visitor: 4, conten
 /** The intent cap, shared by the intent signals and the engagement bonus. */
 export const INTENT_CAP = 20;
 
+/** Coming back is stronger intent than one long visit: +4 for one return visit, +6 for two or more. */
+const repeatVisitPart = (returns: number): [string, number] | null => (returns <= 0 ? null : [`came back for ${returns + 1} separate visits`, returns >= 2 ? 6 : 4]);
+
 /** 5. Intent signals, capped at 20 (source bonus inside the cap). */
 export const scoreIntent = (lead: LeadProfile): ScoreComponent & { types: string[] } => {
   const i = lead.intent;
@@ -120,6 +123,8 @@ export const scoreIntent = (lead: LeadProfile): ScoreComponent & { types: string
   if (i.contentDownloads >= 3) parts.push([`${i.contentDownloads} content downloads`, 8]);
   else if (i.contentDownloads >= 1) parts.push([`${i.contentDownloads} content download${i.contentDownloads > 1 ? 's' : ''}`, 4]);
   if (i.pricingPageVisits >= 1) parts.push(['pricing page visit', 6]);
+  const repeat = repeatVisitPart(i.repeatVisits ?? 0);
+  if (repeat) parts.push(repeat);
   if (i.demoRequested) parts.push(['demo requested', 10]);
   const bonus = SOURCE_INTENT_BONUS[lead.sourceType];
   if (bonus) parts.push([`source ${lead.sourceType}`, bonus]);

@@ -6,12 +6,16 @@ import { matchedPersonToLead } from './map-person.js';
 export const createApolloEnricher = ({ client }: { client: ApolloClient }): LeadEnricher => ({
   provider: 'apollo_match',
   enrich: async ({ source, sourceId, profile }): Promise<EnrichmentResult> => {
-    // A search result is matched by its Apollo id; an imported lead by what the file gave.
+    // A search result is matched by its Apollo id; an imported lead by what the file gave. A website
+    // visitor by the LinkedIn URL RB2B identified (never null [contracts/rb2b.md]) with the name and
+    // company beside it: RB2B's business e-mail is often missing or a guessed pattern, and an address
+    // Apollo does not hold would make it miss a person it knows by their profile.
+    const byLinkedin = source === 'rb2b' && Boolean(profile.linkedinUrl);
     const params =
       source === 'apollo_search'
         ? { id: sourceId }
         : {
-            ...(profile.email ? { email: profile.email } : {}),
+            ...(profile.email && !byLinkedin ? { email: profile.email } : {}),
             ...(profile.linkedinUrl ? { linkedin_url: profile.linkedinUrl } : {}),
             ...(profile.firstName ? { first_name: profile.firstName } : {}),
             ...(profile.lastName ? { last_name: profile.lastName } : {}),

@@ -21,7 +21,7 @@ export const discoveryFor = (settings: DiscoverySettings, source: string): Apoll
   const base: ApolloDiscovery = { titles: settings.titles, seniorities: settings.seniorities, organizationDomains: settings.organizationDomains };
   if (source === PLAIN_SOURCE) return base;
   const profile = Object.hasOwn(settings.profiles, source) ? settings.profiles[source] : undefined;
-  if (!profile) throw new AppError('INVALID_INPUT', `unknown lead source or targeting profile "${source}" (available: ${sourceNames(settings).join(', ')}, or --input FILE; profiles live in discovery.profiles)`);
+  if (!profile) throw new AppError('INVALID_INPUT', `unknown lead source or targeting profile "${source}" (available: ${sourceNames(settings).join(', ')}, rb2b for website visitors, or --input FILE; profiles live in discovery.profiles)`);
   const listed = profile.companyLists.flatMap((list) => settings.companyLists[list] ?? []);
   return {
     titles: profile.titles ?? base.titles,

@@ -5,6 +5,8 @@ import {
   AddLeadsCountsSchema,
   AnyBodySchema,
   CampaignPageSchema,
+  CampaignSchema,
+  CampaignsForLeadPageSchema,
   CreatedListSchema,
   LEAD_FIELDS,
   ListLeadPageSchema,
@@ -30,6 +32,10 @@ export type HeyReachClient = {
   checkApiKey(): Promise<boolean>;
   /** Every campaign, all pages. */
   listCampaigns(filter?: { keyword?: string; statuses?: string[] }): Promise<HeyReachCampaign[]>;
+  /** One campaign; null when HeyReach has none by that id (404). */
+  getCampaign(campaignId: number): Promise<HeyReachCampaign | null>;
+  /** The ids of the campaigns a lead (by profile URL) is in, all pages: the read-back of a campaign add. */
+  campaignsForLead(profileUrl: string): Promise<number[]>;
   createList(name: string): Promise<HeyReachList>;
   addLeadsToList(listId: number, leads: HeyReachLead[]): Promise<AddLeadsResult>;
   /** Every lead of the list, all pages: the read-back that proves an add. */
@@ -110,6 +116,13 @@ export const createHeyReachClient = ({ baseUrl, apiKey, policy }: { baseUrl: str
 
     // Repeatable: a read despite the POST (contracts/heyreach.md "Pagination": list endpoints are POSTs).
     listCampaigns: (filter = {}) => allPages((offset) => http.required('campaign/GetAll', { method: 'POST', path: 'campaign/GetAll', body: { offset, limit: PAGE_SIZE, ...filter }, idempotent: true }, CampaignPageSchema)),
+
+    // Repeatable: reads.
+    getCampaign: (campaignId) => http.call('campaign/GetById', { method: 'GET', path: 'campaign/GetById', query: { campaignId } }, CampaignSchema, { nullOn: [404] }),
+    campaignsForLead: async (profileUrl) =>
+      (await allPages((offset) => http.required('campaign/GetCampaignsForLead', { method: 'POST', path: 'campaign/GetCampaignsForLead', body: { profileUrl, offset, limit: PAGE_SIZE }, idempotent: true }, CampaignsForLeadPageSchema))).map(
+        (c) => c.campaignId,
+      ),
 
     // NOT repeatable: every POST creates another empty list.
     createList: (name) => http.required('list/CreateEmptyList', { method: 'POST', path: 'list/CreateEmptyList', body: { name, type: 'USER_LIST' }, idempotent: false }, CreatedListSchema),

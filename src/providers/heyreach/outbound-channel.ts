@@ -6,16 +6,48 @@ import type { HeyReachClient } from './client.js';
 
 const dayOf = (now: Date) => now.toISOString().slice(0, 10);
 
+/** The cadence step number of an outbox step (`s4` -> "4"); null for a first touch. */
+const stepNumberOf = (step: string): string | null => /^s(\d+)$/.exec(step)?.[1] ?? null;
+
 /**
- * HeyReach as an outbound channel: leads go into a lead LIST (one per day), never straight into a
- * campaign, because adding leads to a paused campaign reactivates it (contracts/heyreach.md); a
- * person attaches the list to a campaign in HeyReach. A lead HeyReach drops in silence is a
- * refusal, not a success.
+ * HeyReach as an outbound channel. Connection requests (the first touch, the cadence's connect
+ * step) go into a lead LIST (one per day): a person attaches it to a campaign in HeyReach.
+ * A LinkedIn message step with a campaign configured for it (`heyreach.campaigns.<step>`, the
+ * keys checked against the cadence when the config loads) goes straight into that campaign with
+ * AddLeadsToCampaignV2, both resume flags false so a paused or finished campaign is never
+ * reactivated (contracts/heyreach.md quirk 1); a step without one falls back to its list. A lead
+ * HeyReach drops in silence is a refusal, not a success. A configured campaign HeyReach does not
+ * have is a config error naming the key, raised before the add: the item waits, queued.
  */
-export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns: CampaignStore }): OutboundChannel => {
+export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns: CampaignStore; messageCampaigns?: Readonly<Record<string, number>> }): OutboundChannel => {
   const { client, campaigns } = deps;
+  const messageCampaigns = deps.messageCampaigns ?? {};
   /** The lists of the drain in progress (none kept outside a drain): one read per list, not per item. */
   let drainLists: Map<string, ProviderCampaign> | null = null;
+  /** Configured campaigns HeyReach was asked about in this drain (one GetById per campaign per drain). */
+  let drainChecked: Map<number, boolean> | null = null;
+
+  /** The campaign a message step goes into, with the config key that named it; null: the step uses a list. */
+  const campaignFor = (step: string): { campaignId: number; key: string } | null => {
+    const n = stepNumberOf(step);
+    const campaignId = n === null ? undefined : messageCampaigns[n];
+    return campaignId === undefined ? null : { campaignId, key: `heyreach.campaigns.${n}` };
+  };
+
+  /** Refuses a configured campaign HeyReach does not have, naming the key; nothing was added. */
+  const ensureCampaign = async ({ campaignId, key }: { campaignId: number; key: string }) => {
+    let exists = drainChecked?.get(campaignId);
+    if (exists === undefined) {
+      exists = (await beforeTheLead('heyreach', `reading campaign ${campaignId}`, () => client.getCampaign(campaignId))) !== null;
+      drainChecked?.set(campaignId, exists);
+    }
+    if (!exists) {
+      throw new AppError('CONFIG_INVALID', `${key}: HeyReach has no campaign ${campaignId}; set ${key} to the id of an existing campaign (the item stays queued and goes once it is fixed)`, {
+        retryable: true,
+        details: { provider: 'heyreach', reason: 'campaign_missing', configKey: key, campaignId, uncertain: false },
+      });
+    }
+  };
 
   /** One list a day for first touches, and one per cadence step a day (a person attaches each to its campaign). */
   const listFor = async (step: string, now: Date) => {
@@ -67,22 +99,30 @@ export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns:
       const firstName = item.payload.firstName?.trim();
       const lastName = item.payload.lastName?.trim();
       if (!firstName || !lastName) throw new AppError('PROVIDER_BAD_REQUEST', 'heyreach needs a first and a last name; this lead has not both', { details: { provider: 'heyreach', reason: 'missing_name' } });
-      const { list, result } = await addToList(item.step, now, (listId) =>
-        client.addLeadsToList(listId, [
-          {
-            profileUrl: item.recipient,
-            firstName,
-            lastName,
-            ...(item.payload.companyName ? { companyName: item.payload.companyName } : {}),
-            ...(item.payload.title ? { position: item.payload.title } : {}),
-            ...(item.payload.email ? { emailAddress: item.payload.email } : {}),
-          },
-        ]),
-      );
-      if (!result.complete) throw new AppError('PROVIDER_BAD_REQUEST', 'heyreach accepted the call but did not add the lead (silent drop)', { details: { provider: 'heyreach', reason: 'silent_drop' } });
+      const lead = {
+        profileUrl: item.recipient,
+        firstName,
+        lastName,
+        ...(item.payload.companyName ? { companyName: item.payload.companyName } : {}),
+        ...(item.payload.title ? { position: item.payload.title } : {}),
+        ...(item.payload.email ? { emailAddress: item.payload.email } : {}),
+      };
+      const silentDrop = () => new AppError('PROVIDER_BAD_REQUEST', 'heyreach accepted the call but did not add the lead (silent drop)', { details: { provider: 'heyreach', reason: 'silent_drop' } });
+      const campaign = campaignFor(item.step);
+      if (campaign) {
+        await ensureCampaign(campaign);
+        // The send itself: the last call of this path (a timeout here is uncertain and reconciled by lookup).
+        const result = await client.addLeadsToCampaign(campaign.campaignId, [lead]);
+        if (!result.complete) throw silentDrop();
+        return { providerRef: `heyreach:campaign:${campaign.campaignId}` };
+      }
+      const { list, result } = await addToList(item.step, now, (listId) => client.addLeadsToList(listId, [lead]));
+      if (!result.complete) throw silentDrop();
       return { providerRef: `heyreach:list:${list.externalId}` };
     },
     lookup: async (item) => {
+      const campaign = campaignFor(item.step);
+      if (campaign) return (await client.campaignsForLead(item.recipient)).includes(campaign.campaignId) ? { found: true, providerRef: `heyreach:campaign:${campaign.campaignId}` } : { found: false };
       const list = item.claimedAt ? await campaigns.latest('heyreach', 'list', item.step === 'initial' ? null : item.step, dayOf(item.claimedAt)) : null;
       if (!list) return { found: false };
       const wanted = normalizeLinkedinUrl(item.recipient);
@@ -91,6 +131,7 @@ export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns:
     },
     drainScope: (open) => {
       drainLists = open ? new Map() : null;
+      drainChecked = open ? new Map() : null;
     },
   };
 };

@@ -59,6 +59,9 @@ export const CampaignSchema = z.looseObject({
 export type HeyReachCampaign = z.infer<typeof CampaignSchema>;
 export const CampaignPageSchema = pageOf(CampaignSchema);
 
+/** GetCampaignsForLead: the campaigns a lead is in (contracts/heyreach.md "Campaign lead status"), the read-back of a campaign add. */
+export const CampaignsForLeadPageSchema = pageOf(z.looseObject({ campaignId: z.number().int(), campaignName: text, campaignStatus: text, leadStatus: text }));
+
 /** CreateEmptyList answers `{ id, name, … }`; the original also looked for `listId`: accept either. */
 export const CreatedListSchema = z
   .looseObject({ id: z.number().int().optional(), listId: z.number().int().optional(), name: z.string().optional(), type: z.string().optional() })

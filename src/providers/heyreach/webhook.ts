@@ -18,6 +18,8 @@ const HEYREACH_SIGNAL: Partial<Record<string, SignalType>> = {
   MESSAGE_REPLY_RECEIVED: 'linkedin_replied',
   EVERY_MESSAGE_REPLY_RECEIVED: 'linkedin_replied',
   INMAIL_REPLY_RECEIVED: 'linkedin_replied',
+  // The sequence ran out without a reply: the lead becomes `linkedin_exhausted` and gets no more LinkedIn steps.
+  CAMPAIGN_COMPLETED: 'linkedin_campaign_completed',
 };
 
 /**

@@ -89,7 +89,14 @@ export type InstantlyClient = {
   createWebhook(input: CreateWebhookInput): Promise<InstantlyWebhook>;
   /** Every webhook, following `starting_after` to the end. */
   listWebhooks(): Promise<InstantlyWebhook[]>;
+  /**
+   * Set a lead's interest status (contract «Lead interest status»): `interestValue` 1 Interested, 0 Out of
+   * Office, -1 Not Interested, -2 Wrong Person… Instantly answers 202 (queued, not yet applied).
+   */
+  updateInterestStatus(input: { leadEmail: string; interestValue: number | null; campaignId?: string | null }): Promise<{ message: string | null }>;
 };
+
+const InterestStatusAnswerSchema = z.looseObject({ message: z.string().nullish() }).transform((a) => ({ message: a.message ?? null }));
 
 /** Only these may go into a campaign's `email_list` (contract "Sending accounts"). */
 export const isUsableSender = (account: InstantlyAccount): boolean => account.status === 1 && !account.setup_pending;
@@ -250,5 +257,13 @@ export const createInstantlyClient = ({ baseUrl, apiKey, policy }: { baseUrl: st
       return http.required('webhooks', { method: 'POST', path: 'webhooks', body: { target_hook_url: targetUrl, event_type: eventType, campaign: campaignId ?? null, name, headers }, idempotent: false }, WebhookSchema);
     },
     listWebhooks: () => collect(async (startingAfter) => page(await http.required('webhooks', { method: 'GET', path: 'webhooks', query: { limit: PAGE_LIMIT, starting_after: startingAfter } }, WebhookPageSchema))),
+    // Repeatable: it sets a value, so a second call leaves the same status. `disable_auto_interest` keeps
+    // Instantly's AI from re-labelling the lead over ours (contract «Set it»).
+    updateInterestStatus: ({ leadEmail, interestValue, campaignId }) =>
+      http.required(
+        'leads/update-interest-status',
+        { method: 'POST', path: 'leads/update-interest-status', body: { lead_email: leadEmail, interest_value: interestValue, ...(campaignId ? { campaign_id: campaignId } : {}), disable_auto_interest: true }, idempotent: true },
+        InterestStatusAnswerSchema,
+      ),
   };
 };

@@ -1,5 +1,6 @@
 import { emptyLead, linkedinUrlOrNull, normalizeDomain, normalizeEmail, parseEmployeeCount, splitFullName, type LeadProfile } from '../../domain/lead.js';
 import { fingerprint } from '../../domain/stable-hash.js';
+import { isPricingUrl, topicOfPage } from '../../domain/visitors/visit-summary.js';
 import type { DiscoveredLead } from '../../pipeline/ports.js';
 import { readRb2bVisitor, type Rb2bPageRef, type Rb2bVisitor } from './schemas.js';
 
@@ -55,16 +56,8 @@ const asUrl = (raw: string): URL | null => {
 
 const siteOf = (raw: string | null): string | null => (raw ? (asUrl(raw)?.hostname.replace(/^www\./, '') ?? null) : null);
 
-/** A path segment naming a pricing page: `/pricing`, `/plans`, `/pricing-enterprise`, `/price.html`. */
-export const isPricingUrl = (raw: string | null): boolean => {
-  if (!raw) return false;
-  const path = asUrl(raw)?.pathname ?? raw.split(/[?#]/)[0] ?? '';
-  return path
-    .toLowerCase()
-    .split('/')
-    .map((s) => s.replace(/\.[a-z0-9]+$/, ''))
-    .some((s) => s.includes('pricing') || s === 'plans' || s === 'price' || s === 'prices');
-};
+/** Pricing pages are recognised by the domain's rule (also used when visits are summed up). */
+export { isPricingUrl };
 
 const STRICT_ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
@@ -161,8 +154,9 @@ export const visitorToLead = (payload: unknown): VisitorMapping => {
       linkedinUrl: null,
     },
     sourceType: 'website_visitor',
-    // Drafting says "interest from the <company> team in <sourceName>": only the pricing page reads well there.
-    sourceName: pricingViews > 0 ? 'our pricing' : null,
+    // The subject of the page in plain words, never the page (pricing and the home page have none):
+    // what a draft may mention when rb2b.mentionVisit is `topic` (domain/drafting/visit-mention.ts).
+    sourceName: topicOfPage(pageUrl),
     intent: { websiteVisits: Math.max(1, pages.length), contentDownloads: 0, pricingPageVisits: pricingViews, demoRequested: false },
   });
 

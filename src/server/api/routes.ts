@@ -5,14 +5,27 @@ import { LEAD_STATUS_GROUPS } from '../../domain/signals/index.js';
 import { AppError, HTTP_STATUS, isAppError } from '../../lib/app-error.js';
 import type { DraftStatus } from '../../domain/approval/draft-status.js';
 import type { KpiTargets } from '../../domain/kpis/kpi-events.js';
-import type { CampaignControls, OperatorControls } from '../../dispatch/ports.js';
+import type { BatchSendControls, CampaignControls, OperatorControls } from '../../dispatch/ports.js';
 import type { ReviewQueueControls } from '../../jobs/ports.js';
 import type { LeadDetailQuery, RunStore } from '../../pipeline/ports.js';
 import type { BatchDecisions, ReviewDecisions } from '../../pipeline/review-ports.js';
 import type { BootstrapReport } from '../../signals/ports.js';
-import type { DashboardQueries, TimelineEntry } from '../../store/index.js';
+import type { DashboardQueries, SendBoardQueries, TimelineEntry } from '../../store/index.js';
+import type { AgentActivityReport } from '../../domain/agents/activity.js';
+import type { AskJson } from '../../queen/ports.js';
 import { API_OPERATIONS, routeOf, routeSchemaOf, type OperationId } from './openapi.js';
 import * as S from './schemas.js';
+import { outboxView } from './outbox-view.js';
+
+/** The emergency stop as every dashboard page shows it (compose/stop-view.ts). */
+export type StopView = {
+  /** The stop in force, or null: from the control store, or EMERGENCY_STOP in the environment (setAt unknown). */
+  current(): Promise<{ source: 'database' | 'environment'; reason: string | null; setBy: string; setAt: Date | null } | null>;
+  /** Stops, reasons given afterwards and resumes, newest first (the audit log). */
+  history(limit: number): Promise<{ at: Date; by: string; action: string; reason: string | null }[]>;
+  /** The pagers really configured (Slack, SMS, e-mail); empty: escalations reach only the log. */
+  pagers: string[];
+};
 
 /** What the API and the pages drive: the use cases through their ports, the store's read models. */
 export type ApiDeps = {
@@ -27,6 +40,10 @@ export type ApiDeps = {
   campaigns: CampaignControls;
   dashboard: DashboardQueries;
   gatekeeper: BatchDecisions;
+  /** Approving a batch sends it to the end (or schedules it for the send window); the batches as they stand. */
+  batchSend: BatchSendControls;
+  /** The outbox by state, with the campaign each Instantly item went to. */
+  sendBoard: Pick<SendBoardQueries, 'outbox'>;
   detectDecay: (dryRun: boolean) => Promise<unknown[]>;
   cadence: { counts: () => Promise<Record<string, number>>; due: () => Promise<unknown[]>; sync: () => Promise<unknown[]> };
   runPipeline: (limit: number) => Promise<Record<string, unknown>>;
@@ -36,7 +53,12 @@ export type ApiDeps = {
   kpis: { targets: KpiTargets; trailingDays: number };
   /** Open escalation incidents. */
   incidents: () => Promise<unknown[]>;
+  /** QUEEN's ask (the same use case and JSON as `caio ask --json`). */
+  ask: (request: string, options: { confirm: boolean; by: string }) => Promise<AskJson>;
+  /** What each agent role did in the last 24 hours (the same use case as `caio agents status`). */
+  agentsStatus: () => Promise<AgentActivityReport>;
   now: () => Date;
+  stopView: StopView;
 };
 
 /** The same use cases as the CLI; AppError codes become HTTP statuses, zod problems a 400 naming the parameter. */
@@ -78,6 +100,9 @@ const handlersOf = (app: FastifyInstance, deps: ApiDeps): Record<OperationId, (r
     const body = S.Reject.parse(req.body ?? {});
     return deps.review.reject({ draftId: S.DraftParams.parse(req.params).id, by: body.by, reason: body.reason, tag: body.tag, ...(body.expectedStatus ? { expectedStatus: body.expectedStatus as DraftStatus } : {}) });
   },
+  undoEmailDecision: async (req) => deps.review.undo({ draftId: S.DraftParams.parse(req.params).id, by: S.Reopen.parse(req.body ?? {}).by }),
+  reopenEmail: async (req) => deps.review.reopen({ draftId: S.DraftParams.parse(req.params).id, by: S.Reopen.parse(req.body ?? {}).by }),
+  listDecidedToday: async (req) => deps.review.decidedToday(S.DecidedToday.parse(req.query).limit),
   getLeadFunnel: async () => {
     const counts = await deps.statusCounts();
     const stages = Object.entries(FUNNEL_STAGES).map(([stage, statuses]) => ({ stage, count: (statuses as readonly string[]).reduce((n, s) => n + (counts[s] ?? 0), 0) }));
@@ -95,6 +120,10 @@ const handlersOf = (app: FastifyInstance, deps: ApiDeps): Record<OperationId, (r
   emergencyStop: async (req) => {
     const body = S.Stop.parse(req.body ?? {});
     return deps.operator.stop(body.by, body.reason);
+  },
+  explainEmergencyStop: async (req) => {
+    const body = S.StopReason.parse(req.body ?? {});
+    return deps.operator.explainStop(body.by, body.reason);
   },
   resumeSending: async (req) => deps.operator.resume(S.Resume.parse(req.body ?? {}).by),
   listReviewHistory: async (req) => deps.dashboard.reviewHistory(S.History.parse(req.query).limit),
@@ -123,12 +152,23 @@ const handlersOf = (app: FastifyInstance, deps: ApiDeps): Record<OperationId, (r
     return deps.gatekeeper.reject(id, body.by, body.reason);
   },
   listIncidents: () => deps.incidents(),
+  approveAndSendBatch: async (req) => deps.batchSend.approveAndSend(S.BatchParams.parse(req.params).id, S.BatchSendRequest.parse(req.body ?? {}).by),
+  listOperatorBatches: async (req) => deps.batchSend.board(S.BatchHistory.parse(req.query).limit),
+  listOutbox: async (req) => {
+    const board = await deps.sendBoard.outbox(S.OutboxQuery.parse(req.query).limit);
+    return { counts: board.counts, items: outboxView(board.items, deps.now()) };
+  },
   listCampaigns: () => deps.campaigns.list(),
   activateCampaign: async (req) => deps.campaigns.activate(S.CampaignParams.parse(req.params).externalId, S.CampaignActivate.parse(req.body ?? {}).by),
   getCadenceSummary: () => deps.cadence.counts(),
   listCadenceDue: () => deps.cadence.due(),
   syncCadence: async () => ({ changed: await deps.cadence.sync() }),
   startRun: async (req) => deps.runPipeline(S.RunRequest.parse(req.body ?? {}).limit),
+  askQueen: async (req) => {
+    const body = S.AskRequest.parse(req.body ?? {});
+    return deps.ask(body.request, { confirm: body.confirm, by: body.by });
+  },
+  getAgentsStatus: () => deps.agentsStatus(),
   listRuns: async (req) => deps.runs.list(S.Limit.parse(req.query).limit),
   getRun: async (req) => {
     const run = await deps.runs.get(S.RunParams.parse(req.params).id);

@@ -96,12 +96,26 @@ export const BatchDecision = z.object({ by: Text() });
 export const BatchReject = BatchDecision.extend({ reason: Text() });
 export const Days = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
 export const RunRequest = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(25) });
-export const Stop = z.object({ by: Text(), reason: Text() });
+/** A stop may come without a reason (stopping must not wait for words): POST /api/emergency-stop/reason adds it. */
+export const Stop = z.object({ by: Text(), reason: safeText().trim().default('') });
+export const StopReason = z.object({ by: Text(), reason: Text() });
+/** Undo (within 10 s) or reopen: who does it. */
+export const Reopen = z.object({ by: Text() });
+export const DecidedToday = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 export const CampaignActivate = z.object({ by: Text() });
 export const Resume = z.object({ by: Text() });
 export const DetectDecay = z.object({ dry_run: z.boolean().default(false) });
 export const Bootstrap = z.object({ dry_run: z.boolean().default(false), limit: z.number().int().min(1).max(100_000).default(10_000) });
 export const WatcherTrigger = z.object({ force: z.boolean().default(true), by: Text().default('dashboard') });
+/**
+ * An ask of QUEEN. An empty request is refused here; one longer than QUEEN reads (4,000 characters)
+ * reaches the ask, which refuses it (REQUEST_TOO_LONG) with a trace and runs nothing.
+ */
+export const AskRequest = z.object({
+  request: described(safeText().trim().min(1, 'must not be empty').max(100_000), 'the request in plain words'),
+  confirm: described(z.boolean().default(false), 'run the writes of a plan that writes (as `caio ask --yes`); reads run either way'),
+  by: described(Text().max(200).default('dashboard'), 'who is asking (recorded on anything written)'),
+});
 
 // ---- responses ---------------------------------------------------------------------------------
 
@@ -158,6 +172,15 @@ export const ReviewDraft = named(
   'A draft with its lead, as the reviewer sees it.',
 );
 
+export const DecidedTodayPage = named(
+  'DecidedToday',
+  z.strictObject({
+    since: described(Timestamp, 'the start of today (UTC)'),
+    drafts: z.array(ReviewDraft),
+    counts: z.strictObject({ waiting: z.number().int(), approvedToday: z.number().int(), rejectedToday: z.number().int() }),
+  }),
+  'The drafts decided today, newest first, with the counters of the review page.',
+);
 export const RejectionTag = named('RejectionTag', z.strictObject({ id: z.string(), label: z.string() }));
 
 export const ReviewHistoryEntry = named(
@@ -286,7 +309,14 @@ export const DispatchReport = named(
     ramp: RampStatus,
     pendingBatch: described(z.strictObject({ id: z.string(), items: z.number().int(), expiresAt: Timestamp }).nullable(), 'the batch this live run created for approval'),
     queued: z
-      .strictObject({ batchId: z.string(), items: z.number().int(), duplicates: z.number().int(), rejected: z.array(z.strictObject({ leadId: z.string(), channel: z.string(), reason: z.string() })), revivals: z.number().int().optional() })
+      .strictObject({
+        batchId: z.string(),
+        items: z.number().int(),
+        duplicates: z.number().int(),
+        rejected: z.array(z.strictObject({ leadId: z.string(), channel: z.string(), reason: z.string() })),
+        revivals: z.number().int().optional(),
+        revivalDrafts: z.number().int().optional(),
+      })
       .nullable(),
     waitingForBatch: z.number().int(),
     drain: z.strictObject({ dryRun: z.boolean(), stopped: z.boolean(), stopReason: z.string().nullable(), reconciled: z.array(ItemReport), items: z.array(ItemReport), counts: Counts }),
@@ -358,6 +388,7 @@ export const EmergencyStopResult = named(
   z.strictObject({ at: Timestamp, paused: described(z.record(z.string(), z.union([z.number(), z.string()])), 'per channel: how many live campaigns were paused, or why pausing failed') }),
 );
 export const ResumeResult = named('ResumeResult', z.strictObject({ at: Timestamp }));
+export const StopReasonResult = named('StopReasonResult', z.strictObject({ at: Timestamp, reason: z.string() }));
 
 const StageResult = z.strictObject({
   name: z.enum(['discover', 'enrich', 'score', 'craft', 'queue', 'send']),
@@ -392,3 +423,103 @@ export const RunStarted = named(
 );
 
 export const OpenApiDocumentBody = z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) });
+
+const ToolOutcome = z.strictObject({
+  tool: z.string(),
+  args: z.record(z.string(), z.unknown()),
+  status: z.enum(['ok', 'denied', 'failed', 'needs_confirmation', 'missing_input']),
+  durationMs: z.number(),
+  error: z.string().optional(),
+});
+export const AskAnswer = named(
+  'AskAnswer',
+  z.strictObject({
+    intent: z.string(),
+    refused: described(z.boolean(), 'a part of the request (or all of it) was refused'),
+    reason: described(z.string().nullable(), 'the rules that refused, with their reasons; null when nothing was refused'),
+    plan: z.array(z.strictObject({ tool: z.string(), args: z.record(z.string(), z.unknown()) })),
+    results: described(z.record(z.string(), z.unknown()), "each tool that ran: its answer, which the answer's figures come from"),
+    answer: z.string(),
+    traceId: described(z.string(), 'the trace in the audit log (caio traces)'),
+    needsConfirmation: described(z.boolean(), 'the plan writes and was not confirmed: its writes were held (ask again with confirm true)'),
+    calls: z.array(ToolOutcome),
+  }),
+  'What QUEEN made of an ask, as `caio ask --json` prints it.',
+);
+
+const AgentActivity = z.strictObject({
+  role: z.string(),
+  enabled: z.boolean(),
+  mergedInto: z.string().nullable(),
+  actions: z.number().int(),
+  refusals: z.number().int(),
+  failures: z.number().int(),
+  lastRun: Timestamp.nullable(),
+  byAction: Counts,
+  health: z.enum(['ok', 'degraded', 'failing', 'idle', 'merged']),
+  summary: z.string(),
+});
+export const AgentsStatus = named(
+  'AgentsStatus',
+  z.strictObject({
+    windowHours: z.number().int(),
+    since: Timestamp,
+    until: Timestamp,
+    agents: z.array(AgentActivity),
+    unattributed: z.strictObject({ count: z.number().int(), byAction: Counts }),
+    truncated: z.boolean(),
+  }),
+  'What each of the 12 agent roles did in the window and its health, from the audit log, the QUEEN traces and the runs.',
+);
+
+// ---- sending to the end from the dashboard (issue 21; docs/dashboard-sending.md) ----------------
+
+export const BatchSendRequest = z.object({ by: described(Text(), 'who approves (recorded in the audit log)') });
+export const OutboxQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const BatchSendOutcome = named(
+  'BatchSendOutcome',
+  z.strictObject({
+    batchId: z.string(),
+    state: z.enum(['executed', 'executing', 'scheduled', 'approved_shadow', 'already_decided']),
+    message: described(z.string(), 'what happened, in the words /operator shows'),
+    scheduledFor: Timestamp.nullable(),
+    counts: z.strictObject({ queued: z.number().int(), refused: z.number().int(), sent: z.number().int(), deferred: z.number().int(), failed: z.number().int() }).nullable(),
+  }),
+  'A batch approved from the dashboard: executed through the OPERATOR, executing on a worker, scheduled for the send window, approved in shadow mode, or already decided (a second click).',
+);
+export const BatchBoardRow = named(
+  'BatchBoardRow',
+  z.strictObject({
+    id: z.string(),
+    motion: z.enum(['outbound', 'revival', 'cadence', 'all']),
+    state: z.enum(['pending', 'approved', 'scheduled', 'executing', 'executed', 'rejected', 'expired']),
+    label: z.string(),
+    items: z.number().int(),
+    createdAt: Timestamp,
+    expiresAt: Timestamp,
+    decidedBy: z.string().nullable(),
+    scheduledFor: Timestamp.nullable(),
+    outbox: Counts,
+  }),
+  'A batch and how it stands.',
+);
+export const OutboxBoardItem = named(
+  'OutboxBoardItem',
+  z.strictObject({
+    id: z.string(),
+    batchId: z.string().nullable(),
+    channel: z.string(),
+    step: z.string(),
+    status: z.string(),
+    state: z.enum(['queued', 'deferred', 'sending', 'handed_draft', 'handed_paused', 'sent', 'refused', 'failed', 'uncertain', 'cancelled']),
+    label: described(z.string(), 'the state in words: "handed to Instantly (draft campaign, not sending yet)", "refused by <guard>" ...'),
+    reason: z.string().nullable(),
+    until: Timestamp.nullable(),
+    sentAt: Timestamp.nullable(),
+    lead: z.string().nullable(),
+    company: z.string().nullable(),
+    campaign: z.strictObject({ name: z.string(), externalId: z.string(), status: z.string() }).nullable(),
+  }),
+  'One outbox item by name and company (never the address) with its state.',
+);
+export const OutboxBoard = named('OutboxBoard', z.strictObject({ counts: Counts, items: z.array(OutboxBoardItem) }), 'The newest outbox items and the count of each status.');

@@ -1,3 +1,5 @@
+import { REVIEW_JS } from './review-assets.js';
+
 /** The dashboard's one stylesheet and one script, served from here (no CDN, works offline). */
 export const APP_CSS = `
 body{font-family:system-ui,sans-serif;margin:0;color:#1b1f23;background:#f6f8fa}
@@ -7,7 +9,6 @@ header a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px 
 .logout{margin-left:auto}
 main{padding:1rem 1.5rem;max-width:1100px}
 .card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:1rem;margin:.8rem 0}
-.card.selected{border-color:#0969da;box-shadow:0 0 0 2px #0969da33}
 .meta{color:#57606a;font-size:.9rem}
 pre.body{white-space:pre-wrap;font-family:inherit;background:#f6f8fa;padding:.6rem}
 button{cursor:pointer;padding:.35rem .8rem;margin-right:.4rem}
@@ -17,9 +18,15 @@ table{border-collapse:collapse;background:#fff}td,th{border:1px solid #d0d7de;pa
 .line-chart{display:inline-block;margin:.4rem 1rem .4rem 0}.line-chart figcaption{font-size:.9rem}.miss{color:#cf222e;font-weight:600}.chart .target{stroke:#cf222e;stroke-width:2}.chart text{font-size:12px}
 .empty{color:#57606a;font-style:italic}
 label{display:block;margin:.4rem 0 .1rem}
+.skip-link{position:absolute;left:-9999px;top:0;background:#fff;color:#0969da;padding:.5rem 1rem;z-index:10}.skip-link:focus{left:1rem;outline:3px solid #0969da}
+.stop-banner{background:#cf222e;color:#fff;padding:.7rem 1rem;border-radius:6px;margin:.4rem 0 .8rem}.stop-banner a{color:#fff;text-decoration:underline}
+.card.draft:focus-within{border-color:#0969da;box-shadow:0 0 0 3px #0969da66}.card.draft:focus{outline:none}
+.card.decided{opacity:.85}.outcome:empty{display:none}.outcome{font-weight:600;margin:.3rem 0}
+.counters span{margin-right:1rem}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.draft input,.draft textarea{width:100%;max-width:60rem;box-sizing:border-box}
 `;
 
-export const APP_JS = `
+const BASE_JS = `
 (function () {
   var csrf = document.querySelector('meta[name=csrf-token]');
   var status = document.getElementById('status');
@@ -43,18 +50,8 @@ export const APP_JS = `
       if (form.dataset.reload !== 'no') setTimeout(function () { location.reload(); }, 300);
     } catch (error) { say(error.message); }
   });
-  // Review queue shortcuts: j / k move, a approves the selected draft, r focuses its rejection reason.
-  var cards = Array.prototype.slice.call(document.querySelectorAll('.card[data-draft]'));
-  var at = 0;
-  function select(i) { if (!cards.length) return; at = Math.max(0, Math.min(cards.length - 1, i)); cards.forEach(function (c, n) { c.classList.toggle('selected', n === at); }); cards[at].scrollIntoView({ block: 'nearest' }); }
-  if (cards.length) select(0);
-  document.addEventListener('keydown', function (e) {
-    if (!cards.length || /INPUT|TEXTAREA|SELECT/.test(document.activeElement && document.activeElement.tagName)) return;
-    if (e.key === 'j') select(at + 1);
-    if (e.key === 'k') select(at - 1);
-    if (e.key === 'a') { var f = cards[at].querySelector('form.approve'); if (f) f.requestSubmit(); }
-    if (e.key === 'r') { var r = cards[at].querySelector('form.reject input[name=reason]'); if (r) { e.preventDefault(); r.focus(); } }
-  });
+  // Times are sent as UTC; shown in the viewer's own time zone.
+  document.querySelectorAll('time[datetime]').forEach(function (t) { var d = new Date(t.getAttribute('datetime')); if (!isNaN(d.getTime())) { t.title = t.textContent; t.textContent = d.toLocaleString(); } });
   document.querySelectorAll('tr[data-timeline]').forEach(function (row) {
     row.addEventListener('click', async function () {
       var target = document.getElementById('timeline');
@@ -70,3 +67,5 @@ export const APP_JS = `
   });
 })();
 `;
+
+export const APP_JS = BASE_JS + REVIEW_JS;

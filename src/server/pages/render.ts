@@ -13,21 +13,42 @@ const NAV = [
   ['/operator', 'Operator'],
   ['/kpis', 'KPIs'],
   ['/runs', 'Runs'],
+  ['/agents', 'Agents'],
+  ['/ask', 'Ask QUEEN'],
 ] as const;
 
+/** The emergency stop in force, as the banner on every page shows it. */
+export type StopBanner = { source: 'database' | 'environment'; reason: string | null; setBy: string; setAt: Date | null };
+
+/** A time as UTC text; the page's script rewrites it in the viewer's local time. */
+export const timeTag = (at: Date) => `<time datetime="${esc(at.toISOString())}">${esc(at.toISOString().replace('T', ' ').slice(0, 16))} UTC</time>`;
+
+/**
+ * The banner every page shows while the emergency stop is set: who, when and why (or that no
+ * reason was given yet, with where to add one). Not a live region: it is there on load, not news.
+ */
+export const stopBanner = (stop: StopBanner | null): string =>
+  stop
+    ? `<section class="stop-banner" aria-label="Emergency stop"><strong>STOPPED: nothing is being sent.</strong> Emergency stop set by ${esc(stop.setBy)}${stop.setAt ? ` at ${timeTag(stop.setAt)}` : ''}. ${
+        stop.reason ? `Reason: ${esc(stop.reason)}.` : 'No reason given yet: <a href="/operator#stop">add one on the Operator page</a>.'
+      } <a href="/operator#stop">Resume on the Operator page</a>.</section>`
+    : '';
+
 /** One page: local assets only (the dashboard works offline), the CSRF token for the page's script. */
-export const layout = (title: string, active: string, csrf: string, body: string): string => `<!doctype html>
+export const layout = (title: string, active: string, csrf: string, body: string, stop: StopBanner | null = null): string => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="csrf-token" content="${esc(csrf)}">
-<title>${esc(title)} - CAIO Alpha Swarm</title>
+<title>${stop ? 'STOPPED - ' : ''}${esc(title)} - CAIO Alpha Swarm</title>
 <link rel="stylesheet" href="/assets/app.css">
 </head>
 <body>
+<a class="skip-link" href="#main">Skip to content</a>
 <header><nav aria-label="Main">${NAV.map(([href, label]) => `<a href="${href}"${href === active ? ' aria-current="page"' : ''}>${label}</a>`).join('')}<form method="post" action="/logout" class="logout"><input type="hidden" name="csrf" value="${esc(csrf)}"><button type="submit">Log out</button></form></nav></header>
-<main id="main">
+<main id="main" tabindex="-1">
+${stopBanner(stop)}
 <h1>${esc(title)}</h1>
 <p id="status" role="status" aria-live="polite"></p>
 ${body}

@@ -1,9 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { REJECTION_TAGS } from '../../domain/approval/rejection-tags.js';
 import { safeEqual } from '../../lib/hash.js';
 import type { KpiCounts, KpiRates, KpiTargets } from '../../domain/kpis/kpi-events.js';
 import { FUNNEL_STAGES, type ApiDeps } from '../api/routes.js';
 import { APP_CSS, APP_JS } from './assets.js';
+import { registerQueenPages } from './queen-pages.js';
+import { decidedTodayPage, reviewPage } from './review-page.js';
+import { OPERATOR_JS, operatorSendingSections } from './operator-sending.js';
+import { pagedText, stopHistorySection, stopReasonForm } from './stop-section.js';
 import { barChart, emptyState, esc, layout, lineChart } from './render.js';
 import { SESSION_COOKIE, type Session, type Sessions } from './sessions.js';
 
@@ -11,7 +14,7 @@ const html = (reply: FastifyReply, body: string, status = 200) => reply.code(sta
 
 const loginPage = (message: string | null) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Log in - CAIO Alpha Swarm</title><link rel="stylesheet" href="/assets/app.css"></head>
-<body><main id="main"><h1>CAIO Alpha Swarm</h1>
+<body><a class="skip-link" href="#main">Skip to content</a><main id="main" tabindex="-1"><h1>CAIO Alpha Swarm</h1>
 ${message ? `<p role="alert">${esc(message)}</p>` : ''}
 <form method="post" action="/login" class="card">
 <label for="token">Dashboard token</label>
@@ -54,6 +57,7 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
   // in front says the request came over https (X-Forwarded-Proto; read only with server.trustProxy).
   const cookieOptions = (req: FastifyRequest) => ({ httpOnly: true, sameSite: 'strict' as const, path: '/', secure: deps.secureCookies || req.protocol === 'https' });
   app.get('/assets/app.css', async (_req, reply) => reply.header('content-type', 'text/css; charset=utf-8').send(APP_CSS));
+  app.get('/assets/operator.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(OPERATOR_JS));
   app.get('/assets/app.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(APP_JS));
   app.get('/login', async (req, reply) => ((await sessions.get(req.cookies[SESSION_COOKIE])) ? reply.redirect('/sales') : html(reply, loginPage(null))));
   app.post('/login', async (req, reply) => {
@@ -79,49 +83,14 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
     app.get(path, async (req, reply) => {
       const session = await sessions.get(req.cookies[SESSION_COOKIE]);
       if (!session) return reply.redirect('/login');
-      return html(reply, layout(title, path, session.csrf, await render(session, req)));
+      const [body, stop] = await Promise.all([render(session, req), api.stopView.current()]);
+      return html(reply, layout(title, path, session.csrf, body, stop));
     });
 
   app.get('/', async (_req, reply) => reply.redirect('/sales'));
 
-  page('/sales', 'Review queue', async () => {
-    const drafts = await api.review.list({ limit: 50 });
-    const watcher = await api.queueWatcher.status();
-    const topUp = `<form data-api="/api/queue-watcher/trigger" data-done="Pipeline run done: the queue is topped up."><button type="submit">Top up the queue now</button></form>
-<p class="meta">${esc(watcher.pending)} drafts wait; below ${esc(watcher.lowWater)} the watcher runs the pipeline every ${esc(watcher.everyMinutes)} min to bring it to ${esc(watcher.target)}.</p>`;
-    if (drafts.length === 0) return `${emptyState('No draft is waiting for review.', 'Top the queue up (a pipeline run), or run caio pipeline run.')}${topUp}`;
-    const tagOptions = REJECTION_TAGS.map((t) => `<option value="${esc(t.id)}">${esc(t.label)}</option>`).join('');
-    const cards = await Promise.all(
-      drafts.map(async (d) => {
-        const detail = d.lead.email ? await api.leadDetail.detailByEmail(d.lead.email) : null;
-        const history = (await api.review.show(d.id)).rejections;
-        const reasons = detail?.score?.reasons ?? [];
-        const quality = d.quality as { passed?: boolean; ruleFailures?: { ruleId: string; severity?: string }[] } | null;
-        // Flagged copy checks pass but the reviewer should see them, so every recorded rule is listed.
-        const rules = (quality?.ruleFailures ?? []).map((f) => `${f.ruleId}${f.severity === 'flag' ? ' (flag)' : ''}`).join(', ');
-        const id = esc(d.id);
-        return `<article class="card" data-draft="${id}" aria-labelledby="s-${id}">
-<h2 id="s-${id}">${esc(d.editedSubject ?? d.subjectA)}</h2>
-<p class="meta">${esc(d.lead.name ?? '')} - ${esc(d.lead.title ?? '')} at ${esc(d.lead.company ?? '')} - ${esc(d.lead.email ?? '')} - ${esc(d.lead.tier ?? '')}, ${esc(d.lead.points ?? '')} points - angle ${esc(d.angleId)}</p>
-<details><summary>Why this score</summary><ul>${reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></details>
-<p class="meta">Quality guard: ${quality ? `${quality.passed === false ? 'failed' : 'passed'}${rules ? ` (${esc(rules)})` : ''}` : 'not checked'}${history.length ? ` - rejected before: ${esc(history.map((h) => `${h.tag} (${h.reason})`).join('; '))}` : ''}</p>
-<pre class="body">${esc(d.editedBody ?? d.body)}</pre>
-<form class="approve" data-api="/api/emails/${id}/approve" data-done="Approved."><input type="hidden" name="by" value="dashboard"><button type="submit">Approve (a)</button></form>
-<details><summary>Edit and approve</summary><form class="edit" data-api="/api/emails/${id}/approve" data-done="Edited and approved.">
-<input type="hidden" name="by" value="dashboard">
-<label for="subject-${id}">Subject</label><input id="subject-${id}" name="subject" value="${esc(d.editedSubject ?? d.subjectA)}" size="70">
-<label for="body-${id}">Body</label><textarea id="body-${id}" name="body" rows="10" cols="80">${esc(d.editedBody ?? d.body)}</textarea>
-<button type="submit">Save and approve</button></form></details>
-<form class="reject" data-api="/api/emails/${id}/reject" data-done="Rejected.">
-<input type="hidden" name="by" value="dashboard">
-<label for="reason-${id}">Rejection reason (r)</label><input id="reason-${id}" name="reason" required size="50">
-<label for="tag-${id}">Tag</label><select id="tag-${id}" name="tag" required>${tagOptions}</select>
-<button type="submit">Reject</button></form>
-</article>`;
-      }),
-    );
-    return `<p class="meta">Keys: j / k next and previous draft, a approve, r reject.</p>${cards.join('')}<section class="card" aria-label="Review queue watcher">${topUp}</section>`;
-  });
+  page('/sales', 'Review queue', async () => reviewPage(api));
+  page('/sales/decided', 'Decided today', async () => decidedTodayPage(api));
 
   page('/leads', 'Leads', async () => {
     const counts = await api.statusCounts();
@@ -147,10 +116,10 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
       linkedinWarmup?: { week: number; limit: number; inWarmup: boolean };
       ramp?: { active: boolean; day: number; cleanDays: number; required: number };
     };
-    const pending = (await api.gatekeeper.list(50)).find((b) => b.status === 'pending_approval' && b.expiresAt > api.now());
     const stopped = Boolean(status.emergencyStop?.active);
     const incidents = (await api.incidents()) as { key: string; level: number; notifiedLevel: number; openedAt: Date; details: { title?: string } }[];
-    return `<section class="card"><h2>Today</h2>
+    const stopNow = await api.stopView.current();
+    return `<section class="card" id="stop"><h2>Today</h2>
 <p>Send mode: <strong>${esc(status.sendMode)}</strong>. ${stopped ? '<strong>EMERGENCY STOP ACTIVE</strong>' : 'No emergency stop.'}</p>
 <ul>${Object.entries(status.usage ?? {})
       .map(([k, u]) => `<li>${esc(k)}: ${esc(u.used)} of ${esc(u.limit)} (${esc(u.remaining)} left)</li>`)
@@ -158,19 +127,13 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
 <p>LinkedIn warm-up: week ${esc(status.linkedinWarmup?.week)}, ${esc(status.linkedinWarmup?.limit)} a day. Ramp: ${status.ramp?.active ? `active, day ${esc(status.ramp.day)}, ${esc(status.ramp.cleanDays)}/${esc(status.ramp.required)} clean days` : 'off'}.</p>
 ${
   stopped
-    ? `<form data-api="/api/resume" data-done="Resumed."><input type="hidden" name="by" value="dashboard"><button type="submit">Resume sending</button></form>`
-    : `<form data-api="/api/emergency-stop" data-confirm="Stop all sending now?" data-done="Emergency stop set."><input type="hidden" name="by" value="dashboard"><label for="stop-reason">Reason</label><input id="stop-reason" name="reason" required size="40"><button type="submit" class="danger">Emergency stop</button></form>`
+    ? `${stopReasonForm(stopNow?.source === 'database' && !stopNow.reason)}<form data-api="/api/resume" data-done="Resumed."><input type="hidden" name="by" value="dashboard"><button type="submit">Resume sending</button></form>`
+    : `<form data-api="/api/emergency-stop" data-confirm="Stop all sending now?" data-done="Emergency stop set."><input type="hidden" name="by" value="dashboard"><label for="stop-reason">Reason (optional: it can be given afterwards)</label><input id="stop-reason" name="reason" size="40"><button type="submit" class="danger">Emergency stop</button></form>`
 }
 </section>
-${incidents.length ? `<section class="card" aria-labelledby="incidents"><h2 id="incidents">Open incidents</h2><ul>${incidents.map((i) => `<li><strong>${esc(i.details.title ?? i.key)}</strong> since ${esc(i.openedAt.toISOString())}: level ${esc(i.level)}${i.notifiedLevel ? `, paged at level ${esc(i.notifiedLevel)}` : ', nobody paged yet'}</li>`).join('')}</ul></section>` : ''}
-<section class="card"><h2>Pending batch</h2>${
-      pending
-        ? `<p>Batch ${esc(pending.id)} (${esc(pending.motion)}), ${pending.scope.length} actions, expires ${esc(pending.expiresAt.toISOString())}.</p>
-<table><thead><tr><th>Channel</th><th>Action</th><th>Recipient</th></tr></thead><tbody>${pending.scope.map((i) => `<tr><td>${esc(i.channel)}</td><td>${esc(i.action)}</td><td>${esc(i.recipient)}</td></tr>`).join('')}</tbody></table>
-<form data-api="/api/operator/approve-batch/${esc(pending.id)}" data-done="Batch approved."><input type="hidden" name="by" value="dashboard"><button type="submit">Approve batch</button></form>
-<form data-api="/api/operator/reject-batch/${esc(pending.id)}" data-done="Batch rejected."><input type="hidden" name="by" value="dashboard"><label for="batch-reason">Reason</label><input id="batch-reason" name="reason" required><button type="submit">Reject batch</button></form>`
-        : emptyState('No batch is waiting.', 'A live dispatch (caio dispatch --live, or the OPERATOR tick) creates one from approved drafts.')
-    }</section>`;
+${incidents.length ? `<section class="card" aria-labelledby="incidents"><h2 id="incidents">Open incidents</h2><ul>${incidents.map((i) => `<li><strong>${esc(i.details.title ?? i.key)}</strong> since ${esc(i.openedAt.toISOString())}: level ${esc(i.level)}${pagedText(i.notifiedLevel, api.stopView.pagers)}</li>`).join('')}</ul></section>` : ''}
+${await stopHistorySection(api)}
+${await operatorSendingSections(api, { sendMode: status.sendMode, stopped })}`;
   });
 
   page('/kpis', 'KPIs (last 30 days)', async () => {
@@ -201,6 +164,8 @@ ${incidents.length ? `<section class="card" aria-labelledby="incidents"><h2 id="
       targets,
     )}</section>`;
   });
+
+  registerQueenPages(app, page, api);
 
   page('/runs', 'Pipeline runs', async () => {
     const runs = await api.runs.list(20);

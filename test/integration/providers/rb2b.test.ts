@@ -54,7 +54,8 @@ describe('RB2B visitor mapping', () => {
       linkedinUrl: 'https://www.linkedin.com/in/example-maya-rivera/',
       location: 'Denver, Colorado',
       sourceType: 'website_visitor',
-      sourceName: 'our pricing',
+      // A pricing page has no topic a draft could use.
+      sourceName: null,
       company: { name: 'Northwind Agency', domain: 'northwind-agency.example.com', industry: 'Marketing & Advertising', employeeCount: 180, annualRevenue: 24_000_000 },
       intent: { websiteVisits: 1, pricingPageVisits: 1, contentDownloads: 0, demoRequested: false },
     });
@@ -67,8 +68,15 @@ describe('RB2B visitor mapping', () => {
   it('maps visitor.no-email.json: no e-mail, string head count, RB2B-malformed Seen At parsed leniently', () => {
     const { lead, visit } = mapped(fixtureBody('visitor.no-email'));
     expect(lead.sourceId).toBe('linkedin.com/in/example-jordan-lee');
-    expect(lead.profile).toMatchObject({ email: null, title: null, sourceName: null, company: { name: 'Quill Analytics', employeeCount: 11, industry: null, annualRevenue: null }, intent: { websiteVisits: 1, pricingPageVisits: 0 } });
+    expect(lead.profile).toMatchObject({
+      email: null,
+      title: null,
+      sourceName: 'AI council',
+      company: { name: 'Quill Analytics', employeeCount: 11, industry: null, annualRevenue: null },
+      intent: { websiteVisits: 1, pricingPageVisits: 0 },
+    });
     expect(lead.profile.provenance.email).toBeUndefined();
+    expect(lead.profile.provenance.sourceName).toBe('rb2b');
     expect(visit).toMatchObject({ seenAt: new Date('2026-03-02T12:34:56.000Z'), seenAtRaw: '2026-03-02T12:34:56:00.00+00.00', isPricingPage: false, isRepeatVisit: false, tags: [] });
   });
 

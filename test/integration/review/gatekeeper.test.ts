@@ -68,7 +68,9 @@ describe.each(STORE_KINDS)('gatekeeper batches on %s', (kind) => {
     expect(batch.expiresAt.toISOString()).toBe('2026-11-25T09:00:00.000Z');
     expect(alerts.sent.at(-1)).toMatchObject({ severity: 'warning', title: `Batch ${batch.id.slice(0, 8)} waiting for approval: 2 actions`, body: expect.stringContaining('2 actions for 1 leads (outbound)') });
     expect((await refusal(gate.create('outbound', 'Dani')))?.code).toBe('CONFLICT');
-    expect((await refusal(gate.create('revival', 'Dani')))?.code).toBe('INVALID_INPUT');
+    // A revival batch holds approved revival e-mails only: none is waiting here.
+    expect((await refusal(gate.create('revival', 'Dani')))?.code).toBe('CONFLICT');
+    expect((await refusal(gate.create('cadence', 'Dani')))?.code).toBe('INVALID_INPUT');
   });
 
   it('executes only an approved, unexpired batch, exactly once; queue changes after approval do not widen it', async () => {

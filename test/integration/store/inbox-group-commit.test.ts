@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../../src/store/database.js';
 import { createGroupCommitInbox, type InboxInsert, type Queryable } from '../../../src/store/inbox-group-commit.js';
 import { createInboxStore } from '../../../src/store/inbox-repo.js';
@@ -129,11 +129,34 @@ describe('the inbox group commit: many deliveries, one statement, each answered 
     expect(await count()).toBe(40);
     expect(statements).toBeLessThan(40);
 
-    await database.db.execute(sql`truncate webhook_inbox`);
+    await database.db.execute(sql`truncate webhook_inbox cascade`);
     const refused = Object.assign(new Error('Connection terminated unexpectedly'), {});
     const away = await serve({ query: () => Promise.reject(refused) });
     expect(away.every((a) => a.status === 503 && a.body.code === 'STORE_UNAVAILABLE')).toBe(true);
     expect(await count()).toBe(0);
+  });
+
+  it('an idle inbox writes at the next turn without waiting for the window; while a group is being written the next one collects for the window', async () => {
+    // A pool whose statements finish when the test says: the first group stays in flight meanwhile.
+    const groups: { size: number; finish: () => void }[] = [];
+    const held: Queryable = {
+      query: (config) =>
+        new Promise((resolve, reject) => {
+          groups.push({ size: (config.values[0] as unknown[]).length, finish: () => void database.pool.query(config).then(resolve, reject) });
+        }),
+    };
+    const inbox = createGroupCommitInbox(held, { windowMs: 50, maxRows: 100 });
+    const first = inbox.insert(delivery(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    // The old fixed window (50 ms here) would still hold it: idle, it is already written.
+    expect(groups.map((g) => g.size)).toEqual([1]);
+    const next = [inbox.insert(delivery(2)), inbox.insert(delivery(3))];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(groups.map((g) => g.size)).toEqual([1]);
+    await vi.waitFor(() => expect(groups.map((g) => g.size)).toEqual([1, 2]));
+    for (const g of groups) g.finish();
+    expect(await Promise.all([first, ...next])).toEqual([expect.any(String), expect.any(String), expect.any(String)]);
+    await inbox.close();
   });
 
   it('close writes what is waiting before it returns', async () => {

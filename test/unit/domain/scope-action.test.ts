@@ -8,6 +8,7 @@ describe('batch scope actions as typed values', () => {
       [{ kind: 'first_touch', touch: 'linkedin_connect' }, 'linkedin_connect'],
       [{ kind: 'cadence_step', step: 3, action: 'follow_up' }, 'cadence:s3:follow_up'],
       [{ kind: 'revival', score: 72, reason: 'stale deal', daysInactive: 45 }, 'revival:72:stale deal:45d'],
+      [{ kind: 'revival_email' }, 'revival_email'],
     ];
     for (const [action, text] of cases) {
       expect(scopeActionText(action)).toBe(text);

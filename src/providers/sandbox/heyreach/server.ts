@@ -118,7 +118,8 @@ const camelEvent = (event: SandboxEvent, campaign: SandboxCampaign, timestamp: s
 
 /**
  * A loopback HeyReach public API (contracts/heyreach.md): X-API-KEY, offset pages, lists with
- * silent lead drops and read-back, campaigns with statuses (Resume refuses DRAFT; adding leads
+ * silent lead drops and read-back, campaigns with statuses, leads added to campaigns
+ * (AddLeadsToCampaignV2; an unknown campaign id is a 404) and read back (GetCampaignsForLead) (Resume refuses DRAFT; adding leads
  * reactivates a paused or finished campaign unless both resume flags are false), webhooks created
  * by API and delivered unsigned in either payload shape, 429 above the per-minute limit, and
  * success answers without a Content-Type.
@@ -238,6 +239,15 @@ export const startHeyReachSandbox = async (options: HeyReachSandboxOptions = {})
           if (target.status === 'FINISHED' && body.resumeFinishedCampaign !== false) target.status = 'IN_PROGRESS';
         }
         return ok(res, counts);
+      }
+      case 'POST /campaign/GetCampaignsForLead': {
+        // By profile URL (the contract also allows email / linkedinId; we only ask by URL).
+        if (typeof body.profileUrl !== 'string' || !body.profileUrl.trim()) return fail(res, 400, 'profileUrl, email or linkedinId is required.');
+        const key = leadKey(body.profileUrl);
+        const mine = [...campaigns.values()].filter((c) => leadsOf(c.id).has(key));
+        const lead = mine.length ? leadsOf(mine[0]!.id).get(key)! : null;
+        const items = mine.map((c) => ({ campaignId: c.id, campaignName: c.name, campaignStatus: c.status, leadStatus: 'InSequence' }));
+        return ok(res, { leadFullName: lead ? `${lead.firstName} ${lead.lastName}` : null, ...page(items, body) });
       }
       case 'POST /webhooks/CreateWebhook': {
         const { webhookName, webhookUrl, eventType, campaignIds = [] } = body as Partial<SandboxWebhook>;

@@ -144,6 +144,14 @@ const WebhookBody = z.strictObject({
   custom_interest_value: z.number().nullish(),
 });
 const BlockListBody = z.strictObject({ bl_value: z.string().min(1) });
+const InterestBody = z.looseObject({
+  lead_email: z.string().min(1),
+  interest_value: z.number().nullable(),
+  campaign_id: z.string().nullish(),
+  list_id: z.string().nullish(),
+  ai_interest_value: z.number().nullish(),
+  disable_auto_interest: z.boolean().nullish(),
+});
 const LimitQuery = z.coerce.number().int().min(1).max(100);
 
 /** Engagement → [subscription event_type, payload event_type] (note email_link_clicked vs link_clicked). */
@@ -230,6 +238,7 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
     return 'error' in limit ? limit : { limit: limit.data, startingAfter: url.searchParams.get('starting_after') || undefined };
   };
 
+  const interestUpdates: { leadEmail: string; interestValue: number | null; campaignId: string | null }[] = [];
   const leadsIn = (campaignId: string) => [...leads.values()].filter((l) => l.campaign === campaignId);
   const isBlocked = (email: string) => blockList.some((b) => b.bl_value === email || (!String(b.bl_value).includes('@') && email.endsWith(`@${String(b.bl_value)}`)));
 
@@ -453,6 +462,22 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
       },
     },
     {
+      // Contract «Lead interest status»: addressed by e-mail (+ campaign); 202, queued; 400 `{ error }` for an unknown lead.
+      method: 'POST',
+      pattern: /^\/leads\/update-interest-status$/,
+      scope: ['leads', 'update'],
+      handle: (ctx) => {
+        const v = validate(InterestBody, ctx.body);
+        if ('error' in v) return v.error;
+        const email = v.data.lead_email.trim().toLowerCase();
+        const matching = [...leads.values()].filter((l) => l.email === email && (!v.data.campaign_id || l.campaign === v.data.campaign_id));
+        if (matching.length === 0) return { status: 400, body: { error: 'Invalid lead email' } };
+        for (const lead of matching) Object.assign(lead, { lt_interest_status: v.data.interest_value, timestamp_last_interest_change: stamp() });
+        interestUpdates.push({ leadEmail: email, interestValue: v.data.interest_value, campaignId: v.data.campaign_id ?? null });
+        return { status: 202, body: { message: 'Lead interest status update background job submitted' } };
+      },
+    },
+    {
       method: 'POST',
       pattern: /^\/block-lists-entries$/,
       scope: ['block_list_entries', 'create'],
@@ -665,6 +690,8 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
     leadsOf: (campaignId: string) => copy(leadsIn(campaignId)),
     webhooks: () => copy([...webhooks.values()]),
     blockList: () => blockList.map((b) => String(b.bl_value)),
+    /** Every interest status set (update-interest-status), in order. */
+    interestUpdates: () => copy(interestUpdates),
     accounts: () => copy(accounts),
   };
 };

@@ -1,0 +1,77 @@
+import { AppError } from '../../lib/app-error.js';
+import { createReplyActionStore } from '../../store/reply-actions-repo.js';
+import { createReplyQueries, type ReplyListing } from '../../store/replies-repo.js';
+import { configFrom } from '../config-from.js';
+import { cliOut } from '../io.js';
+import type { CommonOptions } from '../options.js';
+import { printJson } from '../render/json.js';
+import { renderTable } from '../render/table.js';
+import { withStore } from './with-app.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The shape `caio replies list --json` prints (issue 17 item 6); draftId and appointmentId wait for items 3 and 4. */
+const asJson = (r: ReplyListing) => ({
+  id: r.id,
+  leadEmail: r.leadEmail,
+  channel: r.channel,
+  receivedAt: r.receivedAt.toISOString(),
+  class: r.class,
+  kind: r.kind,
+  confidence: r.confidence,
+  evidence: r.evidence,
+  proposedTimes: r.proposedTimes,
+  needsResponse: r.needsResponse,
+  draftId: null,
+  appointmentId: null,
+});
+
+/** `caio replies list [--class C] [--limit N] [--json]`: the replies received, newest first, with what they said. */
+export const repliesListCommand = async (options: CommonOptions & { class?: string; limit?: number; json?: boolean }): Promise<void> => {
+  await withStore(configFrom(options), async ({ database }) => {
+    const rows = await createReplyQueries(database.db).list({ ...(options.class ? { class: options.class } : {}), limit: options.limit ?? 100 });
+    if (options.json) return printJson(rows.map(asJson));
+    if (rows.length === 0) return void cliOut(options.class ? `no ${options.class} replies\n` : 'no replies yet\n');
+    cliOut(
+      `${renderTable(
+        ['id', 'received', 'lead', 'channel', 'class', 'confidence', 'needs answer'],
+        rows.map((r) => [r.id, r.receivedAt.toISOString().slice(0, 16).replace('T', ' '), r.leadEmail ?? '(unknown sender)', r.channel, r.kind ? `${r.class} (${r.kind})` : r.class, r.confidence, r.needsResponse ? 'yes' : 'no']),
+      )}\n`,
+    );
+  });
+};
+
+/** `caio replies show <id> [--json]`: one reply, its understanding and what its follow-through did. */
+export const repliesShowCommand = async (id: string, options: CommonOptions & { json?: boolean }): Promise<void> => {
+  if (!UUID.test(id.trim())) throw new AppError('INVALID_INPUT', 'a reply id is a UUID (see caio replies list)');
+  await withStore(configFrom(options), async ({ database }) => {
+    const reply = await createReplyQueries(database.db).show(id.trim());
+    if (!reply) throw new AppError('NOT_FOUND', `no reply with id ${id.trim()}`);
+    const actions = await createReplyActionStore(database.db).forReply(reply.id);
+    const followThrough = actions.map((a) => ({ kind: a.kind, status: a.status, attempts: a.attempts, notBefore: a.notBefore.toISOString(), doneAt: a.doneAt?.toISOString() ?? null, error: a.lastError }));
+    if (options.json) {
+      return printJson({
+        ...asJson(reply),
+        leadId: reply.leadId,
+        leadName: reply.leadName,
+        company: reply.company,
+        returnDate: reply.returnDate?.toISOString() ?? null,
+        timeZone: reply.timeZone,
+        excerpt: reply.excerpt,
+        referredLeadId: reply.referredLeadId,
+        pausedUntil: reply.pausedUntil?.toISOString() ?? null,
+        followThrough,
+      });
+    }
+    const who = reply.leadEmail ? `${reply.leadName ?? ''} <${reply.leadEmail}>${reply.company ? `, ${reply.company}` : ''}`.trim() : 'an address we never wrote to (no lead)';
+    cliOut(`reply ${reply.id} from ${who} (${reply.channel}, ${reply.receivedAt.toISOString()})\n`);
+    cliOut(`class: ${reply.class}${reply.kind ? ` (${reply.kind})` : ''}, confidence ${reply.confidence}${reply.needsResponse ? ', needs an answer' : ''}\n`);
+    cliOut(`evidence: ${reply.evidence.length ? reply.evidence.map((e) => `"${e}"`).join(', ') : 'none'}\n`);
+    for (const t of reply.proposedTimes) cliOut(`proposes: ${t.at} ("${t.text}")\n`);
+    if (reply.returnDate) cliOut(`back: ${reply.returnDate.toISOString()}\n`);
+    if (reply.pausedUntil) cliOut(`cadence paused until ${reply.pausedUntil.toISOString()}\n`);
+    if (reply.referredLeadId) cliOut(`referred lead: ${reply.referredLeadId}\n`);
+    cliOut(`text: ${reply.excerpt || '(empty)'}\n`);
+    for (const a of followThrough) cliOut(`follow-through ${a.kind}: ${a.status}${a.error ? ` (${a.error})` : ''}\n`);
+  });
+};

@@ -1,0 +1,73 @@
+import { REJECTION_TAGS } from '../../domain/approval/rejection-tags.js';
+import type { ReviewDraft } from '../../pipeline/review-ports.js';
+import type { ApiDeps } from '../api/routes.js';
+import { emptyState, esc, timeTag } from './render.js';
+
+/**
+ * The review queue (/sales) and what was decided today (/sales/decided). Decisions are taken in
+ * place by review-assets.ts: the confirmation and the 10-second undo appear beside the draft, the
+ * counters change, nothing reloads. Every decision form says which status the reviewer saw
+ * (expectedStatus), so a second person deciding the same draft gets a conflict, not a silent flip.
+ */
+
+const counters = (c: { waiting: number; approvedToday: number; rejectedToday: number }) =>
+  `<section class="counters" aria-label="Review counters"><p><span><strong data-count="waiting">${esc(c.waiting)}</strong> waiting</span> <span><strong data-count="approved">${esc(c.approvedToday)}</strong> approved today</span> <span><strong data-count="rejected">${esc(c.rejectedToday)}</strong> rejected today</span> <a href="/sales/decided">Decided today</a></p><p class="meta">"Today" is the UTC day.</p></section>`;
+
+const KEYS = `<p class="meta" id="review-keys">Keys (only when no text box has focus, never with Ctrl, Alt or Cmd): j / k move to the next and previous draft, a approves the focused draft, r goes to its rejection reason. A decision can be undone for 10 seconds.</p>
+<p id="review-live" class="visually-hidden" aria-live="polite"></p>`;
+
+const card = async (api: ApiDeps, d: ReviewDraft, index: number, total: number, tagOptions: string) => {
+  const detail = d.lead.email ? await api.leadDetail.detailByEmail(d.lead.email) : null;
+  const history = (await api.review.show(d.id)).rejections;
+  const reasons = detail?.score?.reasons ?? [];
+  const quality = d.quality as { passed?: boolean; ruleFailures?: { ruleId: string; severity?: string }[] } | null;
+  // Flagged copy checks pass but the reviewer should see them, so every recorded rule is listed.
+  const rules = (quality?.ruleFailures ?? []).map((f) => `${f.ruleId}${f.severity === 'flag' ? ' (flag)' : ''}`).join(', ');
+  const id = esc(d.id);
+  const who = `${d.lead.name ?? d.lead.email ?? 'lead'}${d.lead.company ? ` at ${d.lead.company}` : ''}`;
+  const seen = `<input type="hidden" name="by" value="dashboard"><input type="hidden" name="expectedStatus" value="pending_review">`;
+  return `<article class="card draft" data-draft="${id}" data-label="${esc(`Draft ${index + 1} of ${total}: ${d.editedSubject ?? d.subjectA}, to ${who}`)}" tabindex="-1" aria-labelledby="s-${id}">
+<h2 id="s-${id}">${esc(d.editedSubject ?? d.subjectA)}</h2>
+<div class="outcome" data-outcome role="status"></div>
+<p class="meta">${esc(d.lead.name ?? '')} - ${esc(d.lead.title ?? '')} at ${esc(d.lead.company ?? '')} - ${esc(d.lead.email ?? '')} - ${esc(d.lead.tier ?? '')}, ${esc(d.lead.points ?? '')} points - angle ${esc(d.angleId)}</p>
+<details><summary>Why this score</summary><ul>${reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></details>
+<p class="meta">Quality guard: ${quality ? `${quality.passed === false ? 'failed' : 'passed'}${rules ? ` (${esc(rules)})` : ''}` : 'not checked'}${history.length ? ` - rejected before: ${esc(history.map((h) => `${h.tag} (${h.reason})`).join('; '))}` : ''}</p>
+<pre class="body">${esc(d.editedBody ?? d.body)}</pre>
+<div class="actions">
+<form class="approve" data-review-api="/api/emails/${id}/approve" data-decision="Approved">${seen}<button type="submit">Approve (a)</button></form>
+<details><summary>Edit and approve</summary><form class="edit" data-review-api="/api/emails/${id}/approve" data-decision="Edited and approved">${seen}
+<label for="subject-${id}">Subject</label><input id="subject-${id}" name="subject" value="${esc(d.editedSubject ?? d.subjectA)}">
+<label for="body-${id}">Body</label><textarea id="body-${id}" name="body" rows="10">${esc(d.editedBody ?? d.body)}</textarea>
+<button type="submit">Save and approve</button></form></details>
+<form class="reject" data-review-api="/api/emails/${id}/reject" data-decision="Rejected">${seen}
+<label for="reason-${id}">Rejection reason (r)</label><input id="reason-${id}" name="reason" required>
+<label for="tag-${id}">Tag</label><select id="tag-${id}" name="tag" required>${tagOptions}</select>
+<button type="submit">Reject</button></form>
+</div>
+</article>`;
+};
+
+export const reviewPage = async (api: ApiDeps): Promise<string> => {
+  const [drafts, watcher, today] = await Promise.all([api.review.list({ limit: 50 }), api.queueWatcher.status(), api.review.decidedToday(1)]);
+  const topUp = `<form data-api="/api/queue-watcher/trigger" data-done="Pipeline run done: the queue is topped up."><button type="submit">Top up the queue now</button></form>
+<p class="meta">${esc(watcher.pending)} drafts wait; below ${esc(watcher.lowWater)} the watcher runs the pipeline every ${esc(watcher.everyMinutes)} min to bring it to ${esc(watcher.target)}.</p>`;
+  if (drafts.length === 0) return `${counters(today.counts)}${emptyState('No draft is waiting for review.', 'Top the queue up (a pipeline run), or run caio pipeline run.')}${topUp}`;
+  const tagOptions = REJECTION_TAGS.map((t) => `<option value="${esc(t.id)}">${esc(t.label)}</option>`).join('');
+  const cards = await Promise.all(drafts.map((d, i) => card(api, d, i, drafts.length, tagOptions)));
+  return `${counters(today.counts)}${KEYS}<div id="drafts">${cards.join('')}</div><section class="card" aria-label="Review queue watcher">${topUp}</section>`;
+};
+
+const STATUS: Record<string, string> = { approved: 'Approved', rejected: 'Rejected', sent: 'Sent' };
+
+export const decidedTodayPage = async (api: ApiDeps): Promise<string> => {
+  const today = await api.review.decidedToday(200);
+  if (today.drafts.length === 0) return `${counters(today.counts)}${emptyState('Nothing was decided today.', 'Decisions taken on the review queue show here, with a way to reopen them.')}`;
+  const rows = today.drafts
+    .map((d) => {
+      const id = esc(d.id);
+      return `<tr data-draft-row="${id}"><td>${esc(d.editedSubject ?? d.subjectA)}</td><td>${esc(d.lead.name ?? d.lead.email ?? '')}${d.lead.company ? ` at ${esc(d.lead.company)}` : ''}</td><td>${esc(STATUS[d.status] ?? d.status)}${d.editedBody || d.editedSubject ? ' (edited)' : ''}</td><td>${esc(d.decidedBy ?? '')}</td><td>${d.decidedAt ? timeTag(d.decidedAt) : ''}</td><td><form data-review-api="/api/emails/${id}/reopen" data-decision="Reopened: back in the review queue"><input type="hidden" name="by" value="dashboard"><button type="submit" aria-label="Reopen ${esc(d.editedSubject ?? d.subjectA)}">Reopen</button></form><div class="outcome" data-outcome role="status"></div></td></tr>`;
+    })
+    .join('');
+  return `${counters(today.counts)}<p class="meta">Reopening puts a draft back in the review queue; a draft already in a batch cannot be reopened.</p>
+<table class="decided"><thead><tr><th>Subject</th><th>Lead</th><th>Decision</th><th>By</th><th>When</th><th>Reopen</th></tr></thead><tbody>${rows}</tbody></table>`;
+};

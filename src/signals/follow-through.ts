@@ -1,0 +1,141 @@
+import { cleanReply, understandReply, type ReplyUnderstanding } from '../domain/replies/index.js';
+import { emptyLead, leadIdentities, normalizeEmail } from '../domain/lead.js';
+import type { BusinessHours } from '../domain/sending/index.js';
+import type { SignalType } from '../domain/signals/index.js';
+import type { SuppressionStore } from '../pipeline/ports.js';
+import type { CadenceSync } from './cadence-sync.js';
+import { crmTagsOf, excerptOf, HOT_CLASSES, INSTANTLY_INTEREST, needsResponse, referredAddresses, resumeAfterAbsence, signalForReply } from './follow-through-plan.js';
+import type { LeadEventStore, NewReplyAction, NormalisedSignal, ReplyActionStore, ReplyStore, SignalLead, SignalLeadStore, StoredDelivery, StoredReply } from './ports.js';
+
+/** Reply settings from the config: the zone when the lead's is unknown, the business hours for resuming. */
+export type FollowThroughSettings = { timeZone: string; businessHours: BusinessHours };
+
+/**
+ * What the follow-through writes through, all bound to the delivery's transaction (compose/signals.ts):
+ * one unit of work with the webhook's status move, timeline event and cadence.
+ */
+export type FollowThroughStores = {
+  replies: ReplyStore;
+  actions: ReplyActionStore;
+  leads: SignalLeadStore;
+  events: LeadEventStore;
+  suppressions: SuppressionStore;
+  cadence?: CadenceSync | undefined;
+  /** Whether an address is excluded (config exclusions, imported customers, competitors). */
+  isExcluded: (email: string) => Promise<boolean>;
+  /** The prospect's text of a reply delivery (the provider's payload read by its schema); null: not a reply. */
+  replyTextOf: (item: StoredDelivery) => string | null;
+  settings: FollowThroughSettings;
+};
+
+type Signal = Omit<NormalisedSignal, 'at'> & { at: Date };
+
+/** A reply understood before the delivery's processing, followed through after it. */
+export type UnderstoodReply = { item: StoredDelivery; signal: Signal; understanding: ReplyUnderstanding; clean: string; timeZone: string; stored: StoredReply | null };
+
+/** Marks where a referral lead came from: its `first_run_id`, and the source of its timeline event. */
+const REFERRAL_RUN = 'reply-referral';
+
+const fromStored = (r: StoredReply): ReplyUnderstanding => ({ class: r.class, kind: r.kind, confidence: r.confidence, evidence: r.evidence, proposedTimes: r.proposedTimes, returnDate: r.returnDate?.toISOString() ?? null });
+
+/**
+ * The reply follow-through (issue 17 item 2, docs/replies.md "Follow-through"), called by the inbox
+ * processor inside a delivery's transaction: `understand` reads the reply before the status move
+ * (its class decides the signal), `follow` stores the understanding and records what follows from
+ * it: the referral's lead, the out-of-office pause, and the provider calls as action rows that
+ * the executor (follow-through-actions.ts) runs after commit. A replayed delivery finds its stored
+ * reply and records nothing twice.
+ */
+export const createReplyFollowThrough = (s: FollowThroughStores) => {
+  const understand = async (item: StoredDelivery, signal: Signal, lead: SignalLead | null): Promise<UnderstoodReply | null> => {
+    const text = s.replyTextOf(item);
+    if (text === null) return null;
+    const clean = cleanReply(text);
+    // Processed before: the stored reading stands (the rules may have changed since).
+    const stored = await s.replies.byInbox(item.id);
+    if (stored) return { item, signal, understanding: fromStored(stored), clean, timeZone: stored.timeZone, stored };
+    const timeZone = (lead ? await s.replies.leadTimeZone(lead.id) : null) ?? s.settings.timeZone;
+    const understanding = understandReply(text, { sentAt: signal.at, timeZone, businessHours: s.settings.businessHours });
+    return { item, signal, understanding, clean, timeZone, stored: null };
+  };
+
+  /** The signal the delivery stands for once its reply is understood (see follow-through-plan.ts). */
+  const signalOf = (reply: UnderstoodReply): SignalType | null => signalForReply(reply.understanding.class, reply.signal.type, reply.signal.channel);
+
+  /** A referral that names an address: that person as a lead (unless suppressed or excluded), the referrer on its timeline. */
+  const referral = async (reply: UnderstoodReply, stored: StoredReply, referrer: SignalLead): Promise<string | null> => {
+    const [address] = referredAddresses(reply.clean, referrer.email);
+    const email = normalizeEmail(address ?? null);
+    if (!email) return null;
+    for (const identity of leadIdentities({ email, linkedinUrl: null })) if (await s.suppressions.isSuppressed(identity)) return null;
+    if (await s.isExcluded(email)) return null;
+    const existing = await s.leads.byEmail(email);
+    const profile = emptyLead({ email, sourceType: 'referral', sourceName: 'reply', provenance: { email: 'reply' } });
+    profile.company.domain = email.split('@')[1] ?? null;
+    const id = existing?.id ?? (await s.leads.fromDiscovered({ source: 'referral', sourceId: `${reply.item.id}:${email}`, profile }, REFERRAL_RUN));
+    await s.events.append({
+      leadId: id,
+      at: reply.signal.at,
+      channel: reply.signal.channel,
+      type: 'referred_by_reply',
+      source: REFERRAL_RUN,
+      fromStatus: null,
+      toStatus: null,
+      inboxId: reply.item.id,
+      details: { referrerLeadId: referrer.id, replyId: stored.id, existing: Boolean(existing) },
+    });
+    return id;
+  };
+
+  const follow = async (reply: UnderstoodReply, lead: SignalLead | null, now: Date): Promise<StoredReply> => {
+    const u = reply.understanding;
+    const channel = reply.signal.channel === 'linkedin' ? 'linkedin' : 'email';
+    const { reply: stored, created } = reply.stored
+      ? { reply: reply.stored, created: false }
+      : await s.replies.record({
+          inboxId: reply.item.id,
+          leadId: lead?.id ?? null,
+          channel,
+          receivedAt: reply.signal.at,
+          class: u.class,
+          kind: u.kind,
+          confidence: u.confidence,
+          evidence: u.evidence,
+          proposedTimes: u.proposedTimes,
+          returnDate: u.returnDate ? new Date(u.returnDate) : null,
+          timeZone: reply.timeZone,
+          needsResponse: needsResponse(u.class),
+          excerpt: excerptOf(reply.clean),
+        });
+    // A reply from an address we never wrote to is kept; nothing is done or sent for it.
+    if (!lead) return stored;
+    const followUp: { referredLeadId?: string | null; pausedUntil?: Date | null } = {};
+    if (created && u.class === 'referral') followUp.referredLeadId = await referral(reply, stored, lead);
+    const actions: NewReplyAction[] = [];
+    const action = (kind: NewReplyAction['kind'], payload: Record<string, unknown>, notBefore = now) => actions.push({ replyId: stored.id, leadId: lead.id, kind, idempotencyKey: `${stored.id}:${kind}`, payload, notBefore });
+    if (u.class === 'out_of_office' && s.cadence) {
+      const until = stored.pausedUntil ?? resumeAfterAbsence(u, reply.signal.at, reply.timeZone, s.settings.businessHours);
+      if (until && (await s.cadence.pauseUntil(lead.id, reply.signal.at, until))) {
+        followUp.pausedUntil = until;
+        action('cadence_resume', { until: until.toISOString() }, until);
+      }
+    }
+    if (HOT_CLASSES.has(u.class)) action('slack_hot_lead', { class: u.class });
+    if (lead.email) action('crm_tag', { tags: crmTagsOf(u.class), class: u.class });
+    const interest = INSTANTLY_INTEREST[u.class];
+    if (channel === 'email' && lead.email && interest !== undefined) action('instantly_interest', { interestValue: interest, campaignId: typeof reply.signal.details.campaignId === 'string' ? reply.signal.details.campaignId : null });
+    await s.actions.record(actions);
+    if (Object.keys(followUp).length > 0) await s.replies.setFollowUp(stored.id, followUp);
+    return { ...stored, ...followUp };
+  };
+
+  return {
+    /** Whether this delivery is a reply the follow-through reads (it then goes through the one-delivery path). */
+    handles: (item: StoredDelivery) => s.replyTextOf(item) !== null,
+    understand,
+    signalOf,
+    follow,
+  };
+};
+
+export type ReplyFollowThrough = ReturnType<typeof createReplyFollowThrough>;

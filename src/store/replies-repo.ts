@@ -1,0 +1,109 @@
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import type { ObjectionKind, ProposedTime, ReplyClass } from '../domain/replies/index.js';
+import type { ReplyLeadCard, ReplyStore, StoredReply } from '../signals/ports.js';
+import type { Db } from './database.js';
+import { leads, replies } from './schema.js';
+
+const toReply = (r: typeof replies.$inferSelect): StoredReply => ({
+  id: r.id,
+  inboxId: r.inboxId,
+  leadId: r.leadId,
+  channel: r.channel === 'linkedin' ? 'linkedin' : 'email',
+  receivedAt: r.receivedAt,
+  class: r.class as ReplyClass,
+  kind: (r.kind as ObjectionKind | null) ?? null,
+  confidence: r.confidence,
+  evidence: (r.evidence as string[]) ?? [],
+  proposedTimes: (r.proposedTimes as ProposedTime[]) ?? [],
+  returnDate: r.returnDate,
+  timeZone: r.timeZone,
+  needsResponse: r.needsResponse,
+  excerpt: r.excerpt,
+  referredLeadId: r.referredLeadId,
+  pausedUntil: r.pausedUntil,
+});
+
+/** A reply as `caio replies list|show` print it: with the lead's address (a person's view, never a log line). */
+export type ReplyListing = StoredReply & { leadEmail: string | null; leadName: string | null; company: string | null };
+
+const IANA = /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+$|^UTC$/;
+
+/** The replies and what they said: written in the delivery's transaction, read by the CLI and the actions. */
+export const createReplyStore = (db: Db): ReplyStore & { byId(id: string): Promise<StoredReply | null> } => ({
+  record: async (reply) => {
+    const [inserted] = await db
+      .insert(replies)
+      .values({ ...reply, evidence: reply.evidence, proposedTimes: reply.proposedTimes })
+      .onConflictDoNothing({ target: replies.inboxId })
+      .returning();
+    if (inserted) return { reply: toReply(inserted), created: true };
+    const [existing] = await db.select().from(replies).where(eq(replies.inboxId, reply.inboxId)).limit(1);
+    if (!existing) throw new Error('a reply was neither stored nor found for its delivery');
+    return { reply: toReply(existing), created: false };
+  },
+  byInbox: async (inboxId) => {
+    const [row] = await db.select().from(replies).where(eq(replies.inboxId, inboxId)).limit(1);
+    return row ? toReply(row) : null;
+  },
+  byId: async (id) => {
+    const [row] = await db.select().from(replies).where(eq(replies.id, id)).limit(1);
+    return row ? toReply(row) : null;
+  },
+  setFollowUp: async (id, followUp) => {
+    await db
+      .update(replies)
+      .set({ ...(followUp.referredLeadId !== undefined ? { referredLeadId: followUp.referredLeadId } : {}), ...(followUp.pausedUntil !== undefined ? { pausedUntil: followUp.pausedUntil } : {}) })
+      .where(eq(replies.id, id));
+  },
+  leadTimeZone: async (leadId) => {
+    const [row] = await db
+      .select({ zone: sql<string | null>`coalesce(${leads.profile}->>'timeZone', ${leads.profile}->>'timezone')` })
+      .from(leads)
+      .where(eq(leads.id, leadId))
+      .limit(1);
+    const zone = row?.zone?.trim();
+    if (!zone || !IANA.test(zone)) return null;
+    try {
+      return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    } catch {
+      return null;
+    }
+  },
+});
+
+/** Reads for `caio replies list|show` and the follow-through's actions (outside any transaction). */
+export const createReplyQueries = (db: Db) => {
+  const listing = (r: { reply: typeof replies.$inferSelect; email: string | null; firstName: string | null; lastName: string | null; company: string | null }): ReplyListing => ({
+    ...toReply(r.reply),
+    leadEmail: r.email,
+    leadName: [r.firstName, r.lastName].filter(Boolean).join(' ') || null,
+    company: r.company,
+  });
+  const select = () => db.select({ reply: replies, email: leads.email, firstName: leads.firstName, lastName: leads.lastName, company: leads.companyName }).from(replies).leftJoin(leads, eq(leads.id, replies.leadId));
+  return {
+    /** Newest first; `before` pages on (receivedAt, id). */
+    list: async (options: { class?: string; limit?: number; before?: { receivedAt: Date; id: string } } = {}): Promise<ReplyListing[]> => {
+      const filters = [
+        ...(options.class ? [eq(replies.class, options.class)] : []),
+        ...(options.before ? [or(lt(replies.receivedAt, options.before.receivedAt), and(eq(replies.receivedAt, options.before.receivedAt), lt(replies.id, options.before.id)))!] : []),
+      ];
+      const rows = await select()
+        .where(filters.length ? and(...filters) : undefined)
+        .orderBy(desc(replies.receivedAt), desc(replies.id))
+        .limit(options.limit ?? 100);
+      return rows.map(listing);
+    },
+    show: async (id: string): Promise<ReplyListing | null> => {
+      const [row] = await select().where(eq(replies.id, id)).limit(1);
+      return row ? listing(row) : null;
+    },
+    reply: async (id: string) => {
+      const [row] = await db.select().from(replies).where(eq(replies.id, id)).limit(1);
+      return row ? toReply(row) : null;
+    },
+    lead: async (id: string): Promise<ReplyLeadCard | null> => {
+      const [row] = await db.select({ id: leads.id, email: leads.email, firstName: leads.firstName, lastName: leads.lastName, company: leads.companyName }).from(leads).where(eq(leads.id, id)).limit(1);
+      return row ?? null;
+    },
+  };
+};
