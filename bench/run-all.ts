@@ -7,6 +7,7 @@ import { benchDeliveryProcessing } from './delivery-processing.js';
 import { benchGrowth } from './growth.js';
 import { benchReplyUnderstanding } from './reply-understanding.js';
 import { benchDashboardApi } from './dashboard-api.js';
+import { benchDashboardPages } from './dashboard-pages.js';
 import { benchPipelineWallTime } from './pipeline-wall-time.js';
 import { benchScoreAndCraft } from './score-and-craft.js';
 import { benchCadenceCopy } from './cadence-copy.js';
@@ -27,6 +28,7 @@ const benches: Record<string, () => unknown> = {
   'webhook-ingest': benchWebhookIngest,
   'delivery-processing': () => benchDeliveryProcessing(),
   'dashboard-api': benchDashboardApi,
+  'dashboard-pages': benchDashboardPages,
   growth: benchGrowth,
   'reply-understanding': benchReplyUnderstanding,
   workers: benchWorkers,

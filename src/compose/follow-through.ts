@@ -17,6 +17,13 @@ import { createReplyActionStore } from '../store/reply-actions-repo.js';
 import { createReplyQueries, createReplyStore } from '../store/replies-repo.js';
 import { createSignalLeadStore } from '../store/signals-repo.js';
 import { createSuppressionStore } from '../store/suppressions-repo.js';
+import { createDraftStore } from '../store/drafts-repo.js';
+import { createInboxStore } from '../store/inbox-repo.js';
+import { drafts, leads } from '../store/schema.js';
+import { createReplyDrafter, createReplySender, type ApprovedReplyDraft } from '../signals/reply-drafts.js';
+import { createOutboxStore } from '../store/outbox-repo.js';
+import { eq, sql } from 'drizzle-orm';
+import type { LeadProfile } from '../domain/lead.js';
 import type { AppDeps, DispatchSet } from './app-deps.js';
 import { createCadenceSync, type CadenceSettings } from '../signals/cadence-sync.js';
 
@@ -118,7 +125,10 @@ export const followThroughProvidersFor = async (app: AppDeps, dispatch: Pick<Dis
   const { createInstantlyClient } = await import('../providers/instantly/client.js');
   const ghlClient = ghl ? createGhlClient({ baseUrl: ghl.url, apiKey: ghl.key, locationId: ghl.location, policy: policyFor('ghl', ghl.key, config.ghl) }) : null;
   const instantlyClient = instantly ? createInstantlyClient({ baseUrl: instantly.url, apiKey: instantly.key, policy: policyFor('instantly', instantly.key, config.instantly) }) : null;
+  // The calendar a suggested answer offers slots from: configured, else the sandbox's own in sandbox mode.
+  const calendarId = config.scheduler.calendarId ?? (sandbox ? (dispatch.sandboxes.ghl?.calendarIds[0] ?? null) : null);
   return {
+    freeSlots: ghlClient && calendarId ? async ({ start, end, timeZone }) => (await ghlClient.freeSlots(calendarId, { startDate: start, endDate: end, timezone: timeZone })).flatMap((day) => day.slots) : null,
     hotLead: slackUrl ? createSlackHotLeadPoster({ webhookUrl: slackUrl }) : null,
     crm: ghlClient ? { upsertContact: (input) => ghlClient.upsertContact(input), addTags: (id, tags) => ghlClient.addTags(id, tags) } : null,
     interest: instantlyClient ? (input) => instantlyClient.updateInterestStatus(input) : null,
@@ -129,7 +139,8 @@ export const followThroughProvidersFor = async (app: AppDeps, dispatch: Pick<Dis
 export const followThroughExecutorFor = (app: AppDeps, providers: FollowThroughProviders): FollowThroughExecutor => {
   const db = app.database.db;
   const queries = createReplyQueries(db);
-  return createFollowThroughExecutor({
+  const replies = replySenderFor(app);
+  const executor = createFollowThroughExecutor({
     actions: createReplyActionStore(db),
     read: { reply: queries.reply, lead: queries.lead },
     providers,
@@ -142,6 +153,106 @@ export const followThroughExecutorFor = (app: AppDeps, providers: FollowThroughP
     clock: app.clock,
     log: app.log,
     leadUrl: leadPageUrl(app.config),
+    draftReply: replyDrafterFor(app, providers).draft,
+  });
+  return {
+    ...executor,
+    // The same after-commit pass also puts approved suggested answers into the outbox (the send gateway sends them).
+    runDue: async (limit?: number) => {
+      const counts = await executor.runDue(limit);
+      await replies.queueApproved(app.clock.now());
+      return counts;
+    },
+  };
+};
+
+type Row = Record<string, unknown>;
+/** The rows of a raw statement (node-postgres and PGlite both answer `{ rows }`). */
+const rowsOf = (result: unknown): Row[] => (result as { rows: Row[] }).rows;
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
+
+/**
+ * Approved suggested answers into the outbox as `reply` items (reply-drafts.ts createReplySender):
+ * each with its lead, and its thread read from the reply's own delivery (Instantly: `email_id`, the
+ * receiving `email_account`; HeyReach: the lead's profile).
+ */
+export const replySenderFor = (app: AppDeps) => {
+  const db = app.database.db;
+  const outbox = createOutboxStore(db);
+  return createReplySender({
+    approvedUnqueued: async (limit) => {
+      const result = await db.execute(sql`
+        select d.id as draft_id, d.lead_id, r.id as reply_id, r.channel, coalesce(d.edited_subject, d.subject_a) as subject, coalesce(d.edited_body, d.body) as body,
+               l.email, l.linkedin_url, l.tier, l.first_name, l.last_name, l.company_name, i.provider, i.payload
+        from drafts d
+        join replies r on d.run_id = 'reply:' || r.id::text
+        join leads l on l.id = d.lead_id
+        join webhook_inbox i on i.id = r.inbox_id
+        where d.angle_id like 'reply:%' and d.status = 'approved'
+          and not exists (select 1 from outbox o where o.dedup_key = 'reply:' || d.id::text)
+        order by d.decided_at nulls last, d.id
+        limit ${limit}`);
+      return rowsOf(result).map((r) => {
+        const email = r.channel !== 'linkedin';
+        const instantly = r.provider === 'instantly' ? WebhookEventSchema.safeParse(r.payload) : null;
+        const heyreach = r.provider === 'heyreach' && r.payload && typeof r.payload === 'object' ? normalizeHeyReachEvent(r.payload as Record<string, unknown>) : null;
+        const profileUrl = text(r.linkedin_url) ?? heyreach?.linkedinUrl ?? null;
+        return {
+          draftId: String(r.draft_id),
+          leadId: String(r.lead_id),
+          replyId: String(r.reply_id),
+          channel: email ? 'email' : 'linkedin',
+          subject: String(r.subject ?? ''),
+          body: String(r.body ?? ''),
+          recipient: email ? text(r.email) : profileUrl,
+          tier: text(r.tier),
+          names: { firstName: text(r.first_name), lastName: text(r.last_name), companyName: text(r.company_name) },
+          thread: {
+            replyToUuid: instantly?.success ? (instantly.data.email_id ?? null) : null,
+            eaccount: instantly?.success ? (instantly.data.email_account ?? null) : null,
+            threadId: text((r.payload as Row | null)?.thread_id),
+            profileUrl: email ? null : profileUrl,
+          },
+        } satisfies ApprovedReplyDraft;
+      });
+    },
+    enqueue: async (items) => (await outbox.enqueue(items.map((i) => ({ ...i, batchId: null, sender: null })))).inserted.length,
+    alerts: app.alerts,
+  });
+};
+
+/**
+ * CRAFTER's suggested answers to replies (issue 17 item 3): the reply and its lead from the store,
+ * the calendar from the providers, the draft into the review queue under the run id `reply:<id>`.
+ */
+export const replyDrafterFor = (app: AppDeps, providers: Pick<FollowThroughProviders, 'freeSlots'>) => {
+  const db = app.database.db;
+  const { config } = app;
+  const draftStore = createDraftStore(db);
+  const inbox = createInboxStore(db);
+  const replyStore = createReplyStore(db);
+  return createReplyDrafter({
+    reply: (id) => replyStore.byId(id),
+    profile: async (leadId) => ((await db.select({ profile: leads.profile }).from(leads).where(eq(leads.id, leadId)).limit(1))[0]?.profile as LeadProfile | undefined) ?? null,
+    subjectOf: async (reply) => {
+      const delivery = await inbox.get(reply.inboxId);
+      const parsed = delivery?.provider === 'instantly' ? WebhookEventSchema.safeParse(delivery.payload) : null;
+      return parsed?.success ? (parsed.data.reply_subject ?? null) : null;
+    },
+    suppressions: createSuppressionStore(db),
+    freeSlots: providers.freeSlots ?? null,
+    drafts: {
+      existing: async (runId) => (await db.select({ id: drafts.id }).from(drafts).where(eq(drafts.runId, runId)).limit(1))[0]?.id ?? null,
+      queue: async (runId, leadId, draft) => (await draftStore.queueManyForReview(runId, [{ leadId, draft }]))[0]!.draftId,
+    },
+    alerts: app.alerts,
+    settings: {
+      sender: config.sender,
+      businessHours: config.dispatch.businessHours,
+      bookingUrl: config.scheduler.bookingUrl ?? config.sender.calendarLink,
+      lookaheadDays: config.scheduler.lookaheadDays,
+      slotsOffered: config.scheduler.slotsOffered,
+    },
   });
 };
 

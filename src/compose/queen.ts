@@ -10,6 +10,7 @@ import { createBatchStore } from '../store/batches-repo.js';
 import { createCadenceStore } from '../store/cadence-repo.js';
 import { createControlStore } from '../store/control-repo.js';
 import { createDashboardQueries } from '../store/dashboard-repo.js';
+import { createAnthropicPlanner } from '../providers/anthropic/planner.js';
 import type { Tier } from '../domain/tier.js';
 import type { AppDeps } from './app-deps.js';
 import { openIncidentsFor, operatorStatusFor } from './operator.js';
@@ -126,15 +127,28 @@ export const queenActsFor = (app: AppDeps): QueenActs => ({
     }),
 });
 
+/** QUEEN's optional LLM planner: only with queen.llm.enabled and ANTHROPIC_API_KEY both set (off by default). */
+export const queenPlannerFor = (app: AppDeps): QueenDeps['planner'] => {
+  const llm = app.config.queen.llm;
+  const apiKey = app.config.env.ANTHROPIC_API_KEY;
+  if (!llm.enabled || !apiKey || !llm.model) return undefined;
+  return createAnthropicPlanner({ apiKey, baseUrl: llm.baseUrl, model: llm.model, timeoutMs: llm.timeoutMs, maxTokens: llm.maxTokens });
+};
+
 /** QUEEN over the opened app: its reads, its acts, the audit log for traces, the configured ICP scorer. */
-export const queenDepsFor = (app: AppDeps): QueenDeps => ({
-  reads: queenReadsFor(app),
-  acts: queenActsFor(app),
-  audit: app.stores.audit,
-  icp: { ...app.config.icp, exclusions: app.config.exclusions },
-  clock: app.clock,
-  newTraceId: () => `qt_${randomBytes(6).toString('hex')}`,
-});
+export const queenDepsFor = (app: AppDeps): QueenDeps => {
+  const planner = queenPlannerFor(app);
+  return {
+    ...(planner ? { planner } : {}),
+    log: app.log,
+    reads: queenReadsFor(app),
+    acts: queenActsFor(app),
+    audit: app.stores.audit,
+    icp: { ...app.config.icp, exclusions: app.config.exclusions },
+    clock: app.clock,
+    newTraceId: () => `qt_${randomBytes(6).toString('hex')}`,
+  };
+};
 
 /** Runs read for the agents' status: the newest this many, filtered to the window (a day holds far fewer). */
 const RUNS_SCAN = 1000;

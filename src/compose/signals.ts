@@ -1,5 +1,6 @@
 import type { AppDeps } from './app-deps.js';
 import { createCadenceStore } from '../store/cadence-repo.js';
+import { createCampaignRosterStore } from '../store/campaign-roster-repo.js';
 import { createInboxStore, createLeadEventStore, createTimelineGapQuery } from '../store/inbox-repo.js';
 import type { Db } from '../store/database.js';
 import { createOutboxStore } from '../store/outbox-repo.js';
@@ -42,6 +43,7 @@ export const deliveryStoresFor = (tx: Db, cadence: CadenceSettings, followThroug
     suppressions: createSuppressionStore(db),
     cancelOutbound: (leadId, reason) => outbox.cancelForLead(leadId, reason),
     cadence: createCadenceSync({ store: createCadenceStore(db), events: createLeadEventStore(db, { inTransaction: true }), leads: createSignalLeadStore(db), settings: cadence }),
+    campaignRoster: createCampaignRosterStore(db),
     ...(followThrough ? { followThrough: followThroughOn(db, cadence, followThrough, recorded) } : {}),
   };
 };
@@ -74,7 +76,7 @@ export const touchRecorderFor = (app: AppDeps) => {
   const unit = transactionalUnit(db, (tx) => {
     const events = createLeadEventStore(tx, { inTransaction: true });
     const leads = createSignalLeadStore(tx);
-    return createTouchRecorder({ events, leads, cadence: createCadenceSync({ store: createCadenceStore(tx), events, leads, settings }) });
+    return createTouchRecorder({ events, leads, cadence: createCadenceSync({ store: createCadenceStore(tx), events, leads, settings }), steps: settings.steps });
   });
   return (item: Parameters<ReturnType<typeof createTouchRecorder>>[0], at: Date) => unit((record) => record(item, at));
 };

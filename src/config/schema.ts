@@ -328,6 +328,18 @@ export const FileConfigSchema = z.strictObject({
     })
     .refine((r) => r.maxInactiveDays >= r.minInactiveDays, 'maxInactiveDays must be at least minInactiveDays')
     .prefault({}),
+  scheduler: z
+    .strictObject({
+      /** The GoHighLevel calendar whose free slots a suggested answer offers (issue 17 item 3); null: the booking link only. In sandbox mode the sandbox's calendar is used when unset. @defaultValue null */
+      calendarId: z.string().trim().min(1).nullable().default(null),
+      /** The booking page a suggested answer links to when the calendar cannot give slots; null: sender.calendarLink. @defaultValue null */
+      bookingUrl: z.url().nullable().default(null),
+      /** Free slots offered per answer (within dispatch.businessHours in the prospect's zone). @defaultValue 3 */
+      slotsOffered: z.number().int().min(1).max(10).default(3),
+      /** How far ahead slots are looked for (GoHighLevel allows at most 31 days). @defaultValue 7 */
+      lookaheadDays: z.number().int().min(1).max(31).default(7),
+    })
+    .prefault({}),
   jobs: z
     .strictObject({
       /** Run the scheduled jobs inside `caio serve`. @defaultValue true */
@@ -509,6 +521,30 @@ export const FileConfigSchema = z.strictObject({
       maxRejections: z.number().int().min(1).max(20).default(2),
     })
     .prefault({}),
+  queen: z
+    .strictObject({
+      /**
+       * QUEEN's optional LLM planner (contracts/anthropic.md, docs/queen.md): asks the grammar does not
+       * understand go to the model with QUEEN's tools; it runs only when enabled here and ANTHROPIC_API_KEY is set.
+       */
+      llm: z
+        .strictObject({
+          /** @defaultValue false */
+          enabled: z.boolean().default(false),
+          /** The Anthropic model id (required when enabled). */
+          model: z.string().trim().min(1).optional(),
+          baseUrl: z.url().default('https://api.anthropic.com'),
+          /** One planning call; past it the ask answers from the grammar alone. @defaultValue 10000 */
+          timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+          /** @defaultValue 1024 */
+          maxTokens: z.number().int().min(64).max(8192).default(1024),
+        })
+        .superRefine((v, ctx) => {
+          if (v.enabled && !v.model) ctx.addIssue({ code: 'custom', path: ['model'], message: 'must name the Anthropic model when queen.llm.enabled is true' });
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -564,6 +600,8 @@ export const EnvSchema = z.object({
     .regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be an E.164 number or a Messaging Service SID')
     .optional(),
   SLACK_WEBHOOK_URL: secret,
+  /** QUEEN's optional LLM planner (with queen.llm.enabled in the config file). */
+  ANTHROPIC_API_KEY: secret,
   /** Escalation e-mail (level 3, and the fallback when nothing else reached anyone): an SMTP relay. */
   SMTP_HOST: z.string().trim().min(1).optional(),
   SMTP_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
@@ -598,6 +636,7 @@ export const SECRET_ENV_KEYS = [
   'GHL_API_KEY',
   'TWILIO_AUTH_TOKEN',
   'SLACK_WEBHOOK_URL',
+  'ANTHROPIC_API_KEY',
   'SMTP_PASSWORD',
   'DASHBOARD_AUTH_TOKEN',
   'INSTANTLY_WEBHOOK_SECRET',

@@ -13,7 +13,15 @@ import type { BatchStore } from '../pipeline/review-ports.js';
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'rejected' | 'cancelled';
 
 /** Channel-specific facts frozen at enqueue (HeyReach needs first and last name; GHL the names too). */
-export type OutboxPayload = { firstName?: string | null; lastName?: string | null; companyName?: string | null; title?: string | null; email?: string | null };
+export type OutboxPayload = {
+  firstName?: string | null;
+  lastName?: string | null;
+  companyName?: string | null;
+  title?: string | null;
+  email?: string | null;
+  /** A `reply` item (issue 17 item 3): the thread it answers in. Instantly: the received e-mail's id and the account that received it; HeyReach: the lead's profile (the conversation is fetched fresh). */
+  thread?: { replyToUuid?: string | null; eaccount?: string | null; threadId?: string | null; profileUrl?: string | null } | null;
+};
 
 export type OutboxItem = {
   id: string;

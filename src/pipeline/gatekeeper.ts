@@ -2,6 +2,7 @@ import { readScopeAction, scopeActionText } from '../domain/approval/scope-actio
 import { batchTransition, canonicalScope, type BatchEvent, type BatchMotion, type ScopeItem } from '../domain/approval/batch.js';
 import type { Tier } from '../domain/tier.js';
 import { REVIVAL_ANGLE_ID } from '../domain/drafting/revival-draft.js';
+import { isReplyAngle } from '../domain/drafting/reply-draft.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import { sha256Hex } from '../lib/hash.js';
@@ -94,8 +95,9 @@ export const createGatekeeper = (deps: GatekeeperDeps) => {
     const taken = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => i.draftId)));
     const scope: ScopeItem[] = [];
     for (const d of await deps.batches.approvedDrafts()) {
-      // A revival e-mail goes on the nurture channel in a revival batch, never as a cold first touch.
-      if (taken.has(d.draftId) || d.angleId === REVIVAL_ANGLE_ID) continue;
+      // A revival e-mail goes on the nurture channel in a revival batch, never as a cold first touch;
+      // a suggested answer to a reply (`reply:<class>`) goes only in its thread, never in a campaign.
+      if (taken.has(d.draftId) || d.angleId === REVIVAL_ANGLE_ID || isReplyAngle(d.angleId ?? '')) continue;
       for (const channel of deps.settings.tierRouting[(d.tier ?? 'tier_4') as Tier]) {
         const recipient = channel === 'heyreach' ? d.linkedinUrl : d.email;
         if (recipient) scope.push({ draftId: d.draftId, leadId: d.leadId, recipient, channel, action: ACTION[channel] });

@@ -19,6 +19,7 @@ import {
 } from '../domain/queen/index.js';
 import { emptyLead } from '../domain/lead.js';
 import { scoreLead } from '../domain/scoring/score-lead.js';
+import { LLM_PLAN_STEP, planWithLlm, shouldAskPlanner, type LlmOutcome } from './llm-planner.js';
 import type { AskJson, QueenDeps } from './ports.js';
 
 /**
@@ -44,6 +45,8 @@ export type AskResult = {
   unsupported: { capability: string; instead: string }[];
   answer: string;
   traceId: string;
+  /** Who made the plan: the deterministic grammar, or the optional LLM planner (its calls checked like the grammar's). */
+  planner: 'grammar' | 'llm';
 };
 
 export const QUEEN_ROLE = 'UNIFIED_QUEEN';
@@ -180,11 +183,50 @@ const traceDetails = (request: string, u: Understanding, calls: ToolOutcome[], o
   by: options.by,
 });
 
+/** Why the LLM planner's answer added nothing, in a line the answer carries (no figure in it). */
+const LLM_NOTE: Partial<Record<LlmOutcome['status'], string>> = {
+  timeout: "The LLM planner did not answer in time: the grammar's reading stands and nothing was run for it.",
+  failed: "The LLM planner could not be reached: the grammar's reading stands and nothing was run for it.",
+  malformed: "The LLM planner's answer was malformed: nothing was taken from it and nothing was run for it.",
+  truncated: "The LLM planner's answer was cut short: nothing was taken from it and nothing was run for it.",
+  refused_by_model: 'The LLM planner declined the request: nothing was run for it.',
+  no_plan: 'The LLM planner found no tool for this request either.',
+};
+
+/**
+ * The grammar's reading, or, when the grammar found nothing to do or refuse and a planner is
+ * configured, the LLM planner's checked plan in its place (llm-planner.ts). The refusals of the
+ * model's calls that name an unsafe action are the grammar's own rules.
+ */
+const understandWithPlanner = async (deps: QueenDeps, request: string): Promise<{ u: Understanding; llm: LlmOutcome | null }> => {
+  const grammar = understand(request);
+  if (!deps.planner || !shouldAskPlanner(grammar)) return { u: grammar, llm: null };
+  const llm = await planWithLlm(deps.planner, request, deps.log);
+  if (llm.plan.length === 0 && llm.refusals.length === 0) return { u: grammar, llm };
+  return { u: { ...grammar, intent: 'llm_plan', intents: [], plan: llm.plan, refusals: llm.refusals.flatMap((r) => (r.refusal ? [r.refusal] : [])) }, llm };
+};
+
+/** The trace's record of the planner: the model, its calls as written (redacted), what was refused and why it gave nothing. */
+const llmTrace = (llm: LlmOutcome) => ({
+  model: llm.model,
+  status: llm.status,
+  messageId: llm.messageId,
+  stopReason: llm.stopReason,
+  toolCalls: llm.toolCalls,
+  taken: llm.plan.map((c) => c.tool),
+  refused: llm.refusals.map((r) => ({ rule: r.rule, tool: r.tool })),
+  error: llm.error,
+  usage: llm.usage,
+});
+
 /** Ask QUEEN. Never throws for a bad request: a refusal, a missing input or a failed read is part of the answer. */
 export const ask = async (deps: QueenDeps, request: string, options: AskOptions = {}): Promise<AskResult> => {
   const confirm = options.confirm === true;
   const by = options.by?.trim() || 'queen';
-  const u = understand(request);
+  const { u, llm } = await understandWithPlanner(deps, request);
+  // Refusals of the model's calls that no grammar rule covers (a tool not offered, a call that does not fit).
+  const llmOnly = (llm?.refusals ?? []).filter((r) => r.refusal === null);
+  const planner = u.intent === 'llm_plan' ? 'llm' : 'grammar';
   const runners = runnersFor(deps);
   const calls: ToolOutcome[] = [];
   // Reads before writes; each call on its own (a failing read does not stop the others).
@@ -192,17 +234,22 @@ export const ask = async (deps: QueenDeps, request: string, options: AskOptions 
   for (const call of ordered) calls.push(await runCall(deps, runners, call, { request, by, confirm }));
   const results: Record<string, unknown> = {};
   for (const c of calls) if (c.status === 'ok') results[c.tool] = c.result;
-  const refusedRules = u.refusals.map((r) => `${r.rule}: ${r.reason}`);
+  const refusedRules = [...u.refusals.map((r) => `${r.rule}: ${r.reason}`), ...llmOnly.map((r) => `${r.rule}: ${r.reason}`)];
   if (u.intent === 'too_long') refusedRules.push('REQUEST_TOO_LONG: the request is too long to be a plain-words ask');
   const traceId = deps.newTraceId();
   const steps = [
     UNDERSTAND_STEP,
-    ...(u.refusals.length ? [REFUSALS_STEP] : []),
+    ...(llm ? [LLM_PLAN_STEP] : []),
+    ...(u.refusals.length || llmOnly.length ? [REFUSALS_STEP] : []),
     ...(calls.length || u.refusals.some((r) => r.registryChecked) ? [AUTHORIZE_STEP] : []),
     ...calls.filter((c) => c.status === 'ok' || c.status === 'needs_confirmation').map((c) => c.tool),
     TRACE_STEP,
   ];
-  const answer = composeAnswer(u, calls);
+  const answer = [
+    ...llmOnly.map((r) => `Request denied, cannot comply (${r.rule}): ${r.reason}. Action blocked: nothing was run for it. Safe alternative: ${r.instead}.`),
+    composeAnswer(u, calls),
+    ...(llm && llm.plan.length === 0 && LLM_NOTE[llm.status] ? [LLM_NOTE[llm.status]!] : []),
+  ].join('\n');
   await deps.audit.append({
     at: deps.clock.now(),
     actor: QUEEN_ROLE,
@@ -210,7 +257,13 @@ export const ask = async (deps: QueenDeps, request: string, options: AskOptions 
     entityType: 'queen_trace',
     entityId: traceId,
     runId: null,
-    details: { ...traceDetails(request, u, calls, { confirm, by }), refused: refusedRules.length > 0 },
+    details: {
+      ...traceDetails(request, u, calls, { confirm, by }),
+      ...(llmOnly.length ? { refusals: [...u.refusals, ...llmOnly].map((r) => ({ rule: r.rule, reason: r.reason })) } : {}),
+      refused: refusedRules.length > 0,
+      planner,
+      ...(llm ? { llm: llmTrace(llm) } : {}),
+    },
   });
   return {
     intent: u.intent,
@@ -225,6 +278,7 @@ export const ask = async (deps: QueenDeps, request: string, options: AskOptions 
     unsupported: u.unsupported,
     answer,
     traceId,
+    planner,
   };
 };
 

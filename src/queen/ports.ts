@@ -32,7 +32,32 @@ export type QueenActs = {
   setEmergencyStop(reason: string, by: string): Promise<{ at: string; paused: Record<string, string | number> }>;
 };
 
+/** One of QUEEN's tools as the LLM planner offers it (llm-tools.ts): its API name, what it does, its arguments' JSON Schema. */
+export type PlannerTool = { name: string; description: string; inputSchema: Record<string, unknown> };
+
+/** What the model answered, as written: its tool calls (a malformed one with a null name) and no prose. */
+export type PlannerAnswer = {
+  model: string;
+  messageId: string;
+  stopReason: string | null;
+  toolCalls: { name: string | null; input: unknown }[];
+  textChars: number;
+  usage: { inputTokens: number; outputTokens: number };
+};
+
+/** The optional LLM planner (ANTHROPIC_API_KEY and queen.llm.enabled); absent, the grammar alone reads asks. */
+export type QueenPlanner = {
+  model: string;
+  plan(input: { request: string; system: string; tools: PlannerTool[] }): Promise<PlannerAnswer>;
+};
+
+export type QueenLog = { warn(details: Record<string, unknown>, message: string): void };
+
 export type QueenDeps = {
+  /** Asks the grammar does not understand go to it when present (src/queen/llm-planner.ts). */
+  planner?: QueenPlanner;
+  /** Where a planner failure is logged (without secrets); silent when absent. */
+  log?: QueenLog;
   reads: QueenReads;
   acts: QueenActs;
   /** Where each ask's trace goes (the audit log). */

@@ -14,13 +14,15 @@ const RETRY_BASE_MS = 60_000;
 const RETRY_MAX_MS = 3600_000;
 
 /** Which calls may be made again after they may have reached the provider (see each provider's client). */
-const REPEATABLE: Readonly<Record<ReplyActionKind, boolean>> = { slack_hot_lead: false, crm_tag: true, instantly_interest: true, cadence_resume: true };
+const REPEATABLE: Readonly<Record<ReplyActionKind, boolean>> = { slack_hot_lead: false, crm_tag: true, instantly_interest: true, cadence_resume: true, reply_draft: true };
 
 export type FollowThroughExecutorDeps = {
   actions: ReplyActionStore;
   /** The reply and its lead, as an action needs them (outside any transaction). */
   read: { reply(id: string): Promise<StoredReply | null>; lead(id: string): Promise<ReplyLeadCard | null> };
   providers: FollowThroughProviders;
+  /** CRAFTER's suggested answer to a reply (reply-drafts.ts); repeatable: it finds a draft already written. Null: not wired. */
+  draftReply?: ((replyId: string, now: Date) => Promise<{ skipped: string } | { draftId: string }>) | null;
   /** The cadence's resume, in its own unit of work. */
   resumeCadence: (leadId: string, at: Date) => Promise<boolean>;
   /** A person hears about an action that needs them (uncertain, or out of retries). */
@@ -52,6 +54,12 @@ export const createFollowThroughExecutor = (deps: FollowThroughExecutorDeps) => 
     if (action.kind === 'cadence_resume') {
       if (!action.leadId) throw new Skip('no lead');
       await deps.resumeCadence(action.leadId, deps.clock.now());
+      return;
+    }
+    if (action.kind === 'reply_draft') {
+      if (!deps.draftReply) throw new Skip('reply drafts are not wired');
+      const outcome = await deps.draftReply(action.replyId, deps.clock.now());
+      if ('skipped' in outcome) throw new Skip(outcome.skipped);
       return;
     }
     const reply = await deps.read.reply(action.replyId);

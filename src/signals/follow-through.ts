@@ -121,6 +121,8 @@ export const createReplyFollowThrough = (s: FollowThroughStores) => {
       }
     }
     if (HOT_CLASSES.has(u.class)) action('slack_hot_lead', { class: u.class });
+    // The suggested answer (issue 17 item 3, reply-drafts.ts): written after commit, as it may read the calendar.
+    if (stored.needsResponse) action('reply_draft', { class: u.class });
     if (lead.email) action('crm_tag', { tags: crmTagsOf(u.class), class: u.class });
     const interest = INSTANTLY_INTEREST[u.class];
     if (channel === 'email' && lead.email && interest !== undefined) action('instantly_interest', { interestValue: interest, campaignId: typeof reply.signal.details.campaignId === 'string' ? reply.signal.details.campaignId : null });

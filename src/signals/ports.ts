@@ -203,6 +203,18 @@ export type SignalLeadStore = {
   setStatuses(moves: readonly { id: string; from: string; to: string }[], at: Date): Promise<number>;
 };
 
+/**
+ * Who we added to a HeyReach campaign: the leads of outbox items sent into it (a LinkedIn message
+ * step's AddLeadsToCampaignV2, providerRef `heyreach:campaign:<id>`), for a `CAMPAIGN_COMPLETED`
+ * that names no lead (signals/campaign-completed.ts; src/store/campaign-roster-repo.ts implements it).
+ */
+export type CampaignRoster = {
+  /** The distinct leads of HeyReach items sent with this provider ref. */
+  leadsSentTo(providerRef: string): Promise<SignalLead[]>;
+  /** Of `leadIds`, the ones whose timeline already has this delivery's event of `type` (a replay). */
+  heard(inboxId: string, type: string, leadIds: readonly string[]): Promise<Set<string>>;
+};
+
 /** Per lead, what decay detection needs from its timeline. */
 export type DecayCandidate = Omit<DecayInput, 'status'> & { leadId: string; status: string };
 
@@ -254,7 +266,7 @@ export type RevivalCrm = {
 // providers those calls reach; src/store and src/providers implement them.
 
 /** The follow-through calls a reply may need, executed after commit (reply_actions.kind). */
-export type ReplyActionKind = 'slack_hot_lead' | 'crm_tag' | 'instantly_interest' | 'cadence_resume';
+export type ReplyActionKind = 'slack_hot_lead' | 'crm_tag' | 'instantly_interest' | 'cadence_resume' | 'reply_draft';
 
 /** One reply as stored with its understanding (one per webhook delivery). */
 export type StoredReply = {
@@ -347,4 +359,6 @@ export type FollowThroughProviders = {
   crm: { upsertContact(input: { email: string; firstName?: string; lastName?: string; companyName?: string; source?: string }): Promise<{ contactId: string }>; addTags(contactId: string, tags: string[]): Promise<string[]> } | null;
   /** Instantly's lead interest status (repeatable: it sets a value). */
   interest: ((input: { leadEmail: string; interestValue: number | null; campaignId?: string | null }) => Promise<unknown>) | null;
+  /** The GoHighLevel calendar's free slots (ISO instants) for suggested answers (reply-drafts.ts); null or absent: no calendar. */
+  freeSlots?: ((range: { start: Date; end: Date; timeZone: string }) => Promise<string[]>) | null;
 };

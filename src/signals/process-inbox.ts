@@ -5,7 +5,8 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { SuppressionStore } from '../pipeline/ports.js';
 import type { CadenceSync } from './cadence-sync.js';
-import type { InboxItem, InboxStore, LeadEventStore, NormalisedSignal, PayloadReaders, SignalLead, SignalLeadStore, StoredDelivery, UnitOfWork } from './ports.js';
+import { campaignWideCompletion, hearCampaignCompleted } from './campaign-completed.js';
+import type { CampaignRoster, InboxItem, InboxStore, LeadEventStore, NormalisedSignal, PayloadReaders, SignalLead, SignalLeadStore, StoredDelivery, UnitOfWork } from './ports.js';
 import { storedSignalOf } from './stored-signal.js';
 import type { ReplyFollowThrough } from './follow-through.js';
 
@@ -27,6 +28,8 @@ export type DeliveryStores = {
   cadence?: CadenceSync;
   /** Reads a reply and records its follow-through in the same transaction (follow-through.ts); absent: replies are only signals. */
   followThrough?: ReplyFollowThrough;
+  /** Who we added to a HeyReach campaign: a CAMPAIGN_COMPLETED naming only its campaign reaches them (campaign-completed.ts). */
+  campaignRoster?: CampaignRoster;
 };
 
 /**
@@ -155,6 +158,8 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
       return 'ignored';
     }
     let signal: Signal = { ...stored, at: new Date(stored.at) };
+    const campaignId = campaignWideCompletion(signal);
+    if (campaignId !== null) return processCampaignWide(s, item, signal, campaignId, now);
     let lead = await findLead(s, signal);
     // Someone we hold no lead for who is on the suppression list (erased by a privacy request):
     // never (re)created from a delivery, and the delivery keeps no address of theirs.
@@ -179,6 +184,20 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     if (signal.type) await ensureEffects(s, lead, signal.type, signal.at);
     if (reply) await s.followThrough!.follow(reply, lead, now);
     await s.inbox.finish(item.id, 'processing', { status: 'processed', leadId: lead.id, error: null, at: now, flags: signal.flags });
+    return 'processed';
+  };
+
+  /** A CAMPAIGN_COMPLETED naming only its campaign: every lead we added to it hears it (campaign-completed.ts), or it is kept ignored. */
+  const processCampaignWide = async (s: DeliveryStores, item: StoredDelivery, signal: Signal, campaignId: string, now: Date): Promise<InboxOutcome> => {
+    const heard = s.campaignRoster
+      ? await hearCampaignCompleted({ roster: s.campaignRoster, leads: s.leads, events: s.events, cadence: s.cadence }, item, signal, campaignId, now)
+      : { ignored: `CAMPAIGN_COMPLETED for HeyReach campaign ${campaignId}: no campaign roster to find its leads` };
+    if ('ignored' in heard) {
+      await s.inbox.finish(item.id, 'processing', { status: 'ignored', leadId: null, error: heard.ignored, at: now, flags: signal.flags });
+      return 'ignored';
+    }
+    // One delivery, many leads: the delivery names one only when it reached one; each lead's timeline names the delivery.
+    await s.inbox.finish(item.id, 'processing', { status: 'processed', leadId: heard.leadIds.length === 1 ? heard.leadIds[0]! : null, error: null, at: now, flags: signal.flags });
     return 'processed';
   };
 

@@ -1,3 +1,4 @@
+import { isLinkedinMessage, type CadenceStep } from '../domain/cadence/index.js';
 import { applySignal, isLeadStatus, type SignalType } from '../domain/signals/index.js';
 import type { SentItem, SentTouchWrite, TouchState } from '../dispatch/ports.js';
 import type { SendChannel } from '../pipeline/context.js';
@@ -10,6 +11,9 @@ const TOUCH: Record<SendChannel, { type: SignalType; channel: 'email' | 'linkedi
   heyreach: { type: 'linkedin_connection_sent', channel: 'linkedin' },
 };
 
+/** A LinkedIn message to a connection: what a HeyReach item of a cadence message step is (not a connection request). */
+const LINKEDIN_MESSAGE = { type: 'linkedin_message_sent', channel: 'linkedin' } as const satisfies { type: SignalType; channel: 'linkedin' };
+
 /** The touch's timeline details; a revival e-mail says so (docs/revival.md). */
 const detailsOf = (item: SentItem): Record<string, unknown> => ({ outboxId: item.id, provider: item.channel, providerRef: item.providerRef, ...(item.step === 'revival' ? { motion: 'revival' } : {}) });
 
@@ -20,18 +24,32 @@ const cadenceStepOf = (step: string): number | null => {
 };
 
 /**
+ * The touch a sent item is: by channel, except that a HeyReach item of a cadence step whose action
+ * messages a connection (`message`, `followup_message`: `isLinkedinMessage`) is a LinkedIn message,
+ * not a connection request. The first touch and the connect step are requests; so is an item of a
+ * step the cadence no longer has (it was a request or a message, and a request is what it used to
+ * be recorded as).
+ */
+const touchOf = (item: SentItem, steps: readonly CadenceStep[]): { type: SignalType; channel: 'email' | 'linkedin' } => {
+  if (item.channel !== 'heyreach') return TOUCH[item.channel];
+  const n = cadenceStepOf(item.step);
+  const step = n === null ? undefined : steps.find((s) => s.step === n);
+  return step && isLinkedinMessage(step) ? LINKEDIN_MESSAGE : TOUCH.heyreach;
+};
+
+/**
  * What the gateway reports after a provider accepted an item: the lead's status moves (e.g. to
  * `sent`) and the touch goes on its timeline, so decay detection and the cadence see our side of
  * the conversation as well as the lead's.
  */
 export const createTouchRecorder =
-  (deps: { events: LeadEventStore; leads: SignalLeadStore; cadence?: CadenceSync }) =>
+  (deps: { events: LeadEventStore; leads: SignalLeadStore; cadence?: CadenceSync; steps: readonly CadenceStep[] }) =>
   async (item: SentItem, at: Date): Promise<void> => {
     if (!item.leadId) return;
     const found = await deps.leads.withTimeline(item.leadId);
     if (!found) return;
     const { lead, ...history } = found;
-    const touch = TOUCH[item.channel];
+    const touch = touchOf(item, deps.steps);
     const outcome = isLeadStatus(lead.status) ? applySignal({ status: lead.status, lastEventAt: history.lastEventAt, opens: history.opens }, { type: touch.type, at, source: 'operator' }) : null;
     const moved = outcome?.changed ? await deps.leads.setStatus(lead.id, lead.status, outcome.status, at) : false;
     await deps.events.append({
@@ -61,7 +79,7 @@ export const createTouchRecorder =
  * is still as read; otherwise the gateway falls back to `createTouchRecorder`, which reads again.
  */
 export const planTouch = (before: TouchState, item: SentItem, at: Date, cadence: CadenceSettings): Pick<SentTouchWrite, 'expect' | 'statusTo' | 'event' | 'enrolment'> => {
-  const touch = TOUCH[item.channel];
+  const touch = touchOf(item, cadence.steps);
   const outcome = isLeadStatus(before.status) ? applySignal({ status: before.status, lastEventAt: before.lastEventAt, opens: before.opens }, { type: touch.type, at, source: 'operator' }) : null;
   return {
     expect: before,

@@ -6,6 +6,34 @@ import { createKpiStore } from './kpi-repo.js';
 type Rows<T> = { rows: T[] };
 const rowsOf = <T>(result: unknown) => (result as Rows<T>).rows;
 
+/** The /leads list's search: every value is a bound parameter; `sort` picks from a fixed list of columns. */
+export type LeadSearch = {
+  q?: string | undefined;
+  tier?: string | undefined;
+  status?: string | undefined;
+  source?: string | undefined;
+  campaign?: string | undefined;
+  sort?: LeadSort | undefined;
+  dir?: 'asc' | 'desc' | undefined;
+  limit: number;
+  offset?: number | undefined;
+};
+export const LEAD_SORTS = ['created', 'name', 'company', 'status', 'tier', 'points'] as const;
+export type LeadSort = (typeof LEAD_SORTS)[number];
+const SORT_SQL: Record<LeadSort, string> = {
+  created: 'l.created_at',
+  name: "lower(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, ''))",
+  company: 'lower(l.company_name)',
+  status: 'l.status',
+  tier: 'l.tier',
+  points: 'l.points',
+};
+
+/** LIKE's wildcards in a person's search text are literal characters. */
+const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export type LeadSearchRow = { id: string; name: string | null; title: string | null; company: string | null; status: string; tier: string | null; points: number | null; source: string; campaign: string | null; createdAt: string };
+
 export type LeadPageFilter = { status?: string | undefined; tier?: string | undefined; limit: number; cursor?: { createdAt: string; id: string } | undefined };
 
 /** The read models of the dashboard: one query each, on indexed columns. */
@@ -42,6 +70,169 @@ export const createDashboardQueries = (db: Db) => {
       }));
       const last = page.at(-1);
       return { leads: page, nextCursor: rows.length > filter.limit && last ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url') : null };
+    },
+
+    /**
+     * The /leads list: search (an e-mail exactly through its unique index; otherwise a name or
+     * company substring, case-insensitive), filters on tier, status, source and campaign (the latest
+     * score's recommendation, as the KPIs attribute), sorted on one of LEAD_SORTS. Newest first by
+     * default, walking leads_created_idx (or leads_status_created_idx) so a page stops after
+     * limit + 1 matches. Rows carry no e-mail address (it is a search key, never shown in a URL).
+     */
+    leadsSearch: async (s: LeadSearch): Promise<{ leads: LeadSearchRow[]; more: boolean }> => {
+      const q = s.q?.trim() ?? '';
+      const byEmail = q.includes('@');
+      const like = `%${likeEscape(q.toLowerCase())}%`;
+      const order = sql.raw(`${SORT_SQL[s.sort ?? 'created']} ${s.dir === 'asc' ? 'asc' : 'desc'} nulls last, l.created_at desc, l.id desc`);
+      // The campaign (latest score's recommendation) is a filter only when asked for; the page's own
+      // 50 rows get theirs afterwards, so sorting never looks up a campaign per lead.
+      const latestCampaign = sql`(select recommended_campaign from scores where lead_id = l.id order by created_at desc limit 1)`;
+      const rows = rowsOf<{
+        id: string;
+        first_name: string | null;
+        last_name: string | null;
+        title: string | null;
+        company_name: string | null;
+        status: string;
+        tier: string | null;
+        points: number | null;
+        source: string;
+        created_at: string;
+      }>(
+        await db.execute(sql`select l.id, l.first_name, l.last_name, l.title, l.company_name, l.status, l.tier, l.points, l.source, l.created_at
+          from leads l
+          where l.duplicate_of is null
+          ${q && byEmail ? sql`and l.email = ${q.toLowerCase()}` : sql``}
+          ${q && !byEmail ? sql`and (lower(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, '')) like ${like} or lower(coalesce(l.company_name, '')) like ${like})` : sql``}
+          ${s.status ? sql`and l.status = ${s.status}` : sql``}
+          ${s.tier ? sql`and l.tier = ${s.tier}` : sql``}
+          ${s.source ? sql`and l.source = ${s.source}` : sql``}
+          ${s.campaign ? sql`and ${latestCampaign} = ${s.campaign}` : sql``}
+          order by ${order} limit ${s.limit + 1} offset ${s.offset ?? 0}`),
+      );
+      const page = rows.slice(0, s.limit);
+      const ids = page.map((r) => r.id);
+      const campaigns = new Map(
+        ids.length
+          ? rowsOf<{ lead_id: string; campaign: string }>(
+              await db.execute(
+                sql`select distinct on (lead_id) lead_id, recommended_campaign as campaign from scores where lead_id in (${sql.join(
+                  ids.map((id) => sql`${id}::uuid`),
+                  sql`, `,
+                )}) order by lead_id, created_at desc`,
+              ),
+            ).map((r) => [r.lead_id, r.campaign])
+          : [],
+      );
+      return {
+        more: rows.length > s.limit,
+        leads: page.map((r) => ({
+          id: r.id,
+          name: [r.first_name, r.last_name].filter(Boolean).join(' ') || null,
+          title: r.title,
+          company: r.company_name,
+          status: r.status,
+          tier: r.tier,
+          points: r.points,
+          source: r.source,
+          campaign: campaigns.get(r.id) ?? null,
+          createdAt: new Date(r.created_at).toISOString(),
+        })),
+      };
+    },
+
+    /** The campaigns the KPI rollup knows (a few rows): the /leads campaign filter's choices. */
+    campaignNames: async (): Promise<string[]> => rowsOf<{ campaign: string }>(await db.execute(sql`select distinct campaign from kpi_daily where campaign <> 'none' order by campaign`)).map((r) => r.campaign),
+
+    /**
+     * Everything /leads/<id> shows about one lead, each part on its lead_id index: the lead, its
+     * scores (newest first), enrichment steps, drafts, rejections, the outbox and the events.
+     * Null for an unknown id.
+     */
+    leadFile: async (id: string) => {
+      const lead = rowsOf<{
+        id: string;
+        email: string | null;
+        first_name: string | null;
+        last_name: string | null;
+        title: string | null;
+        company_name: string | null;
+        status: string;
+        tier: string | null;
+        points: number | null;
+        source: string;
+        profile: Record<string, unknown>;
+        disqualification_reason: string | null;
+        skip_reason: string | null;
+        duplicate_of: string | null;
+        created_at: string;
+        updated_at: string;
+      }>(
+        await db.execute(
+          sql`select id, email, first_name, last_name, title, company_name, status, tier, points, source, profile, disqualification_reason, skip_reason, duplicate_of, created_at, updated_at from leads where id = ${id}::uuid`,
+        ),
+      )[0];
+      if (!lead) return null;
+      const [scored, enriched, drafted, rejected, sent, events] = await Promise.all([
+        db.execute(sql`select points, raw_points, multiplier, tier, breakdown, reasons, warnings, disqualification, recommended_campaign, created_at from scores where lead_id = ${id}::uuid order by created_at desc limit 20`),
+        db.execute(sql`select provider, outcome, fields, error, quality, raw->'attempts' as attempts, created_at from enrichments where lead_id = ${id}::uuid order by created_at desc limit 50`),
+        db.execute(
+          sql`select id, angle_id, angle_reason, subject_a, subject_b, body, follow_ups, grounding, status, version, decided_by, decided_at, edited_subject, edited_body, created_at from drafts where lead_id = ${id}::uuid order by created_at desc limit 50`,
+        ),
+        db.execute(sql`select draft_id, tag, reason, rejected_by, rejected_at from rejections where lead_id = ${id}::uuid order by rejected_at desc limit 50`),
+        db.execute(sql`select id, channel, step, status, reason, provider_ref, sent_at, updated_at, created_at from outbox where lead_id = ${id}::uuid order by created_at desc limit 100`),
+        db.execute(sql`select at, channel, type, source, from_status, to_status, details from lead_events where lead_id = ${id}::uuid order by at desc limit 200`),
+      ]);
+      const at = (v: string | null) => (v ? new Date(v) : null);
+      return {
+        lead: { ...lead, created_at: new Date(lead.created_at), updated_at: new Date(lead.updated_at) },
+        scores: rowsOf<{
+          points: number;
+          raw_points: number;
+          multiplier: string;
+          tier: string;
+          breakdown: { components?: { code: string; points: number; max: number | null; reason: string; fields: string[] }[] };
+          reasons: string[];
+          warnings: string[];
+          disqualification: { code: string; reason: string } | null;
+          recommended_campaign: string;
+          created_at: string;
+        }>(scored).map((r) => ({ ...r, created_at: new Date(r.created_at) })),
+        enrichments: rowsOf<{
+          provider: string;
+          outcome: string;
+          fields: string[];
+          error: string | null;
+          quality: number | null;
+          attempts: { provider: string; outcome: string; reason?: string; code?: string }[] | null;
+          created_at: string;
+        }>(enriched).map((r) => ({ ...r, created_at: new Date(r.created_at) })),
+        drafts: rowsOf<{
+          id: string;
+          angle_id: string;
+          angle_reason: string;
+          subject_a: string;
+          subject_b: string;
+          body: string;
+          follow_ups: unknown[];
+          grounding: unknown[];
+          status: string;
+          version: number;
+          decided_by: string | null;
+          decided_at: string | null;
+          edited_subject: string | null;
+          edited_body: string | null;
+          created_at: string;
+        }>(drafted).map((r) => ({ ...r, decided_at: at(r.decided_at), created_at: new Date(r.created_at) })),
+        rejections: rowsOf<{ draft_id: string; tag: string; reason: string; rejected_by: string; rejected_at: string }>(rejected).map((r) => ({ ...r, rejected_at: new Date(r.rejected_at) })),
+        outbox: rowsOf<{ id: string; channel: string; step: string; status: string; reason: string | null; provider_ref: string | null; sent_at: string | null; updated_at: string; created_at: string }>(sent).map((r) => ({
+          ...r,
+          sent_at: at(r.sent_at),
+          updated_at: new Date(r.updated_at),
+          created_at: new Date(r.created_at),
+        })),
+        events: rowsOf<{ at: string; channel: string; type: string; source: string; from_status: string | null; to_status: string | null; details: Record<string, unknown> }>(events).map((r) => ({ ...r, at: new Date(r.at) })),
+      };
     },
 
     /**

@@ -325,7 +325,7 @@ export const createDecayQuery = (db: Db): DecayQuery => ({
   candidates: async (statuses: readonly string[]) => {
     const rows = (await db.execute(sql`
       select l.id, l.status,
-        max(e.at) filter (where e.type in ('email_sent', 'linkedin_connection_sent')) as last_touch,
+        max(e.at) filter (where e.type in ('email_sent', 'linkedin_connection_sent', 'linkedin_message_sent')) as last_touch,
         max(e.at) filter (where e.type in ('email_opened', 'email_clicked', 'email_replied', 'linkedin_replied', 'linkedin_connection_accepted')) as last_engagement,
         count(*) filter (where e.type = 'email_opened')::int as opens,
         count(*) filter (where e.type = 'email_clicked')::int as clicks,

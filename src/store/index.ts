@@ -15,7 +15,8 @@ import type { LeadScore } from '../domain/scoring/types.js';
 
 export { openDatabase, type Database, type Db, type StoreLocation } from './database.js';
 // The read models the dashboard API serves (server/api/routes.ts), through this entry.
-export type { DashboardQueries } from './dashboard-repo.js';
+export type { DashboardQueries, LeadSearch, LeadSearchRow, LeadSort } from './dashboard-repo.js';
+export { LEAD_SORTS } from './dashboard-repo.js';
 export type { OutboxBoardRow, SendBoardQueries } from './send-board-repo.js';
 export type { TimelineEntry } from './timeline-repo.js';
 

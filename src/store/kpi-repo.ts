@@ -35,6 +35,15 @@ export const recordKpiMilestones = async (db: Executor, events: readonly { leadI
 };
 
 /**
+ * The KPI types as an SQL list: a statement that inserts any touch (the send path's one statement also
+ * writes a LinkedIn message, which is no KPI event) makes milestones of these only, as `recordKpiMilestones` does.
+ */
+const KPI_TYPES_SQL = sql.join(
+  KPI_EVENT_TYPES.map((t) => sql`${t}`),
+  sql`, `,
+);
+
+/**
  * The CTEs that turn the rows of `events` (a CTE with lead_id, type, at: events just inserted) into
  * milestones and the day's counters, for a statement that inserts the events itself: the same rules
  * as `recordKpiMilestones`; a repeat event stops before the campaign and angle lookups. Ends with a comma-free CTE list, so the caller adds its final select.
@@ -43,7 +52,8 @@ export const kpiMilestoneOf = (events: SQL): SQL => sql`m as (
       insert into lead_milestones (lead_id, type, at, campaign, angle)
       select e.lead_id, e.type, e.at, ${campaignOf(sql`e.lead_id`)}, ${angleOf(sql`e.lead_id`)}
       from ${events} e
-      where not exists (select 1 from lead_milestones lm where lm.lead_id = e.lead_id and lm.type = e.type)
+      where e.type in (${KPI_TYPES_SQL})
+        and not exists (select 1 from lead_milestones lm where lm.lead_id = e.lead_id and lm.type = e.type)
       on conflict (lead_id, type) do nothing
       returning type, at, campaign, angle),
     k as (

@@ -24,7 +24,7 @@ const toReply = (r: typeof replies.$inferSelect): StoredReply => ({
 });
 
 /** A reply as `caio replies list|show` print it: with the lead's address (a person's view, never a log line). */
-export type ReplyListing = StoredReply & { leadEmail: string | null; leadName: string | null; company: string | null };
+export type ReplyListing = StoredReply & { leadEmail: string | null; leadName: string | null; company: string | null; draftId: string | null };
 
 const IANA = /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+$|^UTC$/;
 
@@ -73,13 +73,16 @@ export const createReplyStore = (db: Db): ReplyStore & { byId(id: string): Promi
 
 /** Reads for `caio replies list|show` and the follow-through's actions (outside any transaction). */
 export const createReplyQueries = (db: Db) => {
-  const listing = (r: { reply: typeof replies.$inferSelect; email: string | null; firstName: string | null; lastName: string | null; company: string | null }): ReplyListing => ({
+  const listing = (r: { reply: typeof replies.$inferSelect; email: string | null; firstName: string | null; lastName: string | null; company: string | null; draftId: string | null }): ReplyListing => ({
     ...toReply(r.reply),
+    draftId: r.draftId,
     leadEmail: r.email,
     leadName: [r.firstName, r.lastName].filter(Boolean).join(' ') || null,
     company: r.company,
   });
-  const select = () => db.select({ reply: replies, email: leads.email, firstName: leads.firstName, lastName: leads.lastName, company: leads.companyName }).from(replies).leftJoin(leads, eq(leads.id, replies.leadId));
+  // The suggested answer's draft (issue 17 item 3): queued under the run id `reply:<reply id>`, the newest version.
+  const draftId = sql<string | null>`(select d.id::text from drafts d where d.run_id = 'reply:' || ${replies.id}::text order by d.version desc limit 1)`;
+  const select = () => db.select({ reply: replies, email: leads.email, firstName: leads.firstName, lastName: leads.lastName, company: leads.companyName, draftId }).from(replies).leftJoin(leads, eq(leads.id, replies.leadId));
   return {
     /** Newest first; `before` pages on (receivedAt, id). */
     list: async (options: { class?: string; limit?: number; before?: { receivedAt: Date; id: string } } = {}): Promise<ReplyListing[]> => {

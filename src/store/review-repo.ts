@@ -1,4 +1,5 @@
 import { REVIVAL_ANGLE_ID } from '../domain/drafting/revival-draft.js';
+import { isReplyAngle } from '../domain/drafting/reply-draft.js';
 import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { batches, drafts, leads, rejections } from './schema.js';
@@ -55,7 +56,8 @@ export const createReviewStore = (db: Db): ReviewStore => {
         const row = updated[0];
         if (!row) return false;
         // A revival draft leaves the lead `revival_queued`: its send moves it to `revival_sent` (docs/revival.md).
-        const leadStatus = row.angleId === REVIVAL_ANGLE_ID ? undefined : leadStatusAfter[d.event];
+        // A suggested answer to a reply leaves the lead where the reply put it (`replied`, docs/replies.md).
+        const leadStatus = row.angleId === REVIVAL_ANGLE_ID || isReplyAngle(row.angleId) ? undefined : leadStatusAfter[d.event];
         if (leadStatus) await tx.update(leads).set({ status: leadStatus, updatedAt: d.at }).where(eq(leads.id, row.leadId));
         if (d.rejection) {
           await tx

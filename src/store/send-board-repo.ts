@@ -9,6 +9,8 @@ export const BATCH_SCHEDULED_ACTION = 'batch.execution_scheduled';
 export type OutboxBoardRow = {
   id: string;
   batchId: string | null;
+  /** The lead, for a link to its page (/leads/<id>); never its address. */
+  leadId: string | null;
   channel: string;
   step: string;
   status: string;
@@ -50,6 +52,7 @@ export const createSendBoardQueries = (db: Db) => {
         .select({
           id: outbox.id,
           batchId: outbox.batchId,
+          leadId: outbox.leadId,
           channel: outbox.channel,
           step: outbox.step,
           status: outbox.status,

@@ -4,7 +4,8 @@ import type { SignalLead, SignalLeadStore } from '../signals/ports.js';
 import type { Db } from './database.js';
 import { leadEvents, leads, webhookInbox } from './schema.js';
 
-const toSignalLead = (r: typeof leads.$inferSelect): SignalLead => ({
+/** A lead row as the signal loop reads it (the profile's LinkedIn URL first). */
+export const toSignalLead = (r: typeof leads.$inferSelect): SignalLead => ({
   id: r.id,
   status: r.status,
   email: r.email,

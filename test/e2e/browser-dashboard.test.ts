@@ -123,8 +123,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in a real browser (chromiu
     await page.goto(`${url}/leads`);
     await accessible();
     expect(await page.locator('svg[role=img]').count()).toBe(1);
-    await page.locator('tr[data-timeline]').first().click();
-    await expect.poll(async () => page.textContent('#timeline')).toContain('drafted');
+    await page.locator('tr[data-href]').first().click();
+    await page.waitForURL(/\/leads\/[0-9a-f-]{36}$/);
+    expect(await page.textContent('ol.timeline')).toContain('Draft written');
     await page.screenshot({ path: path.join(OUT, 'leads.png'), fullPage: true });
 
     // The emergency stop refuses dispatch.

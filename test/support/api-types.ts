@@ -704,6 +704,7 @@ export interface components {
             subjectA: string;
             subjectB: string;
             body: string;
+            /** @description The draft's own generic follow-ups, kept for the record: NOT what the cadence sends. Each later e-mail step is crafted from its step template and the lead's data when the step comes due (`caio leads show` previews them; docs/drafting.md). */
             followUps: ({
                 step: number;
                 delayDays: number;

@@ -7,6 +7,7 @@ import { renderTable } from '../render/table.js';
 import { printJson } from '../render/json.js';
 import { withApp, withStore } from './with-app.js';
 import { readModelsFor } from '../../compose/read-models.js';
+import { cadencePreviewFor } from '../../compose/cadence-preview.js';
 import { cliOut } from '../io.js';
 
 type ListOptions = CommonOptions & { tier?: Tier; status?: string; limit?: number; json?: boolean };
@@ -47,11 +48,14 @@ export const leadsListCommand = async (options: ListOptions): Promise<void> => {
 };
 
 export const leadsShowCommand = async (email: string, options: ShowOptions): Promise<void> => {
-  await withStore(configFrom(options), async (app) => {
+  const config = configFrom(options);
+  await withStore(config, async (app) => {
     const detail = await app.stores.leadDetail.detailByEmail(email);
     if (!detail) throw new AppError('NOT_FOUND', `no lead with email ${email.trim().toLowerCase()}`);
-    if (options.json) printJson(detail);
-    else cliOut(`${renderLeadDetail(detail)}\n`);
+    // The cadence's e-mail steps as they would go out today (the draft's stored follow-ups are not sent).
+    const cadence = detail.drafts.length ? cadencePreviewFor(config, detail.lead.profile) : [];
+    if (options.json) printJson({ ...detail, cadenceEmailSteps: cadence });
+    else cliOut(`${renderLeadDetail(detail, cadence)}\n`);
   });
 };
 

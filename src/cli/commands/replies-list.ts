@@ -10,7 +10,7 @@ import { withStore } from './with-app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The shape `caio replies list --json` prints (issue 17 item 6); draftId and appointmentId wait for items 3 and 4. */
+/** The shape `caio replies list --json` prints (issue 17 item 6); draftId is the suggested answer's (item 3), appointmentId waits for item 4. */
 const asJson = (r: ReplyListing) => ({
   id: r.id,
   leadEmail: r.leadEmail,
@@ -22,7 +22,7 @@ const asJson = (r: ReplyListing) => ({
   evidence: r.evidence,
   proposedTimes: r.proposedTimes,
   needsResponse: r.needsResponse,
-  draftId: null,
+  draftId: r.draftId,
   appointmentId: null,
 });
 

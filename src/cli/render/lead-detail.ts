@@ -1,3 +1,4 @@
+import type { CadenceStepPreview } from '../../dispatch/cadence-preview.js';
 import type { LeadDetail } from '../../pipeline/ports.js';
 import { renderTable } from './table.js';
 
@@ -7,7 +8,23 @@ const indent = (text: string, by = '    ') =>
     .map((l) => by + l)
     .join('\n');
 
-export const renderLeadDetail = (d: LeadDetail): string => {
+/** What the cadence would send on each e-mail step today (cadence-preview.ts): a preview, crafted again when the step is due. */
+const renderCadence = (steps: readonly CadenceStepPreview[]): string[] => [
+  'Cadence e-mail steps (as of today; crafted again when the step is due):',
+  ...steps.flatMap((s) => {
+    const head = `  step ${s.step}, day ${s.day} (${s.action})`;
+    if (s.kind === 'first_draft') return [`${head}: the approved draft above (subject A or B by the lead's test group; a reviewer's edit wins)`];
+    if (s.kind === 'refused') return [`${head}: not sent as things stand (${s.reason})`];
+    return [`${head}: "${s.subject}"`, indent(s.body, '      ')];
+  }),
+  '',
+];
+
+/**
+ * `caio leads show`. `cadence`: the cadence's e-mail steps as they would go out today; the draft's
+ * own follow-ups are not shown as copy, because the cadence does not send them (docs/drafting.md).
+ */
+export const renderLeadDetail = (d: LeadDetail, cadence: readonly CadenceStepPreview[] = []): string => {
   const { lead, score } = d;
   const p = lead.profile;
   const name = [p.firstName, p.lastName].filter(Boolean).join(' ') || p.fullName || '(no name)';
@@ -56,9 +73,11 @@ export const renderLeadDetail = (d: LeadDetail): string => {
         '    ',
       ),
     );
-    if (draft.followUps.length) lines.push(`  Follow-ups: ${draft.followUps.map((f) => `step ${f.step} (+${f.delayDays}d) "${f.subjectA}" / "${f.subjectB}"`).join('; ')}`);
+    // Kept with the draft for the record; the cadence crafts each later step from its own template instead.
+    if (draft.followUps.length) lines.push(`  Stored follow-ups: ${draft.followUps.length}, written with the draft and not sent (the cadence crafts each step from its template: see "Cadence e-mail steps")`);
     lines.push('');
   }
+  if (d.drafts.length && cadence.length) lines.push(...renderCadence(cadence));
   if (d.shadowSends.length) {
     lines.push('Shadow send (recorded, nothing sent):', ...d.shadowSends.map((s) => `  ${s.channel} → ${s.recipient}${s.subject ? ` "${s.subject}"` : ''} (run ${s.runId})`), '');
   }

@@ -9,3 +9,18 @@ export { DEFAULT_SENDER_SETTINGS, type SenderSettings } from './settings.js';
 export { enforceSignature } from './signature.js';
 export { normalizeTitle } from './title.js';
 export { craftRevivalDraft, REVIVAL_ANGLE_ID, revivalWhyOf, sinceWords, type RevivalContext, type RevivalDraft, type RevivalWhy } from './revival-draft.js';
+export {
+  craftReplyDraft,
+  DRAFTED_CLASSES,
+  isReplyAngle,
+  pickSlotsToOffer,
+  REPLY_ANGLE_PREFIX,
+  replyAngleId,
+  REVIEWER_PLACEHOLDER,
+  SLOT_CLASSES,
+  slotWords,
+  type ReplyDraft,
+  type ReplySkip,
+  type ReplyToAnswer,
+  type SlotOffer,
+} from './reply-draft.js';

@@ -78,6 +78,12 @@ export const SIGNAL_TYPES = [
   'unsubscribed',
   'linkedin_connection_sent',
   'linkedin_connection_accepted',
+  /**
+   * Our LinkedIn message to a connection (a cadence message step handed to HeyReach): a touch on the
+   * timeline that moves no status (the lead is already `linkedin_connected`) and is not a KPI
+   * connection request (docs/linkedin.md).
+   */
+  'linkedin_message_sent',
   'linkedin_replied',
   /** HeyReach CAMPAIGN_COMPLETED: the LinkedIn sequence ran out without a reply. */
   'linkedin_campaign_completed',

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { AppError } from '../../lib/app-error.js';
 import { createHttpPolicy, type HttpPolicy } from '../http/policy.js';
 import { createJsonCaller } from '../http/json-call.js';
@@ -48,7 +49,33 @@ export type HeyReachClient = {
   /** The undocumented DRAFT → IN_PROGRESS call (contracts/heyreach.md quirk 5). */
   startCampaign(campaignId: number): Promise<void>;
   createWebhook(webhook: { name: string; url: string; eventType: WebhookEventType; campaignIds?: number[] }): Promise<HeyReachWebhook>;
+  /** The lead's conversation, fetched fresh (ids go stale between sessions): null when HeyReach has none. */
+  conversationOf(profileUrl: string): Promise<HeyReachConversation | null>;
+  /**
+   * Answer in a conversation (contract «Reply»): with the sender that owns it. NOT repeatable: a
+   * second call is a second LinkedIn message. A 404 (stale id) is `NOT_FOUND`, surely not sent.
+   */
+  sendMessage(input: { conversationId: string; linkedInAccountId: number; message: string }): Promise<void>;
 };
+
+/** A conversation, the fields a reply needs (contract «List conversations»). */
+export type HeyReachConversation = { id: string; linkedInAccountId: number; lastMessageSender: string | null; lastMessageAt: string | null; messages: { body: string; sender: string; createdAt: string | null }[] };
+const ConversationSchema = z
+  .looseObject({
+    id: z.string().min(1),
+    linkedInAccountId: z.number().int(),
+    lastMessageSender: z.string().nullish(),
+    lastMessageAt: z.string().nullish(),
+    messages: z.array(z.looseObject({ body: z.string().nullish(), sender: z.string().nullish(), createdAt: z.string().nullish() })).nullish(),
+  })
+  .transform((c): HeyReachConversation => ({
+    id: c.id,
+    linkedInAccountId: c.linkedInAccountId,
+    lastMessageSender: c.lastMessageSender ?? null,
+    lastMessageAt: c.lastMessageAt ?? null,
+    messages: (c.messages ?? []).map((m) => ({ body: m.body ?? '', sender: m.sender ?? '', createdAt: m.createdAt ?? null })),
+  }));
+const ConversationPageSchema = z.looseObject({ totalCount: z.number().int().nonnegative(), items: z.array(ConversationSchema) });
 
 const PROVIDER = 'heyreach';
 /** Offset pages and add-leads batches are capped at 100 (contracts/heyreach.md). */
@@ -163,5 +190,15 @@ export const createHeyReachClient = ({ baseUrl, apiKey, policy }: { baseUrl: str
     // NOT repeatable: a second webhook fans every event out twice (contracts/heyreach.md "Webhooks").
     createWebhook: ({ name, url, eventType, campaignIds }) =>
       http.required('webhooks/CreateWebhook', { method: 'POST', path: 'webhooks/CreateWebhook', body: { webhookName: name, webhookUrl: url, eventType, ...(campaignIds ? { campaignIds } : {}) }, idempotent: false }, WebhookSchema),
+
+    // A read (POST with filters): repeatable.
+    conversationOf: async (profileUrl) => {
+      const page = await http.required('inbox/GetConversationsV2', { method: 'POST', path: 'inbox/GetConversationsV2', body: { offset: 0, limit: 10, filters: { leadProfileUrl: profileUrl } }, idempotent: true }, ConversationPageSchema);
+      return page.items[0] ?? null;
+    },
+    // NOT repeatable: "re-firing creates a duplicate message on LinkedIn" (contract «Reply»); 200 with an empty body = queued.
+    sendMessage: async ({ conversationId, linkedInAccountId, message }) => {
+      await http.required('inbox/SendMessage', { method: 'POST', path: 'inbox/SendMessage', body: { message, conversationId, linkedInAccountId, subject: '' }, idempotent: false }, AnyBodySchema);
+    },
   };
 };

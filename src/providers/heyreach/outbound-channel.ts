@@ -3,6 +3,7 @@ import { AppError, isAppError } from '../../lib/app-error.js';
 import type { CampaignStore, OutboundChannel, ProviderCampaign } from '../../dispatch/ports.js';
 import { beforeTheLead } from '../http/before-the-send.js';
 import type { HeyReachClient } from './client.js';
+import { deliverLinkedInReply, lookupLinkedInReply, REPLY_STEP } from './reply-message.js';
 
 const dayOf = (now: Date) => now.toISOString().slice(0, 10);
 
@@ -96,6 +97,7 @@ export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns:
   return {
     name: 'heyreach',
     deliver: async (item, now) => {
+      if (item.step === REPLY_STEP) return deliverLinkedInReply(client, item);
       const firstName = item.payload.firstName?.trim();
       const lastName = item.payload.lastName?.trim();
       if (!firstName || !lastName) throw new AppError('PROVIDER_BAD_REQUEST', 'heyreach needs a first and a last name; this lead has not both', { details: { provider: 'heyreach', reason: 'missing_name' } });
@@ -121,6 +123,7 @@ export const createHeyReachChannel = (deps: { client: HeyReachClient; campaigns:
       return { providerRef: `heyreach:list:${list.externalId}` };
     },
     lookup: async (item) => {
+      if (item.step === REPLY_STEP) return lookupLinkedInReply(client, item);
       const campaign = campaignFor(item.step);
       if (campaign) return (await client.campaignsForLead(item.recipient)).includes(campaign.campaignId) ? { found: true, providerRef: `heyreach:campaign:${campaign.campaignId}` } : { found: false };
       const list = item.claimedAt ? await campaigns.latest('heyreach', 'list', item.step === 'initial' ? null : item.step, dayOf(item.claimedAt)) : null;

@@ -31,6 +31,36 @@ export const HEYREACH_WEBHOOK_AUTH: WebhookAuthScheme = { signatureHeaders: ['x-
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A campaign id as HeyReach gives it (an integer); anything else cannot name a campaign of ours. */
+const CAMPAIGN_ID = /^\d{1,18}$/;
+
+/**
+ * A `CAMPAIGN_COMPLETED` that names no lead, only its campaign (the contract's minimal shape: "may
+ * carry no lead"): a signal without a person, `details.campaignId` naming the campaign. The
+ * processor hears it for every lead we added to that campaign (src/signals/campaign-completed.ts).
+ * Without a campaign either, there is nobody to hear it: kept as ignored.
+ */
+const campaignWide = (campaignId: string | null, timestamp: string | null, receivedAt: Date): WebhookParse => {
+  const eventType = 'CAMPAIGN_COMPLETED';
+  if (!campaignId || !CAMPAIGN_ID.test(campaignId)) return { ok: false, eventType, reason: `${eventType} names no lead (no LinkedIn URL and no e-mail) and no campaign (campaign.id, campaignId)` };
+  const time = eventTime(timestamp, receivedAt);
+  return {
+    ok: true,
+    eventType,
+    // Retried for 24 h: the campaign and its time name one (no conversation, no lead).
+    keyParts: [`campaign:${campaignId}`, null, timestamp],
+    signal: {
+      email: null,
+      linkedinUrl: null,
+      type: 'linkedin_campaign_completed',
+      channel: 'linkedin',
+      at: time.at.toISOString(),
+      details: { event: eventType, campaignId, scope: 'campaign', ...(time.flag ? { timeFlag: time.flag } : {}) },
+      flags: time.flag ? [time.flag] : [],
+    },
+  };
+};
+
 /**
  * Read one (storable) parsed body. The event is the body's own name, else the URL's
  * (`context.urlEvent`: the per-event URL it was posted to, or the type stored with it), else
@@ -44,7 +74,10 @@ export const parseHeyReachWebhook = (json: unknown, context: WebhookParseContext
   if (!eventType) return { ok: false, eventType: 'UNKNOWN', reason: 'no event type (eventType, event_type, type, event) in the body, and none from the URL' };
   const label = eventType.slice(0, 60);
   if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(eventType)) return { ok: false, eventType: label, reason: `unknown HeyReach event type "${label}"` };
-  if (!e.linkedinUrl && !e.email) return { ok: false, eventType, reason: `${eventType} names no lead (no LinkedIn URL and no e-mail)` };
+  if (!e.linkedinUrl && !e.email) {
+    if (eventType === 'CAMPAIGN_COMPLETED') return campaignWide(e.campaignId, e.timestamp, context.receivedAt);
+    return { ok: false, eventType, reason: `${eventType} names no lead (no LinkedIn URL and no e-mail)` };
+  }
   const signalType = HEYREACH_SIGNAL[eventType] ?? null;
   const classification = signalType === 'linkedin_replied' && e.messageText ? classifyReply(e.messageText) : null;
   const time = eventTime(e.timestamp, context.receivedAt);

@@ -94,7 +94,22 @@ export type InstantlyClient = {
    * Office, -1 Not Interested, -2 Wrong Person… Instantly answers 202 (queued, not yet applied).
    */
   updateInterestStatus(input: { leadEmail: string; interestValue: number | null; campaignId?: string | null }): Promise<{ message: string | null }>;
+  /**
+   * Answer a received e-mail in its thread (contract «Reply»): `replyToUuid` is the reply webhook's
+   * `email_id`, `eaccount` the account that received it, `subject` already "Re: …". NOT repeatable:
+   * every call sends another e-mail; after an uncertain call look with `sentInThread` first.
+   */
+  replyToEmail(input: { replyToUuid: string; eaccount: string; subject: string; text: string; html?: string }): Promise<InstantlyThreadEmail>;
+  /** The e-mails we sent in a thread (`GET /emails?search=thread:<id>&email_type=sent`): the look before a second try. */
+  sentInThread(threadId: string): Promise<InstantlyThreadEmail[]>;
 };
+
+/** An e-mail of a Unibox thread, the fields we read (contract «Email object»). */
+export type InstantlyThreadEmail = { id: string; threadId: string | null; replyToUuid: string | null; subject: string | null };
+const ThreadEmailSchema = z
+  .looseObject({ id: z.string().min(1), thread_id: z.string().nullish(), reply_to_uuid: z.string().nullish(), subject: z.string().nullish() })
+  .transform((e): InstantlyThreadEmail => ({ id: e.id, threadId: e.thread_id ?? null, replyToUuid: e.reply_to_uuid ?? null, subject: e.subject ?? null }));
+const ThreadEmailPageSchema = z.looseObject({ items: z.array(ThreadEmailSchema) });
 
 const InterestStatusAnswerSchema = z.looseObject({ message: z.string().nullish() }).transform((a) => ({ message: a.message ?? null }));
 
@@ -265,5 +280,9 @@ export const createInstantlyClient = ({ baseUrl, apiKey, policy }: { baseUrl: st
         { method: 'POST', path: 'leads/update-interest-status', body: { lead_email: leadEmail, interest_value: interestValue, ...(campaignId ? { campaign_id: campaignId } : {}), disable_auto_interest: true }, idempotent: true },
         InterestStatusAnswerSchema,
       ),
+    // NOT repeatable: Instantly has no idempotency key for a reply (contract «Reply»).
+    replyToEmail: ({ replyToUuid, eaccount, subject, text, html }) =>
+      http.required('emails/reply', { method: 'POST', path: 'emails/reply', body: { reply_to_uuid: replyToUuid, eaccount, subject, body: { text, ...(html ? { html } : {}) } }, idempotent: false }, ThreadEmailSchema),
+    sentInThread: async (threadId) => (await http.required('emails', { method: 'GET', path: 'emails', query: { search: `thread:${threadId}`, email_type: 'sent' } }, ThreadEmailPageSchema)).items,
   };
 };

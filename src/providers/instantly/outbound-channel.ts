@@ -1,6 +1,9 @@
 import { AppError, isAppError } from '../../lib/app-error.js';
 import { beforeTheLead } from '../http/before-the-send.js';
-import type { CampaignStore, OutboundChannel, OutboxItem, ProviderCampaign } from '../../dispatch/ports.js';
+import type { CampaignStore, LookupResult, OutboundChannel, OutboxItem, ProviderCampaign } from '../../dispatch/ports.js';
+
+/** The outbox step of an answer in a prospect's thread (issue 17 item 3). */
+const REPLY_STEP = 'reply';
 import type { InstantlyClient } from './client.js';
 import type { InstantlyTimezone } from './schemas.js';
 
@@ -93,9 +96,26 @@ export const createInstantlyChannel = (deps: { client: InstantlyClient; campaign
     }
   };
 
+  /** An answer in the prospect's thread (Unibox reply), not a campaign: the send is the only call. */
+  const deliverReply = async (item: OutboxItem) => {
+    const thread = item.payload.thread;
+    if (!thread?.replyToUuid || !thread.eaccount)
+      throw new AppError('PROVIDER_BAD_REQUEST', 'instantly reply: the thread is unknown (no e-mail id or receiving account in the reply delivery)', { details: { provider: 'instantly', reason: 'thread_unknown' } });
+    const sent = await client.replyToEmail({ replyToUuid: thread.replyToUuid, eaccount: thread.eaccount, subject: item.subject ?? 'Re:', text: item.body ?? '' });
+    return { providerRef: `instantly:email:${sent.id}` };
+  };
+  /** Our reply in the thread, looked for before anything is sent again; without the thread's id Instantly cannot say (a person decides). */
+  const lookupReply = async (item: OutboxItem): Promise<LookupResult> => {
+    const thread = item.payload.thread;
+    if (!thread?.threadId || !thread.replyToUuid) return { found: 'unknown' };
+    const mine = (await client.sentInThread(thread.threadId)).find((e) => e.replyToUuid === thread.replyToUuid);
+    return mine ? { found: true, providerRef: `instantly:email:${mine.id}` } : { found: false };
+  };
+
   return {
     name: 'instantly',
     deliver: async (item: OutboxItem, now: Date) => {
+      if (item.step === REPLY_STEP) return deliverReply(item);
       const followUp = item.step !== 'initial';
       const { campaign, result } = await addToDraftCampaign(item, now, (campaignId) =>
         client.addLeads(
@@ -121,6 +141,7 @@ export const createInstantlyChannel = (deps: { client: InstantlyClient; campaign
       return { providerRef: `instantly:campaign:${campaign.externalId}` };
     },
     lookup: async (item) => {
+      if (item.step === REPLY_STEP) return lookupReply(item);
       const page = await client.listLeads({ search: item.recipient, limit: 10 });
       const lead = page.items.find((l) => l.email?.toLowerCase() === item.recipient.toLowerCase());
       if (!lead) return { found: false };

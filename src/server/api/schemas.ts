@@ -148,7 +148,10 @@ export const ReviewDraft = named(
     subjectA: z.string(),
     subjectB: z.string(),
     body: z.string(),
-    followUps: z.array(z.looseObject({ step: z.number().int(), delayDays: z.number(), channel: z.string(), subjectA: z.string(), subjectB: z.string(), body: z.string() })),
+    followUps: described(
+      z.array(z.looseObject({ step: z.number().int(), delayDays: z.number(), channel: z.string(), subjectA: z.string(), subjectB: z.string(), body: z.string() })),
+      "The draft's own generic follow-ups, kept for the record: NOT what the cadence sends. Each later e-mail step is crafted from its step template and the lead's data when the step comes due (`caio leads show` previews them; docs/drafting.md).",
+    ),
     hooks: z.array(z.looseObject({ text: z.string(), field: z.string(), provider: z.string() })),
     grounding: z.array(z.looseObject({ claim: z.string(), field: z.string(), value: z.string(), provider: z.string() })),
     fingerprint: z.string(),

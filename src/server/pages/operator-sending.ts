@@ -1,6 +1,7 @@
 import type { ApiDeps } from '../api/routes.js';
 import { outboxView } from '../api/outbox-view.js';
-import { guardWords } from '../../domain/sending/send-state.js';
+import { guardLabel } from '../../domain/labels.js';
+import { leadHref } from './lead-page.js';
 import { emptyState, esc } from './render.js';
 
 /**
@@ -35,6 +36,8 @@ export const operatorSendingSections = async (api: ApiDeps, options: { sendMode:
   const board = await api.batchSend.board(20);
   const outbox = await api.sendBoard.outbox(100);
   const items = outboxView(outbox.items, now);
+  // The lead of each item, for its link to /leads/<id> (the API's view carries names only).
+  const leadOf = new Map(outbox.items.map((i) => [i.id, i.leadId]));
   const campaigns = await api.campaigns.list();
   const shadow = options.sendMode !== 'live';
 
@@ -68,7 +71,7 @@ ${action(`/api/operator/reject-batch/${pending.id}`, 'Reject batch', `<label for
 <table><thead><tr><th>Lead</th><th>Company</th><th>Channel</th><th>Step</th><th>State</th><th>Campaign</th></tr></thead><tbody>${items
         .map(
           (i) =>
-            `<tr data-outbox="${esc(i.id)}" data-state="${esc(i.state)}"><td>${esc(i.lead ?? '-')}</td><td>${esc(i.company ?? '-')}</td><td>${esc(i.channel)}</td><td>${esc(i.step)}</td><td>${esc(i.label)}${i.state === 'refused' ? ` <span class="meta">(${esc(guardWords(i.reason))})</span>` : ''}</td><td>${esc(i.campaign ? `${i.campaign.name} (${i.campaign.status})` : '-')}</td></tr>`,
+            `<tr data-outbox="${esc(i.id)}" data-state="${esc(i.state)}"><td>${leadOf.get(i.id) ? `<a href="${esc(leadHref(leadOf.get(i.id)!))}">${esc(i.lead ?? 'Lead')}</a>` : esc(i.lead ?? '-')}</td><td>${esc(i.company ?? '-')}</td><td>${esc(i.channel)}</td><td>${esc(i.step)}</td><td>${esc(i.label)}${i.state === 'refused' ? ` <span class="meta">(${esc(guardLabel(i.reason))})</span>` : ''}</td><td>${esc(i.campaign ? `${i.campaign.name} (${i.campaign.status})` : '-')}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : emptyState('The outbox is empty.', 'An executed batch puts its items here.');

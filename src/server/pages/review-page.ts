@@ -1,6 +1,9 @@
 import { REJECTION_TAGS } from '../../domain/approval/rejection-tags.js';
+import { isReplyAngle, REPLY_ANGLE_PREFIX } from '../../domain/drafting/reply-draft.js';
 import type { ReviewDraft } from '../../pipeline/review-ports.js';
 import type { ApiDeps } from '../api/routes.js';
+import { angleLabel, tierLabel } from '../../domain/labels.js';
+import { leadHref } from './lead-page.js';
 import { emptyState, esc, timeTag } from './render.js';
 
 /**
@@ -16,6 +19,13 @@ const counters = (c: { waiting: number; approvedToday: number; rejectedToday: nu
 const KEYS = `<p class="meta" id="review-keys">Keys (only when no text box has focus, never with Ctrl, Alt or Cmd): j / k move to the next and previous draft, a approves the focused draft, r goes to its rejection reason. A decision can be undone for 10 seconds.</p>
 <p id="review-live" class="visually-hidden" aria-live="polite"></p>`;
 
+/** A suggested answer (`reply:<class>`, issue 17 item 3) shows the prospect's reply above it (the masked excerpt it was written from). */
+const theirReply = (d: ReviewDraft): string => {
+  if (!isReplyAngle(d.angleId)) return '';
+  const reply = d.grounding.find((g) => g.claim === 'their reply');
+  return reply ? `<blockquote class="their-reply" aria-label="Their reply"><p class="meta">Their reply (${esc(d.angleId.slice(REPLY_ANGLE_PREFIX.length))}), answered in the same thread:</p><p>${esc(reply.value)}</p></blockquote>` : '';
+};
+
 const card = async (api: ApiDeps, d: ReviewDraft, index: number, total: number, tagOptions: string) => {
   const detail = d.lead.email ? await api.leadDetail.detailByEmail(d.lead.email) : null;
   const history = (await api.review.show(d.id)).rejections;
@@ -29,10 +39,10 @@ const card = async (api: ApiDeps, d: ReviewDraft, index: number, total: number, 
   return `<article class="card draft" data-draft="${id}" data-label="${esc(`Draft ${index + 1} of ${total}: ${d.editedSubject ?? d.subjectA}, to ${who}`)}" tabindex="-1" aria-labelledby="s-${id}">
 <h2 id="s-${id}">${esc(d.editedSubject ?? d.subjectA)}</h2>
 <div class="outcome" data-outcome role="status"></div>
-<p class="meta">${esc(d.lead.name ?? '')} - ${esc(d.lead.title ?? '')} at ${esc(d.lead.company ?? '')} - ${esc(d.lead.email ?? '')} - ${esc(d.lead.tier ?? '')}, ${esc(d.lead.points ?? '')} points - angle ${esc(d.angleId)}</p>
+<p class="meta"><a href="${esc(leadHref(d.lead.id))}">${esc(d.lead.name ?? 'The lead')}</a> - ${esc(d.lead.title ?? '')} at ${esc(d.lead.company ?? '')} - ${esc(d.lead.email ?? '')} - ${esc(tierLabel(d.lead.tier))}, ${esc(d.lead.points ?? '')} points - angle: ${esc(angleLabel(d.angleId))}</p>
 <details><summary>Why this score</summary><ul>${reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></details>
 <p class="meta">Quality guard: ${quality ? `${quality.passed === false ? 'failed' : 'passed'}${rules ? ` (${esc(rules)})` : ''}` : 'not checked'}${history.length ? ` - rejected before: ${esc(history.map((h) => `${h.tag} (${h.reason})`).join('; '))}` : ''}</p>
-<pre class="body">${esc(d.editedBody ?? d.body)}</pre>
+${theirReply(d)}<pre class="body">${esc(d.editedBody ?? d.body)}</pre>
 <div class="actions">
 <form class="approve" data-review-api="/api/emails/${id}/approve" data-decision="Approved">${seen}<button type="submit">Approve (a)</button></form>
 <details><summary>Edit and approve</summary><form class="edit" data-review-api="/api/emails/${id}/approve" data-decision="Edited and approved">${seen}
@@ -65,7 +75,7 @@ export const decidedTodayPage = async (api: ApiDeps): Promise<string> => {
   const rows = today.drafts
     .map((d) => {
       const id = esc(d.id);
-      return `<tr data-draft-row="${id}"><td>${esc(d.editedSubject ?? d.subjectA)}</td><td>${esc(d.lead.name ?? d.lead.email ?? '')}${d.lead.company ? ` at ${esc(d.lead.company)}` : ''}</td><td>${esc(STATUS[d.status] ?? d.status)}${d.editedBody || d.editedSubject ? ' (edited)' : ''}</td><td>${esc(d.decidedBy ?? '')}</td><td>${d.decidedAt ? timeTag(d.decidedAt) : ''}</td><td><form data-review-api="/api/emails/${id}/reopen" data-decision="Reopened: back in the review queue"><input type="hidden" name="by" value="dashboard"><button type="submit" aria-label="Reopen ${esc(d.editedSubject ?? d.subjectA)}">Reopen</button></form><div class="outcome" data-outcome role="status"></div></td></tr>`;
+      return `<tr data-draft-row="${id}"><td>${esc(d.editedSubject ?? d.subjectA)}</td><td><a href="${esc(leadHref(d.lead.id))}">${esc(d.lead.name ?? d.lead.email ?? '')}</a>${d.lead.company ? ` at ${esc(d.lead.company)}` : ''}</td><td>${esc(STATUS[d.status] ?? d.status)}${d.editedBody || d.editedSubject ? ' (edited)' : ''}</td><td>${esc(d.decidedBy ?? '')}</td><td>${d.decidedAt ? timeTag(d.decidedAt) : ''}</td><td><form data-review-api="/api/emails/${id}/reopen" data-decision="Reopened: back in the review queue"><input type="hidden" name="by" value="dashboard"><button type="submit" aria-label="Reopen ${esc(d.editedSubject ?? d.subjectA)}">Reopen</button></form><div class="outcome" data-outcome role="status"></div></td></tr>`;
     })
     .join('');
   return `${counters(today.counts)}<p class="meta">Reopening puts a draft back in the review queue; a draft already in a batch cannot be reopened.</p>

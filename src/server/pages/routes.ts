@@ -1,9 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { safeEqual } from '../../lib/hash.js';
 import type { KpiCounts, KpiRates, KpiTargets } from '../../domain/kpis/kpi-events.js';
-import { FUNNEL_STAGES, type ApiDeps } from '../api/routes.js';
+import type { ApiDeps } from '../api/routes.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { registerQueenPages } from './queen-pages.js';
+import { leadPage } from './lead-page.js';
+import { LEADS_JS, leadsListPage, leadsSearchPost } from './leads-list-page.js';
+import { angleLabel, humanize, judgeable, MIN_RATE_SAMPLE, rateWithCounts } from '../../domain/labels.js';
 import { decidedTodayPage, reviewPage } from './review-page.js';
 import { OPERATOR_JS, operatorSendingSections } from './operator-sending.js';
 import { pagedText, stopHistorySection, stopReasonForm } from './stop-section.js';
@@ -32,17 +35,31 @@ const RATE_NAMES = [
   ['linkedinAccept', 'LinkedIn accept rate'],
 ] as const satisfies readonly (readonly [keyof KpiTargets, string])[];
 
-/** A rate cell, marked (in words too, not only colour) when it misses its target; bounce misses above it. */
-const rateCell = (key: keyof KpiTargets, value: number | null, targets: KpiTargets) => {
+/** The counts a rate is made of (part of whole), as ratesOf in domain/kpis divides them. */
+const RATE_PARTS: Record<keyof KpiTargets, (c: KpiCounts) => [number, number]> = {
+  open: (c) => [c.emailOpened, c.emailSent],
+  reply: (c) => [c.emailReplied, c.emailSent],
+  bounce: (c) => [c.emailBounced, c.emailSent],
+  linkedinAccept: (c) => [c.linkedinAccepted, c.linkedinSent],
+};
+
+/**
+ * A rate cell, always with its counts ("2 of 3 (66.7 %)"); below MIN_RATE_SAMPLE leads no verdict
+ * ("too few to judge"), otherwise marked (in words too, not only colour) when it misses its target;
+ * bounce misses above it.
+ */
+const rateCell = (key: keyof KpiTargets, counts: KpiCounts, value: number | null, targets: KpiTargets) => {
+  const [part, whole] = RATE_PARTS[key](counts);
+  if (whole > 0 && !judgeable(whole)) return `<td>${esc(rateWithCounts(part, whole))} <span class="meta">(too few to judge)</span></td>`;
   const miss = value !== null && (key === 'bounce' ? value > targets[key] : value < targets[key]);
-  return `<td${miss ? ' class="miss"' : ''}>${esc(pct(value))}${miss ? ' (misses target)' : ''}</td>`;
+  return `<td${miss ? ' class="miss"' : ''}>${esc(rateWithCounts(part, whole))}${miss ? ' (misses target)' : ''}</td>`;
 };
 
 const rateTable = (what: string, rows: { name: string; counts: KpiCounts; rates: KpiRates }[], targets: KpiTargets) =>
   `<table><thead><tr><th>${esc(what)}</th><th>E-mailed</th><th>Open</th><th>Reply</th><th>Bounce</th><th>LinkedIn invited</th><th>Accept</th></tr></thead><tbody>${rows
     .map(
       (r) =>
-        `<tr><td>${esc(r.name === 'none' ? '(none)' : r.name)}</td><td>${esc(r.counts.emailSent)}</td>${rateCell('open', r.rates.open, targets)}${rateCell('reply', r.rates.reply, targets)}${rateCell('bounce', r.rates.bounce, targets)}<td>${esc(r.counts.linkedinSent)}</td>${rateCell('linkedinAccept', r.rates.linkedinAccept, targets)}</tr>`,
+        `<tr><td>${esc(r.name === 'none' ? '(none)' : r.name)}</td><td>${esc(r.counts.emailSent)}</td>${rateCell('open', r.counts, r.rates.open, targets)}${rateCell('reply', r.counts, r.rates.reply, targets)}${rateCell('bounce', r.counts, r.rates.bounce, targets)}<td>${esc(r.counts.linkedinSent)}</td>${rateCell('linkedinAccept', r.counts, r.rates.linkedinAccept, targets)}</tr>`,
     )
     .join('')}</tbody></table>`;
 
@@ -58,6 +75,7 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
   const cookieOptions = (req: FastifyRequest) => ({ httpOnly: true, sameSite: 'strict' as const, path: '/', secure: deps.secureCookies || req.protocol === 'https' });
   app.get('/assets/app.css', async (_req, reply) => reply.header('content-type', 'text/css; charset=utf-8').send(APP_CSS));
   app.get('/assets/operator.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(OPERATOR_JS));
+  app.get('/assets/leads.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(LEADS_JS));
   app.get('/assets/app.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(APP_JS));
   app.get('/login', async (req, reply) => ((await sessions.get(req.cookies[SESSION_COOKIE])) ? reply.redirect('/sales') : html(reply, loginPage(null))));
   app.post('/login', async (req, reply) => {
@@ -92,20 +110,21 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
   page('/sales', 'Review queue', async () => reviewPage(api));
   page('/sales/decided', 'Decided today', async () => decidedTodayPage(api));
 
-  page('/leads', 'Leads', async () => {
-    const counts = await api.statusCounts();
-    const stages = Object.entries(FUNNEL_STAGES).map(([stage, statuses]) => ({ name: stage, value: (statuses as readonly string[]).reduce((n, s) => n + (counts[s] ?? 0), 0) }));
-    const page = await api.dashboard.leadsPage({ limit: 50 });
-    const rows = page.leads
-      .map((l) => `<tr data-timeline="${esc(l.email ?? '')}" tabindex="0"><td>${esc(l.email ?? '-')}</td><td>${esc(l.status)}</td><td>${esc(l.tier ?? '-')}</td><td>${esc(l.points ?? '-')}</td><td>${esc(l.company ?? '-')}</td></tr>`)
-      .join('');
-    return `<section aria-labelledby="funnel"><h2 id="funnel">Funnel</h2>${barChart('Leads per funnel stage', stages)}</section>
-<section class="card" aria-labelledby="lead-actions"><h2 id="lead-actions">Actions</h2>
-<form data-api="/api/leads/detect-decay" data-done="Decay scan done."><button type="submit">Run decay scan</button></form>
-<form data-api="/api/leads/bootstrap" data-done="Timelines brought up to date with what was sent."><button type="submit">Bootstrap leads</button></form>
-<p class="meta">Bootstrap records on each lead's timeline any accepted send missing from it; running it again records nothing new.</p></section>
-<section><h2>Newest leads</h2>${page.leads.length ? `<table><thead><tr><th>E-mail</th><th>Status</th><th>Tier</th><th>Points</th><th>Company</th></tr></thead><tbody>${rows}</tbody></table><p class="meta">Click a lead for its timeline.</p>` : emptyState('No lead yet.', 'Run the pipeline to discover some.')}</section>
-<section id="timeline" aria-live="polite"></section>`;
+  page('/leads', 'Leads', async (_session, req) => leadsListPage(api, req.query as Record<string, unknown>));
+  // The search form posts, so an e-mail address searched for never reaches a URL (leads-list-page.ts).
+  app.post('/leads', async (req, reply) => {
+    const session = await sessions.get(req.cookies[SESSION_COOKIE]);
+    if (!session) return reply.redirect('/login');
+    const answer = await leadsSearchPost(api, new URLSearchParams(typeof req.body === 'string' ? req.body : ''));
+    if ('redirect' in answer) return reply.redirect(answer.redirect, 303);
+    const [body, stop] = await Promise.all([leadsListPage(api, answer.query, answer.notice), api.stopView.current()]);
+    return html(reply, layout('Leads', '/leads', session.csrf, body, stop));
+  });
+  app.get('/leads/:id', async (req, reply) => {
+    const session = await sessions.get(req.cookies[SESSION_COOKIE]);
+    if (!session) return reply.redirect('/login');
+    const [result, stop] = await Promise.all([leadPage(api, (req.params as { id: string }).id), api.stopView.current()]);
+    return html(reply, layout(result.title, '/leads', session.csrf, result.body, stop), result.status);
   });
 
   page('/operator', 'Operator', async () => {
@@ -151,16 +170,29 @@ ${await operatorSendingSections(api, { sendMode: status.sendMode, stopped })}`;
       ),
     ).join('');
     return `<section aria-labelledby="k-now"><h2 id="k-now">Rates against targets</h2>${barChart('Rates against targets (red line)', bars, (v) => pct(v))}
+<ul class="rates">${RATE_NAMES.map(([key, name]) => {
+      const [part, whole] = RATE_PARTS[key](k.counts);
+      const value = k.rates[key];
+      const verdict =
+        whole === 0
+          ? ''
+          : !judgeable(whole)
+            ? `, too few to judge (fewer than ${MIN_RATE_SAMPLE})`
+            : value !== null && (key === 'bounce' ? value > targets[key] : value < targets[key])
+              ? `, misses the target of ${pct(targets[key])}`
+              : `, meets the target of ${pct(targets[key])}`;
+      return `<li data-rate="${key}">${esc(name)}: ${esc(rateWithCounts(part, whole))}${esc(verdict)}</li>`;
+    }).join('')}</ul>
 <p class="meta">${esc(k.counts.emailSent)} leads e-mailed and ${esc(k.counts.linkedinSent)} invited on LinkedIn since ${esc(k.since)}. Each lead counts once per event, on the day it first happened. Bounce target is a ceiling.</p></section>
 <section aria-labelledby="k-time"><h2 id="k-time">Over time</h2>${trends}</section>
 <section aria-labelledby="k-campaign"><h2 id="k-campaign">Per campaign</h2>${rateTable(
       'Campaign',
-      k.perCampaign.map((c) => ({ name: c.campaign, counts: c.counts, rates: c.rates })),
+      k.perCampaign.map((c) => ({ name: c.campaign === 'none' ? 'none' : humanize(c.campaign), counts: c.counts, rates: c.rates })),
       targets,
     )}</section>
 <section aria-labelledby="k-angle"><h2 id="k-angle">Per angle</h2>${rateTable(
       'Angle',
-      k.perAngle.map((a) => ({ name: a.angle, counts: a.counts, rates: a.rates })),
+      k.perAngle.map((a) => ({ name: a.angle === 'none' ? 'none' : angleLabel(a.angle), counts: a.counts, rates: a.rates })),
       targets,
     )}</section>`;
   });

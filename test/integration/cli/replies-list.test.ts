@@ -58,7 +58,7 @@ describe('caio replies list and show', () => {
       ['objection', leadEmail],
     ]);
     expect(Object.keys(rows[0]!).sort()).toEqual(['appointmentId', 'channel', 'class', 'confidence', 'draftId', 'evidence', 'id', 'kind', 'leadEmail', 'needsResponse', 'proposedTimes', 'receivedAt'].sort());
-    expect(rows[1]).toMatchObject({ channel: 'email', kind: 'incumbent', needsResponse: true, draftId: null, appointmentId: null });
+    expect(rows[1]).toMatchObject({ channel: 'email', kind: 'incumbent', needsResponse: true, draftId: expect.stringMatching(/^[0-9a-f-]{36}$/), appointmentId: null });
     const filtered = JSON.parse((await cli.run(['replies', 'list', '--class', 'objection', '--json'])).stdout) as { id: string }[];
     expect(filtered.map((r) => r.id)).toEqual([rows[1]!.id]);
     const bad = await cli.run(['replies', 'list', '--class', 'positive']);
@@ -72,7 +72,7 @@ describe('caio replies list and show', () => {
     expect(shown.stdout).toContain('class: objection (incumbent)');
     expect(shown.stdout).toContain('follow-through crm_tag: done');
     const json = JSON.parse((await cli.run(['replies', 'show', objection!.id, '--json'])).stdout) as { followThrough: { kind: string }[]; excerpt: string };
-    expect(json.followThrough.map((a) => a.kind)).toEqual(['crm_tag']);
+    expect(json.followThrough.map((a) => a.kind).sort()).toEqual(['crm_tag', 'reply_draft']);
     expect(json.excerpt).toContain('HubSpot');
     const missing = await cli.run(['replies', 'show', '00000000-0000-4000-8000-000000000000']);
     expect([missing.code, missing.stderr]).toEqual([expect.any(Number), expect.stringContaining('no reply with id')]);

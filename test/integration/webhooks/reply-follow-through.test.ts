@@ -97,7 +97,7 @@ describe('reply follow-through: every reply understood, stored and followed thro
     const [reply] = await replies();
     expect(reply).toMatchObject({ lead_id: lead.leadId, channel: 'email', class: 'meeting_request', needs_response: true, time_zone: 'UTC' });
     expect(reply!.proposed_times).toEqual([expect.objectContaining({ at: '2026-11-24T14:00:00.000Z', text: 'Tuesday at 2pm' })]);
-    expect(await actionsOf(reply!.id)).toEqual({ slack_hot_lead: 'done', crm_tag: 'done', instantly_interest: 'done' });
+    expect(await actionsOf(reply!.id)).toEqual({ slack_hot_lead: 'done', crm_tag: 'done', instantly_interest: 'done', reply_draft: 'done' });
 
     expect(slack.messages).toHaveLength(1);
     const alert = JSON.stringify(slack.messages[0]);
@@ -116,7 +116,7 @@ describe('reply follow-through: every reply understood, stored and followed thro
     const inboxId = String(reply!.inbox_id);
     expect(await processor.replay(inboxId)).toBe('processed');
     expect(await replies()).toHaveLength(1);
-    expect(Number(rowsOf(await database.db.execute(sql`select count(*)::int as n from reply_actions`))[0]!.n)).toBe(3);
+    expect(Number(rowsOf(await database.db.execute(sql`select count(*)::int as n from reply_actions`))[0]!.n)).toBe(4);
     expect(slack.messages).toHaveLength(1);
     expect(h.sandboxes.instantly.interestUpdates()).toHaveLength(1);
   });
@@ -195,7 +195,7 @@ describe('reply follow-through: every reply understood, stored and followed thro
     await postReply(lead.email, { campaign_id: lead.campaignId, reply_text: 'Sounds interesting, tell me more.' });
     expect(await leadStatus(lead.leadId)).toBe('replied');
     const [reply] = await replies();
-    expect(await actionsOf(reply!.id)).toEqual({ slack_hot_lead: 'done', crm_tag: 'failed', instantly_interest: 'done' });
+    expect(await actionsOf(reply!.id)).toEqual({ slack_hot_lead: 'done', crm_tag: 'failed', instantly_interest: 'done', reply_draft: 'done' });
     // The sweep before the retry is due does not call again.
     const calls = h.sandboxes.ghl.stats;
     const before = JSON.stringify(calls);
@@ -205,7 +205,7 @@ describe('reply follow-through: every reply understood, stored and followed thro
     h.sandboxes.ghl.setFailures({});
     h.clock.advance(61_000);
     await processor.processPending();
-    expect(await actionsOf(reply!.id)).toEqual({ slack_hot_lead: 'done', crm_tag: 'done', instantly_interest: 'done' });
+    expect(await actionsOf(reply!.id)).toEqual({ slack_hot_lead: 'done', crm_tag: 'done', instantly_interest: 'done', reply_draft: 'done' });
     expect(contactOf(lead.email)?.tags).toContain('reply-interested');
     expect(slack.messages).toHaveLength(1);
   });
@@ -286,7 +286,7 @@ describe('reply follow-through: every reply understood, stored and followed thro
     expect(res.status).toBe(202);
     const [reply] = await replies();
     expect(reply).toMatchObject({ channel: 'linkedin', class: 'interested', lead_id: lead.leadId });
-    expect(await actionsOf(reply!.id)).toEqual({ slack_hot_lead: 'done', crm_tag: 'done' });
+    expect(await actionsOf(reply!.id)).toEqual({ slack_hot_lead: 'done', crm_tag: 'done', reply_draft: 'done' });
     expect(await leadStatus(lead.leadId)).toBe('linkedin_replied');
   });
 });

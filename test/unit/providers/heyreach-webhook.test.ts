@@ -56,8 +56,23 @@ describe('HeyReach webhook: paths, auth and parse', () => {
     expect(parse({ ...body('connection_request_accepted'), timestamp: '2099-06-01T00:00:00Z' })).toMatchObject({ ok: true, signal: { at: RECEIVED.toISOString(), flags: [expect.stringContaining('ahead')] } });
   });
 
+  it("campaign_completed naming only its campaign (the contract's minimal shape) is a campaign-wide completion, keyed by campaign and time", () => {
+    const outcome = parse(body('campaign_completed'));
+    expect(outcome).toEqual({
+      ok: true,
+      eventType: 'CAMPAIGN_COMPLETED',
+      keyParts: ['campaign:334314', null, '2026-04-02T08:00:00Z'],
+      signal: { email: null, linkedinUrl: null, type: 'linkedin_campaign_completed', channel: 'linkedin', at: '2026-04-02T08:00:00.000Z', details: { event: 'CAMPAIGN_COMPLETED', campaignId: '334314', scope: 'campaign' }, flags: [] },
+    });
+    expectJsonRoundTrip(outcome);
+    // A campaign id that is not HeyReach's integer cannot name a campaign of ours.
+    const odd = { ...body('campaign_completed'), campaign: { id: 'drop table' } };
+    expectRefusal(parse(odd), odd, /no campaign/);
+  });
+
   it('unknown shapes are refused with a reason that names fields, never a personal value', () => {
-    expectRefusal(parse(body('campaign_completed')), body('campaign_completed'), /CAMPAIGN_COMPLETED names no lead \(no LinkedIn URL and no e-mail\)/);
+    const nothing = { eventType: 'CAMPAIGN_COMPLETED', timestamp: '2026-04-02T08:00:00Z' };
+    expectRefusal(parse(nothing), nothing, /CAMPAIGN_COMPLETED names no lead \(no LinkedIn URL and no e-mail\) and no campaign/);
     const flat = body('message_reply_received.flat');
     expectRefusal(parse(flat), flat, /no event type \(eventType, event_type, type, event\)/);
     const unknown = { eventType: 'SOMETHING_NEW', lead: { profileUrl: 'https://www.linkedin.com/in/example-maya-rivera', emailAddress: MAYA.email, firstName: 'Maya' } };

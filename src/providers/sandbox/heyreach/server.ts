@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody } from '../loopback.js';
 import { createFailureSwitch, type FailureInjection } from '../failure-injection.js';
+import { createHeyReachInbox } from './inbox.js';
 
 export type { FailureInjection } from '../failure-injection.js';
 
@@ -136,6 +137,8 @@ export const startHeyReachSandbox = async (options: HeyReachSandboxOptions = {})
   const ids = { list: 4401, webhook: 9901 };
   const stats = { requests: 0, leadsAdded: 0, leadsUpdated: 0, leadsDropped: 0, deliveries: 0 };
   let window = { start: Date.now(), used: 0 };
+  // Conversations and replies in them (inbox.ts).
+  const inbox = createHeyReachInbox();
 
   const leadsOf = (campaignId: number) => campaignLeads.get(campaignId) ?? campaignLeads.set(campaignId, new Map()).get(campaignId)!;
   const count = (sent: number, counts: { addedLeadsCount: number; updatedLeadsCount: number }) => {
@@ -176,6 +179,8 @@ export const startHeyReachSandbox = async (options: HeyReachSandboxOptions = {})
     const campaignId = Number(url.searchParams.get('campaignId'));
     const campaign = campaigns.get(campaignId);
 
+    const inInbox = inbox.route(route, body);
+    if (inInbox) return 'error' in inInbox ? fail(res, inInbox.status, inInbox.error) : ok(res, inInbox.body);
     switch (route) {
       case 'GET /auth/CheckApiKey':
         return ok(res);
@@ -276,6 +281,9 @@ export const startHeyReachSandbox = async (options: HeyReachSandboxOptions = {})
     const campaign = campaigns.get(event.campaignId) ?? { id: event.campaignId, name: 'Unknown campaign', status: 'IN_PROGRESS' };
     const timestamp = event.timestamp ?? new Date().toISOString();
     const payload = webhookShape === 'camelCase' ? camelEvent(event, campaign, timestamp) : snakeEvent(event, campaign, timestamp);
+    // A reply is a message of the prospect's conversation (what GetConversationsV2 then lists).
+    if (event.messageText !== undefined && event.eventType.endsWith('REPLY_RECEIVED'))
+      inbox.receive({ profileUrl: event.lead.profileUrl, firstName: event.lead.firstName, lastName: event.lead.lastName, text: event.messageText, campaignId: event.campaignId, linkedInAccountId: campaign.campaignAccountIds?.[0] ?? 55101 });
     const targets = [...webhooks.values()].filter((w) => w.isActive && w.eventType === event.eventType && (w.campaignIds.length === 0 || w.campaignIds.includes(event.campaignId)));
     const statuses: number[] = [];
     for (const w of targets) {
@@ -307,6 +315,11 @@ export const startHeyReachSandbox = async (options: HeyReachSandboxOptions = {})
     leadsOfList: (id: number): SandboxLead[] => structuredClone([...(lists.get(id)?.leads.values() ?? [])]),
     leadsOfCampaign: (id: number): SandboxLead[] => structuredClone([...(campaignLeads.get(id)?.values() ?? [])]),
     webhooks: (): SandboxWebhook[] => structuredClone([...webhooks.values()]),
+    /** The inbox: a prospect's message (opens the conversation), a new session (stale ids), what was sent. */
+    receiveMessage: inbox.receive,
+    rotateConversationIds: inbox.rotateIds,
+    sentMessages: inbox.sentMessages,
+    conversations: inbox.conversations,
     close: loopback.close,
   };
 };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { INSTANTLY_TIMEZONES, WEBHOOK_EVENT_TYPES } from '../../instantly/schemas.js';
 import { createFailureSwitch, type FailureInjection } from '../failure-injection.js';
 import { listenOnLoopback, readBody } from '../loopback.js';
+import { createInstantlyReplies } from './replies.js';
 
 export type { FailureInjection } from '../failure-injection.js';
 
@@ -213,6 +214,8 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
     return `019a${kind}-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
   };
   const stamp = () => now().toISOString();
+  // Unibox replies in a thread (replies.ts): their routes join the table below.
+  const unibox = createInstantlyReplies({ nextId, stamp, accountEmails: () => accounts.map((a) => String(a.email).toLowerCase()) });
 
   let second = { start: 0, used: 0 };
   let minute = { start: 0, used: 0 };
@@ -549,6 +552,7 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
         return ok(hook);
       },
     },
+    ...unibox.routes,
   ];
 
   const allowed = ([resource, action]: [string, string]) => [`${resource}:${action}`, `${resource}:all`, `all:${action}`, 'all:all'].some((s) => scopes.has(s));
@@ -660,6 +664,8 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
       email_id: nextId('2d11'),
       ...extra,
     };
+    // A reply is an e-mail of the thread the reply endpoint can answer (its id is the payload's email_id).
+    if (kind === 'replied') unibox.receive({ id: String(payload.email_id), lead: String(lead.email), eaccount: String(payload.email_account ?? ''), subject: String(payload.reply_subject ?? 'Re:'), text: String(payload.reply_text ?? '') });
     const targets = [...webhooks.values()].filter((w) => w.status === 1 && (w.event_type === 'all_events' || w.event_type === subscription) && (!w.campaign || w.campaign === campaignId));
     const results = await Promise.all(targets.map((w) => deliver(w, payload)));
     return results.filter(Boolean).length;
@@ -693,6 +699,10 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
     /** Every interest status set (update-interest-status), in order. */
     interestUpdates: () => copy(interestUpdates),
     accounts: () => copy(accounts),
+    /** Register a prospect's e-mail (the id a reply webhook names), so the reply endpoint can answer it. */
+    receiveEmail: unibox.receive,
+    /** The replies sent in threads (POST /emails/reply), in order. */
+    sentReplies: unibox.sentReplies,
   };
 };
 

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { QUEEN_TOOLS, type QueenToolName } from '../domain/queen/index.js';
+import { TIERS } from '../domain/tier.js';
+
+/**
+ * QUEEN's tools as the LLM planner is offered them: exactly the tools of `QUEEN_TOOLS`, each with a
+ * strict schema for its arguments (sent to the model as JSON Schema, and checked again on every call
+ * the model makes: a call that does not fit is refused, never repaired). The API's tool names allow
+ * no dots, so `leads.search` is offered as `leads_search`.
+ */
+const text = (max: number) => z.string().trim().min(1).max(max);
+const none = z.strictObject({});
+
+const ARGS = {
+  'score.rules': none,
+  'leads.search': z.strictObject({
+    id: text(64).optional().describe('a lead id (uuid)'),
+    email: z.email().max(254).optional().describe('one lead by its e-mail address'),
+    domain: text(253).optional().describe('leads at this company domain'),
+    tier: z.enum(TIERS).optional(),
+    limit: z.number().int().min(1).max(100).optional(),
+  }),
+  'leads.status': none,
+  'score.describe': z.strictObject({
+    title: text(120).optional(),
+    employeeCount: z.number().int().min(1).max(10_000_000).optional(),
+    industry: text(80).optional(),
+    technologies: z.array(text(60)).max(20).optional(),
+    email: z.email().max(254).optional(),
+  }),
+  'drafts.queue': none,
+  'runs.recent': z.strictObject({ limit: z.number().int().min(1).max(50).optional() }),
+  'kpis.rates': z.strictObject({ days: z.number().int().min(1).max(365).optional() }),
+  'cadence.counts': none,
+  'incidents.open': none,
+  'providers.health': none,
+  'audit.search': z.strictObject({ sinceHours: z.number().int().min(1).max(8760).optional() }),
+  'limits.usage': none,
+  'agents.permissions': none,
+  'privacy.redact': none,
+  'pipeline.run': z.strictObject({ limit: z.number().int().min(1).max(500).optional() }),
+  'batch.create': z.strictObject({ motion: z.enum(['first_touch']).optional() }),
+  'campaign.pause': z.strictObject({ campaign: text(120).describe('the campaign id, as caio campaigns list shows it') }),
+  'dispatch.emergency_stop': z.strictObject({ reason: text(200).optional() }),
+} as const satisfies Record<QueenToolName, z.ZodType>;
+
+/** The API name of one of our tools, and back. */
+export const apiNameOf = (tool: QueenToolName): string => tool.replace(/\./g, '_');
+const BY_API_NAME = new Map<string, QueenToolName>((Object.keys(QUEEN_TOOLS) as QueenToolName[]).map((t) => [apiNameOf(t), t]));
+export const toolOfApiName = (name: string): QueenToolName | null => BY_API_NAME.get(name) ?? null;
+
+export type OfferedTool = { name: string; description: string; inputSchema: Record<string, unknown> };
+
+/** Every QUEEN tool, as offered to the model. */
+export const offeredTools = (): OfferedTool[] =>
+  (Object.keys(ARGS) as QueenToolName[]).map((tool) => {
+    const { $schema: _s, ...schema } = z.toJSONSchema(ARGS[tool], { io: 'input' }) as Record<string, unknown>;
+    return { name: apiNameOf(tool), description: `${QUEEN_TOOLS[tool].does}${QUEEN_TOOLS[tool].writes ? ' (writes: runs only after a person confirms)' : ''}`, inputSchema: schema };
+  });
+
+/** A model's arguments checked against the tool's schema: the args the runner gets (absent ones null), or why they do not fit. */
+export const checkArgs = (tool: QueenToolName, input: unknown): { ok: true; args: Record<string, string | number | boolean | string[] | null> } | { ok: false; error: string } => {
+  const parsed = ARGS[tool].safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || 'input'}: ${i.message}`)
+        .join('; '),
+    };
+  }
+  const shape = (ARGS[tool] as z.ZodObject).shape as Record<string, unknown>;
+  const data = parsed.data as Record<string, string | number | boolean | string[] | undefined>;
+  return { ok: true, args: Object.fromEntries(Object.keys(shape).map((k) => [k, data[k] ?? null])) };
+};
