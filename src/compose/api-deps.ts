@@ -2,7 +2,7 @@ import type { AppDeps, DispatchSet } from './app-deps.js';
 import type { ReviewQueueControls } from '../jobs/ports.js';
 import { bootstrapFor } from './signals.js';
 import { decayDetectorFor } from './decay.js';
-import { batchSenderFor, campaignControlsFor, openIncidentsFor, operatorStatusFor, sendBoardFor } from './operator.js';
+import { batchScopeFor, batchSenderFor, campaignControlsFor, openIncidentsFor, operatorStatusFor, sendBoardFor } from './operator.js';
 import { reviewServiceFor } from './review.js';
 import { stopViewFor } from './stop-view.js';
 import { createCadenceStore } from '../store/cadence-repo.js';
@@ -44,6 +44,8 @@ export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (li
     // The OPERATOR's dispatch read through `deps` when called: `caio serve` beside workers swaps it for a job (server.ts).
     batchSend: batchSenderFor(app, dispatch, (request) => deps.operator.dispatch(request)),
     sendBoard: sendBoardFor(app),
+    batchScope: batchScopeFor(app, dispatch),
+    approvalScope: { tierRouting: app.config.tierRouting, cadenceSteps: app.config.cadence.steps },
   };
   return deps;
 };

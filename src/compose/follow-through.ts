@@ -19,12 +19,16 @@ import { createSignalLeadStore } from '../store/signals-repo.js';
 import { createSuppressionStore } from '../store/suppressions-repo.js';
 import { createDraftStore } from '../store/drafts-repo.js';
 import { createInboxStore } from '../store/inbox-repo.js';
-import { drafts, leads } from '../store/schema.js';
+import { drafts, leads, replyActions } from '../store/schema.js';
 import { createReplyDrafter, createReplySender, type ApprovedReplyDraft } from '../signals/reply-drafts.js';
 import { createOutboxStore } from '../store/outbox-repo.js';
 import { eq, sql } from 'drizzle-orm';
 import type { LeadProfile } from '../domain/lead.js';
 import type { AppDeps, DispatchSet } from './app-deps.js';
+import type { GhlClient } from '../providers/ghl/client.js';
+import { confirmationReason, createScheduler, type SchedulerCalendar } from '../signals/scheduler.js';
+import { createAuditStore } from '../store/audit-repo.js';
+import { AppError } from '../lib/app-error.js';
 import { createCadenceSync, type CadenceSettings } from '../signals/cadence-sync.js';
 
 /** The config the follow-through reads inside a delivery's transaction. */
@@ -101,7 +105,10 @@ export const leadPageUrl = (config: Pick<Config, 'server'>) => (leadId: string) 
  * the dispatch set's loopback GoHighLevel and Instantly; live, their keys. Slack only with
  * SLACK_WEBHOOK_URL (`slackWebhookUrl` overrides it: tests point it at the Slack sandbox).
  */
-export const followThroughProvidersFor = async (app: AppDeps, dispatch: Pick<DispatchSet, 'sandboxes'>, overrides: { slackWebhookUrl?: string } = {}): Promise<FollowThroughProviders> => {
+/** The follow-through's providers plus the calendar the SCHEDULER books on (null: no GoHighLevel or no calendar). */
+export type FollowThroughProvidersWithCalendar = FollowThroughProviders & { calendar?: SchedulerCalendar | null };
+
+export const followThroughProvidersFor = async (app: AppDeps, dispatch: Pick<DispatchSet, 'sandboxes'>, overrides: { slackWebhookUrl?: string } = {}): Promise<FollowThroughProvidersWithCalendar> => {
   const { config } = app;
   const sandbox = config.usesSandboxes;
   const policyFor = (provider: string, secret: string, endpoint: { timeoutMs: number; retries: number; rateLimitPerMinute: number }) =>
@@ -127,7 +134,10 @@ export const followThroughProvidersFor = async (app: AppDeps, dispatch: Pick<Dis
   const instantlyClient = instantly ? createInstantlyClient({ baseUrl: instantly.url, apiKey: instantly.key, policy: policyFor('instantly', instantly.key, config.instantly) }) : null;
   // The calendar a suggested answer offers slots from: configured, else the sandbox's own in sandbox mode.
   const calendarId = config.scheduler.calendarId ?? (sandbox ? (dispatch.sandboxes.ghl?.calendarIds[0] ?? null) : null);
+  const freeSlots: FollowThroughProviders['freeSlots'] =
+    ghlClient && calendarId ? async ({ start, end, timeZone }) => (await ghlClient.freeSlots(calendarId, { startDate: start, endDate: end, timezone: timeZone })).flatMap((day) => day.slots) : null;
   return {
+    calendar: ghlClient && calendarId && freeSlots ? schedulerCalendarOf(ghlClient, calendarId, freeSlots) : null,
     freeSlots: ghlClient && calendarId ? async ({ start, end, timeZone }) => (await ghlClient.freeSlots(calendarId, { startDate: start, endDate: end, timezone: timeZone })).flatMap((day) => day.slots) : null,
     hotLead: slackUrl ? createSlackHotLeadPoster({ webhookUrl: slackUrl }) : null,
     crm: ghlClient ? { upsertContact: (input) => ghlClient.upsertContact(input), addTags: (id, tags) => ghlClient.addTags(id, tags) } : null,
@@ -135,11 +145,97 @@ export const followThroughProvidersFor = async (app: AppDeps, dispatch: Pick<Dis
   };
 };
 
+/** The GoHighLevel calendar as the SCHEDULER books it: the contact by e-mail upsert, the booking (toNotify: GHL's confirmations run), the read-back by listing the slot's events. */
+const schedulerCalendarOf = (ghl: GhlClient, calendarId: string, freeSlots: NonNullable<FollowThroughProviders['freeSlots']>): SchedulerCalendar => ({
+  freeSlots,
+  contactFor: async (lead) => {
+    if (!lead.email) throw new AppError('INVALID_INPUT', 'the lead has no e-mail for a GoHighLevel contact');
+    const name = { ...(lead.firstName ? { firstName: lead.firstName } : {}), ...(lead.lastName ? { lastName: lead.lastName } : {}), ...(lead.company.name ? { companyName: lead.company.name } : {}) };
+    return (await ghl.upsertContact({ email: lead.email, ...name, source: 'caio reply' })).contactId;
+  },
+  book: async ({ contactId, slot, title }) => ({ id: (await ghl.bookAppointment({ calendarId, contactId, startTime: slot.replace(/\.000Z$/, 'Z').replace(/Z$/, '+00:00'), title, toNotify: true, ignoreFreeSlotValidation: false })).id }),
+  update: async (appointmentId, patch) => {
+    await ghl.updateAppointment(appointmentId, { ...(patch.slot ? { startTime: patch.slot.replace(/\.000Z$/, 'Z').replace(/Z$/, '+00:00') } : {}), ...(patch.cancelled ? { appointmentStatus: 'cancelled' as const } : {}), toNotify: true });
+  },
+  findBooked: async ({ contactId, slot }) => {
+    const at = Date.parse(slot);
+    const events = await ghl.listEvents(calendarId, { startTime: at - 60_000, endTime: at + 60_000 });
+    const found = events.find((e) => e.contactId === contactId && Date.parse(e.startTime ?? '') === at && e.appointmentStatus !== 'cancelled');
+    return found ? { id: found.id } : null;
+  },
+});
+
+/** The SCHEDULER (issue 17 item 4) for one app: the reply and lead from the store, the calendar, drafts, and the meeting_booked unit of work. */
+export const schedulerFor = (app: AppDeps, providers: FollowThroughProvidersWithCalendar) => {
+  const db = app.database.db;
+  const { config } = app;
+  const replyStore = createReplyStore(db);
+  const inbox = createInboxStore(db);
+  const draftStore = createDraftStore(db);
+  return createScheduler({
+    reply: (id) => replyStore.byId(id),
+    profile: async (leadId) => ((await db.select({ profile: leads.profile }).from(leads).where(eq(leads.id, leadId)).limit(1))[0]?.profile as LeadProfile | undefined) ?? null,
+    subjectOf: async (reply) => {
+      const delivery = await inbox.get(reply.inboxId);
+      const parsed = delivery?.provider === 'instantly' ? WebhookEventSchema.safeParse(delivery.payload) : null;
+      return parsed?.success ? (parsed.data.reply_subject ?? null) : null;
+    },
+    suppressions: createSuppressionStore(db),
+    calendar: providers.calendar ?? null,
+    queueDraft: async (replyId, leadId, draft, approve) => {
+      const id = (await draftStore.queueManyForReview(`reply:${replyId}`, [{ leadId, draft }]))[0]!.draftId;
+      // scheduler.autoConfirm: approved by the scheduler, so the reply sender queues it for the gateway like an approved answer.
+      if (approve) await db.update(drafts).set({ status: 'approved', decidedBy: 'scheduler (autoConfirm)', decidedAt: app.clock.now() }).where(eq(drafts.id, id));
+      return id;
+    },
+    hasConfirmation: async (replyId, slot) => rowsOf(await db.execute(sql`select 1 from drafts where run_id = ${`reply:${replyId}`} and angle_reason = ${confirmationReason(slot)} limit 1`)).length > 0,
+    currentAppointment: async (leadId) => {
+      const [last] = rowsOf(await db.execute(sql`select type, details from lead_events where lead_id = ${leadId} and type in ('meeting_booked', 'meeting_moved', 'meeting_cancelled') order by at desc, id desc limit 1`));
+      const details = (last?.details ?? {}) as Row;
+      return last && last.type !== 'meeting_cancelled' && typeof details.appointmentId === 'string' && typeof details.slot === 'string' ? { appointmentId: details.appointmentId, slot: details.slot } : null;
+    },
+    recordChange: async (leadId, at, type, details) => {
+      await createLeadEventStore(db).append({ leadId, at, channel: 'email', type, source: 'scheduler', fromStatus: null, toStatus: null, inboxId: null, details });
+    },
+    markBooked: (leadId, at, details) =>
+      db.transaction(async (tx) => {
+        const t = tx as unknown as Db;
+        const signalLeads = createSignalLeadStore(t);
+        const events = createLeadEventStore(t, { inTransaction: true });
+        const lead = await signalLeads.byId(leadId);
+        if (!lead) return;
+        const moved = lead.status !== 'meeting_booked' && (await signalLeads.setStatus(leadId, lead.status, 'meeting_booked', at));
+        await events.append({ leadId, at, channel: 'email', type: 'meeting_booked', source: 'scheduler', fromStatus: moved ? lead.status : null, toStatus: moved ? 'meeting_booked' : null, inboxId: null, details });
+        await createCadenceSync({ store: createCadenceStore(t), events, leads: signalLeads, settings: config.cadence }).onSignal(leadId, 'meeting_booked', at);
+        if (details.by)
+          await createAuditStore(t).append({
+            at,
+            actor: details.by,
+            action: 'meeting_booked_by_hand',
+            entityType: 'reply',
+            entityId: details.replyId,
+            runId: null,
+            details: { leadId, slot: details.slot, appointmentId: details.appointmentId },
+          });
+      }),
+    alerts: app.alerts,
+    settings: {
+      sender: config.sender,
+      businessHours: config.dispatch.businessHours,
+      lookaheadDays: config.scheduler.lookaheadDays,
+      slotsOffered: config.scheduler.slotsOffered,
+      autoConfirm: config.scheduler.autoConfirm,
+      bookingUrl: config.scheduler.bookingUrl ?? config.sender.calendarLink,
+    },
+  });
+};
+
 /** The executor of the follow-through's actions for one app (its database, clock, alerts). */
-export const followThroughExecutorFor = (app: AppDeps, providers: FollowThroughProviders): FollowThroughExecutor => {
+export const followThroughExecutorFor = (app: AppDeps, providers: FollowThroughProvidersWithCalendar): FollowThroughExecutor => {
   const db = app.database.db;
   const queries = createReplyQueries(db);
   const replies = replySenderFor(app);
+  const scheduler = schedulerFor(app, providers);
   const executor = createFollowThroughExecutor({
     actions: createReplyActionStore(db),
     read: { reply: queries.reply, lead: queries.lead },
@@ -154,6 +250,8 @@ export const followThroughExecutorFor = (app: AppDeps, providers: FollowThroughP
     log: app.log,
     leadUrl: leadPageUrl(app.config),
     draftReply: replyDrafterFor(app, providers).draft,
+    bookMeeting: scheduler.book,
+    changeMeeting: scheduler.change,
   });
   return {
     ...executor,
@@ -286,4 +384,26 @@ export const withFollowThroughActions = (processor: InboxProcessor, executor: Fo
     processPending: after(processor.processPending, true),
     replay: after(processor.replay, true),
   };
+};
+
+/**
+ * `caio replies book <id> --slot ISO --by NAME` (issue 17 item 4): a person's booking goes through
+ * the same `book_meeting` action as a reply's (keyed by lead and slot, so a slot already booked for
+ * the lead is not booked again), run at once; `by` is audited with the booking.
+ */
+export const bookReplyByHand = async (app: AppDeps, executor: FollowThroughExecutor, input: { replyId: string; slot: Date; by: string }) => {
+  const db = app.database.db;
+  const reply = await createReplyStore(db).byId(input.replyId);
+  if (!reply) throw new AppError('NOT_FOUND', `no reply with id ${input.replyId}`);
+  if (!reply.leadId) throw new AppError('INVALID_INPUT', 'this reply is from an address we hold no lead for: nothing to book');
+  const slot = input.slot.toISOString();
+  const actions = createReplyActionStore(db);
+  const idempotencyKey = `${reply.leadId}:book:${slot}`;
+  await actions.record([{ replyId: reply.id, leadId: reply.leadId, kind: 'book_meeting', idempotencyKey, payload: { slot, by: input.by }, notBefore: app.clock.now() }]);
+  await executor.runDue();
+  const rows = await db.select().from(replyActions).where(eq(replyActions.idempotencyKey, idempotencyKey)).limit(1);
+  const row = rows[0];
+  // Done is also an offer of the nearest free slots (the slot was taken or off hours): booked only with its timeline event.
+  const booked = rowsOf(await db.execute(sql`select 1 from lead_events where lead_id = ${reply.leadId} and type = 'meeting_booked' and details->>'slot' = ${slot} limit 1`)).length > 0;
+  return { slot, booked, status: row?.status ?? 'missing', error: row?.lastError ?? null, replyId: row?.replyId ?? reply.id };
 };

@@ -1,5 +1,8 @@
 import { activateCampaign } from '../dispatch/activate-campaign.js';
 import { createBatchSender } from '../dispatch/batch-send.js';
+import { batchOutlook } from '../dispatch/batch-outlook.js';
+import type { BatchScopeControls } from '../server/api/routes.js';
+import { createReviewStore } from '../store/review-repo.js';
 import { isAppError } from '../lib/app-error.js';
 import { operatorStatus, operatorStatusSettings } from '../dispatch/operator-status-settings.js';
 import type { CampaignControls, DispatchReport, DispatchRequest, OperatorControls, OperatorStatusStores } from '../dispatch/ports.js';
@@ -23,6 +26,33 @@ export const gatekeeperFor = (app: AppDeps, batches: BatchStore = createBatchSto
     clock: app.clock,
     settings: { batchExpiryHours: app.config.gatekeeper.batchExpiryHours, tierRouting: app.config.tierRouting, operatorUrl: operatorPageUrl(app.config) },
   });
+
+/**
+ * A pending batch item by item (its messages and the OPERATOR's dry-run outcomes) and leaving
+ * items out of it (issue 21 item 3). The dry run is the real OPERATOR's, in this process: it
+ * writes nothing, so it never needs a worker.
+ */
+export const batchScopeFor = (app: AppDeps, dispatch: DispatchSet): BatchScopeControls => {
+  const batches = createBatchStore(app.database.db);
+  const reviews = createReviewStore(app.database.db);
+  return {
+    outlook: (batchId) =>
+      batchOutlook(
+        {
+          operator: dispatch.operator,
+          gatekeeper: dispatch.parts.gatekeeper,
+          draftStatuses: (ids) => batches.draftStatuses(ids),
+          draftCopy: async (draftId) => {
+            const d = await reviews.get(draftId);
+            return d ? { subject: d.editedSubject ?? d.subjectA, body: d.editedBody ?? d.body } : null;
+          },
+        },
+        batchId,
+        'dashboard (preview)',
+      ),
+    exclude: (batchId, items, by) => dispatch.parts.gatekeeper.excludeItems(batchId, items, by),
+  };
+};
 
 /** The stores the operator status reads, on one database. */
 export const operatorStatusStoresOn = (db: Db): OperatorStatusStores => ({ outbox: createOutboxStore(db), control: createControlStore(db), batches: createBatchStore(db), campaigns: createCampaignStore(db) });

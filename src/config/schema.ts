@@ -338,6 +338,8 @@ export const FileConfigSchema = z.strictObject({
       slotsOffered: z.number().int().min(1).max(10).default(3),
       /** How far ahead slots are looked for (GoHighLevel allows at most 31 days). @defaultValue 7 */
       lookaheadDays: z.number().int().min(1).max(31).default(7),
+      /** Send a booked meeting's confirmation without review (through the send gateway, as approved reply answers are); false: it waits in the review queue (issue 17 item 4). @defaultValue false */
+      autoConfirm: z.boolean().default(false),
     })
     .prefault({}),
   jobs: z

@@ -170,6 +170,65 @@ export const createGatekeeper = (deps: GatekeeperDeps) => {
       return move(id, 'reject', requireName(by), { reason: reason.trim() });
     },
     /**
+     * Leave items out of a pending batch before approving it (issue 21 item 3): the batch is re-frozen
+     * without them as a new batch (a new scope hash, the same expiry: leaving items out buys no time)
+     * and the old one is closed as rejected, by compare-and-set, so an approval racing this one
+     * wins or loses whole. An item left out waits again for the next batch; its draft stays
+     * approved. `items` are positions in the batch's frozen scope (it never changes).
+     */
+    excludeItems: async (id: string, items: readonly number[], by: string): Promise<{ batch: Batch; previous: Batch; excluded: ScopeItem[] }> => {
+      const who = requireName(by);
+      const batch = await find(id);
+      const refuseExclude = async (message: string, code: AppError['code'] = 'CONFLICT'): Promise<never> => {
+        await deps.audit.append({ at: deps.clock.now(), actor: who, action: 'batch.exclude_refused', entityType: 'batch', entityId: batch.id, runId: null, details: { reason: message, status: batch.status } });
+        throw new AppError(code, message);
+      };
+      const positions = [...new Set(items)];
+      if (positions.length === 0) return refuseExclude('say which items to leave out', 'INVALID_INPUT');
+      const outOfRange = positions.filter((i) => !Number.isInteger(i) || i < 0 || i >= batch.scope.length);
+      if (outOfRange.length) return refuseExclude(`the batch has ${batch.scope.length} items (0 to ${batch.scope.length - 1}); no item ${outOfRange.join(', ')}`, 'INVALID_INPUT');
+      if (positions.length === batch.scope.length) return refuseExclude('leaving every item out is rejecting the batch: use Reject batch');
+      const now = deps.clock.now();
+      if (batch.status !== 'pending_approval') return refuseExclude(`cannot leave items out of this batch: it is ${batch.status.replace('_', ' ')}`);
+      if (now.getTime() >= batch.expiresAt.getTime()) return refuseExclude(`cannot leave items out of this batch: it expired at ${batch.expiresAt.toISOString()}`);
+      const allowed = batchTransition(batch, 'reject', now);
+      if (!allowed.ok) return refuseExclude(allowed.error.message);
+      const left = new Set(positions);
+      const excluded = batch.scope.filter((_, i) => left.has(i));
+      const scope = batch.scope.filter((_, i) => !left.has(i));
+      const reason = `re-frozen without ${excluded.length} of its ${batch.scope.length} items`;
+      if (!(await deps.batches.transition(batch.id, batch.status, { status: allowed.value, decidedBy: who, decidedAt: now, decisionReason: reason }))) {
+        const current = await find(batch.id);
+        return refuseExclude(`another decision came first: the batch is now ${current.status}`);
+      }
+      const next = await deps.batches.insert({ motion: batch.motion, status: 'pending_approval', scope, previewHash: previewHash(batch.motion, scope), createdBy: who, createdAt: now, expiresAt: batch.expiresAt });
+      await deps.audit.append({
+        at: now,
+        actor: who,
+        action: 'batch.items_excluded',
+        entityType: 'batch',
+        entityId: batch.id,
+        runId: null,
+        details: {
+          newBatchId: next.id,
+          excluded: excluded.map((i) => ({ leadId: i.leadId, draftId: i.draftId, channel: i.channel, action: i.action })),
+          items: scope.length,
+          previousHash: batch.previewHash,
+          previewHash: next.previewHash,
+        },
+      });
+      await deps.audit.append({
+        at: now,
+        actor: who,
+        action: 'batch.created',
+        entityType: 'batch',
+        entityId: next.id,
+        runId: null,
+        details: { motion: next.motion, items: scope.length, previewHash: next.previewHash, expiresAt: next.expiresAt.toISOString(), refrozenFrom: batch.id },
+      });
+      return { batch: next, previous: await find(batch.id), excluded };
+    },
+    /**
      * For the dispatcher: marks the batch executed (once) and returns the frozen items whose drafts
      * are still approved; an item whose draft was rejected since is left out and reported.
      */

@@ -14,7 +14,8 @@ const RETRY_BASE_MS = 60_000;
 const RETRY_MAX_MS = 3600_000;
 
 /** Which calls may be made again after they may have reached the provider (see each provider's client). */
-const REPEATABLE: Readonly<Record<ReplyActionKind, boolean>> = { slack_hot_lead: false, crm_tag: true, instantly_interest: true, cadence_resume: true, reply_draft: true };
+const REPEATABLE: Readonly<Record<ReplyActionKind, boolean>> = { slack_hot_lead: false, crm_tag: true, instantly_interest: true, cadence_resume: true, reply_draft: true, book_meeting: true, change_meeting: true };
+// book_meeting is repeatable only because scheduler.ts reads the calendar back before any retry; change_meeting is a PUT (sets values).
 
 export type FollowThroughExecutorDeps = {
   actions: ReplyActionStore;
@@ -23,6 +24,10 @@ export type FollowThroughExecutorDeps = {
   providers: FollowThroughProviders;
   /** CRAFTER's suggested answer to a reply (reply-drafts.ts); repeatable: it finds a draft already written. Null: not wired. */
   draftReply?: ((replyId: string, now: Date) => Promise<{ skipped: string } | { draftId: string }>) | null;
+  /** The SCHEDULER (scheduler.ts): book the reply's time, or offer the nearest free slots. Null: not wired. */
+  bookMeeting?: ((replyId: string, o: { slot: string | null; by: string | null; retry: boolean; firstAttempt: boolean; now: Date }) => Promise<{ skipped: string } | Record<string, unknown>>) | null;
+  /** The SCHEDULER's move or cancel of a booked meeting (scheduler.ts). Null: not wired. */
+  changeMeeting?: ((replyId: string, o: { change: 'move' | 'cancel'; now: Date }) => Promise<{ skipped: string } | Record<string, unknown>>) | null;
   /** The cadence's resume, in its own unit of work. */
   resumeCadence: (leadId: string, at: Date) => Promise<boolean>;
   /** A person hears about an action that needs them (uncertain, or out of retries). */
@@ -60,6 +65,25 @@ export const createFollowThroughExecutor = (deps: FollowThroughExecutorDeps) => 
       if (!deps.draftReply) throw new Skip('reply drafts are not wired');
       const outcome = await deps.draftReply(action.replyId, deps.clock.now());
       if ('skipped' in outcome) throw new Skip(outcome.skipped);
+      return;
+    }
+    if (action.kind === 'book_meeting') {
+      if (!deps.bookMeeting) throw new Skip('the scheduler is not wired');
+      const text = (v: unknown) => (typeof v === 'string' ? v : null);
+      const outcome = await deps.bookMeeting(action.replyId, {
+        slot: text(action.payload.slot),
+        by: text(action.payload.by),
+        retry: action.attempts > 1 || (action as { stale?: boolean }).stale === true,
+        firstAttempt: action.attempts <= 1,
+        now: deps.clock.now(),
+      });
+      if ('skipped' in outcome && typeof outcome.skipped === 'string') throw new Skip(outcome.skipped);
+      return;
+    }
+    if (action.kind === 'change_meeting') {
+      if (!deps.changeMeeting) throw new Skip('the scheduler is not wired');
+      const outcome = await deps.changeMeeting(action.replyId, { change: action.payload.change === 'cancel' ? 'cancel' : 'move', now: deps.clock.now() });
+      if ('skipped' in outcome && typeof outcome.skipped === 'string') throw new Skip(outcome.skipped);
       return;
     }
     const reply = await deps.read.reply(action.replyId);

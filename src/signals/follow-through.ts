@@ -1,4 +1,5 @@
 import { cleanReply, understandReply, type ReplyUnderstanding } from '../domain/replies/index.js';
+import { meetingChangeOf } from '../domain/replies/slot-pick.js';
 import { emptyLead, leadIdentities, normalizeEmail } from '../domain/lead.js';
 import type { BusinessHours } from '../domain/sending/index.js';
 import type { SignalType } from '../domain/signals/index.js';
@@ -32,6 +33,9 @@ type Signal = Omit<NormalisedSignal, 'at'> & { at: Date };
 
 /** A reply understood before the delivery's processing, followed through after it. */
 export type UnderstoodReply = { item: StoredDelivery; signal: Signal; understanding: ReplyUnderstanding; clean: string; timeZone: string; stored: StoredReply | null };
+
+/** The classes a request to move or cancel a meeting is read as ("can we push it to Thursday?" is a meeting request or a question). */
+const HOT_OR_QUESTION: ReadonlySet<string> = new Set(['meeting_request', 'interested', 'question', 'objection', 'not_interested', 'unsubscribe']);
 
 /** Marks where a referral lead came from: its `first_run_id`, and the source of its timeline event. */
 const REFERRAL_RUN = 'reply-referral';
@@ -122,7 +126,14 @@ export const createReplyFollowThrough = (s: FollowThroughStores) => {
     }
     if (HOT_CLASSES.has(u.class)) action('slack_hot_lead', { class: u.class });
     // The suggested answer (issue 17 item 3, reply-drafts.ts): written after commit, as it may read the calendar.
-    if (stored.needsResponse) action('reply_draft', { class: u.class });
+    // A reply that names a time goes to the SCHEDULER (scheduler.ts), which books it or offers the nearest free slots (its own draft).
+    // Keyed by lead and slot: a redelivered webhook, or the same time picked again, never books twice.
+    // A lead with a booked meeting who asks to move or cancel it: the SCHEDULER updates the appointment instead of booking another.
+    const change = lead.status === 'meeting_booked' && HOT_OR_QUESTION.has(u.class) ? meetingChangeOf(reply.clean, u.proposedTimes.length) : null;
+    const bookable = (u.class === 'meeting_request' || u.class === 'interested') && u.proposedTimes.length > 0;
+    if (change) action('change_meeting', { change });
+    else if (bookable) actions.push({ replyId: stored.id, leadId: lead.id, kind: 'book_meeting', idempotencyKey: `${lead.id}:book:${u.proposedTimes[0]!.at}`, payload: { slot: null, by: null }, notBefore: now });
+    else if (stored.needsResponse) action('reply_draft', { class: u.class });
     if (lead.email) action('crm_tag', { tags: crmTagsOf(u.class), class: u.class });
     const interest = INSTANTLY_INTEREST[u.class];
     if (channel === 'email' && lead.email && interest !== undefined) action('instantly_interest', { interestValue: interest, campaignId: typeof reply.signal.details.campaignId === 'string' ? reply.signal.details.campaignId : null });

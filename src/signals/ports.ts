@@ -266,7 +266,7 @@ export type RevivalCrm = {
 // providers those calls reach; src/store and src/providers implement them.
 
 /** The follow-through calls a reply may need, executed after commit (reply_actions.kind). */
-export type ReplyActionKind = 'slack_hot_lead' | 'crm_tag' | 'instantly_interest' | 'cadence_resume' | 'reply_draft';
+export type ReplyActionKind = 'slack_hot_lead' | 'crm_tag' | 'instantly_interest' | 'cadence_resume' | 'reply_draft' | 'book_meeting' | 'change_meeting';
 
 /** One reply as stored with its understanding (one per webhook delivery). */
 export type StoredReply = {

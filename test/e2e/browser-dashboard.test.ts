@@ -134,7 +134,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in a real browser (chromiu
     await page.fill('#stop-reason', 'complaint from a prospect');
     await page.click('button.danger');
     await expect.poll(async () => Boolean((await h.control.emergencyStop())?.active)).toBe(true);
-    await page.goto(`${url}/operator`);
+    // The form reloads the page once the stop is set: a navigation started meanwhile is aborted by
+    // that reload (net::ERR_ABORTED on a loaded machine), so wait for it and go again.
+    await page.goto(`${url}/operator`).catch(async (error: unknown) => {
+      if (!String(error).includes('ERR_ABORTED')) throw error;
+      await page.waitForLoadState('load');
+      await page.goto(`${url}/operator`);
+    });
     expect(await page.textContent('main')).toContain('EMERGENCY STOP ACTIVE');
     await page.screenshot({ path: path.join(OUT, 'operator.png'), fullPage: true });
     const batch = await h.approvedBatch();

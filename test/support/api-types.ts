@@ -359,6 +359,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operator/batches/{id}/outlook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch item by item: each item's message and its predicted outcome under today's guards (the OPERATOR's dry run; nothing is written) */
+        get: operations["getBatchOutlook"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operator/batches/{id}/exclude": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave items out of a pending batch before approving it: the batch is re-frozen without them (a new batch, a new scope hash); the items left out wait for the next batch */
+        post: operations["excludeBatchItems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operator/batches": {
         parameters: {
             query?: never;
@@ -1436,6 +1470,40 @@ export interface components {
             };
             items: components["schemas"]["OutboxBoardItem"][];
         };
+        /** @description A pending batch item by item: each item's message and its predicted outcome under today's guards, from the OPERATOR's dry run (nothing is written). */
+        BatchOutlook: {
+            batch: components["schemas"]["Batch"];
+            /** @description the emergency stop is set: nothing would be sent */
+            stopped: boolean;
+            stopReason: string | null;
+            items: {
+                index: number;
+                leadId: string;
+                draftId: string;
+                channel: string;
+                /** @enum {string} */
+                kind: "first_touch" | "cadence_step" | "revival" | "revival_email" | "unknown";
+                touch: string | null;
+                step: number | null;
+                subject: string | null;
+                body: string | null;
+                /**
+                 * @description the predicted outcome under today's guards (the OPERATOR's dry run)
+                 * @enum {string}
+                 */
+                outcome: "would_send" | "deferred" | "refused" | "stopped" | "left_out" | "queues_revival";
+                until: string | null;
+                reason: string | null;
+            }[];
+        };
+        /** @description A batch re-frozen without the items left out: a new batch (a new scope hash) replaces the old, which is closed as rejected. */
+        BatchExcluded: {
+            batch: components["schemas"]["Batch"];
+            previousBatchId: string;
+            /** @description how many items were left out (they wait for the next batch; their drafts stay approved) */
+            excluded: number;
+            message: string;
+        };
     };
     responses: {
         /** @description A parameter or the body is invalid (the message names it), or the body is not JSON */
@@ -2196,6 +2264,75 @@ export interface operations {
             423: components["responses"]["Locked"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBatchOutlook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the batch id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the batch and its items with their predicted outcomes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOutlook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    excludeBatchItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the batch id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description who leaves the items out (recorded in the audit log) */
+                    by: string;
+                    /** @description the items to leave out, by their position in the batch's scope (0 first) */
+                    items: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description the new batch and how many items were left out */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchExcluded"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

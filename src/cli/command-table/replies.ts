@@ -43,6 +43,14 @@ export const registerRepliesCommands = (program: Command): void => {
   withCommonOptions(replies.command('show <id>').description("one reply: its understanding, its text's first words and what its follow-through did").option('--json', 'print JSON')).action(async (id: string, options: { json?: boolean }) =>
     (await repliesListCommands()).repliesShowCommand(id, options),
   );
+  withCommonOptions(
+    replies
+      .command('book <id>')
+      .description('book a meeting for a reply by hand: the slot re-checked against the GoHighLevel calendar, never booked twice, the confirmation queued; audited with the person')
+      .requiredOption('--slot <iso>', 'the start of the slot (ISO 8601 with its offset)', parseInstant)
+      .requiredOption('--by <name>', 'who books (audited)')
+      .option('--json', 'print JSON'),
+  ).action(async (id: string, options: { slot: Date; by: string; json?: boolean }) => (await import('../commands/replies-book.js')).repliesBookCommand(id, options));
 };
 
 /** The reply classes (src/domain/replies REPLY_CLASSES; written out so the table loads no domain module for --help). */

@@ -15,6 +15,9 @@ export const KPI_EVENT_TYPES = [
   'linkedin_connection_sent',
   'linkedin_connection_accepted',
   'linkedin_replied',
+  // Issue 17 item 4: the SCHEDULER's bookings are a milestone (lead_milestones, kpi_daily per campaign and angle);
+  // not yet in KpiCounts or the API's rates (strict OpenAPI schemas, dashboard pages owned elsewhere).
+  'meeting_booked',
 ] as const satisfies readonly SignalType[];
 
 export type KpiEventType = (typeof KPI_EVENT_TYPES)[number];
@@ -23,7 +26,7 @@ export const isKpiEvent = (type: string): type is KpiEventType => (KPI_EVENT_TYP
 
 export type KpiCounts = { emailSent: number; emailOpened: number; emailClicked: number; emailReplied: number; emailBounced: number; unsubscribed: number; linkedinSent: number; linkedinAccepted: number; linkedinReplied: number };
 
-const KEY: Record<KpiEventType, keyof KpiCounts> = {
+const KEY: Partial<Record<KpiEventType, keyof KpiCounts>> = {
   email_sent: 'emailSent',
   email_opened: 'emailOpened',
   email_clicked: 'emailClicked',
@@ -40,7 +43,8 @@ export const emptyCounts = (): KpiCounts => ({ emailSent: 0, emailOpened: 0, ema
 /** Rows of (type, leads) summed into counts; unknown types are ignored. */
 export const countsOf = (rows: readonly { type: string; leads: number }[]): KpiCounts =>
   rows.reduce((c, r) => {
-    if (isKpiEvent(r.type)) c[KEY[r.type]] += r.leads;
+    const key = isKpiEvent(r.type) ? KEY[r.type] : undefined;
+    if (key) c[key] += r.leads;
     return c;
   }, emptyCounts());
 

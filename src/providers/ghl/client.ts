@@ -3,6 +3,8 @@ import { createJsonCaller } from '../http/json-call.js';
 import { createHttpPolicy, type HttpPolicy } from '../http/policy.js';
 import {
   AppointmentSchema,
+  CalendarEventsResponseSchema,
+  type GhlCalendarEvent,
   ContactResponseSchema,
   ContactSearchResponseSchema,
   DuplicateLookupResponseSchema,
@@ -88,6 +90,10 @@ export type GhlClient = {
   sendEmail(email: { contactId: string; subject: string; html: string; emailFrom?: string }): Promise<GhlSentMessage>;
   freeSlots(calendarId: string, range: { startDate: Date | number; endDate: Date | number; timezone?: string; userId?: string }): Promise<GhlFreeSlotDay[]>;
   bookAppointment(input: GhlAppointmentInput): Promise<GhlAppointment>;
+  /** The calendar's events between two instants (the read-back before a booking is retried). */
+  listEvents(calendarId: string, range: { startTime: Date | number; endTime: Date | number }): Promise<GhlCalendarEvent[]>;
+  /** Reschedule or change status (cancel = `appointmentStatus: cancelled`, contracts/ghl.md). */
+  updateAppointment(eventId: string, patch: Partial<Pick<GhlAppointmentInput, 'startTime' | 'endTime' | 'appointmentStatus' | 'title' | 'toNotify'>>): Promise<GhlAppointment>;
 };
 
 /** A contact with DND on, or e-mail DND active, must not be e-mailed (contracts/ghl.md "Contact", compliance). */
@@ -194,5 +200,10 @@ export const createGhlClient = ({ baseUrl, apiKey, locationId, policy }: { baseU
     },
     // NOT repeatable: a second POST books a second appointment (contracts/ghl.md "List": look for the booking first).
     bookAppointment: (input) => calendars.required('calendars/events/appointments', { method: 'POST', path: 'calendars/events/appointments', body: { ...input, locationId }, idempotent: false }, AppointmentSchema),
+    // Epoch milliseconds as strings (contracts/ghl.md "List").
+    listEvents: async (calendarId, { startTime, endTime }) =>
+      (await calendars.required('calendars/events', { method: 'GET', path: 'calendars/events', query: { locationId, calendarId, startTime: String(ms(startTime)), endTime: String(ms(endTime)) } }, CalendarEventsResponseSchema)).events,
+    // A PUT sets values: repeatable. No locationId/contactId in the body (contracts/ghl.md "Reschedule").
+    updateAppointment: (eventId, patch) => calendars.required('calendars/events/appointments/:id', { method: 'PUT', path: `calendars/events/appointments/${encodeURIComponent(eventId)}`, body: patch }, AppointmentSchema),
   };
 };

@@ -93,3 +93,6 @@ export const AppointmentSchema = z.looseObject({
   assignedUserId: text,
 });
 export type GhlAppointment = z.infer<typeof AppointmentSchema>;
+/** `GET /calendars/events` (contracts/ghl.md "List"): `{ events: [CalendarEventDTO] }`; the fields the booking read-back needs. */
+export const CalendarEventsResponseSchema = z.looseObject({ events: z.array(z.looseObject({ id: z.string().min(1), contactId: text, startTime: text, appointmentStatus: text })) });
+export type GhlCalendarEvent = z.infer<typeof CalendarEventsResponseSchema>['events'][number];

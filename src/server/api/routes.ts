@@ -8,7 +8,9 @@ import type { KpiTargets } from '../../domain/kpis/kpi-events.js';
 import type { BatchSendControls, CampaignControls, OperatorControls } from '../../dispatch/ports.js';
 import type { ReviewQueueControls } from '../../jobs/ports.js';
 import type { LeadDetailQuery, RunStore } from '../../pipeline/ports.js';
-import type { BatchDecisions, ReviewDecisions } from '../../pipeline/review-ports.js';
+import type { Batch, BatchDecisions, ReviewDecisions } from '../../pipeline/review-ports.js';
+import type { BatchOutlookItem } from '../../domain/approval/batch-outlook.js';
+import type { ScopeItem } from '../../domain/approval/batch.js';
 import type { BootstrapReport } from '../../signals/ports.js';
 import type { DashboardQueries, SendBoardQueries, TimelineEntry } from '../../store/index.js';
 import type { AgentActivityReport } from '../../domain/agents/activity.js';
@@ -27,6 +29,12 @@ export type StopView = {
   pagers: string[];
 };
 
+/** A pending batch as a person decides it: item by item with predicted outcomes, and leaving items out. */
+export type BatchScopeControls = {
+  outlook(batchId: string): Promise<{ batch: Batch; items: BatchOutlookItem[]; stopped: boolean; stopReason: string | null }>;
+  exclude(batchId: string, items: number[], by: string): Promise<{ batch: Batch; previous: Batch; excluded: ScopeItem[] }>;
+};
+
 /** What the API and the pages drive: the use cases through their ports, the store's read models. */
 export type ApiDeps = {
   review: ReviewDecisions;
@@ -42,6 +50,10 @@ export type ApiDeps = {
   gatekeeper: BatchDecisions;
   /** Approving a batch sends it to the end (or schedules it for the send window); the batches as they stand. */
   batchSend: BatchSendControls;
+  /** What a pending batch would do item by item (the OPERATOR's dry run), and leaving items out of it (issue 21 item 3). */
+  batchScope: BatchScopeControls;
+  /** What approving a draft enables: its tier's routing and the cadence's steps (config). */
+  approvalScope: { tierRouting: Record<string, readonly string[]>; cadenceSteps: readonly { step: number; day: number; channel: 'email' | 'linkedin'; action: string }[] };
   /** The outbox by state, with the campaign each Instantly item went to. */
   sendBoard: Pick<SendBoardQueries, 'outbox'>;
   detectDecay: (dryRun: boolean) => Promise<unknown[]>;
@@ -152,6 +164,13 @@ const handlersOf = (app: FastifyInstance, deps: ApiDeps): Record<OperationId, (r
     return deps.gatekeeper.reject(id, body.by, body.reason);
   },
   listIncidents: () => deps.incidents(),
+  getBatchOutlook: async (req) => deps.batchScope.outlook(S.BatchParams.parse(req.params).id),
+  excludeBatchItems: async (req) => {
+    const body = S.BatchExclude.parse(req.body ?? {});
+    const done = await deps.batchScope.exclude(S.BatchParams.parse(req.params).id, body.items, body.by);
+    const message = `Left out ${done.excluded.length} item${done.excluded.length === 1 ? '' : 's'}: batch ${done.batch.id.slice(0, 8)} now holds ${done.batch.scope.length} (a new scope hash); the items left out wait for the next batch and their drafts stay approved.`;
+    return { batch: done.batch, previousBatchId: done.previous.id, excluded: done.excluded.length, message };
+  },
   approveAndSendBatch: async (req) => deps.batchSend.approveAndSend(S.BatchParams.parse(req.params).id, S.BatchSendRequest.parse(req.body ?? {}).by),
   listOperatorBatches: async (req) => deps.batchSend.board(S.BatchHistory.parse(req.query).limit),
   listOutbox: async (req) => {

@@ -526,3 +526,45 @@ export const OutboxBoardItem = named(
   'One outbox item by name and company (never the address) with its state.',
 );
 export const OutboxBoard = named('OutboxBoard', z.strictObject({ counts: Counts, items: z.array(OutboxBoardItem) }), 'The newest outbox items and the count of each status.');
+
+// ---- what approving covers: a batch item by item, leaving items out (issue 21 item 3) ----------
+
+export const BatchExclude = z.object({
+  by: described(Text(), 'who leaves the items out (recorded in the audit log)'),
+  items: described(z.array(z.number().int().min(0)).min(1), "the items to leave out, by their position in the batch's scope (0 first)"),
+});
+export const BatchOutlook = named(
+  'BatchOutlook',
+  z.strictObject({
+    batch: Batch,
+    stopped: described(z.boolean(), 'the emergency stop is set: nothing would be sent'),
+    stopReason: z.string().nullable(),
+    items: z.array(
+      z.strictObject({
+        index: z.number().int(),
+        leadId: z.string(),
+        draftId: z.string(),
+        channel: z.string(),
+        kind: z.enum(['first_touch', 'cadence_step', 'revival', 'revival_email', 'unknown']),
+        touch: z.string().nullable(),
+        step: z.number().int().nullable(),
+        subject: z.string().nullable(),
+        body: z.string().nullable(),
+        outcome: described(z.enum(['would_send', 'deferred', 'refused', 'stopped', 'left_out', 'queues_revival']), "the predicted outcome under today's guards (the OPERATOR's dry run)"),
+        until: Timestamp.nullable(),
+        reason: z.string().nullable(),
+      }),
+    ),
+  }),
+  "A pending batch item by item: each item's message and its predicted outcome under today's guards, from the OPERATOR's dry run (nothing is written).",
+);
+export const BatchExcluded = named(
+  'BatchExcluded',
+  z.strictObject({
+    batch: Batch,
+    previousBatchId: z.string(),
+    excluded: described(z.number().int(), 'how many items were left out (they wait for the next batch; their drafts stay approved)'),
+    message: z.string(),
+  }),
+  'A batch re-frozen without the items left out: a new batch (a new scope hash) replaces the old, which is closed as rejected.',
+);

@@ -2,6 +2,7 @@ import type { ApiDeps } from '../api/routes.js';
 import { outboxView } from '../api/outbox-view.js';
 import { guardLabel } from '../../domain/labels.js';
 import { leadHref } from './lead-page.js';
+import { pendingBatchesHtml } from './operator-pending.js';
 import { emptyState, esc } from './render.js';
 
 /**
@@ -32,7 +33,6 @@ const action = (api: string, label: string, extra = '', confirm?: string) =>
 
 export const operatorSendingSections = async (api: ApiDeps, options: { sendMode: string | undefined; stopped: boolean }): Promise<string> => {
   const now = api.now();
-  const pending = (await api.gatekeeper.list(50)).find((b) => b.status === 'pending_approval' && b.expiresAt > now);
   const board = await api.batchSend.board(20);
   const outbox = await api.sendBoard.outbox(100);
   const items = outboxView(outbox.items, now);
@@ -41,17 +41,7 @@ export const operatorSendingSections = async (api: ApiDeps, options: { sendMode:
   const campaigns = await api.campaigns.list();
   const shadow = options.sendMode !== 'live';
 
-  const pendingHtml = pending
-    ? `<p>Batch ${esc(pending.id)} (${esc(pending.motion)}), ${pending.scope.length} actions, expires ${esc(pending.expiresAt.toISOString())}.</p>
-<table><thead><tr><th>Channel</th><th>Action</th><th>Recipient</th></tr></thead><tbody>${pending.scope.map((i) => `<tr><td>${esc(i.channel)}</td><td>${esc(i.action)}</td><td>${esc(i.recipient)}</td></tr>`).join('')}</tbody></table>
-<p class="meta">${
-        shadow
-          ? 'Send mode is shadow: approving records the approval and sends nothing.'
-          : 'Approving sends it now through the OPERATOR (the same run as caio dispatch --batch ID --live); outside the send window it is scheduled for the window and the time is shown.'
-      }${options.stopped ? ' The emergency stop is set: a send is refused until someone resumes.' : ''}</p>
-${action(`/api/operator/batches/${pending.id}/send`, 'Approve and send')}
-${action(`/api/operator/reject-batch/${pending.id}`, 'Reject batch', `<label for="batch-reason">Reason</label><input id="batch-reason" name="reason" required>`)}`
-    : emptyState('No batch is waiting.', 'A live dispatch (caio dispatch --live, or the OPERATOR tick) creates one from approved drafts; approved batches are listed below.');
+  const pendingHtml = await pendingBatchesHtml(api, { shadow, stopped: options.stopped });
 
   const batchesHtml = board.length
     ? `<table><thead><tr><th>Batch</th><th>Motion</th><th>Items</th><th>State</th></tr></thead><tbody>${board
@@ -90,7 +80,7 @@ ${action(`/api/operator/reject-batch/${pending.id}`, 'Reject batch', `<label for
   return `<section class="card" aria-labelledby="op-who-h"><h2 id="op-who-h">Who is acting</h2>
 <label for="operator-name">Your name (the audit log records it with each approval and activation)</label><input id="operator-name" autocomplete="name" size="30">
 <p id="op-last" class="meta" role="status" aria-live="polite"></p></section>
-<section class="card" id="op-pending" aria-labelledby="op-pending-h"><h2 id="op-pending-h">Pending batch</h2>${pendingHtml}</section>
+<section class="card" id="op-pending" aria-labelledby="op-pending-h"><h2 id="op-pending-h">Pending batches</h2>${pendingHtml}</section>
 <section class="card" id="op-batches" aria-labelledby="op-batches-h"><h2 id="op-batches-h">Batches</h2>${batchesHtml}</section>
 <section class="card" id="op-outbox" aria-labelledby="op-outbox-h"><h2 id="op-outbox-h">Outbox</h2>${outboxHtml}</section>
 <section class="card" id="op-campaigns" aria-labelledby="op-campaigns-h"><h2 id="op-campaigns-h">Campaigns</h2>${campaignsHtml}</section>
@@ -123,7 +113,9 @@ export const OPERATOR_JS = `
     if (!who) { tell('Type your name first (above): the audit log records who acts.'); if (name) name.focus(); return; }
     if (form.dataset.opConfirm && !window.confirm(form.dataset.opConfirm)) return;
     var body = { by: who };
-    new FormData(form).forEach(function (v, k) { if (v !== '') body[k] = v; });
+    var list = form.dataset.opList;
+    new FormData(form).forEach(function (v, k) { if (k === list) { (body[k] = body[k] || []).push(Number(v)); } else if (v !== '') body[k] = v; });
+    if (list && !body[list]) { tell('Tick at least one item first.'); return; }
     form.dataset.busy = 'yes';
     var button = form.querySelector('button'); if (button) button.disabled = true;
     tell('Working...');

@@ -34,7 +34,11 @@ export const stopBanner = (stop: StopBanner | null): string =>
       } <a href="/operator#stop">Resume on the Operator page</a>.</section>`
     : '';
 
-/** One page: local assets only (the dashboard works offline), the CSRF token for the page's script. */
+/**
+ * One page: local assets only (the dashboard works offline), the CSRF token for the page's script.
+ * The menu button starts hidden with the nav open: app.js shows it and folds the nav on narrow
+ * screens, so without the script the full nav (and Log out) is still there, wrapped.
+ */
 export const layout = (title: string, active: string, csrf: string, body: string, stop: StopBanner | null = null): string => `<!doctype html>
 <html lang="en">
 <head>
@@ -46,7 +50,7 @@ export const layout = (title: string, active: string, csrf: string, body: string
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>
-<header><nav aria-label="Main">${NAV.map(([href, label]) => `<a href="${href}"${href === active ? ' aria-current="page"' : ''}>${label}</a>`).join('')}<form method="post" action="/logout" class="logout"><input type="hidden" name="csrf" value="${esc(csrf)}"><button type="submit">Log out</button></form></nav></header>
+<header><button type="button" class="menu-toggle" aria-expanded="true" aria-controls="main-nav" hidden>Menu</button><nav id="main-nav" aria-label="Main">${NAV.map(([href, label]) => `<a href="${href}"${href === active ? ' aria-current="page"' : ''}>${label}</a>`).join('')}<form method="post" action="/logout" class="logout"><input type="hidden" name="csrf" value="${esc(csrf)}"><button type="submit">Log out</button></form></nav></header>
 <main id="main" tabindex="-1">
 ${stopBanner(stop)}
 <h1>${esc(title)}</h1>
@@ -68,7 +72,7 @@ export const barChart = (label: string, bars: { name: string; value: number; tar
       return `<g transform="translate(0 ${i * rowH})"><text x="0" y="18">${esc(b.name)}</text><rect x="130" y="5" width="${w}" height="16" class="bar"></rect>${t !== null ? `<line x1="${130 + t}" x2="${130 + t}" y1="2" y2="24" class="target"></line>` : ''}<text x="${140 + w}" y="18">${esc(format(b.value))}</text></g>`;
     })
     .join('');
-  return `<svg role="img" aria-label="${esc(label)}" width="520" height="${bars.length * rowH + 4}" class="chart">${rows}</svg>`;
+  return `<svg role="img" aria-label="${esc(label)}" width="520" height="${bars.length * rowH + 4}" viewBox="0 0 520 ${bars.length * rowH + 4}" class="chart">${rows}</svg>`;
 };
 
 export const emptyState = (what: string, next: string) => `<p class="empty">${esc(what)} ${esc(next)}</p>`;
@@ -94,7 +98,7 @@ export const lineChart = (label: string, points: { day: string; value: number | 
   });
   if (run.length) segments.push(run.join(' '));
   const last = [...points].reverse().find((p) => p.value !== null);
-  return `<figure class="line-chart"><svg role="img" aria-label="${esc(`${label}: latest ${last ? format(last.value!) : 'n/a'}, target ${format(target)}`)}" width="${w}" height="${h}" class="chart">
+  return `<figure class="line-chart"><svg role="img" aria-label="${esc(`${label}: latest ${last ? format(last.value!) : 'n/a'}, target ${format(target)}`)}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" class="chart">
 <line x1="${left}" x2="${w - 8}" y1="${y(target).toFixed(1)}" y2="${y(target).toFixed(1)}" class="target-line"></line>
 <text x="0" y="${(y(target) + 4).toFixed(1)}">${esc(format(target))}</text>
 ${segments.map((s) => (s.includes(' ') ? `<polyline points="${s}" class="series"></polyline>` : `<circle cx="${s.split(',')[0]}" cy="${s.split(',')[1]}" r="2.5" class="dot"></circle>`)).join('')}

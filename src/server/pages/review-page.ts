@@ -2,7 +2,9 @@ import { REJECTION_TAGS } from '../../domain/approval/rejection-tags.js';
 import { isReplyAngle, REPLY_ANGLE_PREFIX } from '../../domain/drafting/reply-draft.js';
 import type { ReviewDraft } from '../../pipeline/review-ports.js';
 import type { ApiDeps } from '../api/routes.js';
-import { angleLabel, tierLabel } from '../../domain/labels.js';
+import { angleLabel, angleLongLabel, fieldLabel, providerLabel, tierLabel } from '../../domain/labels.js';
+import { approvalEnablesFor, checkGrounding } from '../../domain/approval/approval-scope.js';
+import { fnv1a32 } from '../../domain/stable-hash.js';
 import { leadHref } from './lead-page.js';
 import { emptyState, esc, timeTag } from './render.js';
 
@@ -26,6 +28,38 @@ const theirReply = (d: ReviewDraft): string => {
   return reply ? `<blockquote class="their-reply" aria-label="Their reply"><p class="meta">Their reply (${esc(d.angleId.slice(REPLY_ANGLE_PREFIX.length))}), answered in the same thread:</p><p>${esc(reply.value)}</p></blockquote>` : '';
 };
 
+/**
+ * What approving this draft covers (issue 21 item 3): the touches and cadence it enables (tier
+ * routing, cadence config), both subjects with the one this lead gets, the angle in words and why it
+ * was chosen, and each personal claim beside the lead's current data (a claim no longer there is flagged).
+ */
+const approvalScope = (api: ApiDeps, d: ReviewDraft): string => {
+  const reply = isReplyAngle(d.angleId);
+  const channels = api.approvalScope.tierRouting[d.lead.tier ?? 'tier_4'] ?? [];
+  const enables = approvalEnablesFor(d.angleId, channels, api.approvalScope.cadenceSteps, reply);
+  // The OPERATOR's A/B rule (dispatch/operator.ts initialCopy): a stable hash of the lead; an edited subject wins.
+  const gets = d.editedSubject ? 'the edited subject' : fnv1a32(d.lead.id) % 2 === 0 ? 'subject A' : 'subject B';
+  const checks = checkGrounding(d.lead.profile, reply ? d.grounding.filter((g) => g.claim !== 'their reply') : d.grounding);
+  const flagged = checks.filter((c) => c.matches === false).length;
+  const rows = checks
+    .map(
+      (c) =>
+        `<tr${c.matches === false ? ' class="claim-stale" data-claim-stale' : ''}><td>${esc(c.claim)}</td><td>${esc(fieldLabel(c.field))}</td><td>${esc(c.value)}</td><td>${esc(providerLabel(c.provider))}</td><td>${
+          c.matches === false ? `<strong>Not in the lead's current data</strong> (now: ${esc(c.current ?? 'empty')})` : c.matches ? 'Matches' : 'Not a lead field'
+        }</td></tr>`,
+    )
+    .join('');
+  return `<section class="approval-scope" aria-label="What approving does">
+<p><strong>Approving enables:</strong> <span data-enables>${esc(enables)}</span> Each send still waits for an operator's batch approval on /operator.</p>
+<p class="meta">Subject A: <span data-subject="a">${esc(d.subjectA)}</span> - Subject B: <span data-subject="b">${esc(d.subjectB)}</span> - this lead gets ${esc(gets)}.</p>
+<p class="meta">Angle: <span data-angle>${esc(reply ? angleLabel(d.angleId) : angleLongLabel(d.angleId))}</span>${d.angleReason ? `, chosen because ${esc(d.angleReason)}` : ''}</p>
+${
+  checks.length
+    ? `<details${flagged ? ' open' : ''}><summary>Grounding of personal claims (${checks.length}${flagged ? `, <strong>${flagged} not in the lead's current data</strong>` : ''})</summary><table class="grounding"><thead><tr><th>Claim</th><th>Field</th><th>Value</th><th>From</th><th>Now</th></tr></thead><tbody>${rows}</tbody></table></details>`
+    : '<p class="meta">No personal claim to ground.</p>'
+}</section>`;
+};
+
 const card = async (api: ApiDeps, d: ReviewDraft, index: number, total: number, tagOptions: string) => {
   const detail = d.lead.email ? await api.leadDetail.detailByEmail(d.lead.email) : null;
   const history = (await api.review.show(d.id)).rejections;
@@ -42,6 +76,7 @@ const card = async (api: ApiDeps, d: ReviewDraft, index: number, total: number, 
 <p class="meta"><a href="${esc(leadHref(d.lead.id))}">${esc(d.lead.name ?? 'The lead')}</a> - ${esc(d.lead.title ?? '')} at ${esc(d.lead.company ?? '')} - ${esc(d.lead.email ?? '')} - ${esc(tierLabel(d.lead.tier))}, ${esc(d.lead.points ?? '')} points - angle: ${esc(angleLabel(d.angleId))}</p>
 <details><summary>Why this score</summary><ul>${reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></details>
 <p class="meta">Quality guard: ${quality ? `${quality.passed === false ? 'failed' : 'passed'}${rules ? ` (${esc(rules)})` : ''}` : 'not checked'}${history.length ? ` - rejected before: ${esc(history.map((h) => `${h.tag} (${h.reason})`).join('; '))}` : ''}</p>
+${approvalScope(api, d)}
 ${theirReply(d)}<pre class="body">${esc(d.editedBody ?? d.body)}</pre>
 <div class="actions">
 <form class="approve" data-review-api="/api/emails/${id}/approve" data-decision="Approved">${seen}<button type="submit">Approve (a)</button></form>

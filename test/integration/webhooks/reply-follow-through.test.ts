@@ -97,7 +97,7 @@ describe('reply follow-through: every reply understood, stored and followed thro
     const [reply] = await replies();
     expect(reply).toMatchObject({ lead_id: lead.leadId, channel: 'email', class: 'meeting_request', needs_response: true, time_zone: 'UTC' });
     expect(reply!.proposed_times).toEqual([expect.objectContaining({ at: '2026-11-24T14:00:00.000Z', text: 'Tuesday at 2pm' })]);
-    expect(await actionsOf(reply!.id)).toEqual({ slack_hot_lead: 'done', crm_tag: 'done', instantly_interest: 'done', reply_draft: 'done' });
+    expect(await actionsOf(reply!.id)).toEqual({ slack_hot_lead: 'done', crm_tag: 'done', instantly_interest: 'done', book_meeting: 'done' });
 
     expect(slack.messages).toHaveLength(1);
     const alert = JSON.stringify(slack.messages[0]);

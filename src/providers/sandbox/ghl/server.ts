@@ -455,6 +455,36 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
     return [200, copy(appointment)];
   };
 
+  /** `GET /calendars/events`: locationId and one of calendarId/userId/groupId required; times as epoch ms strings (contracts/ghl.md "List"). */
+  const listEvents = (url: URL): [number, unknown] => {
+    requireLocation(url.searchParams.get('locationId'));
+    const calendarId = url.searchParams.get('calendarId');
+    if (!calendarId) throw unprocessable('calendarId, userId or groupId is required');
+    const [start, end] = [Number(url.searchParams.get('startTime')), Number(url.searchParams.get('endTime'))];
+    if (!Number.isFinite(start) || !Number.isFinite(end)) throw unprocessable('startTime and endTime must be epoch milliseconds');
+    const events = appointments.filter((a) => a.calendarId === calendarId && Date.parse(a.startTime) >= start && Date.parse(a.startTime) <= end);
+    return [200, { events: events.map(copy) }];
+  };
+
+  /** `PUT /calendars/events/appointments/{id}`: reschedule (the new slot must be free) or change status; no locationId/contactId. */
+  const updateAppointment = (id: string, body: Record<string, unknown>): [number, unknown] => {
+    if ('locationId' in body || 'contactId' in body) throw unprocessable('property locationId/contactId should not exist');
+    const appointment = appointments.find((a) => a.id === id);
+    if (!appointment) throw notFound('Appointment not found');
+    if (typeof body.startTime === 'string') {
+      if (!ISO_WITH_OFFSET.test(body.startTime)) throw unprocessable('startTime must be ISO-8601 with an offset');
+      const calendar = calendarOr404(appointment.calendarId);
+      const start = Date.parse(body.startTime);
+      const others = new Set(appointments.filter((a) => a !== appointment && a.calendarId === calendar.id && a.appointmentStatus !== 'cancelled').map((a) => Date.parse(a.startTime)));
+      if (body.ignoreFreeSlotValidation !== true && (!freeSlotInstants(calendar, start, start + 1).includes(start) || others.has(start))) throw badRequest('The slot you have selected is no longer available.');
+      appointment.startTime = body.startTime;
+      appointment.endTime = typeof body.endTime === 'string' ? body.endTime : withOffset(start + (calendar.slotMinutes ?? 30) * 60_000, offsetOfIso(body.startTime));
+    }
+    if (typeof body.appointmentStatus === 'string') appointment.appointmentStatus = body.appointmentStatus;
+    if (typeof body.title === 'string') appointment.title = body.title;
+    return [200, copy(appointment)];
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const text = await readBody(req);
@@ -483,6 +513,8 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
       if (path.startsWith('/contacts')) answer = routeContacts(method, path, url, body);
       else if (method === 'POST' && path === '/conversations/messages') answer = sendEmail(body);
       else if (method === 'POST' && path === '/calendars/events/appointments') answer = book(body);
+      else if (method === 'GET' && path === '/calendars/events') answer = listEvents(url);
+      else if (method === 'PUT' && /^\/calendars\/events\/appointments\/[^/]+$/.test(path)) answer = updateAppointment(decodeURIComponent(path.split('/').pop()!), body);
       else {
         const slots = /^\/calendars\/([^/]+)\/free-slots$/.exec(path);
         if (method !== 'GET' || !slots) throw notFound(`Cannot ${method} ${path}`);
