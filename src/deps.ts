@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from './config/load.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import path from 'node:path';
 import { createLogAlerts } from './providers/log-alerts.js';
 import { openDatabase, createStores } from './store/index.js';
 import { storeLocationOf, type Database, type StoreLocation } from './store/database.js';
@@ -39,6 +40,8 @@ export type AppOverrides = {
   database?: Database;
   /** Where alerts go instead of Slack or the log (tests: a list they read). */
   alerts?: AlertPort;
+  /** Where sandboxes keep their state; null for memory only. @defaultValue `<dataDir>/sandbox`, or null with `database` */
+  sandboxStateDir?: string | null;
 };
 
 export const openApp = async (config: Config, overrides: AppOverrides = {}): Promise<AppDeps> => {
@@ -70,6 +73,8 @@ export const openApp = async (config: Config, overrides: AppOverrides = {}): Pro
     metrics: createMetrics(),
     escalation: await escalatorFor({ config, db: database.db, alerts, clock, log }),
     rateLimitRedis,
+    // A database passed in is a test's shared schema: a state file beside it would outlive the test.
+    sandboxStateDir: overrides.sandboxStateDir !== undefined ? overrides.sandboxStateDir : overrides.database ? null : path.join(config.dataDir, 'sandbox'),
     close: async () => {
       redis?.disconnect();
       if (!overrides.database) await database.close();
@@ -312,7 +317,7 @@ export const pipelineDepsFor = (app: AppDeps, providers: ProviderSet, options: {
 /**
  * The OPERATOR and the send gateway, with one outbound channel per configured provider. In
  * sandbox mode the Instantly, HeyReach and GoHighLevel loopback servers are started here (their
- * state lives as long as this process); live, a channel exists only when its keys are set.
+ * state is kept in <dataDir>/sandbox/<provider>.json, docs/sandboxes.md); live, a channel exists only when its keys are set.
  */
 /**
  * What a caller may put on top of the production wiring of dispatch (tests: settings from their
@@ -331,6 +336,13 @@ export type DispatchOverrides = {
   escalation?: OperatorDeps['escalation'];
   /** The gateway's jitter source. @defaultValue Math.random */
   random?: () => number;
+};
+
+/** The file a sandbox started here keeps its state in, under the data folder (docs/sandboxes.md); a failed save is logged, never fatal. */
+const sandboxStateFor = async (app: AppDeps, provider: string) => {
+  if (!app.sandboxStateDir) return undefined;
+  const { sandboxStateFile } = await import('./providers/sandbox/state-file.js');
+  return sandboxStateFile(path.join(app.sandboxStateDir, `${provider}.json`), (message) => app.log.warn({ provider }, message));
 };
 
 export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = {}): Promise<DispatchSet> => {
@@ -373,7 +385,7 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
     let baseUrl = config.instantly.baseUrl;
     if (sandboxMode) {
       const { startInstantlySandbox } = await import('./providers/sandbox/instantly/server.js');
-      const sandbox = await startInstantlySandbox({ apiKey: instantlyKey });
+      const sandbox = await startInstantlySandbox({ apiKey: instantlyKey, state: await sandboxStateFor(app, 'instantly') });
       closers.push(sandbox.close);
       sandboxes.instantly = sandbox;
       baseUrl = sandbox.url;
@@ -402,7 +414,7 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
     let baseUrl = config.heyreach.baseUrl;
     if (sandboxMode) {
       const { startHeyReachSandbox } = await import('./providers/sandbox/heyreach/server.js');
-      const sandbox = await startHeyReachSandbox({ apiKey: heyreachKey });
+      const sandbox = await startHeyReachSandbox({ apiKey: heyreachKey, state: await sandboxStateFor(app, 'heyreach') });
       closers.push(sandbox.close);
       sandboxes.heyreach = sandbox;
       baseUrl = sandbox.url;
@@ -429,7 +441,7 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
       const { startGhlSandbox } = await import('./providers/sandbox/ghl/server.js');
       const { staleCrmContacts } = await import('./providers/sandbox/ghl/stale-contacts.js');
       // A CRM with some stale contacts, so the revival motion has something to show in sandbox mode.
-      const sandbox = await startGhlSandbox({ apiKey: ghl.key, locationId: ghl.location, seedContacts: staleCrmContacts(app.clock.now(), config.sandbox.seed) });
+      const sandbox = await startGhlSandbox({ apiKey: ghl.key, locationId: ghl.location, seedContacts: staleCrmContacts(app.clock.now(), config.sandbox.seed), state: await sandboxStateFor(app, 'ghl') });
       closers.push(sandbox.close);
       sandboxes.ghl = sandbox;
       baseUrl = sandbox.url;

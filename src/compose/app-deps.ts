@@ -36,6 +36,11 @@ export type AppDeps = {
    * opened by the first provider policy that needs it, so commands that call no provider open none.
    */
   rateLimitRedis: () => Redis | null;
+  /**
+   * The folder the sandboxes started in sandbox mode keep their state in (docs/sandboxes.md):
+   * `<dataDir>/sandbox`; null (memory only) when the app runs on a database a test passed in.
+   */
+  sandboxStateDir?: string | null;
   close: () => Promise<void>;
 };
 

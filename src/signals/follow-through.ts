@@ -59,7 +59,9 @@ export const createReplyFollowThrough = (s: FollowThroughStores) => {
     const stored = await s.replies.byInbox(item.id);
     if (stored) return { item, signal, understanding: fromStored(stored), clean, timeZone: stored.timeZone, stored };
     const timeZone = (lead ? await s.replies.leadTimeZone(lead.id) : null) ?? s.settings.timeZone;
-    const understanding = understandReply(text, { sentAt: signal.at, timeZone, businessHours: s.settings.businessHours });
+    // "The second option works": the slots our last answer offered, so the pick resolves to one of them (docs/replies.md).
+    const offeredSlots = lead ? await s.replies.offeredSlots(lead.id) : [];
+    const understanding = understandReply(text, { sentAt: signal.at, timeZone, businessHours: s.settings.businessHours, offeredSlots });
     return { item, signal, understanding, clean, timeZone, stored: null };
   };
 

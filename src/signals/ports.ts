@@ -299,6 +299,11 @@ export type ReplyStore = {
   setFollowUp(id: string, followUp: { referredLeadId?: string | null; pausedUntil?: Date | null }): Promise<void>;
   /** The lead's IANA zone when enrichment gave one (profile `timeZone`/`timezone`), else null. */
   leadTimeZone(leadId: string): Promise<string | null>;
+  /**
+   * The slots the lead's latest suggested answer a person let go out (an approved or sent `reply:`
+   * draft) offered, in the order it listed them: what "the second option" picks from. Empty: none.
+   */
+  offeredSlots(leadId: string): Promise<Date[]>;
 };
 
 /** A row of the action outbox (reply_actions). */

@@ -1,8 +1,8 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, like, lt, or, sql } from 'drizzle-orm';
 import type { ObjectionKind, ProposedTime, ReplyClass } from '../domain/replies/index.js';
 import type { ReplyLeadCard, ReplyStore, StoredReply } from '../signals/ports.js';
 import type { Db } from './database.js';
-import { leads, replies } from './schema.js';
+import { drafts, leads, replies } from './schema.js';
 
 const toReply = (r: typeof replies.$inferSelect): StoredReply => ({
   id: r.id,
@@ -24,7 +24,7 @@ const toReply = (r: typeof replies.$inferSelect): StoredReply => ({
 });
 
 /** A reply as `caio replies list|show` print it: with the lead's address (a person's view, never a log line). */
-export type ReplyListing = StoredReply & { leadEmail: string | null; leadName: string | null; company: string | null; draftId: string | null };
+export type ReplyListing = StoredReply & { leadEmail: string | null; leadName: string | null; company: string | null; draftId: string | null; appointmentId: string | null };
 
 const IANA = /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+$|^UTC$/;
 
@@ -69,20 +69,40 @@ export const createReplyStore = (db: Db): ReplyStore & { byId(id: string): Promi
       return null;
     }
   },
+  offeredSlots: async (leadId) => {
+    // The slots live in the draft's grounding ("free slot" entries, in the order the answer lists them; reply-draft.ts).
+    // Only an answer a person approved can have reached the prospect: a pending or rejected one offered nothing.
+    const [row] = await db
+      .select({ grounding: drafts.grounding })
+      .from(drafts)
+      .where(and(eq(drafts.leadId, leadId), like(drafts.angleId, 'reply:%'), inArray(drafts.status, ['approved', 'sent'])))
+      .orderBy(desc(drafts.createdAt), desc(drafts.version))
+      .limit(1);
+    const grounding = Array.isArray(row?.grounding) ? (row.grounding as { claim?: unknown; value?: unknown }[]) : [];
+    return grounding
+      .filter((g) => g.claim === 'free slot' && typeof g.value === 'string')
+      .map((g) => new Date(g.value as string))
+      .filter((d) => Number.isFinite(d.getTime()));
+  },
 });
 
 /** Reads for `caio replies list|show` and the follow-through's actions (outside any transaction). */
 export const createReplyQueries = (db: Db) => {
-  const listing = (r: { reply: typeof replies.$inferSelect; email: string | null; firstName: string | null; lastName: string | null; company: string | null; draftId: string | null }): ReplyListing => ({
+  const listing = (r: { reply: typeof replies.$inferSelect; email: string | null; firstName: string | null; lastName: string | null; company: string | null; draftId: string | null; appointmentId: string | null }): ReplyListing => ({
     ...toReply(r.reply),
     draftId: r.draftId,
+    appointmentId: r.appointmentId,
     leadEmail: r.email,
     leadName: [r.firstName, r.lastName].filter(Boolean).join(' ') || null,
     company: r.company,
   });
   // The suggested answer's draft (issue 17 item 3): queued under the run id `reply:<reply id>`, the newest version.
   const draftId = sql<string | null>`(select d.id::text from drafts d where d.run_id = 'reply:' || ${replies.id}::text order by d.version desc limit 1)`;
-  const select = () => db.select({ reply: replies, email: leads.email, firstName: leads.firstName, lastName: leads.lastName, company: leads.companyName, draftId }).from(replies).leftJoin(leads, eq(leads.id, replies.leadId));
+  // The meeting the SCHEDULER booked for this reply (issue 17 item 4): the meeting_booked event's details name the reply.
+  const appointmentId = sql<
+    string | null
+  >`(select e.details->>'appointmentId' from lead_events e where e.lead_id = ${replies.leadId} and e.type = 'meeting_booked' and e.details->>'replyId' = ${replies.id}::text order by e.at desc, e.id desc limit 1)`;
+  const select = () => db.select({ reply: replies, email: leads.email, firstName: leads.firstName, lastName: leads.lastName, company: leads.companyName, draftId, appointmentId }).from(replies).leftJoin(leads, eq(leads.id, replies.leadId));
   return {
     /** Newest first; `before` pages on (receivedAt, id). */
     list: async (options: { class?: string; limit?: number; before?: { receivedAt: Date; id: string } } = {}): Promise<ReplyListing[]> => {

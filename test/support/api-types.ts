@@ -943,6 +943,8 @@ export interface components {
             linkedinSent: number;
             linkedinAccepted: number;
             linkedinReplied: number;
+            /** @description leads whose first meeting the SCHEDULER booked (meeting_booked) */
+            meetingsBooked: number;
         };
         /** @description Rates (0..1, 4 decimals); null when nothing was sent. */
         KpiRates: {
@@ -950,6 +952,8 @@ export interface components {
             reply: number | null;
             bounce: number | null;
             linkedinAccept: number | null;
+            /** @description meetingsBooked over emailReplied + linkedinReplied; null when nobody replied */
+            replyToMeeting: number | null;
         };
         Kpis: {
             /** Format: date */

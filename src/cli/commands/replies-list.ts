@@ -10,7 +10,7 @@ import { withStore } from './with-app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The shape `caio replies list --json` prints (issue 17 item 6); draftId is the suggested answer's (item 3), appointmentId waits for item 4. */
+/** The shape `caio replies list --json` prints (issue 17 item 6); draftId is the suggested answer's (item 3), appointmentId the meeting the SCHEDULER booked for it (item 4). */
 const asJson = (r: ReplyListing) => ({
   id: r.id,
   leadEmail: r.leadEmail,
@@ -23,7 +23,7 @@ const asJson = (r: ReplyListing) => ({
   proposedTimes: r.proposedTimes,
   needsResponse: r.needsResponse,
   draftId: r.draftId,
-  appointmentId: null,
+  appointmentId: r.appointmentId,
 });
 
 /** `caio replies list [--class C] [--limit N] [--json]`: the replies received, newest first, with what they said. */
@@ -71,6 +71,7 @@ export const repliesShowCommand = async (id: string, options: CommonOptions & { 
     if (reply.returnDate) cliOut(`back: ${reply.returnDate.toISOString()}\n`);
     if (reply.pausedUntil) cliOut(`cadence paused until ${reply.pausedUntil.toISOString()}\n`);
     if (reply.referredLeadId) cliOut(`referred lead: ${reply.referredLeadId}\n`);
+    if (reply.appointmentId) cliOut(`appointment: ${reply.appointmentId}\n`);
     cliOut(`text: ${reply.excerpt || '(empty)'}\n`);
     for (const a of followThrough) cliOut(`follow-through ${a.kind}: ${a.status}${a.error ? ` (${a.error})` : ''}\n`);
   });

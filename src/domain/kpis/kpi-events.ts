@@ -15,8 +15,8 @@ export const KPI_EVENT_TYPES = [
   'linkedin_connection_sent',
   'linkedin_connection_accepted',
   'linkedin_replied',
-  // Issue 17 item 4: the SCHEDULER's bookings are a milestone (lead_milestones, kpi_daily per campaign and angle);
-  // not yet in KpiCounts or the API's rates (strict OpenAPI schemas, dashboard pages owned elsewhere).
+  // Issue 17 item 4: the SCHEDULER's bookings are a milestone (lead_milestones, kpi_daily per campaign and angle),
+  // counted as meetingsBooked and divided by the replies in the reply-to-meeting rate.
   'meeting_booked',
 ] as const satisfies readonly SignalType[];
 
@@ -24,7 +24,18 @@ export type KpiEventType = (typeof KPI_EVENT_TYPES)[number];
 
 export const isKpiEvent = (type: string): type is KpiEventType => (KPI_EVENT_TYPES as readonly string[]).includes(type);
 
-export type KpiCounts = { emailSent: number; emailOpened: number; emailClicked: number; emailReplied: number; emailBounced: number; unsubscribed: number; linkedinSent: number; linkedinAccepted: number; linkedinReplied: number };
+export type KpiCounts = {
+  emailSent: number;
+  emailOpened: number;
+  emailClicked: number;
+  emailReplied: number;
+  emailBounced: number;
+  unsubscribed: number;
+  linkedinSent: number;
+  linkedinAccepted: number;
+  linkedinReplied: number;
+  meetingsBooked: number;
+};
 
 const KEY: Partial<Record<KpiEventType, keyof KpiCounts>> = {
   email_sent: 'emailSent',
@@ -36,9 +47,10 @@ const KEY: Partial<Record<KpiEventType, keyof KpiCounts>> = {
   linkedin_connection_sent: 'linkedinSent',
   linkedin_connection_accepted: 'linkedinAccepted',
   linkedin_replied: 'linkedinReplied',
+  meeting_booked: 'meetingsBooked',
 };
 
-export const emptyCounts = (): KpiCounts => ({ emailSent: 0, emailOpened: 0, emailClicked: 0, emailReplied: 0, emailBounced: 0, unsubscribed: 0, linkedinSent: 0, linkedinAccepted: 0, linkedinReplied: 0 });
+export const emptyCounts = (): KpiCounts => ({ emailSent: 0, emailOpened: 0, emailClicked: 0, emailReplied: 0, emailBounced: 0, unsubscribed: 0, linkedinSent: 0, linkedinAccepted: 0, linkedinReplied: 0, meetingsBooked: 0 });
 
 /** Rows of (type, leads) summed into counts; unknown types are ignored. */
 export const countsOf = (rows: readonly { type: string; leads: number }[]): KpiCounts =>
@@ -50,12 +62,19 @@ export const countsOf = (rows: readonly { type: string; leads: number }[]): KpiC
 
 const rate = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : null);
 
-/** The four rates the dashboard compares with its targets; null when nothing was sent. */
+/** The replies a reply-to-meeting rate divides by: leads who replied, per channel (a lead who replied on both counts twice). */
+export const repliesOf = (c: KpiCounts) => c.emailReplied + c.linkedinReplied;
+
+/**
+ * The four rates the dashboard compares with its targets (null when nothing was sent), and the
+ * reply-to-meeting rate (issue 17: meetings booked over replies; null when nobody replied), which has no target.
+ */
 export const ratesOf = (c: KpiCounts) => ({
   open: rate(c.emailOpened, c.emailSent),
   reply: rate(c.emailReplied, c.emailSent),
   bounce: rate(c.emailBounced, c.emailSent),
   linkedinAccept: rate(c.linkedinAccepted, c.linkedinSent),
+  replyToMeeting: rate(c.meetingsBooked, repliesOf(c)),
 });
 
 export type KpiRates = ReturnType<typeof ratesOf>;

@@ -240,11 +240,18 @@ const KpiCounts = named(
     linkedinSent: z.number(),
     linkedinAccepted: z.number(),
     linkedinReplied: z.number(),
+    meetingsBooked: described(z.number(), 'leads whose first meeting the SCHEDULER booked (meeting_booked)'),
   }),
 );
 const KpiRates = named(
   'KpiRates',
-  z.strictObject({ open: z.number().nullable(), reply: z.number().nullable(), bounce: z.number().nullable(), linkedinAccept: z.number().nullable() }),
+  z.strictObject({
+    open: z.number().nullable(),
+    reply: z.number().nullable(),
+    bounce: z.number().nullable(),
+    linkedinAccept: z.number().nullable(),
+    replyToMeeting: described(z.number().nullable(), 'meetingsBooked over emailReplied + linkedinReplied; null when nobody replied'),
+  }),
   'Rates (0..1, 4 decimals); null when nothing was sent.',
 );
 export const Kpis = named(

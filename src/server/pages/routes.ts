@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { safeEqual } from '../../lib/hash.js';
-import type { KpiCounts, KpiRates, KpiTargets } from '../../domain/kpis/kpi-events.js';
+import { repliesOf, type KpiCounts, type KpiRates, type KpiTargets } from '../../domain/kpis/kpi-events.js';
 import type { ApiDeps } from '../api/routes.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { registerQueenPages } from './queen-pages.js';
@@ -55,11 +55,14 @@ const rateCell = (key: keyof KpiTargets, counts: KpiCounts, value: number | null
   return `<td${miss ? ' class="miss"' : ''}>${esc(rateWithCounts(part, whole))}${miss ? ' (misses target)' : ''}</td>`;
 };
 
+/** The reply-to-meeting rate with its counts ("1 of 4 (25.0 %)"); it has no target, so no verdict. */
+const meetingRate = (c: KpiCounts) => rateWithCounts(c.meetingsBooked, repliesOf(c));
+
 const rateTable = (what: string, rows: { name: string; counts: KpiCounts; rates: KpiRates }[], targets: KpiTargets) =>
-  `<table><thead><tr><th>${esc(what)}</th><th>E-mailed</th><th>Open</th><th>Reply</th><th>Bounce</th><th>LinkedIn invited</th><th>Accept</th></tr></thead><tbody>${rows
+  `<table><thead><tr><th>${esc(what)}</th><th>E-mailed</th><th>Open</th><th>Reply</th><th>Bounce</th><th>LinkedIn invited</th><th>Accept</th><th>Reply to meeting</th></tr></thead><tbody>${rows
     .map(
       (r) =>
-        `<tr><td>${esc(r.name === 'none' ? '(none)' : r.name)}</td><td>${esc(r.counts.emailSent)}</td>${rateCell('open', r.counts, r.rates.open, targets)}${rateCell('reply', r.counts, r.rates.reply, targets)}${rateCell('bounce', r.counts, r.rates.bounce, targets)}<td>${esc(r.counts.linkedinSent)}</td>${rateCell('linkedinAccept', r.counts, r.rates.linkedinAccept, targets)}</tr>`,
+        `<tr><td>${esc(r.name === 'none' ? '(none)' : r.name)}</td><td>${esc(r.counts.emailSent)}</td>${rateCell('open', r.counts, r.rates.open, targets)}${rateCell('reply', r.counts, r.rates.reply, targets)}${rateCell('bounce', r.counts, r.rates.bounce, targets)}<td>${esc(r.counts.linkedinSent)}</td>${rateCell('linkedinAccept', r.counts, r.rates.linkedinAccept, targets)}<td>${esc(meetingRate(r.counts))}</td></tr>`,
     )
     .join('')}</tbody></table>`;
 
@@ -182,7 +185,7 @@ ${await operatorSendingSections(api, { sendMode: status.sendMode, stopped })}`;
               ? `, misses the target of ${pct(targets[key])}`
               : `, meets the target of ${pct(targets[key])}`;
       return `<li data-rate="${key}">${esc(name)}: ${esc(rateWithCounts(part, whole))}${esc(verdict)}</li>`;
-    }).join('')}</ul>
+    }).join('')}<li data-rate="replyToMeeting">Reply to meeting: ${esc(meetingRate(k.counts))} (meetings booked over replies, no target)</li></ul>
 <p class="meta">${esc(k.counts.emailSent)} leads e-mailed and ${esc(k.counts.linkedinSent)} invited on LinkedIn since ${esc(k.since)}. Each lead counts once per event, on the day it first happened. Bounce target is a ceiling.</p></section>
 <section aria-labelledby="k-time"><h2 id="k-time">Over time</h2>${trends}</section>
 <section aria-labelledby="k-campaign"><h2 id="k-campaign">Per campaign</h2>${rateTable(

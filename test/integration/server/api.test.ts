@@ -183,6 +183,8 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     expect(kpis.targets).toMatchObject({ bounce: 0.02 });
     expect(kpis.counts.emailSent).toBeGreaterThan(0);
     expect(kpis.perDay).toHaveLength(7);
+    // Issue 17: the reply-to-meeting rate travels with its counts (nobody replied here: no rate).
+    expect([kpis.counts.meetingsBooked, kpis.rates.replyToMeeting]).toEqual([0, kpis.counts.emailReplied + kpis.counts.linkedinReplied > 0 ? 0 : null]);
     expect(kpis.perDay.at(-1)!.counts.emailSent).toBe(kpis.counts.emailSent);
     expect(kpis.perCampaign.reduce((n, c) => n + c.counts.emailSent, 0)).toBe(kpis.counts.emailSent);
     expect(kpis.perAngle.reduce((n, c) => n + c.counts.emailSent, 0)).toBe(kpis.counts.emailSent);

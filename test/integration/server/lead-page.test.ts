@@ -4,6 +4,7 @@ import { rejectionTagLabel } from '../../../src/domain/labels.js';
 import { esc } from '../../../src/server/pages/render.js';
 import { buildApp } from '../../../src/server/app.js';
 import type { Database } from '../../../src/store/database.js';
+import { createLeadEventStore } from '../../../src/store/inbox-repo.js';
 import { createSessionStore } from '../../../src/store/session-repo.js';
 import { apiDepsOf } from '../../support/api.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
@@ -152,5 +153,17 @@ describe('/leads and /leads/<id>', () => {
     const kpis = (await get('/kpis')).body;
     expect(kpis).toMatch(/Open rate: 0 of 2 \(0\.0 %\), too few to judge \(fewer than 20\)/);
     expect(kpis).not.toContain('misses target');
+  });
+
+  it('the reply-to-meeting rate is shown with its counts, overall and per campaign and angle', async () => {
+    expect((await get('/kpis')).body).toContain('Reply to meeting: none yet');
+    const event = (leadId: string, type: string) => createLeadEventStore(h.db).append({ leadId, type, at: h.clock.now(), channel: 'email', source: 'test', fromStatus: null, toStatus: null, inboxId: null, details: {} });
+    await event(sent.leadId, 'email_replied');
+    await event(edited.leadId, 'email_replied');
+    await event(sent.leadId, 'meeting_booked');
+    const kpis = (await get('/kpis')).body;
+    expect(kpis).toContain('Reply to meeting: 1 of 2 (50.0 %) (meetings booked over replies, no target)');
+    expect(kpis).toContain('<th>Reply to meeting</th>');
+    expect(kpis.match(/<td>1 of [12] \((?:100|50)\.0 %\)<\/td><\/tr>/g)?.length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -38,10 +38,14 @@ describe.each(STORE_KINDS)('the KPI rollup: first events per lead, per day, camp
     await event(a.leadId, 'email_replied', '2026-11-23T08:00:00Z');
     await event(c.leadId, 'email_bounced', '2026-11-20T09:05:00Z');
     await event(c.leadId, 'lead_status_changed', '2026-11-20T09:05:00Z');
+    // Issue 17: one meeting booked out of two replies (one per channel): a reply-to-meeting rate of 1 of 2.
+    await event(b.leadId, 'linkedin_replied', '2026-11-22T10:00:00Z');
+    await event(a.leadId, 'meeting_booked', '2026-11-23T09:00:00Z');
+    await event(a.leadId, 'meeting_booked', '2026-11-23T10:00:00Z');
 
     const kpis = await createDashboardQueries(database.db).kpis(at('2026-11-01T00:00:00Z'), at('2026-11-23T12:00:00Z'));
-    expect(kpis.counts).toMatchObject({ emailSent: 3, emailOpened: 2, emailReplied: 1, emailBounced: 1 });
-    expect(kpis.rates).toEqual({ open: 0.6667, reply: 0.3333, bounce: 0.3333, linkedinAccept: null });
+    expect(kpis.counts).toMatchObject({ emailSent: 3, emailOpened: 2, emailReplied: 1, emailBounced: 1, linkedinReplied: 1, meetingsBooked: 1 });
+    expect(kpis.rates).toEqual({ open: 0.6667, reply: 0.3333, bounce: 0.3333, linkedinAccept: null, replyToMeeting: 0.5 });
     // One point per day of the window, the rates over the trailing 7 days ending that day.
     expect(kpis.perDay).toHaveLength(23);
     expect(kpis.perDay.slice(-4).map((d) => [d.day, d.counts.emailSent, d.counts.emailOpened, d.rates.open])).toEqual([
@@ -56,6 +60,9 @@ describe.each(STORE_KINDS)('the KPI rollup: first events per lead, per day, camp
     ).rows.map((r) => [r.c, r.a])[0]!;
     expect(kpis.perCampaign.find((p) => p.campaign === campaign)?.counts.emailSent).toBeGreaterThanOrEqual(1);
     expect(kpis.perAngle.find((p) => p.angle === angle)?.counts.emailSent).toBeGreaterThanOrEqual(1);
+    expect(kpis.perCampaign.find((p) => p.campaign === campaign)?.counts.meetingsBooked).toBe(1);
+    expect(kpis.perAngle.find((p) => p.angle === angle)?.counts.meetingsBooked).toBe(1);
+    expect(kpis.perCampaign.reduce((n, p) => n + p.counts.meetingsBooked, 0)).toBe(1);
     expect(kpis.perCampaign.reduce((n, p) => n + p.counts.emailSent, 0)).toBe(3);
     expect(kpis.perAngle.reduce((n, p) => n + p.counts.emailSent, 0)).toBe(3);
 

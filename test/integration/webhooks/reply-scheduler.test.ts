@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bookReplyByHand, followThroughExecutorFor, followThroughProvidersFor, withFollowThroughActions } from '../../../src/compose/follow-through.js';
+import { reviewServiceFor } from '../../../src/compose/review.js';
 import { processorFor } from '../../../src/compose/signals.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { buildApp } from '../../../src/server/app.js';
@@ -10,6 +11,7 @@ import type { InboxProcessor } from '../../../src/signals/process-inbox.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';
 import { createInboxStore } from '../../../src/store/inbox-repo.js';
+import { createReplyQueries, createReplyStore } from '../../../src/store/replies-repo.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase } from '../../support/store.js';
 import type { Alert } from '../../../src/pipeline/ports.js';
@@ -118,6 +120,29 @@ describe('the SCHEDULER: a reply that picks a time books it', () => {
     await processor.processPending();
     expect(appointmentsAt(TUESDAY_4PM)).toHaveLength(1);
     expect(await bookAction()).toHaveLength(1);
+  });
+
+  it('"the second option works" after an answer offering three slots books the second one; `replies list` names the appointment', async () => {
+    await open();
+    const lead = await sentLead();
+    await post(payloadFor(lead.email, lead.campaignId, 'Interested, tell me more.'));
+    const [offer] = await replyDrafts(lead.leadId);
+    const offered = (offer!.grounding as { claim: string; value: string }[]).filter((g) => g.claim === 'free slot').map((g) => g.value);
+    expect(offered).toHaveLength(3);
+    // A pending answer never reached the prospect: its slots are not what "option 2" means yet.
+    expect(await createReplyStore(database.db).offeredSlots(lead.leadId)).toEqual([]);
+    expect(await reviewServiceFor(h.app).approve({ draftId: String(offer!.id), by: 'Dani' })).toMatchObject({ status: 'approved' });
+    expect((await createReplyStore(database.db).offeredSlots(lead.leadId)).map((d) => d.toISOString())).toEqual(offered);
+    h.clock.advance(60_000);
+    await post(payloadFor(lead.email, lead.campaignId, 'The second option works for me.'));
+    const booked = h.sandboxes.ghl.appointments();
+    expect(booked).toHaveLength(1);
+    expect(Date.parse(booked[0]!.startTime)).toBe(Date.parse(offered[1]!));
+    expect(await leadRow(lead.leadId)).toMatchObject({ status: 'meeting_booked' });
+    const [newest, ...older] = await createReplyQueries(database.db).list();
+    expect(newest).toMatchObject({ proposedTimes: [expect.objectContaining({ picksOffered: 1 })], appointmentId: booked[0]!.id });
+    expect(older.map((r) => r.appointmentId)).toEqual([null]);
+    expect((await createReplyQueries(database.db).show(newest!.id))?.appointmentId).toBe(booked[0]!.id);
   });
 
   it('a retry after a call that may have reached GoHighLevel reads the calendar back and never books twice', async () => {

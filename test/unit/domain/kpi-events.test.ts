@@ -10,7 +10,17 @@ describe('KPI arithmetic', () => {
       { type: 'lead_status_changed', leads: 99 },
     ]);
     expect(counts.emailSent).toBe(10);
-    expect(ratesOf(counts)).toEqual({ open: 0.4, reply: 0, bounce: 0, linkedinAccept: null });
+    expect(ratesOf(counts)).toEqual({ open: 0.4, reply: 0, bounce: 0, linkedinAccept: null, replyToMeeting: null });
+  });
+
+  it('the reply-to-meeting rate: meetings booked over the replies on both channels', () => {
+    const counts = countsOf([
+      { type: 'email_replied', leads: 3 },
+      { type: 'linkedin_replied', leads: 1 },
+      { type: 'meeting_booked', leads: 1 },
+    ]);
+    expect(counts.meetingsBooked).toBe(1);
+    expect(ratesOf(counts).replyToMeeting).toBe(0.25);
   });
 
   it('groups by campaign in first-seen order', () => {

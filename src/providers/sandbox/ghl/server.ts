@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody } from '../loopback.js';
 import { createFailureSwitch, type FailureInjection } from '../failure-injection.js';
+import { saveBeforeAnswer, type SandboxStateFile } from '../state-file.js';
 
 export type { FailureInjection } from '../failure-injection.js';
 
@@ -28,7 +29,12 @@ export type GhlSandboxOptions = {
   /** The clock for dates on records. @defaultValue Date.now */
   now?: () => number;
   port?: number;
+  /** Keep contacts (with their tags), sent e-mails and appointments in this file across processes (docs/sandboxes.md). @defaultValue memory only */
+  state?: SandboxStateFile;
 };
+
+/** What the state file holds: provider data only, never the API key. */
+type GhlState = { contacts: ContactRecord[]; emails: GhlSentEmail[]; appointments: GhlStoredAppointment[]; conversations: [string, string][]; counters: Record<'contact' | 'message' | 'appointment' | 'trace', number> };
 
 /** A stored contact, in the shape GHL answers (contracts/ghl.md "Contact fields we read"). */
 export type ContactRecord = {
@@ -276,10 +282,21 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
     const at = isoNow();
     return { id: `ctc-sandbox-${++counters.contact}`, locationId, tags: [], dnd: false, type: 'lead', dateAdded: at, dateUpdated: at, customFields: [], ...copy(seed) };
   };
-  for (const seed of options.seedContacts ?? []) {
-    const contact = newContact(seed);
-    contacts.set(contact.id, contact);
+  const saved = options.state?.load() as GhlState | null | undefined;
+  if (saved) {
+    // The saved CRM already holds the seeded contacts: seeding again would duplicate them.
+    for (const c of saved.contacts ?? []) contacts.set(c.id, c);
+    emails.push(...(saved.emails ?? []));
+    appointments.push(...(saved.appointments ?? []));
+    for (const [contactId, conversationId] of saved.conversations ?? []) conversationOf.set(contactId, conversationId);
+    Object.assign(counters, saved.counters ?? {});
+  } else {
+    for (const seed of options.seedContacts ?? []) {
+      const contact = newContact(seed);
+      contacts.set(contact.id, contact);
+    }
   }
+  const persist = () => options.state?.save({ contacts: [...contacts.values()], emails, appointments, conversations: [...conversationOf], counters } satisfies GhlState);
 
   const addTags = (contact: ContactRecord, tags: string[]) => {
     for (const tag of tags) if (!contact.tags.includes(tag)) contact.tags.push(tag);
@@ -528,6 +545,7 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
   };
 
   const server = createServer((req, res) => {
+    if (options.state) saveBeforeAnswer(req, res, persist);
     handle(req, res).catch(() => send(res, 500, { statusCode: 500, message: 'sandbox error' }));
   });
   const loopback = await listenOnLoopback(server, options.port);

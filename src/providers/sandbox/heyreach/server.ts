@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { listenOnLoopback, readBody } from '../loopback.js';
 import { createFailureSwitch, type FailureInjection } from '../failure-injection.js';
 import { createHeyReachInbox } from './inbox.js';
+import { saveBeforeAnswer, type SandboxStateFile } from '../state-file.js';
 
 export type { FailureInjection } from '../failure-injection.js';
 
@@ -19,6 +20,16 @@ export type HeyReachSandboxOptions = {
   /** The shape of delivered webhook events; neither is confirmed (contracts/heyreach.md "Webhooks"). @defaultValue 'snake_case' */
   webhookShape?: 'snake_case' | 'camelCase';
   port?: number;
+  /** Keep campaigns, lists and their leads in this file across processes (docs/sandboxes.md). @defaultValue memory only */
+  state?: SandboxStateFile;
+};
+
+/** What the state file holds: provider data only, never the API key or webhooks (their URLs may carry our token). */
+type HeyReachState = {
+  campaigns: SandboxCampaign[];
+  lists: { id: number; name: string; type: string; leads: [string, SandboxLead][] }[];
+  campaignLeads: [number, [string, SandboxLead][]][];
+  nextListId: number;
 };
 
 /** An event for `deliverEvent`: what happened, to whom, in which campaign. */
@@ -135,6 +146,22 @@ export const startHeyReachSandbox = async (options: HeyReachSandboxOptions = {})
   const campaignLeads = new Map<number, Map<string, SandboxLead>>();
   const webhooks = new Map<number, SandboxWebhook>();
   const ids = { list: 4401, webhook: 9901 };
+  const saved = options.state?.load() as HeyReachState | null | undefined;
+  if (saved) {
+    campaigns.clear();
+    for (const c of saved.campaigns ?? []) campaigns.set(c.id, c);
+    for (const l of saved.lists ?? []) lists.set(l.id, { ...l, leads: new Map(l.leads) });
+    for (const [id, entries] of saved.campaignLeads ?? []) campaignLeads.set(id, new Map(entries));
+    ids.list = Math.max(ids.list, Number(saved.nextListId) || 0);
+  }
+  /** Written after every request that may change something (before its answer, so the caller's next process sees it). */
+  const persist = () =>
+    options.state?.save({
+      campaigns: [...campaigns.values()],
+      lists: [...lists.values()].map((l) => ({ id: l.id, name: l.name, type: l.type, leads: [...l.leads] })),
+      campaignLeads: [...campaignLeads].map(([id, m]) => [id, [...m]]),
+      nextListId: ids.list,
+    } satisfies HeyReachState);
   const stats = { requests: 0, leadsAdded: 0, leadsUpdated: 0, leadsDropped: 0, deliveries: 0 };
   let window = { start: Date.now(), used: 0 };
   // Conversations and replies in them (inbox.ts).
@@ -296,6 +323,8 @@ export const startHeyReachSandbox = async (options: HeyReachSandboxOptions = {})
   };
 
   const server = createServer((req, res) => {
+    // Saved as the answer is written (before it reaches the caller), for requests that may change something.
+    if (options.state) saveBeforeAnswer(req, res, persist);
     handle(req, res).catch(() => fail(res, 500, 'sandbox error'));
   });
   const loopback = await listenOnLoopback(server, options.port);
@@ -311,7 +340,11 @@ export const startHeyReachSandbox = async (options: HeyReachSandboxOptions = {})
     campaigns: (): SandboxCampaign[] => structuredClone([...campaigns.values()]),
     lists: () => [...lists.values()].map((l) => ({ id: l.id, name: l.name, type: l.type, leadCount: l.leads.size })),
     /** A person deletes a list in HeyReach's web app (the public API has no delete). */
-    deleteList: (id: number) => lists.delete(id),
+    deleteList: (id: number) => {
+      const deleted = lists.delete(id);
+      persist();
+      return deleted;
+    },
     leadsOfList: (id: number): SandboxLead[] => structuredClone([...(lists.get(id)?.leads.values() ?? [])]),
     leadsOfCampaign: (id: number): SandboxLead[] => structuredClone([...(campaignLeads.get(id)?.values() ?? [])]),
     webhooks: (): SandboxWebhook[] => structuredClone([...webhooks.values()]),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { INSTANTLY_TIMEZONES, WEBHOOK_EVENT_TYPES } from '../../instantly/schemas.js';
 import { createFailureSwitch, type FailureInjection } from '../failure-injection.js';
 import { listenOnLoopback, readBody } from '../loopback.js';
+import type { SandboxStateFile } from '../state-file.js';
 import { createInstantlyReplies } from './replies.js';
 
 export type { FailureInjection } from '../failure-injection.js';
@@ -26,7 +27,12 @@ export type InstantlySandboxOptions = {
   /** Leads the plan holds; reported as `remaining_in_plan`. @defaultValue 10000 */
   leadPlanLimit?: number;
   now?: () => Date;
+  /** Keep campaigns, leads, sends, the block list and accounts in this file across processes (docs/sandboxes.md). @defaultValue memory only */
+  state?: SandboxStateFile;
 };
+
+/** What the state file holds: provider data only, never the API key or webhooks (their headers may carry our token). */
+type InstantlyState = { campaigns: Stored[]; leads: Stored[]; sends: [string, number][]; blockList: Stored[]; accounts: Json[]; counters: [string, number][] };
 
 /** Engagement a test can record on a lead; it updates the lead, the analytics and fires webhooks. */
 export type SandboxEngagement = 'sent' | 'opened' | 'clicked' | 'replied' | 'bounced' | 'unsubscribed';
@@ -214,6 +220,17 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
     return `019a${kind}-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
   };
   const stamp = () => now().toISOString();
+  const saved = options.state?.load() as InstantlyState | null | undefined;
+  if (saved) {
+    for (const c of saved.campaigns ?? []) campaigns.set(c.id, c);
+    for (const l of saved.leads ?? []) leads.set(l.id, l);
+    for (const [id, n] of saved.sends ?? []) sends.set(id, n);
+    blockList.push(...(saved.blockList ?? []));
+    if (saved.accounts?.length) accounts.splice(0, accounts.length, ...saved.accounts);
+    for (const [kind, n] of saved.counters ?? []) counters.set(kind, n);
+  }
+  /** Written after every request that may change something (before its answer, so the caller's next process sees it). */
+  const persist = () => options.state?.save({ campaigns: [...campaigns.values()], leads: [...leads.values()], sends: [...sends], blockList, accounts, counters: [...counters] } satisfies InstantlyState);
   // Unibox replies in a thread (replies.ts): their routes join the table below.
   const unibox = createInstantlyReplies({ nextId, stamp, accountEmails: () => accounts.map((a) => String(a.email).toLowerCase()) });
 
@@ -667,6 +684,7 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
     // A reply is an e-mail of the thread the reply endpoint can answer (its id is the payload's email_id).
     if (kind === 'replied') unibox.receive({ id: String(payload.email_id), lead: String(lead.email), eaccount: String(payload.email_account ?? ''), subject: String(payload.reply_subject ?? 'Re:'), text: String(payload.reply_text ?? '') });
     const targets = [...webhooks.values()].filter((w) => w.status === 1 && (w.event_type === 'all_events' || w.event_type === subscription) && (!w.campaign || w.campaign === campaignId));
+    persist();
     const results = await Promise.all(targets.map((w) => deliver(w, payload)));
     return results.filter(Boolean).length;
   };
@@ -675,6 +693,7 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
     handle(req, res)
       .then((answer) => {
         if (!answer) return;
+        if (req.method !== 'GET' && answer.status < 400) persist();
         res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify(answer.body));
       })
