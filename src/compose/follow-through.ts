@@ -165,22 +165,29 @@ const schedulerCalendarOf = (ghl: GhlClient, calendarId: string, freeSlots: NonN
   },
 });
 
-/** The SCHEDULER (issue 17 item 4) for one app: the reply and lead from the store, the calendar, drafts, and the meeting_booked unit of work. */
-export const schedulerFor = (app: AppDeps, providers: FollowThroughProvidersWithCalendar) => {
-  const db = app.database.db;
-  const { config } = app;
+/** What the SCHEDULER and the reply drafter both read: the reply, its lead's profile, the thread's subject, the suppression list. */
+const replyReadsFor = (db: Db) => {
   const replyStore = createReplyStore(db);
   const inbox = createInboxStore(db);
-  const draftStore = createDraftStore(db);
-  return createScheduler({
-    reply: (id) => replyStore.byId(id),
-    profile: async (leadId) => ((await db.select({ profile: leads.profile }).from(leads).where(eq(leads.id, leadId)).limit(1))[0]?.profile as LeadProfile | undefined) ?? null,
-    subjectOf: async (reply) => {
+  return {
+    reply: (id: string) => replyStore.byId(id),
+    profile: async (leadId: string) => ((await db.select({ profile: leads.profile }).from(leads).where(eq(leads.id, leadId)).limit(1))[0]?.profile as LeadProfile | undefined) ?? null,
+    subjectOf: async (reply: { inboxId: string }) => {
       const delivery = await inbox.get(reply.inboxId);
       const parsed = delivery?.provider === 'instantly' ? WebhookEventSchema.safeParse(delivery.payload) : null;
       return parsed?.success ? (parsed.data.reply_subject ?? null) : null;
     },
     suppressions: createSuppressionStore(db),
+  };
+};
+
+/** The SCHEDULER (issue 17 item 4) for one app: the reply and lead from the store, the calendar, drafts, and the meeting_booked unit of work. */
+export const schedulerFor = (app: AppDeps, providers: FollowThroughProvidersWithCalendar) => {
+  const db = app.database.db;
+  const { config } = app;
+  const draftStore = createDraftStore(db);
+  return createScheduler({
+    ...replyReadsFor(db),
     calendar: providers.calendar ?? null,
     queueDraft: async (replyId, leadId, draft, approve) => {
       const id = (await draftStore.queueManyForReview(`reply:${replyId}`, [{ leadId, draft }]))[0]!.draftId;
@@ -327,17 +334,8 @@ export const replyDrafterFor = (app: AppDeps, providers: Pick<FollowThroughProvi
   const db = app.database.db;
   const { config } = app;
   const draftStore = createDraftStore(db);
-  const inbox = createInboxStore(db);
-  const replyStore = createReplyStore(db);
   return createReplyDrafter({
-    reply: (id) => replyStore.byId(id),
-    profile: async (leadId) => ((await db.select({ profile: leads.profile }).from(leads).where(eq(leads.id, leadId)).limit(1))[0]?.profile as LeadProfile | undefined) ?? null,
-    subjectOf: async (reply) => {
-      const delivery = await inbox.get(reply.inboxId);
-      const parsed = delivery?.provider === 'instantly' ? WebhookEventSchema.safeParse(delivery.payload) : null;
-      return parsed?.success ? (parsed.data.reply_subject ?? null) : null;
-    },
-    suppressions: createSuppressionStore(db),
+    ...replyReadsFor(db),
     freeSlots: providers.freeSlots ?? null,
     drafts: {
       existing: async (runId) => (await db.select({ id: drafts.id }).from(drafts).where(eq(drafts.runId, runId)).limit(1))[0]?.id ?? null,

@@ -22,20 +22,6 @@ const PROVIDER: Record<string, string> = { instantly: 'Instantly', heyreach: 'He
 /** The guard a refusal names: the part of the stored reason before its first ':' (`ramp_tier_filter:tier_1` -> `ramp_tier_filter`). */
 export const guardOf = (reason: string | null): string => (reason ?? 'unknown').split(':')[0]!.trim() || 'unknown';
 
-/** Plain words for the guards that refuse most often; anything else shows by its name. */
-const GUARD_WORDS: Record<string, string> = {
-  ramp_tier_filter: 'the ramp (tier not allowed yet)',
-  domain_concentration_cap: 'the per-domain cap of one batch',
-  suppressed: 'the suppression list',
-  excluded_domain: 'the excluded domains',
-  competitor_domain: 'the competitor domains',
-  excluded_email: 'the excluded addresses',
-  draft_missing: 'a missing draft',
-  lead_missing: 'a missing lead',
-};
-
-export const guardWords = (reason: string | null) => GUARD_WORDS[guardOf(reason)] ?? guardOf(reason);
-
 export const sendStateOf = (facts: SendStateFacts, now: Date): SendState => {
   const provider = PROVIDER[facts.channel] ?? facts.channel;
   switch (facts.status) {

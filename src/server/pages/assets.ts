@@ -91,19 +91,6 @@ const BASE_JS = `
   }
   // Times are sent as UTC; shown in the viewer's own time zone.
   document.querySelectorAll('time[datetime]').forEach(function (t) { var d = new Date(t.getAttribute('datetime')); if (!isNaN(d.getTime())) { t.title = t.textContent; t.textContent = d.toLocaleString(); } });
-  document.querySelectorAll('tr[data-timeline]').forEach(function (row) {
-    row.addEventListener('click', async function () {
-      var target = document.getElementById('timeline');
-      try {
-        var data = await call('GET', '/api/leads/' + encodeURIComponent(row.dataset.timeline) + '/timeline');
-        target.innerHTML = '';
-        var h = document.createElement('h2'); h.textContent = 'Timeline: ' + row.dataset.timeline + ' [' + data.status + ']'; target.appendChild(h);
-        var ul = document.createElement('ul');
-        data.timeline.forEach(function (e) { var li = document.createElement('li'); li.textContent = e.at + ' ' + e.channel + ' ' + e.type + ' ' + e.detail; ul.appendChild(li); });
-        target.appendChild(ul);
-      } catch (error) { say(error.message); }
-    });
-  });
 })();
 `;
 
