@@ -368,6 +368,7 @@ export const createOperator = (deps: OperatorDeps) => {
       try {
         await checkHealth();
         let pendingBatch: DispatchReport['pendingBatch'] = null;
+        let pendingBatches: NonNullable<DispatchReport['pendingBatches']> = [];
         let queued: DispatchReport['queued'] = null;
         if (request.batchId) {
           const executed = await deps.gatekeeper.execute(request.batchId, request.by);
@@ -385,11 +386,11 @@ export const createOperator = (deps: OperatorDeps) => {
             details: { queued: queued.items, duplicates: queued.duplicates, rejected: rejected.length },
           });
         } else if (deps.settings.gatekeeperRequired) {
+          // The `all` tick's CRM re-contacts wait in a batch of their own (issue 21 item 3).
           const scope = await scopeFor(request.motion, now, true);
-          if (scope.length > 0) {
-            const batch = await deps.gatekeeper.freeze(request.motion, scope, request.by);
-            pendingBatch = { id: batch.id, items: batch.scope.length, expiresAt: batch.expiresAt.toISOString() };
-          }
+          const batches = scope.length > 0 ? await deps.gatekeeper.freezeBatches(request.motion, scope, request.by) : [];
+          pendingBatches = batches.map((batch) => ({ id: batch.id, motion: batch.motion, items: batch.scope.length, expiresAt: batch.expiresAt.toISOString() }));
+          pendingBatch = batches[0] ? { id: batches[0].id, items: batches[0].scope.length, expiresAt: batches[0].expiresAt.toISOString() } : null;
         } else {
           // Gatekeeper not required (config): the batch is still recorded and audited, approved by the operator.
           const scope = await scopeFor(request.motion, now, true);
@@ -412,7 +413,7 @@ export const createOperator = (deps: OperatorDeps) => {
             metadata: { lease },
           });
         }
-        return { motion: request.motion, mode: 'live', ramp: rampNow, pendingBatch, queued, waitingForBatch: await waiting(request.motion, deps.clock.now()), drain };
+        return { motion: request.motion, mode: 'live', ramp: rampNow, pendingBatch, ...(pendingBatches.length > 1 ? { pendingBatches } : {}), queued, waitingForBatch: await waiting(request.motion, deps.clock.now()), drain };
       } finally {
         await deps.control.releaseLease(lease, holder);
       }

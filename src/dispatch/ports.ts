@@ -242,6 +242,8 @@ export type DispatchReport = {
   ramp: RampStatus;
   /** A pending batch this run created (live, Gatekeeper required, no batch given). */
   pendingBatch: { id: string; items: number; expiresAt: string } | null;
+  /** Every pending batch this run created, when more than one: an `all` run puts CRM re-contacts in a `revival` batch of their own. */
+  pendingBatches?: { id: string; motion: BatchMotion; items: number; expiresAt: string }[];
   /** What executing the batch queued (or, in a dry run, would queue). */
   queued: { batchId: string; items: number; duplicates: number; rejected: { leadId: string; channel: string; reason: string }[]; revivals?: number; revivalDrafts?: number } | null;
   /** Approved drafts not yet in any batch (what a new batch would hold). */

@@ -46,7 +46,7 @@ export type GatewayDeps = {
 export type { DrainReport, ItemOutcome, ItemReport } from './ports.js';
 
 const DAY_MS = 86_400_000;
-/** The outbox step of an answer in a prospect's thread (reply drafts): sent with every guard, recorded without a touch. */
+/** The outbox step of an answer in a prospect's thread (reply drafts): sent with every guard, recorded as an answer, not a touch. */
 const REPLY_STEP = 'reply';
 /** How long an item waiting for a config fix waits before it is tried again. */
 const CONFIG_RETRY_MS = 15 * 60_000;
@@ -88,10 +88,13 @@ export const createSendGateway = (deps: GatewayDeps) => {
    * touch never fails a send: a failure of `onSent` is dropped (`caio leads bootstrap` repairs it).
    */
   const recordSent = async (sent: SentItem, token: string, at: Date, entry: AuditEntry, before: TouchState | null) => {
-    // Our answer in a prospect's thread (issue 17 item 3) is not an outbound touch: recorded as a
-    // first touch it would move a `replied` lead back to `sent` and feed the cold cadence. The mark
-    // and its audit line are the record (a timeline event of its own needs record-touch.ts).
-    if (sent.step === REPLY_STEP) return deps.outbox.markSent(sent.id, token, sent.providerRef, at, entry);
+    // Our answer in a prospect's thread (issue 17 item 3) is not an outbound touch (it would move a
+    // `replied` lead back to `sent` and feed the cold cadence): the mark first, then `onSent`, which
+    // puts the answer on the timeline and moves nothing (record-touch.ts).
+    if (sent.step === REPLY_STEP) {
+      await deps.outbox.markSent(sent.id, token, sent.providerRef, at, entry);
+      return void (await deps.onSent?.(sent, deps.clock.now()).catch(() => undefined));
+    }
     let touched = false;
     if (deps.sentWithTouch && before && sent.leadId === before.leadId) {
       try {
@@ -130,7 +133,7 @@ export const createSendGateway = (deps: GatewayDeps) => {
         await deps.outbox.resolve(item.id, { status: 'sent', providerRef: result.providerRef, at: now });
         await audit('outbox.reconciled_sent', item, { providerRef: result.providerRef });
         // The lead's side of it too (status, timeline, cadence), as for any send; `caio leads bootstrap` repairs a miss.
-        if (item.step !== REPLY_STEP) await deps.onSent?.({ id: item.id, leadId: item.leadId, channel: item.channel, step: item.step, providerRef: result.providerRef }, now).catch(() => undefined);
+        await deps.onSent?.({ id: item.id, leadId: item.leadId, channel: item.channel, step: item.step, providerRef: result.providerRef }, now).catch(() => undefined);
         reports.push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'sent', reason: 'reconciled: the provider has it', providerRef: result.providerRef });
       } else if (result.found === false) {
         await deps.outbox.resolve(item.id, { status: 'queued', reason: 'reconciled: the provider does not have it' });

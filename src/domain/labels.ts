@@ -227,6 +227,8 @@ export const eventLabel = (type: string, source: string | null, details: Record<
       return `LinkedIn connection request sent${through}`;
     case 'linkedin_message_sent':
       return `LinkedIn message sent${through}`;
+    case 'reply_answer_sent':
+      return `Our answer to their reply sent${through}`;
     case 'email_replied':
       return replied('');
     case 'linkedin_replied':

@@ -1,4 +1,4 @@
-import { readScopeAction, scopeActionText } from '../domain/approval/scope-action.js';
+import { isRecontactAction, readScopeAction, scopeActionText } from '../domain/approval/scope-action.js';
 import { batchTransition, canonicalScope, type BatchEvent, type BatchMotion, type ScopeItem } from '../domain/approval/batch.js';
 import type { Tier } from '../domain/tier.js';
 import { REVIVAL_ANGLE_ID } from '../domain/drafting/revival-draft.js';
@@ -142,26 +142,45 @@ export const createGatekeeper = (deps: GatekeeperDeps) => {
     return batch;
   };
 
+  /**
+   * Freeze a motion's scope into pending batches: an `all` scope's CRM re-contacts go into their own
+   * `revival` batch beside the rest (issue 21 item 3), so no approval covers them unseen.
+   */
+  const freezeBatches = async (motion: BatchMotion, scope: ScopeItem[], by: string): Promise<Batch[]> => {
+    const recontacts = motion === 'all' ? scope.filter((i) => isRecontactAction(i.action)) : [];
+    const rest = motion === 'all' ? scope.filter((i) => !isRecontactAction(i.action)) : scope;
+    const batches: Batch[] = [];
+    if (rest.length > 0) batches.push(await freeze(motion, rest, by));
+    if (recontacts.length > 0) batches.push(await freeze('revival', recontacts, by));
+    return batches;
+  };
+
+  const createBatches = async (motion: BatchMotion, by: string): Promise<Batch[]> => {
+    if (!by.trim()) throw new AppError('INVALID_INPUT', 'say who creates the batch (--by NAME)');
+    if (motion === 'cadence') {
+      throw new AppError('INVALID_INPUT', `a ${motion} batch is built from its own scope by the OPERATOR (caio dispatch --motion ${motion} --live)`);
+    }
+    if (motion === 'revival') {
+      const revival = await revivalEmailScope();
+      if (revival.length === 0) throw new AppError('CONFLICT', 'nothing to put in a revival batch: no approved revival draft is waiting outside an open batch (approve them with caio review approve; caio review list --angle revival)');
+      return [await freeze('revival', revival, by)];
+    }
+    const scope = [...(await outboundScope()), ...(motion === 'all' ? await revivalEmailScope() : [])];
+    if (scope.length === 0) throw new AppError('CONFLICT', 'nothing to put in a batch: no approved draft is waiting outside an open batch (approve drafts with caio review approve)');
+    return freezeBatches(motion === 'all' ? 'all' : 'outbound', scope, by);
+  };
+
   return {
     freeze,
+    freezeBatches,
+    /** The batches a motion's waiting work makes (`all`: the re-contacts apart); the first is the main one. */
+    createBatches,
     /** Freeze every approved draft not already in an open batch, on each channel of its tier's routing. */
     outboundScope,
     /** Approved revival e-mails waiting for a revival batch. */
     revivalEmailScope,
-    create: async (motion: BatchMotion, by: string): Promise<Batch> => {
-      if (!by.trim()) throw new AppError('INVALID_INPUT', 'say who creates the batch (--by NAME)');
-      if (motion === 'cadence') {
-        throw new AppError('INVALID_INPUT', `a ${motion} batch is built from its own scope by the OPERATOR (caio dispatch --motion ${motion} --live)`);
-      }
-      if (motion === 'revival') {
-        const revival = await revivalEmailScope();
-        if (revival.length === 0) throw new AppError('CONFLICT', 'nothing to put in a revival batch: no approved revival draft is waiting outside an open batch (approve them with caio review approve; caio review list --angle revival)');
-        return freeze('revival', revival, by);
-      }
-      const scope = [...(await outboundScope()), ...(motion === 'all' ? await revivalEmailScope() : [])];
-      if (scope.length === 0) throw new AppError('CONFLICT', 'nothing to put in a batch: no approved draft is waiting outside an open batch (approve drafts with caio review approve)');
-      return freeze(motion === 'all' ? 'all' : 'outbound', scope, by);
-    },
+    /** One motion's batch (`all`: the first of createBatches; the re-contacts' batch is made too). */
+    create: async (motion: BatchMotion, by: string): Promise<Batch> => (await createBatches(motion, by))[0]!,
     list: (limit = 50) => deps.batches.list(limit),
     show: find,
     approve: (id: string, by: string) => move(id, 'approve', requireName(by)),

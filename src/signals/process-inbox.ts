@@ -8,13 +8,13 @@ import type { CadenceSync } from './cadence-sync.js';
 import { campaignWideCompletion, hearCampaignCompleted } from './campaign-completed.js';
 import type { CampaignRoster, InboxItem, InboxStore, LeadEventStore, NormalisedSignal, PayloadReaders, SignalLead, SignalLeadStore, StoredDelivery, UnitOfWork } from './ports.js';
 import { storedSignalOf } from './stored-signal.js';
-import type { ReplyFollowThrough } from './follow-through.js';
+import type { ReplyFollowThrough, UnderstoodReply } from './follow-through.js';
 
 /** A stored signal with its time read back: what processing one delivery works with. */
 type Signal = Omit<NormalisedSignal, 'at'> & { at: Date };
 
 /** A delivery set-based processing can take: a signal with a type, an address, no suppression. */
-type Candidate = { item: StoredDelivery; signal: Signal & { type: SignalType; email: string } };
+type Candidate = { item: StoredDelivery; signal: Signal & { type: SignalType; email: string }; reply?: UnderstoodReply };
 
 /** What processing one delivery reads and writes. The app binds them all to one transaction (compose.ts). */
 export type DeliveryStores = {
@@ -238,13 +238,20 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
   /** Deliveries already taken, in order: runs of simple ones set-based, the others alone in their place. */
   const processTakenMany = async (s: DeliveryStores, taken: readonly StoredDelivery[], now: Date, asked: readonly string[] = []): Promise<Map<string, InboxOutcome>> => {
     const outcomes = new Map<string, InboxOutcome>(asked.map((id) => [id, 'skipped']));
-    let group: Candidate[] = [];
-    for (const item of taken) {
+    const simple = taken.map((item) => {
       const stored = storedSignalOf(item, deps.payloadReaders);
       const signal = 'ignored' in stored ? null : { ...stored, at: new Date(stored.at) };
-      // A reply to follow through goes alone: its class may change what it stands for.
-      if (signal?.type && signal.email && !signal.newLead && !suppressionOf(signal.type) && !s.followThrough?.handles(item)) {
-        group.push({ item, signal: signal as Candidate['signal'] });
+      return signal?.type && signal.email && !signal.newLead && !suppressionOf(signal.type) ? { item, signal: signal as Candidate['signal'] } : { item, signal: null };
+    });
+    // A reply is read before it is grouped (issue 22): its class decides what it stands for, so one
+    // that becomes an opt-out, or stands for nothing, still goes alone. Its lead is looked up once for all.
+    const replies = s.followThrough ? simple.filter((x) => x.signal && s.followThrough!.handles(x.item)) : [];
+    const replyLeads = replies.length > 0 ? await s.leads.byEmails(replies.map((x) => x.signal!.email)) : new Map<string, SignalLead>();
+    let group: Candidate[] = [];
+    for (const { item, signal } of simple) {
+      const candidate = signal ? await groupable(s, item, signal, replyLeads) : null;
+      if (candidate) {
+        group.push(candidate);
         continue;
       }
       // One that needs more goes alone, after the ones before it: the order of events is kept.
@@ -256,7 +263,18 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     return outcomes;
   };
 
-  /** A run of deliveries that need only a status move, an event and the cadence: set-based. */
+  /** A simple delivery as a group member; a reply once understood, if it still stands for a plain signal of a known lead. */
+  const groupable = async (s: DeliveryStores, item: StoredDelivery, signal: Candidate['signal'], replyLeads: ReadonlyMap<string, SignalLead>): Promise<Candidate | null> => {
+    if (!s.followThrough?.handles(item)) return { item, signal };
+    const lead = replyLeads.get(normalizeEmail(signal.email) ?? '');
+    if (!lead) return null;
+    const reply = await s.followThrough.understand(item, signal, lead);
+    const type = reply ? s.followThrough.signalOf(reply) : null;
+    if (!reply || !type || suppressionOf(type)) return null;
+    return { item, signal: { ...signal, type, details: { ...signal.details, replyClass: reply.understanding.class } }, reply };
+  };
+
+  /** A run of deliveries that need only a status move, an event, the cadence and a reply's follow-through: set-based. */
   const processGroup = async (s: DeliveryStores, group: readonly Candidate[], now: Date, outcomes: Map<string, InboxOutcome>) => {
     if (group.length === 0) return;
     const byEmail = await s.leads.byEmails(group.map((x) => x.signal.email));
@@ -270,9 +288,12 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     const states = await s.events.deliveryStates(found.map((x) => ({ inboxId: x.item.id, type: x.signal.type, leadId: x.lead.id })));
     const leads = new Map<string, { from: string; status: string; lastEventAt: Date | null; opens: number }>();
     const events: ReturnType<typeof timelineEvent>[] = [];
-    for (const { item, signal, lead } of found) {
+    // The lead as each reply found it (its status before the reply's event), for the follow-through.
+    const followed: { reply: NonNullable<Candidate['reply']>; lead: SignalLead }[] = [];
+    for (const { item, signal, lead, reply } of found) {
       const state = leads.get(lead.id) ?? { from: lead.status, status: lead.status, ...(states.leads.get(lead.id) ?? { lastEventAt: null, opens: 0 }) };
       leads.set(lead.id, state);
+      if (reply) followed.push({ reply, lead: { ...lead, status: state.status } });
       // Processed before (a replay): its event and status move stand; the cadence hears it again below.
       if (states.recorded.has(`${item.id}|${signal.type}`)) continue;
       const outcome = isLeadStatus(state.status) ? applySignal({ status: state.status, lastEventAt: state.lastEventAt, opens: state.opens }, { type: signal.type, at: signal.at, source: item.provider }) : null;
@@ -286,6 +307,8 @@ export const createInboxProcessor = (deps: InboxProcessorDeps) => {
     if ((await s.leads.setStatuses(moves, now)) !== moves.length) throw new Error('a lead moved meanwhile; each delivery is processed alone');
     if ((await s.events.appendMany(events)) !== events.length) throw new Error('an event was recorded meanwhile; each delivery is processed alone');
     await s.cadence?.onSignals(found.map((x) => ({ leadId: x.lead.id, signal: x.signal.type, at: x.signal.at })));
+    // After the cadence heard the reply (as the one-delivery path does): an out-of-office pause is not undone by it.
+    for (const { reply, lead } of followed) await s.followThrough!.follow(reply, lead, now);
     await s.inbox.finishMany(
       found.map((x) => ({ id: x.item.id, status: 'processed' as const, leadId: x.lead.id, error: null, flags: x.signal.flags })),
       'processing',

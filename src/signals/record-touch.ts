@@ -37,6 +37,25 @@ const touchOf = (item: SentItem, steps: readonly CadenceStep[]): { type: SignalT
   return step && isLinkedinMessage(step) ? LINKEDIN_MESSAGE : TOUCH.heyreach;
 };
 
+/** The outbox step of our answer in a prospect's thread (a reply draft, issue 17 item 3). */
+const REPLY_STEP = 'reply';
+
+/**
+ * Our answer in a prospect's thread on their timeline: no status move (the lead stays `replied`, or
+ * `meeting_booked` after a confirmation), no cadence step, no KPI; the conversation shows both sides.
+ */
+const answerEvent = (leadId: string, item: SentItem, at: Date) => ({
+  leadId,
+  at,
+  channel: item.channel === 'heyreach' ? ('linkedin' as const) : ('email' as const),
+  type: 'reply_answer_sent',
+  source: 'operator',
+  fromStatus: null,
+  toStatus: null,
+  inboxId: null,
+  details: detailsOf(item),
+});
+
 /**
  * What the gateway reports after a provider accepted an item: the lead's status moves (e.g. to
  * `sent`) and the touch goes on its timeline, so decay detection and the cadence see our side of
@@ -49,6 +68,7 @@ export const createTouchRecorder =
     const found = await deps.leads.withTimeline(item.leadId);
     if (!found) return;
     const { lead, ...history } = found;
+    if (item.step === REPLY_STEP) return void (await deps.events.append(answerEvent(lead.id, item, at)));
     const touch = touchOf(item, deps.steps);
     const outcome = isLeadStatus(lead.status) ? applySignal({ status: lead.status, lastEventAt: history.lastEventAt, opens: history.opens }, { type: touch.type, at, source: 'operator' }) : null;
     const moved = outcome?.changed ? await deps.leads.setStatus(lead.id, lead.status, outcome.status, at) : false;

@@ -15,9 +15,10 @@ const summary = (b: Batch, now: Date) =>
 
 export const batchCreateCommand = async (options: CommonOptions & { motion: BatchMotion; by: string; json?: boolean }): Promise<void> => {
   await withApp(configFrom(options), async (app) => {
-    const created = await gatekeeperFor(app).create(options.motion, options.by);
-    if (options.json) return printJson(created);
-    cliOut(`${summary(created, app.clock.now())}\nreview it with: caio batch show ${created.id}\n`);
+    // `all` puts CRM re-contacts in a revival batch of their own (issue 21 item 3): both are printed.
+    const [created, ...others] = await gatekeeperFor(app).createBatches(options.motion, options.by);
+    if (options.json) return printJson(others.length ? { ...created!, alsoCreated: others } : created);
+    cliOut(`${[created!, ...others].map((b) => `${summary(b, app.clock.now())}\nreview it with: caio batch show ${b.id}`).join('\n')}\n`);
   });
 };
 

@@ -29,6 +29,10 @@ const renderDispatch = (r: DispatchReport): string => {
     lines.push(
       `created batch ${r.pendingBatch.id} with ${r.pendingBatch.items} actions: waiting for approval (caio batch show ${r.pendingBatch.id}; caio batch approve ${r.pendingBatch.id} --by NAME; then caio dispatch --motion ${r.motion} --live --batch ${r.pendingBatch.id} --by NAME)`,
     );
+  for (const extra of (r.pendingBatches ?? []).slice(1))
+    lines.push(
+      `created batch ${extra.id} with ${extra.items} ${extra.motion} actions (CRM re-contacts wait in a batch of their own): caio batch show ${extra.id}; then caio dispatch --motion ${extra.motion} --live --batch ${extra.id} --by NAME`,
+    );
   if (r.queued)
     lines.push(
       `batch ${r.queued.batchId}: ${r.queued.items} actions ${r.mode === 'dry_run' ? 'would be' : ''} queued, ${r.queued.duplicates} already queued before, ${r.queued.rejected.length} refused${r.queued.rejected.length ? ` (${[...new Set(r.queued.rejected.map((x) => x.reason))].join(', ')})` : ''}`,

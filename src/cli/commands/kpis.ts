@@ -1,4 +1,6 @@
 import { readModelsFor } from '../../compose/read-models.js';
+import { repliesOf } from '../../domain/kpis/kpi-events.js';
+import { rateWithCounts } from '../../domain/labels.js';
 import { configFrom } from '../config-from.js';
 import type { CommonOptions } from '../options.js';
 import { renderTable } from '../render/table.js';
@@ -15,10 +17,22 @@ export const kpisShowCommand = async (options: CommonOptions & { days: number; j
     const k = await readModelsFor(app).dashboard.kpis(new Date(now.getTime() - (options.days - 1) * 86_400_000), now, app.config.kpis.trailingDays);
     const targets = app.config.kpis.targets;
     if (options.json) return printJson({ ...k, targets });
-    const rows = (name: string, r: typeof k.rates, c: typeof k.counts) => [name, String(c.emailSent), pct(r.open), pct(r.reply), pct(r.bounce), String(c.linkedinSent), pct(r.linkedinAccept)];
-    const head = ['', 'e-mailed', 'open', 'reply', 'bounce', 'LinkedIn invited', 'accept'];
+    // Every rate with its counts ("2 of 3 (66.7 %)"), as the KPI page shows them (issue 21 item 7),
+    // and the reply-to-meeting rate (issue 17 item 4): meetings booked of the leads who replied.
+    const rows = (name: string, c: typeof k.counts) => [
+      name,
+      String(c.emailSent),
+      rateWithCounts(c.emailOpened, c.emailSent),
+      rateWithCounts(c.emailReplied, c.emailSent),
+      rateWithCounts(c.emailBounced, c.emailSent),
+      String(c.linkedinSent),
+      rateWithCounts(c.linkedinAccepted, c.linkedinSent),
+      String(c.meetingsBooked),
+      rateWithCounts(c.meetingsBooked, repliesOf(c)),
+    ];
+    const head = ['', 'e-mailed', 'open', 'reply', 'bounce', 'LinkedIn invited', 'accept', 'meetings', 'reply to meeting'];
     cliOut(`KPIs since ${k.since} (targets: open ${pct(targets.open)}, reply ${pct(targets.reply)}, bounce at most ${pct(targets.bounce)}, accept ${pct(targets.linkedinAccept)})\n`);
-    cliOut(`${renderTable(head, [rows('all', k.rates, k.counts), ...k.perCampaign.map((c) => rows(`campaign ${c.campaign}`, c.rates, c.counts)), ...k.perAngle.map((a) => rows(`angle ${a.angle}`, a.rates, a.counts))])}\n`);
+    cliOut(`${renderTable(head, [rows('all', k.counts), ...k.perCampaign.map((c) => rows(`campaign ${c.campaign}`, c.counts)), ...k.perAngle.map((a) => rows(`angle ${a.angle}`, a.counts))])}\n`);
   });
 };
 

@@ -42,3 +42,12 @@ export const readScopeAction = (text: string): ScopeAction | null => {
   if (revival) return { kind: 'revival', score: Number(revival[1]), reason: revival[2]!, daysInactive: Number(revival[3]) };
   return null;
 };
+
+/**
+ * A re-contact of a CRM contact (a revival, or its approved revival e-mail): issue 21 item 3 asks that
+ * these form their own batch, so a person approving the day's outbound never approves them unseen.
+ */
+export const isRecontactAction = (text: string): boolean => {
+  const kind = readScopeAction(text)?.kind;
+  return kind === 'revival' || kind === 'revival_email';
+};

@@ -84,12 +84,17 @@ const answer = async (reply: FastifyReply, work: () => Promise<unknown>) => {
   }
 };
 
-/** The funnel the dashboard draws: every lead status falls in one stage. */
+/**
+ * The funnel the API gives: every lead status falls in one stage, and only leads we contacted count
+ * past "Pipeline" (issue 21 item 7): a CRM re-contact candidate, or one queued for a revival draft,
+ * has not been contacted yet; a lead handed to a provider (`dispatched`, `sent`) has.
+ */
+const CONTACTED = ['dispatched', 'sent', 'linkedin_sent', 'linkedin_connected', 'revival_sent'] as const;
 export const FUNNEL_STAGES = {
-  Pipeline: LEAD_STATUS_GROUPS.pipeline,
-  Outreach: [...LEAD_STATUS_GROUPS.linkedin, 'revival_candidate', 'revival_queued', 'revival_sent'],
-  Engaged: LEAD_STATUS_GROUPS.engagement,
-  'At risk': LEAD_STATUS_GROUPS.decay,
+  Pipeline: [...LEAD_STATUS_GROUPS.pipeline.filter((s) => !(CONTACTED as readonly string[]).includes(s)), 'revival_candidate', 'revival_queued'],
+  Outreach: CONTACTED,
+  Engaged: [...LEAD_STATUS_GROUPS.engagement, 'linkedin_replied'],
+  'At risk': [...LEAD_STATUS_GROUPS.decay, 'linkedin_exhausted'],
   Terminal: LEAD_STATUS_GROUPS.terminal,
 } as const;
 

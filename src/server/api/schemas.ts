@@ -318,6 +318,10 @@ export const DispatchReport = named(
     mode: z.enum(['dry_run', 'live']),
     ramp: RampStatus,
     pendingBatch: described(z.strictObject({ id: z.string(), items: z.number().int(), expiresAt: Timestamp }).nullable(), 'the batch this live run created for approval'),
+    pendingBatches: described(
+      z.array(z.strictObject({ id: z.string(), motion: z.string(), items: z.number().int(), expiresAt: Timestamp })).optional(),
+      'every batch this live run created, when more than one (an all run puts CRM re-contacts in a revival batch of their own)',
+    ),
     queued: z
       .strictObject({
         batchId: z.string(),

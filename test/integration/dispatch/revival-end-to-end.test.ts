@@ -52,6 +52,16 @@ describe('revival end to end: stale CRM contact -> revival draft -> review -> re
     return { dry, live, items: pending.pendingBatch!.items };
   };
 
+  /** Execute a pending revival-candidate batch and approve every revival draft it made. */
+  const queueApprovedRevivalDrafts = async (batchId: string) => {
+    await h.gatekeeper.approve(batchId, 'Sam');
+    await h.operator.dispatch({ motion: 'revival', live: true, batchId, by: 'Dani' });
+    const reviews = review();
+    const drafts = await reviews.list({ angleId: 'revival' });
+    for (const d of drafts) await reviews.approve({ draftId: d.id, by: 'Dani' });
+    return drafts;
+  };
+
   it('crafts, reviews and sends revival e-mails once through GHL; each dry run predicts its live run exactly', async () => {
     const { dry, live, items } = await queueRevivalDrafts();
     expect(items).toBeGreaterThan(0);
@@ -114,6 +124,27 @@ describe('revival end to end: stale CRM contact -> revival draft -> review -> re
     expect(timeline.find((e) => e.type === 'email_sent')).toMatchObject({ channel: 'email', toStatus: 'revival_sent', details: expect.objectContaining({ provider: 'ghl', motion: 'revival' }) });
     const kpis = await createKpiStore(h.db).since('2026-11-01');
     expect(kpis.filter((k) => k.angle === 'revival' && k.type === 'email_sent').reduce((n, k) => n + k.leads, 0)).toBe(items);
+  });
+
+  it('the scheduled all-motion tick and `batch create --motion all` put CRM re-contacts in a revival batch of their own', async () => {
+    // A stale CRM contact waiting to be revived, and an approved outbound draft, at the same tick.
+    const outbound = await h.approvedLead({ linkedin: false });
+    const tick = await h.operator.dispatch({ motion: 'all', live: true, by: 'scheduler' });
+    expect(tick.pendingBatches?.map((b) => b.motion)).toEqual(['all', 'revival']);
+    const [main, recontacts] = await Promise.all(tick.pendingBatches!.map((b) => h.gatekeeper.show(b.id)));
+    expect(tick.pendingBatch).toEqual({ id: main!.id, items: main!.scope.length, expiresAt: main!.expiresAt.toISOString() });
+    expect(main!.scope.map((i) => i.draftId)).toContain(outbound.draftId);
+    expect(main!.scope.every((i) => !i.action.startsWith('revival'))).toBe(true);
+    expect(recontacts!.scope.length).toBeGreaterThan(0);
+    expect(recontacts!.scope.every((i) => i.action.startsWith('revival:'))).toBe(true);
+
+    // Approved revival e-mails and a new outbound draft: `create('all')` makes two batches too, the first returned.
+    const approved = await queueApprovedRevivalDrafts(recontacts!.id);
+    const second = await h.approvedLead({ linkedin: false, email: 'second@outbound.example' });
+    const made = await h.gatekeeper.createBatches('all', 'Dani');
+    expect(made.map((b) => b.motion)).toEqual(['all', 'revival']);
+    expect(made[0]!.scope.map((i) => i.draftId)).toEqual([second.draftId]);
+    expect(made[1]!.scope.map((i) => i.action)).toEqual(approved.map(() => 'revival_email'));
   });
 
   it('a suppressed or excluded revival contact is refused by the gateway, nothing sent to it; the rest go', async () => {

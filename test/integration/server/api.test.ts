@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/server/app.js';
+import { FUNNEL_STAGES } from '../../../src/server/api/routes.js';
+import { LEAD_STATUSES } from '../../../src/domain/signals/lead-status.js';
 import { FileConfigSchema } from '../../../src/config/schema.js';
 import { operatorStatus } from '../../../src/dispatch/operator-status.js';
 import { operatorStatusStoresOn } from '../../../src/compose/operator.js';
@@ -126,6 +128,14 @@ describe.each(STORE_KINDS)('the dashboard API (%s)', (kind) => {
     const funnel = await ok(api.GET('/api/leads/funnel'));
     expect(funnel.stages.map((s) => s.stage)).toEqual(['Pipeline', 'Outreach', 'Engaged', 'At risk', 'Terminal']);
     expect(funnel.stages.reduce((n, s) => n + s.count, 0)).toBeGreaterThanOrEqual(1);
+    // Only contacted leads count past Pipeline: a CRM re-contact candidate was never contacted (issue 21 item 7).
+    const stageOf = async () => Object.fromEntries((await ok(api.GET('/api/leads/funnel'))).stages.map((s) => [s.stage, s.count]));
+    const before = await stageOf();
+    await h.db.execute(sql`update leads set status = 'revival_candidate' where id = ${a.leadId}::uuid`);
+    expect(await stageOf()).toEqual(before);
+    await h.db.execute(sql`update leads set status = 'sent' where id = ${a.leadId}::uuid`);
+    expect((await stageOf()).Outreach).toBe(before.Outreach! + 1);
+    expect(Object.values(FUNNEL_STAGES).flat().sort()).toEqual([...LEAD_STATUSES].sort());
     const timeline = await ok(api.GET('/api/leads/{email}/timeline', { params: { path: { email: a.email } } }));
     expect(timeline.timeline.some((e) => e.type === 'drafted')).toBe(true);
     expect(await refused(api.GET('/api/leads/{email}/timeline', { params: { path: { email: 'nobody@x.example.com' } } }))).toMatchObject({ status: 404, code: 'NOT_FOUND' });

@@ -204,6 +204,9 @@ describe('reply drafts: a suggested answer for every reply that needs one', () =
       // Our answer does not restart the cold cadence nor move the lead back from `replied`.
       const [state] = rowsOf(await database.db.execute(sql`select l.status, c.status as cadence from leads l left join cadence_enrollments c on c.lead_id = l.id where l.id = ${lead.leadId}::uuid`));
       expect(state).toEqual({ status: 'replied', cadence: 'exited' });
+      // The answer is on the lead's timeline once, moving nothing: the conversation shows both sides.
+      const answers = rowsOf(await database.db.execute(sql`select channel, from_status, to_status, details->>'outboxId' as outbox from lead_events where lead_id = ${lead.leadId}::uuid and type = 'reply_answer_sent'`));
+      expect(answers).toEqual([{ channel: 'email', from_status: null, to_status: null, outbox: item!.id }]);
     });
 
     it('e-mail: a reply call that may have reached Instantly is never repeated; a person decides', async () => {
@@ -266,6 +269,7 @@ describe('reply drafts: a suggested answer for every reply that needs one', () =
       expect(sent[0]!.conversationId).not.toBe(first.id);
       expect(sent[0]).toMatchObject({ profileUrl, linkedInAccountId: first.linkedInAccountId });
       expect(sent[0]!.message).toMatch(/^Hi Jo,/);
+      expect(rowsOf(await database.db.execute(sql`select channel from lead_events where type = 'reply_answer_sent' and details->>'outboxId' = ${item!.id}`))).toEqual([{ channel: 'linkedin' }]);
     });
   });
 });

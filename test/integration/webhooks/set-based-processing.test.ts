@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { webhookRoutes } from '../../../src/server/webhook-routes.js';
-import { deliveryStoresFor, inboxProcessorOn, PAYLOAD_READERS, transactionalUnit } from '../../../src/compose/signals.js';
+import { deliveryStoresFor, PAYLOAD_READERS, processorFor, transactionalUnit } from '../../../src/compose/signals.js';
 import { createInboxProcessor, type InboxProcessor } from '../../../src/signals/process-inbox.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';
@@ -33,8 +33,8 @@ describe('set-based delivery processing (processMany) ends where one-at-a-time p
     await h?.close();
     database = await openTestDatabase();
     h = await dispatchHarness(database);
-    const leads = [await h.approvedLead({ linkedin: false }), await h.approvedLead({ linkedin: false }), await h.approvedLead({ linkedin: false })];
-    const [ann, ben, cat] = leads.map((l) => l.email) as [string, string, string];
+    const leads = [await h.approvedLead({ linkedin: false }), await h.approvedLead({ linkedin: false }), await h.approvedLead({ linkedin: false }), await h.approvedLead({ linkedin: false })];
+    const [ann, ben, cat, dan] = leads.map((l) => l.email) as [string, string, string, string];
     await h.operator.dispatch({ motion: 'outbound', live: true, batchId: (await h.approvedBatch()).id, by: 'Maya' });
     h.clock.advance(3600_000);
     const config = loadConfig({ cwd: '/nonexistent-caio-test-dir', env: { WEBHOOK_SIGNATURE_REQUIRED: 'false' } });
@@ -60,13 +60,19 @@ describe('set-based delivery processing (processMany) ends where one-at-a-time p
     await event('webhook.link_clicked.json', ann, 3);
     await event('webhook.reply_received.json', ann, 4);
     await event('webhook.email_opened.json', ann, 0); // late: older than what the lead already heard
+    // Replies read and followed through inside the group (issue 22): an absence, a time, a no, and an opt-out (alone).
+    await event('webhook.reply_received.json', ben, 4, { reply_text: 'I am out of the office until Monday, December 7 with limited access to email.' });
+    await event('webhook.reply_received.json', dan, 2, { reply_text: 'Tuesday at 2pm works, send an invite.' });
+    await event('webhook.reply_received.json', dan, 3, { reply_text: 'Actually we already use HubSpot and are happy with it.' });
+    await event('webhook.reply_received.json', dan, 4, { reply_text: 'Please take me off your list.' });
     await event('webhook.email_opened.json', ben, 5);
     await event('webhook.lead_unsubscribed.json', ben, 6);
     await event('webhook.email_opened.json', ben, 7); // after the unsubscribe
     await event('webhook.email_bounced.json', cat, 1);
     await event('webhook.email_opened.json', 'nobody@unknown.example.com', 1);
     await event('webhook.custom_label.json', cat, 2);
-    await process(inboxProcessorOn(h.db, { clock: h.clock, log: silentLog, cadence: CADENCE }), stored);
+    // The production processor, with the reply follow-through.
+    await process(processorFor(h.app), stored);
     const byEmail = new Map(leads.map((l, i) => [l.leadId, `lead${i}`]));
     const name = (id: string | null) => (id ? (byEmail.get(id) ?? 'other') : null);
     return {
@@ -85,6 +91,12 @@ describe('set-based delivery processing (processMany) ends where one-at-a-time p
         .map((r) => JSON.stringify([name(r.lead_id), r.status, r.exit_reason, r.completed_steps]))
         .sort(),
       suppressions: (await rows<{ n: number }>(h, sql`select count(*)::int as n from suppressions`))[0]!.n,
+      replies: (await rows<{ lead_id: string; class: string; kind: string | null; needs_response: boolean; paused_until: Date | null }>(h, sql`select lead_id, class, kind, needs_response, paused_until from replies`))
+        .map((r) => JSON.stringify([name(r.lead_id), r.class, r.kind, r.needs_response, r.paused_until ? new Date(r.paused_until).toISOString() : null]))
+        .sort(),
+      replyActions: (await rows<{ lead_id: string; kind: string; status: string; not_before: Date }>(h, sql`select lead_id, kind, status, not_before from reply_actions`))
+        .map((r) => `${name(r.lead_id)} ${r.kind} ${r.status} ${new Date(r.not_before).toISOString()}`)
+        .sort(),
       outbox: (await rows<{ lead_id: string; status: string }>(h, sql`select lead_id, status from outbox`)).map((r) => `${name(r.lead_id)} ${r.status}`).sort(),
       inbox: (
         await rows<{ event_type: string; status: string; error: string | null; lead_id: string | null; flags: string[] | null }>(h, sql`select event_type, status, error, lead_id, flags from webhook_inbox order by received_at, event_type`)
@@ -104,6 +116,8 @@ describe('set-based delivery processing (processMany) ends where one-at-a-time p
     });
     expect(alone.events.length).toBeGreaterThan(6);
     expect(alone.leads.map(([, status]) => status)).toEqual(expect.arrayContaining(['replied', 'unsubscribed', 'bounced']));
+    expect(alone.replies).toHaveLength(5);
+    expect(alone.replyActions.length).toBeGreaterThan(4);
     expect(together).toEqual(alone);
     // Through each delivery's own job (what caio serve runs): the first job takes the waiting ones with it.
     const jobs: string[] = [];
