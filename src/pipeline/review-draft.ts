@@ -109,6 +109,7 @@ export const createReviewService = (deps: ReviewDeps) => {
       const draft = await find(draftId);
       return { draft, rejections: await deps.review.rejectionsOf(draft.lead.id) };
     },
+    cardFacts: (drafts: readonly ReviewDraft[]) => deps.review.cardFactsOf([...new Set(drafts.map((d) => d.lead.id))]),
 
     approve: async (input: ApproveInput) => {
       const draft = await find(input.draftId);

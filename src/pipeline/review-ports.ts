@@ -45,7 +45,12 @@ export interface ReviewStore {
   reviewCounts(since: Date): Promise<ReviewCounts>;
   memoryFor(leadIds: string[], since: Date): Promise<Map<string, RejectionMemory>>;
   rejectionsOf(leadId: string): Promise<RejectionRecord[]>;
+  /** For many leads at once (the review page's cards): the latest score's reasons and every rejection, two reads in all. */
+  cardFactsOf(leadIds: readonly string[]): Promise<Map<string, CardFacts>>;
 }
+
+/** What a review card shows beside the draft: why the lead scored, and the drafts rejected for it before. */
+export type CardFacts = { reasons: string[]; rejections: RejectionRecord[] };
 
 export type Batch = {
   id: string;
@@ -94,6 +99,8 @@ export type RejectInput = { draftId: string; by: string; reason: string; tag: st
 export type ReviewDecisions = {
   list(filter?: { tier?: string; angleId?: string; verdict?: 'passed' | 'failed'; limit?: number }): Promise<ReviewDraft[]>;
   show(draftId: string): Promise<{ draft: ReviewDraft; rejections: RejectionRecord[] }>;
+  /** The score reasons and rejection history of many drafts' leads in two reads, not two per draft (the review page). */
+  cardFacts(drafts: readonly ReviewDraft[]): Promise<Map<string, CardFacts>>;
   approve(input: ApproveInput): Promise<ReviewDraft>;
   reject(input: RejectInput): Promise<ReviewDraft>;
   /** Revert a decision within the undo window (10 s), if the draft is not yet batched. */

@@ -2,13 +2,24 @@ import { REVIVAL_ANGLE_ID } from '../domain/drafting/revival-draft.js';
 import { isReplyAngle } from '../domain/drafting/reply-draft.js';
 import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
-import { batches, drafts, leads, rejections } from './schema.js';
+import { batches, drafts, leads, rejections, scores } from './schema.js';
 import { toStoredDraft } from './drafts-repo.js';
 import type { RejectionMemory } from '../pipeline/ports.js';
-import type { Decision, RejectionRecord, Reopening, ReviewDraft, ReviewStore } from '../pipeline/review-ports.js';
+import type { CardFacts, Decision, RejectionRecord, Reopening, ReviewDraft, ReviewStore } from '../pipeline/review-ports.js';
 import type { LeadProfile } from '../domain/lead.js';
 
 const leadStatusAfter: Partial<Record<Decision['event'], string>> = { approve: 'approved', reject: 'review_rejected' };
+
+const rejectionRecord = (r: typeof rejections.$inferSelect): RejectionRecord => ({
+  draftId: r.draftId,
+  tag: r.tag,
+  reason: r.reason,
+  fingerprint: r.fingerprint,
+  angleId: r.angleId,
+  subject: r.subject,
+  rejectedBy: r.rejectedBy,
+  rejectedAt: r.rejectedAt,
+});
 
 export const createReviewStore = (db: Db): ReviewStore => {
   const load = async (where: ReturnType<typeof eq>, limit?: number, newestDecisionFirst = false): Promise<ReviewDraft[]> => {
@@ -140,17 +151,20 @@ export const createReviewStore = (db: Db): ReviewStore => {
       return memory;
     },
 
-    rejectionsOf: async (leadId: string): Promise<RejectionRecord[]> =>
-      (await db.select().from(rejections).where(eq(rejections.leadId, leadId)).orderBy(asc(rejections.rejectedAt))).map((r) => ({
-        draftId: r.draftId,
-        tag: r.tag,
-        reason: r.reason,
-        fingerprint: r.fingerprint,
-        angleId: r.angleId,
-        subject: r.subject,
-        rejectedBy: r.rejectedBy,
-        rejectedAt: r.rejectedAt,
-      })),
+    rejectionsOf: async (leadId: string): Promise<RejectionRecord[]> => (await db.select().from(rejections).where(eq(rejections.leadId, leadId)).orderBy(asc(rejections.rejectedAt))).map(rejectionRecord),
+
+    cardFactsOf: async (leadIds: readonly string[]): Promise<Map<string, CardFacts>> => {
+      const facts = new Map<string, CardFacts>(leadIds.map((id) => [id, { reasons: [], rejections: [] }]));
+      if (leadIds.length === 0) return facts;
+      const ids = [...leadIds];
+      const [latest, rejected] = await Promise.all([
+        db.selectDistinctOn([scores.leadId], { leadId: scores.leadId, reasons: scores.reasons }).from(scores).where(inArray(scores.leadId, ids)).orderBy(scores.leadId, desc(scores.createdAt)),
+        db.select().from(rejections).where(inArray(rejections.leadId, ids)).orderBy(asc(rejections.rejectedAt)),
+      ]);
+      for (const row of latest) facts.get(row.leadId)!.reasons = Array.isArray(row.reasons) ? (row.reasons as unknown[]).map(String) : [];
+      for (const row of rejected) facts.get(row.leadId)?.rejections.push(rejectionRecord(row));
+      return facts;
+    },
   };
 };
 

@@ -1,6 +1,6 @@
 import { REJECTION_TAGS } from '../../domain/approval/rejection-tags.js';
 import { isReplyAngle, REPLY_ANGLE_PREFIX } from '../../domain/drafting/reply-draft.js';
-import type { ReviewDraft } from '../../pipeline/review-ports.js';
+import type { CardFacts, ReviewDraft } from '../../pipeline/review-ports.js';
 import type { ApiDeps } from '../api/routes.js';
 import { angleLabel, angleLongLabel, fieldLabel, providerLabel, tierLabel } from '../../domain/labels.js';
 import { approvalEnablesFor, checkGrounding } from '../../domain/approval/approval-scope.js';
@@ -60,10 +60,9 @@ ${
 }</section>`;
 };
 
-const card = async (api: ApiDeps, d: ReviewDraft, index: number, total: number, tagOptions: string) => {
-  const detail = d.lead.email ? await api.leadDetail.detailByEmail(d.lead.email) : null;
-  const history = (await api.review.show(d.id)).rejections;
-  const reasons = detail?.score?.reasons ?? [];
+const card = (api: ApiDeps, d: ReviewDraft, index: number, total: number, tagOptions: string, facts: CardFacts | undefined) => {
+  const history = facts?.rejections ?? [];
+  const reasons = facts?.reasons ?? [];
   const quality = d.quality as { passed?: boolean; ruleFailures?: { ruleId: string; severity?: string }[] } | null;
   // Flagged copy checks pass but the reviewer should see them, so every recorded rule is listed.
   const rules = (quality?.ruleFailures ?? []).map((f) => `${f.ruleId}${f.severity === 'flag' ? ' (flag)' : ''}`).join(', ');
@@ -98,7 +97,9 @@ export const reviewPage = async (api: ApiDeps): Promise<string> => {
 <p class="meta">${esc(watcher.pending)} drafts wait; below ${esc(watcher.lowWater)} the watcher runs the pipeline every ${esc(watcher.everyMinutes)} min to bring it to ${esc(watcher.target)}.</p>`;
   if (drafts.length === 0) return `${counters(today.counts)}${emptyState('No draft is waiting for review.', 'Top the queue up (a pipeline run), or run caio pipeline run.')}${topUp}`;
   const tagOptions = REJECTION_TAGS.map((t) => `<option value="${esc(t.id)}">${esc(t.label)}</option>`).join('');
-  const cards = await Promise.all(drafts.map((d, i) => card(api, d, i, drafts.length, tagOptions)));
+  // Two reads for every card's score reasons and rejection history (not two per draft: issue 21's 100 ms at 100,000 leads).
+  const facts = await api.review.cardFacts(drafts);
+  const cards = drafts.map((d, i) => card(api, d, i, drafts.length, tagOptions, facts.get(d.lead.id)));
   return `${counters(today.counts)}${KEYS}<div id="drafts">${cards.join('')}</div><section class="card" aria-label="Review queue watcher">${topUp}</section>`;
 };
 

@@ -1,7 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_COPY_CHECKS } from '../../../src/domain/quality/copy-checks.js';
 import { runPipeline } from '../../../src/pipeline/run-pipeline.js';
 import { buildApp } from '../../../src/server/app.js';
+import { esc } from '../../../src/server/pages/render.js';
 import type { Database } from '../../../src/store/database.js';
 import { createSessionStore } from '../../../src/store/session-repo.js';
 import { apiDepsOf } from '../../support/api.js';
@@ -39,5 +41,17 @@ describe('/sales shows the quality verdict with its rules', () => {
     const page = await app.inject({ method: 'GET', url: '/sales', headers: { cookie } });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Quality guard: passed (subject_length (flag))');
+  });
+
+  it("shows each card's score reasons and the drafts rejected for its lead before, read for all cards at once", async () => {
+    const [row] = ((await database.db.execute(sql`select d.id as draft_id, d.lead_id, s.reasons from drafts d join scores s on s.lead_id = d.lead_id limit 1`)) as { rows: { draft_id: string; lead_id: string; reasons: string[] }[] }).rows;
+    expect(row!.reasons.length).toBeGreaterThan(0);
+    await database.db.execute(
+      sql`insert into rejections (lead_id, draft_id, tag, reason, fingerprint, angle_id, subject, rejected_by, rejected_at) values (${row!.lead_id}::uuid, ${row!.draft_id}::uuid, 'too_generic', 'reads like a template', 'fp', 'a', 's', 'Dani', now())`,
+    );
+    const login = await app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${encodeURIComponent(TOKEN)}` });
+    const page = await app.inject({ method: 'GET', url: '/sales', headers: { cookie: String(login.headers['set-cookie']).split(';')[0]! } });
+    expect(page.body).toContain(`<li>${esc(row!.reasons[0])}</li>`);
+    expect(page.body).toContain('rejected before: too_generic (reads like a template)');
   });
 });
