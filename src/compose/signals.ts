@@ -88,7 +88,9 @@ export const touchRecorderFor = (app: AppDeps) => {
  * records the touch with `touchRecorderFor`, which reads the lead again).
  */
 export const sentWithTouchFor = (app: AppDeps) => {
-  const store = createSendTouchStore(app.database.db);
+  // The mark need not wait for the WAL flush: its claim is durable, and a mark lost in a crash of
+  // PostgreSQL leaves the item claimed for the reconcile to ask the provider about (database.ts).
+  const store = createSendTouchStore(app.database.asyncCommitDb);
   const settings = app.config.cadence;
   return async (sent: SentItem, mark: { token: string; at: Date; audit: AuditEntry }, before: TouchState, touchAt: Date): Promise<boolean> =>
     (await store.markSentWithTouch({ outboxId: sent.id, token: mark.token, providerRef: sent.providerRef, sentAt: mark.at, audit: mark.audit, ...planTouch(before, sent, touchAt, settings) })).touched;

@@ -17,6 +17,14 @@ export type Database = {
   kind: 'embedded' | 'postgres';
   /** The driver's pool, for the few statements written below drizzle (the inbox's group commit, prepared once per connection). */
   pool: Queryable;
+  /**
+   * The same database through a small pool whose commits do not wait for the WAL flush
+   * (`synchronous_commit = off`): only for a write that a crash of PostgreSQL may lose because
+   * something durable restores it. The mark of a send is the one user: its claim is durable, so a
+   * lost mark leaves the item claimed, and the reconcile asks the provider before anything is sent
+   * again (docs/benchmarks.md, "Dispatch: commits that do not wait"). Everything else uses `db`.
+   */
+  asyncCommitDb: Db;
   close: () => Promise<void>;
 };
 
@@ -51,6 +59,7 @@ export const openDatabase = async (location: StoreLocation): Promise<Database> =
       db: database.db,
       kind: 'embedded',
       pool: database.pool,
+      asyncCommitDb: database.asyncCommitDb,
       close: async () => {
         try {
           await database.close();
@@ -117,5 +126,17 @@ const openPostgres = async (url: string, schemaName?: string, applicationName = 
   client.release();
 
   const db = drizzle(pool, { schema });
-  return { db: db as unknown as Db, kind: 'postgres', pool: pool as unknown as Queryable, close: () => pool.end() };
+  // Opens its connections on first use (a process that sends nothing opens none).
+  const asyncCommitPool = new pg.Pool({ connectionString: url, options: [options, '-c synchronous_commit=off'].filter(Boolean).join(' '), max: 4, connectionTimeoutMillis: 10_000, application_name: `${applicationName}:marks` });
+  asyncCommitPool.on('error', () => undefined);
+  asyncCommitPool.on('connect', (c) => c.on('error', () => undefined));
+  return {
+    db: db as unknown as Db,
+    kind: 'postgres',
+    pool: pool as unknown as Queryable,
+    asyncCommitDb: drizzle(asyncCommitPool, { schema }) as unknown as Db,
+    close: async () => {
+      await Promise.all([pool.end(), asyncCommitPool.end()]);
+    },
+  };
 };

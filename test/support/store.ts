@@ -28,7 +28,7 @@ export const openTestDatabase = async (_kind: StoreKind = 'postgres'): Promise<D
   } else {
     await truncateAll(fileSchema.database, fileSchema.name);
   }
-  return { db: fileSchema.database.db, kind: 'postgres', pool: fileSchema.database.pool, close: async () => {} };
+  return { db: fileSchema.database.db, kind: 'postgres', pool: fileSchema.database.pool, asyncCommitDb: fileSchema.database.asyncCommitDb, close: async () => {} };
 };
 
 /** The run's PostgreSQL URL (for tests that make a database of their own). */
