@@ -27,10 +27,14 @@ export const registerDispatchCommands = (program: Command): void => {
     program
       .command('stop')
       .description('EMERGENCY STOP: nothing is sent by any process until caio resume; live Instantly campaigns are paused')
-      .requiredOption('--reason <text>', 'why')
+      .option('--reason <text>', 'why (may be given afterwards: caio stop-reason)')
       .requiredOption('--by <name>', 'who')
       .option('--json', 'print JSON'),
   ).action(async (options: Parameters<DispatchCommands['stopCommand']>[0]) => (await dispatchCommands()).stopCommand(options));
+  // A command of its own, not `stop explain`: the parent's --reason and --by would take the subcommand's.
+  withCommonOptions(
+    program.command('stop-reason').description('give (or correct) the reason of the emergency stop in force').requiredOption('--reason <text>', 'why').requiredOption('--by <name>', 'who').option('--json', 'print JSON'),
+  ).action(async (options: Parameters<DispatchCommands['explainStopCommand']>[0]) => (await dispatchCommands()).explainStopCommand(options));
 
   withCommonOptions(program.command('resume').description('clear the emergency stop (EMERGENCY_STOP in the environment still blocks)').requiredOption('--by <name>', 'who').option('--json', 'print JSON')).action(
     async (options: Parameters<DispatchCommands['resumeCommand']>[0]) => (await dispatchCommands()).resumeCommand(options),

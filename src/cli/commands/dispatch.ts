@@ -63,11 +63,21 @@ export const dispatchCommand = async (options: CommonOptions & { motion: BatchMo
   });
 };
 
-export const stopCommand = async (options: CommonOptions & { reason: string; by: string; json?: boolean }): Promise<void> => {
+/** Stopping never waits for words (issue 21 item 6): without --reason the stop is set and the reason asked for afterwards. */
+export const stopCommand = async (options: CommonOptions & { reason?: string; by: string; json?: boolean }): Promise<void> => {
   await withOperator(options, async (_app, dispatch) => {
-    const result = await dispatch.operator.stop(options.by, options.reason);
+    const result = await dispatch.operator.stop(options.by, options.reason ?? '');
     if (options.json) return printJson(result);
     cliOut(`EMERGENCY STOP set at ${result.at.toISOString()}; paused: ${JSON.stringify(result.paused)}\n`);
+    if (!options.reason?.trim()) cliOut(`no reason given: add it with caio stop-reason --reason TEXT --by ${options.by}\n`);
+  });
+};
+
+export const explainStopCommand = async (options: CommonOptions & { reason: string; by: string; json?: boolean }): Promise<void> => {
+  await withOperator(options, async (_app, dispatch) => {
+    const result = await dispatch.operator.explainStop(options.by, options.reason);
+    if (options.json) return printJson(result);
+    cliOut(`reason of the emergency stop recorded at ${result.at.toISOString()}: ${result.reason}\n`);
   });
 };
 
