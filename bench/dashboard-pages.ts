@@ -16,8 +16,10 @@ const TOKEN = 'bench-dashboard-pages-token-0123456789';
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
 
 /**
- * Issue 21's performance line for the lead pages: /leads (newest, a name search, filters with a
- * sort, a campaign filter) and /leads/<id> at LEADS leads, p95 server time over RUNS requests
+ * Issue 21's performance line, "every dashboard page under 100 ms p95 server time at 100,000 leads": /leads (newest, a name search, filters with a
+ * sort, a campaign filter), /leads/<id>, and every other page (review, decided today, operator, KPIs,
+ * runs, agents, replies) at LEADS leads with a draft each, an outbox row per contacted lead and
+ * LEADS/2 audit lines, p95 server time over RUNS requests
  * through the whole HTTP stack (fastify inject: the session, the page's queries, the stop banner,
  * the HTML), each against the same queries run directly in the same run (the baseline). The server
  * is `buildApp` with the API deps of `apiDepsFor` over the app and job set, as `caio serve` builds
@@ -43,16 +45,29 @@ export const benchDashboardPages = async () => {
     await db.execute(sql`insert into lead_events (lead_id, at, channel, type, source, details)
       select ${leadId}::uuid, now() - (g || ' hours')::interval, 'email', (array['email_sent','email_opened','email_clicked','email_replied'])[1 + g % 4], 'instantly', '{}'::jsonb from generate_series(1, ${EVENTS_PER_LEAD}) g`);
     await db.execute(sql`insert into kpi_daily (day, campaign, angle, type, leads) select current_date, 'campaign_' || g, 'none', 'email_sent', 1 from generate_series(0, 5) g on conflict do nothing`);
+    // History behind the other pages: a draft per lead (a tenth waiting for review, the rest decided
+    // over the last days), an outbox row per contacted lead, and audit lines for the agents page.
+    await db.execute(sql`insert into drafts (lead_id, run_id, angle_id, angle_reason, subject_a, subject_b, body, fingerprint, status, decided_by, decided_at, created_at)
+      select id, 'bench', 't1_executive_buyin', 'the title', 'Quick question, ' || first_name, 'An idea for ' || company_name, 'Hi ' || first_name || E',\n\nA short note.\n\nUnsubscribe: reply stop', md5(id::text),
+        case when status = 'pending_review' then 'pending_review' when status in ('review_rejected') then 'rejected' else 'approved' end,
+        case when status = 'pending_review' then null else 'Dani' end, case when status = 'pending_review' then null else now() - ((abs(hashtext(id::text)) % 72) || ' hours')::interval end, created_at
+      from leads`);
+    await db.execute(sql`insert into outbox (dedup_key, lead_id, channel, step, recipient, status, not_before, payload)
+      select 'bench:' || id, id, 'instantly', 'initial', email, 'sent', now() - interval '1 day', '{}'::jsonb from leads where status in ('sent', 'opened', 'replied', 'ghosted', 'bounced')`);
+    await db.execute(sql`insert into audit_log (at, actor, action, entity_type, entity_id, details)
+      select now() - ((g % 1440) || ' minutes')::interval, (array['OPERATOR','CRAFTER','SCOUT','QUEEN'])[1 + g % 4], (array['outbox.sent','draft.created','lead.scored','ask.answered'])[1 + g % 4], 'lead', g::text, '{}'::jsonb
+      from generate_series(1, ${LEADS / 2}) g`);
     await db.execute(sql`analyze`);
 
     const queries = createDashboardQueries(db);
     const jobSet = await openJobSet(bench.app, { work: false });
     const logging = serverLogging(bench.app.log);
     const sessions = createSessionStore(db);
+    const api = apiDepsFor(bench.app, jobSet.dispatch, jobSet.runPipelineNow, jobSet.watcher);
     const server = buildApp({
       routes: { post: {}, get: {} },
       maxBodyBytes: bench.app.config.server.maxBodyBytes,
-      api: { token: TOKEN, deps: apiDepsFor(bench.app, jobSet.dispatch, jobSet.runPipelineNow, jobSet.watcher), sessions },
+      api: { token: TOKEN, deps: api, sessions },
       onRequestDone: logging.onRequestDone,
       onError: logging.onError,
     });
@@ -82,6 +97,17 @@ export const benchDashboardPages = async () => {
         leadsFilteredSorted: await list('/leads?tier=tier_2&status=opened&sort=points&dir=desc', { tier: 'tier_2', status: 'opened', sort: 'points', dir: 'desc' }),
         leadsCampaign: await list('/leads?campaign=campaign_3&sort=name&dir=asc', { campaign: 'campaign_3', sort: 'name', dir: 'asc' }),
         leadPage: { pageP95Ms: await time(page(`/leads/${leadId}`)), baselineSqlP95Ms: await time(() => queries.leadFile(leadId)) },
+        // Every other page, against the use cases it calls run directly (the same ApiDeps).
+        review: { pageP95Ms: await time(page('/sales')), baselineSqlP95Ms: await time(() => Promise.all([api.review.list({ limit: 50 }), api.queueWatcher.status(), api.review.decidedToday(1)])) },
+        decidedToday: { pageP95Ms: await time(page('/sales/decided')), baselineSqlP95Ms: await time(() => api.review.decidedToday(200)) },
+        operator: {
+          pageP95Ms: await time(page('/operator')),
+          baselineSqlP95Ms: await time(() => Promise.all([api.operatorStatus(), api.gatekeeper.list(50), api.batchSend.board(20), api.campaigns.list(), api.sendBoard.outbox(100), api.stopView.current()])),
+        },
+        kpis: { pageP95Ms: await time(page('/kpis')), baselineSqlP95Ms: await time(() => api.dashboard.kpis(new Date(Date.now() - 29 * 86_400_000), new Date(), bench.app.config.kpis.trailingDays)) },
+        runs: { pageP95Ms: await time(page('/runs')), baselineSqlP95Ms: await time(() => api.runs.list(20)) },
+        agents: { pageP95Ms: await time(page('/agents')), baselineSqlP95Ms: await time(() => api.agentsStatus()) },
+        replies: { pageP95Ms: await time(page('/replies')), baselineSqlP95Ms: await time(() => api.replies.list({ limit: 100 })) },
       };
     } finally {
       await server.close();

@@ -361,6 +361,7 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
   const { cadenceSyncFor, sentWithTouchFor, touchRecorderFor } = await import('./compose/signals.js');
   const { createLeadEventStore } = await import('./store/inbox-repo.js');
   const { createSignalLeadStore } = await import('./store/signals-repo.js');
+  const { subjectShareFor } = await import('./compose/learning.js');
   const db = app.database.db;
   const campaigns = createCampaignStore(db);
   const control = createControlStore(db);
@@ -521,6 +522,8 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
       escalation: overrides.escalation ?? app.escalation,
       ...(holder ? { holder } : {}),
       ...(revival ? { revival } : {}),
+      // learning.autoShift (docs/learning.md): first e-mails lean toward the subject that wins replies.
+      ...(config.learning.autoShift ? { subjectShareA: subjectShareFor(db, config.learning) } : {}),
       cadence,
       gatekeeper,
       batches,

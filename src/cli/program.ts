@@ -18,6 +18,8 @@ import { registerJobCommands } from './command-table/jobs.js';
 import { registerDbCommands } from './command-table/db.js';
 import { registerAskCommands } from './command-table/ask.js';
 import { registerRepliesCommands } from './command-table/replies.js';
+import { registerUserCommands } from './command-table/users.js';
+import { registerLearnCommands } from './command-table/learn.js';
 
 /**
  * The command table; each command calls a pipeline use case or a store query. Every command and
@@ -37,12 +39,14 @@ export const buildProgram = (): Command => {
   registerAuditCommand(program);
   registerPrivacyCommands(program);
   registerExclusionCommands(program);
+  registerUserCommands(program);
   registerProvidersCheckCommand(program);
   registerConfigCommands(program);
   registerAgentsCommand(program);
   registerDispatchCommands(program);
   registerServeCommands(program);
   registerKpiCommands(program);
+  registerLearnCommands(program);
   registerJobCommands(program);
   registerDbCommands(program);
   registerAskCommands(program);

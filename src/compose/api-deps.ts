@@ -12,6 +12,9 @@ import type { ApiDeps } from '../server/api/routes.js';
 import { ask, toAskJson } from '../queen/ask.js';
 import { agentsStatus } from '../queen/agents-status.js';
 import { agentsStatusDepsFor, queenDepsFor } from './queen.js';
+import { funnelFor, learningReportFor } from './learning.js';
+import { replyDeskFor } from './replies-view.js';
+import { meetingBriefsFor } from './meeting-briefs.js';
 
 /** The API's use cases for one app: the same services the CLI builds (campaign activation included). */
 export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (limit: number) => Promise<Record<string, unknown>>, queueWatcher: ReviewQueueControls): ApiDeps => {
@@ -36,9 +39,11 @@ export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (li
     queueWatcher,
     bootstrapLeads: bootstrapFor(app),
     kpis: app.config.kpis,
+    learning: { report: learningReportFor(db, app.config.learning), funnel: funnelFor(db) },
     incidents: openIncidentsFor(app),
     ask: async (request, options) => toAskJson(await ask(queenDepsFor(app), request, options)),
     agentsStatus: () => agentsStatus(agentsStatusDepsFor(app)),
+    replies: replyDeskFor(app, dispatch, (id) => meetingBriefsFor(app, dispatch).brief(id)),
     now: () => app.clock.now(),
     stopView: stopViewFor(app),
     // The OPERATOR's dispatch read through `deps` when called: `caio serve` beside workers swaps it for a job (server.ts).

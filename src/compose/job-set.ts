@@ -9,6 +9,7 @@ import { pipelineJobs } from './pipeline-jobs.js';
 import { processorFor } from './signals.js';
 import { withScheduledBatches } from './operator.js';
 import { followThroughExecutorFor, followThroughProvidersFor, withFollowThroughActions } from './follow-through.js';
+import { meetingBriefsFor } from './meeting-briefs.js';
 
 /**
  * Each job attempt feeds the metrics; a job that failed for good is an incident (escalated by how
@@ -68,6 +69,7 @@ export const openJobSet = async (app: AppDeps, role: JobRole) => {
     cadence: dispatch.parts.cadence,
     runPipeline: runPipelineNow,
     runVisitors: () => pipeline.runVisitors(app.config.pipeline.defaultLimit),
+    briefMeetings: (now) => meetingBriefsFor(app, dispatch).morning(now),
     ...(distributed ? { pipelineChunk: pipeline.chunk } : {}),
   });
   const jobs = await openJobs(app, definitions, { ...role, holder: dispatch.operator.holder, onJobDone: jobOutcomes(app) });

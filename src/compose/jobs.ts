@@ -14,6 +14,7 @@ import { operatorPageUrl } from './operator-url.js';
 import { createDashboardQueries } from '../store/dashboard-repo.js';
 import type { AppDeps } from './app-deps.js';
 import { decayDetectorFor } from './decay.js';
+import { BRIEF_EVERY_MINUTES } from './meeting-briefs.js';
 
 const watcherSettings = (app: AppDeps): QueueWatcherSettings => ({ lowWater: app.config.jobs.reviewQueueLowWater, target: app.config.jobs.reviewQueueTarget, everyMinutes: app.config.jobs.queueWatchEveryMinutes });
 
@@ -38,6 +39,7 @@ const catalogueSettings = ({ config }: AppDeps): JobCatalogueSettings => ({
   queueWatchEveryMinutes: config.jobs.queueWatchEveryMinutes,
   approvalWatchEveryMinutes: config.jobs.approvalWatchEveryMinutes,
   visitorsEveryMinutes: config.jobs.visitorsEveryMinutes,
+  meetingBriefsEveryMinutes: BRIEF_EVERY_MINUTES,
 });
 
 /** The approval watcher of one app: its batches, its escalator and alerts, the /operator link. */

@@ -8,6 +8,7 @@ import { createDashboardQueries } from '../store/dashboard-repo.js';
 import { createInboxStore } from '../store/inbox-repo.js';
 import { createGroupCommitInbox } from '../store/inbox-group-commit.js';
 import { createSessionStore } from '../store/session-repo.js';
+import { createUserStore } from '../store/users-repo.js';
 import { apiDepsFor } from './api-deps.js';
 import type { AppDeps } from './app-deps.js';
 import { openJobSet } from './job-set.js';
@@ -80,7 +81,7 @@ export const openServer = async (app: AppDeps, options: { mode: 'serve' | 'start
     ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}),
     metrics: () => app.metrics.text(app.database.db, jobs),
     onRequestDone: logging.onRequestDone,
-    api: { token: dashboard.token, deps: apiDeps, sessions: createSessionStore(app.database.db) },
+    api: { token: dashboard.token, deps: apiDeps, sessions: createSessionStore(app.database.db), users: createUserStore(app.database.db), audit: app.stores.audit },
     onError: logging.onError,
   });
   const address = await server.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });

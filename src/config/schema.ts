@@ -340,6 +340,12 @@ export const FileConfigSchema = z.strictObject({
       lookaheadDays: z.number().int().min(1).max(31).default(7),
       /** Send a booked meeting's confirmation without review (through the send gateway, as approved reply answers are); false: it waits in the review queue (issue 17 item 4). @defaultValue false */
       autoConfirm: z.boolean().default(false),
+      /**
+       * Also write a meeting's brief into the GoHighLevel appointment's description (issue 17 item 5). Off by
+       * default: GoHighLevel may put the description in the invitation the prospect gets, and the brief holds
+       * internal notes (score reasons, the conversation); turn it on once the calendar keeps it internal. @defaultValue false
+       */
+      briefOnAppointment: z.boolean().default(false),
     })
     .prefault({}),
   jobs: z
@@ -399,6 +405,22 @@ export const FileConfigSchema = z.strictObject({
         .prefault({}),
       /** Rates over time are taken over this many trailing days. @defaultValue 7 */
       trailingDays: z.number().int().min(1).max(30).default(7),
+    })
+    .prefault({}),
+  learning: z
+    .strictObject({
+      /** Significance level of the two-proportion test; intervals are at 1 - alpha (docs/learning.md). @defaultValue 0.05 */
+      alpha: z.number().gt(0).max(0.2).default(0.05),
+      /** Sends each arm (subject variant, angle) needs before it is compared; fewer: "not enough data". @defaultValue 100 */
+      minPerArm: z.number().int().min(1).max(1_000_000).default(100),
+      /** Replies (and non-replies) needed before the scoring calibration fits a logistic model. @defaultValue 30 */
+      minOutcomesForFit: z.number().int().min(5).max(1_000_000).default(30),
+      /** Shift first e-mails toward the subject variant that wins replies (at most maxShift from 50/50). @defaultValue false */
+      autoShift: z.boolean().default(false),
+      /** How far from 50/50 the shift may go (0.2: 70/30). @defaultValue 0.2 */
+      maxShift: z.number().min(0).max(0.45).default(0.2),
+      /** The window (days) the shift's verdict is read over. @defaultValue 30 */
+      shiftWindowDays: z.number().int().min(1).max(365).default(30),
     })
     .prefault({}),
   escalation: z

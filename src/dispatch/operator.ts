@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readScopeAction, scopeActionText } from '../domain/approval/scope-action.js';
 import type { BatchMotion, ScopeItem } from '../domain/approval/batch.js';
 import { applyDomainConcentration, effectiveEmailDailyLimit, emailDomainOf, rampStatus, rampTierRefusal, shouldAutoPause, type HealthThresholds, type RampSettings, type RampStatus } from '../domain/sending/index.js';
-import { fnv1a32 } from '../domain/stable-hash.js';
+import { subjectVariantOf } from '../domain/learning/variant.js';
 import type { Incident } from '../domain/escalation/rubric.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
@@ -57,6 +57,8 @@ export type OperatorDeps = {
    * incidents until a person resumes; without it they are only alerted.
    */
   escalation?: { report(incident: Incident): Promise<unknown>; resolve(key: string): Promise<unknown> };
+  /** The share of first e-mails given subject A (`learning.autoShift`, docs/learning.md); without it 50/50. */
+  subjectShareA?: (now: Date) => Promise<number>;
 };
 
 /** A batch's items as they will go out (the copy included), and the ones that will be refused with the reason. */
@@ -122,9 +124,8 @@ export const createOperator = (deps: OperatorDeps) => {
     return rampStatus(deps.settings.ramp, days, now);
   };
 
-  // A/B subject by a stable hash of the lead: the same lead always gets the same variant.
-  const variant = (leadId: string) => fnv1a32(leadId) % 2 === 0;
-  const initialCopy = (d: DispatchDetail) => ({ ok: true as const, subject: d.editedSubject ?? (variant(d.leadId) ? d.subjectA : d.subjectB), body: d.editedBody ?? d.body });
+  // A/B subject by a stable hash of the lead (domain/learning/variant.ts): the same lead always gets the same variant; 50/50 unless learning.autoShift moved the share.
+  const initialCopy = (d: DispatchDetail, shareA = 0.5) => ({ ok: true as const, subject: d.editedSubject ?? (subjectVariantOf(d.leadId, shareA) === 'A' ? d.subjectA : d.subjectB), body: d.editedBody ?? d.body });
 
   /** The cadence's due steps as scope items, leaving out what is queued already or in an open batch. */
   const cadenceScope = async (now: Date): Promise<ScopeItem[]> => {
@@ -201,6 +202,7 @@ export const createOperator = (deps: OperatorDeps) => {
   /** The batch's frozen items as outbox rows: the copy of each draft, the ramp's tier filter, domain concentration. */
   const toOutboxItems = async (batch: Batch, items: ScopeItem[], rampNow: RampStatus, now: Date): Promise<{ rows: NewOutboxItem[]; rejected: { leadId: string; channel: string; reason: string }[] }> => {
     const details = await deps.leads.dispatchDetails([...new Set(items.filter((i) => !isRevival(i)).map((i) => i.draftId))]);
+    const shareA = deps.subjectShareA ? await deps.subjectShareA(now) : 0.5;
     const rejected: { leadId: string; channel: string; reason: string }[] = [];
     const candidates: NewOutboxItem[] = [];
     for (const item of items) {
@@ -214,7 +216,7 @@ export const createOperator = (deps: OperatorDeps) => {
       const action = readScopeAction(item.action);
       const cadenceStep = action?.kind === 'cadence_step' ? action : null;
       // A revival e-mail carries its approved draft's copy (the reviewer's edit wins), as a first touch does.
-      const copy = cadenceStep ? cadenceStepCopy(d, cadenceStep.action, channel, initialCopy(d), deps.settings.cadenceCopy) : initialCopy(d);
+      const copy = cadenceStep ? cadenceStepCopy(d, cadenceStep.action, channel, initialCopy(d, shareA), deps.settings.cadenceCopy) : initialCopy(d, shareA);
       if (!copy.ok) {
         rejected.push({ leadId: item.leadId, channel, reason: copy.reason });
         continue;

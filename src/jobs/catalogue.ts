@@ -22,6 +22,8 @@ export type JobCatalogueSettings = {
   approvalWatchEveryMinutes: number;
   /** @defaultValue 15 */
   visitorsEveryMinutes?: number;
+  /** How often the meeting briefs look for the owner's meetings of the day. @defaultValue 30 */
+  meetingBriefsEveryMinutes?: number;
 };
 
 /** What the jobs call: the use cases of one app, built by the root (src/compose/jobs.ts). */
@@ -39,6 +41,8 @@ export type JobCatalogueDeps = {
   runPipeline: (limit: number) => Promise<Record<string, unknown>>;
   /** A `--source rb2b` run over the website visitors waiting, if any (compose/pipeline-jobs.ts). */
   runVisitors?: () => Promise<Record<string, unknown>>;
+  /** The morning meeting briefs (signals/meeting-brief.ts `morning`): every live meeting of the owner's day, briefed once. */
+  briefMeetings?: (now: Date) => Promise<Record<string, unknown>>;
   pipelineChunk?: (job: ChunkJob) => Promise<Record<string, unknown>>;
 };
 
@@ -170,7 +174,16 @@ export const jobCatalogue = (deps: JobCatalogueDeps): AnyJobDefinition[] => {
     attempts: 1,
     run: async () => (deps.runVisitors ? deps.runVisitors() : { skipped: 'no visitor runner in this process' }),
   };
-  return [webhookInbox, inboxSweep, dispatch, pipelineRun, pipelineChunk, decay, cadenceSync, operatorTick, reviewQueue, approvalWatch, visitors] as AnyJobDefinition[];
+  // The owner's meetings of the day get their brief once the owner's morning has come (docs/replies.md "The meeting brief");
+  // each delivery is claimed in reply_actions first, so ticks and workers never send one twice.
+  const meetingBriefs: JobDefinition<unknown> = {
+    name: 'meeting-briefs',
+    queue: 'schedule',
+    schedule: { kind: 'every', minutes: jobs.meetingBriefsEveryMinutes ?? 30 },
+    attempts: 1,
+    run: async (_data, ctx) => (deps.briefMeetings ? deps.briefMeetings(ctx.now) : { skipped: 'no meeting briefs in this process' }),
+  };
+  return [webhookInbox, inboxSweep, dispatch, pipelineRun, pipelineChunk, decay, cadenceSync, operatorTick, reviewQueue, approvalWatch, visitors, meetingBriefs] as AnyJobDefinition[];
 };
 
 /** The scheduled definitions as the inline scheduler's jobs (a database lease per slot picks one server). */

@@ -13,6 +13,8 @@ import type { WebhookRoutes } from './webhook-routes.js';
 import { requireDashboardAccess } from './api/auth.js';
 import { registerPages } from './pages/routes.js';
 import { createSessions, type Sessions } from './pages/sessions.js';
+import type { Users } from '../lib/session.js';
+import type { AuditStore } from '../pipeline/ports.js';
 import { registerApiRoutes, type ApiDeps } from './api/routes.js';
 import { swaggerOptions } from './api/openapi.js';
 
@@ -25,7 +27,11 @@ export type AppOptions = {
   corsOrigins?: readonly string[];
   metrics?: () => Promise<string>;
   onError?: (error: unknown, path: string) => void;
-  /** The dashboard API, behind its token. */ api?: { token: string; deps: ApiDeps; sessions?: Sessions; secureCookies?: boolean };
+  /**
+   * The dashboard API, behind its token. `users`: the people who log in by name (without it only the
+   * token logs in); `audit`: where refused attempts of a person are recorded.
+   */
+  api?: { token: string; deps: ApiDeps; sessions?: Sessions; secureCookies?: boolean; users?: Users; audit?: AuditStore };
   /** Configured secret values: a path segment equal to one is `:secret` in every log line, label and start-up line. */
   secrets?: readonly string[];
   /** `server.publicUrl`: https makes the session cookie Secure and turns HSTS on. */
@@ -179,7 +185,8 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
   });
   if (options.api) {
     const { token, deps } = options.api;
-    const sessions = options.api.sessions ?? createSessions();
+    const { users, audit } = options.api;
+    const sessions = options.api.sessions ?? createSessions(users ? { users } : {});
     // Prometheus text: the caller's gauges plus the request counts by route and status.
     const metricsText = async () => {
       const lines = [...requests.entries()].map(([key, n]) => {
@@ -199,7 +206,7 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
           done(Object.assign(new Error('the body is not JSON'), { statusCode: 400, code: 'INVALID_JSON' }), undefined);
         }
       });
-      requireDashboardAccess(api, token, sessions);
+      requireDashboardAccess(api, token, sessions, { now: deps.now, ...(audit ? { audit } : {}) });
       // The routes' schemas only document (GET /api/docs is what @fastify/swagger builds from them):
       // each handler validates with its zod schemas, whose errors are the 400 `{error, code}` naming
       // the parameter. So no validator (Ajv would refuse first, with its own messages, and coerce
@@ -217,7 +224,7 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
       pages.removeAllContentTypeParsers();
       pages.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
       pages.addContentTypeParser('*', { parseAs: 'buffer' }, (req, bytes, done) => (refusedType(req.headers['content-type']) ? done(unsupportedType(), undefined) : done(null, bytes)));
-      registerPages(pages, { api: deps, token, sessions, secureCookies: options.api?.secureCookies ?? https });
+      registerPages(pages, { api: deps, token, sessions, secureCookies: options.api?.secureCookies ?? https, ...(users ? { users } : {}) });
       // For scrapers: the token itself, no session.
       pages.get('/metrics', async (request, reply) => {
         const auth = request.headers.authorization;

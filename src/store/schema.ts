@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /**
  * One schema for the embedded PostgreSQL 18 and Debian's PostgreSQL 15: keep to SQL both accept
@@ -637,6 +638,8 @@ export const dashboardSessions = pgTable(
     csrf: text('csrf').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The person logged in (users); null: logged in with the dashboard token. */
+    userId: uuid('user_id').references((): AnyPgColumn => users.id, { onDelete: 'cascade' }),
   },
   (t) => [index('dashboard_sessions_expiry_idx').on(t.expiresAt)],
 );
@@ -723,4 +726,24 @@ export const replyActions = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('reply_actions_key_uq').on(t.idempotencyKey), index('reply_actions_due_idx').on(t.status, t.notBefore), index('reply_actions_reply_idx').on(t.replyId)],
+);
+
+/**
+ * People who log in to the dashboard by name (issue 21 item 5): a lower-cased login name, a role
+ * (reviewer < operator < admin) and an scrypt hash of the password (lib/password.ts), never the
+ * password. A disabled person keeps their row (the audit log names them) and loses every session.
+ */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: createdAt(),
+    disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('users_name_uq').on(t.name), check('users_role_check', sql`${t.role} in ('reviewer', 'operator', 'admin')`), check('users_name_lower_check', sql`${t.name} = lower(${t.name})`)],
 );

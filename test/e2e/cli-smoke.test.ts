@@ -65,6 +65,7 @@ const READ_ONLY: [string[], number, RegExp][] = [
   [['cadence', 'status'], 0, /^enrolments: none$/m],
   [['replies', 'classify', '--text', 'Please remove me from your list.'], 0, /^class: unsubscribe, confidence /m],
   [['exclusions', 'list'], 0, /^no imported exclusions/m],
+  [['users', 'list'], 0, /^no users yet \(caio users add NAME --role R adds one/m],
   // An ask records its trace (an audit line), nothing else; the replay gate runs on its own in-memory sandbox.
   [['ask', 'How full is the review queue?'], 0, /^Review queue: pending \d+, approved \d+, rejected \d+\.$/m],
   [['traces'], 0, /^(no QUEEN trace yet|\S+Z qt_[0-9a-f]{12} )/m],

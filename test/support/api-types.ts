@@ -700,6 +700,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Replies received, newest first */
+        get: operations["listReplies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/replies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation across channels */
+        get: operations["getReply"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/replies/{id}/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live free slots in the prospect's zone */
+        get: operations["listReplySlots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/replies/{id}/book": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Book a meeting for a reply by hand (re-checked against the calendar, never twice) */
+        post: operations["bookReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/replies/{id}/brief": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The meeting brief for a reply */
+        get: operations["getReplyBrief"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/docs": {
         parameters: {
             query?: never;
@@ -1098,6 +1183,17 @@ export interface components {
                  */
                 expiresAt: string;
             } | null;
+            /** @description every batch this live run created, when more than one (an all run puts CRM re-contacts in a revival batch of their own) */
+            pendingBatches?: {
+                id: string;
+                motion: string;
+                items: number;
+                /**
+                 * Format: date-time
+                 * @description the start of today (UTC)
+                 */
+                expiresAt: string;
+            }[];
             queued: {
                 batchId: string;
                 items: number;
@@ -1508,6 +1604,163 @@ export interface components {
             excluded: number;
             message: string;
         };
+        /** @description A reply as `caio replies list --json` prints it: its class, objection kind, confidence, evidence and proposed times. */
+        ReplyListItem: {
+            id: string;
+            leadEmail: string | null;
+            /** @enum {string} */
+            channel: "email" | "linkedin";
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
+            receivedAt: string;
+            class: string;
+            kind: string | null;
+            confidence: number;
+            evidence: string[];
+            proposedTimes: ({
+                /**
+                 * Format: date-time
+                 * @description the start of today (UTC)
+                 */
+                at: string;
+                text: string;
+                precision: string;
+                timeZone: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            needsResponse: boolean;
+            /** @description the suggested answer's draft (approve, edit or reject it with /api/emails/{id}/...) */
+            draftId: string | null;
+            /** @description the GoHighLevel appointment the SCHEDULER booked for this reply */
+            appointmentId: string | null;
+        };
+        /** @description One conversation: the reply, its lead, every message across channels, the suggested answer and the appointment. */
+        ReplyConversation: {
+            id: string;
+            leadEmail: string | null;
+            /** @enum {string} */
+            channel: "email" | "linkedin";
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
+            receivedAt: string;
+            class: string;
+            kind: string | null;
+            confidence: number;
+            evidence: string[];
+            proposedTimes: ({
+                /**
+                 * Format: date-time
+                 * @description the start of today (UTC)
+                 */
+                at: string;
+                text: string;
+                precision: string;
+                timeZone: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            needsResponse: boolean;
+            /** @description the suggested answer's draft (approve, edit or reject it with /api/emails/{id}/...) */
+            draftId: string | null;
+            /** @description the GoHighLevel appointment the SCHEDULER booked for this reply */
+            appointmentId: string | null;
+            leadId: string | null;
+            leadName: string | null;
+            company: string | null;
+            title: string | null;
+            leadStatus: string | null;
+            excerpt: string;
+            /** @description the prospect's zone the reply's times were read in */
+            timeZone: string;
+            returnDate: string | null;
+            /** @description the lead's conversation across channels, oldest first: what we sent and every reply (cleaned of quotes and signatures) */
+            messages: {
+                /**
+                 * Format: date-time
+                 * @description the start of today (UTC)
+                 */
+                at: string;
+                /** @enum {string} */
+                direction: "sent" | "received";
+                /** @enum {string} */
+                channel: "email" | "linkedin";
+                subject: string | null;
+                text: string;
+                note: string | null;
+            }[];
+            suggestedAnswer: {
+                id: string;
+                status: string;
+                angleId: string;
+                subject: string;
+                body: string;
+                editedSubject: string | null;
+                editedBody: string | null;
+                reason: string;
+                decidedBy: string | null;
+                decidedAt: string | null;
+            } | null;
+            appointment: {
+                id: string;
+                /**
+                 * Format: date-time
+                 * @description the start of today (UTC)
+                 */
+                slot: string;
+                /** @enum {string} */
+                status: "booked" | "moved" | "cancelled";
+            } | null;
+        };
+        /** @description Live free slots from the GoHighLevel calendar the SCHEDULER books on, at least an hour ahead and within business hours in the prospect's zone. */
+        ReplySlots: {
+            replyId: string;
+            timeZone: string;
+            /** @description whether a GoHighLevel calendar is configured (scheduler.calendarId) */
+            calendar: boolean;
+            bookingUrl: string | null;
+            slots: {
+                /**
+                 * Format: date-time
+                 * @description the start of today (UTC)
+                 */
+                at: string;
+                /** @description the slot in the prospect's zone, in words */
+                label: string;
+            }[];
+        };
+        /** @description A booking by hand: booked, or not (the slot was taken or off hours: a draft offering the nearest free slots is queued instead). */
+        ReplyBooking: {
+            replyId: string;
+            /**
+             * Format: date-time
+             * @description the start of today (UTC)
+             */
+            slot: string;
+            booked: boolean;
+            status: string;
+            error: string | null;
+        };
+        /** @description The meeting brief: the person, the company, the score reasons, the whole conversation, the angle that worked and the meeting time in both zones. */
+        ReplyBrief: {
+            title: string;
+            /** @description the brief as Markdown */
+            text: string;
+            meeting: {
+                /**
+                 * Format: date-time
+                 * @description the start of today (UTC)
+                 */
+                slot: string;
+                appointmentId: string;
+            } | null;
+            prospectTimeZone: string;
+            ownerTimeZone: string;
+        };
     };
     responses: {
         /** @description A parameter or the body is invalid (the message names it), or the body is not JSON */
@@ -1528,7 +1781,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description A page session without its CSRF token (X-CSRF-Token) */
+        /** @description A page session without its CSRF token (X-CSRF-Token), or a person whose role may not do this (FORBIDDEN: the operator actions need an operator or an admin; audited) */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -2909,6 +3162,160 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listReplies: {
+        parameters: {
+            query?: {
+                /** @description only replies of this class */
+                class?: "meeting_request" | "interested" | "question" | "objection" | "referral" | "out_of_office" | "not_interested" | "unsubscribe" | "auto_reply";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the replies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyListItem"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the reply id (a UUID, see GET /api/replies) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the conversation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyConversation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listReplySlots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the reply id (a UUID, see GET /api/replies) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the free slots */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplySlots"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    bookReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the reply id (a UUID, see GET /api/replies) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the start of the slot (one of GET /api/replies/{id}/slots) */
+                    slot: string;
+                    /** @description who books (audited) */
+                    by: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the booking */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyBooking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getReplyBrief: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the reply id (a UUID, see GET /api/replies) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the brief */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyBrief"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -51,6 +51,14 @@ export const registerRepliesCommands = (program: Command): void => {
       .requiredOption('--by <name>', 'who books (audited)')
       .option('--json', 'print JSON'),
   ).action(async (id: string, options: { slot: Date; by: string; json?: boolean }) => (await import('../commands/replies-book.js')).repliesBookCommand(id, options));
+  withCommonOptions(
+    replies
+      .command('brief <id>')
+      .description("the meeting brief for a reply's lead: the person, the company, the score's reasons, the whole conversation, the angle that worked, the meeting in both zones")
+      .option('--send', "also deliver it (Slack, e-mail to escalation.emailTo, the appointment's notes at GoHighLevel); recorded, so the morning job does not send it again")
+      .option('--by <name>', 'who sends it (recorded with the delivery)')
+      .option('--json', 'print JSON'),
+  ).action(async (id: string, options: { send?: boolean; by?: string; json?: boolean }) => (await import('../commands/replies-brief.js')).repliesBriefCommand(id, options));
 };
 
 /** The reply classes (src/domain/replies REPLY_CLASSES; written out so the table loads no domain module for --help). */

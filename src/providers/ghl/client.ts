@@ -92,8 +92,8 @@ export type GhlClient = {
   bookAppointment(input: GhlAppointmentInput): Promise<GhlAppointment>;
   /** The calendar's events between two instants (the read-back before a booking is retried). */
   listEvents(calendarId: string, range: { startTime: Date | number; endTime: Date | number }): Promise<GhlCalendarEvent[]>;
-  /** Reschedule or change status (cancel = `appointmentStatus: cancelled`, contracts/ghl.md). */
-  updateAppointment(eventId: string, patch: Partial<Pick<GhlAppointmentInput, 'startTime' | 'endTime' | 'appointmentStatus' | 'title' | 'toNotify'>>): Promise<GhlAppointment>;
+  /** Reschedule or change status (cancel = `appointmentStatus: cancelled`, contracts/ghl.md); `description` holds the meeting brief. */
+  updateAppointment(eventId: string, patch: Partial<Pick<GhlAppointmentInput, 'startTime' | 'endTime' | 'appointmentStatus' | 'title' | 'toNotify' | 'description'>>): Promise<GhlAppointment>;
 };
 
 /** A contact with DND on, or e-mail DND active, must not be e-mailed (contracts/ghl.md "Contact", compliance). */

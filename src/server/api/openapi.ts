@@ -2,6 +2,7 @@ import type { FastifyDynamicSwaggerOptions, SwaggerOptions, SwaggerTransformObje
 import type { FastifySchema } from 'fastify';
 import { z } from 'zod';
 import * as S from './schemas.js';
+import type { Role } from '../../lib/session.js';
 
 /**
  * The dashboard API described (OpenAPI 3.1, served at GET /api/docs) from the zod schemas the
@@ -26,6 +27,7 @@ const TAGS = {
   cadence: 'The follow-up cadence: enrolments, due steps, missed exits.',
   runs: 'Pipeline runs.',
   queen: 'QUEEN: asks in plain words under the agent permission registry, and what the agent roles did.',
+  replies: "Prospects' replies: the conversations, live calendar slots, booking by hand and the meeting brief (the suggested answer is decided with the review operations).",
   docs: 'This document.',
 } as const;
 
@@ -47,6 +49,8 @@ export type ApiOperation = {
   errors: readonly ErrorStatus[];
   /** Reads or writes the database (503 when it is unreachable). @defaultValue true */
   db?: boolean;
+  /** The least role a person logged in by name needs (auth.ts; 403 FORBIDDEN, audited, below it); the token acts as admin. */
+  role?: Role;
 };
 
 /** Refusals of the decisions: 404 unknown id, 409 a stale or illegal transition. */
@@ -209,6 +213,7 @@ export const API_OPERATIONS = [
     method: 'post',
     path: '/api/operator/trigger',
     operationId: 'triggerOperator',
+    role: 'operator',
     tag: 'operator',
     summary: 'Run the OPERATOR (a dry run unless dry_run is false)',
     body: S.Trigger,
@@ -230,6 +235,7 @@ export const API_OPERATIONS = [
     method: 'post',
     path: '/api/operator/batches/{id}/send',
     operationId: 'approveAndSendBatch',
+    role: 'operator',
     tag: 'operator',
     summary: 'Approve a batch and send it to the end: executed through the OPERATOR now, or scheduled for the next send window',
     params: S.BatchParams,
@@ -253,6 +259,7 @@ export const API_OPERATIONS = [
     method: 'post',
     path: '/api/operator/batches/{id}/exclude',
     operationId: 'excludeBatchItems',
+    role: 'operator',
     tag: 'operator',
     summary: 'Leave items out of a pending batch before approving it: the batch is re-frozen without them (a new batch, a new scope hash); the items left out wait for the next batch',
     params: S.BatchParams,
@@ -288,6 +295,7 @@ export const API_OPERATIONS = [
     method: 'post',
     path: '/api/campaigns/{externalId}/activate',
     operationId: 'activateCampaign',
+    role: 'operator',
     tag: 'operator',
     summary: 'Start sending a draft Instantly campaign (only a person does this)',
     params: S.CampaignParams,
@@ -300,6 +308,7 @@ export const API_OPERATIONS = [
     method: 'post',
     path: '/api/operator/approve-batch/{id}',
     operationId: 'approveBatch',
+    role: 'operator',
     tag: 'operator',
     summary: 'Approve a batch',
     params: S.BatchParams,
@@ -312,6 +321,7 @@ export const API_OPERATIONS = [
     method: 'post',
     path: '/api/operator/reject-batch/{id}',
     operationId: 'rejectBatch',
+    role: 'operator',
     tag: 'operator',
     summary: 'Reject a batch',
     params: S.BatchParams,
@@ -344,11 +354,23 @@ export const API_OPERATIONS = [
   { method: 'get', path: '/api/cadence/summary', operationId: 'getCadenceSummary', tag: 'cadence', summary: 'Cadence enrolments by status', response: S.StatusCounts, returns: 'the count per status', errors: [] },
   { method: 'get', path: '/api/cadence/due', operationId: 'listCadenceDue', tag: 'cadence', summary: 'Cadence steps due now', response: z.array(S.CadenceDue), returns: 'per lead, the steps due and the ones a condition skips', errors: [] },
   { method: 'post', path: '/api/cadence/sync', operationId: 'syncCadence', tag: 'cadence', summary: 'Apply exits the live hooks missed', response: S.CadenceSync, returns: 'the enrolments that changed', errors: [] },
-  { method: 'post', path: '/api/emergency-stop', operationId: 'emergencyStop', tag: 'operator', summary: 'Stop all sending', body: S.Stop, response: S.EmergencyStopResult, returns: 'when, and the live campaigns paused', errors: [] },
+  {
+    method: 'post',
+    path: '/api/emergency-stop',
+    operationId: 'emergencyStop',
+    role: 'operator',
+    tag: 'operator',
+    summary: 'Stop all sending',
+    body: S.Stop,
+    response: S.EmergencyStopResult,
+    returns: 'when, and the live campaigns paused',
+    errors: [],
+  },
   {
     method: 'post',
     path: '/api/emergency-stop/reason',
     operationId: 'explainEmergencyStop',
+    role: 'operator',
     tag: 'operator',
     summary: 'Give (or correct) the reason of the emergency stop in force',
     body: S.StopReason,
@@ -356,7 +378,7 @@ export const API_OPERATIONS = [
     returns: 'when, and the reason now recorded',
     errors: [400, 409],
   },
-  { method: 'post', path: '/api/resume', operationId: 'resumeSending', tag: 'operator', summary: 'Clear the emergency stop', body: S.Resume, response: S.ResumeResult, returns: 'when', errors: [] },
+  { method: 'post', path: '/api/resume', operationId: 'resumeSending', role: 'operator', tag: 'operator', summary: 'Clear the emergency stop', body: S.Resume, response: S.ResumeResult, returns: 'when', errors: [] },
   { method: 'get', path: '/api/runs', operationId: 'listRuns', tag: 'runs', summary: 'Pipeline runs, newest first', query: S.Limit, response: z.array(S.RunRecord), returns: 'the runs', errors: [400] },
   { method: 'post', path: '/api/runs', operationId: 'startRun', tag: 'runs', summary: 'Run the pipeline', body: S.RunRequest, response: S.RunStarted, returns: 'the run', errors: [409, 502] },
   { method: 'get', path: '/api/runs/{id}', operationId: 'getRun', tag: 'runs', summary: 'One pipeline run', params: S.RunParams, response: S.RunRecord, returns: 'the run', errors: [404] },
@@ -381,6 +403,32 @@ export const API_OPERATIONS = [
     returns: 'per role, its activity and health',
     errors: [],
   },
+  { method: 'get', path: '/api/replies', operationId: 'listReplies', tag: 'replies', summary: 'Replies received, newest first', query: S.RepliesQuery, response: z.array(S.ReplyListItem), returns: 'the replies', errors: [400] },
+  { method: 'get', path: '/api/replies/{id}', operationId: 'getReply', tag: 'replies', summary: 'One conversation across channels', params: S.ReplyParams, response: S.ReplyConversation, returns: 'the conversation', errors: [404] },
+  {
+    method: 'get',
+    path: '/api/replies/{id}/slots',
+    operationId: 'listReplySlots',
+    tag: 'replies',
+    summary: "Live free slots in the prospect's zone",
+    params: S.ReplyParams,
+    response: S.ReplySlots,
+    returns: 'the free slots',
+    errors: [404, 502],
+  },
+  {
+    method: 'post',
+    path: '/api/replies/{id}/book',
+    operationId: 'bookReply',
+    tag: 'replies',
+    summary: 'Book a meeting for a reply by hand (re-checked against the calendar, never twice)',
+    params: S.ReplyParams,
+    body: S.ReplyBookRequest,
+    response: S.ReplyBooking,
+    returns: 'the booking',
+    errors: [404, 502],
+  },
+  { method: 'get', path: '/api/replies/{id}/brief', operationId: 'getReplyBrief', tag: 'replies', summary: 'The meeting brief for a reply', params: S.ReplyParams, response: S.ReplyBrief, returns: 'the brief', errors: [404] },
   { method: 'get', path: '/api/docs', operationId: 'getOpenApiDocument', tag: 'docs', summary: 'This OpenAPI document', response: S.OpenApiDocumentBody, returns: 'the OpenAPI 3.1 document', errors: [], db: false },
 ] as const satisfies readonly ApiOperation[];
 
@@ -389,7 +437,7 @@ export type OperationId = (typeof API_OPERATIONS)[number]['operationId'];
 const ERROR_RESPONSES = {
   400: ['BadRequest', 'A parameter or the body is invalid (the message names it), or the body is not JSON'],
   401: ['Unauthorized', 'No token (nor page session), or a wrong one'],
-  403: ['Forbidden', 'A page session without its CSRF token (X-CSRF-Token)'],
+  403: ['Forbidden', 'A page session without its CSRF token (X-CSRF-Token), or a person whose role may not do this (FORBIDDEN: the operator actions need an operator or an admin; audited)'],
   404: ['NotFound', 'No such item'],
   409: ['Conflict', 'The item changed since it was shown, or the action is not possible now (another run holds it, send mode is shadow...)'],
   413: ['PayloadTooLarge', 'The body is larger than server.maxBodyBytes'],
@@ -504,7 +552,7 @@ const staticParts = (): FastifyDynamicSwaggerOptions['openapi'] =>
       title: 'CAIO Alpha Swarm API',
       version: '1',
       description:
-        'The dashboard API of `caio serve`: the same use cases as the CLI. Every operation needs the dashboard token (`X-Dashboard-Token` or `Authorization: Bearer`) or a page session (its cookie; a POST also its CSRF token in `X-CSRF-Token`). A refusal is JSON `{error, code}`: 400 names the invalid parameter, 401 shows no data.',
+        'The dashboard API of `caio serve`: the same use cases as the CLI. Every operation needs the dashboard token (`X-Dashboard-Token` or `Authorization: Bearer`) or a page session (its cookie; a POST also its CSRF token in `X-CSRF-Token`). With a page session of a person logged in by name, the person is what the audit log records (any `by` in the body is replaced by their name) and the operator actions need the operator or admin role. A refusal is JSON `{error, code}`: 400 names the invalid parameter, 401 shows no data.',
       // package.json says UNLICENSED: proprietary, no public licence (SPDX has no id for that, hence a LicenseRef).
       license: { name: 'UNLICENSED (proprietary)', identifier: 'LicenseRef-Proprietary' },
     },

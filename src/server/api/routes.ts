@@ -5,6 +5,7 @@ import { LEAD_STATUS_GROUPS } from '../../domain/signals/index.js';
 import { AppError, HTTP_STATUS, isAppError } from '../../lib/app-error.js';
 import type { DraftStatus } from '../../domain/approval/draft-status.js';
 import type { KpiTargets } from '../../domain/kpis/kpi-events.js';
+import type { FunnelCounts, LearningReport } from '../../domain/learning/index.js';
 import type { BatchSendControls, CampaignControls, OperatorControls } from '../../dispatch/ports.js';
 import type { ReviewQueueControls } from '../../jobs/ports.js';
 import type { LeadDetailQuery, RunStore } from '../../pipeline/ports.js';
@@ -15,6 +16,7 @@ import type { BootstrapReport } from '../../signals/ports.js';
 import type { DashboardQueries, SendBoardQueries, TimelineEntry } from '../../store/index.js';
 import type { AgentActivityReport } from '../../domain/agents/activity.js';
 import type { AskJson } from '../../queen/ports.js';
+import type { ReplyDesk } from '../../domain/replies/meeting-brief.js';
 import { API_OPERATIONS, routeOf, routeSchemaOf, type OperationId } from './openapi.js';
 import * as S from './schemas.js';
 import { outboxView } from './outbox-view.js';
@@ -63,12 +65,16 @@ export type ApiDeps = {
   bootstrapLeads: (options: { dryRun: boolean; limit: number }) => Promise<BootstrapReport>;
   /** Targets (config `kpis.targets`) and the trailing window of the rates over time. */
   kpis: { targets: KpiTargets; trailingDays: number };
+  /** The /kpis pictures (docs/learning.md): the learning report over the last `days` and the funnel of the leads discovered since `since`. */
+  learning?: { report: (now: Date, days: number) => Promise<LearningReport>; funnel: (since: Date) => Promise<FunnelCounts> };
   /** Open escalation incidents. */
   incidents: () => Promise<unknown[]>;
   /** QUEEN's ask (the same use case and JSON as `caio ask --json`). */
   ask: (request: string, options: { confirm: boolean; by: string }) => Promise<AskJson>;
   /** What each agent role did in the last 24 hours (the same use case as `caio agents status`). */
   agentsStatus: () => Promise<AgentActivityReport>;
+  /** Prospects' replies (compose/replies-view.ts): the conversations, live slots, booking by hand, the meeting brief. */
+  replies: ReplyDesk;
   now: () => Date;
   stopView: StopView;
 };
@@ -193,6 +199,18 @@ const handlersOf = (app: FastifyInstance, deps: ApiDeps): Record<OperationId, (r
     return deps.ask(body.request, { confirm: body.confirm, by: body.by });
   },
   getAgentsStatus: () => deps.agentsStatus(),
+  listReplies: async (req) => deps.replies.list(S.RepliesQuery.parse(req.query)),
+  getReply: async (req) => {
+    const reply = await deps.replies.show(S.ReplyParams.parse(req.params).id);
+    if (!reply) throw new AppError('NOT_FOUND', 'no such reply');
+    return reply;
+  },
+  listReplySlots: async (req) => deps.replies.slots(S.ReplyParams.parse(req.params).id),
+  bookReply: async (req) => {
+    const body = S.ReplyBookRequest.parse(req.body ?? {});
+    return deps.replies.book(S.ReplyParams.parse(req.params).id, { slot: new Date(body.slot), by: body.by });
+  },
+  getReplyBrief: async (req) => deps.replies.brief(S.ReplyParams.parse(req.params).id),
   listRuns: async (req) => deps.runs.list(S.Limit.parse(req.query).limit),
   getRun: async (req) => {
     const run = await deps.runs.get(S.RunParams.parse(req.params).id);

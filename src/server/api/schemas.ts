@@ -579,3 +579,99 @@ export const BatchExcluded = named(
   }),
   'A batch re-frozen without the items left out: a new batch (a new scope hash) replaces the old, which is closed as rejected.',
 );
+
+// ---- replies (issue 17 item 6): the /replies page's API ---------------------------------------
+
+const REPLY_CLASS_VALUES = ['meeting_request', 'interested', 'question', 'objection', 'referral', 'out_of_office', 'not_interested', 'unsubscribe', 'auto_reply'] as const;
+export const ReplyParams = z.object({ id: described(z.guid(), 'the reply id (a UUID, see GET /api/replies)') });
+export const RepliesQuery = z.object({
+  class: described(z.enum(REPLY_CLASS_VALUES).optional(), 'only replies of this class'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const ReplyBookRequest = z.object({
+  slot: described(
+    safeText().refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 instant with its offset'),
+    'the start of the slot (one of GET /api/replies/{id}/slots)',
+  ),
+  by: described(Text().max(200), 'who books (audited)'),
+});
+
+const ProposedTimeBody = z.looseObject({ at: Timestamp, text: z.string(), precision: z.string(), timeZone: z.string() });
+export const ReplyListItem = named(
+  'ReplyListItem',
+  z.strictObject({
+    id: z.string(),
+    leadEmail: z.string().nullable(),
+    channel: z.enum(['email', 'linkedin']),
+    receivedAt: Timestamp,
+    class: z.string(),
+    kind: z.string().nullable(),
+    confidence: z.number(),
+    evidence: z.array(z.string()),
+    proposedTimes: z.array(ProposedTimeBody),
+    needsResponse: z.boolean(),
+    draftId: described(z.string().nullable(), "the suggested answer's draft (approve, edit or reject it with /api/emails/{id}/...)"),
+    appointmentId: described(z.string().nullable(), 'the GoHighLevel appointment the SCHEDULER booked for this reply'),
+  }),
+  'A reply as `caio replies list --json` prints it: its class, objection kind, confidence, evidence and proposed times.',
+);
+export const ReplyConversation = named(
+  'ReplyConversation',
+  ReplyListItem.extend({
+    leadId: z.string().nullable(),
+    leadName: z.string().nullable(),
+    company: z.string().nullable(),
+    title: z.string().nullable(),
+    leadStatus: z.string().nullable(),
+    excerpt: z.string(),
+    timeZone: described(z.string(), "the prospect's zone the reply's times were read in"),
+    returnDate: Timestamp.nullable(),
+    messages: described(
+      z.array(z.strictObject({ at: Timestamp, direction: z.enum(['sent', 'received']), channel: z.enum(['email', 'linkedin']), subject: z.string().nullable(), text: z.string(), note: z.string().nullable() })),
+      "the lead's conversation across channels, oldest first: what we sent and every reply (cleaned of quotes and signatures)",
+    ),
+    suggestedAnswer: z
+      .strictObject({
+        id: z.string(),
+        status: z.string(),
+        angleId: z.string(),
+        subject: z.string(),
+        body: z.string(),
+        editedSubject: z.string().nullable(),
+        editedBody: z.string().nullable(),
+        reason: z.string(),
+        decidedBy: z.string().nullable(),
+        decidedAt: Timestamp.nullable(),
+      })
+      .nullable(),
+    appointment: z.strictObject({ id: z.string(), slot: Timestamp, status: z.enum(['booked', 'moved', 'cancelled']) }).nullable(),
+  }),
+  'One conversation: the reply, its lead, every message across channels, the suggested answer and the appointment.',
+);
+export const ReplySlots = named(
+  'ReplySlots',
+  z.strictObject({
+    replyId: z.string(),
+    timeZone: z.string(),
+    calendar: described(z.boolean(), 'whether a GoHighLevel calendar is configured (scheduler.calendarId)'),
+    bookingUrl: z.string().nullable(),
+    slots: z.array(z.strictObject({ at: Timestamp, label: described(z.string(), "the slot in the prospect's zone, in words") })),
+  }),
+  "Live free slots from the GoHighLevel calendar the SCHEDULER books on, at least an hour ahead and within business hours in the prospect's zone.",
+);
+export const ReplyBooking = named(
+  'ReplyBooking',
+  z.strictObject({ replyId: z.string(), slot: Timestamp, booked: z.boolean(), status: z.string(), error: z.string().nullable() }),
+  'A booking by hand: booked, or not (the slot was taken or off hours: a draft offering the nearest free slots is queued instead).',
+);
+export const ReplyBrief = named(
+  'ReplyBrief',
+  z.strictObject({
+    title: z.string(),
+    text: described(z.string(), 'the brief as Markdown'),
+    meeting: z.strictObject({ slot: Timestamp, appointmentId: z.string() }).nullable(),
+    prospectTimeZone: z.string(),
+    ownerTimeZone: z.string(),
+  }),
+  'The meeting brief: the person, the company, the score reasons, the whole conversation, the angle that worked and the meeting time in both zones.',
+);

@@ -55,7 +55,8 @@ const messageHtml = (i: BatchOutlookItem, scopeAction: string): string => {
 const action = (api: string, label: string, extra = '', attrs = '') =>
   `<form class="op-action" data-op-api="${esc(api)}"${attrs}>${extra}<button type="submit">${esc(label)}</button><span class="op-result" role="status" aria-live="polite"></span></form>`;
 
-const batchHtml = async (api: ApiDeps, batch: Batch, options: { shadow: boolean; stopped: boolean }): Promise<string> => {
+const batchHtml = async (api: ApiDeps, batch: Batch, options: { shadow: boolean; stopped: boolean; canOperate?: boolean }): Promise<string> => {
+  const canOperate = options.canOperate ?? true;
   const id = esc(batch.id);
   let table: string;
   let summary = '';
@@ -77,10 +78,12 @@ const batchHtml = async (api: ApiDeps, batch: Batch, options: { shadow: boolean;
     const rows = outlook.items
       .map((i) => {
         const box = `ex-${id}-${i.index}`;
-        return `<tr data-item="${i.index}" data-outcome="${esc(i.outcome)}"><td><input type="checkbox" name="items" value="${i.index}" id="${box}" aria-label="Leave item ${i.index + 1} out"></td><td><a href="${esc(leadHref(i.leadId))}">${esc(batch.scope[i.index]?.recipient ?? i.leadId)}</a></td><td>${esc(touchText(i))}</td><td>${messageHtml(i, batch.scope[i.index]?.action ?? '')}</td><td>${esc(outcomeText(i))}</td></tr>`;
+        return `<tr data-item="${i.index}" data-outcome="${esc(i.outcome)}">${canOperate ? `<td><input type="checkbox" name="items" value="${i.index}" id="${box}" aria-label="Leave item ${i.index + 1} out"></td>` : ''}<td><a href="${esc(leadHref(i.leadId))}">${esc(batch.scope[i.index]?.recipient ?? i.leadId)}</a></td><td>${esc(touchText(i))}</td><td>${messageHtml(i, batch.scope[i.index]?.action ?? '')}</td><td>${esc(outcomeText(i))}</td></tr>`;
       })
       .join('');
-    table = `<form class="op-action" data-op-api="/api/operator/batches/${id}/exclude" data-op-list="items" data-op-confirm="Leave the checked items out? The batch is re-frozen without them; they wait for the next batch and their drafts stay approved.">
+    table = !canOperate
+      ? `<table class="batch-items"><thead><tr><th>Lead</th><th>Touch</th><th>Message</th><th>Predicted outcome</th></tr></thead><tbody>${rows}</tbody></table>`
+      : `<form class="op-action" data-op-api="/api/operator/batches/${id}/exclude" data-op-list="items" data-op-confirm="Leave the checked items out? The batch is re-frozen without them; they wait for the next batch and their drafts stay approved.">
 <table class="batch-items"><thead><tr><th>Leave out</th><th>Lead</th><th>Touch</th><th>Message</th><th>Predicted outcome</th></tr></thead><tbody>${rows}</tbody></table>
 <button type="submit">Leave the checked items out</button><span class="op-result" role="status" aria-live="polite"></span></form>`;
   } catch (error) {
@@ -100,13 +103,17 @@ ${kind}${summary}${table}
       ? 'Send mode is shadow: approving records the approval and sends nothing.'
       : 'Approving sends it now through the OPERATOR (the same run as caio dispatch --batch ID --live); outside the send window it is scheduled for the window and the time is shown.'
   }${options.stopped ? ' The emergency stop is set: a send is refused until someone resumes.' : ''}</p>
-${action(`/api/operator/batches/${batch.id}/send`, 'Approve and send')}
-${action(`/api/operator/reject-batch/${batch.id}`, 'Reject batch', `<label for="batch-reason-${id}">Reason</label><input id="batch-reason-${id}" name="reason" required>`)}
+${
+  canOperate
+    ? `${action(`/api/operator/batches/${batch.id}/send`, 'Approve and send')}
+${action(`/api/operator/reject-batch/${batch.id}`, 'Reject batch', `<label for="batch-reason-${id}">Reason</label><input id="batch-reason-${id}" name="reason" required>`)}`
+    : '<p class="meta">Only an operator or an admin approves or rejects a batch.</p>'
+}
 </article>`;
 };
 
 /** Every unexpired pending batch, outbound first; re-contacts (revival) in their own. */
-export const pendingBatchesHtml = async (api: ApiDeps, options: { shadow: boolean; stopped: boolean }): Promise<string> => {
+export const pendingBatchesHtml = async (api: ApiDeps, options: { shadow: boolean; stopped: boolean; canOperate?: boolean }): Promise<string> => {
   const now = api.now();
   const pending = (await api.gatekeeper.list(50)).filter((b) => b.status === 'pending_approval' && b.expiresAt > now).sort((a, b) => Number(isRevivalBatch(a)) - Number(isRevivalBatch(b)));
   if (pending.length === 0) return emptyState('No batch is waiting.', 'A live dispatch (caio dispatch --live, or the OPERATOR tick) creates one from approved drafts; approved batches are listed below.');

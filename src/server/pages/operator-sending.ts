@@ -31,7 +31,12 @@ const STATE_NAMES: Record<(typeof STATE_ORDER)[number], string> = {
 const action = (api: string, label: string, extra = '', confirm?: string) =>
   `<form class="op-action" data-op-api="${esc(api)}"${confirm ? ` data-op-confirm="${esc(confirm)}"` : ''}>${extra}<button type="submit">${esc(label)}</button><span class="op-result" role="status" aria-live="polite"></span></form>`;
 
-export const operatorSendingSections = async (api: ApiDeps, options: { sendMode: string | undefined; stopped: boolean }): Promise<string> => {
+/**
+ * `person`: who is logged in by name (null: the dashboard token, which acts as admin). A reviewer sees
+ * the sections without the actions (the API refuses them too, auth.ts).
+ */
+export const operatorSendingSections = async (api: ApiDeps, options: { sendMode: string | undefined; stopped: boolean; person?: { name: string; role: string } | null }): Promise<string> => {
+  const canOperate = !options.person || options.person.role !== 'reviewer';
   const now = api.now();
   const board = await api.batchSend.board(20);
   const outbox = await api.sendBoard.outbox(100);
@@ -41,7 +46,7 @@ export const operatorSendingSections = async (api: ApiDeps, options: { sendMode:
   const campaigns = await api.campaigns.list();
   const shadow = options.sendMode !== 'live';
 
-  const pendingHtml = await pendingBatchesHtml(api, { shadow, stopped: options.stopped });
+  const pendingHtml = await pendingBatchesHtml(api, { shadow, stopped: options.stopped, canOperate });
 
   const batchesHtml = board.length
     ? `<table><thead><tr><th>Batch</th><th>Motion</th><th>Items</th><th>State</th></tr></thead><tbody>${board
@@ -71,14 +76,17 @@ export const operatorSendingSections = async (api: ApiDeps, options: { sendMode:
         .map((c) => {
           const canActivate = c.provider === 'instantly' && c.kind === 'campaign' && (c.status === 'draft' || c.status === 'paused');
           return `<tr data-campaign="${esc(c.externalId)}" data-status="${esc(c.status)}"><td>${esc(c.name)}</td><td>${esc(c.provider)}</td><td>${esc(c.status === 'draft' ? 'draft (not sending)' : c.status)}</td><td>${esc(c.createdAt.toISOString())}</td><td>${esc(c.activatedBy ? `${c.activatedBy}, ${c.activatedAt?.toISOString() ?? ''}` : '-')}</td><td>${
-            canActivate ? action(`/api/campaigns/${encodeURIComponent(c.externalId)}/activate`, 'Activate', '', `Start sending campaign ${c.name}? Instantly then sends its e-mails on its schedule.`) : '-'
+            canActivate && canOperate ? action(`/api/campaigns/${encodeURIComponent(c.externalId)}/activate`, 'Activate', '', `Start sending campaign ${c.name}? Instantly then sends its e-mails on its schedule.`) : '-'
           }</td></tr>`;
         })
         .join('')}</tbody></table>${options.stopped ? '<p class="meta">The emergency stop is set: an activation is refused (and audited).</p>' : ''}`
     : emptyState('No campaign yet.', 'The OPERATOR creates Instantly campaigns as drafts when it first hands them e-mails; a person activates them here.');
 
+  const who = options.person
+    ? `<p>Logged in as <strong>${esc(options.person.name)}</strong> (${esc(options.person.role)}): the audit log records this name with each action.${canOperate ? '' : ' Only an operator or an admin approves batches, activates campaigns and stops sending.'}</p><input id="operator-name" type="hidden" value="${esc(options.person.name)}">`
+    : `<label for="operator-name">Your name (the audit log records it with each approval and activation)</label><input id="operator-name" autocomplete="name" size="30">`;
   return `<section class="card" aria-labelledby="op-who-h"><h2 id="op-who-h">Who is acting</h2>
-<label for="operator-name">Your name (the audit log records it with each approval and activation)</label><input id="operator-name" autocomplete="name" size="30">
+${who}
 <p id="op-last" class="meta" role="status" aria-live="polite"></p></section>
 <section class="card" id="op-pending" aria-labelledby="op-pending-h"><h2 id="op-pending-h">Pending batches</h2>${pendingHtml}</section>
 <section class="card" id="op-batches" aria-labelledby="op-batches-h"><h2 id="op-batches-h">Batches</h2>${batchesHtml}</section>

@@ -10,6 +10,7 @@ export const esc = (value: unknown): string =>
 const NAV = [
   ['/sales', 'Review queue'],
   ['/leads', 'Leads'],
+  ['/replies', 'Replies'],
   ['/operator', 'Operator'],
   ['/kpis', 'KPIs'],
   ['/runs', 'Runs'],
@@ -72,7 +73,7 @@ export const barChart = (label: string, bars: { name: string; value: number; tar
       return `<g transform="translate(0 ${i * rowH})"><text x="0" y="18">${esc(b.name)}</text><rect x="130" y="5" width="${w}" height="16" class="bar"></rect>${t !== null ? `<line x1="${130 + t}" x2="${130 + t}" y1="2" y2="24" class="target"></line>` : ''}<text x="${140 + w}" y="18">${esc(format(b.value))}</text></g>`;
     })
     .join('');
-  return `<svg role="img" aria-label="${esc(label)}" width="520" height="${bars.length * rowH + 4}" viewBox="0 0 520 ${bars.length * rowH + 4}" class="chart">${rows}</svg>`;
+  return `<svg role="img" aria-label="${esc(label)}" width="520" height="${bars.length * rowH + 4}" viewBox="0 0 520 ${bars.length * rowH + 4}" class="chart"><title>${esc(`${label}: ${bars.map((b) => `${b.name} ${format(b.value)}`).join(', ')}`)}</title>${rows}</svg>`;
 };
 
 export const emptyState = (what: string, next: string) => `<p class="empty">${esc(what)} ${esc(next)}</p>`;
@@ -98,7 +99,8 @@ export const lineChart = (label: string, points: { day: string; value: number | 
   });
   if (run.length) segments.push(run.join(' '));
   const last = [...points].reverse().find((p) => p.value !== null);
-  return `<figure class="line-chart"><svg role="img" aria-label="${esc(`${label}: latest ${last ? format(last.value!) : 'n/a'}, target ${format(target)}`)}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" class="chart">
+  const summary = `${label}: latest ${last ? format(last.value!) : 'n/a'}, target ${format(target)}`;
+  return `<figure class="line-chart"><svg role="img" aria-label="${esc(summary)}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" class="chart"><title>${esc(summary)}</title>
 <line x1="${left}" x2="${w - 8}" y1="${y(target).toFixed(1)}" y2="${y(target).toFixed(1)}" class="target-line"></line>
 <text x="0" y="${(y(target) + 4).toFixed(1)}">${esc(format(target))}</text>
 ${segments.map((s) => (s.includes(' ') ? `<polyline points="${s}" class="series"></polyline>` : `<circle cx="${s.split(',')[0]}" cy="${s.split(',')[1]}" r="2.5" class="dot"></circle>`)).join('')}

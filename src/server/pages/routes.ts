@@ -8,23 +8,42 @@ import { leadPage } from './lead-page.js';
 import { LEADS_JS, leadsListPage, leadsSearchPost } from './leads-list-page.js';
 import { angleLabel, humanize, judgeable, MIN_RATE_SAMPLE, rateWithCounts } from '../../domain/labels.js';
 import { decidedTodayPage, reviewPage } from './review-page.js';
+import { REPLIES_CSS, REPLIES_JS, repliesListPage, replyPage } from './replies-page.js';
 import { OPERATOR_JS, operatorSendingSections } from './operator-sending.js';
 import { pagedText, stopHistorySection, stopReasonForm } from './stop-section.js';
 import { barChart, emptyState, esc, layout, lineChart } from './render.js';
+import { learningSections } from './kpi-learning.js';
 import { SESSION_COOKIE, type Session, type Sessions } from './sessions.js';
+import type { SessionUser, Users } from '../../lib/session.js';
 
 const html = (reply: FastifyReply, body: string, status = 200) => reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
-const loginPage = (message: string | null) => `<!doctype html>
+/**
+ * The login: a person's name and password (when people are set up: `caio users add`), or the
+ * dashboard token (the first start, and machines' owners). Wrong name and wrong password read alike.
+ */
+const loginPage = (message: string | null, byName: boolean) => {
+  const tokenForm = `<form method="post" action="/login" class="card">
+<label for="token">Dashboard token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required${byName ? '' : ' autofocus'}>
+<p class="meta">The token is in DASHBOARD_AUTH_TOKEN, or in the file <code>caio serve</code> names when it starts.</p>
+<button type="submit">Log in</button>
+</form>`;
+  const nameForm = `<form method="post" action="/login" class="card" aria-labelledby="login-person">
+<h2 id="login-person">Log in with your name</h2>
+<label for="login-name">Name</label>
+<input id="login-name" name="name" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus>
+<label for="login-password">Password</label>
+<input id="login-password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Log in</button>
+</form>
+<details class="card"><summary>Log in with the dashboard token instead</summary>${tokenForm}</details>`;
+  return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Log in - CAIO Alpha Swarm</title><link rel="stylesheet" href="/assets/app.css"></head>
 <body><a class="skip-link" href="#main">Skip to content</a><main id="main" tabindex="-1"><h1>CAIO Alpha Swarm</h1>
 ${message ? `<p role="alert">${esc(message)}</p>` : ''}
-<form method="post" action="/login" class="card">
-<label for="token">Dashboard token</label>
-<input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
-<p class="meta">The token is in DASHBOARD_AUTH_TOKEN, or in the file <code>caio serve</code> names when it starts.</p>
-<button type="submit">Log in</button>
-</form></main></body></html>`;
+${byName ? nameForm : tokenForm}</main></body></html>`;
+};
 
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)} %`);
 
@@ -71,7 +90,8 @@ const rateTable = (what: string, rows: { name: string; counts: KpiCounts; rates:
  * session (the login form checks the dashboard token, rate limited); actions post to the API with the
  * session's CSRF token.
  */
-export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token: string; sessions: Sessions; secureCookies: boolean }) => {
+export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token: string; sessions: Sessions; secureCookies: boolean; users?: Pick<Users, 'login'> }) => {
+  const byName = Boolean(deps.users);
   const { api, sessions } = deps;
   // Secure when the dashboard is served over https: server.publicUrl says so, or the trusted proxy
   // in front says the request came over https (X-Forwarded-Proto; read only with server.trustProxy).
@@ -80,17 +100,30 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
   app.get('/assets/operator.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(OPERATOR_JS));
   app.get('/assets/leads.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(LEADS_JS));
   app.get('/assets/app.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(APP_JS));
-  app.get('/login', async (req, reply) => ((await sessions.get(req.cookies[SESSION_COOKIE])) ? reply.redirect('/sales') : html(reply, loginPage(null))));
+  app.get('/assets/replies.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(REPLIES_JS));
+  app.get('/assets/replies.css', async (_req, reply) => reply.header('content-type', 'text/css; charset=utf-8').send(REPLIES_CSS));
+  app.get('/login', async (req, reply) => ((await sessions.get(req.cookies[SESSION_COOKIE])) ? reply.redirect('/sales') : html(reply, loginPage(null, byName))));
   app.post('/login', async (req, reply) => {
     // The client's address: the socket's, or with server.trustProxy the one the trusted proxy forwarded.
     const address = req.ip;
-    if (await sessions.limited(address)) return html(reply, loginPage('Too many failed logins from this address: wait five minutes.'), 429);
-    const given = new URLSearchParams(typeof req.body === 'string' ? req.body : '').get('token') ?? '';
-    if (!given || !safeEqual(given, deps.token)) {
-      await sessions.failed(address);
-      return html(reply, loginPage('That token is not right.'), 401);
+    if (await sessions.limited(address)) return html(reply, loginPage('Too many failed logins from this address: wait five minutes.', byName), 429);
+    const form = new URLSearchParams(typeof req.body === 'string' ? req.body : '');
+    const given = form.get('token');
+    let user: SessionUser | null = null;
+    if (given !== null || !deps.users) {
+      if (!given || !safeEqual(given, deps.token)) {
+        await sessions.failed(address);
+        return html(reply, loginPage('That token is not right.', byName), 401);
+      }
+    } else {
+      // One message whichever was wrong, the name or the password (users-repo.ts also takes the same time).
+      user = await deps.users.login(form.get('name') ?? '', form.get('password') ?? '');
+      if (!user) {
+        await sessions.failed(address);
+        return html(reply, loginPage('That name and password do not match.', byName), 401);
+      }
     }
-    const session = await sessions.create();
+    const session = await sessions.create(user);
     return reply.setCookie(SESSION_COOKIE, session.id, cookieOptions(req)).redirect('/sales', 303);
   });
   app.post('/logout', async (req, reply) => {
@@ -130,7 +163,17 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
     return html(reply, layout(result.title, '/leads', session.csrf, result.body, stop), result.status);
   });
 
-  page('/operator', 'Operator', async () => {
+  // Prospects' replies (issue 17 item 6): the list, and one conversation by the reply's uuid.
+  page('/replies', 'Replies', async (_session, req) => repliesListPage(api, req.query as Record<string, unknown>));
+  app.get('/replies/:id', async (req, reply) => {
+    const session = await sessions.get(req.cookies[SESSION_COOKIE]);
+    if (!session) return reply.redirect('/login');
+    const [result, stop] = await Promise.all([replyPage(api, (req.params as { id: string }).id), api.stopView.current()]);
+    return html(reply, layout(result.title, '/replies', session.csrf, result.body, stop), result.status);
+  });
+
+  page('/operator', 'Operator', async (session) => {
+    const canOperate = session.user?.role !== 'reviewer';
     const status = (await api.operatorStatus()) as {
       sendMode?: string;
       emergencyStop?: { active: boolean };
@@ -148,21 +191,24 @@ export const registerPages = (app: FastifyInstance, deps: { api: ApiDeps; token:
       .join('')}</ul>
 <p>LinkedIn warm-up: week ${esc(status.linkedinWarmup?.week)}, ${esc(status.linkedinWarmup?.limit)} a day. Ramp: ${status.ramp?.active ? `active, day ${esc(status.ramp.day)}, ${esc(status.ramp.cleanDays)}/${esc(status.ramp.required)} clean days` : 'off'}.</p>
 ${
-  stopped
-    ? `${stopReasonForm(stopNow?.source === 'database' && !stopNow.reason)}<form data-api="/api/resume" data-done="Resumed."><input type="hidden" name="by" value="dashboard"><button type="submit">Resume sending</button></form>`
-    : `<form data-api="/api/emergency-stop" data-confirm="Stop all sending now?" data-done="Emergency stop set."><input type="hidden" name="by" value="dashboard"><label for="stop-reason">Reason (optional: it can be given afterwards)</label><input id="stop-reason" name="reason" size="40"><button type="submit" class="danger">Emergency stop</button></form>`
+  !canOperate
+    ? '<p class="meta">Only an operator or an admin stops or resumes sending.</p>'
+    : stopped
+      ? `${stopReasonForm(stopNow?.source === 'database' && !stopNow.reason)}<form data-api="/api/resume" data-done="Resumed."><input type="hidden" name="by" value="dashboard"><button type="submit">Resume sending</button></form>`
+      : `<form data-api="/api/emergency-stop" data-confirm="Stop all sending now?" data-done="Emergency stop set."><input type="hidden" name="by" value="dashboard"><label for="stop-reason">Reason (optional: it can be given afterwards)</label><input id="stop-reason" name="reason" size="40"><button type="submit" class="danger">Emergency stop</button></form>`
 }
 </section>
 ${incidents.length ? `<section class="card" aria-labelledby="incidents"><h2 id="incidents">Open incidents</h2><ul>${incidents.map((i) => `<li><strong>${esc(i.details.title ?? i.key)}</strong> since ${esc(i.openedAt.toISOString())}: level ${esc(i.level)}${pagedText(i.notifiedLevel, api.stopView.pagers)}</li>`).join('')}</ul></section>` : ''}
 ${await stopHistorySection(api)}
-${await operatorSendingSections(api, { sendMode: status.sendMode, stopped })}`;
+${await operatorSendingSections(api, { sendMode: status.sendMode, stopped, person: session.user })}`;
   });
 
   page('/kpis', 'KPIs (last 30 days)', async () => {
     const now = api.now();
     const k = await api.dashboard.kpis(new Date(now.getTime() - 29 * 86_400_000), now, api.kpis.trailingDays);
     const targets = api.kpis.targets;
-    if (k.counts.emailSent + k.counts.linkedinSent === 0) return emptyState('Nothing was sent in the last 30 days.', 'Rates appear once the OPERATOR has sent and webhooks have come back.');
+    const { funnel, learning } = await learningSections(api, now);
+    if (k.counts.emailSent + k.counts.linkedinSent === 0) return `${funnel}${emptyState('Nothing was sent in the last 30 days.', 'Rates appear once the OPERATOR has sent and webhooks have come back.')}`;
     const bars = RATE_NAMES.map(([key, name]) => ({ name, value: k.rates[key] ?? 0, target: targets[key] }));
     const trends = RATE_NAMES.map(([key, name]) =>
       lineChart(
@@ -188,6 +234,7 @@ ${await operatorSendingSections(api, { sendMode: status.sendMode, stopped })}`;
     }).join('')}<li data-rate="replyToMeeting">Reply to meeting: ${esc(meetingRate(k.counts))} (meetings booked over replies, no target)</li></ul>
 <p class="meta">${esc(k.counts.emailSent)} leads e-mailed and ${esc(k.counts.linkedinSent)} invited on LinkedIn since ${esc(k.since)}. Each lead counts once per event, on the day it first happened. Bounce target is a ceiling.</p></section>
 <section aria-labelledby="k-time"><h2 id="k-time">Over time</h2>${trends}</section>
+${funnel}${learning}
 <section aria-labelledby="k-campaign"><h2 id="k-campaign">Per campaign</h2>${rateTable(
       'Campaign',
       k.perCampaign.map((c) => ({ name: c.campaign === 'none' ? 'none' : humanize(c.campaign), counts: c.counts, rates: c.rates })),

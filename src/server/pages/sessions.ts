@@ -1,4 +1,4 @@
-import { LOGIN_LIMIT, newSession, SESSION_TTL_MS, type Session, type Sessions } from '../../lib/session.js';
+import { LOGIN_LIMIT, newSession, SESSION_TTL_MS, type Session, type Sessions, type Users } from '../../lib/session.js';
 
 // The session contract lives in lib/ (the store keeps sessions too); re-exported for the server's modules.
 export { LOGIN_LIMIT, newSession, SESSION_TTL_MS, type Session, type Sessions } from '../../lib/session.js';
@@ -8,17 +8,18 @@ const MAX_FAILURES = LOGIN_LIMIT.max;
 
 /**
  * Page sessions in memory (lib/session.ts says what a session is): this one serves tests and
- * single-process tools; `caio serve` keeps them in PostgreSQL (store/session-repo.ts).
+ * single-process tools; `caio serve` keeps them in PostgreSQL (store/session-repo.ts). With `users`,
+ * a person's session is asked about at every use: disabled, it is gone; their role is the current one.
  */
-export const createSessions = (options: { ttlMs?: number; now?: () => number } = {}): Sessions => {
+export const createSessions = (options: { ttlMs?: number; now?: () => number; users?: Pick<Users, 'active'> } = {}): Sessions => {
   const ttl = options.ttlMs ?? SESSION_TTL_MS;
   const now = options.now ?? Date.now;
   const sessions = new Map<string, Session>();
   const failures = new Map<string, number[]>();
   const recent = (address: string) => (failures.get(address) ?? []).filter((t) => now() - t < FAILURE_WINDOW_MS);
   return {
-    create: async () => {
-      const session = newSession(now());
+    create: async (user = null) => {
+      const session = newSession(now(), user);
       sessions.set(session.id, session);
       return session;
     },
@@ -29,7 +30,13 @@ export const createSessions = (options: { ttlMs?: number; now?: () => number } =
         sessions.delete(s.id);
         return null;
       }
-      return s;
+      if (!s.user) return s;
+      const person = options.users ? await options.users.active(s.user.id) : s.user;
+      if (!person) {
+        sessions.delete(s.id);
+        return null;
+      }
+      return { ...s, user: person };
     },
     end: async (id) => {
       if (id) sessions.delete(id);

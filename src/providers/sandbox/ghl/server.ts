@@ -58,7 +58,20 @@ export type ContactRecord = {
 };
 
 export type GhlSentEmail = { messageId: string; conversationId: string; contactId: string; to: string; emailFrom: string | null; subject: string; html: string; sentAt: string };
-export type GhlStoredAppointment = { id: string; calendarId: string; locationId: string; contactId: string; startTime: string; endTime: string; title: string; appointmentStatus: string; assignedUserId: string; isRecurring: false };
+export type GhlStoredAppointment = {
+  id: string;
+  calendarId: string;
+  locationId: string;
+  contactId: string;
+  startTime: string;
+  endTime: string;
+  title: string;
+  appointmentStatus: string;
+  assignedUserId: string;
+  isRecurring: false;
+  /** The appointment's description (AppointmentEditSchema): where the meeting brief is attached. */
+  description?: string;
+};
 
 /** What the sandbox refuses, with the status and body GHL uses (contracts/ghl.md "Base URL and auth": error bodies). */
 class Refusal extends Error {
@@ -466,6 +479,7 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
       appointmentStatus: typeof body.appointmentStatus === 'string' ? body.appointmentStatus : 'new',
       assignedUserId: typeof body.assignedUserId === 'string' ? body.assignedUserId : 'usr-sandbox-1',
       isRecurring: false,
+      ...(typeof body.description === 'string' ? { description: body.description } : {}),
     };
     appointments.push(appointment);
     stats.appointmentsBooked++;
@@ -499,6 +513,11 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
     }
     if (typeof body.appointmentStatus === 'string') appointment.appointmentStatus = body.appointmentStatus;
     if (typeof body.title === 'string') appointment.title = body.title;
+    // AppointmentEditSchema's `description` (contracts/ghl.md "Reschedule or change status"): where the meeting brief is attached.
+    if (body.description !== undefined) {
+      if (typeof body.description !== 'string') throw unprocessable('description must be a string');
+      appointment.description = body.description;
+    }
     return [200, copy(appointment)];
   };
 

@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followThroughExecutorFor, followThroughProvidersFor, withFollowThroughActions } from '../../src/compose/follow-through.js';
+import { processorFor } from '../../src/compose/signals.js';
+import { buildApp } from '../../src/server/app.js';
+import type { Database } from '../../src/store/database.js';
+import { createInboxStore } from '../../src/store/inbox-repo.js';
+import { apiDepsOf } from '../support/api.js';
+import { dispatchHarness, type Harness } from '../support/dispatch.js';
+import { openTestDatabase } from '../support/store.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const TOKEN = 'browser-replies-token-0123456789';
+type Row = Record<string, unknown>;
+const rowsOf = (result: unknown) => (result as { rows: Row[] }).rows;
+
+/** Issue 17 item 6 on a phone-sized screen (390 px): the replies, one conversation, the suggested answer approved in place, a slot booked. */
+describe.skipIf(!existsSync(CHROMIUM))('the /replies page (chromium, 390 px)', () => {
+  let database: Database;
+  let h: Harness;
+  let app: ReturnType<typeof buildApp>;
+  let browser: Browser;
+  let page: Page;
+  let url = '';
+  const ids = { meeting: '', objection: '' };
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    h = await dispatchHarness(database);
+    const maya = await h.approvedLead({ firstName: 'Maya', lastName: 'Rivera', linkedin: false });
+    const omar = await h.approvedLead({ firstName: 'Omar', lastName: 'Quist', linkedin: false });
+    const batch = await h.approvedBatch();
+    await h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'Dani' });
+    const processor = withFollowThroughActions(processorFor(h.app), followThroughExecutorFor(h.app, await followThroughProvidersFor(h.app, h.dispatch)), h.app.log);
+    const inbox = createInboxStore(database.db);
+    const deliver = async (key: string, email: string, text: string) => {
+      h.clock.advance(60_000);
+      const id = await inbox.insert({
+        provider: 'instantly',
+        eventType: 'reply_received',
+        idempotencyKey: key,
+        payload: { event_type: 'reply_received', step: 1, timestamp: h.clock.now().toISOString(), lead_email: email, email_id: key, reply_subject: 'Re: AI', reply_text: text },
+        receivedAt: h.clock.now(),
+      });
+      expect(await processor.process(id!)).toBe('processed');
+      return String(rowsOf(await database.db.execute(sql`select id from replies where inbox_id = ${id}`))[0]!.id);
+    };
+    ids.meeting = await deliver('b-1', maya.email, 'Tuesday at 4pm works, send an invite.');
+    ids.objection = await deliver('b-2', omar.email, 'We use <b>HubSpot</b> and it works fine for us, no need for this.');
+    app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 1024 * 1024, api: { token: TOKEN, deps: apiDepsOf(h) } });
+    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'UTC', locale: 'en-US' })).newPage();
+    await page.goto(`${url}/login`);
+    await page.fill('#token', TOKEN);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${url}/sales`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await h?.close();
+    await database?.close();
+  });
+
+  const fitsWidth = () => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+
+  it('lists the conversations newest first and filters them by class, within 390 px', async () => {
+    await page.goto(`${url}/replies`);
+    const items = page.locator('li.reply-item');
+    expect(await items.count()).toBe(2);
+    expect(await items.nth(0).getAttribute('data-reply')).toBe(ids.objection);
+    expect(await items.nth(0).locator('h2').textContent()).toBe('Objection (already uses something else)');
+    expect(await items.nth(1).locator('h2').textContent()).toBe('Asks for a meeting');
+    expect(await fitsWidth()).toBe(true);
+    await page.selectOption('#reply-class', 'meeting_request');
+    await page.click('form.reply-filter button[type=submit]');
+    await page.waitForURL(`${url}/replies?class=meeting_request`);
+    expect(await page.locator('li.reply-item').count()).toBe(1);
+    await page.locator('li.reply-item h2 a').click();
+    await page.waitForURL(`${url}/replies/${ids.meeting}`);
+    expect(await page.locator('[data-appointment]').textContent()).toContain('Meeting booked for Tuesday, November 24 at 4:00 PM UTC');
+    await page.locator('details[data-brief] summary').click();
+    expect(await page.locator('[data-brief-text]').textContent()).toContain('# Meeting brief: Maya Rivera');
+    expect(await fitsWidth()).toBe(true);
+  });
+
+  it('shows the thread escaped, approves the suggested answer in place and books a live slot', async () => {
+    await page.goto(`${url}/replies/${ids.objection}`);
+    expect(await page.locator('[data-reply-class]').textContent()).toBe('Objection (already uses something else)');
+    const messages = page.locator('ol.thread li.message');
+    expect(await messages.count()).toBe(2);
+    expect(await messages.nth(0).getAttribute('data-direction')).toBe('sent');
+    // The reply's HTML is text here: no <b> element was made from it.
+    expect(await messages.nth(1).locator('pre.body').textContent()).toContain('HubSpot');
+    expect(await messages.nth(1).locator('b').count()).toBe(0);
+    expect(await fitsWidth()).toBe(true);
+
+    await page.locator('form.approve button[type=submit]').click();
+    await page.locator('[data-outcome]', { hasText: 'Approved by dashboard' }).waitFor();
+    const draftId = await page.locator('[data-draft]').getAttribute('data-draft');
+    expect(rowsOf(await database.db.execute(sql`select status, decided_by from drafts where id = ${draftId}`))[0]).toMatchObject({ status: 'approved', decided_by: expect.stringMatching(/^dashboard/) });
+
+    await page.locator('[data-load-slots]').click();
+    const first = page.locator('[data-slot-list] input[name=slot]').first();
+    await first.waitFor();
+    const slot = (await first.getAttribute('value'))!;
+    expect(await first.isChecked()).toBe(true);
+    expect(await fitsWidth()).toBe(true);
+    await page.locator('[data-book-form] button[type=submit]').click();
+    await page.locator('[data-book-outcome]', { hasText: 'Booked:' }).waitFor();
+    expect(h.sandboxes.ghl.appointments().filter((a) => Date.parse(a.startTime) === Date.parse(slot) && a.appointmentStatus !== 'cancelled')).toHaveLength(1);
+    await page.reload();
+    expect(await page.locator('[data-appointment]').count()).toBe(1);
+  });
+});
