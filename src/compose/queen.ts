@@ -15,6 +15,7 @@ import type { Tier } from '../domain/tier.js';
 import type { AppDeps } from './app-deps.js';
 import { openIncidentsFor, operatorStatusFor } from './operator.js';
 import { operatorPageUrl } from './operator-url.js';
+import { queenBookFor, queenSignalReadsFor } from './queen-signals.js';
 
 /** Leads read for a domain filter: the newest this many, filtered here (the store has no domain index). */
 const DOMAIN_SCAN = 2000;
@@ -70,6 +71,7 @@ export const queenReadsFor = (app: AppDeps): QueenReads => {
       const status = await operatorStatusFor(app)();
       return { sendMode: status.sendMode, ...status.usage };
     },
+    ...queenSignalReadsFor(app),
   };
 };
 
@@ -125,6 +127,7 @@ export const queenActsFor = (app: AppDeps): QueenActs => ({
       const result = await dispatch.operator.stop(by, reason);
       return { at: result.at.toISOString(), paused: result.paused };
     }),
+  bookReply: queenBookFor(app),
 });
 
 /** QUEEN's optional LLM planner: only with queen.llm.enabled and ANTHROPIC_API_KEY both set (off by default). */
@@ -145,6 +148,7 @@ export const queenDepsFor = (app: AppDeps): QueenDeps => {
     acts: queenActsFor(app),
     audit: app.stores.audit,
     icp: { ...app.config.icp, exclusions: app.config.exclusions },
+    replyContext: { timeZone: app.config.dispatch.timeZone },
     clock: app.clock,
     newTraceId: () => `qt_${randomBytes(6).toString('hex')}`,
   };

@@ -1,24 +1,6 @@
-import { ACTIONS, AGENTS, authorize, effectiveActionsOf } from '../domain/agents/index.js';
-import {
-  AUTHORIZE_STEP,
-  composeAnswer,
-  REFUSALS_STEP,
-  TRACE_STEP,
-  QUEEN_TOOLS,
-  redactText,
-  understand,
-  UNDERSTAND_STEP,
-  type AuditSummary,
-  type DraftCounts,
-  type RoleSummary,
-  type ScoreResult,
-  type ScoreRules,
-  type ToolCall,
-  type ToolOutcome,
-  type Understanding,
-} from '../domain/queen/index.js';
-import { emptyLead } from '../domain/lead.js';
-import { scoreLead } from '../domain/scoring/score-lead.js';
+import { authorize } from '../domain/agents/index.js';
+import { AUTHORIZE_STEP, composeAnswer, REFUSALS_STEP, TRACE_STEP, QUEEN_TOOLS, redactText, understand, UNDERSTAND_STEP, type ToolCall, type ToolOutcome, type Understanding } from '../domain/queen/index.js';
+import { runnersFor, type Runner } from './runners.js';
 import { LLM_PLAN_STEP, planWithLlm, shouldAskPlanner, type LlmOutcome } from './llm-planner.js';
 import type { AskJson, QueenDeps } from './ports.js';
 
@@ -52,96 +34,12 @@ export type AskResult = {
 export const QUEEN_ROLE = 'UNIFIED_QUEEN';
 const TRACE_ACTION = 'queen.ask';
 
-type Runner = (args: Record<string, unknown>, context: { request: string; by: string }) => Promise<unknown>;
-
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-const scoreDescribed = (deps: QueenDeps, args: Record<string, unknown>): ScoreResult => {
-  const lead = emptyLead();
-  const described = { title: str(args.title), employeeCount: num(args.employeeCount), industry: str(args.industry), technologies: Array.isArray(args.technologies) ? args.technologies.map(String) : [] };
-  lead.title = described.title;
-  lead.email = str(args.email);
-  lead.company.employeeCount = described.employeeCount;
-  lead.company.industry = described.industry;
-  lead.company.technologies = described.technologies;
-  lead.sourceType = 'manual';
-  const score = scoreLead(lead, deps.icp);
-  const notStated = [described.title ? null : 'title', described.employeeCount === null ? 'company size' : null, described.industry ? null : 'industry', 'revenue', 'intent signals'].filter((x): x is string => x !== null);
-  return { described, points: score.points, tier: score.tier, reasons: score.reasons, disqualification: score.disqualification?.reason ?? null, recommendedCampaign: score.recommendedCampaign, notStated };
-};
-
-const roles = (): RoleSummary[] =>
-  AGENTS.map((a) => {
-    const effective = effectiveActionsOf(a);
-    const blocked = Object.keys(ACTIONS).filter((x) => !effective.includes(x as never));
-    return {
-      role: a.role,
-      enabled: a.enabled,
-      mergedInto: a.mergedInto,
-      readOnly: a.enabled && effective.every((x) => ACTIONS[x].risk === 'LOW'),
-      allowedActions: [...effective],
-      blockedActions: blocked,
-      allowedCount: effective.length,
-      blockedCount: blocked.length,
-    };
-  });
-
-const runnersFor = (deps: QueenDeps): Record<string, Runner> => ({
-  'score.describe': async (args) => scoreDescribed(deps, args),
-  'score.rules': async (): Promise<ScoreRules> => ({
-    tiers: deps.icp.tiers,
-    competitorDomains: deps.icp.exclusions.competitorDomains.length,
-    competitorCompanyNames: deps.icp.exclusions.competitorCompanyNames.length,
-    excludedDomains: deps.icp.exclusions.excludedDomains.length,
-  }),
-  'leads.search': async (args) => {
-    const rows = await deps.reads.leads({ id: str(args.id), email: str(args.email), domain: str(args.domain), tier: str(args.tier), limit: num(args.limit) ?? 20 });
-    // One lead's address only when the request named it: a list never carries addresses (no bulk export).
-    const leads = rows.map((r) => ({ ...r, email: args.email && r.email === args.email ? r.email : null }));
-    return { count: leads.length, leads };
-  },
-  'leads.status': async () => deps.reads.leadStatusCounts(),
-  'drafts.queue': async (): Promise<DraftCounts> => {
-    const { pending_review = 0, approved = 0, rejected = 0, ...other } = await deps.reads.draftStatusCounts();
-    return { pending_review, approved, rejected, other };
-  },
-  'runs.recent': async (args) => deps.reads.runs(num(args.limit) ?? 5),
-  'kpis.rates': async (args) => deps.reads.kpis(num(args.days) ?? 7),
-  'cadence.counts': async () => deps.reads.cadenceCounts(),
-  'incidents.open': async () => {
-    const incidents = await deps.reads.incidents();
-    return { count: incidents.length, incidents };
-  },
-  'providers.health': async () => deps.reads.providerHealth(),
-  'audit.search': async (args): Promise<AuditSummary> => {
-    const sinceHours = num(args.sinceHours) ?? 24;
-    const since = new Date(deps.clock.now().getTime() - sinceHours * 3_600_000);
-    const entries = (await deps.reads.audit(since, 500)).filter((e) => e.action !== TRACE_ACTION);
-    const byAction: Record<string, number> = {};
-    for (const e of entries) byAction[e.action] = (byAction[e.action] ?? 0) + 1;
-    return {
-      sinceHours,
-      since: since.toISOString(),
-      count: entries.length,
-      byAction,
-      first: entries[0]?.at.toISOString() ?? null,
-      last: entries.at(-1)?.at.toISOString() ?? null,
-      entries: entries.slice(-20).map((e) => ({ at: e.at.toISOString(), actor: e.actor, action: e.action, entityType: e.entityType, entityId: e.entityId })),
-    };
-  },
-  'limits.usage': async () => deps.reads.limits(),
-  'agents.permissions': async () => roles(),
-  'privacy.redact': async (_args, { request }) => redactText(request),
-  'pipeline.run': async (args, { by }) => deps.acts.runPipeline(num(args.limit) ?? 25, by),
-  'batch.create': async (_args, { by }) => deps.acts.createBatch(by),
-  'campaign.pause': async (args, { by }) => deps.acts.pauseCampaign(str(args.campaign) ?? '', by),
-  'dispatch.emergency_stop': async (args, { by }) => deps.acts.setEmergencyStop(str(args.reason) ?? 'set through QUEEN', by),
-});
-
 /** Arguments a tool cannot run without; the answer asks for them instead of guessing. */
 const missingInput = (call: ToolCall): string | null => {
   if (call.tool === 'campaign.pause' && !call.args.campaign) return 'which campaign (its id, as caio campaigns list shows it)';
+  if (call.tool === 'replies.classify' && !call.args.text) return 'the reply text, in quotes or after "reply:"';
+  if (call.tool === 'calendar.book' && !call.args.replyId)
+    return 'missing required scheduling data: which reply the meeting answers (its id, as caio replies list shows it) and, unless the reply proposed one, the slot (ISO time with its time zone, from the free slots above); confirmation required before booking';
   if (call.tool === 'score.describe' && !call.args.title && call.args.employeeCount === null && !call.args.industry) return "the lead's title, company size or industry";
   return null;
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { QUEEN_TOOLS, type QueenToolName } from '../domain/queen/index.js';
+import { REPLY_CLASSES } from '../domain/replies/index.js';
 import { TIERS } from '../domain/tier.js';
 
 /**
@@ -38,6 +39,14 @@ const ARGS = {
   'limits.usage': none,
   'agents.permissions': none,
   'privacy.redact': none,
+  'replies.classify': z.strictObject({ text: text(4000).describe('the reply text given in the request, as written') }),
+  'replies.recent': z.strictObject({ class: z.enum(REPLY_CLASSES).optional(), limit: z.number().int().min(1).max(50).optional() }),
+  'calendar.slots': z.strictObject({ replyId: z.uuid().optional().describe('a reply id: slots in its time zone'), days: z.number().int().min(1).max(31).optional(), timeZone: text(64).optional().describe('an IANA time zone') }),
+  'meeting.brief': z.strictObject({ replyId: z.uuid().optional().describe('one booked reply'), hours: z.number().int().min(1).max(336).optional() }),
+  'learning.report': z.strictObject({ days: z.number().int().min(1).max(365).optional() }),
+  'visitors.recent': z.strictObject({ limit: z.number().int().min(1).max(100).optional() }),
+  'webhooks.recent': z.strictObject({ sinceHours: z.number().int().min(1).max(8760).optional() }),
+  'calendar.book': z.strictObject({ replyId: z.uuid().describe('the reply whose meeting is booked'), slot: z.iso.datetime({ offset: true }).optional().describe("the slot (ISO); else the reply's proposed time") }),
   'pipeline.run': z.strictObject({ limit: z.number().int().min(1).max(500).optional() }),
   'batch.create': z.strictObject({ motion: z.enum(['first_touch']).optional() }),
   'campaign.pause': z.strictObject({ campaign: text(120).describe('the campaign id, as caio campaigns list shows it') }),

@@ -7,7 +7,7 @@
 import type { IcpSettings } from '../domain/scoring/settings.js';
 import type { ActivityRun } from '../domain/agents/activity.js';
 import type { AuditEntry } from '../pipeline/ports.js';
-import type { IncidentRow, KpiRow, LeadQuery, LeadRow, LimitsRow, ProviderHealthRow, RunRow, ToolOutcome } from '../domain/queen/results.js';
+import type { BookingRow, IncidentRow, KpiRow, LeadQuery, LeadRow, LearningRow, LimitsRow, MeetingsFound, ProviderHealthRow, ReplyRow, RunRow, SlotsRow, ToolOutcome, VisitorsFound, WebhooksRow } from '../domain/queen/results.js';
 import type { ToolCall } from '../domain/queen/index.js';
 
 export type { IncidentRow, KpiRow, LeadQuery, LeadRow, LimitsRow, ProviderHealthRow, RunRow } from '../domain/queen/results.js';
@@ -23,6 +23,18 @@ export type QueenReads = {
   providerHealth(): Promise<ProviderHealthRow>;
   audit(since: Date, limit: number): Promise<AuditEntry[]>;
   limits(): Promise<LimitsRow>;
+  /** The latest stored replies (the replies read model), newest first, optionally of one class. */
+  replies(query: { class: string | null; limit: number }): Promise<ReplyRow[]>;
+  /** Free slots of the SCHEDULER's calendar in the reply's time zone (the owner's without a reply); `calendar: false` when none is connected. */
+  calendarSlots(query: { replyId: string | null; days: number; timeZone: string | null }): Promise<SlotsRow>;
+  /** One reply's meeting brief, or the meetings booked in the next `hours` with their briefs. */
+  meetings(query: { replyId: string | null; hours: number }): Promise<MeetingsFound>;
+  /** The learning report over the last `days` days, as QUEEN shows it. */
+  learning(days: number): Promise<LearningRow>;
+  /** RB2B website visitors recorded as leads, newest first. */
+  visitors(limit: number): Promise<VisitorsFound>;
+  /** Webhook deliveries stored since `since`, counted by provider and status. */
+  webhooks(since: Date): Promise<Omit<WebhooksRow, 'sinceHours' | 'since'>>;
 };
 
 export type QueenActs = {
@@ -30,6 +42,8 @@ export type QueenActs = {
   createBatch(by: string): Promise<{ batchId: string; items: number; expiresAt: string }>;
   pauseCampaign(campaign: string, by: string): Promise<{ campaign: string; provider: string; status: string }>;
   setEmergencyStop(reason: string, by: string): Promise<{ at: string; paused: Record<string, string | number> }>;
+  /** Book a reply's slot through the same use case as `caio replies book` (the slot given, else the reply's first proposed time). */
+  bookReply(replyId: string, slot: string | null, by: string): Promise<BookingRow>;
 };
 
 /** One of QUEEN's tools as the LLM planner offers it (llm-tools.ts): its API name, what it does, its arguments' JSON Schema. */
@@ -63,6 +77,8 @@ export type QueenDeps = {
   /** Where each ask's trace goes (the audit log). */
   audit: { append(entry: AuditEntry): Promise<void> };
   icp: IcpSettings;
+  /** The owner's time zone and business hours: a reply text given in a request is read against them. */
+  replyContext: { timeZone: string };
   clock: { now(): Date };
   /** A trace id; random in production, counted in tests. */
   newTraceId: () => string;

@@ -4,6 +4,7 @@ import { scoreLead } from '../domain/scoring/score-lead.js';
 import type { IcpSettings } from '../domain/scoring/settings.js';
 import type { AuditEntry } from '../pipeline/ports.js';
 import type { QueenDeps } from './ports.js';
+import { sandboxSignalReads } from './replay-sandbox-signals.js';
 
 /**
  * The seeded sandbox the replay gate asks against: a small, fixed book of leads (scored by the
@@ -69,6 +70,7 @@ export const replaySandbox = (icp: IcpSettings): { deps: QueenDeps; traces: Audi
   const counts = <T>(rows: T[], key: (r: T) => string) => rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [key(r)]: (acc[key(r)] ?? 0) + 1 }), {});
   const deps: QueenDeps = {
     icp,
+    replyContext: { timeZone: 'America/New_York' },
     clock: { now: () => REPLAY_NOW },
     newTraceId: () => `qt_replay_${String(++traceCount).padStart(4, '0')}`,
     audit: { append: async (entry) => void traces.push(entry) },
@@ -102,8 +104,9 @@ export const replaySandbox = (icp: IcpSettings): { deps: QueenDeps; traces: Audi
         emailThisMonth: { used: 180, limit: 3000, remaining: 2820 },
         linkedinToday: { used: 4, limit: 20, remaining: 16 },
       }),
+      ...sandboxSignalReads(REPLAY_NOW, leads),
     },
-    acts: { runPipeline: refuseWrite, createBatch: refuseWrite, pauseCampaign: refuseWrite, setEmergencyStop: refuseWrite },
+    acts: { runPipeline: refuseWrite, createBatch: refuseWrite, pauseCampaign: refuseWrite, setEmergencyStop: refuseWrite, bookReply: refuseWrite },
   };
   return { deps, traces };
 };

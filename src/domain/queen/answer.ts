@@ -1,6 +1,8 @@
 import type { Understanding } from './grammar.js';
 import type { AuditSummary, DraftCounts, IncidentsOpen, KpiRow, LeadsFound, LimitsRow, ProviderHealthRow, RedactResult, RoleSummary, RunRow, ScoreResult, ScoreRules, ToolOutcome } from './results.js';
 import { QUEEN_TOOLS, QUEEN_TOOL_NAMES } from './tools.js';
+import { bookLine, classifyLine, learningLine, meetingsLine, repliesLine, slotsLine, visitorsLine, webhooksLine } from './answer-signals.js';
+import type { BookingRow, LearningRow, MeetingsFound, RepliesFound, ReplyReading, SlotsFound, VisitorsFound, WebhooksRow } from './results.js';
 
 /**
  * The answer a person reads, written only from the tools' answers: every figure in it is a value a
@@ -50,7 +52,7 @@ const leadsLine = ({ count, leads: rows }: LeadsFound, args: Record<string, unkn
 const draftsLine = (d: DraftCounts) => `Review queue: pending ${d.pending_review}, approved ${d.approved}, rejected ${d.rejected}${Object.keys(d.other).length ? `; other: ${list(d.other)}` : ''}.`;
 
 const limitsLine = (l: LimitsRow) =>
-  `Send limits (send mode ${l.sendMode}): e-mail today ${l.emailToday.used} used of ${l.emailToday.limit}, ${l.emailToday.remaining} remaining; this hour ${l.emailThisHour.used} of ${l.emailThisHour.limit}, ${l.emailThisHour.remaining} remaining; this month ${l.emailThisMonth.used} of ${l.emailThisMonth.limit}; LinkedIn today ${l.linkedinToday.used} of ${l.linkedinToday.limit}, ${l.linkedinToday.remaining} remaining. No per-minute send window is configured (hour, day and month are).`;
+  `Send rate limits (send mode ${l.sendMode}): e-mail today ${l.emailToday.used} used of ${l.emailToday.limit}, ${l.emailToday.remaining} remaining; this hour ${l.emailThisHour.used} of ${l.emailThisHour.limit}, ${l.emailThisHour.remaining} remaining; this month ${l.emailThisMonth.used} of ${l.emailThisMonth.limit}; LinkedIn today ${l.linkedinToday.used} of ${l.linkedinToday.limit}, ${l.linkedinToday.remaining} remaining. No per-minute send window is configured (hour, day and month are).`;
 
 const healthLine = (h: ProviderHealthRow) => {
   const open = h.breakers.filter((b) => b.state !== 'closed');
@@ -58,7 +60,7 @@ const healthLine = (h: ProviderHealthRow) => {
   return [
     `Overall health: ${blocking.length ? 'degraded' : 'no failure recorded'}.`,
     h.breakers.length ? `Circuit breakers: ${h.breakers.map((b) => `${b.provider} ${b.state} since ${b.changedAt}`).join('; ')}.` : 'Circuit breakers: no transition recorded for any provider (no data, not a clean bill of health).',
-    blocking.length ? `Blocking traffic: ${blocking.join('; ')}; not ready to send.` : 'Nothing recorded is blocking traffic.',
+    blocking.length ? `Blocking status: ${blocking.join('; ')} blocking traffic; not ready to send.` : 'Blocking status: nothing recorded is blocking traffic.',
     'Latency and error rate per provider are not held by these tools (they are in /metrics).',
   ].join(' ');
 };
@@ -73,15 +75,15 @@ const auditLine = (a: AuditSummary) =>
 const runsLine = (rows: RunRow[]) =>
   rows.length ? `Latest runs: ${rows.map((r) => `${r.runId} ${r.status} (${r.mode}, started ${r.startedAt}): ${r.leads ?? 'no'} leads, ${r.drafts ?? 'no'} drafts, ${r.errors} errors`).join('; ')}.` : 'No pipeline run recorded yet.';
 
-const kpisLine = (k: KpiRow) =>
+const kpisLine = (k: KpiRow, segments: readonly string[]) =>
   `Engagement since ${k.since}: counts ${list(k.counts)}; rates (fractions) ${Object.entries(k.rates)
     .map(([n, v]) => `${n} ${v === null ? 'n/a (nothing sent)' : v}`)
-    .join(', ')}.`;
+    .join(', ')}.${segments.length ? ` Rates by segment (${segments.join(', ')}) are not held: these rates are over every lead, not split by company size.` : ''}`;
 
 const cadenceLine = (c: Record<string, number>) => (Object.keys(c).length ? `Cadence enrolments: ${list(c)}.` : 'No cadence enrolment yet.');
 
 const statusLine = (c: Record<string, number>) =>
-  Object.keys(c).length ? `Leads by status: ${list(c)}. Stale and ghosted leads are not tracked as such, and no meetings are held here: the statuses and cadence states are what there is.` : 'No lead stored yet.';
+  Object.keys(c).length ? `Leads by status: ${list(c)}. Stale and ghosted leads are not tracked as such here: the statuses and cadence states are what there is (booked meetings are read by meeting.brief).` : 'No lead stored yet.';
 
 const rolesLine = (roles: RoleSummary[]) =>
   `Agent roles and permissions (checked by the registry on every call): ${roles
@@ -97,7 +99,7 @@ const redactLine = (r: RedactResult) => `Redacted (${r.found.length ? r.found.jo
 const outcomeLine = (o: ToolOutcome, understanding: Understanding): string => {
   if (o.status === 'denied') return `${o.tool} was refused by the agent registry: ${o.error}.`;
   if (o.status === 'failed') return `${o.tool} could not be read: ${o.error}; that data is missing from this answer.`;
-  if (o.status === 'missing_input') return `${o.tool} needs more input: ${o.error}.`;
+  if (o.status === 'missing_input') return `Not run: ${o.tool} (${QUEEN_TOOLS[o.tool as keyof typeof QUEEN_TOOLS]?.does ?? 'a tool'}) needs more input: ${o.error}.`;
   if (o.status === 'needs_confirmation')
     return `Planned, not run: ${o.tool} (${QUEEN_TOOLS[o.tool as keyof typeof QUEEN_TOOLS]?.does ?? 'writes'}). It writes, so it needs confirmation: repeat with --yes (on the dashboard: Confirm and run).`;
   const r = o.result;
@@ -123,13 +125,29 @@ const outcomeLine = (o: ToolOutcome, understanding: Understanding): string => {
     case 'runs.recent':
       return runsLine(r as RunRow[]);
     case 'kpis.rates':
-      return kpisLine(r as KpiRow);
+      return kpisLine(r as KpiRow, understanding.entities.segments);
     case 'cadence.counts':
       return cadenceLine(r as Record<string, number>);
     case 'agents.permissions':
       return rolesLine(r as RoleSummary[]);
     case 'privacy.redact':
       return redactLine(r as RedactResult);
+    case 'replies.classify':
+      return classifyLine(r as ReplyReading);
+    case 'replies.recent':
+      return repliesLine(r as RepliesFound, o.args);
+    case 'calendar.slots':
+      return slotsLine(r as SlotsFound);
+    case 'calendar.book':
+      return bookLine(r as BookingRow);
+    case 'meeting.brief':
+      return meetingsLine(r as MeetingsFound, o.args);
+    case 'learning.report':
+      return learningLine(r as LearningRow);
+    case 'visitors.recent':
+      return visitorsLine(r as VisitorsFound);
+    case 'webhooks.recent':
+      return webhooksLine(r as WebhooksRow);
     case 'pipeline.run': {
       const p = r as { runId: string; status: string; leads: number; drafts: number };
       return `Pipeline run ${p.runId} ${p.status}: ${p.leads} leads, ${p.drafts} drafts queued for a person's review; nothing was sent.`;
@@ -155,7 +173,7 @@ const preamble = (u: Understanding): string[] => {
   const lines: string[] = [];
   for (const r of u.refusals) lines.push(`Request denied, cannot comply (${r.rule}): ${r.reason}. Action blocked: nothing was run for it. Safe alternative: ${r.instead}.`);
   if (u.conflicting) lines.push('The request holds conflicting constraints (send, and do not send until approved): the stricter one wins, nothing is sent; the safe next step is the approval path (drafts and batches wait for a person).');
-  for (const x of u.unsupported) lines.push(`Not supported (${x.capability}): ${x.instead}.`);
+  for (const x of u.unsupported) lines.push(`Unsupported feature (${x.capability}): ${x.instead}.`);
   return lines;
 };
 
@@ -166,7 +184,7 @@ export const composeAnswer = (u: Understanding, outcomes: ToolOutcome[]): string
   const lines = preamble(u);
   if (u.intent === 'clarify')
     lines.push(
-      `Which outcome do you want (a clarifying question, nothing was run)? Objective options: score a lead you describe, look up leads, show the review queue, runs, KPIs, cadence, health, audit or send limits, run the pipeline, create a batch, pause a campaign, set the emergency stop. Required inputs: for a lead, its title, company size and industry; for a lookup, an e-mail, domain or tier; for the audit, a time range.`,
+      `Which outcome do you want (a clarifying question, nothing was run)? Objective options: score a lead you describe, look up leads, show the review queue, runs, KPIs, cadence, health, audit or send limits, classify a reply or show the latest replies, the calendar's free slots, meeting briefs, the learning report, website visitors, webhook deliveries, run the pipeline, create a batch, book a reply's meeting, pause a campaign, set the emergency stop. Required inputs: for a lead, its title, company size and industry; for a lookup, an e-mail, domain or tier; for the audit, a time range.`,
     );
   if (u.intent === 'out_of_scope')
     lines.push(

@@ -22,6 +22,12 @@ export type Entities = {
   ids: { kind: string; value: string }[];
   /** A count asked for ("50 leads", "5 emails", "last 50 rejected"). */
   count: number | null;
+  /** A text the request hands over to be read (a pasted reply): in quotes, or after "reply:", "message:"... Case kept. */
+  givenText: string | null;
+  /** An instant written in ISO form (a slot to book), as UTC ISO. */
+  slot: string | null;
+  /** An IANA time zone named in the request ("America/New_York"), checked. */
+  timeZone: string | null;
 };
 
 const TITLE_PATTERNS: readonly RegExp[] = [
@@ -149,9 +155,9 @@ const tiersIn = (text: string): string[] => unique(matchAll(/\btier[\s_-]?([1-4]
 
 const idsIn = (text: string): { kind: string; value: string }[] => {
   const ids: { kind: string; value: string }[] = [];
-  for (const m of text.matchAll(/\b(contact|lead|draft|batch|campaign|incident)[_\s-]?id[\s:=#]*([a-z0-9_-]+)\b/g)) ids.push({ kind: m[1] ?? 'id', value: m[2] ?? '' });
+  for (const m of text.matchAll(/\b(contact|lead|draft|batch|campaign|incident|reply)[_\s-]?id[\s:=#]*([a-z0-9_-]+)\b/g)) ids.push({ kind: m[1] ?? 'id', value: m[2] ?? '' });
   for (const m of text.matchAll(/\b(run_\d{8}_\d{6}_[0-9a-f]{6})\b/g)) ids.push({ kind: 'run', value: m[1] ?? '' });
-  for (const m of text.matchAll(/\b(lead|draft|batch|campaign)\s+([0-9a-f]{8}-[0-9a-f-]{27})\b/g)) ids.push({ kind: m[1] ?? 'id', value: m[2] ?? '' });
+  for (const m of text.matchAll(/\b(lead|draft|batch|campaign|reply)\s+([0-9a-f]{8}-[0-9a-f-]{27})\b/g)) ids.push({ kind: m[1] ?? 'id', value: m[2] ?? '' });
   for (const value of matchAll(UUID_RE, text)) if (!ids.some((i) => i.value === value)) ids.push({ kind: 'id', value });
   return ids;
 };
@@ -161,8 +167,37 @@ const countIn = (text: string): number | null => {
   return m?.[1] ? toInt(m[1]) : null;
 };
 
-/** Entities of a request already lower-cased (see normaliseRequest). */
-export const extractEntities = (text: string): Entities => {
+/** The longest text the request quotes (at least 8 characters), else what follows "reply:", "message:", "email:", "thread:", "wrote:" or "said:". */
+const givenTextIn = (raw: string): string | null => {
+  const quoted = [...raw.matchAll(/"([^"]{8,})"|\u201c([^\u201d]{8,})\u201d|(?<![a-z])'([^']{8,})'(?![a-z])/gi)].map((m) => (m[1] ?? m[2] ?? m[3] ?? '').trim());
+  const best = quoted.sort((a, b) => b.length - a.length)[0];
+  if (best) return best;
+  const after = /\b(?:reply|message|e-?mail|thread|response|wrote|said|says)\s*:\s*([\s\S]{8,})$/i.exec(raw);
+  return after?.[1]?.trim() ?? null;
+};
+
+const slotIn = (text: string): string | null => {
+  const m = /\b(\d{4}-\d{2}-\d{2}t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2}))/.exec(text);
+  const at = m?.[1] ? new Date(m[1].toUpperCase()) : null;
+  return at && !Number.isNaN(at.getTime()) ? at.toISOString() : null;
+};
+
+const isZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const timeZoneIn = (raw: string): string | null => {
+  for (const m of raw.matchAll(/\b([A-Z][a-z]+\/[A-Z][A-Za-z_]+(?:\/[A-Z][A-Za-z_]+)?)\b/g)) if (m[1] && isZone(m[1])) return m[1];
+  return null;
+};
+
+/** Entities of a request already lower-cased (see normaliseRequest); `raw` (the request as written) for the text it hands over. */
+export const extractEntities = (text: string, raw: string = text): Entities => {
   const emails = unique(matchAll(EMAIL_RE, text));
   return {
     titles: titlesIn(text),
@@ -176,5 +211,8 @@ export const extractEntities = (text: string): Entities => {
     domains: unique(matchAll(DOMAIN_RE, text, 1)).filter((d) => !emails.some((e) => e.endsWith(`@${d}`))),
     ids: idsIn(text),
     count: countIn(text),
+    givenText: text === '' ? null : givenTextIn(raw),
+    slot: slotIn(text),
+    timeZone: timeZoneIn(raw),
   };
 };

@@ -1,6 +1,7 @@
 import { extractEntities, type Entities } from './entities.js';
 import { findRefusals, hasConflictingSendConstraints, REFUSES_WHOLE_REQUEST, type Refusal } from './refusals.js';
 import type { ToolArgs, ToolCall } from './tools.js';
+import { UNSUPPORTED } from './unsupported.js';
 
 /**
  * The deterministic grammar: a request in plain words becomes intents, each with the tool calls
@@ -22,6 +23,12 @@ export type IntentName =
   | 'cadence'
   | 'permissions'
   | 'redact'
+  | 'replies'
+  | 'calendar'
+  | 'meeting_brief'
+  | 'learning'
+  | 'visitors'
+  | 'webhooks'
   | 'run_pipeline'
   | 'create_batch'
   | 'pause_campaign'
@@ -65,6 +72,21 @@ const days = (e: Entities) => Math.max(1, Math.min(365, Math.ceil((e.timeRange?.
 const idOf = (e: Entities, kind: string) => e.ids.find((i) => i.kind === kind)?.value ?? null;
 /** A lead named by id (`lead <uuid>`, `contact_id 123`, a bare uuid). */
 const leadIdOf = (e: Entities) => e.ids.find((i) => i.kind === 'lead' || i.kind === 'contact' || i.kind === 'id')?.value ?? null;
+
+/** A reply named by id (`reply <uuid>`, `reply_id …`); a bare uuid counts when the ask is about replies or meetings. */
+const replyIdOf = (e: Entities, t: string) => idOf(e, 'reply') ?? (/\b(?:repl(?:y|ies)|meetings?|slots?|book)\b/.test(t) ? idOf(e, 'id') : null);
+const BOOK = /\b(?:book|schedule|set(?: up)?|arrange|confirm)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:meetings?|calls?|intro|demo|slot|appointment)\b|\bbook\s+(?:the\s+|this\s+|that\s+)?(?:reply|repl(?:y|ies)'s)\b/;
+const REPLY_CLASS_WORDS: Record<string, RegExp> = {
+  meeting_request: /\bmeeting requests?\b/,
+  interested: /\binterested\b(?<!not interested)/,
+  not_interested: /\bnot interested\b/,
+  objection: /\bobjections?\b/,
+  referral: /\breferrals?\b/,
+  out_of_office: /\bout of (?:the )?office\b|\booo\b/,
+  unsubscribe: /\bunsubscribes?\b/,
+  question: /\bquestions\b/,
+};
+const replyClassOf = (t: string) => Object.entries(REPLY_CLASS_WORDS).find(([, re]) => re.test(t))?.[0] ?? null;
 
 const describedLead = (e: Entities): ToolArgs => ({
   title: e.titles[0] ?? null,
@@ -130,6 +152,65 @@ const INTENTS: readonly IntentRule[] = [
   { name: 'permissions', matches: (t) => any(t, /\b(?:permissions?|agent roles?|allowed[_ ]actions|blocked[_ ]actions|read-only|who can)\b/), calls: () => [{ tool: 'agents.permissions', args: {} }] },
   { name: 'redact', matches: (t) => SECRET_VALUE.test(t) || /\bredact\b/.test(t), calls: () => [{ tool: 'privacy.redact', args: {} }] },
   {
+    // A reply pasted into the request is classified; without one, the stored replies and their classes answer.
+    name: 'replies',
+    matches: (t, e) =>
+      any(
+        t,
+        /\b(?:repl(?:y|ies)|responses?|e-?mail threads?|threads?|inbox)\b.*\b(?:classify|class|parse|intent|understand|mean|read|summar\w+|need(?:s)? (?:an )?(?:answer|response)|came in|received|latest|recent|new)\b/,
+        /\b(?:latest|recent|new|stored|incoming|unanswered|show|list)\s+(?:\w+\s+){0,2}?(?:repl(?:y|ies)|responses)\b/,
+        /\b(?:classify|parse|understand)\s+(?:this|the|that|a|these|our)?\s*(?:\w+\s+){0,2}?(?:repl(?:y|ies)|e-?mails?|threads?|messages?|responses?)\b/,
+        /\bdetect (?:the )?intent\b/,
+        /\b(?:who|which leads?|prospects?) (?:has |have )?replied\b/,
+      ) ||
+      (e.givenText !== null && /\b(?:repl(?:y|ied|ies)|wrote|said|says|answered|responded)\b/.test(t)),
+    calls: (t, e) => {
+      const calls: ToolCall[] = [];
+      if (e.givenText) calls.push({ tool: 'replies.classify', args: { text: e.givenText.slice(0, 4000) } });
+      if (!e.givenText || /\b(?:latest|recent|stored|inbox|came in|received)\b/.test(t)) calls.push({ tool: 'replies.recent', args: { class: replyClassOf(t), limit: Math.min(e.count ?? 10, 50) } });
+      return calls;
+    },
+  },
+  {
+    name: 'calendar',
+    matches: (t) => any(t, BOOK, /\b(?:availability|available slots?|free slots?|open slots?|candidate slots?|calendar|when (?:am i|are we) free)\b/),
+    calls: (t, e) => {
+      const replyId = replyIdOf(e, t);
+      // The availability step always comes first: no slot is booked or proposed without it.
+      const calls: ToolCall[] = [{ tool: 'calendar.slots', args: { replyId, days: Math.max(1, Math.min(31, days(e))), timeZone: e.timeZone } }];
+      if (BOOK.test(t)) calls.push({ tool: 'calendar.book', args: { replyId, slot: e.slot } });
+      return calls;
+    },
+  },
+  {
+    name: 'meeting_brief',
+    matches: (t) =>
+      any(
+        t,
+        /\b(?:meeting prep|prep(?:are)? (?:for )?(?:the |my |our |tomorrow's |upcoming )?meetings?|meeting briefs?|briefs? (?:for|of) (?:the |my |our |a |this )?(?:booked )?meetings?|(?:upcoming|tomorrow's|booked|today's) meetings|meetings (?:requiring|needing|that need) prep|call prep|prep brief)\b/,
+      ),
+    calls: (t, e) => [{ tool: 'meeting.brief', args: { replyId: replyIdOf(e, t), hours: Math.max(24, Math.min(24 * 14, e.timeRange?.hours ?? 48)) } }],
+  },
+  {
+    name: 'learning',
+    matches: (t) =>
+      any(
+        t,
+        /\b(?:learning report|what(?:'s| is)? (?:working|winning)|winning (?:subject|angle|profile|traits?|variant)s?|subject[- ]line (?:test|variant)s?|subject (?:test|variant)s?|a\/b|ab test|split test|which (?:subject|angle|variant)s?|angles? (?:perform|work)|weekly (?:icp |pattern )?analysis|icp analysis|pattern analysis|what changed in our)\b/,
+      ),
+    calls: (_t, e) => [{ tool: 'learning.report', args: { days: e.timeRange ? days(e) : 28 } }],
+  },
+  {
+    name: 'visitors',
+    matches: (t) => any(t, /\b(?:website (?:intent )?(?:visitors?|visits|signals)|site visit(?:or)?s|hot visitors|recent visitors|who visited|rb2b)\b/),
+    calls: (_t, e) => [{ tool: 'visitors.recent', args: { limit: Math.min(e.count ?? 20, 100) } }],
+  },
+  {
+    name: 'webhooks',
+    matches: (t) => any(t, /\bwebhooks?\b.*\b(?:deliver(?:y|ies)|recent|received|status|inbox|arriv\w+|failed|processed|came in|last)\b|\b(?:recent|failed|incoming|latest)\s+webhooks?\b|\bwebhook (?:inbox|deliveries)\b/),
+    calls: (_t, e) => [{ tool: 'webhooks.recent', args: { sinceHours: sinceHours(e, 24) } }],
+  },
+  {
     name: 'run_pipeline',
     matches: (t) => any(t, /\b(?:run|start|kick off|launch)\s+(?:the\s+|a\s+|an\s+)?(?:sandbox\s+)?pipeline\b(?!\s+scan)/, /\bend-to-end run\b/, /\bdiscover\s+\d+\s+(?:\w+\s+)?leads\b/),
     calls: (_t, e) => [{ tool: 'pipeline.run', args: { limit: Math.min(e.count ?? 25, 500) } }],
@@ -146,41 +227,6 @@ const INTENTS: readonly IntentRule[] = [
       any(t, /\b(?:set|hit|pull|trigger|activate|engage|press)\s+(?:the\s+)?(?:emergency stop|kill switch)\b/, /^(?:emergency stop|stop all (?:sending|sends|outreach))\b/, /\b(?:stop|halt) (?:all )?(?:sending|outreach) now\b/),
     calls: (t) => [{ tool: 'dispatch.emergency_stop', args: { reason: t.slice(0, 200) } }],
   },
-];
-
-const UNSUPPORTED: readonly { capability: string; instead: string; re: RegExp }[] = [
-  {
-    capability: 'calendar booking',
-    instead: 'no calendar is connected: meetings are not proposed or booked here',
-    re: /\b(?:book|schedule|set(?: up)?)\s+(?:a\s+|an\s+)?(?:\d+-minute\s+)?(?:meeting|call|intro|demo)\b|\bcalendar\b|\bmeeting slot\b|\bset a meeting\b/,
-  },
-  {
-    capability: 'drafting an e-mail from a description',
-    instead: 'drafts are crafted by the pipeline for stored, scored leads and reviewed by a person (caio pipeline run, caio review)',
-    re: /\b(?:draft|write|rewrite|compose|create)\s+(?:[\w-]+\s+){0,5}?(?:e-?mails?|sequences?|follow-?ups?|nurture|copy|drafts)\b/,
-  },
-  { capability: 'Slack alerts on request', instead: 'Slack hears from the escalation of incidents, not from a request', re: /\b(?:alert|notify|escalate|post)\b.*\bslack\b|\bslack\b.*\b(?:alert|notify)\b/ },
-  { capability: 'e-mail thread parsing', instead: 'replies are classified as they arrive from the providers (caio leads show)', re: /\b(?:parse|analy[sz]e|read)\s+(?:\w+\s+){0,3}threads?\b/ },
-  { capability: 'A/B and canary tests', instead: 'subject lines come in A and B variants per draft; there is no test runner', re: /\ba\/b\b|\bsplit test\b|\bcanary\b/ },
-  {
-    capability: 'ICP learning from outcomes',
-    instead: 'the ICP weights are configuration (icp in the config file), changed by a person',
-    re: /\bweekly icp analysis\b|\b(?:update|change|retrain|tune)\s+(?:the\s+)?(?:scoring\s+)?weights\b|\bwinning profile\b/,
-  },
-  {
-    capability: 'integrations we do not have',
-    instead: 'we integrate Apollo, BetterContact, Clay, Instantly, HeyReach, GoHighLevel, RB2B and Slack',
-    re: /\b(?:use|via|through|search|from|sync (?:to|with)|push to|in)\s+(?:the\s+)?(?:salesforce|supabase|pipedrive|zoominfo|google calendar)\b/,
-  },
-  { capability: 'enriching a contact on request', instead: 'enrichment runs inside the pipeline (Apollo, BetterContact, Clay waterfall)', re: /\benrich\s+(?:this|a|the|that)\s+(?:contact|lead|person)\b/ },
-  { capability: 'website visitor identification', instead: 'RB2B visits arrive as webhook signals on known leads (caio leads show)', re: /\b(?:website|hot|recent)\s+visitors\b|\brb2b\b/ },
-  { capability: 'webhook processing on request', instead: 'webhooks are verified on arrival (signature, replay window); stale or replayed events are rejected', re: /\bwebhook\b/ },
-  { capability: 'new agent roles', instead: 'the agent registry is code, reviewed like code', re: /\b(?:onboard|create|add)\s+(?:a\s+)?(?:new\s+)?agent(?:\s+role)?\b/ },
-  { capability: 'changing the retry policy', instead: 'retries and backoff are fixed per provider in the HTTP policy', re: /\bretry\b.*\bbackoff\b/ },
-  { capability: 'forecasting', instead: 'no forecast is made; rates so far are in caio kpis', re: /\b(?:forecast|predict\w*|exact close rate)\b/ },
-  { capability: 'call prep briefs', instead: 'the lead as we hold it is in caio leads show', re: /\bcall prep\b|\bprep brief\b|\bresearch\s+[a-z]+\s+[a-z]+,/ },
-  { capability: 'CRM workflows', instead: 'GoHighLevel is written only by the dispatch of approved batches', re: /\b(?:trigger|start|run)\s+(?:\w+\s+){0,3}workflows?\b/ },
-  { capability: 'an unknown tool', instead: 'QUEEN runs only its own tools (see supported capabilities)', re: /\b(?:run|use|call)\s+(?:the\s+)?tool\b/ },
 ];
 
 const DOMAIN_WORDS = /\b(?:leads?|e-?mails?|campaigns?|pipeline|outreach|prospects?|sales|drafts?|contacts?|batch|queue)\b/;
@@ -204,7 +250,7 @@ export const understand = (raw: string): Understanding => {
   if (raw.trim() === '') return blank;
   if (raw.length > MAX_REQUEST_CHARS) return { ...blank, intent: 'too_long' };
   const text = normaliseRequest(raw);
-  const entities = extractEntities(text);
+  const entities = extractEntities(text, raw);
   const refusals = findRefusals(text);
   const conflicting = hasConflictingSendConstraints(text);
   const otherLanguage = looksForeign(raw, text);
@@ -221,7 +267,9 @@ export const understand = (raw: string): Understanding => {
         { tool: 'limits.usage', args: {} },
       ]
     : [];
-  const plan = dedupe([...matched.flatMap((rule) => rule.calls(text, entities)), ...safeAlternative]);
+  // Asked for an integration we do not have: the ones we have, and their state, answer instead.
+  const integrations: ToolCall[] = unsupported.some((u) => u.capability === 'integrations we do not have') ? [{ tool: 'providers.health', args: {} }] : [];
+  const plan = dedupe([...matched.flatMap((rule) => rule.calls(text, entities)), ...safeAlternative, ...integrations]);
   const intents = matched.map((m) => m.name);
   const intent = intents[0] ?? (refusals.length ? 'refused' : unsupported.length ? 'unsupported' : DOMAIN_WORDS.test(text) && !otherLanguage ? 'clarify' : 'out_of_scope');
   return { intent, intents, entities, plan, refusals, unsupported, conflicting, otherLanguage };

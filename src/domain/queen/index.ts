@@ -6,3 +6,4 @@ export { findRefusals, hasConflictingSendConstraints, type Refusal, type Refusal
 export * from './results.js';
 export { AUTHORIZE_STEP, isQueenTool, QUEEN_TOOL_NAMES, QUEEN_TOOLS, REFUSALS_STEP, TRACE_STEP, UNDERSTAND_STEP, type QueenToolName, type ToolArgs, type ToolCall } from './tools.js';
 export * from './replay.js';
+export { learningRowOf } from './learning-row.js';

@@ -44,7 +44,7 @@ const RULES: readonly Rule[] = [
   {
     id: 'QUEEN_NEVER_SENDS',
     patterns: [
-      /\b(?:send|blast|dispatch|fire off|launch)\s+(?:[\w,'-]+\s+){0,3}?(?:e-?mails?|campaigns?|messages?|outreach|drafts?|batch(?:es)?|sequences?|sms|texts?|invites?)\b/,
+      /\b(?:send|blast|dispatch|fire off|launch)\s+(?:[\w,'-]+\s+){0,5}?(?:e-?mails?|campaigns?|messages?|outreach|drafts?|batch(?:es)?|sequences?|sms|texts?|invites?)\b/,
       /\bpush\s+(?:\w+\s+){0,3}(?:to|into)\s+(?:outreach|instantly|heyreach|the campaign)\b/,
       /\bauto-?send\b/,
       // Activating (or un-pausing) a campaign starts it sending.

@@ -50,24 +50,29 @@ export const ORIGINAL_TOOL_MAP: Readonly<Record<string, readonly string[] | null
   'UnifiedIntegrationGateway.execute:clay.enrich_contact': null,
   'UnifiedIntegrationGateway.execute:ghl.send_email': null,
   'UnifiedIntegrationGateway.execute:ghl.trigger_workflow': null,
-  'UnifiedIntegrationGateway.execute:google_calendar.get_availability': null,
-  'UnifiedIntegrationGateway.execute:google_calendar.create_event': null,
+  // The GoHighLevel calendar the SCHEDULER books on: its free slots, and a booking as caio replies book does it.
+  'UnifiedIntegrationGateway.execute:google_calendar.get_availability': ['calendar.slots'],
+  'UnifiedIntegrationGateway.execute:google_calendar.create_event': ['calendar.book'],
   'UnifiedIntegrationGateway.execute:linkedin.get_profile': null,
   'UnifiedIntegrationGateway.execute:linkedin.get_company': null,
   'UnifiedIntegrationGateway.execute:supabase.rpc': null,
   'EnhancedGatekeeperQueue.approve': null,
-  'Inngest.meeting_prep_trigger': null,
-  'Inngest.weekly_icp_analysis': null,
-  'PatternAnalyzer.run_weekly_analysis': null,
+  'Inngest.meeting_prep_trigger': ['meeting.brief'],
+  // The learning report: rates per subject variant and angle with intervals, and the ICP weight suggestions.
+  'Inngest.weekly_icp_analysis': ['learning.report'],
+  'PatternAnalyzer.run_weekly_analysis': ['learning.report'],
   'SelfAnnealingEngine.process_outcome': null,
   'SelfAnnealingEngine.judge': null,
   'MultiLayerFailsafe.execute_with_failsafe': null,
-  'EmailThreadingMCP.parse_thread': null,
-  'EmailThreadingMCP.detect_intent': null,
+  // A reply given in the request is read by the reply understanding; without one, the stored replies and their classes.
+  'EmailThreadingMCP.parse_thread': ['replies.classify', 'replies.recent'],
+  'EmailThreadingMCP.detect_intent': ['replies.classify', 'replies.recent'],
   'SlackMCP.send_alert': null,
-  'BoundedHunterAgent.search_rb2b': null,
+  'BoundedHunterAgent.search_rb2b': ['visitors.recent'],
   'BoundedHunterAgent.analyze_tech_stack': null,
-  'ABTestEngine.create_subject_test': null,
+  // Every draft carries subject A and B: the running test is shown (learning.report), none is created from a request.
+  'ABTestEngine.create_subject_test': ['learning.report'],
+  // Signatures are checked at the door; a failed check is not stored or counted, so no tool can speak of it.
   'WebhookIngress.validate_signature': null,
 };
 

@@ -43,3 +43,43 @@ export type ToolOutcome = {
   result?: unknown;
   error?: string;
 };
+
+/** A stored reply as QUEEN shows it: its class and evidence, never the sender's address. */
+export type ReplyRow = {
+  id: string;
+  channel: string;
+  receivedAt: string;
+  class: string;
+  kind: string | null;
+  confidence: number;
+  evidence: string[];
+  proposedTimes: string[];
+  needsResponse: boolean;
+  appointmentId: string | null;
+};
+export type RepliesFound = { count: number; byClass: Record<string, number>; replies: ReplyRow[] };
+/** A reply text given in the request, read by the reply understanding (src/domain/replies). */
+export type ReplyReading = { class: string; kind: string | null; confidence: number; evidence: string[]; proposedTimes: { at: string; text: string; precision: string }[]; returnDate: string | null; chars: number };
+/** Free slots of the calendar the SCHEDULER books on, in a time zone (a reply's, else the owner's). */
+export type SlotsRow = { replyId: string | null; timeZone: string; calendar: boolean; bookingUrl: string | null; slots: { at: string; label: string }[] };
+/** Where the slots' time zone came from: the reply's lead, the request, or the owner's (dispatch.timeZone). */
+export type SlotsFound = SlotsRow & { zoneFrom: 'reply' | 'request' | 'owner' };
+export type BookingRow = { replyId: string; slot: string; booked: boolean; status: string; error: string | null };
+/** A booked meeting and its brief (the one the morning brief job delivers). */
+export type MeetingRow = { replyId: string; appointmentId: string; slot: string; brief: { title: string; text: string } | null };
+export type MeetingsFound = { from: string; to: string; count: number; meetings: MeetingRow[] };
+export type RateArm = { name: string; n: number; successes: number; rate: number | null; low: number; high: number };
+export type LearningRow = {
+  since: string;
+  until: string;
+  sent: number;
+  /** The verdict rule: the significance level and the smallest arm compared. */
+  alpha: number;
+  minSample: number;
+  variants: Record<string, { arms: RateArm[]; verdict: string }>;
+  angles: Record<string, { arms: RateArm[]; verdict: string }>;
+  suggestions: string[];
+};
+export type VisitorRow = { leadId: string; company: string | null; domain: string | null; title: string | null; status: string; tier: string | null; points: number | null; visits: number; lastVisit: string | null };
+export type VisitorsFound = { count: number; visitors: VisitorRow[] };
+export type WebhooksRow = { sinceHours: number; since: string; total: number; byProvider: Record<string, Record<string, number>>; last: string | null };

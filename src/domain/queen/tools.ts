@@ -20,9 +20,21 @@ export const QUEEN_TOOLS = {
   'limits.usage': { writes: false, action: 'read_pipeline', does: 'send limits used and remaining today and this hour' },
   'agents.permissions': { writes: false, action: 'read_pipeline', does: 'what each agent role may and may not do' },
   'privacy.redact': { writes: false, action: 'read_contact', does: 'redact personal data and secrets from a text given in the request' },
+  'replies.classify': { writes: false, action: 'read_contact', does: 'classify a reply text given in the request (class, objection kind, confidence, evidence, proposed times); nothing stored' },
+  'replies.recent': { writes: false, action: 'read_contact', does: 'the latest stored replies with their classes and whether they need an answer (no addresses)' },
+  'calendar.slots': { writes: false, action: 'read_calendar', does: 'live free slots of the GoHighLevel calendar the SCHEDULER books on' },
+  'meeting.brief': { writes: false, action: 'read_calendar', does: 'the brief of a booked meeting (one reply), or of the meetings booked in the next hours' },
+  'learning.report': { writes: false, action: 'read_pipeline', does: 'open, reply and meeting rates per subject variant (the running A/B test) and per angle, with intervals and a verdict' },
+  'visitors.recent': { writes: false, action: 'read_pipeline', does: 'RB2B website visitors recorded as leads, with their visits, tier and status (no addresses)' },
+  'webhooks.recent': { writes: false, action: 'read_pipeline', does: 'webhook deliveries stored (verified) by provider and processing status over a window (no payloads)' },
   'pipeline.run': { writes: true, action: 'create_contact', does: 'run the pipeline (discover, enrich, score, draft, queue for review); nothing is sent' },
   'batch.create': { writes: true, action: 'create_task', does: 'freeze approved drafts into a batch waiting for a person to approve it' },
   'campaign.pause': { writes: true, action: 'instantly_pause_campaign', does: 'pause one campaign at its provider' },
+  'calendar.book': {
+    writes: true,
+    action: 'create_calendar_event',
+    does: "book a reply's proposed (or a named) slot as caio replies book does: a calendar event (GoHighLevel appointment) and a meeting confirmation draft queued for review; QUEEN sends nothing",
+  },
   'dispatch.emergency_stop': { writes: true, action: 'instantly_pause_campaign', does: 'set the emergency stop: every send is held and live campaigns paused' },
 } as const satisfies Record<string, { writes: boolean; action: AgentAction; does: string }>;
 

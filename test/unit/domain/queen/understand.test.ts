@@ -143,8 +143,34 @@ describe('QUEEN bad input', () => {
   });
 
   it('names a capability we do not have instead of pretending', () => {
-    const u = understand('Book a 30-minute meeting with the buyer next Tuesday');
+    const u = understand('Notify Slack about the hot lead at Acme');
     expect(u.plan).toEqual([]);
-    expect(u.unsupported.map((x) => x.capability)).toEqual(['calendar booking']);
+    expect(u.unsupported.map((x) => x.capability)).toEqual(['Slack alerts on request']);
+  });
+
+  it('checks availability before any booking, and holds the booking on the reply it answers', () => {
+    const u = understand('Book a 30-minute meeting with the buyer next Tuesday in America/Chicago');
+    expect(u.plan).toEqual([
+      { tool: 'calendar.slots', args: { replyId: null, days: 7, timeZone: 'America/Chicago' } },
+      { tool: 'calendar.book', args: { replyId: null, slot: null } },
+    ]);
+    const named = understand('Book reply 00000000-0000-4000-9000-00000000000a at 2026-11-25T15:00:00Z');
+    expect(named.plan.find((c) => c.tool === 'calendar.book')?.args).toEqual({ replyId: '00000000-0000-4000-9000-00000000000a', slot: '2026-11-25T15:00:00.000Z' });
+    expect(named.intents).not.toContain('lead_search');
+  });
+
+  it('reads a pasted reply as text to classify, keeping its case, and asks about stored replies without one', () => {
+    expect(understand('What does this reply mean: "Loop in Carla, she owns this"').plan).toEqual([{ tool: 'replies.classify', args: { text: 'Loop in Carla, she owns this' } }]);
+    expect(understand('Parse the latest email thread and detect intent').plan).toEqual([{ tool: 'replies.recent', args: { class: null, limit: 10 } }]);
+  });
+
+  it('routes learning, visitor, meeting and webhook asks to their tools, and keeps a webhook replay unsupported', () => {
+    expect(understand('Run the weekly ICP analysis').plan.map((c) => c.tool)).toEqual(['learning.report']);
+    expect(understand('Show the RB2B website visitors').plan.map((c) => c.tool)).toEqual(['visitors.recent']);
+    expect(understand("What are tomorrow's meetings? I need meeting prep").plan.map((c) => c.tool)).toEqual(['meeting.brief']);
+    expect(understand('Recent webhook deliveries please').plan.map((c) => c.tool)).toEqual(['webhooks.recent']);
+    const replay = understand('Process this webhook event again with the same signature');
+    expect(replay.plan).toEqual([]);
+    expect(replay.unsupported.map((x) => x.capability)).toEqual(['webhook processing on request']);
   });
 });

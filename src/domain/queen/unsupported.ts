@@ -1,0 +1,39 @@
+/**
+ * What QUEEN is asked for and does not have: each capability, what we do instead, and the words
+ * that name it. A match is said in the answer ("Unsupported feature"), never pretended. Pure.
+ */
+export const UNSUPPORTED: readonly { capability: string; instead: string; re: RegExp }[] = [
+  {
+    capability: 'drafting an e-mail from a description',
+    instead: 'drafts are crafted by the pipeline for stored, scored leads and reviewed by a person (caio pipeline run, caio review)',
+    re: /\b(?:draft|write|rewrite|compose|create)\s+(?:[\w-]+\s+){0,5}?(?:e-?mails?|sequences?|follow-?ups?|nurture|copy|drafts)\b/,
+  },
+  { capability: 'Slack alerts on request', instead: 'Slack hears from the escalation of incidents, not from a request', re: /\b(?:alert|notify|escalate|post)\b.*\bslack\b|\bslack\b.*\b(?:alert|notify)\b/ },
+  {
+    capability: 'canary tests of prompts',
+    instead: 'drafts come from templates, not a prompt under test; the one running experiment is the A/B subject line per draft (learning.report)',
+    re: /\bcanary\b/,
+  },
+  {
+    capability: 'changing the ICP weights from a request',
+    instead: 'the learning report suggests weight changes from outcomes; the ICP weights are configuration (icp in the config file), changed by a person',
+    re: /\b(?:update|change|retrain|tune|apply)\s+(?:the\s+|our\s+)?(?:scoring\s+|icp\s+)?weights\b/,
+  },
+  {
+    capability: 'integrations we do not have',
+    instead: 'available integrations are Apollo, BetterContact, Clay, Instantly, HeyReach, GoHighLevel, RB2B and Slack (their state below)',
+    re: /\b(?:use|via|through|search|from|sync (?:to|with)|push to|in)\s+(?:the\s+)?(?:salesforce|supabase|pipedrive|zoominfo|google calendar)\b/,
+  },
+  { capability: 'enriching a contact on request', instead: 'enrichment runs inside the pipeline (Apollo, BetterContact, Clay waterfall)', re: /\benrich\s+(?:this|a|the|that)\s+(?:contact|lead|person)\b/ },
+  {
+    capability: 'webhook processing on request',
+    instead: 'webhooks are verified on arrival (signature, replay window) and stored once per delivery; a stale or replayed event is rejected or acknowledged without being processed twice, never re-run from a request',
+    re: /\b(?:process|replay|re-?run|re-?process|resend|accept)\s+(?:this\s+|the\s+|that\s+|a\s+)?(?:\w+\s+){0,2}?webhooks?\b/,
+  },
+  { capability: 'new agent roles', instead: 'the agent registry is code, reviewed like code', re: /\b(?:onboard|create|add)\s+(?:a\s+)?(?:new\s+)?agent(?:\s+role)?\b/ },
+  { capability: 'changing the retry policy', instead: 'retries and backoff are fixed per provider in the HTTP policy', re: /\bretry\b.*\bbackoff\b/ },
+  { capability: 'forecasting', instead: 'no forecast is made; rates so far are in caio kpis', re: /\b(?:forecast|predict\w*|exact close rate)\b/ },
+  { capability: 'company research on request', instead: 'the lead as we hold it is in caio leads show; a booked meeting has a brief (meeting.brief)', re: /\bresearch\s+[a-z]+\s+[a-z]+,/ },
+  { capability: 'CRM workflows', instead: 'GoHighLevel is written only by the dispatch of approved batches', re: /\b(?:trigger|start|run)\s+(?:\w+\s+){0,3}workflows?\b/ },
+  { capability: 'an unknown tool', instead: 'QUEEN runs only its own tools (see supported capabilities)', re: /\b(?:run|use|call)\s+(?:the\s+)?tool\b/ },
+];

@@ -1,0 +1,137 @@
+import { ACTIONS, AGENTS, effectiveActionsOf } from '../domain/agents/index.js';
+import { redactText, type AuditSummary, type DraftCounts, type RoleSummary, type ScoreResult, type ScoreRules } from '../domain/queen/index.js';
+import { emptyLead } from '../domain/lead.js';
+import { understandReply } from '../domain/replies/index.js';
+import { scoreLead } from '../domain/scoring/score-lead.js';
+import type { QueenDeps } from './ports.js';
+
+/** Each of QUEEN's tools as it runs over the use case's ports (ask.ts checks it first: registry, inputs, confirmation). */
+const TRACE_ACTION = 'queen.ask';
+
+export type Runner = (args: Record<string, unknown>, context: { request: string; by: string }) => Promise<unknown>;
+
+export const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
+export const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+const scoreDescribed = (deps: QueenDeps, args: Record<string, unknown>): ScoreResult => {
+  const lead = emptyLead();
+  const described = { title: str(args.title), employeeCount: num(args.employeeCount), industry: str(args.industry), technologies: Array.isArray(args.technologies) ? args.technologies.map(String) : [] };
+  lead.title = described.title;
+  lead.email = str(args.email);
+  lead.company.employeeCount = described.employeeCount;
+  lead.company.industry = described.industry;
+  lead.company.technologies = described.technologies;
+  lead.sourceType = 'manual';
+  const score = scoreLead(lead, deps.icp);
+  const notStated = [described.title ? null : 'title', described.employeeCount === null ? 'company size' : null, described.industry ? null : 'industry', 'revenue', 'intent signals'].filter((x): x is string => x !== null);
+  return { described, points: score.points, tier: score.tier, reasons: score.reasons, disqualification: score.disqualification?.reason ?? null, recommendedCampaign: score.recommendedCampaign, notStated };
+};
+
+const roles = (): RoleSummary[] =>
+  AGENTS.map((a) => {
+    const effective = effectiveActionsOf(a);
+    const blocked = Object.keys(ACTIONS).filter((x) => !effective.includes(x as never));
+    return {
+      role: a.role,
+      enabled: a.enabled,
+      mergedInto: a.mergedInto,
+      readOnly: a.enabled && effective.every((x) => ACTIONS[x].risk === 'LOW'),
+      allowedActions: [...effective],
+      blockedActions: blocked,
+      allowedCount: effective.length,
+      blockedCount: blocked.length,
+    };
+  });
+
+export const runnersFor = (deps: QueenDeps): Record<string, Runner> => ({
+  'score.describe': async (args) => scoreDescribed(deps, args),
+  'score.rules': async (): Promise<ScoreRules> => ({
+    tiers: deps.icp.tiers,
+    competitorDomains: deps.icp.exclusions.competitorDomains.length,
+    competitorCompanyNames: deps.icp.exclusions.competitorCompanyNames.length,
+    excludedDomains: deps.icp.exclusions.excludedDomains.length,
+  }),
+  'leads.search': async (args) => {
+    const rows = await deps.reads.leads({ id: str(args.id), email: str(args.email), domain: str(args.domain), tier: str(args.tier), limit: num(args.limit) ?? 20 });
+    // One lead's address only when the request named it: a list never carries addresses (no bulk export).
+    const leads = rows.map((r) => ({ ...r, email: args.email && r.email === args.email ? r.email : null }));
+    return { count: leads.length, leads };
+  },
+  'leads.status': async () => deps.reads.leadStatusCounts(),
+  'drafts.queue': async (): Promise<DraftCounts> => {
+    const { pending_review = 0, approved = 0, rejected = 0, ...other } = await deps.reads.draftStatusCounts();
+    return { pending_review, approved, rejected, other };
+  },
+  'runs.recent': async (args) => deps.reads.runs(num(args.limit) ?? 5),
+  'kpis.rates': async (args) => deps.reads.kpis(num(args.days) ?? 7),
+  'cadence.counts': async () => deps.reads.cadenceCounts(),
+  'incidents.open': async () => {
+    const incidents = await deps.reads.incidents();
+    return { count: incidents.length, incidents };
+  },
+  'providers.health': async () => deps.reads.providerHealth(),
+  'audit.search': async (args): Promise<AuditSummary> => {
+    const sinceHours = num(args.sinceHours) ?? 24;
+    const since = new Date(deps.clock.now().getTime() - sinceHours * 3_600_000);
+    const entries = (await deps.reads.audit(since, 500)).filter((e) => e.action !== TRACE_ACTION);
+    const byAction: Record<string, number> = {};
+    for (const e of entries) byAction[e.action] = (byAction[e.action] ?? 0) + 1;
+    return {
+      sinceHours,
+      since: since.toISOString(),
+      count: entries.length,
+      byAction,
+      first: entries[0]?.at.toISOString() ?? null,
+      last: entries.at(-1)?.at.toISOString() ?? null,
+      entries: entries.slice(-20).map((e) => ({ at: e.at.toISOString(), actor: e.actor, action: e.action, entityType: e.entityType, entityId: e.entityId })),
+    };
+  },
+  'limits.usage': async () => deps.reads.limits(),
+  'agents.permissions': async () => roles(),
+  'privacy.redact': async (_args, { request }) => redactText(request),
+  'replies.classify': async (args) => {
+    const text = str(args.text) ?? '';
+    const r = understandReply(text, { sentAt: deps.clock.now(), timeZone: deps.replyContext.timeZone });
+    return {
+      class: r.class,
+      kind: r.kind,
+      confidence: r.confidence,
+      evidence: r.evidence,
+      proposedTimes: r.proposedTimes.map((p) => ({ at: p.at, text: p.text, precision: p.precision })),
+      returnDate: r.returnDate,
+      chars: text.length,
+    };
+  },
+  'replies.recent': async (args) => {
+    const replies = await deps.reads.replies({ class: str(args.class), limit: num(args.limit) ?? 10 });
+    const byClass: Record<string, number> = {};
+    for (const r of replies) byClass[r.class] = (byClass[r.class] ?? 0) + 1;
+    return { count: replies.length, byClass, replies };
+  },
+  'calendar.slots': async (args) => {
+    const [replyId, timeZone] = [str(args.replyId), str(args.timeZone)];
+    const found = await deps.reads.calendarSlots({ replyId, days: num(args.days) ?? 7, timeZone });
+    return { ...found, zoneFrom: replyId ? 'reply' : timeZone ? 'request' : 'owner' };
+  },
+  'meeting.brief': async (args) => deps.reads.meetings({ replyId: str(args.replyId), hours: num(args.hours) ?? 48 }),
+  'learning.report': async (args) => deps.reads.learning(num(args.days) ?? 28),
+  'visitors.recent': async (args) => {
+    const found = await deps.reads.visitors(num(args.limit) ?? 20);
+    // Ranked here, as the answer says: most visits first, then the higher ICP score.
+    return { ...found, visitors: [...found.visitors].sort((a, b) => b.visits - a.visits || (b.points ?? -1) - (a.points ?? -1)) };
+  },
+  'webhooks.recent': async (args) => {
+    const sinceHours = num(args.sinceHours) ?? 24;
+    const since = new Date(deps.clock.now().getTime() - sinceHours * 3_600_000);
+    return { sinceHours, since: since.toISOString(), ...(await deps.reads.webhooks(since)) };
+  },
+  'calendar.book': async (args, { by }) => {
+    // A booking makes GoHighLevel notify the prospect: while the emergency stop holds, nothing is booked.
+    if ((await deps.reads.providerHealth()).emergencyStop.active) throw new Error('the emergency stop is set: no meeting is booked while it holds (a person lifts it with caio operator resume)');
+    return deps.acts.bookReply(str(args.replyId) ?? '', str(args.slot), by);
+  },
+  'pipeline.run': async (args, { by }) => deps.acts.runPipeline(num(args.limit) ?? 25, by),
+  'batch.create': async (_args, { by }) => deps.acts.createBatch(by),
+  'campaign.pause': async (args, { by }) => deps.acts.pauseCampaign(str(args.campaign) ?? '', by),
+  'dispatch.emergency_stop': async (args, { by }) => deps.acts.setEmergencyStop(str(args.reason) ?? 'set through QUEEN', by),
+});
