@@ -3,7 +3,7 @@
  * by `npx depcruise src --config .dependency-cruiser.cjs`.
  *
  * Layers, top to bottom:
- *   composition root  src/deps.ts, src/main.ts, src/cli/**, src/compose/** (entry points and the wiring
+ *   composition root  src/deps.ts, src/main.ts, src/cli/**, src/compose/**, src/simulation/** (`caio simulate`) (entry points and the wiring
  *                     of the API, the jobs, the server and the worker; compose/app-deps.ts is the type
  *                     of the opened app: may import anything)
  *   use cases         src/pipeline, src/signals, src/dispatch, src/jobs, src/escalation, src/queen
@@ -26,7 +26,7 @@
  * dependency; its native binary ships in a registry package).
  */
 
-const ROOT = '^src/(deps\\.ts$|main\\.ts$|cli/|compose/)';
+const ROOT = '^src/(deps\\.ts$|main\\.ts$|cli/|compose/|simulation/)';
 const USE_CASES = '^src/(pipeline|signals|dispatch|jobs|escalation|queen)/|^src/app-deps\\.ts$';
 const ADAPTERS = '^src/(store|providers|server|webhooks|observability|config)/';
 const PORTS = '^src/(pipeline|signals|dispatch|jobs|escalation|queen)/(ports|review-ports)\\.ts$';

@@ -18,6 +18,7 @@ import { registerJobCommands } from './command-table/jobs.js';
 import { registerDbCommands } from './command-table/db.js';
 import { registerAskCommands } from './command-table/ask.js';
 import { registerRepliesCommands } from './command-table/replies.js';
+import { registerSimulateCommand } from './command-table/simulate.js';
 import { registerUserCommands } from './command-table/users.js';
 import { registerLearnCommands } from './command-table/learn.js';
 
@@ -50,5 +51,6 @@ export const buildProgram = (): Command => {
   registerJobCommands(program);
   registerDbCommands(program);
   registerAskCommands(program);
+  registerSimulateCommand(program);
   return program;
 };

@@ -13,7 +13,7 @@ import { cliOut, setExitCode, storeOverride } from '../io.js';
  * the dashboard, the webhooks and the scheduled jobs in one process (`--once`: the run only, as
  * `caio pipeline run` does).
  */
-export const startCommand = async (options: CommonOptions & { port?: number; once?: boolean }): Promise<void> => {
+export const startCommand = async (options: CommonOptions & { port?: number; once?: boolean; demo?: boolean }): Promise<void> => {
   const config = configFrom(options);
   // Held from the first step to the last, as the server role: on the embedded default the database
   // server stays up between the steps, and a second `caio start` is refused from the start.
@@ -26,7 +26,9 @@ export const startCommand = async (options: CommonOptions & { port?: number; onc
   }
 };
 
-const startSteps = async (options: CommonOptions & { port?: number; once?: boolean }): Promise<void> => {
+const startSteps = async (options: CommonOptions & { port?: number; once?: boolean; demo?: boolean }): Promise<void> => {
+  // --demo only: 14 simulated days written into this data folder's own store, so the dashboard has a past (docs/simulation.md).
+  if (options.demo) await (await import('./simulate.js')).demoSimulation(options, storeOverride() ?? storeLocationOf(configFrom(options)));
   const waiting = await withApp(configFrom(options), async (app) => (await reviewQueueStatusFor(app)()).pending);
   if (waiting === 0 || options.once) {
     const report = await runPipelineCommand({ ...options, source: 'apollo' });

@@ -1,0 +1,163 @@
+/**
+ * The engagement of the simulation, delivered as the providers would: each send's planned events
+ * (engagement-model.ts) wait in time order; when due, the sandbox that holds the send emits the
+ * provider's real webhook (Instantly's flat payload with our token header, HeyReach's event with the
+ * secret in the URL) to our webhook routes, served here on a loopback port with the production
+ * handlers; each stored delivery is then processed by the production inbox processor.
+ */
+import { sql } from 'drizzle-orm';
+import type { AppDeps, DispatchSet } from '../deps.js';
+import { fingerprint } from '../domain/stable-hash.js';
+import { buildApp } from '../server/app.js';
+import { webhookRoutes } from '../server/webhook-routes.js';
+import type { InboxProcessor } from '../signals/process-inbox.js';
+import { createClayStore } from '../store/clay-repo.js';
+import { createInboxStore } from '../store/inbox-repo.js';
+import { planEngagement, type PlannedEvent, type SimSend } from './engagement-model.js';
+import type { EngagementSettings } from './settings.js';
+import { rowsOf } from './rows.js';
+
+type SendRow = {
+  id: string;
+  channel: string;
+  step: string;
+  recipient: string;
+  provider_ref: string | null;
+  subject: string | null;
+  sent_at: Date;
+  tier: string | null;
+  angle_id: string | null;
+  subject_a: string | null;
+  subject_b: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  company_name: string | null;
+};
+
+type Pending = PlannedEvent & { send: SendRow };
+
+const INSTANTLY_KIND: Partial<Record<PlannedEvent['kind'], 'opened' | 'clicked' | 'replied' | 'bounced' | 'unsubscribed'>> = { opened: 'opened', clicked: 'clicked', replied: 'replied', bounced: 'bounced', unsubscribed: 'unsubscribed' };
+
+const variantOf = (r: SendRow): 'A' | 'B' | null => (r.subject && r.subject === r.subject_b && r.subject !== r.subject_a ? 'B' : r.subject && r.subject === r.subject_a ? 'A' : null);
+
+export const openEngagementDelivery = async (app: AppDeps, dispatch: DispatchSet, options: { settings: EngagementSettings; seed: number; processor: Pick<InboxProcessor, 'process'> }) => {
+  const db = app.database.db;
+  const { config } = app;
+  const stored: string[] = [];
+  const failures = { undeliverable: 0, refused: 0 };
+  const routes = webhookRoutes({ config, inbox: createInboxStore(db), clay: createClayStore(db), onStored: (id) => stored.push(id), now: () => app.clock.now(), onError: () => void failures.refused++ });
+  const receiver = buildApp({ routes, maxBodyBytes: config.server.maxBodyBytes });
+  const url = await receiver.listen({ host: '127.0.0.1', port: 0 });
+  const { instantly, heyreach } = dispatch.sandboxes;
+  // Registered as a person would at each provider: Instantly sends our token in a header, HeyReach has it in the URL.
+  if (instantly) {
+    const res = await fetch(`${instantly.url}/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${instantly.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ target_hook_url: `${url}/webhooks/instantly`, event_type: 'all_events', name: 'caio simulate', headers: { 'x-caio-webhook-token': config.env.INSTANTLY_WEBHOOK_SECRET ?? '' } }),
+    });
+    if (!res.ok) throw new Error(`could not register the Instantly sandbox webhook (${res.status})`);
+  }
+  if (heyreach) {
+    for (const eventType of ['CONNECTION_REQUEST_ACCEPTED', 'MESSAGE_REPLY_RECEIVED']) {
+      const res = await fetch(`${heyreach.url}/webhooks/CreateWebhook`, {
+        method: 'POST',
+        headers: { 'x-api-key': heyreach.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ webhookName: `caio simulate ${eventType}`, webhookUrl: `${url}/webhooks/heyreach?secret=${encodeURIComponent(config.env.HEYREACH_WEBHOOK_SECRET ?? '')}`, eventType }),
+      });
+      if (!res.ok) throw new Error(`could not register the HeyReach sandbox webhook (${res.status})`);
+    }
+  }
+
+  let queue: Pending[] = [];
+  let collectedUntil = app.clock.now();
+
+  const emit = async (e: Pending): Promise<void> => {
+    const at = e.at.toISOString();
+    const s = e.send;
+    const [, kind, id] = (s.provider_ref ?? '').split(':');
+    if (s.channel === 'instantly' && instantly && kind === 'campaign' && id) {
+      const what = INSTANTLY_KIND[e.kind];
+      if (!what) return;
+      const extra = e.kind === 'replied' ? { timestamp: at, reply_text: e.text ?? '', reply_subject: `Re: ${s.subject ?? ''}`, email_id: `sim-${e.sendId}-${e.kind}` } : { timestamp: at, email_id: `sim-${e.sendId}-${e.kind}` };
+      await instantly.recordEvent(id, s.recipient, what, extra);
+      return;
+    }
+    if (s.channel === 'heyreach' && heyreach && id) {
+      const lead = { profileUrl: s.recipient, firstName: s.first_name ?? '', lastName: s.last_name ?? '', companyName: s.company_name ?? null };
+      if (e.kind === 'linkedin_accepted') await heyreach.deliverEvent({ eventType: 'CONNECTION_REQUEST_ACCEPTED', campaignId: Number(id) || 0, lead, timestamp: at });
+      if (e.kind === 'linkedin_replied') await heyreach.deliverEvent({ eventType: 'MESSAGE_REPLY_RECEIVED', campaignId: Number(id) || 0, lead, messageText: e.text ?? '', timestamp: at });
+    }
+  };
+
+  /** Process what our routes stored, in order, with the production processor (and its follow-through). */
+  const processStored = async () => {
+    while (stored.length) {
+      const id = stored.shift()!;
+      await options.processor.process(id);
+    }
+  };
+
+  return {
+    url,
+    failures,
+    /** Planned events not yet delivered. */
+    waiting: () => queue.length,
+    /** The sends of the step: Instantly records each (its analytics count it; it fires email_sent), and the model plans what follows. */
+    collectSends: async (now: Date) => {
+      const rows = rowsOf<SendRow>(
+        await db.execute(sql`
+        select o.id, o.channel, o.step, o.recipient, o.provider_ref, o.subject, o.sent_at, coalesce(l.tier, o.tier) as tier, d.angle_id, d.subject_a, d.subject_b,
+          l.first_name, l.last_name, l.company_name
+        from outbox o left join drafts d on d.id = o.draft_id left join leads l on l.id = o.lead_id
+        where o.status = 'sent' and o.sent_at > ${collectedUntil.toISOString()}::timestamptz and o.sent_at <= ${now.toISOString()}::timestamptz
+        order by o.sent_at, o.id`),
+      );
+      collectedUntil = now;
+      for (const r of rows) {
+        const sentAt = new Date(r.sent_at);
+        const [, kind, id] = (r.provider_ref ?? '').split(':');
+        if (r.channel === 'instantly' && instantly && kind === 'campaign' && id) {
+          try {
+            await instantly.recordEvent(id, r.recipient, 'sent', { timestamp: sentAt.toISOString(), email_id: `sim-${r.id}-sent` });
+          } catch {
+            failures.undeliverable++;
+          }
+        }
+        // The draw's key is the person, channel and step (the outbox id is random): the same seed gives the same month.
+        const send: SimSend = {
+          id: fingerprint(`${r.recipient.toLowerCase()}|${r.channel}|${r.step}`),
+          channel: r.channel as SimSend['channel'],
+          step: r.step,
+          tier: r.tier,
+          angleId: r.angle_id,
+          variant: r.channel === 'instantly' ? variantOf(r) : null,
+          sentAt,
+        };
+        for (const e of planEngagement(send, options.settings, options.seed)) queue.push({ ...e, send: r });
+      }
+      if (rows.length) queue.sort((a, b) => a.at.getTime() - b.at.getTime());
+      await processStored();
+      return rows.length;
+    },
+    /** Emit every planned event due by `now`, in time order, and process the deliveries. */
+    deliverDue: async (now: Date) => {
+      const due = queue.filter((e) => e.at.getTime() <= now.getTime());
+      if (due.length === 0) return 0;
+      queue = queue.filter((e) => e.at.getTime() > now.getTime());
+      for (const e of due) {
+        try {
+          await emit(e);
+        } catch {
+          failures.undeliverable++;
+        }
+        await processStored();
+      }
+      return due.length;
+    },
+    close: async () => {
+      await processStored().catch(() => undefined);
+      await receiver.close();
+    },
+  };
+};
