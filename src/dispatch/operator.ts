@@ -276,10 +276,21 @@ export const createOperator = (deps: OperatorDeps) => {
    */
   const checkHealth = async () => {
     const results: { campaign: string; provider: string; sent: number; bounces: number; complaints: number; paused: boolean; reason: string }[] = [];
-    for (const campaign of await deps.campaigns.list()) {
-      const channel = deps.channels[campaign.provider as SendChannel];
-      if (campaign.status !== 'active' || !channel?.health || !channel.pause) continue;
-      const health = await channel.health(campaign.externalId);
+    const live = (await deps.campaigns.list()).filter((c) => {
+      const channel = deps.channels[c.provider as SendChannel];
+      return c.status === 'active' && !!channel?.health && !!channel.pause;
+    });
+    // Every live campaign of a provider read at once where the provider allows it.
+    const known = new Map<string, { sent: number; bounces: number; complaints: number }>();
+    for (const provider of new Set(live.map((c) => c.provider))) {
+      const channel = deps.channels[provider as SendChannel];
+      if (!channel?.healthOfMany) continue;
+      for (const [id, h] of await channel.healthOfMany(live.filter((c) => c.provider === provider).map((c) => c.externalId))) known.set(`${provider}:${id}`, h);
+    }
+    for (const campaign of live) {
+      const channel = deps.channels[campaign.provider as SendChannel]!;
+      if (!channel.health || !channel.pause) continue;
+      const health = known.get(`${campaign.provider}:${campaign.externalId}`) ?? (await channel.health(campaign.externalId));
       const decision = shouldAutoPause(health, deps.settings.autoPause);
       if (decision.pause) {
         await channel.pause(campaign.externalId);

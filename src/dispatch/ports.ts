@@ -149,6 +149,8 @@ export interface OutboundChannel {
   pause?(externalId: string): Promise<void>;
   /** Sends, bounces and complaints of one campaign so far, as the provider reports them. */
   health?(externalId: string): Promise<{ sent: number; bounces: number; complaints: number }>;
+  /** The same for many campaigns in as few calls as the provider allows (the OPERATOR tick checks every live campaign). */
+  healthOfMany?(externalIds: readonly string[]): Promise<Map<string, { sent: number; bounces: number; complaints: number }>>;
   /**
    * A drain starts (`true`) or ends (`false`): between the two the channel may keep the campaign or
    * list it adds to instead of reading it for every item. Outside a drain nothing is kept, so a

@@ -174,5 +174,15 @@ export const createInstantlyChannel = (deps: { client: InstantlyClient; campaign
       const [a] = await client.campaignAnalytics([externalId]);
       return { sent: a?.emails_sent_count ?? 0, bounces: a?.bounced_count ?? 0, complaints: 0 };
     },
+    // One analytics call per 50 campaigns (repeated `ids=`), not one per campaign: a month of
+    // daily campaigns made every OPERATOR tick hundreds of calls (docs/simulation.md).
+    healthOfMany: async (externalIds) => {
+      const found = new Map<string, { sent: number; bounces: number; complaints: number }>();
+      for (let i = 0; i < externalIds.length; i += 50) {
+        for (const a of await client.campaignAnalytics(externalIds.slice(i, i + 50))) found.set(a.campaign_id, { sent: a.emails_sent_count ?? 0, bounces: a.bounced_count ?? 0, complaints: 0 });
+      }
+      for (const id of externalIds) if (!found.has(id)) found.set(id, { sent: 0, bounces: 0, complaints: 0 });
+      return found;
+    },
   };
 };

@@ -365,4 +365,22 @@ describe.each(STORE_KINDS)('OPERATOR outbound dispatch through the send gateway 
     // Paused stays paused: the next health check does not touch it, and nothing resumes it by itself.
     expect(await h.operator.checkHealth()).toEqual([]);
   });
+
+  it('reads the health of every live Instantly campaign in one analytics call, not one per campaign', async () => {
+    await harness();
+    await h.approvedLead({ linkedin: false });
+    await h.operator.dispatch({ motion: 'outbound', live: true, batchId: (await h.approvedBatch()).id, by: 'A' });
+    // A second campaign: the next day's (one campaign per tier, step and day).
+    h.clock.advance(86_400_000);
+    await h.approvedLead({ linkedin: false });
+    await h.operator.dispatch({ motion: 'outbound', live: true, batchId: (await h.approvedBatch()).id, by: 'A' });
+    const campaigns = h.sandboxes.instantly.campaigns();
+    expect(campaigns.length).toBe(2);
+    for (const c of campaigns) await h.real.instantly.activate!(c.id);
+    await h.db.execute(sql`update provider_campaigns set status = 'active'`);
+    const before = h.sandboxes.instantly.stats.requests;
+    const checked = await h.operator.checkHealth();
+    expect(checked).toHaveLength(2);
+    expect(h.sandboxes.instantly.stats.requests - before).toBe(1);
+  });
 });
