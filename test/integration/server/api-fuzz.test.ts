@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/server/app.js';
 import { createSessionStore } from '../../../src/store/session-repo.js';
 import type { Database } from '../../../src/store/database.js';
+import { createInboxStore } from '../../../src/store/inbox-repo.js';
+import { createReplyStore } from '../../../src/store/replies-repo.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { apiDepsOf } from '../../support/api.js';
 import { openTestDatabase } from '../../support/store.js';
@@ -128,7 +130,8 @@ const requestsOf = (doc: Document, path: string, method: string, op: Operation, 
   const pathParams = params.filter((p) => p.in === 'path');
   const queryParams = params.filter((p) => p.in === 'query');
   const pathValue = fc.oneof(
-    fc.oneof({ weight: 2, arbitrary: hostileString }, { weight: 1, arbitrary: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('run_nope', ...known) }, fc.uuid(), fc.emailAddress()) }).map(encode),
+    // A known id often enough that each operation's lookup is passed now and then (each id names one kind of thing).
+    fc.oneof({ weight: 2, arbitrary: hostileString }, { weight: 2, arbitrary: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('run_nope', ...known) }, fc.uuid(), fc.emailAddress()) }).map(encode),
     // Raw escapes: `%25` is a '%' once decoded, `%` and `%zz` malformed, `%00` a NUL, `%ED%A0%80` a lone surrogate's bytes.
     fc.constantFrom('%25', '%', '%00', '%zz', '%25%25', 'a%00b', '%ED%A0%80', '%C0%80', '%FF', '%2525', '%40', '%2F'),
   );
@@ -178,6 +181,25 @@ describe('the dashboard API under hostile input', () => {
     known.push(...(await h.stores.runs.list(5)).map((r) => r.runId));
     // A batch waiting for approval, so the batch operations (outlook, leave items out, approve) reach past the lookup too.
     known.push((await h.gatekeeper.create('outbound', 'Dani')).id);
+    // A stored reply of a known lead, so the replies operations (conversation, slots, book, brief) reach past the lookup too.
+    const inboxId = await createInboxStore(h.db).insert({ provider: 'instantly', eventType: 'reply_received', idempotencyKey: 'fuzz-reply', payload: { event_type: 'reply_received' }, receivedAt: h.clock.now() });
+    const lead = await h.approvedLead();
+    const { reply } = await createReplyStore(h.db).record({
+      inboxId: inboxId!,
+      leadId: lead.leadId,
+      channel: 'email',
+      receivedAt: h.clock.now(),
+      class: 'meeting_request',
+      kind: null,
+      confidence: 0.9,
+      evidence: ['Tuesday at 2pm works'],
+      proposedTimes: [],
+      returnDate: null,
+      timeZone: 'UTC',
+      needsResponse: true,
+      excerpt: 'Tuesday at 2pm works',
+    });
+    known.push(reply.id);
     app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 64 * 1024, api: { token: TOKEN, deps: apiDepsOf(h), sessions: createSessionStore(database.db) } });
     const docs = await app.inject({ method: 'GET', url: '/api/docs', headers: auth });
     expect(docs.statusCode).toBe(200);
@@ -247,9 +269,15 @@ describe('the dashboard API under hostile input', () => {
         { numRuns: Number(process.env.FUZZ_RUNS ?? 60), endOnFailure: true, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}) },
       );
     }
-    // The valid third reaches the use cases: most operations answered 200 at least once.
+    // The valid share reaches the use cases: nearly every operation got past validation at least once
+    // (a 200, or the use case's own answer: not found, conflict, stopped, provider down), and most answered 200.
+    // Many operations need a known id and a valid body at once, so a 200 is rarer for them than a lookup.
+    const rejectedByValidation = new Set([400, 413, 414, 415]);
+    const pastValidation = [...answered].filter(([, statuses]) => [...statuses].some((code) => !rejectedByValidation.has(code))).map(([id]) => id);
     const reached = [...answered].filter(([, statuses]) => statuses.has(200)).map(([id]) => id);
+    const report = JSON.stringify(Object.fromEntries([...answered].map(([id, s]) => [id, [...s]])));
     if (process.env.FUZZ_REPORT) console.log(Object.fromEntries([...answered].map(([id, s]) => [id, [...s].sort().join(' ')])));
-    expect(reached.length, JSON.stringify(Object.fromEntries([...answered].map(([id, s]) => [id, [...s]])))).toBeGreaterThanOrEqual(operations.length * 0.7);
+    expect(pastValidation.length, report).toBeGreaterThanOrEqual(operations.length * 0.85);
+    expect(reached.length, report).toBeGreaterThanOrEqual(operations.length * 0.6);
   }, 120_000);
 });
