@@ -1,6 +1,7 @@
 import { AppError } from '../../lib/app-error.js';
 import { createReplyActionStore } from '../../store/reply-actions-repo.js';
-import { createReplyQueries, type ReplyListing } from '../../store/replies-repo.js';
+import { createReplyQueries } from '../../store/replies-repo.js';
+import { replyListingJson } from '../../compose/replies-view.js';
 import { configFrom } from '../config-from.js';
 import { cliOut } from '../io.js';
 import type { CommonOptions } from '../options.js';
@@ -10,27 +11,11 @@ import { withStore } from './with-app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The shape `caio replies list --json` prints (issue 17 item 6); draftId is the suggested answer's (item 3), appointmentId the meeting the SCHEDULER booked for it (item 4). */
-const asJson = (r: ReplyListing) => ({
-  id: r.id,
-  leadEmail: r.leadEmail,
-  channel: r.channel,
-  receivedAt: r.receivedAt.toISOString(),
-  class: r.class,
-  kind: r.kind,
-  confidence: r.confidence,
-  evidence: r.evidence,
-  proposedTimes: r.proposedTimes,
-  needsResponse: r.needsResponse,
-  draftId: r.draftId,
-  appointmentId: r.appointmentId,
-});
-
 /** `caio replies list [--class C] [--limit N] [--json]`: the replies received, newest first, with what they said. */
 export const repliesListCommand = async (options: CommonOptions & { class?: string; limit?: number; json?: boolean }): Promise<void> => {
   await withStore(configFrom(options), async ({ database }) => {
     const rows = await createReplyQueries(database.db).list({ ...(options.class ? { class: options.class } : {}), limit: options.limit ?? 100 });
-    if (options.json) return printJson(rows.map(asJson));
+    if (options.json) return printJson(rows.map(replyListingJson));
     if (rows.length === 0) return void cliOut(options.class ? `no ${options.class} replies\n` : 'no replies yet\n');
     cliOut(
       `${renderTable(
@@ -51,7 +36,7 @@ export const repliesShowCommand = async (id: string, options: CommonOptions & { 
     const followThrough = actions.map((a) => ({ kind: a.kind, status: a.status, attempts: a.attempts, notBefore: a.notBefore.toISOString(), doneAt: a.doneAt?.toISOString() ?? null, error: a.lastError }));
     if (options.json) {
       return printJson({
-        ...asJson(reply),
+        ...replyListingJson(reply),
         leadId: reply.leadId,
         leadName: reply.leadName,
         company: reply.company,
