@@ -159,7 +159,7 @@ const RUNS_SCAN = 1000;
 
 /** What `caio agents status` and the /agents page read: the audit log and the runs' stages. */
 export const agentsStatusDepsFor = (app: AppDeps): AgentsStatusDeps => ({
-  audit: (since, limit) => createAuditStore(app.database.db).list({ since, limit }),
+  activity: (since, until, askLimit) => createAuditStore(app.database.db).activity(since, until, askLimit),
   runs: async (since) =>
     (await app.stores.runs.list(RUNS_SCAN))
       .filter((r) => r.startedAt >= since)

@@ -1,7 +1,7 @@
 import { agentActivity, type AgentActivityReport } from '../domain/agents/activity.js';
 import type { AgentsStatusDeps } from './ports.js';
 
-/** More audit entries than this in the window are not read; the report says it is truncated. */
+/** More of QUEEN's asks than this in the window are not read; the report says it is truncated. */
 export const AGENTS_STATUS_AUDIT_LIMIT = 100_000;
 
 /**
@@ -12,6 +12,9 @@ export const agentsStatus = async (deps: AgentsStatusDeps, options: { windowHour
   const windowHours = options.windowHours ?? 24;
   const now = deps.clock.now();
   const since = new Date(now.getTime() - windowHours * 3_600_000);
-  const [entries, runs] = await Promise.all([deps.audit(since, AGENTS_STATUS_AUDIT_LIMIT + 1), deps.runs(since)]);
-  return agentActivity({ entries: entries.slice(0, AGENTS_STATUS_AUDIT_LIMIT), runs, now, windowHours, truncated: entries.length > AGENTS_STATUS_AUDIT_LIMIT });
+  const [entries, runs] = await Promise.all([deps.activity(since, now, AGENTS_STATUS_AUDIT_LIMIT + 1), deps.runs(since)]);
+  const asks = entries.filter((e) => e.count === undefined);
+  const truncated = asks.length > AGENTS_STATUS_AUDIT_LIMIT;
+  const kept = truncated ? entries.filter((e) => e !== asks[asks.length - 1]) : entries;
+  return agentActivity({ entries: kept, runs, now, windowHours, truncated });
 };

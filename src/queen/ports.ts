@@ -5,7 +5,7 @@
  * have no such call).
  */
 import type { IcpSettings } from '../domain/scoring/settings.js';
-import type { ActivityRun } from '../domain/agents/activity.js';
+import type { ActivityEntry, ActivityRun } from '../domain/agents/activity.js';
 import type { AuditEntry } from '../pipeline/ports.js';
 import type { BookingRow, IncidentRow, KpiRow, LeadQuery, LeadRow, LearningRow, LimitsRow, MeetingsFound, ProviderHealthRow, ReplyRow, RunRow, SlotsRow, ToolOutcome, VisitorsFound, WebhooksRow } from '../domain/queen/results.js';
 import type { ToolCall } from '../domain/queen/index.js';
@@ -86,8 +86,13 @@ export type QueenDeps = {
 
 /** What `caio agents status` and the /agents page read: the audit log (QUEEN's traces included) and the runs' stages. */
 export type AgentsStatusDeps = {
-  /** Audit entries at or after `since`, oldest first, at most `limit`. */
-  audit(since: Date, limit: number): Promise<AuditEntry[]>;
+  /**
+   * The audit log between `since` and `until` as the activity report needs it: entries whose
+   * action alone says what they were, one per actor and action with their `count` and the newest
+   * `at`; QUEEN's asks (whose details say whether they were refused and which calls failed) one by
+   * one, oldest first, at most `askLimit`.
+   */
+  activity(since: Date, until: Date, askLimit: number): Promise<ActivityEntry[]>;
   /** Runs started at or after `since`, with each stage's status, output and error count. */
   runs(since: Date): Promise<ActivityRun[]>;
   clock: { now(): Date };

@@ -29,6 +29,9 @@ const SORT_SQL: Record<LeadSort, string> = {
   points: 'l.points',
 };
 
+/** The sort columns that may hold null (sorted last either way). */
+const NULLABLE_SORTS: ReadonlySet<LeadSort> = new Set(['company', 'tier', 'points']);
+
 /** LIKE's wildcards in a person's search text are literal characters. */
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -83,10 +86,10 @@ export const createDashboardQueries = (db: Db) => {
       const q = s.q?.trim() ?? '';
       const byEmail = q.includes('@');
       const like = `%${likeEscape(q.toLowerCase())}%`;
-      const order = sql.raw(`${SORT_SQL[s.sort ?? 'created']} ${s.dir === 'asc' ? 'asc' : 'desc'} nulls last, l.created_at desc, l.id desc`);
-      // The campaign (latest score's recommendation) is a filter only when asked for; the page's own
-      // 50 rows get theirs afterwards, so sorting never looks up a campaign per lead.
-      const latestCampaign = sql`(select recommended_campaign from scores where lead_id = l.id order by created_at desc limit 1)`;
+      // `nulls last` only where the column can be null: on a NOT NULL column it would still stop
+      // PostgreSQL from walking the index (leads_created_idx) for the newest-first page.
+      const nulls = NULLABLE_SORTS.has(s.sort ?? 'created') ? ' nulls last' : '';
+      const order = sql.raw(`${SORT_SQL[s.sort ?? 'created']} ${s.dir === 'asc' ? 'asc' : 'desc'}${nulls}, l.created_at desc, l.id desc`);
       const rows = rowsOf<{
         id: string;
         first_name: string | null;
@@ -97,9 +100,10 @@ export const createDashboardQueries = (db: Db) => {
         tier: string | null;
         points: number | null;
         source: string;
+        recommended_campaign: string | null;
         created_at: string;
       }>(
-        await db.execute(sql`select l.id, l.first_name, l.last_name, l.title, l.company_name, l.status, l.tier, l.points, l.source, l.created_at
+        await db.execute(sql`select l.id, l.first_name, l.last_name, l.title, l.company_name, l.status, l.tier, l.points, l.source, l.recommended_campaign, l.created_at
           from leads l
           where l.duplicate_of is null
           ${q && byEmail ? sql`and l.email = ${q.toLowerCase()}` : sql``}
@@ -107,23 +111,10 @@ export const createDashboardQueries = (db: Db) => {
           ${s.status ? sql`and l.status = ${s.status}` : sql``}
           ${s.tier ? sql`and l.tier = ${s.tier}` : sql``}
           ${s.source ? sql`and l.source = ${s.source}` : sql``}
-          ${s.campaign ? sql`and ${latestCampaign} = ${s.campaign}` : sql``}
+          ${s.campaign ? sql`and l.recommended_campaign = ${s.campaign}` : sql``}
           order by ${order} limit ${s.limit + 1} offset ${s.offset ?? 0}`),
       );
       const page = rows.slice(0, s.limit);
-      const ids = page.map((r) => r.id);
-      const campaigns = new Map(
-        ids.length
-          ? rowsOf<{ lead_id: string; campaign: string }>(
-              await db.execute(
-                sql`select distinct on (lead_id) lead_id, recommended_campaign as campaign from scores where lead_id in (${sql.join(
-                  ids.map((id) => sql`${id}::uuid`),
-                  sql`, `,
-                )}) order by lead_id, created_at desc`,
-              ),
-            ).map((r) => [r.lead_id, r.campaign])
-          : [],
-      );
       return {
         more: rows.length > s.limit,
         leads: page.map((r) => ({
@@ -135,7 +126,7 @@ export const createDashboardQueries = (db: Db) => {
           tier: r.tier,
           points: r.points,
           source: r.source,
-          campaign: campaigns.get(r.id) ?? null,
+          campaign: r.recommended_campaign,
           createdAt: new Date(r.created_at).toISOString(),
         })),
       };

@@ -136,10 +136,19 @@ export const createLeadStore = (db: Db): LeadStore => {
         })),
       );
       // One UPDATE for the chunk; the values travel as one JSON parameter (both drivers accept it).
-      const values = JSON.stringify(chunk.map(({ leadId, score }) => ({ id: leadId, status: score.disqualification ? 'disqualified' : 'scored', tier: score.tier, points: score.points, reason: score.disqualification?.reason ?? null })));
+      const values = JSON.stringify(
+        chunk.map(({ leadId, score }) => ({
+          id: leadId,
+          status: score.disqualification ? 'disqualified' : 'scored',
+          tier: score.tier,
+          points: score.points,
+          campaign: score.recommendedCampaign,
+          reason: score.disqualification?.reason ?? null,
+        })),
+      );
       await db.execute(sql`
-        update leads as l set status = v.status, tier = v.tier, points = v.points, disqualification_reason = v.reason, updated_at = now()
-        from jsonb_to_recordset(${values}::jsonb) as v(id uuid, status text, tier text, points int, reason text)
+        update leads as l set status = v.status, tier = v.tier, points = v.points, recommended_campaign = v.campaign, disqualification_reason = v.reason, updated_at = now()
+        from jsonb_to_recordset(${values}::jsonb) as v(id uuid, status text, tier text, points int, campaign text, reason text)
         where l.id = v.id`);
     }
   };

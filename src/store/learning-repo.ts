@@ -68,25 +68,27 @@ export const createLearningQuery = (db: Db) => ({
 
   /**
    * The funnel of the leads discovered since `since` (duplicates folded into another lead left out): how many reached each step.
-   * Each step is one hashed semi-join over its table, not a probe per lead: the correlated form took
-   * about 0.9 s at 100,000 leads on every /kpis load (docs/benchmarks.md).
+   * Each step is one hash join of the window's leads with its table, not a probe per lead: the
+   * correlated form took about 0.9 s at 100,000 leads on every /kpis load, and a materialized list
+   * of the window's ids (whose size the planner cannot see) still led it to probe per lead
+   * (docs/benchmarks.md).
    */
   funnel: async (since: Date): Promise<FunnelCounts> => {
+    const window = sql`l.created_at >= ${since} and l.duplicate_of is null`;
     const [row] = rowsOf<Record<keyof FunnelCounts, number>>(
-      await db.execute(sql`with l as materialized (select id from leads where created_at >= ${since} and duplicate_of is null),
-        d as (select lead_id, bool_or(status in ('approved', 'sent')) as approved from drafts where lead_id in (select id from l) group by lead_id),
-        m as (select lead_id,
-            bool_or(type in ('email_sent', 'linkedin_connection_sent')) as contacted,
-            bool_or(type in ('email_replied', 'linkedin_replied')) as replied,
-            bool_or(type = 'meeting_booked') as meeting
-          from lead_milestones where lead_id in (select id from l) group by lead_id)
-        select (select count(*) from l)::int as discovered,
-          (select count(distinct lead_id) from scores where lead_id in (select id from l))::int as scored,
-          (select count(*) from d)::int as drafted,
-          (select count(*) from d where approved)::int as approved,
-          (select count(*) from m where contacted)::int as contacted,
-          (select count(*) from m where replied)::int as replied,
-          (select count(*) from m where meeting)::int as meeting`),
+      await db.execute(sql`select
+          (select count(*) from leads l where ${window})::int as discovered,
+          (select count(*) from leads l where ${window} and exists (select 1 from scores s where s.lead_id = l.id))::int as scored,
+          d.drafted, d.approved, m.contacted, m.replied, m.meeting
+        from (select count(*)::int as drafted, count(*) filter (where approved)::int as approved
+            from (select dr.lead_id, bool_or(dr.status in ('approved', 'sent')) as approved
+              from drafts dr join leads l on l.id = dr.lead_id where ${window} group by dr.lead_id) x) d,
+          (select count(*) filter (where contacted)::int as contacted, count(*) filter (where replied)::int as replied, count(*) filter (where meeting)::int as meeting
+            from (select mi.lead_id,
+                bool_or(mi.type in ('email_sent', 'linkedin_connection_sent')) as contacted,
+                bool_or(mi.type in ('email_replied', 'linkedin_replied')) as replied,
+                bool_or(mi.type = 'meeting_booked') as meeting
+              from lead_milestones mi join leads l on l.id = mi.lead_id where ${window} group by mi.lead_id) y) m`),
     );
     const n = (v: unknown) => Number(v ?? 0);
     return { discovered: n(row?.discovered), scored: n(row?.scored), drafted: n(row?.drafted), approved: n(row?.approved), contacted: n(row?.contacted), replied: n(row?.replied), meeting: n(row?.meeting) };

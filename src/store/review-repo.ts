@@ -8,6 +8,8 @@ import type { RejectionMemory } from '../pipeline/ports.js';
 import type { CardFacts, Decision, RejectionRecord, Reopening, ReviewDraft, ReviewStore } from '../pipeline/review-ports.js';
 import type { LeadProfile } from '../domain/lead.js';
 
+const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
+
 const leadStatusAfter: Partial<Record<Decision['event'], string>> = { approve: 'approved', reject: 'review_rejected' };
 
 const rejectionRecord = (r: typeof rejections.$inferSelect): RejectionRecord => ({
@@ -117,15 +119,17 @@ export const createReviewStore = (db: Db): ReviewStore => {
     /** Drafts decided (approved or rejected) since `since`, newest first: the "decided today" view. */
     decidedSince: async (since: Date, limit: number): Promise<ReviewDraft[]> => load(and(inArray(drafts.status, ['approved', 'rejected']), isNotNull(drafts.decidedAt), gte(drafts.decidedAt, since)) as ReturnType<typeof eq>, limit, true),
 
-    /** The counters at the top of the review page. */
+    /**
+     * The counters at the top of the review page: the waiting drafts on their partial index, the
+     * day's decisions on drafts_decided_idx (both index-only), never a pass over every draft.
+     */
     reviewCounts: async (since: Date) => {
-      const [row] = await db
-        .select({
-          waiting: sql<number>`count(*) filter (where ${drafts.status} = 'pending_review')::int`,
-          approved: sql<number>`count(*) filter (where ${drafts.status} in ('approved', 'sent') and ${drafts.decidedAt} >= ${since.toISOString()}::timestamptz)::int`,
-          rejected: sql<number>`count(*) filter (where ${drafts.status} = 'rejected' and ${drafts.decidedAt} >= ${since.toISOString()}::timestamptz)::int`,
-        })
-        .from(drafts);
+      const at = since.toISOString();
+      const [row] = rowsOf<{ waiting: number; approved: number; rejected: number }>(
+        await db.execute(sql`select (select count(*) from drafts where status = 'pending_review')::int as waiting, t.approved, t.rejected
+          from (select count(*) filter (where status in ('approved', 'sent'))::int as approved, count(*) filter (where status = 'rejected')::int as rejected
+            from drafts where decided_at is not null and decided_at >= ${at}::timestamptz) t`),
+      );
       return { waiting: Number(row?.waiting ?? 0), approvedToday: Number(row?.approved ?? 0), rejectedToday: Number(row?.rejected ?? 0) };
     },
 

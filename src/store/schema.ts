@@ -92,6 +92,8 @@ export const leads = pgTable(
     status: text('status').notNull(),
     tier: text('tier'),
     points: integer('points'),
+    /** The latest score's recommended campaign, kept beside tier and points so /leads can filter on it. */
+    recommendedCampaign: text('recommended_campaign'),
     disqualificationReason: text('disqualification_reason'),
     /** Why the pipeline stopped with this lead (e.g. a draft could not be made). */
     skipReason: text('skip_reason'),
@@ -109,6 +111,13 @@ export const leads = pgTable(
     index('leads_created_idx').on(t.createdAt, t.id),
     index('leads_status_created_idx').on(t.status, t.createdAt, t.id),
     index('leads_tier_idx').on(t.tier),
+    // The dashboard at 100,000 leads (docs/benchmarks.md): the funnel's counts by status (an
+    // index-only scan), the review queue's order by points, the /leads campaign filter.
+    index('leads_live_status_idx')
+      .on(t.status)
+      .where(sql`${t.duplicateOf} is null`),
+    index('leads_points_idx').on(t.points, t.id),
+    index('leads_campaign_idx').on(t.recommendedCampaign),
   ],
 );
 
@@ -210,7 +219,18 @@ export const drafts = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('drafts_lead_idx').on(t.leadId), index('drafts_status_idx').on(t.status)],
+  (t) => [
+    index('drafts_lead_idx').on(t.leadId),
+    index('drafts_status_idx').on(t.status),
+    // The review queue walks leads by points and probes their waiting drafts; "decided today" and
+    // its counters read by decision time.
+    index('drafts_pending_lead_idx')
+      .on(t.leadId, t.createdAt)
+      .where(sql`${t.status} = 'pending_review'`),
+    index('drafts_decided_idx')
+      .on(t.decidedAt, t.status)
+      .where(sql`${t.decidedAt} is not null`),
+  ],
 );
 
 /** What the send stage would have sent in shadow mode; nothing here ever reached a provider. */
@@ -251,7 +271,8 @@ export const auditLog = pgTable(
       .notNull()
       .default(sql`'{}'::jsonb`),
   },
-  (t) => [index('audit_entity_idx').on(t.entityType, t.entityId)],
+  // audit_at_idx: the agents page reads a window of the log by time.
+  (t) => [index('audit_entity_idx').on(t.entityType, t.entityId), index('audit_at_idx').on(t.at)],
 );
 
 /**
@@ -416,7 +437,13 @@ export const outbox = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('outbox_dedup_uq').on(t.dedupKey), index('outbox_status_idx').on(t.status, t.notBefore), index('outbox_sent_idx').on(t.channel, t.sentAt), index('outbox_lead_status_idx').on(t.leadId, t.status)],
+  (t) => [
+    uniqueIndex('outbox_dedup_uq').on(t.dedupKey),
+    index('outbox_status_idx').on(t.status, t.notBefore),
+    index('outbox_sent_idx').on(t.channel, t.sentAt),
+    index('outbox_lead_status_idx').on(t.leadId, t.status),
+    index('outbox_updated_idx').on(t.updatedAt, t.id),
+  ],
 );
 
 /** Operator switches kept in the database, so every process sees them at once (the emergency stop). */

@@ -14,7 +14,8 @@ import { AGENTS, isAgentRole, type AgentRole } from './registry.js';
  * A merged role does its work under the role it is merged into, so it never has data of its own.
  */
 
-export type ActivityEntry = { at: Date; actor: string; action: string; details: Record<string, unknown> };
+/** One audit entry, or `count` entries of the same actor and action read as one (`at` the newest). */
+export type ActivityEntry = { at: Date; actor: string; action: string; details: Record<string, unknown>; count?: number };
 export type ActivityRun = { runId: string; startedAt: Date; status: string; stages: { name: string; status: string; outputCount: number; errors: number }[] };
 
 export type AgentHealth = 'ok' | 'degraded' | 'failing' | 'idle' | 'merged';
@@ -91,10 +92,10 @@ export const agentActivity = (input: { entries: readonly ActivityEntry[]; runs: 
   const tally = new Map<AgentRole, { actions: number; refusals: number; failures: number; last: number; byAction: Record<string, number> }>();
   for (const a of AGENTS) tally.set(a.role, { actions: 0, refusals: 0, failures: 0, last: 0, byAction: {} });
   const unattributed = { count: 0, byAction: {} as Record<string, number> };
-  const count = (role: AgentRole, action: string, at: Date, kind: { refusal: boolean; failures: number; items?: number }) => {
+  const count = (role: AgentRole, action: string, at: Date, kind: { refusal: boolean; failures: number; items?: number; entries?: number }) => {
     const t = tally.get(role)!;
-    const items = kind.items ?? 1;
-    if (kind.refusal) t.refusals += 1;
+    const items = kind.items ?? kind.entries ?? 1;
+    if (kind.refusal) t.refusals += kind.entries ?? 1;
     else t.actions += items;
     t.failures += kind.failures;
     t.byAction[action] = (t.byAction[action] ?? 0) + items;
@@ -102,13 +103,14 @@ export const agentActivity = (input: { entries: readonly ActivityEntry[]; runs: 
   };
   for (const e of input.entries) {
     if (e.at < since || e.at > input.now) continue;
+    const entries = e.count ?? 1;
     const role = roleOfEntry(e);
     if (!role) {
-      unattributed.count += 1;
-      unattributed.byAction[e.action] = (unattributed.byAction[e.action] ?? 0) + 1;
+      unattributed.count += entries;
+      unattributed.byAction[e.action] = (unattributed.byAction[e.action] ?? 0) + entries;
       continue;
     }
-    count(role, e.action, e.at, { refusal: isRefusal(e), failures: failuresIn(e) });
+    count(role, e.action, e.at, { refusal: isRefusal(e), failures: failuresIn(e) * entries, entries });
   }
   for (const run of input.runs) {
     if (run.startedAt < since || run.startedAt > input.now) continue;

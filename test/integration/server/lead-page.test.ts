@@ -125,6 +125,14 @@ describe('/leads and /leads/<id>', () => {
     const byCampaign = (await get(`/leads?campaign=${encodeURIComponent(campaign)}`)).body;
     expect(byCampaign).toContain(`href="/leads/${sent.leadId}"`);
     expect((await get('/leads?campaign=no_such_campaign')).body).toContain('No lead matches.');
+    // A new score moves the lead to its campaign: the filter (leads.recommended_campaign) follows
+    // the latest score, not the first.
+    const { id: _id, runId: _run, createdAt: _at, ...score } = (await h.stores.leadDetail.detailByEmail(sent.email))!.score!;
+    await h.stores.leads.recordScore(sent.leadId, 'rescore', { ...score, recommendedCampaign: 'rescored_campaign' });
+    const rescored = (await get('/leads?campaign=rescored_campaign')).body;
+    expect(rescored).toContain(`href="/leads/${sent.leadId}"`);
+    expect(rescored).not.toContain(`href="/leads/${edited.leadId}"`);
+    expect((await get(`/leads?campaign=${encodeURIComponent(campaign)}`)).body).not.toContain(`href="/leads/${sent.leadId}"`);
     // Unknown sort or status values are ignored, not passed on.
     expect((await get('/leads?sort=email;drop table leads&status=nope')).statusCode).toBe(200);
     expect((await get('/leads?tier=tier_1&source=fake')).statusCode).toBe(200);

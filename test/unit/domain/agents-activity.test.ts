@@ -68,4 +68,27 @@ describe('what each agent role did (audit log, QUEEN traces, runs)', () => {
     expect(report.unattributed).toEqual({ count: 1, byAction: { 'exclusions.imported': 1 } });
     expect(report.truncated).toBe(false);
   });
+
+  it('reads entries grouped by actor and action (a count and the newest time) as the same entries one by one', () => {
+    const one = [
+      entry('outbox.sent', 'OPERATOR', hoursAgo(6)),
+      entry('outbox.sent', 'OPERATOR', hoursAgo(2)),
+      entry('outbox.failed', 'OPERATOR', hoursAgo(3)),
+      entry('review.approve_refused', 'Dani', hoursAgo(4)),
+      entry('review.approve_refused', 'Dani', hoursAgo(1)),
+      entry('exclusions.imported', 'Sam', hoursAgo(1)),
+      entry('exclusions.imported', 'Sam', hoursAgo(2)),
+    ];
+    const grouped: ActivityEntry[] = [
+      { ...entry('outbox.sent', 'OPERATOR', hoursAgo(2)), count: 2 },
+      { ...entry('outbox.failed', 'OPERATOR', hoursAgo(3)), count: 1 },
+      { ...entry('review.approve_refused', 'Dani', hoursAgo(1)), count: 2 },
+      { ...entry('exclusions.imported', 'Sam', hoursAgo(1)), count: 2 },
+    ];
+    const report = (entries: ActivityEntry[]) => agentActivity({ now: NOW, windowHours: 24, entries, runs: [] });
+    expect(report(grouped)).toEqual(report(one));
+    expect(byRole(report(grouped)).OPERATOR).toMatchObject({ actions: 3, failures: 1, lastRun: hoursAgo(2).toISOString() });
+    expect(byRole(report(grouped)).GATEKEEPER).toMatchObject({ actions: 0, refusals: 2 });
+    expect(report(grouped).unattributed).toEqual({ count: 2, byAction: { 'exclusions.imported': 2 } });
+  });
 });
