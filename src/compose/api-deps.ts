@@ -39,7 +39,7 @@ export const apiDepsFor = (app: AppDeps, dispatch: DispatchSet, runPipeline: (li
     queueWatcher,
     bootstrapLeads: bootstrapFor(app),
     kpis: app.config.kpis,
-    learning: { report: learningReportFor(db, app.config.learning), funnel: funnelFor(db) },
+    learning: { report: learningReportFor(db, app.config.learning), funnel: funnelFor(db, app.clock) },
     incidents: openIncidentsFor(app),
     ask: async (request, options) => toAskJson(await ask(queenDepsFor(app), request, options)),
     agentsStatus: () => agentsStatus(agentsStatusDepsFor(app)),

@@ -45,8 +45,28 @@ export const subjectShareFor =
     return subjectShareA(replyWinnerOf(compareVariants(outcomes, settings)), settings.maxShift);
   };
 
-/** The /kpis funnel: the leads discovered in the window, and how many of them reached each step. */
-export const funnelFor =
-  (db: Db) =>
-  (since: Date): Promise<FunnelCounts> =>
-    createLearningQuery(db).funnel(since);
+/** How long a counted funnel is shown again for the same window (see funnelFor). */
+export const FUNNEL_FRESH_MS = 60_000;
+
+/**
+ * The /kpis funnel: the leads discovered in the window, and how many of them reached each step.
+ * Counting it joins the window's leads with four tables: about 150 ms at 100,000 leads on a calm
+ * machine (docs/benchmarks.md), on every load of a page people reload. So a count is reused for
+ * the same window start (to the minute) for FUNNEL_FRESH_MS of the app's clock, like the KPI
+ * rollup it sits beside; loads at the same time share one count, and a failed count is not kept.
+ */
+export const funnelFor = (db: Db, clock: { now(): Date }) => {
+  let last: { minute: number; at: number; counts: Promise<FunnelCounts> } | null = null;
+  return (since: Date): Promise<FunnelCounts> => {
+    const minute = Math.floor(since.getTime() / 60_000);
+    const now = clock.now().getTime();
+    if (last && last.minute === minute && now - last.at >= 0 && now - last.at < FUNNEL_FRESH_MS) return last.counts;
+    const counts = createLearningQuery(db).funnel(since);
+    const entry = { minute, at: now, counts };
+    last = entry;
+    counts.catch(() => {
+      if (last === entry) last = null;
+    });
+    return counts;
+  };
+};
