@@ -39,7 +39,7 @@ export const startChunkedRun = async (
   let discover: StageResult;
   const threw: StageName[] = [];
   try {
-    const outcome = await discoverLeads(ctx, await deps.source.discover({ limit: options.limit }));
+    const outcome = await discoverLeads(ctx, await deps.source.discover({ limit: options.limit, handled: (source, ids) => deps.stores.leads.handledSourceIds(source, ids) }));
     discovered = outcome.output;
     discover = {
       name: 'discover',

@@ -57,9 +57,26 @@ export type DiscoveryResult = {
   emptyIsNormal?: boolean;
 };
 
+/**
+ * Lead statuses a run left unfinished (it stopped between discovery and scoring): a source may offer
+ * such a person again. Not `unenriched` (every provider missed: asking again would spend the
+ * credits again for the same miss) nor `skipped` (the pipeline decided not to draft).
+ */
+export const UNFINISHED_STATUSES: readonly string[] = ['discovered', 'enriched'];
+
+export type DiscoverOptions = {
+  limit: number;
+  /**
+   * Of these records of `source`, the ones a run already finished with (not enriched, scored,
+   * disqualified, skipped, waiting for review, decided, in outreach): a searching source pages past them, so
+   * a top-up finds people it has not offered before instead of the first page again.
+   */
+  handled?: (source: string, sourceIds: readonly string[]) => Promise<ReadonlySet<string>>;
+};
+
 export interface LeadSource {
   readonly name: string;
-  discover(options: { limit: number }): Promise<DiscoveryResult>;
+  discover(options: DiscoverOptions): Promise<DiscoveryResult>;
   /**
    * Large sources (files) hand leads over in batches; the pipeline runs every stage on a batch
    * before asking for the next, so memory stays bounded. Resolves with the source's totals
@@ -191,6 +208,8 @@ export interface RunStore {
 
 export interface LeadStore {
   upsertDiscovered(runId: string, leads: DiscoveredLead[]): Promise<UpsertedLead[]>;
+  /** Which of these records of `source` are leads past UNFINISHED_STATUSES (DiscoverOptions.handled). */
+  handledSourceIds(source: string, sourceIds: readonly string[]): Promise<ReadonlySet<string>>;
   /**
    * Store an enrichment and the enriched profile. When the enriched email already belongs to another
    * lead, this lead becomes its duplicate and the id of the lead to continue with is returned.

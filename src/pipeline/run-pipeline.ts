@@ -178,7 +178,7 @@ export const runPipeline = async (deps: PipelineDeps, options: RunOptions, event
   const state: RunState = { halted: false, merged: [], threw: new Set(), drafts: [] };
   const batched = deps.source.discoverBatches !== undefined;
   if (batched) await runBatches(ctx, state, options.limit);
-  else await runBatch(ctx, () => deps.source.discover({ limit: options.limit }), state, true, options.limit);
+  else await runBatch(ctx, () => deps.source.discover({ limit: options.limit, handled: (source, ids) => deps.stores.leads.handledSourceIds(source, ids) }), state, true, options.limit);
 
   return finishRun(ctx, { startedAt, results: state.merged as StageResult[], threw: state.threw, draftIds: state.drafts, announce: batched });
 };

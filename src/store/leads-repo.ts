@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { companies, enrichments, leads, scores } from './schema.js';
 import { mergeProfiles, normalizeEmail, type Company, type LeadProfile } from '../domain/lead.js';
 import type { DiscoveredLead, LeadStore, StoredLead, UpsertedLead, LeadFilter } from '../pipeline/ports.js';
 import type { LeadScore } from '../domain/scoring/types.js';
-import { PIPELINE_STATUSES } from '../pipeline/ports.js';
+import { PIPELINE_STATUSES, UNFINISHED_STATUSES } from '../pipeline/ports.js';
 import type { Tier } from '../domain/tier.js';
 
 type LeadRow = typeof leads.$inferSelect;
@@ -270,6 +270,18 @@ export const createLeadStore = (db: Db): LeadStore => {
         return foldIntoExisting(leadId, runId, winner, profile, provider, result.raw);
       }
     },
+
+    handledSourceIds: async (source, sourceIds) =>
+      sourceIds.length === 0
+        ? new Set()
+        : new Set(
+            (
+              await db
+                .select({ sourceId: leads.sourceId })
+                .from(leads)
+                .where(and(eq(leads.source, source), inArray(leads.sourceId, [...sourceIds]), notInArray(leads.status, [...UNFINISHED_STATUSES])))
+            ).map((r) => r.sourceId),
+          ),
 
     recordScore: async (leadId, runId, score) => recordScores(runId, [{ leadId, score }]),
     recordScores: (runId, items) => recordScores(runId, items),

@@ -1,4 +1,4 @@
-import type { DiscoveryResult, LeadSource } from '../../pipeline/ports.js';
+import type { DiscoverOptions, DiscoveryResult, LeadSource } from '../../pipeline/ports.js';
 import type { ApolloClient } from './client.js';
 import { searchResultToLead } from './map-person.js';
 import type { ApolloSearchParams } from './schemas.js';
@@ -20,6 +20,15 @@ export type ApolloDiscovery = {
 /** Apollo People Search is free and anonymised; it pages at most 100 people a call. */
 const MAX_PER_PAGE = 100;
 
+/**
+ * Pages past people already handled stop here per sweep: a search whose first thousands of people
+ * are all known is exhausted for top-ups, and paging on would only spend the search's rate limit.
+ */
+export const MAX_PAGES_PER_SWEEP = 50;
+
+/** The source name Apollo People Search records carry (leads.source). */
+const SOURCE = 'apollo_search';
+
 const listParam = <K extends keyof ApolloSearchParams>(key: K, values: readonly string[] | undefined): Partial<ApolloSearchParams> => (values?.length ? { [key]: [...values] } : {});
 
 /** The filters every sweep shares, and the `q_keywords` of each sweep (one per industry, or one). */
@@ -37,30 +46,47 @@ export const searchPlan = (discovery: ApolloDiscovery): { base: ApolloSearchPara
   return { base, keywords };
 };
 
-/** Stage 1 on Apollo: page through People Search, sweep by sweep, until `limit` people are found or results run out. */
+/**
+ * Stage 1 on Apollo: page through People Search, sweep by sweep, until `limit` people are found or
+ * results run out. People the pipeline already handled (`handled`) are paged past, not offered
+ * again: otherwise every top-up would start at page 1 and meet the same people.
+ */
 export const createApolloLeadSource = ({ client, discovery, name = 'apollo' }: { client: ApolloClient; discovery: ApolloDiscovery; name?: string }): LeadSource => ({
   name,
-  discover: async ({ limit }): Promise<DiscoveryResult> => {
+  discover: async ({ limit, handled }: DiscoverOptions): Promise<DiscoveryResult> => {
     const leads: DiscoveryResult['leads'] = [];
     const seen = new Set<string>();
     const perPage = Math.min(limit, MAX_PER_PAGE);
     const plan = searchPlan(discovery);
     let totalEntries = 0;
     let pages = 0;
+    let alreadyHandled = 0;
     for (const q of plan.keywords) {
-      for (let page = 1; leads.length < limit; page++) {
+      for (let page = 1; leads.length < limit && page <= MAX_PAGES_PER_SWEEP; page++) {
         const result = await client.searchPeople({ ...plan.base, ...(q ? { q_keywords: q } : {}), page, per_page: perPage });
         pages++;
         if (page === 1) totalEntries += result.total_entries;
-        for (const person of result.people) {
-          if (leads.length >= limit || seen.has(person.id)) continue;
+        const fresh = result.people.filter((person) => !seen.has(person.id));
+        const known =
+          handled && fresh.length
+            ? await handled(
+                SOURCE,
+                fresh.map((person) => person.id),
+              )
+            : new Set<string>();
+        for (const person of fresh) {
           seen.add(person.id);
-          leads.push({ source: 'apollo_search', sourceId: person.id, profile: searchResultToLead(person), raw: person });
+          if (known.has(person.id)) {
+            alreadyHandled++;
+            continue;
+          }
+          if (leads.length >= limit) continue;
+          leads.push({ source: SOURCE, sourceId: person.id, profile: searchResultToLead(person), raw: person });
         }
         if (result.people.length < perPage || page * perPage >= result.total_entries) break;
       }
       if (leads.length >= limit) break;
     }
-    return { leads, errors: [], metrics: { totalEntries, pages, ...(plan.keywords.length > 1 ? { sweeps: plan.keywords.length } : {}) } };
+    return { leads, errors: [], metrics: { totalEntries, pages, ...(handled ? { alreadyHandled } : {}), ...(plan.keywords.length > 1 ? { sweeps: plan.keywords.length } : {}) } };
   },
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/lib/app-error.js';
 import { createApolloClient } from '../../../src/providers/apollo/client.js';
+import { createApolloLeadSource } from '../../../src/providers/apollo/lead-source.js';
 import { ApolloMatchResponseSchema, ApolloSearchResponseSchema } from '../../../src/providers/apollo/schemas.js';
 import { contractFixture } from '../../support/contracts.js';
 import { MESSY_CASES, startApolloSandbox, type ApolloSandbox, type ApolloSandboxOptions } from '../../../src/providers/sandbox/apollo/index.js';
@@ -166,6 +167,26 @@ describe('Apollo client against the loopback sandbox', () => {
     expect(ApolloSearchResponseSchema.parse(fixture('people-search.json').response.body).people).toHaveLength(2);
     expect(ApolloMatchResponseSchema.parse(fixture('people-match.json').response.body).person?.email).toBe('maya.rivera@northwind-agency.example.com');
     expect(ApolloMatchResponseSchema.parse(fixture('people-match.miss.json').response.body).person).toBeNull();
+  });
+
+  it('discovery pages past the people already handled and counts them; without the callback it starts at page 1 as before', async () => {
+    const { client } = await start();
+    const source = createApolloLeadSource({ client, discovery: { titles: [], seniorities: [], organizationDomains: [] } });
+    const first = await source.discover({ limit: 10 });
+    const firstIds = first.leads.map((l) => l.sourceId);
+    expect(firstIds).toHaveLength(10);
+    const asked: string[][] = [];
+    const handled = async (src: string, ids: readonly string[]) => {
+      expect(src).toBe('apollo_search');
+      asked.push([...ids]);
+      return new Set(ids.filter((id) => firstIds.includes(id)));
+    };
+    const next = await source.discover({ limit: 10, handled });
+    expect(next.leads).toHaveLength(10);
+    expect(next.leads.filter((l) => firstIds.includes(l.sourceId))).toEqual([]);
+    expect(next.metrics).toMatchObject({ alreadyHandled: 10, pages: 2 });
+    expect(asked.flat()).toEqual(expect.arrayContaining(firstIds));
+    expect((await source.discover({ limit: 10 })).leads.map((l) => l.sourceId)).toEqual(firstIds);
   });
 });
 
