@@ -29,6 +29,13 @@ const SORT_SQL: Record<LeadSort, string> = {
   points: 'l.points',
 };
 
+/**
+ * What the /leads search matches, as the trigram indexes of migration 0023 index it: the same
+ * expressions, or PostgreSQL reads every lead for a search.
+ */
+export const LEAD_NAME_SEARCH = "lower(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, ''))";
+export const LEAD_COMPANY_SEARCH = "lower(coalesce(l.company_name, ''))";
+
 /** The sort columns that may hold null (sorted last either way). */
 const NULLABLE_SORTS: ReadonlySet<LeadSort> = new Set(['company', 'tier', 'points']);
 
@@ -107,7 +114,7 @@ export const createDashboardQueries = (db: Db) => {
           from leads l
           where l.duplicate_of is null
           ${q && byEmail ? sql`and l.email = ${q.toLowerCase()}` : sql``}
-          ${q && !byEmail ? sql`and (lower(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, '')) like ${like} or lower(coalesce(l.company_name, '')) like ${like})` : sql``}
+          ${q && !byEmail ? sql`and (${sql.raw(LEAD_NAME_SEARCH)} like ${like} or ${sql.raw(LEAD_COMPANY_SEARCH)} like ${like})` : sql``}
           ${s.status ? sql`and l.status = ${s.status}` : sql``}
           ${s.tier ? sql`and l.tier = ${s.tier}` : sql``}
           ${s.source ? sql`and l.source = ${s.source}` : sql``}

@@ -118,6 +118,8 @@ export const leads = pgTable(
       .where(sql`${t.duplicateOf} is null`),
     index('leads_points_idx').on(t.points, t.id),
     index('leads_campaign_idx').on(t.recommendedCampaign),
+    // Not declared here: the trigram indexes of the /leads search (leads_name_trgm_idx,
+    // leads_company_trgm_idx), which migration 0023 creates only where pg_trgm can be installed.
   ],
 );
 
