@@ -29,6 +29,11 @@ export type Users = {
   /** Disables a person (their sessions stop at once); null when there is no such name. Disabling twice keeps the first time. */
   disable(name: string): Promise<UserRecord | null>;
   byName(name: string): Promise<UserRecord | null>;
+  /**
+   * A new password for a person (INVALID_INPUT for a weak one): their sessions end, so whoever
+   * knew the old password is logged out everywhere. Null when there is no such name.
+   */
+  setPassword(name: string, password: string): Promise<UserRecord | null>;
   /** The person when the name and password match an enabled user; null otherwise (which of the two was wrong is not said). */
   login(name: string, password: string): Promise<SessionUser | null>;
   /** The person with this id while enabled (their role as it is now); null when disabled or gone. */

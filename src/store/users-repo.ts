@@ -3,7 +3,7 @@ import { AppError } from '../lib/app-error.js';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../lib/password.js';
 import { isRole, type Role, type SessionUser, type UserRecord, type Users } from '../lib/session.js';
 import type { Db } from './database.js';
-import { users } from './schema.js';
+import { dashboardSessions, users } from './schema.js';
 
 /** A login name: lower case letters, digits, `.`, `_` and `-`, 2 to 64 of them; never an e-mail address (the name goes into the audit log). */
 export const USER_NAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
@@ -59,6 +59,21 @@ export const createUserStore = (db: Db, options: { now?: () => Date } = {}): Use
         .where(eq(users.name, login))
         .returning();
       return row ? recordOf(row) : null;
+    },
+    setPassword: async (name, password) => {
+      const problem = passwordProblem(password);
+      if (problem) throw new AppError('INVALID_INPUT', problem);
+      const passwordHash = await hashPassword(password);
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(users)
+          .set({ passwordHash })
+          .where(eq(users.name, normalName(name)))
+          .returning();
+        if (!row) return null;
+        await tx.delete(dashboardSessions).where(eq(dashboardSessions.userId, row.id));
+        return recordOf(row);
+      });
     },
     byName: async (name) => {
       const row = await rowByName(name);

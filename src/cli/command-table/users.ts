@@ -31,4 +31,13 @@ export const registerUserCommands = (program: Command): void => {
   withCommonOptions(
     users.command('disable <name>').description('disable a person: their sessions stop at once, the audit log keeps their name').option('--by <name>', 'who disables them (recorded in the audit log)', 'cli').option('--json', 'print JSON'),
   ).action(async (name: string, options: Parameters<UserCommands['usersDisableCommand']>[1]) => (await userCommands()).usersDisableCommand(name, options));
+
+  withCommonOptions(
+    users
+      .command('password <name>')
+      .description("set a person's new password (from stdin with --password-stdin, or CAIO_USER_PASSWORD; never an argument): their sessions end")
+      .option('--password-stdin', 'read the password from standard input (its first line)')
+      .option('--by <name>', 'who changes it (recorded in the audit log)', 'cli')
+      .option('--json', 'print JSON'),
+  ).action(async (name: string, options: Parameters<UserCommands['usersPasswordCommand']>[1]) => (await userCommands()).usersPasswordCommand(name, options));
 };

@@ -65,3 +65,16 @@ export const usersDisableCommand = async (name: string, options: CommonOptions &
     cliOut(before.disabledAt ? `${user.name} was already disabled (since ${before.disabledAt.toISOString()})\n` : `disabled ${user.name}: their sessions stopped, they cannot log in\n`);
   });
 };
+
+/** `caio users password NAME`: a new password (from stdin or CAIO_USER_PASSWORD); the person's sessions end. */
+export const usersPasswordCommand = async (name: string, options: CommonOptions & { passwordStdin?: boolean; by: string; json?: boolean }): Promise<void> => {
+  const password = await passwordOf(options);
+  await withStore(configFrom(options), async ({ database, stores }) => {
+    const user = await createUserStore(database.db, { now: nowOf }).setPassword(name, password);
+    if (!user) throw new AppError('NOT_FOUND', `no user named "${name.trim().toLowerCase()}" (caio users list shows them)`);
+    await stores.audit.append({ at: nowOf(), actor: options.by, action: 'user.password_changed', entityType: 'user', entityId: user.id, runId: null, details: { name: user.name } });
+    if (options.json) return printJson(jsonOf(user));
+    cliOut(`new password for ${user.name}: their sessions ended, they log in again with it${user.disabledAt ? ' (they are disabled: they still cannot log in)' : ''}
+`);
+  });
+};

@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/store/database.js';
+import { createSessionStore } from '../../../src/store/session-repo.js';
 import { createUserStore } from '../../../src/store/users-repo.js';
 import { freshCliStore, runCliInProcess, tempWorkdir } from '../../support/cli.js';
 
-/** `caio users add|list|disable` through the production CLI on a schema of its own. */
+/** `caio users add|list|disable|password` through the production CLI on a schema of its own. */
 describe('caio users', () => {
   const work = tempWorkdir();
   const store = freshCliStore();
@@ -52,6 +53,36 @@ describe('caio users', () => {
         ['cli', 'user.disabled', 'rita'],
       ]);
       expect(JSON.stringify(audit)).not.toMatch(/reviews drafts|operates the send|scrypt/);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('a new password: the old one stops working, the sessions of that person end, the change is audited without the password', async () => {
+    expect((await run(['users', 'add', 'pia', '--role', 'operator'], { CAIO_USER_PASSWORD: 'pia first password' })).code).toBe(0);
+    const database = await openDatabase(store);
+    try {
+      const users = createUserStore(database.db);
+      const sessions = createSessionStore(database.db);
+      const pia = (await users.login('pia', 'pia first password'))!;
+      const session = await sessions.create(pia);
+      expect((await sessions.get(session.id))?.user).toMatchObject({ name: 'pia' });
+
+      const weak = await run(['users', 'password', 'pia'], { CAIO_USER_PASSWORD: 'short' });
+      expect([weak.code === 0, weak.stderr]).toEqual([false, expect.stringContaining('a password needs at least 12 characters')]);
+      expect(await users.login('pia', 'pia first password')).not.toBeNull();
+
+      const changed = await run(['users', 'password', 'PIA', '--by', 'ada'], { CAIO_USER_PASSWORD: 'pia second password' });
+      expect([changed.code, changed.stdout]).toEqual([0, 'new password for pia: their sessions ended, they log in again with it\n']);
+      expect(await users.login('pia', 'pia first password')).toBeNull();
+      expect(await users.login('pia', 'pia second password')).toMatchObject({ name: 'pia' });
+      expect(await sessions.get(session.id)).toBeNull();
+      const audit = ((await database.db.execute(sql`select actor, action, details from audit_log where action = 'user.password_changed'`)) as { rows: { actor: string; details: Record<string, unknown> }[] }).rows;
+      expect(audit.map((a) => [a.actor, a.details.name])).toEqual([['ada', 'pia']]);
+      expect(JSON.stringify(audit)).not.toMatch(/second password|scrypt/);
+
+      const unknown = await run(['users', 'password', 'nobody'], { CAIO_USER_PASSWORD: 'a long enough password' });
+      expect([unknown.code === 0, unknown.stderr]).toEqual([false, expect.stringContaining('no user named "nobody"')]);
     } finally {
       await database.close();
     }
