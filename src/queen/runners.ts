@@ -43,6 +43,12 @@ const roles = (): RoleSummary[] =>
     };
   });
 
+/** An audit entry's recorded reason (refusals and rejections carry one), masked like every text QUEEN shows. */
+const reasonOf = (details: unknown): string | null => {
+  const reason = details && typeof details === 'object' ? (details as Record<string, unknown>).reason : undefined;
+  return typeof reason === 'string' && reason.trim() ? redactText(reason.slice(0, 200)).redacted : null;
+};
+
 export const runnersFor = (deps: QueenDeps): Record<string, Runner> => ({
   'score.describe': async (args) => scoreDescribed(deps, args),
   'score.rules': async (): Promise<ScoreRules> => ({
@@ -83,7 +89,7 @@ export const runnersFor = (deps: QueenDeps): Record<string, Runner> => ({
       byAction,
       first: entries[0]?.at.toISOString() ?? null,
       last: entries.at(-1)?.at.toISOString() ?? null,
-      entries: entries.slice(-20).map((e) => ({ at: e.at.toISOString(), actor: e.actor, action: e.action, entityType: e.entityType, entityId: e.entityId })),
+      entries: entries.slice(-20).map((e) => ({ at: e.at.toISOString(), actor: e.actor, action: e.action, entityType: e.entityType, entityId: e.entityId, reason: reasonOf(e.details) })),
     };
   },
   'limits.usage': async () => deps.reads.limits(),

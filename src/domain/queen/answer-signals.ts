@@ -12,7 +12,7 @@ const list = (counts: Record<string, number>) =>
     .join(', ');
 
 /** What a person does next with a reply of this class (the follow-through's own handling, docs/replies.md). */
-const NEXT_FOR_CLASS: Record<string, string> = {
+export const NEXT_FOR_CLASS: Record<string, string> = {
   meeting_request: 'offer or book a slot (calendar.slots, then caio replies book)',
   interested: 'answer with a meeting proposal; the suggested answer waits in the review queue',
   question: 'a person answers the question; the suggested answer waits in the review queue',
@@ -96,7 +96,7 @@ export const learningLine = (l: LearningRow): string => {
 
 export const visitorsLine = (v: VisitorsFound): string => {
   if (v.count === 0) return 'Website visitors: no RB2B visitor is recorded; nothing to rank.';
-  return `Website visitors (RB2B) ranked by visits then ICP score, first to contact first: ${v.visitors
+  return `Website visitors (RB2B), in a ranking with a signal-based rationale: the most recorded visits first, then the higher ICP score; first to contact first: ${v.visitors
     .map(
       (x) =>
         `${x.company ?? 'company unknown'}${x.domain ? ` (${x.domain})` : ''}, ${x.title ?? 'title unknown'}: ${x.visits} visits, last ${x.lastVisit ?? 'unknown'}, ${x.tier ?? 'not scored'}${x.points === null ? '' : ` ${x.points} points`}, ${x.status} (lead ${x.leadId})`,

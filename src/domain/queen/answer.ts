@@ -1,6 +1,7 @@
 import type { Understanding } from './grammar.js';
 import type { AuditSummary, DraftCounts, IncidentsOpen, KpiRow, LeadsFound, LimitsRow, ProviderHealthRow, RedactResult, RoleSummary, RunRow, ScoreResult, ScoreRules, ToolOutcome } from './results.js';
 import { QUEEN_TOOLS, QUEEN_TOOL_NAMES } from './tools.js';
+import { shapedSections } from './answer-sections.js';
 import { bookLine, classifyLine, learningLine, meetingsLine, repliesLine, slotsLine, visitorsLine, webhooksLine } from './answer-signals.js';
 import type { BookingRow, LearningRow, MeetingsFound, RepliesFound, ReplyReading, SlotsFound, VisitorsFound, WebhooksRow } from './results.js';
 
@@ -40,13 +41,18 @@ const rulesLine = (r: ScoreRules, competitorAsked: boolean): string =>
     ? `A lead at a competitor is disqualified by the scorer (the config lists ${r.competitorDomains} competitor domains and ${r.competitorCompanyNames} competitor company names): it stays out of outreach, no draft is crafted, do not contact.`
     : `Tier thresholds in force: tier_1 from ${r.tiers.tier1}, tier_2 from ${r.tiers.tier2}, tier_3 from ${r.tiers.tier3} points.`;
 
+/** The fields the scorer qualifies a lead on, as a lead search shows them. */
+const QUALIFICATION_FIELDS = 'company, title, tier, ICP points, status';
+
 const leadsLine = ({ count, leads: rows }: LeadsFound, args: Record<string, unknown>): string => {
   const filter = ['id', 'email', 'domain', 'tier']
     .filter((k) => args[k])
     .map((k) => `${k} ${String(args[k])}`)
     .join(', ');
-  if (rows.length === 0) return `No stored lead matches (${filter || 'no filter'}): no records found.`;
-  return `${count} records found (${filter ? `filter: ${filter}` : 'no filter'}): ${rows.map((l) => `${l.id} ${l.company ?? 'company unknown'}, ${l.title ?? 'title unknown'}, ${l.tier ?? 'no tier'}, ${l.points ?? 'no'} points, ${l.status}`).join('; ')}.`;
+  if (rows.length === 0) return `No stored lead matches (${filter || 'no filter'}): no records found. Summary: with no record, there are no qualification fields (${QUALIFICATION_FIELDS}) to show.`;
+  return `${count} records found (${filter ? `filter: ${filter}` : 'no filter'}); summary of their qualification fields (${QUALIFICATION_FIELDS}): ${rows
+    .map((l) => `${l.id} ${l.company ?? 'company unknown'}, ${l.title ?? 'title unknown'}, ${l.tier ?? 'no tier'}, ${l.points ?? 'no'} points, ${l.status}`)
+    .join('; ')}.`;
 };
 
 const draftsLine = (d: DraftCounts) => `Review queue: pending ${d.pending_review}, approved ${d.approved}, rejected ${d.rejected}${Object.keys(d.other).length ? `; other: ${list(d.other)}` : ''}.`;
@@ -82,8 +88,7 @@ const kpisLine = (k: KpiRow, segments: readonly string[]) =>
 
 const cadenceLine = (c: Record<string, number>) => (Object.keys(c).length ? `Cadence enrolments: ${list(c)}.` : 'No cadence enrolment yet.');
 
-const statusLine = (c: Record<string, number>) =>
-  Object.keys(c).length ? `Leads by status: ${list(c)}. Stale and ghosted leads are not tracked as such here: the statuses and cadence states are what there is (booked meetings are read by meeting.brief).` : 'No lead stored yet.';
+const statusLine = (c: Record<string, number>) => (Object.keys(c).length ? `Leads by status: ${list(c)} (stalled and ghosted are statuses the daily decay run sets).` : 'No lead stored yet.');
 
 const rolesLine = (roles: RoleSummary[]) =>
   `Agent roles and permissions (checked by the registry on every call): ${roles
@@ -96,12 +101,20 @@ const rolesLine = (roles: RoleSummary[]) =>
 
 const redactLine = (r: RedactResult) => `Redacted (${r.found.length ? r.found.join(', ') : 'nothing sensitive found'}); safe summary of the text: ${r.redacted}`;
 
+/** The arguments a held write would run with, in words (what --yes would do). */
+const heldArgs = (o: ToolOutcome): string => {
+  if (o.tool === 'pipeline.run' && typeof o.args.limit === 'number') return ` for up to ${o.args.limit} leads`;
+  if (o.tool === 'campaign.pause' && typeof o.args.campaign === 'string') return ` of campaign ${o.args.campaign}`;
+  if (o.tool === 'calendar.book' && typeof o.args.replyId === 'string') return ` for reply ${o.args.replyId}${typeof o.args.slot === 'string' ? ` at ${o.args.slot}` : ''}`;
+  return '';
+};
+
 const outcomeLine = (o: ToolOutcome, understanding: Understanding): string => {
   if (o.status === 'denied') return `${o.tool} was refused by the agent registry: ${o.error}.`;
   if (o.status === 'failed') return `${o.tool} could not be read: ${o.error}; that data is missing from this answer.`;
   if (o.status === 'missing_input') return `Not run: ${o.tool} (${QUEEN_TOOLS[o.tool as keyof typeof QUEEN_TOOLS]?.does ?? 'a tool'}) needs more input: ${o.error}.`;
   if (o.status === 'needs_confirmation')
-    return `Planned, not run: ${o.tool} (${QUEEN_TOOLS[o.tool as keyof typeof QUEEN_TOOLS]?.does ?? 'writes'}). It writes, so it needs confirmation: repeat with --yes (on the dashboard: Confirm and run).`;
+    return `Planned, not run: ${o.tool}${heldArgs(o)} (${QUEEN_TOOLS[o.tool as keyof typeof QUEEN_TOOLS]?.does ?? 'writes'}). It writes, so it needs confirmation: repeat with --yes (on the dashboard: Confirm and run).`;
   const r = o.result;
   switch (o.tool) {
     case 'score.describe':
@@ -192,6 +205,7 @@ export const composeAnswer = (u: Understanding, outcomes: ToolOutcome[]): string
     );
   if (u.intent === 'unsupported' || (u.unsupported.length > 0 && outcomes.length === 0)) lines.push(`Alternative approach: ${supported()}`);
   for (const o of outcomes) lines.push(outcomeLine(o, u));
+  lines.push(...shapedSections(u, outcomes, QUEEN_TOOL_NAMES));
   if (lines.length === 0) lines.push(`Nothing matched a tool. ${supported()}`);
   return lines.join('\n');
 };

@@ -28,6 +28,8 @@ export type Entities = {
   slot: string | null;
   /** An IANA time zone named in the request ("America/New_York"), checked. */
   timeZone: string | null;
+  /** A tool named to be run ("run tool 'x'"), whether or not it is one of QUEEN's. */
+  namedTools: string[];
 };
 
 const TITLE_PATTERNS: readonly RegExp[] = [
@@ -214,5 +216,6 @@ export const extractEntities = (text: string, raw: string = text): Entities => {
     givenText: text === '' ? null : givenTextIn(raw),
     slot: slotIn(text),
     timeZone: timeZoneIn(raw),
+    namedTools: unique(matchAll(/\b(?:run|use|call)\s+(?:the\s+)?tool\s+['"]?([a-z][a-z0-9_.-]{2,})/g, text, 1)),
   };
 };

@@ -1,3 +1,4 @@
+import { shapeReads, shapesOf, type AnswerShape } from './answer-shapes.js';
 import { extractEntities, type Entities } from './entities.js';
 import { findRefusals, hasConflictingSendConstraints, REFUSES_WHOLE_REQUEST, type Refusal } from './refusals.js';
 import type { ToolArgs, ToolCall } from './tools.js';
@@ -48,6 +49,8 @@ export type Understanding = {
   conflicting: boolean;
   /** The request looks written in another language than English. */
   otherLanguage: boolean;
+  /** The kinds of answer asked for (a pipeline review, a call prep...), whose sections the answer gives. */
+  shapes: AnswerShape[];
 };
 
 /** Longer requests are refused before any matching: nothing in 50 KB of text is a plain-words ask. */
@@ -246,7 +249,7 @@ const dedupe = (calls: ToolCall[]): ToolCall[] => {
 
 /** Understand a request: intents, plan, refusals and what we cannot do. Pure. */
 export const understand = (raw: string): Understanding => {
-  const blank: Understanding = { intent: 'empty', intents: [], entities: extractEntities(''), plan: [], refusals: [], unsupported: [], conflicting: false, otherLanguage: false };
+  const blank: Understanding = { intent: 'empty', intents: [], entities: extractEntities(''), plan: [], refusals: [], unsupported: [], conflicting: false, otherLanguage: false, shapes: [] };
   if (raw.trim() === '') return blank;
   if (raw.length > MAX_REQUEST_CHARS) return { ...blank, intent: 'too_long' };
   const text = normaliseRequest(raw);
@@ -269,8 +272,12 @@ export const understand = (raw: string): Understanding => {
     : [];
   // Asked for an integration we do not have: the ones we have, and their state, answer instead.
   const integrations: ToolCall[] = unsupported.some((u) => u.capability === 'integrations we do not have') ? [{ tool: 'providers.health', args: {} }] : [];
-  const plan = dedupe([...matched.flatMap((rule) => rule.calls(text, entities)), ...safeAlternative, ...integrations]);
+  // Asked for a forecast: the rates so far are the fallback (past rates, said not to be a forecast).
+  const pastRates: ToolCall[] = unsupported.some((u) => u.capability === 'forecasting') ? [{ tool: 'kpis.rates', args: { days: days(entities) } }] : [];
+  const shapes = otherLanguage ? [] : shapesOf(text);
+  const shapeCalls = shapes.flatMap((s) => shapeReads(s, sinceHours(entities, 24)));
+  const plan = dedupe([...matched.flatMap((rule) => rule.calls(text, entities)), ...safeAlternative, ...integrations, ...pastRates, ...shapeCalls]);
   const intents = matched.map((m) => m.name);
-  const intent = intents[0] ?? (refusals.length ? 'refused' : unsupported.length ? 'unsupported' : DOMAIN_WORDS.test(text) && !otherLanguage ? 'clarify' : 'out_of_scope');
-  return { intent, intents, entities, plan, refusals, unsupported, conflicting, otherLanguage };
+  const intent = intents[0] ?? (refusals.length ? 'refused' : shapes[0] && plan.length ? shapes[0] : unsupported.length ? 'unsupported' : DOMAIN_WORDS.test(text) && !otherLanguage ? 'clarify' : 'out_of_scope');
+  return { intent, intents, entities, plan, refusals, unsupported, conflicting, otherLanguage, shapes };
 };

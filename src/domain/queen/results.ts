@@ -15,7 +15,8 @@ export type AuditSummary = {
   byAction: Record<string, number>;
   first: string | null;
   last: string | null;
-  entries: { at: string; actor: string; action: string; entityType: string; entityId: string | null }[];
+  /** The latest entries; `reason` is the entry's recorded reason (a refusal's, a rejection's), when it has one. */
+  entries: { at: string; actor: string; action: string; entityType: string; entityId: string | null; reason: string | null }[];
 };
 export type ScoreResult = {
   described: { title: string | null; employeeCount: number | null; industry: string | null; technologies: string[] };

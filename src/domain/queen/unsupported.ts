@@ -27,7 +27,8 @@ export const UNSUPPORTED: readonly { capability: string; instead: string; re: Re
   { capability: 'enriching a contact on request', instead: 'enrichment runs inside the pipeline (Apollo, BetterContact, Clay waterfall)', re: /\benrich\s+(?:this|a|the|that)\s+(?:contact|lead|person)\b/ },
   {
     capability: 'webhook processing on request',
-    instead: 'webhooks are verified on arrival (signature, replay window) and stored once per delivery; a stale or replayed event is rejected or acknowledged without being processed twice, never re-run from a request',
+    instead:
+      "webhooks are verified on arrival (the provider's signature or token); a delivery failing that check is a rejected event, answered unauthorized and not stored. Replay protection is the inbox's idempotency key: the same event delivered again is answered as a duplicate and not processed twice (these providers send no timestamp, so there is no replay window). A stored delivery is processed again only by a person (caio webhooks replay), never from a request",
     re: /\b(?:process|replay|re-?run|re-?process|resend|accept)\s+(?:this\s+|the\s+|that\s+|a\s+)?(?:\w+\s+){0,2}?webhooks?\b/,
   },
   { capability: 'new agent roles', instead: 'the agent registry is code, reviewed like code', re: /\b(?:onboard|create|add)\s+(?:a\s+)?(?:new\s+)?agent(?:\s+role)?\b/ },
