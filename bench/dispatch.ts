@@ -8,6 +8,8 @@ import { createInstantlyClient } from '../src/providers/instantly/client.js';
 import { startInstantlySandbox } from '../src/providers/sandbox/instantly/server.js';
 
 const ITEMS = Number(process.env.BENCH_DISPATCH_ITEMS ?? 1000);
+/** Outbox rows already there (BENCH_DISPATCH_HISTORY): with it set, the dispatch is timed without and with them, in one run. */
+const HISTORY = Number(process.env.BENCH_DISPATCH_HISTORY ?? 0);
 const INSTANTLY_KEY = 'bench-key';
 const EVERY_CHANNEL = ['instantly'];
 
@@ -71,16 +73,41 @@ const seed = async (app: AppDeps) => {
 };
 
 /**
+ * `rows` outbox rows of earlier dispatches (five per lead, on leads of their own, in the seed's run): sent, with a few
+ * rejected and failed, over the year before yesterday, so that no quota, cap or lead of this run
+ * is touched by them; what they change is the size of the tables the drain reads.
+ */
+const seedHistory = async (app: AppDeps, rows: number) => {
+  if (rows <= 0) return;
+  const leadCount = Math.ceil(rows / 5);
+  await app.database.db.execute(sql`
+    insert into leads (source, source_id, email, profile, status, first_run_id, last_run_id)
+    select 'history', 'h' || i, 'old' || i || '@history' || (i % 997) || '.example.com', '{}'::jsonb, 'contacted', run.id, run.id
+    from generate_series(1, ${leadCount}) i, (select first_run_id as id from leads limit 1) run`);
+  await app.database.db.execute(sql`
+    with l as (select id, email, row_number() over (order by id) as n from leads where source = 'history'),
+    r as (select i, now() - interval '2 days' - (i % 365) * interval '1 day' - (i % 1440) * interval '1 minute' as at from generate_series(1, ${rows}) i)
+    insert into outbox (dedup_key, lead_id, channel, step, recipient, recipient_domain, tier, status, reason, not_before, claim_token, claimed_at, provider_ref, sent_at, attempts, created_at, updated_at)
+    select 'history:' || r.i, l.id, case when r.i % 3 = 0 then 'heyreach' else 'instantly' end, 's' || (r.i % 5), l.email, split_part(l.email, '@', 2), 'tier_2',
+      case when r.i % 20 = 0 then 'rejected' when r.i % 20 = 1 then 'failed' else 'sent' end, null, r.at, 'old', r.at, 'ref-' || r.i,
+      case when r.i % 20 > 1 then r.at end, 1, r.at, r.at
+    from r join l on l.n = 1 + (r.i % ${leadCount})`);
+  await app.database.db.execute(sql`analyze outbox`);
+  await app.database.db.execute(sql`analyze leads`);
+};
+
+/**
  * The whole live path, wired by the composition root as `caio dispatch` wires it (`openDispatch`:
  * the Instantly client with its HTTP policy, the channel, gateway, gatekeeper and OPERATOR): the
  * batch executed into the outbox, then every item through the gateway's guards, claim and the
  * touch it records.
  */
-const timeDispatch = async () => {
+const timeDispatch = async (history = 0) => {
   const sandbox = await liftedSandbox();
   const bench = await openBenchApp(scenario(sandbox.url), ENV);
   try {
     await seed(bench.app);
+    await seedHistory(bench.app, history);
     const dispatch = await openDispatch(bench.app, { holder: 'bench' });
     try {
       const { gatekeeper } = dispatch.parts;
@@ -132,9 +159,17 @@ const timeBaseline = async () => {
   }
 };
 
+/** Per sent item: the time over the bare client's, and the statements and transactions of the whole live dispatch. */
+const perItem = (dispatch: Awaited<ReturnType<typeof timeDispatch>>, baseline: { ms: number }) => ({
+  overheadPerItemMs: +((dispatch.ms - (baseline.ms * dispatch.sent) / ITEMS) / Math.max(1, dispatch.sent)).toFixed(2),
+  statementsPerItem: +(dispatch.statements / Math.max(1, dispatch.sent)).toFixed(2),
+  transactionsPerItem: +(dispatch.transactions / Math.max(1, dispatch.sent)).toFixed(2),
+});
+
 export const benchDispatch = async () => {
   const baseline = await timeBaseline();
   const dispatch = await timeDispatch();
+  const withHistory = HISTORY > 0 ? await timeDispatch(HISTORY) : null;
   return {
     name: `dispatch of a ${ITEMS}-item approved batch (Instantly sandbox, no latency, ${dispatch.label}, wired by openDispatch)`,
     dispatchMs: Math.round(dispatch.ms),
@@ -150,5 +185,17 @@ export const benchDispatch = async () => {
     // The whole live dispatch (the batch queued into the outbox, reconcile, the drain) per item sent.
     statementsPerItem: +(dispatch.statements / Math.max(1, dispatch.sent)).toFixed(2),
     transactionsPerItem: +(dispatch.transactions / Math.max(1, dispatch.sent)).toFixed(2),
+    // The same dispatch on a database that already holds HISTORY outbox rows (the issue: within 20 % of none).
+    ...(withHistory
+      ? {
+          withHistory: {
+            historyRows: HISTORY,
+            dispatchMs: Math.round(withHistory.ms),
+            itemsSent: withHistory.sent,
+            ...perItem(withHistory, baseline),
+            overheadVsNone: `${(perItem(withHistory, baseline).overheadPerItemMs / Math.max(0.01, perItem(dispatch, baseline).overheadPerItemMs)).toFixed(2)}x`,
+          },
+        }
+      : {}),
   };
 };

@@ -73,6 +73,21 @@ export interface OutboxStore {
   /** Back to queued, not before `notBefore` (quota, outside hours, the provider was down before sending). */
   defer(id: string, notBefore: Date, reason: string, token?: string): Promise<void>;
   reject(id: string, reason: string): Promise<void>;
+  /**
+   * queued -> sending for those of `ids` still queued, in one committed statement (rows locked in id
+   * order, so that two drains claiming at once never deadlock), none while the emergency stop flag is
+   * set: the drain's next few items, claimed before the provider calls as `claim` does one. Returns
+   * the claimed ones with their claim columns from before.
+   */
+  claimMany(ids: string[], token: string, now: Date): Promise<Map<string, ClaimBefore>>;
+  /** Claimed items (`token`) a drain did not reach (a stop, a failure, an old claim): back to queued as they were. */
+  releaseMany(items: { id: string; before: ClaimBefore }[], token: string): Promise<void>;
+  /**
+   * An item claimed with its read (`LeadStateQuery.claimItem`) that the guards then held back: from
+   * `sending` (only with this claim's token) to `rejected`, or back to `queued` not before `notBefore`,
+   * with the claim's token, time and attempt count as they were before the claim.
+   */
+  release(id: string, token: string, outcome: { status: 'rejected'; reason: string } | { status: 'queued'; notBefore: Date; reason: string }, before: ClaimBefore): Promise<void>;
   /** Items a crash or an outage left in `sending` or `uncertain` since before `claimedBefore`. */
   unresolved(claimedBefore: Date): Promise<OutboxItem[]>;
   /** Set the outcome of a reconciliation. */
@@ -89,6 +104,9 @@ export interface OutboxStore {
   /** Cancel everything still queued for a lead (erasure, suppression). */
   cancelForLead(leadId: string, reason: string): Promise<number>;
 }
+
+/** An item's claim columns as they were before a claim, so that a release leaves the item as it found it. */
+export type ClaimBefore = { claimToken: string | null; claimedAt: Date | null };
 
 export type EmergencyStop = { active: boolean; reason: string | null; setBy: string; setAt: Date };
 
@@ -189,6 +207,13 @@ export type ItemState = {
 };
 
 /**
+ * `ItemState` read in the statement that claims the item (`claimed`): the claim is made only if the
+ * item is still queued and the stop flag, in the same statement's snapshot, is not set. `before`:
+ * the claim columns the claim replaced (null when not claimed).
+ */
+export type ClaimedItemState = ItemState & { claimed: boolean; before: ClaimBefore | null };
+
+/**
  * A lead's state as the touch recorder decides from it (signals/record-touch.ts): the status, the
  * timeline's last event and opens (the status machine's inputs) and the cadence enrolment.
  * `version` is the store's fingerprint of the timeline and enrolment as read: the write after the
@@ -220,8 +245,17 @@ export type SentTouchWrite = {
 
 export interface LeadStateQuery {
   leadState(leadId: string): Promise<LeadSendState | null>;
-  /** The stop flag, the lead and its sends since `touchesSince`, in one statement (`leadId` null: no lead). */
-  itemState(leadId: string | null, touchesSince: Date): Promise<ItemState>;
+  /**
+   * The stop flag, the lead and its sends since `touchesSince`, in one statement (`leadId` null: no
+   * lead). `unsent`: items the drain claimed and has not tried yet, which are not sends.
+   */
+  itemState(leadId: string | null, touchesSince: Date, unsent?: readonly string[]): Promise<ItemState>;
+  /**
+   * `itemState` and the claim (`queued -> sending` with `token`, committed) in one statement, the
+   * claim only while the stop flag is not set; a guard that then holds the item back releases it
+   * (`OutboxStore.release`).
+   */
+  claimItem(item: { id: string; leadId: string | null }, token: string, now: Date, touchesSince: Date): Promise<ClaimedItemState>;
   dispatchDetails(draftIds: string[]): Promise<Map<string, DispatchDetail>>;
   /** The draft a lead's outreach went out with (its latest approved one), for the cadence's copy. */
   dispatchedDraftOf(leadId: string): Promise<string | null>;

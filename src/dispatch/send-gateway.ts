@@ -4,7 +4,7 @@ import { isAppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { AlertPort, AuditEntry, AuditStore } from '../pipeline/ports.js';
 import type { SendChannel } from '../pipeline/ports.js';
-import type { ControlStore, DrainReport, ItemOutcome, ItemReport, LeadStateQuery, OutboundChannel, OutboxItem, OutboxStore, SendRecord, SentItem, TouchState } from './ports.js';
+import type { ClaimBefore, ControlStore, DrainReport, ItemOutcome, ItemReport, LeadStateQuery, OutboundChannel, OutboxItem, OutboxStore, SendRecord, SentItem, TouchState } from './ports.js';
 
 /** The guards' settings (domain/sending/dispatch-guard.ts); a drain may lower `emailDailyLimit` (the supervised ramp). */
 export type GatewaySettings = Omit<GuardSettings, 'limits'> & {
@@ -48,18 +48,28 @@ export type { DrainReport, ItemOutcome, ItemReport } from './ports.js';
 const DAY_MS = 86_400_000;
 /** The outbox step of an answer in a prospect's thread (reply drafts): sent with every guard, recorded as an answer, not a touch. */
 const REPLY_STEP = 'reply';
+/**
+ * The channels whose provider can say whether it has an item (the reconcile's lookup): theirs are
+ * claimed a batch at a time, since a claim a crash leaves behind goes back to the queue, not to a
+ * person. A GoHighLevel claim left behind would need a person, so it is made only just before its send.
+ */
+const RECONCILED_CHANNELS: ReadonlySet<SendChannel> = new Set(['instantly', 'heyreach']);
+/** How many items one batch claim takes (one commit for all of them). */
+const CLAIM_BATCH = 16;
 /** How long an item waiting for a config fix waits before it is tried again. */
 const CONFIG_RETRY_MS = 15 * 60_000;
 
 /**
- * The one door every outbound action goes through. Per item, in this order: emergency stop (the
+ * The one door every outbound action goes through. Per item, in this order: the dedup claim
+ * (committed; for Instantly and HeyReach made for the next few items at once) -> emergency stop (the
  * database flag and EMERGENCY_STOP, read again for every item) -> the guards, decided from the
  * item's facts by `decideItem` (domain/sending/dispatch-guard.ts: suppression -> excluded domains
  * and emails -> address format -> quotas (daily, hourly, monthly, per-domain hourly, minimum delay,
  * per sender; LinkedIn warm-up) -> business hours (GHL) and the cross-channel cap -> agent
- * permission) -> the dedup claim (committed) -> the provider call. Domain concentration is applied
- * per batch when the batch is queued (operator.ts). Send mode is checked by the caller: in shadow
- * mode the gateway is never asked to send. A dry run evaluates the same guards and writes nothing.
+ * permission), an item they hold back released from its claim as it was -> the provider call -> the
+ * mark, written while the next item goes. Domain concentration is applied per batch when the batch
+ * is queued (operator.ts). Send mode is checked by the caller: in shadow mode the gateway is never
+ * asked to send. A dry run evaluates the same guards and writes nothing.
  */
 export const createSendGateway = (deps: GatewayDeps) => {
   const random = deps.random ?? Math.random;
@@ -74,10 +84,17 @@ export const createSendGateway = (deps: GatewayDeps) => {
    * EMERGENCY_STOP in the environment the database is not asked), the lead as it is now and its
    * touches in the last day (with those a dry run plans).
    */
-  const readItem = async (item: OutboxItem, now: Date): Promise<{ halt: string | null; lead: ItemFacts['lead']; touches: ItemFacts['leadTouches']; touch: TouchState | null }> => {
+  const readItem = async (item: OutboxItem, now: Date, unsent?: readonly string[]): Promise<{ halt: string | null; lead: ItemFacts['lead']; touches: ItemFacts['leadTouches']; touch: TouchState | null }> => {
     if (deps.envEmergencyStop) return { halt: emergencyStopReason(true, null), lead: null, touches: [], touch: null };
-    const state = await deps.leads.itemState(item.leadId, new Date(now.getTime() - DAY_MS));
+    const state = await deps.leads.itemState(item.leadId, new Date(now.getTime() - DAY_MS), unsent);
     return { halt: emergencyStopReason(false, state.stop), lead: state.lead, touches: state.lead && item.leadId ? state.touches : [], touch: state.touch ?? null };
+  };
+
+  /** `readItem` in the statement that claims the item (not while the database's stop flag is set). */
+  const claimAndRead = async (item: OutboxItem, token: string, now: Date) => {
+    const state = await deps.leads.claimItem({ id: item.id, leadId: item.leadId }, token, now, new Date(now.getTime() - DAY_MS));
+    const touches = state.lead && item.leadId ? state.touches : [];
+    return { halt: emergencyStopReason(false, state.stop), lead: state.lead, touches, touch: state.touch ?? null, claimed: state.claimed, before: state.before };
   };
 
   /**
@@ -186,12 +203,107 @@ export const createSendGateway = (deps: GatewayDeps) => {
       const plannedTouches = new Map<string, { channel: string; at: Date }[]>();
       const scoped = dryRun ? [] : Object.values(deps.channels).filter((c): c is OutboundChannel => c !== undefined);
       for (const channel of scoped) channel.drainScope?.(true);
+      /**
+       * The last send's mark and touch (`recordSent`), written while the next item is claimed and
+       * sent: its claim is committed, so the mark need not be there before the next item. Its report
+       * is pushed when it settles; `settled` waits for it before anything else is reported or
+       * written for a later item, so the report keeps the items' order and a failure is the drain's
+       * as before. Never rejects: a failure is held as `{ error }` until `settled` throws it.
+       */
+      let marking: Promise<{ error: unknown } | null> | null = null;
+      const settled = async () => {
+        const last = marking;
+        marking = null;
+        const failure = await last;
+        if (failure) throw failure.error;
+      };
+      /** What a provider's refusal (or a failed mark) leaves: deferred, uncertain or failed, by the error's kind. */
+      const sendFailed = async (item: OutboxItem, token: string, now: Date, record: SendRecord, error: unknown) => {
+        const code = isAppError(error) ? error.code : 'INTERNAL';
+        // A provider may echo the recipient in its error: the outbox and the append-only audit
+        // log keep the message without it (an erasure cannot reach the audit log afterwards).
+        const message = withoutRecipient(error instanceof Error ? error.message : String(error), item.recipient);
+        // No answer, or a 5xx: the provider may have it. Rate limited, or a connection that
+        // never opened (the HTTP layer says `uncertain: false`): it surely has not, so the item
+        // waits and goes again. The send is the last call of every channel's deliver, so nothing
+        // of this item reached the provider.
+        const notSent = code === 'PROVIDER_UNAVAILABLE' && isAppError(error) && error.details.uncertain === false;
+        // A config a person must fix, found before anything was sent (a HeyReach campaign id that
+        // does not exist): the item stays queued with the reason naming the key, tried again later.
+        const waitsForConfig = code === 'CONFIG_INVALID' && isAppError(error) && error.retryable;
+        if (waitsForConfig) {
+          history.remove(record);
+          await deps.outbox.defer(item.id, new Date(now.getTime() + CONFIG_RETRY_MS), `${code}: ${message}`, token);
+          await audit('outbox.waiting_for_config', item, { code, message });
+          push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'deferred', reason: `${code}: ${message}` });
+        } else if (code === 'PROVIDER_RATE_LIMITED' || notSent) {
+          history.remove(record);
+          await deps.outbox.defer(item.id, new Date(now.getTime() + 60_000), code, token);
+          push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'deferred', reason: code });
+        } else if (code === 'PROVIDER_UNAVAILABLE') {
+          await deps.outbox.markUncertain(item.id, token, message, deps.clock.now());
+          await audit('outbox.uncertain', item, { code, message });
+          push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'uncertain', reason: message });
+        } else {
+          history.remove(record);
+          await deps.outbox.markFailed(item.id, token, `${code}: ${message}`, deps.clock.now());
+          await audit('outbox.failed', item, { code, message });
+          push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'failed', reason: `${code}: ${message}` });
+        }
+      };
+      /** Live items on a configured channel whose provider can say whether it has an item: claimed a few at a time. */
+      const inBatches = (item: OutboxItem) => !dryRun && !deps.envEmergencyStop && deps.channels[item.channel] !== undefined && RECONCILED_CHANNELS.has(item.channel) && item.step !== REPLY_STEP;
+      /** The last batch claim: its token and time, the items it was asked for, and those it claimed and this drain has not reached yet. */
+      const batch = { token: '', at: 0, asked: new Set<string>(), reserved: new Map<string, ClaimBefore>() };
+      const releaseReserved = async () => {
+        const rest = [...batch.reserved].map(([id, before]) => ({ id, before }));
+        batch.reserved.clear();
+        await deps.outbox.releaseMany(rest, batch.token);
+      };
+      /**
+       * The item's claim: from the batch claim that holds it, or a new batch claim of the next
+       * `CLAIM_BATCH` such items from this one on. A batch older than a tenth of the claim lease is
+       * given back and claimed again, so that no item waits claimed for long before it goes (after
+       * the lease, another process's reconcile would take the claim for a crash).
+       */
+      const batchClaim = async (index: number, now: Date): Promise<void> => {
+        const item = due[index]!;
+        const stale = now.getTime() - batch.at >= settings.claimLeaseMs / 10;
+        if (batch.asked.has(item.id) && !(stale && batch.reserved.has(item.id))) return;
+        await releaseReserved();
+        const next = due
+          .slice(index)
+          .filter(inBatches)
+          .slice(0, CLAIM_BATCH)
+          .map((i) => i.id);
+        batch.token = newToken();
+        batch.at = now.getTime();
+        batch.asked = new Set(next);
+        for (const [id, before] of await deps.outbox.claimMany(next, batch.token, now)) batch.reserved.set(id, before);
+      };
       try {
-        for (const item of due) {
+        for (const [index, item] of due.entries()) {
           const now = deps.clock.now();
-          const read = await readItem(item, now);
+          const channel = deps.channels[item.channel];
+          // Live, on a configured channel: claimed before the guards judge it, released if they hold
+          // it back. Instantly and HeyReach items a batch at a time (claimMany: one commit for several
+          // items) and read alone; the others (GoHighLevel, whose provider cannot say whether it has
+          // an item; answers in a thread) claimed in the statement that reads them (not while the stop
+          // is set). Dry runs and unconfigured channels: the read alone.
+          const batched = inBatches(item);
+          if (batched) await batchClaim(index, now);
+          const claiming = !batched && !dryRun && channel !== undefined && !deps.envEmergencyStop;
+          const token = batched ? batch.token : newToken();
+          const read = claiming
+            ? await claimAndRead(item, token, now)
+            : { ...(await readItem(item, now, batched ? [...batch.reserved.keys()] : undefined)), claimed: batch.reserved.has(item.id), before: batch.reserved.get(item.id) ?? null };
+          batch.reserved.delete(item.id);
           const halt = read.halt;
           if (halt) {
+            await settled();
+            // What the batch claimed and this drain will not reach goes back to queued, as it was (this item too).
+            if (batched && read.before) batch.reserved.set(item.id, read.before);
+            await releaseReserved();
             report.stopped = true;
             report.stopReason = halt;
             for (const rest of due.slice(due.indexOf(item))) push({ outboxId: rest.id, leadId: rest.leadId, channel: rest.channel, outcome: 'stopped', reason: halt });
@@ -199,18 +311,29 @@ export const createSendGateway = (deps: GatewayDeps) => {
               await deps.audit.append({ at: deps.clock.now(), actor: 'OPERATOR', action: 'dispatch.stopped', entityType: 'outbox', entityId: null, runId: null, details: { reason: halt, remaining: due.length - due.indexOf(item) } });
             break;
           }
+          if ((claiming || batched) && !read.claimed) {
+            await settled();
+            push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'skipped', reason: 'claimed by another dispatcher' });
+            continue;
+          }
           const facts: ItemFacts = { item, lead: read.lead, isSuppressed: matcher, history, leadTouches: read.lead && item.leadId ? [...read.touches, ...(plannedTouches.get(item.leadId) ?? [])] : [] };
           const verdict = decideItem(facts, { ...settings, recipients, emailDailyLimit }, now, random);
           if (verdict.kind === 'reject') {
             if (!dryRun) {
-              await deps.outbox.reject(item.id, verdict.reason);
+              await settled();
+              if (read.before) await deps.outbox.release(item.id, token, { status: 'rejected', reason: verdict.reason }, read.before);
+              else await deps.outbox.reject(item.id, verdict.reason);
               await audit('outbox.rejected', item, { reason: verdict.reason });
             }
             push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'rejected', reason: verdict.reason });
             continue;
           }
           if (verdict.kind === 'defer') {
-            if (!dryRun) await deps.outbox.defer(item.id, verdict.until, verdict.reason);
+            if (!dryRun) {
+              await settled();
+              if (read.before) await deps.outbox.release(item.id, token, { status: 'queued', notBefore: verdict.until, reason: verdict.reason }, read.before);
+              else await deps.outbox.defer(item.id, verdict.until, verdict.reason);
+            }
             push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'deferred', reason: verdict.reason, notBefore: verdict.until.toISOString() });
             continue;
           }
@@ -221,58 +344,43 @@ export const createSendGateway = (deps: GatewayDeps) => {
             push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'would_send', reason: null });
             continue;
           }
-          const channel = deps.channels[item.channel];
           if (!channel) {
+            await settled();
             push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'skipped', reason: `${item.channel} is not configured` });
             continue;
           }
-          const token = newToken();
-          if (!(await deps.outbox.claim(item.id, token, now))) {
-            push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'skipped', reason: 'claimed by another dispatcher' });
+          history.add(record);
+          let providerRef: string;
+          try {
+            ({ providerRef } = await channel.deliver({ ...item, sender: verdict.sender, claimedAt: now }, now));
+          } catch (error) {
+            await settled();
+            await sendFailed(item, token, now, record, error);
             continue;
           }
-          history.add(record);
-          try {
-            const { providerRef } = await channel.deliver({ ...item, sender: verdict.sender, claimedAt: now }, now);
-            const sentAt = deps.clock.now();
-            const sent: SentItem = { id: item.id, leadId: item.leadId, channel: item.channel, step: item.step, providerRef };
-            await recordSent(sent, token, sentAt, auditEntry('outbox.sent', item, { providerRef, sender: verdict.sender }), read.touch);
-            push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'sent', reason: null, providerRef });
-          } catch (error) {
-            const code = isAppError(error) ? error.code : 'INTERNAL';
-            // A provider may echo the recipient in its error: the outbox and the append-only audit
-            // log keep the message without it (an erasure cannot reach the audit log afterwards).
-            const message = withoutRecipient(error instanceof Error ? error.message : String(error), item.recipient);
-            // No answer, or a 5xx: the provider may have it. Rate limited, or a connection that
-            // never opened (the HTTP layer says `uncertain: false`): it surely has not, so the item
-            // waits and goes again. The send is the last call of every channel's deliver, so nothing
-            // of this item reached the provider.
-            const notSent = code === 'PROVIDER_UNAVAILABLE' && isAppError(error) && error.details.uncertain === false;
-            // A config a person must fix, found before anything was sent (a HeyReach campaign id that
-            // does not exist): the item stays queued with the reason naming the key, tried again later.
-            const waitsForConfig = code === 'CONFIG_INVALID' && isAppError(error) && error.retryable;
-            if (waitsForConfig) {
-              history.remove(record);
-              await deps.outbox.defer(item.id, new Date(now.getTime() + CONFIG_RETRY_MS), `${code}: ${message}`, token);
-              await audit('outbox.waiting_for_config', item, { code, message });
-              push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'deferred', reason: `${code}: ${message}` });
-            } else if (code === 'PROVIDER_RATE_LIMITED' || notSent) {
-              history.remove(record);
-              await deps.outbox.defer(item.id, new Date(now.getTime() + 60_000), code, token);
-              push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'deferred', reason: code });
-            } else if (code === 'PROVIDER_UNAVAILABLE') {
-              await deps.outbox.markUncertain(item.id, token, message, deps.clock.now());
-              await audit('outbox.uncertain', item, { code, message });
-              push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'uncertain', reason: message });
-            } else {
-              history.remove(record);
-              await deps.outbox.markFailed(item.id, token, `${code}: ${message}`, deps.clock.now());
-              await audit('outbox.failed', item, { code, message });
-              push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'failed', reason: `${code}: ${message}` });
+          const sentAt = deps.clock.now();
+          const sent: SentItem = { id: item.id, leadId: item.leadId, channel: item.channel, step: item.step, providerRef };
+          const entry = auditEntry('outbox.sent', item, { providerRef, sender: verdict.sender });
+          await settled();
+          marking = (async () => {
+            try {
+              await recordSent(sent, token, sentAt, entry, read.touch);
+              push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'sent', reason: null, providerRef });
+            } catch (error) {
+              await sendFailed(item, token, now, record, error);
             }
-          }
+          })().then(
+            () => null,
+            (error: unknown) => ({ error }),
+          );
         }
+        await settled();
       } finally {
+        // A drain that failed still lets its last mark finish (its failure, if any, is not the one
+        // thrown) and gives back what it claimed and did not reach (should that fail too, the claims
+        // are reconciled after their lease, as a crash's are).
+        await marking;
+        await releaseReserved().catch(() => undefined);
         for (const channel of scoped) channel.drainScope?.(false);
       }
       return report;

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
-import { auditLog, outbox } from './schema.js';
+import { auditLog, controlFlags, outbox } from './schema.js';
+import { EMERGENCY_STOP_FLAG } from './control-repo.js';
 import type { NewOutboxItem, OutboxItem, OutboxStore, SendRecord } from '../dispatch/ports.js';
 
 const toItem = (r: typeof outbox.$inferSelect): OutboxItem => ({ ...r, channel: r.channel as OutboxItem['channel'], status: r.status as OutboxItem['status'], payload: r.payload ?? {} });
@@ -71,6 +72,34 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
       .update(outbox)
       .set({ status: 'rejected', reason, updatedAt: new Date() })
       .where(and(eq(outbox.id, id), eq(outbox.status, 'queued')));
+  },
+  claimMany: async (ids, token, now) => {
+    if (ids.length === 0) return new Map();
+    const { rows } = (await db.execute(sql`
+      with picked as (
+        select p.id, p.claim_token, p.claimed_at from ${outbox} p
+        where p.id = any(${sql.param(ids)}::uuid[]) and p.status = 'queued'
+          and not exists (select 1 from ${controlFlags} f where f.name = ${EMERGENCY_STOP_FLAG} and f.active)
+        order by p.id
+        for update of p)
+      update ${outbox} o set status = 'sending', claim_token = ${token}, claimed_at = ${now}, attempts = o.attempts + 1, updated_at = ${now}
+      from picked where o.id = picked.id
+      returning o.id, picked.claim_token as before_token, picked.claimed_at as before_at`)) as { rows: { id: string; before_token: string | null; before_at: string | Date | null }[] };
+    return new Map(rows.map((r) => [r.id, { claimToken: r.before_token, claimedAt: r.before_at === null ? null : new Date(r.before_at) }]));
+  },
+  releaseMany: async (items, token) => {
+    if (items.length === 0) return;
+    await db.execute(sql`
+      update ${outbox} o set status = 'queued', claim_token = v.token, claimed_at = v.at, attempts = o.attempts - 1, updated_at = ${new Date()}
+      from unnest(${sql.param(items.map((i) => i.id))}::uuid[], ${sql.param(items.map((i) => i.before.claimToken))}::text[], ${sql.param(items.map((i) => i.before.claimedAt?.toISOString() ?? null))}::timestamptz[]) as v(id, token, at)
+      where o.id = v.id and o.status = 'sending' and o.claim_token = ${token}`);
+  },
+  release: async (id, token, outcome, before) => {
+    const held = outcome.status === 'queued' ? { status: 'queued', notBefore: outcome.notBefore } : { status: 'rejected' };
+    await db
+      .update(outbox)
+      .set({ ...held, reason: outcome.reason, claimToken: before.claimToken, claimedAt: before.claimedAt, attempts: sql`${outbox.attempts} - 1`, updatedAt: new Date() })
+      .where(and(eq(outbox.id, id), eq(outbox.status, 'sending'), eq(outbox.claimToken, token)));
   },
   unresolved: async (claimedBefore) =>
     (

@@ -63,7 +63,7 @@ export const createReviewStore = (db: Db): ReviewStore => {
         .where(and(...conditions))
         .orderBy(...QUEUE_ORDER)
         .limit(filter.limit);
-      return load(inArray(drafts.id, page) as ReturnType<typeof eq>);
+      return load(inArray(drafts.id, page));
     },
 
     get: async (draftId: string): Promise<ReviewDraft | null> => (await load(eq(drafts.id, draftId)))[0] ?? null,

@@ -445,6 +445,10 @@ export const outbox = pgTable(
     index('outbox_sent_idx').on(t.channel, t.sentAt),
     index('outbox_lead_status_idx').on(t.leadId, t.status),
     index('outbox_updated_idx').on(t.updatedAt, t.id),
+    // The send history by time (daily totals, the quota window): migration 0024.
+    index('outbox_sent_or_claimed_at_idx')
+      .on(sql`(coalesce(${t.sentAt}, ${t.claimedAt}))`)
+      .where(sql`${t.status} in ('sent', 'sending', 'uncertain', 'failed')`),
   ],
 );
 

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Enrollment } from '../domain/cadence/index.js';
 import type { SentTouchWrite, TouchState } from '../dispatch/ports.js';
 import type { Db } from './database.js';
@@ -51,12 +53,16 @@ const toEnrollment = (r: EnrolmentRow): Enrollment => ({
  * move, the timeline event with its KPI milestone, the enrolment. `touched` false: the lead moved
  * meanwhile and only the mark was written; the caller records the touch the long way.
  */
-export const createSendTouchStore = (db: Db) => ({
-  markSentWithTouch: async (w: SentTouchWrite): Promise<{ sent: boolean; touched: boolean }> => {
-    const { audit, expect, event, enrolment } = w;
-    const lead = sql`${expect.leadId}::uuid`;
-    const e = enrolment?.value;
-    const result = (await db.execute(sql`
+export const createSendTouchStore = (db: Db) => {
+  const run = byName(db);
+  return {
+    markSentWithTouch: async (w: SentTouchWrite): Promise<{ sent: boolean; touched: boolean }> => {
+      const { audit, expect, event, enrolment } = w;
+      const lead = sql`${expect.leadId}::uuid`;
+      const e = enrolment?.value;
+      const result = (await run(
+        'caio_mark_sent_with_touch',
+        sql`
       with sent as (
         update ${outbox} set status = 'sent', provider_ref = ${w.providerRef}, sent_at = ${w.sentAt}, reason = null, updated_at = ${w.sentAt}
         where id = ${w.outboxId} and claim_token = ${w.token} returning id),
@@ -89,8 +95,32 @@ export const createSendTouchStore = (db: Db) => ({
         on conflict (lead_id) do update set cadence_id = excluded.cadence_id, enrolled_at = excluded.enrolled_at, status = excluded.status, completed_steps = excluded.completed_steps,
           exit_reason = excluded.exit_reason, last_step_at = excluded.last_step_at, status_changed_at = excluded.status_changed_at, next_due_at = excluded.next_due_at
         returning 1)
-      select (select count(*)::int from sent) as sent, (select count(*)::int from still) as touched`)) as { rows: { sent: number; touched: number }[] };
-    const row = result.rows[0]!;
-    return { sent: Number(row.sent) === 1, touched: Number(row.touched) === 1 };
-  },
-});
+      select (select count(*)::int from sent) as sent, (select count(*)::int from still) as touched`,
+      )) as { rows: { sent: number; touched: number }[] };
+      const row = result.rows[0]!;
+      return { sent: Number(row.sent) === 1, touched: Number(row.touched) === 1 };
+    },
+  };
+};
+
+/** The driver's pool under a drizzle handle (drizzle's `$client`), which runs a statement by name. */
+type NamedQueryable = { query: (config: { name: string; text: string; values: unknown[] }) => Promise<{ rows: unknown[] }> };
+const dialect = new PgDialect();
+
+/**
+ * Runs a statement as a named prepared statement of the driver when `db` is a pool (parsed and
+ * planned once per connection: the mark's plan takes longer to make than to run), else through
+ * drizzle (a transaction). The name carries a hash of the text, so two texts never share a name.
+ */
+const byName = (db: Db) => {
+  const client = (db as unknown as { $client?: Partial<NamedQueryable> }).$client;
+  const pool = typeof client?.query === 'function' && !('release' in client) ? (client as NamedQueryable) : null;
+  const names = new Map<string, string>();
+  return async (name: string, statement: SQL): Promise<{ rows: unknown[] }> => {
+    if (!pool) return (await db.execute(statement)) as { rows: unknown[] };
+    const query = dialect.sqlToQuery(statement);
+    let named = names.get(query.sql);
+    if (!named) names.set(query.sql, (named = `${name}_${createHash('sha1').update(query.sql).digest('hex').slice(0, 12)}`));
+    return pool.query({ name: named, text: query.sql, values: query.params });
+  };
+};
