@@ -14,6 +14,7 @@ import { benchCadenceCopy } from './cadence-copy.js';
 import { benchWorkers } from './workers.js';
 import { benchCliBesideServer, benchCliStartup } from './cli-startup.js';
 import { benchQueenAsk } from './queen-ask.js';
+import { benchSimulation } from './simulation.js';
 
 /** `npm run bench`: each benchmark prints its figures with a baseline measured in the same run. */
 const only = process.argv[2];
@@ -35,6 +36,7 @@ const benches: Record<string, () => unknown> = {
   'cli-startup': benchCliStartup,
   'cli-beside-server': () => benchCliBesideServer(),
   'queen-ask': benchQueenAsk,
+  simulation: () => benchSimulation(),
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -13,6 +13,8 @@ export type DailyRow = {
   clicked: number;
   replied: number;
   meetings: number;
+  /** Of those, booked from a reply that picked one of the slots our answer offered ("the second option works"). */
+  slotPickMeetings: number;
   bounces: number;
   unsubscribes: number;
   accepted: number;
@@ -42,6 +44,13 @@ export const countDay = async (db: Db, day: number, from: Date, to: Date, extra:
   );
   // Replies from the reply store (every class: a "not interested" moves the lead without an email_replied event).
   const replies = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from replies where received_at >= ${from.toISOString()}::timestamptz and received_at < ${to.toISOString()}::timestamptz`))[0]!;
+  // Meetings the SCHEDULER booked for a reply that picked one of our offered slots (its reading names the slot's position).
+  const picked = rowsOf<{ n: number }>(
+    await db.execute(sql`
+    select count(distinct e.lead_id)::int as n from lead_events e join replies r on r.id::text = e.details->>'replyId'
+    where e.type = 'meeting_booked' and e.at >= ${from.toISOString()}::timestamptz and e.at < ${to.toISOString()}::timestamptz
+      and jsonb_typeof(r.proposed_times) = 'array' and exists (select 1 from jsonb_array_elements(r.proposed_times) t where t ? 'picksOffered')`),
+  )[0]!;
   const n = (type: string) => Number(events.find((e) => e.type === type)?.n ?? 0);
   return {
     day,
@@ -53,6 +62,7 @@ export const countDay = async (db: Db, day: number, from: Date, to: Date, extra:
     clicked: n('email_clicked'),
     replied: Number(replies.n),
     meetings: n('meeting_booked'),
+    slotPickMeetings: Number(picked.n),
     bounces: n('email_bounced'),
     unsubscribes: n('unsubscribed'),
     accepted: n('linkedin_connection_accepted'),

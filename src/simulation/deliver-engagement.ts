@@ -13,7 +13,7 @@ import { webhookRoutes } from '../server/webhook-routes.js';
 import type { InboxProcessor } from '../signals/process-inbox.js';
 import { createClayStore } from '../store/clay-repo.js';
 import { createInboxStore } from '../store/inbox-repo.js';
-import { planEngagement, type PlannedEvent, type SimSend } from './engagement-model.js';
+import { ANSWER_STEP, planEngagement, type PlannedEvent, type SimSend } from './engagement-model.js';
 import type { EngagementSettings } from './settings.js';
 import { rowsOf } from './rows.js';
 
@@ -32,6 +32,14 @@ type SendRow = {
   first_name: string | null;
   last_name: string | null;
   company_name: string | null;
+  /** Our answer in a thread: the free slots it offered (its draft's grounding), else 0. */
+  offered_slots: number;
+  /**
+   * Where the prospect's engagement with this send is emitted: the send's own campaign ref, or for
+   * our answer in a thread (`instantly:email:…`, `heyreach:conversation:…`) the campaign that
+   * reached the person on that channel before.
+   */
+  event_ref: string | null;
 };
 
 type Pending = PlannedEvent & { send: SendRow };
@@ -70,16 +78,20 @@ export const openEngagementDelivery = async (app: AppDeps, dispatch: DispatchSet
   }
 
   let queue: Pending[] = [];
+  /** Our answers sent that offered free slots, and the prospects' picks of one of them delivered. */
+  const slotPicks = { offered: 0, picked: 0 };
   let collectedUntil = app.clock.now();
 
   const emit = async (e: Pending): Promise<void> => {
     const at = e.at.toISOString();
     const s = e.send;
-    const [, kind, id] = (s.provider_ref ?? '').split(':');
+    const [, kind, id] = (s.event_ref ?? '').split(':');
     if (s.channel === 'instantly' && instantly && kind === 'campaign' && id) {
       const what = INSTANTLY_KIND[e.kind];
       if (!what) return;
-      const extra = e.kind === 'replied' ? { timestamp: at, reply_text: e.text ?? '', reply_subject: `Re: ${s.subject ?? ''}`, email_id: `sim-${e.sendId}-${e.kind}` } : { timestamp: at, email_id: `sim-${e.sendId}-${e.kind}` };
+      // A pick answers one particular answer of ours (a lead may get a second one): its e-mail id names that send.
+      const emailId = s.step === ANSWER_STEP ? `sim-${e.sendId}-${e.kind}-${s.id}` : `sim-${e.sendId}-${e.kind}`;
+      const extra = e.kind === 'replied' ? { timestamp: at, reply_text: e.text ?? '', reply_subject: `Re: ${s.subject ?? ''}`, email_id: emailId } : { timestamp: at, email_id: emailId };
       await instantly.recordEvent(id, s.recipient, what, extra);
       return;
     }
@@ -101,6 +113,7 @@ export const openEngagementDelivery = async (app: AppDeps, dispatch: DispatchSet
   return {
     url,
     failures,
+    slotPicks,
     /** Planned events not yet delivered. */
     waiting: () => queue.length,
     /** The sends of the step: Instantly records each (its analytics count it; it fires email_sent), and the model plans what follows. */
@@ -108,7 +121,12 @@ export const openEngagementDelivery = async (app: AppDeps, dispatch: DispatchSet
       const rows = rowsOf<SendRow>(
         await db.execute(sql`
         select o.id, o.channel, o.step, o.recipient, o.provider_ref, o.subject, o.sent_at, coalesce(l.tier, o.tier) as tier, d.angle_id, d.subject_a, d.subject_b,
-          l.first_name, l.last_name, l.company_name
+          l.first_name, l.last_name, l.company_name,
+          case when o.step = ${ANSWER_STEP} and jsonb_typeof(d.grounding) = 'array'
+            then (select count(*) from jsonb_array_elements(d.grounding) g where g->>'claim' = 'free slot') else 0 end::int as offered_slots,
+          case when o.step = ${ANSWER_STEP}
+            then (select p.provider_ref from outbox p where p.lead_id = o.lead_id and p.channel = o.channel and p.status = 'sent' and p.provider_ref like '%:campaign:%' order by p.sent_at desc limit 1)
+            else o.provider_ref end as event_ref
         from outbox o left join drafts d on d.id = o.draft_id left join leads l on l.id = o.lead_id
         where o.status = 'sent' and o.sent_at > ${collectedUntil.toISOString()}::timestamptz and o.sent_at <= ${now.toISOString()}::timestamptz
         order by o.sent_at, o.id`),
@@ -117,6 +135,7 @@ export const openEngagementDelivery = async (app: AppDeps, dispatch: DispatchSet
       for (const r of rows) {
         const sentAt = new Date(r.sent_at);
         const [, kind, id] = (r.provider_ref ?? '').split(':');
+        // Our answer in a thread is no campaign step: the campaign's counters do not move for it.
         if (r.channel === 'instantly' && instantly && kind === 'campaign' && id) {
           try {
             await instantly.recordEvent(id, r.recipient, 'sent', { timestamp: sentAt.toISOString(), email_id: `sim-${r.id}-sent` });
@@ -133,7 +152,9 @@ export const openEngagementDelivery = async (app: AppDeps, dispatch: DispatchSet
           angleId: r.angle_id,
           variant: r.channel === 'instantly' ? variantOf(r) : null,
           sentAt,
+          offeredSlots: r.offered_slots,
         };
+        if (r.step === ANSWER_STEP && r.offered_slots > 0) slotPicks.offered++;
         for (const e of planEngagement(send, options.settings, options.seed)) queue.push({ ...e, send: r });
       }
       if (rows.length) queue.sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -148,6 +169,7 @@ export const openEngagementDelivery = async (app: AppDeps, dispatch: DispatchSet
       for (const e of due) {
         try {
           await emit(e);
+          if (e.pickedSlot !== undefined) slotPicks.picked++;
         } catch {
           failures.undeliverable++;
         }

@@ -5,7 +5,7 @@
  */
 import { fnv1a32 } from '../domain/stable-hash.js';
 import { mulberry32, type Random } from '../providers/sandbox/apollo/prng.js';
-import { REPLY_TEXTS } from './reply-texts.js';
+import { REPLY_TEXTS, SLOT_PICK_TEXTS, slotPickText } from './reply-texts.js';
 import { REPLY_CLASSES, type EngagementSettings, type SimReplyClass } from './settings.js';
 
 export type SimSend = {
@@ -18,11 +18,22 @@ export type SimSend = {
   /** The subject variant sent (A or B); null when not an e-mail with variants. */
   variant: 'A' | 'B' | null;
   sentAt: Date;
+  /** Our answer in a prospect's thread (outbox step `reply`): how many free slots it offered (0: none). */
+  offeredSlots?: number;
 };
 
 export type PlannedEventKind = 'bounced' | 'opened' | 'clicked' | 'replied' | 'unsubscribed' | 'linkedin_accepted' | 'linkedin_replied';
 
-export type PlannedEvent = { sendId: string; at: Date; kind: PlannedEventKind; replyClass?: SimReplyClass; meetingPick?: boolean; text?: string };
+export type PlannedEvent = {
+  sendId: string;
+  at: Date;
+  kind: PlannedEventKind;
+  replyClass?: SimReplyClass;
+  meetingPick?: boolean;
+  /** A pick among the slots our answer offered: its position, from 0 ("the second option" is 1). */
+  pickedSlot?: number;
+  text?: string;
+};
 
 const HOUR_MS = 3_600_000;
 
@@ -66,14 +77,36 @@ const reply = (random: Random, send: SimSend, at: Date, s: EngagementSettings, c
 
 const isLinkedinMessage = (step: string) => /message/i.test(step);
 
+/** Our answer in the prospect's thread (the outbox step of an approved suggested answer). */
+export const ANSWER_STEP = 'reply';
+
+/** At most this many offered slots are picked by position (the ordinal words the texts know). */
+const MAX_PICKABLE = 5;
+
+/**
+ * What follows our answer in a thread: when it offered free slots, the prospect picks one of them
+ * by its position with `slotPick` ("the second option works"); nothing else is drawn for it (the
+ * prospect has already engaged; opens of a thread reply are not modelled).
+ */
+const planAnswer = (send: SimSend, s: EngagementSettings, random: Random): PlannedEvent[] => {
+  const offered = Math.min(send.offeredSlots ?? 0, MAX_PICKABLE);
+  if (offered === 0 || (send.channel !== 'instantly' && send.channel !== 'heyreach') || random() >= s.slotPick) return [];
+  const at = new Date(send.sentAt.getTime() + Math.round(between(random, s.delays.slotPick) * HOUR_MS));
+  const pickedSlot = Math.floor(random() * offered);
+  const pool = SLOT_PICK_TEXTS[send.channel === 'heyreach' ? 'linkedin' : 'email'];
+  const text = slotPickText(pool[Math.floor(random() * pool.length)]!, pickedSlot);
+  return [{ sendId: send.id, at, kind: send.channel === 'heyreach' ? 'linkedin_replied' : 'replied', replyClass: 'meeting_request', pickedSlot, text }];
+};
+
 /**
  * What follows one send, in time order. An e-mail: a bounce (and nothing else), or opens, a click,
  * a reply of a drawn class, or an unsubscribe. A LinkedIn invitation: an acceptance; a LinkedIn
  * message: a reply. A GoHighLevel e-mail (a revival) draws nothing: GoHighLevel sends no
- * engagement webhooks to us.
+ * engagement webhooks to us. Our answer in a thread: the prospect's pick of an offered slot (planAnswer).
  */
 export const planEngagement = (send: SimSend, s: EngagementSettings, seed: number): PlannedEvent[] => {
   const random = randomFor(seed, send.id);
+  if (send.step === ANSWER_STEP) return planAnswer(send, s, random);
   const after = (range: readonly [number, number], from = send.sentAt) => new Date(from.getTime() + Math.round(between(random, range) * HOUR_MS));
   const m = multiplierOf(send, s);
   const events: PlannedEvent[] = [];

@@ -12,6 +12,7 @@ import { suppressionHash } from '../lib/hash.js';
 import type { Db } from '../store/database.js';
 import { createOutboxStore } from '../store/outbox-repo.js';
 import { rowsOf } from './rows.js';
+import { ANSWER_STEP } from './engagement-model.js';
 
 export type Violation = { day: number; rule: string; lead: string | null; detail: string };
 
@@ -27,6 +28,9 @@ type SentRow = {
   batch_id: string | null;
   batch_status: string | null;
   tier: string | null;
+  /** The draft the item carries: for our answer in a thread, the suggested answer a person approved. */
+  draft_status: string | null;
+  draft_angle: string | null;
 };
 
 const rows = async <T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> => rowsOf<T>(await db.execute(query));
@@ -87,8 +91,9 @@ export const createInvariantChecker = (db: Db, config: Config) => {
       const add = (rule: string, lead: string | null, detail: string) => found.push({ day, rule, lead, detail });
       const sent = await rows<SentRow>(
         db,
-        sql`select o.id, o.lead_id, o.channel, o.step, o.recipient, o.recipient_domain, o.sender, o.sent_at, o.batch_id, o.tier, b.status as batch_status
-          from outbox o left join batches b on b.id = o.batch_id
+        sql`select o.id, o.lead_id, o.channel, o.step, o.recipient, o.recipient_domain, o.sender, o.sent_at, o.batch_id, o.tier, b.status as batch_status,
+            d.status as draft_status, d.angle_id as draft_angle
+          from outbox o left join batches b on b.id = o.batch_id left join drafts d on d.id = o.draft_id
           where o.status = 'sent' and o.sent_at > ${since.toISOString()}::timestamptz and o.sent_at <= ${now.toISOString()}::timestamptz order by o.sent_at, o.id`,
       );
       const ramp = sent.some((s) => s.channel !== 'heyreach') ? await rampLimit(now) : null;
@@ -98,7 +103,11 @@ export const createInvariantChecker = (db: Db, config: Config) => {
         const kind = channelKindOf(s.channel as OutboundProvider);
         const recipient = s.recipient.trim().toLowerCase();
         if (stopAt && at >= stopAt) add('after_emergency_stop', lead, `${s.channel} ${s.step} sent at ${at.toISOString()}, after the stop at ${stopAt.toISOString()}`);
-        if (!s.batch_id || !['approved', 'executed'].includes(s.batch_status ?? '')) add('no_approved_batch', lead, `${s.channel} ${s.step}: batch ${s.batch_id ?? 'none'} is ${s.batch_status ?? 'missing'}`);
+        // Our answer in a thread goes out without a batch (docs/replies.md "The send"): the person's approval of the answer is what it needs.
+        if (s.step === ANSWER_STEP) {
+          if (!s.draft_angle?.startsWith('reply:') || !['approved', 'sent'].includes(s.draft_status ?? ''))
+            add('unapproved_answer', lead, `${s.channel} answer in a thread: its draft ${s.draft_angle ?? 'missing'} is ${s.draft_status ?? 'missing'}`);
+        } else if (!s.batch_id || !['approved', 'executed'].includes(s.batch_status ?? '')) add('no_approved_batch', lead, `${s.channel} ${s.step}: batch ${s.batch_id ?? 'none'} is ${s.batch_status ?? 'missing'}`);
         if (lead && blockedLeads.has(lead)) add('blocked_lead', lead, `${s.channel} ${s.step} to a lead that had bounced, unsubscribed or asked not to be contacted`);
         if (suppressed.has(suppressionHash(recipient)) || suppressed.has(suppressionHash(`linkedin:${recipient}`))) add('suppressed', lead, `${s.channel} ${s.step} to a suppressed identity`);
         if (kind === 'email') {

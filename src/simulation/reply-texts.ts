@@ -3,7 +3,8 @@
  * replies (test/fixtures/replies/held-out.json, no addresses, no quoted threads), copied here because
  * test fixtures are not shipped. `meeting_request` texts that name a time are kept apart (`meeting_time`,
  * written for the simulation: a weekday and an hour in the prospect's own zone): those are the
- * meeting picks the SCHEDULER books.
+ * meeting picks the SCHEDULER books. `SLOT_PICK_TEXTS` answer our answer that offered free slots by
+ * naming one by its position (written for the simulation).
  */
 import type { SimReplyClass } from './settings.js';
 
@@ -134,3 +135,18 @@ export const REPLY_TEXTS: Texts = {
     linkedin: ['STOP', 'Please stop messaging me on LinkedIn', 'Stop'],
   },
 };
+
+const ORDINAL_WORDS = ['first', 'second', 'third', 'fourth', 'fifth'] as const;
+
+/**
+ * A prospect's pick among the slots our answer offered, by position, as people write it: `{nth}`
+ * is the ordinal word ("second"), `{n}` the number. Each is read by the production reply
+ * understanding as a meeting request that picks that offered slot (test/unit/simulation).
+ */
+export const SLOT_PICK_TEXTS: Readonly<Record<'email' | 'linkedin', readonly string[]>> = {
+  email: ['The {nth} option works for me. Send the invite to this address.', "Let's do the {nth} one, thanks.", 'Option {n} works best for me.', 'Thanks, the {nth} slot is good for me.'],
+  linkedin: ['{nth} option works', 'the {nth} one pls', 'option {n} works for me'],
+};
+
+/** The text of a pick of slot `index` (from 0) in one of the templates above. */
+export const slotPickText = (template: string, index: number): string => template.replaceAll('{nth}', ORDINAL_WORDS[index] ?? String(index + 1)).replaceAll('{n}', String(index + 1));

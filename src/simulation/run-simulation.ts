@@ -59,6 +59,8 @@ export type SimulationReport = {
   sent: number;
   replies: number;
   meetings: number;
+  /** Our answers that offered free slots, the prospects' picks of one ("the second option works"), and the meetings booked from a pick. */
+  slotPicks: { offered: number; picked: number; booked: number };
   bounces: number;
   unsubscribes: number;
   violations: Violation[];
@@ -220,6 +222,7 @@ export const runSimulation = async (input: SimulationInput): Promise<SimulationR
       sent: sum('sent'),
       replies: sum('replied'),
       meetings: sum('meetings'),
+      slotPicks: { ...delivery.slotPicks, booked: sum('slotPickMeetings') },
       bounces: sum('bounces'),
       unsubscribes: sum('unsubscribes'),
       violations,
@@ -235,6 +238,8 @@ export const runSimulation = async (input: SimulationInput): Promise<SimulationR
     report.notes = explain(report, refusals, alerts);
     const { undeliverable, refused } = delivery.failures;
     if (undeliverable || refused) report.notes.push(`${undeliverable} engagement event(s) could not be emitted by a sandbox and ${refused} delivery(ies) failed at our webhook routes`);
+    const picks = report.slotPicks;
+    if (picks.offered) report.notes.push(`${picks.offered} of our answers offered free slots; ${picks.picked} prospect(s) picked one by its position, ${picks.booked} meeting(s) booked from a pick`);
     if (sim.state.exhausted) report.notes.push(`the Apollo sandbox had no more matching people after ${sim.discovered()} leads`);
     report.jobTimings = Object.fromEntries([...perJob].map(([k, v]) => [k, Math.round(v)]));
     report.elapsedMs = Math.round(performance.now() - started);

@@ -45,6 +45,12 @@ const EngagementSchema = z.strictObject({
   replyClasses: z.strictObject(Object.fromEntries(REPLY_CLASSES.map((c) => [c, z.number().min(0).max(1000).optional()])) as Record<SimReplyClass, z.ZodOptional<z.ZodNumber>>).default({}),
   /** Of meeting requests: the reply names a time (the SCHEDULER books it); the rest ask for times. */
   meetingPick: rate.default(0.7),
+  /**
+   * Of our answers that offered free slots (a suggested answer the reviewer approved, sent in the
+   * thread): the prospect picks one of them by its position ("the second option works"), which
+   * the production reply understanding resolves against the offered slots and the SCHEDULER books.
+   */
+  slotPick: rate.default(0.6),
   /** Per tier (tier_1 ... tier_4), per angle id and per subject variant (A, B): multipliers of open, click and reply. */
   byTier: z.record(z.string(), multiplier).default({ tier_1: 1.3, tier_2: 1.1, tier_3: 1, tier_4: 0.8 }),
   byAngle: z.record(z.string(), multiplier).default({}),
@@ -59,6 +65,8 @@ const EngagementSchema = z.strictObject({
       unsubscribe: hours.default([1, 96]),
       linkedinAccept: hours.default([4, 96]),
       linkedinReply: hours.default([2, 72]),
+      /** After our answer with the slots: the prospect's pick (soon, or the slots are gone). */
+      slotPick: hours.default([0.5, 12]),
     })
     .prefault({}),
 });

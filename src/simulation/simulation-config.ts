@@ -17,6 +17,20 @@ export const MAX_DAYS = 365;
 
 export type SimulationSetup = { config: Config; settings: SimulationSettings; file: string | null };
 
+/**
+ * The Instantly sandbox's own sending accounts (src/providers/sandbox/instantly/server.ts). A real
+ * workspace sends from its accounts, and Instantly names the receiving one in a reply webhook; a
+ * campaign without accounts would leave our answer's thread without one (`thread_unknown`), so a
+ * rehearsed config that names no Instantly account gets these.
+ */
+export const SANDBOX_INSTANTLY_ACCOUNTS = ['alex@outreach-one.example.com', 'alex@outreach-two.example.com'] as const;
+
+const withSendingAccounts = (given: unknown): unknown => {
+  const list: unknown[] = Array.isArray(given) ? (given as unknown[]) : [];
+  const hasInstantly = list.some((a) => a && typeof a === 'object' && ((a as { channel?: unknown }).channel ?? 'instantly') === 'instantly');
+  return hasInstantly ? given : [...list, ...SANDBOX_INSTANTLY_ACCOUNTS.map((email) => ({ email, channel: 'instantly' }))];
+};
+
 /** The config file as `caio` finds it (--config, CAIO_CONFIG, ./caio.config.json), read raw: its `simulation` object is ours. */
 const readRaw = (given: string | undefined, env: Record<string, string | undefined>, cwd: string): { file: string | null; raw: Record<string, unknown> } => {
   const named = given ?? env.CAIO_CONFIG;
@@ -40,8 +54,9 @@ const readRaw = (given: string | undefined, env: Record<string, string | undefin
 
 /**
  * The rehearsed configuration: the file's own keys, with sandbox providers and live sending, the
- * Apollo sandbox holding `leads` people from `seed`, and an environment of only what the
- * simulation needs (the log level, its own webhook tokens).
+ * Apollo sandbox holding `leads` people from `seed`, the Instantly sandbox's sending accounts when
+ * the file names none, and an environment of only what the simulation needs (the log level, its
+ * own webhook tokens).
  */
 export const simulationSetup = (options: { config?: string | undefined; dataDir?: string | undefined; env: Record<string, string | undefined>; cwd: string; leads: number; seed: number }): SimulationSetup => {
   const { file, raw } = readRaw(options.config, options.env, options.cwd);
@@ -55,7 +70,7 @@ export const simulationSetup = (options: { config?: string | undefined; dataDir?
     HEYREACH_WEBHOOK_SECRET: simulationSecret(),
     WEBHOOK_SIGNATURE_REQUIRED: 'true',
   };
-  const config = loadConfig({ env, cwd: options.cwd, dataDir: options.dataDir ?? options.env.CAIO_DATA_DIR, values: { ...rest, providers: 'sandbox', send: 'live', sandbox } });
+  const config = loadConfig({ env, cwd: options.cwd, dataDir: options.dataDir ?? options.env.CAIO_DATA_DIR, values: { ...rest, providers: 'sandbox', send: 'live', sandbox, sendingAccounts: withSendingAccounts(rest.sendingAccounts) } });
   return { config, settings, file };
 };
 

@@ -10,10 +10,11 @@ type Report = {
   sent: number;
   replies: number;
   meetings: number;
+  slotPicks: { offered: number; picked: number; booked: number };
   bounces: number;
   unsubscribes: number;
   violations: { day: number; rule: string; lead: string | null; detail: string }[];
-  daily: { day: number; sent: number; emails: number; linkedin: number; refusals: Record<string, number> }[];
+  daily: { day: number; sent: number; emails: number; linkedin: number; meetings: number; slotPickMeetings: number; refusals: Record<string, number> }[];
   autoPaused: string[];
   emergencyStopAt: string | null;
   notes: string[];
@@ -49,6 +50,22 @@ describe('caio simulate', () => {
     expect(report.daily.reduce((n, d) => n + d.emails, 0)).toBeGreaterThan(0);
     expect(report.replies).toBeGreaterThan(0);
     expect(report.meetings).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('prospects who asked for times pick one of the slots our approved answer offered ("the second option works"), and the SCHEDULER books it', async () => {
+    // Every reply a meeting request that names no time, so every booking comes from a pick of offered slots.
+    const engagement = { reply: 0.5, replyClasses: { meeting_request: 1 }, meetingPick: 0, slotPick: 1, delays: { reply: [0.5, 6] } };
+    const result = await simulate('slot-picks', { ...open, simulation: { engagement } }, ['--days', '4', '--leads', '40', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = json(result.stdout);
+    // Our answers go out without a batch, on the approval of the answer: no violation for that either.
+    expect(report.violations).toEqual([]);
+    expect(report.slotPicks.offered).toBeGreaterThan(0);
+    expect(report.slotPicks.picked).toBeGreaterThan(0);
+    expect(report.slotPicks.booked).toBeGreaterThan(0);
+    expect(report.daily.reduce((n, d) => n + d.slotPickMeetings, 0)).toBe(report.slotPicks.booked);
+    expect(report.meetings).toBeGreaterThanOrEqual(report.slotPicks.booked);
+    expect(report.notes.join('\n')).toMatch(/of our answers offered free slots; \d+ prospect\(s\) picked one/);
   }, 300_000);
 
   it('a 10 % bounce rate triggers the auto-pause of the campaign, with no violation', async () => {

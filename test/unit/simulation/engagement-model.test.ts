@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { drawReplyClass, multiplierOf, planEngagement, randomFor, type SimSend } from '../../../src/simulation/engagement-model.js';
-import { REPLY_TEXTS } from '../../../src/simulation/reply-texts.js';
+import { REPLY_TEXTS, SLOT_PICK_TEXTS, slotPickText } from '../../../src/simulation/reply-texts.js';
+import { understandReply } from '../../../src/domain/replies/understand-reply.js';
 import { parseSimulationSettings } from '../../../src/simulation/settings.js';
 
 const defaults = parseSimulationSettings(undefined).engagement;
@@ -65,5 +66,44 @@ describe('the engagement model', () => {
     const random = randomFor(1, 'classes');
     const drawn = new Set(Array.from({ length: 300 }, () => drawReplyClass(random, { objection: 1, question: 3 })));
     expect([...drawn].sort()).toEqual(['objection', 'question']);
+  });
+
+  it('our answer that offered slots: the prospect picks one by its position with slotPick; an answer without slots draws nothing', () => {
+    const answer = (i: number, extra: Partial<SimSend> = {}): SimSend => email(i, { step: 'reply', variant: null, offeredSlots: 3, ...extra });
+    const picks = Array.from({ length: 600 }, (_, i) => planEngagement(answer(i), { ...defaults, slotPick: 1 }, 4));
+    expect(picks.every((e) => e.length === 1 && e[0]!.kind === 'replied' && e[0]!.replyClass === 'meeting_request')).toBe(true);
+    // Each of the three offered slots is picked, and the pick comes within the configured delay after our answer.
+    expect(new Set(picks.map((e) => e[0]!.pickedSlot))).toEqual(new Set([0, 1, 2]));
+    for (const [e] of picks) {
+      const hours = (e!.at.getTime() - answer(0).sentAt.getTime()) / 3_600_000;
+      expect(hours).toBeGreaterThanOrEqual(defaults.delays.slotPick[0]);
+      expect(hours).toBeLessThanOrEqual(defaults.delays.slotPick[1]);
+    }
+    const some = Array.from({ length: 2000 }, (_, i) => planEngagement(answer(i), { ...defaults, slotPick: 0.4 }, 4)).filter((e) => e.length).length / 2000;
+    expect(some).toBeGreaterThan(0.35);
+    expect(some).toBeLessThan(0.45);
+    // No slots offered (an objection's answer, a booking link), or slotPick 0: the prospect does nothing more; an answer is never "opened" or bounced.
+    expect(Array.from({ length: 200 }, (_, i) => planEngagement(answer(i, { offeredSlots: 0 }), { ...defaults, slotPick: 1, bounce: 1, reply: 1 }, 4)).flat()).toEqual([]);
+    expect(Array.from({ length: 200 }, (_, i) => planEngagement(answer(i), { ...defaults, slotPick: 0, bounce: 1, reply: 1 }, 4)).flat()).toEqual([]);
+    // On LinkedIn the pick is a message reply, with a LinkedIn text.
+    const [linkedin] = planEngagement(answer(1, { channel: 'heyreach' }), { ...defaults, slotPick: 1 }, 4);
+    expect(linkedin).toMatchObject({ kind: 'linkedin_replied', replyClass: 'meeting_request' });
+  });
+
+  it('every slot-pick text is read by the production reply understanding as a meeting request picking that offered slot', () => {
+    const offered = [new Date('2026-11-03T15:00:00Z'), new Date('2026-11-04T16:30:00Z'), new Date('2026-11-05T14:00:00Z')];
+    for (const channel of ['email', 'linkedin'] as const) {
+      for (const template of SLOT_PICK_TEXTS[channel]) {
+        for (const index of [0, 1, 2]) {
+          const text = slotPickText(template, index);
+          const understood = understandReply(text, { sentAt: new Date('2026-11-02T18:00:00Z'), timeZone: 'America/New_York', offeredSlots: offered });
+          expect(understood.class, text).toBe('meeting_request');
+          expect(
+            understood.proposedTimes.map((t) => [t.picksOffered, t.at]),
+            text,
+          ).toEqual([[index, offered[index]!.toISOString()]]);
+        }
+      }
+    }
   });
 });
