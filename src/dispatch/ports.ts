@@ -60,7 +60,7 @@ export type SendRecord = { at: Date; channel: 'email' | 'linkedin'; sender: stri
 export interface OutboxStore {
   /** Insert in one transaction; an item whose dedup key exists already is not inserted (returned as a duplicate). */
   enqueue(items: NewOutboxItem[]): Promise<{ inserted: OutboxItem[]; duplicates: string[] }>;
-  /** Queued items due at `now`, oldest first. */
+  /** Queued items due at `now`: answers in a thread (step `reply`) first, then oldest first. */
   due(now: Date, limit: number): Promise<OutboxItem[]>;
   /** queued -> sending, only if still queued: the dedup claim, committed before the provider call. */
   claim(id: string, token: string, now: Date): Promise<boolean>;

@@ -16,7 +16,9 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
     const inserted = new Set(rows.map((r) => r.dedupKey));
     return { inserted: rows.map(toItem), duplicates: items.map((i) => i.dedupKey).filter((k) => !inserted.has(k)) };
   },
-  // Oldest first; within one batch e-mail before LinkedIn (the original ran Instantly first), then by recipient.
+  // Answers in a prospect's thread first (a person is waiting, and offered slots go stale: behind a
+  // day of cold e-mails they waited for the next day's quota); then oldest first; within one batch
+  // e-mail before LinkedIn (the original ran Instantly first), then by recipient.
   due: async (now, limit) =>
     (
       await db
@@ -24,7 +26,7 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
         .from(outbox)
         .where(and(eq(outbox.status, 'queued'), lte(outbox.notBefore, now)))
         // Byte order (collate "C") for the recipient: a dry run sorts its planned items the same way in code (operator.ts).
-        .orderBy(asc(outbox.createdAt), sql`case ${outbox.channel} when 'instantly' then 0 when 'ghl' then 1 else 2 end`, sql`${outbox.recipient} collate "C"`, asc(outbox.id))
+        .orderBy(sql`case when ${outbox.step} = 'reply' then 0 else 1 end`, asc(outbox.createdAt), sql`case ${outbox.channel} when 'instantly' then 0 when 'ghl' then 1 else 2 end`, sql`${outbox.recipient} collate "C"`, asc(outbox.id))
         .limit(limit)
     ).map(toItem),
   claim: async (id, token, now) =>
