@@ -127,24 +127,31 @@ export const createOperator = (deps: OperatorDeps) => {
   // A/B subject by a stable hash of the lead (domain/learning/variant.ts): the same lead always gets the same variant; 50/50 unless learning.autoShift moved the share.
   const initialCopy = (d: DispatchDetail, shareA = 0.5) => ({ ok: true as const, subject: d.editedSubject ?? (subjectVariantOf(d.leadId, shareA) === 'A' ? d.subjectA : d.subjectB), body: d.editedBody ?? d.body });
 
-  /** The cadence's due steps as scope items, leaving out what is queued already or in an open batch. */
+  /**
+   * The cadence's due steps as scope items, leaving out what is queued already or in an open batch.
+   * Set-based: the steps an open batch holds are dropped first, then the leads left are read in one
+   * statement and the queued keys in one more, however many enrolments are due.
+   */
   const cadenceScope = async (now: Date): Promise<ScopeItem[]> => {
     if (!deps.cadence) return [];
     const inBatches = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => `${i.channel}:${i.leadId}:${i.action}`)));
-    const items: ScopeItem[] = [];
-    for (const { leadId, due } of await deps.cadence.due(now)) {
-      const state = await deps.leads.leadState(leadId);
-      const draftId = await deps.leads.dispatchedDraftOf(leadId);
-      if (!state || !draftId) continue;
-      for (const step of due) {
+    const steps = (await deps.cadence.due(now)).flatMap(({ leadId, due }) =>
+      due.map((step) => {
         const channel: SendChannel = step.channel === 'email' ? 'instantly' : 'heyreach';
-        const recipient = channel === 'heyreach' ? state.linkedinUrl : state.email;
-        const action = scopeActionText({ kind: 'cadence_step', step: step.step, action: step.action });
-        if (!recipient || inBatches.has(`${channel}:${leadId}:${action}`)) continue;
-        items.push({ draftId, leadId, recipient, channel, action });
-      }
+        return { leadId, channel, action: scopeActionText({ kind: 'cadence_step', step: step.step, action: step.action }) };
+      }),
+    );
+    const waiting = steps.filter((s) => !inBatches.has(`${s.channel}:${s.leadId}:${s.action}`));
+    const targets = await deps.leads.cadenceTargets(waiting.map((s) => s.leadId));
+    const items: ScopeItem[] = [];
+    for (const { leadId, channel, action } of waiting) {
+      const target = targets.get(leadId);
+      if (!target?.draftId) continue;
+      const recipient = channel === 'heyreach' ? target.linkedinUrl : target.email;
+      if (recipient) items.push({ draftId: target.draftId, leadId, recipient, channel, action });
     }
     // A connection request is keyed by the person (outbox-key.ts): one already queued or sent for them is not asked again.
+    // That key is made from the lead's URL, so the queued check comes after the leads' read.
     const queued = await deps.leads.existingKeys(items.map(outboxKeyOf));
     return items.filter((i) => !queued.has(outboxKeyOf(i)));
   };
@@ -346,6 +353,8 @@ export const createOperator = (deps: OperatorDeps) => {
         // Dry run: no lease, no writes. Judge the queue, plus what the batch would add.
         let queued: DispatchReport['queued'] = null;
         let planned: OutboxItem[] = [];
+        // The motion's scope when this run judged it: a dry run writes nothing, so it is what a new batch would hold.
+        let scope: ScopeItem[] | null = null;
         if (request.batchId) {
           const batch = await deps.gatekeeper.show(request.batchId);
           const statuses = await deps.batches.draftStatuses([...new Set(batch.scope.filter((i) => !isRevival(i)).map((i) => i.draftId))]);
@@ -360,7 +369,7 @@ export const createOperator = (deps: OperatorDeps) => {
           queued = { batchId: batch.id, items: planned.length, duplicates: 0, rejected, ...revivalCounts(batch.scope, revivals) };
         } else if (!deps.settings.gatekeeperRequired || request.motion !== 'outbound') {
           // What a batch of this motion would hold now, judged as if it were queued.
-          const scope = await scopeFor(request.motion, now);
+          scope = await scopeFor(request.motion, now);
           const { rows, rejected } = await toOutboxItems(PLANNED_BATCH, scope, rampNow, now);
           planned = asPlanned(rows, now);
           // A dry run judges the batch as though approved at once (as a live run without the Gatekeeper does).
@@ -368,7 +377,7 @@ export const createOperator = (deps: OperatorDeps) => {
           if (scope.length) queued = { batchId: 'not created (dry run)', items: planned.length, duplicates: 0, rejected, ...revivalCounts(scope, revivals) };
         }
         const drain = await deps.gateway.drain({ dryRun: true, limit: deps.settings.drainLimit, planned, emailDailyLimit: effectiveEmailDailyLimit(deps.settings.emailDailyLimit, rampNow) });
-        return { motion: request.motion, mode: 'dry_run', ramp: rampNow, pendingBatch: null, queued, waitingForBatch: await waiting(request.motion, now), drain };
+        return { motion: request.motion, mode: 'dry_run', ramp: rampNow, pendingBatch: null, queued, waitingForBatch: scope ? scope.length : await waiting(request.motion, now), drain };
       }
 
       if (deps.settings.send !== 'live') return refuse(request, 'CONFLICT', 'send mode is shadow: a live dispatch would send nothing. Set "send": "live" in the config to send for real');
@@ -383,6 +392,9 @@ export const createOperator = (deps: OperatorDeps) => {
         let pendingBatch: DispatchReport['pendingBatch'] = null;
         let pendingBatches: NonNullable<DispatchReport['pendingBatches']> = [];
         let queued: DispatchReport['queued'] = null;
+        // Set when this run froze its motion's scope: the scope's items the freeze left out, which
+        // is what a new batch would hold now (the rest is in an open batch), without a second scope.
+        let leftOut: number | null = null;
         if (request.batchId) {
           const executed = await deps.gatekeeper.execute(request.batchId, request.by);
           const { rows, rejected } = await toOutboxItems(executed.batch, executed.items, rampNow, now);
@@ -404,6 +416,7 @@ export const createOperator = (deps: OperatorDeps) => {
           const batches = scope.length > 0 ? await deps.gatekeeper.freezeBatches(request.motion, scope, request.by) : [];
           pendingBatches = batches.map((batch) => ({ id: batch.id, motion: batch.motion, items: batch.scope.length, expiresAt: batch.expiresAt.toISOString() }));
           pendingBatch = batches[0] ? { id: batches[0].id, items: batches[0].scope.length, expiresAt: batches[0].expiresAt.toISOString() } : null;
+          leftOut = scope.length - batches.reduce((n, b) => n + b.scope.length, 0);
         } else {
           // Gatekeeper not required (config): the batch is still recorded and audited, approved by the operator.
           const scope = await scopeFor(request.motion, now, true);
@@ -426,7 +439,7 @@ export const createOperator = (deps: OperatorDeps) => {
             metadata: { lease },
           });
         }
-        return { motion: request.motion, mode: 'live', ramp: rampNow, pendingBatch, ...(pendingBatches.length > 1 ? { pendingBatches } : {}), queued, waitingForBatch: await waiting(request.motion, deps.clock.now()), drain };
+        return { motion: request.motion, mode: 'live', ramp: rampNow, pendingBatch, ...(pendingBatches.length > 1 ? { pendingBatches } : {}), queued, waitingForBatch: leftOut ?? (await waiting(request.motion, deps.clock.now())), drain };
       } finally {
         await deps.control.releaseLease(lease, holder);
       }

@@ -243,7 +243,15 @@ export type SentTouchWrite = {
   enrolment: { value: Enrollment; nextDueAt: Date | null } | null;
 };
 
+/** Where a lead's due cadence steps go, and the draft their copy is made from. */
+export type CadenceTarget = { email: string | null; linkedinUrl: string | null; draftId: string | null };
+
 export interface LeadStateQuery {
+  /**
+   * The cadence scope's read of the leads with due steps, one statement for all of them: per
+   * existing lead, its e-mail, its profile's LinkedIn URL, its latest approved draft (null: none).
+   */
+  cadenceTargets(leadIds: readonly string[]): Promise<Map<string, CadenceTarget>>;
   leadState(leadId: string): Promise<LeadSendState | null>;
   /**
    * The stop flag, the lead and its sends since `touchesSince`, in one statement (`leadId` null: no

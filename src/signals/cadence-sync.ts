@@ -15,7 +15,8 @@ import {
   type SkippedStep,
 } from '../domain/cadence/index.js';
 import type { SignalType } from '../domain/signals/index.js';
-import type { CadenceStore, LeadEventStore, SignalLeadStore } from './ports.js';
+import type { CadenceFactsQuery, CadenceStore, LeadEventStore, SignalLeadStore } from './ports.js';
+import { CADENCE_FACTS_EVENTS, leadFactsOf } from './cadence-facts.js';
 
 export const CADENCE_ID = 'default_21day';
 
@@ -36,11 +37,17 @@ const CADENCE_EVENT: Partial<Record<SignalType, CadenceEventType>> = {
 export type CadenceSettings = { steps: readonly CadenceStep[]; exitOn: readonly string[]; pauseOn: readonly string[]; catchUp?: CatchUpRule };
 
 /**
+ * `events` and `leads` are no longer read here (the store reads the facts of many leads in one
+ * statement); they stay optional so the composition root's callers compile until they drop them.
+ */
+export type CadenceSyncDeps = { store: CadenceStore & CadenceFactsQuery; events?: LeadEventStore; leads?: SignalLeadStore; settings: CadenceSettings };
+
+/**
  * The cadence's bookkeeping, kept in step with the signal loop: the first touch on any channel
  * enrols a lead; exit and pause events (config `cadence.exitOn` / `pauseOn`) move the enrolment;
  * `next_due_at` is stored so the due query is one indexed range scan.
  */
-export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEventStore; leads: SignalLeadStore; settings: CadenceSettings }) => {
+export const createCadenceSync = (deps: CadenceSyncDeps) => {
   /** The cadence event a signal is, when the cadence hears it (configured exits and pauses, and the events it always hears). */
   const heard = (signal: SignalType): CadenceEventType | null => {
     const event = CADENCE_EVENT[signal];
@@ -49,22 +56,13 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
   const statusOf = (e: Enrollment, now: Date) => pacedCadenceStatus(e, deps.settings.steps, now, deps.settings.catchUp);
   const save = (e: Enrollment, now: Date) => deps.store.save(e, statusOf(e, now).nextDueAt);
 
-  const factsOf = async (leadId: string) => {
-    const lead = await deps.leads.byId(leadId);
-    const types = new Set((await deps.events.timeline(leadId, 500)).map((e) => e.type));
-    return {
-      hasLinkedinUrl: Boolean(lead?.linkedinUrl),
-      replied: types.has('email_replied'),
-      connected: types.has('linkedin_connection_accepted'),
-      bounced: lead?.status === 'bounced',
-      unsubscribed: lead?.status === 'unsubscribed',
-      meetingBooked: types.has('meeting_booked'),
-      linkedinReplied: types.has('linkedin_replied'),
-      rejected: lead?.status === 'rejected',
-      // Ours (the touch recorder) or HeyReach's own (CONNECTION_REQUEST_SENT): a person is invited once.
-      connectionRequested: types.has('linkedin_connection_sent'),
-      linkedinExhausted: types.has('linkedin_campaign_completed') || lead?.status === 'linkedin_exhausted',
-    };
+  /** The facts of every lead of these enrolments, read at once (one statement, whatever their number). */
+  const factsOfAll = async (enrolments: readonly Enrollment[]) => {
+    const records = await deps.store.leadRecords(
+      enrolments.map((e) => e.leadId),
+      CADENCE_FACTS_EVENTS,
+    );
+    return (leadId: string) => leadFactsOf(records.get(leadId));
   };
 
   const touchStep = (enrolled: Enrollment, at: Date, channel: 'email' | 'linkedin') => touchStepOf(deps.settings.steps, enrolled, at, channel);
@@ -136,9 +134,9 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
      * nothing); under the catch-up rule, at most one per lead, on a schedule shifted by the delay.
      */
     due: async (now: Date, limit = 1000): Promise<{ leadId: string; due: DueStep[]; skipped: SkippedStep[] }[]> => {
-      const out = [];
-      for (const e of await deps.store.due(now, limit)) out.push({ leadId: e.leadId, ...pacedDueSteps(e, deps.settings.steps, await factsOf(e.leadId), now, deps.settings.catchUp) });
-      return out;
+      const enrolments = await deps.store.due(now, limit);
+      const factsOf = await factsOfAll(enrolments);
+      return enrolments.map((e) => ({ leadId: e.leadId, ...pacedDueSteps(e, deps.settings.steps, factsOf(e.leadId), now, deps.settings.catchUp) }));
     },
     /**
      * Re-derive every open enrolment from the lead's record (the original's `sync_signals`): an exit
@@ -147,8 +145,11 @@ export const createCadenceSync = (deps: { store: CadenceStore; events: LeadEvent
      */
     sync: async (now: Date) => {
       const changed: { leadId: string; from: string; to: string; reason: string | null }[] = [];
-      for (const e of await deps.store.open()) {
-        const exit = exitSignalOf(await factsOf(e.leadId));
+      const open = await deps.store.open();
+      // Saving an enrolment changes no lead or event, so the facts read before the loop are the ones each lead would be read with.
+      const factsOf = await factsOfAll(open);
+      for (const e of open) {
+        const exit = exitSignalOf(factsOf(e.leadId));
         if (!exit) continue;
         const next = applyEvent(e, { type: exit, at: now });
         if (next === e) continue;

@@ -224,6 +224,15 @@ export type DecayQuery = {
 };
 
 /** The cadence enrolments the cadence sync keeps. */
+/** What the cadence reads of a lead to decide its due steps and its exits: the lead's record and the event types of its latest timeline. */
+export type CadenceLeadRecord = { status: string; linkedinUrl: string | null; eventTypes: ReadonlySet<string> };
+
+/** The cadence's facts for many leads at once, so a due list or a sync costs one statement, not two per lead. */
+export type CadenceFactsQuery = {
+  /** Per lead (absent: no such lead), its status, its LinkedIn URL (the profile's first) and the types among its `newestEvents` newest events. */
+  leadRecords(leadIds: readonly string[], newestEvents: number): Promise<Map<string, CadenceLeadRecord>>;
+};
+
 export type CadenceStore = {
   get(leadId: string): Promise<Enrollment | null>;
   /** The enrolments of these leads, keyed by lead. */

@@ -4,7 +4,7 @@ import type { Db } from './database.js';
 import { controlFlags, drafts, leads, outbox } from './schema.js';
 import { EMERGENCY_STOP_FLAG } from './control-repo.js';
 import { touchFactsOf, touchStateOf } from './send-touch-repo.js';
-import type { DispatchDetail, ItemState, LeadSendState, LeadStateQuery } from '../dispatch/ports.js';
+import type { CadenceTarget, DispatchDetail, ItemState, LeadSendState, LeadStateQuery } from '../dispatch/ports.js';
 
 /** The emergency stop flag's row (none: never set), as a derived table. */
 const stopFlag = sql`(select active, set_by, reason from ${controlFlags} where name = ${EMERGENCY_STOP_FLAG})`;
@@ -70,6 +70,22 @@ export const createLeadStateQuery = (db: Db): LeadStateQuery => {
         .orderBy(desc(drafts.version), desc(drafts.createdAt))
         .limit(1);
       return row?.id ?? null;
+    },
+    // `leadState` and `dispatchedDraftOf` of many leads in one statement: the draft is the same latest approved one.
+    cadenceTargets: async (leadIds) => {
+      const ids = [...new Set(leadIds)];
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .select({
+          id: leads.id,
+          email: leads.email,
+          linkedinUrl: sql<string | null>`${leads.profile}->>'linkedinUrl'`,
+          // Written out: drizzle renders the outer column unqualified here, which the subquery would read as its own.
+          draftId: sql<string | null>`(select d.id from ${drafts} d where d.lead_id = "leads"."id" and d.status = 'approved' order by d.version desc, d.created_at desc limit 1)`,
+        })
+        .from(leads)
+        .where(sql`${leads.id} = any(${sql.param(ids)}::uuid[])`);
+      return new Map(rows.map((r): [string, CadenceTarget] => [r.id, { email: r.email, linkedinUrl: r.linkedinUrl, draftId: r.draftId }]));
     },
     existingKeys: async (keys) => new Set(keys.length ? (await db.select({ key: outbox.dedupKey }).from(outbox).where(inArray(outbox.dedupKey, keys))).map((r) => r.key) : []),
     leadState: async (leadId) => {
