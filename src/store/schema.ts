@@ -229,6 +229,8 @@ export const drafts = pgTable(
     index('drafts_pending_lead_idx')
       .on(t.leadId, t.createdAt)
       .where(sql`${t.status} = 'pending_review'`),
+    // A reply's suggested answer, by its run id ('reply:<reply id>'): migration 0025.
+    index('drafts_run_idx').on(t.runId, t.version),
     index('drafts_decided_idx')
       .on(t.decidedAt, t.status)
       .where(sql`${t.decidedAt} is not null`),
