@@ -50,7 +50,7 @@ export const FUNNEL_FRESH_MS = 60_000;
 
 /**
  * The /kpis funnel: the leads discovered in the window, and how many of them reached each step.
- * Counting it joins the window's leads with four tables: about 150 ms at 100,000 leads on a calm
+ * Counting it joins the window's leads with four tables: about 210 ms at 100,000 leads on a calm
  * machine (docs/benchmarks.md), on every load of a page people reload. So a count is reused for
  * the same window start (to the minute) for FUNNEL_FRESH_MS of the app's clock, like the KPI
  * rollup it sits beside; loads at the same time share one count, and a failed count is not kept.

@@ -6,7 +6,7 @@ import { openTestDatabase } from '../../support/store.js';
 
 /*
  * The /kpis funnel is counted at most once a minute per window (a join of the window's leads with
- * four tables costs about 150 ms at 100,000 leads): a load within FUNNEL_FRESH_MS of the app's
+ * four tables costs about 210 ms at 100,000 leads): a load within FUNNEL_FRESH_MS of the app's
  * clock reuses the count, a later one or another window counts again.
  */
 describe('the /kpis funnel, reused for a minute', () => {
