@@ -2,13 +2,11 @@ import { existsSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { followThroughExecutorFor, followThroughProvidersFor, withFollowThroughActions } from '../../src/compose/follow-through.js';
-import { processorFor } from '../../src/compose/signals.js';
 import { buildApp } from '../../src/server/app.js';
 import type { Database } from '../../src/store/database.js';
-import { createInboxStore } from '../../src/store/inbox-repo.js';
 import { apiDepsOf } from '../support/api.js';
 import { dispatchHarness, type Harness } from '../support/dispatch.js';
+import { replyDelivery } from '../support/replies.js';
 import { openTestDatabase } from '../support/store.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -33,20 +31,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the /replies page (chromium, 390 px)', (
     const omar = await h.approvedLead({ firstName: 'Omar', lastName: 'Quist', linkedin: false });
     const batch = await h.approvedBatch();
     await h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'Dani' });
-    const processor = withFollowThroughActions(processorFor(h.app), followThroughExecutorFor(h.app, await followThroughProvidersFor(h.app, h.dispatch)), h.app.log);
-    const inbox = createInboxStore(database.db);
-    const deliver = async (key: string, email: string, text: string) => {
-      h.clock.advance(60_000);
-      const id = await inbox.insert({
-        provider: 'instantly',
-        eventType: 'reply_received',
-        idempotencyKey: key,
-        payload: { event_type: 'reply_received', step: 1, timestamp: h.clock.now().toISOString(), lead_email: email, email_id: key, reply_subject: 'Re: AI', reply_text: text },
-        receivedAt: h.clock.now(),
-      });
-      expect(await processor.process(id!)).toBe('processed');
-      return String(rowsOf(await database.db.execute(sql`select id from replies where inbox_id = ${id}`))[0]!.id);
-    };
+    const reply = await replyDelivery(h);
+    const deliver = (key: string, email: string, text: string) => reply({ key, email, text, subject: 'Re: AI' });
     ids.meeting = await deliver('b-1', maya.email, 'Tuesday at 4pm works, send an invite.');
     ids.objection = await deliver('b-2', omar.email, 'We use <b>HubSpot</b> and it works fine for us, no need for this.');
     app = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 1024 * 1024, api: { token: TOKEN, deps: apiDepsOf(h) } });

@@ -4,14 +4,12 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { followThroughExecutorFor, followThroughProvidersFor, withFollowThroughActions } from '../../../src/compose/follow-through.js';
-import { processorFor } from '../../../src/compose/signals.js';
 import { startSlackSandbox } from '../../../src/providers/sandbox/slack/server.js';
 import { openDatabase, type Database } from '../../../src/store/database.js';
-import { createInboxStore } from '../../../src/store/inbox-repo.js';
 import { apiDepsOf } from '../../support/api.js';
 import { inProcessCli, tempWorkdir } from '../../support/cli.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
+import { replyDelivery } from '../../support/replies.js';
 
 type Row = Record<string, unknown>;
 const rowsOf = (result: unknown) => (result as { rows: Row[] }).rows;
@@ -67,17 +65,7 @@ describe('caio replies brief', () => {
     const lead = await h.approvedLead({ firstName: 'Maya', lastName: 'Rivera', linkedin: false });
     const batch = await h.approvedBatch();
     await h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'Dani' });
-    const processor = withFollowThroughActions(processorFor(h.app), followThroughExecutorFor(h.app, await followThroughProvidersFor(h.app, h.dispatch)), h.app.log);
-    h.clock.advance(60_000);
-    const id = await createInboxStore(database.db).insert({
-      provider: 'instantly',
-      eventType: 'reply_received',
-      idempotencyKey: 'brief-1',
-      payload: { event_type: 'reply_received', step: 1, timestamp: h.clock.now().toISOString(), lead_email: lead.email, email_id: 'e-1', reply_text: 'Sounds interesting, tell me more about how it works.' },
-      receivedAt: h.clock.now(),
-    });
-    expect(await processor.process(id!)).toBe('processed');
-    replyId = String(rowsOf(await database.db.execute(sql`select id from replies where inbox_id = ${id}`))[0]!.id);
+    replyId = await (await replyDelivery(h))({ key: 'brief-1', email: lead.email, emailId: 'e-1', text: 'Sounds interesting, tell me more about how it works.' });
   }, 120_000);
   afterAll(async () => {
     await h?.close();

@@ -1,12 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { followThroughExecutorFor, followThroughProvidersFor, withFollowThroughActions } from '../../../src/compose/follow-through.js';
 import { queenDepsFor } from '../../../src/compose/queen.js';
-import { processorFor } from '../../../src/compose/signals.js';
 import { ask } from '../../../src/queen/ask.js';
 import type { Database } from '../../../src/store/database.js';
-import { createInboxStore } from '../../../src/store/inbox-repo.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
+import { replyDelivery } from '../../support/replies.js';
 import { openTestDatabase } from '../../support/store.js';
 
 type Row = Record<string, unknown>;
@@ -29,17 +27,7 @@ describe('QUEEN books a reply', () => {
     const lead = await h.approvedLead({ firstName: 'Maya', lastName: 'Rivera', linkedin: false });
     const batch = await h.approvedBatch();
     await h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'Dani' });
-    const processor = withFollowThroughActions(processorFor(h.app), followThroughExecutorFor(h.app, await followThroughProvidersFor(h.app, h.dispatch)), h.app.log);
-    h.clock.advance(60_000);
-    const id = await createInboxStore(database.db).insert({
-      provider: 'instantly',
-      eventType: 'reply_received',
-      idempotencyKey: 'queen-book-1',
-      payload: { event_type: 'reply_received', step: 1, timestamp: h.clock.now().toISOString(), lead_email: lead.email, email_id: 'e-1', reply_text: 'Sounds interesting, tell me more about how it works.' },
-      receivedAt: h.clock.now(),
-    });
-    expect(await processor.process(id!)).toBe('processed');
-    replyId = String(rowsOf(await database.db.execute(sql`select id from replies where inbox_id = ${id}`))[0]!.id);
+    replyId = await (await replyDelivery(h))({ key: 'queen-book-1', email: lead.email, emailId: 'e-1', text: 'Sounds interesting, tell me more about how it works.' });
   }, 120_000);
   afterAll(async () => {
     await h?.close();

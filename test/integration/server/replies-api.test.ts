@@ -1,14 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { followThroughExecutorFor, followThroughProvidersFor, withFollowThroughActions } from '../../../src/compose/follow-through.js';
 import { meetingBriefsFor } from '../../../src/compose/meeting-briefs.js';
-import { processorFor } from '../../../src/compose/signals.js';
 import { startSlackSandbox } from '../../../src/providers/sandbox/slack/server.js';
 import { buildApp } from '../../../src/server/app.js';
 import type { Database } from '../../../src/store/database.js';
-import { createInboxStore } from '../../../src/store/inbox-repo.js';
 import { apiDepsOf } from '../../support/api.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
+import { replyDelivery } from '../../support/replies.js';
 import { briefChannelsFor } from '../../../src/compose/meeting-briefs.js';
 import { openTestDatabase } from '../../support/store.js';
 
@@ -44,20 +42,8 @@ describe('the replies API', () => {
     Object.assign(leads, { meeting: maya.leadId, objection: omar.leadId, question: noor.leadId });
     const batch = await h.approvedBatch();
     await h.operator.dispatch({ motion: 'outbound', live: true, batchId: batch.id, by: 'Dani' });
-    const processor = withFollowThroughActions(processorFor(h.app), followThroughExecutorFor(h.app, await followThroughProvidersFor(h.app, h.dispatch)), h.app.log);
-    const inbox = createInboxStore(database.db);
-    const deliver = async (key: string, email: string, text: string) => {
-      h.clock.advance(60_000);
-      const id = await inbox.insert({
-        provider: 'instantly',
-        eventType: 'reply_received',
-        idempotencyKey: key,
-        payload: { event_type: 'reply_received', step: 1, timestamp: h.clock.now().toISOString(), lead_email: email, email_id: key, reply_subject: 'Re: AI', reply_text: text },
-        receivedAt: h.clock.now(),
-      });
-      expect(await processor.process(id!)).toBe('processed');
-      return String(rowsOf(await database.db.execute(sql`select id from replies where inbox_id = ${id}`))[0]!.id);
-    };
+    const reply = await replyDelivery(h);
+    const deliver = (key: string, email: string, text: string) => reply({ key, email, text, subject: 'Re: AI' });
     ids.meeting = await deliver('r-1', maya.email, 'Tuesday at 4pm works, send an invite.');
     ids.objection = await deliver('r-2', omar.email, 'We use HubSpot and it works fine for us, no need for this.');
     ids.question = await deliver('r-3', noor.email, 'How does this work with our ERP? Is there an integration?');
