@@ -82,7 +82,7 @@ export const followThroughOn = (tx: Db, cadence: CadenceSettings, config: Follow
     leads,
     events,
     suppressions: createSuppressionStore(tx),
-    cadence: createCadenceSync({ store: createCadenceStore(tx), events, leads, settings: cadence }),
+    cadence: createCadenceSync({ store: createCadenceStore(tx), settings: cadence }),
     isExcluded: async (email) => {
       const imported = await exclusions.list();
       const policy = {
@@ -213,7 +213,7 @@ export const schedulerFor = (app: AppDeps, providers: FollowThroughProvidersWith
         if (!lead) return;
         const moved = lead.status !== 'meeting_booked' && (await signalLeads.setStatus(leadId, lead.status, 'meeting_booked', at));
         await events.append({ leadId, at, channel: 'email', type: 'meeting_booked', source: 'scheduler', fromStatus: moved ? lead.status : null, toStatus: moved ? 'meeting_booked' : null, inboxId: null, details });
-        await createCadenceSync({ store: createCadenceStore(t), events, leads: signalLeads, settings: config.cadence }).onSignal(leadId, 'meeting_booked', at);
+        await createCadenceSync({ store: createCadenceStore(t), settings: config.cadence }).onSignal(leadId, 'meeting_booked', at);
         if (details.by)
           await createAuditStore(t).append({
             at,
@@ -250,7 +250,7 @@ export const followThroughExecutorFor = (app: AppDeps, providers: FollowThroughP
     resumeCadence: (leadId, at) =>
       db.transaction(async (tx) => {
         const t = tx as unknown as Db;
-        return createCadenceSync({ store: createCadenceStore(t), events: createLeadEventStore(t, { inTransaction: true }), leads: createSignalLeadStore(t), settings: app.config.cadence }).resume(leadId, at);
+        return createCadenceSync({ store: createCadenceStore(t), settings: app.config.cadence }).resume(leadId, at);
       }),
     alerts: app.alerts,
     clock: app.clock,

@@ -26,7 +26,7 @@ export const PAYLOAD_READERS: PayloadReaders = Object.fromEntries([instantlyWebh
 /** The signal loop's jobs wired to one app (store, clock, log, config): one place for CLI and server. */
 export const cadenceSyncFor = (app: AppDeps) => {
   const db = app.database.db;
-  return createCadenceSync({ store: createCadenceStore(db), events: createLeadEventStore(db), leads: createSignalLeadStore(db), settings: app.config.cadence });
+  return createCadenceSync({ store: createCadenceStore(db), settings: app.config.cadence });
 };
 
 /**
@@ -42,7 +42,7 @@ export const deliveryStoresFor = (tx: Db, cadence: CadenceSettings, followThroug
     leads: createSignalLeadStore(db),
     suppressions: createSuppressionStore(db),
     cancelOutbound: (leadId, reason) => outbox.cancelForLead(leadId, reason),
-    cadence: createCadenceSync({ store: createCadenceStore(db), events: createLeadEventStore(db, { inTransaction: true }), leads: createSignalLeadStore(db), settings: cadence }),
+    cadence: createCadenceSync({ store: createCadenceStore(db), settings: cadence }),
     campaignRoster: createCampaignRosterStore(db),
     ...(followThrough ? { followThrough: followThroughOn(db, cadence, followThrough, recorded) } : {}),
   };
@@ -76,7 +76,7 @@ export const touchRecorderFor = (app: AppDeps) => {
   const unit = transactionalUnit(db, (tx) => {
     const events = createLeadEventStore(tx, { inTransaction: true });
     const leads = createSignalLeadStore(tx);
-    return createTouchRecorder({ events, leads, cadence: createCadenceSync({ store: createCadenceStore(tx), events, leads, settings }), steps: settings.steps });
+    return createTouchRecorder({ events, leads, cadence: createCadenceSync({ store: createCadenceStore(tx), settings }), steps: settings.steps });
   });
   return (item: Parameters<ReturnType<typeof createTouchRecorder>>[0], at: Date) => unit((record) => record(item, at));
 };

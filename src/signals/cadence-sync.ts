@@ -15,7 +15,7 @@ import {
   type SkippedStep,
 } from '../domain/cadence/index.js';
 import type { SignalType } from '../domain/signals/index.js';
-import type { CadenceFactsQuery, CadenceStore, LeadEventStore, SignalLeadStore } from './ports.js';
+import type { CadenceFactsQuery, CadenceStore } from './ports.js';
 import { CADENCE_FACTS_EVENTS, leadFactsOf } from './cadence-facts.js';
 
 export const CADENCE_ID = 'default_21day';
@@ -40,7 +40,7 @@ export type CadenceSettings = { steps: readonly CadenceStep[]; exitOn: readonly 
  * `events` and `leads` are no longer read here (the store reads the facts of many leads in one
  * statement); they stay optional so the composition root's callers compile until they drop them.
  */
-export type CadenceSyncDeps = { store: CadenceStore & CadenceFactsQuery; events?: LeadEventStore; leads?: SignalLeadStore; settings: CadenceSettings };
+export type CadenceSyncDeps = { store: CadenceStore & CadenceFactsQuery; settings: CadenceSettings };
 
 /**
  * The cadence's bookkeeping, kept in step with the signal loop: the first touch on any channel
