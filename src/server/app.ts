@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -71,6 +72,16 @@ export const serverLogging = (log: Pick<Logger, 'info' | 'error'>) => ({
 
 const labelValue = (value: string) => value.replace(/["\\\n]/g, '_');
 
+/** Node's headers (names already lower-cased) with one value each: the first of a repeated one. */
+const singleHeaders = (given: IncomingHttpHeaders): Record<string, string | undefined> => {
+  const headers: Record<string, string | undefined> = {};
+  for (const name in given) {
+    const value = given[name];
+    headers[name] = Array.isArray(value) ? value[0] : value;
+  }
+  return headers;
+};
+
 const JSON_TYPE = /^application\/(.+\+)?json\b/i;
 /** A body sent with a type other than JSON is refused at the door (415), before it is read. */
 const refusedType = (type: string | undefined) => Boolean(type && !JSON_TYPE.test(type));
@@ -96,50 +107,25 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
   const secrets = options.secrets ?? [];
   const https = options.publicUrl?.startsWith('https:') ?? false;
   /** The matched route's pattern (secrets replaced), or null for a request that matched none. */
-  const routeOf = (request: FastifyRequest): string | null => (request.routeOptions.url === undefined ? null : routeLabel(request.routeOptions.url, secrets));
-  // Security headers on every answer: the pages load their one script and stylesheet from here, so
-  // the CSP allows no inline script or style, no eval, no framing; nosniff; HSTS only over https.
-  void app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        scriptSrcAttr: ["'none'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        ...(https ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    xFrameOptions: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
-  });
-  app.addHook('onRequest', async (request, reply) => {
+  const labels = new Map<string, string>();
+  const routeOf = (request: FastifyRequest): string | null => {
+    const url = request.routeOptions.url;
+    if (url === undefined) return null;
+    let label = labels.get(url);
+    if (label === undefined) labels.set(url, (label = routeLabel(url, secrets)));
+    return label;
+  };
+  // The correlation id on every answer (a callback hook: this runs on the busiest path, the webhooks).
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
   });
-  // The dashboard's session cookie is read and written by @fastify/cookie (request.cookies, reply.setCookie).
-  void app.register(cookie);
-  // Cross-origin browsers only from the configured origins (server.corsOrigins), exact matches; a
-  // preflight is answered 204 by the plugin, before any route's auth.
-  const corsOrigins = options.corsOrigins ?? [];
-  void app.register(cors, {
-    origin: (origin, done) => done(null, origin !== undefined && corsOrigins.includes(origin) ? origin : false),
-    methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['content-type', 'x-dashboard-token', 'authorization', 'x-csrf-token'],
-    exposedHeaders: ['x-request-id'],
-  });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = routeOf(request);
     const key = `${request.method} ${route ?? 'unmatched'} ${reply.statusCode}`;
     requests.set(key, (requests.get(key) ?? 0) + 1);
     options.onRequestDone?.({ id: request.id, method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+    done();
   });
   // Every body is read as bytes and handed on as text; the handler verifies it before parsing. A body sent with a
   // non-JSON type is refused at the door (415), before it is read.
@@ -165,16 +151,14 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
     webhooks.removeAllContentTypeParsers();
     webhooks.addContentTypeParser('*', { parseAs: 'buffer' }, (req, bytes, done) => (refusedType(req.headers['content-type']) ? done(unsupportedType(), undefined) : done(null, bytes)));
     for (const [path, handler] of Object.entries(options.routes.post)) {
-      // No browser reads these answers: the security headers are for the pages and the API, and
-      // @fastify/helmet builds them anew on every request (a cost on the busiest path).
-      webhooks.post(path, { helmet: false }, async (request, reply) => {
-        const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
-        const query = new URLSearchParams(request.raw.url?.split('?')[1] ?? '');
+      webhooks.post(path, async (request, reply) => {
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const result = await handler({ path, headers, body: raw.toString('utf8'), rawBody: raw, query });
+        const url = request.raw.url ?? '';
+        const at = url.indexOf('?');
+        const result = await handler({ path, headers: singleHeaders(request.headers), body: raw.toString('utf8'), rawBody: raw, ...(at >= 0 ? { query: new URLSearchParams(url.slice(at + 1)) } : {}) });
         return reply.code(result.status).send(result.body);
       });
-      webhooks.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url: path, helmet: false, handler: async (_request, reply) => reply.code(405).send({ error: 'POST only', code: 'METHOD_NOT_ALLOWED' }) });
+      webhooks.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url: path, handler: async (_request, reply) => reply.code(405).send({ error: 'POST only', code: 'METHOD_NOT_ALLOWED' }) });
     }
     for (const [path, handler] of Object.entries(options.routes.get)) {
       webhooks.get(path, async (_request, reply) => {
@@ -183,54 +167,94 @@ export const buildApp = (options: AppOptions): FastifyInstance => {
       });
     }
   });
-  if (options.api) {
-    const { token, deps } = options.api;
-    const { users, audit } = options.api;
-    const sessions = options.api.sessions ?? createSessions(users ? { users } : {});
-    // Prometheus text: the caller's gauges plus the request counts by route and status.
-    const metricsText = async () => {
-      const lines = [...requests.entries()].map(([key, n]) => {
-        const [method = '', route = '', status = ''] = key.split(' ');
-        return `caio_http_requests_total{method="${labelValue(method)}",route="${labelValue(route)}",status="${labelValue(status)}"} ${n}`;
+  const dashboard = options.api;
+  if (dashboard) {
+    // The dashboard (its API and its pages) in a context of its own, with what browsers need: the
+    // security headers, the session cookie and CORS. The webhooks are not in it: no browser reads
+    // their answers, and these plugins' hooks would run on the busiest path for nothing.
+    void app.register(async (browser) => {
+      const { token, deps, users, audit } = dashboard;
+      // The pages load their one script and stylesheet from here, so the CSP allows no inline script
+      // or style, no eval, no framing; nosniff; HSTS only over https.
+      await browser.register(helmet, {
+        contentSecurityPolicy: {
+          useDefaults: false,
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'"],
+            scriptSrcAttr: ["'none'"],
+            styleSrc: ["'self'"],
+            imgSrc: ["'self'", 'data:'],
+            fontSrc: ["'self'"],
+            connectSrc: ["'self'"],
+            objectSrc: ["'none'"],
+            baseUri: ["'none'"],
+            formAction: ["'self'"],
+            frameAncestors: ["'none'"],
+            ...(https ? { upgradeInsecureRequests: [] } : {}),
+          },
+        },
+        xFrameOptions: { action: 'deny' },
+        referrerPolicy: { policy: 'no-referrer' },
+        strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
       });
-      return `${options.metrics ? await options.metrics() : ''}# TYPE caio_http_requests_total counter\n${lines.join('\n')}\n`;
-    };
-    void app.register(async (api) => {
-      // JSON in; the dashboard token (or a page session with its CSRF token) on every route of this plugin.
-      api.removeAllContentTypeParsers();
-      api.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
-        if (refusedType(req.headers['content-type'])) return done(unsupportedType(), undefined);
-        try {
-          done(null, (body as string).trim() ? JSON.parse(body as string) : {});
-        } catch {
-          done(Object.assign(new Error('the body is not JSON'), { statusCode: 400, code: 'INVALID_JSON' }), undefined);
-        }
+      // The dashboard's session cookie is read and written by @fastify/cookie (request.cookies, reply.setCookie).
+      await browser.register(cookie);
+      // Cross-origin browsers only from the configured origins (server.corsOrigins), exact matches; a
+      // preflight is answered 204 by the plugin, before any route's auth.
+      const corsOrigins = options.corsOrigins ?? [];
+      await browser.register(cors, {
+        origin: (origin, done) => done(null, origin !== undefined && corsOrigins.includes(origin) ? origin : false),
+        methods: ['GET', 'POST', 'OPTIONS'],
+        allowedHeaders: ['content-type', 'x-dashboard-token', 'authorization', 'x-csrf-token'],
+        exposedHeaders: ['x-request-id'],
       });
-      requireDashboardAccess(api, token, sessions, { now: deps.now, ...(audit ? { audit } : {}) });
-      // The routes' schemas only document (GET /api/docs is what @fastify/swagger builds from them):
-      // each handler validates with its zod schemas, whose errors are the 400 `{error, code}` naming
-      // the parameter. So no validator (Ajv would refuse first, with its own messages, and coerce
-      // the query) and no fast-json-stringify (it would drop what a response schema leaves out):
-      // every answer is JSON.stringify, as without schemas.
-      api.setValidatorCompiler(() => () => true);
-      api.setSerializerCompiler(() => (data) => JSON.stringify(data));
-      // Before the routes: it collects them as they are added.
-      await api.register(swagger, swaggerOptions());
-      registerApiRoutes(api, deps);
-      api.get('/api/metrics', { schema: { hide: true } }, async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4').send(await metricsText()));
-    });
-    void app.register(async (pages) => {
-      // The login and logout forms post urlencoded fields; the pages read nothing else.
-      pages.removeAllContentTypeParsers();
-      pages.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-      pages.addContentTypeParser('*', { parseAs: 'buffer' }, (req, bytes, done) => (refusedType(req.headers['content-type']) ? done(unsupportedType(), undefined) : done(null, bytes)));
-      registerPages(pages, { api: deps, token, sessions, secureCookies: options.api?.secureCookies ?? https, ...(users ? { users } : {}) });
-      // For scrapers: the token itself, no session.
-      pages.get('/metrics', async (request, reply) => {
-        const auth = request.headers.authorization;
-        const given = request.headers['x-dashboard-token'] ?? (auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined);
-        if (typeof given !== 'string' || !safeEqual(given, token)) return reply.code(401).send({ error: 'unauthorized', code: 'UNAUTHORIZED' });
-        return reply.header('content-type', 'text/plain; version=0.0.4').send(await metricsText());
+      const sessions = dashboard.sessions ?? createSessions(users ? { users } : {});
+      // Prometheus text: the caller's gauges plus the request counts by route and status.
+      const metricsText = async () => {
+        const lines = [...requests.entries()].map(([key, n]) => {
+          const [method = '', route = '', status = ''] = key.split(' ');
+          return `caio_http_requests_total{method="${labelValue(method)}",route="${labelValue(route)}",status="${labelValue(status)}"} ${n}`;
+        });
+        return `${options.metrics ? await options.metrics() : ''}# TYPE caio_http_requests_total counter\n${lines.join('\n')}\n`;
+      };
+      void browser.register(async (api) => {
+        // JSON in; the dashboard token (or a page session with its CSRF token) on every route of this plugin.
+        api.removeAllContentTypeParsers();
+        api.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+          if (refusedType(req.headers['content-type'])) return done(unsupportedType(), undefined);
+          try {
+            done(null, (body as string).trim() ? JSON.parse(body as string) : {});
+          } catch {
+            done(Object.assign(new Error('the body is not JSON'), { statusCode: 400, code: 'INVALID_JSON' }), undefined);
+          }
+        });
+        requireDashboardAccess(api, token, sessions, { now: deps.now, ...(audit ? { audit } : {}) });
+        // The routes' schemas only document (GET /api/docs is what @fastify/swagger builds from them):
+        // each handler validates with its zod schemas, whose errors are the 400 `{error, code}` naming
+        // the parameter. So no validator (Ajv would refuse first, with its own messages, and coerce
+        // the query) and no fast-json-stringify (it would drop what a response schema leaves out):
+        // every answer is JSON.stringify, as without schemas.
+        api.setValidatorCompiler(() => () => true);
+        api.setSerializerCompiler(() => (data) => JSON.stringify(data));
+        // Before the routes: it collects them as they are added.
+        await api.register(swagger, swaggerOptions());
+        registerApiRoutes(api, deps);
+        api.get('/api/metrics', { schema: { hide: true } }, async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4').send(await metricsText()));
+      });
+      void browser.register(async (pages) => {
+        // The login and logout forms post urlencoded fields; the pages read nothing else.
+        pages.removeAllContentTypeParsers();
+        pages.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+        pages.addContentTypeParser('*', { parseAs: 'buffer' }, (req, bytes, done) => (refusedType(req.headers['content-type']) ? done(unsupportedType(), undefined) : done(null, bytes)));
+        registerPages(pages, { api: deps, token, sessions, secureCookies: dashboard.secureCookies ?? https, ...(users ? { users } : {}) });
+        // For scrapers: the token itself, no session.
+        pages.get('/metrics', async (request, reply) => {
+          const auth = request.headers.authorization;
+          const given = request.headers['x-dashboard-token'] ?? (auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined);
+          if (typeof given !== 'string' || !safeEqual(given, token)) return reply.code(401).send({ error: 'unauthorized', code: 'UNAUTHORIZED' });
+          return reply.header('content-type', 'text/plain; version=0.0.4').send(await metricsText());
+        });
       });
     });
   }

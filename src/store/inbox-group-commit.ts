@@ -24,12 +24,15 @@ export type GroupCommitSettings = {
 };
 
 /**
- * One statement, whatever the group's size (so it is prepared once per connection): the group's
- * columns as arrays, unnested into rows; a delivery seen before (or twice in the group) is skipped
- * by the unique (provider, idempotency_key) and returns no row.
+ * One statement, whatever the group's size (so it is prepared once per connection): the group as
+ * one JSON array of rows (one parameter, serialised by JSON.stringify: a text array of JSON would
+ * be escaped element by element by the driver), read back into typed columns; a delivery seen
+ * before (or twice in the group) is skipped by the unique (provider, idempotency_key) and returns
+ * no row. A payload that was not JSON is the JSON null, which the record reads as SQL NULL.
  */
 const INSERT_GROUP = `INSERT INTO webhook_inbox (provider, event_type, idempotency_key, payload, received_at, status, error, raw_body, raw_base64, processed_at, signal)
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::jsonb[])
+SELECT provider, event_type, idempotency_key, coalesce(payload, 'null'::jsonb), received_at, status, error, raw_body, raw_base64, processed_at, signal
+FROM jsonb_to_recordset($1::jsonb) AS r(provider text, event_type text, idempotency_key text, payload jsonb, received_at timestamptz, status text, error text, raw_body text, raw_base64 text, processed_at timestamptz, signal jsonb)
 ON CONFLICT (provider, idempotency_key) DO NOTHING
 RETURNING id, provider, idempotency_key`;
 
@@ -37,28 +40,23 @@ type Waiting = { input: InboxInsert; resolve: (id: string | null) => void; rejec
 
 const keyOf = (input: Pick<InboxInsert, 'provider' | 'idempotencyKey'>): string => `${input.provider}\u0000${input.idempotencyKey}`;
 
-/** The group's values, one array per column (a payload that was not JSON is stored as JSON null). */
-const columnsOf = (inputs: readonly InboxInsert[]): unknown[] => {
-  const columns: unknown[][] = Array.from({ length: 11 }, () => []);
-  for (const input of inputs) {
-    const ignored = input.status === 'ignored';
-    const row = [
-      input.provider,
-      input.eventType,
-      input.idempotencyKey,
-      JSON.stringify(input.payload ?? null),
-      input.receivedAt,
-      input.status ?? 'pending',
-      input.reason ?? null,
-      input.raw?.text ?? null,
-      input.raw?.base64 ?? null,
-      ignored ? input.receivedAt : null,
-      input.signal === undefined || input.signal === null ? null : JSON.stringify(input.signal),
-    ];
-    row.forEach((value, i) => columns[i]!.push(value));
-  }
-  return columns;
-};
+/** The group's rows as the statement's one parameter. */
+const rowsOf = (inputs: readonly InboxInsert[]): string =>
+  JSON.stringify(
+    inputs.map((input) => ({
+      provider: input.provider,
+      event_type: input.eventType,
+      idempotency_key: input.idempotencyKey,
+      payload: input.payload ?? null,
+      received_at: input.receivedAt,
+      status: input.status ?? 'pending',
+      error: input.reason ?? null,
+      raw_body: input.raw?.text ?? null,
+      raw_base64: input.raw?.base64 ?? null,
+      processed_at: input.status === 'ignored' ? input.receivedAt : null,
+      signal: input.signal ?? null,
+    })),
+  );
 
 /**
  * Webhook deliveries written to the inbox in groups (group commit): when no group is being written
@@ -77,7 +75,7 @@ export const createGroupCommitInbox = (pool: Queryable, settings: GroupCommitSet
   const inFlight = new Set<Promise<void>>();
 
   const insertRows = async (inputs: readonly InboxInsert[]): Promise<Map<string, string>> => {
-    const { rows } = await pool.query({ name: 'caio_inbox_insert_group', text: INSERT_GROUP, values: columnsOf(inputs) });
+    const { rows } = await pool.query({ name: 'caio_inbox_insert_group', text: INSERT_GROUP, values: [rowsOf(inputs)] });
     return new Map(rows.map((r) => [keyOf({ provider: r.provider, idempotencyKey: r.idempotency_key }), r.id]));
   };
 

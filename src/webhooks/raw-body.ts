@@ -55,8 +55,15 @@ export type RawBody = { text: string; base64: string | null };
 export const rawBodyOf = (bytes: Buffer): RawBody => {
   const decoded = bytes.toString('utf8');
   const exact = isUtf8(bytes) && !decoded.includes('\u0000');
-  return { text: storableText(decoded), base64: exact ? null : bytes.toString('base64') };
+  // Valid UTF-8 decodes to no lone surrogate, so text without NUL is storable as it is.
+  return exact ? { text: decoded, base64: null } : { text: storableText(decoded), base64: bytes.toString('base64') };
 };
+
+/**
+ * Only these escapes make JSON.parse give text PostgreSQL refuses (NUL, a surrogate that may be
+ * lone); text without them (and without a raw NUL or lone surrogate) parses to storable values.
+ */
+const UNSTORABLE_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
 
 /**
  * A body read as JSON for the inbox: the storable value, or why it is not one. `raw` is always
@@ -73,7 +80,8 @@ export const readBody = (bytes: Buffer, text: string): ReadBody => {
     return { raw, keepRaw: true, ok: false, reason: 'the body is not JSON', json: null };
   }
   if (jsonDepth(parsed) > MAX_JSON_DEPTH) return { raw, keepRaw: true, ok: false, reason: `the body is nested deeper than ${MAX_JSON_DEPTH} levels`, json: null };
-  const storable = storableJson(parsed);
+  // The walk copies the whole value; most bodies cannot need it (their text is the exact, storable bytes).
+  const storable = raw.base64 === null && text === raw.text && !UNSTORABLE_ESCAPE.test(text) ? { value: parsed, changed: false } : storableJson(parsed);
   const keepRaw = storable.changed || raw.base64 !== null;
   if (!storable.value || typeof storable.value !== 'object' || Array.isArray(storable.value)) return { raw, keepRaw: true, ok: false, reason: 'the body is not a JSON object', json: storable.value };
   return { raw, keepRaw, ok: true, json: storable.value };

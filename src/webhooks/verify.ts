@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { safeEqual } from '../lib/hash.js';
 import type { WebhookAuthScheme } from '../signals/ports.js';
 
@@ -18,6 +18,15 @@ export type VerifyOutcome = { ok: true; method: 'hmac' | 'token' | 'bearer' | 'q
 export const TOKEN_HEADER = 'x-caio-webhook-token';
 
 const hmacHex = (secret: string, body: Buffer | string) => createHmac('sha256', secret).update(body).digest('hex');
+
+const HEX_DIGEST = /^[0-9a-f]{64}$/;
+
+/**
+ * Whether `given` (lower-case hex) is the body's HMAC, in constant time: a SHA-256 digest's length
+ * is no secret, so anything but 64 hex digits is refused at once, and the bytes are compared as they are.
+ */
+const hmacMatches = (secret: string, body: Buffer | string, given: string): boolean =>
+  HEX_DIGEST.test(given) && timingSafeEqual(Buffer.from(given, 'hex'), createHmac('sha256', secret).update(body).digest());
 
 /** The secret in the path (`<under>/<secret>`, percent-decoded); null when the path has none or a malformed escape. */
 const pathSecret = (path: string, under: string): string | null => {
@@ -64,7 +73,7 @@ export const verifyWebhook = (
       .trim()
       .replace(/^sha256=/i, '')
       .toLowerCase();
-    if (keys.hmac && safeEqual(given, hmacHex(keys.hmac, request.rawBody))) return { ok: true, method: 'hmac' };
+    if (keys.hmac && hmacMatches(keys.hmac, request.rawBody, given)) return { ok: true, method: 'hmac' };
   }
   const secret = keys.token;
   const offered = (value: string | null | undefined, method: 'token' | 'bearer' | 'query' | 'path'): VerifyOutcome | null => {

@@ -142,7 +142,7 @@ describe('the inbox group commit: many deliveries, one statement, each answered 
     const held: Queryable = {
       query: (config) =>
         new Promise((resolve, reject) => {
-          groups.push({ size: (config.values[0] as unknown[]).length, finish: () => void database.pool.query(config).then(resolve, reject) });
+          groups.push({ size: (JSON.parse(config.values[0] as string) as unknown[]).length, finish: () => void database.pool.query(config).then(resolve, reject) });
         }),
     };
     const inbox = createGroupCommitInbox(held, { windowMs: 50, maxRows: 100 });
