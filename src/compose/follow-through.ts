@@ -30,9 +30,10 @@ import { confirmationReason, createScheduler, type SchedulerCalendar } from '../
 import { createAuditStore } from '../store/audit-repo.js';
 import { AppError } from '../lib/app-error.js';
 import { createCadenceSync, type CadenceSettings } from '../signals/cadence-sync.js';
+import type { ReplyLlm } from './reply-classifier.js';
 
-/** The config the follow-through reads inside a delivery's transaction. */
-export type FollowThroughConfig = Pick<Config, 'dispatch' | 'exclusions'>;
+/** The config the follow-through reads inside a delivery's transaction; `llm`: the optional reply classifier (compose/reply-classifier.ts). */
+export type FollowThroughConfig = Pick<Config, 'dispatch' | 'exclusions'> & { llm?: ReplyLlm | undefined };
 
 /** Instantly's reply events (contract "Delivery payload") and HeyReach's (its webhook.ts): the deliveries that carry a prospect's text. */
 const INSTANTLY_REPLIES = new Set(['reply_received', 'auto_reply_received']);
@@ -93,6 +94,7 @@ export const followThroughOn = (tx: Db, cadence: CadenceSettings, config: Follow
     },
     replyTextOf,
     settings: { timeZone: config.dispatch.timeZone, businessHours: config.dispatch.businessHours },
+    ...(config.llm ? { classifier: config.llm.classifier, onLlmNote: config.llm.onLlmNote } : {}),
   };
   return createReplyFollowThrough(stores);
 };

@@ -8,7 +8,7 @@ import { createSignalLeadStore } from '../store/signals-repo.js';
 import { createSuppressionStore } from '../store/suppressions-repo.js';
 import { createCadenceSync, type CadenceSettings } from '../signals/cadence-sync.js';
 import { bootstrapTimeline } from '../signals/bootstrap-timeline.js';
-import { createInboxProcessor, type DeliveryStores } from '../signals/process-inbox.js';
+import { createInboxProcessor, type DeliveryStores, type InboxProcessor } from '../signals/process-inbox.js';
 import type { PayloadReaders, UnitOfWork } from '../signals/ports.js';
 import { createTouchRecorder, planTouch } from '../signals/record-touch.js';
 import { createSendTouchStore } from '../store/send-touch-repo.js';
@@ -16,6 +16,10 @@ import type { SentItem, TouchState } from '../dispatch/ports.js';
 import type { AuditEntry } from '../pipeline/ports.js';
 import { heyreachWebhook, instantlyWebhook, rb2bWebhook } from '../webhooks/index.js';
 import { followThroughOn, type ActionsRecorded, type FollowThroughConfig } from './follow-through.js';
+import { replyLlmFor, withReplyPriming, type PrimeReads } from './reply-classifier.js';
+import { replyTextOf } from './follow-through.js';
+import { createReplyStore } from '../store/replies-repo.js';
+import { storedSignalOf } from '../signals/stored-signal.js';
 
 /**
  * The parse of each provider whose deliveries the inbox processor acts on (Clay's callbacks go to
@@ -65,7 +69,38 @@ export const inboxProcessorOn = (db: Db, deps: { clock: AppDeps['clock']; log: A
   });
 
 /** The server's and workers' processor (tests build theirs with the same factory, on their database and clock). */
-export const processorFor = (app: AppDeps, recorded?: ActionsRecorded) => inboxProcessorOn(app.database.db, { clock: app.clock, log: app.log, cadence: app.config.cadence, followThrough: app.config, ...(recorded ? { recorded } : {}) });
+export const processorFor = (app: AppDeps, recorded?: ActionsRecorded): InboxProcessor => {
+  // With ANTHROPIC_API_KEY (and queen.llm.model) the LLM reply classifier may add to the rules' reading.
+  const llm = replyLlmFor(app.config, app.log);
+  const processor = inboxProcessorOn(app.database.db, {
+    clock: app.clock,
+    log: app.log,
+    cadence: app.config.cadence,
+    followThrough: { dispatch: app.config.dispatch, exclusions: app.config.exclusions, llm },
+    ...(recorded ? { recorded } : {}),
+  });
+  return llm ? withReplyPriming(processor, llm, primeReadsFor(app), app.log) : processor;
+};
+
+/** What the reply classifier is asked for a delivery, read as its processing will read it: the text, the signal's time, the lead's zone. */
+const primeReadsFor = (app: AppDeps): PrimeReads => {
+  const db = app.database.db;
+  const inbox = createInboxStore(db);
+  const replies = createReplyStore(db);
+  const leads = createSignalLeadStore(db);
+  return {
+    delivery: (id) => inbox.get(id),
+    questionOf: async (item) => {
+      const text = replyTextOf(item);
+      if (text === null || (await replies.byInbox(item.id))) return null;
+      const signal = storedSignalOf(item, PAYLOAD_READERS);
+      if ('ignored' in signal) return null;
+      const lead = (signal.email ? await leads.byEmail(signal.email) : null) ?? (signal.linkedinUrl ? await leads.byLinkedin(signal.linkedinUrl) : null);
+      const timeZone = (lead ? await replies.leadTimeZone(lead.id) : null) ?? app.config.dispatch.timeZone;
+      return { text, sentAt: new Date(signal.at), timeZone };
+    },
+  };
+};
 
 /** The gateway's touch recorder for one app: what a send (or a reconciled one) does to the lead. */
 export const touchRecorderFor = (app: AppDeps) => {

@@ -562,9 +562,15 @@ export const FileConfigSchema = z.strictObject({
           timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
           /** @defaultValue 1024 */
           maxTokens: z.number().int().min(64).max(8192).default(1024),
+          /**
+           * The LLM reply classifier (docs/replies.md): every reply's cleaned text goes to the model,
+           * so prospects' words leave for a third party only when a person turns this on. @defaultValue false
+           */
+          classifyReplies: z.boolean().default(false),
         })
         .superRefine((v, ctx) => {
           if (v.enabled && !v.model) ctx.addIssue({ code: 'custom', path: ['model'], message: 'must name the Anthropic model when queen.llm.enabled is true' });
+          if (v.classifyReplies && !v.model) ctx.addIssue({ code: 'custom', path: ['model'], message: 'must name the Anthropic model when queen.llm.classifyReplies is true' });
         })
         .prefault({}),
     })
@@ -624,7 +630,7 @@ export const EnvSchema = z.object({
     .regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be an E.164 number or a Messaging Service SID')
     .optional(),
   SLACK_WEBHOOK_URL: secret,
-  /** QUEEN's optional LLM planner (with queen.llm.enabled in the config file). */
+  /** QUEEN's optional LLM planner (with queen.llm.enabled in the config file); the LLM reply classifier (with queen.llm.classifyReplies and .model, docs/replies.md). */
   ANTHROPIC_API_KEY: secret,
   /** Escalation e-mail (level 3, and the fallback when nothing else reached anyone): an SMTP relay. */
   SMTP_HOST: z.string().trim().min(1).optional(),

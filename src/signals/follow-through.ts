@@ -1,4 +1,4 @@
-import { cleanReply, understandReply, type ReplyUnderstanding } from '../domain/replies/index.js';
+import { cleanReply, llmUnavailable, mergeLlmReading, understandReply, type LlmNote, type LlmReading, type ReplyUnderstanding } from '../domain/replies/index.js';
 import { meetingChangeOf } from '../domain/replies/slot-pick.js';
 import { emptyLead, leadIdentities, normalizeEmail } from '../domain/lead.js';
 import type { BusinessHours } from '../domain/sending/index.js';
@@ -7,6 +7,14 @@ import type { SuppressionStore } from '../pipeline/ports.js';
 import type { CadenceSync } from './cadence-sync.js';
 import { crmTagsOf, excerptOf, HOT_CLASSES, INSTANTLY_INTEREST, needsResponse, referredAddresses, resumeAfterAbsence, signalForReply } from './follow-through-plan.js';
 import type { LeadEventStore, NewReplyAction, NormalisedSignal, ReplyActionStore, ReplyStore, SignalLead, SignalLeadStore, StoredDelivery, StoredReply } from './ports.js';
+
+/**
+ * The optional LLM classifier (providers/anthropic/reply-classifier.ts; only with ANTHROPIC_API_KEY):
+ * its reading of the cleaned text, or why there is none. It never throws: a failure is a reason.
+ */
+export type ReplyClassifierPort = {
+  classify(input: { text: string; sentAt: Date; timeZone: string }): Promise<{ ok: true; reading: LlmReading; model: string } | { ok: false; reason: string; model: string }>;
+};
 
 /** Reply settings from the config: the zone when the lead's is unknown, the business hours for resuming. */
 export type FollowThroughSettings = { timeZone: string; businessHours: BusinessHours };
@@ -27,15 +35,22 @@ export type FollowThroughStores = {
   /** The prospect's text of a reply delivery (the provider's payload read by its schema); null: not a reply. */
   replyTextOf: (item: StoredDelivery) => string | null;
   settings: FollowThroughSettings;
+  /** The LLM classifier, when configured: it may add to or confirm the rules' reading (docs/replies.md "The LLM classifier"). */
+  classifier?: ReplyClassifierPort | undefined;
+  /** Hears each LLM note (logged by the composition without the reply's text or addresses). */
+  onLlmNote?: ((note: LlmNote, inboxId: string) => void) | undefined;
 };
 
 type Signal = Omit<NormalisedSignal, 'at'> & { at: Date };
 
 /** A reply understood before the delivery's processing, followed through after it. */
-export type UnderstoodReply = { item: StoredDelivery; signal: Signal; understanding: ReplyUnderstanding; clean: string; timeZone: string; stored: StoredReply | null };
+export type UnderstoodReply = { item: StoredDelivery; signal: Signal; understanding: ReplyUnderstanding; clean: string; timeZone: string; stored: StoredReply | null; llm?: LlmNote | null };
 
 /** The classes a request to move or cancel a meeting is read as ("can we push it to Thursday?" is a meeting request or a question). */
 const HOT_OR_QUESTION: ReadonlySet<string> = new Set(['meeting_request', 'interested', 'question', 'objection', 'not_interested', 'unsubscribe']);
+
+/** Failures of one answer, not of the service: the next reply is still sent to the model. */
+const ANSWERED_BADLY: ReadonlySet<string> = new Set(['malformed', 'off_schema', 'no_tool_call', 'truncated', 'refusal']);
 
 /** Marks where a referral lead came from: its `first_run_id`, and the source of its timeline event. */
 const REFERRAL_RUN = 'reply-referral';
@@ -51,6 +66,25 @@ const fromStored = (r: StoredReply): ReplyUnderstanding => ({ class: r.class, ki
  * reply and records nothing twice.
  */
 export const createReplyFollowThrough = (s: FollowThroughStores) => {
+  // One failed call (a timeout, an outage) and the rest of this unit of work reads with the rules
+  // alone: a burst of replies in one transaction never waits for the model once per reply.
+  let modelDown: string | null = null;
+
+  /** The rules' reading with what the model may add to it; on any failure the rules' reading stands. */
+  const withModel = async (item: StoredDelivery, rules: ReplyUnderstanding, clean: string, sentAt: Date, timeZone: string): Promise<{ understanding: ReplyUnderstanding; llm: LlmNote | null }> => {
+    // Nothing new to read (an empty reply, a quoted thread only): no call.
+    if (!s.classifier || clean.trim() === '') return { understanding: rules, llm: null };
+    let merged: { understanding: ReplyUnderstanding; llm: LlmNote };
+    if (modelDown) merged = { understanding: rules, llm: llmUnavailable(`skipped: ${modelDown} earlier in the same unit of work`) };
+    else {
+      const answer = await s.classifier.classify({ text: clean, sentAt, timeZone });
+      if (!answer.ok && !ANSWERED_BADLY.has(answer.reason)) modelDown = answer.reason;
+      merged = answer.ok ? mergeLlmReading(rules, answer.reading, { text: clean, sentAt, timeZone, businessHours: s.settings.businessHours }, answer.model) : { understanding: rules, llm: llmUnavailable(answer.reason, answer.model) };
+    }
+    s.onLlmNote?.(merged.llm, item.id);
+    return merged;
+  };
+
   const understand = async (item: StoredDelivery, signal: Signal, lead: SignalLead | null): Promise<UnderstoodReply | null> => {
     const text = s.replyTextOf(item);
     if (text === null) return null;
@@ -61,8 +95,9 @@ export const createReplyFollowThrough = (s: FollowThroughStores) => {
     const timeZone = (lead ? await s.replies.leadTimeZone(lead.id) : null) ?? s.settings.timeZone;
     // "The second option works": the slots our last answer offered, so the pick resolves to one of them (docs/replies.md).
     const offeredSlots = lead ? await s.replies.offeredSlots(lead.id) : [];
-    const understanding = understandReply(text, { sentAt: signal.at, timeZone, businessHours: s.settings.businessHours, offeredSlots });
-    return { item, signal, understanding, clean, timeZone, stored: null };
+    const rules = understandReply(text, { sentAt: signal.at, timeZone, businessHours: s.settings.businessHours, offeredSlots });
+    const { understanding, llm } = await withModel(item, rules, clean, signal.at, timeZone);
+    return { item, signal, understanding, clean, timeZone, stored: null, llm };
   };
 
   /** The signal the delivery stands for once its reply is understood (see follow-through-plan.ts). */
@@ -112,6 +147,7 @@ export const createReplyFollowThrough = (s: FollowThroughStores) => {
           timeZone: reply.timeZone,
           needsResponse: needsResponse(u.class),
           excerpt: excerptOf(reply.clean),
+          llm: reply.llm ?? null,
         });
     // A reply from an address we never wrote to is kept; nothing is done or sent for it.
     if (!lead) return stored;

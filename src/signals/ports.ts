@@ -1,6 +1,6 @@
 import type { Enrollment } from '../domain/cadence/index.js';
 import type { LeadProfile } from '../domain/lead.js';
-import type { ObjectionKind, ProposedTime, ReplyClass } from '../domain/replies/index.js';
+import type { LlmNote, ObjectionKind, ProposedTime, ReplyClass } from '../domain/replies/index.js';
 import type { DecayInput, SignalType } from '../domain/signals/index.js';
 
 /**
@@ -295,6 +295,8 @@ export type StoredReply = {
   excerpt: string;
   referredLeadId: string | null;
   pausedUntil: Date | null;
+  /** The optional LLM classifier's note beside the rules' reading (domain/replies/llm-reading.ts); null or absent: no model read it. */
+  llm?: LlmNote | null;
 };
 
 export type NewReply = Omit<StoredReply, 'id' | 'referredLeadId' | 'pausedUntil'>;

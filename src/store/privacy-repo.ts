@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { leadIdentities, normalizeEmail, normalizeLinkedinUrl, type LeadProfile } from '../domain/lead.js';
 import { sha256Hex, suppressionHash } from '../lib/hash.js';
 import type { Db } from './database.js';
-import { auditLog, batches, cadenceEnrollments, clayCallbacks, clayRequests, drafts, enrichments, leadEvents, leads, outbox, rejections, scores, shadowSends, suppressions, webhookInbox } from './schema.js';
+import { auditLog, batches, cadenceEnrollments, clayCallbacks, clayRequests, drafts, enrichments, leadEvents, leads, outbox, rejections, replies, replyActions, scores, shadowSends, suppressions, webhookInbox } from './schema.js';
 import { canonicalScope, type BatchMotion, type ScopeItem } from '../domain/approval/batch.js';
 import { ERASED, personalPhonesIn, personMatcher, type PersonMatcher } from './privacy-match.js';
 
@@ -23,6 +23,10 @@ export type PersonExport = {
   /** Their timeline: every event of their leads (signals, touches, status changes), oldest first. */
   timeline: Record<string, unknown>[];
   cadence: Record<string, unknown>[];
+  /** Their replies as read (class, evidence, proposed times, excerpt, the LLM's note): by lead, or from one of their deliveries. */
+  replies: Record<string, unknown>[];
+  /** What each reply's follow-through did or will do (alerts, CRM tags, bookings). */
+  replyActions: Record<string, unknown>[];
   clayRequests: Record<string, unknown>[];
   clayCallbacks: Record<string, unknown>[];
   audit: Record<string, unknown>[];
@@ -241,6 +245,27 @@ export const createPrivacyStore = (db: Db) => ({
           db.select().from(cadenceEnrollments).where(inArray(cadenceEnrollments.leadId, ids)),
         ])
       : [[], [], [], [], [], [], []];
+    const inboxIds = person.inbox.map((i) => i.id);
+    const replyRows =
+      ids.length || inboxIds.length
+        ? await db
+            .select()
+            .from(replies)
+            .where(or(...(ids.length ? [inArray(replies.leadId, ids)] : []), ...(inboxIds.length ? [inArray(replies.inboxId, inboxIds)] : [])))
+            .orderBy(asc(replies.receivedAt), asc(replies.id))
+        : [];
+    const replyActionRows = replyRows.length
+      ? await db
+          .select()
+          .from(replyActions)
+          .where(
+            inArray(
+              replyActions.replyId,
+              replyRows.map((r) => r.id),
+            ),
+          )
+          .orderBy(asc(replyActions.createdAt), asc(replyActions.id))
+      : [];
     const outboxIds = person.outbox.map((o) => o.id);
     const refs = [
       { type: 'lead', ids },
@@ -273,6 +298,8 @@ export const createPrivacyStore = (db: Db) => ({
       outbox: person.outbox,
       timeline: eventRows,
       cadence: cadenceRows,
+      replies: replyRows,
+      replyActions: replyActionRows,
       clayRequests: person.clayRequests,
       clayCallbacks: person.clayCallbacks,
       audit,

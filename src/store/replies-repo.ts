@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, like, lt, or, sql } from 'drizzle-orm';
-import type { ObjectionKind, ProposedTime, ReplyClass } from '../domain/replies/index.js';
+import type { LlmNote, ObjectionKind, ProposedTime, ReplyClass } from '../domain/replies/index.js';
 import type { ReplyLeadCard, ReplyStore, StoredReply } from '../signals/ports.js';
 import type { Db } from './database.js';
 import { drafts, leads, replies } from './schema.js';
@@ -21,6 +21,7 @@ const toReply = (r: typeof replies.$inferSelect): StoredReply => ({
   excerpt: r.excerpt,
   referredLeadId: r.referredLeadId,
   pausedUntil: r.pausedUntil,
+  llm: (r.llm as LlmNote | null) ?? null,
 });
 
 /** A reply as `caio replies list|show` print it: with the lead's address (a person's view, never a log line). */

@@ -724,6 +724,8 @@ export const replies = pgTable(
     referredLeadId: uuid('referred_lead_id'),
     /** Until when the cadence is paused (an out-of-office note). */
     pausedUntil: timestamp('paused_until', { withTimezone: true, mode: 'date' }),
+    /** The optional LLM classifier's note beside the rules' reading (migration 0026); null: no model read it. */
+    llm: jsonb('llm'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('replies_inbox_uq').on(t.inboxId), index('replies_class_idx').on(t.class, t.receivedAt), index('replies_lead_idx').on(t.leadId)],

@@ -30,6 +30,7 @@ export const registerRepliesCommands = (program: Command): void => {
       .requiredOption('--text <text>', "the reply's text (quoted history, signature and HTML are stripped)")
       .option('--sent-at <iso>', 'when the reply was sent (times resolve against it); default now', parseInstant)
       .option('--tz <zone>', "the prospect's time zone; default dispatch.timeZone", parseZone)
+      .option('--rules-only', 'do not ask the LLM classifier (it is asked only with ANTHROPIC_API_KEY and queen.llm.model)')
       .option('--json', 'print JSON'),
   ).action(async (options: Parameters<RepliesCommands['repliesClassifyCommand']>[0]) => (await repliesCommands()).repliesClassifyCommand(options));
   withCommonOptions(

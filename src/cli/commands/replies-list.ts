@@ -45,6 +45,8 @@ export const repliesShowCommand = async (id: string, options: CommonOptions & { 
         excerpt: reply.excerpt,
         referredLeadId: reply.referredLeadId,
         pausedUntil: reply.pausedUntil?.toISOString() ?? null,
+        // The LLM classifier's note beside the rules' reading (docs/replies.md); null when no model read it.
+        llm: reply.llm ?? null,
         followThrough,
       });
     }
@@ -57,6 +59,10 @@ export const repliesShowCommand = async (id: string, options: CommonOptions & { 
     if (reply.pausedUntil) cliOut(`cadence paused until ${reply.pausedUntil.toISOString()}\n`);
     if (reply.referredLeadId) cliOut(`referred lead: ${reply.referredLeadId}\n`);
     if (reply.appointmentId) cliOut(`appointment: ${reply.appointmentId}\n`);
+    if (reply.llm)
+      cliOut(
+        `llm (${reply.llm.model ?? 'model'}): ${reply.llm.verdict}${reply.llm.class ? `, said ${reply.llm.class}${reply.llm.kind ? ` (${reply.llm.kind})` : ''}` : ''}${reply.llm.reason ? ` (${reply.llm.reason})` : ''}${reply.llm.needsPerson ? '; a person should read it' : ''}\n`,
+      );
     cliOut(`text: ${reply.excerpt || '(empty)'}\n`);
     for (const a of followThrough) cliOut(`follow-through ${a.kind}: ${a.status}${a.error ? ` (${a.error})` : ''}\n`);
   });

@@ -275,7 +275,8 @@ const slotPicks = (text: string, groups: readonly Group[], slots: readonly Slot[
   return picks;
 };
 
-const isOutsideBusinessHours = (ms: number, zone: string, hours: BusinessHours): boolean => {
+/** On a day off or outside the hours, in `zone` (the mark a proposed time carries; also for the LLM's times, llm-reading.ts). */
+export const isOutsideBusinessHours = (ms: number, zone: string, hours: BusinessHours): boolean => {
   const local = localDateTimeAt(ms, zone);
   const weekday = isoWeekday(local);
   return !hours.weekdays.some((d) => d % 7 === weekday % 7) || local.hour < hours.startHour || local.hour >= hours.endHour;

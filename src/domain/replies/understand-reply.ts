@@ -2,7 +2,7 @@
  * Reply understanding (issue 17): the class of an e-mail (Instantly) or LinkedIn (HeyReach) reply,
  * the objection's kind, the words that decided, the times the prospect proposes and, for an
  * out-of-office note, the return date. Deterministic rules over the cleaned text (clean-reply.ts);
- * an LLM may later add to or confirm the answer, never overrule these rules (docs/replies.md).
+ * an optional LLM may add to or confirm the answer, never overrule these rules (llm-reading.ts).
  *
  * Precedence, first that applies wins:
  *  1. empty (nothing new once quotes, signature and HTML are stripped): `question`, confidence 0;

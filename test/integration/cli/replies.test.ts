@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startAnthropicSandbox } from '../../../src/providers/sandbox/anthropic/server.js';
 import { inProcessCli, tempWorkdir } from '../../support/cli.js';
 
 /** `caio replies classify`: the rules' reading of one text, printed; nothing is stored (it opens no store at all). */
@@ -25,5 +28,47 @@ describe('caio replies classify', () => {
     expect([badTime.code, badTime.stderr]).toEqual([2, expect.stringContaining('--sent-at')]);
     const badZone = await run(['replies', 'classify', '--text', 'hi', '--tz', 'Mars/Olympus']);
     expect([badZone.code, badZone.stderr]).toEqual([2, expect.stringContaining('IANA time zone')]);
+  });
+});
+
+/** With ANTHROPIC_API_KEY and queen.llm.model, the LLM classifier's note is printed beside the rules' reading (here against the loopback sandbox). */
+describe('caio replies classify with the LLM classifier', () => {
+  const work = tempWorkdir();
+  const { run } = inProcessCli({ cwd: work.dir });
+  const KEY = 'sk-ant-api03-cli-0123456789';
+  let sandbox: Awaited<ReturnType<typeof startAnthropicSandbox>> | null = null;
+  afterAll(async () => {
+    await sandbox?.close();
+    work.cleanup();
+  });
+
+  it("prints what the model added (another language) and its note; --rules-only and a failing model leave the rules' reading", async () => {
+    sandbox = await startAnthropicSandbox({ apiKey: KEY });
+    const config = path.join(work.dir, 'llm.config.json');
+    writeFileSync(config, JSON.stringify({ queen: { llm: { classifyReplies: true, model: 'claude-test', baseUrl: sandbox.baseUrl, timeoutMs: 500 } } }));
+    const args = ['replies', 'classify', '--config', config, '--text', 'Gracias, pero ahora no tenemos presupuesto para esto.', '--sent-at', '2026-12-04T15:00:00Z'];
+    const env = { ANTHROPIC_API_KEY: KEY };
+
+    const json = await run([...args, '--json'], { env });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ class: 'objection', kind: 'budget', confidence: 0.7, llm: { verdict: 'answered', model: 'claude-test', added: ['class', 'kind'] } });
+    const words = await run(args, { env });
+    expect(words.stdout).toContain('class: objection (budget)');
+    expect(words.stdout).toContain('llm (claude-test): answered what the rules left open');
+    expect(words.stdout).not.toContain(KEY);
+
+    const rulesOnly = await run([...args, '--rules-only', '--json'], { env });
+    expect(JSON.parse(rulesOnly.stdout)).toEqual(expect.objectContaining({ class: 'question', confidence: 0.2 }));
+    expect(JSON.parse(rulesOnly.stdout)).not.toHaveProperty('llm');
+    const before = sandbox.requests.length;
+
+    sandbox.setFailures({ status5xx: { count: 1, status: 500 } });
+    const failing = await run([...args, '--json'], { env });
+    expect(failing.code).toBe(0);
+    expect(JSON.parse(failing.stdout)).toMatchObject({ class: 'question', confidence: 0.2, llm: { verdict: 'unavailable', reason: 'http_500' } });
+    expect(sandbox.requests.length).toBe(before + 1);
+
+    const off = await run(args.filter((a) => a !== '--json'));
+    expect(off.stdout).toContain('llm: off (needs ANTHROPIC_API_KEY and queen.llm.model)');
   });
 });

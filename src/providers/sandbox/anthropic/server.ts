@@ -1,6 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody } from '../loopback.js';
 import { createFailureSwitch, type FailureInjection } from '../failure-injection.js';
+import { readReply, replyTextIn } from './reply-reader.js';
 
 /**
  * A loopback Anthropic Messages API (contracts/anthropic.md): checks `x-api-key` and
@@ -9,6 +10,9 @@ import { createFailureSwitch, type FailureInjection } from '../failure-injection
  * input, or a call of every offered tool whose name the request spells). Tests script the model
  * with `respond`, and inject failures: the shared switches (timeout, 5xx, malformed, latency) and
  * the contract's own (429 with retry-after, 529 overloaded, `max_tokens` truncation).
+ * A request offering the reply classifier's tool (`record_reply_reading`) is answered with a
+ * reading built from the reply's text (reply-reader.ts); `offSchema` makes that answer break the
+ * tool's schema.
  */
 export type SandboxBlock = { type: 'text'; text: string } | { type: 'tool_use'; id?: string; name: string; input: unknown } | Record<string, unknown>;
 export type SandboxReply = { content: SandboxBlock[]; stop_reason?: string };
@@ -27,6 +31,8 @@ export type AnthropicSandboxFailures = FailureInjection & {
   overloaded?: { count: number };
   /** Answer 200 with stop_reason max_tokens and a cut text. */
   truncated?: { count: number };
+  /** Answer 200 with a tool call whose input breaks the tool's schema (a class the tool does not have, no evidence). */
+  offSchema?: { count: number };
 };
 
 /** The hostile echo: the key in a text block and in every tool call's input. */
@@ -44,9 +50,17 @@ const userText = (r: SandboxRequest): string =>
     .map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))
     .join('\n');
 
-/** The default model: call each offered tool named in the request, else say so in text. */
+/** The reply classifier's tool (providers/anthropic/reply-classifier.ts). */
+export const REPLY_TOOL = 'record_reply_reading';
+
+/**
+ * The default model: the reply classifier's tool answered from the reply (reply-reader.ts); else
+ * call each offered tool named in the request, else say so in text.
+ */
 export const defaultResponder: Responder = (r) => {
   const text = userText(r);
+  const reply = (r.tools ?? []).some((t) => t.name === REPLY_TOOL) ? replyTextIn(text) : null;
+  if (reply !== null) return { content: [{ type: 'tool_use', id: 'toolu_sandbox_reply', name: REPLY_TOOL, input: readReply(reply) }], stop_reason: 'tool_use' };
   const named = (r.tools ?? []).filter((t) => text.includes(t.name));
   if (named.length) return { content: named.map((t, i) => ({ type: 'tool_use', id: `toolu_sandbox_${i + 1}`, name: t.name, input: {} })), stop_reason: 'tool_use' };
   return { content: [{ type: 'text', text: `No tool fits: ${text.slice(0, 60)}` }], stop_reason: 'end_turn' };
@@ -58,7 +72,7 @@ export const defaultResponder: Responder = (r) => {
  */
 export const startAnthropicSandbox = async (options: { apiKey: string; failures?: AnthropicSandboxFailures; respond?: Responder; echoKey?: boolean }) => {
   const shared = createFailureSwitch(options.failures);
-  let own = structuredClone({ rateLimited: options.failures?.rateLimited, overloaded: options.failures?.overloaded, truncated: options.failures?.truncated });
+  let own = structuredClone({ rateLimited: options.failures?.rateLimited, overloaded: options.failures?.overloaded, truncated: options.failures?.truncated, offSchema: options.failures?.offSchema });
   let respond: Responder = options.respond ?? defaultResponder;
   const requests: { headers: Record<string, string | string[] | undefined>; body: SandboxRequest }[] = [];
   let counter = 0;
@@ -68,7 +82,7 @@ export const startAnthropicSandbox = async (options: { apiKey: string; failures?
     res.end(JSON.stringify(body));
   };
   const error = (res: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}) => send(res, status, { type: 'error', error: { type, message }, request_id: `req_sandbox_${counter + 1}` }, headers);
-  const take = (key: 'rateLimited' | 'overloaded' | 'truncated') => {
+  const take = (key: 'rateLimited' | 'overloaded' | 'truncated' | 'offSchema') => {
     const f = own[key];
     if (f && f.count > 0) {
       f.count--;
@@ -99,7 +113,11 @@ export const startAnthropicSandbox = async (options: { apiKey: string; failures?
       if (await shared.intercept(PATH, res)) return;
       if (take('rateLimited')) return error(res, 429, 'rate_limit_error', 'rate limited (injected)', { 'retry-after': String(own.rateLimited?.retryAfterSeconds ?? 1) });
       if (take('overloaded')) return error(res, 529, 'overloaded_error', 'Overloaded');
-      const answered = take('truncated') ? { content: [{ type: 'text', text: 'I will call' }], stop_reason: 'max_tokens' } : respond(body);
+      const answered = take('truncated')
+        ? { content: [{ type: 'text', text: 'I will call' }], stop_reason: 'max_tokens' }
+        : take('offSchema')
+          ? { content: [{ type: 'tool_use', name: REPLY_TOOL, input: { class: 'maybe', confidence: 2 } }], stop_reason: 'tool_use' }
+          : respond(body);
       const reply = options.echoKey ? echo(answered, presented) : answered;
       send(res, 200, {
         id: `msg_sandbox_${counter + 1}`,
@@ -122,7 +140,7 @@ export const startAnthropicSandbox = async (options: { apiKey: string; failures?
     },
     setFailures: (f: AnthropicSandboxFailures) => {
       shared.set(f);
-      own = structuredClone({ rateLimited: f.rateLimited, overloaded: f.overloaded, truncated: f.truncated });
+      own = structuredClone({ rateLimited: f.rateLimited, overloaded: f.overloaded, truncated: f.truncated, offSchema: f.offSchema });
     },
     close: loopback.close,
   };
