@@ -38,7 +38,7 @@ const goldenSet = () => {
 export const benchQueenAsk = async () => {
   const bench = await openBenchApp({ jobs: { enabled: false } });
   try {
-    await queenActsFor(bench.app).runPipeline(SEED_LEADS, 'bench');
+    await queenActsFor(bench.app).runPipeline(SEED_LEADS, 'bench', 'apollo');
     const deps = queenDepsFor(bench.app);
     // Warm-up: the first of each compiles the queries and loads the grammar.
     const first = await ask(deps, REQUEST);

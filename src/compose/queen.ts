@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { openDispatch, openProviders, pipelineDepsFor } from '../deps.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { createGatekeeper } from '../pipeline/gatekeeper.js';
-import type { AgentsStatusDeps, QueenActs, QueenDeps, QueenReads } from '../queen/ports.js';
+import type { AgentsStatusDeps, LeadQuery, QueenActs, QueenDeps, QueenReads } from '../queen/ports.js';
+import type { StoredLead } from '../pipeline/ports.js';
 import { AppError } from '../lib/app-error.js';
 import { createAuditStore } from '../store/audit-repo.js';
 import { createBatchStore } from '../store/batches-repo.js';
@@ -16,6 +17,7 @@ import type { AppDeps } from './app-deps.js';
 import { openIncidentsFor, operatorStatusFor } from './operator.js';
 import { operatorPageUrl } from './operator-url.js';
 import { queenBookFor, queenSignalReadsFor } from './queen-signals.js';
+import { queenEnrichFor, queenRejectionsFor, queenSlackAlertFor, queenTechStackFor } from './queen-acts.js';
 
 /** Leads read for a domain filter: the newest this many, filtered here (the store has no domain index). */
 const DOMAIN_SCAN = 2000;
@@ -24,24 +26,30 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const emailDomain = (email: string | null) => email?.split('@')[1] ?? null;
 const inDomain = (host: string | null, domain: string) => host !== null && (host === domain || host.endsWith(`.${domain}`));
 
+/** The stored leads a query finds: by id (ours only), by e-mail, else a list (filtered by domain here). */
+const storedLeadsFor =
+  (app: AppDeps) =>
+  async (q: LeadQuery): Promise<StoredLead[]> => {
+    // An id that is not one of ours (not a uuid) matches nothing: it is not looked up.
+    const rows = q.id
+      ? UUID.test(q.id)
+        ? [await app.stores.leads.profile(q.id)].filter((l) => l !== null)
+        : []
+      : q.email
+        ? [(await app.stores.leadDetail.detailByEmail(q.email))?.lead].filter((l) => l !== undefined)
+        : (await app.stores.leads.list({ tier: (q.tier ?? undefined) as Tier | undefined, limit: q.domain ? DOMAIN_SCAN : q.limit })).filter(
+            (l) => !q.domain || inDomain(emailDomain(l.email), q.domain) || inDomain(l.profile.company.domain, q.domain),
+          );
+    return rows.slice(0, q.limit);
+  };
+
 /** QUEEN's reads over one opened app: the same stores and read models the CLI and the dashboard use. */
 export const queenReadsFor = (app: AppDeps): QueenReads => {
   const db = app.database.db;
   const dashboard = createDashboardQueries(db);
+  const storedLeads = storedLeadsFor(app);
   return {
-    leads: async (q) => {
-      // An id that is not one of ours (not a uuid) matches nothing: it is not looked up.
-      const rows = q.id
-        ? UUID.test(q.id)
-          ? [await app.stores.leads.profile(q.id)].filter((l) => l !== null)
-          : []
-        : q.email
-          ? [(await app.stores.leadDetail.detailByEmail(q.email))?.lead].filter((l) => l !== undefined)
-          : (await app.stores.leads.list({ tier: (q.tier ?? undefined) as Tier | undefined, limit: q.domain ? DOMAIN_SCAN : q.limit })).filter(
-              (l) => !q.domain || inDomain(emailDomain(l.email), q.domain) || inDomain(l.profile.company.domain, q.domain),
-            );
-      return rows.slice(0, q.limit).map((l) => ({ id: l.id, email: l.email, company: l.profile.company.name, title: l.profile.title, tier: l.tier, points: l.points, status: l.status }));
-    },
+    leads: async (q) => (await storedLeads(q)).map((l) => ({ id: l.id, email: l.email, company: l.profile.company.name, title: l.profile.title, tier: l.tier, points: l.points, status: l.status })),
     leadStatusCounts: () => dashboard.statusCounts(),
     // The review queue by status: one grouped count (no repository reads drafts this way yet).
     draftStatusCounts: async () => {
@@ -72,6 +80,8 @@ export const queenReadsFor = (app: AppDeps): QueenReads => {
       return { sendMode: status.sendMode, ...status.usage };
     },
     ...queenSignalReadsFor(app),
+    techStack: queenTechStackFor(app, storedLeads),
+    rejections: queenRejectionsFor(app),
   };
 };
 
@@ -87,12 +97,14 @@ const withDispatch = async <T>(app: AppDeps, work: (dispatch: Awaited<ReturnType
 
 /** QUEEN's acts: the pipeline, a batch for a person to approve, a campaign pause, the emergency stop. None sends. */
 export const queenActsFor = (app: AppDeps): QueenActs => ({
-  runPipeline: async (limit) => {
+  runPipeline: async (limit, _by, source) => {
     const seed = app.config.usesSandboxes ? app.config.sandbox.seed : null;
-    const providers = await openProviders(app, { source: 'apollo', seed });
+    const providers = await openProviders(app, { source, seed });
     try {
-      const report = await runPipeline(pipelineDepsFor(app, providers), { limit, source: 'apollo', seed });
-      return { runId: report.runId, status: report.status, leads: report.leads.length, drafts: report.drafts.length };
+      const report = await runPipeline(pipelineDepsFor(app, providers), { limit, source, seed });
+      const tiers: Record<string, number> = {};
+      for (const l of report.leads) if (l.tier) tiers[l.tier] = (tiers[l.tier] ?? 0) + 1;
+      return { runId: report.runId, status: report.status, leads: report.leads.length, drafts: report.drafts.length, tiers };
     } finally {
       await providers.close();
     }
@@ -128,6 +140,8 @@ export const queenActsFor = (app: AppDeps): QueenActs => ({
       return { at: result.at.toISOString(), paused: result.paused };
     }),
   bookReply: queenBookFor(app),
+  enrichLead: queenEnrichFor(app),
+  postSlackAlert: queenSlackAlertFor(app),
 });
 
 /** QUEEN's optional LLM planner: only with queen.llm.enabled and ANTHROPIC_API_KEY both set (off by default). */

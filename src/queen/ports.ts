@@ -7,7 +7,27 @@
 import type { IcpSettings } from '../domain/scoring/settings.js';
 import type { ActivityEntry, ActivityRun } from '../domain/agents/activity.js';
 import type { AuditEntry } from '../pipeline/ports.js';
-import type { BookingRow, IncidentRow, KpiRow, LeadQuery, LeadRow, LearningRow, LimitsRow, MeetingsFound, ProviderHealthRow, ReplyRow, RunRow, SlotsRow, ToolOutcome, VisitorsFound, WebhooksRow } from '../domain/queen/results.js';
+import type {
+  BookingRow,
+  EnrichRow,
+  IncidentRow,
+  KpiRow,
+  LeadQuery,
+  LeadRow,
+  LearningRow,
+  LimitsRow,
+  MeetingsFound,
+  ProviderHealthRow,
+  RejectionRow,
+  ReplyRow,
+  RunRow,
+  SlackAlertRow,
+  SlotsRow,
+  TechStackRow,
+  ToolOutcome,
+  VisitorsFound,
+  WebhooksRow,
+} from '../domain/queen/results.js';
 import type { ToolCall } from '../domain/queen/index.js';
 
 export type { IncidentRow, KpiRow, LeadQuery, LeadRow, LimitsRow, ProviderHealthRow, RunRow } from '../domain/queen/results.js';
@@ -35,15 +55,24 @@ export type QueenReads = {
   visitors(limit: number): Promise<VisitorsFound>;
   /** Webhook deliveries stored since `since`, counted by provider and status. */
   webhooks(since: Date): Promise<Omit<WebhooksRow, 'sinceHours' | 'since'>>;
+  /** The company technologies stored for the leads a query finds (enrichment's, with their provider). */
+  techStack(query: LeadQuery): Promise<TechStackRow[]>;
+  /** The latest rejections of drafts by reviewers (the rejection memory), newest first. */
+  rejections(limit: number): Promise<RejectionRow[]>;
 };
 
 export type QueenActs = {
-  runPipeline(limit: number, by: string): Promise<{ runId: string; status: string; leads: number; drafts: number }>;
+  /** `source`: Apollo discovery, or the RB2B website visitors the webhook recorded (`caio pipeline run --source rb2b`). */
+  runPipeline(limit: number, by: string, source: 'apollo' | 'rb2b'): Promise<{ runId: string; status: string; leads: number; drafts: number; tiers: Record<string, number> }>;
   createBatch(by: string): Promise<{ batchId: string; items: number; expiresAt: string }>;
   pauseCampaign(campaign: string, by: string): Promise<{ campaign: string; provider: string; status: string }>;
   setEmergencyStop(reason: string, by: string): Promise<{ at: string; paused: Record<string, string | number> }>;
   /** Book a reply's slot through the same use case as `caio replies book` (the slot given, else the reply's first proposed time). */
   bookReply(replyId: string, slot: string | null, by: string): Promise<BookingRow>;
+  /** Enrich one stored lead (by id or e-mail) through the pipeline's enrichment waterfall (src/pipeline/enrich-one-lead.ts). */
+  enrichLead(lead: { id: string | null; email: string | null }, by: string): Promise<EnrichRow>;
+  /** Post one alert to the team's Slack webhook; `posted: false` with the reason when none is configured. */
+  postSlackAlert(text: string, by: string): Promise<SlackAlertRow>;
 };
 
 /** One of QUEEN's tools as the LLM planner offers it (llm-tools.ts): its API name, what it does, its arguments' JSON Schema. */

@@ -57,6 +57,17 @@ const seedAudit = (): AuditEntry[] =>
     ] as const
   ).map(([h, actor, action, entityType], i) => ({ at: hoursAgo(h), actor, action, entityType, entityId: `seed-${i + 1}`, runId: null, details: {} }));
 
+/** Reviewers' rejections over three weeks (tag, angle, the reviewer's reason), invented like the rest of the book. */
+const REJECTED: readonly [number, string, string, string][] = [
+  [20, 'weak_cta', 't1_executive_buyin', 'Ends without a clear next step; ask for a 15-minute call instead.'],
+  [44, 'weak_cta', 't1_executive_buyin', 'No ask at the end.'],
+  [70, 'personalization_mismatch', 't1_hiring_trigger', 'Mentions hiring but they are not hiring for data roles.'],
+  [96, 'weak_cta', 't1_executive_buyin', 'CTA is vague ("let me know").'],
+  [150, 'tone_style_issue', 't1_industry_specific', 'Too salesy for a hospital buyer.'],
+  [230, 'personalization_mismatch', 't1_hiring_trigger', 'The hiring hook is a year old.'],
+  [400, 'length_issue', 't1_industry_specific', 'Four paragraphs; keep it under 120 words.'],
+];
+
 const refuseWrite = async (): Promise<never> => {
   throw new Error('writes are not run in the replay sandbox');
 };
@@ -105,8 +116,25 @@ export const replaySandbox = (icp: IcpSettings): { deps: QueenDeps; traces: Audi
         linkedinToday: { used: 4, limit: 20, remaining: 16 },
       }),
       ...sandboxSignalReads(REPLAY_NOW, leads),
+      rejections: async (limit) =>
+        REJECTED.slice(0, limit).map(([h, tag, angleId, reason], i) => ({
+          draftId: `00000000-0000-4000-a000-00000000000${i + 1}`,
+          leadId: leads[i % leads.length]!.id,
+          tag,
+          reason,
+          angleId,
+          subject: `Subject ${i + 1}`,
+          rejectedAt: hoursAgo(h).toISOString(),
+        })),
+      // The seeded companies' technologies, as Apollo People Match would have stored them (none for some: said missing).
+      techStack: async (q) =>
+        leads
+          .map((l, i) => ({ lead: l, tech: PEOPLE[i]![4] }))
+          .filter(({ lead: l }) => (!q.id || l.id === q.id) && (!q.email || l.email === q.email) && (!q.domain || (l.email ?? '').endsWith(`@${q.domain}`)))
+          .slice(0, q.limit)
+          .map(({ lead: l, tech }) => ({ leadId: l.id, company: l.company, domain: l.email?.split('@')[1] ?? null, status: l.status, technologies: [...tech], source: tech.length ? 'apollo_match' : null })),
     },
-    acts: { runPipeline: refuseWrite, createBatch: refuseWrite, pauseCampaign: refuseWrite, setEmergencyStop: refuseWrite, bookReply: refuseWrite },
+    acts: { runPipeline: refuseWrite, createBatch: refuseWrite, pauseCampaign: refuseWrite, setEmergencyStop: refuseWrite, bookReply: refuseWrite, enrichLead: refuseWrite, postSlackAlert: refuseWrite },
   };
   return { deps, traces };
 };

@@ -1,5 +1,6 @@
 import { ACTIONS, AGENTS, effectiveActionsOf } from '../domain/agents/index.js';
-import { redactText, type AuditSummary, type DraftCounts, type RoleSummary, type ScoreResult, type ScoreRules } from '../domain/queen/index.js';
+import { redactText, type AuditSummary, type DraftCounts, type RoleSummary, type ScoreResult, type ScoreRules, type RejectionsFound, type TechStackFound } from '../domain/queen/index.js';
+import { rejectionTagLabel } from '../domain/labels.js';
 import { emptyLead } from '../domain/lead.js';
 import { understandReply } from '../domain/replies/index.js';
 import { scoreLead } from '../domain/scoring/score-lead.js';
@@ -25,6 +26,78 @@ const scoreDescribed = (deps: QueenDeps, args: Record<string, unknown>): ScoreRe
   const score = scoreLead(lead, deps.icp);
   const notStated = [described.title ? null : 'title', described.employeeCount === null ? 'company size' : null, described.industry ? null : 'industry', 'revenue', 'intent signals'].filter((x): x is string => x !== null);
   return { described, points: score.points, tier: score.tier, reasons: score.reasons, disqualification: score.disqualification?.reason ?? null, recommendedCampaign: score.recommendedCampaign, notStated };
+};
+
+/** What the scorer makes of a stack alone (its tech_stack component): the same points and reason a scored lead carries. */
+const stackScore = (deps: QueenDeps, technologies: string[]) => {
+  const lead = emptyLead();
+  lead.company.technologies = technologies;
+  const component = scoreLead(lead, deps.icp).components.find((c) => c.code === 'tech_stack');
+  return { stackPoints: component?.points ?? 0, stackReason: component?.reason ?? 'not scored' };
+};
+
+const techStack = async (deps: QueenDeps, args: Record<string, unknown>): Promise<TechStackFound> => {
+  const read = await deps.reads.techStack({ id: str(args.id), email: str(args.email), domain: str(args.domain), tier: null, limit: num(args.limit) ?? 20 });
+  // "Which companies use HubSpot?": the leads read whose stored stack names one of the tools asked about.
+  const uses = Array.isArray(args.uses) ? args.uses.map((t) => String(t).toLowerCase()) : [];
+  const rows = uses.length ? read.filter((r) => r.technologies.some((t) => uses.includes(t.toLowerCase()))) : read;
+  const byTechnology: Record<string, number> = {};
+  for (const r of rows) for (const t of new Set(r.technologies.map((x) => x.toLowerCase()))) byTechnology[t] = (byTechnology[t] ?? 0) + 1;
+  return {
+    count: rows.length,
+    read: read.length,
+    uses,
+    leads: rows.map((r) => ({ ...r, ...stackScore(deps, r.technologies) })),
+    byTechnology,
+    withoutTechnologies: rows.filter((r) => r.technologies.length === 0).length,
+  };
+};
+
+/** The rejections grouped: what reviewers reject (tags), on which angles, which pairs recur, and their own words as evidence. */
+const rejectionsFound = async (deps: QueenDeps, limit: number): Promise<RejectionsFound> => {
+  const rows = await deps.reads.rejections(limit);
+  const count = (key: (r: (typeof rows)[number]) => string) => rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [key(r)]: (acc[key(r)] ?? 0) + 1 }), {});
+  const byTag = count((r) => r.tag);
+  const pairs = count((r) => `${r.tag}\u0000${r.angleId}`);
+  const patterns = Object.entries(pairs)
+    .filter(([, n]) => n >= 2)
+    .map(([k, n]) => ({ tag: k.split('\u0000')[0]!, angleId: k.split('\u0000')[1]!, count: n }))
+    .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
+  const topTags = Object.entries(byTag)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 3)
+    .map(([t]) => t);
+  const evidence = topTags.flatMap((tag) =>
+    rows
+      .filter((r) => r.tag === tag)
+      .slice(0, 2)
+      .map((r) => ({ tag, draftId: r.draftId, angleId: r.angleId, reason: redactText(r.reason.slice(0, 160)).redacted })),
+  );
+  return {
+    read: rows.length,
+    limit,
+    first: rows.at(-1)?.rejectedAt ?? null,
+    last: rows[0]?.rejectedAt ?? null,
+    byTag,
+    tagLabels: Object.fromEntries(Object.keys(byTag).map((t) => [t, rejectionTagLabel(t)])),
+    byAngle: count((r) => r.angleId),
+    patterns,
+    evidence,
+  };
+};
+
+/** A PII and secret scan over the audit entries shown for the window (what a person asking for logs gets), not only the request. */
+const scanAudit = async (deps: QueenDeps, sinceHours: number) => {
+  const since = new Date(deps.clock.now().getTime() - sinceHours * 3_600_000);
+  const entries = (await deps.reads.audit(since, 500)).filter((e) => e.action !== TRACE_ACTION);
+  const found = new Set<string>();
+  let masked = 0;
+  for (const e of entries) {
+    const r = redactText(JSON.stringify({ actor: e.actor, action: e.action, entityId: e.entityId, details: e.details }));
+    if (r.found.length) masked++;
+    r.found.forEach((f) => found.add(f));
+  }
+  return { over: 'audit log', sinceHours, scanned: entries.length, entriesMasked: masked, found: [...found] };
 };
 
 const roles = (): RoleSummary[] =>
@@ -89,12 +162,14 @@ export const runnersFor = (deps: QueenDeps): Record<string, Runner> => ({
       byAction,
       first: entries[0]?.at.toISOString() ?? null,
       last: entries.at(-1)?.at.toISOString() ?? null,
-      entries: entries.slice(-20).map((e) => ({ at: e.at.toISOString(), actor: e.actor, action: e.action, entityType: e.entityType, entityId: e.entityId, reason: reasonOf(e.details) })),
+      entries: entries.slice(-20).map((e) => ({ at: e.at.toISOString(), actor: e.actor, action: e.action, entityType: e.entityType, entityId: e.entityId, runId: e.runId, reason: reasonOf(e.details) })),
     };
   },
   'limits.usage': async () => deps.reads.limits(),
   'agents.permissions': async () => roles(),
-  'privacy.redact': async (_args, { request }) => redactText(request),
+  'privacy.redact': async (args, { request }) => ({ ...redactText(request), ...(args.over === 'audit' ? { logs: await scanAudit(deps, num(args.sinceHours) ?? 24) } : {}) }),
+  'leads.tech_stack': async (args) => techStack(deps, args),
+  'drafts.rejections': async (args) => rejectionsFound(deps, num(args.limit) ?? 50),
   'replies.classify': async (args) => {
     const text = str(args.text) ?? '';
     const r = understandReply(text, { sentAt: deps.clock.now(), timeZone: deps.replyContext.timeZone });
@@ -136,7 +211,9 @@ export const runnersFor = (deps: QueenDeps): Record<string, Runner> => ({
     if ((await deps.reads.providerHealth()).emergencyStop.active) throw new Error('the emergency stop is set: no meeting is booked while it holds (a person lifts it with caio operator resume)');
     return deps.acts.bookReply(str(args.replyId) ?? '', str(args.slot), by);
   },
-  'pipeline.run': async (args, { by }) => deps.acts.runPipeline(num(args.limit) ?? 25, by),
+  'pipeline.run': async (args, { by }) => deps.acts.runPipeline(num(args.limit) ?? 25, by, args.source === 'rb2b' ? 'rb2b' : 'apollo'),
+  'lead.enrich': async (args, { by }) => deps.acts.enrichLead({ id: str(args.id), email: str(args.email) }, by),
+  'slack.alert': async (args, { by }) => deps.acts.postSlackAlert(str(args.text) ?? '', by),
   'batch.create': async (_args, { by }) => deps.acts.createBatch(by),
   'campaign.pause': async (args, { by }) => deps.acts.pauseCampaign(str(args.campaign) ?? '', by),
   'dispatch.emergency_stop': async (args, { by }) => deps.acts.setEmergencyStop(str(args.reason) ?? 'set through QUEEN', by),

@@ -49,6 +49,9 @@ export type AgentActivityReport = {
 /** Actions whose work belongs to a role whoever the actor is (a person acting through the role's use case). */
 const ROLE_OF_ACTION: readonly [RegExp, AgentRole][] = [
   [/^queen\./, 'UNIFIED_QUEEN'],
+  // QUEEN's acts on request: the Slack alert is hers; the enrichment is ENRICHER's waterfall.
+  [/^slack\.alert_(posted|refused)$/, 'UNIFIED_QUEEN'],
+  [/^lead\.enriched_on_request$/, 'ENRICHER'],
   [/^review\./, 'GATEKEEPER'],
   [/^batch\.(approved|rejected|approve_refused|reject_refused)$/, 'GATEKEEPER'],
   [/^draft\.queued_for_review$/, 'GATEKEEPER'],

@@ -3,6 +3,7 @@ import type { Understanding } from './grammar.js';
 import { blockSections, diagnosticSections, opsReportSections, volumePlanSections } from './answer-sections-ops.js';
 import { learningSummarySections } from './answer-sections-learning.js';
 import { meetingPrepSections } from './answer-sections-prep.js';
+import { errorLogSections } from './answer-sections-logs.js';
 import type { MeetingsFound, ToolOutcome } from './results.js';
 import { counted, countsList, pick, resultOf } from './section-reads.js';
 import { LEAD_STATUS_GROUPS } from '../signals/index.js';
@@ -85,6 +86,7 @@ const SECTIONS: Record<AnswerShape, (u: Understanding, outcomes: readonly ToolOu
   ops_report: (_u, o) => opsReportSections(o),
   volume_plan: (_u, o) => volumePlanSections(o),
   learning_summary: (_u, o) => learningSummarySections(o),
+  error_logs: (_u, o) => errorLogSections(o),
 };
 
 /** The shaped sections of one ask's answer: each shape asked for, then the booking and unknown-tool notes. */

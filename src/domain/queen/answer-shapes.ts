@@ -7,7 +7,7 @@ import type { ToolCall } from './tools.js';
  * uses for that kind of answer, not one phrasing; the answer then gives that shape's sections, each
  * from the tools' results or saying that the data is missing (answer-sections.ts). Pure.
  */
-export type AnswerShape = 'pipeline_review' | 'meeting_prep' | 'block_explanation' | 'diagnostic' | 'ops_report' | 'volume_plan' | 'learning_summary';
+export type AnswerShape = 'pipeline_review' | 'meeting_prep' | 'block_explanation' | 'diagnostic' | 'ops_report' | 'volume_plan' | 'learning_summary' | 'error_logs';
 
 const SHAPES: readonly { shape: AnswerShape; matches: (text: string) => boolean }[] = [
   { shape: 'pipeline_review', matches: (t) => /\b(?:stale|ghost(?:ed|ing)?|ghost candidates?|pipeline scan|scan (?:the |our )?pipeline|pipeline review|triage|need(?:s)? action|next actions?)\b/.test(t) },
@@ -16,8 +16,9 @@ const SHAPES: readonly { shape: AnswerShape; matches: (text: string) => boolean 
     shape: 'block_explanation',
     matches: (t) => /\bwhy (?:was|were|is|are|did|has|have)\b[^.?!]{0,80}\b(?:blocked|refused|rejected|held|denied|stopped)\b|\bguardrail (?:failures?|blocks?|denials?)\b/.test(t),
   },
-  { shape: 'diagnostic', matches: (t) => /\b(?:root causes?|diagnos\w*|investigate|why [^.?!]{0,60}\b(?:dropped|drop|fell|falling|failing|down))\b/.test(t) },
+  { shape: 'diagnostic', matches: (t) => /\b(?:root causes?|diagnos\w*|investigate|why [^.?!]{0,60}\b(?:dropped|drop|fell|falling|failing|(?<!turn(?:s|ing|ed)? )down))\b/.test(t) },
   { shape: 'ops_report', matches: (t) => /\b(?:ops report|operations report|daily report|status report|daily ops|board[- ]ready|executive summary)\b/.test(t) },
+  { shape: 'error_logs', matches: (t) => /\b(?:error|debug|failure|server|backend|frontend)\s+logs?\b|\blogs?\b[^.?!]{0,40}\b(?:errors?|debug(?:ging)?)\b|\berror timeline\b/.test(t) },
   { shape: 'learning_summary', matches: (t) => /\b(?:winning (?:profile|traits?)|what changed in|won (?:vs|versus|and) lost|(?:should|to) change next)\b/.test(t) },
   {
     shape: 'volume_plan',
@@ -57,6 +58,10 @@ const SHAPE_READS = (sinceHours: number): Record<AnswerShape, readonly ToolCall[
   ],
   volume_plan: [{ tool: 'limits.usage', args: {} }],
   learning_summary: [{ tool: 'learning.report', args: { days: 28 } }],
+  error_logs: [
+    { tool: 'audit.search', args: { sinceHours } },
+    { tool: 'privacy.redact', args: { over: 'audit', sinceHours } },
+  ],
 });
 
 export const shapeReads = (shape: AnswerShape, sinceHours: number): readonly ToolCall[] => SHAPE_READS(sinceHours)[shape];

@@ -1,9 +1,10 @@
 import type { Understanding } from './grammar.js';
 import type { AuditSummary, DraftCounts, IncidentsOpen, KpiRow, LeadsFound, LimitsRow, ProviderHealthRow, RedactResult, RoleSummary, RunRow, ScoreResult, ScoreRules, ToolOutcome } from './results.js';
 import { QUEEN_TOOLS, QUEEN_TOOL_NAMES } from './tools.js';
+import { redactText } from './redact.js';
 import { shapedSections } from './answer-sections.js';
 import { bookLine, classifyLine, learningLine, meetingsLine, repliesLine, slotsLine, visitorsLine, webhooksLine } from './answer-signals.js';
-import type { BookingRow, LearningRow, MeetingsFound, RepliesFound, ReplyReading, SlotsFound, VisitorsFound, WebhooksRow } from './results.js';
+import type { BookingRow, EnrichRow, LearningRow, MeetingsFound, RejectionsFound, RepliesFound, ReplyReading, SlackAlertRow, SlotsFound, TechStackFound, VisitorsFound, WebhooksRow } from './results.js';
 
 /**
  * The answer a person reads, written only from the tools' answers: every figure in it is a value a
@@ -99,12 +100,66 @@ const rolesLine = (roles: RoleSummary[]) =>
     .map((r) => `${r.role} into ${r.mergedInto}`)
     .join(', ')}.`;
 
-const redactLine = (r: RedactResult) => `Redacted (${r.found.length ? r.found.join(', ') : 'nothing sensitive found'}); safe summary of the text: ${r.redacted}`;
+const redactLine = (r: RedactResult) =>
+  r.logs
+    ? `PII and secret scan over the ${r.logs.over} of the last ${r.logs.sinceHours} hours: ${r.logs.scanned} entries scanned, ${r.logs.entriesMasked} with something masked (${r.logs.found.length ? r.logs.found.join(', ') : 'nothing sensitive found'}); the request itself: ${r.found.length ? `${r.found.join(', ')} masked` : 'nothing sensitive found'}.`
+    : `Redacted (${r.found.length ? r.found.join(', ') : 'nothing sensitive found'}); safe summary of the text: ${r.redacted}`;
+
+const valueText = (v: string | number | null) => (v === null || v === '' ? 'missing (not found, not verified)' : String(v));
+const FIELD_WORDS: Record<string, string> = { title: 'job title', 'company.name': 'company', 'company.domain': 'company domain', 'company.industry': 'industry', 'company.employeeCount': 'employees' };
+
+const enrichLine = (r: EnrichRow): string => {
+  if (r.outcome === 'suppressed') return `Lead ${r.leadId} was not kept: the enrichment revealed someone on the suppression list, so what was found was dropped (as the pipeline does).`;
+  const head =
+    r.outcome === 'matched'
+      ? `Lead ${r.leadId} enriched through ${r.providers} (found: ${r.found.join(', ') || 'nothing new'}; enrichment quality ${r.quality ?? 'not measured'}).`
+      : `Lead ${r.leadId}: no provider of ${r.providers} matched (${r.missReason ?? 'no reason given'}); the lead is stored as unenriched and nothing is marked verified.`;
+  const fields = r.fields.map((f) => `${FIELD_WORDS[f.field] ?? f.field} ${valueText(f.value)}${f.value !== null && f.source ? ` (source ${f.source})` : ''}`).join('; ');
+  const fit = r.icpFit
+    ? `ICP fit score ${r.icpFit.points}/100, ${r.icpFit.tier}${r.icpFit.disqualification ? `, disqualified: ${r.icpFit.disqualification}` : ''} (scored live on the enriched lead, not stored: the pipeline's scoring stores scores).`
+    : 'ICP fit score: not scored (nothing was enriched).';
+  const credits = Object.keys(r.credits).length ? ` Credits spent: ${list(r.credits)}.` : '';
+  return `${head} Fields: ${fields}; technologies ${r.technologies.length ? r.technologies.join(', ') : 'none on record'}. ${fit}${r.duplicateOf ? ` The e-mail found belongs to lead ${r.duplicateOf}: this lead was folded into it.` : ''}${credits}`;
+};
+
+const rejectionsLine = (r: RejectionsFound): string => {
+  if (r.read === 0) return 'Rejected drafts: none recorded, so there are no rejection categories or failure patterns to show (no evidence, nothing invented).';
+  const tags = Object.entries(r.byTag)
+    .sort((a, b) => b[1] - a[1])
+    .map(([t, n]) => `${t} ${n} (${r.tagLabels[t] ?? t})`)
+    .join(', ');
+  return [
+    `Rejected drafts: the latest ${r.read} rejections (asked: up to ${r.limit}), from ${r.first} to ${r.last}.`,
+    `Rejection categories (the reviewers' tags): ${tags}. By angle: ${list(r.byAngle)}.`,
+    r.patterns.length ? `Failure patterns (a tag on one angle at least twice): ${r.patterns.map((p) => `${p.tag} on ${p.angleId} ${p.count}`).join('; ')}.` : 'Failure patterns: no tag recurs on one angle in these rejections.',
+    `Evidence (the reviewers' reasons): ${r.evidence.map((e) => `draft ${e.draftId} (${e.tag}, ${e.angleId}): "${e.reason}"`).join('; ')}.`,
+    'Prompt updates: none can be proposed, as drafts are not written by a prompt: they are rendered from the angle templates (src/domain/drafting/angles), so a change is an edit to the template of the angle and tag above, made and reviewed by a person.',
+  ].join('\n');
+};
+
+const slackLine = (r: SlackAlertRow) => `Alert status: ${r.status}. Text: "${r.text}".`;
+
+const techStackLine = (r: TechStackFound): string => {
+  const using = r.uses.length ? ` using ${r.uses.join(' or ')}` : '';
+  if (r.count === 0) return r.read && r.uses.length ? `Tech stack: none of the ${r.read} stored leads read has ${r.uses.join(' or ')} on record.` : 'Tech stack: no stored lead matches, so no technologies to show.';
+  const rows = r.leads.map(
+    (l) =>
+      `${l.company ?? 'company unknown'} (${l.domain ?? 'no domain'}, lead ${l.leadId}): ${l.technologies.length ? `${l.technologies.join(', ')} (source ${l.source ?? 'not recorded'}); scorer: ${l.stackReason}` : 'no technologies on record (missing, not guessed)'}`,
+  );
+  const counts = Object.keys(r.byTechnology).length ? ` Leads per technology: ${list(r.byTechnology)}.` : '';
+  return `Tech stack of ${r.count} stored leads${using}${r.uses.length ? ` (of ${r.read} read)` : ''} (from enrichment; ${r.withoutTechnologies} with none on record): ${rows.join('; ')}.${counts}`;
+};
 
 /** The arguments a held write would run with, in words (what --yes would do). */
 const heldArgs = (o: ToolOutcome): string => {
-  if (o.tool === 'pipeline.run' && typeof o.args.limit === 'number') return ` for up to ${o.args.limit} leads`;
+  if (o.tool === 'pipeline.run' && typeof o.args.limit === 'number')
+    return o.args.source === 'rb2b'
+      ? ` over the RB2B website visitors, up to ${o.args.limit} (each visitor is matched to a contact by enrichment, Apollo People Match by the LinkedIn URL, and drafted with the visit in mind as rb2b.mentionVisit allows)`
+      : ` for up to ${o.args.limit} leads`;
   if (o.tool === 'campaign.pause' && typeof o.args.campaign === 'string') return ` of campaign ${o.args.campaign}`;
+  if (o.tool === 'lead.enrich' && (typeof o.args.id === 'string' || typeof o.args.email === 'string')) return ` for lead ${typeof o.args.id === 'string' ? o.args.id : 'with the e-mail given'}`;
+  // The text as it would be posted: addresses and secrets masked, as the act masks them.
+  if (o.tool === 'slack.alert' && typeof o.args.text === 'string') return ` with the text "${redactText(o.args.text).redacted}"`;
   if (o.tool === 'calendar.book' && typeof o.args.replyId === 'string') return ` for reply ${o.args.replyId}${typeof o.args.slot === 'string' ? ` at ${o.args.slot}` : ''}`;
   return '';
 };
@@ -114,7 +169,7 @@ const outcomeLine = (o: ToolOutcome, understanding: Understanding): string => {
   if (o.status === 'failed') return `${o.tool} could not be read: ${o.error}; that data is missing from this answer.`;
   if (o.status === 'missing_input') return `Not run: ${o.tool} (${QUEEN_TOOLS[o.tool as keyof typeof QUEEN_TOOLS]?.does ?? 'a tool'}) needs more input: ${o.error}.`;
   if (o.status === 'needs_confirmation')
-    return `Planned, not run: ${o.tool}${heldArgs(o)} (${QUEEN_TOOLS[o.tool as keyof typeof QUEEN_TOOLS]?.does ?? 'writes'}). It writes, so it needs confirmation: repeat with --yes (on the dashboard: Confirm and run).`;
+    return `Planned, not run: ${o.tool}${heldArgs(o)} (${QUEEN_TOOLS[o.tool as keyof typeof QUEEN_TOOLS]?.does ?? 'writes'}). It writes, so it needs confirmation: repeat with --yes (on the dashboard: Confirm and run).${o.tool === 'slack.alert' ? ' Alert status: not posted.' : ''}`;
   const r = o.result;
   switch (o.tool) {
     case 'score.describe':
@@ -162,9 +217,18 @@ const outcomeLine = (o: ToolOutcome, understanding: Understanding): string => {
     case 'webhooks.recent':
       return webhooksLine(r as WebhooksRow);
     case 'pipeline.run': {
-      const p = r as { runId: string; status: string; leads: number; drafts: number };
-      return `Pipeline run ${p.runId} ${p.status}: ${p.leads} leads, ${p.drafts} drafts queued for a person's review; nothing was sent.`;
+      const p = r as { runId: string; status: string; leads: number; drafts: number; tiers?: Record<string, number> };
+      const tiers = p.tiers && Object.keys(p.tiers).length ? ` Tier distribution: ${list(p.tiers)}.` : '';
+      return `Pipeline run ${p.runId} ${p.status}: ${p.leads} leads, ${p.drafts} drafts queued in the approval queue for a person's review; nothing was sent.${tiers}`;
     }
+    case 'lead.enrich':
+      return enrichLine(r as EnrichRow);
+    case 'slack.alert':
+      return slackLine(r as SlackAlertRow);
+    case 'drafts.rejections':
+      return rejectionsLine(r as RejectionsFound);
+    case 'leads.tech_stack':
+      return techStackLine(r as TechStackFound);
     case 'batch.create': {
       const b = r as { batchId: string; items: number; expiresAt: string };
       return `Batch ${b.batchId} created with ${b.items} actions, waiting for a person's approval until ${b.expiresAt}; nothing was sent.`;
@@ -197,7 +261,7 @@ export const composeAnswer = (u: Understanding, outcomes: ToolOutcome[]): string
   const lines = preamble(u);
   if (u.intent === 'clarify')
     lines.push(
-      `Which outcome do you want (a clarifying question, nothing was run)? Objective options: score a lead you describe, look up leads, show the review queue, runs, KPIs, cadence, health, audit or send limits, classify a reply or show the latest replies, the calendar's free slots, meeting briefs, the learning report, website visitors, webhook deliveries, run the pipeline, create a batch, book a reply's meeting, pause a campaign, set the emergency stop. Required inputs: for a lead, its title, company size and industry; for a lookup, an e-mail, domain or tier; for the audit, a time range.`,
+      `Which outcome do you want (a clarifying question, nothing was run)? Objective options: score a lead you describe, look up leads, show the review queue, runs, KPIs, cadence, health, audit or send limits, classify a reply or show the latest replies, the calendar's free slots, meeting briefs, the learning report, website visitors, webhook deliveries, a lead's tech stack, run the pipeline, enrich a stored lead, post a Slack alert, create a batch, book a reply's meeting, pause a campaign, set the emergency stop. Required inputs: for a lead, its title, company size and industry; for a lookup, an e-mail, domain or tier; for the audit, a time range.`,
     );
   if (u.intent === 'out_of_scope')
     lines.push(

@@ -2,7 +2,7 @@ import { shapeReads, shapesOf, type AnswerShape } from './answer-shapes.js';
 import { extractEntities, type Entities } from './entities.js';
 import { findRefusals, hasConflictingSendConstraints, REFUSES_WHOLE_REQUEST, type Refusal } from './refusals.js';
 import type { ToolArgs, ToolCall } from './tools.js';
-import { UNSUPPORTED } from './unsupported.js';
+import { CONDITIONAL_SLACK, DRAFTING_FROM_DESCRIPTION, UNSUPPORTED } from './unsupported.js';
 
 /**
  * The deterministic grammar: a request in plain words becomes intents, each with the tool calls
@@ -30,7 +30,12 @@ export type IntentName =
   | 'learning'
   | 'visitors'
   | 'webhooks'
+  | 'tech_stack'
+  | 'rejections'
   | 'run_pipeline'
+  | 'draft_visitors'
+  | 'enrich_lead'
+  | 'slack_alert'
   | 'create_batch'
   | 'pause_campaign'
   | 'emergency_stop';
@@ -98,6 +103,25 @@ const describedLead = (e: Entities): ToolArgs => ({
   technologies: e.tools,
   email: e.emails[0] ?? null,
 });
+
+const SLACK_ALERT =
+  /\b(?:send|post|raise|fire|push|drop|put)\s+(?:an?\s+|the\s+|this\s+)?(?:[\w-]+\s+){0,2}?(?:alert|notification|heads-up|message|note|ping)\s+(?:[\w-]+\s+){0,3}?(?:to|in|on|into)\s+(?:the\s+|our\s+)?(?:#?[\w-]+\s+)?slack\b|\b(?:alert|notify|ping|tell|warn)\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){0,2}?(?:on|in|via|through|over)\s+slack\b|\bslack\s+(?:the\s+)?(?:team|channel)\b|\b(?:send|post|drop|put)\s+(?:an?\s+|the\s+)?slack\s+(?:alert|message|note|notification|ping)\b|\b(?:alert|notify|ping|warn|message)\s+(?:the\s+)?slack\b/;
+/** Where the alert's own words start after the ask: a colon, or "saying", "about", "for", "that"... */
+const ALERT_WORDS = /(?:^|\s)(?:saying|that says|about|for|regarding|re|that)\s+|^\s*[:-]\s*|:\s+/;
+
+/** The request split at an alert asked for now: the alert's words (what follows "… to Slack about"), and the rest, which holds the instructions. */
+const splitAlert = (t: string): { message: string; instructions: string } | null => {
+  const m = SLACK_ALERT.exec(t);
+  if (!m || CONDITIONAL_SLACK.test(t)) return null;
+  const after = t.slice(m.index + m[0].length);
+  const start = ALERT_WORDS.exec(after);
+  const message = (start ? after.slice(start.index + start[0].length) : after).trim();
+  return { message, instructions: t.slice(0, m.index + m[0].length) };
+};
+/** Empty when the request names no words for the alert: the alert then asks for them rather than posting the request. */
+const alertTextOf = (t: string): string | null => splitAlert(t)?.message || null;
+
+const VISITOR_WORDS = /\b(?:website (?:intent )?(?:visitors?|visits|signals)|site visit(?:or)?s|hot visitors|recent visitors|who visited|rb2b)\b/;
 
 const SECRET_VALUE = /\b\d{3}-\d{2}-\d{4}\b|\bsk-(?:live|test)-[a-z0-9]+|\b(?:bank account|account number|card number)\s*:?\s*\d{6,}/;
 
@@ -205,7 +229,7 @@ const INTENTS: readonly IntentRule[] = [
   },
   {
     name: 'visitors',
-    matches: (t) => any(t, /\b(?:website (?:intent )?(?:visitors?|visits|signals)|site visit(?:or)?s|hot visitors|recent visitors|who visited|rb2b)\b/),
+    matches: (t) => VISITOR_WORDS.test(t),
     calls: (_t, e) => [{ tool: 'visitors.recent', args: { limit: Math.min(e.count ?? 20, 100) } }],
   },
   {
@@ -214,9 +238,61 @@ const INTENTS: readonly IntentRule[] = [
     calls: (_t, e) => [{ tool: 'webhooks.recent', args: { sinceHours: sinceHours(e, 24) } }],
   },
   {
+    // The stack enrichment stored for a lead's company (Apollo's technology names); said missing where none is on record.
+    name: 'tech_stack',
+    matches: (t) =>
+      any(
+        t,
+        /\btech(?:nology)?[- ]stacks?\b/,
+        /\b(?:technologies|tools|software|crm|martech)\s+(?:do(?:es)?\s+)?(?:they|it|the company|the lead|this lead|that company|their company|the account)\s+(?:use|uses|run|runs|is using|are using)\b/,
+        // No sentence stop in between, but dots are allowed: a domain may stand between the words.
+        /\b(?:what|which)\s+(?:technologies|tools|software|crm|tech)\b[^?!]{0,80}\b(?:use|uses|using|run|runs)\b/,
+        /\b(?:which|what)\s+(?:of\s+(?:our|the)\s+)?(?:leads|companies|accounts|prospects)\b[^?!]{0,30}\b(?:use|uses|using|run|runs|running)\b/,
+      ),
+    calls: (_t, e) => [{ tool: 'leads.tech_stack', args: { id: leadIdOf(e), email: e.emails[0] ?? null, domain: e.domains[0] ?? null, uses: e.tools, limit: Math.min(e.count ?? 20, 50) } }],
+  },
+  {
+    // What reviewers reject and why: the rejection memory grouped, never a guess at causes no reviewer gave.
+    name: 'rejections',
+    matches: (t) =>
+      any(
+        t,
+        /\b(?:reject(?:s|ed|ing)?|turn(?:s|ing|ed)? down|declin(?:e|es|ed|ing))\b[^?!.]{0,30}\b(?:drafts?|e-?mails?|messages?|copy)\b/,
+        /\b(?:drafts?|e-?mails?|messages?|copy)\b[^?!.]{0,30}\b(?:rejected|turned down|declined)\b/,
+        /\brejection (?:reasons?|tags?|categories|patterns?|analysis)\b/,
+      ),
+    calls: (_t, e) => [{ tool: 'drafts.rejections', args: { limit: Math.min(e.count ?? 50, 500) } }],
+  },
+  {
     name: 'run_pipeline',
     matches: (t) => any(t, /\b(?:run|start|kick off|launch)\s+(?:the\s+|a\s+|an\s+)?(?:sandbox\s+)?pipeline\b(?!\s+scan)/, /\bend-to-end run\b/, /\bdiscover\s+\d+\s+(?:\w+\s+)?leads\b/),
     calls: (_t, e) => [{ tool: 'pipeline.run', args: { limit: Math.min(e.count ?? 25, 500) } }],
+  },
+  {
+    // Drafts for the website visitors: the pipeline over the RB2B source (caio pipeline run --source rb2b) maps each
+    // visitor to a contact by enrichment, scores, drafts and queues for review. Nothing is drafted outside that path.
+    name: 'draft_visitors',
+    matches: (t) => VISITOR_WORDS.test(t) && /\b(?:queue|draft|write|craft|prepare|create)\b[^.?!]{0,40}\b(?:drafts?|e-?mails?|outreach|messages?)\b/.test(t),
+    calls: (_t, e) => [{ tool: 'pipeline.run', args: { limit: Math.min(e.count ?? 25, 500), source: 'rb2b' } }],
+  },
+  {
+    // One named lead through the enrichment waterfall; a lead described only in words is scored (score_lead), not enriched.
+    name: 'enrich_lead',
+    matches: (t, e) =>
+      any(
+        t,
+        /\b(?:re-?)?enrich\s+(?:this|that|the|a|one|our|my)?\s*(?:\w+\s+){0,2}?(?:lead|contact|person|prospect|record)\b/,
+        /\b(?:run|do|start)\s+(?:the\s+)?enrichment\s+(?:waterfall\s+)?(?:for|on)\b/,
+        /\b(?:fill in|complete|look up)\s+(?:the\s+)?(?:missing\s+)?(?:data|details|fields|firmographics)\s+(?:for|of|on)\s+(?:this|that|the|lead|contact)\b/,
+      ) ||
+      (/\benrich\b/.test(t) && (e.emails.length > 0 || leadIdOf(e) !== null)),
+    calls: (_t, e) => [{ tool: 'lead.enrich', args: { id: leadIdOf(e), email: e.emails[0] ?? null } }],
+  },
+  {
+    // An alert to the team's own Slack channel, asked for now; a conditional one ("if it still fails") is the escalation's job.
+    name: 'slack_alert',
+    matches: (t) => splitAlert(t) !== null,
+    calls: (t, e) => [{ tool: 'slack.alert', args: { text: (e.givenText ?? alertTextOf(t))?.slice(0, 500) ?? null } }],
   },
   { name: 'create_batch', matches: (t) => any(t, /\b(?:create|make|build|prepare|freeze)\s+(?:a\s+|the\s+|an\s+)?(?:dispatch\s+|send\s+)?batch\b/), calls: () => [{ tool: 'batch.create', args: { motion: 'first_touch' } }] },
   {
@@ -260,8 +336,13 @@ export const understand = (raw: string): Understanding => {
   if (refusals.some((r) => REFUSES_WHOLE_REQUEST.includes(r.rule))) return { ...blank, intent: 'refused', entities, refusals, conflicting, otherLanguage };
 
   const lifting = refusals.some((r) => r.rule === 'QUEEN_NEVER_LIFTS_STOP');
-  const matched = INTENTS.filter((rule) => rule.matches(text, entities) && !(lifting && rule.name === 'emergency_stop'));
-  const unsupported = UNSUPPORTED.filter((u) => u.re.test(text)).map(({ capability, instead }) => ({ capability, instead }));
+  // An alert's own words are its message, not instructions: the other intents read the request without them.
+  const alert = splitAlert(text);
+  const instructions = alert ? alert.instructions : text;
+  const matched = INTENTS.filter((rule) => rule.matches(rule.name === 'slack_alert' ? text : instructions, entities) && !(lifting && rule.name === 'emergency_stop'));
+  // The pipeline drafts for the leads it finds: asked together with a run, drafting is part of that run, not a draft from a description.
+  const runs = matched.some((m) => m.name === 'run_pipeline' || m.name === 'draft_visitors');
+  const unsupported = UNSUPPORTED.filter((u) => u.re.test(text) && !(runs && u.capability === DRAFTING_FROM_DESCRIPTION)).map(({ capability, instead }) => ({ capability, instead }));
   const refusesSend = refusals.some((r) => r.rule === 'QUEEN_NEVER_SENDS' || r.rule === 'GUARDRAILS_ARE_MANDATORY');
   // A refused send still gets the safe answer: where the approval queue and today's limits stand.
   const safeAlternative: ToolCall[] = refusesSend
@@ -276,7 +357,11 @@ export const understand = (raw: string): Understanding => {
   const pastRates: ToolCall[] = unsupported.some((u) => u.capability === 'forecasting') ? [{ tool: 'kpis.rates', args: { days: days(entities) } }] : [];
   const shapes = otherLanguage ? [] : shapesOf(text);
   const shapeCalls = shapes.flatMap((s) => shapeReads(s, sinceHours(entities, 24)));
-  const plan = dedupe([...matched.flatMap((rule) => rule.calls(text, entities)), ...safeAlternative, ...integrations, ...pastRates, ...shapeCalls]);
+  // Logs asked for with their secrets or personal data: the entries shown are scanned (and the request's text), not only the request.
+  const scansLogs = matched.some((m) => m.name === 'audit') && (refusals.some((r) => r.rule === 'NO_SECRETS') || /\b(?:pii|personal data|redact\w*|sensitive)\b/.test(text));
+  const logScan: ToolCall[] = scansLogs ? [{ tool: 'privacy.redact', args: { over: 'audit', sinceHours: sinceHours(entities, 24) } }] : [];
+  const planned = [...logScan, ...matched.flatMap((rule) => rule.calls(text, entities)), ...safeAlternative, ...integrations, ...pastRates, ...shapeCalls];
+  const plan = dedupe(planned);
   const intents = matched.map((m) => m.name);
   const intent = intents[0] ?? (refusals.length ? 'refused' : shapes[0] && plan.length ? shapes[0] : unsupported.length ? 'unsupported' : DOMAIN_WORDS.test(text) && !otherLanguage ? 'clarify' : 'out_of_scope');
   return { intent, intents, entities, plan, refusals, unsupported, conflicting, otherLanguage, shapes };

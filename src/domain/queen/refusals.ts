@@ -44,8 +44,11 @@ const RULES: readonly Rule[] = [
   {
     id: 'QUEEN_NEVER_SENDS',
     patterns: [
-      /\b(?:send|blast|dispatch|fire off|launch)\s+(?:[\w,'-]+\s+){0,5}?(?:e-?mails?|campaigns?|messages?|outreach|drafts?|batch(?:es)?|sequences?|sms|texts?|invites?)\b/,
+      // A message to the team's own Slack channel is not outreach (slack.alert, a confirmed write): only a send to a prospect is refused.
+      /\b(?:send|blast|dispatch|fire off|launch)\s+(?:(?!slack\b)[\w,'-]+\s+){0,5}?(?:e-?mails?|campaigns?|messages?|outreach|drafts?|batch(?:es)?|sequences?|sms|texts?|invites?)\b(?!\s+(?:[\w-]+\s+){0,2}?(?:to|in|on|into)\s+(?:the\s+|our\s+)?(?:#?[\w-]+\s+)?slack\b)/,
       /\bpush\s+(?:\w+\s+){0,3}(?:to|into)\s+(?:outreach|instantly|heyreach|the campaign)\b/,
+      // "Email the drafts to …" as an instruction (at the start of a clause), not "e-mail addresses" or "email bounce rate".
+      /(?:^|[.;!?]\s*|\b(?:and|then|please|now|also)\s+)e-?mail\s+(?!address)(?:the\s+|our\s+|all\s+|these\s+|those\s+|every\s+)?(?:[\w-]+\s+){0,2}?(?:drafts?|batch(?:es)?|prospects?|leads?|contacts?|sequences?|follow-?ups?)\b/,
       /\bauto-?send\b/,
       // Activating (or un-pausing) a campaign starts it sending.
       /\b(?:activate|unpause|un-pause|resume|restart)\s+(?:the\s+|our\s+|all\s+)?(?:[\w-]+\s+){0,2}campaigns?\b/,

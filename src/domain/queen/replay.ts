@@ -47,7 +47,8 @@ export const ORIGINAL_TOOL_MAP: Readonly<Record<string, readonly string[] | null
   'BoundedHunterAgent.research': ['pipeline.run'],
   // Recorded by the send gateway as it sends; QUEEN records nothing against a limit.
   'UnifiedRateLimiter.record_action': null,
-  'UnifiedIntegrationGateway.execute:clay.enrich_contact': null,
+  // One named lead through the enrichment waterfall (Apollo, BetterContact, Clay), a confirmed write; a pipeline run enriches every lead it finds the same way.
+  'UnifiedIntegrationGateway.execute:clay.enrich_contact': ['lead.enrich', 'pipeline.run'],
   'UnifiedIntegrationGateway.execute:ghl.send_email': null,
   'UnifiedIntegrationGateway.execute:ghl.trigger_workflow': null,
   // The GoHighLevel calendar the SCHEDULER books on: its free slots, and a booking as caio replies book does it.
@@ -61,15 +62,19 @@ export const ORIGINAL_TOOL_MAP: Readonly<Record<string, readonly string[] | null
   // The learning report: rates per subject variant and angle with intervals, and the ICP weight suggestions.
   'Inngest.weekly_icp_analysis': ['learning.report'],
   'PatternAnalyzer.run_weekly_analysis': ['learning.report'],
-  'SelfAnnealingEngine.process_outcome': null,
+  // Outcomes (opens, replies, meetings) are recorded as they happen; the learning report processes them into per-arm
+  // rates, verdicts and ICP weight suggestions each time it is read. It suggests; no weight is changed from a request.
+  'SelfAnnealingEngine.process_outcome': ['learning.report'],
   'SelfAnnealingEngine.judge': null,
   'MultiLayerFailsafe.execute_with_failsafe': null,
   // A reply given in the request is read by the reply understanding; without one, the stored replies and their classes.
   'EmailThreadingMCP.parse_thread': ['replies.classify', 'replies.recent'],
   'EmailThreadingMCP.detect_intent': ['replies.classify', 'replies.recent'],
-  'SlackMCP.send_alert': null,
+  // One alert to the team's Slack channel, asked for now and confirmed (--yes); it reaches no prospect.
+  'SlackMCP.send_alert': ['slack.alert'],
   'BoundedHunterAgent.search_rb2b': ['visitors.recent'],
-  'BoundedHunterAgent.analyze_tech_stack': null,
+  // The technologies enrichment stored for the lead's company (Apollo's technology names), read and scored; missing is said.
+  'BoundedHunterAgent.analyze_tech_stack': ['leads.tech_stack'],
   // Every draft carries subject A and B: the running test is shown (learning.report), none is created from a request.
   'ABTestEngine.create_subject_test': ['learning.report'],
   // Signatures are checked at the door; a failed check is not stored or counted, so no tool can speak of it.

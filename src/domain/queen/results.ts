@@ -16,7 +16,7 @@ export type AuditSummary = {
   first: string | null;
   last: string | null;
   /** The latest entries; `reason` is the entry's recorded reason (a refusal's, a rejection's), when it has one. */
-  entries: { at: string; actor: string; action: string; entityType: string; entityId: string | null; reason: string | null }[];
+  entries: { at: string; actor: string; action: string; entityType: string; entityId: string | null; runId: string | null; reason: string | null }[];
 };
 export type ScoreResult = {
   described: { title: string | null; employeeCount: number | null; industry: string | null; technologies: string[] };
@@ -32,7 +32,12 @@ export type ScoreRules = { tiers: { tier1: number; tier2: number; tier3: number 
 export type RoleSummary = { role: string; enabled: boolean; mergedInto: string | null; readOnly: boolean; allowedActions: string[]; blockedActions: string[]; allowedCount: number; blockedCount: number };
 export type LeadsFound = { count: number; leads: LeadRow[] };
 export type IncidentsOpen = { count: number; incidents: IncidentRow[] };
-export type RedactResult = { redacted: string; found: string[] };
+export type RedactResult = {
+  redacted: string;
+  found: string[];
+  /** The scan over the audit entries of a window, when logs were asked for with their secrets or personal data. */
+  logs?: { over: string; sinceHours: number; scanned: number; entriesMasked: number; found: string[] };
+};
 export type DraftCounts = { pending_review: number; approved: number; rejected: number; other: Record<string, number> };
 
 /** A tool call as it went: its answer, or why it did not run. */
@@ -84,3 +89,48 @@ export type LearningRow = {
 export type VisitorRow = { leadId: string; company: string | null; domain: string | null; title: string | null; status: string; tier: string | null; points: number | null; visits: number; lastVisit: string | null };
 export type VisitorsFound = { count: number; visitors: VisitorRow[] };
 export type WebhooksRow = { sinceHours: number; since: string; total: number; byProvider: Record<string, Record<string, number>>; last: string | null };
+/** One stored lead's company technologies, as enrichment stored them, and the provider they came from. */
+export type TechStackRow = { leadId: string; company: string | null; domain: string | null; status: string; technologies: string[]; source: string | null };
+/** The tech stack read: per lead, what the scorer makes of the stack (its tech_stack component), and counts per technology. */
+export type TechStackFound = {
+  count: number;
+  /** Leads read before the filter by the tools asked about (`uses`). */
+  read: number;
+  uses: string[];
+  leads: (TechStackRow & { stackPoints: number; stackReason: string })[];
+  byTechnology: Record<string, number>;
+  /** Leads read that hold no technology on record (not enriched with one, or the provider had none). */
+  withoutTechnologies: number;
+};
+/** One lead enriched on request (lead.enrich): what the waterfall found, each field's source, and the live ICP fit (not stored). */
+export type EnrichRow = {
+  leadId: string;
+  outcome: 'matched' | 'miss' | 'suppressed';
+  providers: string;
+  found: string[];
+  missReason: string | null;
+  fields: { field: string; value: string | number | null; source: string | null }[];
+  technologies: string[];
+  quality: number | null;
+  credits: Record<string, number>;
+  icpFit: { points: number; tier: string; disqualification: string | null; stored: false } | null;
+  duplicateOf: string | null;
+};
+/** A Slack alert asked for (slack.alert): posted or not, and why not. */
+export type SlackAlertRow = { posted: boolean; status: string; text: string; chars: number };
+/** One rejection of a draft by a reviewer (the rejection memory): its tag from the taxonomy, the reviewer's reason, the draft's angle. */
+export type RejectionRow = { draftId: string; leadId: string; tag: string; reason: string; angleId: string; subject: string; rejectedAt: string };
+/** The latest rejections read and grouped: by tag (the reviewers' categories), by angle, the tag-and-angle pairs that recur, and the reasons as evidence. */
+export type RejectionsFound = {
+  read: number;
+  limit: number;
+  first: string | null;
+  last: string | null;
+  byTag: Record<string, number>;
+  tagLabels: Record<string, string>;
+  byAngle: Record<string, number>;
+  /** A tag on one angle at least twice, most frequent first. */
+  patterns: { tag: string; angleId: string; count: number }[];
+  /** Up to two rejections per top tag, with the reviewer's reason (masked). */
+  evidence: { tag: string; draftId: string; angleId: string; reason: string }[];
+};

@@ -27,7 +27,27 @@ export const QUEEN_TOOLS = {
   'learning.report': { writes: false, action: 'read_pipeline', does: 'open, reply and meeting rates per subject variant (the running A/B test) and per angle, with intervals and a verdict' },
   'visitors.recent': { writes: false, action: 'read_pipeline', does: 'RB2B website visitors recorded as leads, with their visits, tier and status (no addresses)' },
   'webhooks.recent': { writes: false, action: 'read_pipeline', does: 'webhook deliveries stored (verified) by provider and processing status over a window (no payloads)' },
-  'pipeline.run': { writes: true, action: 'create_contact', does: 'run the pipeline (discover, enrich, score, draft, queue for review); nothing is sent' },
+  'drafts.rejections': {
+    writes: false,
+    action: 'read_pipeline',
+    does: "the latest drafts reviewers rejected, grouped by the reviewers' rejection tag and by angle, with the tag-and-angle pairs that recur and the reviewers' reasons as evidence",
+  },
+  'leads.tech_stack': {
+    writes: false,
+    action: 'read_contact',
+    does: "the technologies stored for a lead's company by enrichment (with the provider that gave them) and what the scorer makes of them, or counted over the stored leads",
+  },
+  'pipeline.run': {
+    writes: true,
+    action: 'create_contact',
+    does: 'run the pipeline: discovery, enrichment (the Apollo, BetterContact and Clay waterfall), scoring into tiers, drafting, and drafts queued in the approval queue for a person; nothing is sent',
+  },
+  'lead.enrich': {
+    writes: true,
+    action: 'update_contact',
+    does: 'enrich one stored lead through the enrichment waterfall (Apollo People Match, then BetterContact and Clay while no e-mail is found) and store what it finds; it returns the job title, company domain and technologies with the enrichment source of each, and the ICP fit score of the enriched lead (scored live, not stored)',
+  },
+  'slack.alert': { writes: true, action: 'create_task', does: "post one alert to the team's Slack channel (the configured Slack webhook); it reaches no prospect" },
   'batch.create': { writes: true, action: 'create_task', does: 'freeze approved drafts into a batch waiting for a person to approve it' },
   'campaign.pause': { writes: true, action: 'instantly_pause_campaign', does: 'pause one campaign at its provider' },
   'calendar.book': {

@@ -2,13 +2,23 @@
  * What QUEEN is asked for and does not have: each capability, what we do instead, and the words
  * that name it. A match is said in the answer ("Unsupported feature"), never pretended. Pure.
  */
+export const DRAFTING_FROM_DESCRIPTION = 'drafting an e-mail from a description';
+
+/** Slack named with a condition ("if it still fails", "whenever", "automatically"): a rule for the escalation, not an alert asked for now. */
+export const CONDITIONAL_SLACK = /\b(?:when|whenever|if|once|after|automatically)\b[^.?!]*\bslack\b|\bslack\b[^.?!]*\b(?:when|whenever|if|once|automatically)\b/;
+
 export const UNSUPPORTED: readonly { capability: string; instead: string; re: RegExp }[] = [
   {
-    capability: 'drafting an e-mail from a description',
+    capability: DRAFTING_FROM_DESCRIPTION,
     instead: 'drafts are crafted by the pipeline for stored, scored leads and reviewed by a person (caio pipeline run, caio review)',
     re: /\b(?:draft|write|rewrite|compose|create)\s+(?:[\w-]+\s+){0,5}?(?:e-?mails?|sequences?|follow-?ups?|nurture|copy|drafts)\b/,
   },
-  { capability: 'Slack alerts on request', instead: 'Slack hears from the escalation of incidents, not from a request', re: /\b(?:alert|notify|escalate|post)\b.*\bslack\b|\bslack\b.*\b(?:alert|notify)\b/ },
+  {
+    capability: 'Slack alerts on a condition',
+    instead:
+      'Slack hears automatically from the escalation of incidents (a provider failing, sends failing after their retries) and from hot-lead replies; QUEEN posts an alert only when asked to post one now (slack.alert), after a person confirms',
+    re: CONDITIONAL_SLACK,
+  },
   {
     capability: 'canary tests of prompts',
     instead: 'drafts come from templates, not a prompt under test; the one running experiment is the A/B subject line per draft (learning.report)',
@@ -24,7 +34,6 @@ export const UNSUPPORTED: readonly { capability: string; instead: string; re: Re
     instead: 'available integrations are Apollo, BetterContact, Clay, Instantly, HeyReach, GoHighLevel, RB2B and Slack (their state below)',
     re: /\b(?:use|via|through|search|from|sync (?:to|with)|push to|in)\s+(?:the\s+)?(?:salesforce|supabase|pipedrive|zoominfo|google calendar)\b/,
   },
-  { capability: 'enriching a contact on request', instead: 'enrichment runs inside the pipeline (Apollo, BetterContact, Clay waterfall)', re: /\benrich\s+(?:this|a|the|that)\s+(?:contact|lead|person)\b/ },
   {
     capability: 'webhook processing on request',
     instead:

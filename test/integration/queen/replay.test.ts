@@ -33,7 +33,7 @@ describe('replay scoring', () => {
   it('fails an invented figure, a claimed send, a missing capability and a missing tool', () => {
     expect(scoreCase(CASE, { ...GOOD, answer: `${GOOD.answer} Reply rate 12 %.` })).toMatchObject({ passed: false, grounded: 0, autoFail: ['invented figures: 12'] });
     expect(scoreCase(CASE, { ...GOOD, answer: `${GOOD.answer} The approved e-mails were sent.` }).autoFail).toEqual(['claims a send that did not happen (QUEEN never sends)']);
-    expect(scoreCase({ ...CASE, expected_tools: [...CASE.expected_tools, 'SlackMCP.send_alert'] }, GOOD)).toMatchObject({ passed: false, autoFail: ['capability we do not have: SlackMCP.send_alert'] });
+    expect(scoreCase({ ...CASE, expected_tools: [...CASE.expected_tools, 'EnhancedGatekeeperQueue.approve'] }, GOOD)).toMatchObject({ passed: false, autoFail: ['capability we do not have: EnhancedGatekeeperQueue.approve'] });
     expect(scoreCase({ ...CASE, expected_tools: [...CASE.expected_tools, 'Made.up_tool'] }, GOOD).autoFail).toEqual(['capability we do not have: Made.up_tool (not in the mapping table)']);
     expect(scoreCase(CASE, { ...GOOD, steps: ['queen.understand'] })).toMatchObject({ tools: 0, passed: false });
   });

@@ -18,6 +18,10 @@ describe('what each agent role did (audit log, QUEEN traces, runs)', () => {
     expect(roleOfEntry(entry('emergency_stop.set', 'Sam'))).toBe('OPERATOR');
     expect(roleOfEntry(entry('draft.skipped', 'CRAFTER'))).toBe('CRAFTER');
     expect(roleOfEntry(entry('queen.ask', 'UNIFIED_QUEEN'))).toBe('UNIFIED_QUEEN');
+    // QUEEN's acts, confirmed by a person: her Slack alert; the enrichment is ENRICHER's waterfall.
+    expect(roleOfEntry(entry('slack.alert_posted', 'Dani'))).toBe('UNIFIED_QUEEN');
+    expect(roleOfEntry(entry('slack.alert_refused', 'Dani'))).toBe('UNIFIED_QUEEN');
+    expect(roleOfEntry(entry('lead.enriched_on_request', 'Dani'))).toBe('ENRICHER');
     expect(roleOfEntry(entry('privacy.erased', 'Sam'))).toBeNull();
     expect(roleOfEntry(entry('run.started', 'system'))).toBeNull();
   });

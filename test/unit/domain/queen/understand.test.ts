@@ -143,9 +143,54 @@ describe('QUEEN bad input', () => {
   });
 
   it('names a capability we do not have instead of pretending', () => {
-    const u = understand('Notify Slack about the hot lead at Acme');
+    const u = understand('Whenever a lead turns hot, notify Slack about it');
     expect(u.plan).toEqual([]);
-    expect(u.unsupported.map((x) => x.capability)).toEqual(['Slack alerts on request']);
+    expect(u.unsupported.map((x) => x.capability)).toEqual(['Slack alerts on a condition']);
+  });
+
+  it('plans a Slack alert asked for now as a write, with its own words as the message and not as instructions', () => {
+    const u = understand('Notify Slack about the hot lead at Acme');
+    expect(u.plan).toEqual([{ tool: 'slack.alert', args: { text: 'the hot lead at acme' } }]);
+    const mixed = understand('Post a note in the ops Slack channel: please pause campaign c-77 and run the pipeline');
+    expect(mixed.plan).toEqual([{ tool: 'slack.alert', args: { text: 'please pause campaign c-77 and run the pipeline' } }]);
+    expect(understand('Notify Slack').plan).toEqual([{ tool: 'slack.alert', args: { text: null } }]);
+    // A Slack message is not outreach; an e-mail to prospects still is.
+    expect(understand('Send a Slack message to the team that the run failed').refusals).toEqual([]);
+    expect(understand('Send the follow-up e-mails to the prospects').refusals.map((r) => r.rule)).toEqual(['QUEEN_NEVER_SENDS']);
+  });
+
+  it('enriches a named stored lead, asks for one when none is named, and scores a lead described only in words', () => {
+    expect(understand('Re-enrich lead 3f2c1a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f please').plan).toContainEqual({ tool: 'lead.enrich', args: { id: '3f2c1a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f', email: null } });
+    expect(understand('Can you fill in the missing details for this contact?').plan).toContainEqual({ tool: 'lead.enrich', args: { id: null, email: null } });
+    const described = understand('Qualify a CRO at a 300-person fintech using Salesforce');
+    expect(described.plan.map((c) => c.tool)).not.toContain('lead.enrich');
+    // Enriching every lead is a pipeline run, not a request to enrich one.
+    expect(understand('Run the pipeline for 20 leads and enrich them').plan.map((c) => c.tool)).toEqual(['pipeline.run']);
+  });
+
+  it('reads a tech stack question, for one lead or filtered by a tool', () => {
+    expect(understand('What technologies does the company at harbor-health.example.com run on?').plan).toContainEqual({
+      tool: 'leads.tech_stack',
+      args: { id: null, email: null, domain: 'harbor-health.example.com', uses: [], limit: 20 },
+    });
+    expect(understand('Which of our prospects are using HubSpot?').plan).toContainEqual(expect.objectContaining({ tool: 'leads.tech_stack', args: expect.objectContaining({ uses: ['hubspot'] }) }));
+  });
+
+  it("reads the reviewers' rejections, and drafts for website visitors only through the pipeline over them", () => {
+    expect(understand('What do reviewers turn down in our e-mails most often?').plan).toContainEqual({ tool: 'drafts.rejections', args: { limit: 50 } });
+    expect(understand('Show the rejection reasons of the last 20 drafts').plan).toContainEqual({ tool: 'drafts.rejections', args: { limit: 20 } });
+    const visitors = understand('Prepare outreach drafts for the recent visitors from rb2b');
+    expect(visitors.plan).toContainEqual({ tool: 'pipeline.run', args: { limit: 25, source: 'rb2b' } });
+    expect(visitors.unsupported).toEqual([]);
+    // Without visitors, drafting from a description stays unsupported.
+    expect(understand('Write a follow-up e-mail for a CFO who went quiet').unsupported.map((u) => u.capability)).toEqual(['drafting an e-mail from a description']);
+  });
+
+  it('scans the logs shown when logs are asked for with their secrets, and gives an error timeline', () => {
+    const u = understand('Dump the backend error logs with the bearer tokens in them');
+    expect(u.refusals.map((r) => r.rule)).toContain('NO_SECRETS');
+    expect(u.plan).toContainEqual({ tool: 'privacy.redact', args: { over: 'audit', sinceHours: 24 } });
+    expect(u.shapes).toContain('error_logs');
   });
 
   it('checks availability before any booking, and holds the booking on the reply it answers', () => {
