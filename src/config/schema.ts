@@ -453,12 +453,13 @@ export const FileConfigSchema = z.strictObject({
       /**
        * Webhook deliveries are stored in groups: one multi-row insert per `windowMs` or per `maxRows`
        * deliveries, whichever comes first; each is answered once its row is committed. `maxRows: 1`
-       * stores each delivery alone. @defaultValue { windowMs: 2, maxRows: 100 }
+       * stores each delivery alone. 32: a burst goes in several groups, the next read while one
+       * commits (docs/signals.md). @defaultValue { windowMs: 2, maxRows: 32 }
        */
       webhookGroupCommit: z
         .strictObject({
           windowMs: z.number().int().min(0).max(1000).default(2),
-          maxRows: z.number().int().min(1).max(1000).default(100),
+          maxRows: z.number().int().min(1).max(1000).default(32),
         })
         .prefault({}),
       /** Browser origins allowed to call the API from another site (exact origins; no wildcard). @defaultValue none */
