@@ -93,8 +93,8 @@ describe('shaped answers', () => {
     const u = understand('Why was this message blocked by the guardrails?');
     expect(u.shapes).toContain('block_explanation');
     const entries = [
-      { at: '2026-03-02T08:00:00.000Z', actor: 'reviewer', action: 'review.approve', entityType: 'draft', entityId: 'd-1', reason: null },
-      { at: '2026-03-02T09:00:00.000Z', actor: 'OPERATOR', action: 'outbox.rejected', entityType: 'outbox', entityId: 'ob-3', reason: 'AGENT_GROUNDING_REQUIRED' },
+      { at: '2026-03-02T08:00:00.000Z', actor: 'reviewer', action: 'review.approve', entityType: 'draft', entityId: 'd-1', runId: null, reason: null },
+      { at: '2026-03-02T09:00:00.000Z', actor: 'OPERATOR', action: 'outbox.rejected', entityType: 'outbox', entityId: 'ob-3', runId: null, reason: 'AGENT_GROUNDING_REQUIRED' },
     ];
     const answer = answerOf(u, [ok('audit.search', audit({ 'review.approve': 1, 'outbox.rejected': 1 }, entries), { sinceHours: 24 })]);
     expect(answer).toContain('Blocked in the last 36 hours (audit log): outbox.rejected 1; outbox.rejected outbox ob-3 at 2026-03-02T09:00:00.000Z by OPERATOR: reason AGENT_GROUNDING_REQUIRED.');
