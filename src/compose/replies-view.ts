@@ -33,6 +33,7 @@ export const replyListingJson = (r: ReplyListing): ReplyListItem => ({
   needsResponse: r.needsResponse,
   draftId: r.draftId,
   appointmentId: r.appointmentId,
+  llm: r.llm ?? null,
 });
 
 /**

@@ -1,5 +1,7 @@
 import { checkEdit } from '../domain/approval/check-edit.js';
 import { draftFingerprint } from '../domain/drafting/craft-draft.js';
+import { editRulesFor } from '../domain/drafting/edit-rules.js';
+import { REVIEWER_PLACEHOLDER } from '../domain/drafting/reply-draft.js';
 import { checkDraftQuality, type QualitySettings } from '../domain/quality/quality-guard.js';
 import { reviewTransition, statusesAllowing, type DraftStatus, type ReviewEvent } from '../domain/approval/draft-status.js';
 import { isRejectionTag, REJECTION_TAGS } from '../domain/approval/rejection-tags.js';
@@ -117,9 +119,15 @@ export const createReviewService = (deps: ReviewDeps) => {
       let edit: { subject: string; body: string } | undefined;
       if (input.edit && (input.edit.subject !== undefined || input.edit.body !== undefined)) {
         edit = { subject: input.edit.subject ?? draft.subjectA, body: input.edit.body ?? draft.body };
-        // The edit passes the same checks as a drafted text: footer and placeholders, then the guard's rules.
-        const verdict = checkDraftQuality({ lead: draft.lead.profile, subject: edit.subject, body: edit.body, fingerprint: draftFingerprint(edit.subject, edit.body), memory: undefined }, deps.quality);
-        const problems = [...checkEdit(edit, deps.sender), ...(verdict.passed ? [] : verdict.ruleFailures.map((f) => ({ rule: f.ruleId, message: f.message })))];
+        // The edit passes the checks its kind passed when drafted (editRulesFor): a first touch the
+        // footer, placeholders and the guard's rules; a suggested answer placeholders and, by e-mail, the footer.
+        const rules = editRulesFor(draft);
+        const verdict = rules.qualityGuard ? checkDraftQuality({ lead: draft.lead.profile, subject: edit.subject, body: edit.body, fingerprint: draftFingerprint(edit.subject, edit.body), memory: undefined }, deps.quality) : null;
+        const problems = [
+          ...checkEdit(edit, deps.sender).filter((p) => rules.footer || !p.rule.startsWith('FOOTER-')),
+          ...(rules.reviewerPlaceholder && REVIEWER_PLACEHOLDER.test(`${edit.subject}\n${edit.body}`) ? [{ rule: 'REPLY-PLACEHOLDER', message: "the reviewer's [Reviewer: …] line is still in the answer" }] : []),
+          ...(!verdict || verdict.passed ? [] : verdict.ruleFailures.map((f) => ({ rule: f.ruleId, message: f.message }))),
+        ];
         if (problems.length) await refuse(draft, 'approve', by, 'INVALID_INPUT', `the edit is refused: ${problems.map((p) => `${p.rule} ${p.message}`).join('; ')}`, { rules: problems.map((p) => p.rule) });
       }
       return decide(draft, 'approve', by, input.expectedStatus ?? 'pending_review', edit ? { edit } : {});

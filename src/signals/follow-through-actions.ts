@@ -14,7 +14,8 @@ const RETRY_BASE_MS = 60_000;
 const RETRY_MAX_MS = 3600_000;
 
 /** Which calls may be made again after they may have reached the provider (see each provider's client). */
-const REPEATABLE: Readonly<Record<ReplyActionKind, boolean>> = { slack_hot_lead: false, crm_tag: true, instantly_interest: true, cadence_resume: true, reply_draft: true, book_meeting: true, change_meeting: true };
+const REPEATABLE: Readonly<Record<ReplyActionKind, boolean>> = { slack_hot_lead: false, crm_tag: true, instantly_interest: true, cadence_resume: true, reply_draft: true, book_meeting: true, change_meeting: true, llm_opt_out: true };
+// llm_opt_out goes through the alerts port, which never throws (Slack down: the alert is logged), so it is done once.
 // book_meeting is repeatable only because scheduler.ts reads the calendar back before any retry; change_meeting is a PUT (sets values).
 
 export type FollowThroughExecutorDeps = {
@@ -89,6 +90,18 @@ export const createFollowThroughExecutor = (deps: FollowThroughExecutorDeps) => 
     const reply = await deps.read.reply(action.replyId);
     const lead = action.leadId ? await deps.read.lead(action.leadId) : null;
     if (!reply || !lead) throw new Skip('the reply or its lead is gone');
+    if (action.kind === 'llm_opt_out') {
+      // The escalation alerts (Slack, else the log): like the executor's other alerts it names the reply,
+      // its classes and the link HOT LEAD uses, never the person, an address or the reply's words.
+      const model = typeof action.payload.model === 'string' ? action.payload.model : 'the LLM classifier';
+      await deps.alerts.send({
+        severity: 'warning',
+        title: `A model reads an opt-out the rules did not (reply ${reply.id.slice(0, 8)})`,
+        body: `The rules read reply ${reply.id} as ${reply.class}; ${model} reads it as a request to be removed. The rules' reading stands and the lead is still contactable: read the reply (/replies/${reply.id}, caio replies show ${reply.id}) and suppress the lead if that is what they meant. Lead: ${deps.leadUrl(lead.id)}`,
+        metadata: { replyId: reply.id, kind: 'llm_opt_out', rulesClass: reply.class, modelClass: 'unsubscribe' },
+      });
+      return;
+    }
     if (action.kind === 'slack_hot_lead') {
       if (!p.hotLead) throw new Skip('Slack is not configured (SLACK_WEBHOOK_URL)');
       await p.hotLead({ leadName: name(lead), company: lead.company, class: reply.class, channel: reply.channel, excerpt: reply.excerpt, leadUrl: deps.leadUrl(lead.id), confidence: reply.confidence });

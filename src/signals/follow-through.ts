@@ -163,6 +163,10 @@ export const createReplyFollowThrough = (s: FollowThroughStores) => {
       }
     }
     if (HOT_CLASSES.has(u.class)) action('slack_hot_lead', { class: u.class });
+    // The model reads an opt-out where the rules read something that leaves the lead contactable: the
+    // rules' reading stands (a model never overrules a rule), but a person is alerted now rather than
+    // when they next open the reply. Never for a lead the reply already unsubscribes.
+    if (reply.llm?.verdict === 'disagrees' && reply.llm.class === 'unsubscribe' && signalOf(reply) !== 'unsubscribed') action('llm_opt_out', { class: u.class, model: reply.llm.model });
     // The suggested answer (issue 17 item 3, reply-drafts.ts): written after commit, as it may read the calendar.
     // A reply that names a time goes to the SCHEDULER (scheduler.ts), which books it or offers the nearest free slots (its own draft).
     // Keyed by lead and slot: a redelivered webhook, or the same time picked again, never books twice.

@@ -275,7 +275,7 @@ export type RevivalCrm = {
 // providers those calls reach; src/store and src/providers implement them.
 
 /** The follow-through calls a reply may need, executed after commit (reply_actions.kind). */
-export type ReplyActionKind = 'slack_hot_lead' | 'crm_tag' | 'instantly_interest' | 'cadence_resume' | 'reply_draft' | 'book_meeting' | 'change_meeting';
+export type ReplyActionKind = 'slack_hot_lead' | 'crm_tag' | 'instantly_interest' | 'cadence_resume' | 'reply_draft' | 'book_meeting' | 'change_meeting' | 'llm_opt_out';
 
 /** One reply as stored with its understanding (one per webhook delivery). */
 export type StoredReply = {

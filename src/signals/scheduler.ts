@@ -1,4 +1,4 @@
-import { craftReplyDraft, type ReplyDraft, type SenderSettings } from '../domain/drafting/index.js';
+import { craftCancelAcknowledgement, craftReplyDraft, type ReplyDraft, type SenderSettings } from '../domain/drafting/index.js';
 import { leadIdentities, type LeadProfile } from '../domain/lead.js';
 import { decideSlot, type SlotDecision } from '../domain/replies/slot-pick.js';
 import type { BusinessHours } from '../domain/sending/index.js';
@@ -67,6 +67,15 @@ export const createScheduler = (deps: SchedulerDeps) => {
     return deps.queueDraft(reply.id, reply.leadId!, { ...crafted.value, angleReason: reason }, approve);
   };
 
+  /** A short answer for review: the meeting is cancelled, and another time can be picked (none for an opt-out, a no or a suppressed lead). */
+  const acknowledgeCancel = async (reply: StoredReply, slot: string): Promise<string | null> => {
+    const profile = await deps.profile(reply.leadId!);
+    if (!profile) return null;
+    for (const identity of leadIdentities(profile)) if (await deps.suppressions.isSuppressed(identity)) return null;
+    const crafted = craftCancelAcknowledgement({ lead: profile, reply: { ...reply, subject: await deps.subjectOf(reply) }, slot, timeZone: reply.timeZone, bookingUrl: deps.settings.bookingUrl }, deps.settings.sender);
+    return crafted.ok ? deps.queueDraft(reply.id, reply.leadId!, crafted.value, false) : null;
+  };
+
   return {
     /**
      * A reply from a lead with a booked meeting that asks to move or cancel it: cancel sets the
@@ -74,7 +83,7 @@ export const createScheduler = (deps: SchedulerDeps) => {
      * the appointment (a confirmation draft), or offers the nearest free slots when it is taken,
      * off hours, past, ambiguous or not named. Nothing is booked anew.
      */
-    change: async (replyId: string, o: { change: 'move' | 'cancel'; now: Date }): Promise<BookingOutcome | { cancelled: string } | { moved: string; draftId: string | null }> => {
+    change: async (replyId: string, o: { change: 'move' | 'cancel'; now: Date }): Promise<BookingOutcome | { cancelled: string; draftId: string | null } | { moved: string; draftId: string | null }> => {
       const reply = await deps.reply(replyId);
       if (!reply?.leadId) return { skipped: 'no reply or no lead' };
       if (!deps.calendar) return { skipped: 'no calendar configured (scheduler.calendarId, GoHighLevel)' };
@@ -82,8 +91,11 @@ export const createScheduler = (deps: SchedulerDeps) => {
       if (!current) return { skipped: 'the lead has no booked meeting' };
       if (o.change === 'cancel') {
         await deps.calendar.update(current.appointmentId, { cancelled: true });
+        // The acknowledgement is queued before the event that ends the appointment: a retry after a failure
+        // in between cancels again (a PUT) and finds the same text already pending (the queue keeps one per lead).
+        const draftId = await acknowledgeCancel(reply, current.slot);
         await deps.recordChange(reply.leadId, o.now, 'meeting_cancelled', { appointmentId: current.appointmentId, slot: current.slot, replyId });
-        return { cancelled: current.appointmentId };
+        return { cancelled: current.appointmentId, draftId };
       }
       const profile = await deps.profile(reply.leadId);
       if (!profile) return { skipped: 'the lead is gone' };

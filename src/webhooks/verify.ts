@@ -25,8 +25,7 @@ const HEX_DIGEST = /^[0-9a-f]{64}$/;
  * Whether `given` (lower-case hex) is the body's HMAC, in constant time: a SHA-256 digest's length
  * is no secret, so anything but 64 hex digits is refused at once, and the bytes are compared as they are.
  */
-const hmacMatches = (secret: string, body: Buffer | string, given: string): boolean =>
-  HEX_DIGEST.test(given) && timingSafeEqual(Buffer.from(given, 'hex'), createHmac('sha256', secret).update(body).digest());
+const hmacMatches = (secret: string, body: Buffer | string, given: string): boolean => HEX_DIGEST.test(given) && timingSafeEqual(Buffer.from(given, 'hex'), createHmac('sha256', secret).update(body).digest());
 
 /** The secret in the path (`<under>/<secret>`, percent-decoded); null when the path has none or a malformed escape. */
 const pathSecret = (path: string, under: string): string | null => {

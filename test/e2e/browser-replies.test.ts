@@ -102,4 +102,42 @@ describe.skipIf(!existsSync(CHROMIUM))('the /replies page (chromium, 390 px)', (
     await page.reload();
     expect(await page.locator('[data-appointment]').count()).toBe(1);
   });
+
+  it("shows a model's disputed reading on the list and the reply, escaped, within 390 px", async () => {
+    const note = { verdict: 'disagrees', model: 'claude-test', class: 'unsubscribe', kind: null, confidence: 0.9, evidence: ['<b>HubSpot</b>'], added: [], reason: 'the rules read objection', needsPerson: true };
+    await database.db.execute(sql`update replies set llm = ${JSON.stringify(note)}::jsonb where id = ${ids.objection}`);
+    await page.goto(`${url}/replies`);
+    const marked = page.locator('li.reply-item [data-llm-disputed]');
+    expect(await marked.count()).toBe(1);
+    expect(await page.locator(`li.reply-item[data-reply="${ids.objection}"] [data-llm-disputed]`).textContent()).toBe('a model reads it as asked to be removed: a person should read it');
+    expect(await fitsWidth()).toBe(true);
+    await page.goto(`${url}/replies/${ids.objection}`);
+    const words = page.locator('[data-llm-verdict="disagrees"]');
+    expect(await words.textContent()).toBe(
+      "A model (claude-test) reads this reply differently: Asked to be removed (confidence 0.9), from the words “<b>HubSpot</b>”. The rules' reading above stands (the rules read objection); a person should read the reply and decide.",
+    );
+    expect(await words.locator('b').count()).toBe(0);
+    expect(await page.locator('[data-reply-class]').textContent()).toBe('Objection (already uses something else)');
+    expect(await fitsWidth()).toBe(true);
+  });
+
+  it('an edit of the suggested answer is checked by its own kind: an e-mail answer that loses its footer is refused in place, one that keeps it is approved', async () => {
+    await page.goto(`${url}/replies/${ids.meeting}`);
+    const card = page.locator('[data-draft]');
+    const draftId = await card.getAttribute('data-draft');
+    await card.locator('details summary').click();
+    const body = card.locator('textarea[name=body]');
+    const original = await body.inputValue();
+    await body.fill('Hi Maya,\n\nTuesday at 4:00 PM works well on my side.\n\nAlex');
+    await card.locator('form.edit button[type=submit]').click();
+    await card.locator('[data-outcome]', { hasText: 'FOOTER-ADDRESS' }).waitFor();
+    expect(rowsOf(await database.db.execute(sql`select status from drafts where id = ${draftId}`))[0]).toMatchObject({ status: 'pending_review' });
+    const edited = original.replace('works on my side', 'works well on my side');
+    expect(edited).not.toBe(original);
+    await body.fill(edited);
+    await card.locator('form.edit button[type=submit]').click();
+    await card.locator('[data-outcome]', { hasText: 'Edited and approved by dashboard' }).waitFor();
+    expect(rowsOf(await database.db.execute(sql`select status, edited_body from drafts where id = ${draftId}`))[0]).toMatchObject({ status: 'approved', edited_body: edited });
+    expect(await fitsWidth()).toBe(true);
+  });
 });

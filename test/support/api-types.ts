@@ -1604,6 +1604,28 @@ export interface components {
             excluded: number;
             message: string;
         };
+        /** @description The optional LLM classifier's note beside the rules' reading (docs/replies.md "The LLM classifier"). */
+        ReplyLlmNote: {
+            /**
+             * @description what was done with the model's answer (disagrees: it reads the reply otherwise than the rules, whose reading stands)
+             * @enum {string}
+             */
+            verdict: "answered" | "added" | "confirmed" | "disagrees" | "ignored" | "unavailable";
+            model: string | null;
+            /** @description the model's class */
+            class: string | null;
+            /** @description the model's objection kind */
+            kind: string | null;
+            confidence: number | null;
+            /** @description the words of the reply the model's reading rests on */
+            evidence: string[];
+            /** @description what the model's answer changed in the stored reading (class, kind, proposedTimes, confidence) */
+            added: string[];
+            /** @description why nothing was taken, or where it disagrees */
+            reason: string | null;
+            /** @description true when a person should read the reply (a disagreement) */
+            needsPerson: boolean;
+        };
         /** @description A reply as `caio replies list --json` prints it: its class, objection kind, confidence, evidence and proposed times. */
         ReplyListItem: {
             id: string;
@@ -1636,6 +1658,8 @@ export interface components {
             draftId: string | null;
             /** @description the GoHighLevel appointment the SCHEDULER booked for this reply */
             appointmentId: string | null;
+            /** @description the LLM classifier's note, null when no model read the reply */
+            llm?: components["schemas"]["ReplyLlmNote"] | null;
         };
         /** @description One conversation: the reply, its lead, every message across channels, the suggested answer and the appointment. */
         ReplyConversation: {
@@ -1669,6 +1693,8 @@ export interface components {
             draftId: string | null;
             /** @description the GoHighLevel appointment the SCHEDULER booked for this reply */
             appointmentId: string | null;
+            /** @description the LLM classifier's note, null when no model read the reply */
+            llm?: components["schemas"]["ReplyLlmNote"] | null;
             leadId: string | null;
             leadName: string | null;
             company: string | null;

@@ -41,7 +41,7 @@ export const registerReviewCommands = (program: Command): void => {
       .description('approve a draft (optionally edited); it becomes eligible for dispatch, nothing is sent')
       .requiredOption('--by <name>', 'who approves')
       .option('--subject <text>', 'an edited subject')
-      .option('--body <text>', 'an edited body (must keep the compliant footer)')
+      .option('--body <text>', 'an edited body (an e-mail must keep the compliant footer; a LinkedIn answer needs none)')
       .option('--json', 'print JSON'),
   ).action(async (draftId: string, options: Parameters<ReviewCommands['reviewApproveCommand']>[1]) => (await reviewCommands()).reviewApproveCommand(draftId, options));
 

@@ -10,11 +10,14 @@ export { enforceSignature } from './signature.js';
 export { normalizeTitle } from './title.js';
 export { craftRevivalDraft, REVIVAL_ANGLE_ID, revivalWhyOf, sinceWords, type RevivalContext, type RevivalDraft, type RevivalWhy } from './revival-draft.js';
 export {
+  cancellationReason,
+  craftCancelAcknowledgement,
   craftReplyDraft,
   DRAFTED_CLASSES,
   isReplyAngle,
   pickSlotsToOffer,
   REPLY_ANGLE_PREFIX,
+  REPLY_GROUNDING_CLAIM,
   replyAngleId,
   REVIEWER_PLACEHOLDER,
   SLOT_CLASSES,
@@ -24,3 +27,4 @@ export {
   type ReplyToAnswer,
   type SlotOffer,
 } from './reply-draft.js';
+export { editRulesFor, replyDraftChannel, type EditRules } from './edit-rules.js';

@@ -48,6 +48,9 @@ export type SlotOffer = {
   unavailable: 'calendar_unavailable' | 'calendar_not_configured' | 'no_free_slots' | null;
 };
 
+/** The first grounding entry of a suggested answer: the prospect's reply; its provider names the channel (`instantly` e-mail, `heyreach` LinkedIn). */
+export const REPLY_GROUNDING_CLAIM = 'their reply';
+
 export type ReplyDraft = Omit<CraftedDraft, 'angleId'> & { angleId: string };
 
 export type ReplySkip = CraftSkip | { code: 'not_answered'; reason: string };
@@ -151,7 +154,7 @@ export const craftReplyDraft = (input: { lead: LeadProfile; reply: ReplyToAnswer
   const values = { company };
   const provider = (field: string) => lead.provenance[field] ?? 'unknown';
   const grounding: Grounding[] = [
-    { claim: 'their reply', field: `reply.${reply.class}`, value: reply.excerpt.slice(0, 280), provider: reply.channel === 'email' ? 'instantly' : 'heyreach' },
+    { claim: REPLY_GROUNDING_CLAIM, field: `reply.${reply.class}`, value: reply.excerpt.slice(0, 280), provider: reply.channel === 'email' ? 'instantly' : 'heyreach' },
     { claim: 'first name', field: firstNameField, value: firstName, provider: provider(firstNameField) },
   ];
   if (lead.company.name?.trim()) grounding.push({ claim: 'company name', field: 'company.name', value: company, provider: provider('company.name') });
@@ -191,6 +194,38 @@ export const craftReplyDraft = (input: { lead: LeadProfile; reply: ReplyToAnswer
   // LinkedIn messages carry no e-mail footer; an e-mail gets the canonical signature (opt-out included).
   const body = reply.channel === 'email' ? enforceSignature(text, sender) : `${text}\n\n${sender.name}`;
   return ok({ angleId: replyAngleId(reply.class), angleReason: reason, subjectA: subject, subjectB: subject, body, followUps: [], hooks: [], grounding, fingerprint: draftFingerprint(subject, body) });
+};
+
+/** The classes whose cancel gets no acknowledgement: the prospect asked us to stop, and is unsubscribed by the reply itself. */
+const NO_ACKNOWLEDGEMENT: ReadonlySet<ReplyClass> = new Set(['unsubscribe', 'not_interested']);
+
+/** The reason a cancellation's acknowledgement is stored with (drafts.angle_reason). */
+export const cancellationReason = (slot: string) => `reply: meeting cancelled (${slot})`;
+
+/**
+ * The short answer to a booked lead's reply that cancels the meeting (issue 17 item 4), queued for
+ * review after the SCHEDULER cancelled the appointment: it says the meeting at `slot` is cancelled
+ * and offers to find another time through the booking page. It offers no slots: a booked lead's
+ * later reply naming a time is read as a move, and a cancelled meeting has nothing to move (see
+ * docs/replies.md "Not done for item 4"). Same thread, channel, signature and grounding as the
+ * other answers (so an edit is checked by the same rules). Not written for an opt-out or a no.
+ */
+export const craftCancelAcknowledgement = (input: { lead: LeadProfile; reply: ReplyToAnswer; slot: string; timeZone: string; bookingUrl: string }, sender: SenderSettings): Result<ReplyDraft, ReplySkip> => {
+  const { lead, reply } = input;
+  if (NO_ACKNOWLEDGEMENT.has(reply.class)) return err({ code: 'not_answered', reason: `a ${reply.class} reply gets no acknowledgement of the cancellation` });
+  if (reply.channel === 'email' && !lead.email) return err({ code: 'missing_email', reason: 'no email address: the answer has no one to go to' });
+  const firstName = lead.firstName?.trim() || splitFullName(lead.fullName).firstName;
+  if (!firstName) return err({ code: 'missing_first_name', reason: 'no first name: the answer would open with a generic greeting' });
+  const firstNameField = lead.firstName?.trim() ? 'firstName' : 'fullName';
+  const grounding: Grounding[] = [
+    { claim: REPLY_GROUNDING_CLAIM, field: `reply.${reply.class}`, value: reply.excerpt.slice(0, 280), provider: reply.channel === 'email' ? 'instantly' : 'heyreach' },
+    { claim: 'first name', field: firstNameField, value: firstName, provider: lead.provenance[firstNameField] ?? 'unknown' },
+    { claim: 'cancelled meeting', field: 'calendar.appointment', value: input.slot, provider: 'ghl' },
+  ];
+  const text = [`Hi ${firstName},`, `No problem, I have cancelled our call on ${slotWords(input.slot, input.timeZone)}.`, `If you would like to find another time, you can pick one that suits you here: ${input.bookingUrl}`].join('\n\n');
+  const subject = `Re: ${(reply.subject ?? '').replace(/^(re:\s*)+/i, '').trim() || `our call`}`;
+  const body = reply.channel === 'email' ? enforceSignature(text, sender) : `${text}\n\n${sender.name}`;
+  return ok({ angleId: replyAngleId(reply.class), angleReason: cancellationReason(input.slot), subjectA: subject, subjectB: subject, body, followUps: [], hooks: [], grounding, fingerprint: draftFingerprint(subject, body) });
 };
 
 /** The reviewer's placeholder a question's answer carries until a person fills it (a draft with it must not be sent). */

@@ -1,4 +1,5 @@
 import { angleLabel, angleLongLabel, humanize, tierLabel } from '../labels.js';
+import type { LlmNote } from './llm-reading.js';
 import type { ProposedTime } from './proposed-times.js';
 import { addDays, instantOfLocal, localDateTimeAt } from './zoned-time.js';
 
@@ -138,6 +139,8 @@ export type ReplyListItem = {
   needsResponse: boolean;
   draftId: string | null;
   appointmentId: string | null;
+  /** The LLM classifier's note beside the rules' reading (docs/replies.md); null when no model read the reply. */
+  llm: LlmNote | null;
 };
 
 /** One conversation: the reply, its lead, every message across channels in time order, the suggested answer and the appointment. */

@@ -597,6 +597,21 @@ export const ReplyBookRequest = z.object({
 });
 
 const ProposedTimeBody = z.looseObject({ at: Timestamp, text: z.string(), precision: z.string(), timeZone: z.string() });
+const LlmNoteBody = named(
+  'ReplyLlmNote',
+  z.strictObject({
+    verdict: described(z.enum(['answered', 'added', 'confirmed', 'disagrees', 'ignored', 'unavailable']), "what was done with the model's answer (disagrees: it reads the reply otherwise than the rules, whose reading stands)"),
+    model: z.string().nullable(),
+    class: described(z.string().nullable(), "the model's class"),
+    kind: described(z.string().nullable(), "the model's objection kind"),
+    confidence: z.number().nullable(),
+    evidence: described(z.array(z.string()), "the words of the reply the model's reading rests on"),
+    added: described(z.array(z.string()), "what the model's answer changed in the stored reading (class, kind, proposedTimes, confidence)"),
+    reason: described(z.string().nullable(), 'why nothing was taken, or where it disagrees'),
+    needsPerson: described(z.boolean(), 'true when a person should read the reply (a disagreement)'),
+  }),
+  'The optional LLM classifier\'s note beside the rules\' reading (docs/replies.md "The LLM classifier").',
+);
 export const ReplyListItem = named(
   'ReplyListItem',
   z.strictObject({
@@ -612,6 +627,7 @@ export const ReplyListItem = named(
     needsResponse: z.boolean(),
     draftId: described(z.string().nullable(), "the suggested answer's draft (approve, edit or reject it with /api/emails/{id}/...)"),
     appointmentId: described(z.string().nullable(), 'the GoHighLevel appointment the SCHEDULER booked for this reply'),
+    llm: described(LlmNoteBody.nullable().optional(), "the LLM classifier's note, null when no model read the reply"),
   }),
   'A reply as `caio replies list --json` prints it: its class, objection kind, confidence, evidence and proposed times.',
 );

@@ -1,6 +1,7 @@
 import { REJECTION_TAGS } from '../../domain/approval/rejection-tags.js';
 import { slotWords } from '../../domain/drafting/reply-draft.js';
 import { humanize, statusLabel } from '../../domain/labels.js';
+import type { LlmNote } from '../../domain/replies/index.js';
 import type { ReplyConversation, ReplyListItem } from '../../domain/replies/meeting-brief.js';
 import type { ApiDeps } from '../api/routes.js';
 import { leadHref } from './lead-page.js';
@@ -38,6 +39,40 @@ export const replyClassLabel = (cls: string, kind: string | null = null): string
 const confidenceWords = (c: number) => (c >= 0.85 ? 'sure' : c >= 0.6 ? 'fairly sure' : c > 0 ? 'unsure: a person should read it' : 'nothing to read');
 const evidenceWords = (evidence: readonly string[]) => (evidence.length ? `decided by the words ${evidence.map((e) => `“${esc(e)}”`).join(', ')}` : 'no words decided it');
 
+/** The list's marker: a reply whose reading a model disputes, or whose class a model gave (the rules could not decide). */
+const llmMarker = (llm: LlmNote | null) =>
+  llm?.verdict === 'disagrees'
+    ? ` · <strong class="llm-disputed" data-llm-disputed>a model reads it as ${esc(replyClassLabel(llm.class ?? 'question', llm.kind).toLowerCase())}: a person should read it</strong>`
+    : llm?.verdict === 'answered'
+      ? ' · <span data-llm-answered>class given by a model</span>'
+      : '';
+
+/**
+ * The LLM classifier's note in plain words (docs/replies.md "The LLM classifier"): what the model
+ * read and what was done with it. The rules' reading above always stands unless the rules left the
+ * reply open; a disagreement is for a person to settle.
+ */
+const llmParagraph = (c: ReplyConversation): string => {
+  const n = c.llm;
+  if (!n) return '';
+  const model = n.model ? `A model (${esc(n.model)})` : 'A model';
+  const aModel = n.model ? `a model (${esc(n.model)})` : 'a model';
+  const read = n.class
+    ? `<strong data-llm-class>${esc(replyClassLabel(n.class, n.kind))}</strong>${n.confidence !== null ? ` (confidence ${esc(n.confidence)})` : ''}${n.evidence.length ? `, from the words ${n.evidence.map((e) => `“${esc(e)}”`).join(', ')}` : ''}`
+    : '';
+  const reason = n.reason ? ` (${esc(n.reason)})` : '';
+  const added = n.added.filter((a) => a !== 'confidence').map((a) => (a === 'kind' ? "the objection's kind" : a === 'proposedTimes' ? 'the proposed times' : 'the class'));
+  const words: Record<LlmNote['verdict'], string> = {
+    disagrees: `<strong>${model} reads this reply differently:</strong> ${read}. The rules' reading above stands${reason}; a person should read the reply and decide.`,
+    answered: `The rules could not decide; ${aModel} read it as ${read}, the reading shown above (its confidence capped below a rule's).`,
+    added: `${model} agreed and added ${esc(added.join(' and ') || 'nothing')}: ${read}.`,
+    confirmed: `${model} agreed: ${read}.`,
+    ignored: `${model} answered ${read || 'something'}, but its answer was not used${reason}.`,
+    unavailable: `${model} was asked but gave no usable answer${reason}; the rules' reading stands.`,
+  };
+  return `<p class="${n.verdict === 'disagrees' ? 'llm-note llm-disputed' : 'llm-note meta'}" data-llm-verdict="${esc(n.verdict)}">${words[n.verdict]}</p>`;
+};
+
 export const replyHref = (id: string) => `/replies/${encodeURIComponent(id)}`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -50,7 +85,7 @@ export const repliesListPage = async (api: ApiDeps, query: Record<string, unknow
   const item = (r: ReplyListItem) =>
     `<li class="card reply-item" data-reply="${esc(r.id)}"><h2><a href="${esc(replyHref(r.id))}">${esc(replyClassLabel(r.class, r.kind))}</a></h2>
 <p class="meta">${timeTag(new Date(r.receivedAt))} · ${r.channel === 'linkedin' ? 'LinkedIn' : 'E-mail'} · ${r.leadEmail ? esc(r.leadEmail) : 'an address we never wrote to'} · ${esc(confidenceWords(r.confidence))}</p>
-<p>${evidenceWords(r.evidence)}${r.proposedTimes.length ? ` · proposes ${esc(r.proposedTimes.length)} time${r.proposedTimes.length === 1 ? '' : 's'}` : ''}${r.needsResponse ? ' · <strong>needs an answer</strong>' : ''}${r.draftId ? ' · suggested answer written' : ''}${r.appointmentId ? ' · <strong>meeting booked</strong>' : ''}</p></li>`;
+<p>${evidenceWords(r.evidence)}${r.proposedTimes.length ? ` · proposes ${esc(r.proposedTimes.length)} time${r.proposedTimes.length === 1 ? '' : 's'}` : ''}${r.needsResponse ? ' · <strong>needs an answer</strong>' : ''}${r.draftId ? ' · suggested answer written' : ''}${r.appointmentId ? ' · <strong>meeting booked</strong>' : ''}${llmMarker(r.llm)}</p></li>`;
   return `<link rel="stylesheet" href="/assets/replies.css">${filter}<p class="meta">${esc(replies.length)} repl${replies.length === 1 ? 'y' : 'ies'}, newest first, in your local time.</p><ul class="replies">${replies.map(item).join('')}</ul>`;
 };
 
@@ -123,6 +158,7 @@ export const replyPage = async (api: ApiDeps, id: string): Promise<ReplyPageResu
   const body = `<link rel="stylesheet" href="/assets/replies.css"><p><a href="/replies">← All replies</a></p>
 <section class="card reply-head" aria-label="The reply"><p>${who}${c.leadStatus ? ` · ${esc(statusLabel(c.leadStatus))}` : ''}</p>
 <p><strong data-reply-class>${esc(replyClassLabel(c.class, c.kind))}</strong>, ${esc(confidenceWords(c.confidence))} (confidence ${esc(c.confidence)}): ${evidenceWords(c.evidence)}.</p>
+${llmParagraph(c)}
 <p class="meta">${timeTag(new Date(c.receivedAt))} by ${c.channel === 'linkedin' ? 'LinkedIn' : 'e-mail'}; times read in ${esc(c.timeZone)}${c.returnDate ? `; back ${timeTag(new Date(c.returnDate))}` : ''}.</p></section>
 ${answerSection(c)}
 ${bookSection(c, brief?.text ?? null)}
@@ -135,6 +171,7 @@ ${bookSection(c, brief?.text ?? null)}
 export const REPLIES_CSS = `
 ul.replies,ol.thread{list-style:none;padding:0;margin:0}
 .reply-item h2{margin:.2rem 0 .4rem;font-size:1.2rem}
+.llm-disputed{color:#9a6700}
 .message.sent{border-left:4px solid #0969da}.message.received{border-left:4px solid #1a7f37}
 .book-form fieldset{border:1px solid #d0d7de;border-radius:6px;margin:.6rem 0;padding:.5rem .75rem}
 .book-form label.slot{display:flex;gap:.5rem;align-items:center;margin:.35rem 0;min-height:2.2rem}

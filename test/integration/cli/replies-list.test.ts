@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followThroughExecutorFor, followThroughProvidersFor, withFollowThroughActions } from '../../../src/compose/follow-through.js';
 import { processorFor } from '../../../src/compose/signals.js';
@@ -57,12 +58,29 @@ describe('caio replies list and show', () => {
       ['meeting_request', null],
       ['objection', leadEmail],
     ]);
-    expect(Object.keys(rows[0]!).sort()).toEqual(['appointmentId', 'channel', 'class', 'confidence', 'draftId', 'evidence', 'id', 'kind', 'leadEmail', 'needsResponse', 'proposedTimes', 'receivedAt'].sort());
+    expect(Object.keys(rows[0]!).sort()).toEqual(['appointmentId', 'channel', 'class', 'confidence', 'draftId', 'evidence', 'id', 'kind', 'leadEmail', 'llm', 'needsResponse', 'proposedTimes', 'receivedAt'].sort());
+    // The LLM classifier's note comes last (null: no model read these replies).
+    expect([Object.keys(rows[0]!).at(-1), rows[0]!.llm]).toEqual(['llm', null]);
     expect(rows[1]).toMatchObject({ channel: 'email', kind: 'incumbent', needsResponse: true, draftId: expect.stringMatching(/^[0-9a-f-]{36}$/), appointmentId: null });
     const filtered = JSON.parse((await cli.run(['replies', 'list', '--class', 'objection', '--json'])).stdout) as { id: string }[];
     expect(filtered.map((r) => r.id)).toEqual([rows[1]!.id]);
     const bad = await cli.run(['replies', 'list', '--class', 'positive']);
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('must be one of')]);
+  });
+
+  it("prints a reply's LLM note as the last field of --json, as stored (the webhook tests store it through the model)", async () => {
+    const [objection] = JSON.parse((await cli.run(['replies', 'list', '--class', 'objection', '--json'])).stdout) as { id: string }[];
+    const note = { verdict: 'disagrees', model: 'claude-test', class: 'unsubscribe', kind: null, confidence: 0.9, evidence: ['no need for this'], added: [], reason: 'the rules read objection', needsPerson: true };
+    await database.db.execute(sql`update replies set llm = ${JSON.stringify(note)}::jsonb where id = ${objection!.id}`);
+    try {
+      const rows = JSON.parse((await cli.run(['replies', 'list', '--json'])).stdout) as Record<string, unknown>[];
+      expect(rows.map((r) => Object.keys(r).at(-1))).toEqual(['llm', 'llm']);
+      expect(rows.map((r) => r.llm)).toEqual([null, note]);
+      expect(rows[1]).toMatchObject({ class: 'objection', kind: 'incumbent' });
+      expect((await cli.run(['replies', 'show', objection!.id])).stdout).toContain('llm (claude-test): disagrees, said unsubscribe (the rules read objection); a person should read it');
+    } finally {
+      await database.db.execute(sql`update replies set llm = null where id = ${objection!.id}`);
+    }
   });
 
   it('shows one reply with its follow-through, and refuses an unknown id', async () => {

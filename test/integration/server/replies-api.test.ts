@@ -60,13 +60,30 @@ describe('the replies API', () => {
     expect(res.statusCode, res.body).toBe(200);
     const rows = res.json<Row[]>();
     expect(rows.map((r) => r.id)).toEqual([ids.question, ids.objection, ids.meeting]);
-    expect(Object.keys(rows[0]!).sort()).toEqual(['appointmentId', 'channel', 'class', 'confidence', 'draftId', 'evidence', 'id', 'kind', 'leadEmail', 'needsResponse', 'proposedTimes', 'receivedAt'].sort());
+    expect(Object.keys(rows[0]!).sort()).toEqual(['appointmentId', 'channel', 'class', 'confidence', 'draftId', 'evidence', 'id', 'kind', 'leadEmail', 'llm', 'needsResponse', 'proposedTimes', 'receivedAt'].sort());
+    // The LLM classifier's note comes last (null: no model read these replies).
+    expect([Object.keys(rows[0]!).at(-1), rows[0]!.llm]).toEqual(['llm', null]);
     expect(rows[2]).toMatchObject({ class: 'meeting_request', appointmentId: expect.stringMatching(/^apt-/), proposedTimes: [expect.objectContaining({ at: TUESDAY_4PM })] });
     expect(rows[1]).toMatchObject({ class: 'objection', kind: 'incumbent', needsResponse: true, draftId: expect.any(String) });
     const filtered = (await get('/api/replies?class=objection')).json<Row[]>();
     expect(filtered.map((r) => r.id)).toEqual([ids.objection]);
     expect((await get('/api/replies?class=positive')).statusCode).toBe(400);
     expect((await get('/api/replies?limit=1')).json<Row[]>().length).toBe(1);
+  });
+
+  it("carries the LLM classifier's note, as stored, in the list and the conversation (the webhook tests store it through the model)", async () => {
+    const note = { verdict: 'disagrees', model: 'claude-test', class: 'unsubscribe', kind: null, confidence: 0.9, evidence: ['Is there an integration?'], added: [], reason: 'the rules read question', needsPerson: true };
+    await database.db.execute(sql`update replies set llm = ${JSON.stringify(note)}::jsonb where id = ${ids.question}`);
+    try {
+      const [listed] = (await get('/api/replies?class=question')).json<Row[]>();
+      expect(listed!.llm).toEqual(note);
+      const one = await get(`/api/replies/${ids.question}`);
+      expect(one.statusCode, one.body).toBe(200);
+      expect(one.json<Row>().llm).toEqual(note);
+      expect((await get(`/api/replies/${ids.meeting}`)).json<Row>().llm).toBeNull();
+    } finally {
+      await database.db.execute(sql`update replies set llm = null where id = ${ids.question}`);
+    }
   });
 
   it('gives one conversation: our sends and their reply in time order, the class and evidence, the suggested answer and the appointment', async () => {

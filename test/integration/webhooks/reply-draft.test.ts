@@ -244,6 +244,65 @@ describe('reply drafts: a suggested answer for every reply that needs one', () =
       expect(h.sandboxes.instantly.sentReplies()).toHaveLength(0);
     });
 
+    /**
+     * An edit is checked by the rules of the answer's own kind (src/domain/drafting/edit-rules.ts),
+     * through the review API the review queue and /replies/<id> post to: a LinkedIn answer has no
+     * e-mail footer and never went through the first-touch guard, so an edit without one is kept;
+     * an e-mail answer must keep its footer; a template placeholder or the reviewer's line is refused in either.
+     */
+    it('editing a suggested answer on approval: LinkedIn needs no footer, e-mail keeps it, placeholders are refused', async () => {
+      const TOKEN = 'reply-edit-dashboard-token-0123456789';
+      const api = buildApp({ routes: { post: {}, get: {} }, maxBodyBytes: 64 * 1024, api: { token: TOKEN, deps: apiDepsOf(h) } });
+      try {
+        const approveOver = (draftId: unknown, body: Record<string, unknown>) =>
+          api.inject({ method: 'POST', url: `/api/emails/${String(draftId)}/approve`, headers: { 'x-dashboard-token': TOKEN }, payload: { by: 'Dani', expectedStatus: 'pending_review', ...body } });
+        const lead = await sentLead({ firstName: 'Jo', lastName: 'Park' });
+        const profileUrl = 'https://www.linkedin.com/in/jo-park-example';
+        h.sandboxes.heyreach.receiveMessage({ profileUrl, firstName: 'Jo', lastName: 'Park', text: 'How does this work with our ERP?' });
+        const body = { eventType: 'MESSAGE_REPLY_RECEIVED', timestamp: h.clock.now().toISOString(), lead: { email_address: lead.email, profile_url: profileUrl }, message: { id: 'm-2', text: 'How does this work with our ERP?' } };
+        await fetch(`${url}/webhooks/heyreach?secret=${HR_SECRET}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        await Promise.all(processing);
+        const [linkedin] = (await replyDrafts()).filter((d) => d.lead_id === lead.leadId);
+        expect(linkedin).toMatchObject({ angle_id: 'reply:question', status: 'pending_review' });
+        expect(String(linkedin!.body)).toContain('[Reviewer:');
+
+        // The reviewer's line left in, or a template placeholder: refused, and the draft still waits.
+        const kept = await approveOver(linkedin!.id, { body: String(linkedin!.body).replace('Thanks for asking', 'Thank you for asking') });
+        expect(kept.statusCode, kept.body).toBe(400);
+        expect(kept.json<{ error: string }>().error).toContain('REPLY-PLACEHOLDER');
+        const templated = await approveOver(linkedin!.id, { body: 'Hi {{firstName}},\n\nIt syncs with most ERPs through their API.\n\nAlex' });
+        expect(templated.statusCode, templated.body).toBe(400);
+        expect(templated.json<{ error: string }>().error).toContain('PERS-001');
+        expect(templated.json<{ error: string }>().error).not.toContain('FOOTER-');
+
+        // Filled in, no footer (a LinkedIn message has none), no personalisation evidence: approved, and the edit is what goes out.
+        const answer = 'Hi Jo,\n\nIt syncs with most ERPs through their API; we can walk through yours on a short call.\n\nAlex';
+        const approved = await approveOver(linkedin!.id, { body: answer });
+        expect(approved.statusCode, approved.body).toBe(200);
+        expect(approved.json()).toMatchObject({ status: 'approved', editedBody: answer });
+        await processor.processPending();
+        expect((await outboxOf(linkedin!.id))[0]).toMatchObject({ channel: 'heyreach', step: 'reply', status: 'queued', body: answer });
+
+        // An e-mail answer keeps the e-mail rules: an edit that drops the footer is refused; one that keeps it, with no
+        // first-touch personalisation evidence, is approved (the guard's rules are for cold first touches).
+        const { draft: email } = await emailReply('How does this integrate with our CRM?');
+        const filled = String(email.body).replace(/\[Reviewer:[^\]]*\]/, 'It syncs through the CRM API.');
+        const noFooter = await approveOver(email.id, { body: filled.slice(0, filled.indexOf('It syncs through the CRM API.') + 30) });
+        expect(noFooter.statusCode, noFooter.body).toBe(400);
+        expect(noFooter.json<{ error: string }>().error).toMatch(/FOOTER-ADDRESS.*FOOTER-UNSUBSCRIBE/);
+        const withReviewerLine = await approveOver(email.id, { body: String(email.body).replace('Thanks for asking', 'Thank you for asking') });
+        expect(withReviewerLine.json<{ error: string }>().error).toContain('REPLY-PLACEHOLDER');
+        const ok = await approveOver(email.id, { body: filled });
+        expect(ok.statusCode, ok.body).toBe(200);
+        expect(ok.json()).toMatchObject({ status: 'approved', editedBody: filled });
+        // Every refusal is audited with the rules that refused it.
+        const refusals = rowsOf(await database.db.execute(sql`select details->'rules' as rules from audit_log where action = 'review.approve_refused' and entity_id in (${String(linkedin!.id)}, ${String(email.id)}) order by at, id`));
+        expect(refusals.map((r) => r.rules)).toEqual([['REPLY-PLACEHOLDER'], ['PERS-001'], ['FOOTER-ADDRESS', 'FOOTER-UNSUBSCRIBE'], ['REPLY-PLACEHOLDER']]);
+      } finally {
+        await api.close();
+      }
+    });
+
     it("LinkedIn: HeyReach's conversation is fetched fresh (old ids are stale) and the message sent in it, after the cross-channel cap", async () => {
       const lead = await sentLead({ firstName: 'Jo', lastName: 'Park' });
       const profileUrl = 'https://www.linkedin.com/in/jo-park-example';

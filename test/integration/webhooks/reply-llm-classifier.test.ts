@@ -14,6 +14,9 @@ import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';
 import { createInboxStore } from '../../../src/store/inbox-repo.js';
 import { createReplyQueries } from '../../../src/store/replies-repo.js';
+import type { Alert } from '../../../src/pipeline/ports.js';
+import { repliesListPage, replyPage } from '../../../src/server/pages/replies-page.js';
+import { apiDepsOf } from '../../support/api.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase } from '../../support/store.js';
 
@@ -152,6 +155,61 @@ describe('the LLM reply classifier in the follow-through', () => {
     expect(await h.stores.suppressions.isSuppressed(lead.email)).toBe(true);
     expect(logs.join('')).toContain('disagrees with the rules');
     expectQuietLogs(lead.email, 'take me off', 'Interesting');
+    // The lead is already unsubscribed: no opt-out alert on top.
+    expect(await actionKinds(reply.id)).not.toContain('llm_opt_out');
+  });
+
+  it('a model that reads an opt-out the rules did not: the rules stand, a person is alerted once, and the note shows on /replies, in the API and the list', async () => {
+    anthropic.respond((r) => (JSON.stringify(r.messages).includes('tell me more') ? { content: [{ type: 'tool_use', name: REPLY_TOOL, input: { class: 'unsubscribe', confidence: 0.9, evidence: ['tell me more'] } }] } : defaultResponder(r)));
+    const lead = await sentLead();
+    const quiet = await sentLead();
+    await postReply(lead.email, lead.campaignId, 'Sounds good, tell me more.');
+    const reply = await onlyReply();
+    expect(reply).toMatchObject({ class: 'interested', needs_response: true });
+    expect(reply.llm).toMatchObject({ verdict: 'disagrees', class: 'unsubscribe', reason: 'the rules read interested', needsPerson: true });
+    expect(await leadStatus(lead.leadId)).toBe('replied');
+    expect(await h.stores.suppressions.isSuppressed(lead.email)).toBe(false);
+
+    // The alert: through the escalation alerts after commit, recorded as a reply action, naming the reply, not the person.
+    expect(rowsOf(await database.db.execute(sql`select status from reply_actions where reply_id = ${reply.id} and kind = 'llm_opt_out'`))).toEqual([{ status: 'done' }]);
+    const sent = (h.app.alerts as unknown as { sent: Alert[] }).sent.filter((a) => a.metadata.kind === 'llm_opt_out');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ severity: 'warning', metadata: { replyId: reply.id, rulesClass: 'interested', modelClass: 'unsubscribe' } });
+    expect(sent[0]!.body).toContain(`/replies/${String(reply.id)}`);
+    expect(sent[0]!.body).toContain('claude-test');
+    const firstName = String(rowsOf(await database.db.execute(sql`select first_name from leads where id = ${lead.leadId}::uuid`))[0]!.first_name);
+    expect(firstName).toMatch(/^Ann\d+$/);
+    for (const text of [sent[0]!.title, sent[0]!.body]) {
+      expect(text).not.toContain(lead.email);
+      expect(text).not.toContain('tell me more');
+      expect(text).not.toContain(firstName);
+    }
+    // A replayed delivery asks nothing and alerts nothing again.
+    expect(await processor.replay(String(reply.inbox_id))).toBe('processed');
+    await processor.processPending();
+    expect((h.app.alerts as unknown as { sent: Alert[] }).sent.filter((a) => a.metadata.kind === 'llm_opt_out')).toHaveLength(1);
+    expect(anthropic.requests).toHaveLength(1);
+
+    // Where a person works: the API's list and conversation, the /replies list's marker, the reply page's words.
+    const api = apiDepsOf(h);
+    const [listed] = await api.replies.list({ limit: 10 });
+    expect(listed).toMatchObject({ id: reply.id, class: 'interested', llm: { verdict: 'disagrees', class: 'unsubscribe', model: 'claude-test' } });
+    expect(Object.keys(listed!).at(-1)).toBe('llm');
+    expect((await api.replies.show(String(reply.id)))?.llm).toMatchObject({ verdict: 'disagrees', evidence: ['tell me more'] });
+    const list = await repliesListPage(api, {});
+    expect(list).toContain('data-llm-disputed');
+    expect(list).toContain('a model reads it as asked to be removed');
+    const page = await replyPage(api, String(reply.id));
+    expect(page.body).toContain('data-llm-verdict="disagrees"');
+    expect(page.body).toMatch(/A model \(claude-test\) reads this reply differently:<\/strong> <strong data-llm-class>Asked to be removed<\/strong> \(confidence 0\.9\), from the words “tell me more”/);
+    expect(page.body).toContain("The rules' reading above stands (the rules read interested)");
+
+    // A reply the model confirms carries no marker.
+    await postReply(quiet.email, quiet.campaignId, 'Thanks for reaching out, but we are not interested.');
+    const items = await api.replies.list({ limit: 10 });
+    expect(items.map((i) => i.llm?.verdict)).toEqual(['confirmed', 'disagrees']);
+    expect((await repliesListPage(api, {})).match(/data-llm-disputed/g)).toHaveLength(1);
+    expect((await replyPage(api, items[0]!.id)).body).toContain('A model (claude-test) agreed: <strong data-llm-class>Not interested</strong>');
   });
 
   it.each([

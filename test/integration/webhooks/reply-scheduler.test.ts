@@ -12,6 +12,7 @@ import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';
 import { createInboxStore } from '../../../src/store/inbox-repo.js';
 import { createReplyQueries, createReplyStore } from '../../../src/store/replies-repo.js';
+import { apiDepsOf } from '../../support/api.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase } from '../../support/store.js';
 import type { Alert } from '../../../src/pipeline/ports.js';
@@ -239,6 +240,31 @@ describe('the SCHEDULER: a reply that picks a time books it', () => {
     await post(payloadFor(lead.email, lead.campaignId, 'Sorry, I need to cancel our call.'));
     expect(h.sandboxes.ghl.appointments()[0]).toMatchObject({ appointmentStatus: 'cancelled' });
     expect(rowsOf(await database.db.execute(sql`select type from lead_events where lead_id = ${lead.leadId} and type = 'meeting_cancelled'`))).toHaveLength(1);
+    // The cancel is acknowledged: a short answer in the thread, for review, offering another time through the booking page.
+    const [cancelReply] = rowsOf(await database.db.execute(sql`select id from replies where lead_id = ${lead.leadId} order by received_at desc limit 1`));
+    const ack = (await replyDrafts(lead.leadId)).filter((d) => d.run_id === `reply:${String(cancelReply!.id)}`);
+    expect(ack).toHaveLength(1);
+    expect(ack[0]).toMatchObject({ status: 'pending_review', angle_reason: 'reply: meeting cancelled (2026-11-25T16:00:00.000Z)', subject_a: 'Re: AI at your company' });
+    const body = String(ack[0]!.body);
+    expect(body).toMatch(/^Hi Maya,\n\nNo problem, I have cancelled our call on Wednesday, November 25 at 4:00 PM UTC\.\n\nIf you would like to find another time, you can pick one that suits you here: https:\/\/caio\.cx\/book/);
+    expect(body).toContain(h.app.config.sender.unsubscribeUrl);
+    // It is the reply's suggested answer on /replies/<id>, decided with the review API like the others.
+    expect((await apiDepsOf(h).replies.show(String(cancelReply!.id)))?.suggestedAnswer).toMatchObject({ id: ack[0]!.id, status: 'pending_review' });
+  });
+
+  it('a booked lead who cancels and says no more: the meeting is cancelled, the lead unsubscribed, and no acknowledgement is written', async () => {
+    await open();
+    const lead = await sentLead();
+    await post(payloadFor(lead.email, lead.campaignId, 'Tuesday at 4pm works.'));
+    expect(appointmentsAt(TUESDAY_4PM)).toHaveLength(1);
+    h.clock.advance(60_000);
+    await post(payloadFor(lead.email, lead.campaignId, 'Please cancel the meeting, we are not interested.'));
+    const [cancelReply] = rowsOf(await database.db.execute(sql`select id, class from replies where lead_id = ${lead.leadId} order by received_at desc limit 1`));
+    expect(cancelReply).toMatchObject({ class: 'not_interested' });
+    expect(await h.stores.suppressions.isSuppressed(lead.email)).toBe(true);
+    expect(rowsOf(await database.db.execute(sql`select status from reply_actions where reply_id = ${cancelReply!.id} and kind = 'change_meeting'`))).toEqual([{ status: 'done' }]);
+    expect(h.sandboxes.ghl.appointments()[0]).toMatchObject({ appointmentStatus: 'cancelled' });
+    expect((await replyDrafts(lead.leadId)).filter((d) => d.run_id === `reply:${String(cancelReply!.id)}`)).toHaveLength(0);
   });
 
   it('scheduler.autoConfirm: the confirmation is approved by the scheduler and queued for the gateway without review', async () => {

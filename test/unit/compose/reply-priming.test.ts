@@ -25,7 +25,8 @@ beforeEach(() => {
   sandbox.requests.length = 0;
 });
 
-const configWith = (env: Record<string, string>, model?: string, on = true) => loadConfig({ cwd: '/nonexistent-caio-test-dir', env, values: { queen: { llm: { classifyReplies: on, ...(model ? { model } : {}), baseUrl: sandbox.baseUrl, timeoutMs: 1000 } } } });
+const configWith = (env: Record<string, string>, model?: string, on = true) =>
+  loadConfig({ cwd: '/nonexistent-caio-test-dir', env, values: { queen: { llm: { classifyReplies: on, ...(model ? { model } : {}), baseUrl: sandbox.baseUrl, timeoutMs: 1000 } } } });
 
 const delivery = { id: 'd-1', provider: 'instantly', eventType: 'reply_received', status: 'pending' } as StoredDelivery;
 const question = { text: 'Gracias, pero no tenemos presupuesto.\n\nOn Mon, Nov 23, 2026 at 9:00 AM Dani <dani@x.example.com> wrote:\n> hello', sentAt: SENT, timeZone: 'UTC' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { craftReplyDraft, DEFAULT_SENDER_SETTINGS, pickSlotsToOffer, slotWords, type ReplyToAnswer, type SlotOffer } from '../../../../src/domain/drafting/index.js';
+import { cancellationReason, craftCancelAcknowledgement, craftReplyDraft, DEFAULT_SENDER_SETTINGS, editRulesFor, pickSlotsToOffer, slotWords, type ReplyToAnswer, type SlotOffer } from '../../../../src/domain/drafting/index.js';
 import { OBJECTION_KINDS } from '../../../../src/domain/replies/index.js';
 import { aProfile } from '../../../support/builders.js';
 
@@ -90,5 +90,36 @@ describe('craftReplyDraft: the suggested answer in the thread', () => {
     expect(li.ok && li.value.body).not.toContain(DEFAULT_SENDER_SETTINGS.unsubscribeUrl);
     expect(craftReplyDraft({ lead, reply: reply({ class: 'unsubscribe' }), offer: null }, DEFAULT_SENDER_SETTINGS)).toMatchObject({ ok: false, error: { code: 'not_answered' } });
     expect(craftReplyDraft({ lead: aProfile({ email: 'x@acme.example.com', firstName: null, fullName: null }), reply: reply(), offer: null }, DEFAULT_SENDER_SETTINGS)).toMatchObject({ ok: false, error: { code: 'missing_first_name' } });
+  });
+});
+
+describe('craftCancelAcknowledgement: a short answer to a cancel, in the same thread', () => {
+  const lead = aProfile({ firstName: 'Maya', email: 'maya@acme.example.com' });
+  const input = (overrides: Partial<ReplyToAnswer> = {}) => ({
+    lead,
+    reply: reply({ class: 'question', excerpt: 'Sorry, I need to cancel our call.', ...overrides }),
+    slot: '2026-03-05T19:00:00.000Z',
+    timeZone: NY,
+    bookingUrl: 'https://book.example.com/dani',
+  });
+
+  it('says which meeting is cancelled in the prospect zone and offers the booking page; e-mail keeps the footer, LinkedIn signs with the name', () => {
+    const email = craftCancelAcknowledgement(input(), DEFAULT_SENDER_SETTINGS);
+    if (!email.ok) throw new Error(email.error.reason);
+    expect(email.value.body).toMatch(
+      /^Hi Maya,\n\nNo problem, I have cancelled our call on Thursday, March 5 at 2:00 PM EST\.\n\nIf you would like to find another time, you can pick one that suits you here: https:\/\/book\.example\.com\/dani/,
+    );
+    expect(email.value.body).toContain(DEFAULT_SENDER_SETTINGS.unsubscribeUrl);
+    expect(email.value).toMatchObject({ angleId: 'reply:question', angleReason: cancellationReason('2026-03-05T19:00:00.000Z'), subjectA: 'Re: AI at Acme' });
+    expect(editRulesFor(email.value)).toMatchObject({ channel: 'email', footer: true });
+    const linkedin = craftCancelAcknowledgement(input({ channel: 'linkedin' }), DEFAULT_SENDER_SETTINGS);
+    if (!linkedin.ok) throw new Error(linkedin.error.reason);
+    expect(linkedin.value.body).not.toContain(DEFAULT_SENDER_SETTINGS.unsubscribeUrl);
+    expect(linkedin.value.body.endsWith(`\n\n${DEFAULT_SENDER_SETTINGS.name}`)).toBe(true);
+    expect(editRulesFor(linkedin.value)).toMatchObject({ channel: 'linkedin', footer: false });
+  });
+
+  it('writes nothing for an opt-out or a no', () => {
+    for (const cls of ['unsubscribe', 'not_interested'] as const) expect(craftCancelAcknowledgement(input({ class: cls }), DEFAULT_SENDER_SETTINGS)).toMatchObject({ ok: false, error: { code: 'not_answered' } });
   });
 });
