@@ -35,7 +35,7 @@ const withDispatch = async <T>(app: AppDeps, work: (dispatch: Awaited<ReturnType
 /** Building a brief opens no channel: the brief alone is read, never delivered from here. */
 const briefsOf = (app: AppDeps) => meetingBriefsFor(app, { sandboxes: {} });
 
-export const queenSignalReadsFor = (app: AppDeps): Pick<QueenReads, 'replies' | 'calendarSlots' | 'meetings' | 'learning' | 'visitors' | 'webhooks'> => {
+export const queenSignalReadsFor = (app: AppDeps): Pick<QueenReads, 'replies' | 'calendarSlots' | 'meetings' | 'learning' | 'visitors' | 'visitorContacts' | 'webhooks'> => {
   const db = app.database.db;
   return {
     replies: async (q) =>
@@ -106,6 +106,29 @@ export const queenSignalReadsFor = (app: AppDeps): Pick<QueenReads, 'replies' | 
       }));
       return { count: visitors.length, visitors };
     },
+    // Every lead with a website visit on its timeline, whatever its source: a visit lands on a stored lead when RB2B's
+    // e-mail or LinkedIn URL matches it (signals/process-inbox.ts), else on a new RB2B lead. Same company: by company domain.
+    visitorContacts: async (limit) =>
+      rowsOf(
+        await db.execute(sql`with v as (
+            select l.id, l.source, l.status, l.tier, coalesce(l.title, l.profile->>'title') as title, coalesce(l.company_name, l.profile->'company'->>'name') as company,
+              lower(l.profile->'company'->>'domain') as domain, count(e.id)::int as visits, max(e.at) as last_visit
+            from leads l join lead_events e on e.lead_id = l.id and e.type = 'website_visit'
+            group by l.id order by max(e.at) desc limit ${limit})
+          select v.*, (select count(*)::int from leads o where o.id <> v.id and v.domain is not null and lower(o.profile->'company'->>'domain') = v.domain) as same_company
+          from v order by v.last_visit desc`),
+      ).map((r) => ({
+        leadId: String(r.id),
+        company: (r.company as string | null) ?? null,
+        domain: (r.domain as string | null) ?? null,
+        title: (r.title as string | null) ?? null,
+        source: String(r.source),
+        status: String(r.status),
+        tier: (r.tier as string | null) ?? null,
+        visits: Number(r.visits),
+        lastVisit: iso(r.last_visit),
+        sameCompanyLeads: Number(r.same_company),
+      })),
     webhooks: async (since) => {
       const rows = rowsOf(
         await db.execute(sql`select provider, status, count(*)::int as n, max(received_at) as last from webhook_inbox where received_at >= ${since.toISOString()}::timestamptz group by provider, status order by provider, status`),

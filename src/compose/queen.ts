@@ -162,6 +162,13 @@ export const queenDepsFor = (app: AppDeps): QueenDeps => {
     acts: queenActsFor(app),
     audit: app.stores.audit,
     icp: { ...app.config.icp, exclusions: app.config.exclusions },
+    // What CRAFTER drafts with in the pipeline (deps.ts): the sender and footer, the guard, the cadence, the tier routing.
+    drafting: {
+      sender: app.config.sender,
+      quality: { ...app.config.quality, maxRejections: app.config.review.maxRejections },
+      cadenceSteps: app.config.cadence.steps,
+      tierRouting: app.config.tierRouting,
+    },
     replyContext: { timeZone: app.config.dispatch.timeZone },
     clock: app.clock,
     newTraceId: () => `qt_${randomBytes(6).toString('hex')}`,

@@ -42,6 +42,7 @@ const missingInput = (call: ToolCall): string | null => {
     return 'missing required scheduling data: which reply the meeting answers (its id, as caio replies list shows it) and, unless the reply proposed one, the slot (ISO time with its time zone, from the free slots above); confirmation required before booking';
   if (call.tool === 'lead.enrich' && !call.args.id && !call.args.email) return 'which stored lead to enrich: its lead id or e-mail (as caio leads list shows it); a lead described only in words is scored, not enriched';
   if (call.tool === 'slack.alert' && !call.args.text) return "the alert's text";
+  if (call.tool === 'copy.check' && !call.args.text) return 'the text to check, pasted after a colon on the next lines or in quotes (a first line "Subject: ..." is read as the subject)';
   if (call.tool === 'score.describe' && !call.args.title && call.args.employeeCount === null && !call.args.industry) return "the lead's title, company size or industry";
   return null;
 };

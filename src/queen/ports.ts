@@ -25,9 +25,11 @@ import type {
   SlotsRow,
   TechStackRow,
   ToolOutcome,
+  VisitorContactRow,
   VisitorsFound,
   WebhooksRow,
 } from '../domain/queen/results.js';
+import type { DraftPreviewSettings } from '../domain/queen/draft-preview.js';
 import type { ToolCall } from '../domain/queen/index.js';
 
 export type { IncidentRow, KpiRow, LeadQuery, LeadRow, LimitsRow, ProviderHealthRow, RunRow } from '../domain/queen/results.js';
@@ -53,6 +55,8 @@ export type QueenReads = {
   learning(days: number): Promise<LearningRow>;
   /** RB2B website visitors recorded as leads, newest first. */
   visitors(limit: number): Promise<VisitorsFound>;
+  /** Leads with website visits on their timeline (any source), most recent visit first: the visitors' contact mapping. */
+  visitorContacts(limit: number): Promise<VisitorContactRow[]>;
   /** Webhook deliveries stored since `since`, counted by provider and status. */
   webhooks(since: Date): Promise<Omit<WebhooksRow, 'sinceHours' | 'since'>>;
   /** The company technologies stored for the leads a query finds (enrichment's, with their provider). */
@@ -106,6 +110,8 @@ export type QueenDeps = {
   /** Where each ask's trace goes (the audit log). */
   audit: { append(entry: AuditEntry): Promise<void> };
   icp: IcpSettings;
+  /** What CRAFTER drafts with (the sender and footer, the quality guard, the cadence's steps, the tier routing): the copy check and the draft preview read them. */
+  drafting: DraftPreviewSettings;
   /** The owner's time zone and business hours: a reply text given in a request is read against them. */
   replyContext: { timeZone: string };
   clock: { now(): Date };

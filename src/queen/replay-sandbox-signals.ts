@@ -78,7 +78,7 @@ const seedOutcomes = (): LeadOutcome[] =>
     components: null,
   }));
 
-export const sandboxSignalReads = (now: Date, leads: readonly LeadRow[]): Pick<QueenReads, 'replies' | 'calendarSlots' | 'meetings' | 'learning' | 'visitors' | 'webhooks'> => {
+export const sandboxSignalReads = (now: Date, leads: readonly LeadRow[]): Pick<QueenReads, 'replies' | 'calendarSlots' | 'meetings' | 'learning' | 'visitors' | 'visitorContacts' | 'webhooks'> => {
   const replies = seedReplies(now);
   const booked = { replyId: replies[0]!.id, appointmentId: 'appt_sandbox_0001', slot: new Date(now.getTime() + 27 * 3_600_000).toISOString() };
   const bookedLead = leads[0];
@@ -142,6 +142,31 @@ export const sandboxSignalReads = (now: Date, leads: readonly LeadRow[]): Pick<Q
           lastVisit: new Date(now.getTime() - (i + 2) * 3_600_000).toISOString(),
         })),
     }),
+    // The same three RB2B visitors, and one stored contact (the first seeded lead, found by Apollo) whose visits RB2B matched to it.
+    visitorContacts: async (limit) =>
+      // Visits and last visits as visitors.recent gives them for the RB2B three (2, 3 and 4 hours ago); the stored contact's last an hour ago.
+      (
+        [
+          [0, 3, 1],
+          [1, 2, 2],
+          [2, 5, 3],
+          [3, 1, 4],
+        ] as const
+      )
+        .map(([n, visits, hours]) => ({ l: leads[n]!, visits, hours }))
+        .slice(0, limit)
+        .map(({ l, visits, hours }) => ({
+          leadId: l.id,
+          company: l.company,
+          domain: (l.email ?? '').split('@')[1] ?? null,
+          title: l.title,
+          source: l.id === leads[0]!.id ? 'apollo_search' : 'rb2b',
+          status: l.status,
+          tier: l.tier,
+          visits,
+          lastVisit: new Date(now.getTime() - hours * 3_600_000).toISOString(),
+          sameCompanyLeads: 0,
+        })),
     webhooks: async (since) => {
       const inWindow = DELIVERIES.map(([provider, status, hoursAgo]) => ({ provider, status, at: new Date(now.getTime() - hoursAgo * 3_600_000) })).filter((d) => d.at >= since);
       const byProvider: Record<string, Record<string, number>> = {};

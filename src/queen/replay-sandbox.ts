@@ -3,6 +3,9 @@ import type { LeadRow } from '../domain/queen/index.js';
 import { scoreLead } from '../domain/scoring/score-lead.js';
 import type { IcpSettings } from '../domain/scoring/settings.js';
 import type { AuditEntry } from '../pipeline/ports.js';
+import { DEFAULT_SENDER_SETTINGS } from '../domain/drafting/index.js';
+import type { DraftPreviewSettings } from '../domain/queen/index.js';
+import { DEFAULT_COPY_CHECKS } from '../domain/quality/copy-checks.js';
 import type { QueenDeps } from './ports.js';
 import { sandboxSignalReads } from './replay-sandbox-signals.js';
 
@@ -72,8 +75,29 @@ const refuseWrite = async (): Promise<never> => {
   throw new Error('writes are not run in the replay sandbox');
 };
 
+/**
+ * What CRAFTER drafts with when the config leaves everything at its defaults (config/schema.ts: the
+ * sender, the guard in hard mode with the copy checks, the 21-day cadence, the tier routing);
+ * test/unit/queen/replay-sandbox-drafting.test.ts keeps the two equal.
+ */
+export const REPLAY_DRAFTING: DraftPreviewSettings = {
+  sender: DEFAULT_SENDER_SETTINGS,
+  quality: { enabled: true, mode: 'hard', genericPhraseDensity: 0.4, maxRejections: 2, checks: DEFAULT_COPY_CHECKS },
+  cadenceSteps: [
+    { step: 1, day: 1, channel: 'email', action: 'intro' },
+    { step: 2, day: 2, channel: 'linkedin', action: 'connect' },
+    { step: 3, day: 5, channel: 'email', action: 'value_followup', condition: 'not_replied' },
+    { step: 4, day: 7, channel: 'linkedin', action: 'message', condition: 'linkedin_connected' },
+    { step: 5, day: 10, channel: 'email', action: 'social_proof', condition: 'not_replied' },
+    { step: 6, day: 14, channel: 'linkedin', action: 'followup_message', condition: 'linkedin_connected' },
+    { step: 7, day: 17, channel: 'email', action: 'breakup', condition: 'not_replied' },
+    { step: 8, day: 21, channel: 'email', action: 'close', condition: 'not_replied' },
+  ],
+  tierRouting: { tier_1: ['instantly', 'heyreach'], tier_2: ['instantly', 'heyreach'], tier_3: ['instantly'], tier_4: [] },
+};
+
 /** QUEEN's deps over the seeded sandbox, and the trace log it writes to. */
-export const replaySandbox = (icp: IcpSettings): { deps: QueenDeps; traces: AuditEntry[] } => {
+export const replaySandbox = (icp: IcpSettings, drafting: DraftPreviewSettings = REPLAY_DRAFTING): { deps: QueenDeps; traces: AuditEntry[] } => {
   const leads = seedLeads(icp);
   const audit = seedAudit();
   const traces: AuditEntry[] = [];
@@ -81,6 +105,7 @@ export const replaySandbox = (icp: IcpSettings): { deps: QueenDeps; traces: Audi
   const counts = <T>(rows: T[], key: (r: T) => string) => rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [key(r)]: (acc[key(r)] ?? 0) + 1 }), {});
   const deps: QueenDeps = {
     icp,
+    drafting,
     replyContext: { timeZone: 'America/New_York' },
     clock: { now: () => REPLAY_NOW },
     newTraceId: () => `qt_replay_${String(++traceCount).padStart(4, '0')}`,

@@ -1,7 +1,8 @@
 import { ACTIONS, AGENTS, effectiveActionsOf } from '../domain/agents/index.js';
-import { redactText, type AuditSummary, type DraftCounts, type RoleSummary, type ScoreResult, type ScoreRules, type RejectionsFound, type TechStackFound } from '../domain/queen/index.js';
+import { checkPastedCopy, previewDraft, redactText, type AuditSummary, type DraftCounts, type RoleSummary, type ScoreResult, type ScoreRules, type RejectionsFound, type TechStackFound } from '../domain/queen/index.js';
 import { rejectionTagLabel } from '../domain/labels.js';
 import { emptyLead } from '../domain/lead.js';
+import { TIERS, type Tier } from '../domain/tier.js';
 import { understandReply } from '../domain/replies/index.js';
 import { scoreLead } from '../domain/scoring/score-lead.js';
 import type { QueenDeps } from './ports.js';
@@ -122,7 +123,29 @@ const reasonOf = (details: unknown): string | null => {
   return typeof reason === 'string' && reason.trim() ? redactText(reason.slice(0, 200)).redacted : null;
 };
 
+const isTier = (v: string): v is Tier => (TIERS as readonly string[]).includes(v);
+
+/** The preview of CRAFTER's copy for a lead described in words: at the tier asked for, else the tier the live scorer gives it. */
+const draftPreview = (deps: QueenDeps, args: Record<string, unknown>) => {
+  const persona = { title: str(args.title), company: str(args.company), industry: str(args.industry), employeeCount: num(args.employeeCount), technologies: Array.isArray(args.technologies) ? args.technologies.map(String) : [] };
+  const asked = str(args.tier);
+  const scored = asked && isTier(asked) ? null : scoreDescribed(deps, { ...persona });
+  const tier: Tier = asked && isTier(asked) ? asked : isTier(scored!.tier) ? scored!.tier : 'tier_4';
+  const preview = previewDraft({ persona, tier, tierFrom: scored ? 'score' : 'request', sequence: args.sequence === true, statedContext: str(args.context) }, deps.drafting);
+  return { ...preview, ...(scored ? { score: { points: scored.points, tier: scored.tier } } : {}) };
+};
+
+/** Contact mapping: a visit on a lead of another source landed on a stored contact (matched by e-mail or LinkedIn URL on arrival). */
+const visitorContacts = async (deps: QueenDeps, limit: number) => {
+  const rows = await deps.reads.visitorContacts(limit);
+  const visitors = rows.map((r) => ({ ...r, mapping: r.source === 'rb2b' ? ('new_from_rb2b' as const) : ('stored_contact' as const) }));
+  return { count: visitors.length, storedContacts: visitors.filter((v) => v.mapping === 'stored_contact').length, newFromRb2b: visitors.filter((v) => v.mapping === 'new_from_rb2b').length, visitors };
+};
+
 export const runnersFor = (deps: QueenDeps): Record<string, Runner> => ({
+  'copy.check': async (args) => checkPastedCopy(str(args.text) ?? '', { title: str(args.title), company: str(args.company) }, deps.drafting),
+  'draft.preview': async (args) => draftPreview(deps, args),
+  'visitors.contacts': async (args) => visitorContacts(deps, num(args.limit) ?? 20),
   'score.describe': async (args) => scoreDescribed(deps, args),
   'score.rules': async (): Promise<ScoreRules> => ({
     tiers: deps.icp.tiers,

@@ -3,6 +3,10 @@ import type { AuditSummary, DraftCounts, IncidentsOpen, KpiRow, LeadsFound, Limi
 import { QUEEN_TOOLS, QUEEN_TOOL_NAMES } from './tools.js';
 import { redactText } from './redact.js';
 import { shapedSections } from './answer-sections.js';
+import { copyCheckLine, previewLine, visitorContactsLine } from './answer-drafting.js';
+import type { CopyCheckResult } from './copy-check.js';
+import type { DraftPreview } from './draft-preview.js';
+import type { VisitorContactsFound } from './results.js';
 import { bookLine, classifyLine, learningLine, meetingsLine, repliesLine, slotsLine, visitorsLine, webhooksLine } from './answer-signals.js';
 import type { BookingRow, EnrichRow, LearningRow, MeetingsFound, RejectionsFound, RepliesFound, ReplyReading, SlackAlertRow, SlotsFound, TechStackFound, VisitorsFound, WebhooksRow } from './results.js';
 
@@ -154,7 +158,7 @@ const techStackLine = (r: TechStackFound): string => {
 const heldArgs = (o: ToolOutcome): string => {
   if (o.tool === 'pipeline.run' && typeof o.args.limit === 'number')
     return o.args.source === 'rb2b'
-      ? ` over the RB2B website visitors, up to ${o.args.limit} (each visitor is matched to a contact by enrichment, Apollo People Match by the LinkedIn URL, and drafted with the visit in mind as rb2b.mentionVisit allows)`
+      ? ` over the RB2B website visitors, up to ${o.args.limit} (each visitor is matched to a contact by enrichment, Apollo People Match by the LinkedIn URL, and drafted with the visit in mind as rb2b.mentionVisit allows; approval required: every draft waits in the review queue for a person, and nothing is sent from here)`
       : ` for up to ${o.args.limit} leads`;
   if (o.tool === 'campaign.pause' && typeof o.args.campaign === 'string') return ` of campaign ${o.args.campaign}`;
   if (o.tool === 'lead.enrich' && (typeof o.args.id === 'string' || typeof o.args.email === 'string')) return ` for lead ${typeof o.args.id === 'string' ? o.args.id : 'with the e-mail given'}`;
@@ -214,6 +218,12 @@ const outcomeLine = (o: ToolOutcome, understanding: Understanding): string => {
       return learningLine(r as LearningRow);
     case 'visitors.recent':
       return visitorsLine(r as VisitorsFound);
+    case 'copy.check':
+      return copyCheckLine(r as CopyCheckResult);
+    case 'draft.preview':
+      return previewLine(r as DraftPreview);
+    case 'visitors.contacts':
+      return visitorContactsLine(r as VisitorContactsFound);
     case 'webhooks.recent':
       return webhooksLine(r as WebhooksRow);
     case 'pipeline.run': {
@@ -261,7 +271,7 @@ export const composeAnswer = (u: Understanding, outcomes: ToolOutcome[]): string
   const lines = preamble(u);
   if (u.intent === 'clarify')
     lines.push(
-      `Which outcome do you want (a clarifying question, nothing was run)? Objective options: score a lead you describe, look up leads, show the review queue, runs, KPIs, cadence, health, audit or send limits, classify a reply or show the latest replies, the calendar's free slots, meeting briefs, the learning report, website visitors, webhook deliveries, a lead's tech stack, run the pipeline, enrich a stored lead, post a Slack alert, create a batch, book a reply's meeting, pause a campaign, set the emergency stop. Required inputs: for a lead, its title, company size and industry; for a lookup, an e-mail, domain or tier; for the audit, a time range.`,
+      `Which outcome do you want (a clarifying question, nothing was run)? Objective options: score a lead you describe, look up leads, show the review queue, runs, KPIs, cadence, health, audit or send limits, classify a reply or show the latest replies, the calendar's free slots, meeting briefs, the learning report, website visitors and which are stored contacts, webhook deliveries, a lead's tech stack, check a pasted e-mail against the drafting rules, preview the draft for a lead you describe, run the pipeline, enrich a stored lead, post a Slack alert, create a batch, book a reply's meeting, pause a campaign, set the emergency stop. Required inputs: for a lead, its title, company size and industry; for a lookup, an e-mail, domain or tier; for the audit, a time range.`,
     );
   if (u.intent === 'out_of_scope')
     lines.push(

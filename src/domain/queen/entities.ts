@@ -30,6 +30,12 @@ export type Entities = {
   timeZone: string | null;
   /** A tool named to be run ("run tool 'x'"), whether or not it is one of QUEEN's. */
   namedTools: string[];
+  /** The first title as the request wrote it ("RevOps Manager"), for copy that shows it. */
+  titleAsWritten: string | null;
+  /** A company named with a capital after "at", "for" or "from" ("a CRO at AcmeAI"), as written. */
+  companyName: string | null;
+  /** What the request says of a described person after "who" ("who mentioned slow deal velocity"). */
+  statedContext: string | null;
 };
 
 const TITLE_PATTERNS: readonly RegExp[] = [
@@ -169,12 +175,15 @@ const countIn = (text: string): number | null => {
   return m?.[1] ? toInt(m[1]) : null;
 };
 
-/** The longest text the request quotes (at least 8 characters), else what follows "reply:", "message:", "email:", "thread:", "wrote:" or "said:". */
+/** Text pasted on the lines after a colon, else the longest text the request quotes (at least 8 characters), else what follows "reply:", "message:", "email:", "thread:", "wrote:" or "said:". */
 const givenTextIn = (raw: string): string | null => {
   const quoted = [...raw.matchAll(/"([^"]{8,})"|\u201c([^\u201d]{8,})\u201d|(?<![a-z])'([^']{8,})'(?![a-z])/gi)].map((m) => (m[1] ?? m[2] ?? m[3] ?? '').trim());
   const best = quoted.sort((a, b) => b.length - a.length)[0];
+  // A text pasted on the lines after a colon wins over a phrase it quotes.
+  const pasted = /:[ \t]*\r?\n([\s\S]{20,})$/.exec(raw)?.[1]?.trim();
+  if (pasted && (!best || pasted.length > best.length)) return pasted;
   if (best) return best;
-  const after = /\b(?:reply|message|e-?mail|thread|response|wrote|said|says)\s*:\s*([\s\S]{8,})$/i.exec(raw);
+  const after = /\b(?:reply|message|e-?mail|thread|response|wrote|said|says|copy|text|draft|follow-?up)\s*:\s*([\s\S]{8,})$/i.exec(raw);
   return after?.[1]?.trim() ?? null;
 };
 
@@ -198,11 +207,36 @@ const timeZoneIn = (raw: string): string | null => {
   return null;
 };
 
+/** Capitalised words after at/for/from that are not a company: titles, tiers, tools, pronouns. */
+const NOT_A_COMPANY = /^(?:tier|vp|svp|evp|ceo|cto|cfo|cro|coo|cmo|cio|ciso|head|director|manager|i|we|our|my|the|a|an|this|that|monday|tuesday|wednesday|thursday|friday|saturday|sunday|slack|linkedin|rb2b|supabase)$/i;
+
+const companyNameIn = (raw: string): string | null => {
+  for (const m of raw.matchAll(/\b(?:at|for|from)[ \t]+([A-Z][\w&.-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w&-]*[A-Za-z0-9]){0,2})/g)) {
+    const name = m[1]!;
+    if (!NOT_A_COMPANY.test(name.split(/\s+/)[0]!) && !TOOLS.includes(name.toLowerCase())) return name;
+  }
+  return null;
+};
+
+const titleAsWrittenIn = (raw: string, title: string | undefined): string | null => {
+  if (!title) return null;
+  const at = raw.toLowerCase().indexOf(title);
+  return at === -1 ? title : raw.slice(at, at + title.length);
+};
+
+const statedContextIn = (text: string): string | null =>
+  /\bwho\s+((?:is|are|was|has|had|have|just|recently|only|mentioned|said|says|complained|asked|wants|needs|struggles|struggled|reported|told|raised)\b[^.?!;:"]{3,120})/.exec(text)?.[1]?.trim() ?? null;
+
 /** Entities of a request already lower-cased (see normaliseRequest); `raw` (the request as written) for the text it hands over. */
 export const extractEntities = (text: string, raw: string = text): Entities => {
   const emails = unique(matchAll(EMAIL_RE, text));
+  const titles = titlesIn(text);
+  const given = text === '' ? null : givenTextIn(raw);
+  // Who the request is about is read outside a text it hands over (a pasted e-mail names other people and companies).
+  const outside = given ? raw.replace(given, ' ') : raw;
+  const titlesOutside = given ? titlesIn(outside.toLowerCase().replace(/\s+/g, ' ')) : titles;
   return {
-    titles: titlesIn(text),
+    titles,
     employeeCount: employeeCountIn(text),
     segments: segmentsIn(text),
     industries: unique(matchAll(INDUSTRY_RE, text, 1)).filter((i, _, all) => !all.some((o) => o !== i && o.includes(i))),
@@ -213,9 +247,12 @@ export const extractEntities = (text: string, raw: string = text): Entities => {
     domains: unique(matchAll(DOMAIN_RE, text, 1)).filter((d) => !emails.some((e) => e.endsWith(`@${d}`))),
     ids: idsIn(text),
     count: countIn(text),
-    givenText: text === '' ? null : givenTextIn(raw),
+    givenText: given,
     slot: slotIn(text),
     timeZone: timeZoneIn(raw),
     namedTools: unique(matchAll(/\b(?:run|use|call)\s+(?:the\s+)?tool\s+['"]?([a-z][a-z0-9_.-]{2,})/g, text, 1)),
+    titleAsWritten: titleAsWrittenIn(outside, titlesOutside[0]),
+    companyName: text === '' ? null : companyNameIn(outside),
+    statedContext: statedContextIn(given ? outside.toLowerCase().replace(/\s+/g, ' ') : text),
   };
 };

@@ -32,6 +32,9 @@ export type IntentName =
   | 'webhooks'
   | 'tech_stack'
   | 'rejections'
+  | 'copy_check'
+  | 'draft_preview'
+  | 'visitor_contacts'
   | 'run_pipeline'
   | 'draft_visitors'
   | 'enrich_lead'
@@ -122,6 +125,26 @@ const splitAlert = (t: string): { message: string; instructions: string } | null
 const alertTextOf = (t: string): string | null => splitAlert(t)?.message || null;
 
 const VISITOR_WORDS = /\b(?:website (?:intent )?(?:visitors?|visits|signals)|site visit(?:or)?s|hot visitors|recent visitors|who visited|rb2b)\b/;
+
+/** A request to check copy against the drafting rules: compliance words, or "check this e-mail" with rules or a pasted text. */
+const COPY_NOUN = /\b(?:copy|e-?mails?|drafts?|follow-?ups?|messages?|text|outreach|sequence step)\b/;
+const checksCopy = (t: string, e: Entities): boolean =>
+  (COPY_NOUN.test(t) &&
+    any(
+      t,
+      /\b(?:compliance[- ]safe|compliant|non-compliant|can-?spam|compliance (?:check|review|rules?))\b/,
+      /\b(?:does|would|will|can)\s+(?:this|the|my|our|that)\s+(?:[\w-]+\s+){0,2}?(?:copy|e-?mail|draft|follow-?up|message|text)\s+(?:pass|fail|break|meet)\b/,
+      /\b(?:check|review|vet|lint|scan|proofread|test|run)\b[^.?!]{0,40}\b(?:against|through|past|with)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}?(?:rules|guard|checks|guidelines|policy|policies)\b/,
+    )) ||
+  (/\b(?:check|review|vet|lint|scan|proofread|test|run)\s+(?:this|the|my|our|that|a)?\s*(?:[\w-]+\s+){0,2}?(?:copy|e-?mail|draft|follow-?up|message|text)\b/.test(t) &&
+    (e.givenText !== null || /\b(?:rules?|guard|spam|footer|unsubscribe|quality)\b/.test(t)));
+
+/** A request for copy for someone: draft, write, compose... an e-mail, a sequence, a nurture. */
+const DRAFT_ASK =
+  /\b(?:draft|write|compose|create|prepare|craft|generate|put together|build)\s+(?:me\s+)?(?:[\w-]+\s+){0,5}?(?:e-?mails?|sequences?|follow-?ups?|nurture|copy|drafts?|outreach|messages?|cadence|touches)\b|\bpreview\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:drafts?|e-?mails?|sequences?|cadence)\b|\bwhat would crafter (?:write|draft)\b|\b(?:e-?mail|draft|sequence|outreach)\s+(?:to|for)\s+[^.?!]{0,80}\b(?:look like|say|read)\b/;
+const SEQUENCE_WORDS = /\b(?:sequences?|cadences?|nurture|multi-touch|follow-?ups|touches|every step|all (?:the )?steps)\b/;
+/** A persona described in words, with no stored lead named: something to preview copy for. */
+const describesPersona = (e: Entities) => (e.titles.length > 0 || e.companyName !== null || e.industries.length > 0 || e.employeeCount !== null) && e.emails.length === 0 && leadIdOf(e) === null;
 
 const SECRET_VALUE = /\b\d{3}-\d{2}-\d{4}\b|\bsk-(?:live|test)-[a-z0-9]+|\b(?:bank account|account number|card number)\s*:?\s*\d{6,}/;
 
@@ -264,6 +287,46 @@ const INTENTS: readonly IntentRule[] = [
     calls: (_t, e) => [{ tool: 'drafts.rejections', args: { limit: Math.min(e.count ?? 50, 500) } }],
   },
   {
+    // A pasted text checked against what a reviewer's edit must pass (footer, placeholders) and the quality guard; read-only.
+    name: 'copy_check',
+    matches: (t, e) => checksCopy(t, e),
+    calls: (_t, e) => [{ tool: 'copy.check', args: { text: e.givenText?.slice(0, 4000) ?? null, title: e.titleAsWritten, company: e.companyName } }],
+  },
+  {
+    // Copy for a lead described in words: a preview of CRAFTER's templates, nothing queued; a stored lead is drafted by the pipeline.
+    name: 'draft_preview',
+    matches: (t, e) => DRAFT_ASK.test(t) && describesPersona(e) && !VISITOR_WORDS.test(t) && !/\b(?:rewrite|re-write|reword|rephrase)\b/.test(t),
+    calls: (t, e) => [
+      {
+        tool: 'draft.preview',
+        args: {
+          title: e.titleAsWritten,
+          company: e.companyName,
+          industry: e.industries[0] ?? null,
+          employeeCount: e.employeeCount,
+          technologies: e.tools,
+          tier: e.tiers[0] ?? null,
+          sequence: SEQUENCE_WORDS.test(t),
+          context: e.statedContext,
+        },
+      },
+    ],
+  },
+  {
+    // Which visitors are stored contacts (matched on arrival by e-mail or LinkedIn URL) and which came new from RB2B.
+    name: 'visitor_contacts',
+    matches: (t) =>
+      VISITOR_WORDS.test(t) &&
+      any(
+        t,
+        /\b(?:map|match|link|tie|resolve|connect)\w*\s+(?:\w+\s+){0,3}?(?:to|with|against)\s+(?:\w+\s+){0,2}?(?:contacts?|leads?|crm|records?|accounts?)\b/,
+        /\bcontact mapping\b/,
+        /\b(?:already|existing|known|stored)\s+(?:\w+\s+)?(?:contacts?|leads?|customers?)\b/,
+        /\b(?:are|is)\s+(?:already\s+)?(?:in|among)\s+(?:our|the)\s+(?:leads|contacts|crm|pipeline|database)\b/,
+      ),
+    calls: (_t, e) => [{ tool: 'visitors.contacts', args: { limit: Math.min(e.count ?? 20, 100) } }],
+  },
+  {
     name: 'run_pipeline',
     matches: (t) => any(t, /\b(?:run|start|kick off|launch)\s+(?:the\s+|a\s+|an\s+)?(?:sandbox\s+)?pipeline\b(?!\s+scan)/, /\bend-to-end run\b/, /\bdiscover\s+\d+\s+(?:\w+\s+)?leads\b/),
     calls: (_t, e) => [{ tool: 'pipeline.run', args: { limit: Math.min(e.count ?? 25, 500) } }],
@@ -330,19 +393,27 @@ export const understand = (raw: string): Understanding => {
   if (raw.length > MAX_REQUEST_CHARS) return { ...blank, intent: 'too_long' };
   const text = normaliseRequest(raw);
   const entities = extractEntities(text, raw);
-  const refusals = findRefusals(text);
-  const conflicting = hasConflictingSendConstraints(text);
+  // A text pasted to be checked is content, not instructions: the intents and the refusals read the request without it,
+  // except the rules that refuse whatever carries them (code, a push to bypass the guardrails).
+  const pasted = entities.givenText ? normaliseRequest(entities.givenText) : '';
+  const outsidePaste = pasted && text.includes(pasted) ? text.replace(pasted, ' ') : text;
+  const copyPasted = outsidePaste !== text && checksCopy(outsidePaste, entities);
+  const base = copyPasted ? outsidePaste : text;
+  const whole = copyPasted ? findRefusals(text).filter((r) => r.rule === 'INJECTION_DETECTED' || r.rule === 'GUARDRAILS_ARE_MANDATORY') : [];
+  const refusals = [...whole, ...findRefusals(base).filter((r) => !whole.some((w) => w.rule === r.rule))];
+  const conflicting = hasConflictingSendConstraints(base);
   const otherLanguage = looksForeign(raw, text);
   if (refusals.some((r) => REFUSES_WHOLE_REQUEST.includes(r.rule))) return { ...blank, intent: 'refused', entities, refusals, conflicting, otherLanguage };
 
   const lifting = refusals.some((r) => r.rule === 'QUEEN_NEVER_LIFTS_STOP');
   // An alert's own words are its message, not instructions: the other intents read the request without them.
-  const alert = splitAlert(text);
-  const instructions = alert ? alert.instructions : text;
-  const matched = INTENTS.filter((rule) => rule.matches(rule.name === 'slack_alert' ? text : instructions, entities) && !(lifting && rule.name === 'emergency_stop'));
-  // The pipeline drafts for the leads it finds: asked together with a run, drafting is part of that run, not a draft from a description.
-  const runs = matched.some((m) => m.name === 'run_pipeline' || m.name === 'draft_visitors');
-  const unsupported = UNSUPPORTED.filter((u) => u.re.test(text) && !(runs && u.capability === DRAFTING_FROM_DESCRIPTION)).map(({ capability, instead }) => ({ capability, instead }));
+  const alert = splitAlert(base);
+  const instructions = alert ? alert.instructions : base;
+  const matched = INTENTS.filter((rule) => rule.matches(rule.name === 'slack_alert' ? base : instructions, entities) && !(lifting && rule.name === 'emergency_stop'));
+  // The pipeline drafts for the leads it finds: asked together with a run, drafting is part of that run; for a lead
+  // described in words, the preview answers (and says it is one).
+  const drafts = matched.some((m) => m.name === 'run_pipeline' || m.name === 'draft_visitors' || m.name === 'draft_preview');
+  const unsupported = UNSUPPORTED.filter((u) => u.re.test(base) && !(drafts && u.capability === DRAFTING_FROM_DESCRIPTION)).map(({ capability, instead }) => ({ capability, instead }));
   const refusesSend = refusals.some((r) => r.rule === 'QUEEN_NEVER_SENDS' || r.rule === 'GUARDRAILS_ARE_MANDATORY');
   // A refused send still gets the safe answer: where the approval queue and today's limits stand.
   const safeAlternative: ToolCall[] = refusesSend
@@ -355,14 +426,14 @@ export const understand = (raw: string): Understanding => {
   const integrations: ToolCall[] = unsupported.some((u) => u.capability === 'integrations we do not have') ? [{ tool: 'providers.health', args: {} }] : [];
   // Asked for a forecast: the rates so far are the fallback (past rates, said not to be a forecast).
   const pastRates: ToolCall[] = unsupported.some((u) => u.capability === 'forecasting') ? [{ tool: 'kpis.rates', args: { days: days(entities) } }] : [];
-  const shapes = otherLanguage ? [] : shapesOf(text);
+  const shapes = otherLanguage ? [] : shapesOf(base);
   const shapeCalls = shapes.flatMap((s) => shapeReads(s, sinceHours(entities, 24)));
   // Logs asked for with their secrets or personal data: the entries shown are scanned (and the request's text), not only the request.
-  const scansLogs = matched.some((m) => m.name === 'audit') && (refusals.some((r) => r.rule === 'NO_SECRETS') || /\b(?:pii|personal data|redact\w*|sensitive)\b/.test(text));
+  const scansLogs = matched.some((m) => m.name === 'audit') && (refusals.some((r) => r.rule === 'NO_SECRETS') || /\b(?:pii|personal data|redact\w*|sensitive)\b/.test(base));
   const logScan: ToolCall[] = scansLogs ? [{ tool: 'privacy.redact', args: { over: 'audit', sinceHours: sinceHours(entities, 24) } }] : [];
   const planned = [...logScan, ...matched.flatMap((rule) => rule.calls(text, entities)), ...safeAlternative, ...integrations, ...pastRates, ...shapeCalls];
   const plan = dedupe(planned);
   const intents = matched.map((m) => m.name);
-  const intent = intents[0] ?? (refusals.length ? 'refused' : shapes[0] && plan.length ? shapes[0] : unsupported.length ? 'unsupported' : DOMAIN_WORDS.test(text) && !otherLanguage ? 'clarify' : 'out_of_scope');
+  const intent = intents[0] ?? (refusals.length ? 'refused' : shapes[0] && plan.length ? shapes[0] : unsupported.length ? 'unsupported' : DOMAIN_WORDS.test(base) && !otherLanguage ? 'clarify' : 'out_of_scope');
   return { intent, intents, entities, plan, refusals, unsupported, conflicting, otherLanguage, shapes };
 };

@@ -7,3 +7,5 @@ export * from './results.js';
 export { AUTHORIZE_STEP, isQueenTool, QUEEN_TOOL_NAMES, QUEEN_TOOLS, REFUSALS_STEP, TRACE_STEP, UNDERSTAND_STEP, type QueenToolName, type ToolArgs, type ToolCall } from './tools.js';
 export * from './replay.js';
 export { learningRowOf } from './learning-row.js';
+export { checkPastedCopy, type CopyCheckResult, type CopyCheckSettings, type CopyRuleResult } from './copy-check.js';
+export { previewDraft, type DescribedPersona, type DraftPreview, type DraftPreviewSettings, type PreviewStep } from './draft-preview.js';

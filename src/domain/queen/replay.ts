@@ -24,7 +24,9 @@ export const ORIGINAL_TOOL_MAP: Readonly<Record<string, readonly string[] | null
   'UnifiedGuardrails.validate_action': ['guardrails.authorize'],
   'UnifiedGuardrails.get_agent_permissions': ['agents.permissions'],
   'PermissionsConfigLoader.validate_config': ['agents.permissions'],
-  'AIDefense.analyze': ['queen.refusals', 'privacy.redact'],
+  // The request's own text read for danger (the refusals, the redaction), or a pasted copy read against the drafting
+  // rules (the compliant footer, placeholders, the quality guard's spam, opener and generic-phrase rules).
+  'AIDefense.analyze': ['queen.refusals', 'privacy.redact', 'copy.check'],
   'AIDefense.PIIDetector.scan': ['privacy.redact'],
   'AuditTrail.log_action': ['audit.trace'],
   'AuditTrail.get_logs': ['audit.search'],
@@ -42,7 +44,8 @@ export const ORIGINAL_TOOL_MAP: Readonly<Record<string, readonly string[] | null
   'Inngest.pipeline_scan': ['leads.status'],
   'UnifiedIntegrationGateway.execute:ghl.read_pipeline': ['leads.status'],
   'UnifiedIntegrationGateway.execute:ghl.read_contact': ['leads.search', 'score.describe'],
-  'UnifiedIntegrationGateway.execute:supabase.query': ['leads.search'],
+  // A query of the stored contacts: a lead search, or the website visitors mapped to the stored contacts they match.
+  'UnifiedIntegrationGateway.execute:supabase.query': ['leads.search', 'visitors.contacts'],
   'UnifiedIntegrationGateway.execute:supabase.upsert': ['pipeline.run'],
   'BoundedHunterAgent.research': ['pipeline.run'],
   // Recorded by the send gateway as it sends; QUEEN records nothing against a limit.

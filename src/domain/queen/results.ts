@@ -88,6 +88,32 @@ export type LearningRow = {
 };
 export type VisitorRow = { leadId: string; company: string | null; domain: string | null; title: string | null; status: string; tier: string | null; points: number | null; visits: number; lastVisit: string | null };
 export type VisitorsFound = { count: number; visitors: VisitorRow[] };
+/** A lead with website visits on its timeline: its source, and the other stored leads at its company domain. */
+export type VisitorContactRow = {
+  leadId: string;
+  company: string | null;
+  domain: string | null;
+  title: string | null;
+  source: string;
+  status: string;
+  tier: string | null;
+  visits: number;
+  lastVisit: string | null;
+  sameCompanyLeads: number;
+};
+/**
+ * Contact mapping of the website visitors: `stored_contact` when the visit landed on a lead we held
+ * (RB2B's e-mail or LinkedIn URL matched it when the visit came in: the same person); `new_from_rb2b`
+ * when no stored lead matched (the lead was created from the visit; the rb2b pipeline run matches it
+ * to a contact by Apollo People Match on the LinkedIn URL). Stored leads at the same company domain
+ * are the same account, not the same person.
+ */
+export type VisitorContactsFound = {
+  count: number;
+  storedContacts: number;
+  newFromRb2b: number;
+  visitors: (VisitorContactRow & { mapping: 'stored_contact' | 'new_from_rb2b' })[];
+};
 export type WebhooksRow = { sinceHours: number; since: string; total: number; byProvider: Record<string, Record<string, number>>; last: string | null };
 /** One stored lead's company technologies, as enrichment stored them, and the provider they came from. */
 export type TechStackRow = { leadId: string; company: string | null; domain: string | null; status: string; technologies: string[]; source: string | null };

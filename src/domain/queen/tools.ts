@@ -37,6 +37,21 @@ export const QUEEN_TOOLS = {
     action: 'read_contact',
     does: "the technologies stored for a lead's company by enrichment (with the provider that gave them) and what the scorer makes of them, or counted over the stored leads",
   },
+  'copy.check': {
+    writes: false,
+    action: 'read_pipeline',
+    does: "check a text pasted into the request against the checks a reviewer's edit of a draft must pass (the compliant footer with the configured postal address and unsubscribe link, no placeholder) and the quality guard's rules; read-only, nothing stored",
+  },
+  'draft.preview': {
+    writes: false,
+    action: 'get_templates',
+    does: "preview what CRAFTER's templates render for a lead described in the request (angle, A/B subjects, the cadence's e-mail steps, signature and footer, the quality guard's verdict); a lead not stored: nothing is queued, reviewed or sent",
+  },
+  'visitors.contacts': {
+    writes: false,
+    action: 'search_contacts',
+    does: 'which website visitors are stored contacts (matched by e-mail or LinkedIn URL when the visit came in) and which are new leads from RB2B, with the stored leads at the same company (no addresses)',
+  },
   'pipeline.run': {
     writes: true,
     action: 'create_contact',

@@ -3,6 +3,7 @@
  * that name it. A match is said in the answer ("Unsupported feature"), never pretended. Pure.
  */
 export const DRAFTING_FROM_DESCRIPTION = 'drafting an e-mail from a description';
+export const REWRITING_COPY = 'rewriting a given text';
 
 /** Slack named with a condition ("if it still fails", "whenever", "automatically"): a rule for the escalation, not an alert asked for now. */
 export const CONDITIONAL_SLACK = /\b(?:when|whenever|if|once|after|automatically)\b[^.?!]*\bslack\b|\bslack\b[^.?!]*\b(?:when|whenever|if|once|automatically)\b/;
@@ -11,7 +12,13 @@ export const UNSUPPORTED: readonly { capability: string; instead: string; re: Re
   {
     capability: DRAFTING_FROM_DESCRIPTION,
     instead: 'drafts are crafted by the pipeline for stored, scored leads and reviewed by a person (caio pipeline run, caio review)',
-    re: /\b(?:draft|write|rewrite|compose|create)\s+(?:[\w-]+\s+){0,5}?(?:e-?mails?|sequences?|follow-?ups?|nurture|copy|drafts)\b/,
+    re: /\b(?:draft|write|compose|create)\s+(?:[\w-]+\s+){0,5}?(?:e-?mails?|sequences?|follow-?ups?|nurture|copy|drafts)\b/,
+  },
+  {
+    capability: REWRITING_COPY,
+    instead:
+      "QUEEN checks a pasted text against the checks a reviewer's edit must pass and the quality guard's rules (copy.check), and adds the configured footer where it is missing; rewording is a person's edit (on the review screen, where the same checks run again)",
+    re: /\b(?:rewrite|re-write|reword|rephrase|edit|fix|improve|polish|make)\s+(?:this|the|my|our|that)\s+(?:[\w-]+\s+){0,2}?(?:copy|e-?mail|draft|follow-?up|message|text)\b(?!\s+(?:rates?|volume|queue))/,
   },
   {
     capability: 'Slack alerts on a condition',

@@ -56,6 +56,13 @@ describe('the replay gate', () => {
     expect(refusing).toMatchObject({ total: 50, passed: 0, blocked: true });
   });
 
+  it('counts a draft preview for no approval request: it queues nothing, so a case expecting one still misses it', async () => {
+    const drafting: GoldenCase = { id: 'X', input_query: 'Draft an e-mail for a CRO at Acme', expected_tools: ['ApprovalEngine.submit_request'], positive_constraints: [], negative_constraints: [] };
+    const r = await ask(replaySandbox(DEFAULT_ICP_SETTINGS).deps, drafting.input_query);
+    expect(r.steps).toContain('draft.preview');
+    expect(scoreCase(drafting, { answer: r.answer, results: r.results, planArgs: r.plan.map((p) => p.args), steps: r.steps })).toMatchObject({ tools: 0, passed: false });
+  });
+
   it('blocks an empty set: a gate over no cases does not open', async () => {
     expect((await runReplay([], silent, 0)).blocked).toBe(true);
   });
