@@ -17,13 +17,13 @@
  *   "free", "could we", a question mark...), so "we signed on Monday" proposes nothing; a day just
  *   after "back", "until", "after", "before" ... or in a clause that says "can't", "doesn't work",
  *   "I'm out" is not a proposal.
- * - Offered slots are picked by ordinal ("the second option", "option 2", "the last one"), by "either
+ * - Offered slots are picked by ordinal ("the second option", "option 2", "option B", "the last one"), by "either
  *   works", by day ("the 11th works", "Tuesday works") or by time ("2pm works").
  * - Near a DST change a skipped wall time moves forward by the gap and a repeated one takes the
  *   earlier instant (zoned-time.ts).
  */
 import { DEFAULT_BUSINESS_HOURS, resolveTimeZone, type BusinessHours } from '../sending/timing.js';
-import { findTimeMentions, lowerSameLength, type DayMention, type DaySpec, type PartOfDay, type TimeMention } from './time-mentions.js';
+import { cityZoneIn, findTimeMentions, lowerSameLength, type DayMention, type DaySpec, type PartOfDay, type TimeMention } from './time-mentions.js';
 import { addDays, daysBetween, instantOfLocal, isoWeekday, isRealDate, localDateTimeAt, sameDate, ZONE_WORDS, type LocalDate } from './zoned-time.js';
 
 export type TimePrecision = 'exact' | 'part_of_day' | 'day';
@@ -79,15 +79,15 @@ const CLAUSE_BOUNDARY = /[,;!?\n]|\.(?=\s|$)|\bbut\b|\bhowever\b|\botherwise\b/;
 const CLAUSE_BOUNDARIES = new RegExp(CLAUSE_BOUNDARY.source, 'g');
 const NEXT_SENTENCE_OPENS = /^[^.!?;\n]*[.!?;\n]\s*$/;
 const CONNECTOR = /^[\s,]*(?:or|and|\/|&|or maybe|or even)?[\s,]*$/;
-const NOT_A_PROPOSAL_BEFORE = /(?:back|return|returning|until|till|til|through|thru|after|before|by|from|since|except)\s+(?:on\s+|the\s+|next\s+|this\s+)*$/;
+const NOT_A_PROPOSAL_BEFORE = /(?:back|return|returning|until|till|til|through|thru|after|before|by|from|since|except|week\s+of|\b(?:is|was)\s+a|'s\s+a)\s+(?:on\s+|the\s+|next\s+|this\s+)*$/;
 const NEGATIVE_CLAUSE =
   /(?<![\p{L}])(?:can't|cant|cannot|can not|won't|wont|doesn't|doesnt|don't|dont|isn't|not|unavailable|booked|(?:i'm|im|i am|i'll be|we're|we are|will be|be)\s+(?:out|off|away|traveling|travelling|busy)|out of (?:the )?office|on (?:leave|vacation|holiday|pto))(?![\p{L}])/u;
 const MEETING_CUE =
-  /(?<![\p{L}])(?:works?|best|better|prefer|free|flexible|around|times?|slots?|available|availability|open|suits?|good|ok|okay|fine|how about|what about|could|can|shall|let's|lets|meet|meeting|call|chat|talk|speak|demo|invite|book|schedule|do|catch up|sync|connect|anytime|any time|perfect|great)(?![\p{L}])|\?/u;
+  /(?<![\p{L}])(?:works?|best|better|prefer|free|flexible|around|times?|slots?|available|availability|open|suits?|good|ok|okay|fine|how about|what about|could|can|shall|let's|lets|meet|meeting|call|chat|talk|speak|demo|invite|book|schedule|(?:let's|lets|can|could|would|shall|we|you|u|i)\s+do|catch up|sync|connect|anytime|any time|perfect|great)(?![\p{L}])|\?/u;
 const ACCEPTANCE = /(?<![\p{L}])(?:works?|fine|good|ok|okay|suits?|great|perfect|please|is best|sounds)(?![\p{L}])/u;
 const ORDINALS: Readonly<Record<string, number | 'last'>> = { first: 0, '1st': 0, former: 0, earlier: 0, second: 1, '2nd': 1, third: 2, '3rd': 2, fourth: 3, '4th': 3, fifth: 4, '5th': 4, last: 'last', latter: 'last', later: 'last' };
 const ORDINAL_PICK =
-  /(?<![\p{L}])(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|latter|former|earlier|later)\s+(?:option|one|slot|time|choice|suggestion)s?(?![\p{L}])|(?<![\p{L}])(?:option|slot|choice)\s*(?:#|no\.?|number)?\s*(\d)(?![\p{N}])|(?<![\p{L}\p{N}&])#(\d)(?![\p{N}])|(?<![\p{L}])the\s+(first|second|third|last|latter|former)(?=\s*(?:works|is|would|sounds|please|[.!,?]|$))/gu;
+  /(?<![\p{L}])(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|latter|former|earlier|later)\s+(?:option|one|slot|time|choice|suggestion)s?(?![\p{L}])|(?<![\p{L}])(?:option|slot|choice)\s*(?:#|no\.?|number)?\s*(\d)(?![\p{N}])|(?<![\p{L}\p{N}&])#(\d)(?![\p{N}])|(?<![\p{L}])the\s+(first|second|third|last|latter|former)(?=\s*(?:works|is|would|sounds|please|[.!,?]|$))|(?<![\p{L}])(?:option|slot|choice)\s+([a-e])(?![\p{L}\p{N}])(?=\s*(?:works|is|would|sounds|please|for|[.!,?)]|$))/gu;
 const EITHER = /(?<![\p{L}])(?:either|any of (?:those|these|them|the (?:times|slots|options))|both|all of (?:those|these|them)|whichever|any (?:one|time) (?:works|is fine))(?![\p{L}])/u;
 
 type Group = { day: DayMention | null; times: TimeMention[]; start: number; end: number };
@@ -254,7 +254,8 @@ const slotPicks = (text: string, groups: readonly Group[], slots: readonly Slot[
   const picks: { slot: Slot; text: string; start: number }[] = [];
   for (const m of text.matchAll(ORDINAL_PICK)) {
     const word = m[1] ?? m[4];
-    const ordinal = word !== undefined ? ORDINALS[word] : Number(m[2] ?? m[3]) - 1;
+    // "option B": offered slots lettered from A.
+    const ordinal = word !== undefined ? ORDINALS[word] : m[5] !== undefined ? m[5].charCodeAt(0) - 'a'.charCodeAt(0) : Number(m[2] ?? m[3]) - 1;
     const index = ordinal === 'last' ? slots.length - 1 : ordinal;
     const slot = index === undefined ? undefined : slots[index];
     if (slot) picks.push({ slot, text: m[0], start: m.index });
@@ -288,7 +289,8 @@ export const isOutsideBusinessHours = (ms: number, zone: string, hours: Business
  */
 export const findProposedTimes = (text: string, context: TimeContext): ProposedTime[] => {
   const lower = lowerSameLength(text);
-  const prospectZone = resolveTimeZone(context.timeZone, 'UTC');
+  // A city the prospect says they are in ("I'm in Denver, … my time") is their zone for this reply.
+  const prospectZone = resolveTimeZone(cityZoneIn(lower) ?? context.timeZone, 'UTC');
   const hours = context.businessHours ?? DEFAULT_BUSINESS_HOURS;
   const slots: Slot[] = (context.offeredSlots ?? []).map((slot, index) => ({ index, ms: slot.getTime() })).filter((slot) => Number.isFinite(slot.ms));
   const { days, times } = findTimeMentions(lower);

@@ -9,6 +9,8 @@
  * are day.month.year, the only way they are written.
  */
 
+import { CITY_NAMES, ZONE_WORDS } from './zoned-time.js';
+
 export type DaySpec =
   { type: 'relative'; days: number } | { type: 'weekday'; weekday: number; mode: 'bare' | 'this' | 'next' | 'last' } | { type: 'date'; month: number; day: number; year: number | null } | { type: 'day_of_month'; day: number };
 
@@ -150,19 +152,26 @@ const DAY_MONTH = new RegExp(`(?<![\\p{N}/.])(\\d{1,2})(?:st|nd|rd|th|\\.)?\\s+(
 const ORDINAL_DAY = new RegExp(`${B}the\\s+(\\d{1,2})(?:st|nd|rd|th)${E}(?!\\s+(?:option|one|slot|choice|time|suggestion)s?${E})`, 'gu');
 
 const MERIDIEM_WORD = '(a\\.?m\\.?|p\\.?m\\.?)(?![\\p{L}])';
-const RANGE = new RegExp(`(?<![\\p{N}:./])(\\d{1,2})(?:[:.](\\d{2}))?\\s*(?:-|–|to|and)\\s*(\\d{1,2})(?:[:.](\\d{2}))?\\s*${MERIDIEM_WORD}`, 'gu');
+// "between 1 and 3pm", "2-4 PT": a range counts by its start; a zone may stand for the meridiem.
+const RANGE = new RegExp(
+  `(?<![\\p{N}:./])(\\d{1,2})(?:[:.](\\d{2}))?\\s*(?:-|–|to|and)\\s*(\\d{1,2})(?:[:.](\\d{2}))?\\s*(?:${MERIDIEM_WORD}|(?=\\(?(?:et|est|edt|ct|cst|cdt|mt|mst|mdt|pt|pst|pdt|gmt|utc|cet|cest|bst|eastern|central|mountain|pacific)${E}))`,
+  'gu',
+);
 const WITH_MERIDIEM = new RegExp(`(?<![\\p{N}:./])(\\d{1,2})(?:[:.](\\d{2}))?\\s*${MERIDIEM_WORD}|(?<![\\p{N}:./])(\\d{1,2})(?::(\\d{2}))?([ap])${E}`, 'gu');
 const CLOCK = new RegExp(`(?<![\\p{N}:./])([01]?\\d|2[0-3])(?::|h)([0-5]\\d)(?![\\p{N}])|(?<=${B}(?:at|@)\\s{0,2})(\\d{1,2})\\.([0-5]\\d)(?![\\p{N}])`, 'gu');
-// A bare hour needs a preposition ("at 3", "around 10") or "ish"/"o'clock", and must not be a quantity ("at 3 locations").
+// A bare hour needs a preposition ("at 3", "around 10") or "ish"/"-ish"/"o'clock", and must not be a quantity ("at 3 locations").
 const BARE_HOUR = new RegExp(
-  `${B}(?:(?:at|@|around|after|from|between|say|about)\\s+(\\d{1,2})(?:ish)?|(\\d{1,2})(?:ish|\\s*o'?clock))(?![\\p{N}:/%])(?!\\.\\d)(?!\\s*(?:percent|people|users|reps|seats|mins?|minutes|hours?|hrs?|days?|weeks?|months?|years?|x|k|employees|companies|of|am|pm|a\\.m|p\\.m)${E})`,
+  `${B}(?:(?:at|@|around|after|from|between|say|about)\\s+(\\d{1,2})(?:-?ish)?|(\\d{1,2})(?:-?ish|\\s*o'?clock))(?![\\p{N}:/%])(?!\\.\\d)(?!\\s*(?:percent|people|users|reps|seats|mins?|minutes|hours?|hrs?|days?|weeks?|months?|years?|x|k|employees|companies|of|am|pm|a\\.m|p\\.m)${E})`,
   'gu',
 );
 // "3 ET": an hour with a zone after it needs no preposition.
 const HOUR_BEFORE_ZONE = new RegExp(`(?<![\\p{N}:./])(\\d{1,2})(?=\\s*\\(?(?:et|est|edt|ct|cst|cdt|mt|mst|mdt|pt|pst|pdt|gmt|utc|cet|cest|bst|eastern|central|mountain|pacific)${E})`, 'gu');
 // "good morning" is a greeting and "this morning" is nearly always the past.
 const PART_OF_DAY = new RegExp(`(?<!good\\s|this\\s(?=morning))${B}(after lunch|morning|afternoon|evening|noon|midday|lunchtime|lunch|first thing)${E}`, 'gu');
-const ZONE_AFTER = new RegExp(`^\\s*\\(?(?:(et|est|edt|eastern|ct|cst|cdt|central|mt|mst|mdt|mountain|pt|pst|pdt|pacific|gmt|utc|cet|cest|bst)${E}\\)?(?:\\s+time${E})?|(uk|london|my|your)\\s+time${E})`, 'u');
+const CITY = alternation([...CITY_NAMES, 'london']);
+const ZONE_AFTER = new RegExp(`^\\s*\\(?(?:(et|est|edt|eastern|ct|cst|cdt|central|mt|mst|mdt|mountain|pt|pst|pdt|pacific|gmt|utc|cet|cest|bst)${E}\\)?(?:\\s+time${E})?|(uk|my|your|${CITY})\\s+time${E})`, 'u');
+// "I'm in Denver", "we're based out of Austin": where the prospect is, for "my time" and times without a zone.
+const WHERE_I_AM = new RegExp(`${B}(?:i'm|im|i am|we're|we are|based|located|sitting|living|here)\\s+(?:based\\s+)?(?:in|out of)\\s+(${CITY})${E}`, 'u');
 
 const PARTS: Readonly<Record<string, PartOfDay>> = { 'after lunch': 'afternoon', morning: 'morning', 'first thing': 'morning', afternoon: 'afternoon', evening: 'evening', noon: 'noon', midday: 'noon', lunch: 'noon', lunchtime: 'noon' };
 
@@ -188,7 +197,7 @@ const dayMentions = (text: string): DayMention[] => {
   for (const m of text.matchAll(MONTH_DAY)) add(m, { type: 'date', month: ENGLISH_MONTHS[m[1]!]!, day: Number(m[2]), year: twoDigitYear(m[3]) });
   for (const m of text.matchAll(DAY_MONTH)) add(m, { type: 'date', month: ALL_MONTHS[m[2]!]!, day: Number(m[1]), year: twoDigitYear(m[3]) });
   for (const m of text.matchAll(ORDINAL_DAY)) add(m, { type: 'day_of_month', day: Number(m[1]) });
-  return mergeWeekdayWithDate(withoutOverlaps(found));
+  return sharedNextWeek(text, mergeWeekdayWithDate(withoutOverlaps(found)));
 };
 
 /** Keeps the earliest of overlapping mentions, the longest when they start together. */
@@ -200,6 +209,18 @@ const withoutOverlaps = <T extends { start: number; end: number }>(mentions: T[]
     if (last === undefined || mention.start >= last.end) kept.push(mention);
   }
   return kept;
+};
+
+/** "wed or thu next week": weekdays joined by "or"/"and"/"/" share the "next week" written after the last. */
+const sharedNextWeek = (text: string, mentions: DayMention[]): DayMention[] => {
+  const out = [...mentions];
+  for (let i = out.length - 2; i >= 0; i--) {
+    const day = out[i]!;
+    const next = out[i + 1]!;
+    if (day.spec.type !== 'weekday' || day.spec.mode !== 'bare' || next.spec.type !== 'weekday' || next.spec.mode !== 'next') continue;
+    if (/^[\s,]*(?:or|and|\/|&)[\s,]*$/.test(text.slice(day.end, next.start))) out[i] = { ...day, spec: { ...day.spec, mode: 'next' } };
+  }
+  return out;
 };
 
 /** "Monday, March 16" and "Thu 3/12" are one day: the date decides, the weekday only decorates it. */
@@ -250,6 +271,12 @@ const timeMentions = (text: string): TimeMention[] => {
 export const lowerSameLength = (text: string): string => {
   const lower = text.toLowerCase();
   return lower.length === text.length ? lower : text.replace(/\p{Lu}/gu, (c) => (c.toLowerCase().length === c.length ? c.toLowerCase() : c));
+};
+
+/** The zone of the city the prospect says they are in ("I'm in Denver"), or null. */
+export const cityZoneIn = (lowerText: string): string | null => {
+  const m = WHERE_I_AM.exec(lowerText);
+  return m ? (ZONE_WORDS[m[1]!] ?? null) : null;
 };
 
 export const findTimeMentions = (lowerText: string): { days: DayMention[]; times: TimeMention[] } => {

@@ -25,12 +25,15 @@
  * 10. `not_interested`: a plain no;
  * 11. `question`: a real question (a request for a deck or video, or "what's the best email to
  *     reach you?", is interest; a question about price is a question);
- * 12. `interested`: positive words;
- * 13. anything else: `question` with low confidence, for a person to read.
+ * 12. `interested`: positive words (not those before a "but": "Interesting, but …"), or a
+ *     next-step question ("what are the next steps?", "who would I be working with?");
+ * 13. no phrase at all: the class the reply's cue words point to (reply-cues.ts), at 0.4;
+ * 14. anything else: `question` with low confidence, for a person to read.
  */
 import type { BusinessHours } from '../sending/timing.js';
 import { cleanReply } from './clean-reply.js';
 import { findProposedTimes, findReturnDate, type ProposedTime, type TimeContext } from './proposed-times.js';
+import { readCues } from './reply-cues.js';
 import * as P from './reply-phrases.js';
 import { lowerSameLength } from './time-mentions.js';
 
@@ -70,14 +73,17 @@ const upperFirst = (word: string) => `[${word[0]!.toUpperCase()}${word[0]}]${wor
 /** "Try Carla", "talk to Priya", "contact mike@..." : a cue followed by a capitalised name, a handle or an address. */
 const NAMED_TARGET = `\\s+(?:my colleague\\s+|our\\s+)?(?:\\p{Lu}\\p{Ll}+|@\\w+|${EMAIL.source})`;
 const SENDS_TO_NAME = new RegExp(
-  `(?<![\\p{L}])(?:${['try', 'ask', 'contact', 'ping', 'email', 'e-mail', 'talk to', 'speak to', 'speak with', 'get in touch with', 'connect with', "you'd want", 'you want', "you'll want", 'you need'].map(upperFirst).join('|')})${NAMED_TARGET}`,
+  `(?<![\\p{L}])(?:${['try', 'ask', 'contact', 'ping', 'email', 'e-mail', 'message', 'write to', 'reach', 'talk to', 'speak to', 'speak with', 'get in touch with', 'connect with', "you'd want", 'you want', "you'll want", 'you need'].map(upperFirst).join('|')})${NAMED_TARGET}`,
   'u',
 );
-/** "Jordan does.", "Lisa handles vendor stuff": a named colleague owns the topic. */
-const NAME_OWNS = /(?<![\p{L}])\p{Lu}\p{Ll}+ (?:does(?=\s*[.(,!—–-]|$)|handles|owns|runs|manages|looks after|is (?:the one|your (?:person|guy|contact)|in charge|responsible))/u;
+/** "Jordan does.", "Lisa handles vendor stuff", "Sam Patel now owns partnerships": a named colleague owns the topic. */
+const NAME_OWNS =
+  /(?<![\p{L}])\p{Lu}\p{Ll}+ (?:now |also |actually |really )?(?:does(?=\s*[.(,!—–-]|$)|handles|owns|runs|manages|looks after|heads|leads|oversees|covers|took over|has taken over|takes care of|is (?:the one|your (?:person|guy|contact)|in charge|responsible))/u;
 const ADDS_NAME = new RegExp(`(?<![\\p{L}])(?:${['looping in', 'loop in', 'adding', "cc'ing", 'ccing', 'copying', 'introducing'].map(upperFirst).join('|')}|\\+)${NAMED_TARGET.replace('\\s+', '\\s*')}`, 'u');
 const ROLE_TARGET = /(?<![\p{L}])(?:my|our) (?:colleague|boss|manager|head of|vp|cto|ceo|cfo|coo|cmo|cro|director|team)(?![\p{L}])/u;
 const LATIN_LETTER = /\p{Script=Latin}/u;
+/** "Interesting, but the next 90 days are spoken for": what follows the turn decides, not the politeness before it. */
+const CONTRAST = /(?<![\p{L}])(?:but|however|unfortunately|that said|although|though)(?![\p{L}])/u;
 
 const round = (value: number) => Math.round(Math.min(0.95, Math.max(0, value)) * 100) / 100;
 
@@ -106,7 +112,7 @@ const firstQuestion = (clean: string, lower: string): string | null => {
     const start = lower.indexOf(sentence, offset);
     offset = start + sentence.length;
     const s = sentence.trim();
-    if (s.length < 4 || !(s.endsWith('?') || P.QUESTION_START.test(s))) continue;
+    if (s.length < 4 || !(s.endsWith('?') || (P.QUESTION_START.test(s) && !P.WH_STATEMENT_START.test(s)))) continue;
     if ((P.REQUEST_FOR_MATERIAL.test(s) && !P.ABOUT_PRICE.test(s)) || P.LOGISTICS_QUESTION.test(s)) continue;
     if (P.findPhrases(s, P.MEETING_ASK).length > 0) continue;
     return clean.slice(start, start + sentence.length).trim();
@@ -184,10 +190,29 @@ export const understandReply = (text: string, options: UnderstandOptions): Reply
   if (added.length > 0 || addedName) return answer('referral', 0.65, [...words(added), ...(addedName ? [addedName[0]] : [])], { proposedTimes: proposed() });
 
   if (plainNo.length > 0 || aClauseIs(P.NOT_INTERESTED_WHOLE)) return answer('not_interested', 0.85, plainNo.length > 0 ? words(plainNo) : [clean]);
-  const positive = find(P.INTERESTED);
+  const turn = CONTRAST.exec(lower);
+  const positive = find(P.INTERESTED).filter((hit) => turn === null || hit.index > turn.index);
   if (question !== null) return answer('question', positive.length > 0 ? 0.65 : 0.7, [question], { proposedTimes: proposed() });
-  if (positive.length > 0 || P.INTERESTED_WHOLE.has(letters) || P.POSITIVE_EMOJI.test(clean)) {
-    return answer('interested', positive.length > 1 ? 0.75 : 0.65, positive.length > 0 ? words(positive) : [clean], { proposedTimes: proposed() });
+  // A next-step question ("what are the next steps?", "who would I be working with?") asks to go on.
+  const nextStep = P.LOGISTICS_QUESTION.exec(lower);
+  if (positive.length > 0 || nextStep !== null || P.INTERESTED_WHOLE.has(letters) || P.POSITIVE_EMOJI.test(clean)) {
+    const evidence = [...words(positive), ...(nextStep ? [clean.slice(nextStep.index, nextStep.index + nextStep[0].length)] : [])];
+    return answer('interested', positive.length + (nextStep ? 1 : 0) > 1 ? 0.75 : 0.65, evidence.length > 0 ? evidence : [clean], { proposedTimes: proposed() });
   }
+  // No phrase decided: the cue words may (reply-cues.ts), at a confidence a person still reviews.
+  const cue = readCues(lower);
+  if (cue !== null)
+    return answer(
+      cue.class,
+      0.4,
+      cue.evidence.map((word) => asWritten(clean, lower, word)),
+      { kind: cue.kind, proposedTimes: proposed() },
+    );
   return answer('question', 0.3, [], { proposedTimes: proposed() });
+};
+
+/** `word` (found lower-cased) as the reply writes it. */
+const asWritten = (clean: string, lower: string, word: string): string => {
+  const at = new RegExp(`(?<![\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'u').exec(lower);
+  return at ? clean.slice(at.index, at.index + word.length) : word;
 };

@@ -77,6 +77,39 @@ export const daysBetween = (from: LocalDate, to: LocalDate): number => Math.roun
 export const sameDate = (a: LocalDate, b: LocalDate): boolean => a.year === b.year && a.month === b.month && a.day === b.day;
 
 /**
+ * Cities a prospect names as where they are ("I'm in Denver, … my time", "3pm Berlin time"), mapped
+ * to their zones. Only large business cities whose name is not also a common word ("LA", "Portland"
+ * are left out: "la" is an article in Spanish and French, Portland is in two zones).
+ */
+const CITIES_BY_ZONE: Readonly<Record<string, readonly string[]>> = {
+  'America/New_York': ['new york', 'nyc', 'boston', 'philadelphia', 'atlanta', 'miami', 'toronto', 'detroit', 'pittsburgh', 'charlotte'],
+  'America/Chicago': ['chicago', 'dallas', 'houston', 'austin', 'minneapolis', 'nashville', 'st louis', 'kansas city'],
+  'America/Denver': ['denver', 'boulder', 'salt lake city'],
+  'America/Phoenix': ['phoenix'],
+  'America/Los_Angeles': ['los angeles', 'san francisco', 'seattle', 'san diego', 'san jose', 'vancouver'],
+  'America/Sao_Paulo': ['são paulo', 'sao paulo'],
+  'Europe/London': ['manchester', 'edinburgh'],
+  'Europe/Dublin': ['dublin'],
+  'Europe/Lisbon': ['lisbon'],
+  'Europe/Paris': ['paris'],
+  'Europe/Berlin': ['berlin', 'munich', 'hamburg', 'frankfurt'],
+  'Europe/Amsterdam': ['amsterdam'],
+  'Europe/Madrid': ['madrid', 'barcelona'],
+  'Europe/Rome': ['rome', 'milan'],
+  'Europe/Zurich': ['zurich'],
+  'Europe/Stockholm': ['stockholm'],
+  'Asia/Dubai': ['dubai'],
+  'Asia/Kolkata': ['bangalore', 'bengaluru', 'mumbai'],
+  'Asia/Singapore': ['singapore'],
+  'Asia/Tokyo': ['tokyo'],
+  'Australia/Sydney': ['sydney', 'melbourne'],
+};
+const CITY_ZONES: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(CITIES_BY_ZONE).flatMap(([zone, cities]) => cities.map((city) => [city, zone])));
+
+/** The city names of `ZONE_WORDS`, longest first (for a regular expression). */
+export const CITY_NAMES: readonly string[] = Object.keys(CITY_ZONES).sort((a, b) => b.length - a.length);
+
+/**
  * Zone words a reply writes after a time, mapped to IANA zones. A region's abbreviation names the
  * region whatever the season ("EST" in July still means New York time: people rarely switch to
  * "EDT"), so ET/EST/EDT all read as America/New_York with its DST rules. GMT and UTC are read
@@ -106,4 +139,5 @@ export const ZONE_WORDS: Readonly<Record<string, string>> = {
   bst: 'Europe/London',
   uk: 'Europe/London',
   london: 'Europe/London',
+  ...CITY_ZONES,
 };

@@ -4,9 +4,9 @@ import { understandReply, type ReplyUnderstanding } from '../../../../src/domain
 
 /**
  * The held-out set (test/fixtures/replies/held-out.json): what a person would assign to each reply.
- * Batches 1-4 were used, one after another, to improve the rules after they were measured; batch 5
+ * Batches 1-8 were used, one after another, to improve the rules after they were measured; batch 9
  * was written after the last change to the rules and measured once (only its two missed opt-outs
- * were fixed since). So batch 5 says how the rules do on replies they have not seen, and the floors
+ * were fixed since). So batch 9 says how the rules do on replies they have not seen, and the floors
  * below are the figures reached, not targets. docs/replies.md has the history.
  */
 type Expected = { class: string; kind?: string; proposedTimes: { at: string; picksOffered?: number }[]; returnDate: string | null };
@@ -40,15 +40,15 @@ describe('reply understanding on the held-out set', () => {
   });
 
   it('keeps the class accuracy reached on the unseen batch, and on the batches used to improve the rules', () => {
-    const unseen = batch(5);
-    expect(share(unseen.filter(classRight), unseen)).toBeGreaterThanOrEqual(0.71);
-    for (const n of [1, 2, 3, 4]) expect(share(batch(n).filter(classRight), batch(n))).toBeGreaterThanOrEqual(0.98);
+    const unseen = batch(9);
+    expect(share(unseen.filter(classRight), unseen)).toBeGreaterThanOrEqual(0.84);
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) expect(share(batch(n).filter(classRight), batch(n))).toBeGreaterThanOrEqual(0.98);
   });
 
-  it('is right on at least 90 % of the unseen replies it answers with confidence 0.5 or more', () => {
-    const confident = batch(5).filter(({ got }) => got.confidence >= 0.5);
-    expect(share(confident, batch(5))).toBeGreaterThanOrEqual(0.7);
-    expect(share(confident.filter(classRight), confident)).toBeGreaterThanOrEqual(0.9);
+  it('is right on at least 98 % of the unseen replies it answers with confidence 0.5 or more', () => {
+    const confident = batch(9).filter(({ got }) => got.confidence >= 0.5);
+    expect(share(confident, batch(9))).toBeGreaterThanOrEqual(0.75);
+    expect(share(confident.filter(classRight), confident)).toBeGreaterThanOrEqual(0.98);
   });
 
   it('gives the objection kind, the proposed times and the return date a person would', () => {
@@ -58,21 +58,21 @@ describe('reply understanding on the held-out set', () => {
         objections.filter(({ reply, got }) => got.kind === reply.expect.kind),
         objections,
       ),
-    ).toBeGreaterThanOrEqual(0.9);
+    ).toBeGreaterThanOrEqual(0.95);
     const meetings = results.filter(({ reply }) => reply.expect.class === 'meeting_request');
     expect(
       share(
         meetings.filter(({ reply, got }) => timesOf(got.proposedTimes) === timesOf(reply.expect.proposedTimes)),
         meetings,
       ),
-    ).toBeGreaterThanOrEqual(0.97);
+    ).toBeGreaterThanOrEqual(0.99);
     const away = results.filter(({ reply }) => reply.expect.class === 'out_of_office');
     expect(
       share(
         away.filter(({ reply, got }) => got.returnDate === reply.expect.returnDate),
         away,
       ),
-    ).toBeGreaterThanOrEqual(0.95);
+    ).toBeGreaterThanOrEqual(0.97);
   });
 
   it('answers an objection, and only an objection, with a kind', () => {

@@ -55,6 +55,25 @@ describe('findProposedTimes: days and times', () => {
   });
 });
 
+describe('findProposedTimes: what the held-out set taught (docs/replies.md)', () => {
+  it('reads a city the prospect says they are in as their zone, and "<city> time" after a time', () => {
+    expect(instants("Let's meet. I'm in Denver, so Tuesday afternoon my time works.")).toEqual(['2026-01-20T21:00:00.000Z']);
+    expect(instants('Thursday at 3pm Berlin time?')).toEqual(['2026-01-15T14:00:00.000Z']);
+    expect(instants('Tuesday afternoon works.')).toEqual(['2026-01-20T19:00:00.000Z']);
+  });
+
+  it('reads "2-ish", a range closed by a zone by its start, and weekdays sharing a "next week"', () => {
+    expect(instants('Monday 2-ish?')).toEqual(['2026-01-19T19:00:00.000Z']);
+    expect(instants("I'm around Wed 1/21 between 2 and 4 PT.")).toEqual(['2026-01-21T22:00:00.000Z']);
+    expect(instants('wed or thu next week, after 3pm')).toEqual(['2026-01-21T20:00:00.000Z', '2026-01-22T20:00:00.000Z']);
+  });
+
+  it('does not read "it is a Saturday" or "the week of the 19th" as proposals', () => {
+    expect(instants('I can only do 1/17 at 10:30, it is a Saturday but I am catching up that day.')).toEqual(['2026-01-17T15:30:00.000Z']);
+    expect(instants('Week of the 19th works, Tuesday the 20th at 10 ideally.')).toEqual(['2026-01-20T15:00:00.000Z']);
+  });
+});
+
 describe('findProposedTimes: what is not a proposal', () => {
   it('ignores days in sentences that are not about meeting, days after "back"/"until", and days ruled out', () => {
     expect(instants('We signed with them on Monday.')).toEqual([]);
@@ -119,6 +138,11 @@ describe('findProposedTimes: picking offered slots', () => {
     expect(picks('the last one')).toEqual([[2, '2026-01-20T14:00:00.000Z']]);
     expect(picks('Either of those is fine')).toEqual([[0, '2026-01-15T15:00:00.000Z']]);
     expect(picks('option 7 works')).toEqual([]);
+  });
+
+  it('picks a lettered option ("option B")', () => {
+    expect(picks('Option B works for me.')).toEqual([[1, '2026-01-16T19:00:00.000Z']]);
+    expect(picks('option f works')).toEqual([]);
   });
 
   it('picks by day of month, by weekday and by time', () => {

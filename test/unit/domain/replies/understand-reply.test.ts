@@ -123,6 +123,34 @@ describe('understandReply: classes', () => {
     expect(understand('Hmm.')).toMatchObject({ class: 'question', confidence: 0.3 });
   });
 
+  it('reads a next-step question as interest, and a positive word before a "but" as nothing', () => {
+    expect(understand('Thanks. Who would I be working with?')).toMatchObject({ class: 'interested', evidence: ['Who would I be working with'] });
+    expect(classOf('How would we get started?')).toBe('interested');
+    expect(classOf("We're evaluating tools right now, your timing is good.")).toBe('interested');
+    expect(understand('Interesting, but the next 90 days are spoken for.')).toMatchObject({ class: 'objection', kind: 'timing', confidence: 0.4 });
+  });
+
+  it('reads a statement that opens with a wh-word as a statement', () => {
+    expect(understand('What you describe would cost more than our whole budget.')).toMatchObject({ class: 'objection', kind: 'budget' });
+    expect(classOf('What does onboarding look like')).toBe('question');
+  });
+
+  it('gives a reply no phrase decides the class of its cue words, at 0.4, and an inquiry stays a question', () => {
+    expect(understand('Love the idea, hate the price tag.')).toMatchObject({ class: 'objection', kind: 'budget', confidence: 0.4, evidence: ['price'] });
+    expect(understand('Nothing happens here without our Board.')).toMatchObject({ class: 'objection', kind: 'authority', evidence: ['Board'] });
+    expect(understand('got an agency doing this already')).toMatchObject({ class: 'objection', kind: 'incumbent' });
+    expect(understand('very cool, I want to hear more')).toMatchObject({ class: 'interested' });
+    expect(understand('Maybe. Depends on cost.')).toMatchObject({ class: 'question', confidence: 0.3 });
+    expect(understand('Ahora no, quizás el martes a las 14h.')).toMatchObject({ class: 'question', confidence: 0.3 });
+  });
+
+  it('reads an opt-out by its grammar, and a question about where we got the address as a question', () => {
+    for (const text of ['Add me to your do-not-contact list.', 'I never signed up for this.', 'quit messaging me', 'Do not email this address again.', 'Kindly purge my contact details.', "I'd like to be removed from future mailings."]) {
+      expect(classOf(text)).toBe('unsubscribe');
+    }
+    expect(classOf('Who are you and how did you get my address?')).toBe('question');
+  });
+
   it('gives the words that decided, as written', () => {
     expect(understand('Too Expensive for us right now.').evidence).toEqual(['Too Expensive']);
   });
