@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startGhlSandbox } from '../../../src/providers/sandbox/ghl/server.js';
+import { startHeyReachSandbox } from '../../../src/providers/sandbox/heyreach/server.js';
 import { startInstantlySandbox } from '../../../src/providers/sandbox/instantly/server.js';
 import { sandboxStateFile } from '../../../src/providers/sandbox/state-file.js';
 
@@ -58,6 +59,43 @@ describe('a sandbox restarted on its state file', () => {
     expect(second.leadsOf(String(created.body.id)).map((l) => l.email)).toEqual(['pat@example.com']);
     const next = await call(second, 'key-two', '/campaigns', { name: 'two', campaign_schedule: schedule });
     expect(next.body.id).not.toBe(created.body.id);
+    await second.close();
+  });
+
+  it('Instantly: a reply received by one process is answered in its thread by the next (the Unibox e-mails are kept)', async () => {
+    const state = sandboxStateFile(path.join(dir, 'instantly-unibox.json'));
+    const first = await startInstantlySandbox({ apiKey: 'key-one', state });
+    const account = String(first.accounts()[0]!.email);
+    const received = first.receiveEmail({ lead: 'pat@example.com', eaccount: account, subject: 'Re: hello', text: 'Tuesday works' });
+    await first.close();
+
+    const second = await startInstantlySandbox({ apiKey: 'key-two', state });
+    const res = await fetch(`${second.url}/emails/reply`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer key-two', 'content-type': 'application/json' },
+      body: JSON.stringify({ eaccount: account, reply_to_uuid: received.id, subject: 'Re: hello', body: { text: 'Great, see you then' } }),
+    });
+    expect(res.status).toBe(200);
+    expect(second.sentReplies().map((e) => [e.reply_to_uuid, e.thread_id, e.lead])).toEqual([[received.id, received.thread_id, 'pat@example.com']]);
+    await second.close();
+    // And the answer itself is kept: a third process lists it in the thread.
+    const third = await startInstantlySandbox({ apiKey: 'key-three', state });
+    expect(third.sentReplies()).toHaveLength(1);
+    await third.close();
+  });
+
+  it('HeyReach: a LinkedIn reply received by one process is answered in its conversation by the next', async () => {
+    const state = sandboxStateFile(path.join(dir, 'heyreach-inbox.json'));
+    const first = await startHeyReachSandbox({ state });
+    const conversation = first.receiveMessage({ profileUrl: 'https://www.linkedin.com/in/pat-example', firstName: 'Pat', lastName: 'Example', text: 'Tuesday works', linkedInAccountId: 55101 });
+    await first.close();
+
+    const second = await startHeyReachSandbox({ state });
+    const post = (route: string, body: unknown) => fetch(`${second.url}${route}`, { method: 'POST', headers: { 'x-api-key': second.apiKey, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const listed = (await (await post('/inbox/GetConversationsV2', { filters: { leadProfileUrl: 'https://www.linkedin.com/in/pat-example' }, offset: 0, limit: 10 })).json()) as { items: { id: string }[] };
+    expect(listed.items.map((c) => c.id)).toEqual([conversation.id]);
+    expect((await post('/inbox/SendMessage', { conversationId: conversation.id, linkedInAccountId: 55101, message: 'Great, see you then' })).status).toBe(200);
+    expect(second.conversations()[0]!.messages.map((m) => m.sender)).toEqual(['CORRESPONDENT', 'ME']);
     await second.close();
   });
 

@@ -30,11 +30,14 @@ const key = (profileUrl: string) =>
     .replace(/^https?:\/\/(www\.)?/, '')
     .replace(/\/+$/, '');
 
-export const createHeyReachInbox = (options: { now?: () => Date; defaultAccountId?: number } = {}) => {
+/** What the sandbox's state file keeps of the inbox: the conversations and where their ids are. */
+export type HeyReachInboxSnapshot = { conversations: SandboxConversation[]; session: number; counter: number };
+
+export const createHeyReachInbox = (options: { now?: () => Date; defaultAccountId?: number; saved?: HeyReachInboxSnapshot | undefined } = {}) => {
   const now = options.now ?? (() => new Date());
-  const byLead = new Map<string, SandboxConversation>();
-  let session = 1;
-  let counter = 0;
+  const byLead = new Map<string, SandboxConversation>((options.saved?.conversations ?? []).map((c) => [key(c.correspondentProfile.profileUrl), c]));
+  let session = options.saved?.session ?? 1;
+  let counter = options.saved?.counter ?? 0;
   const sent: { conversationId: string; linkedInAccountId: number; message: string; profileUrl: string }[] = [];
 
   const freshId = () => `2-sandbox-s${session}-${(++counter).toString(36).padStart(6, '0')}`;
@@ -129,6 +132,8 @@ export const createHeyReachInbox = (options: { now?: () => Date; defaultAccountI
       for (const c of byLead.values()) c.id = freshId();
     },
     sentMessages: () => structuredClone(sent),
+    /** The conversations and the id counters, for the sandbox's saved state. */
+    snapshot: (): HeyReachInboxSnapshot => ({ conversations: [...byLead.values()], session, counter }),
     conversations: (): SandboxConversation[] => [...byLead.values()].map((c) => structuredClone(c)),
   };
 };

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody } from '../loopback.js';
 import { createFailureSwitch, type FailureInjection } from '../failure-injection.js';
-import { createHeyReachInbox } from './inbox.js';
+import { createHeyReachInbox, type HeyReachInboxSnapshot } from './inbox.js';
 import { saveBeforeAnswer, type SandboxStateFile } from '../state-file.js';
 
 export type { FailureInjection } from '../failure-injection.js';
@@ -30,6 +30,8 @@ type HeyReachState = {
   lists: { id: number; name: string; type: string; leads: [string, SandboxLead][] }[];
   campaignLeads: [number, [string, SandboxLead][]][];
   nextListId: number;
+  /** The conversations (a reply received by one process is answered by the next). */
+  inbox?: HeyReachInboxSnapshot;
 };
 
 /** An event for `deliverEvent`: what happened, to whom, in which campaign. */
@@ -161,11 +163,12 @@ export const startHeyReachSandbox = async (options: HeyReachSandboxOptions = {})
       lists: [...lists.values()].map((l) => ({ id: l.id, name: l.name, type: l.type, leads: [...l.leads] })),
       campaignLeads: [...campaignLeads].map(([id, m]) => [id, [...m]]),
       nextListId: ids.list,
+      inbox: inbox.snapshot(),
     } satisfies HeyReachState);
   const stats = { requests: 0, leadsAdded: 0, leadsUpdated: 0, leadsDropped: 0, deliveries: 0 };
   let window = { start: Date.now(), used: 0 };
   // Conversations and replies in them (inbox.ts).
-  const inbox = createHeyReachInbox();
+  const inbox = createHeyReachInbox({ saved: saved?.inbox });
 
   const leadsOf = (campaignId: number) => campaignLeads.get(campaignId) ?? campaignLeads.set(campaignId, new Map()).get(campaignId)!;
   const count = (sent: number, counts: { addedLeadsCount: number; updatedLeadsCount: number }) => {
@@ -309,8 +312,10 @@ export const startHeyReachSandbox = async (options: HeyReachSandboxOptions = {})
     const timestamp = event.timestamp ?? new Date().toISOString();
     const payload = webhookShape === 'camelCase' ? camelEvent(event, campaign, timestamp) : snakeEvent(event, campaign, timestamp);
     // A reply is a message of the prospect's conversation (what GetConversationsV2 then lists).
-    if (event.messageText !== undefined && event.eventType.endsWith('REPLY_RECEIVED'))
+    if (event.messageText !== undefined && event.eventType.endsWith('REPLY_RECEIVED')) {
       inbox.receive({ profileUrl: event.lead.profileUrl, firstName: event.lead.firstName, lastName: event.lead.lastName, text: event.messageText, campaignId: event.campaignId, linkedInAccountId: campaign.campaignAccountIds?.[0] ?? 55101 });
+      persist();
+    }
     const targets = [...webhooks.values()].filter((w) => w.isActive && w.eventType === event.eventType && (w.campaignIds.length === 0 || w.campaignIds.includes(event.campaignId)));
     const statuses: number[] = [];
     for (const w of targets) {
@@ -349,7 +354,11 @@ export const startHeyReachSandbox = async (options: HeyReachSandboxOptions = {})
     leadsOfCampaign: (id: number): SandboxLead[] => structuredClone([...(campaignLeads.get(id)?.values() ?? [])]),
     webhooks: (): SandboxWebhook[] => structuredClone([...webhooks.values()]),
     /** The inbox: a prospect's message (opens the conversation), a new session (stale ids), what was sent. */
-    receiveMessage: inbox.receive,
+    receiveMessage: (message: Parameters<typeof inbox.receive>[0]) => {
+      const conversation = inbox.receive(message);
+      persist();
+      return conversation;
+    },
     rotateConversationIds: inbox.rotateIds,
     sentMessages: inbox.sentMessages,
     conversations: inbox.conversations,

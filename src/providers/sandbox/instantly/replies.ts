@@ -28,8 +28,8 @@ export type InstantlySandboxEmail = {
 const error = (status: number, message: string): Answer => ({ status, body: { statusCode: status, error: status === 404 ? 'Not Found' : 'Bad Request', message } });
 const UUID_LIKE = /^[0-9A-Za-z-]{1,64}$/;
 
-export const createInstantlyReplies = (deps: { nextId: (kind: string) => string; stamp: () => string; accountEmails: () => string[] }) => {
-  const emails = new Map<string, InstantlySandboxEmail>();
+export const createInstantlyReplies = (deps: { nextId: (kind: string) => string; stamp: () => string; accountEmails: () => string[]; saved?: readonly InstantlySandboxEmail[] }) => {
+  const emails = new Map<string, InstantlySandboxEmail>((deps.saved ?? []).map((e) => [e.id, e]));
 
   const reply = ({ body }: Ctx): Answer => {
     if (!body) return error(400, "body must have required property 'reply_to_uuid'");
@@ -86,6 +86,8 @@ export const createInstantlyReplies = (deps: { nextId: (kind: string) => string;
       emails.set(id, stored);
       return structuredClone(stored);
     },
+    /** Every e-mail of every thread, received and sent, for the sandbox's saved state. */
+    all: (): InstantlySandboxEmail[] => [...emails.values()],
     /** The replies sent through `POST /emails/reply`, in order. */
     sentReplies: (): InstantlySandboxEmail[] => [...emails.values()].filter((e) => e.ue_type === 3).map((e) => structuredClone(e)),
   };

@@ -4,7 +4,7 @@ import { INSTANTLY_TIMEZONES, WEBHOOK_EVENT_TYPES } from '../../instantly/schema
 import { createFailureSwitch, type FailureInjection } from '../failure-injection.js';
 import { listenOnLoopback, readBody } from '../loopback.js';
 import type { SandboxStateFile } from '../state-file.js';
-import { createInstantlyReplies } from './replies.js';
+import { createInstantlyReplies, type InstantlySandboxEmail } from './replies.js';
 
 export type { FailureInjection } from '../failure-injection.js';
 
@@ -32,7 +32,7 @@ export type InstantlySandboxOptions = {
 };
 
 /** What the state file holds: provider data only, never the API key or webhooks (their headers may carry our token). */
-type InstantlyState = { campaigns: Stored[]; leads: Stored[]; sends: [string, number][]; blockList: Stored[]; accounts: Json[]; counters: [string, number][] };
+type InstantlyState = { campaigns: Stored[]; leads: Stored[]; sends: [string, number][]; blockList: Stored[]; accounts: Json[]; counters: [string, number][]; emails?: InstantlySandboxEmail[] };
 
 /** Engagement a test can record on a lead; it updates the lead, the analytics and fires webhooks. */
 export type SandboxEngagement = 'sent' | 'opened' | 'clicked' | 'replied' | 'bounced' | 'unsubscribed';
@@ -229,10 +229,11 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
     if (saved.accounts?.length) accounts.splice(0, accounts.length, ...saved.accounts);
     for (const [kind, n] of saved.counters ?? []) counters.set(kind, n);
   }
+  // Unibox replies in a thread (replies.ts): their routes join the table below. The thread's e-mails
+  // are kept with the rest, so an answer sent by another process finds the reply it answers.
+  const unibox = createInstantlyReplies({ nextId, stamp, accountEmails: () => accounts.map((a) => String(a.email).toLowerCase()), saved: saved?.emails ?? [] });
   /** Written after every request that may change something (before its answer, so the caller's next process sees it). */
-  const persist = () => options.state?.save({ campaigns: [...campaigns.values()], leads: [...leads.values()], sends: [...sends], blockList, accounts, counters: [...counters] } satisfies InstantlyState);
-  // Unibox replies in a thread (replies.ts): their routes join the table below.
-  const unibox = createInstantlyReplies({ nextId, stamp, accountEmails: () => accounts.map((a) => String(a.email).toLowerCase()) });
+  const persist = () => options.state?.save({ campaigns: [...campaigns.values()], leads: [...leads.values()], sends: [...sends], blockList, accounts, counters: [...counters], emails: unibox.all() } satisfies InstantlyState);
 
   let second = { start: 0, used: 0 };
   let minute = { start: 0, used: 0 };
@@ -719,7 +720,11 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
     interestUpdates: () => copy(interestUpdates),
     accounts: () => copy(accounts),
     /** Register a prospect's e-mail (the id a reply webhook names), so the reply endpoint can answer it. */
-    receiveEmail: unibox.receive,
+    receiveEmail: (email: Parameters<typeof unibox.receive>[0]) => {
+      const stored = unibox.receive(email);
+      persist();
+      return stored;
+    },
     /** The replies sent in threads (POST /emails/reply), in order. */
     sentReplies: unibox.sentReplies,
   };
