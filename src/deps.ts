@@ -386,7 +386,9 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
     let baseUrl = config.instantly.baseUrl;
     if (sandboxMode) {
       const { startInstantlySandbox } = await import('./providers/sandbox/instantly/server.js');
-      const sandbox = await startInstantlySandbox({ apiKey: instantlyKey, state: await sandboxStateFor(app, 'instantly') });
+      // The configured sending accounts are the sandbox workspace's: its campaigns send from them and answers leave from them.
+      const accounts = senders.length ? { accounts: senders.map((email) => ({ email })) } : {};
+      const sandbox = await startInstantlySandbox({ apiKey: instantlyKey, state: await sandboxStateFor(app, 'instantly'), ...accounts });
       closers.push(sandbox.close);
       sandboxes.instantly = sandbox;
       baseUrl = sandbox.url;

@@ -84,6 +84,16 @@ describe('a sandbox restarted on its state file', () => {
     await third.close();
   });
 
+  it('Instantly: a sending account added to the config since joins the saved ones', async () => {
+    const state = sandboxStateFile(path.join(dir, 'instantly-accounts.json'));
+    const first = await startInstantlySandbox({ apiKey: 'key-one', state, accounts: [{ email: 'one@ours.example.com' }] });
+    first.receiveEmail({ lead: 'pat@example.com', eaccount: 'one@ours.example.com', subject: 'Re: hi' }); // a change, so the state is written
+    await first.close();
+    const second = await startInstantlySandbox({ apiKey: 'key-two', state, accounts: [{ email: 'one@ours.example.com' }, { email: 'two@ours.example.com' }] });
+    expect(second.accounts().map((a) => a.email)).toEqual(['one@ours.example.com', 'two@ours.example.com']);
+    await second.close();
+  });
+
   it('HeyReach: a LinkedIn reply received by one process is answered in its conversation by the next', async () => {
     const state = sandboxStateFile(path.join(dir, 'heyreach-inbox.json'));
     const first = await startHeyReachSandbox({ state });

@@ -226,7 +226,12 @@ export const startInstantlySandbox = async (options: InstantlySandboxOptions = {
     for (const l of saved.leads ?? []) leads.set(l.id, l);
     for (const [id, n] of saved.sends ?? []) sends.set(id, n);
     blockList.push(...(saved.blockList ?? []));
-    if (saved.accounts?.length) accounts.splice(0, accounts.length, ...saved.accounts);
+    if (saved.accounts?.length) {
+      // The accounts as they were left, plus any the caller names that they lack (a sending account added to the config since).
+      const kept = new Set(saved.accounts.map((a) => String(a.email).toLowerCase()));
+      const added = options.accounts ? accounts.filter((a) => !kept.has(String(a.email).toLowerCase())) : [];
+      accounts.splice(0, accounts.length, ...saved.accounts, ...added);
+    }
     for (const [kind, n] of saved.counters ?? []) counters.set(kind, n);
   }
   // Unibox replies in a thread (replies.ts): their routes join the table below. The thread's e-mails
