@@ -1,5 +1,6 @@
 import type { Config } from '../config/load.js';
 import { checkRecipient } from '../domain/sending/index.js';
+import { applySignal, isLeadStatus } from '../domain/signals/index.js';
 import { createHttpPolicy } from '../providers/http/policy.js';
 import { normalizeHeyReachEvent } from '../providers/heyreach/schemas.js';
 import { WebhookEventSchema } from '../providers/instantly/schemas.js';
@@ -13,6 +14,7 @@ import { createCadenceStore } from '../store/cadence-repo.js';
 import type { Db } from '../store/database.js';
 import { createExclusionStore } from '../store/exclusions-repo.js';
 import { createLeadEventStore } from '../store/inbox-repo.js';
+import { withdrawMeetingMilestone } from '../store/kpi-repo.js';
 import { createReplyActionStore } from '../store/reply-actions-repo.js';
 import { createReplyQueries, createReplyStore } from '../store/replies-repo.js';
 import { createSignalLeadStore } from '../store/signals-repo.js';
@@ -26,7 +28,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { LeadProfile } from '../domain/lead.js';
 import type { AppDeps, DispatchSet } from './app-deps.js';
 import type { GhlClient } from '../providers/ghl/client.js';
-import { confirmationReason, createScheduler, type SchedulerCalendar } from '../signals/scheduler.js';
+import { confirmationReason, createScheduler, movedReason, type SchedulerCalendar } from '../signals/scheduler.js';
 import { createAuditStore } from '../store/audit-repo.js';
 import { AppError } from '../lib/app-error.js';
 import { createCadenceSync, type CadenceSettings } from '../signals/cadence-sync.js';
@@ -197,15 +199,38 @@ export const schedulerFor = (app: AppDeps, providers: FollowThroughProvidersWith
       if (approve) await db.update(drafts).set({ status: 'approved', decidedBy: 'scheduler (autoConfirm)', decidedAt: app.clock.now() }).where(eq(drafts.id, id));
       return id;
     },
-    hasConfirmation: async (replyId, slot) => rowsOf(await db.execute(sql`select 1 from drafts where run_id = ${`reply:${replyId}`} and angle_reason = ${confirmationReason(slot)} limit 1`)).length > 0,
+    hasConfirmation: async (replyId, slot) => rowsOf(await db.execute(sql`select 1 from drafts where run_id = ${`reply:${replyId}`} and angle_reason in (${confirmationReason(slot)}, ${movedReason(slot)}) limit 1`)).length > 0,
     currentAppointment: async (leadId) => {
       const [last] = rowsOf(await db.execute(sql`select type, details from lead_events where lead_id = ${leadId} and type in ('meeting_booked', 'meeting_moved', 'meeting_cancelled') order by at desc, id desc limit 1`));
       const details = (last?.details ?? {}) as Row;
       return last && last.type !== 'meeting_cancelled' && typeof details.appointmentId === 'string' && typeof details.slot === 'string' ? { appointmentId: details.appointmentId, slot: details.slot } : null;
     },
-    recordChange: async (leadId, at, type, details) => {
-      await createLeadEventStore(db).append({ leadId, at, channel: 'email', type, source: 'scheduler', fromStatus: null, toStatus: null, inboxId: null, details });
+    recordMove: async (leadId, at, details) => {
+      await createLeadEventStore(db).append({ leadId, at, channel: 'email', type: 'meeting_moved', source: 'scheduler', fromStatus: null, toStatus: null, inboxId: null, details });
     },
+    // The cancel's unit of work: the status move through the transition table (meeting_booked -> replied), the event, the KPI milestone withdrawn.
+    markCancelled: (leadId, at, details) =>
+      db.transaction(async (tx) => {
+        const t = tx as unknown as Db;
+        const signalLeads = createSignalLeadStore(t);
+        const found = await signalLeads.withTimeline(leadId);
+        if (!found) return;
+        const { lead, ...history } = found;
+        const outcome = isLeadStatus(lead.status) ? applySignal({ status: lead.status, lastEventAt: history.lastEventAt, opens: history.opens }, { type: 'meeting_cancelled', at, source: 'scheduler' }) : null;
+        const moved = outcome?.changed ? await signalLeads.setStatus(leadId, lead.status, outcome.status, at) : false;
+        await createLeadEventStore(t, { inTransaction: true }).append({
+          leadId,
+          at,
+          channel: 'email',
+          type: 'meeting_cancelled',
+          source: 'scheduler',
+          fromStatus: moved ? lead.status : null,
+          toStatus: moved ? outcome!.status : null,
+          inboxId: null,
+          details,
+        });
+        await withdrawMeetingMilestone(t, leadId);
+      }),
     markBooked: (leadId, at, details) =>
       db.transaction(async (tx) => {
         const t = tx as unknown as Db;

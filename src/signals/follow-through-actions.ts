@@ -28,7 +28,7 @@ export type FollowThroughExecutorDeps = {
   /** The SCHEDULER (scheduler.ts): book the reply's time, or offer the nearest free slots. Null: not wired. */
   bookMeeting?: ((replyId: string, o: { slot: string | null; by: string | null; retry: boolean; firstAttempt: boolean; now: Date }) => Promise<{ skipped: string } | Record<string, unknown>>) | null;
   /** The SCHEDULER's move or cancel of a booked meeting (scheduler.ts). Null: not wired. */
-  changeMeeting?: ((replyId: string, o: { change: 'move' | 'cancel'; now: Date }) => Promise<{ skipped: string } | Record<string, unknown>>) | null;
+  changeMeeting?: ((replyId: string, o: { change: 'move' | 'cancel'; now: Date; firstAttempt: boolean }) => Promise<{ skipped: string } | Record<string, unknown>>) | null;
   /** The cadence's resume, in its own unit of work. */
   resumeCadence: (leadId: string, at: Date) => Promise<boolean>;
   /** A person hears about an action that needs them (uncertain, or out of retries). */
@@ -83,7 +83,7 @@ export const createFollowThroughExecutor = (deps: FollowThroughExecutorDeps) => 
     }
     if (action.kind === 'change_meeting') {
       if (!deps.changeMeeting) throw new Skip('the scheduler is not wired');
-      const outcome = await deps.changeMeeting(action.replyId, { change: action.payload.change === 'cancel' ? 'cancel' : 'move', now: deps.clock.now() });
+      const outcome = await deps.changeMeeting(action.replyId, { change: action.payload.change === 'cancel' ? 'cancel' : 'move', now: deps.clock.now(), firstAttempt: action.attempts <= 1 });
       if ('skipped' in outcome && typeof outcome.skipped === 'string') throw new Skip(outcome.skipped);
       return;
     }

@@ -128,6 +128,16 @@ export const createReplyFollowThrough = (s: FollowThroughStores) => {
     return id;
   };
 
+  /**
+   * The booking key's suffix after a cancelled meeting: `:after:<the latest meeting_cancelled event>`, so
+   * the lead can book the very slot it cancelled again, while two replies after that cancel naming the
+   * same slot still share one key (never twice). Empty for a lead that never cancelled (keys unchanged).
+   */
+  const sinceCancel = async (leadId: string): Promise<string> => {
+    const cancel = (await s.events.timeline(leadId)).find((e) => e.type === 'meeting_cancelled');
+    return cancel ? `:after:${cancel.id}` : '';
+  };
+
   const follow = async (reply: UnderstoodReply, lead: SignalLead | null, now: Date): Promise<StoredReply> => {
     const u = reply.understanding;
     const channel = reply.signal.channel === 'linkedin' ? 'linkedin' : 'email';
@@ -174,7 +184,7 @@ export const createReplyFollowThrough = (s: FollowThroughStores) => {
     const change = lead.status === 'meeting_booked' && HOT_OR_QUESTION.has(u.class) ? meetingChangeOf(reply.clean, u.proposedTimes.length) : null;
     const bookable = (u.class === 'meeting_request' || u.class === 'interested') && u.proposedTimes.length > 0;
     if (change) action('change_meeting', { change });
-    else if (bookable) actions.push({ replyId: stored.id, leadId: lead.id, kind: 'book_meeting', idempotencyKey: `${lead.id}:book:${u.proposedTimes[0]!.at}`, payload: { slot: null, by: null }, notBefore: now });
+    else if (bookable) actions.push({ replyId: stored.id, leadId: lead.id, kind: 'book_meeting', idempotencyKey: `${lead.id}:book:${u.proposedTimes[0]!.at}${await sinceCancel(lead.id)}`, payload: { slot: null, by: null }, notBefore: now });
     else if (stored.needsResponse) action('reply_draft', { class: u.class });
     if (lead.email) action('crm_tag', { tags: crmTagsOf(u.class), class: u.class });
     const interest = INSTANTLY_INTEREST[u.class];

@@ -35,6 +35,31 @@ export const recordKpiMilestones = async (db: Executor, events: readonly { leadI
 };
 
 /**
+ * A cancelled meeting is not a meeting booked (docs/replies.md "The SCHEDULER", KPIs): when the
+ * SCHEDULER cancels a lead's appointment, in the cancel's unit of work, the lead's `meeting_booked`
+ * milestone is removed and its day's counter (under the campaign and angle it was counted with)
+ * goes down by one. A later booking is then the lead's first again and counts on its own day, as
+ * `rebuild` reads the timeline. Returns whether there was a milestone to withdraw.
+ */
+export const withdrawMeetingMilestone = async (db: Executor, leadId: string): Promise<boolean> => {
+  const rows = rowsOf<{ n: number }>(
+    await db.execute(sql`with m as (
+        delete from lead_milestones where lead_id = ${leadId} and type = 'meeting_booked'
+        returning type, at, campaign, angle),
+      k as (
+        update kpi_daily d set leads = d.leads - 1
+        from m where d.day = (m.at at time zone 'UTC')::date and d.campaign = m.campaign and d.angle = m.angle and d.type = m.type and d.leads > 1
+        returning 1),
+      z as (
+        -- The day's last such lead: the row goes, as rebuild would write none (two CTEs must not touch one row).
+        delete from kpi_daily d using m where d.day = (m.at at time zone 'UTC')::date and d.campaign = m.campaign and d.angle = m.angle and d.type = m.type and d.leads <= 1
+        returning 1)
+      select (select count(*) from m)::int as n, (select count(*) from k)::int + (select count(*) from z)::int as counters`),
+  );
+  return Number(rows[0]?.n ?? 0) > 0;
+};
+
+/**
  * The KPI types as an SQL list: a statement that inserts any touch (the send path's one statement also
  * writes a LinkedIn message, which is no KPI event) makes milestones of these only, as `recordKpiMilestones` does.
  */
@@ -83,9 +108,12 @@ export const createKpiStore = (db: Db) => ({
         KPI_EVENT_TYPES.map((t) => sql`${t}`),
         sql`, `,
       );
+      // A booking cancelled since is no milestone (withdrawMeetingMilestone): the lead's first booking after its latest cancel counts.
       await tx.execute(sql`insert into lead_milestones (lead_id, type, at, campaign, angle)
         select f.lead_id, f.type, f.at, ${campaignOf(sql`f.lead_id`)}, ${angleOf(sql`f.lead_id`)}
-        from (select lead_id, type, min(at) as at from lead_events where type in (${types}) group by lead_id, type) f`);
+        from (select e.lead_id, e.type, min(e.at) as at from lead_events e where e.type in (${types})
+          and not (e.type = 'meeting_booked' and exists (select 1 from lead_events c where c.lead_id = e.lead_id and c.type = 'meeting_cancelled' and c.at >= e.at))
+          group by e.lead_id, e.type) f`);
       await tx.execute(sql`insert into kpi_daily (day, campaign, angle, type, leads)
         select (at at time zone 'UTC')::date, campaign, angle, type, count(*)::int from lead_milestones group by 1, 2, 3, 4`);
       const [row] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from lead_milestones`));

@@ -1028,7 +1028,7 @@ export interface components {
             linkedinSent: number;
             linkedinAccepted: number;
             linkedinReplied: number;
-            /** @description leads whose first meeting the SCHEDULER booked (meeting_booked) */
+            /** @description leads with a meeting the SCHEDULER booked and nobody cancelled since, on the day of that booking (meeting_booked) */
             meetingsBooked: number;
         };
         /** @description Rates (0..1, 4 decimals); null when nothing was sent. */

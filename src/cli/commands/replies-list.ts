@@ -20,11 +20,27 @@ export const repliesListCommand = async (options: CommonOptions & { class?: stri
     cliOut(
       `${renderTable(
         ['id', 'received', 'lead', 'channel', 'class', 'confidence', 'needs answer'],
-        rows.map((r) => [r.id, r.receivedAt.toISOString().slice(0, 16).replace('T', ' '), r.leadEmail ?? '(unknown sender)', r.channel, r.kind ? `${r.class} (${r.kind})` : r.class, r.confidence, r.needsResponse ? 'yes' : 'no']),
+        rows.map((r) => [
+          r.id,
+          r.receivedAt.toISOString().slice(0, 16).replace('T', ' '),
+          r.leadEmail ?? '(unknown sender)',
+          r.channel,
+          `${r.kind ? `${r.class} (${r.kind})` : r.class}${disputedMark(r.llm)}`,
+          r.confidence,
+          r.needsResponse ? 'yes' : 'no',
+        ]),
       )}\n`,
     );
+    if (rows.some((r) => r.llm?.verdict === 'disagrees')) cliOut(`${DISPUTED_NOTE}\n`);
   });
 };
+
+/** Under the table when a row is marked: what the mark means and where to read more. */
+const DISPUTED_NOTE = "[disputed]: a model reads the reply otherwise; the rules' reading stands and was acted on; a person should read it (caio replies show <id>)";
+
+/** The table's mark for a reply whose reading a model disputes (the LLM note's `disagrees`), as `/replies` marks it: the model's class beside the rules'. */
+const disputedMark = (llm: { verdict: string; class?: string | null; kind?: string | null } | null | undefined): string =>
+  llm?.verdict === 'disagrees' ? ` [disputed: model reads ${llm.class ?? 'another class'}${llm.kind ? ` (${llm.kind})` : ''}]` : '';
 
 /** `caio replies show <id> [--json]`: one reply, its understanding and what its follow-through did. */
 export const repliesShowCommand = async (id: string, options: CommonOptions & { json?: boolean }): Promise<void> => {

@@ -9,8 +9,8 @@
  *
  * Decisions, each one also tested:
  * 1. Progress only moves forward. `STATUS_RANK` orders the statuses from "not contacted" to
- *    "meeting booked"; every table entry moves to a higher rank except the two kinds of move
- *    listed in 2 and 3.
+ *    "meeting booked"; every table entry moves to a higher rank except the three kinds of move
+ *    listed in 2, 3 and 13.
  * 2. Recovery: a fresh `email_opened` on a `stalled` lead (a time-based decay of `opened`) moves it
  *    back to `opened` (or `engaged_not_replied`, see 5): the silence the decay described is over.
  * 3. Restart: `revival_queued` (an explicit operator action) restarts a lead whose outreach went
@@ -48,6 +48,11 @@
  * 12. Duplicate deliveries are the inbox's job (idempotency key). Here a duplicate is harmless for
  *    status (it maps to the status the lead already has), but a duplicated open would be counted
  *    twice by the caller's open counter.
+ * 13. Cancel: `meeting_cancelled` (the SCHEDULER cancelled the lead's appointment at the lead's
+ *    request, issue 17 item 4) moves `meeting_booked` back to `replied`: the lead asked for it in a
+ *    reply, has no meeting any more, and may book again. It is emitted at "now" by the system
+ *    itself, like decay and revival; from any other status it is recorded and moves nothing (a
+ *    suppressed lead stays suppressed).
  */
 
 /** Spec groups, plus the rewrite's pipeline statuses (pipeline) and `do_not_contact` (terminal). */
@@ -96,6 +101,8 @@ export const SIGNAL_TYPES = [
   'decay_engaged_not_replied',
   /** Emitted by the revival motion when it queues a stale lead. */
   'revival_queued',
+  /** Emitted by the SCHEDULER when it cancels the lead's appointment (decision 13), never by a provider. */
+  'meeting_cancelled',
 ] as const;
 
 export type SignalType = (typeof SIGNAL_TYPES)[number];
@@ -225,7 +232,8 @@ export const LEAD_STATUS_TRANSITIONS: Readonly<Record<LeadStatus, TransitionRow>
   // An email reply outranks a LinkedIn reply only to keep the order total; both exit the cadence.
   linkedin_replied: { email_replied: 'replied', meeting_booked: 'meeting_booked', ...RESTART, ...SUPPRESSION },
   replied: { meeting_booked: 'meeting_booked', ...RESTART, ...SUPPRESSION },
-  meeting_booked: { ...RESTART, ...SUPPRESSION },
+  // Decision 13: a cancelled meeting leaves the lead a replied lead that can book again.
+  meeting_booked: { meeting_cancelled: 'replied', ...RESTART, ...SUPPRESSION },
   rejected: SUPPRESSION,
   disqualified: SUPPRESSION,
   bounced: { unsubscribed: 'unsubscribed', do_not_contact: 'do_not_contact' },
@@ -252,7 +260,7 @@ export type LeadStatusState = {
 export type SignalEvent = { type: SignalType; at: Date; source: string };
 
 /** Why the status did or did not move; stable codes for tests and audit queries. */
-export type TransitionRule = 'moved' | 'recovered' | 'restarted' | 'suppressed' | 'same_status' | 'not_forward' | 'late' | 'terminal' | 'closed' | 'no_status_effect';
+export type TransitionRule = 'moved' | 'recovered' | 'restarted' | 'cancelled' | 'suppressed' | 'same_status' | 'not_forward' | 'late' | 'terminal' | 'closed' | 'no_status_effect';
 
 export type StatusChange = {
   changed: boolean;
@@ -287,6 +295,7 @@ const unlisted = (from: LeadStatus, type: SignalType): { rule: TransitionRule; w
 const movedRule = (from: LeadStatus, to: LeadStatus, type: SignalType): TransitionRule => {
   if (suppresses(to)) return 'suppressed';
   if (STATUS_RANK[to] > STATUS_RANK[from]) return 'moved';
+  if (type === 'meeting_cancelled') return 'cancelled';
   return type === 'revival_queued' ? 'restarted' : 'recovered';
 };
 

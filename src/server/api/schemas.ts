@@ -240,7 +240,7 @@ const KpiCounts = named(
     linkedinSent: z.number(),
     linkedinAccepted: z.number(),
     linkedinReplied: z.number(),
-    meetingsBooked: described(z.number(), 'leads whose first meeting the SCHEDULER booked (meeting_booked)'),
+    meetingsBooked: described(z.number(), 'leads with a meeting the SCHEDULER booked and nobody cancelled since, on the day of that booking (meeting_booked)'),
   }),
 );
 const KpiRates = named(

@@ -78,6 +78,16 @@ describe('caio replies list and show', () => {
       expect(rows.map((r) => r.llm)).toEqual([null, note]);
       expect(rows[1]).toMatchObject({ class: 'objection', kind: 'incumbent' });
       expect((await cli.run(['replies', 'show', objection!.id])).stdout).toContain('llm (claude-test): disagrees, said unsubscribe (the rules read objection); a person should read it');
+      // The table marks the disputed reading after the class, and says once below it what the mark means.
+      const table = await cli.run(['replies', 'list']);
+      expect(table.code).toBe(0);
+      const lines = table.stdout.split('\n');
+      expect(lines.find((l) => l.includes(objection!.id))).toContain('objection (incumbent) [disputed: model reads unsubscribe]');
+      expect(lines.find((l) => l.includes('meeting_request'))).not.toContain('disputed');
+      expect(table.stdout).toContain("[disputed]: a model reads the reply otherwise; the rules' reading stands");
+      // A note that confirms the reading marks nothing.
+      await database.db.execute(sql`update replies set llm = ${JSON.stringify({ ...note, verdict: 'confirmed', class: 'objection', reason: null, needsPerson: false })}::jsonb where id = ${objection!.id}`);
+      expect((await cli.run(['replies', 'list'])).stdout).not.toContain('disputed');
     } finally {
       await database.db.execute(sql`update replies set llm = null where id = ${objection!.id}`);
     }

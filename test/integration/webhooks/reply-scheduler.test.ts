@@ -11,6 +11,7 @@ import type { InboxProcessor } from '../../../src/signals/process-inbox.js';
 import { createClayStore } from '../../../src/store/clay-repo.js';
 import type { Database } from '../../../src/store/database.js';
 import { createInboxStore } from '../../../src/store/inbox-repo.js';
+import { createKpiStore } from '../../../src/store/kpi-repo.js';
 import { createReplyQueries, createReplyStore } from '../../../src/store/replies-repo.js';
 import { apiDepsOf } from '../../support/api.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
@@ -265,6 +266,102 @@ describe('the SCHEDULER: a reply that picks a time books it', () => {
     expect(rowsOf(await database.db.execute(sql`select status from reply_actions where reply_id = ${cancelReply!.id} and kind = 'change_meeting'`))).toEqual([{ status: 'done' }]);
     expect(h.sandboxes.ghl.appointments()[0]).toMatchObject({ appointmentStatus: 'cancelled' });
     expect((await replyDrafts(lead.leadId)).filter((d) => d.run_id === `reply:${String(cancelReply!.id)}`)).toHaveLength(0);
+  });
+
+  const meetingMilestones = async (leadId: string) => rowsOf(await database.db.execute(sql`select at from lead_milestones where lead_id = ${leadId} and type = 'meeting_booked'`));
+  const meetingsCounted = async () => Number(rowsOf(await database.db.execute(sql`select coalesce(sum(leads), 0)::int as n from kpi_daily where type = 'meeting_booked'`))[0]!.n);
+  const kpiRollup = async () => rowsOf(await database.db.execute(sql`select to_char(day, 'YYYY-MM-DD') as day, campaign, angle, type, leads from kpi_daily order by 1, 2, 3, 4`));
+  /** The rollup written as events came in equals the one rebuilt from the timeline (the cancel rule is the same in both). */
+  const expectRollupAgreesWithTimeline = async () => {
+    const incremental = await kpiRollup();
+    await createKpiStore(database.db).rebuild();
+    expect(await kpiRollup()).toEqual(incremental);
+  };
+  const WEDNESDAY_4PM = '2026-11-25T16:00:00.000Z';
+
+  it('a cancel ends meeting_booked (back to replied, through the transition table), withdraws the meeting from the KPIs, and a later time is booked like a first booking', async () => {
+    await open();
+    const lead = await sentLead();
+    await post(payloadFor(lead.email, lead.campaignId, 'Tuesday at 4pm works.'));
+    expect(appointmentsAt(TUESDAY_4PM)).toHaveLength(1);
+    expect([await meetingMilestones(lead.leadId), await meetingsCounted()]).toEqual([[expect.anything()], 1]);
+    h.clock.advance(60_000);
+    await post(payloadFor(lead.email, lead.campaignId, 'Sorry, I need to cancel our call.'));
+    expect(appointmentsAt(TUESDAY_4PM)).toHaveLength(0);
+    expect(await leadRow(lead.leadId)).toMatchObject({ status: 'replied' });
+    const cancelled = rowsOf(await database.db.execute(sql`select from_status, to_status, source, details from lead_events where lead_id = ${lead.leadId} and type = 'meeting_cancelled'`));
+    expect(cancelled).toEqual([{ from_status: 'meeting_booked', to_status: 'replied', source: 'scheduler', details: expect.objectContaining({ slot: TUESDAY_4PM }) }]);
+    // A cancelled meeting is not a meeting booked: the milestone and the day's counter are withdrawn.
+    expect([await meetingMilestones(lead.leadId), await meetingsCounted()]).toEqual([[], 0]);
+    await expectRollupAgreesWithTimeline();
+
+    // The lead names a new time: not read as a move (there is no meeting), booked like any first booking.
+    h.clock.advance(60 * 60_000);
+    await post(payloadFor(lead.email, lead.campaignId, 'Wednesday at 4pm works instead.'));
+    expect(rowsOf(await database.db.execute(sql`select kind from reply_actions where kind in ('change_meeting', 'book_meeting') order by created_at`)).map((r) => r.kind)).toEqual(['book_meeting', 'change_meeting', 'book_meeting']);
+    expect(appointmentsAt(WEDNESDAY_4PM)).toHaveLength(1);
+    expect(await leadRow(lead.leadId)).toMatchObject({ status: 'meeting_booked' });
+    const drafts = await replyDrafts(lead.leadId);
+    expect(drafts.map((d) => d.angle_reason)).toContain(`reply: meeting booked (${WEDNESDAY_4PM})`);
+    // Counted once again, on the day of the booking that stands.
+    const [milestone] = await meetingMilestones(lead.leadId);
+    expect(new Date(String(milestone!.at)).getTime()).toBe(h.clock.now().getTime());
+    expect(await meetingsCounted()).toBe(1);
+    await expectRollupAgreesWithTimeline();
+
+    // Cancelled again, then the very slot it cancelled picked again: booked again (a new key after the cancel), once.
+    h.clock.advance(60_000);
+    await post(payloadFor(lead.email, lead.campaignId, 'I have to cancel the meeting, sorry.'));
+    expect([appointmentsAt(WEDNESDAY_4PM), await leadRow(lead.leadId), await meetingsCounted()]).toEqual([[], { status: 'replied' }, 0]);
+    h.clock.advance(60_000);
+    const again = payloadFor(lead.email, lead.campaignId, 'Actually Wednesday at 4pm works after all.');
+    await post(again);
+    expect(appointmentsAt(WEDNESDAY_4PM)).toHaveLength(1);
+    expect(await leadRow(lead.leadId)).toMatchObject({ status: 'meeting_booked' });
+    const keys = (await bookAction()).map((a) => String(a.idempotency_key));
+    expect(keys.filter((k) => k.startsWith(`${lead.leadId}:book:${WEDNESDAY_4PM}`))).toHaveLength(2);
+    // The same delivery again and a replay: still one live appointment at that slot.
+    await post(again);
+    await processor.processPending();
+    expect(appointmentsAt(WEDNESDAY_4PM)).toHaveLength(1);
+    expect(await meetingsCounted()).toBe(1);
+    await expectRollupAgreesWithTimeline();
+  });
+
+  it('a lead still marked meeting_booked with no live appointment (cancelled before this rule): a move naming a time books it, never twice; one naming none gets slots offered', async () => {
+    await open();
+    const lead = await sentLead();
+    await post(payloadFor(lead.email, lead.campaignId, 'Tuesday at 4pm works.'));
+    h.clock.advance(60_000);
+    await post(payloadFor(lead.email, lead.campaignId, 'Sorry, I need to cancel our call.'));
+    // As a cancel recorded before the status rule left it: meeting_booked with the appointment cancelled.
+    await database.db.execute(sql`update leads set status = 'meeting_booked' where id = ${lead.leadId}`);
+
+    h.clock.advance(60_000);
+    await post(payloadFor(lead.email, lead.campaignId, 'Can we reschedule? Some other time would suit me better.'));
+    const [noTime] = rowsOf(await database.db.execute(sql`select id from replies where lead_id = ${lead.leadId} order by received_at desc limit 1`));
+    expect(rowsOf(await database.db.execute(sql`select kind, status from reply_actions where reply_id = ${noTime!.id} and kind = 'change_meeting'`))).toEqual([{ kind: 'change_meeting', status: 'done' }]);
+    const [offer] = (await replyDrafts(lead.leadId)).filter((d) => d.run_id === `reply:${String(noTime!.id)}`);
+    expect(offer).toMatchObject({ status: 'pending_review', angle_reason: 'reply: another time asked for, no meeting booked; nearest free slots offered' });
+    expect((offer!.grounding as { claim: string }[]).filter((g) => g.claim === 'free slot')).toHaveLength(3);
+    expect(String(offer!.body)).toMatch(/1\. .*November 2[3-7]/);
+    expect(h.sandboxes.ghl.appointments().filter((a) => a.appointmentStatus !== 'cancelled')).toHaveLength(0);
+
+    h.clock.advance(60_000);
+    await post(payloadFor(lead.email, lead.campaignId, 'Could we move it to Wednesday at 4pm?'));
+    expect(appointmentsAt(WEDNESDAY_4PM)).toHaveLength(1);
+    expect(await leadRow(lead.leadId)).toMatchObject({ status: 'meeting_booked' });
+    const [moveReply] = rowsOf(await database.db.execute(sql`select id from replies where lead_id = ${lead.leadId} order by received_at desc limit 1`));
+    const confirmation = (await replyDrafts(lead.leadId)).filter((d) => d.run_id === `reply:${String(moveReply!.id)}`);
+    expect(confirmation.map((d) => [d.status, d.angle_reason])).toEqual([['pending_review', `reply: meeting booked (${WEDNESDAY_4PM})`]]);
+    // Retried as if the answer was lost: the lead is already at that time, so nothing is posted or moved,
+    // and the confirmation stands (not superseded by an offer of other slots).
+    await database.db.execute(sql`update reply_actions set status = 'failed', not_before = ${h.clock.now()} where reply_id = ${moveReply!.id} and kind = 'change_meeting'`);
+    await processor.processPending();
+    expect(rowsOf(await database.db.execute(sql`select status, attempts from reply_actions where reply_id = ${moveReply!.id} and kind = 'change_meeting'`))).toEqual([{ status: 'done', attempts: 2 }]);
+    expect(h.sandboxes.ghl.appointments().filter((a) => a.appointmentStatus !== 'cancelled')).toHaveLength(1);
+    expect(rowsOf(await database.db.execute(sql`select type from lead_events where lead_id = ${lead.leadId} and type = 'meeting_moved'`))).toHaveLength(0);
+    expect((await replyDrafts(lead.leadId)).filter((d) => d.run_id === `reply:${String(moveReply!.id)}`).map((d) => [d.status, d.angle_reason])).toEqual([['pending_review', `reply: meeting booked (${WEDNESDAY_4PM})`]]);
   });
 
   it('scheduler.autoConfirm: the confirmation is approved by the scheduler and queued for the gateway without review', async () => {

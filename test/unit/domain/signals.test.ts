@@ -116,7 +116,8 @@ describe('the transition table', () => {
       if (to === undefined || to === from || STATUS_RANK[to] > STATUS_RANK[from]) continue;
       const recovery = from === 'stalled' && type === 'email_opened';
       const restart = type === 'revival_queued';
-      expect(recovery || restart, `${from} + ${type} -> ${to} moves backwards`).toBe(true);
+      const cancel = from === 'meeting_booked' && type === 'meeting_cancelled' && to === 'replied';
+      expect(recovery || restart || cancel, `${from} + ${type} -> ${to} moves backwards`).toBe(true);
     }
   });
 
@@ -228,6 +229,31 @@ describe('repeated opens', () => {
   });
 });
 
+describe('a cancelled meeting (decision 13)', () => {
+  it('moves meeting_booked back to replied, with its own rule and a reason naming the signal', () => {
+    expect(applySignal({ status: 'meeting_booked', lastEventAt: T0 }, event('meeting_cancelled', plus(T0, HOUR), 'scheduler'))).toMatchObject({
+      changed: true,
+      from: 'meeting_booked',
+      status: 'replied',
+      rule: 'cancelled',
+      reason: 'meeting_cancelled from scheduler: meeting_booked to replied',
+    });
+  });
+
+  it('lets the lead book again after the cancel', () => {
+    const { state } = applySignals({ status: 'replied', lastEventAt: null }, [event('meeting_booked', T0), event('meeting_cancelled', plus(T0, HOUR)), event('meeting_booked', plus(T0, 2 * HOUR))]);
+    expect(state.status).toBe('meeting_booked');
+  });
+
+  it('moves nothing else: a suppressed, replied or closed lead keeps its status', () => {
+    for (const status of ['unsubscribed', 'replied', 'disqualified', 'sent'] as const) expect(applySignal({ status, lastEventAt: null }, event('meeting_cancelled'))).toMatchObject({ changed: false, status });
+  });
+
+  it('is not applied late: a cancel older than the last event does not undo it', () => {
+    expect(applySignal({ status: 'meeting_booked', lastEventAt: T0 }, event('meeting_cancelled', plus(T0, -HOUR)))).toMatchObject({ changed: false, rule: 'late', status: 'meeting_booked' });
+  });
+});
+
 describe('late and duplicate events', () => {
   it('keeps replied when an open arrives after it, whatever its timestamp', () => {
     for (const when of [plus(T0, -DAY), T0, plus(T0, DAY)]) expect(applySignal({ status: 'replied', lastEventAt: T0 }, event('email_opened', when)).status).toBe('replied');
@@ -268,7 +294,7 @@ describe('late and duplicate events', () => {
 
 describe('order independence (property)', () => {
   /** Engagement and outreach signals; decay and revival are emitted at "now" by the system itself. */
-  const PROGRESS_SIGNALS = SIGNAL_TYPES.filter((t) => !t.startsWith('decay_') && t !== 'revival_queued');
+  const PROGRESS_SIGNALS = SIGNAL_TYPES.filter((t) => !t.startsWith('decay_') && t !== 'revival_queued' && t !== 'meeting_cancelled');
   const arbEvents = fc.array(
     fc.record({ type: fc.constantFrom(...PROGRESS_SIGNALS), offsetMinutes: fc.integer({ min: 0, max: 60 * 24 * 30 }) }).map(({ type, offsetMinutes }) => event(type, plus(T0, offsetMinutes * 60_000))),
     { minLength: 1, maxLength: 12 },
