@@ -207,9 +207,11 @@ describe('the LLM reply classifier in the follow-through', () => {
     // A reply the model confirms carries no marker.
     await postReply(quiet.email, quiet.campaignId, 'Thanks for reaching out, but we are not interested.');
     const items = await api.replies.list({ limit: 10 });
-    expect(items.map((i) => i.llm?.verdict)).toEqual(['confirmed', 'disagrees']);
+    // Both were received at the test clock's one instant, so the list's order between them is the ids'.
+    expect(items.map((i) => i.llm?.verdict).sort()).toEqual(['confirmed', 'disagrees']);
     expect((await repliesListPage(api, {})).match(/data-llm-disputed/g)).toHaveLength(1);
-    expect((await replyPage(api, items[0]!.id)).body).toContain('A model (claude-test) agreed: <strong data-llm-class>Not interested</strong>');
+    const confirmed = items.find((i) => i.llm?.verdict === 'confirmed')!;
+    expect((await replyPage(api, confirmed.id)).body).toContain('A model (claude-test) agreed: <strong data-llm-class>Not interested</strong>');
   });
 
   it.each([
