@@ -444,7 +444,16 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
       const { startGhlSandbox } = await import('./providers/sandbox/ghl/server.js');
       const { staleCrmContacts } = await import('./providers/sandbox/ghl/stale-contacts.js');
       // A CRM with some stale contacts, so the revival motion has something to show in sandbox mode.
-      const sandbox = await startGhlSandbox({ apiKey: ghl.key, locationId: ghl.location, seedContacts: staleCrmContacts(app.clock.now(), config.sandbox.seed), state: await sandboxStateFor(app, 'ghl') });
+      // The app's clock, not the wall clock: its burst window (100 calls in 10 s) and its timestamps
+      // follow the time the app runs in. The same thing for `caio start`; for `caio simulate`, where a
+      // month passes in a minute or two, a wall-clock window would refuse calls the hours spread out.
+      const sandbox = await startGhlSandbox({
+        apiKey: ghl.key,
+        locationId: ghl.location,
+        seedContacts: staleCrmContacts(app.clock.now(), config.sandbox.seed),
+        state: await sandboxStateFor(app, 'ghl'),
+        now: () => app.clock.now().getTime(),
+      });
       closers.push(sandbox.close);
       sandboxes.ghl = sandbox;
       baseUrl = sandbox.url;
@@ -494,6 +503,7 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
   const { createRevival } = await import('./signals/revival.js');
   const { createRevivalDrafter } = await import('./signals/revival-drafts.js');
   const { revivalQueuedSince } = await import('./store/inbox-repo.js');
+  const { timelinesOf } = await import('./store/timelines-repo.js');
   const revivalEvents = createLeadEventStore(db);
   // The revival e-mail of a queued lead: crafted from its context, quality-guarded like a first draft, queued for review.
   const revivalDrafter = createRevivalDrafter({
@@ -512,6 +522,7 @@ export const openDispatch = async (app: AppDeps, overrides: DispatchOverrides = 
         ghl: ghlClient,
         leads: createSignalLeadStore(db),
         events: revivalEvents,
+        timelines: (leadIds, limit) => timelinesOf(db, leadIds, limit),
         settings: config.revival,
         dailyLimit: limits.revivalDailyLimit,
         queuedToday: (now) => revivalQueuedSince(db, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))),

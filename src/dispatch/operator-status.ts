@@ -26,7 +26,7 @@ export const operatorStatus = async (stores: OperatorStatusStores, settings: Ope
     history,
     now,
   );
-  const batches = (await stores.batches.open()).filter((b) => b.expiresAt > now).map((b) => ({ id: b.id, motion: b.motion, status: b.status, items: b.scope.length, expiresAt: b.expiresAt.toISOString() }));
+  const batches = (await stores.batches.open(now)).filter((b) => b.expiresAt > now).map((b) => ({ id: b.id, motion: b.motion, status: b.status, items: b.scope.length, expiresAt: b.expiresAt.toISOString() }));
   return {
     sendMode: settings.send,
     emergencyStop: { active: Boolean(stop?.active) || settings.envEmergencyStop, database: stop, environment: settings.envEmergencyStop },

@@ -16,7 +16,7 @@ import type { Revival } from '../signals/revival.js';
 import type { CampaignStore, ControlStore, DispatchDetail, DispatchReport, DispatchRequest, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
 import type { SendGateway } from './send-gateway.js';
 import { cadenceStepCopy, type CadenceCopySettings } from './cadence-copy.js';
-import { outboxKeyOf } from './outbox-key.js';
+import { leadKeyOf, outboxKeyOf } from './outbox-key.js';
 
 export type OperatorSettings = {
   send: 'shadow' | 'live';
@@ -129,19 +129,24 @@ export const createOperator = (deps: OperatorDeps) => {
 
   /**
    * The cadence's due steps as scope items, leaving out what is queued already or in an open batch.
-   * Set-based: the steps an open batch holds are dropped first, then the leads left are read in one
-   * statement and the queued keys in one more, however many enrolments are due.
+   * Set-based: the steps an open batch holds are dropped first, then those already in the outbox
+   * (their keys are made from the lead), then the leads left are read in one statement, and the
+   * connection requests' keys (made from the person's URL) checked in one more, however many
+   * enrolments are due. A step the quotas hold in the outbox costs no read of its lead.
    */
   const cadenceScope = async (now: Date): Promise<ScopeItem[]> => {
     if (!deps.cadence) return [];
-    const inBatches = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => `${i.channel}:${i.leadId}:${i.action}`)));
     const steps = (await deps.cadence.due(now)).flatMap(({ leadId, due }) =>
       due.map((step) => {
         const channel: SendChannel = step.channel === 'email' ? 'instantly' : 'heyreach';
         return { leadId, channel, action: scopeActionText({ kind: 'cadence_step', step: step.step, action: step.action }) };
       }),
     );
-    const waiting = steps.filter((s) => !inBatches.has(`${s.channel}:${s.leadId}:${s.action}`));
+    if (steps.length === 0) return [];
+    const inBatches = new Set((await deps.batches.open(now)).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => `${i.channel}:${i.leadId}:${i.action}`)));
+    const open = steps.filter((s) => !inBatches.has(`${s.channel}:${s.leadId}:${s.action}`));
+    const leadKeys = await deps.leads.existingKeys(open.flatMap((s) => leadKeyOf(s) ?? []));
+    const waiting = open.filter((s) => !leadKeys.has(leadKeyOf(s) ?? ''));
     const targets = await deps.leads.cadenceTargets(waiting.map((s) => s.leadId));
     const items: ScopeItem[] = [];
     for (const { leadId, channel, action } of waiting) {
@@ -151,8 +156,8 @@ export const createOperator = (deps: OperatorDeps) => {
       if (recipient) items.push({ draftId: target.draftId, leadId, recipient, channel, action });
     }
     // A connection request is keyed by the person (outbox-key.ts): one already queued or sent for them is not asked again.
-    // That key is made from the lead's URL, so the queued check comes after the leads' read.
-    const queued = await deps.leads.existingKeys(items.map(outboxKeyOf));
+    // That key is made from the lead's URL, so its queued check comes after the leads' read.
+    const queued = await deps.leads.existingKeys(items.filter((i) => leadKeyOf(i) === null).map(outboxKeyOf));
     return items.filter((i) => !queued.has(outboxKeyOf(i)));
   };
 
@@ -163,9 +168,11 @@ export const createOperator = (deps: OperatorDeps) => {
   const revivalScope = async (now: Date, persist: boolean): Promise<ScopeItem[]> => {
     if (!deps.revival) return [];
     crmContacts.clear();
-    const inBatches = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.filter(isRevival).map((i) => i.recipient)));
+    const candidates = await deps.revival.candidates(now);
+    if (candidates.length === 0) return [];
+    const inBatches = new Set((await deps.batches.open(now)).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.filter(isRevival).map((i) => i.recipient)));
     const items: ScopeItem[] = [];
-    for (const c of await deps.revival.candidates(now)) {
+    for (const c of candidates) {
       if (inBatches.has(c.email)) continue;
       const leadId = persist ? await deps.revival.ensureLead(c) : (c.leadId ?? `crm:${c.contactId}`);
       if (!persist && !c.leadId) crmContacts.set(leadId, { firstName: c.firstName, lastName: c.lastName, company: c.company });
@@ -175,11 +182,15 @@ export const createOperator = (deps: OperatorDeps) => {
   };
 
   /** What a new batch of this motion would hold now. */
-  const scopeFor = async (motion: BatchMotion, now: Date, persist = false): Promise<ScopeItem[]> => [
-    ...(motion === 'outbound' || motion === 'all' ? await deps.gatekeeper.outboundScope() : []),
-    ...(motion === 'cadence' || motion === 'all' ? await cadenceScope(now) : []),
-    ...(motion === 'revival' || motion === 'all' ? [...(await revivalScope(now, persist)), ...(await deps.gatekeeper.revivalEmailScope())] : []),
-  ];
+  const scopeFor = async (motion: BatchMotion, now: Date, persist = false): Promise<ScopeItem[]> => {
+    // `all` reads the approved drafts and the open batches once for its outbound and revival e-mail parts.
+    const approved = motion === 'all' ? await deps.gatekeeper.waitingScopes() : null;
+    return [
+      ...(approved ? approved.outbound : motion === 'outbound' ? await deps.gatekeeper.outboundScope() : []),
+      ...(motion === 'cadence' || motion === 'all' ? await cadenceScope(now) : []),
+      ...(motion === 'revival' || motion === 'all' ? [...(await revivalScope(now, persist)), ...(approved ? approved.revivalEmail : await deps.gatekeeper.revivalEmailScope())] : []),
+    ];
+  };
 
   /**
    * Approved revival items: each lead is queued (status and timeline) and its revival e-mail crafted

@@ -18,6 +18,9 @@ const isConnectionRequestItem = (item: Pick<ScopeItem, 'channel' | 'action'>): b
   return action?.kind === 'cadence_step' && isConnectionRequest({ channel: 'linkedin', action: action.action });
 };
 
+/** The key when it is made from the lead alone (every item but a connection request), without the recipient; else null. */
+export const leadKeyOf = (item: Pick<ScopeItem, 'channel' | 'leadId' | 'action'>): string | null => (isConnectionRequestItem(item) ? null : `${item.channel}:${item.leadId}:${outboxStepOf(item)}`);
+
 /**
  * The outbox's unique key of an item: `<channel>:<lead>:<step>`, except a LinkedIn connection
  * request, keyed by the PERSON (their normalised profile URL, hashed so the key holds no
@@ -25,7 +28,5 @@ const isConnectionRequestItem = (item: Pick<ScopeItem, 'channel' | 'action'>): b
  * same LinkedIn URL, all share one key, so the outbox holds at most one request per person
  * whatever queues it (docs/linkedin.md).
  */
-export const outboxKeyOf = (item: Pick<ScopeItem, 'channel' | 'leadId' | 'recipient' | 'action'>): string => {
-  if (isConnectionRequestItem(item)) return `heyreach:connect:${sha256Hex(`linkedin:${normalizeLinkedinUrl(item.recipient) ?? item.recipient.trim().toLowerCase()}`).slice(0, 40)}`;
-  return `${item.channel}:${item.leadId}:${outboxStepOf(item)}`;
-};
+export const outboxKeyOf = (item: Pick<ScopeItem, 'channel' | 'leadId' | 'recipient' | 'action'>): string =>
+  leadKeyOf(item) ?? `heyreach:connect:${sha256Hex(`linkedin:${normalizeLinkedinUrl(item.recipient) ?? item.recipient.trim().toLowerCase()}`).slice(0, 40)}`;

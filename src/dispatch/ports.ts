@@ -88,6 +88,8 @@ export interface OutboxStore {
    * with the claim's token, time and attempt count as they were before the claim.
    */
   release(id: string, token: string, outcome: { status: 'rejected'; reason: string } | { status: 'queued'; notBefore: Date; reason: string }, before: ClaimBefore): Promise<void>;
+  /** Queued items (not claimed) held back without a claim: each waits until its `notBefore`, with its reason; one statement. */
+  deferMany(items: { id: string; notBefore: Date; reason: string }[]): Promise<void>;
   /** Items a crash or an outage left in `sending` or `uncertain` since before `claimedBefore`. */
   unresolved(claimedBefore: Date): Promise<OutboxItem[]>;
   /** Set the outcome of a reconciliation. */

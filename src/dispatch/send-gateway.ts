@@ -58,6 +58,13 @@ const RECONCILED_CHANNELS: ReadonlySet<SendChannel> = new Set(['instantly', 'hey
 const CLAIM_BATCH = 16;
 /** How long an item waiting for a config fix waits before it is tried again. */
 const CONFIG_RETRY_MS = 15 * 60_000;
+/**
+ * The quotas that refuse every item of a channel kind alike: the e-mail daily, hourly and monthly
+ * counts and the LinkedIn daily count are checked first (quotas.ts) and read nothing of the item.
+ * Once one refuses an item in a live drain, the kind's later items are held with the same verdict
+ * until that bucket ends, without being claimed, read or judged one by one (issue 20 item 4).
+ */
+const CHANNEL_WIDE_QUOTAS: ReadonlySet<string> = new Set(['quota_daily', 'quota_hourly', 'quota_monthly', 'quota_linkedin_daily']);
 
 /**
  * The one door every outbound action goes through. Per item, in this order: the dedup claim
@@ -192,6 +199,8 @@ export const createSendGateway = (deps: GatewayDeps) => {
       const now0 = deps.clock.now();
       // `planned`: items a batch would queue (dry runs only), judged after what is already queued.
       const due = [...(await deps.outbox.due(now0, limit)), ...(dryRun ? planned : [])];
+      // Nothing due (most ticks, once the quotas hold the rest for later): nothing to judge, so no history, suppression list or exclusions to read.
+      if (due.length === 0) return report;
       const monthStart = new Date(Date.UTC(now0.getUTCFullYear(), now0.getUTCMonth(), 1));
       // The month's sends, read once and then kept as counters as this drain sends (send-ledger.ts).
       const history = createSendLedger(await deps.outbox.sentSince(new Date(Math.min(monthStart.getTime(), now0.getTime() - DAY_MS))));
@@ -201,6 +210,18 @@ export const createSendGateway = (deps: GatewayDeps) => {
         ? { excludedDomains: [...settings.recipients.excludedDomains, ...imported.excludedDomains], excludedEmails: [...settings.recipients.excludedEmails, ...imported.excludedEmails] }
         : settings.recipients;
       const plannedTouches = new Map<string, { channel: string; at: Date }[]>();
+      /**
+       * Channel kinds a channel-wide quota refused in this live drain, until the end of its bucket.
+       * The ledger only grows while the drain sends, so the verdict stands for every later item of
+       * the kind; a send given back to the ledger (a failed send) lifts every hold.
+       */
+      const holds = new Map<string, { until: Date; reason: string }>();
+      const heldAt = (item: OutboxItem, now: Date) => {
+        const hold = dryRun ? undefined : holds.get(channelKindOf(item.channel));
+        return hold && now < hold.until ? hold : null;
+      };
+      /** Items a hold deferred, written in one statement when the drain ends. */
+      const parked: { id: string; notBefore: Date; reason: string }[] = [];
       const scoped = dryRun ? [] : Object.values(deps.channels).filter((c): c is OutboundChannel => c !== undefined);
       for (const channel of scoped) channel.drainScope?.(true);
       /**
@@ -219,6 +240,8 @@ export const createSendGateway = (deps: GatewayDeps) => {
       };
       /** What a provider's refusal (or a failed mark) leaves: deferred, uncertain or failed, by the error's kind. */
       const sendFailed = async (item: OutboxItem, token: string, now: Date, record: SendRecord, error: unknown) => {
+        // Most outcomes below give the send back to the ledger: a quota that held a kind may have room again.
+        holds.clear();
         const code = isAppError(error) ? error.code : 'INTERNAL';
         // A provider may echo the recipient in its error: the outbox and the append-only audit
         // log keep the message without it (an erasure cannot reach the audit log afterwards).
@@ -273,7 +296,7 @@ export const createSendGateway = (deps: GatewayDeps) => {
         await releaseReserved();
         const next = due
           .slice(index)
-          .filter(inBatches)
+          .filter((i) => inBatches(i) && !heldAt(i, now))
           .slice(0, CLAIM_BATCH)
           .map((i) => i.id);
         batch.token = newToken();
@@ -281,10 +304,34 @@ export const createSendGateway = (deps: GatewayDeps) => {
         batch.asked = new Set(next);
         for (const [id, before] of await deps.outbox.claimMany(next, batch.token, now)) batch.reserved.set(id, before);
       };
+      /** A channel-wide refusal: the kind is held, and what the last batch claim took of it goes back to the queue in one statement, to be held unclaimed. */
+      const hold = async (kind: string, verdict: { until: Date; reason: string }) => {
+        holds.set(kind, verdict);
+        const back = [...batch.reserved].filter(([id]) => {
+          const reserved = dueById.get(id);
+          return reserved !== undefined && channelKindOf(reserved.channel) === kind;
+        });
+        for (const [id] of back) batch.reserved.delete(id);
+        await deps.outbox.releaseMany(
+          back.map(([id, before]) => ({ id, before })),
+          batch.token,
+        );
+      };
+      const dueById = new Map(due.map((i) => [i.id, i]));
       try {
         for (const [index, item] of due.entries()) {
           const now = deps.clock.now();
           const channel = deps.channels[item.channel];
+          // A kind a channel-wide quota holds: the same deferral, without a claim or a read (nothing is
+          // sent, so the stop, read before every item that may go, is not needed). What a batch claim
+          // took before the hold was given back when the hold was set (`hold`).
+          const held = heldAt(item, now);
+          if (held && !batch.reserved.has(item.id)) {
+            await settled();
+            parked.push({ id: item.id, notBefore: held.until, reason: held.reason });
+            push({ outboxId: item.id, leadId: item.leadId, channel: item.channel, outcome: 'deferred', reason: held.reason, notBefore: held.until.toISOString() });
+            continue;
+          }
           // Live, on a configured channel: claimed before the guards judge it, released if they hold
           // it back. Instantly and HeyReach items a batch at a time (claimMany: one commit for several
           // items) and read alone; the others (GoHighLevel, whose provider cannot say whether it has
@@ -329,6 +376,7 @@ export const createSendGateway = (deps: GatewayDeps) => {
             continue;
           }
           if (verdict.kind === 'defer') {
+            if (!dryRun && CHANNEL_WIDE_QUOTAS.has(verdict.reason)) await hold(channelKindOf(item.channel), { until: verdict.until, reason: verdict.reason });
             if (!dryRun) {
               await settled();
               if (read.before) await deps.outbox.release(item.id, token, { status: 'queued', notBefore: verdict.until, reason: verdict.reason }, read.before);
@@ -375,6 +423,7 @@ export const createSendGateway = (deps: GatewayDeps) => {
           );
         }
         await settled();
+        await deps.outbox.deferMany(parked);
       } finally {
         // A drain that failed still lets its last mark finish (its failure, if any, is not the one
         // thrown) and gives back what it claimed and did not reach (should that fail too, the claims

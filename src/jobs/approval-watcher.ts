@@ -30,7 +30,7 @@ const leadsOf = (b: Batch) => new Set(b.scope.map((i) => i.leadId)).size;
  */
 export const createApprovalWatcher = (deps: ApprovalWatcherDeps) => ({
   run: async (now: Date): Promise<Record<string, unknown>> => {
-    const pending = (await deps.batches.open()).filter((b) => b.status === 'pending_approval');
+    const pending = (await deps.batches.open(now)).filter((b) => b.status === 'pending_approval');
     let overdue = 0;
     let expired = 0;
     let closed = 0;

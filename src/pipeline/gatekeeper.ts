@@ -89,12 +89,17 @@ export const createGatekeeper = (deps: GatekeeperDeps) => {
     return find(batch.id);
   };
 
-  /** Every approved draft not already in an open batch (nor dispatched), on each channel of its tier's routing. */
-  const outboundScope = async (): Promise<ScopeItem[]> => {
+  /** What both scopes start from: the approved drafts not yet dispatched, and the drafts the open (unexpired) batches hold. */
+  const waitingDrafts = async () => {
     const now = deps.clock.now();
-    const taken = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => i.draftId)));
+    const taken = new Set((await deps.batches.open(now)).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => i.draftId)));
+    return { taken, drafts: await deps.batches.approvedDrafts() };
+  };
+
+  /** Every approved draft not already in an open batch (nor dispatched), on each channel of its tier's routing. */
+  const outboundOf = ({ taken, drafts }: Awaited<ReturnType<typeof waitingDrafts>>): ScopeItem[] => {
     const scope: ScopeItem[] = [];
-    for (const d of await deps.batches.approvedDrafts()) {
+    for (const d of drafts) {
       // A revival e-mail goes on the nurture channel in a revival batch, never as a cold first touch;
       // a suggested answer to a reply (`reply:<class>`) goes only in its thread, never in a campaign.
       if (taken.has(d.draftId) || d.angleId === REVIVAL_ANGLE_ID || isReplyAngle(d.angleId ?? '')) continue;
@@ -107,12 +112,15 @@ export const createGatekeeper = (deps: GatekeeperDeps) => {
   };
 
   /** Every approved revival e-mail not already in an open batch (nor dispatched): one GoHighLevel send each. */
-  const revivalEmailScope = async (): Promise<ScopeItem[]> => {
-    const now = deps.clock.now();
-    const taken = new Set((await deps.batches.open()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => i.draftId)));
-    return (await deps.batches.approvedDrafts())
-      .filter((d) => d.angleId === REVIVAL_ANGLE_ID && !taken.has(d.draftId) && d.email)
-      .map((d) => ({ draftId: d.draftId, leadId: d.leadId, recipient: d.email!, channel: 'ghl', action: REVIVAL_EMAIL }));
+  const revivalEmailOf = ({ taken, drafts }: Awaited<ReturnType<typeof waitingDrafts>>): ScopeItem[] =>
+    drafts.filter((d) => d.angleId === REVIVAL_ANGLE_ID && !taken.has(d.draftId) && d.email).map((d) => ({ draftId: d.draftId, leadId: d.leadId, recipient: d.email!, channel: 'ghl', action: REVIVAL_EMAIL }));
+
+  const outboundScope = async (): Promise<ScopeItem[]> => outboundOf(await waitingDrafts());
+  const revivalEmailScope = async (): Promise<ScopeItem[]> => revivalEmailOf(await waitingDrafts());
+  /** Both scopes from one read of the open batches and the approved drafts (the OPERATOR's `all` tick asks for both). */
+  const waitingScopes = async (): Promise<{ outbound: ScopeItem[]; revivalEmail: ScopeItem[] }> => {
+    const waiting = await waitingDrafts();
+    return { outbound: outboundOf(waiting), revivalEmail: revivalEmailOf(waiting) };
   };
 
   /** Freeze a scope someone else built (the cadence's due steps), with the same hash, expiry, audit and alert. */
@@ -179,6 +187,8 @@ export const createGatekeeper = (deps: GatekeeperDeps) => {
     outboundScope,
     /** Approved revival e-mails waiting for a revival batch. */
     revivalEmailScope,
+    /** `outboundScope` and `revivalEmailScope` from one read. */
+    waitingScopes,
     /** One motion's batch (`all`: the first of createBatches; the re-contacts' batch is made too). */
     create: async (motion: BatchMotion, by: string): Promise<Batch> => (await createBatches(motion, by))[0]!,
     list: (limit = 50) => deps.batches.list(limit),

@@ -75,7 +75,12 @@ export interface BatchStore {
   insert(b: Omit<Batch, 'id' | 'decidedBy' | 'decidedAt' | 'decisionReason' | 'executedAt' | 'executionReport'>): Promise<Batch>;
   get(id: string): Promise<Batch | null>;
   list(limit: number): Promise<Batch[]>;
-  open(): Promise<Batch[]>;
+  /**
+   * Batches pending approval or approved. With `at`: only those still live at `at` and the expired
+   * ones whose expiry is not announced yet (an expired, announced batch is read by no one: the
+   * scopes skip expired batches and the approval watcher has nothing left to say of it).
+   */
+  open(at?: Date): Promise<Batch[]>;
   /** Move the batch only if it is still `from`. */
   transition(id: string, from: BatchStatus, set: Partial<Pick<Batch, 'status' | 'decidedBy' | 'decidedAt' | 'decisionReason' | 'executedAt' | 'executionReport'>>): Promise<boolean>;
   approvedDrafts(): Promise<ApprovedDraft[]>;

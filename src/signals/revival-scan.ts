@@ -1,5 +1,6 @@
+import { normalizeEmail } from '../domain/lead.js';
 import { pipelineStageOf, revivalVerdict, type RevivalReason, type RevivalSettings } from '../domain/revival/index.js';
-import type { CrmContact, LeadEventStore, RevivalCrm, SignalLeadStore } from './ports.js';
+import type { CrmContact, LeadEvent, RevivalCrm, SignalLeadStore } from './ports.js';
 
 export type RevivalCandidate = {
   email: string;
@@ -20,7 +21,12 @@ export type RevivalCandidate = {
   context: string[];
 };
 
+/** The newest `limit` events of each lead (newest first, as `LeadEventStore.timeline`), in one read. */
+export type TimelinesOf = (leadIds: readonly string[], limit: number) => Promise<Map<string, LeadEvent[]>>;
+
 const DAY_MS = 86_400_000;
+/** How much of a lead's timeline the verdict reads (its opens, replies, connection, visits). */
+const TIMELINE_LIMIT = 500;
 const PAGE = 100;
 const MAX_PAGES = 50;
 
@@ -35,9 +41,10 @@ const lastActivityOf = (c: CrmContact): Date | null => {
 /**
  * Stale CRM contacts worth reviving (read-only): GHL contacts whose last activity is 30-120 days
  * old, joined with what our timeline knows of them, judged and scored by the pure rules, best first.
+ * Set-based: per page of contacts, their leads in one read and those leads' timelines in one more.
  */
 export const scanRevival = async (
-  deps: { ghl: RevivalCrm; leads: SignalLeadStore; events: LeadEventStore; settings: RevivalSettings },
+  deps: { ghl: RevivalCrm; leads: Pick<SignalLeadStore, 'byEmails'>; timelines: TimelinesOf; settings: RevivalSettings },
   now: Date,
   limit: number,
   /** Collects the contacts left out and why (`no_email`, `excluded_tag`, ...), by CRM id: never their address. */
@@ -48,9 +55,13 @@ export const scanRevival = async (
   const candidates: RevivalCandidate[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
     const answer = await deps.ghl.searchContacts({ page, pageLimit: PAGE, filters: [{ field: 'lastActivity', operator: 'range', value: { gte, lte } }] });
+    // Keyed by the normalised address (e-mail is unique among leads), as byEmail finds one.
+    const leads = await deps.leads.byEmails(answer.contacts.flatMap((c) => (c.email ? [c.email] : [])));
+    const leadOf = (email: string | undefined | null) => (email ? (leads.get(normalizeEmail(email) ?? '') ?? null) : null);
+    const timelines = await deps.timelines([...new Set(answer.contacts.flatMap((c) => leadOf(c.email)?.id ?? []))], TIMELINE_LIMIT);
     for (const contact of answer.contacts) {
-      const lead = contact.email ? await deps.leads.byEmail(contact.email) : null;
-      const events = lead ? await deps.events.timeline(lead.id, 500) : [];
+      const lead = leadOf(contact.email);
+      const events = lead ? (timelines.get(lead.id) ?? []) : [];
       const types = events.map((e) => e.type);
       const visits = events.filter((e) => e.type === 'website_visit').map((e) => e.at.getTime());
       const pipelineStage = pipelineStageOf(contact.pipelineStage, contact.tags);

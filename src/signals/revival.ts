@@ -2,7 +2,7 @@ import { applySignal, isLeadStatus } from '../domain/signals/index.js';
 import type { RevivalSettings } from '../domain/revival/index.js';
 import { emptyLead } from '../domain/lead.js';
 import type { LeadEventStore, RevivalCrm, SignalLeadStore } from './ports.js';
-import { scanRevival, type RevivalCandidate } from './revival-scan.js';
+import { scanRevival, type RevivalCandidate, type TimelinesOf } from './revival-scan.js';
 import type { RevivalDrafter } from './revival-drafts.js';
 
 /** What approving one revival item does (or, in a dry run, would do): queued for a draft, drafted, or why not. */
@@ -27,6 +27,8 @@ export const createRevival = (deps: {
   ghl: RevivalCrm;
   leads: SignalLeadStore;
   events: LeadEventStore;
+  /** The scan's timelines of many leads in one read (store/timelines-repo.ts). */
+  timelines: TimelinesOf;
   settings: RevivalSettings;
   dailyLimit: number;
   queuedToday: (now: Date) => Promise<number>;
@@ -53,9 +55,9 @@ export const createRevival = (deps: {
   return {
     candidates: async (now: Date): Promise<RevivalCandidate[]> => {
       const room = Math.max(0, deps.dailyLimit - (await deps.queuedToday(now)));
-      return room === 0 ? [] : scanRevival({ ghl: deps.ghl, leads: deps.leads, events: deps.events, settings: deps.settings }, now, room);
+      return room === 0 ? [] : scanRevival({ ghl: deps.ghl, leads: deps.leads, timelines: deps.timelines, settings: deps.settings }, now, room);
     },
-    scan: (now: Date, limit: number) => scanRevival({ ghl: deps.ghl, leads: deps.leads, events: deps.events, settings: deps.settings }, now, limit),
+    scan: (now: Date, limit: number) => scanRevival({ ghl: deps.ghl, leads: deps.leads, timelines: deps.timelines, settings: deps.settings }, now, limit),
     ensureLead: (c: RevivalCandidate) => (c.leadId ? Promise.resolve(c.leadId) : deps.leads.fromCrmContact(c, 'revival')),
     markQueued,
     /**

@@ -1,7 +1,6 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { BatchMotion, BatchStatus, ScopeItem } from '../domain/approval/batch.js';
 import type { ApprovedDraft, Batch, BatchStore } from '../pipeline/review-ports.js';
-import type { LeadProfile } from '../domain/lead.js';
 import type { Db } from './database.js';
 import { batches, drafts, leads, outbox } from './schema.js';
 
@@ -23,12 +22,12 @@ export const createBatchStore = (db: Db): BatchStore => ({
     return row ? toBatch(row) : null;
   },
   list: async (limit: number): Promise<Batch[]> => (await db.select().from(batches).orderBy(desc(batches.createdAt)).limit(limit)).map(toBatch),
-  open: async (): Promise<Batch[]> =>
+  open: async (at?: Date): Promise<Batch[]> =>
     (
       await db
         .select()
         .from(batches)
-        .where(inArray(batches.status, ['pending_approval', 'approved']))
+        .where(and(inArray(batches.status, ['pending_approval', 'approved']), at ? or(gt(batches.expiresAt, at), isNull(batches.expiryAnnouncedAt)) : undefined))
     ).map(toBatch),
 
   /** Move the batch only if it is still `from`: of two concurrent decisions exactly one wins. */
@@ -44,13 +43,14 @@ export const createBatchStore = (db: Db): BatchStore => ({
   approvedDrafts: async (): Promise<ApprovedDraft[]> =>
     (
       await db
-        .select({ draftId: drafts.id, leadId: drafts.leadId, tier: leads.tier, email: leads.email, profile: leads.profile, angleId: drafts.angleId })
+        // The profile's LinkedIn URL alone, not the whole profile document.
+        .select({ draftId: drafts.id, leadId: drafts.leadId, tier: leads.tier, email: leads.email, linkedinUrl: sql<string | null>`${leads.profile}->>'linkedinUrl'`, angleId: drafts.angleId })
         .from(drafts)
         .innerJoin(leads, eq(drafts.leadId, leads.id))
         // A draft already in the outbox was dispatched by an executed batch: never batch it again.
         .where(and(eq(drafts.status, 'approved'), sql`not exists (select 1 from ${outbox} where ${outbox.draftId} = ${drafts.id})`))
         .orderBy(desc(leads.points))
-    ).map((r) => ({ draftId: r.draftId, leadId: r.leadId, tier: r.tier, email: r.email, linkedinUrl: (r.profile as LeadProfile).linkedinUrl, angleId: r.angleId })),
+    ).map((r) => ({ draftId: r.draftId, leadId: r.leadId, tier: r.tier, email: r.email, linkedinUrl: r.linkedinUrl ?? null, angleId: r.angleId })),
 
   claimExpiryNotice: async (id: string, at: Date): Promise<boolean> =>
     (

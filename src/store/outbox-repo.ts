@@ -96,6 +96,13 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
       from unnest(${sql.param(items.map((i) => i.id))}::uuid[], ${sql.param(items.map((i) => i.before.claimToken))}::text[], ${sql.param(items.map((i) => i.before.claimedAt?.toISOString() ?? null))}::timestamptz[]) as v(id, token, at)
       where o.id = v.id and o.status = 'sending' and o.claim_token = ${token}`);
   },
+  deferMany: async (items) => {
+    if (items.length === 0) return;
+    await db.execute(sql`
+      update ${outbox} o set not_before = v.not_before, reason = v.reason, updated_at = ${new Date()}
+      from unnest(${sql.param(items.map((i) => i.id))}::uuid[], ${sql.param(items.map((i) => i.notBefore.toISOString()))}::timestamptz[], ${sql.param(items.map((i) => i.reason))}::text[]) as v(id, not_before, reason)
+      where o.id = v.id and o.status = 'queued'`);
+  },
   release: async (id, token, outcome, before) => {
     const held = outcome.status === 'queued' ? { status: 'queued', notBefore: outcome.notBefore } : { status: 'rejected' };
     await db

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approvalWatcherFor } from '../../../src/compose/jobs.js';
 import { importExclusions } from '../../../src/dispatch/exclusions.js';
 import type { Database } from '../../../src/store/database.js';
+import { createBatchStore } from '../../../src/store/batches-repo.js';
 import { createExclusionStore } from '../../../src/store/exclusions-repo.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase } from '../../support/store.js';
@@ -118,7 +119,10 @@ describe('approvals that reach people, and imported exclusions', () => {
     expect(h.alerts.sent.at(-1)!.body).toContain('will not be sent');
     seen = h.alerts.sent.length;
     h.clock.advance(10 * MIN);
-    expect(await watcher.run(h.clock.now())).toMatchObject({ expired: 0 });
+    // Announced, the expired batch is no longer read by the watcher (nor by the scopes): it says nothing more of it.
+    expect((await createBatchStore(h.db).open(h.clock.now())).map((b) => b.id)).not.toContain(paged.id);
+    expect((await createBatchStore(h.db).open()).map((b) => b.id)).toContain(paged.id);
+    expect(await watcher.run(h.clock.now())).toMatchObject({ pending: 0, expired: 0 });
     expect(titles(seen)).toEqual([]);
   });
 

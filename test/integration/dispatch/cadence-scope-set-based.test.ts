@@ -174,6 +174,63 @@ describe('the cadence reads its leads set-based, and decides as the per-lead rea
     expect((await h.cadence.sync(now)).map((c) => c.leadId).sort()).toEqual(exits);
   });
 
+  it('steps already in the outbox (held by the quotas) cost no read of their leads: the scope reads only the leads of the others', async () => {
+    const day1 = h.clock.now();
+    const leads = [await enrolledLead(day1), await enrolledLead(day1), await enrolledLead(day1)];
+    h.clock.advance(4 * DAY_MS);
+    const now = h.clock.now();
+    const queue = (lead: (typeof leads)[number]) =>
+      h.outbox.enqueue([
+        {
+          dedupKey: outboxKeyOf({ channel: 'instantly', leadId: lead.leadId, recipient: lead.email, action: S3 }),
+          batchId: null,
+          draftId: lead.draftId,
+          leadId: lead.leadId,
+          channel: 'instantly',
+          step: 's3',
+          recipient: lead.email,
+          recipientDomain: lead.email.split('@')[1]!,
+          tier: null,
+          subject: 's',
+          body: 'b',
+          payload: { firstName: null, lastName: null, companyName: null, title: null, email: lead.email },
+          sender: null,
+          notBefore: new Date(now.getTime() + DAY_MS),
+          status: 'queued',
+          reason: 'quota_daily',
+        },
+      ]);
+    /** The cadence scope's read of its leads (`cadenceTargets`): how many statements, naming how many leads. */
+    const targetReads = async () => {
+      const prototype = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+      const original = prototype.query;
+      const reads: number[] = [];
+      prototype.query = function (this: pg.Client, ...args: unknown[]) {
+        const config = args[0] as { text?: string; values?: unknown[] } | string;
+        const text = typeof config === 'string' ? config : (config.text ?? '');
+        if (/from "drafts" d where d\.lead_id = "leads"\."id" and d\.status = 'approved'/.test(text)) {
+          const values = (typeof config === 'string' ? args[1] : (config.values ?? args[1])) as unknown[];
+          reads.push((values.find(Array.isArray) as unknown[] | undefined)?.length ?? -1);
+        }
+        return original.apply(this, args);
+      };
+      try {
+        const report = await h.operator.dispatch({ motion: 'cadence', live: false, by: 'A' });
+        return { reads, waiting: report.waitingForBatch };
+      } finally {
+        prototype.query = original;
+      }
+    };
+    // Every due step in the scope: its three leads read once.
+    expect(await targetReads()).toEqual({ reads: [3], waiting: 3 });
+    await queue(leads[0]!);
+    expect(await targetReads()).toEqual({ reads: [2], waiting: 2 });
+    await queue(leads[1]!);
+    await queue(leads[2]!);
+    // Every due step queued: nothing to read.
+    expect(await targetReads()).toEqual({ reads: [], waiting: 0 });
+  });
+
   it('the due list, the sync and the cadence scope cost the same statements for 2 due leads as for 5', async () => {
     const day1 = h.clock.now();
     await enrolledLead(day1);

@@ -9,6 +9,7 @@ import { createKpiStore } from '../../../src/store/kpi-repo.js';
 import { createReviewStore } from '../../../src/store/review-repo.js';
 import { createLeadEventStore } from '../../../src/store/inbox-repo.js';
 import { createSignalLeadStore } from '../../../src/store/signals-repo.js';
+import { timelinesOf } from '../../../src/store/timelines-repo.js';
 import { dispatchHarness, HARNESS_CONFIG, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase } from '../../support/store.js';
 
@@ -220,7 +221,7 @@ describe('revival end to end: stale CRM contact -> revival draft -> review -> re
       }),
     };
     const skipped: { contactId: string; why: string }[] = [];
-    const found = await scanRevival({ ghl: crm, leads: createSignalLeadStore(h.db), events: createLeadEventStore(h.db), settings: { minInactiveDays: 30, maxInactiveDays: 120, excludeTags: [] } }, now, 10, skipped);
+    const found = await scanRevival({ ghl: crm, leads: createSignalLeadStore(h.db), timelines: (ids, limit) => timelinesOf(h.db, ids, limit), settings: { minInactiveDays: 30, maxInactiveDays: 120, excludeTags: [] } }, now, 10, skipped);
     expect(found.map((c) => c.contactId)).toEqual(['c-ok']);
     expect(skipped).toEqual([{ contactId: 'c-no-email', why: 'no_email' }]);
 
