@@ -2,6 +2,7 @@ import type { Config } from '../config/load.js';
 import { checkRecipient } from '../domain/sending/index.js';
 import { applySignal, isLeadStatus } from '../domain/signals/index.js';
 import { createHttpPolicy } from '../providers/http/policy.js';
+import { GHL_INBOUND_EVENT, ghlInboundText, ghlThreadOf } from '../providers/ghl/webhook.js';
 import { normalizeHeyReachEvent } from '../providers/heyreach/schemas.js';
 import { WebhookEventSchema } from '../providers/instantly/schemas.js';
 import { createSlackHotLeadPoster } from '../providers/slack/hot-lead.js';
@@ -53,12 +54,22 @@ export const replyTextOf = (item: StoredDelivery): string | null => {
     // The plain text first; the HTML when only it came (understandReply strips it); the snippet last.
     return e.data.reply_text ?? e.data.reply_html ?? e.data.reply_text_snippet ?? '';
   }
+  // A GoHighLevel nurture reply (workflow webhook, providers/ghl/webhook.ts): the e-mail's body, HTML as sent.
+  if (item.provider === 'ghl' && item.eventType === GHL_INBOUND_EVENT) return ghlInboundText(item.payload) ?? '';
   if (item.provider === 'heyreach' && HEYREACH_REPLIES.has(item.eventType)) {
     const body = item.payload;
     return body && typeof body === 'object' && !Array.isArray(body) ? (normalizeHeyReachEvent(body as Record<string, unknown>).messageText ?? '') : '';
   }
   return null;
 };
+
+/**
+ * Where a person answers a reply the send gateway cannot answer in its thread: a GoHighLevel
+ * nurture reply, as GoHighLevel's outbound channel sends new e-mails only (no threadId or
+ * replyMessageId: providers/ghl/outbound-channel.ts), so a suggested answer could never go out in
+ * the prospect's thread (docs/replies.md "GoHighLevel nurture replies").
+ */
+export const answeredByHandIn = (item: Pick<StoredDelivery, 'provider'>): string | null => (item.provider === 'ghl' ? 'GoHighLevel' : null);
 
 /**
  * How many follow-through actions this process's deliveries recorded: a delivery's job runs the
@@ -95,6 +106,7 @@ export const followThroughOn = (tx: Db, cadence: CadenceSettings, config: Follow
       return !checkRecipient(email, null, policy).ok;
     },
     replyTextOf,
+    answeredByHandIn,
     settings: { timeZone: config.dispatch.timeZone, businessHours: config.dispatch.businessHours },
     ...(config.llm ? { classifier: config.llm.classifier, onLlmNote: config.llm.onLlmNote } : {}),
   };
@@ -178,6 +190,7 @@ const replyReadsFor = (db: Db) => {
     profile: async (leadId: string) => ((await db.select({ profile: leads.profile }).from(leads).where(eq(leads.id, leadId)).limit(1))[0]?.profile as LeadProfile | undefined) ?? null,
     subjectOf: async (reply: { inboxId: string }) => {
       const delivery = await inbox.get(reply.inboxId);
+      if (delivery?.provider === 'ghl') return ghlThreadOf(delivery.payload).subject;
       const parsed = delivery?.provider === 'instantly' ? WebhookEventSchema.safeParse(delivery.payload) : null;
       return parsed?.success ? (parsed.data.reply_subject ?? null) : null;
     },

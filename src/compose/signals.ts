@@ -14,7 +14,7 @@ import { createTouchRecorder, planTouch } from '../signals/record-touch.js';
 import { createSendTouchStore } from '../store/send-touch-repo.js';
 import type { SentItem, TouchState } from '../dispatch/ports.js';
 import type { AuditEntry } from '../pipeline/ports.js';
-import { heyreachWebhook, instantlyWebhook, rb2bWebhook } from '../webhooks/index.js';
+import { ghlWebhook, heyreachWebhook, instantlyWebhook, rb2bWebhook } from '../webhooks/index.js';
 import { followThroughOn, type ActionsRecorded, type FollowThroughConfig } from './follow-through.js';
 import { replyLlmFor, withReplyPriming, type PrimeReads } from './reply-classifier.js';
 import { replyTextOf } from './follow-through.js';
@@ -25,7 +25,7 @@ import { storedSignalOf } from '../signals/stored-signal.js';
  * The parse of each provider whose deliveries the inbox processor acts on (Clay's callbacks go to
  * the Clay store instead): it reads a delivery stored without a signal as the door reads one today.
  */
-export const PAYLOAD_READERS: PayloadReaders = Object.fromEntries([instantlyWebhook, heyreachWebhook, rb2bWebhook].map((webhook) => [webhook.provider, webhook.parse]));
+export const PAYLOAD_READERS: PayloadReaders = Object.fromEntries([instantlyWebhook, heyreachWebhook, ghlWebhook, rb2bWebhook].map((webhook) => [webhook.provider, webhook.parse]));
 
 /** The signal loop's jobs wired to one app (store, clock, log, config): one place for CLI and server. */
 export const cadenceSyncFor = (app: AppDeps) => {

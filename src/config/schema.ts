@@ -647,6 +647,8 @@ export const EnvSchema = z.object({
   HEYREACH_WEBHOOK_SECRET: secret,
   RB2B_WEBHOOK_SECRET: secret,
   CLAY_WEBHOOK_SECRET: secret,
+  /** The token a GoHighLevel workflow "Custom Webhook" action sends in X-Caio-Webhook-Token with a nurture reply (POST /webhooks/ghl; docs/replies.md). */
+  GHL_WEBHOOK_SECRET: secret,
   /** Refuse unsigned webhooks (401) and providers with no secret (503). Default: on in live mode, off in sandbox mode. */
   WEBHOOK_SIGNATURE_REQUIRED: bool.optional(),
 });
@@ -674,4 +676,5 @@ export const SECRET_ENV_KEYS = [
   'HEYREACH_WEBHOOK_SECRET',
   'RB2B_WEBHOOK_SECRET',
   'CLAY_WEBHOOK_SECRET',
+  'GHL_WEBHOOK_SECRET',
 ] as const satisfies readonly (keyof Env)[];

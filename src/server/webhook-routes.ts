@@ -5,6 +5,7 @@ import {
   createClayCallbackHandler,
   createInboxHandler,
   createRb2bVisitorHandler,
+  ghlWebhook,
   heyreachWebhook,
   instantlyWebhook,
   rb2bWebhookPath,
@@ -83,6 +84,8 @@ export const webhookRoutes = (deps: {
   for (const [webhook, secret] of [
     [instantlyWebhook, env.INSTANTLY_WEBHOOK_SECRET],
     [heyreachWebhook, env.HEYREACH_WEBHOOK_SECRET],
+    // GoHighLevel: a workflow "Custom Webhook" action with our token header (nurture replies, docs/replies.md).
+    [ghlWebhook, env.GHL_WEBHOOK_SECRET],
   ] as const) {
     for (const { path, urlEvent } of webhook.paths) post[path] = createInboxHandler({ webhook, secret, urlEvent, ...common });
   }
@@ -130,6 +133,7 @@ export const webhookRoutes = (deps: {
     '/api/health/ready': ready,
     '/webhooks/instantly/health': health('instantly', env.INSTANTLY_WEBHOOK_SECRET),
     '/webhooks/heyreach/health': health('heyreach', env.HEYREACH_WEBHOOK_SECRET),
+    '/webhooks/ghl/health': health('ghl', env.GHL_WEBHOOK_SECRET),
     '/webhooks/clay/health': health('clay', clayToken),
     '/webhooks/rb2b/health': health('rb2b', rb2bSecret),
   };

@@ -81,7 +81,7 @@ export const repliesListPage = async (api: ApiDeps, query: Record<string, unknow
   const replies = await api.replies.list({ class: wanted, limit: 200 });
   const options = [`<option value="">All classes</option>`, ...Object.keys(CLASS_WORDS).map((c) => `<option value="${esc(c)}"${c === wanted ? ' selected' : ''}>${esc(CLASS_WORDS[c])}</option>`)].join('');
   const filter = `<form method="get" action="/replies" class="card reply-filter"><label for="reply-class">Show</label><select id="reply-class" name="class">${options}</select> <button type="submit">Filter</button></form>`;
-  if (replies.length === 0) return `${filter}${emptyState(wanted ? `No reply of the class “${CLASS_WORDS[wanted]}”.` : 'No reply yet.', 'Replies arrive through the Instantly and HeyReach webhooks.')}`;
+  if (replies.length === 0) return `${filter}${emptyState(wanted ? `No reply of the class “${CLASS_WORDS[wanted]}”.` : 'No reply yet.', 'Replies arrive through the Instantly, HeyReach and GoHighLevel webhooks.')}`;
   const item = (r: ReplyListItem) =>
     `<li class="card reply-item" data-reply="${esc(r.id)}"><h2><a href="${esc(replyHref(r.id))}">${esc(replyClassLabel(r.class, r.kind))}</a></h2>
 <p class="meta">${timeTag(new Date(r.receivedAt))} · ${r.channel === 'linkedin' ? 'LinkedIn' : 'E-mail'} · ${r.leadEmail ? esc(r.leadEmail) : 'an address we never wrote to'} · ${esc(confidenceWords(r.confidence))}</p>
@@ -104,6 +104,8 @@ const thread = (c: ReplyConversation) => {
 
 const answerSection = (c: ReplyConversation) => {
   const a = c.suggestedAnswer;
+  if (!a && c.answerByHand)
+    return `<section class="card" aria-labelledby="r-answer" data-answer-by-hand="${esc(c.answerByHand.in)}"><h2 id="r-answer">Answer</h2><p><strong>Answer it in ${esc(c.answerByHand.in)}.</strong> This reply came through ${esc(c.answerByHand.in)}, whose thread the send gateway cannot answer in, so no suggested answer is written here.</p>${c.proposedTimes.length ? '<p class="meta">They propose a time: nothing is booked for them automatically; book it and confirm it in the thread.</p>' : ''}</section>`;
   if (!a)
     return `<section class="card" aria-labelledby="r-answer"><h2 id="r-answer">Suggested answer</h2>${emptyState(c.needsResponse ? 'No answer is written yet.' : 'This reply needs no answer.', c.needsResponse ? 'CRAFTER writes one right after the reply is stored.' : '')}</section>`;
   const id = esc(a.id);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/lib/app-error.js';
 import { canEmailContact, createGhlClient } from '../../../src/providers/ghl/client.js';
+import { parseGhlWebhook } from '../../../src/providers/ghl/webhook.js';
 import * as schemas from '../../../src/providers/ghl/schemas.js';
 import { createHttpPolicy } from '../../../src/providers/http/policy.js';
 import { startGhlSandbox, type GhlSandbox, type GhlSandboxOptions } from '../../../src/providers/sandbox/ghl/server.js';
@@ -97,6 +98,54 @@ describe('GHL client against the loopback sandbox', () => {
     expect(canEmailContact(schemas.GhlContactSchema.parse(dnd))).toBe(false);
     expect(await failure(client.sendEmail({ contactId: dnd.id, subject: 's', html: 'h' }))).toMatchObject({ code: 'PROVIDER_BAD_REQUEST', details: { reason: 'dnd' } });
     expect(sandbox.sentEmails()).toHaveLength(1);
+  });
+
+  it("a reply to a nurture e-mail joins its thread and is posted by the workflow's Custom Webhook action with its headers, in the contract's InboundMessage shape", async () => {
+    const { client, sandbox } = await start();
+    await expect(sandbox.receiveReply({ email: MAYA.email, html: '<p>Hi</p>' }), 'no e-mail was sent to her yet').rejects.toThrow(/sent an e-mail/);
+    const sent = await client.sendEmail({ contactId: MAYA.id, subject: 'Picking our conversation back up', html: '<p>Hi Maya</p>', emailFrom: 'Jordan <jordan@nurture.example.com>' });
+    const received: { headers: Record<string, string | string[] | undefined>; body: unknown }[] = [];
+    const { createServer } = await import('node:http');
+    const receiver = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: JSON.parse(text) });
+        res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"accepted"}');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (receiver.address() as { port: number }).port;
+      const none = await sandbox.receiveReply({ email: MAYA.email, html: '<div>Thursday?</div>' });
+      expect(none.status, 'no workflow: nothing posted').toBe(0);
+      sandbox.setWorkflowWebhook({ url: `http://127.0.0.1:${port}/webhooks/ghl`, headers: { 'X-Caio-Webhook-Token': 'tok-0123456789abcdef' } });
+      const { message, status } = await sandbox.receiveReply({ email: MAYA.email, html: '<div>Thanks Jordan, could we move it to Thursday?</div>' });
+      expect(status).toBe(202);
+      expect(received).toHaveLength(1);
+      expect(received[0]!.headers['x-caio-webhook-token']).toBe('tok-0123456789abcdef');
+      expect(received[0]!.body).toEqual(message);
+      expect(message).toMatchObject({
+        type: 'InboundMessage',
+        direction: 'inbound',
+        messageType: 'Email',
+        contactId: MAYA.id,
+        conversationId: sent.conversationId,
+        threadId: sent.emailMessageId,
+        subject: 'Re: Picking our conversation back up',
+        from: `Maya Rivera <${MAYA.email}>`,
+        to: ['jordan@nurture.example.com'],
+      });
+      expect(message.emailMessageId).not.toBe(none.message.emailMessageId);
+      expect(none.message.threadId, 'both replies in the one thread').toBe(sent.emailMessageId);
+      // Every field the contract's InboundMessage example has that a workflow can fill, and what our webhook reads.
+      const contract = Object.keys(fixture('webhook.inbound_message.email.json').request.body as object).filter((k) => !['timestamp', 'webhookId', 'conversationProviderId'].includes(k));
+      expect(Object.keys(message)).toEqual(expect.arrayContaining(contract));
+      expect(parseGhlWebhook(message, { receivedAt: new Date() })).toMatchObject({ ok: true, signal: { email: MAYA.email, type: 'email_replied' } });
+      expect(sandbox.inboundMessages()).toHaveLength(2);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 
   it('lists free slots from epoch ms (31 days at most) and books one, which is then taken', async () => {

@@ -31,6 +31,34 @@ export type GhlSandboxOptions = {
   port?: number;
   /** Keep contacts (with their tags), sent e-mails and appointments in this file across processes (docs/sandboxes.md). @defaultValue memory only */
   state?: SandboxStateFile;
+  /** The workflow "Custom Webhook" action a prospect's reply fires (`receiveReply`); settable later with `setWorkflowWebhook`. */
+  workflowWebhook?: GhlSandboxWorkflowWebhook | null;
+};
+
+/**
+ * A location's workflow with trigger "Customer Replied" (e-mail) and a "Custom Webhook" action:
+ * where it posts the InboundMessage fields, with which custom headers (our X-Caio-Webhook-Token).
+ * GHL signs nothing here (contracts/ghl.md "Webhooks (optional for us)"). Never persisted: the
+ * headers carry our token.
+ */
+export type GhlSandboxWorkflowWebhook = { url: string; headers?: Record<string, string> };
+
+/** The InboundMessage a reply produces (contracts/ghl.md "Where threadId / replyMessageId come from"), as the workflow action posts it. */
+export type GhlInboundMessage = {
+  type: 'InboundMessage';
+  locationId: string;
+  contactId: string;
+  conversationId: string;
+  messageType: 'Email';
+  messageId: string;
+  emailMessageId: string;
+  threadId: string;
+  subject: string;
+  body: string;
+  from: string;
+  to: string[];
+  direction: 'inbound';
+  dateAdded: string;
 };
 
 /** What the state file holds: provider data only, never the API key. */
@@ -57,7 +85,7 @@ export type ContactRecord = {
   [field: string]: unknown;
 };
 
-export type GhlSentEmail = { messageId: string; conversationId: string; contactId: string; to: string; emailFrom: string | null; subject: string; html: string; sentAt: string };
+export type GhlSentEmail = { messageId: string; conversationId: string; contactId: string; to: string; emailFrom: string | null; subject: string; html: string; sentAt: string; emailMessageId?: string };
 export type GhlStoredAppointment = {
   id: string;
   calendarId: string;
@@ -427,10 +455,11 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
     const messageId = `msg-sandbox-${++counters.message}`;
     const conversationId = conversationOf.get(contact.id) ?? `cnv-sandbox-${conversationOf.size + 1}`;
     conversationOf.set(contact.id, conversationId);
-    emails.push({ messageId, conversationId, contactId: contact.id, to: contact.email, emailFrom, subject: String(body.subject ?? ''), html: body.html, sentAt: isoNow() });
+    const emailMessageId = `eml-sandbox-${counters.message}`;
+    emails.push({ messageId, conversationId, contactId: contact.id, to: contact.email, emailFrom, subject: String(body.subject ?? ''), html: body.html, sentAt: isoNow(), emailMessageId });
     contact.lastActivity = isoNow();
     stats.emailsSent++;
-    return [200, { conversationId, messageId, emailMessageId: `eml-sandbox-${counters.message}`, messageIds: [messageId], msg: 'Message queued successfully.' }];
+    return [200, { conversationId, messageId, emailMessageId, messageIds: [messageId], msg: 'Message queued successfully.' }];
   };
 
   const calendarOr404 = (id: string): GhlSandboxCalendar => {
@@ -568,6 +597,48 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
     handle(req, res).catch(() => send(res, 500, { statusCode: 500, message: 'sandbox error' }));
   });
   const loopback = await listenOnLoopback(server, options.port);
+
+  let workflowWebhook = options.workflowWebhook ?? null;
+  const inbound: GhlInboundMessage[] = [];
+  /**
+   * A prospect answers the last e-mail the location sent them (a nurture or revival e-mail): the
+   * reply joins that thread (`threadId`: the thread's first e-mail, `emailMessageId`: the reply's
+   * own) and the workflow action, when one is set, posts its InboundMessage. Resolves to the
+   * message and the HTTP status of the delivery (0: no workflow, or the receiver did not answer).
+   */
+  const receiveReply = async (input: { email: string; html: string; subject?: string }): Promise<{ message: GhlInboundMessage; status: number }> => {
+    const contact = byEmail(input.email);
+    const sent = contact ? emails.filter((e) => e.contactId === contact.id) : [];
+    const last = sent.at(-1);
+    if (!contact?.email || !last) throw new Error('ghl sandbox: a reply needs a contact the location sent an e-mail to');
+    const messageId = `msg-sandbox-${++counters.message}`;
+    const name = [contact.firstName, contact.lastName].filter(Boolean).join(' ');
+    const ours = last.emailFrom ? (EMAIL_FROM.exec(last.emailFrom.trim())?.slice(1).find(Boolean) ?? null) : null;
+    const message: GhlInboundMessage = {
+      type: 'InboundMessage',
+      locationId,
+      contactId: contact.id,
+      conversationId: last.conversationId,
+      messageType: 'Email',
+      messageId,
+      emailMessageId: `eml-sandbox-${counters.message}`,
+      threadId: sent.find((e) => e.conversationId === last.conversationId)?.emailMessageId ?? last.emailMessageId ?? `eml-sandbox-${counters.message}`,
+      subject: input.subject ?? (last.subject.startsWith('Re:') ? last.subject : `Re: ${last.subject}`),
+      body: input.html,
+      from: name ? `${name} <${contact.email}>` : contact.email,
+      to: ours ? [ours] : [],
+      direction: 'inbound',
+      dateAdded: isoNow(),
+    };
+    inbound.push(message);
+    contact.lastActivity = isoNow();
+    persist();
+    if (!workflowWebhook) return { message: copy(message), status: 0 };
+    const res = await fetch(workflowWebhook.url, { method: 'POST', headers: { 'content-type': 'application/json', ...workflowWebhook.headers }, body: JSON.stringify(message), signal: AbortSignal.timeout(5000) }).catch(() => null);
+    await res?.body?.cancel().catch(() => undefined);
+    return { message: copy(message), status: res?.status ?? 0 };
+  };
+
   return {
     url: `http://127.0.0.1:${loopback.port}`,
     apiKey,
@@ -579,6 +650,12 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
     contacts: (): ContactRecord[] => [...contacts.values()].map(copy),
     sentEmails: (): GhlSentEmail[] => emails.map(copy),
     appointments: (): GhlStoredAppointment[] => appointments.map(copy),
+    receiveReply,
+    /** The InboundMessages replies produced, oldest first. */
+    inboundMessages: (): GhlInboundMessage[] => inbound.map(copy),
+    setWorkflowWebhook: (hook: GhlSandboxWorkflowWebhook | null) => {
+      workflowWebhook = hook;
+    },
   };
 };
 
