@@ -64,14 +64,6 @@ export const replyTextOf = (item: StoredDelivery): string | null => {
 };
 
 /**
- * Where a person answers a reply the send gateway cannot answer in its thread: a GoHighLevel
- * nurture reply, as GoHighLevel's outbound channel sends new e-mails only (no threadId or
- * replyMessageId: providers/ghl/outbound-channel.ts), so a suggested answer could never go out in
- * the prospect's thread (docs/replies.md "GoHighLevel nurture replies").
- */
-export const answeredByHandIn = (item: Pick<StoredDelivery, 'provider'>): string | null => (item.provider === 'ghl' ? 'GoHighLevel' : null);
-
-/**
  * How many follow-through actions this process's deliveries recorded: a delivery's job runs the
  * actions after it commits only when its processing recorded some, so an open or a click costs no
  * extra statement (the sweep runs whatever is left).
@@ -106,7 +98,6 @@ export const followThroughOn = (tx: Db, cadence: CadenceSettings, config: Follow
       return !checkRecipient(email, null, policy).ok;
     },
     replyTextOf,
-    answeredByHandIn,
     settings: { timeZone: config.dispatch.timeZone, businessHours: config.dispatch.businessHours },
     ...(config.llm ? { classifier: config.llm.classifier, onLlmNote: config.llm.onLlmNote } : {}),
   };
@@ -319,7 +310,8 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ?
 /**
  * Approved suggested answers into the outbox as `reply` items (reply-drafts.ts createReplySender):
  * each with its lead, and its thread read from the reply's own delivery (Instantly: `email_id`, the
- * receiving `email_account`; HeyReach: the lead's profile).
+ * receiving `email_account`; HeyReach: the lead's profile; GoHighLevel: the InboundMessage's contact,
+ * thread, e-mail message and conversation).
  */
 export const replySenderFor = (app: AppDeps) => {
   const db = app.database.db;
@@ -342,11 +334,14 @@ export const replySenderFor = (app: AppDeps) => {
         const instantly = r.provider === 'instantly' ? WebhookEventSchema.safeParse(r.payload) : null;
         const heyreach = r.provider === 'heyreach' && r.payload && typeof r.payload === 'object' ? normalizeHeyReachEvent(r.payload as Record<string, unknown>) : null;
         const profileUrl = text(r.linkedin_url) ?? heyreach?.linkedinUrl ?? null;
+        // A GoHighLevel nurture reply's thread, from its InboundMessage (contracts/ghl.md "Where threadId / replyMessageId come from").
+        const ghl = r.provider === 'ghl' ? ghlThreadOf(r.payload) : null;
         return {
           draftId: String(r.draft_id),
           leadId: String(r.lead_id),
           replyId: String(r.reply_id),
           channel: email ? 'email' : 'linkedin',
+          provider: String(r.provider),
           subject: String(r.subject ?? ''),
           body: String(r.body ?? ''),
           recipient: email ? text(r.email) : profileUrl,
@@ -355,8 +350,11 @@ export const replySenderFor = (app: AppDeps) => {
           thread: {
             replyToUuid: instantly?.success ? (instantly.data.email_id ?? null) : null,
             eaccount: instantly?.success ? (instantly.data.email_account ?? null) : null,
-            threadId: text((r.payload as Row | null)?.thread_id),
+            threadId: ghl ? ghl.threadId : text((r.payload as Row | null)?.thread_id),
             profileUrl: email ? null : profileUrl,
+            contactId: ghl?.contactId ?? null,
+            replyMessageId: ghl?.replyMessageId ?? null,
+            conversationId: ghl?.conversationId ?? null,
           },
         } satisfies ApprovedReplyDraft;
       });

@@ -100,8 +100,6 @@ export const createRepliesView = (db: Db) => {
       await db.execute(sql`select id, status, angle_id, angle_reason, subject_a, body, edited_subject, edited_body, decided_by, decided_at from drafts where run_id = ${`reply:${reply.id}`} order by version desc, created_at desc limit 1`),
     );
     const appointment = reply.leadId ? await appointmentOf(reply.leadId) : null;
-    // The answer a person gives where the reply came from (follow-through.ts answeredByHandIn: a GoHighLevel nurture reply).
-    const [byHand] = rowsOf(await db.execute(sql`select status, payload->>'answerIn' as answer_in from reply_actions where reply_id = ${reply.id} and kind = 'reply_draft' and payload ? 'answerIn' limit 1`));
     return {
       ...replyListingJson(reply),
       leadId: reply.leadId,
@@ -129,7 +127,6 @@ export const createRepliesView = (db: Db) => {
             }
           : null,
       appointment: appointment?.slot ? { id: appointment.id, slot: new Date(appointment.slot).toISOString(), status: appointment.status } : null,
-      answerByHand: byHand ? { in: String(byHand.answer_in), status: String(byHand.status) } : null,
     };
   };
 

@@ -42,8 +42,6 @@ export type FollowThroughExecutorDeps = {
 type Outcome = { status: Exclude<ReplyActionStatus, 'pending' | 'running'>; error?: string; retryInMs?: number };
 
 class Skip extends Error {}
-/** Nothing to call: the action is a person's from the start (an answer in a thread the gateway cannot send in). */
-class ForAPerson extends Error {}
 
 /**
  * The follow-through's calls, after the reply's transaction committed (issue 17 item 2): each
@@ -65,8 +63,6 @@ export const createFollowThroughExecutor = (deps: FollowThroughExecutorDeps) => 
       return;
     }
     if (action.kind === 'reply_draft') {
-      // No draft for a thread the send gateway cannot answer in (a GoHighLevel nurture reply): it could never be sent.
-      if (typeof action.payload.answerIn === 'string') throw new ForAPerson(`answer in ${action.payload.answerIn}: the send gateway cannot send a reply in its thread, so no suggested answer is written`);
       if (!deps.draftReply) throw new Skip('reply drafts are not wired');
       const outcome = await deps.draftReply(action.replyId, deps.clock.now());
       if ('skipped' in outcome) throw new Skip(outcome.skipped);
@@ -131,7 +127,6 @@ export const createFollowThroughExecutor = (deps: FollowThroughExecutorDeps) => 
 
   const outcomeOf = (action: ReplyAction, error: unknown): Outcome => {
     if (error instanceof Skip) return { status: 'skipped', error: error.message };
-    if (error instanceof ForAPerson) return { status: 'needs_person', error: error.message };
     const message = safeErrorMessage(error);
     if (!isAppError(error)) return { status: 'failed', error: message };
     const code = error.code;
@@ -167,21 +162,12 @@ export const createFollowThroughExecutor = (deps: FollowThroughExecutorDeps) => 
     const line = { actionId: action.id, replyId: action.replyId, kind: action.kind, status: outcome.status, attempts: action.attempts };
     if (outcome.status === 'uncertain' || outcome.status === 'needs_person') {
       deps.log.warn({ ...line, err: outcome.error }, 'a reply follow-through action needs a person');
-      const answerIn = action.kind === 'reply_draft' && typeof action.payload.answerIn === 'string' ? action.payload.answerIn : null;
-      if (answerIn && outcome.status === 'needs_person')
-        await deps.alerts.send({
-          severity: 'warning',
-          title: `A reply to answer in ${answerIn} (reply ${action.replyId.slice(0, 8)})`,
-          body: `Reply ${action.replyId} came through ${answerIn}, whose thread the send gateway cannot answer in: answer it there (the reply, its class and proposed times: /replies/${action.replyId}, caio replies show ${action.replyId}).`,
-          metadata: { replyId: action.replyId, actionId: action.id, kind: action.kind, status: outcome.status, answerIn },
-        });
-      else
-        await deps.alerts.send({
-          severity: 'warning',
-          title: `Reply follow-through needs a person (${action.kind})`,
-          body: `The ${action.kind} call for reply ${action.replyId} is ${outcome.status}: ${outcome.error ?? ''}`.slice(0, 500),
-          metadata: { replyId: action.replyId, actionId: action.id, kind: action.kind, status: outcome.status },
-        });
+      await deps.alerts.send({
+        severity: 'warning',
+        title: `Reply follow-through needs a person (${action.kind})`,
+        body: `The ${action.kind} call for reply ${action.replyId} is ${outcome.status}: ${outcome.error ?? ''}`.slice(0, 500),
+        metadata: { replyId: action.replyId, actionId: action.id, kind: action.kind, status: outcome.status },
+      });
     } else if (outcome.status === 'failed') deps.log.info({ ...line, err: outcome.error }, 'reply follow-through action failed; retried later');
     return outcome.status;
   };

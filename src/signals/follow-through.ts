@@ -34,13 +34,6 @@ export type FollowThroughStores = {
   isExcluded: (email: string) => Promise<boolean>;
   /** The prospect's text of a reply delivery (the provider's payload read by its schema); null: not a reply. */
   replyTextOf: (item: StoredDelivery) => string | null;
-  /**
-   * Where a person answers a reply the send gateway cannot answer in its thread (a GoHighLevel
-   * nurture reply: "GoHighLevel"), else null. Such a reply gets no suggested answer, booking or
-   * move (each would queue a draft that could never be sent): its answer action goes to a person.
-   * Absent: every reply can be answered in its thread.
-   */
-  answeredByHandIn?: ((item: StoredDelivery) => string | null) | undefined;
   settings: FollowThroughSettings;
   /** The LLM classifier, when configured: it may add to or confirm the rules' reading (docs/replies.md "The LLM classifier"). */
   classifier?: ReplyClassifierPort | undefined;
@@ -190,11 +183,8 @@ export const createReplyFollowThrough = (s: FollowThroughStores) => {
     // A lead with a booked meeting who asks to move or cancel it: the SCHEDULER updates the appointment instead of booking another.
     const change = lead.status === 'meeting_booked' && HOT_OR_QUESTION.has(u.class) ? meetingChangeOf(reply.clean, u.proposedTimes.length) : null;
     const bookable = (u.class === 'meeting_request' || u.class === 'interested') && u.proposedTimes.length > 0;
-    // A thread the gateway cannot answer in (docs/replies.md "GoHighLevel nurture replies"): a person answers where it came from.
-    const byHandIn = s.answeredByHandIn?.(reply.item) ?? null;
-    if (byHandIn) {
-      if (change || bookable || stored.needsResponse) action('reply_draft', { class: u.class, answerIn: byHandIn, proposedTimes: u.proposedTimes.length, ...(change ? { change } : {}) });
-    } else if (change) action('change_meeting', { change });
+    // A GoHighLevel nurture reply goes the same way: its answer is sent in its GoHighLevel thread (docs/replies.md).
+    if (change) action('change_meeting', { change });
     else if (bookable) actions.push({ replyId: stored.id, leadId: lead.id, kind: 'book_meeting', idempotencyKey: `${lead.id}:book:${u.proposedTimes[0]!.at}${await sinceCancel(lead.id)}`, payload: { slot: null, by: null }, notBefore: now });
     else if (stored.needsResponse) action('reply_draft', { class: u.class });
     if (lead.email) action('crm_tag', { tags: crmTagsOf(u.class), class: u.class });

@@ -100,13 +100,28 @@ export type ApprovedReplyDraft = {
   leadId: string;
   replyId: string;
   channel: 'email' | 'linkedin';
+  /** Where the reply came from, so the answer goes back the same way: an e-mail reply through GoHighLevel is answered there. */
+  provider: string;
   subject: string;
   body: string;
-  /** The lead's e-mail (Instantly) or LinkedIn profile (HeyReach); null when the lead has none. */
+  /** The lead's e-mail (Instantly, GoHighLevel) or LinkedIn profile (HeyReach); null when the lead has none. */
   recipient: string | null;
   tier: string | null;
   names: { firstName: string | null; lastName: string | null; companyName: string | null };
-  thread: { replyToUuid: string | null; eaccount: string | null; threadId: string | null; profileUrl: string | null };
+  /**
+   * The thread it answers in. Instantly: the received e-mail's id and the account that received it
+   * (`threadId` for the read-back); HeyReach: the lead's profile; GoHighLevel: the contact, the
+   * thread (`threadId`), the e-mail message answered and the conversation (for the read-back).
+   */
+  thread: {
+    replyToUuid: string | null;
+    eaccount: string | null;
+    threadId: string | null;
+    profileUrl: string | null;
+    contactId: string | null;
+    replyMessageId: string | null;
+    conversationId: string | null;
+  };
 };
 
 /** An outbox item of step `reply` (the send gateway's NewOutboxItem, without a batch). */
@@ -114,7 +129,7 @@ export type ReplyOutboxItem = {
   dedupKey: string;
   draftId: string;
   leadId: string;
-  channel: 'instantly' | 'heyreach';
+  channel: 'instantly' | 'heyreach' | 'ghl';
   step: 'reply';
   recipient: string;
   recipientDomain: string | null;
@@ -127,6 +142,10 @@ export type ReplyOutboxItem = {
   notBefore: Date;
 };
 
+/** An e-mail thread we cannot name cannot be answered in: Instantly needs the e-mail and its account, GoHighLevel the contact, the thread and the e-mail answered. */
+const threadUnknown = (channel: ReplyOutboxItem['channel'], t: ApprovedReplyDraft['thread']): boolean =>
+  channel === 'instantly' ? !t.replyToUuid || !t.eaccount : channel === 'ghl' ? !t.contactId || !t.threadId || !t.replyMessageId : false;
+
 export type ReplySendDeps = {
   approvedUnqueued(limit: number): Promise<ApprovedReplyDraft[]>;
   enqueue(items: ReplyOutboxItem[]): Promise<number>;
@@ -136,7 +155,8 @@ export type ReplySendDeps = {
 /**
  * Approved suggested answers into the outbox (issue 17 item 3): one `reply` item per draft (dedup
  * key `reply:<draft id>`), on the channel of the reply (Instantly's reply endpoint for e-mail,
- * HeyReach's message endpoint for LinkedIn), sent by the send gateway with every guard (stop,
+ * HeyReach's message endpoint for LinkedIn, GoHighLevel's Conversations for a nurture reply, in its
+ * thread), sent by the send gateway with every guard (stop,
  * suppression, exclusions, quotas, the cross-channel cap) and its never-twice rule. An answer that
  * cannot go (a reviewer placeholder left in, no recipient, an e-mail thread we cannot name) is
  * recorded as a rejected item with the reason, and a person is alerted once.
@@ -146,12 +166,13 @@ export const createReplySender = (deps: ReplySendDeps) => ({
     const drafts = await deps.approvedUnqueued(limit);
     const items = drafts.map((d): ReplyOutboxItem => {
       const email = d.channel === 'email';
-      const refusal = REVIEWER_PLACEHOLDER.test(d.body) ? 'reviewer_placeholder' : !d.recipient ? 'no_recipient' : email && (!d.thread.replyToUuid || !d.thread.eaccount) ? 'thread_unknown' : null;
+      const channel = !email ? 'heyreach' : d.provider === 'ghl' ? 'ghl' : 'instantly';
+      const refusal = REVIEWER_PLACEHOLDER.test(d.body) ? 'reviewer_placeholder' : !d.recipient ? 'no_recipient' : threadUnknown(channel, d.thread) ? 'thread_unknown' : null;
       return {
         dedupKey: `reply:${d.draftId}`,
         draftId: d.draftId,
         leadId: d.leadId,
-        channel: email ? 'instantly' : 'heyreach',
+        channel,
         step: 'reply',
         recipient: d.recipient ?? '',
         recipientDomain: email && d.recipient ? (d.recipient.split('@')[1] ?? null) : null,

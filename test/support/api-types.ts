@@ -1741,11 +1741,6 @@ export interface components {
                 /** @enum {string} */
                 status: "booked" | "moved" | "cancelled";
             } | null;
-            /** @description a reply whose thread the send gateway cannot answer in (a GoHighLevel nurture reply): where a person answers it; no suggested answer is written */
-            answerByHand?: {
-                in: string;
-                status: string;
-            } | null;
         };
         /** @description Live free slots from the GoHighLevel calendar the SCHEDULER books on, at least an hour ahead and within business hours in the prospect's zone. */
         ReplySlots: {

@@ -20,8 +20,10 @@ export type EditRules = {
 
 /**
  * The channel of a suggested answer, from the grounding `craftReplyDraft` writes ("their reply",
- * provider `heyreach` for LinkedIn, `instantly` for e-mail). Unknown reads as e-mail, whose rules are
- * the stricter ones (the footer): a wrong guess refuses an edit, it never lets one through.
+ * provider `heyreach` for LinkedIn, `instantly` for e-mail). Only LinkedIn drops the footer: an answer
+ * to a GoHighLevel nurture reply is an e-mail in its GoHighLevel thread, whatever provider its
+ * grounding names (`instantly`, or `ghl`), and unknown reads as e-mail too, whose rules are the
+ * stricter ones (the footer): a wrong guess refuses an edit, it never lets one through.
  */
 export const replyDraftChannel = (grounding: readonly Grounding[]): 'email' | 'linkedin' => (grounding.find((g) => g.claim === REPLY_GROUNDING_CLAIM)?.provider === 'heyreach' ? 'linkedin' : 'email');
 

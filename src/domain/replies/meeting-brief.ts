@@ -167,8 +167,6 @@ export type ReplyConversation = ReplyListItem & {
     decidedAt: string | null;
   } | null;
   appointment: { id: string; slot: string; status: 'booked' | 'moved' | 'cancelled' } | null;
-  /** A reply the send gateway cannot answer in its thread (a GoHighLevel nurture reply): where a person answers it, and its action's status. */
-  answerByHand?: { in: string; status: string } | null;
 };
 
 export type ReplySlots = { replyId: string; timeZone: string; calendar: boolean; bookingUrl: string | null; slots: { at: string; label: string }[] };

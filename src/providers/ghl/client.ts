@@ -4,6 +4,8 @@ import { createHttpPolicy, type HttpPolicy } from '../http/policy.js';
 import {
   AppointmentSchema,
   CalendarEventsResponseSchema,
+  ConversationMessagesResponseSchema,
+  EmailMessageSchema,
   type GhlCalendarEvent,
   ContactResponseSchema,
   ContactSearchResponseSchema,
@@ -16,7 +18,9 @@ import {
   type GhlAppointment,
   type GhlContact,
   type GhlContactSearchPage,
+  type GhlEmailMessage,
   type GhlFreeSlotDay,
+  type GhlMessagesPage,
   type GhlSentMessage,
 } from './schemas.js';
 
@@ -74,6 +78,9 @@ export type GhlAppointmentInput = {
   toNotify?: boolean;
 };
 
+/** Our answer in a prospect's thread: the thread (its first e-mail's id) and the e-mail message answered. */
+export type GhlThreadReply = { contactId: string; threadId: string; replyMessageId: string; subject: string; html: string; text?: string; emailFrom?: string };
+
 export type GhlClient = {
   /** The duplicate lookup (honours the location's duplicate setting); null when there is none. */
   findContactByEmail(email: string): Promise<GhlContact | null>;
@@ -88,6 +95,12 @@ export type GhlClient = {
   addTags(id: string, tags: string[]): Promise<string[]>;
   removeTags(id: string, tags: string[]): Promise<string[]>;
   sendEmail(email: { contactId: string; subject: string; html: string; emailFrom?: string }): Promise<GhlSentMessage>;
+  /** An answer in an e-mail thread (contracts/ghl.md "Conversations: replying to an e-mail in its thread"): `emailReplyMode: reply`. NOT repeatable. */
+  replyInThread(reply: GhlThreadReply): Promise<GhlSentMessage>;
+  /** One page of a conversation's e-mail messages (`lastMessageId`: the previous page's, to page on). */
+  conversationEmails(conversationId: string, page?: { lastMessageId?: string; limit?: number }): Promise<GhlMessagesPage>;
+  /** One e-mail of a thread by its e-mail message id; null when GHL does not know it (404). */
+  emailMessage(emailMessageId: string): Promise<GhlEmailMessage | null>;
   freeSlots(calendarId: string, range: { startDate: Date | number; endDate: Date | number; timezone?: string; userId?: string }): Promise<GhlFreeSlotDay[]>;
   bookAppointment(input: GhlAppointmentInput): Promise<GhlAppointment>;
   /** The calendar's events between two instants (the read-back before a booking is retried). */
@@ -189,6 +202,27 @@ export const createGhlClient = ({ baseUrl, apiKey, locationId, policy }: { baseU
       const body = { type: 'Email', contactId, subject, html, ...(emailFrom !== undefined ? { emailFrom } : {}) };
       // NOT repeatable: every POST sends another e-mail and GHL has no idempotency key; an uncertain send goes to the outbox.
       return conversations.required('conversations/messages', { method: 'POST', path: 'conversations/messages', body, idempotent: false }, SendMessageResponseSchema);
+    },
+    replyInThread: async ({ contactId, threadId, replyMessageId, subject, html, text, emailFrom }) => {
+      if (emailFrom !== undefined && !EMAIL_FROM.test(emailFrom.trim())) throw invalid('replyInThread: emailFrom must be an e-mail address on the nurture domain');
+      if (!threadId.trim() || !replyMessageId.trim()) throw invalid('replyInThread: the thread and the message answered are required');
+      const body = { type: 'Email', contactId, threadId, replyMessageId, emailReplyMode: 'reply', subject, html, ...(text !== undefined ? { message: text } : {}), ...(emailFrom !== undefined ? { emailFrom } : {}) };
+      // NOT repeatable, as sendEmail: an uncertain answer is looked for in the conversation (outbound-channel.ts `lookup`), never resent blindly.
+      return conversations.required('conversations/messages', { method: 'POST', path: 'conversations/messages', body, idempotent: false }, SendMessageResponseSchema);
+    },
+    conversationEmails: (conversationId, { lastMessageId, limit } = {}) =>
+      conversations.required(
+        'conversations/:id/messages',
+        { method: 'GET', path: `conversations/${encodeURIComponent(conversationId)}/messages`, query: { type: 'TYPE_EMAIL', limit: limit ?? 20, lastMessageId } },
+        ConversationMessagesResponseSchema,
+      ),
+    emailMessage: async (emailMessageId) => {
+      try {
+        return await conversations.call('conversations/messages/email/:id', { method: 'GET', path: `conversations/messages/email/${encodeURIComponent(emailMessageId)}` }, EmailMessageSchema, { nullOn: [404] });
+      } catch (error) {
+        if (isAppError(error) && error.code === 'NOT_FOUND') return null;
+        throw error;
+      }
     },
     freeSlots: async (calendarId, { startDate, endDate, timezone, userId }) => {
       // Epoch MILLISECONDS and at most 31 days (contracts/ghl.md quirk 4).

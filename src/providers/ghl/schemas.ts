@@ -66,6 +66,34 @@ export const SendMessageResponseSchema = z.looseObject({
 });
 export type GhlSentMessage = z.infer<typeof SendMessageResponseSchema>;
 
+/** One message of a conversation (contracts/ghl.md "Reading messages"): what the read-back of an answer needs. */
+export const ConversationMessageSchema = z.looseObject({
+  id: z.string().min(1),
+  direction: text,
+  messageType: text,
+  dateAdded: text,
+  meta: z
+    .looseObject({
+      email: z
+        .looseObject({ messageIds: z.array(z.string()).optional() })
+        .nullable()
+        .optional(),
+    })
+    .nullable()
+    .optional(),
+});
+export type GhlConversationMessage = z.infer<typeof ConversationMessageSchema>;
+
+const MessagesPageSchema = z.looseObject({ lastMessageId: text, nextPage: z.boolean().nullable().optional(), messages: z.array(ConversationMessageSchema) });
+
+/** `GET /conversations/{id}/messages`: top-level in the current spec, wrapped in `messages` in 2025-08/10 (contracts/ghl.md): both read. */
+export const ConversationMessagesResponseSchema = z.union([MessagesPageSchema, z.looseObject({ messages: MessagesPageSchema })]).transform((r): GhlMessagesPage => (Array.isArray(r.messages) ? (r as GhlMessagesPage) : r.messages));
+export type GhlMessagesPage = z.infer<typeof MessagesPageSchema>;
+
+/** `GET /conversations/messages/email/{id}`: one e-mail of a thread, with the message it answered. */
+export const EmailMessageSchema = z.looseObject({ id: z.string().min(1), threadId: text, direction: text, replyToMessageId: text, conversationId: text, contactId: text, subject: text });
+export type GhlEmailMessage = z.infer<typeof EmailMessageSchema>;
+
 const DATE_KEY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**

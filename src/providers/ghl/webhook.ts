@@ -68,12 +68,12 @@ export const ghlInboundText = (payload: unknown): string | null => {
   return parsed.success ? (parsed.data.body ?? '') : null;
 };
 
-/** The thread fields of a stored InboundMessage, for an answer in it (threadId, the message answered). */
-export const ghlThreadOf = (payload: unknown): { contactId: string | null; threadId: string | null; replyMessageId: string | null; subject: string | null } => {
+/** The thread fields of a stored InboundMessage, for an answer in it (threadId, the message answered) and its read-back (the conversation). */
+export const ghlThreadOf = (payload: unknown): { contactId: string | null; threadId: string | null; replyMessageId: string | null; conversationId: string | null; subject: string | null } => {
   const parsed = GhlInboundMessageSchema.safeParse(payload);
-  if (!parsed.success) return { contactId: null, threadId: null, replyMessageId: null, subject: null };
+  if (!parsed.success) return { contactId: null, threadId: null, replyMessageId: null, conversationId: null, subject: null };
   const m = parsed.data;
-  return { contactId: m.contactId ?? null, threadId: m.threadId ?? m.emailMessageId ?? null, replyMessageId: m.emailMessageId ?? m.messageId ?? null, subject: m.subject ?? null };
+  return { contactId: m.contactId ?? null, threadId: m.threadId ?? m.emailMessageId ?? null, replyMessageId: m.emailMessageId ?? m.messageId ?? null, conversationId: m.conversationId ?? null, subject: m.subject ?? null };
 };
 
 /**

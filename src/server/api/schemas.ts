@@ -661,10 +661,6 @@ export const ReplyConversation = named(
       })
       .nullable(),
     appointment: z.strictObject({ id: z.string(), slot: Timestamp, status: z.enum(['booked', 'moved', 'cancelled']) }).nullable(),
-    answerByHand: described(
-      z.strictObject({ in: z.string(), status: z.string() }).nullable().optional(),
-      'a reply whose thread the send gateway cannot answer in (a GoHighLevel nurture reply): where a person answers it; no suggested answer is written',
-    ),
   }),
   'One conversation: the reply, its lead, every message across channels, the suggested answer and the appointment.',
 );

@@ -104,8 +104,6 @@ const thread = (c: ReplyConversation) => {
 
 const answerSection = (c: ReplyConversation) => {
   const a = c.suggestedAnswer;
-  if (!a && c.answerByHand)
-    return `<section class="card" aria-labelledby="r-answer" data-answer-by-hand="${esc(c.answerByHand.in)}"><h2 id="r-answer">Answer</h2><p><strong>Answer it in ${esc(c.answerByHand.in)}.</strong> This reply came through ${esc(c.answerByHand.in)}, whose thread the send gateway cannot answer in, so no suggested answer is written here.</p>${c.proposedTimes.length ? '<p class="meta">They propose a time: nothing is booked for them automatically; book it and confirm it in the thread.</p>' : ''}</section>`;
   if (!a)
     return `<section class="card" aria-labelledby="r-answer"><h2 id="r-answer">Suggested answer</h2>${emptyState(c.needsResponse ? 'No answer is written yet.' : 'This reply needs no answer.', c.needsResponse ? 'CRAFTER writes one right after the reply is stored.' : '')}</section>`;
   const id = esc(a.id);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/lib/app-error.js';
 import { canEmailContact, createGhlClient } from '../../../src/providers/ghl/client.js';
@@ -5,6 +8,7 @@ import { parseGhlWebhook } from '../../../src/providers/ghl/webhook.js';
 import * as schemas from '../../../src/providers/ghl/schemas.js';
 import { createHttpPolicy } from '../../../src/providers/http/policy.js';
 import { startGhlSandbox, type GhlSandbox, type GhlSandboxOptions } from '../../../src/providers/sandbox/ghl/server.js';
+import { sandboxStateFile } from '../../../src/providers/sandbox/state-file.js';
 import { contractFixture } from '../../support/contracts.js';
 
 const KEY = 'pit-test-ghl-token-0123456789';
@@ -146,6 +150,59 @@ describe('GHL client against the loopback sandbox', () => {
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }
+  });
+
+  it('answers in the thread (threadId, the e-mail answered, reply mode; no status/subType asked for), reads it back from the conversation, and refuses a thread the contact does not have', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ghl-thread-'));
+    const state = sandboxStateFile(join(dir, 'ghl.json'));
+    const { client, sandbox } = await start({ state });
+    const first = await client.sendEmail({ contactId: MAYA.id, subject: 'Picking our conversation back up', html: '<p>Hi Maya</p>' });
+    const { message } = await sandbox.receiveReply({ email: MAYA.email, html: '<p>Tell me more.</p>' });
+    const answer = { contactId: MAYA.id, threadId: message.threadId, replyMessageId: message.emailMessageId, subject: 'Re: Picking our conversation back up', html: '<p>Gladly.</p>', text: 'Gladly.' };
+    // A thread or message that is not the contact's is refused before anything is sent (400, no retry).
+    expect((await failure(client.replyInThread({ ...answer, threadId: 'eml-not-a-thread' }))).code).toBe('PROVIDER_BAD_REQUEST');
+    expect((await failure(client.replyInThread({ ...answer, replyMessageId: first.messageId + '-x' }))).code).toBe('PROVIDER_BAD_REQUEST');
+    expect((await failure(client.replyInThread({ ...answer, threadId: ' ' }))).code).toBe('INVALID_INPUT');
+    const mode = await raw('/conversations/messages', {
+      method: 'POST',
+      version: '2021-04-15',
+      body: { type: 'Email', contactId: MAYA.id, html: '<p>x</p>', threadId: message.threadId, replyMessageId: message.emailMessageId, emailReplyMode: 'forward' },
+    });
+    expect(mode.status).toBe(422);
+    expect(sandbox.sentEmails()).toHaveLength(1);
+
+    const sent = await client.replyInThread(answer);
+    expect(sent.conversationId).toBe(message.conversationId);
+    expect(sandbox.sentEmails().at(-1)).toMatchObject({ threadId: message.threadId, replyMessageId: message.emailMessageId, emailReplyMode: 'reply', text: 'Gladly.', conversationId: message.conversationId });
+
+    // The read-back: the conversation's e-mails newest first, each read by its e-mail id for the message it answered.
+    const page = await client.conversationEmails(message.conversationId, { limit: 2 });
+    expect(page.messages.map((m) => [m.id, m.direction])).toEqual([
+      [sent.messageId, 'outbound'],
+      [message.messageId, 'inbound'],
+    ]);
+    expect(page.nextPage).toBe(true);
+    const rest = await client.conversationEmails(message.conversationId, { lastMessageId: page.lastMessageId! });
+    expect(rest.messages.map((m) => m.id)).toEqual([first.messageId]);
+    expect(rest.nextPage).toBe(false);
+    expect(page.messages[0]!.meta?.email?.messageIds).toEqual(expect.arrayContaining([first.emailMessageId, message.emailMessageId, sent.emailMessageId]));
+    expect(await client.emailMessage(sent.emailMessageId!)).toMatchObject({ threadId: message.threadId, replyToMessageId: message.emailMessageId, direction: 'outbound' });
+    expect(await client.emailMessage('eml-unknown')).toBeNull();
+
+    // The thread outlives the process (the state file), and a later reply stays in it.
+    await sandbox.close();
+    const again = await start({ state });
+    expect((await again.client.conversationEmails(message.conversationId)).messages).toHaveLength(3);
+    const { message: later } = await again.sandbox.receiveReply({ email: MAYA.email, html: '<p>Thanks!</p>' });
+    expect(later.threadId).toBe(message.threadId);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a conversation page in both documented shapes (top-level and wrapped in `messages`)', () => {
+    const page = { lastMessageId: 'm2', nextPage: false, messages: [{ id: 'm2', direction: 'outbound', messageType: 'TYPE_EMAIL', meta: { email: { messageIds: ['e1', 'e2'] } } }] };
+    expect(schemas.ConversationMessagesResponseSchema.parse(page)).toMatchObject(page);
+    expect(schemas.ConversationMessagesResponseSchema.parse({ messages: page })).toMatchObject(page);
+    expect(() => schemas.ConversationMessagesResponseSchema.parse({ messages: 'none' })).toThrow();
   });
 
   it('lists free slots from epoch ms (31 days at most) and books one, which is then taken', async () => {

@@ -101,50 +101,184 @@ describe('GoHighLevel nurture replies: the workflow webhook is a reply, understo
   const leadStatus = async (id: string) => String(rowsOf(await database.db.execute(sql`select status from leads where id = ${id}::uuid`))[0]!.status);
   const cadenceStatus = async (id: string) => String(rowsOf(await database.db.execute(sql`select status from cadence_enrollments where lead_id = ${id}::uuid`))[0]?.status);
 
-  it("a meeting request in the nurture thread: stored with its class, replied, cadence exited, HOT LEAD, GHL contact tagged; the answer is a person's in GoHighLevel (no draft, no booking, no Instantly call); a redelivery is stored once", async () => {
+  const drafts = async (replyId: unknown) => rowsOf(await database.db.execute(sql`select * from drafts where run_id = ${`reply:${String(replyId)}`} order by created_at, version`));
+  /** A person approves the answer some minutes after it came (the gateway's minimum delay between e-mails counts from the nurture batch's sends). */
+  const approve = async (draftId: unknown, edit?: { body: string }) => {
+    h.clock.advance(10 * 60_000);
+    return apiDepsOf(h).review.approve({ draftId: String(draftId), by: 'Dani', ...(edit ? { edit } : {}) });
+  };
+  const outboxOf = async (draftId: unknown) => rowsOf(await database.db.execute(sql`select * from outbox where dedup_key = ${`reply:${String(draftId)}`}`));
+  const drain = () => h.gateway.drain({ dryRun: false, limit: 50 });
+  /** The e-mails GoHighLevel sent in a thread as answers (the nurture e-mail itself starts the thread). */
+  const answersIn = (threadId: string) => h.sandboxes.ghl.sentEmails().filter((e) => e.threadId === threadId);
+
+  it("a meeting request in the nurture thread: stored with its class, replied, cadence exited, HOT LEAD, GHL contact tagged, CRAFTER's answer in the review queue (no Instantly call); a redelivery is stored once", async () => {
     const lead = await nurturedLead({ firstName: 'Maya', lastName: 'Rivera' });
-    const { message, status } = await reply(lead.email, '<div>Thanks Jordan, Tuesday at 2pm works, send an invite.</div><div class="gmail_quote">On Mon Jordan wrote: <blockquote>Hi, when we spoke</blockquote></div>');
+    const { message, status } = await reply(lead.email, '<div>Thanks Jordan, happy to talk, send me a few times.</div><div class="gmail_quote">On Mon Jordan wrote: <blockquote>Hi, when we spoke</blockquote></div>');
     expect(status).toBe(202);
     expect(message.threadId, 'the reply joins the nurture thread').toBe(h.sandboxes.ghl.sentEmails()[0]!.emailMessageId);
 
     const [stored] = await replies();
     expect(stored).toMatchObject({ lead_id: lead.leadId, channel: 'email', class: 'meeting_request', needs_response: true });
-    expect(stored!.proposed_times).toEqual([expect.objectContaining({ at: '2026-11-24T14:00:00.000Z' })]);
     expect(String(stored!.excerpt)).not.toContain('when we spoke');
     expect(await leadStatus(lead.leadId)).toBe('replied');
     expect(await cadenceStatus(lead.leadId)).toBe('exited');
 
-    expect(await actionsOf(stored!.id)).toEqual({ slack_hot_lead: 'done', crm_tag: 'done', reply_draft: 'needs_person' });
-    const [answer] = rowsOf(await database.db.execute(sql`select payload, last_error from reply_actions where reply_id = ${stored!.id} and kind = 'reply_draft'`));
-    expect(answer!.payload).toMatchObject({ answerIn: 'GoHighLevel', class: 'meeting_request', proposedTimes: 1 });
-    expect(String(answer!.last_error)).toContain('answer in GoHighLevel');
-    expect(rowsOf(await database.db.execute(sql`select id from drafts where run_id = ${`reply:${String(stored!.id)}`}`)), 'no draft that could never be sent').toHaveLength(0);
-    expect(h.sandboxes.ghl.appointments()).toHaveLength(0);
+    expect(await actionsOf(stored!.id)).toEqual({ slack_hot_lead: 'done', crm_tag: 'done', reply_draft: 'done' });
+    const [draft] = await drafts(stored!.id);
+    expect(draft).toMatchObject({ status: 'pending_review', angle_id: 'reply:meeting_request', subject_a: 'Re: Picking our conversation back up' });
+    expect(String(draft!.body)).toContain('1. Monday, November 23 at 4:00 PM UTC');
     expect(h.sandboxes.instantly.interestUpdates()).toHaveLength(0);
     expect(h.sandboxes.ghl.contacts().find((c) => c.email === lead.email)?.tags).toContain('reply-meeting-request');
     expect(slack.messages).toHaveLength(1);
     expect(slack.messages[0]!.text).toContain('HOT LEAD: Maya Rivera');
+    expect((h.app.alerts as unknown as { sent: Alert[] }).sent.filter((a) => a.metadata.kind === 'reply_draft')).toEqual([]);
 
-    // A person is told where to answer (the reply's link, never the person), and /replies and its API show it.
-    const alerts = (h.app.alerts as unknown as { sent: Alert[] }).sent.filter((a) => a.metadata.answerIn === 'GoHighLevel');
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]!.body).toContain(`/replies/${String(stored!.id)}`);
-    expect(JSON.stringify(alerts[0])).not.toContain(lead.email);
+    // /replies and its API show the suggested answer; nothing tells a person to answer elsewhere.
     const api = apiDepsOf(h);
     const shown = await api.replies.show(String(stored!.id));
-    expect(shown?.answerByHand).toEqual({ in: 'GoHighLevel', status: 'needs_person' });
-    expect(shown?.suggestedAnswer).toBeNull();
+    expect(shown?.suggestedAnswer).toMatchObject({ id: String(draft!.id), status: 'pending_review' });
+    expect(shown).not.toHaveProperty('answerByHand');
     const page = await replyPage(api, String(stored!.id));
-    expect(page.body).toContain('data-answer-by-hand="GoHighLevel"');
-    expect(page.body).toContain('Answer it in GoHighLevel.');
-    expect(page.body).not.toContain('CRAFTER writes one');
+    expect(page.body).not.toContain('Answer it in GoHighLevel');
+    expect(page.body).toContain('Suggested answer');
 
     // GHL runs the action again with the same message: acknowledged as a duplicate, stored once, nothing called again.
     const again = await post(message);
     expect(again).toEqual({ status: 200, body: { status: 'duplicate' } });
     expect(await replies()).toHaveLength(1);
+    expect(await drafts(stored!.id)).toHaveLength(1);
     expect((await inbox()).filter((r) => r.provider === 'ghl')).toHaveLength(1);
     expect(slack.messages).toHaveLength(1);
+  });
+
+  it('the approved answer goes through the send gateway into the GoHighLevel thread (threadId, the e-mail answered, reply mode), once; a second drain sends nothing', async () => {
+    const lead = await nurturedLead({ firstName: 'Maya', lastName: 'Rivera' });
+    const { message } = await reply(lead.email, '<p>Interesting. Happy to talk, send me a few times.</p>');
+    const [stored] = await replies();
+    const [draft] = await drafts(stored!.id);
+    await approve(draft!.id);
+    await processor.processPending(); // the sweep queues approved answers
+    const [item] = await outboxOf(draft!.id);
+    expect(item).toMatchObject({ channel: 'ghl', step: 'reply', status: 'queued', subject: 'Re: Picking our conversation back up', recipient: lead.email });
+    expect(item!.payload).toMatchObject({ thread: { contactId: message.contactId, threadId: message.threadId, replyMessageId: message.emailMessageId, conversationId: message.conversationId } });
+
+    const report = await drain();
+    expect(report.items.find((i) => i.outboxId === item!.id)).toMatchObject({ outcome: 'sent' });
+    const sent = answersIn(message.threadId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      contactId: message.contactId,
+      conversationId: message.conversationId,
+      threadId: message.threadId,
+      replyMessageId: message.emailMessageId,
+      emailReplyMode: 'reply',
+      subject: 'Re: Picking our conversation back up',
+      to: lead.email,
+    });
+    expect(sent[0]!.text).toContain('1. Monday, November 23 at 4:00 PM UTC');
+    expect(sent[0]!.html).toContain('<p>');
+    expect((await outboxOf(draft!.id))[0]).toMatchObject({ status: 'sent', provider_ref: `ghl:message:${sent[0]!.messageId}` });
+
+    await processor.processPending();
+    await drain();
+    expect(answersIn(message.threadId)).toHaveLength(1);
+    expect(await outboxOf(draft!.id)).toHaveLength(1);
+    // Our answer moves nothing: the lead stays replied, the cold cadence stays left; the answer is on the timeline once.
+    expect(await leadStatus(lead.leadId)).toBe('replied');
+    expect(await cadenceStatus(lead.leadId)).toBe('exited');
+    const answers = rowsOf(await database.db.execute(sql`select channel, details->>'outboxId' as outbox from lead_events where lead_id = ${lead.leadId}::uuid and type = 'reply_answer_sent'`));
+    expect(answers).toEqual([{ channel: 'email', outbox: item!.id }]);
+
+    // The prospect answers again: the thread is the same one.
+    const { message: second } = await reply(lead.email, '<p>Thanks, I will pick one tomorrow.</p>');
+    expect(second.threadId).toBe(message.threadId);
+  });
+
+  it('"Tuesday at 4pm works": the SCHEDULER books it on the GoHighLevel calendar, meeting_booked; the approved confirmation goes out in the thread', async () => {
+    const lead = await nurturedLead({ firstName: 'Maya', lastName: 'Rivera' });
+    const { message } = await reply(lead.email, '<p>Tuesday at 4pm works, send an invite.</p>');
+    const [stored] = await replies();
+    expect(await actionsOf(stored!.id)).toMatchObject({ book_meeting: 'done' });
+    const booked = h.sandboxes.ghl.appointments();
+    expect(booked).toHaveLength(1);
+    expect(booked[0]).toMatchObject({ contactId: message.contactId });
+    expect(Date.parse(booked[0]!.startTime)).toBe(Date.parse('2026-11-24T16:00:00Z'));
+    expect(await leadStatus(lead.leadId)).toBe('meeting_booked');
+    const [confirmation] = await drafts(stored!.id);
+    expect(confirmation).toMatchObject({ status: 'pending_review', angle_id: 'reply:meeting_request' });
+    expect(String(confirmation!.body)).toContain('Tuesday, November 24 at 4:00 PM UTC works on my side');
+
+    await approve(confirmation!.id);
+    await processor.processPending();
+    await drain();
+    const sent = answersIn(message.threadId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ replyMessageId: message.emailMessageId, emailReplyMode: 'reply' });
+    expect(sent[0]!.text).toContain('Tuesday, November 24 at 4:00 PM UTC works on my side');
+    expect(await leadStatus(lead.leadId), 'the confirmation does not move the lead back').toBe('meeting_booked');
+    await drain();
+    expect(answersIn(message.threadId)).toHaveLength(1);
+    expect(h.sandboxes.ghl.appointments()).toHaveLength(1);
+  });
+
+  it('an answer whose call reached GoHighLevel but whose answer was lost is found in the conversation, never sent twice', async () => {
+    const lead = await nurturedLead();
+    const { message } = await reply(lead.email, '<p>Interesting, tell me more and send me a few times.</p>');
+    const [stored] = await replies();
+    const [draft] = await drafts(stored!.id);
+    await approve(draft!.id);
+    await processor.processPending();
+    h.sandboxes.ghl.loseAnswers({ count: 1, path: '/conversations/messages' });
+    const first = await drain();
+    const [item] = await outboxOf(draft!.id);
+    expect(first.items.find((i) => i.outboxId === item!.id)).toMatchObject({ outcome: 'uncertain' });
+    expect(answersIn(message.threadId), 'GoHighLevel did send it').toHaveLength(1);
+
+    // The next drain reads the conversation back before anything else: found, marked sent, not resent.
+    const second = await drain();
+    expect(second.reconciled.find((i) => i.outboxId === item!.id)).toMatchObject({ outcome: 'sent', providerRef: `ghl:message:${answersIn(message.threadId)[0]!.messageId}` });
+    expect((await outboxOf(draft!.id))[0]).toMatchObject({ status: 'sent' });
+    await drain();
+    expect(answersIn(message.threadId)).toHaveLength(1);
+  });
+
+  it('an answer whose call never reached GoHighLevel is read back as absent, queued again and sent once', async () => {
+    const lead = await nurturedLead();
+    const { message } = await reply(lead.email, '<p>Interesting, tell me more and send me a few times.</p>');
+    const [stored] = await replies();
+    const [draft] = await drafts(stored!.id);
+    await approve(draft!.id);
+    await processor.processPending();
+    h.sandboxes.ghl.setFailures({ status5xx: { count: 1 }, path: '/conversations/messages' });
+    const first = await drain();
+    const [item] = await outboxOf(draft!.id);
+    expect(first.items.find((i) => i.outboxId === item!.id)).toMatchObject({ outcome: 'uncertain' });
+    expect(answersIn(message.threadId)).toHaveLength(0);
+
+    const second = await drain();
+    expect(second.reconciled.find((i) => i.outboxId === item!.id)).toMatchObject({ outcome: 'deferred', reason: 'reconciled: not at the provider, queued again' });
+    h.clock.advance(60_000);
+    await drain();
+    await drain();
+    expect(answersIn(message.threadId)).toHaveLength(1);
+    expect((await outboxOf(draft!.id))[0]).toMatchObject({ status: 'sent' });
+  });
+
+  it('an answer whose thread cannot be named (the workflow sent no threadId or message id) is refused as thread_unknown; a person is alerted, nothing sent', async () => {
+    const lead = await nurturedLead();
+    h.sandboxes.ghl.setWorkflowWebhook(null);
+    const { message } = await h.sandboxes.ghl.receiveReply({ email: lead.email, html: '<p>Interesting, tell me more and send me a few times.</p>' });
+    const { threadId: _t, emailMessageId: _e, messageId: _m, ...bare } = message;
+    expect((await post(bare)).status).toBe(202);
+    const [stored] = await replies();
+    const [draft] = await drafts(stored!.id);
+    await approve(draft!.id);
+    await processor.processPending();
+    expect((await outboxOf(draft!.id))[0]).toMatchObject({ channel: 'ghl', status: 'rejected', reason: 'thread_unknown' });
+    expect((h.app.alerts as unknown as { sent: Alert[] }).sent.some((a) => a.title === 'An approved reply cannot be sent' && a.metadata.draftId === String(draft!.id))).toBe(true);
+    await drain();
+    expect(h.sandboxes.ghl.sentEmails().filter((e) => e.threadId)).toHaveLength(0);
   });
 
   it('"not interested" through GoHighLevel: unsubscribed and suppressed, tagged DNC; no answer is asked for', async () => {

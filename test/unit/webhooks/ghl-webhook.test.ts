@@ -93,7 +93,13 @@ describe('GoHighLevel webhook: an inbound e-mail is a reply; anything else is ke
   });
 
   it('the thread an answer would need: the thread id and the e-mail message answered', () => {
-    expect(ghlThreadOf(INBOUND)).toEqual({ contactId: 'ctc0Example0000000001', threadId: 'eml0Example0000000001', replyMessageId: 'eml0Example0000000009', subject: 'Re: Picking our conversation back up' });
+    expect(ghlThreadOf(INBOUND)).toEqual({
+      contactId: 'ctc0Example0000000001',
+      threadId: 'eml0Example0000000001',
+      replyMessageId: 'eml0Example0000000009',
+      conversationId: 'cnv0Example0000000001',
+      subject: 'Re: Picking our conversation back up',
+    });
   });
 
   it('auth: our token header or a bearer token; never a query parameter, and x-wh-signature (RSA) proves nothing', () => {

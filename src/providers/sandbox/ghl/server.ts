@@ -62,7 +62,15 @@ export type GhlInboundMessage = {
 };
 
 /** What the state file holds: provider data only, never the API key. */
-type GhlState = { contacts: ContactRecord[]; emails: GhlSentEmail[]; appointments: GhlStoredAppointment[]; conversations: [string, string][]; counters: Record<'contact' | 'message' | 'appointment' | 'trace', number> };
+type GhlState = {
+  contacts: ContactRecord[];
+  emails: GhlSentEmail[];
+  appointments: GhlStoredAppointment[];
+  conversations: [string, string][];
+  /** The prospects' replies, so a thread answered in another process is still whole. */
+  inbound?: GhlInboundMessage[];
+  counters: Record<'contact' | 'message' | 'appointment' | 'trace', number>;
+};
 
 /** A stored contact, in the shape GHL answers (contracts/ghl.md "Contact fields we read"). */
 export type ContactRecord = {
@@ -85,7 +93,23 @@ export type ContactRecord = {
   [field: string]: unknown;
 };
 
-export type GhlSentEmail = { messageId: string; conversationId: string; contactId: string; to: string; emailFrom: string | null; subject: string; html: string; sentAt: string; emailMessageId?: string };
+export type GhlSentEmail = {
+  messageId: string;
+  conversationId: string;
+  contactId: string;
+  to: string;
+  emailFrom: string | null;
+  subject: string;
+  html: string;
+  sentAt: string;
+  emailMessageId?: string;
+  /** An answer in a thread (contracts/ghl.md "Conversations: replying to an e-mail in its thread"): the thread, the e-mail answered, the mode. */
+  threadId?: string;
+  replyMessageId?: string;
+  emailReplyMode?: 'reply' | 'reply_all';
+  /** The text part (`message`), when one was given. */
+  text?: string;
+};
 export type GhlStoredAppointment = {
   id: string;
   calendarId: string;
@@ -274,10 +298,16 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
   const emails: GhlSentEmail[] = [];
   const appointments: GhlStoredAppointment[] = [];
   const conversationOf = new Map<string, string>();
+  const inbound: GhlInboundMessage[] = [];
   const counters = { contact: 0, message: 0, appointment: 0, trace: 0 };
   const stats = { requests: 0, rateLimited: 0, contactWrites: 0, emailsSent: 0, appointmentsBooked: 0 };
   let window = { start: now(), used: 0 };
   let dailyUsed = 0;
+  /**
+   * Requests handled in full whose answer is then lost (a 504 instead): the call reached GHL but
+   * the caller cannot know it. The shared failure switches answer before anything is handled.
+   */
+  let lostAnswers: { count: number; path?: string } = { count: 0 };
 
   const isoNow = () => new Date(now()).toISOString();
   const traceId = () => `tr-sandbox-${++counters.trace}`;
@@ -330,6 +360,7 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
     emails.push(...(saved.emails ?? []));
     appointments.push(...(saved.appointments ?? []));
     for (const [contactId, conversationId] of saved.conversations ?? []) conversationOf.set(contactId, conversationId);
+    inbound.push(...(saved.inbound ?? []));
     Object.assign(counters, saved.counters ?? {});
   } else {
     for (const seed of options.seedContacts ?? []) {
@@ -337,7 +368,7 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
       contacts.set(contact.id, contact);
     }
   }
-  const persist = () => options.state?.save({ contacts: [...contacts.values()], emails, appointments, conversations: [...conversationOf], counters } satisfies GhlState);
+  const persist = () => options.state?.save({ contacts: [...contacts.values()], emails, appointments, conversations: [...conversationOf], inbound, counters } satisfies GhlState);
 
   const addTags = (contact: ContactRecord, tags: string[]) => {
     for (const tag of tags) if (!contact.tags.includes(tag)) contact.tags.push(tag);
@@ -437,6 +468,93 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
     throw notFound(`Cannot ${method} ${path}`);
   };
 
+  /** Every e-mail of a contact's conversations, ours and theirs, as the read side sees them. */
+  const threadEmails = (contactId: string) => [
+    ...emails
+      .filter((e) => e.contactId === contactId)
+      .map((e) => ({
+        messageId: e.messageId,
+        emailMessageId: e.emailMessageId ?? e.messageId,
+        threadId: e.threadId ?? e.emailMessageId ?? e.messageId,
+        conversationId: e.conversationId,
+        direction: 'outbound' as const,
+        at: e.sentAt,
+        subject: e.subject,
+        body: e.html,
+        replyToMessageId: e.replyMessageId ?? null,
+      })),
+    ...inbound
+      .filter((m) => m.contactId === contactId)
+      .map((m) => ({
+        messageId: m.messageId,
+        emailMessageId: m.emailMessageId,
+        threadId: m.threadId,
+        conversationId: m.conversationId,
+        direction: 'inbound' as const,
+        at: m.dateAdded,
+        subject: m.subject,
+        body: m.body,
+        replyToMessageId: null,
+      })),
+  ];
+
+  /**
+   * The thread an answer goes in: `threadId` must be one of the contact's e-mail threads and
+   * `replyMessageId` an e-mail of it (its e-mail or conversation message id, contracts/ghl.md
+   * "Where threadId / replyMessageId come from"); the answer joins that thread's conversation.
+   * null for a new e-mail (neither given).
+   */
+  const threadOfSend = (contactId: string, body: Record<string, unknown>) => {
+    const { threadId, replyMessageId, emailReplyMode } = body;
+    if (threadId === undefined && replyMessageId === undefined) return null;
+    if (typeof threadId !== 'string' || !threadId || typeof replyMessageId !== 'string' || !replyMessageId) throw unprocessable('threadId and replyMessageId must be non-empty strings');
+    if (emailReplyMode !== undefined && emailReplyMode !== 'reply' && emailReplyMode !== 'reply_all') throw unprocessable('emailReplyMode must be one of reply, reply_all');
+    const known = threadEmails(contactId).filter((e) => e.threadId === threadId);
+    if (known.length === 0) throw badRequest('Thread not found for this contact');
+    const answered = known.find((e) => e.emailMessageId === replyMessageId || e.messageId === replyMessageId);
+    if (!answered) throw badRequest('The message replied to is not in this thread');
+    return { threadId, replyMessageId: answered.emailMessageId, conversationId: answered.conversationId, mode: emailReplyMode === 'reply_all' ? ('reply_all' as const) : ('reply' as const) };
+  };
+
+  /** `GET /conversations/{id}/messages?type=TYPE_EMAIL`: newest first, paged with `lastMessageId` (top-level shape, contracts/ghl.md "Reading messages"). */
+  const conversationMessages = (conversationId: string, url: URL): [number, unknown] => {
+    const contactId = [...conversationOf].find(([, c]) => c === conversationId)?.[0] ?? inbound.find((m) => m.conversationId === conversationId)?.contactId;
+    if (!contactId) throw notFound('Conversation not found');
+    const limit = url.searchParams.get('limit') === null ? 20 : Number(url.searchParams.get('limit'));
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw unprocessable('limit must be between 1 and 100');
+    const type = url.searchParams.get('type');
+    if (type !== null && type !== 'TYPE_EMAIL') return [200, { lastMessageId: null, nextPage: false, messages: [] }];
+    const all = threadEmails(contactId)
+      .filter((e) => e.conversationId === conversationId)
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || b.messageId.localeCompare(a.messageId, 'en', { numeric: true }));
+    const after = url.searchParams.get('lastMessageId');
+    const start = after ? all.findIndex((e) => e.messageId === after) + 1 : 0;
+    if (after && start === 0) throw badRequest('lastMessageId is not a message of this conversation');
+    const page = all.slice(start, start + limit);
+    const thread = (threadId: string) => all.filter((e) => e.threadId === threadId).map((e) => e.emailMessageId);
+    return [
+      200,
+      {
+        lastMessageId: page.at(-1)?.messageId ?? null,
+        nextPage: start + limit < all.length,
+        messages: page.map((e) => ({ id: e.messageId, conversationId, contactId, locationId, type: 3, messageType: 'TYPE_EMAIL', direction: e.direction, dateAdded: e.at, body: e.body, meta: { email: { messageIds: thread(e.threadId) } } })),
+      },
+    ];
+  };
+
+  /** `GET /conversations/messages/email/{id}`: one e-mail with its thread and the e-mail it answered. */
+  const emailById = (id: string): [number, unknown] => {
+    for (const contactId of new Set([...emails.map((e) => e.contactId), ...inbound.map((m) => m.contactId)])) {
+      const e = threadEmails(contactId).find((x) => x.emailMessageId === id);
+      if (e)
+        return [
+          200,
+          { id: e.emailMessageId, threadId: e.threadId, subject: e.subject, body: e.body, direction: e.direction, conversationId: e.conversationId, contactId, ...(e.replyToMessageId ? { replyToMessageId: e.replyToMessageId } : {}) },
+        ];
+    }
+    throw notFound('Email message not found');
+  };
+
   const sendEmail = (body: Record<string, unknown>): [number, unknown] => {
     if (body.type !== 'Email') throw unprocessable('type must be Email (the sandbox sends e-mail only)');
     // The original sent {locationId, email} instead of contactId (contracts/ghl.md "Conversations").
@@ -452,11 +570,25 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
     }
     if (contact.dnd || contact.dndSettings?.Email?.status === 'active') throw badRequest('Cannot send message as DND is active for Email.');
     if (!contact.email) throw badRequest('Contact does not have an email address.');
+    // `status`/`subType` are newly required in the 2026-05 schema only (contracts/ghl.md): not asked for here.
+    const thread = threadOfSend(contact.id, body);
     const messageId = `msg-sandbox-${++counters.message}`;
-    const conversationId = conversationOf.get(contact.id) ?? `cnv-sandbox-${conversationOf.size + 1}`;
-    conversationOf.set(contact.id, conversationId);
+    const conversationId = thread?.conversationId ?? conversationOf.get(contact.id) ?? `cnv-sandbox-${conversationOf.size + 1}`;
+    if (!conversationOf.has(contact.id)) conversationOf.set(contact.id, conversationId);
     const emailMessageId = `eml-sandbox-${counters.message}`;
-    emails.push({ messageId, conversationId, contactId: contact.id, to: contact.email, emailFrom, subject: String(body.subject ?? ''), html: body.html, sentAt: isoNow(), emailMessageId });
+    emails.push({
+      messageId,
+      conversationId,
+      contactId: contact.id,
+      to: contact.email,
+      emailFrom,
+      subject: String(body.subject ?? ''),
+      html: body.html,
+      sentAt: isoNow(),
+      emailMessageId,
+      ...(thread ? { threadId: thread.threadId, replyMessageId: thread.replyMessageId, emailReplyMode: thread.mode } : {}),
+      ...(typeof body.message === 'string' ? { text: body.message } : {}),
+    });
     contact.lastActivity = isoNow();
     stats.emailsSent++;
     return [200, { conversationId, messageId, emailMessageId, messageIds: [messageId], msg: 'Message queued successfully.' }];
@@ -577,6 +709,8 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
       let answer: [number, unknown];
       if (path.startsWith('/contacts')) answer = routeContacts(method, path, url, body);
       else if (method === 'POST' && path === '/conversations/messages') answer = sendEmail(body);
+      else if (method === 'GET' && /^\/conversations\/messages\/email\/[^/]+$/.test(path)) answer = emailById(decodeURIComponent(path.split('/').pop()!));
+      else if (method === 'GET' && /^\/conversations\/[^/]+\/messages$/.test(path)) answer = conversationMessages(decodeURIComponent(path.split('/')[2]!), url);
       else if (method === 'POST' && path === '/calendars/events/appointments') answer = book(body);
       else if (method === 'GET' && path === '/calendars/events') answer = listEvents(url);
       else if (method === 'PUT' && /^\/calendars\/events\/appointments\/[^/]+$/.test(path)) answer = updateAppointment(decodeURIComponent(path.split('/').pop()!), body);
@@ -584,6 +718,10 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
         const slots = /^\/calendars\/([^/]+)\/free-slots$/.exec(path);
         if (method !== 'GET' || !slots) throw notFound(`Cannot ${method} ${path}`);
         answer = freeSlots(decodeURIComponent(slots[1]!), url);
+      }
+      if (lostAnswers.count > 0 && (!lostAnswers.path || lostAnswers.path === path)) {
+        lostAnswers.count--;
+        return send(res, 504, { statusCode: 504, message: 'Gateway Timeout (injected after the request was handled)' });
       }
       return send(res, answer[0], answer[1]);
     } catch (error) {
@@ -599,7 +737,6 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
   const loopback = await listenOnLoopback(server, options.port);
 
   let workflowWebhook = options.workflowWebhook ?? null;
-  const inbound: GhlInboundMessage[] = [];
   /**
    * A prospect answers the last e-mail the location sent them (a nurture or revival e-mail): the
    * reply joins that thread (`threadId`: the thread's first e-mail, `emailMessageId`: the reply's
@@ -622,7 +759,8 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
       messageType: 'Email',
       messageId,
       emailMessageId: `eml-sandbox-${counters.message}`,
-      threadId: sent.find((e) => e.conversationId === last.conversationId)?.emailMessageId ?? last.emailMessageId ?? `eml-sandbox-${counters.message}`,
+      // An answer of ours already names the thread; otherwise the conversation's first e-mail starts it.
+      threadId: last.threadId ?? sent.find((e) => e.conversationId === last.conversationId)?.emailMessageId ?? last.emailMessageId ?? `eml-sandbox-${counters.message}`,
       subject: input.subject ?? (last.subject.startsWith('Re:') ? last.subject : `Re: ${last.subject}`),
       body: input.html,
       from: name ? `${name} <${contact.email}>` : contact.email,
@@ -646,6 +784,10 @@ export const startGhlSandbox = async (options: GhlSandboxOptions = {}) => {
     calendarIds: [...calendars.keys()],
     stats,
     setFailures: failures.set,
+    /** The next `count` requests (of `path`) are handled, then answered 504: the caller cannot tell whether they happened. */
+    loseAnswers: (lost: { count: number; path?: string }) => {
+      lostAnswers = { ...lost };
+    },
     close: loopback.close,
     contacts: (): ContactRecord[] => [...contacts.values()].map(copy),
     sentEmails: (): GhlSentEmail[] => emails.map(copy),

@@ -20,6 +20,12 @@ describe('editRulesFor: an edit is checked by the rules of its draft kind', () =
     expect(editRulesFor(linkedin.value)).toEqual({ kind: 'reply', channel: 'linkedin', footer: false, qualityGuard: false, reviewerPlaceholder: true });
   });
 
+  it('an answer to a GoHighLevel nurture reply is an e-mail: the footer is kept', () => {
+    const ghl = { claim: 'their reply', field: 'reply.question', value: 'How does it work?', provider: 'ghl' };
+    expect(editRulesFor({ angleId: 'reply:question', grounding: [ghl] })).toEqual({ kind: 'reply', channel: 'email', footer: true, qualityGuard: false, reviewerPlaceholder: true });
+    expect(editRulesFor({ angleId: 'reply:question', grounding: [{ ...ghl, provider: 'heyreach' }] })).toMatchObject({ channel: 'linkedin', footer: false });
+  });
+
   it('an answer whose channel cannot be read gets the stricter e-mail rules', () => {
     expect(editRulesFor({ angleId: 'reply:question', grounding: [] })).toMatchObject({ channel: 'email', footer: true });
   });
