@@ -13,7 +13,7 @@ import type { AlertPort, AuditStore } from '../pipeline/ports.js';
 import type { Batch, BatchStore } from '../pipeline/review-ports.js';
 import type { DueStep } from '../domain/cadence/index.js';
 import type { Revival } from '../signals/revival.js';
-import type { CampaignStore, ControlStore, DispatchDetail, DispatchReport, DispatchRequest, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore } from './ports.js';
+import type { CampaignStore, ControlStore, DispatchDetail, DispatchReport, DispatchRequest, LeadStateQuery, NewOutboxItem, OutboundChannel, OutboxItem, OutboxStore, ProviderCampaign } from './ports.js';
 import type { SendGateway } from './send-gateway.js';
 import { cadenceStepCopy, type CadenceCopySettings } from './cadence-copy.js';
 import { leadKeyOf, outboxKeyOf } from './outbox-key.js';
@@ -118,11 +118,15 @@ export const createOperator = (deps: OperatorDeps) => {
   const revivalCounts = (scope: readonly ScopeItem[], r: { queued: number; drafted: number }) => (scope.some(isRevival) ? { revivals: r.queued, revivalDrafts: r.drafted } : {});
   const holder = deps.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
-  const ramp = async (now: Date): Promise<RampStatus> => {
-    const since = new Date(now.getTime() - (deps.settings.ramp.cleanDaysLookbackDays + 1) * 86_400_000);
-    const days = (await deps.outbox.dailyTotals(dayKey(since))).map((d) => ({ date: d.date, live: true, sent: d.sent, bounces: d.bounces, complaints: 0, errors: d.errors }));
-    return rampStatus(deps.settings.ramp, days, now);
-  };
+  /** The first day the ramp looks at. */
+  const rampSince = (now: Date) => dayKey(new Date(now.getTime() - (deps.settings.ramp.cleanDaysLookbackDays + 1) * 86_400_000));
+  const rampOf = (totals: { date: string; sent: number; errors: number; bounces: number }[], now: Date): RampStatus =>
+    rampStatus(
+      deps.settings.ramp,
+      totals.map((d) => ({ date: d.date, live: true, sent: d.sent, bounces: d.bounces, complaints: 0, errors: d.errors })),
+      now,
+    );
+  const ramp = async (now: Date): Promise<RampStatus> => rampOf(await deps.outbox.dailyTotals(rampSince(now)), now);
 
   // A/B subject by a stable hash of the lead (domain/learning/variant.ts): the same lead always gets the same variant; 50/50 unless learning.autoShift moved the share.
   const initialCopy = (d: DispatchDetail, shareA = 0.5) => ({ ok: true as const, subject: d.editedSubject ?? (subjectVariantOf(d.leadId, shareA) === 'A' ? d.subjectA : d.subjectB), body: d.editedBody ?? d.body });
@@ -134,7 +138,7 @@ export const createOperator = (deps: OperatorDeps) => {
    * connection requests' keys (made from the person's URL) checked in one more, however many
    * enrolments are due. A step the quotas hold in the outbox costs no read of its lead.
    */
-  const cadenceScope = async (now: Date): Promise<ScopeItem[]> => {
+  const cadenceScope = async (now: Date, openBatches: () => Promise<Batch[]>): Promise<ScopeItem[]> => {
     if (!deps.cadence) return [];
     const steps = (await deps.cadence.due(now)).flatMap(({ leadId, due }) =>
       due.map((step) => {
@@ -143,7 +147,7 @@ export const createOperator = (deps: OperatorDeps) => {
       }),
     );
     if (steps.length === 0) return [];
-    const inBatches = new Set((await deps.batches.open(now)).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => `${i.channel}:${i.leadId}:${i.action}`)));
+    const inBatches = new Set((await openBatches()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.map((i) => `${i.channel}:${i.leadId}:${i.action}`)));
     const open = steps.filter((s) => !inBatches.has(`${s.channel}:${s.leadId}:${s.action}`));
     const leadKeys = await deps.leads.existingKeys(open.flatMap((s) => leadKeyOf(s) ?? []));
     const waiting = open.filter((s) => !leadKeys.has(leadKeyOf(s) ?? ''));
@@ -165,12 +169,12 @@ export const createOperator = (deps: OperatorDeps) => {
    * Today's revival candidates as scope items (no draft: approving one queues the lead for a revival
    * draft, it sends nothing). `persist`: a live batch records a CRM contact we have no lead for.
    */
-  const revivalScope = async (now: Date, persist: boolean): Promise<ScopeItem[]> => {
+  const revivalScope = async (now: Date, persist: boolean, openBatches: () => Promise<Batch[]>): Promise<ScopeItem[]> => {
     if (!deps.revival) return [];
     crmContacts.clear();
     const candidates = await deps.revival.candidates(now);
     if (candidates.length === 0) return [];
-    const inBatches = new Set((await deps.batches.open(now)).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.filter(isRevival).map((i) => i.recipient)));
+    const inBatches = new Set((await openBatches()).filter((b) => b.expiresAt > now).flatMap((b) => b.scope.filter(isRevival).map((i) => i.recipient)));
     const items: ScopeItem[] = [];
     for (const c of candidates) {
       if (inBatches.has(c.email)) continue;
@@ -185,10 +189,13 @@ export const createOperator = (deps: OperatorDeps) => {
   const scopeFor = async (motion: BatchMotion, now: Date, persist = false): Promise<ScopeItem[]> => {
     // `all` reads the approved drafts and the open batches once for its outbound and revival e-mail parts.
     const approved = motion === 'all' ? await deps.gatekeeper.waitingScopes() : null;
+    // The open batches, read at most once for the cadence and revival parts (each reads them only when it has items).
+    let open: Promise<Batch[]> | null = null;
+    const openBatches = () => (open ??= deps.batches.open(now));
     return [
       ...(approved ? approved.outbound : motion === 'outbound' ? await deps.gatekeeper.outboundScope() : []),
-      ...(motion === 'cadence' || motion === 'all' ? await cadenceScope(now) : []),
-      ...(motion === 'revival' || motion === 'all' ? [...(await revivalScope(now, persist)), ...(approved ? approved.revivalEmail : await deps.gatekeeper.revivalEmailScope())] : []),
+      ...(motion === 'cadence' || motion === 'all' ? await cadenceScope(now, openBatches) : []),
+      ...(motion === 'revival' || motion === 'all' ? [...(await revivalScope(now, persist, openBatches)), ...(approved ? approved.revivalEmail : await deps.gatekeeper.revivalEmailScope())] : []),
     ];
   };
 
@@ -292,9 +299,10 @@ export const createOperator = (deps: OperatorDeps) => {
    * Live campaigns whose bounce or complaint rate passed the threshold are paused at the provider,
    * marked paused here, alerted and audited; only a person resumes them (caio campaigns activate).
    */
-  const checkHealth = async () => {
+  const checkHealth = async (active?: readonly ProviderCampaign[]) => {
     const results: { campaign: string; provider: string; sent: number; bounces: number; complaints: number; paused: boolean; reason: string }[] = [];
-    const live = (await deps.campaigns.list()).filter((c) => {
+    // `active`: the campaigns a live run's start read with its lease (ControlStore.startRun).
+    const live = (active ?? (await deps.campaigns.list())).filter((c) => {
       const channel = deps.channels[c.provider as SendChannel];
       return c.status === 'active' && !!channel?.health && !!channel.pause;
     });
@@ -341,7 +349,7 @@ export const createOperator = (deps: OperatorDeps) => {
   return {
     holder,
     ramp: () => ramp(deps.clock.now()),
-    checkHealth,
+    checkHealth: () => checkHealth(),
 
     /**
      * What a batch will send, item by item, with the copy each carries (a cadence step's own,
@@ -358,9 +366,9 @@ export const createOperator = (deps: OperatorDeps) => {
 
     dispatch: async (request: DispatchRequest): Promise<DispatchReport> => {
       const now = deps.clock.now();
-      const rampNow = await ramp(now);
 
       if (!request.live) {
+        const rampNow = await ramp(now);
         // Dry run: no lease, no writes. Judge the queue, plus what the batch would add.
         let queued: DispatchReport['queued'] = null;
         let planned: OutboxItem[] = [];
@@ -392,14 +400,19 @@ export const createOperator = (deps: OperatorDeps) => {
       }
 
       if (deps.settings.send !== 'live') return refuse(request, 'CONFLICT', 'send mode is shadow: a live dispatch would send nothing. Set "send": "live" in the config to send for real');
-      const stop = await deps.gateway.stopReason();
-      if (stop) return refuse(request, 'EMERGENCY_STOP', `refused: ${stop} (caio resume clears the database flag)`);
+      const stopped = (reason: string) => refuse(request, 'EMERGENCY_STOP', `refused: ${reason} (caio resume clears the database flag)`);
+      // EMERGENCY_STOP in the environment: refused without asking the database (as the gateway does).
+      if (deps.gateway.envStopped) return stopped(deps.gateway.stopReasonOf(null) ?? 'EMERGENCY_STOP is set');
       const lease = `dispatch:${request.motion === 'all' ? 'outbound' : request.motion}`;
-      if (!(await deps.control.acquireLease(lease, holder, new Date(now.getTime() + deps.settings.leaseMs), now))) {
-        return refuse(request, 'CONFLICT', `another live ${request.motion} dispatch is already running; try again when it has finished`);
-      }
+      // The stop flag, the lease (taken only when the flag is off) and the ramp's days in one statement.
+      const start = await deps.control.startRun({ lease, holder, until: new Date(now.getTime() + deps.settings.leaseMs), now, sinceDay: rampSince(now) });
+      const stop = deps.gateway.stopReasonOf(start.stop);
+      if (stop) return stopped(stop);
+      if (!start.acquired) return refuse(request, 'CONFLICT', `another live ${request.motion} dispatch is already running; try again when it has finished`);
+      const rampNow = rampOf(start.days, now);
+      let released = false;
       try {
-        await checkHealth();
+        await checkHealth(start.activeCampaigns);
         let pendingBatch: DispatchReport['pendingBatch'] = null;
         let pendingBatches: NonNullable<DispatchReport['pendingBatches']> = [];
         let queued: DispatchReport['queued'] = null;
@@ -442,7 +455,9 @@ export const createOperator = (deps: OperatorDeps) => {
           }
         }
         const drain = await deps.gateway.drain({ dryRun: false, limit: deps.settings.drainLimit, emailDailyLimit: effectiveEmailDailyLimit(deps.settings.emailDailyLimit, rampNow) });
-        if (!(await deps.control.renewLease(lease, holder, new Date(deps.clock.now().getTime() + 1000)))) {
+        // Given back as soon as nothing more is written (what is left only reads); the release says whether we still held it.
+        released = true;
+        if (!(await deps.control.releaseLease(lease, holder))) {
           await deps.alerts.send({
             severity: 'warning',
             title: 'dispatch lease lost',
@@ -452,7 +467,7 @@ export const createOperator = (deps: OperatorDeps) => {
         }
         return { motion: request.motion, mode: 'live', ramp: rampNow, pendingBatch, ...(pendingBatches.length > 1 ? { pendingBatches } : {}), queued, waitingForBatch: leftOut ?? (await waiting(request.motion, deps.clock.now())), drain };
       } finally {
-        await deps.control.releaseLease(lease, holder);
+        if (!released) await deps.control.releaseLease(lease, holder);
       }
     },
 

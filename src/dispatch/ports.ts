@@ -92,6 +92,8 @@ export interface OutboxStore {
   deferMany(items: { id: string; notBefore: Date; reason: string }[]): Promise<void>;
   /** Items a crash or an outage left in `sending` or `uncertain` since before `claimedBefore`. */
   unresolved(claimedBefore: Date): Promise<OutboxItem[]>;
+  /** A live drain's first read in one round trip: `unresolved(claimedBefore)` and `due(now, limit)`, each in its own order. */
+  drainWork(now: Date, limit: number, claimedBefore: Date): Promise<{ unresolved: OutboxItem[]; due: OutboxItem[] }>;
   /** Set the outcome of a reconciliation. */
   resolve(id: string, outcome: { status: 'sent'; providerRef: string; at: Date } | { status: 'queued'; reason: string } | { status: 'uncertain'; reason: string }): Promise<void>;
   /** Sends since `since` (status sent or sending), for quotas. */
@@ -119,7 +121,20 @@ export interface ControlStore {
   acquireLease(name: string, holder: string, until: Date, now: Date): Promise<boolean>;
   /** Extend a lease this holder still has; false when it was lost. */
   renewLease(name: string, holder: string, until: Date): Promise<boolean>;
-  releaseLease(name: string, holder: string): Promise<void>;
+  /** Give the lease back; false when this holder no longer had it (it expired and another process took it). */
+  releaseLease(name: string, holder: string): Promise<boolean>;
+  /**
+   * The start of a live run in one round trip: the emergency stop as it is, the lease taken (as
+   * `acquireLease`) only when the stop is not set, the ramp's daily totals since `sinceDay` and the
+   * active campaigns.
+   */
+  startRun(run: { lease: string; holder: string; until: Date; now: Date; sinceDay: string }): Promise<{
+    stop: EmergencyStop | null;
+    acquired: boolean;
+    days: { date: string; sent: number; errors: number; bounces: number }[];
+    /** The campaigns whose status is `active`, newest first (what the health check judges). */
+    activeCampaigns: ProviderCampaign[];
+  }>;
   /** Forget expired leases whose name starts with `prefix` (job slots). */
   pruneLeases(prefix: string, now: Date): Promise<void>;
 }

@@ -85,6 +85,8 @@ export const createSendGateway = (deps: GatewayDeps) => {
 
   /** Why sending is stopped now (the environment's flag first: with it set, the database is not asked), or null. */
   const stopReason = async (): Promise<string | null> => emergencyStopReason(deps.envEmergencyStop, deps.envEmergencyStop ? null : await deps.control.emergencyStop());
+  /** Why sending is stopped, given the database flag as a caller read it; `null` flag: the environment's alone decides. */
+  const stopReasonOf = (flag: Awaited<ReturnType<ControlStore['emergencyStop']>>): string | null => emergencyStopReason(deps.envEmergencyStop, deps.envEmergencyStop ? null : flag);
 
   /**
    * What the guards decide from, in one round trip: the stop flag (read again for every item; with
@@ -142,10 +144,11 @@ export const createSendGateway = (deps: GatewayDeps) => {
   const audit = (action: string, item: OutboxItem, details: Record<string, unknown>) => deps.audit.append(auditEntry(action, item, details));
 
   /** Claims a crash or an outage left open: ask the provider, never resend blindly. */
-  const reconcile = async (): Promise<ItemReport[]> => {
+  const reconcile = async (): Promise<ItemReport[]> => reconcileItems(await deps.outbox.unresolved(new Date(deps.clock.now().getTime() - settings.claimLeaseMs)));
+  const reconcileItems = async (unresolved: readonly OutboxItem[]): Promise<ItemReport[]> => {
     const now = deps.clock.now();
     const reports: ItemReport[] = [];
-    for (const item of await deps.outbox.unresolved(new Date(now.getTime() - settings.claimLeaseMs))) {
+    for (const item of unresolved) {
       const channel = deps.channels[item.channel];
       let result: Awaited<ReturnType<OutboundChannel['lookup']>> = { found: 'unknown' };
       try {
@@ -182,6 +185,9 @@ export const createSendGateway = (deps: GatewayDeps) => {
 
   return {
     stopReason,
+    stopReasonOf,
+    /** EMERGENCY_STOP is set in the environment: sending is stopped whatever the database says. */
+    envStopped: deps.envEmergencyStop,
     reconcile,
     /**
      * Send what is due, one item at a time (so a stop set mid-run holds the very next item).
@@ -195,10 +201,22 @@ export const createSendGateway = (deps: GatewayDeps) => {
         counts[r.outcome]++;
         if (!dryRun) deps.onItem?.(r);
       };
-      if (!dryRun) report.reconciled = await reconcile();
-      const now0 = deps.clock.now();
-      // `planned`: items a batch would queue (dry runs only), judged after what is already queued.
-      const due = [...(await deps.outbox.due(now0, limit)), ...(dryRun ? planned : [])];
+      let now0 = deps.clock.now();
+      let due: OutboxItem[];
+      if (dryRun) {
+        // `planned`: items a batch would queue (dry runs only), judged after what is already queued.
+        due = [...(await deps.outbox.due(now0, limit)), ...planned];
+      } else {
+        // What a crash left to reconcile and what is due, in one read; after a reconcile (rare: it may
+        // queue an item again) what is due is read again, as it was read after the reconcile before.
+        const work = await deps.outbox.drainWork(now0, limit, new Date(now0.getTime() - settings.claimLeaseMs));
+        due = work.due;
+        if (work.unresolved.length > 0) {
+          report.reconciled = await reconcileItems(work.unresolved);
+          now0 = deps.clock.now();
+          due = await deps.outbox.due(now0, limit);
+        }
+      }
       // Nothing due (most ticks, once the quotas hold the rest for later): nothing to judge, so no history, suppression list or exclusions to read.
       if (due.length === 0) return report;
       const monthStart = new Date(Date.UTC(now0.getUTCFullYear(), now0.getUTCMonth(), 1));

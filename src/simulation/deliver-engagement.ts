@@ -3,7 +3,7 @@
  * (engagement-model.ts) wait in time order; when due, the sandbox that holds the send emits the
  * provider's real webhook (Instantly's flat payload with our token header, HeyReach's event with the
  * secret in the URL) to our webhook routes, served here on a loopback port with the production
- * handlers; each stored delivery is then processed by the production inbox processor.
+ * handlers; the stored deliveries are then processed as the production queue runs their jobs.
  */
 import { sql } from 'drizzle-orm';
 import type { AppDeps, DispatchSet } from '../deps.js';
@@ -48,7 +48,7 @@ const INSTANTLY_KIND: Partial<Record<PlannedEvent['kind'], 'opened' | 'clicked' 
 
 const variantOf = (r: SendRow): 'A' | 'B' | null => (r.subject && r.subject === r.subject_b && r.subject !== r.subject_a ? 'B' : r.subject && r.subject === r.subject_a ? 'A' : null);
 
-export const openEngagementDelivery = async (app: AppDeps, dispatch: DispatchSet, options: { settings: EngagementSettings; seed: number; processor: Pick<InboxProcessor, 'process'> }) => {
+export const openEngagementDelivery = async (app: AppDeps, dispatch: DispatchSet, options: { settings: EngagementSettings; seed: number; processor: Pick<InboxProcessor, 'processWithWaiting'> }) => {
   const db = app.database.db;
   const { config } = app;
   const stored: string[] = [];
@@ -102,11 +102,15 @@ export const openEngagementDelivery = async (app: AppDeps, dispatch: DispatchSet
     }
   };
 
-  /** Process what our routes stored, in order, with the production processor (and its follow-through). */
+  /**
+   * Process what our routes stored, in order, as the queue runs each delivery's `webhook-inbox` job
+   * (`processWithWaiting`, with its follow-through): a job takes its delivery with the others waiting
+   * (a burst, set-based); a job whose delivery an earlier one took reads its status and returns.
+   */
   const processStored = async () => {
     while (stored.length) {
       const id = stored.shift()!;
-      await options.processor.process(id);
+      await options.processor.processWithWaiting(id);
     }
   };
 
@@ -166,6 +170,8 @@ export const openEngagementDelivery = async (app: AppDeps, dispatch: DispatchSet
       const due = queue.filter((e) => e.at.getTime() <= now.getTime());
       if (due.length === 0) return 0;
       queue = queue.filter((e) => e.at.getTime() > now.getTime());
+      // Every event of the step reaches our routes first (all are due at this instant, as a burst would
+      // arrive), then the deliveries' jobs run, in the order received.
       for (const e of due) {
         try {
           await emit(e);
@@ -173,8 +179,8 @@ export const openEngagementDelivery = async (app: AppDeps, dispatch: DispatchSet
         } catch {
           failures.undeliverable++;
         }
-        await processStored();
       }
+      await processStored();
       return due.length;
     },
     close: async () => {

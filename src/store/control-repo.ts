@@ -1,5 +1,6 @@
 import { and, desc, eq, like, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
+import { dailyTotalsSql, toDailyTotals } from './daily-totals-sql.js';
 import { controlFlags, leases, providerCampaigns } from './schema.js';
 import type { CampaignStore, ControlStore, ProviderCampaign } from '../dispatch/ports.js';
 
@@ -35,8 +36,49 @@ export const createControlStore = (db: Db): ControlStore => ({
         .where(and(eq(leases.name, name), eq(leases.holder, holder)))
         .returning({ name: leases.name })
     ).length === 1,
-  releaseLease: async (name, holder) => {
-    await db.delete(leases).where(and(eq(leases.name, name), eq(leases.holder, holder)));
+  // Returning: a lease given back that this holder no longer had (another process took it over) says so.
+  releaseLease: async (name, holder) =>
+    (
+      await db
+        .delete(leases)
+        .where(and(eq(leases.name, name), eq(leases.holder, holder)))
+        .returning({ name: leases.name })
+    ).length === 1,
+  /**
+   * One statement: the stop flag as it is, the lease taken (as `acquireLease` takes it) only when the
+   * flag is not set, the ramp's daily totals and the active campaigns (the health check's list). A
+   * stopped run holds no lease, so it leaves nothing to give back.
+   */
+  startRun: async ({ lease, holder, until, now, sinceDay }) => {
+    const result = (await db.execute(sql`
+      with flag as (select active, reason, set_by, set_at from ${controlFlags} where name = ${EMERGENCY_STOP}),
+      taken as (
+        insert into ${leases} (name, holder, expires_at)
+        select ${lease}, ${holder}, ${until} where not exists (select 1 from flag where active)
+        on conflict (name) do update set holder = excluded.holder, expires_at = excluded.expires_at
+          where ${leases}.expires_at < ${now} or ${leases}.holder = excluded.holder
+        returning holder),
+      totals as (${dailyTotalsSql(sinceDay)})
+      select (select json_build_object('active', f.active, 'reason', f.reason, 'setBy', f.set_by, 'setAt', f.set_at) from flag f) as stop,
+        exists (select 1 from taken) as acquired,
+        (select coalesce(json_agg(t), '[]'::json) from totals t) as days,
+        (select coalesce(json_agg(json_build_object('id', c.id, 'provider', c.provider, 'externalId', c.external_id, 'name', c.name, 'kind', c.kind, 'status', c.status,
+            'tier', c.tier, 'day', c.day, 'createdAt', c.created_at, 'activatedBy', c.activated_by, 'activatedAt', c.activated_at) order by c.created_at desc), '[]'::json)
+          from ${providerCampaigns} c where c.status = 'active') as campaigns`)) as {
+      rows: {
+        stop: { active: boolean; reason: string | null; setBy: string; setAt: string } | null;
+        acquired: boolean;
+        days: { date: string; sent: number; errors: number; bounces: number }[];
+        campaigns: (Omit<ProviderCampaign, 'createdAt' | 'activatedAt'> & { createdAt: string; activatedAt: string | null })[];
+      }[];
+    };
+    const row = result.rows[0]!;
+    return {
+      stop: row.stop ? { ...row.stop, setAt: new Date(row.stop.setAt) } : null,
+      acquired: row.acquired,
+      days: toDailyTotals(row.days),
+      activeCampaigns: row.campaigns.map((c) => ({ ...c, createdAt: new Date(c.createdAt), activatedAt: c.activatedAt ? new Date(c.activatedAt) : null })),
+    };
   },
   pruneLeases: async (prefix, now) => {
     await db.delete(leases).where(and(like(leases.name, `${prefix.replace(/[%_\\]/g, '\\$&')}%`), lt(leases.expiresAt, now)));

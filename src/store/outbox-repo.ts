@@ -1,12 +1,24 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
 import type { Db } from './database.js';
 import { auditLog, controlFlags, outbox } from './schema.js';
 import { EMERGENCY_STOP_FLAG } from './control-repo.js';
+import { dailyTotalsSql, toDailyTotals } from './daily-totals-sql.js';
 import type { NewOutboxItem, OutboxItem, OutboxStore, SendRecord } from '../dispatch/ports.js';
 
 const toItem = (r: typeof outbox.$inferSelect): OutboxItem => ({ ...r, channel: r.channel as OutboxItem['channel'], status: r.status as OutboxItem['status'], payload: r.payload ?? {} });
 
 const EMAIL_CHANNELS = ['instantly', 'ghl'];
+
+const dueWhere = (now: Date) => and(eq(outbox.status, 'queued'), lte(outbox.notBefore, now));
+// Answers in a prospect's thread first (a person is waiting, and offered slots go stale: behind a
+// day of cold e-mails they waited for the next day's quota); then oldest first; within one batch
+// e-mail before LinkedIn (the original ran Instantly first), then by recipient.
+// Byte order (collate "C") for the recipient: a dry run sorts its planned items the same way in code (operator.ts).
+const DUE_ORDER_BY = [sql`case when ${outbox.step} = 'reply' then 0 else 1 end`, asc(outbox.createdAt), sql`case ${outbox.channel} when 'instantly' then 0 when 'ghl' then 1 else 2 end`, sql`${outbox.recipient} collate "C"`, asc(outbox.id)];
+const DUE_ORDER = sql.join(DUE_ORDER_BY, sql`, `);
+/** Claims a crash or an outage left in `sending` since before `claimedBefore`, and items that wait for a person (`uncertain`). */
+const unresolvedWhere = (claimedBefore: Date) => or(and(eq(outbox.status, 'sending'), lt(outbox.claimedAt, claimedBefore)), eq(outbox.status, 'uncertain'));
 
 /** Every state change is a compare-and-set on status (and the claim token), so two processes never both act. */
 export const createOutboxStore = (db: Db): OutboxStore => ({
@@ -16,19 +28,35 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
     const inserted = new Set(rows.map((r) => r.dedupKey));
     return { inserted: rows.map(toItem), duplicates: items.map((i) => i.dedupKey).filter((k) => !inserted.has(k)) };
   },
-  // Answers in a prospect's thread first (a person is waiting, and offered slots go stale: behind a
-  // day of cold e-mails they waited for the next day's quota); then oldest first; within one batch
-  // e-mail before LinkedIn (the original ran Instantly first), then by recipient.
+  // In DUE_ORDER_BY's order (answers first, then oldest first).
   due: async (now, limit) =>
     (
       await db
         .select()
         .from(outbox)
-        .where(and(eq(outbox.status, 'queued'), lte(outbox.notBefore, now)))
-        // Byte order (collate "C") for the recipient: a dry run sorts its planned items the same way in code (operator.ts).
-        .orderBy(sql`case when ${outbox.step} = 'reply' then 0 else 1 end`, asc(outbox.createdAt), sql`case ${outbox.channel} when 'instantly' then 0 when 'ghl' then 1 else 2 end`, sql`${outbox.recipient} collate "C"`, asc(outbox.id))
+        .where(dueWhere(now))
+        .orderBy(...DUE_ORDER_BY)
         .limit(limit)
     ).map(toItem),
+  // One statement (a union): a live drain's first read, what a crash left to reconcile and what is due.
+  // Each part's rows carry their position in the part's order, which the union does not keep by itself.
+  drainWork: async (now, limit, claimedBefore) => {
+    const rows = await unionAll(
+      db
+        .select({ ...getTableColumns(outbox), part: sql<number>`0`.as('part'), pos: sql<number>`row_number() over (order by ${outbox.claimedAt})`.as('pos') })
+        .from(outbox)
+        .where(unresolvedWhere(claimedBefore)),
+      db
+        .select({ ...getTableColumns(outbox), part: sql<number>`1`.as('part'), pos: sql<number>`row_number() over (order by ${DUE_ORDER})`.as('pos') })
+        .from(outbox)
+        .where(dueWhere(now))
+        .orderBy(...DUE_ORDER_BY)
+        .limit(limit),
+    );
+    rows.sort((a, b) => Number(a.part) - Number(b.part) || Number(a.pos) - Number(b.pos));
+    const item = ({ part: _part, pos: _pos, ...r }: (typeof rows)[number]) => toItem(r);
+    return { unresolved: rows.filter((r) => Number(r.part) === 0).map(item), due: rows.filter((r) => Number(r.part) === 1).map(item) };
+  },
   claim: async (id, token, now) =>
     (
       await db
@@ -110,14 +138,7 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
       .set({ ...held, reason: outcome.reason, claimToken: before.claimToken, claimedAt: before.claimedAt, attempts: sql`${outbox.attempts} - 1`, updatedAt: new Date() })
       .where(and(eq(outbox.id, id), eq(outbox.status, 'sending'), eq(outbox.claimToken, token)));
   },
-  unresolved: async (claimedBefore) =>
-    (
-      await db
-        .select()
-        .from(outbox)
-        .where(or(and(eq(outbox.status, 'sending'), lt(outbox.claimedAt, claimedBefore)), eq(outbox.status, 'uncertain')))
-        .orderBy(asc(outbox.claimedAt))
-    ).map(toItem),
+  unresolved: async (claimedBefore) => (await db.select().from(outbox).where(unresolvedWhere(claimedBefore)).orderBy(asc(outbox.claimedAt))).map(toItem),
   resolve: async (id, outcome) => {
     const from = inArray(outbox.status, ['sending', 'uncertain']);
     if (outcome.status === 'sent')
@@ -161,18 +182,7 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
    * Per UTC day: items sent and failed, and e-mail sends whose lead bounced afterwards (a bounce
    * counts against the day the mail went out, which is the day the ramp judges).
    */
-  dailyTotals: async (sinceDay) => {
-    const rows = (await db.execute(sql`
-      select to_char(coalesce(o.sent_at, o.claimed_at) at time zone 'UTC', 'YYYY-MM-DD') as date,
-        count(*) filter (where o.status = 'sent')::int as sent,
-        count(*) filter (where o.status in ('failed', 'uncertain'))::int as errors,
-        count(*) filter (where o.status = 'sent' and o.channel in ('instantly', 'ghl') and exists (
-          select 1 from lead_events e where e.lead_id = o.lead_id and e.type = 'email_bounced' and e.at >= o.sent_at))::int as bounces
-      from outbox o
-      where o.status in ('sent', 'failed', 'uncertain') and coalesce(o.sent_at, o.claimed_at) >= ${sinceDay}::date
-      group by 1 order by 1`)) as { rows: { date: string; sent: number; errors: number; bounces: number }[] };
-    return rows.rows.map((r) => ({ date: r.date, sent: Number(r.sent), errors: Number(r.errors), bounces: Number(r.bounces) }));
-  },
+  dailyTotals: async (sinceDay) => toDailyTotals(((await db.execute(dailyTotalsSql(sinceDay))) as { rows: { date: string; sent: number; errors: number; bounces: number }[] }).rows),
   list: async ({ status, batchId, limit }) =>
     (
       await db
