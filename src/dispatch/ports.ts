@@ -55,7 +55,7 @@ export type NewOutboxItem = Pick<OutboxItem, 'dedupKey' | 'batchId' | 'draftId' 
 };
 
 /** One sent (or being sent) action, for quotas: when, on which channel, from which sender, to which domain. */
-export type SendRecord = { at: Date; channel: 'email' | 'linkedin'; sender: string | null; recipientDomain: string | null; provider: SendChannel };
+export type SendRecord = { at: Date; channel: 'email' | 'linkedin'; sender: string | null; recipientDomain: string | null; provider: SendChannel; count?: number };
 
 export interface OutboxStore {
   /** Insert in one transaction; an item whose dedup key exists already is not inserted (returned as a duplicate). */
@@ -98,6 +98,12 @@ export interface OutboxStore {
   resolve(id: string, outcome: { status: 'sent'; providerRef: string; at: Date } | { status: 'queued'; reason: string } | { status: 'uncertain'; reason: string }): Promise<void>;
   /** Sends since `since` (status sent or sending), for quotas. */
   sentSince(since: Date): Promise<SendRecord[]>;
+  /**
+   * The sends in [from, before) as aggregates: one record per UTC day, channel, provider and sender,
+   * with its `count` and its latest time (no recipient domain). What a drain needs of the month's
+   * older sends (the month's count, each sender's latest send) without reading each row.
+   */
+  sentCountsBetween(from: Date, before: Date): Promise<SendRecord[]>;
   /** The lead's sends on any channel since `since`, for the cross-channel cap. */
   leadSendsSince(leadId: string, since: Date): Promise<{ channel: string; at: Date }[]>;
   statusCounts(): Promise<Record<string, number>>;

@@ -159,6 +159,22 @@ export const createOutboxStore = (db: Db): OutboxStore => ({
         .from(outbox)
         .where(and(inArray(outbox.status, ['sent', 'sending', 'uncertain']), gte(sql`coalesce(${outbox.sentAt}, ${outbox.claimedAt})`, since)))
     ).map((r) => ({ at: new Date(r.at), channel: EMAIL_CHANNELS.includes(r.channel) ? ('email' as const) : ('linkedin' as const), sender: r.sender, recipientDomain: r.recipientDomain, provider: r.channel as SendRecord['provider'] })),
+  sentCountsBetween: async (from, before) => {
+    const at = sql`coalesce(${outbox.sentAt}, ${outbox.claimedAt})`;
+    const rows = await db
+      .select({ latest: sql<Date>`max(${at})`, n: sql<number>`count(*)::int`, channel: outbox.channel, sender: outbox.sender })
+      .from(outbox)
+      .where(and(inArray(outbox.status, ['sent', 'sending', 'uncertain']), gte(at, from), lt(at, before)))
+      .groupBy(sql`date_trunc('day', ${at} at time zone 'UTC')`, outbox.channel, outbox.sender);
+    return rows.map((r) => ({
+      at: new Date(r.latest),
+      count: Number(r.n),
+      channel: EMAIL_CHANNELS.includes(r.channel) ? ('email' as const) : ('linkedin' as const),
+      sender: r.sender,
+      recipientDomain: null,
+      provider: r.channel as SendRecord['provider'],
+    }));
+  },
   leadSendsSince: async (leadId, since) =>
     (
       await db

@@ -11,8 +11,13 @@
  */
 import type { SendChannel } from './channel.js';
 
-/** One past send (a provider is kept when known: GHL's rolling windows count its sends). */
-export type LedgerRecord = { at: Date; channel: SendChannel; sender: string | null; recipientDomain: string | null; provider?: string };
+/**
+ * One past send (a provider is kept when known: GHL's rolling windows count its sends). `count`: an
+ * aggregate of that many sends of one UTC day, `at` the latest of them; it counts in its day's and
+ * hour's buckets and puts one time (the latest) in the times lists, so it may stand only for sends
+ * older than every rolling window asked (a day), whose times nothing counts one by one.
+ */
+export type LedgerRecord = { at: Date; channel: SendChannel; sender: string | null; recipientDomain: string | null; provider?: string; count?: number };
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -91,8 +96,9 @@ export const createSendLedger = (records: readonly LedgerRecord[] = []): SendLed
     const at = record.at.getTime();
     const hour = Math.floor(at / HOUR_MS) * HOUR_MS;
     const keys = keysOf(record);
-    bump(hours, hour, keys, by);
-    bump(days, Math.floor(at / DAY_MS) * DAY_MS, keys, by);
+    const n = by * (record.count ?? 1);
+    bump(hours, hour, keys, n);
+    bump(days, Math.floor(at / DAY_MS) * DAY_MS, keys, n);
     lastHour = Math.max(lastHour, hour);
     for (const key of timeKeysOf(record)) {
       let list = times.get(key);
