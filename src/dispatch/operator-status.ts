@@ -1,4 +1,5 @@
 import { effectiveEmailDailyLimit, linkedinDailyLimit, quotaUsage, rampStatus, type LinkedinWarmup, type RampSettings } from '../domain/sending/index.js';
+import { monthSendHistory } from './month-history.js';
 import type { OperatorStatusStores } from './ports.js';
 
 export type OperatorStatusSettings = {
@@ -13,7 +14,7 @@ export type OperatorStatusSettings = {
 export const operatorStatus = async (stores: OperatorStatusStores, settings: OperatorStatusSettings, now: Date) => {
   const { outbox } = stores;
   const stop = await stores.control.emergencyStop();
-  const history = await outbox.sentSince(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 86_400_000));
+  const history = await monthSendHistory(outbox, now);
   const warmup = linkedinDailyLimit(settings.linkedinWarmup, now);
   const since = new Date(now.getTime() - (settings.ramp.cleanDaysLookbackDays + 1) * 86_400_000).toISOString().slice(0, 10);
   const ramp = rampStatus(

@@ -339,7 +339,7 @@ export type CampaignControls = {
 
 /** What the operator status reads; the store implements each. */
 export type OperatorStatusStores = {
-  outbox: Pick<OutboxStore, 'sentSince' | 'dailyTotals' | 'statusCounts'>;
+  outbox: Pick<OutboxStore, 'sentSince' | 'sentCountsBetween' | 'dailyTotals' | 'statusCounts'>;
   control: Pick<ControlStore, 'emergencyStop'>;
   batches: Pick<BatchStore, 'open'>;
   campaigns: Pick<CampaignStore, 'list'>;

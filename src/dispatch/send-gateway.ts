@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { monthSendHistory } from './month-history.js';
 import { channelKindOf, createSendLedger, decideItem, emergencyStopReason, type GuardSettings, type ItemFacts, type RecipientPolicy } from '../domain/sending/index.js';
 import { isAppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
@@ -219,14 +220,8 @@ export const createSendGateway = (deps: GatewayDeps) => {
       }
       // Nothing due (most ticks, once the quotas hold the rest for later): nothing to judge, so no history, suppression list or exclusions to read.
       if (due.length === 0) return report;
-      const monthStart = new Date(Date.UTC(now0.getUTCFullYear(), now0.getUTCMonth(), 1));
-      // The month's sends, read once and then kept as counters as this drain sends (send-ledger.ts):
-      // the last day's one by one (the hour's, the day's and the rolling windows' counts, the gaps),
-      // the older ones as counts per day and sender (the month's count, each sender's latest send),
-      // so a drain does not read every send of a busy month.
-      const dayAgo = new Date(now0.getTime() - DAY_MS);
-      const [recent, older] = await Promise.all([deps.outbox.sentSince(dayAgo), monthStart < dayAgo ? deps.outbox.sentCountsBetween(monthStart, dayAgo) : Promise.resolve([])]);
-      const history = createSendLedger([...older, ...recent]);
+      // The month's sends, read once (the older ones as counts, month-history.ts) and then kept as counters as this drain sends (send-ledger.ts).
+      const history = createSendLedger(await monthSendHistory(deps.outbox, now0));
       const matcher = await deps.isSuppressed();
       const imported = deps.importedExclusions ? await deps.importedExclusions() : null;
       const recipients: RecipientPolicy = imported

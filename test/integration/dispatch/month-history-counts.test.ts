@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { operatorStatusFor } from '../../../src/compose/operator.js';
 import type { Database } from '../../../src/store/database.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase } from '../../support/store.js';
@@ -53,6 +54,16 @@ describe("the month's older sends as counts in a drain's ledger", () => {
       ['a@ours.example.com', 6, '2026-11-03T11:00:00.000Z', 'email'],
       ['b@ours.example.com', 3, '2026-11-03T12:00:00.000Z', 'email'],
     ]);
+  });
+
+  it("the OPERATOR's status reads the month the same way: older sends as counts, the last day's one by one", async () => {
+    h = await dispatchHarness(database);
+    await pastSends(5, '2026-11-03T09:00:00Z');
+    await pastSends(3, '2026-11-20T15:00:00Z');
+    await pastSends(2, '2026-11-23T10:00:00Z'); // this hour (the clock's now)
+    await pastSends(7, '2026-10-30T09:00:00Z'); // last month
+    const { usage } = await operatorStatusFor(h.app)();
+    expect([usage.emailThisMonth.used, usage.emailToday.used, usage.emailThisHour.used]).toEqual([10, 2, 2]);
   });
 
   it("a send within the last day still counts one by one: today's daily quota sees yesterday's late sends only through their own day", async () => {
