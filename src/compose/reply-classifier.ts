@@ -1,6 +1,7 @@
 import type { Config } from '../config/load.js';
 import { cleanReply, type LlmNote } from '../domain/replies/index.js';
 import type { Logger } from '../lib/logger.js';
+import { safeErrorMessage } from '../lib/redact.js';
 import { createAnthropicReplyClassifier } from '../providers/anthropic/reply-classifier.js';
 import type { ReplyClassifierPort } from '../signals/follow-through.js';
 import type { InboxProcessor } from '../signals/process-inbox.js';
@@ -97,7 +98,7 @@ export const withReplyPriming = (processor: InboxProcessor, llm: ReplyLlm, reads
           }),
         );
     } catch (error) {
-      log.debug({ err: error instanceof Error ? error.message : String(error) }, 'reply classifier not asked ahead; the delivery asks it itself');
+      log.debug({ err: safeErrorMessage(error) }, 'reply classifier not asked ahead; the delivery asks it itself');
     }
   };
   return {
