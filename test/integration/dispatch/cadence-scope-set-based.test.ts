@@ -15,6 +15,7 @@ import { createLeadEventStore } from '../../../src/store/inbox-repo.js';
 import { createSignalLeadStore } from '../../../src/store/signals-repo.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase } from '../../support/store.js';
+import { statementsDuring } from '../../support/statements.js';
 
 /**
  * The cadence's due list, its hourly sync and the OPERATOR's cadence scope read the facts of all
@@ -25,23 +26,6 @@ import { openTestDatabase } from '../../support/store.js';
 
 const DAY_MS = 86_400_000;
 const S3 = scopeActionText({ kind: 'cadence_step', step: 3, action: 'value_followup' });
-
-/** Statements sent to PostgreSQL by this process while `work` runs. */
-const counted = async (work: () => Promise<unknown>) => {
-  const prototype = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-  const original = prototype.query;
-  let statements = 0;
-  prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    statements += 1;
-    return original.apply(this, args);
-  };
-  try {
-    await work();
-  } finally {
-    prototype.query = original;
-  }
-  return statements;
-};
 
 describe('the cadence reads its leads set-based, and decides as the per-lead reads did', () => {
   let database: Database;
@@ -240,12 +224,14 @@ describe('the cadence reads its leads set-based, and decides as the per-lead rea
     const now = h.clock.now();
 
     const measure = async () => {
-      const due = await counted(() => h.cadence.due(now));
-      const sync = await counted(() => h.cadence.sync(now));
+      const due = (await statementsDuring(() => h.cadence.due(now))).statements;
+      const sync = (await statementsDuring(() => h.cadence.sync(now))).statements;
       let batchId = '';
-      const dispatch = await counted(async () => {
-        batchId = (await h.operator.dispatch({ motion: 'cadence', live: true, by: 'A' })).pendingBatch!.id;
-      });
+      const dispatch = (
+        await statementsDuring(async () => {
+          batchId = (await h.operator.dispatch({ motion: 'cadence', live: true, by: 'A' })).pendingBatch!.id;
+        })
+      ).statements;
       const items = (await h.gatekeeper.show(batchId)).scope.length;
       // Its steps wait again for the next batch.
       await h.gatekeeper.reject(batchId, 'Sam', 'measured');

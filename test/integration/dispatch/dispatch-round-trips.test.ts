@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bootstrapFor, touchRecorderFor } from '../../../src/compose/signals.js';
 import type { OutboundChannel } from '../../../src/dispatch/ports.js';
@@ -11,6 +10,7 @@ import { createLeadEventStore } from '../../../src/store/inbox-repo.js';
 import { createSignalLeadStore } from '../../../src/store/signals-repo.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase } from '../../support/store.js';
+import { statementsDuring } from '../../support/statements.js';
 
 /**
  * Issue 22, item 3: a sent item costs the gateway's read with the claim, and one statement that marks it
@@ -24,25 +24,6 @@ import { openTestDatabase } from '../../support/store.js';
 const HUGE = 1_000_000;
 /** Quotas out of the way: every item is judged by every guard and sent. */
 const GATEWAY = { limits: { emailDailyLimit: HUGE, emailHourlyLimit: HUGE, emailMonthlyLimit: HUGE, perDomainHourlyLimit: HUGE, minDelaySeconds: 0 }, emailDailyLimit: HUGE };
-
-/** Statements sent to PostgreSQL by this process while `work` runs, and how many open a transaction. */
-const counted = async (work: () => Promise<unknown>) => {
-  const prototype = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-  const original = prototype.query;
-  const seen = { statements: 0, transactions: 0 };
-  prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    seen.statements += 1;
-    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
-    if (typeof text === 'string' && /^\s*begin\b/i.test(text)) seen.transactions += 1;
-    return original.apply(this, args);
-  };
-  try {
-    await work();
-  } finally {
-    prototype.query = original;
-  }
-  return seen;
-};
 
 const rows = async <T>(h: Harness, query: ReturnType<typeof sql>) => ((await h.db.execute(query)) as { rows: T[] }).rows;
 
@@ -115,9 +96,9 @@ describe('dispatch round trips: the mark and the touch in one statement (issue 2
   it('each sent item costs two statements (the read with the claim, the mark with the touch) and no transaction of its own', async () => {
     await harness();
     await queued('instantly', 'initial');
-    const one = await counted(async () => expect((await drain()).counts.sent).toBe(1));
+    const one = await statementsDuring(async () => expect((await drain()).counts.sent).toBe(1));
     for (let i = 0; i < 3; i++) await queued('instantly', 'initial');
-    const three = await counted(async () => expect((await drain()).counts.sent).toBe(3));
+    const three = await statementsDuring(async () => expect((await drain()).counts.sent).toBe(3));
     // The drain's own reads (reconcile, due, history, suppressions, exclusions) are the same for both.
     expect(three.statements - one.statements).toBe(2 * 2);
     expect(three.transactions).toBe(0);
@@ -175,7 +156,7 @@ describe('dispatch round trips: the mark and the touch in one statement (issue 2
     await harness(opened);
     const { leadId } = await queued('instantly', 'initial');
     const twin = await h.approvedLead();
-    const seen = await counted(async () => expect((await drain()).counts.sent).toBe(1));
+    const seen = await statementsDuring(async () => expect((await drain()).counts.sent).toBe(1));
     // The recorder's transaction ran: the compare-and-set lost.
     expect(seen.transactions).toBe(1);
     await opened(twin.leadId);

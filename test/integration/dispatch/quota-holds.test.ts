@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/store/database.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase } from '../../support/store.js';
+import { statementsDuring } from '../../support/statements.js';
 
 /**
  * Issue 20 item 4: once a channel-wide quota (the e-mail daily, hourly or monthly count, the LinkedIn
@@ -17,23 +17,6 @@ const NO_QUOTAS = { limits: { emailDailyLimit: HUGE, emailHourlyLimit: HUGE, ema
 const DAILY_2 = { ...NO_QUOTAS, limits: { ...NO_QUOTAS.limits, emailDailyLimit: 2 }, emailDailyLimit: 2 };
 
 type Row = { id: string; status: string; attempts: number; claim_token: string | null; not_before: Date | string; reason: string | null; updated_at: Date | string };
-
-/** Statements this process sends to PostgreSQL while `work` runs. */
-const statementsOf = async (work: () => Promise<unknown>) => {
-  const prototype = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-  const original = prototype.query;
-  let statements = 0;
-  prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    statements += 1;
-    return original.apply(this, args);
-  };
-  try {
-    await work();
-  } finally {
-    prototype.query = original;
-  }
-  return statements;
-};
 
 describe('a channel-wide quota holds the rest of its kind in one statement (issue 20)', () => {
   let database: Database;
@@ -88,7 +71,7 @@ describe('a channel-wide quota holds the rest of its kind in one statement (issu
         h = await dispatchHarness(fresh, { gateway: DAILY_2, operator: { drainLimit: 0 } });
         await queuedBatch(count);
         let run: Awaited<ReturnType<Harness['gateway']['drain']>> | null = null;
-        const statements = await statementsOf(async () => {
+        const { statements } = await statementsDuring(async () => {
           run = await h.gateway.drain({ dryRun: false, limit: 100 });
         });
         return { statements, counts: run!.counts };

@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { normalizeEmail } from '../../../src/domain/lead.js';
 import type { SignalLead } from '../../../src/signals/ports.js';
@@ -10,6 +9,7 @@ import { createSignalLeadStore } from '../../../src/store/signals-repo.js';
 import { timelinesOf } from '../../../src/store/timelines-repo.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase } from '../../support/store.js';
+import { statementsDuring } from '../../support/statements.js';
 
 /**
  * Issue 20 item 5: the revival scan reads a page of CRM contacts' leads in one statement and their
@@ -19,23 +19,6 @@ import { openTestDatabase } from '../../support/store.js';
 
 const SETTINGS = { minInactiveDays: 30, maxInactiveDays: 120, excludeTags: [] };
 const DAY_MS = 86_400_000;
-
-/** Statements this process sends to PostgreSQL while `work` runs. */
-const statementsOf = async <T>(work: () => Promise<T>): Promise<{ statements: number; value: T }> => {
-  const prototype = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-  const original = prototype.query;
-  let statements = 0;
-  prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    statements += 1;
-    return original.apply(this, args);
-  };
-  try {
-    const value = await work();
-    return { statements, value };
-  } finally {
-    prototype.query = original;
-  }
-};
 
 describe('the revival scan, set-based (issue 20)', () => {
   let database: Database;
@@ -123,9 +106,9 @@ describe('the revival scan, set-based (issue 20)', () => {
 
   it('costs two statements a page, however many contacts it holds', async () => {
     const few = await crmWith(2);
-    const fewCount = await statementsOf(() => scanRevival({ ghl: few, leads: createSignalLeadStore(h.db), timelines: (ids, limit) => timelinesOf(h.db, ids, limit), settings: SETTINGS }, h.clock.now(), 50));
+    const fewCount = await statementsDuring(() => scanRevival({ ghl: few, leads: createSignalLeadStore(h.db), timelines: (ids, limit) => timelinesOf(h.db, ids, limit), settings: SETTINGS }, h.clock.now(), 50));
     const many = await crmWith(8);
-    const manyCount = await statementsOf(() => scanRevival({ ghl: many, leads: createSignalLeadStore(h.db), timelines: (ids, limit) => timelinesOf(h.db, ids, limit), settings: SETTINGS }, h.clock.now(), 50));
+    const manyCount = await statementsDuring(() => scanRevival({ ghl: many, leads: createSignalLeadStore(h.db), timelines: (ids, limit) => timelinesOf(h.db, ids, limit), settings: SETTINGS }, h.clock.now(), 50));
     expect(fewCount.statements).toBe(2);
     expect(manyCount.statements).toBe(2);
     expect(manyCount.value.length).toBeGreaterThan(fewCount.value.length);

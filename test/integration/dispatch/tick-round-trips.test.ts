@@ -1,32 +1,15 @@
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/store/database.js';
 import { dispatchHarness, type Harness } from '../../support/dispatch.js';
 import { openTestDatabase } from '../../support/store.js';
+import { statementsDuring } from '../../support/statements.js';
 
 /**
  * Issue 20: the OPERATOR tick's fixed round trips. A live run starts with one statement (the stop,
  * the lease taken only when the stop is not set, the ramp's days, the active campaigns), gives its
  * lease back with one (which says whether it still held it), and its drain's first read is one.
  */
-
-/** Statements sent to PostgreSQL by this process while `work` runs. */
-const counted = async (work: () => Promise<unknown>) => {
-  const prototype = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-  const original = prototype.query;
-  let statements = 0;
-  prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    statements += 1;
-    return original.apply(this, args);
-  };
-  try {
-    await work();
-  } finally {
-    prototype.query = original;
-  }
-  return statements;
-};
 
 const leases = async (h: Harness) => ((await h.db.execute(sql`select name, holder from leases order by name`)) as { rows: { name: string; holder: string }[] }).rows;
 
@@ -44,7 +27,7 @@ describe('the OPERATOR tick: fixed round trips (issue 20)', () => {
 
   it('a quiet live tick costs four statements: the start, the due list, the drain read, the release', async () => {
     // Nothing due, no campaign live: before, nine (ramp, stop, lease, campaigns, due list, unresolved, due, renew, release).
-    const n = await counted(() => h.operator.dispatch({ motion: 'cadence', live: true, by: 'scheduler' }));
+    const n = (await statementsDuring(() => h.operator.dispatch({ motion: 'cadence', live: true, by: 'scheduler' }))).statements;
     expect(n).toBe(4);
     expect(await leases(h)).toEqual([]);
   });
